@@ -1,0 +1,43 @@
+# asof — the two commands of the quick start are `make demo` and `make test`.
+# Each installs what it needs into .venv (created if missing, refreshed when pyproject changes).
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: help install demo test test-fast lint neo4j-up neo4j-down bench soak clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install asof with its dev extras
+
+demo: $(STAMP)  ## the main job on the embedded SQLite store
+	$(VENV)/bin/asof demo
+
+test: $(STAMP)  ## the whole suite, against a real local Neo4j (started and stopped here)
+	ASOF_PYTHON=$(abspath $(PY)) ASOF_REQUIRE_NEO4J=$${ASOF_REQUIRE_NEO4J:-1} scripts/run-tests
+
+test-fast: $(STAMP)  ## everything that needs no Neo4j server
+	$(PY) -m pytest -m "not neo4j" -q
+
+lint: $(STAMP)  ## ruff and mypy --strict
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+neo4j-up: $(STAMP)  ## start a local Neo4j 5.26 Community (no Docker needed); prints its bolt:// URI
+	@ASOF_PYTHON=$(abspath $(PY)) scripts/neo4j-local up
+
+neo4j-down:  ## stop the local Neo4j
+	@scripts/neo4j-local down
+
+clean:  ## remove the virtualenv and the local Neo4j (its data too)
+	-scripts/neo4j-local down
+	rm -rf $(VENV) .neo4j

@@ -1,0 +1,210 @@
+"""The audit chain (DESIGN.md §7): append-only, hash-linked, optionally HMAC-signed.
+
+``hash = sha256(prev_hash || canonical JSON of the event)``; events carry ids and content hashes,
+never raw text, so erasure leaves the chain verifiable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from graph.ids import canonical_json
+from graph.models import AuditAction, AuditEvent, Instant
+
+GENESIS_HASH = "0" * 64
+
+#: Target ids are typed: "episode:<id>", "claim:<id>", "version:<id>", "entity:<id>".
+EPISODE, CLAIM, VERSION, ENTITY = "episode", "claim", "version", "entity"
+
+
+def target(kind: str, row_id: str) -> str:
+    return f"{kind}:{row_id}"
+
+
+def split_target(value: str) -> tuple[str, str]:
+    kind, _, row_id = value.partition(":")
+    return kind, row_id
+
+
+def content_hash(contents: Sequence[Mapping[str, Any]]) -> str:
+    """The hash of what an event wrote: the canonical JSON of the rows, in target order."""
+    return hashlib.sha256(canonical_json(list(contents)).encode()).hexdigest()
+
+
+def chain_hash(prev_hash: str, chained_content: Mapping[str, Any]) -> str:
+    return hashlib.sha256((prev_hash + canonical_json(chained_content)).encode()).hexdigest()
+
+
+def sign(key: bytes, event_hash: str) -> str:
+    return hmac.new(key, event_hash.encode(), hashlib.sha256).hexdigest()
+
+
+def make_event(
+    *,
+    seq: int,
+    prev_hash: str,
+    tenant: str,
+    at: datetime,
+    actor: str,
+    action: AuditAction,
+    contents: Sequence[Mapping[str, Any]],
+    targets: Sequence[str] = (),
+    superseded: Sequence[str] = (),
+    episode_id: str | None = None,
+    fact_key: str | None = None,
+    reason: str | None = None,
+    key: bytes | None = None,
+) -> AuditEvent:
+    """Build the next link of the chain."""
+    draft = AuditEvent(
+        seq=seq, tenant=tenant, at=at, actor=actor, action=action, targets=tuple(targets),
+        superseded=tuple(superseded), episode_id=episode_id, fact_key=fact_key, reason=reason,
+        content_hash=content_hash(contents), prev_hash=prev_hash, hash="",
+    )
+    event_hash = chain_hash(prev_hash, draft.chained_content())
+    return draft.model_copy(update={
+        "hash": event_hash, "signature": sign(key, event_hash) if key else None})
+
+
+class Checkpoint(BaseModel):
+    """An exported head of a tenant's chain; verify against it to detect truncation."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tenant: str
+    seq: int
+    hash: str
+    at: Instant | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    ok: bool
+    events_checked: int
+    head_seq: int
+    head_hash: str
+    first_bad_seq: int | None = None
+    reason: str | None = None
+    signatures_checked: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "events_checked": self.events_checked,
+                "head_seq": self.head_seq, "head_hash": self.head_hash,
+                "first_bad_seq": self.first_bad_seq, "reason": self.reason,
+                "signatures_checked": self.signatures_checked}
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRow:
+    """What verification needs of a stored row: its hashed content and, for rows that can be
+    closed in transaction time, when they were."""
+
+    content: Mapping[str, Any]
+    superseded_at: datetime | None = None
+    redacted: bool = False
+
+
+def verify_chain(
+    events: Sequence[AuditEvent],
+    rows: Mapping[str, StoredRow],
+    *,
+    all_row_targets: Iterable[str],
+    key: bytes | None = None,
+    checkpoint: Checkpoint | None = None,
+) -> VerifyReport:
+    """Recompute the chain and the content hashes of the rows its events point to.
+
+    Args:
+        events: the tenant's events ordered by seq.
+        rows: every stored row the events target, by typed target id ("version:…").
+        all_row_targets: typed ids of every claim and version stored for the tenant (to catch
+            rows inserted or closed behind the chain's back).
+        key: the HMAC key, to check signatures.
+        checkpoint: an exported head; the chain must still contain it.
+    """
+    head_seq, head_hash = 0, GENESIS_HASH
+
+    def bad(seq: int, reason: str, checked: int) -> VerifyReport:
+        return VerifyReport(False, checked, head_seq, head_hash, seq, reason, key is not None)
+
+    erased: set[str] = set()
+    for event in events:
+        if event.action is AuditAction.ERASED:
+            erased.update(event.targets)
+
+    written_by: dict[str, AuditEvent] = {}
+    closed_by: dict[str, AuditEvent] = {}
+    prev = GENESIS_HASH
+    for index, event in enumerate(events):
+        expected_seq = index + 1
+        if event.seq != expected_seq:
+            return bad(expected_seq, f"event {expected_seq} is missing (found seq {event.seq}: "
+                       "events were deleted or reordered)", index)
+        if event.prev_hash != prev:
+            return bad(event.seq, "prev_hash does not match the previous event's hash "
+                       "(events were deleted, inserted or reordered)", index)
+        if chain_hash(prev, event.chained_content()) != event.hash:
+            return bad(event.seq, "the event's hash does not match its content "
+                       "(the event was edited)", index)
+        if key is not None and (event.signature is None
+                                or not hmac.compare_digest(sign(key, event.hash),
+                                                           event.signature)):
+            return bad(event.seq, "HMAC signature missing or wrong (forged chain or wrong "
+                       "ASOF_AUDIT_KEY)", index)
+        if event.action is not AuditAction.ERASED:
+            problem = _check_contents(event, rows, erased)
+            if problem:
+                return bad(event.seq, problem, index)
+            for t in event.targets:
+                written_by.setdefault(t, event)
+            for t in event.superseded:
+                closed_by[t] = event
+        prev = event.hash
+        head_seq, head_hash = event.seq, event.hash
+
+    checked = len(events)
+    for t, event in closed_by.items():
+        row = rows.get(t)
+        if row is not None and row.superseded_at != event.at:
+            return bad(event.seq, f"{t} was closed at {row.superseded_at}, but the chain says "
+                       f"{event.at} (edited in the store)", checked)
+    for t in all_row_targets:
+        row = rows.get(t)
+        if t not in written_by:
+            return bad(head_seq + 1, f"{t} is in the store but no audit event wrote it "
+                       "(inserted behind the chain's back)", checked)
+        if row is not None and row.superseded_at is not None and t not in closed_by:
+            return bad(written_by[t].seq, f"{t} was closed in the store but no audit event "
+                       "closed it (edited in the store)", checked)
+    if checkpoint is not None:
+        if checkpoint.seq > head_seq:
+            return bad(head_seq + 1, f"the chain ends at seq {head_seq} but the checkpoint "
+                       f"has seq {checkpoint.seq} (truncated)", checked)
+        if checkpoint.seq and events[checkpoint.seq - 1].hash != checkpoint.hash:
+            return bad(checkpoint.seq, "the event at the checkpoint's seq has another hash "
+                       "(the chain was rewritten)", checked)
+    return VerifyReport(True, checked, head_seq, head_hash, None, None, key is not None)
+
+
+def _check_contents(event: AuditEvent, rows: Mapping[str, StoredRow],
+                    erased: set[str]) -> str | None:
+    contents = []
+    for t in event.targets:
+        row = rows.get(t)
+        if t in erased:
+            return None  # part of what this event wrote is gone by lawful erasure
+        if row is None:
+            return f"{t} written by this event is missing from the store"
+        if row.redacted:
+            return None
+        contents.append(row.content)
+    if content_hash(contents) != event.content_hash:
+        return "the rows this event wrote do not match its content hash (edited in the store)"
+    return None

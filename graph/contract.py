@@ -1,0 +1,164 @@
+"""Value types of the storage contract and the in-transaction write primitives.
+
+An adapter subclasses :class:`graph.store.GraphStore`, implements its abstract read primitives,
+and hands out :class:`WriteTx` objects (the primitives used inside one serialised write
+transaction). Everything built on them — the write rules, audit chaining, erasure,
+verification — lives once in the base class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal, Protocol
+
+from graph.models import AuditEvent, Claim, Entity, Episode, FactVersion
+
+
+class Capability(StrEnum):
+    """What a backend can do; shared code branches on these, never on backend names."""
+
+    FULLTEXT = "fulltext"
+    CONCURRENT_WRITERS = "concurrent_writers"  #: several processes may write at once
+    EXPLAIN = "explain"
+
+
+@dataclass(frozen=True, slots=True)
+class VersionQuery:
+    """A read over fact versions. ``None`` filters match everything.
+
+    - ``valid_at``: versions with ``valid_from <= valid_at < valid_to`` (open ends unbounded);
+      ``None`` = any valid time.
+    - ``known_at``: versions with ``recorded_at <= known_at < superseded_at``;
+      ``None`` = every transaction-time version.
+    - ``live_at``: drop versions whose ``expires_at <= live_at`` (TTL; used for current truth).
+    - ``entity_id``: versions whose subject *or* object is this entity.
+    """
+
+    subject_id: str | None = None
+    predicate: str | None = None
+    object_id: str | None = None
+    object_value: str | None = None
+    fact_key: str | None = None
+    entity_id: str | None = None
+    valid_at: datetime | None = None
+    known_at: datetime | None = None
+    live_at: datetime | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditHead:
+    seq: int
+    hash: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A provenance link: ``claim_id`` (from ``episode_id``) supports ``version_id``."""
+
+    version_id: str
+    claim_id: str
+    episode_id: str | None
+    recorded_at: datetime
+
+
+@dataclass(slots=True)
+class WriteBatch:
+    """Everything one write transaction persists. Rows are only ever inserted; the one change to
+    an existing row is closing it in transaction time (``superseded_at``), listed separately."""
+
+    episodes: list[Episode] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    #: (entity_id, alias) pairs added to existing or new entities
+    aliases: list[tuple[str, str]] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    versions: list[FactVersion] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    #: ids of versions / claims closed in transaction time at ``superseded_at``
+    superseded_versions: list[str] = field(default_factory=list)
+    superseded_claims: list[str] = field(default_factory=list)
+    superseded_at: datetime | None = None
+    events: list[AuditEvent] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.episodes or self.entities or self.aliases or self.claims
+                    or self.versions or self.sources or self.superseded_versions
+                    or self.superseded_claims or self.events)
+
+
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    """What ``forget`` removes.
+
+    Entities, versions and claims listed are deleted (with their aliases and source links).
+    Episodes listed keep their id but lose their text (redacted, also from full-text indexes).
+    Versions and claims in ``redacted_*`` survive but lose their ``evidence`` (it quoted a
+    redacted episode)."""
+
+    entity_ids: list[str]
+    version_ids: list[str]
+    claim_ids: list[str]
+    episode_ids: list[str]
+    redacted_version_ids: list[str]
+    redacted_claim_ids: list[str]
+    event: AuditEvent
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    kind: Literal["episode", "fact"]
+    id: str  #: episode id or version id
+    score: float
+    text: str
+    episode: Episode | None = None
+    version: FactVersion | None = None
+
+
+class WriteTx(Protocol):
+    """Primitives available inside one write transaction of one tenant."""
+
+    def lock_head(self) -> AuditHead | None:
+        """Take the tenant's write lock and return its audit head (``None``: no events yet).
+        Must be called first: it is what serialises writers of a tenant."""
+        ...
+
+    def episode_exists(self, episode_id: str) -> bool: ...
+
+    def find_entities(self, keys: Sequence[str]) -> list[Entity]:
+        """Entities whose normalised name or a normalised alias is in ``keys``."""
+        ...
+
+    def current_claims(self, subject_id: str, predicate: str) -> list[Claim]:
+        """Claims of (subject, predicate) not superseded in transaction time."""
+        ...
+
+    def current_versions(self, subject_id: str, predicate: str) -> list[FactVersion]:
+        """Versions of (subject, predicate) not superseded in transaction time."""
+        ...
+
+    def expired_versions(self, now: datetime) -> list[FactVersion]:
+        """Versions not superseded whose ``expires_at <= now``."""
+        ...
+
+    def mentions(self, entity_id: str, names: Sequence[str]) -> tuple[
+            list[str], list[str], list[str]]:
+        """(version ids, claim ids, episode ids) that involve the entity: versions and claims
+        where it is subject or object, and episodes that are their sources or whose text
+        contains one of ``names`` (case-insensitive). Includes superseded rows."""
+        ...
+
+    def sourced_from(self, episode_ids: Sequence[str]) -> tuple[list[str], list[str]]:
+        """(version ids, claim ids) whose evidence comes from these episodes (via claims'
+        ``episode_id`` and version source links). Includes superseded rows."""
+        ...
+
+    def write(self, batch: WriteBatch) -> None: ...
+
+    def erase(self, erasure: Erasure) -> None:
+        """Delete the listed entities, versions, claims (and their source links), redact the
+        listed episodes' text everywhere (including full-text indexes), append the event."""
+        ...

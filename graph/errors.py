@@ -1,0 +1,69 @@
+"""One error tree for the whole project.
+
+Every error asof raises on purpose is an :class:`AsofError`. Children are narrow, carry their data,
+and say what to do instead. Driver errors are translated at the adapter boundary with
+``raise ... from exc``.
+"""
+
+from __future__ import annotations
+
+
+class AsofError(Exception):
+    """Base of every error asof raises on purpose."""
+
+
+class InvalidInputError(AsofError, ValueError):
+    """The caller's input is malformed; nothing was changed."""
+
+
+class NaiveDatetimeError(InvalidInputError):
+    """A datetime without a timezone offset was given where an instant is required."""
+
+    def __init__(self, field: str, value: object) -> None:
+        self.field = field
+        self.value = value
+        super().__init__(
+            f"{field}: {value!r} has no timezone offset. asof never assumes UTC: give an offset "
+            "(e.g. 2024-03-01T09:00:00+01:00 or ...Z), or pass an explicit default zone "
+            "(--assume-tz Europe/Berlin on the CLI)."
+        )
+
+
+class InvalidIntervalError(InvalidInputError):
+    """An interval is empty or inverted (valid intervals are half-open [from, to))."""
+
+    def __init__(self, valid_from: object, valid_to: object) -> None:
+        self.valid_from = valid_from
+        self.valid_to = valid_to
+        super().__init__(
+            f"interval [{valid_from}, {valid_to}) is empty or inverted: valid_to must be later "
+            "than valid_from (intervals are half-open; use None for an open end)."
+        )
+
+
+class UnknownPredicateError(InvalidInputError):
+    """A predicate is not in the registry."""
+
+    def __init__(self, predicate: str, known: list[str]) -> None:
+        self.predicate = predicate
+        self.known = known
+        super().__init__(
+            f"unknown predicate {predicate!r}; known predicates: {', '.join(sorted(known))}. "
+            "Register new predicates in the predicate registry."
+        )
+
+
+class NotFoundError(AsofError, LookupError):
+    """The requested object does not exist in this tenant."""
+
+
+class StoreError(AsofError):
+    """The storage backend failed; the operation was rolled back."""
+
+
+class StoreUnavailableError(StoreError):
+    """The storage backend cannot be reached."""
+
+
+class IntegrityError(StoreError):
+    """The store's contents contradict the audit chain or the schema."""

@@ -1,0 +1,79 @@
+"""Deterministic identifiers and name normalisation.
+
+Ids are content hashes so that the same input always yields the same id (idempotent ingestion,
+MERGE-safe retries). They never embed raw text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from typing import Any
+
+_ORG_SUFFIXES = {
+    "inc", "inc.", "incorporated", "corp", "corp.", "corporation", "co", "co.", "company",
+    "ltd", "ltd.", "limited", "llc", "l.l.c.", "gmbh", "ag", "sa", "s.a.", "plc", "bv", "b.v.",
+    "nv", "n.v.", "oy", "ab", "srl", "s.r.l.", "spa", "s.p.a.", "pty", "kk", "lp", "llp",
+}
+_SPACE = re.compile(r"\s+")
+_TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and no whitespace: the input of every content hash."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def digest(*parts: Any, length: int = 32) -> str:
+    """A hex sha256 of the canonical JSON of ``parts``, truncated to ``length`` characters."""
+    return hashlib.sha256(canonical_json(list(parts)).encode()).hexdigest()[:length]
+
+
+def normalize_name(name: str) -> str:
+    """The key names are matched on: NFKC, case-folded, single spaces, punctuation trimmed,
+    organisation suffixes (Inc, Corp, GmbH, …) and a leading "the" removed."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = _SPACE.sub(" ", text).strip(" \t\n.,;:!?\"'()[]")
+    words = text.replace(",", " ").split()
+    while len(words) > 1 and words[-1] in _ORG_SUFFIXES:
+        words.pop()
+    if len(words) > 1 and words[0] == "the":
+        words.pop(0)
+    return " ".join(words)
+
+
+def validate_tenant(tenant: str) -> str:
+    """Tenant ids are short and plain: letters, digits, ``_ . -``; 1–64 characters."""
+    if not isinstance(tenant, str) or not _TENANT.match(tenant):
+        raise _invalid_tenant(tenant)
+    return tenant
+
+
+def _invalid_tenant(tenant: object) -> Exception:
+    from graph.errors import InvalidInputError
+
+    return InvalidInputError(
+        f"tenant {tenant!r} is invalid: use 1-64 letters, digits, '_', '.' or '-', "
+        "starting with a letter or digit"
+    )
+
+
+def entity_id(tenant: str, entity_type: str, name: str) -> str:
+    return "ent_" + digest("entity", tenant, entity_type, normalize_name(name), length=24)
+
+
+def episode_id(tenant: str, conversation_id: str, speaker: str, occurred_at_iso: str,
+               text: str) -> str:
+    return "epi_" + digest("episode", tenant, conversation_id, speaker, occurred_at_iso, text,
+                           length=24)
+
+
+def fact_key(tenant: str, subject_id: str, predicate: str, object_key: str) -> str:
+    return "fk_" + digest("fact", tenant, subject_id, predicate, object_key, length=24)
+
+
+def literal_key(value: str) -> str:
+    """The object key of a literal value (case and spacing do not make a new fact)."""
+    return "lit:" + normalize_name(value)

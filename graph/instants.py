@@ -1,0 +1,82 @@
+"""Instants and intervals: aware datetimes only, normalised to UTC with µs precision.
+
+Storage uses integer microseconds since the Unix epoch; open ends use sentinels far outside any
+real date so that range predicates need no NULL handling (the open-end pitfall of `> t` on NULL).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from graph.errors import InvalidInputError, InvalidIntervalError, NaiveDatetimeError
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: Stored for ``valid_from=None`` (the unbounded past).
+MIN_US = -(2**62)
+#: Stored for ``valid_to=None`` / ``superseded_at=None`` (until further notice).
+MAX_US = 2**62
+
+
+def require_aware(value: datetime, field: str) -> datetime:
+    """Return ``value`` in UTC, or raise :class:`NaiveDatetimeError` if it has no offset."""
+    if not isinstance(value, datetime):
+        raise InvalidInputError(f"{field}: expected a datetime, got {type(value).__name__}")
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        raise NaiveDatetimeError(field, value)
+    return value.astimezone(UTC)
+
+
+def optional_aware(value: datetime | None, field: str) -> datetime | None:
+    return None if value is None else require_aware(value, field)
+
+
+def parse_instant(text: str, field: str = "instant") -> datetime:
+    """Parse an ISO 8601 instant that carries an offset (``Z`` accepted)."""
+    try:
+        parsed = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise InvalidInputError(
+            f"{field}: {text!r} is not an ISO 8601 instant (e.g. 2024-03-01T09:00:00+01:00)"
+        ) from exc
+    return require_aware(parsed, field)
+
+
+def to_us(value: datetime) -> int:
+    """Microseconds since the epoch of an aware datetime."""
+    delta = require_aware(value, "instant") - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_us(value: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=value)
+
+
+def from_us_to_end(value: int) -> datetime | None:
+    """Decode an interval end: the MAX sentinel means open."""
+    return None if value >= MAX_US else from_us(value)
+
+
+def from_us_from_start(value: int) -> datetime | None:
+    """Decode an interval start: the MIN sentinel means open."""
+    return None if value <= MIN_US else from_us(value)
+
+
+def start_us(value: datetime | None) -> int:
+    return MIN_US if value is None else to_us(value)
+
+
+def end_us(value: datetime | None) -> int:
+    return MAX_US if value is None else to_us(value)
+
+
+def check_interval(valid_from: datetime | None, valid_to: datetime | None) -> None:
+    """Reject empty or inverted half-open intervals."""
+    if valid_from is not None and valid_to is not None and valid_to <= valid_from:
+        raise InvalidIntervalError(valid_from, valid_to)
+
+
+def isoformat(value: datetime | None) -> str | None:
+    """Canonical text of an instant: UTC, microseconds, ``Z``."""
+    if value is None:
+        return None
+    return require_aware(value, "instant").strftime("%Y-%m-%dT%H:%M:%S.%fZ")

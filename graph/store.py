@@ -1,0 +1,442 @@
+"""The GraphStore contract: a handful of abstract primitives per adapter, everything else here.
+
+An adapter (``SqliteStore``, ``Neo4jStore``) implements the abstract methods below; the temporal
+write rules, audit chaining, erasure, expiry and verification are written once, in this class,
+on top of them. A store handle is bound to one tenant; :meth:`GraphStore.for_tenant` gives a
+sibling handle on the same client for another tenant.
+"""
+
+from __future__ import annotations
+
+import copy
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from graph.audit import (
+    CLAIM,
+    ENTITY,
+    EPISODE,
+    GENESIS_HASH,
+    VERSION,
+    Checkpoint,
+    StoredRow,
+    VerifyReport,
+    make_event,
+    split_target,
+    target,
+    verify_chain,
+)
+from graph.clock import Clock, SystemClock
+from graph.contract import (
+    AuditHead,
+    Capability,
+    Erasure,
+    SearchHit,
+    VersionQuery,
+    WriteTx,
+)
+from graph.errors import InvalidInputError, NotFoundError
+from graph.ids import canonical_json, normalize_name, validate_tenant
+from graph.instants import require_aware, start_us
+from graph.models import (
+    AssertionKind,
+    AuditAction,
+    AuditEvent,
+    Claim,
+    Entity,
+    EntityRef,
+    Episode,
+    FactAssertion,
+    FactVersion,
+    Role,
+)
+from graph.predicates import LITERAL, PredicateRegistry, default_registry
+from graph.writes import WritePlanner, WriteResult, episode_content, transaction_time
+
+T = TypeVar("T")
+
+
+class GraphStore(ABC):
+    """A bitemporal fact store bound to one tenant.
+
+    Args:
+        tenant: the tenant every read and write of this handle is confined to.
+        clock: where transaction time comes from (tests inject a ``FakeClock``).
+        registry: the predicate registry (defaults to the built-in one).
+        audit_key: when set, every audit event is also signed with HMAC-SHA256.
+    """
+
+    def __init__(
+        self,
+        *,
+        tenant: str,
+        clock: Clock | None = None,
+        registry: PredicateRegistry | None = None,
+        audit_key: bytes | None = None,
+    ) -> None:
+        self._tenant = validate_tenant(tenant)
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self.registry = registry if registry is not None else default_registry()
+        self.audit_key = audit_key
+
+    @property
+    def tenant(self) -> str:
+        return self._tenant
+
+    def for_tenant(self, tenant: str) -> GraphStore:
+        """A handle on the same client, bound to ``tenant``."""
+        clone = copy.copy(self)
+        clone._tenant = validate_tenant(tenant)
+        return clone
+
+    # ------------------------------------------------------------------ adapter primitives
+
+    @abstractmethod
+    def run_write(self, work: Callable[[WriteTx], T]) -> T:
+        """Run ``work`` in one serialised transaction for this tenant; commit if it returns,
+        roll back if it raises. May re-run ``work`` on transient errors, so ``work`` must be
+        idempotent (it is: it re-reads everything through the tx)."""
+
+    @abstractmethod
+    def find_versions(self, query: VersionQuery) -> list[FactVersion]:
+        """Versions matching ``query``, enriched with ``episode_ids`` and entity names,
+        ordered by (subject_id, predicate, valid_from with None first, recorded_at, version_id),
+        at most ``query.limit``."""
+
+    @abstractmethod
+    def get_versions(self, version_ids: Sequence[str]) -> list[FactVersion]:
+        """Versions by id (enriched like ``find_versions``); unknown ids are skipped."""
+
+    @abstractmethod
+    def get_claims(self, claim_ids: Sequence[str]) -> list[Claim]: ...
+
+    @abstractmethod
+    def find_claims(self, subject_id: str, predicate: str | None = None) -> list[Claim]:
+        """All claims (current and superseded) of a subject, ordered by recorded_at, claim_id."""
+
+    @abstractmethod
+    def get_entities(self, entity_ids: Sequence[str]) -> list[Entity]: ...
+
+    @abstractmethod
+    def find_entities(self, keys: Sequence[str]) -> list[Entity]:
+        """Entities whose normalised name or a normalised alias is in ``keys``."""
+
+    @abstractmethod
+    def list_entities(self, limit: int = 100, offset: int = 0) -> list[Entity]:
+        """Entities ordered by name, id."""
+
+    @abstractmethod
+    def get_episodes(self, episode_ids: Sequence[str]) -> list[Episode]: ...
+
+    @abstractmethod
+    def audit_events(self, start_seq: int = 1, end_seq: int | None = None) -> list[AuditEvent]:
+        """Events with ``start_seq <= seq <= end_seq``, ordered by seq."""
+
+    @abstractmethod
+    def search(self, text: str, *, limit: int = 10, valid_at: datetime | None = None,
+               known_at: datetime | None = None) -> list[SearchHit]:
+        """Full-text search over episode text and facts (entity names, literal values,
+        evidence). Temporal filters apply to fact hits *before* the limit; episode hits are
+        filtered by ``known_at`` (ingested by then). Best first. The text is a plain query:
+        the adapter escapes it for its full-text syntax."""
+
+    @abstractmethod
+    def supports(self, capability: Capability) -> bool: ...
+
+    @abstractmethod
+    def migrate(self) -> list[str]:
+        """Apply pending schema migrations (idempotent); return the names applied now."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    # ------------------------------------------------------------------ writes
+
+    def _now(self) -> datetime:
+        return require_aware(self.clock.now(), "clock.now()")
+
+    def _planner(self, tx: WriteTx, head: AuditHead | None, actor: str | None) -> WritePlanner:
+        return WritePlanner(tx, tenant=self.tenant, now=transaction_time(self._now(), head),
+                            head=head, registry=self.registry, actor=actor or "asof",
+                            audit_key=self.audit_key)
+
+    def _check_assertions(self, assertions: Sequence[FactAssertion]) -> list[FactAssertion]:
+        checked = []
+        for index, a in enumerate(assertions):
+            if not isinstance(a, FactAssertion):
+                a = FactAssertion.parse(a, context=f"assertions[{index}]")
+            self.registry.get(a.predicate)  # unknown predicates fail before any write
+            checked.append(a)
+        return checked
+
+    def apply(self, episode: Episode, assertions: Sequence[FactAssertion] = (), *,
+              actor: str | None = None) -> WriteResult:
+        """Store one episode and what was extracted from it, in one transaction.
+
+        Re-applying an episode that is already stored changes nothing (not even the audit log)
+        and returns a result with ``duplicate=True``.
+        """
+        if episode.tenant != self.tenant:
+            raise InvalidInputError(
+                f"episode {episode.id!r} belongs to tenant {episode.tenant!r}, "
+                f"but this store handle is bound to {self.tenant!r}")
+        checked = self._check_assertions(assertions)
+
+        def work(tx: WriteTx) -> WriteResult:
+            head = tx.lock_head()
+            if tx.episode_exists(episode.id):
+                return WriteResult(recorded_at=None, duplicate=True)
+            planner = self._planner(tx, head, actor)
+            planner.add_episode(episode)
+            planner.add_assertions(checked, observed_at=episode.occurred_at,
+                                   episode_id=episode.id)
+            tx.write(planner.batch)
+            return planner.result
+
+        return self.run_write(work)
+
+    def assert_facts(self, assertions: Sequence[FactAssertion], *,
+                     observed_at: datetime | None = None, source_id: str | None = None,
+                     actor: str | None = None) -> WriteResult:
+        """Store structured facts from a caller that extracts by itself.
+
+        The request itself is kept as the source episode (speaker = actor, role ``tool``, text
+        = the canonical JSON of the assertions), so every fact has a source message. Passing
+        the same ``source_id`` again is a no-op (idempotent retries).
+        """
+        checked = self._check_assertions(assertions)
+        if not checked:
+            raise InvalidInputError("assertions: at least one is required")
+        observed = require_aware(observed_at, "observed_at") if observed_at else self._now()
+        text = canonical_json([a.model_dump(mode="json", exclude_defaults=True)
+                               for a in checked])
+        episode = Episode.create(tenant=self.tenant, speaker=actor or "api",
+                                 occurred_at=observed, text=text, role=Role.TOOL,
+                                 conversation_id="structured", id=source_id)
+        return self.apply(episode, checked, actor=actor)
+
+    def retract(self, subject: str, predicate: str, obj: str | None = None, *,
+                value: str | None = None, at: datetime | None = None,
+                actor: str | None = None, source_id: str | None = None) -> WriteResult:
+        """End a fact at ``at`` (default: now). For a ``one`` predicate the object may be
+        omitted: whatever holds then ends."""
+        subject_ref, object_ref = self._refs(subject, predicate, obj)
+        return self.assert_facts([FactAssertion(
+            subject=subject_ref, predicate=predicate, object=object_ref, value=value,
+            valid_from=at, kind=AssertionKind.RETRACT)], actor=actor, source_id=source_id)
+
+    def correct(self, subject: str, predicate: str, obj: str | None = None, *,
+                value: str | None = None, corrects: str | None = None,
+                corrects_value: str | None = None, valid_from: datetime | None = None,
+                valid_to: datetime | None = None, actor: str | None = None,
+                source_id: str | None = None) -> WriteResult:
+        """Replace the latest belief about ``corrects`` (or the same object) with this one."""
+        subject_ref, object_ref = self._refs(subject, predicate, obj)
+        _, wrong_ref = self._refs(subject, predicate, corrects)
+        return self.assert_facts([FactAssertion(
+            subject=subject_ref, predicate=predicate, object=object_ref, value=value,
+            corrects=wrong_ref, corrects_value=corrects_value, valid_from=valid_from,
+            valid_to=valid_to, kind=AssertionKind.CORRECT)], actor=actor, source_id=source_id)
+
+    def _refs(self, subject: str, predicate: str,
+              obj: str | None) -> tuple[EntityRef, EntityRef | None]:
+        spec = self.registry.get(predicate)
+        subject_type = self._known_type(subject) or spec.subject_types[0]
+        object_ref = None
+        if obj is not None:
+            types = [t for t in spec.object_types if t != LITERAL] or ["concept"]
+            object_ref = EntityRef(name=obj, type=self._known_type(obj) or types[0])
+        return EntityRef(name=subject, type=subject_type), object_ref
+
+    def _known_type(self, name: str) -> str | None:
+        found = self.find_entities([normalize_name(name)])
+        return found[0].type if found else None
+
+    def expire(self, *, actor: str | None = None) -> WriteResult:
+        """End every belief whose TTL has passed at its expiry instant (audit ``expired``)."""
+
+        def work(tx: WriteTx) -> WriteResult:
+            head = tx.lock_head()
+            planner = self._planner(tx, head, actor or "asof-expire")
+            planner.retract_expired(tx.expired_versions(planner.now))
+            if planner.batch.is_empty():
+                return WriteResult(recorded_at=None)
+            tx.write(planner.batch)
+            return planner.result
+
+        return self.run_write(work)
+
+    def forget(self, entity: str, *, actor: str | None = None,
+               reason: str = "erasure request") -> ErasureResult:
+        """Erase an entity (right to be forgotten): its entity, every fact version and claim
+        where it is subject or object, and the text of the episodes that mention it, from
+        every view including past transaction times. The audit chain gets a PII-free
+        ``erased`` tombstone listing only ids, and still verifies."""
+        found = self.resolve(entity)
+        names = [found.name, *found.aliases]
+
+        def work(tx: WriteTx) -> ErasureResult:
+            head = tx.lock_head()
+            version_ids, claim_ids, episode_ids = tx.mentions(found.id, names)
+            sourced_versions, sourced_claims = tx.sourced_from(episode_ids)
+            redacted_versions = sorted(set(sourced_versions) - set(version_ids))
+            redacted_claims = sorted(set(sourced_claims) - set(claim_ids))
+            targets = sorted(
+                [target(ENTITY, found.id)]
+                + [target(VERSION, i) for i in {*version_ids, *redacted_versions}]
+                + [target(CLAIM, i) for i in {*claim_ids, *redacted_claims}]
+                + [target(EPISODE, i) for i in episode_ids])
+            now = transaction_time(self._now(), head)
+            event = make_event(
+                seq=(head.seq if head else 0) + 1, prev_hash=head.hash if head else GENESIS_HASH,
+                tenant=self.tenant, at=now, actor=actor or "asof", action=AuditAction.ERASED,
+                contents=[{"erased": targets}], targets=targets, reason=reason,
+                key=self.audit_key)
+            tx.erase(Erasure(
+                entity_ids=[found.id], version_ids=sorted(version_ids),
+                claim_ids=sorted(claim_ids), episode_ids=sorted(episode_ids),
+                redacted_version_ids=redacted_versions, redacted_claim_ids=redacted_claims,
+                event=event))
+            return ErasureResult(entity_id=found.id, versions=len(version_ids),
+                                 claims=len(claim_ids), episodes=len(episode_ids),
+                                 event=event)
+
+        return self.run_write(work)
+
+    # ------------------------------------------------------------------ reads
+
+    def resolve(self, name_or_id: str) -> Entity:
+        """The entity with this id, name or alias; :class:`NotFoundError` if there is none."""
+        found = self.entity(name_or_id)
+        if found is None:
+            raise NotFoundError(f"no entity named {name_or_id!r} in tenant {self.tenant!r}")
+        return found
+
+    def entity(self, name_or_id: str) -> Entity | None:
+        by_id = self.get_entities([name_or_id])
+        if by_id:
+            return by_id[0]
+        key = normalize_name(name_or_id)
+        matches = self.find_entities([key]) if key else []
+        return min(matches, key=lambda e: (e.name != name_or_id, e.id)) if matches else None
+
+    def _entity_ids(self, name_or_id: str | None) -> list[str] | None:
+        if name_or_id is None:
+            return None
+        by_id = self.get_entities([name_or_id])
+        if by_id:
+            return [by_id[0].id]
+        key = normalize_name(name_or_id)
+        return sorted({e.id for e in self.find_entities([key])}) if key else []
+
+    def facts(self, subject: str | None = None, predicate: str | None = None,
+              obj: str | None = None, *, valid_at: datetime | None = None,
+              known_at: datetime | None = None, limit: int | None = None) -> list[FactVersion]:
+        """Versions true at ``valid_at`` as believed at ``known_at`` (both default to now).
+
+        When asking about now, beliefs whose TTL has passed are left out. ``subject`` and
+        ``obj`` are entity ids, names or aliases; ``obj`` also matches literal values.
+        """
+        now = self._now()
+        valid = require_aware(valid_at, "valid_at") if valid_at is not None else now
+        known = require_aware(known_at, "known_at") if known_at is not None else now
+        if predicate is not None:
+            self.registry.get(predicate)
+        subjects = self._entity_ids(subject)
+        objects = self._entity_ids(obj)
+        if subjects == [] or (objects == [] and obj is not None
+                              and not normalize_name(obj)):
+            return []
+        queries = []
+        subject_ids: list[str | None] = list(subjects) if subjects is not None else [None]
+        for s in subject_ids:
+            if obj is None:
+                queries.append(VersionQuery(subject_id=s, predicate=predicate, valid_at=valid,
+                                            known_at=known,
+                                            live_at=now if valid_at is None else None,
+                                            limit=limit))
+                continue
+            for o in objects or []:
+                queries.append(VersionQuery(subject_id=s, predicate=predicate, object_id=o,
+                                            valid_at=valid, known_at=known,
+                                            live_at=now if valid_at is None else None,
+                                            limit=limit))
+            queries.append(VersionQuery(subject_id=s, predicate=predicate, object_value=obj,
+                                        valid_at=valid, known_at=known,
+                                        live_at=now if valid_at is None else None,
+                                        limit=limit))
+        seen: dict[str, FactVersion] = {}
+        for q in queries:
+            for v in self.find_versions(q):
+                seen.setdefault(v.version_id, v)
+        out = sorted(seen.values(), key=_version_order)
+        return out[:limit] if limit is not None else out
+
+    def current(self, subject: str | None = None, predicate: str | None = None,
+                obj: str | None = None, *, limit: int | None = None) -> list[FactVersion]:
+        """What is true now, as believed now."""
+        return self.facts(subject, predicate, obj, limit=limit)
+
+    def versions(self, fact_key: str) -> list[FactVersion]:
+        """Every version of a fact on both axes, oldest recorded first."""
+        found = self.find_versions(VersionQuery(fact_key=fact_key))
+        return sorted(found, key=lambda v: (v.recorded_at, start_us(v.valid_from),
+                                            v.version_id))
+
+    def audit(self, start_seq: int = 1, end_seq: int | None = None) -> list[AuditEvent]:
+        return self.audit_events(start_seq, end_seq)
+
+    def checkpoint(self) -> Checkpoint:
+        """The chain's head, to export and verify against later (detects truncation)."""
+        events = self.audit_events(1)
+        if not events:
+            return Checkpoint(tenant=self.tenant, seq=0, hash=GENESIS_HASH)
+        last = events[-1]
+        return Checkpoint(tenant=self.tenant, seq=last.seq, hash=last.hash, at=last.at)
+
+    def verify(self, checkpoint: Checkpoint | None = None) -> VerifyReport:
+        """Recompute the audit chain and the content hashes of the rows it points to.
+
+        Reports the first bad seq and why: a row edited directly in the store, a deleted,
+        inserted or reordered event, a forged signature, truncation against ``checkpoint``.
+        """
+        if checkpoint is not None and checkpoint.tenant != self.tenant:
+            raise InvalidInputError(
+                f"checkpoint is for tenant {checkpoint.tenant!r}, not {self.tenant!r}")
+        events = self.audit_events(1)
+        wanted: dict[str, set[str]] = {}
+        for event in events:
+            for t in (*event.targets, *event.superseded):
+                kind, row_id = split_target(t)
+                wanted.setdefault(kind, set()).add(row_id)
+        rows: dict[str, StoredRow] = {}
+        all_versions = self.find_versions(VersionQuery())
+        for v in all_versions:
+            rows[target(VERSION, v.version_id)] = StoredRow(v.content(), v.superseded_at)
+        for c in self.get_claims(sorted(wanted.get(CLAIM, ()))):
+            rows[target(CLAIM, c.claim_id)] = StoredRow(c.content(), c.superseded_at)
+        for e in self.get_episodes(sorted(wanted.get(EPISODE, ()))):
+            rows[target(EPISODE, e.id)] = StoredRow(episode_content(e))
+        for n in self.get_entities(sorted(wanted.get(ENTITY, ()))):
+            rows[target(ENTITY, n.id)] = StoredRow(
+                {"id": n.id, "tenant": n.tenant, "name": n.name, "type": n.type})
+        return verify_chain(events, rows,
+                            all_row_targets=[target(VERSION, v.version_id)
+                                             for v in all_versions],
+                            key=self.audit_key, checkpoint=checkpoint)
+
+
+def _version_order(v: FactVersion) -> tuple[str, str, int, datetime, str]:
+    return (v.subject_id, v.predicate, start_us(v.valid_from), v.recorded_at, v.version_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureResult:
+    entity_id: str
+    versions: int
+    claims: int
+    episodes: int
+    event: AuditEvent
