@@ -323,7 +323,7 @@ class GraphStore(ABC):
         matches = self.find_entities([key]) if key else []
         return min(matches, key=lambda e: (e.name != name_or_id, e.id)) if matches else None
 
-    def _entity_ids(self, name_or_id: str | None) -> list[str] | None:
+    def entity_ids(self, name_or_id: str | None) -> list[str] | None:
         if name_or_id is None:
             return None
         by_id = self.get_entities([name_or_id])
@@ -345,8 +345,8 @@ class GraphStore(ABC):
         known = require_aware(known_at, "known_at") if known_at is not None else now
         if predicate is not None:
             self.registry.get(predicate)
-        subjects = self._entity_ids(subject)
-        objects = self._entity_ids(obj)
+        subjects = self.entity_ids(subject)
+        objects = self.entity_ids(obj)
         if subjects == [] or (objects == [] and obj is not None
                               and not normalize_name(obj)):
             return []

@@ -30,7 +30,7 @@ from graph.models import (
     FactVersion,
     Granularity,
 )
-from graph.predicates import LITERAL, Cardinality, Predicate, PredicateRegistry
+from graph.predicates import LITERAL, Predicate, PredicateRegistry
 from graph.rules import (
     Change,
     Segment,
@@ -198,6 +198,7 @@ class WritePlanner:
         claims = self.tx.current_claims(subject_id, predicate.name)
         new: list[Claim] = []
         dropped: list[Claim] = []
+        lineage: dict[str, list[Claim]] = {}  # corrected claim id -> the claims it replaced
         intent = "assert"
         for index, a in items:
             if a.kind is AssertionKind.RETRACT:
@@ -208,6 +209,8 @@ class WritePlanner:
                 intent = "correct"
                 made, replaced = self._correction(subject_id, predicate, a, claims,
                                                   observed_at, episode_id, index)
+                lineage[made[0].claim_id] = [*replaced, *(
+                    old for r in replaced for old in lineage.get(r.claim_id, ()))]
                 created = {c.claim_id for c in new}
                 dropped.extend(c for c in replaced if c.claim_id not in created)
                 gone = {c.claim_id for c in replaced}
@@ -219,11 +222,12 @@ class WritePlanner:
             claims = claims + made
             new.extend(made)
         self._reconcile(subject_id, predicate, claims, new, dropped, intent=intent,
-                        episode_id=episode_id)
+                        episode_id=episode_id, lineage=lineage)
 
     def _reconcile(self, subject_id: str, predicate: Predicate, claims: Sequence[Claim],
                    new: Sequence[Claim], dropped: Sequence[Claim], *, intent: str,
-                   episode_id: str | None) -> None:
+                   episode_id: str | None,
+                   lineage: dict[str, list[Claim]] | None = None) -> None:
         versions = self.tx.current_versions(subject_id, predicate.name)
         stored_dropped = list(dropped)
         rec = reconcile(tenant=self.tenant, subject_id=subject_id, predicate=predicate,
@@ -236,8 +240,12 @@ class WritePlanner:
         self.batch.superseded_versions.extend(v.version_id for v in rec.superseded)
         self.result.written.extend(rec.new_versions)
         self.result.closed.extend(v.version_id for v in rec.superseded)
+        links = list(rec.links)
+        if lineage:  # a corrected fact keeps the provenance of what it corrected
+            links += [(version_id, old) for version_id, c in rec.links
+                      for old in lineage.get(c.claim_id, ())]
         self.batch.sources.extend(
-            Source(version_id, c.claim_id, c.episode_id, self.now) for version_id, c in rec.links)
+            Source(version_id, c.claim_id, c.episode_id, self.now) for version_id, c in links)
 
         pending_claims = {c.claim_id: c for c in new}
         pending_dropped = [target(CLAIM, c.claim_id) for c in stored_dropped]
@@ -357,8 +365,6 @@ class WritePlanner:
         if a.corrects is not None or a.corrects_value is not None:
             _, _, wrong_key = self._object(predicate, a.corrects, a.corrects_value)
             candidates = [s for s in segments if s.object_key == wrong_key]
-        elif predicate.cardinality is Cardinality.ONE and not predicate.event:
-            candidates = list(segments)
         else:
             candidates = [s for s in segments if s.object_key == object_key]
         if not candidates:

@@ -1,0 +1,280 @@
+"""Read views over a GraphStore (DESIGN.md §5): facts with provenance, history, timeline, diff,
+snapshot, search. Written once against the contract: no backend branching."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+import networkx as nx
+
+from graph.contract import SearchHit, VersionQuery
+from graph.errors import InvalidInputError
+from graph.instants import isoformat, require_aware, start_us
+from graph.models import AuditEvent, Episode, FactVersion
+from graph.store import GraphStore
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a fact came from: the message, who said it, when, and the words."""
+
+    episode_id: str
+    speaker: str | None
+    occurred_at: datetime | None
+    conversation_id: str | None
+    evidence: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"episode_id": self.episode_id, "speaker": self.speaker,
+                "occurred_at": isoformat(self.occurred_at),
+                "conversation_id": self.conversation_id, "evidence": self.evidence}
+
+
+@dataclass(frozen=True, slots=True)
+class FactView:
+    """A fact version with names, provenance and (for history) its audit events."""
+
+    version: FactVersion
+    provenance: tuple[Provenance, ...] = ()
+    events: tuple[AuditEvent, ...] = ()
+
+    @property
+    def subject(self) -> str:
+        return self.version.subject_name or self.version.subject_id
+
+    @property
+    def object(self) -> str:
+        return self.version.object_label
+
+    def as_dict(self) -> dict[str, Any]:
+        v = self.version
+        return {
+            "version_id": v.version_id, "fact_key": v.fact_key,
+            "subject": self.subject, "subject_id": v.subject_id, "predicate": v.predicate,
+            "object": self.object, "object_id": v.object_id, "object_value": v.object_value,
+            "valid_from": isoformat(v.valid_from), "valid_to": isoformat(v.valid_to),
+            "valid_from_basis": v.valid_from_basis.value,
+            "granularity": v.granularity.value if v.granularity else None,
+            "recorded_at": isoformat(v.recorded_at), "superseded_at": isoformat(v.superseded_at),
+            "supersedes": v.supersedes, "expires_at": isoformat(v.expires_at),
+            "confidence": v.confidence, "extractor": v.extractor, "evidence": v.evidence,
+            "provenance": [p.as_dict() for p in self.provenance],
+            "events": [{"seq": e.seq, "action": e.action.value, "at": isoformat(e.at),
+                        "actor": e.actor} for e in self.events],
+        }
+
+
+def with_provenance(store: GraphStore, versions: Sequence[FactVersion],
+                    events: Sequence[AuditEvent] = ()) -> list[FactView]:
+    """Attach source episodes (one read for all) and, if given, the events touching each."""
+    episode_ids = sorted({e for v in versions for e in v.episode_ids})
+    episodes = {e.id: e for e in store.get_episodes(episode_ids)} if episode_ids else {}
+    by_version: dict[str, list[AuditEvent]] = defaultdict(list)
+    for event in events:
+        for t in (*event.targets, *event.superseded):
+            if t.startswith("version:"):
+                by_version[t.removeprefix("version:")].append(event)
+    views = []
+    for v in versions:
+        provenance = tuple(_provenance(eid, episodes.get(eid), v) for eid in v.episode_ids)
+        views.append(FactView(v, provenance, tuple(by_version.get(v.version_id, ()))))
+    return views
+
+
+def _provenance(episode_id: str, episode: Episode | None, v: FactVersion) -> Provenance:
+    if episode is None:
+        return Provenance(episode_id, None, None, None, v.evidence)
+    return Provenance(episode_id, episode.speaker, episode.occurred_at, episode.conversation_id,
+                      v.evidence)
+
+
+def facts(store: GraphStore, subject: str | None = None, predicate: str | None = None,
+          obj: str | None = None, *, valid_at: datetime | None = None,
+          known_at: datetime | None = None, limit: int | None = None) -> list[FactView]:
+    """What was true at ``valid_at`` as believed at ``known_at`` (both default to now)."""
+    return with_provenance(store, store.facts(subject, predicate, obj, valid_at=valid_at,
+                                              known_at=known_at, limit=limit))
+
+
+def current(store: GraphStore, subject: str | None = None, predicate: str | None = None,
+            obj: str | None = None, *, limit: int | None = None) -> list[FactView]:
+    """What is true now, as believed now."""
+    return facts(store, subject, predicate, obj, limit=limit)
+
+
+def history(store: GraphStore, fact_key: str) -> list[FactView]:
+    """Every version of a fact on both axes, oldest recorded first, with audit events and
+    source episodes."""
+    versions = store.versions(fact_key)
+    if not versions:
+        return []
+    events = [e for e in store.audit_events(1)
+              if e.fact_key == fact_key or any(
+                  t.removeprefix("version:") in {v.version_id for v in versions}
+                  for t in (*e.targets, *e.superseded))]
+    return with_provenance(store, versions, events)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    predicate: str
+    object: str
+    valid_from: datetime | None
+    valid_to: datetime | None
+    basis: str
+    view: FactView
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    entity_id: str
+    name: str
+    known_at: datetime
+    entries: tuple[TimelineEntry, ...]
+
+    def by_predicate(self) -> dict[str, list[TimelineEntry]]:
+        grouped: dict[str, list[TimelineEntry]] = defaultdict(list)
+        for entry in self.entries:
+            grouped[entry.predicate].append(entry)
+        return dict(grouped)
+
+
+def timeline(store: GraphStore, entity: str, *, known_at: datetime | None = None) -> Timeline:
+    """The valid-time intervals of everything known about ``entity`` (as subject), per
+    predicate, as known at ``known_at`` (default now)."""
+    found = store.resolve(entity)
+    known = require_aware(known_at, "known_at") if known_at else store.clock.now()
+    versions = store.find_versions(VersionQuery(subject_id=found.id, known_at=known))
+    views = with_provenance(store, versions)
+    entries = sorted(
+        (TimelineEntry(v.version.predicate, v.object, v.version.valid_from,
+                       v.version.valid_to, v.version.valid_from_basis.value, v)
+         for v in views),
+        key=lambda e: (e.predicate, start_us(e.valid_from), e.object))
+    return Timeline(found.id, found.name, known, tuple(entries))
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    axis: Literal["valid", "transaction"]
+    t1: datetime
+    t2: datetime
+    started: tuple[FactView, ...] = ()  #: true at t2, not at t1 (or learned between)
+    ended: tuple[FactView, ...] = ()  #: true at t1, not at t2 (or retracted between)
+    changed: tuple[tuple[FactView, FactView], ...] = field(default=())  #: (before, after)
+
+
+def diff(store: GraphStore, t1: datetime, t2: datetime, *,
+         axis: Literal["valid", "transaction"] = "valid", subject: str | None = None,
+         known_at: datetime | None = None) -> Diff:
+    """What started, ended or changed between two valid times (as known at ``known_at``), or
+    between two transaction times (what the store learned and unlearned)."""
+    t1 = require_aware(t1, "t1")
+    t2 = require_aware(t2, "t2")
+    if axis == "valid":
+        before = store.facts(subject, valid_at=t1, known_at=known_at)
+        after = store.facts(subject, valid_at=t2, known_at=known_at)
+    elif axis == "transaction":
+        subject_ids = store.entity_ids(subject)
+        before = _all_known(store, t1, subject_ids)
+        after = _all_known(store, t2, subject_ids)
+    else:
+        raise InvalidInputError(f"axis must be 'valid' or 'transaction', not {axis!r}")
+    key = (lambda v: v.version_id) if axis == "transaction" else (
+        lambda v: (v.subject_id, v.predicate, v.object_key))
+    old = {key(v): v for v in before}
+    new = {key(v): v for v in after}
+    started = [v for k, v in new.items() if k not in old]
+    ended = [v for k, v in old.items() if k not in new]
+    changed: list[tuple[FactVersion, FactVersion]] = []
+    if axis == "valid":
+        started, ended, changed = _pair_one_changes(store, started, ended)
+    views = {v.version_id: fv for fv in with_provenance(
+        store, [*started, *ended, *(x for pair in changed for x in pair)])
+        for v in [fv.version]}
+    return Diff(axis, t1, t2, tuple(views[v.version_id] for v in started),
+                tuple(views[v.version_id] for v in ended),
+                tuple((views[a.version_id], views[b.version_id]) for a, b in changed))
+
+
+def _all_known(store: GraphStore, known_at: datetime,
+               subject_ids: list[str] | None) -> list[FactVersion]:
+    if subject_ids is None:
+        return store.find_versions(VersionQuery(known_at=known_at))
+    return [v for s in subject_ids
+            for v in store.find_versions(VersionQuery(subject_id=s, known_at=known_at))]
+
+
+def _pair_one_changes(store: GraphStore, started: list[FactVersion], ended: list[FactVersion]
+                      ) -> tuple[list[FactVersion], list[FactVersion],
+                                 list[tuple[FactVersion, FactVersion]]]:
+    """A `one` predicate whose object changed is a change, not an end plus a start."""
+    changed = []
+    remaining_started = list(started)
+    remaining_ended = []
+    for old in ended:
+        if store.registry.get(old.predicate).cardinality.value != "one":
+            remaining_ended.append(old)
+            continue
+        match = next((v for v in remaining_started if v.subject_id == old.subject_id
+                      and v.predicate == old.predicate), None)
+        if match is None:
+            remaining_ended.append(old)
+        else:
+            remaining_started.remove(match)
+            changed.append((old, match))
+    return remaining_started, remaining_ended, changed
+
+
+def snapshot(store: GraphStore, *, valid_at: datetime | None = None,
+             known_at: datetime | None = None) -> nx.MultiDiGraph:
+    """The graph of a (valid_at, known_at) view: entities (and literal values) as nodes,
+    one edge per fact version, keyed by version id."""
+    versions = store.facts(valid_at=valid_at, known_at=known_at)
+    now = store.clock.now()
+    graph = nx.MultiDiGraph(tenant=store.tenant, valid_at=isoformat(valid_at or now),
+                            known_at=isoformat(known_at or now))
+    entity_ids = sorted({v.subject_id for v in versions}
+                        | {v.object_id for v in versions if v.object_id})
+    for entity in store.get_entities(entity_ids):
+        graph.add_node(entity.id, name=entity.name, type=entity.type, kind="entity")
+    for v in versions:
+        if v.object_id is None:
+            graph.add_node(v.object_key, name=v.object_value or "", type="literal",
+                           kind="literal")
+        graph.add_edge(v.subject_id, v.object_id or v.object_key, key=v.version_id,
+                       predicate=v.predicate, fact_key=v.fact_key,
+                       valid_from=isoformat(v.valid_from) or "",
+                       valid_to=isoformat(v.valid_to) or "",
+                       recorded_at=isoformat(v.recorded_at) or "",
+                       confidence=v.confidence, episode_ids=",".join(v.episode_ids))
+    return graph
+
+
+def snapshot_json(graph: nx.MultiDiGraph) -> dict[str, Any]:
+    data: dict[str, Any] = nx.node_link_data(graph, edges="edges")
+    return data
+
+
+def snapshot_graphml(graph: nx.MultiDiGraph) -> str:
+    return "\n".join(nx.generate_graphml(graph))
+
+
+def search(store: GraphStore, text: str, *, limit: int = 10, valid_at: datetime | None = None,
+           known_at: datetime | None = None) -> list[SearchHit]:
+    """Full text over episodes and facts, temporal filters applied before the limit."""
+    if not text or not text.strip():
+        raise InvalidInputError("search text must not be empty")
+    if limit < 1 or limit > 1000:
+        raise InvalidInputError("limit must be between 1 and 1000")
+    return store.search(text, limit=limit,
+                        valid_at=require_aware(valid_at, "valid_at") if valid_at else None,
+                        known_at=require_aware(known_at, "known_at") if known_at else None)
+
+
+def objects_of(views: Iterable[FactView]) -> list[str]:
+    return [v.object for v in views]
