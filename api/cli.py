@@ -1,0 +1,607 @@
+"""The ``asof`` command line: a thin layer over :class:`api.memory.Memory`.
+
+Every command takes ``--store`` (or ``ASOF_STORE``) and ``--tenant`` (or ``ASOF_TENANT``),
+prints human-readable tables by default and JSON with ``--json``. Errors are one clear line
+and a non-zero exit; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import click
+from pydantic import ValidationError
+
+from api.memory import IngestReport, Memory
+from api.settings import Settings
+from graph.audit import Checkpoint
+from graph.errors import AsofError, InvalidInputError, NaiveDatetimeError
+from graph.instants import isoformat
+from query.views import FactView
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CliError(click.ClickException):
+    """A one-line error for the user."""
+
+    def format_message(self) -> str:
+        return self.message
+
+
+class AsofGroup(click.Group):
+    """Turns library errors into one-line messages (tracebacks only with --debug)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (AsofError, ValidationError, OSError) as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise CliError(message) from exc
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise CliError(
+            f"ASOF_{'_'.join(map(str, first['loc'])).upper()}: {first['msg']}") from None
+
+
+def store_options(func: F) -> F:
+    """--store, --tenant, --json: shared by every command that touches a store."""
+    func = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+    func = click.option("--tenant", envvar="ASOF_TENANT", default=None,
+                        help="Tenant to read and write (env ASOF_TENANT; default 'default').")(
+        func)
+    func = click.option("--store", "store_url", envvar="ASOF_STORE", default=None,
+                        help="Store URL: sqlite:///path.db, neo4j://host:7687 or bolt://… "
+                             "(env ASOF_STORE; default: an embedded SQLite file in the "
+                             "user data directory).")(func)
+    return func
+
+
+@contextmanager
+def open_memory(store_url: str | None, **kwargs: Any) -> Iterator[Memory]:
+    settings = _settings()
+    url = store_url or settings.store
+    mem = Memory.open(url, audit_key=settings.audit_key_bytes(),
+                      neo4j_user=settings.neo4j_user,
+                      neo4j_password=settings.neo4j_password_text(),
+                      neo4j_database=settings.neo4j_database, **kwargs)
+    try:
+        yield mem
+    finally:
+        mem.close()
+
+
+def _tenant(tenant: str | None) -> str:
+    return tenant or _settings().tenant
+
+
+def _zone(name: str | None) -> tzinfo | None:
+    if name is None:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CliError(f"--assume-tz {name!r} is not a known time zone (e.g. UTC, "
+                       "Europe/Berlin)") from None
+
+
+def parse_time(value: str | None, option: str, assume_tz: str | None = None) -> datetime | None:
+    """ISO 8601 with an offset; a naive value needs --assume-tz (never assumed UTC)."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise CliError(f"{option}: {value!r} is not an ISO 8601 date/time "
+                       "(e.g. 2024-03-01T09:00:00+01:00)") from None
+    if parsed.tzinfo is None:
+        zone = _zone(assume_tz)
+        if zone is None:
+            raise CliError(str(NaiveDatetimeError(option, value)))
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed
+
+
+def emit(data: Any, as_json: bool, human: Callable[[], None]) -> None:
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    else:
+        human()
+
+
+def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> None:
+    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h)
+              for i, h in enumerate(headers)]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    click.echo("  ".join("-" * w for w in widths))
+    for row in cells:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    if not cells:
+        click.echo("(nothing)")
+
+
+def _date(value: datetime | None, open_text: str) -> str:
+    return isoformat(value)[:10] if value else open_text  # type: ignore[index]
+
+
+def fact_rows(views: Sequence[FactView]) -> list[list[Any]]:
+    return [[v.subject, v.version.predicate, v.object, _date(v.version.valid_from, "…"),
+             _date(v.version.valid_to, "now"), v.version.fact_key] for v in views]
+
+
+FACT_HEADERS = ["subject", "predicate", "object", "from", "to", "fact key"]
+
+# ------------------------------------------------------------------ the group
+
+
+@click.group(cls=AsofGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
+@click.version_option(package_name="asof")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """asof: a temporal knowledge-graph memory for AI agents.
+
+    Turns conversations into facts with validity intervals, answers "what was true at T" and
+    "what did we believe at T'", and keeps a tamper-evident audit history.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", default="auto", show_default=True,
+              type=click.Choice(["auto", "jsonl", "openai", "transcript", "gold", "locomo"]),
+              help="Input format (auto-detected by default).")
+@click.option("--assume-tz", default=None,
+              help="Zone for naive timestamps in the input (never assumed otherwise).")
+@click.option("--replay", is_flag=True,
+              help="Backfill as if live: transaction time follows the message times.")
+@store_options
+def ingest(files: tuple[Path, ...], fmt: str, assume_tz: str | None, replay: bool,
+           store_url: str | None, tenant: str | None, as_json: bool) -> None:
+    """Extract facts from conversation FILES and store them.
+
+    Every file is validated before anything from it is stored; re-ingesting the same
+    messages changes nothing.
+    """
+    from extraction.readers import read_conversations
+    from graph.clock import FakeClock
+
+    tz_name = assume_tz or _settings().assume_tz
+    _zone(tz_name)
+    conversations = [c for f in files for c in read_conversations(f, format=fmt,
+                                                                   assume_tz=tz_name)]
+    total = sum(len(c.messages) for c in conversations)
+    extra: dict[str, Any] = {}
+    if replay:
+        first = min((m.at for c in conversations for m in c.messages), default=None)
+        if first is not None:
+            extra["clock"] = FakeClock(first)
+    with open_memory(store_url, **extra) as mem:
+        show = total >= 20 and not as_json and sys.stderr.isatty()
+        started = time.perf_counter()
+
+        def progress(done: int, of: int) -> None:
+            if show and (done == of or done % 10 == 0):
+                rate = done / max(time.perf_counter() - started, 1e-9)
+                click.echo(f"\r  {done}/{of} messages  {rate:,.0f} msg/s", nl=done == of,
+                           err=True)
+
+        report = mem.ingest_conversations(conversations, tenant=_tenant(tenant),
+                                          progress=progress, replay=replay)
+    emit(report.as_dict(), as_json, lambda: _print_ingest(report))
+
+
+def _print_ingest(report: IngestReport) -> None:
+    click.echo(f"ingested {report.messages} messages from {report.conversations} "
+               f"conversation(s) in {report.seconds:.2f} s "
+               f"({report.messages_per_second:,.0f} msg/s): {report.assertions} assertions, "
+               f"{report.versions_written} versions written, {report.versions_closed} closed, "
+               f"{report.confirmations} confirmations, {report.duplicates} already stored")
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--now", "now_text", default=None,
+              help="Reference time for 'now' and relative dates (ISO 8601 with offset).")
+@click.option("--known-at", default=None, help="Answer as believed at this time.")
+@click.option("--as", "asker", default=None, help="Who is asking ('I'/'my' in the question).")
+@store_options
+def ask(question: str, now_text: str | None, known_at: str | None, asker: str | None,
+        store_url: str | None, tenant: str | None, as_json: bool) -> None:
+    """Answer a QUESTION in English, with the evidence it relied on.
+
+    Example: asof ask "Where did Priya work in March 2024?"
+    """
+    with open_memory(store_url) as mem:
+        answer = mem.ask(question, tenant=_tenant(tenant),
+                         now=parse_time(now_text, "--now"),
+                         known_at=parse_time(known_at, "--known-at"), asker=asker)
+
+    def human() -> None:
+        click.echo(answer.message)
+        for fact in answer.facts:
+            v = fact.version
+            click.echo(f"  relied on: {fact.subject} {v.predicate} {fact.object} "
+                       f"[{_date(v.valid_from, '…')} → {_date(v.valid_to, 'now')}]")
+            for p in fact.provenance:
+                click.echo(f"    source {p.episode_id} ({p.speaker}, {_date(p.occurred_at, '?')})"
+                           f": {p.evidence or ''}")
+        for fact in answer.closest:
+            click.echo(f"  closest: {fact.subject} {fact.version.predicate} {fact.object} "
+                       f"[{_date(fact.version.valid_from, '…')} → "
+                       f"{_date(fact.version.valid_to, 'now')}]")
+
+    emit(answer.as_dict(), as_json, human)
+    if answer.status == "unparseable":
+        sys.exit(2)
+
+
+@cli.command()
+@click.argument("entity", required=False)
+@click.option("--predicate", default=None, help="Only this predicate (e.g. works_at).")
+@click.option("--object", "obj", default=None, help="Only this object (name or value).")
+@click.option("--valid-at", default=None, help="True at this time (default: now).")
+@click.option("--known-at", default=None, help="As believed at this time (default: now).")
+@click.option("--limit", default=None, type=click.IntRange(1, 100_000))
+@store_options
+def facts(entity: str | None, predicate: str | None, obj: str | None, valid_at: str | None,
+          known_at: str | None, limit: int | None, store_url: str | None, tenant: str | None,
+          as_json: bool) -> None:
+    """Facts about ENTITY (or all) true at --valid-at as known at --known-at."""
+    with open_memory(store_url) as mem:
+        views = mem.facts(entity, predicate, obj, tenant=_tenant(tenant),
+                          valid_at=parse_time(valid_at, "--valid-at"),
+                          known_at=parse_time(known_at, "--known-at"), limit=limit)
+    emit([v.as_dict() for v in views], as_json, lambda: table(fact_rows(views), FACT_HEADERS))
+
+
+@cli.command()
+@click.argument("fact_key")
+@store_options
+def history(fact_key: str, store_url: str | None, tenant: str | None, as_json: bool) -> None:
+    """Every version of FACT_KEY on both time axes, with audit events and sources."""
+    with open_memory(store_url) as mem:
+        views = mem.history(fact_key, tenant=_tenant(tenant))
+    rows = [[v.object, _date(v.version.valid_from, "…"), _date(v.version.valid_to, "now"),
+             isoformat(v.version.recorded_at), isoformat(v.version.superseded_at) or "",
+             ",".join(e.action.value for e in v.events)] for v in views]
+    emit([v.as_dict() for v in views], as_json, lambda: table(
+        rows, ["object", "from", "to", "recorded", "superseded", "events"]))
+
+
+@cli.command()
+@click.argument("entity")
+@click.option("--known-at", default=None, help="As believed at this time (default: now).")
+@store_options
+def timeline(entity: str, known_at: str | None, store_url: str | None, tenant: str | None,
+             as_json: bool) -> None:
+    """ENTITY's facts as valid-time intervals, per predicate."""
+    with open_memory(store_url) as mem:
+        result = mem.timeline(entity, tenant=_tenant(tenant),
+                              known_at=parse_time(known_at, "--known-at"))
+    data = {"entity": result.name, "entity_id": result.entity_id,
+            "known_at": isoformat(result.known_at),
+            "predicates": {p: [e.view.as_dict() for e in entries]
+                           for p, entries in result.by_predicate().items()}}
+
+    def human() -> None:
+        click.echo(f"{result.name} (as known at {isoformat(result.known_at)})")
+        for predicate, entries in result.by_predicate().items():
+            click.echo(f"  {predicate}")
+            for e in entries:
+                click.echo(f"    {_date(e.valid_from, '…'):>10} → {_date(e.valid_to, 'now'):<10}"
+                           f"  {e.object}")
+
+    emit(data, as_json, human)
+
+
+@cli.command()
+@click.argument("t1")
+@click.argument("t2")
+@click.option("--axis", type=click.Choice(["valid", "transaction"]), default="valid",
+              show_default=True, help="Compare two valid times or two transaction times.")
+@click.option("--subject", default=None, help="Only facts about this entity.")
+@store_options
+def diff(t1: str, t2: str, axis: str, subject: str | None, store_url: str | None,
+         tenant: str | None, as_json: bool) -> None:
+    """What started, ended or changed between T1 and T2."""
+    with open_memory(store_url) as mem:
+        result = mem.diff(parse_time(t1, "T1"), parse_time(t2, "T2"),  # type: ignore[arg-type]
+                          tenant=_tenant(tenant), axis=axis,  # type: ignore[arg-type]
+                          subject=subject)
+    data = {"axis": axis, "t1": isoformat(result.t1), "t2": isoformat(result.t2),
+            "started": [v.as_dict() for v in result.started],
+            "ended": [v.as_dict() for v in result.ended],
+            "changed": [{"before": a.as_dict(), "after": b.as_dict()}
+                        for a, b in result.changed]}
+
+    def human() -> None:
+        rows = ([["started", v.subject, v.version.predicate, "", v.object]
+                 for v in result.started]
+                + [["ended", v.subject, v.version.predicate, v.object, ""]
+                   for v in result.ended]
+                + [["changed", a.subject, a.version.predicate, a.object, b.object]
+                   for a, b in result.changed])
+        table(rows, ["change", "subject", "predicate", "before", "after"])
+
+    emit(data, as_json, human)
+
+
+@cli.command()
+@click.option("--valid-at", default=None)
+@click.option("--known-at", default=None)
+@click.option("--format", "fmt", type=click.Choice(["json", "graphml"]), default="json",
+              show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+@click.option("--store", "store_url", envvar="ASOF_STORE", default=None, help="Store URL.")
+@click.option("--tenant", envvar="ASOF_TENANT", default=None, help="Tenant.")
+def snapshot(valid_at: str | None, known_at: str | None, fmt: str, output: Path | None,
+             store_url: str | None, tenant: str | None) -> None:
+    """The graph of one (valid time, known time) view, as JSON or GraphML."""
+    from query.views import snapshot_graphml, snapshot_json
+
+    with open_memory(store_url) as mem:
+        graph = mem.snapshot(tenant=_tenant(tenant), valid_at=parse_time(valid_at, "--valid-at"),
+                             known_at=parse_time(known_at, "--known-at"))
+    text = (json.dumps(snapshot_json(graph), indent=2, ensure_ascii=False) if fmt == "json"
+            else snapshot_graphml(graph))
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges "
+                   f"to {output}")
+    else:
+        click.echo(text)
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--valid-at", default=None, help="Only facts true at this time.")
+@click.option("--known-at", default=None, help="Only what was known at this time.")
+@store_options
+def search(text: str, limit: int, valid_at: str | None, known_at: str | None,
+           store_url: str | None, tenant: str | None, as_json: bool) -> None:
+    """Full-text search over messages and facts (temporal filters before the limit)."""
+    with open_memory(store_url) as mem:
+        hits = mem.search(text, tenant=_tenant(tenant), limit=limit,
+                          valid_at=parse_time(valid_at, "--valid-at"),
+                          known_at=parse_time(known_at, "--known-at"))
+    data = [{"kind": h.kind, "id": h.id, "score": h.score, "text": h.text} for h in hits]
+    emit(data, as_json, lambda: table([[h.kind, f"{h.score:.2f}", h.id, h.text[:70]]
+                                       for h in hits], ["kind", "score", "id", "text"]))
+
+
+@cli.command()
+@click.argument("entity")
+@click.option("--query", default=None, help="What the agent is about to do or answer.")
+@click.option("--budget", default=300, show_default=True, type=click.IntRange(16, 100_000),
+              help="Token budget (approximation: 4 characters per token).")
+@click.option("--now", "now_text", default=None)
+@store_options
+def context(entity: str, query: str | None, budget: int, now_text: str | None,
+            store_url: str | None, tenant: str | None, as_json: bool) -> None:
+    """A compact memory block about ENTITY for an agent's prompt."""
+    with open_memory(store_url) as mem:
+        block = mem.context(entity, tenant=_tenant(tenant), query=query, budget_tokens=budget,
+                            now=parse_time(now_text, "--now"))
+    emit(block.as_dict(), as_json, lambda: click.echo(block.text))
+
+
+@cli.group()
+def audit() -> None:
+    """The tamper-evident audit chain: show, verify, export a checkpoint."""
+
+
+@audit.command("show")
+@click.option("--from", "start", default=1, show_default=True, type=click.IntRange(1))
+@click.option("--to", "end", default=None, type=click.IntRange(1))
+@store_options
+def audit_show(start: int, end: int | None, store_url: str | None, tenant: str | None,
+               as_json: bool) -> None:
+    """List audit events (ids and hashes only, never raw text)."""
+    with open_memory(store_url) as mem:
+        events = mem.audit(tenant=_tenant(tenant), start_seq=start, end_seq=end)
+    emit([e.model_dump(mode="json") for e in events], as_json, lambda: table(
+        [[e.seq, isoformat(e.at), e.action.value, e.actor, len(e.targets), e.hash[:16]]
+         for e in events], ["seq", "at", "action", "actor", "rows", "hash"]))
+
+
+@audit.command("verify")
+@click.option("--checkpoint", "checkpoint_file", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A checkpoint exported earlier (detects truncation).")
+@store_options
+def audit_verify(checkpoint_file: Path | None, store_url: str | None, tenant: str | None,
+                 as_json: bool) -> None:
+    """Recompute the chain; exit 1 and report the first bad seq if it was tampered with."""
+    checkpoint = None
+    if checkpoint_file:
+        try:
+            checkpoint = Checkpoint.model_validate_json(checkpoint_file.read_text())
+        except ValidationError as exc:
+            raise CliError(f"{checkpoint_file}: not a checkpoint file "
+                           f"({exc.errors()[0]['msg']})") from None
+    with open_memory(store_url) as mem:
+        report = mem.verify(tenant=_tenant(tenant), checkpoint=checkpoint)
+
+    def human() -> None:
+        if report.ok:
+            click.echo(f"ok: {report.events_checked} events verified, head seq "
+                       f"{report.head_seq} ({report.head_hash[:16]}…)")
+        else:
+            click.echo(f"TAMPERED at seq {report.first_bad_seq}: {report.reason}")
+
+    emit(report.as_dict(), as_json, human)
+    if not report.ok:
+        sys.exit(1)
+
+
+@audit.command("export-checkpoint")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--store", "store_url", envvar="ASOF_STORE", default=None, help="Store URL.")
+@click.option("--tenant", envvar="ASOF_TENANT", default=None, help="Tenant.")
+def audit_export(output: Path | None, store_url: str | None, tenant: str | None) -> None:
+    """Print (or write) the chain's head; keep it to detect truncation later."""
+    with open_memory(store_url) as mem:
+        checkpoint = mem.checkpoint(tenant=_tenant(tenant))
+    text = checkpoint.model_dump_json(indent=2)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"wrote checkpoint seq {checkpoint.seq} to {output}")
+    else:
+        click.echo(text)
+
+
+@cli.command()
+@click.argument("entity")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@store_options
+def forget(entity: str, yes: bool, store_url: str | None, tenant: str | None,
+           as_json: bool) -> None:
+    """Erase ENTITY everywhere (right to be forgotten); the audit keeps a PII-free tombstone."""
+    if not yes and not click.confirm(f"Erase {entity!r} and every message that mentions it?"):
+        raise CliError("aborted; nothing was erased")
+    with open_memory(store_url) as mem:
+        result = mem.forget(entity, tenant=_tenant(tenant))
+    data = {"entity_id": result.entity_id, "versions": result.versions,
+            "claims": result.claims, "episodes": result.episodes, "audit_seq": result.event.seq}
+    emit(data, as_json, lambda: click.echo(
+        f"erased {result.entity_id}: {result.versions} fact versions, {result.claims} claims, "
+        f"{result.episodes} messages redacted (audit seq {result.event.seq})"))
+
+
+@cli.command()
+@store_options
+def expire(store_url: str | None, tenant: str | None, as_json: bool) -> None:
+    """End beliefs whose time-to-live has passed (audit 'expired')."""
+    with open_memory(store_url) as mem:
+        result = mem.expire(tenant=_tenant(tenant))
+    emit({"expired": len(result.closed)}, as_json,
+         lambda: click.echo(f"expired {len(result.closed)} fact versions"))
+
+
+@cli.command()
+@click.option("--store", "store_url", envvar="ASOF_STORE", default=None, help="Store URL.")
+def migrate(store_url: str | None) -> None:
+    """Apply pending schema migrations (idempotent)."""
+    with open_memory(store_url, migrate=False) as mem:
+        applied = mem.migrate()
+    click.echo("applied: " + ", ".join(applied) if applied else "schema is up to date")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, workers: int) -> None:
+    """Run the REST API (configuration from ASOF_* environment variables)."""
+    import uvicorn
+
+    _settings()
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+@cli.group()
+def keys() -> None:
+    """API keys for the REST API (stored hashed)."""
+
+
+@keys.command("new")
+@click.option("--tenant", default=None, help="The tenant the key is bound to.")
+@click.option("--admin", is_flag=True, help="An admin key (acts on any tenant it names).")
+@click.option("--name", default="key", show_default=True, help="A label for the key.")
+def keys_new(tenant: str | None, admin: bool, name: str) -> None:
+    """Create a key: prints it once, and the JSON entry to add to ASOF_API_KEYS(_FILE)."""
+    from api.keys import hash_key, new_key
+    from graph.ids import validate_tenant
+
+    if admin == (tenant is not None):
+        raise CliError("give exactly one of --tenant NAME or --admin")
+    key = new_key()
+    entry: dict[str, str] = {"name": name, "sha256": hash_key(key)}
+    if admin:
+        entry["role"] = "admin"
+    else:
+        assert tenant is not None
+        entry["tenant"] = validate_tenant(tenant)
+    click.echo(f"key (shown once): {key}")
+    click.echo("entry for ASOF_API_KEYS / ASOF_API_KEYS_FILE (a JSON list of these):")
+    click.echo(json.dumps(entry))
+
+
+@cli.group("eval")
+def evaluate() -> None:
+    """Quality evaluations on gold data."""
+
+
+@evaluate.command("gold")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--show-errors", is_flag=True, help="List misses and false positives.")
+def eval_gold(directory: Path, as_json: bool, show_errors: bool) -> None:
+    """Fact precision/recall/F1, interval and question accuracy on a gold DIRECTORY."""
+    from api.evaluation import evaluate_gold_dir, render_report
+
+    report = evaluate_gold_dir(directory)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(show_errors=show_errors), indent=2,
+                              ensure_ascii=False))
+    else:
+        click.echo(render_report(report, show_errors=show_errors))
+
+
+@evaluate.command("locomo")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--k", default=5, show_default=True, type=click.IntRange(1, 100))
+@click.option("--assume-tz", default="UTC", show_default=True,
+              help="Zone for LoCoMo's naive session times.")
+@click.option("--json", "as_json", is_flag=True)
+def eval_locomo(file: Path, k: int, assume_tz: str, as_json: bool) -> None:
+    """Temporal questions of a LoCoMo FILE: evidence recall@k vs BM25, date accuracy."""
+    from api.locomo_eval import evaluate_locomo, render_locomo
+
+    report = evaluate_locomo(file, k=k, assume_tz=assume_tz)
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_locomo(report))
+
+
+@cli.command()
+@click.option("--store", "store_url", default=None,
+              help="Store URL (default: a fresh embedded SQLite file in a temp directory).")
+def demo(store_url: str | None) -> None:
+    """The main job end to end on a bundled sample conversation."""
+    from api.demo import run_demo
+
+    run_demo(store_url, echo=click.echo)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="asof",
+                 standalone_mode=True)
+    except InvalidInputError as exc:  # pragma: no cover - the group handles these
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)

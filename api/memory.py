@@ -1,0 +1,319 @@
+"""The Python facade: three lines to start.
+
+    mem = Memory.open("sqlite:///memory.db")          # or "neo4j://localhost:7687"
+    mem.ingest(messages, tenant="acme")
+    mem.ask("Where does Priya work?", tenant="acme")
+
+Every method takes the tenant explicitly; the same names as the CLI commands.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import networkx as nx
+
+from extraction.readers import Conversation, Message, read_conversations
+from graph.audit import Checkpoint, VerifyReport
+from graph.clock import Clock, FakeClock
+from graph.contract import SearchHit
+from graph.errors import InvalidInputError
+from graph.models import AuditEvent, Entity, FactAssertion, Role
+from graph.predicates import PredicateRegistry
+from graph.store import ErasureResult, GraphStore
+from graph.writes import WriteResult
+from query import views
+from query.ask import Answer, ask
+from query.context import ContextBlock, context
+
+#: Called after each message: (messages done, messages total).
+Progress = Callable[[int, int], None]
+
+
+def open_store(url: str, *, tenant: str, clock: Clock | None = None,
+               registry: PredicateRegistry | None = None, audit_key: bytes | None = None,
+               neo4j_user: str = "neo4j", neo4j_password: str | None = None,
+               neo4j_database: str = "neo4j", migrate: bool = True) -> GraphStore:
+    """Open the store a URL names: ``sqlite:///path.db`` (embedded) or ``neo4j://…`` /
+    ``bolt://…`` (Neo4j)."""
+    scheme = url.split(":", 1)[0].lower()
+    if scheme == "sqlite":
+        from graph.sqlite import SqliteStore
+
+        return SqliteStore.from_url(url, tenant=tenant, clock=clock, registry=registry,
+                                    audit_key=audit_key, migrate=migrate)
+    if scheme in ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"):
+        from graph.neo4j import Neo4jStore
+
+        if neo4j_password is None:
+            raise InvalidInputError(
+                "Neo4j needs a password: set ASOF_NEO4J_PASSWORD (or pass neo4j_password)")
+        return Neo4jStore.from_url(url, tenant=tenant, user=neo4j_user,
+                                   password=neo4j_password, database=neo4j_database,
+                                   clock=clock, registry=registry, audit_key=audit_key,
+                                   migrate=migrate)
+    raise InvalidInputError(
+        f"unsupported store URL {url!r}: use sqlite:///path/to/memory.db, "
+        "neo4j://host:7687 or bolt://host:7687")
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What an ingestion did."""
+
+    conversations: int = 0
+    messages: int = 0
+    duplicates: int = 0  #: messages already stored (idempotent re-ingestion)
+    assertions: int = 0
+    versions_written: int = 0
+    versions_closed: int = 0
+    confirmations: int = 0
+    seconds: float = 0.0
+    episode_ids: list[str] = field(default_factory=list)
+
+    @property
+    def messages_per_second(self) -> float:
+        return self.messages / self.seconds if self.seconds > 0 else 0.0
+
+    def add(self, result: WriteResult, assertions: int) -> None:
+        self.messages += 1
+        self.assertions += assertions
+        if result.duplicate:
+            self.duplicates += 1
+            return
+        self.episode_ids.extend(result.episode_ids)
+        self.versions_written += len(result.written)
+        self.versions_closed += len(result.closed)
+        self.confirmations += result.confirmed
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"conversations": self.conversations, "messages": self.messages,
+                "duplicates": self.duplicates, "assertions": self.assertions,
+                "versions_written": self.versions_written,
+                "versions_closed": self.versions_closed, "confirmations": self.confirmations,
+                "seconds": round(self.seconds, 3),
+                "messages_per_second": round(self.messages_per_second, 1)}
+
+
+MessageInput = Mapping[str, Any]
+
+
+def conversation_from_messages(messages: Iterable[MessageInput | Message], *,
+                               conversation_id: str = "default") -> Conversation:
+    """Validate plain message dicts (``speaker``, ``at``, ``text``, optional ``role``, ``id``)."""
+    from graph.instants import parse_instant, require_aware
+
+    out = []
+    for index, m in enumerate(messages):
+        if isinstance(m, Message):
+            out.append(m)
+            continue
+        if not isinstance(m, Mapping):
+            raise InvalidInputError(f"messages[{index}]: expected an object")
+        where = f"messages[{index}]"
+        for key in ("speaker", "at", "text"):
+            if key not in m:
+                raise InvalidInputError(f"{where}.{key}: required")
+        at = m["at"]
+        instant = (parse_instant(at, f"{where}.at") if isinstance(at, str)
+                   else require_aware(at, f"{where}.at"))
+        text, speaker = m["text"], m["speaker"]
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidInputError(f"{where}.text: must be a non-empty string")
+        if not isinstance(speaker, str) or not speaker.strip():
+            raise InvalidInputError(f"{where}.speaker: must be a non-empty string")
+        try:
+            role = Role(m.get("role", "user"))
+        except ValueError:
+            raise InvalidInputError(
+                f"{where}.role: must be one of {', '.join(r.value for r in Role)}") from None
+        message_id = m.get("id")
+        if message_id is not None and not isinstance(message_id, str):
+            raise InvalidInputError(f"{where}.id: must be a string")
+        out.append(Message(speaker=speaker.strip(), role=role, at=instant, text=text,
+                           id=message_id))
+    if not out:
+        raise InvalidInputError("messages: at least one message is required")
+    return Conversation(conversation_id, out)
+
+
+class Memory:
+    """asof's Python API: one object per store, any number of tenants."""
+
+    def __init__(self, store: GraphStore, *, pipeline: Any | None = None) -> None:
+        self._root = store
+        self._stores: dict[str, GraphStore] = {store.tenant: store}
+        self._pipeline = pipeline
+
+    @classmethod
+    def open(cls, url: str, *, clock: Clock | None = None,
+             registry: PredicateRegistry | None = None, audit_key: bytes | None = None,
+             neo4j_user: str = "neo4j", neo4j_password: str | None = None,
+             neo4j_database: str = "neo4j", migrate: bool = True) -> Memory:
+        """Open ``sqlite:///memory.db`` or ``neo4j://host:7687`` (schema migrated)."""
+        store = open_store(url, tenant="default", clock=clock, registry=registry,
+                           audit_key=audit_key, neo4j_user=neo4j_user,
+                           neo4j_password=neo4j_password, neo4j_database=neo4j_database,
+                           migrate=migrate)
+        return cls(store)
+
+    def __enter__(self) -> Memory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._root.close()
+
+    def store(self, tenant: str) -> GraphStore:
+        """The store handle bound to ``tenant``."""
+        if tenant not in self._stores:
+            self._stores[tenant] = self._root.for_tenant(tenant)
+        return self._stores[tenant]
+
+    @property
+    def pipeline(self) -> Any:
+        if self._pipeline is None:
+            from extraction.pipeline import Pipeline
+
+            self._pipeline = Pipeline()
+        return self._pipeline
+
+    # ------------------------------------------------------------------ writes
+
+    def ingest(self, source: str | Path | Conversation | Iterable[MessageInput | Message], *,
+               tenant: str, conversation_id: str = "default", format: str = "auto",
+               assume_tz: str | None = None, progress: Progress | None = None,
+               actor: str | None = None, replay: bool = False) -> IngestReport:
+        """Extract facts from messages and store them.
+
+        ``source`` is a file path (any format of :func:`extraction.readers.read_conversations`),
+        a :class:`Conversation`, or message dicts ``{speaker, at, text, role?, id?}`` with
+        aware ``at`` timestamps. The whole input is validated before anything is stored.
+        Re-ingesting the same messages changes nothing.
+        """
+        if isinstance(source, (str, Path)):
+            conversations = read_conversations(source, format=format, assume_tz=assume_tz)
+        elif isinstance(source, Conversation):
+            conversations = [source]
+        else:
+            conversations = [conversation_from_messages(source,
+                                                        conversation_id=conversation_id)]
+        return self.ingest_conversations(conversations, tenant=tenant, progress=progress,
+                                         actor=actor, replay=replay)
+
+    def ingest_conversations(self, conversations: Sequence[Conversation], *, tenant: str,
+                             progress: Progress | None = None, actor: str | None = None,
+                             replay: bool = False) -> IngestReport:
+        """Extract and store ``conversations`` (see :meth:`ingest`).
+
+        ``replay=True`` backfills history "as if live": before each message the store's clock
+        (which must be a :class:`~graph.clock.FakeClock`) is moved to the message time, so
+        transaction time follows the conversation and "what did we know on …" questions about
+        the past have answers. Used by the demo and the evaluations.
+        """
+        store = self.store(tenant)
+        if replay and not isinstance(store.clock, FakeClock):
+            raise InvalidInputError("replay needs a store opened with a FakeClock")
+        report = IngestReport(conversations=len(conversations))
+        total = sum(len(c.messages) for c in conversations)
+        started = time.perf_counter()
+        for conversation in conversations:
+            for episode, assertions in self.pipeline.extract(conversation, tenant=tenant):
+                if replay:
+                    assert isinstance(store.clock, FakeClock)
+                    store.clock.set(max(store.clock.now(), episode.occurred_at))
+                result = store.apply(episode, assertions, actor=actor or "asof-ingest")
+                report.add(result, len(assertions))
+                if progress is not None:
+                    progress(report.messages, total)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def assert_facts(self, assertions: Sequence[FactAssertion | Mapping[str, Any]], *,
+                     tenant: str, observed_at: datetime | None = None,
+                     source_id: str | None = None, actor: str | None = None) -> WriteResult:
+        """Store structured facts (for callers that extract by themselves)."""
+        parsed = [a if isinstance(a, FactAssertion) else FactAssertion.parse(
+            a, context=f"facts[{i}]") for i, a in enumerate(assertions)]
+        return self.store(tenant).assert_facts(parsed, observed_at=observed_at,
+                                               source_id=source_id, actor=actor)
+
+    def forget(self, entity: str, *, tenant: str, actor: str | None = None) -> ErasureResult:
+        """Erase an entity and everything that mentions it (right to be forgotten)."""
+        return self.store(tenant).forget(entity, actor=actor)
+
+    def expire(self, *, tenant: str) -> WriteResult:
+        """End beliefs whose TTL has passed."""
+        return self.store(tenant).expire()
+
+    def migrate(self) -> list[str]:
+        return self._root.migrate()
+
+    # ------------------------------------------------------------------ reads
+
+    def ask(self, question: str, *, tenant: str, now: datetime | None = None,
+            known_at: datetime | None = None, asker: str | None = None) -> Answer:
+        """Answer an English question with evidence ("Where did Priya work in March 2024?")."""
+        return ask(self.store(tenant), question, now=now, known_at=known_at, asker=asker)
+
+    def facts(self, subject: str | None = None, predicate: str | None = None,
+              obj: str | None = None, *, tenant: str, valid_at: datetime | None = None,
+              known_at: datetime | None = None,
+              limit: int | None = None) -> list[views.FactView]:
+        """Facts true at ``valid_at`` as believed at ``known_at`` (default: now)."""
+        return views.facts(self.store(tenant), subject, predicate, obj, valid_at=valid_at,
+                           known_at=known_at, limit=limit)
+
+    def current(self, subject: str | None = None, predicate: str | None = None, *,
+                tenant: str) -> list[views.FactView]:
+        return views.current(self.store(tenant), subject, predicate)
+
+    def history(self, fact_key: str, *, tenant: str) -> list[views.FactView]:
+        """Every version of a fact on both time axes, with audit events and sources."""
+        return views.history(self.store(tenant), fact_key)
+
+    def timeline(self, entity: str, *, tenant: str,
+                 known_at: datetime | None = None) -> views.Timeline:
+        return views.timeline(self.store(tenant), entity, known_at=known_at)
+
+    def diff(self, t1: datetime, t2: datetime, *, tenant: str,
+             axis: Literal["valid", "transaction"] = "valid",
+             subject: str | None = None) -> views.Diff:
+        return views.diff(self.store(tenant), t1, t2, axis=axis, subject=subject)
+
+    def snapshot(self, *, tenant: str, valid_at: datetime | None = None,
+                 known_at: datetime | None = None) -> nx.MultiDiGraph:
+        return views.snapshot(self.store(tenant), valid_at=valid_at, known_at=known_at)
+
+    def context(self, subject: str, *, tenant: str, query: str | None = None,
+                budget_tokens: int = 300, now: datetime | None = None) -> ContextBlock:
+        """A compact memory block about ``subject`` for an agent's prompt."""
+        return context(self.store(tenant), subject, query=query, budget_tokens=budget_tokens,
+                       now=now)
+
+    def search(self, text: str, *, tenant: str, limit: int = 10,
+               valid_at: datetime | None = None,
+               known_at: datetime | None = None) -> list[SearchHit]:
+        return views.search(self.store(tenant), text, limit=limit, valid_at=valid_at,
+                            known_at=known_at)
+
+    def entity(self, name_or_id: str, *, tenant: str) -> Entity | None:
+        return self.store(tenant).entity(name_or_id)
+
+    def audit(self, *, tenant: str, start_seq: int = 1,
+              end_seq: int | None = None) -> list[AuditEvent]:
+        return self.store(tenant).audit(start_seq, end_seq)
+
+    def verify(self, *, tenant: str, checkpoint: Checkpoint | None = None) -> VerifyReport:
+        """Recompute the tenant's audit chain; reports the first bad seq."""
+        return self.store(tenant).verify(checkpoint)
+
+    def checkpoint(self, *, tenant: str) -> Checkpoint:
+        return self.store(tenant).checkpoint()

@@ -1,0 +1,224 @@
+"""REST request and response schemas (separate from the domain models)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from graph.models import AssertionKind, Basis, Granularity, Role
+
+
+class _Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MessageIn(_Schema):
+    id: str | None = Field(default=None, max_length=200,
+                           description="Your message id; makes retries idempotent.")
+    conversation_id: str = Field(default="default", max_length=200,
+                                 description="Conversation the message belongs to.")
+    speaker: str = Field(min_length=1, max_length=300, description="Who said it.")
+    role: Role = Field(default=Role.USER, description="user, assistant, system or tool.")
+    at: AwareDatetime = Field(description="When it was said; must carry a UTC offset.")
+    text: str = Field(min_length=1, description="The message text.")
+
+
+class EpisodesIn(_Schema):
+    messages: list[MessageIn] = Field(min_length=1, description="Messages, oldest first.")
+
+
+class IngestOut(_Schema):
+    conversations: int
+    messages: int
+    duplicates: int = Field(description="Messages already stored (nothing changed).")
+    assertions: int
+    versions_written: int
+    versions_closed: int
+    confirmations: int
+    seconds: float
+    messages_per_second: float
+    episode_ids: list[str]
+
+
+class EntityIn(_Schema):
+    name: str = Field(min_length=1, max_length=300)
+    type: str = Field(default="concept", max_length=50, pattern=r"^[a-z_]+$")
+
+
+class FactIn(_Schema):
+    subject: EntityIn
+    predicate: str = Field(max_length=64, description="A predicate from the registry.")
+    object: EntityIn | None = Field(default=None, description="An entity object…")
+    value: str | None = Field(default=None, max_length=300, description="…or a literal value.")
+    valid_from: AwareDatetime | None = None
+    valid_to: AwareDatetime | None = None
+    basis: Basis | None = None
+    granularity: Granularity | None = None
+    kind: AssertionKind = AssertionKind.ASSERT
+    corrects: EntityIn | None = None
+    corrects_value: str | None = Field(default=None, max_length=300)
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    evidence: str | None = Field(default=None, max_length=20_000)
+
+
+class FactsIn(_Schema):
+    facts: list[FactIn] = Field(min_length=1)
+    observed_at: AwareDatetime | None = Field(
+        default=None, description="When these facts were observed (default: now).")
+    source_id: str | None = Field(default=None, max_length=200,
+                                  description="Idempotency key: the same id twice is a no-op.")
+
+
+class WriteOut(_Schema):
+    recorded_at: str | None
+    duplicate: bool
+    episode_ids: list[str]
+    versions_written: list[str]
+    versions_closed: list[str]
+    confirmations: int
+    audit_seqs: list[int]
+
+
+class FactOut(BaseModel):
+    """A fact version with names, provenance and audit events."""
+
+    version_id: str
+    fact_key: str
+    subject: str
+    subject_id: str
+    predicate: str
+    object: str
+    object_id: str | None
+    object_value: str | None
+    valid_from: str | None
+    valid_to: str | None
+    valid_from_basis: str
+    granularity: str | None
+    recorded_at: str | None
+    superseded_at: str | None
+    supersedes: str | None
+    expires_at: str | None
+    confidence: float
+    extractor: str
+    evidence: str | None
+    provenance: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+
+
+class FactsOut(_Schema):
+    items: list[FactOut]
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="Offset of the next page, if any.")
+
+
+class AskIn(_Schema):
+    question: str = Field(min_length=1, max_length=1000)
+    now: AwareDatetime | None = Field(default=None,
+                                      description="Reference for 'now' and relative dates.")
+    known_at: AwareDatetime | None = Field(default=None,
+                                           description="Answer as believed at this time.")
+    asker: str | None = Field(default=None, max_length=300,
+                              description="Who asks: 'I'/'my' in the question.")
+
+
+class AskOut(BaseModel):
+    question: str
+    status: Literal["answered", "nothing_known", "unparseable"]
+    message: str
+    answers: list[str]
+    date: str | None
+    instant: str | None
+    facts: list[dict[str, Any]]
+    intervals: list[dict[str, Any]]
+    evidence: list[dict[str, Any]]
+    closest: list[dict[str, Any]]
+    parsed: dict[str, Any] | None
+
+
+class ContextIn(_Schema):
+    subject: str = Field(min_length=1, max_length=300)
+    query: str | None = Field(default=None, max_length=2000)
+    budget_tokens: int = Field(default=300, ge=16, le=100_000)
+    now: AwareDatetime | None = None
+
+
+class ContextOut(_Schema):
+    subject: str
+    text: str
+    tokens: int
+    budget_tokens: int
+    included: list[str]
+    omitted: int
+
+
+class SearchHitOut(_Schema):
+    kind: Literal["episode", "fact"]
+    id: str
+    score: float
+    text: str
+
+
+class TimelineOut(_Schema):
+    entity_id: str
+    name: str
+    known_at: str | None
+    predicates: dict[str, list[FactOut]]
+
+
+class AuditEventOut(BaseModel):
+    seq: int
+    at: str
+    actor: str
+    action: str
+    targets: list[str]
+    superseded: list[str]
+    episode_id: str | None
+    fact_key: str | None
+    reason: str | None
+    content_hash: str
+    prev_hash: str
+    hash: str
+    signature: str | None
+
+
+class AuditOut(_Schema):
+    items: list[AuditEventOut]
+    next_seq: int | None
+
+
+class CheckpointIn(_Schema):
+    seq: int = Field(ge=0)
+    hash: str = Field(min_length=64, max_length=64)
+
+
+class VerifyIn(_Schema):
+    checkpoint: CheckpointIn | None = None
+
+
+class VerifyOut(_Schema):
+    ok: bool
+    events_checked: int
+    head_seq: int
+    head_hash: str
+    first_bad_seq: int | None
+    reason: str | None
+    signatures_checked: bool
+
+
+class ErasureOut(_Schema):
+    entity_id: str
+    versions: int
+    claims: int
+    episodes: int
+    audit_seq: int
+
+
+class Problem(_Schema):
+    """RFC 9457 problem details."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str

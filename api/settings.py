@@ -1,0 +1,51 @@
+"""Settings: one pydantic-settings class, prefix ``ASOF_``, read only by the CLI and the app
+factory (the library itself never reads the environment)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph.ids import validate_tenant
+
+
+def default_store_url() -> str:
+    """An embedded SQLite file in the user's data directory."""
+    return f"sqlite:///{Path(user_data_dir('asof')) / 'memory.db'}"
+
+
+class Settings(BaseSettings):
+    """Configuration from ``ASOF_*`` environment variables (and a ``.env`` file if present)."""
+
+    model_config = SettingsConfigDict(env_prefix="ASOF_", extra="ignore")
+
+    store: str = Field(default_factory=default_store_url,
+                       description="sqlite:///path.db, neo4j://host:7687 or bolt://host:7687")
+    tenant: str = Field(default="default", description="tenant for CLI commands")
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr | None = None
+    neo4j_database: str = "neo4j"
+    audit_key: SecretStr | None = Field(
+        default=None, description="when set, audit events are also HMAC-SHA256 signed")
+    api_keys: str | None = Field(
+        default=None, description="JSON list of {sha256, tenant | role: admin, name}")
+    api_keys_file: Path | None = Field(default=None, description="a file holding that JSON")
+    max_message_chars: int = Field(default=20_000, ge=1, le=100_000)
+    max_batch: int = Field(default=1_000, ge=1, le=100_000)
+    max_body_bytes: int = Field(default=5_000_000, ge=1_000)
+    assume_tz: str | None = Field(default=None,
+                                  description="zone for naive timestamps in input files")
+
+    @field_validator("tenant")
+    @classmethod
+    def _tenant(cls, value: str) -> str:
+        return validate_tenant(value)
+
+    def audit_key_bytes(self) -> bytes | None:
+        return self.audit_key.get_secret_value().encode() if self.audit_key else None
+
+    def neo4j_password_text(self) -> str | None:
+        return self.neo4j_password.get_secret_value() if self.neo4j_password else None
