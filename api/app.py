@@ -49,7 +49,7 @@ from graph.errors import (
     StoreUnavailableError,
 )
 from graph.instants import isoformat
-from graph.models import EntityRef, FactAssertion
+from graph.models import FactAssertion
 from graph.store import GraphStore
 from query.views import snapshot_graphml, snapshot_json
 
@@ -68,6 +68,51 @@ _ERRORS = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not 
 _PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": title, "content": {PROBLEM: {}}}
     for status, title in _ERRORS.items() if status in (401, 403, 404, 413, 422)}
+
+
+def get_memory(request: Request) -> Memory:
+    mem: Memory = request.app.state.memory
+    return mem
+
+def authenticate(
+    request: Request,
+    authorization: Annotated[str | None, Header(description="Bearer <API key>")] = None,
+    x_api_key: Annotated[str | None, Header(description="The API key (alternative)")]
+    = None,
+) -> ApiKey:
+    presented = x_api_key
+    if authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise HTTPException(401, "use 'Authorization: Bearer <key>'",
+                                headers={"WWW-Authenticate": "Bearer"})
+        presented = token.strip()
+    if not presented:
+        raise HTTPException(401, "an API key is required",
+                            headers={"WWW-Authenticate": "Bearer"})
+    key = request.app.state.keys.find(presented)
+    if key is None:
+        raise HTTPException(401, "unknown API key", headers={"WWW-Authenticate": "Bearer"})
+    return key
+
+def tenant_store(
+    key: Annotated[ApiKey, Depends(authenticate)],
+    mem: Annotated[Memory, Depends(get_memory)],
+    x_asof_tenant: Annotated[str | None, Header(
+        description="Admin keys only: the tenant to act on.")] = None,
+) -> GraphStore:
+    if key.is_admin:
+        if not x_asof_tenant:
+            raise HTTPException(400, "admin keys must name a tenant with X-Asof-Tenant")
+        return mem.store(x_asof_tenant)
+    if x_asof_tenant and x_asof_tenant != key.tenant:
+        raise HTTPException(403, "this key is not allowed to act on another tenant")
+    assert key.tenant is not None
+    return mem.store(key.tenant)
+
+Store = Annotated[GraphStore, Depends(tenant_store)]
+Mem = Annotated[Memory, Depends(get_memory)]
+
 
 
 def create_app(settings: Settings | None = None, *, memory: Memory | None = None) -> FastAPI:
@@ -105,6 +150,8 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
         lifespan=lifespan,
         responses=_PROBLEM_RESPONSES,
     )
+    app.state.keys = keys
+    app.state.settings = settings
 
     @app.middleware("http")
     async def limit_body(request: Request,
@@ -146,48 +193,6 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
         if exc.headers:
             response.headers.update(exc.headers)
         return response
-
-    def get_memory(request: Request) -> Memory:
-        mem: Memory = request.app.state.memory
-        return mem
-
-    def authenticate(
-        authorization: Annotated[str | None, Header(description="Bearer <API key>")] = None,
-        x_api_key: Annotated[str | None, Header(description="The API key (alternative)")]
-        = None,
-    ) -> ApiKey:
-        presented = x_api_key
-        if authorization:
-            scheme, _, token = authorization.partition(" ")
-            if scheme.lower() != "bearer" or not token:
-                raise HTTPException(401, "use 'Authorization: Bearer <key>'",
-                                    headers={"WWW-Authenticate": "Bearer"})
-            presented = token.strip()
-        if not presented:
-            raise HTTPException(401, "an API key is required",
-                                headers={"WWW-Authenticate": "Bearer"})
-        key = keys.find(presented)
-        if key is None:
-            raise HTTPException(401, "unknown API key", headers={"WWW-Authenticate": "Bearer"})
-        return key
-
-    def tenant_store(
-        key: Annotated[ApiKey, Depends(authenticate)],
-        mem: Annotated[Memory, Depends(get_memory)],
-        x_asof_tenant: Annotated[str | None, Header(
-            description="Admin keys only: the tenant to act on.")] = None,
-    ) -> GraphStore:
-        if key.is_admin:
-            if not x_asof_tenant:
-                raise HTTPException(400, "admin keys must name a tenant with X-Asof-Tenant")
-            return mem.store(x_asof_tenant)
-        if x_asof_tenant and x_asof_tenant != key.tenant:
-            raise HTTPException(403, "this key is not allowed to act on another tenant")
-        assert key.tenant is not None
-        return mem.store(key.tenant)
-
-    Store = Annotated[GraphStore, Depends(tenant_store)]
-    Mem = Annotated[Memory, Depends(get_memory)]
 
     def instant(value: str | None, name: str) -> datetime | None:
         if value is None:
@@ -242,14 +247,9 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
     def post_facts(body: FactsIn, store: Store) -> WriteOut:
         if len(body.facts) > settings.max_batch:
             raise InvalidInputError(f"facts: {len(body.facts)} exceeds the batch limit")
-        assertions = [FactAssertion.parse({
-            **f.model_dump(exclude_none=True, exclude={"subject", "object", "corrects"}),
-            "subject": EntityRef(name=f.subject.name, type=f.subject.type),
-            **({"object": EntityRef(name=f.object.name, type=f.object.type)}
-               if f.object else {}),
-            **({"corrects": EntityRef(name=f.corrects.name, type=f.corrects.type)}
-               if f.corrects else {}),
-        }, context=f"facts[{i}]") for i, f in enumerate(body.facts)]
+        assertions = [FactAssertion.parse(f.model_dump(exclude_none=True),
+                                          context=f"facts[{i}]")
+                      for i, f in enumerate(body.facts)]
         result = store.assert_facts(assertions, observed_at=body.observed_at,
                                     source_id=body.source_id, actor="api")
         return WriteOut(recorded_at=isoformat(result.recorded_at), duplicate=result.duplicate,

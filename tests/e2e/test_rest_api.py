@@ -1,0 +1,213 @@
+"""The REST API through its real ASGI app, on a real SQLite file (and Neo4j when available)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.keys import hash_key
+from api.memory import Memory
+from api.settings import Settings
+
+pytestmark = pytest.mark.e2e
+
+KEY_A, KEY_B, KEY_ADMIN = "key-for-tenant-a", "key-for-tenant-b", "key-for-admin"
+
+
+def _keys(tenant_a: str, tenant_b: str) -> str:
+    return json.dumps([
+        {"name": "a", "sha256": hash_key(KEY_A), "tenant": tenant_a},
+        {"name": "b", "sha256": hash_key(KEY_B), "tenant": tenant_b},
+        {"name": "ops", "sha256": hash_key(KEY_ADMIN), "role": "admin"},
+    ])
+
+
+@pytest.fixture
+def tenants(fresh_tenant: str) -> tuple[str, str]:
+    return f"{fresh_tenant}-a", f"{fresh_tenant}-b"
+
+
+@pytest.fixture
+def client(tmp_path: Path, tenants: tuple[str, str]) -> Iterator[TestClient]:
+    settings = Settings(store=f"sqlite:///{tmp_path / 'api.db'}", api_keys=_keys(*tenants),
+                        max_batch=50, max_message_chars=2_000, max_body_bytes=200_000)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def auth(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def post_facts(client: TestClient, key: str, facts: list[dict[str, Any]],
+               **extra: Any) -> Any:
+    return client.post("/v1/facts", json={"facts": facts, **extra}, headers=auth(key))
+
+
+WORKS_AT_ACME = {"subject": {"name": "Priya", "type": "person"}, "predicate": "works_at",
+                 "object": {"name": "Acme Corp", "type": "organization"},
+                 "valid_from": "2024-03-05T00:00:00Z"}
+
+
+def assert_problem(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status and body["title"] and body["detail"]
+    return body
+
+
+def test_health_and_readiness(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ready"}
+
+
+def test_structured_facts_round_trip_with_history_and_audit(client: TestClient) -> None:
+    written = post_facts(client, KEY_A, [WORKS_AT_ACME], source_id="req-1")
+    assert written.status_code == 200, written.text
+    body = written.json()
+    assert len(body["versions_written"]) == 1 and body["audit_seqs"]
+
+    again = post_facts(client, KEY_A, [WORKS_AT_ACME], source_id="req-1")
+    assert again.json()["duplicate"] is True
+
+    facts = client.get("/v1/facts", params={"subject": "Priya"}, headers=auth(KEY_A)).json()
+    assert [f["object"] for f in facts["items"]] == ["Acme Corp"]
+    assert facts["items"][0]["provenance"], "every fact has a source"
+    key = facts["items"][0]["fact_key"]
+
+    before = client.get("/v1/facts", params={"subject": "Priya",
+                                             "valid_at": "2024-01-01T00:00:00Z"},
+                        headers=auth(KEY_A)).json()
+    assert before["items"] == []
+
+    history = client.get(f"/v1/facts/{key}/history", headers=auth(KEY_A))
+    assert history.status_code == 200 and history.json()[0]["events"]
+
+    entity_id = facts["items"][0]["subject_id"]
+    timeline = client.get(f"/v1/entities/{entity_id}/timeline", headers=auth(KEY_A)).json()
+    assert list(timeline["predicates"]) == ["works_at"]
+
+    audit = client.get("/v1/audit", headers=auth(KEY_A)).json()
+    assert [e["seq"] for e in audit["items"]] == list(range(1, len(audit["items"]) + 1))
+    assert all("Priya" not in json.dumps(e) for e in audit["items"]), "no raw text in audit"
+    verify = client.post("/v1/audit/verify", headers=auth(KEY_A)).json()
+    assert verify["ok"] is True
+
+
+def test_ask_context_search_snapshot(client: TestClient) -> None:
+    post_facts(client, KEY_A, [WORKS_AT_ACME, {
+        "subject": {"name": "Priya", "type": "person"}, "predicate": "uses",
+        "object": {"name": "Slack", "type": "product"}}],
+        observed_at="2024-04-01T00:00:00Z")
+    answer = client.post("/v1/ask", json={"question": "Where did Priya work in June 2024?"},
+                         headers=auth(KEY_A)).json()
+    assert answer["status"] == "answered" and answer["answers"] == ["Acme Corp"]
+    assert answer["evidence"]
+    block = client.post("/v1/context", json={"subject": "Priya", "budget_tokens": 60},
+                        headers=auth(KEY_A)).json()
+    assert "Acme Corp" in block["text"] and block["tokens"] <= 60
+    hits = client.get("/v1/search", params={"q": "Slack"}, headers=auth(KEY_A)).json()
+    assert hits and all(h["kind"] in ("episode", "fact") for h in hits)
+    snap = client.get("/v1/snapshot", headers=auth(KEY_A)).json()
+    assert len(snap["edges"]) == 2
+    graphml = client.get("/v1/snapshot", params={"format": "graphml"}, headers=auth(KEY_A))
+    assert graphml.text.lstrip().startswith("<graphml")
+
+
+def test_tenant_comes_from_the_key_and_b_sees_nothing_of_a(client: TestClient,
+                                                            tenants: tuple[str, str]) -> None:
+    post_facts(client, KEY_A, [WORKS_AT_ACME])
+    facts_a = client.get("/v1/facts", headers=auth(KEY_A)).json()["items"]
+    key, entity_id = facts_a[0]["fact_key"], facts_a[0]["subject_id"]
+    assert client.get("/v1/facts", headers=auth(KEY_B)).json()["items"] == []
+    assert_problem(client.get(f"/v1/facts/{key}/history", headers=auth(KEY_B)), 404)
+    assert_problem(client.get(f"/v1/entities/{entity_id}/timeline", headers=auth(KEY_B)), 404)
+    assert_problem(client.delete(f"/v1/entities/{entity_id}", headers=auth(KEY_B)), 404)
+    assert client.get("/v1/search", params={"q": "Acme"}, headers=auth(KEY_B)).json() == []
+    assert client.get("/v1/audit", headers=auth(KEY_B)).json()["items"] == []
+    # a key cannot pick another tenant by header
+    assert_problem(client.get("/v1/facts", headers={**auth(KEY_B),
+                                                    "X-Asof-Tenant": tenants[0]}), 403)
+    # the body cannot carry a tenant at all
+    assert_problem(client.post("/v1/facts", json={"facts": [WORKS_AT_ACME],
+                                                  "tenant": tenants[1]},
+                               headers=auth(KEY_A)), 422)
+    # admin keys name their tenant explicitly
+    admin = client.get("/v1/facts", headers={**auth(KEY_ADMIN), "X-Asof-Tenant": tenants[0]})
+    assert [f["fact_key"] for f in admin.json()["items"]] == [key]
+    assert_problem(client.get("/v1/facts", headers=auth(KEY_ADMIN)), 400)
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer nope"},
+                                     {"Authorization": "Basic abc"}, {"X-API-Key": ""}])
+def test_authentication_is_required(client: TestClient, headers: dict[str, str]) -> None:
+    assert_problem(client.get("/v1/facts", headers=headers), 401)
+
+
+def _audit_len(client: TestClient) -> int:
+    return len(client.get("/v1/audit", headers=auth(KEY_A)).json()["items"])
+
+
+@pytest.mark.parametrize(("payload", "status"), [
+    ({"facts": [{**WORKS_AT_ACME, "valid_from": "2024-03-05T00:00:00"}]}, 422),
+    ({"facts": [{**WORKS_AT_ACME, "predicate": "is_ceo_of"}]}, 422),
+    ({"facts": [{**WORKS_AT_ACME, "valid_to": "2024-01-01T00:00:00Z"}]}, 422),
+    ({"facts": []}, 422),
+    ({"facts": [{**WORKS_AT_ACME, "subject": {"name": "Bob\x00"}}]}, 422),
+    ({"facts": [WORKS_AT_ACME] * 51}, 422),
+])
+def test_bad_facts_are_rejected_and_change_nothing(client: TestClient, payload: dict[str, Any],
+                                                   status: int) -> None:
+    before = _audit_len(client)
+    assert_problem(client.post("/v1/facts", json=payload, headers=auth(KEY_A)), status)
+    assert _audit_len(client) == before
+
+
+def test_malformed_json_and_oversized_bodies(client: TestClient) -> None:
+    before = _audit_len(client)
+    broken = client.post("/v1/facts", content=b'{"facts": [', headers={
+        **auth(KEY_A), "Content-Type": "application/json"})
+    assert_problem(broken, 422)
+    huge = client.post("/v1/facts", content=b"x" * 300_000, headers={
+        **auth(KEY_A), "Content-Type": "application/json"})
+    assert_problem(huge, 413)
+    assert _audit_len(client) == before
+
+
+def test_erasure_over_rest(client: TestClient) -> None:
+    post_facts(client, KEY_A, [WORKS_AT_ACME])
+    entity_id = client.get("/v1/facts", headers=auth(KEY_A)).json()["items"][0]["subject_id"]
+    erased = client.delete(f"/v1/entities/{entity_id}", headers=auth(KEY_A))
+    assert erased.status_code == 200 and erased.json()["versions"] == 1
+    assert client.get("/v1/facts", headers=auth(KEY_A)).json()["items"] == []
+    assert client.post("/v1/audit/verify", headers=auth(KEY_A)).json()["ok"] is True
+
+
+def test_openapi_describes_every_route(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            assert operation.get("summary"), f"{method.upper()} {path} has no summary"
+
+
+def test_app_refuses_to_start_without_keys(tmp_path: Path) -> None:
+    from graph.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="no API keys"):
+        create_app(Settings(store=f"sqlite:///{tmp_path / 'x.db'}"))
+
+
+def test_injected_memory_is_used(tmp_path: Path, tenants: tuple[str, str]) -> None:
+    mem = Memory.open(f"sqlite:///{tmp_path / 'injected.db'}")
+    settings = Settings(store="sqlite:///unused.db", api_keys=_keys(*tenants))
+    with TestClient(create_app(settings, memory=mem)) as test_client:
+        assert post_facts(test_client, KEY_A, [WORKS_AT_ACME]).status_code == 200
+    assert mem.facts("Priya", tenant=tenants[0])
+    mem.close()
