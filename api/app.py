@@ -131,7 +131,7 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
             settings.store, audit_key=settings.audit_key_bytes(),
             neo4j_user=settings.neo4j_user, neo4j_password=settings.neo4j_password_text(),
             neo4j_database=settings.neo4j_database)
-        _ = opened.pipeline  # load the language model before the first request
+        opened.load_language_model()  # before the first request, not during it
         app.state.memory = opened
         try:
             yield

@@ -145,10 +145,10 @@ def conversation_from_messages(messages: Iterable[MessageInput | Message], *,
 class Memory:
     """asof's Python API: one object per store, any number of tenants."""
 
-    def __init__(self, store: GraphStore, *, pipeline: Any | None = None) -> None:
+    def __init__(self, store: GraphStore, *, nlp: Any | None = None) -> None:
         self._root = store
         self._stores: dict[str, GraphStore] = {store.tenant: store}
-        self._pipeline = pipeline
+        self._nlp = nlp
 
     @classmethod
     def open(cls, url: str, *, clock: Clock | None = None,
@@ -177,13 +177,20 @@ class Memory:
             self._stores[tenant] = self._root.for_tenant(tenant)
         return self._stores[tenant]
 
-    @property
-    def pipeline(self) -> Any:
-        if self._pipeline is None:
-            from extraction.pipeline import Pipeline
+    def load_language_model(self) -> Any:
+        """The spaCy pipeline (loaded once, on first use, shared by every tenant)."""
+        if self._nlp is None:
+            from extraction.pipeline import build_nlp
 
-            self._pipeline = Pipeline()
-        return self._pipeline
+            self._nlp = build_nlp()
+        return self._nlp
+
+    def pipeline(self, tenant: str) -> Any:
+        """An extraction pipeline for ``tenant`` (aliases never cross tenants)."""
+        from extraction.pipeline import Pipeline
+
+        return Pipeline(tenant, nlp=self.load_language_model(),
+                        registry=self.store(tenant).registry)
 
     # ------------------------------------------------------------------ writes
 
@@ -224,8 +231,9 @@ class Memory:
         report = IngestReport(conversations=len(conversations))
         total = sum(len(c.messages) for c in conversations)
         started = time.perf_counter()
+        pipeline = self.pipeline(tenant)
         for conversation in conversations:
-            for episode, assertions in self.pipeline.extract(conversation, tenant=tenant):
+            for episode, assertions in pipeline.extract(conversation):
                 if replay:
                     assert isinstance(store.clock, FakeClock)
                     store.clock.set(max(store.clock.now(), episode.occurred_at))

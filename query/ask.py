@@ -80,8 +80,10 @@ _NOW = re.compile(r"\b(now|currently|current|today|these days|at the moment|at p
                   r"still|presently)\b", re.IGNORECASE)
 _PAST = re.compile(r"\b(did|was|were|had|used to|before|previously|formerly|ever)\b",
                    re.IGNORECASE)
-_ANCHOR = re.compile(r"\b(before|after|when|while|by the time)\s+(.+?)\s*(?:,|\?|$)",
-                     re.IGNORECASE)
+_ANCHOR = re.compile(r"\b(before|after|when(?!\s+(?:did|does|do|is|was|were|has|had)\b)|"
+                     r"while|by the time)\s+(.+?)\s*(?:,|\?|$)", re.IGNORECASE)
+_LEADING_CLAUSE = re.compile(r"^[^,?]*\b(knew|known|believed|recorded|records)\b[^,?]*,\s*",
+                             re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(i|me|my|mine|myself)\b", re.IGNORECASE)
 _GENERIC_NOUNS = {
     "tools", "tool", "software", "languages", "language", "pets", "pet", "events", "event",
@@ -210,9 +212,9 @@ def parse_question(store: GraphStore, text: str, *, now: datetime,
             "I could not tell which relation the question asks about (e.g. where someone "
             "works or lives, their manager, what they use or prefer, when something began).")
     kind: Kind = "objects"
-    first_word = low.split()[0]
-    if first_word == "when" or low.startswith(("since when", "what date", "what year",
-                                               "which year", "how long ago")):
+    first_word = _LEADING_CLAUSE.sub("", low).split()[0]
+    if first_word == "when" or _LEADING_CLAUSE.sub("", low).startswith((
+            "since when", "what date", "what year", "which year", "how long ago")):
         ends, starts = _END_VERBS.search(low), _START_VERBS.search(low)
         kind = "when_end" if ends and (not starts or ends.start() <= starts.start()) \
             else "when_start"
