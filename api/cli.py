@@ -261,7 +261,8 @@ def ask(question: str, now_text: str | None, known_at: str | None, asker: str | 
 @click.option("--object", "obj", default=None, help="Only this object (name or value).")
 @click.option("--valid-at", default=None, help="True at this time (default: now).")
 @click.option("--known-at", default=None, help="As believed at this time (default: now).")
-@click.option("--limit", default=None, type=click.IntRange(1, 100_000))
+@click.option("--limit", default=None, type=click.IntRange(1, 100_000),
+              help="At most this many facts.")
 @store_options
 def facts(entity: str | None, predicate: str | None, obj: str | None, valid_at: str | None,
           known_at: str | None, limit: int | None, store_url: str | None, tenant: str | None,
@@ -347,10 +348,10 @@ def diff(t1: str, t2: str, axis: str, subject: str | None, store_url: str | None
 
 
 @cli.command()
-@click.option("--valid-at", default=None)
-@click.option("--known-at", default=None)
+@click.option("--valid-at", default=None, help="True at this time (default: now).")
+@click.option("--known-at", default=None, help="As believed at this time (default: now).")
 @click.option("--format", "fmt", type=click.Choice(["json", "graphml"]), default="json",
-              show_default=True)
+              show_default=True, help="Node-link JSON or GraphML.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
 @click.option("--store", "store_url", envvar="ASOF_STORE", default=None, help="Store URL.")
@@ -375,7 +376,8 @@ def snapshot(valid_at: str | None, known_at: str | None, fmt: str, output: Path 
 
 @cli.command()
 @click.argument("text")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000),
+              help="At most this many hits.")
 @click.option("--valid-at", default=None, help="Only facts true at this time.")
 @click.option("--known-at", default=None, help="Only what was known at this time.")
 @store_options
@@ -396,7 +398,8 @@ def search(text: str, limit: int, valid_at: str | None, known_at: str | None,
 @click.option("--query", default=None, help="What the agent is about to do or answer.")
 @click.option("--budget", default=300, show_default=True, type=click.IntRange(16, 100_000),
               help="Token budget (approximation: 4 characters per token).")
-@click.option("--now", "now_text", default=None)
+@click.option("--now", "now_text", default=None,
+              help="Reference time (ISO 8601 with offset; default: now).")
 @store_options
 def context(entity: str, query: str | None, budget: int, now_text: str | None,
             store_url: str | None, tenant: str | None, as_json: bool) -> None:
@@ -413,8 +416,9 @@ def audit() -> None:
 
 
 @audit.command("show")
-@click.option("--from", "start", default=1, show_default=True, type=click.IntRange(1))
-@click.option("--to", "end", default=None, type=click.IntRange(1))
+@click.option("--from", "start", default=1, show_default=True, type=click.IntRange(1),
+              help="First seq to show.")
+@click.option("--to", "end", default=None, type=click.IntRange(1), help="Last seq to show.")
 @store_options
 def audit_show(start: int, end: int | None, store_url: str | None, tenant: str | None,
                as_json: bool) -> None:
@@ -457,7 +461,8 @@ def audit_verify(checkpoint_file: Path | None, store_url: str | None, tenant: st
 
 
 @audit.command("export-checkpoint")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
 @click.option("--store", "store_url", envvar="ASOF_STORE", default=None, help="Store URL.")
 @click.option("--tenant", envvar="ASOF_TENANT", default=None, help="Tenant.")
 def audit_export(output: Path | None, store_url: str | None, tenant: str | None) -> None:
@@ -510,9 +515,11 @@ def migrate(store_url: str | None) -> None:
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes.")
 def serve(host: str, port: int, workers: int) -> None:
     """Run the REST API (configuration from ASOF_* environment variables)."""
     import uvicorn
@@ -556,7 +563,7 @@ def evaluate() -> None:
 
 @evaluate.command("gold")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.option("--show-errors", is_flag=True, help="List misses and false positives.")
 def eval_gold(directory: Path, as_json: bool, show_errors: bool) -> None:
     """Fact precision/recall/F1, interval and question accuracy on a gold DIRECTORY."""
@@ -572,10 +579,11 @@ def eval_gold(directory: Path, as_json: bool, show_errors: bool) -> None:
 
 @evaluate.command("locomo")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--k", default=5, show_default=True, type=click.IntRange(1, 100))
+@click.option("--k", default=5, show_default=True, type=click.IntRange(1, 100),
+              help="Evidence recall at this many retrieved items.")
 @click.option("--assume-tz", default="UTC", show_default=True,
               help="Zone for LoCoMo's naive session times.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def eval_locomo(file: Path, k: int, assume_tz: str, as_json: bool) -> None:
     """Temporal questions of a LoCoMo FILE: evidence recall@k vs BM25, date accuracy."""
     from api.locomo_eval import evaluate_locomo, render_locomo

@@ -1,0 +1,172 @@
+"""The `asof` CLI end to end with real files, on a real SQLite file and on Neo4j."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from api.cli import cli
+
+pytestmark = pytest.mark.e2e
+
+CONVERSATION = [
+    {"id": "1", "speaker": "Ines Duarte", "role": "user", "at": "2024-02-01T10:00:00+01:00",
+     "text": "I work at Fernhill Robotics and I live in Porto."},
+    {"id": "2", "speaker": "assistant", "role": "assistant",
+     "at": "2024-02-01T10:00:05+01:00", "text": "Good to know!"},
+    {"id": "3", "speaker": "Ines Duarte", "role": "user", "at": "2024-06-10T09:00:00+02:00",
+     "text": "I moved to Lisbon last month."},
+]
+
+
+def write_jsonl(path: Path, messages: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(m) + "\n" for m in messages), encoding="utf-8")
+    return path
+
+
+def run(args: list[str], store: str, tenant: str, *, ok: bool = True) -> Any:
+    result = CliRunner().invoke(cli, [*args[:1], *args[1:], "--store", store, "--tenant", tenant]
+                                if args[0] not in ("audit", "eval") else
+                                [*args[:2], *args[2:], "--store", store, "--tenant", tenant],
+                                catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path,
+              monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'cli.db'}"
+    request.getfixturevalue("neo4j_driver")
+    monkeypatch.setenv("ASOF_NEO4J_USER", os.environ.get("ASOF_NEO4J_USER", "neo4j"))
+    monkeypatch.setenv("ASOF_NEO4J_PASSWORD", os.environ.get("ASOF_NEO4J_PASSWORD", ""))
+    return os.environ["ASOF_NEO4J_URI"]
+
+
+def test_ingest_ask_facts_timeline_audit(store_url: str, fresh_tenant: str,
+                                         tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "talk.jsonl", CONVERSATION)
+    out = run(["ingest", str(path), "--json"], store_url, fresh_tenant)
+    report = json.loads(out.output)
+    assert report["messages"] == 3 and report["versions_written"] >= 3
+
+    again = json.loads(run(["ingest", str(path), "--json"], store_url, fresh_tenant).output)
+    assert again["duplicates"] == 3 and again["versions_written"] == 0
+
+    answer = json.loads(run(["ask", "Where does Ines Duarte live?", "--json"], store_url,
+                            fresh_tenant).output)
+    assert answer["answers"] == ["Lisbon"] and answer["evidence"]
+    past = json.loads(run(["ask", "Where did Ines Duarte live in March 2024?", "--json"],
+                          store_url, fresh_tenant).output)
+    assert past["answers"] == ["Porto"]
+
+    facts = json.loads(run(["facts", "Ines Duarte", "--valid-at", "2024-03-01T00:00:00Z",
+                            "--json"], store_url, fresh_tenant).output)
+    assert {f["object"] for f in facts} >= {"Porto", "Fernhill Robotics"}
+    table = run(["facts", "Ines Duarte"], store_url, fresh_tenant).output
+    assert "Lisbon" in table and "fact key" in table
+
+    key = facts[0]["fact_key"]
+    history = json.loads(run(["history", key, "--json"], store_url, fresh_tenant).output)
+    assert history and history[0]["events"]
+    timeline = run(["timeline", "Ines Duarte"], store_url, fresh_tenant).output
+    assert "lives_in" in timeline and "Porto" in timeline
+
+    changes = json.loads(run(["diff", "2024-03-01T00:00:00Z", "2024-06-01T00:00:00Z",
+                              "--json"], store_url, fresh_tenant).output)
+    assert [(c["before"]["object"], c["after"]["object"]) for c in changes["changed"]] == [
+        ("Porto", "Lisbon")]
+
+    hits = json.loads(run(["search", "Porto", "--json"], store_url, fresh_tenant).output)
+    assert hits
+    block = run(["context", "Ines Duarte", "--budget", "80"], store_url, fresh_tenant).output
+    assert "Lisbon" in block
+
+    snapshot_file = tmp_path / "snap.graphml"
+    run(["snapshot", "--format", "graphml", "--output", str(snapshot_file)], store_url,
+        fresh_tenant)
+    assert snapshot_file.read_text().lstrip().startswith("<graphml")
+
+    checkpoint = tmp_path / "head.json"
+    run(["audit", "export-checkpoint", "--output", str(checkpoint)], store_url, fresh_tenant)
+    verify = json.loads(run(["audit", "verify", "--checkpoint", str(checkpoint), "--json"],
+                            store_url, fresh_tenant).output)
+    assert verify["ok"] is True
+    events = json.loads(run(["audit", "show", "--json"], store_url, fresh_tenant).output)
+    assert "Porto" not in json.dumps(events)
+
+    erased = json.loads(run(["forget", "Ines Duarte", "--yes", "--json"], store_url,
+                            fresh_tenant).output)
+    assert erased["versions"] >= 3
+    assert json.loads(run(["facts", "--json"], store_url, fresh_tenant).output) == []
+    assert json.loads(run(["audit", "verify", "--json"], store_url, fresh_tenant).output)["ok"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["facts", "x", "--valid-at", "2024-03-01T00:00:00"], "no timezone offset"),
+    (["facts", "x", "--valid-at", "yesterday"], "not an ISO 8601"),
+    (["facts", "x", "--predicate", "is_ceo_of"], "unknown predicate"),
+    (["timeline", "Nobody Known"], "no entity named"),
+    (["ingest", "/nonexistent/file.jsonl"], "does not exist"),
+])
+def test_errors_are_one_line_and_exit_non_zero(args: list[str], message: str,
+                                               tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, [*args, "--store", f"sqlite:///{tmp_path / 'e.db'}"])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_naive_input_needs_assume_tz(tmp_path: Path) -> None:
+    naive = write_jsonl(tmp_path / "naive.jsonl", [
+        {"speaker": "Ines Duarte", "at": "2024-02-01T10:00:00", "text": "I live in Porto."}])
+    store = f"sqlite:///{tmp_path / 'n.db'}"
+    refused = CliRunner().invoke(cli, ["ingest", str(naive), "--store", store])
+    assert refused.exit_code != 0 and "naive.jsonl" in refused.output
+    assert "Traceback" not in refused.output
+    accepted = CliRunner().invoke(cli, ["ingest", str(naive), "--store", store,
+                                        "--assume-tz", "Europe/Lisbon", "--json"])
+    assert accepted.exit_code == 0, accepted.output
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((*prefix, name))
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, (*prefix, name)))
+    return found
+
+
+@pytest.mark.parametrize("path", _commands(cli), ids=" ".join)
+def test_every_command_has_help(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0
+    command: click.Command = cli
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.commands[name]
+    assert command.help and len(command.help.strip()) > 10
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name not in ("help",):
+            assert param.help, f"{' '.join(path)} {param.opts[0]} has no help"
+
+
+def test_console_script_runs_the_demo() -> None:
+    """`asof demo` through the installed console script, as `make demo` runs it."""
+    exe = Path(sys.executable).with_name("asof")
+    result = subprocess.run([str(exe), "demo"], capture_output=True, text=True, timeout=300,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert "Brightline Health" in result.stdout
+    assert "ok:" in result.stdout.split("Verify the audit chain")[1]
