@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.keys import ApiKey, KeyRing, load_keys
@@ -67,7 +68,7 @@ _ERRORS = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not 
            503: "Service unavailable"}
 _PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": title, "content": {PROBLEM: {}}}
-    for status, title in _ERRORS.items() if status in (401, 403, 404, 413, 422)}
+    for status, title in _ERRORS.items() if status in (400, 401, 403, 404, 413, 422)}
 
 
 def get_memory(request: Request) -> Memory:
@@ -152,6 +153,8 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
     )
     app.state.keys = keys
     app.state.settings = settings
+    if memory is not None:  # usable even by clients that do not run the lifespan
+        app.state.memory = memory
 
     @app.middleware("http")
     async def limit_body(request: Request,
@@ -192,6 +195,10 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
                             str(exc.detail))
         if exc.headers:
             response.headers.update(exc.headers)
+        if exc.status_code == 405:  # Starlette lists only the first matching route's methods
+            allowed = sorted({m for r in request.app.routes if isinstance(r, APIRoute)
+                              and r.path_regex.match(request.url.path) for m in r.methods})
+            response.headers["Allow"] = ", ".join(allowed)
         return response
 
     def instant(value: str | None, name: str) -> datetime | None:

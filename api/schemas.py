@@ -4,24 +4,47 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from graph.models import AssertionKind, Basis, Granularity, Role
 
 
+def _iso_text(value: object) -> object:
+    if isinstance(value, datetime | str):
+        return value
+    raise ValueError("must be an ISO 8601 string with a UTC offset, e.g. 2024-03-01T09:00:00Z")
+
+
+#: Free text: no control characters but tab and newlines.
+TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+#: A name: one line, at least one letter or digit.
+NAME = r"^[^\x00-\x1f\x7f-\x9f]*\w[^\x00-\x1f\x7f-\x9f]*$"
+#: An identifier: one line.
+IDENT = r"^[^\x00-\x1f\x7f-\x9f]+$"
+
+#: A timestamp in a request: an ISO 8601 string that carries an offset (never a number).
+Instant = Annotated[AwareDatetime, BeforeValidator(_iso_text), Field(strict=False)]
+
+
 class _Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: a timestamp must be an ISO 8601 string with an offset, not a number
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class MessageIn(_Schema):
-    id: str | None = Field(default=None, max_length=200,
+    id: str | None = Field(default=None, min_length=1, max_length=200, pattern=IDENT,
                            description="Your message id; makes retries idempotent.")
-    conversation_id: str = Field(default="default", max_length=200,
+    conversation_id: str = Field(default="default", min_length=1, max_length=200,
+                                 pattern=IDENT,
                                  description="Conversation the message belongs to.")
-    speaker: str = Field(min_length=1, max_length=300, description="Who said it.")
-    role: Role = Field(default=Role.USER, description="user, assistant, system or tool.")
-    at: AwareDatetime = Field(description="When it was said; must carry a UTC offset.")
-    text: str = Field(min_length=1, description="The message text.")
+    speaker: str = Field(min_length=1, max_length=300, pattern=NAME,
+                         description="Who said it.")
+    role: Role = Field(default=Role.USER, strict=False, description="user, assistant, system or tool.")
+    at: Instant = Field(description="When it was said; must carry a UTC offset.")
+    text: str = Field(min_length=1, pattern=TEXT, description="The message text.")
 
 
 class EpisodesIn(_Schema):
@@ -42,7 +65,7 @@ class IngestOut(_Schema):
 
 
 class EntityIn(_Schema):
-    name: str = Field(min_length=1, max_length=300)
+    name: str = Field(min_length=1, max_length=300, pattern=NAME)
     type: str = Field(default="concept", max_length=50, pattern=r"^[a-z_]+$")
 
 
@@ -50,23 +73,24 @@ class FactIn(_Schema):
     subject: EntityIn
     predicate: str = Field(max_length=64, description="A predicate from the registry.")
     object: EntityIn | None = Field(default=None, description="An entity object…")
-    value: str | None = Field(default=None, max_length=300, description="…or a literal value.")
-    valid_from: AwareDatetime | None = None
-    valid_to: AwareDatetime | None = None
-    basis: Basis | None = None
-    granularity: Granularity | None = None
-    kind: AssertionKind = AssertionKind.ASSERT
+    value: str | None = Field(default=None, max_length=300, pattern=NAME,
+                              description="…or a literal value.")
+    valid_from: Instant | None = None
+    valid_to: Instant | None = None
+    basis: Basis | None = Field(default=None, strict=False)
+    granularity: Granularity | None = Field(default=None, strict=False)
+    kind: AssertionKind = Field(default=AssertionKind.ASSERT, strict=False)
     corrects: EntityIn | None = None
-    corrects_value: str | None = Field(default=None, max_length=300)
+    corrects_value: str | None = Field(default=None, max_length=300, pattern=NAME)
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
-    evidence: str | None = Field(default=None, max_length=20_000)
+    evidence: str | None = Field(default=None, max_length=20_000, pattern=TEXT)
 
 
 class FactsIn(_Schema):
     facts: list[FactIn] = Field(min_length=1)
-    observed_at: AwareDatetime | None = Field(
+    observed_at: Instant | None = Field(
         default=None, description="When these facts were observed (default: now).")
-    source_id: str | None = Field(default=None, max_length=200,
+    source_id: str | None = Field(default=None, min_length=1, max_length=200, pattern=IDENT,
                                   description="Idempotency key: the same id twice is a no-op.")
 
 
@@ -114,12 +138,12 @@ class FactsOut(_Schema):
 
 
 class AskIn(_Schema):
-    question: str = Field(min_length=1, max_length=1000)
-    now: AwareDatetime | None = Field(default=None,
+    question: str = Field(min_length=1, max_length=1000, pattern=TEXT)
+    now: Instant | None = Field(default=None,
                                       description="Reference for 'now' and relative dates.")
-    known_at: AwareDatetime | None = Field(default=None,
+    known_at: Instant | None = Field(default=None,
                                            description="Answer as believed at this time.")
-    asker: str | None = Field(default=None, max_length=300,
+    asker: str | None = Field(default=None, max_length=300, pattern=NAME,
                               description="Who asks: 'I'/'my' in the question.")
 
 
@@ -138,10 +162,10 @@ class AskOut(BaseModel):
 
 
 class ContextIn(_Schema):
-    subject: str = Field(min_length=1, max_length=300)
-    query: str | None = Field(default=None, max_length=2000)
+    subject: str = Field(min_length=1, max_length=300, pattern=NAME)
+    query: str | None = Field(default=None, max_length=2000, pattern=TEXT)
     budget_tokens: int = Field(default=300, ge=16, le=100_000)
-    now: AwareDatetime | None = None
+    now: Instant | None = None
 
 
 class ContextOut(_Schema):

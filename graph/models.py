@@ -172,8 +172,8 @@ class Episode(_Frozen):
         if not self.text.strip():
             raise InvalidInputError("text: must not be empty")
         _name(self.speaker)
-        if not self.id or len(self.id) > 200:
-            raise InvalidInputError("id: must be 1-200 characters")
+        if not self.id or len(self.id) > 512:
+            raise InvalidInputError("id: must be 1-512 characters")
         clean_text(self.id, "id", allow_newlines=False)
         clean_text(self.conversation_id, "conversation_id", allow_newlines=False)
         return self
