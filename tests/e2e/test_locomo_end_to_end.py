@@ -1,0 +1,72 @@
+"""The LoCoMo temporal evaluation end to end on a tiny synthetic conversation (spaCy model and a
+real SQLite store)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from api.locomo_eval import evaluate_locomo, render_locomo
+
+pytestmark = pytest.mark.e2e
+
+
+def _sample() -> dict[str, object]:
+    return {
+        "sample_id": "syn-1",
+        "conversation": {
+            "speaker_a": "Ana", "speaker_b": "Ben",
+            # 4 March 2024 is a Monday
+            "session_1_date_time": "10:00 am on 4 March, 2024",
+            "session_1": [
+                {"speaker": "Ana", "dia_id": "D1:1",
+                 "text": "Hi Ben! I finally ran my first marathon last Sunday."},
+                {"speaker": "Ben", "dia_id": "D1:2",
+                 "text": "Amazing, Ana! I have been busy with my garden."},
+                {"speaker": "Ana", "dia_id": "D1:3", "text": "How is the garden going?"},
+                {"speaker": "Ben", "dia_id": "D1:4",
+                 "text": "Great, the tomatoes are growing fast."},
+            ],
+            "session_2_date_time": "2:30 pm on 20 April, 2024",
+            "session_2": [
+                {"speaker": "Ben", "dia_id": "D2:1",
+                 "text": "Ana, I adopted a puppy yesterday! He is tiny."},
+                {"speaker": "Ana", "dia_id": "D2:2", "text": "Congrats! I love dogs."},
+                {"speaker": "Ben", "dia_id": "D2:3", "text": "We walk in the park every day."},
+            ],
+        },
+        "qa": [
+            {"question": "When did Ana run a marathon?",
+             "answer": "The Sunday before 4 March 2024", "evidence": ["D1:1"], "category": 2},
+            {"question": "When did Ben adopt a puppy?", "answer": "19 April 2024",
+             "evidence": ["D2:1"], "category": 2},
+            {"question": "What does Ben grow?", "answer": "tomatoes", "evidence": ["D1:4"],
+             "category": 4},
+        ],
+    }
+
+
+def test_end_to_end_on_a_tiny_conversation(tmp_path: Path) -> None:
+    path = tmp_path / "tiny-locomo.json"
+    path.write_text(json.dumps([_sample()]), encoding="utf-8")
+
+    report = evaluate_locomo(path, k=2, assume_tz="UTC")
+
+    assert report["k"] == 2
+    assert report["conversations"] == 1
+    assert report["temporal_questions"] == 2  # the category-4 question is not scored
+    assert report["evidence_recall_at_k"] == 1.0
+    assert report["baseline_recall_at_k"] is not None
+    assert report["date_resolvable"] == 2 and report["date_unresolvable"] == 0
+    assert report["date_accuracy"] == 1.0
+    assert report["asof_questions"] == 0 and report["asof_accuracy"] is None
+    rows = {r["question"]: r for r in report["questions"]}
+    assert rows["When did Ana run a marathon?"]["answered"] == "2024-03-03"
+    assert rows["When did Ben adopt a puppy?"]["answered"] == "2024-04-19"
+    assert [c["conversation"] for c in report["per_conversation"]] == ["syn-1"]
+    assert report["timing"]["total_seconds"] >= 0
+    json.dumps(report)  # JSON-able as it stands
+    text = render_locomo(report)
+    assert "recall@2" in text and "date accuracy" in text

@@ -1,0 +1,119 @@
+"""The LoCoMo temporal evaluation: gold-answer date rules, recall, and a tiny end-to-end run."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from api.locomo_eval import (
+    GoldPeriod,
+    answer_date,
+    evidence_ids,
+    first_rank,
+    is_time_answer,
+    recall_hit,
+    resolve_gold,
+)
+from extraction.temporal import Tense
+from graph.models import Episode
+
+pytestmark = pytest.mark.unit
+
+# 14 March 2024 is a Thursday; 11 March 2024 a Monday.
+REF = date(2024, 3, 14)
+
+
+@pytest.mark.parametrize(("answer", "start", "end"), [
+    ("3 March 2024", date(2024, 3, 3), date(2024, 3, 4)),
+    ("March 3, 2024", date(2024, 3, 3), date(2024, 3, 4)),
+    ("on 3rd March, 2024.", date(2024, 3, 3), date(2024, 3, 4)),
+    ("2024-03-03", date(2024, 3, 3), date(2024, 3, 4)),
+    ("February, 2024", date(2024, 2, 1), date(2024, 3, 1)),
+    ("late February 2024", date(2024, 2, 1), date(2024, 3, 1)),
+    (2019, date(2019, 1, 1), date(2020, 1, 1)),
+    ("winter 2023", date(2023, 12, 1), date(2024, 3, 1)),
+    ("The Monday before 14 March 2024", date(2024, 3, 11), date(2024, 3, 12)),
+    ("the thursday before 14 March 2024", date(2024, 3, 7), date(2024, 3, 8)),
+    ("The Friday after 14 March 2024", date(2024, 3, 15), date(2024, 3, 16)),
+    # the week before: from the Monday of the previous week to the day before
+    ("The week before 14 March 2024", date(2024, 3, 4), date(2024, 3, 14)),
+    ("the week of 14 March 2024", date(2024, 3, 11), date(2024, 3, 18)),
+    ("The weekend before 14 March 2024", date(2024, 3, 9), date(2024, 3, 11)),
+    ("two weekends before 14 March 2024", date(2024, 3, 2), date(2024, 3, 4)),
+    # a weekend that has not ended by the anchor day is not "before" it
+    ("the weekend before 10 March 2024", date(2024, 3, 2), date(2024, 3, 4)),
+    ("the day before 1 March 2024", date(2024, 2, 29), date(2024, 3, 1)),
+    ("3 days before 14 March 2024", date(2024, 3, 11), date(2024, 3, 12)),
+    ("the month before 14 March 2024", date(2024, 2, 1), date(2024, 3, 1)),
+    ("Since 2019", date(2019, 1, 1), date(2020, 1, 1)),
+    ("between January 2024 and February 2024", date(2024, 1, 1), date(2024, 3, 1)),
+    # relative to the session day of the gold evidence (REF)
+    ("last year", date(2023, 1, 1), date(2024, 1, 1)),
+    ("last month", date(2024, 2, 1), date(2024, 3, 1)),
+    ("last week", date(2024, 3, 4), date(2024, 3, 14)),
+    ("Yesterday", date(2024, 3, 13), date(2024, 3, 14)),
+    ("5 years ago", date(2019, 1, 1), date(2020, 1, 1)),
+    ("two days ago", date(2024, 3, 12), date(2024, 3, 13)),
+    ("18 September", date(2024, 9, 18), date(2024, 9, 19)),
+])
+def test_gold_rules(answer: object, start: date, end: date) -> None:
+    found = resolve_gold(answer, REF)
+    assert found is not None, answer
+    assert (found.start, found.end) == (start, end)
+
+
+@pytest.mark.parametrize("answer", ["3 years", "a few months ago", "recently", "", "Paris",
+                                    "the week before next", "31 February 2024"])
+def test_unresolvable_gold_answers(answer: str) -> None:
+    assert resolve_gold(answer, REF) is None
+
+
+def test_relative_gold_answers_need_a_reference() -> None:
+    assert resolve_gold("last year") is None
+    assert resolve_gold("18 September") is None
+    assert resolve_gold("18 September 2024") is not None
+
+
+def test_period_containment() -> None:
+    week = GoldPeriod(date(2024, 3, 4), date(2024, 3, 14), "week")
+    assert week.contains(date(2024, 3, 8), date(2024, 3, 9))
+    assert not week.contains(date(2024, 3, 1), date(2024, 4, 1))  # a month is too coarse
+    assert not week.contains(date(2024, 3, 14), date(2024, 3, 15))
+
+
+def test_time_answers_and_entities() -> None:
+    assert is_time_answer("The week before 9 June 2023")
+    assert is_time_answer(2022)
+    assert is_time_answer("4 years")
+    assert not is_time_answer("Paris")
+    assert not is_time_answer("her sister Ana")
+
+
+def test_evidence_ids_are_normalised() -> None:
+    assert evidence_ids(["D1:3"]) == ["D1:3"]
+    assert evidence_ids(["D8:6; D9:17", "D8:6"]) == ["D8:6", "D9:17"]
+    assert evidence_ids(["D:11:26"]) == ["D11:26"]
+
+
+def test_recall_and_rank() -> None:
+    ranking = ["c:D1:1", "c:D2:4", "c:D3:1", "c:D1:2"]
+    assert recall_hit(ranking, ["c:D3:1"], 3)
+    assert not recall_hit(ranking, ["c:D3:1"], 2)
+    assert recall_hit(ranking, ["c:D9:9", "c:D1:1"], 1)
+    assert not recall_hit([], ["c:D1:1"], 5)
+    assert first_rank(ranking, ["c:D1:2", "c:D2:4"]) == 2
+    assert first_rank(ranking, ["c:D9:9"]) is None
+
+
+def test_answer_date_from_turn_or_session() -> None:
+    at = datetime(2024, 3, 14, 10, 0, tzinfo=UTC)
+    said = Episode.create(tenant="t", speaker="Ana", occurred_at=at,
+                          text="I finished the quilt last Monday!")
+    value, source = answer_date(said, Tense.PAST)
+    assert (value.start.date(), source) == (date(2024, 3, 11), "last Monday")
+    plain = Episode.create(tenant="t", speaker="Ana", occurred_at=at,
+                           text="I am finally done with the quilt!")
+    value, source = answer_date(plain, Tense.PAST)
+    assert (value.start.date(), value.end.date(), source) == (
+        date(2024, 3, 14), date(2024, 3, 15), "(session date)")
