@@ -1,0 +1,75 @@
+"""Extraction throughput: messages per second end to end (read + extract, no store) on
+LoCoMo-dev's turns, single process, and peak RSS.
+
+    python -m bench.extract [--json] [--path …/locomo-dev.json] [--repeat N]
+
+Not a timed test: a benchmark with its own entry point. LoCoMo's times are naive, so the
+reader is given an explicit zone (``--assume-tz``, UTC by default here, stated in the output).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "shared" / "eval" / "locomo-dev" / \
+    "locomo-dev.json"
+
+
+def run(path: Path, *, assume_tz: str = "UTC", repeat: int = 1,
+        n_process: int = 1) -> dict[str, object]:
+    from extraction import Pipeline, build_nlp, read_locomo
+
+    started = time.perf_counter()
+    nlp = build_nlp()
+    load_seconds = time.perf_counter() - started
+    pipeline = Pipeline("bench", nlp=nlp, n_process=n_process)
+    # warm-up (first-call costs of spaCy and dateparser) on a few messages
+    warm = read_locomo(path, assume_tz=assume_tz)[0]
+    warm.messages = warm.messages[:20]
+    pipeline.extract(warm)
+    messages = assertions = 0
+    started = time.perf_counter()
+    for _ in range(repeat):
+        for conversation in read_locomo(path, assume_tz=assume_tz):
+            for _episode, found in pipeline.extract(conversation):
+                messages += 1
+                assertions += len(found)
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    return {
+        "path": str(path), "assume_tz": assume_tz, "n_process": n_process,
+        "messages": messages, "assertions": assertions, "seconds": round(seconds, 3),
+        "messages_per_second": round(messages / seconds, 1) if seconds else None,
+        "model_load_seconds": round(load_seconds, 3),
+        "peak_rss_mb": round(peak_kb / 1024, 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.extract")
+    parser.add_argument("--path", type=Path, default=DEFAULT_PATH)
+    parser.add_argument("--assume-tz", default="UTC")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--n-process", type=int, default=1)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    result = run(args.path, assume_tz=args.assume_tz, repeat=args.repeat,
+                 n_process=args.n_process)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"{result['messages']} messages in {result['seconds']} s: "
+              f"{result['messages_per_second']} msgs/s "
+              f"(n_process={result['n_process']}, read + extract, "
+              f"times assumed {result['assume_tz']}); {result['assertions']} assertions; "
+              f"peak RSS {result['peak_rss_mb']} MB; model load {result['model_load_seconds']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1270 @@
+"""Conversation-level resolution: candidates of each message → :class:`FactAssertion` s.
+
+The spaCy components work on one message at a time. What needs the conversation lives here:
+who "I" is (the speaker), who "she" is (the most recent compatible person), what "we" means at
+work (the speaker's organisation), aliases learned within the conversation ("Acme" ~ "Acme
+Corp"), times inherited across clauses, corrections of earlier statements, and the implied
+facts FORMAT.md asks for (leaving an organisation ends the title and the reporting line; a
+manager works where their report works).
+
+One :class:`ConversationState` per conversation (and so per tenant): nothing is ever merged
+across conversations or tenants.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from spacy.tokens import Doc
+
+from extraction.components.base import NOT_NAMES, Candidate, Clause, is_nameish
+from extraction.patterns import (
+    DEPARTMENTS,
+    EVENT_SUFFIXES,
+    EVENT_WORDS,
+    EXEC_TITLES,
+    GROUP_WORDS,
+    KINSHIP,
+    LANGUAGES,
+    SCHOOL_WORDS,
+    WORK_ROLES,
+)
+from extraction.temporal import Role, TimeMention, TimeValue
+from graph.errors import InvalidInputError
+from graph.ids import normalize_name
+from graph.models import AssertionKind, Basis, EntityRef, Episode, FactAssertion, Granularity
+from graph.predicates import PredicateRegistry
+
+EXTRACTOR = "asof-rules/1"
+_CLAUSE_WIDE_HYPO = frozenset({"if", "someday", "maybe", "unless", "whether", "kidding",
+                               "joking", "perhaps", "dream"})
+#: Triggers too common to trust against the NER's opinion of the object ("I'm at …").
+_WEAK_RULES = frozenset({"be_at", "join_org", "with_carrier", "here_at"})
+_CONTEXT_START_RULES = frozenset({"start_bare", "first_day", "moving_day", "move_bare"})
+_TITLE_RULES = frozenset({"title", "as_title", "title_at", "promoted", "title_colon"})
+
+_OBJECT_TYPES = {"works_at": "organization", "studies_at": "organization",
+                 "lives_in": "location", "reports_to": "person", "married_to": "person",
+                 "member_of": "group", "speaks": "language", "visited": "location",
+                 "attended": "event", "has_pet": "animal", "uses": "product",
+                 "owns": "product", "likes": "concept", "dislikes": "concept",
+                 "prefers": "concept"}
+_LITERAL = frozenset({"job_title", "prefers"})
+_PLAN_WORDS = frozenset({"free", "starter", "basic", "pro", "plus", "premium", "business",
+                         "team", "growth", "enterprise", "scale", "standard", "professional",
+                         "ultimate", "family", "student", "essentials", "advanced", "elite",
+                         "startup", "lite", "personal"})
+_PLAN_RE = re.compile(r"\b([A-Za-z][\w-]*)\s+(plan|tier)\b")
+_ROLE_RE = re.compile(
+    r"\b(my|our|her|his|their)\s+((?:new\s+|current\s+|actual\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:manager|boss|lead|admin|administrator|deputy|contact|colleague|coworker|ceo|cto|cfo|"
+    r"coo|cio|cmo|director|head of [\w ]+?|vp of [\w ]+?|president|founder|owner|"
+    r"account owner))\s*(?:,|is|was|will be|-|—)?\s+(?:the\s+)?"
+    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+(?:van|de|der|von|da|del|[A-Z][\w'’-]+))*)")
+_APPOS_ROLE_RE = re.compile(
+    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)*)[ \t]*,[ \t]+(?:our|their|the)[ \t]+"
+    r"(?P<role>(?:[\w-]+\s+){0,2}(?:manager|director|lead|admin|ceo|cto|cfo|coo|cio|cmo|"
+    r"head of [\w ]+|vp of [\w ]+|president|founder|officer))\b")
+_INTRO_RE = re.compile(
+    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]+(?:here[ \t]+)?(?:from|at|with)[ \t]+"
+    r"(?:the\s+)?(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w'’-]*)*)")
+_HERE_AT_RE = re.compile(r"\bhere at\s+(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w'’-]*)*)")
+_KIN_RE = re.compile(r"\b(?:my|our|her|his)\s+(?P<kin>" + "|".join(KINSHIP) +
+                     r")[ \t]*,?[ \t]+(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)")
+_TIME_FIX_RE = re.compile(r"\b(?:was|were|happened|is|moved|started|joined)\b", re.I)
+
+
+@dataclass(slots=True)
+class Entity:
+    name: str
+    type: str
+    gender: str | None = None
+    tentative: bool = False  #: typed by the statistical NER only; relations may retype it
+
+
+@dataclass(slots=True)
+class Record:
+    """An assertion emitted (or buffered) for the conversation, kept for later reference."""
+
+    subject: str
+    predicate: str
+    obj: str
+    literal: bool
+    kind: AssertionKind
+    valid_from: datetime | None
+    valid_to: datetime | None
+    basis: Basis | None
+    granularity: Granularity | None
+    group: int
+    message: int
+    evidence: tuple[int, int]
+    confidence: float = 0.8
+    corrects: str | None = None
+    stated_time: TimeValue | None = None
+
+
+@dataclass(slots=True)
+class ConversationState:
+    tenant: str
+    registry: PredicateRegistry
+    we_as_org: bool = True
+    entities: dict[str, Entity] = field(default_factory=dict)  #: normalised key → entity
+    recent: list[str] = field(default_factory=list)  #: canonical names, most recent last
+    records: list[Record] = field(default_factory=list)
+    group_counter: int = 0
+    speakers: set[str] = field(default_factory=set)
+    pending: list[Record] = field(default_factory=list)  #: the message being assembled
+    user_speakers: set[str] = field(default_factory=set)
+
+    # ------------------------------------------------------------------ entities
+
+    def canonical(self, name: str, type_: str) -> str:
+        """Resolve a surface name to the conversation's canonical name, learning aliases."""
+        name = name.strip(" ,.;:!?'\"")
+        key = normalize_name(name)
+        if not key:
+            return name
+        known = self.entities.get(key)
+        if known is not None:
+            return known.name
+        words = key.split()
+        for entity in list(self.entities.values()):
+            ekey = normalize_name(entity.name)
+            ewords = ekey.split()
+            compatible = entity.type == type_ or {entity.type, type_} <= {
+                "organization", "product", "group", "concept"} or "unknown" in (
+                entity.type, type_)
+            if not compatible:
+                continue
+            # "Dana" ~ "Dana Whitfield", "Meridian" ~ "Meridian Bank", "Helix Bio" ~ "Helix …"
+            if len(words) < len(ewords) and ewords[:len(words)] == words:
+                self.entities[key] = entity
+                return entity.name
+            if len(words) < len(ewords) and words[0] == ewords[0] and type_ != "person" and \
+                    len(words[0]) > 3 and all(w[:3] == e[:3] for w, e in zip(words, ewords,
+                                                                              strict=False)):
+                self.entities[key] = entity
+                return entity.name
+            if entity.type == "person" and len(ewords) < len(words) and \
+                    words[:len(ewords)] == ewords and ewords[0] not in self.speakers:
+                # a short name seen first, the full name later: one person
+                self.entities[key] = entity
+                return entity.name
+        entity = Entity(name, type_)
+        self.entities[key] = entity
+        return name
+
+    def entity(self, name: str) -> Entity | None:
+        return self.entities.get(normalize_name(name))
+
+    def type_of(self, name: str) -> str | None:
+        entity = self.entity(name)
+        return entity.type if entity else None
+
+    def retype(self, name: str, type_: str) -> None:
+        """A relation says what a NER-only entity is ("started at Ferrovia Labs")."""
+        entity = self.entity(name)
+        if entity is not None and entity.tentative:
+            entity.type, entity.tentative = type_, False
+
+    def touch(self, name: str) -> None:
+        if name in self.recent:
+            self.recent.remove(name)
+        self.recent.append(name)
+
+    def add_person(self, name: str, gender: str | None = None) -> str:
+        canonical = self.canonical(name, "person")
+        entity = self.entity(canonical)
+        if entity is not None:
+            if entity.type != "person" and entity.type in ("unknown", "concept"):
+                entity.type = "person"
+            if gender and entity.gender is None:
+                entity.gender = gender
+        self.touch(canonical)
+        return canonical
+
+    def recent_person(self, gender: str | None, exclude: set[str]) -> str | None:
+        fallback = None
+        for name in reversed(self.recent):
+            entity = self.entity(name)
+            if entity is None or entity.type != "person" or name in exclude:
+                continue
+            if gender is None or entity.gender in (None, gender) or gender == "they":
+                if entity.gender is None and gender in ("he", "she"):
+                    entity.gender = gender
+                return name
+            if fallback is None and entity.gender is None:
+                fallback = name
+        return fallback
+
+    def recent_of(self, types: tuple[str, ...]) -> str | None:
+        for name in reversed(self.recent):
+            entity = self.entity(name)
+            if entity is not None and entity.type in types:
+                return name
+        return None
+
+    # ------------------------------------------------------------------ facts
+
+    def current(self, subject: str, predicate: str) -> list[Record]:
+        """Records of (subject, predicate) still believed (asserted, not retracted after)."""
+        alive: dict[str, Record] = {}
+        for record in self.records:
+            if record.subject != subject or record.predicate != predicate:
+                continue
+            if record.kind is AssertionKind.RETRACT:
+                if record.obj:
+                    alive.pop(normalize_name(record.obj), None)
+                else:
+                    alive.clear()
+            elif record.valid_to is None:
+                alive[normalize_name(record.obj)] = record
+            else:
+                alive.pop(normalize_name(record.obj), None)
+        return list(alive.values())
+
+    def org_of(self, person: str) -> str | None:
+        for record in reversed(self.pending):
+            if record.subject == person and record.predicate == "works_at" and \
+                    record.kind is AssertionKind.ASSERT and record.valid_to is None:
+                return record.obj
+        held = self.current(person, "works_at")
+        return held[-1].obj if held else None
+
+    def conversation_org(self, person: str) -> str | None:
+        """The person's organisation, else the one other user speakers work at."""
+        own = self.org_of(person)
+        if own:
+            return own
+        for other in self.user_speakers:
+            if other != person:
+                org = self.org_of(other)
+                if org:
+                    return org
+        return None
+
+    def known(self, subject: str, predicate: str, obj: str) -> bool:
+        key = normalize_name(obj)
+        return any(r.subject == subject and r.predicate == predicate and
+                   normalize_name(r.obj) == key and r.kind is not AssertionKind.RETRACT
+                   for r in self.records)
+
+
+def _is_event(name: str) -> bool:
+    low = name.lower()
+    words = low.replace("-", " ").split()
+    if any(w in EVENT_WORDS for w in words) or "i/o" in low or ":" in low:
+        return True
+    # "DevSummit", "GopherCon", "Oktoberfest": an event suffix glued to a name
+    for word in name.replace("-", " ").split():
+        for suffix in EVENT_SUFFIXES:
+            cut = len(word) - len(suffix)
+            if cut >= 2 and word.lower().endswith(suffix) and (
+                    word[cut].isupper() or (suffix == "fest" and word[1:].islower())):
+                return True
+    return False
+
+
+def _is_group(name: str) -> bool:
+    words = name.lower().split()
+    return bool(words) and (words[-1] in GROUP_WORDS or any(w in GROUP_WORDS for w in words[1:]))
+
+
+def _is_school(name: str) -> bool:
+    return any(w in SCHOOL_WORDS for w in name.lower().replace("-", " ").split()) or \
+        any(w in SCHOOL_WORDS for w in name.lower().split())
+
+
+class Assembler:
+    """Turns the annotated docs of one conversation into assertions, message by message."""
+
+    def __init__(self, state: ConversationState) -> None:
+        self.state = state
+        self._anchors: dict[int, list[int]] = {}
+        self._groups: dict[tuple[int, int], int] = {}
+        self._rule = ""
+
+    # ------------------------------------------------------------------ entry point
+
+    def message(self, index: int, episode: Episode, doc: Doc | None) -> list[FactAssertion]:
+        state = self.state
+        if episode.role.value != "user":
+            if doc is not None:
+                self._learn_people(doc, episode.speaker)
+            return []
+        speaker = state.add_person(episode.speaker)
+        state.user_speakers.add(speaker)
+        if doc is None:
+            return []
+        self._learn_people(doc, speaker)
+        buffer: list[Record] = []
+        state.pending = buffer
+        self._intro(doc, speaker, index, buffer)
+        clauses: list[Clause] = doc._.asof_clauses or []
+        times: list[TimeMention] = doc._.asof_times or []
+        by_clause: dict[int, list[Candidate]] = {}
+        for cand in doc._.asof_candidates or []:
+            by_clause.setdefault(cand.clause, []).append(cand)
+        subjects: dict[int, list[str]] = {}
+        clause_times: dict[int, list[TimeMention]] = {}
+        for ci, clause in enumerate(clauses):
+            lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
+            clause_times[ci] = [t for t in times if lo <= t.start_char < hi]
+        self._anchors = {ci: sorted({c.trigger[0] for c in cands if c.rule not in _TITLE_RULES})
+                         for ci, cands in by_clause.items()}
+        for ci, clause in enumerate(clauses):
+            for cand in by_clause.get(ci, []):
+                if not self._factual(doc, clause, cand):
+                    continue
+                subs = self._subjects(doc, clause, ci, cand, speaker, subjects)
+                if not subs:
+                    continue
+                subjects.setdefault(ci, subs)
+                for subject in subs:
+                    self._emit(doc, index, episode, clause, ci, cand, subject, speaker,
+                               clause_times, buffer, clauses)
+        self._plans(doc, index, episode, speaker, clauses, clause_times, buffer)
+        self._roles(doc, index, episode, speaker, buffer)
+        self._corrections(doc, index, episode, clause_times, buffer)
+        merged = self._merge(buffer)
+        self._end_old_plans(index, episode, merged)
+        self._implied(index, episode, merged)
+        state.records.extend(merged)
+        return [self._assertion(r, doc, episode) for r in merged]
+
+    # ------------------------------------------------------------------ people and names
+
+    def _learn_people(self, doc: Doc, speaker: str) -> None:
+        state = self.state
+        for match in _KIN_RE.finditer(doc.text):
+            name = match.group("name")
+            if normalize_name(name) in ("and", "is"):
+                continue
+            state.add_person(name.split(" is")[0], KINSHIP.get(match.group("kin").lower()))
+        for span in doc.spans.get("asof_mentions", []):
+            text = _trim_name(span.text)
+            key = normalize_name(text)
+            if not key or key.split()[0] in NOT_NAMES or key in LANGUAGES or \
+                    key.split()[-1] in LANGUAGES:
+                continue
+            if span.label_ == "PERSON":
+                if key == normalize_name(speaker) or not text[:1].isupper():
+                    continue
+                if state.type_of(text) is None:
+                    state.add_person(text)
+                    entity = state.entity(text)
+                    if entity is not None:
+                        entity.tentative = True
+            elif state.entity(text) is not None:
+                state.touch(state.entity(text).name)  # type: ignore[union-attr]
+
+    def _intro(self, doc: Doc, speaker: str, index: int, buffer: list[Record]) -> None:
+        """"Rafael from Northwind", "Thanh from ACME here", "here at Lumen Grid"."""
+        state = self.state
+        first = normalize_name(speaker).split()[0]
+        for match in _INTRO_RE.finditer(doc.text):
+            name = normalize_name(match.group("name"))
+            if not name or (name.split()[0] != first and state.entity(name) is None):
+                continue
+            person = state.add_person(match.group("name")) if name.split()[0] != first \
+                else speaker
+            org = _trim_name(match.group("org"))
+            if not org or normalize_name(org) in DEPARTMENTS or \
+                    self._looks_like_place(doc, org) or _is_event(org):
+                continue
+            if person != speaker and normalize_name(org) in LANGUAGES:
+                continue
+            canonical = state.canonical(org, "organization")
+            state.touch(canonical)
+            start = match.start("org")
+            buffer.append(self._record(person, "works_at", canonical, False,
+                                       AssertionKind.ASSERT, None, None, index,
+                                       (match.start(), match.end()), 0.7))
+            del start
+        for match in _HERE_AT_RE.finditer(doc.text):
+            org = _trim_name(match.group("org"))
+            if org and normalize_name(org) not in DEPARTMENTS:
+                canonical = state.canonical(org, "organization")
+                buffer.append(self._record(speaker, "works_at", canonical, False,
+                                           AssertionKind.ASSERT, None, None, index,
+                                           (match.start(), match.end()), 0.7))
+
+    def _looks_like_place(self, doc: Doc, name: str) -> bool:
+        for ent in doc.ents:
+            if ent.text == name and ent.label_ in ("GPE", "LOC"):
+                return True
+        return self.state.type_of(name) == "location"
+
+    # ------------------------------------------------------------------ modality
+
+    @staticmethod
+    def _factual(doc: Doc, clause: Clause, cand: Candidate) -> bool:
+        start = cand.trigger[0]
+        if clause.question:
+            return False
+        for p in clause.hypos:
+            # "if", "someday", "kidding" colour the whole clause; modals only what follows
+            if p <= cand.trigger[1] or doc[p].lower_ in _CLAUSE_WIDE_HYPO:
+                return False
+        if any(p < start for p in clause.reports):
+            return False
+        if cand.negated:
+            for p in clause.negations:
+                if start - 4 <= p <= cand.trigger[1] + 1:
+                    return False
+                if doc[p].head.i in range(cand.trigger[0], cand.trigger[1]):
+                    return False
+        return True
+
+    # ------------------------------------------------------------------ subjects
+
+    def _subjects(self, doc: Doc, clause: Clause, ci: int, cand: Candidate, speaker: str,
+                  subjects: dict[int, list[str]]) -> list[str]:
+        state = self.state
+        kind = cand.subject
+        predicate = cand.predicate
+        org_subject = "organization" in state.registry.get(predicate).subject_types
+        if kind == "speaker":
+            span = cand.subject_span
+            if span is not None and span[0] >= 2 and doc[span[0] - 1].lower_ == "and" and \
+                    is_nameish(doc[span[0] - 2]):
+                return [speaker, state.add_person(doc[span[0] - 2].text)]
+            return [speaker]
+        if kind == "we":
+            org = state.conversation_org(speaker)
+            if org_subject and org and state.we_as_org:
+                return [org]
+            partner = _and_i(doc, clause)
+            result = [speaker]
+            if partner:
+                result.append(state.add_person(partner))
+            return result
+        if kind in ("he", "she", "they"):
+            if kind == "they" and org_subject:
+                org = state.recent_of(("organization",))
+                if org is not None:
+                    return [org]
+            person = state.recent_person(kind if kind != "they" else None, {speaker})
+            return [person] if person else []
+        if kind == "who":
+            person = state.recent_person(None, {speaker})
+            return [person] if person else []
+        if kind == "name" and cand.subject_span is not None:
+            text = _trim_name(doc[cand.subject_span[0]:cand.subject_span[1]].text)
+            if not text:
+                return []
+            known = state.entity(text)
+            if known is not None and known.type in ("organization", "product") and org_subject:
+                state.touch(known.name)
+                return [known.name]
+            if known is not None and known.type not in ("person", "unknown", "concept"):
+                return []
+            if normalize_name(text) in LANGUAGES:
+                return []
+            if predicate in ("uses", "owns") and known is None and \
+                    any(e.text == text and e.label_ == "ORG" for e in doc.ents):
+                return [state.canonical(text, "organization")]
+            name = state.add_person(text)
+            if normalize_name(name) == normalize_name(speaker):
+                return [speaker]
+            return [name]
+        if kind == "default":
+            if clause.connector and ci - 1 in subjects and \
+                    doc._.asof_clauses[ci - 1].sent == clause.sent:
+                return subjects[ci - 1]
+            for prev in range(ci - 1, -1, -1):
+                if prev in subjects and doc._.asof_clauses[prev].sent == clause.sent:
+                    return subjects[prev]
+            return [speaker]
+        return []
+
+    # ------------------------------------------------------------------ one candidate
+
+    def _emit(self, doc: Doc, index: int, episode: Episode, clause: Clause, ci: int,
+              cand: Candidate, subject: str, speaker: str,
+              clause_times: dict[int, list[TimeMention]], buffer: list[Record],
+              clauses: list[Clause]) -> None:
+        state = self.state
+        predicate = cand.predicate
+        kind = cand.kind
+        objects = list(cand.objects)
+        if not objects and cand.rule in _CONTEXT_START_RULES:
+            times = self._own_times(doc, ci, cand, clause_times.get(ci, []))
+            if times and self._date_context(subject, times[0], buffer):
+                return
+        if not objects:
+            obj = None
+            if not (kind == "retract" and cand.rule not in ("resign", "last_day")):
+                obj = self._context_object(subject, predicate, buffer)
+            if obj is None and predicate == "works_at" and kind == "assert":
+                obj = state.conversation_org(subject)
+            if obj is None:
+                if kind == "retract" and predicate in ("works_at",) and \
+                        cand.rule in ("resign", "last_day"):
+                    obj = state.org_of(subject) or ""
+                    if not obj:
+                        return
+                else:
+                    return
+            objects = [(cand.trigger[0], cand.trigger[1], obj, True)]
+        times = [t for t in clause_times.get(ci, [])
+                 if not any(o[0] <= _tok(doc, t.start_char) < o[1] for o in objects)]
+        times = self._own_times(doc, ci, cand, times)
+        times = self._inherit_times(doc, clause, ci, cand, clause_times, times, clauses)
+        if cand.rule == "had_since" and not any(t.role is Role.START for t in times):
+            return
+        # facts of one clause form a group: a date or a correction applies to all of them
+        group = self._groups.setdefault((index, ci), state.group_counter + 1)
+        state.group_counter = max(state.group_counter, group)
+        if kind == "retract" and predicate in ("works_at", "lives_in"):
+            fixed = []
+            for start, end, text, is_name in objects:
+                if normalize_name(text) in ("company", "firm", "them", "us", "job",
+                                            "organisation", "organization", "team", "business"):
+                    org = state.org_of(subject)
+                    if org is None:
+                        continue
+                    fixed.append((start, end, org, True))
+                    predicate = "works_at"
+                else:
+                    fixed.append((start, end, text, is_name))
+            objects = fixed
+        self._rule = cand.rule
+        for start, end, text, is_name in objects:
+            target = self._route(doc, predicate, kind, text, is_name, subject, speaker, times)
+            if target is None:
+                continue
+            pred, obj_name, literal = target
+            if normalize_name(obj_name) == normalize_name(subject):
+                continue
+            if pred == "works_at" and kind == "assert" and obj_name == state.org_of(subject) \
+                    and cand.rule in ("join_org",) and not times:
+                continue
+            self._emit_one(doc, index, episode, clause, cand, pred, kind, subject, obj_name,
+                           literal, times, group, (start, end), buffer)
+            if kind == "switch_from":
+                self._switch_target(doc, index, episode, clause, cand, pred, subject, speaker,
+                                    end, times, group, buffer)
+            # "at EVENT in CITY" / "in CITY for EVENT": the place and the event together
+            if pred in ("attended", "visited"):
+                self._event_companion(doc, index, episode, clause, cand, pred, subject, end,
+                                      times, group, buffer)
+
+    def _date_context(self, subject: str, time: TimeMention, buffer: list[Record]) -> bool:
+        """"…, first day is 1 July" / "moving day is May 13" / "I start March 4": the date
+        of a fact stated earlier in the message (and of the facts stated with it)."""
+        for record in reversed(buffer):
+            if record.subject != subject or record.kind is not AssertionKind.ASSERT or \
+                    record.valid_from is not None or record.basis is Basis.UNKNOWN or \
+                    record.predicate not in ("works_at", "studies_at", "member_of",
+                                             "lives_in", "job_title", "reports_to"):
+                continue
+            for other in buffer:
+                if other.group == record.group and other.valid_from is None and \
+                        other.kind is AssertionKind.ASSERT and other.basis is not Basis.UNKNOWN:
+                    other.valid_from, other.basis = time.value.start, Basis.STATED
+                    other.granularity = time.value.granularity
+            return True
+        return False
+
+    def _switch_target(self, doc: Doc, index: int, episode: Episode, clause: Clause,
+                       cand: Candidate, pred: str, subject: str, speaker: str, end: int,
+                       times: list[TimeMention], group: int, buffer: list[Record]) -> None:
+        """"from Zendesk over to Flowdesk", "from Vancouver to Toronto": the new object."""
+        from extraction.components.relations import read_any
+
+        j = end
+        while j < clause.end and doc[j].lower_ in ("over", "all", "the", "way", "back"):
+            j += 1
+        if j >= clause.end or doc[j].lower_ not in ("to", "into"):
+            return
+        found = read_any(doc, j + 1, clause.end)
+        if found is None:
+            return
+        target = self._route(doc, pred, "assert", found[2], found[3], subject, speaker, times)
+        if target is None:
+            return
+        self._emit_one(doc, index, episode, clause, cand, target[0], "assert", subject,
+                       target[1], target[2], times, group, (found[0], found[1]), buffer)
+
+    def _context_object(self, subject: str, predicate: str,
+                        buffer: list[Record]) -> str | None:
+        for record in reversed(buffer):
+            if record.subject == subject and record.predicate == predicate and \
+                    record.kind is AssertionKind.ASSERT:
+                return record.obj
+        held = self.state.current(subject, predicate)
+        return held[-1].obj if held else None
+
+    def _own_times(self, doc: Doc, ci: int, cand: Candidate,
+                   times: list[TimeMention]) -> list[TimeMention]:
+        """Several facts in one clause ("I leave X at the end of April, move to Munich on May
+        20 and start at Y on June 3"): each time belongs to the nearest trigger."""
+        anchors = self._anchors.get(ci, [])
+        if len(anchors) < 2 or not times:
+            return times
+        mine = cand.trigger[0]
+        if cand.rule in _TITLE_RULES or mine not in anchors:
+            mine = min(anchors, key=lambda a: (abs(a - cand.trigger[0]), a > cand.trigger[0]))
+        kept = []
+        for t in times:
+            position = _tok(doc, t.start_char)
+            nearest = min(anchors, key=lambda a: (abs(a - position) + (0 if a <= position
+                                                                       else 1), a))
+            if nearest == mine:
+                kept.append(t)
+        return kept
+
+    def _inherit_times(self, doc: Doc, clause: Clause, ci: int, cand: Candidate,
+                       clause_times: dict[int, list[TimeMention]], times: list[TimeMention],
+                       clauses: list[Clause]) -> list[TimeMention]:
+        if times:
+            low = doc[clause.start:clause.end].text.lower()
+            if "since then" in low or "from then" in low:
+                for prev in range(ci - 1, -1, -1):
+                    if clause_times.get(prev):
+                        t = clause_times[prev][-1]
+                        return [TimeMention(t.start_char, t.end_char, t.text, t.value,
+                                            Role.START)]
+            return times
+        low = doc[clause.start:clause.end].text.lower()
+        if "since then" in low or "from then" in low or (
+                clause.connector == "so" and cand.kind in ("assert", "retract")) or (
+                cand.kind == "retract" and clause.connector in ("and", ",")):
+            for prev in range(ci - 1, -1, -1):
+                if clauses[prev].sent != clause.sent and "since then" not in low:
+                    break
+                if clause_times.get(prev):
+                    t = clause_times[prev][-1]
+                    role = Role.START if "since then" in low or cand.kind == "assert" \
+                        else Role.AT
+                    return [TimeMention(t.start_char, t.end_char, t.text, t.value, role)]
+        return []
+
+    def _route(self, doc: Doc, predicate: str, kind: str, text: str, is_name: bool,
+               subject: str, speaker: str, times: list[TimeMention]
+               ) -> tuple[str, str, bool] | None:
+        """Decide the final predicate and canonical object (entity or literal)."""
+        state = self.state
+        text = text.strip(" ,.;:!?\"'")
+        low = text.lower()
+        if not text or normalize_name(text) in ("", "it", "them", "him", "her", "that",
+                                                 "here", "there", "this", "me", "you", "us"):
+            pron = normalize_name(text)
+            if pron in ("here", "there"):
+                types = ("location",) if predicate == "lives_in" else ("organization",)
+                found = state.recent_of(types)
+                return (predicate, found, False) if found else None
+            if pron in ("it", "them", "that") and predicate in ("uses", "owns", "likes",
+                                                                 "dislikes", "prefers"):
+                found = self._recent_object(predicate)
+                return (predicate, found, False) if found else None
+            return None
+        if predicate in ("job_title",):
+            title = _clean_literal(text)
+            if not title or len(title.split()) > 6:
+                return None
+            return predicate, title, True
+        if predicate == "speaks":
+            if low.split()[-1] not in LANGUAGES:
+                return None
+            return predicate, text[:1].upper() + text[1:] if text.islower() else text, False
+        if predicate in ("prefers", "likes", "dislikes"):
+            if is_name and text[:1].isupper() and predicate != "prefers":
+                return predicate, state.canonical(text, "product"), False
+            literal = _clean_literal(text)
+            if not literal:
+                return None
+            known = state.entity(literal)
+            if known is not None and known.type in ("product", "organization"):
+                return predicate, known.name, False
+            return predicate, literal, True
+        if predicate in ("uses", "owns"):
+            if re.search(r"\b(plan|tier)$", low):
+                return "uses", _clean_literal(text), True
+            if not is_name:
+                literal = _clean_literal(text)
+                known = state.entity(literal) if literal else None
+                if known is not None:
+                    return predicate, known.name, False
+                if predicate == "owns" and literal:
+                    return predicate, literal, True
+                if predicate == "uses" and literal and kind != "assert" and \
+                        state.known(subject, "uses", literal):
+                    return predicate, literal, True
+                return None
+            if self._looks_like_place(doc, text) and kind == "assert":
+                if predicate == "uses" and subject == speaker:
+                    return "lives_in", state.canonical(text, "location"), False
+                return None
+            return predicate, state.canonical(text, "product"), False
+        if not is_name:
+            if predicate == "member_of" and _is_group(text):
+                return predicate, state.canonical(_clean_literal(text), "group"), False
+            if predicate == "has_pet":
+                return None
+            if predicate in ("lives_in", "works_at", "visited", "attended", "studies_at",
+                             "reports_to", "married_to", "member_of"):
+                # lowercase place names typed casually ("moved to kyoto") are still names
+                if predicate in ("lives_in", "visited") and len(text.split()) == 1 and \
+                        any(e.text.lower() == low and e.label_ in ("GPE", "LOC")
+                            for e in doc.ents):
+                    return predicate, state.canonical(text.title(), "location"), False
+                return None
+        name = _trim_name(text)
+        if not name:
+            return None
+        if predicate not in ("reports_to", "married_to"):
+            state.retype(name, _OBJECT_TYPES.get(predicate, "concept"))
+        # the object's kind can change the predicate
+        if predicate == "works_at":
+            if normalize_name(name) in DEPARTMENTS:
+                return None
+            if _is_event(name):
+                return "attended", state.canonical(name, "event"), False
+            if _is_group(name) and not re.search(r"\b(office|hospital)\b", name, re.I):
+                return "member_of", state.canonical(name, "group"), False
+            if state.type_of(name) == "location" or (
+                    self._rule in _WEAK_RULES and self._looks_like_place(doc, name)):
+                return None
+            if state.type_of(name) == "person":
+                return None
+            return predicate, state.canonical(name, "organization"), False
+        if predicate == "lives_in":
+            existing = state.type_of(name)
+            if _is_group(name):
+                return "member_of", state.canonical(name, "group"), False
+            if existing in ("product",) or (existing == "organization" and
+                                            subject != speaker and
+                                            state.type_of(subject) == "organization"):
+                return "uses", state.canonical(name, "product"), False
+            if existing == "organization" and kind == "retract":
+                return "works_at", state.canonical(name, "organization"), False
+            if existing == "person":
+                return None
+            if state.type_of(subject) == "organization":
+                return "uses", state.canonical(name, "product"), False
+            if any(e.text == name and e.label_ in ("ORG", "PRODUCT") for e in doc.ents) and \
+                    not self._looks_like_place(doc, name) and kind == "retract":
+                return "works_at", state.canonical(name, "organization"), False
+            return predicate, state.canonical(name, "location"), False
+        if predicate == "visited":
+            if _is_event(name):
+                return "attended", state.canonical(name, "event"), False
+            if times and any(t.role in (Role.RANGE, Role.START, Role.DURATION) for t in times):
+                return "lives_in", state.canonical(name, "location"), False
+            return predicate, state.canonical(name, "location"), False
+        if predicate == "attended":
+            return predicate, state.canonical(name, "event"), False
+        if predicate in ("reports_to", "married_to"):
+            if state.type_of(name) not in (None, "person", "unknown"):
+                return None
+            if normalize_name(name) in ("the", "our") or name.lower() in EXEC_TITLES:
+                return None
+            return predicate, state.add_person(name), False
+        if predicate == "studies_at":
+            return predicate, state.canonical(name, "organization"), False
+        if predicate == "member_of":
+            return predicate, state.canonical(name, "group"), False
+        if predicate == "has_pet":
+            canonical = state.canonical(name, "animal")
+            return predicate, canonical, False
+        return predicate, state.canonical(name, _OBJECT_TYPES.get(predicate, "concept")), False
+
+    def _recent_object(self, predicate: str) -> str | None:
+        for record in reversed([*self.state.records, *self.state.pending]):
+            if record.predicate == predicate or (predicate in ("likes", "sells") and
+                                                 record.predicate in ("uses", "owns")):
+                return record.obj
+        return None
+
+    def _emit_one(self, doc: Doc, index: int, episode: Episode, clause: Clause,
+                  cand: Candidate, predicate: str, kind: str, subject: str, obj: str,
+                  literal: bool, times: list[TimeMention], group: int,
+                  span: tuple[int, int], buffer: list[Record]) -> None:
+        state = self.state
+        spec = state.registry.get(predicate)
+        valid_from: datetime | None = None
+        valid_to: datetime | None = None
+        basis: Basis | None = None
+        granularity: Granularity | None = None
+        stated: TimeValue | None = None
+        at: TimeValue | None = None
+        for t in times:
+            if t.role is Role.RANGE and t.end_value is not None:
+                valid_from, valid_to = t.value.start, t.end_value.start
+                if spec.event:
+                    valid_to = t.end_value.end
+                stated, granularity = t.value, t.value.granularity
+            elif t.role in (Role.START, Role.DURATION) and valid_from is None:
+                valid_from, stated, granularity = t.value.start, t.value, t.value.granularity
+            elif t.role is Role.END and valid_to is None:
+                valid_to = t.value.start
+            elif t.role is Role.AT and at is None:
+                at = t.value
+        ev = (doc[span[0]].idx if span[0] < len(doc) else 0,
+              doc[min(span[1], len(doc)) - 1].idx + len(doc[min(span[1], len(doc)) - 1]))
+        ev = (min(ev[0], doc[cand.trigger[0]].idx), max(ev[1], ev[0]))
+        used_to = kind == "used_to" or (clause.used_to and kind == "assert")
+        if kind in ("retract",):
+            when = at.start if at is not None else (valid_from or valid_to)
+            if when is None and clause.future:
+                return  # "is leaving them": the new start will end it
+            if not state.known(subject, predicate, obj) and not any(
+                    r.subject == subject and r.predicate == predicate and r.obj == obj
+                    for r in buffer):
+                # mentioned only as already over: valid_from unknown (FORMAT.md)
+                end = when if when is not None else episode.occurred_at
+                buffer.append(self._record(subject, predicate, obj, literal,
+                                           AssertionKind.ASSERT, None, end, index, ev, 0.6,
+                                           basis=Basis.UNKNOWN, group=group))
+                return
+            buffer.append(self._record(subject, predicate, obj, literal, AssertionKind.RETRACT,
+                                       when, None, index, ev, 0.7, group=group))
+            if predicate == "works_at":
+                for dependent in ("job_title", "reports_to"):
+                    if state.current(subject, dependent):
+                        buffer.append(self._record(subject, dependent, "", True,
+                                                   AssertionKind.RETRACT, when, None, index,
+                                                   ev, 0.6, group=group))
+            return
+        if kind == "switch_from":
+            when = at.start if at is not None else (valid_from or valid_to)
+            if when is None:
+                when = episode.occurred_at
+            if state.known(subject, predicate, obj):
+                buffer.append(self._record(subject, predicate, obj, literal,
+                                           AssertionKind.RETRACT, when, None, index, ev, 0.7,
+                                           group=group))
+            else:
+                buffer.append(self._record(subject, predicate, obj, literal,
+                                           AssertionKind.ASSERT, None, when, index, ev, 0.6,
+                                           basis=Basis.UNKNOWN, group=group))
+            return
+        if used_to:
+            end = valid_to or (at.start if at is not None else None) or episode.occurred_at
+            buffer.append(self._record(subject, predicate, obj, literal, AssertionKind.ASSERT,
+                                       None, end, index, ev, 0.7, basis=Basis.UNKNOWN,
+                                       group=group))
+            return
+        if spec.event:
+            period = at or stated
+            if period is None:
+                day = episode.occurred_at
+                from extraction.temporal import period as make_period
+                period = make_period(day.date(), Granularity.DAY, day.tzinfo or day.tzinfo)
+            valid_from, valid_to = period.start, period.end
+            if times and times[0].role is Role.RANGE and times[0].end_value is not None:
+                valid_to = times[0].end_value.end
+            buffer.append(self._record(subject, predicate, obj, literal, AssertionKind.ASSERT,
+                                       valid_from, valid_to, index, ev, 0.75,
+                                       granularity=period.granularity, basis=Basis.STATED,
+                                       group=group, stated=period))
+            return
+        if valid_from is None and at is not None:
+            valid_from, stated, granularity = at.start, at, at.granularity
+        if valid_from is not None and valid_to is not None and valid_to <= valid_from:
+            valid_to = None
+        basis = Basis.STATED if valid_from is not None else Basis.OBSERVED
+        if valid_from is None and valid_to is not None and valid_to <= episode.occurred_at:
+            basis = Basis.UNKNOWN
+        buffer.append(self._record(subject, predicate, obj, literal, AssertionKind.ASSERT,
+                                   valid_from, valid_to, index, ev, 0.8, basis=basis,
+                                   granularity=granularity, group=group, stated=stated))
+
+    def _event_companion(self, doc: Doc, index: int, episode: Episode, clause: Clause,
+                         cand: Candidate, pred: str, subject: str, end: int,
+                         times: list[TimeMention], group: int, buffer: list[Record]) -> None:
+        if end + 1 >= clause.end:
+            return
+        word = doc[end].lower_
+        from extraction.components.relations import read_name
+
+        if word == "in" and pred == "attended":
+            found = read_name(doc, end + 1, clause.end)
+            if found and found[3]:
+                self._emit_one(doc, index, episode, clause, cand, "visited", "assert", subject,
+                               self.state.canonical(_trim_name(found[2]), "location"), False,
+                               times, group, (found[0], found[1]), buffer)
+        elif word in ("for", "at") and pred == "visited":
+            found = read_name(doc, end + 1, clause.end)
+            if found and found[3] and _is_event(found[2]):
+                self._emit_one(doc, index, episode, clause, cand, "attended", "assert",
+                               subject, self.state.canonical(_trim_name(found[2]), "event"),
+                               False, times, group, (found[0], found[1]), buffer)
+
+    # ------------------------------------------------------------------ plans and roles
+
+    def _plans(self, doc: Doc, index: int, episode: Episode, speaker: str,
+               clauses: list[Clause], clause_times: dict[int, list[TimeMention]],
+               buffer: list[Record]) -> None:
+        """"Growth plan, 40 seats", "upgraded to the Enterprise plan on Feb 1": a plan is used
+        by the speaker's organisation, and a new plan ends the previous one."""
+        state = self.state
+        for match in _PLAN_RE.finditer(doc.text):
+            word = match.group(1)
+            if word.lower() not in _PLAN_WORDS and not word[:1].isupper():
+                continue
+            if word.lower() in ("the", "a", "our", "my", "this", "that", "which", "what"):
+                continue
+            token = _tok(doc, match.start())
+            ci = doc[token]._.asof_clause
+            if ci < 0:
+                continue
+            clause = clauses[ci]
+            if clause.question or clause.hypos or clause.negations or clause.reports:
+                continue
+            literal = f"{word} {match.group(2)}".lower()
+            subject = state.org_of(speaker) or speaker
+            if any(r.predicate == "uses" and r.obj == literal and r.subject == subject
+                   for r in buffer):
+                continue
+            if state.known(subject, "uses", literal) and not clause_times.get(ci):
+                continue
+            times = clause_times.get(ci, [])
+            when = None
+            for t in times:
+                if t.role in (Role.AT, Role.START):
+                    when = t.value
+                    break
+            if when is None and any(w in doc.text.lower() for w in ("contract starts",)):
+                for t in doc._.asof_times or []:
+                    when = t.value
+                    break
+            valid_from = when.start if when else None
+            record = self._record(subject, "uses", literal, True, AssertionKind.ASSERT,
+                                  valid_from, None, index, (match.start(), match.end()), 0.7,
+                                  basis=Basis.STATED if when else Basis.OBSERVED,
+                                  granularity=when.granularity if when else None)
+            buffer.append(record)
+
+    def _end_old_plans(self, index: int, episode: Episode, records: list[Record]) -> None:
+        """A subscription has one plan at a time: a new plan ends the previous one."""
+        for record in list(records):
+            if record.predicate != "uses" or record.kind is AssertionKind.RETRACT or \
+                    not re.search(r"\b(plan|tier)$", record.obj):
+                continue
+            for held in self.state.current(record.subject, "uses"):
+                if normalize_name(held.obj) != normalize_name(record.obj) and \
+                        re.search(r"\b(plan|tier)$", held.obj):
+                    records.append(self._record(record.subject, "uses", held.obj, True,
+                                                AssertionKind.RETRACT,
+                                                record.valid_from or episode.occurred_at,
+                                                None, index, record.evidence, 0.6))
+
+    def _roles(self, doc: Doc, index: int, episode: Episode, speaker: str,
+               buffer: list[Record]) -> None:
+        """"our admin is Dana Whitfield", "my manager is X", "Grace Okonkwo, our HR director":
+        the person works at the possessor's organisation (and a title for executives)."""
+        state = self.state
+        text = doc.text
+        found: list[tuple[str, str, str, tuple[int, int]]] = []
+        for match in _ROLE_RE.finditer(text):
+            found.append((match.group(1).lower(), match.group(2).lower(), match.group("name"),
+                          (match.start(), match.end())))
+        for match in _APPOS_ROLE_RE.finditer(text):
+            found.append(("our", match.group("role").lower(), match.group("name"),
+                          (match.start(), match.end())))
+        for owner, role, raw_name, span in found:
+            name = _trim_name(raw_name)
+            if not name or normalize_name(name) in LANGUAGES or name.lower() in EXEC_TITLES \
+                    or normalize_name(name).split()[0] in NOT_NAMES:
+                continue
+            token = _tok(doc, span[0])
+            ci = doc[token]._.asof_clause
+            if ci >= 0:
+                clause = doc._.asof_clauses[ci]
+                if clause.question or clause.hypos:
+                    continue
+            words = role.split()
+            if not any(w in WORK_ROLES for w in words):
+                continue
+            person = state.add_person(name)
+            if owner in ("my", "our"):
+                holder = speaker
+            else:
+                holder = state.recent_person(None, {speaker, person}) or speaker
+            org = state.org_of(holder) or next(
+                (r.obj for r in buffer if r.subject == holder and r.predicate == "works_at"
+                 and r.kind is AssertionKind.ASSERT), None)
+            if org and not state.current(person, "works_at") and not any(
+                    r.subject == person and r.predicate == "works_at" for r in buffer):
+                buffer.append(self._record(person, "works_at", org, False, AssertionKind.ASSERT,
+                                           None, None, index, span, 0.6))
+            title = " ".join(w for w in words if w not in ("new", "current", "actual"))
+            if any(w in EXEC_TITLES for w in words) and not any(
+                    r.subject == person and r.predicate == "job_title" for r in buffer):
+                buffer.append(self._record(person, "job_title", title, True,
+                                           AssertionKind.ASSERT, None, None, index, span, 0.6))
+
+    # ------------------------------------------------------------------ corrections
+
+    def _corrections(self, doc: Doc, index: int, episode: Episode,
+                     clause_times: dict[int, list[TimeMention]], buffer: list[Record]) -> None:
+        """"X, not Y" and "X was <time>, not <time>": replace an earlier statement."""
+        clauses: list[Clause] = doc._.asof_clauses or []
+        if not clauses or not clauses[0].correction:
+            return
+        state = self.state
+        text = doc.text
+        handled: set[int] = set()
+        # 1) object corrections: a new fact in this message that names "not Y"
+        for match in re.finditer(r"\bnot\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)",
+                                 text):
+            wrong = normalize_name(match.group(1))
+            for record in buffer:
+                if record.kind is AssertionKind.ASSERT and record.message == index:
+                    earlier = [r for r in state.records if r.subject == record.subject and
+                               r.predicate == record.predicate and
+                               normalize_name(r.obj).split()[0] == wrong.split()[0]]
+                    if earlier:
+                        record.kind = AssertionKind.CORRECT
+                        record.corrects = earlier[-1].obj
+                        handled.add(id(record))
+                        break
+            else:
+                # "his name is Kiki, not Kiwi": no relation matched; rename the earlier object
+                before = text[:match.start()].rstrip(" ,—-")
+                new = re.search(r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)$", before)
+                earlier = [r for r in state.records if normalize_name(r.obj) == wrong]
+                if new and earlier:
+                    target = earlier[-1]
+                    buffer.append(Record(target.subject, target.predicate,
+                                         state.canonical(new.group(1), "concept"),
+                                         target.literal, AssertionKind.CORRECT, None, None,
+                                         None, None, target.group, index,
+                                         (new.start(), match.end()), 0.6, corrects=target.obj))
+        # 2) time corrections: "<X> was April, not May" / "it actually happened on April 2"
+        for ci, clause in enumerate(clauses):
+            times = clause_times.get(ci, [])
+            if not times:
+                continue
+            span_text = doc[clause.start:clause.end].text
+            if not _TIME_FIX_RE.search(span_text) and "not" not in span_text.lower():
+                continue
+            if any(r.message == index and r.kind is not AssertionKind.RETRACT and
+                   doc[clause.start].idx <= r.evidence[0] < doc[clause.end - 1].idx + 1
+                   for r in buffer if id(r) not in handled and r.predicate != "uses"):
+                # the clause stated a fact of its own: corrections of it are handled above
+                if "actually" not in span_text.lower():
+                    continue
+            new = times[0]
+            old = times[1] if len(times) > 1 and "not" in span_text[
+                times[0].end_char - doc[clause.start].idx:].lower() else None
+            targets = self._correction_targets(doc, clause, old)
+            if not targets:
+                continue
+            for target in targets:
+                fix_from, fix_to = target.valid_from, target.valid_to
+                spec = state.registry.get(target.predicate)
+                if new.role is Role.RANGE and new.end_value is not None:
+                    fix_from, fix_to = new.value.start, new.end_value.start
+                elif spec.event:
+                    fix_from, fix_to = new.value.start, new.value.end
+                elif "end" in span_text.lower():
+                    fix_to = new.value.start
+                else:
+                    fix_from = new.value.start
+                if fix_from is not None and fix_to is not None and fix_to <= fix_from:
+                    fix_to = None
+                buffer[:] = [r for r in buffer if not (
+                    r.message == index and r.subject == target.subject and
+                    r.predicate == target.predicate and r.obj == target.obj)]
+                buffer.append(Record(target.subject, target.predicate, target.obj,
+                                     target.literal, AssertionKind.CORRECT, fix_from, fix_to,
+                                     Basis.STATED, new.value.granularity, target.group, index,
+                                     (new.start_char, new.end_char), 0.6))
+
+    def _correction_targets(self, doc: Doc, clause: Clause,
+                            old: TimeMention | None) -> list[Record]:
+        state = self.state
+        names = [s for s in doc.spans.get("asof_mentions", [])
+                 if clause.start <= s.start < clause.end]
+        for span in names:
+            key = normalize_name(span.text)
+            hits = [r for r in state.records if r.kind is not AssertionKind.RETRACT and (
+                normalize_name(r.obj) == key or normalize_name(r.obj).endswith(" " + key) or
+                key in normalize_name(r.obj).split())]
+            if hits:
+                group = hits[-1].group
+                return [r for r in state.records if r.group == group and
+                        r.kind is not AssertionKind.RETRACT]
+        if old is not None:
+            day = old.value.start.date()
+            hits = [r for r in state.records if r.kind is not AssertionKind.RETRACT and
+                    r.valid_from is not None and r.valid_from.date() == day]
+            return hits
+        # "I actually moved on March 9": the latest fact of the move/start verb's predicate
+        lows = {t.lemma_ for t in doc[clause.start:clause.end]}
+        for lemma, predicate in (("move", "lives_in"), ("start", "works_at"),
+                                 ("join", "works_at")):
+            if lemma in lows:
+                hits = [r for r in state.records if r.predicate == predicate and
+                        r.kind is AssertionKind.ASSERT and r.valid_to is None]
+                if hits:
+                    return [hits[-1]]
+        return []
+
+    # ------------------------------------------------------------------ merge and imply
+
+    @staticmethod
+    def _merge(buffer: list[Record]) -> list[Record]:
+        """One record per (subject, predicate, object, kind) per message: a stated time wins
+        over an observed one ("relocating to Toronto … moving day is May 13")."""
+        merged: list[Record] = []
+        for record in buffer:
+            twin = next((m for m in merged if m.subject == record.subject and
+                         m.predicate == record.predicate and
+                         normalize_name(m.obj) == normalize_name(record.obj) and
+                         m.kind is record.kind), None)
+            if twin is None:
+                merged.append(record)
+                continue
+            if twin.valid_from is None and record.valid_from is not None and \
+                    twin.basis is not Basis.UNKNOWN:
+                twin.valid_from, twin.basis = record.valid_from, record.basis
+                twin.granularity = record.granularity
+            if twin.valid_to is None and record.valid_to is not None and \
+                    (twin.valid_from is None or record.valid_to > twin.valid_from):
+                twin.valid_to = record.valid_to
+        return merged
+
+    def _implied(self, index: int, episode: Episode, records: list[Record]) -> None:
+        """A manager works where their report works; a new job with a known start ends the
+        previous reporting line."""
+        state = self.state
+        for record in list(records):
+            if record.predicate != "reports_to" or record.kind is AssertionKind.RETRACT:
+                continue
+            org = state.org_of(record.subject) or next(
+                (r.obj for r in records if r.subject == record.subject and
+                 r.predicate == "works_at" and r.kind is AssertionKind.ASSERT), None)
+            if org and not state.current(record.obj, "works_at") and not any(
+                    r.subject == record.obj and r.predicate == "works_at" for r in records):
+                records.append(self._record(record.obj, "works_at", org, False,
+                                            AssertionKind.ASSERT, None, None, index,
+                                            record.evidence, 0.5))
+        for record in list(records):
+            if record.predicate != "works_at" or record.kind is not AssertionKind.ASSERT or \
+                    record.valid_from is None or record.valid_to is not None:
+                continue
+            previous = state.org_of(record.subject)
+            if previous is None or normalize_name(previous) == normalize_name(record.obj):
+                continue
+            for held in state.current(record.subject, "reports_to"):
+                if held.message < index and (held.valid_from is None or
+                                              held.valid_from < record.valid_from):
+                    records.append(self._record(record.subject, "reports_to", "", True,
+                                                AssertionKind.RETRACT, record.valid_from,
+                                                None, index, record.evidence, 0.5))
+                    break
+
+    # ------------------------------------------------------------------ output
+
+    def _record(self, subject: str, predicate: str, obj: str, literal: bool,
+                kind: AssertionKind, valid_from: datetime | None, valid_to: datetime | None,
+                index: int, evidence: tuple[int, int], confidence: float, *,
+                basis: Basis | None = None, granularity: Granularity | None = None,
+                group: int | None = None, stated: TimeValue | None = None) -> Record:
+        if group is None:
+            self.state.group_counter += 1
+            group = self.state.group_counter
+        return Record(subject, predicate, obj, literal, kind, valid_from, valid_to, basis,
+                      granularity, group, index, evidence, confidence, stated_time=stated)
+
+    def _assertion(self, record: Record, doc: Doc, episode: Episode) -> FactAssertion:
+        state = self.state
+        spec = state.registry.get(record.predicate)
+        subject_type = state.type_of(record.subject) or "person"
+        if subject_type not in spec.subject_types:
+            subject_type = spec.subject_types[0]
+        obj: EntityRef | None = None
+        value: str | None = None
+        if record.obj:
+            if record.literal:
+                value = record.obj.lower()
+            else:
+                obj_type = state.type_of(record.obj) or _OBJECT_TYPES.get(record.predicate,
+                                                                         "concept")
+                obj = EntityRef(name=record.obj, type=obj_type)
+        corrects = None
+        corrects_value = None
+        if record.corrects:
+            if record.literal:
+                corrects_value = record.corrects.lower()
+            else:
+                corrects = EntityRef(name=record.corrects,
+                                     type=state.type_of(record.corrects) or "concept")
+        start, end = record.evidence
+        start = max(0, min(start, len(doc.text)))
+        end = max(start, min(end, len(doc.text)))
+        sentence_start = doc.text.rfind(".", 0, start) + 1
+        evidence_start = sentence_start if start - sentence_start < 120 else start
+        evidence_end = max(end, start + 1)
+        text = doc.text[evidence_start:evidence_end].strip() or doc.text[:200]
+        try:
+            return FactAssertion(
+                subject=EntityRef(name=record.subject, type=subject_type),
+                predicate=record.predicate, object=obj, value=value,
+                valid_from=record.valid_from, valid_to=record.valid_to, basis=record.basis,
+                granularity=record.granularity, kind=record.kind, corrects=corrects,
+                corrects_value=corrects_value, confidence=record.confidence,
+                evidence=text, evidence_start=evidence_start, evidence_end=evidence_end,
+                extractor=EXTRACTOR)
+        except InvalidInputError:
+            return FactAssertion(
+                subject=EntityRef(name=record.subject, type=subject_type),
+                predicate=record.predicate, object=obj, value=value, kind=record.kind,
+                basis=record.basis, confidence=record.confidence * 0.5, evidence=text,
+                evidence_start=evidence_start, evidence_end=evidence_end,
+                extractor=EXTRACTOR)
+
+
+# ---------------------------------------------------------------------------- helpers
+
+def _tok(doc: Doc, char: int) -> int:
+    """The index of the token at (or just before) a character offset."""
+    starts = [t.idx for t in doc]
+    return max(0, bisect_right(starts, char) - 1)
+
+
+def _trim_name(text: str) -> str:
+    text = text.strip(" ,.;:!?\"'’()")
+    if text.endswith(("'s", "’s")):
+        text = text[:-2]
+    words = text.split()
+    while words and words[-1].lower() in ("here", "now", "the", "and", "in", "at", "on",
+                                          "today", "tho", "lol", "again", "btw"):
+        words.pop()
+    while words and words[0].lower() in ("the", "a", "an", "our", "my", "their"):
+        words.pop(0)
+    return " ".join(words)
+
+
+_LITERAL_DROP = frozenset({"a", "an", "the", "my", "our", "his", "her", "their", "its",
+                           "some", "really", "very", "so", "just", "also", "still", "lol",
+                           "honestly", "actually"})
+
+
+def _clean_literal(text: str) -> str:
+    words = [w for w in re.split(r"\s+", text.strip(" ,.;:!?\"'")) if w]
+    while words and words[0].lower() in _LITERAL_DROP:
+        words.pop(0)
+    while words and words[-1].lower() in _LITERAL_DROP:
+        words.pop()
+    return " ".join(words).lower()
+
+
+def _and_i(doc: Doc, clause: Clause) -> str | None:
+    """"Fatou and I …" / "she and I": the partner named with the speaker."""
+    for token in doc[max(0, clause.start - 1):clause.end]:
+        if token.lower_ == "and" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "i":
+            prev = doc[token.i - 1] if token.i > 0 else None
+            if prev is not None and is_nameish(prev):
+                return prev.text
+    text = doc.text
+    match = re.search(r"([A-Z][\w'’-]+) and I\b", text)
+    return match.group(1) if match else None

@@ -1,0 +1,98 @@
+"""Doc/Token extensions shared by the components, and small token helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from spacy.tokens import Doc, Token
+
+SUBJECT_PRONOUNS = frozenset({"i", "we", "he", "she", "they", "you"})
+FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
+FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
+THIRD_PERSON = {"he": "he", "him": "he", "his": "he", "she": "she", "her": "she",
+                "hers": "she", "they": "they", "them": "they", "their": "they"}
+
+
+@dataclass(slots=True)
+class Clause:
+    """A token range ``[start, end)`` with its modality flags."""
+
+    start: int
+    end: int
+    sent: int
+    negated: bool = False
+    hypothetical: bool = False
+    question: bool = False
+    reported: bool = False
+    used_to: bool = False
+    correction: bool = False
+    future: bool = False
+    connector: str = ""  #: the word that joined it to the previous clause ("so", "and", …)
+    subject: int | None = None  #: token index of the clause subject
+    negations: list[int] = field(default_factory=list)  #: token indices of negation words
+    hypos: list[int] = field(default_factory=list)  #: token indices of hypothetical cues
+    reports: list[int] = field(default_factory=list)  #: reporting verbs ("X thinks …")
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A relation found in a doc, before resolution (subject/object still surface forms)."""
+
+    rule: str
+    predicate: str
+    kind: str
+    clause: int
+    trigger: tuple[int, int]
+    subject: str  #: "speaker" | "we" | "he" | "she" | "they" | "name" | "none"
+    subject_span: tuple[int, int] | None = None
+    objects: list[tuple[int, int, str, bool]] = field(default_factory=list)  # start,end,text,name
+    negated: bool = False
+    inverse: bool = False
+
+
+def ensure_extensions() -> None:
+    """Register the Doc/Token attributes the components read and write (idempotent)."""
+    for name, default in (("asof_speaker", None), ("asof_ref_time", None),
+                          ("asof_clauses", None), ("asof_times", None),
+                          ("asof_candidates", None), ("asof_speakers", None)):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+    if not Token.has_extension("asof_clause"):
+        Token.set_extension("asof_clause", default=-1)
+
+
+def ref_time(doc: Doc) -> datetime:
+    value = doc._.asof_ref_time
+    if value is None:
+        raise ValueError("doc._.asof_ref_time (the aware message time) must be set before "
+                         "the asof components run")
+    return value
+
+
+NAME_CONNECTORS = frozenset({"&", "of", "de", "da", "do", "del", "der", "van", "von", "la",
+                             "le", "du", "nr", "rechts", "y", "-", "den", "bin", "al", "el",
+                             "dos", "das", "di", "the"})
+NOT_NAMES = frozenset({"i", "i'm", "i've", "i'd", "i'll", "im", "ok", "okay", "hi", "hey",
+                       "hello", "thanks", "yes", "no", "lol", "pls", "please", "also", "and",
+                       "but", "so", "the", "a", "an", "my", "our", "update", "oh", "btw",
+                       "fyi", "sure", "great", "good", "yeah", "yep", "nah", "wow", "ps",
+                       "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                       "sunday", "january", "february", "march", "april", "june", "july",
+                       "august", "september", "october", "november", "december", "today",
+                       "he", "she", "they", "we", "it", "this", "that", "there", "here",
+                       "what", "who", "when", "where", "how", "why", "which", "mr", "ms",
+                       "mrs", "dr", "dr.", "am", "pm", "new", "old", "maybe", "sorry"})
+
+
+def is_nameish(token: Token) -> bool:
+    """A token that can be part of a proper name (case as written, or tagged PROPN)."""
+    text = token.text
+    if not text or not (text[0].isalnum()):
+        return False
+    if token.lower_ in NOT_NAMES or token.ent_type_ in ("DATE", "TIME", "CARDINAL",
+                                                         "PERCENT", "MONEY", "ORDINAL"):
+        return False
+    if text[0].isupper() or (text[0].isdigit() and any(c.isalpha() for c in text)):
+        return True
+    return token.pos_ == "PROPN" and token.i > 0 and not token.is_sent_start

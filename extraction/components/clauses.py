@@ -1,0 +1,145 @@
+"""``asof_clauses_v1``: split sentences into clauses and mark their modality.
+
+A clause ends at ; — – ( ) and at a comma or conjunction that introduces a new subject
+("…, she's been at Meridian since 2020"). Flags: negated, hypothetical ("if", modals, "thinking
+about"), question, reported speech ("my friend says …"), "used to", correction cues, future.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extraction.components.base import SUBJECT_PRONOUNS, Clause, ensure_extensions
+from extraction.patterns import CORRECTION_CUES, HYPOTHETICAL, REPORTING_VERBS
+
+_HARD_BREAKS = frozenset({";", "—", "–", "(", ")", "--", "…", "!", "|"})
+_SOFT_BREAKS = frozenset({",", "and", "but", "so", "then", "because", "cause", "while",
+                          "although", "though", "plus", "also", "which", "when", "once",
+                          "after", "before", "or", "whereas", "cos", "coz"})
+_QUESTION_STARTS = frozenset({"do", "does", "did", "should", "can", "could", "would", "will",
+                              "is", "are", "was", "were", "have", "has", "what", "who",
+                              "where", "when", "why", "how", "which", "shall", "may", "am",
+                              "any", "anything", "whats", "what's", "wanna"})
+_TAG_QUESTIONS = frozenset({"right", "yes", "no", "correct", "ok", "okay", "yeah", "eh"})
+_FUTURE = frozenset({"will", "'ll", "gonna", "shall", "tomorrow", "next", "upcoming",
+                     "soon"})
+_NEGATIONS = frozenset({"not", "n't", "never", "no", "nobody", "nothing", "nor", "neither",
+                        "dont", "didnt", "doesnt", "cant", "won't", "wont", "isnt"})
+
+
+def _starts_clause(doc: Doc, i: int) -> bool:
+    token = doc[i]
+    prev = doc[i - 1]
+    if prev.text in _HARD_BREAKS or (prev.text == ":" and i - 1 > 0):
+        return True
+    if prev.text == "," and token.lower_ in _QUESTION_STARTS and token.lower_ not in (
+            "when", "which", "who", "any", "anything"):
+        return True
+    if prev.lower_ not in _SOFT_BREAKS:
+        return False
+    # "and two weeks ago I started …": a conjunction, a time phrase, then a subject
+    if token.ent_type_ == "DATE" or token.lower_ in ("then", "now", "later", "since"):
+        k = token.i
+        while k < len(doc) and k < token.i + 6 and (doc[k].ent_type_ == "DATE" or doc[k].lower_
+                                                    in ("then", "now", "later", "ago", ",")):
+            k += 1
+        if k < len(doc) and doc[k].lower_ in SUBJECT_PRONOUNS:
+            return True
+    if token.lower_ in SUBJECT_PRONOUNS:
+        return True
+    if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ in ("PROPN", "PRON"):
+        return True
+    # "…, Bongani Dlamini on the 23rd": a name followed by a verb or "'s"
+    if token.pos_ == "PROPN" and token.dep_ in ("nsubj", "compound"):
+        return True
+    return False
+
+
+@Language.factory("asof_clauses_v1", default_config={"break_on_colon": True})
+def make_clauses(nlp: Language, name: str, break_on_colon: bool) -> ClauseSplitter:
+    return ClauseSplitter(break_on_colon)
+
+
+class ClauseSplitter:
+    def __init__(self, break_on_colon: bool) -> None:
+        ensure_extensions()
+        self.break_on_colon = break_on_colon
+
+    def __call__(self, doc: Doc) -> Doc:
+        clauses: list[Clause] = []
+        for sent_index, sent in enumerate(doc.sents):
+            start = sent.start
+            connector = ""
+            for i in range(sent.start + 1, sent.end):
+                if _starts_clause(doc, i):
+                    if i > start:
+                        clauses.append(Clause(start, i, sent_index, connector=connector))
+                    connector = doc[i - 1].lower_
+                    start = i
+            if start < sent.end:
+                clauses.append(Clause(start, sent.end, sent_index, connector=connector))
+        sent_is_question = {}
+        for sent_index, sent in enumerate(doc.sents):
+            sent_is_question[sent_index] = sent.text.rstrip().endswith("?")
+        text_low = doc.text.lower()
+        correction = any(cue in text_low for cue in CORRECTION_CUES)
+        sent_has_if: dict[int, int] = {}
+        for index, clause in enumerate(clauses):
+            tokens = doc[clause.start:clause.end]
+            lows = [t.lower_ for t in tokens]
+            clause.correction = correction
+            clause.negated = any(w in _NEGATIONS for w in lows)
+            clause.negations = [t.i for t in tokens if t.lower_ in _NEGATIONS]
+            clause.used_to = any(
+                lows[k] == "used" and k + 2 < len(lows) and lows[k + 1] == "to" and
+                tokens[k + 2].tag_ == "VB" and not (k > 0 and tokens[k - 1].lemma_ in ("be",
+                                                                                    "get"))
+                for k in range(len(lows)))
+            hypo = False
+            for k, w in enumerate(lows):
+                if w in HYPOTHETICAL:
+                    # "'d prefer" / "would prefer" state a preference; "want(s) X" too
+                    nxt = lows[k + 1] if k + 1 < len(lows) else ""
+                    after = lows[k + 2] if k + 2 < len(lows) else ""
+                    if w in ("'d", "would") and nxt in ("prefer", "rather", "love", "like") \
+                            and after != "to":
+                        continue
+                    if w in ("want", "wants") and nxt not in ("to",):
+                        continue
+                    if w in ("plan", "planning", "dream") and (tokens[k].pos_ == "NOUN" or
+                                                               nxt not in ("to", "on")):
+                        continue
+                    if w == "thinking" and nxt not in ("about", "of"):
+                        continue
+                    hypo = True
+                    clause.hypos.append(tokens[k].i)
+            if "if" in lows:
+                sent_has_if[clause.sent] = index
+            if clause.sent in sent_has_if and sent_has_if[clause.sent] == index - 1 and \
+                    clause.connector in (",", "then"):
+                hypo = True  # "if X, (then) Y": the consequence is hypothetical too
+                clause.hypos.append(clause.start)
+            clause.hypothetical = hypo
+            first = lows[0] if lows else ""
+            if first in ("also", "and", "but", "so", "oh", "ok", "btw", "hey") and len(lows) > 1:
+                first = lows[1]
+            last_sent_clause = index + 1 >= len(clauses) or clauses[index + 1].sent != clause.sent
+            if sent_is_question[clause.sent]:
+                if first in _QUESTION_STARTS:
+                    clause.question = True
+                elif last_sent_clause and not (len(lows) <= 3 and any(
+                        w in _TAG_QUESTIONS for w in lows)):
+                    clause.question = True
+            clause.reports = [
+                t.i for t in tokens
+                if t.lemma_ in REPORTING_VERBS and t.pos_ == "VERB" and any(
+                    c.dep_ == "nsubj" and c.lower_ not in ("i", "we") for c in t.children)]
+            clause.reported = bool(clause.reports)
+            clause.future = any(w in _FUTURE for w in lows) or any(
+                t.lemma_ == "go" and t.tag_ == "VBG" and t.nbor(1).lower_ == "to"
+                for t in tokens if t.i + 1 < len(doc))
+            for t in tokens:
+                t._.asof_clause = index
+        doc._.asof_clauses = clauses
+        return doc

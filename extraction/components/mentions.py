@@ -1,0 +1,63 @@
+"""``asof_mentions_v1``: entity mentions — named entities plus proper-name runs the small
+model misses — in ``doc.spans["asof_mentions"]``, labelled PERSON/ORG/GPE/… or NAME."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from extraction.components.base import NAME_CONNECTORS, ensure_extensions, is_nameish
+
+_KEEP = ("PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "NORP", "LANGUAGE",
+         "WORK_OF_ART")
+
+
+@Language.factory("asof_mentions_v1", default_config={"labels": list(_KEEP),
+                                                      "name_runs": True})
+def make_mentions(nlp: Language, name: str, labels: list[str], name_runs: bool) -> Mentions:
+    return Mentions(tuple(labels), name_runs)
+
+
+def name_run(doc: Doc, i: int, end: int) -> tuple[int, int] | None:
+    """The proper-name run starting at token ``i`` (connectors allowed inside), or None."""
+    if i >= end or not is_nameish(doc[i]):
+        return None
+    j = i + 1
+    while j < end:
+        token = doc[j]
+        if is_nameish(token) and not token.is_sent_start:
+            j += 1
+            continue
+        if token.lower_ in NAME_CONNECTORS and j + 1 < end and is_nameish(doc[j + 1]) \
+                and token.lower_ != "the":
+            j += 2
+            continue
+        if token.text in ("'s",) and False:
+            j += 1
+            continue
+        break
+    return i, j
+
+
+class Mentions:
+    def __init__(self, labels: tuple[str, ...], name_runs: bool) -> None:
+        ensure_extensions()
+        self.labels = labels
+        self.name_runs = name_runs
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [Span(doc, e.start, e.end, label=e.label_) for e in doc.ents
+                 if e.label_ in self.labels]
+        if self.name_runs:
+            taken = {i for s in spans for i in range(s.start, s.end)}
+            i = 0
+            while i < len(doc):
+                run = None if i in taken else name_run(doc, i, len(doc))
+                if run is None or doc[i].is_sent_start and run[1] - run[0] == 1 and \
+                        doc[i].pos_ != "PROPN":
+                    i += 1
+                    continue
+                spans.append(Span(doc, run[0], run[1], label="NAME"))
+                i = run[1]
+        doc.spans["asof_mentions"] = spans
+        return doc

@@ -1,0 +1,575 @@
+"""``asof_relations_v1``: find relation candidates with spaCy's ``Matcher`` (patterns in
+:mod:`extraction.patterns`), read their subject and object spans, and write them to
+``doc._.asof_candidates``. Resolution (pronouns, aliases, "we", times) happens later, at the
+conversation level (:mod:`extraction.assemble`): finding matches is separate from deciding
+what they mean.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from extraction.components.base import (
+    FIRST_PERSON,
+    FIRST_PLURAL,
+    SUBJECT_PRONOUNS,
+    THIRD_PERSON,
+    Candidate,
+    Clause,
+    ensure_extensions,
+    is_nameish,
+)
+from extraction.components.mentions import name_run
+from extraction.patterns import (
+    GROUP_WORDS,
+    LANGUAGES,
+    OWNABLE_WORDS,
+    PET_WORDS,
+    RULES,
+    TITLE_HEADS,
+    Rule,
+)
+
+_SKIP_BEFORE_OBJECT = frozenset({"a", "an", "the", "my", "our", "his", "her", "their", "its",
+                                 "new", "old", "secondhand", "second-hand", "used", "brand",
+                                 "this", "that", "these", "those", "some", "both", "all",
+                                 "over", "to", "in", "into", "at", "with", "on", "for",
+                                 "entire", "whole", "two", "three", "four", "several", "few",
+                                 "back", "off", "rescue", "remote", "little", "tiny", "big",
+                                 "whatever"})
+_NP_STOP = frozenset({"over", "to", "than", "instead", "when", "because", "since", "until",
+                      "till", "but", "and", "or", "so", "if", "which", "that", "who", "at",
+                      "for", "from", "in", "on", "as", "after", "before", "while", "lol",
+                      "honestly", "though", "tho", "anyway", "actually", "too", "now",
+                      "either", "btw", "haha", "pls", "please", "not", "rather", "these",
+                      "there", "here", "every", "all", "really", "much", "more", "is", "are",
+                      "was", "were", "'s", "it", "i", "mostly", "especially", "like", "via",
+                      "anymore", "today", "yesterday", "then", "ever", "again"})
+_NP_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM", "X"})
+_PRON_OBJECTS = {"it": "it", "them": "them", "him": "him", "her": "her", "that": "it",
+                 "here": "here", "there": "there"}
+
+
+def _skip(doc: Doc, i: int, end: int) -> int:
+    while i < end and (doc[i].lower_ in _SKIP_BEFORE_OBJECT or doc[i].like_num and
+                       doc[i].lower_ not in ("one",) and i + 1 < end and
+                       (is_nameish(doc[i + 1]) or doc[i + 1].pos_ in ("NOUN", "ADJ"))):
+        i += 1
+    return i
+
+
+def read_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
+    i = _skip(doc, i, end)
+    if i < end and doc[i].lower_ in _PRON_OBJECTS:
+        return i, i + 1, _PRON_OBJECTS[doc[i].lower_], False
+    run = name_run(doc, i, end)
+    if run is None:
+        return None
+    start, stop = run
+    # "Grid Analytics team", "Toronto office": keep a trailing group word
+    if stop < end and doc[stop].lower_ in GROUP_WORDS:
+        stop += 1
+    text = doc[start:stop].text.strip(" ,.'\"")
+    if text.endswith("'s"):
+        text = text[:-2]
+    return (start, stop, text, True) if text else None
+
+
+def read_np(doc: Doc, i: int, end: int, preps: tuple[str, ...] = ()) -> tuple[
+        int, int, str, bool] | None:
+    i = _skip(doc, i, end)
+    if i < end and doc[i].lower_ in _PRON_OBJECTS:
+        return i, i + 1, _PRON_OBJECTS[doc[i].lower_], False
+    start = i
+    j = i
+    while j < end:
+        token = doc[j]
+        low = token.lower_
+        if token.is_punct and token.text not in ("-", "&", "/"):
+            break
+        if low in preps and j > start and j + 1 < end and doc[j + 1].pos_ in (
+                "NOUN", "PROPN", "ADJ", "DET"):
+            j += 1
+            if doc[j].pos_ == "DET":
+                j += 1
+            continue
+        if low == "of" and j > start and j + 1 < end and doc[j + 1].pos_ in ("NOUN", "PROPN",
+                                                                            "ADJ"):
+            j += 1
+            continue
+        if low in _NP_STOP:
+            break
+        if token.pos_ in _NP_POS or (token.pos_ == "VERB" and token.tag_ in ("VBG", "VBN")
+                                     and j > start) or token.text in ("-", "&", "/") or (
+                token.pos_ in ("ADV", "VERB") and j == start and j + 1 < end and
+                doc[j + 1].pos_ in ("ADJ", "NOUN")) or (token.pos_ == "VERB" and
+                                                        token.tag_ == "VBG" and j == start):
+            j += 1
+            continue
+        if token.pos_ == "ADV" and low in ("downtown", "remote", "abroad", "outdoors",
+                                           "online"):
+            j += 1
+            continue
+        break
+    while j > start and (doc[j - 1].text in ("-", "&", "/") or doc[j - 1].pos_ == "NUM"):
+        j -= 1
+    if j <= start:
+        return None
+    text = doc[start:j].text
+    return start, j, text, any(is_nameish(t) for t in doc[start:j])
+
+
+def read_any(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
+    k = _skip(doc, i, end)
+    if k < end and (is_nameish(doc[k]) or doc[k].lower_ in _PRON_OBJECTS):
+        found = read_name(doc, i, end)
+        if found is not None:
+            # "the Enterprise plan", "Zebra ZD420s": a name followed by a plain noun
+            stop = found[1]
+            if stop < end and doc[stop].pos_ == "NOUN" and doc[stop].lower_ in (
+                    "plan", "tier", "subscription", "package", "license", "licence"):
+                return found[0], stop + 1, doc[found[0]:stop + 1].text, False
+            return found
+    return read_np(doc, i, end)
+
+
+def _list_more(doc: Doc, first: tuple[int, int, str, bool], end: int,
+               reader: str) -> list[tuple[int, int, str, bool]]:
+    """", Y and Z" after a first object: more objects of the same kind."""
+    found = [first]
+    j = first[1]
+    while j < end:
+        if doc[j].lower_ in (",", "and", "or", "&", "plus") or doc[j].text == ",":
+            k = j + 1
+            while k < end and doc[k].lower_ in (",", "and", "or", "also", "even"):
+                k += 1
+            if reader == "language":
+                nxt = _language_at(doc, k, end)
+            elif reader == "np":
+                nxt = read_np(doc, k, end)
+            else:
+                nxt = read_any(doc, k, end)
+            if nxt is None or nxt[0] != _skip(doc, k, end):
+                break
+            found.append(nxt)
+            j = nxt[1]
+            continue
+        break
+    return found
+
+
+def _language_at(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
+    i = _skip(doc, i, end)
+    while i < end and doc[i].lower_ in ("fluent", "decent", "basic", "some", "native",
+                                        "conversational", "a", "bit", "of", "little"):
+        i += 1
+    if i < end and doc[i].lower_ in LANGUAGES:
+        start = i
+        if i >= 2 and doc[i - 2].lower_ == "te" and doc[i - 1].lower_ == "reo":
+            start = i - 2
+        return start, i + 1, doc[start:i + 1].text, True
+    return None
+
+
+def read_languages(doc: Doc, i: int, end: int) -> list[tuple[int, int, str, bool]]:
+    found = []
+    for j in range(i, end):
+        if doc[j].lower_ in LANGUAGES:
+            start = j
+            if j >= 2 and doc[j - 2].lower_ == "te" and doc[j - 1].lower_ == "reo":
+                start = j - 2
+            found.append((start, j + 1, doc[start:j + 1].text, True))
+    return found
+
+
+def read_before(doc: Doc, i: int, start: int) -> tuple[int, int, str, bool] | None:
+    j = i - 1
+    while j >= start and doc[j].lower_ in ("was", "were", "has", "have", "had", "got", "'s",
+                                           "just", "finally", "officially", "and", "i",
+                                           "me", "also", "all", "then"):
+        j -= 1
+    if j < start:
+        return None
+    if doc[j].lower_ in _PRON_OBJECTS or doc[j].lower_ in ("he", "she", "they"):
+        return j, j + 1, doc[j].lower_, False
+    if not is_nameish(doc[j]):
+        if doc[j].pos_ == "NOUN":
+            k = j
+            while k > start and doc[k - 1].pos_ in ("NOUN", "ADJ", "PROPN"):
+                k -= 1
+            return k, j + 1, doc[k:j + 1].text, False
+        return None
+    k = j
+    while k > start and (is_nameish(doc[k - 1]) or doc[k - 1].text == "&"):
+        k -= 1
+    return k, j + 1, doc[k:j + 1].text, True
+
+
+def read_pet_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
+    j = i
+    while j < end and doc[j].text in (",", "-", "named", "called", "—"):
+        j += 1
+    if j < end and doc[j].lower_ in ("named", "called"):
+        j += 1
+    if j < end and is_nameish(doc[j]) and doc[j].lower_ not in PET_WORDS:
+        return j, j + 1, doc[j].text, True
+    return None
+
+
+def read_after_comma_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
+    for j in range(i, min(end, i + 8)):
+        if doc[j].text == ",":
+            return read_name(doc, j + 1, end)
+    return read_name(doc, i, end)
+
+
+def read_team(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
+    found = read_name(doc, i, end)
+    if found is not None and found[3]:
+        words = found[2].lower().split()
+        if words and words[-1] in GROUP_WORDS:
+            return found
+        return None
+    found = read_np(doc, i, end)
+    if found is not None and found[2].lower().split()[-1] in GROUP_WORDS:
+        return found
+    return None
+
+
+def read_owned(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
+    found = read_any(doc, i, end)
+    if found is None:
+        return None
+    words = found[2].lower().split()
+    if not words or words[-1].rstrip("s") not in OWNABLE_WORDS and words[-1] not in \
+            OWNABLE_WORDS:
+        return None
+    # "a car tho, a 2017 Mazda CX-5": prefer the name given after the comma
+    for j in range(found[1], min(end, found[1] + 4)):
+        if doc[j].text == ",":
+            named = read_name(doc, j + 1, end)
+            if named is not None and named[3]:
+                return named
+            break
+    return found
+
+
+def find_subject(doc: Doc, clause: Clause, before: int) -> tuple[str, tuple[int, int] | None]:
+    """The subject of a trigger at token ``before``: the last subject-like word of its clause
+    before the trigger ("speaker", "we", "he", "she", "they", "name", or "none")."""
+    best: tuple[str, tuple[int, int] | None] | None = None
+    j = clause.start
+    while j < before:
+        token = doc[j]
+        low = token.lower_
+        if low in ("i", "i'm", "i've", "i'd", "im", "ive", "me") and low != "me":
+            best = ("speaker", (j, j + 1))
+        elif low in ("we", "we're", "we've"):
+            best = ("we", (j, j + 1))
+        elif low in ("he", "she", "they") and token.dep_ != "pobj":
+            best = (low, (j, j + 1))
+        elif low in ("who",) and best is None:
+            best = ("who", (j, j + 1))
+        elif low in ("you", "everyone", "everybody", "nobody", "it", "everything"
+                     ) and token.dep_ in ("nsubj", "nsubjpass"):
+            best = ("none", None)
+        elif is_nameish(token) and (token.dep_ in ("nsubj", "nsubjpass", "compound", "ROOT",
+                                                   "npadvmod", "appos", "poss")
+                                    or j == clause.start):
+            run = name_run(doc, j, before)
+            if run is not None:
+                stop = run[1]
+                nxt = doc[stop] if stop < len(doc) else None
+                is_subject = any(doc[k].dep_ in ("nsubj", "nsubjpass") for k in
+                                 range(run[0], stop)) or (
+                    nxt is not None and (nxt.pos_ in ("VERB", "AUX") or nxt.lower_ in (
+                        "'s", "is", "was", "has", "had", "just", "still", "now", "also",
+                        "who", "moved", "left", "hired"))) or (
+                    nxt is not None and nxt.text == "," and stop + 1 < before and
+                    doc[stop + 1].lower_ in ("who", "he", "she", "they"))
+                if nxt is not None and nxt.text == ":":
+                    is_subject = True
+                if is_subject:
+                    best = ("name", run)
+                j = stop
+                continue
+        elif token.dep_ in ("nsubj", "nsubjpass") and token.pos_ == "NOUN" and \
+                low not in ("everything", "everyone", "thing", "one"):
+            # "my husband Cian", "her boss", "the academy move": possessor or a following name
+            best = ("noun", (j, j + 1))
+        j += 1
+    if best is None:
+        return ("default", None)
+    return best
+
+
+class RelationFinder:
+    def __init__(self, nlp: Language, rules: tuple[Rule, ...]) -> None:
+        ensure_extensions()
+        self.matcher = Matcher(nlp.vocab)
+        self.rules = {rule.id: rule for rule in rules}
+        for rule in rules:
+            self.matcher.add(rule.id, [list(rule.pattern)], greedy="LONGEST")
+
+    def __call__(self, doc: Doc) -> Doc:
+        clauses: list[Clause] = doc._.asof_clauses or []
+        candidates: list[Candidate] = []
+        seen: set[tuple[str, int]] = set()
+        taken: set[int] = set()
+        for match_id, start, end in self.matcher(doc):
+            rule = self.rules[doc.vocab.strings[match_id]]
+            clause_index = doc[start]._.asof_clause
+            if clause_index < 0 or (rule.id, start) in seen:
+                continue
+            seen.add((rule.id, start))
+            if rule.peek:
+                end -= 1
+            clause = clauses[clause_index]
+            cand = self._candidate(doc, rule, clause, clause_index, start, end)
+            if cand is not None:
+                # one reading per trigger: the first (leftmost, then registry order) wins
+                if cand.objects and any(i in taken for i in range(start, end)):
+                    continue
+                if cand.objects:
+                    taken.update(range(start, end))
+                candidates.append(cand)
+        candidates.extend(self._titles(doc, clauses))
+        candidates.sort(key=lambda c: c.trigger)
+        doc._.asof_candidates = candidates
+        return doc
+
+    # ---------------------------------------------------------------- one rule match
+
+    def _candidate(self, doc: Doc, rule: Rule, clause: Clause, clause_index: int, start: int,
+                   end: int) -> Candidate | None:
+        c_end = clause.end
+        objects: list[tuple[int, int, str, bool]] = []
+        reader = rule.obj
+        found: tuple[int, int, str, bool] | None = None
+        if reader == "name":
+            found = read_name(doc, end, c_end)
+        elif reader in ("np", "np_at_last"):
+            preps = ("with", "by") if rule.predicate == "prefers" else ()
+            found = read_np(doc, end, c_end, preps)
+        elif reader == "any":
+            found = read_any(doc, end, c_end)
+        elif reader == "before":
+            found = read_before(doc, start, clause.start)
+        elif reader == "pet_name":
+            found = read_pet_name(doc, end, c_end)
+        elif reader == "after_comma_name":
+            found = read_after_comma_name(doc, end, c_end)
+        elif reader == "team":
+            found = read_team(doc, end, c_end)
+        elif reader == "owned":
+            found = read_owned(doc, end, c_end)
+        elif reader == "language":
+            objects = read_languages(doc, end, c_end)
+        if found is not None:
+            objects = [found]
+            if rule.list_objects:
+                objects = _list_more(doc, found, c_end, "np" if reader == "np" else "any")
+        if reader == "language":
+            pass
+        elif reader == "none":
+            objects = []
+        elif not objects:
+            if rule.kind not in ("retract",) and rule.predicate not in ("lives_in",):
+                return None
+        # subject
+        if rule.subj == "possessor":
+            owner = doc[start].lower_
+            if owner in FIRST_PERSON:
+                subject, span = "speaker", (start, start + 1)
+            elif owner in FIRST_PLURAL:
+                subject, span = "we", (start, start + 1)
+            elif owner in THIRD_PERSON:
+                subject, span = THIRD_PERSON[owner], (start, start + 1)
+            else:
+                subject, span = find_subject(doc, clause, start)
+        elif rule.subj == "object":
+            pron = doc[end - 1].lower_
+            subject = "speaker" if pron == "me" else THIRD_PERSON.get(pron, "none")
+            span = (end - 1, end)
+        else:
+            subject, span = find_subject(doc, clause, start)
+            if subject == "noun" and span is not None:
+                subject, span = self._noun_subject(doc, span, clause)
+        return Candidate(rule.id, rule.predicate, rule.kind, clause_index, (start, end),
+                         subject, span, objects, negated=clause.negated and
+                         not rule.allow_negation, inverse=rule.inverse)
+
+    @staticmethod
+    def _noun_subject(doc: Doc, span: tuple[int, int],
+                      clause: Clause) -> tuple[str, tuple[int, int] | None]:
+        """A common-noun subject: "my husband Cian …" → Cian; "my team" → we; else none."""
+        head = doc[span[0]]
+        for k in range(head.i + 1, min(clause.end, head.i + 3)):
+            run = name_run(doc, k, clause.end)
+            if run is not None:
+                return "name", run
+        owner = [c for c in head.children if c.dep_ == "poss"]
+        if owner and owner[0].lower_ in ("our",) and head.lower_ in (
+                "team", "company", "org", "organisation", "organization", "firm"):
+            return "we", None
+        return "none", None
+
+    # ---------------------------------------------------------------- "a/the TITLE at ORG"
+
+    def _titles(self, doc: Doc, clauses: list[Clause]) -> list[Candidate]:
+        """Job titles: "I'm a data engineer at X", "Elena Petrova, VP of Data", "the CFO,
+        Robert Kim", "she's head of data platform". Emits job_title (+ works_at for "at X")."""
+        found: list[Candidate] = []
+        for index, clause in enumerate(clauses):
+            j = clause.start
+            while j < clause.end:
+                token = doc[j]
+                head_low = token.lower_
+                if head_low in TITLE_HEADS or (head_low.endswith(("ist", "er", "or")) and
+                                                False):
+                    span = self._title_span(doc, j, clause)
+                    if span is not None:
+                        cand = self._title_candidate(doc, clause, index, span)
+                        found.extend(cand)
+                        j = span[1]
+                        continue
+                j += 1
+        return found
+
+    @staticmethod
+    def _title_span(doc: Doc, head: int, clause: Clause) -> tuple[int, int] | None:
+        """Extend a title head word into the full title: modifiers before it ("senior data",
+        "VP"), "of X" after it ("head of product", "VP of Data")."""
+        start = head
+        while start > clause.start:
+            prev = doc[start - 1]
+            if prev.lower_ in ("a", "an", "the", "our", "my", "their", "his", "her", "as",
+                               "is", "'s", "now", "am", "'m", "be", "was", ",", "been",
+                               "currently", "i", "new", "also"):
+                break
+            if prev.pos_ in ("NOUN", "ADJ", "PROPN") or prev.text in ("-",) or \
+                    prev.lower_ in ("part", "full", "time", "e", "commerce", "co"):
+                if is_nameish(prev) and prev.i > 0 and doc[prev.i - 1].text == "," and \
+                        False:
+                    break
+                start -= 1
+                continue
+            break
+        end = head + 1
+        while end < clause.end and doc[end].lower_ in ("of", "for") and end + 1 < clause.end \
+                and doc[end + 1].pos_ in ("NOUN", "PROPN", "ADJ") and \
+                doc[end].lower_ == "of":
+            end += 2
+            while end < clause.end and doc[end].pos_ in ("NOUN", "PROPN") and \
+                    doc[end].lower_ not in ("at", "since"):
+                end += 1
+        if end < clause.end and doc[end].lower_ in ("engineer", "manager", "officer", "lead"):
+            end += 1
+        # drop leading names that are really the person ("Elena Petrova, VP")
+        while start < head and (doc[start].ent_type_ in ("PERSON", "ORG", "GPE")
+                                and doc[start].lower_ not in TITLE_HEADS):
+            start += 1
+        return start, end
+
+    def _title_candidate(self, doc: Doc, clause: Clause, index: int,
+                         span: tuple[int, int]) -> list[Candidate]:
+        start, end = span
+        title = doc[start:end].text
+        prev = doc[start - 1] if start > 0 else None
+        prev2 = doc[start - 2] if start > 1 else None
+        nxt = doc[end] if end < len(doc) else None
+        result: list[Candidate] = []
+        subject: str | None = None
+        subject_span: tuple[int, int] | None = None
+        head_low = doc[end - 1].lower_ if doc[end - 1].lower_ in TITLE_HEADS else \
+            doc[start].lower_
+        # "our CTO, Omar Haddad" / "the CFO, Robert Kim" → the name after
+        if nxt is not None and nxt.text == "," and end + 1 < clause.end:
+            run = name_run(doc, end + 1, clause.end)
+            if run is not None and prev is not None and prev.lower_ in (
+                    "the", "our", "their", "his", "her", "my"):
+                subject, subject_span = "name", run
+        # "Elena Petrova, VP of Data" / "Grace Okonkwo, our HR director"
+        if subject is None and prev is not None:
+            k = start - 1
+            while k >= clause.start and doc[k].lower_ in ("our", "their", "the", "his", "her",
+                                                          "a", "an", "my"):
+                k -= 1
+            if k >= clause.start and doc[k].text == "," and k - 1 >= clause.start:
+                j = k - 1
+                if is_nameish(doc[j]) and doc[j].lower_ not in ("here",):
+                    i0 = j
+                    while i0 > clause.start and is_nameish(doc[i0 - 1]):
+                        i0 -= 1
+                    subject, subject_span = "name", (i0, j + 1)
+                elif doc[j].lower_ == "here" and j - 1 >= clause.start:
+                    subject, subject_span = "speaker", None
+            if k >= 0 and doc[k].text == "," and subject is None and k == clause.start - 1:
+                pass
+        # "I'm a nurse", "she's head of data platform", "he's their data platform lead",
+        # "I've been an account executive", "as a content strategist" (handled by as_title)
+        if subject is None and prev is not None:
+            k = start - 1
+            while k >= clause.start and doc[k].lower_ in ("a", "an", "the", "their", "our",
+                                                          "now", "currently", "also", "still",
+                                                          "basically", "officially", "just"):
+                k -= 1
+            if k >= clause.start and (doc[k].lemma_ == "be" or doc[k].lower_ in (
+                    "'m", "'s", "am", "is", "was", "been", "i'm", "im")):
+                if k - 1 >= clause.start and doc[k - 1].lower_ == "as":
+                    return result
+                subject, subject_span = find_subject(doc, clause, k)
+                if subject == "default":
+                    subject = "speaker"
+                if subject in ("none", "noun", "who") and subject != "who":
+                    subject = None
+            elif k >= clause.start and doc[k].lower_ == "as":
+                return result  # the as_title rule reads it
+            elif k < clause.start and clause.connector in (",", "") and \
+                    clause.start > 0 and doc[clause.start - 1].text == "," and \
+                    prev2 is not None:
+                # "hi, Ingrid here, finance director at Sable & Finch"
+                k2 = clause.start - 2
+                if k2 >= 0 and doc[k2].lower_ == "here":
+                    subject = "speaker"
+            elif k == start - 1 and k >= clause.start and doc[k].lower_ == "here" and False:
+                subject = "speaker"
+        if subject is None and start == clause.start and clause.start > 0:
+            # "…, finance director at X" after "Ingrid here" / "I'm Rafael"
+            k = clause.start - 1
+            if doc[k].text == "," and k >= 1:
+                back = doc[k - 1]
+                if back.lower_ == "here" or (is_nameish(back) and k >= 2 and (
+                        doc[k - 2].lower_ in ("i'm", "'m", "am", "im") or is_nameish(
+                            doc[k - 2]) and k >= 3 and doc[k - 3].lower_ in ("'m", "am"))):
+                    subject = "speaker"
+        if subject is None and start == clause.start and (
+                clause.start == 0 or doc[clause.start - 1].is_sent_start or
+                doc[clause.start - 1].is_punct) and nxt is not None and nxt.lower_ in (
+                "at", ",") and doc[start].is_sent_start:
+            subject = "speaker"  # a fragment answer: "copywriter, from 2019 …"
+        if subject is None:
+            return result
+        if head_low in ("student", "owner", "partner", "fellow", "hire"):
+            return result
+        cand_title = Candidate("title", "job_title", "assert", index, (start, end), subject,
+                               subject_span, [(start, end, title, False)],
+                               negated=clause.negated)
+        result.append(cand_title)
+        if nxt is not None and nxt.lower_ in ("at", "for", "with") and end + 1 < clause.end:
+            org = read_name(doc, end + 1, clause.end)
+            if org is not None and org[3]:
+                result.append(Candidate("title_at", "works_at", "assert", index,
+                                        (start, end + 1), subject, subject_span, [org],
+                                        negated=clause.negated))
+        return result
+
+
+@Language.factory("asof_relations_v1", default_config={})
+def make_relations(nlp: Language, name: str) -> RelationFinder:
+    return RelationFinder(nlp, RULES)
+
+
+__all__ = ["RelationFinder", "SUBJECT_PRONOUNS", "find_subject", "read_name", "read_np"]

@@ -1,0 +1,72 @@
+"""``asof_times_v1``: time expressions resolved against the message time (doc._.asof_ref_time).
+
+Writes ``doc._.asof_times``: :class:`extraction.temporal.TimeMention` objects (char offsets,
+the resolved period with its granularity, and the cue role: at/start/end/range/duration).
+DATE entities the patterns do not cover go to dateparser (cached, RELATIVE_BASE set).
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extraction.components.base import ensure_extensions, ref_time
+from extraction.temporal import Role, Tense, TimeMention, find_times, parse_with_dateparser
+
+_PAST_TAGS = frozenset({"VBD", "VBN"})
+
+
+def clause_tense(doc: Doc, start: int, end: int) -> Tense:
+    tokens = doc[start:end]
+    lows = {t.lower_ for t in tokens}
+    if lows & {"will", "'ll", "gonna", "next", "upcoming", "tomorrow", "soon"}:
+        return Tense.FUTURE
+    if any(t.tag_ in _PAST_TAGS and t.pos_ in ("VERB", "AUX") for t in tokens):
+        # "is moving" / "starts" would be future; a past participle after have/be is past
+        return Tense.PAST
+    if lows & {"ago", "since", "yesterday", "last"}:
+        return Tense.PAST
+    if any(t.tag_ in ("VBZ", "VBP", "VBG") and t.lemma_ in (
+            "start", "move", "join", "begin", "leave", "arrive", "land", "relocate", "be",
+            "report", "go", "fly", "speak", "upgrade", "switch") for t in tokens):
+        if any(t.lemma_ != "be" and t.tag_ in ("VBZ", "VBP", "VBG") for t in tokens) or \
+                lows & {"first", "starts", "start"}:
+            return Tense.FUTURE
+    return Tense.UNKNOWN
+
+
+@Language.factory("asof_times_v1", default_config={"use_dateparser": True})
+def make_times(nlp: Language, name: str, use_dateparser: bool) -> TimeFinder:
+    return TimeFinder(use_dateparser)
+
+
+class TimeFinder:
+    def __init__(self, use_dateparser: bool) -> None:
+        ensure_extensions()
+        self.use_dateparser = use_dateparser
+
+    def __call__(self, doc: Doc) -> Doc:
+        ref = ref_time(doc)
+        tense_at: dict[int, Tense] = {}
+        for clause in doc._.asof_clauses or []:
+            tense_at[doc[clause.start].idx] = clause_tense(doc, clause.start, clause.end)
+        found = find_times(doc.text, ref, Tense.UNKNOWN, tense_at)
+        if self.use_dateparser:
+            covered = [(m.start_char, m.end_char) for m in found]
+            for ent in doc.ents:
+                if ent.label_ != "DATE" or ent.text.strip().isdigit():
+                    continue
+                if any(s < ent.end_char and ent.start_char < e for s, e in covered):
+                    continue
+                clause_index = ent[0]._.asof_clause
+                tense = Tense.UNKNOWN
+                if clause_index >= 0:
+                    clause = doc._.asof_clauses[clause_index]
+                    tense = clause_tense(doc, clause.start, clause.end)
+                value = parse_with_dateparser(ent.text, ref, tense)
+                if value is not None:
+                    found.append(TimeMention(ent.start_char, ent.end_char, ent.text, value,
+                                             Role.AT))
+            found.sort(key=lambda m: m.start_char)
+        doc._.asof_times = found
+        return doc

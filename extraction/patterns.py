@@ -1,0 +1,371 @@
+"""Trigger patterns for relation extraction (spaCy ``Matcher`` token patterns) and the small
+lexicons they rely on.
+
+A rule says: when these tokens match, there may be a fact of ``predicate``; its object is found
+by ``obj`` (how to read the object after or around the trigger) and its subject by ``subj``.
+The patterns are about phrasing, never about particular names: every predicate of the registry
+has several phrasings here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# Object readers (see components/relations.py):
+#   name   — a proper name after the trigger (entity object)
+#   np     — a lowercase literal noun phrase after the trigger
+#   any    — a name if there is one, else a literal noun phrase
+#   none   — no object (a retraction of whatever holds, or an object taken from context)
+#   before — the name right before the trigger ("Routa broke up")
+# Subject readers: clause (the clause's subject), possessor ("my manager is X": my),
+#   object (the pronoun right after the trigger: "hired me"), object_name (X in "X reports to")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    predicate: str
+    kind: str  # assert | retract | used_to | switch_from | correct
+    pattern: tuple[dict[str, Any], ...]
+    obj: str = "name"
+    subj: str = "clause"
+    allow_negation: bool = False
+    list_objects: bool = False
+    inverse: bool = False  #: object and subject swap ("X reports to me")
+    peek: bool = False  #: the last pattern token is the object's first token
+
+
+def _lemma(*words: str) -> dict[str, Any]:
+    return {"LEMMA": {"IN": list(words)}}
+
+
+def _lower(*words: str) -> dict[str, Any]:
+    return {"LOWER": {"IN": list(words)}}
+
+
+def _opt(*words: str) -> dict[str, Any]:
+    return {"LOWER": {"IN": list(words)}, "OP": "?"}
+
+
+_ADV = {"LOWER": {"IN": ["still", "now", "currently", "also", "just", "already", "actually",
+                         "officially", "finally", "recently", "all", "both", "basically",
+                         "mostly", "really", "pretty", "even", "only", "back", "full-time",
+                         "fully"]}, "OP": "*"}
+_DET = {"LOWER": {"IN": ["a", "an", "the", "my", "our", "his", "her", "their", "its"]},
+        "OP": "?"}
+_BE = _lemma("be")
+
+RULES: tuple[Rule, ...] = (
+    # ---------------------------------------------------------------- works_at
+    Rule("work_at", "works_at", "assert",
+         (_lemma("work"), _ADV, _lower("at", "for", "with"))),
+    Rule("start_at", "works_at", "assert",
+         (_lemma("start", "begin"), _ADV, _lower("at", "with"))),
+    Rule("join_org", "works_at", "assert", (_lemma("join"), _ADV)),
+    Rule("be_at", "works_at", "assert",
+         (_BE, _ADV, {"LOWER": {"IN": ["with", "at"]}})),
+    Rule("stay_at", "works_at", "assert", (_lemma("stay"), _lower("at", "with"))),
+    Rule("job_at", "works_at", "assert",
+         (_lower("job", "position", "role", "fellowship", "internship", "contract", "post"),
+          _lower("at", "with"))),
+    Rule("here_at", "works_at", "assert", (_lower("here"), _lower("at"))),
+    Rule("hired_by", "works_at", "assert", (_lemma("hire"), _lower("me", "him", "her", "them")),
+         obj="before", subj="object"),
+    Rule("hired_by2", "works_at", "assert", (_lower("hired"), _lower("by"))),
+    Rule("left_org", "works_at", "retract", (_lemma("leave", "quit"), _ADV)),
+    Rule("resign", "works_at", "retract", (_lemma("resign", "retire"),), obj="none"),
+    Rule("resign_from", "works_at", "retract", (_lemma("resign", "retire"), _lower("from"))),
+    Rule("start_bare", "works_at", "assert",
+         (_lemma("start", "begin"), _opt("on", "in"), {"ENT_TYPE": "DATE"}), obj="none"),
+    Rule("first_day", "works_at", "assert",
+         (_lower("first", "start"), _lower("day", "date"), _opt("is", "will", ":"),
+          _opt("be")), obj="none"),
+    Rule("last_day", "works_at", "retract",
+         (_lower("last"), _opt("working"), _lower("day")), obj="none"),
+    # ---------------------------------------------------------------- job_title
+    Rule("as_title", "job_title", "assert", (_lower("as"), _DET), obj="np"),
+    Rule("promoted", "job_title", "assert",
+         (_lemma("promote"), _lower("to"), _DET), obj="np"),
+    Rule("title_colon", "job_title", "assert",
+         (_lower("title", "role", "position"), {"ORTH": ":"}), obj="np"),
+    # ---------------------------------------------------------------- lives_in
+    Rule("live_in", "lives_in", "assert",
+         (_lemma("live", "reside"), _ADV, _lower("in"))),
+    Rule("based_in", "lives_in", "assert", (_lower("based", "settled"), _ADV, _lower("in"))),
+    Rule("move_to", "lives_in", "assert",
+         (_lemma("move", "relocate", "emigrate"), _ADV, _opt("back", "over"),
+          _lower("to"))),
+    Rule("move_in_together", "lives_in", "assert",
+         (_lemma("move"), _lower("in"), _lower("together")), obj="none"),
+    Rule("moving_day", "lives_in", "assert",
+         (_lower("moving"), _lower("day")), obj="none"),
+    Rule("move_bare", "lives_in", "assert",
+         (_lemma("move"), {"LOWER": {"IN": ["on", "in"]}, "OP": "?"},
+          {"ENT_TYPE": "DATE"}), obj="none"),
+    Rule("land_in", "lives_in", "assert", (_lemma("land", "arrive"), _lower("in"))),
+    Rule("been_in", "lives_in", "assert",
+         (_lower("been"), _lower("in"), {"IS_TITLE": True}), obj="name"),
+    Rule("my_flat_in", "lives_in", "assert",
+         (_lower("my", "our"), _lower("flat", "apartment", "house", "home", "place"),
+          _lower("in"))),
+    Rule("leave_place", "lives_in", "retract", (_lemma("leave"), _ADV)),
+    Rule("move_from", "lives_in", "switch_from",
+         (_lemma("move", "relocate", "come", "emigrate"), _ADV, _opt("over", "here", "away"),
+          _lower("from"))),
+    # ---------------------------------------------------------------- reports_to
+    Rule("report_to", "reports_to", "assert",
+         (_lemma("report"), _ADV, _opt("directly"), _lower("to"), _DET)),
+    Rule("manager_is", "reports_to", "assert",
+         (_lower("my", "his", "her", "their"),
+          _opt("new", "actual", "real", "direct", "line", "current", "team"),
+          _lower("manager", "boss", "lead", "supervisor", "manger"),
+          _opt("there", "here", "now"), _opt("will", "is", "'s", "was"), _opt("be", "now"),
+          _DET), subj="possessor"),
+    # ---------------------------------------------------------------- studies_at
+    Rule("student_at", "studies_at", "assert",
+         (_lower("student", "studying", "study", "studies", "enrolled", "phd", "master",
+                 "master's", "masters", "msc", "bsc", "ba", "ma", "mba", "btech", "degree",
+                 "bachelor's", "doctorate", "studied"), _ADV, _lower("at", "in"))),
+    Rule("go_to_school", "studies_at", "assert", (_lower("goes", "go"), _lower("to"))),
+    Rule("finished_at", "studies_at", "used_to",
+         (_lemma("finish", "graduate", "complete"), {"OP": "{0,4}", "IS_ALPHA": True,
+                                                      "LOWER": {"NOT_IN": ["at", "from"]}},
+          _lower("at", "from"))),
+    # ---------------------------------------------------------------- married_to
+    Rule("spouse", "married_to", "assert",
+         (_lower("my", "his", "her"), _lower("husband", "wife", "spouse")),
+         subj="possessor"),
+    Rule("married_to", "married_to", "assert",
+         (_lemma("marry", "married"), {"OP": "{0,4}", "IS_ALPHA": True,
+                                       "LOWER": {"NOT_IN": ["to", "and"]}}, _lower("to"))),
+    Rule("got_married", "married_to", "assert",
+         (_lower("and"), _lower("i"), _lower("got", "were", "are"), _lower("married")),
+         obj="before"),
+    # ---------------------------------------------------------------- member_of
+    Rule("on_team", "member_of", "assert",
+         (_lower("on", "in", "joined", "join", "to", "into"), _lower("the")), obj="team"),
+    Rule("member_of", "member_of", "assert",
+         (_lower("member", "members", "organizers", "organiser", "organisers", "organizer",
+                 "board", "part"), _lower("of"))),
+    Rule("in_a_club", "member_of", "assert",
+         (_lemma("be", "play"), _ADV, _lower("in"), _lower("a"),
+          _lower("band", "club", "choir", "league", "team", "group", "orchestra")),
+         obj="after_comma_name"),
+    Rule("play_in", "member_of", "assert",
+         (_lemma("play"), _lower("in"), _lower("the")), obj="np"),
+    Rule("stop_going", "member_of", "retract",
+         (_lemma("stop", "quit"), _lower("going"), _lower("to"))),
+    Rule("broke_up", "member_of", "retract", (_lemma("break", "split", "disband"),
+                                              _opt("up")), obj="before"),
+    # ---------------------------------------------------------------- uses
+    Rule("use", "uses", "assert", (_lemma("use", "utilize"),), obj="any",
+         list_objects=True),
+    Rule("be_on", "uses", "assert",
+         (_BE, _ADV, _lower("on"), {"LOWER": {"NOT_IN": ["leave", "vacation", "holiday",
+                                                         "call", "board", "the", "a", "it",
+                                                         "this", "time", "track"]}}),
+         obj="any", list_objects=True, peek=True),
+    Rule("run_on", "uses", "assert", (_lemma("run"), _lower("on")), obj="any",
+         list_objects=True),
+    Rule("run_tool", "uses", "assert", (_lemma("run"),), obj="name", list_objects=True),
+    Rule("switch_to", "uses", "assert",
+         (_lemma("switch", "upgrade", "downgrade", "migrate", "change"), _ADV,
+          _lower("to", "over"), _opt("to")), obj="any"),
+    Rule("sign_with", "uses", "assert", (_lemma("sign"), _lower("with")), obj="any"),
+    Rule("with_carrier", "uses", "assert",
+         (_lower("been", "be", "are", "were"), _lower("with")), obj="name"),
+    Rule("track_in", "uses", "assert",
+         (_lemma("track", "manage", "keep", "store", "do", "host", "build"),
+          {"OP": "{0,4}", "IS_ALPHA": True, "LOWER": {"NOT_IN": ["in", "with", "on", "and"]}},
+          _lower("in", "with", "on"), _opt("an", "a", "the"), _opt("old", "new")),
+         obj="name"),
+    Rule("connect", "uses", "assert", (_lemma("connect", "integrate"),), obj="name",
+         list_objects=True),
+    Rule("drop", "uses", "retract",
+         (_lemma("drop", "cancel", "retire", "remove", "ditch", "abandon", "uninstall"),),
+         obj="any"),
+    Rule("stop_using", "uses", "retract",
+         (_lemma("stop", "quit"), _lower("using")), obj="any"),
+    Rule("no_longer_use", "uses", "retract",
+         (_lower("no"), _lower("longer"), _lemma("use")), obj="any", allow_negation=True),
+    Rule("dont_use_anymore", "uses", "retract",
+         (_lower("n't", "not", "dont"), _lemma("use")), obj="any", allow_negation=True),
+    Rule("switched_off", "uses", "retract",
+         (_lower("was", "were", "got"), _lower("switched", "turned", "shut"), _lower("off",
+                                                                                     "down")),
+         obj="before"),
+    Rule("switch_from", "uses", "switch_from",
+         (_lemma("switch", "move", "migrate", "change"), {"OP": "{0,4}", "IS_ALPHA": True,
+                                                          "LOWER": {"NOT_IN": ["from", "to"]}},
+          _lower("from")), obj="any"),
+    # ---------------------------------------------------------------- prefers
+    Rule("prefer", "prefers", "assert", (_lemma("prefer"),), obj="np"),
+    Rule("want", "prefers", "assert",
+         (_lower("wants", "want"), {"LOWER": {"NOT_IN": ["to", "us", "me", "him", "her"]},
+                                    "POS": {"NOT_IN": ["VERB", "AUX", "PART"]}}),
+         obj="np", peek=True),
+    # ---------------------------------------------------------------- likes / dislikes
+    Rule("love", "likes", "assert",
+         (_lemma("love", "like", "enjoy", "adore"),), obj="np", list_objects=True),
+    Rule("loving", "likes", "assert", (_lower("loving"),), obj="np", list_objects=True),
+    Rule("into", "likes", "assert",
+         (_BE, _ADV, _opt("super", "really", "very", "totally", "big"), _lower("into")),
+         obj="np", list_objects=True),
+    Rule("obsessed", "likes", "assert",
+         (_lower("obsessed", "passionate", "crazy"), _lower("with", "about")), obj="np"),
+    Rule("fan_of", "likes", "assert", (_opt("big", "huge"), _lower("fan"), _lower("of")),
+         obj="np"),
+    Rule("not_into", "likes", "retract",
+         (_lower("n't", "not"), _lower("into")), obj="np", allow_negation=True),
+    Rule("hate", "dislikes", "assert", (_lemma("hate", "dislike", "detest", "loathe"),),
+         obj="np", list_objects=True),
+    Rule("cant_stand", "dislikes", "assert",
+         (_lower("ca", "can", "cannot", "could"), _opt("n't", "not"), _lower("stand")),
+         obj="np", allow_negation=True),
+    # ---------------------------------------------------------------- owns
+    Rule("own", "owns", "assert", (_lemma("own"),), obj="any", list_objects=True),
+    Rule("buy", "owns", "assert", (_lemma("buy", "purchase"), _opt("back")), obj="any"),
+    Rule("picked_up", "owns", "assert", (_lemma("pick"), _lower("up")), obj="any"),
+    Rule("had_since", "owns", "assert", (_lower("had"),), obj="any"),
+    Rule("have_vehicle", "owns", "assert",
+         (_lemma("have"), _opt("a", "an", "two", "three")), obj="owned"),
+    Rule("sell", "owns", "retract", (_lemma("sell"),), obj="any"),
+    # ---------------------------------------------------------------- has_pet
+    Rule("pet_named", "has_pet", "assert", (_lower("name"), _lower("is")), obj="pet_name"),
+    Rule("my_pet", "has_pet", "assert",
+         (_lower("my", "our", "his", "her", "their", "a", "an"), {"OP": "{0,4}", "IS_ALPHA": True,
+                                                                 "POS": "ADJ"},
+          {"LEMMA": {"IN": ["dog", "cat", "puppy", "kitten", "greyhound", "bunny", "rabbit",
+                            "parrot", "budgie", "hamster", "turtle", "tortoise", "horse",
+                            "pony", "lizard", "snake", "bird", "ferret", "retriever",
+                            "labrador", "terrier", "poodle", "beagle", "dachshund",
+                            "spaniel", "collie", "husky", "pug", "gecko", "iguana",
+                            "chinchilla", "goldfish", "cockatiel", "canary", "parakeet"]}}),
+         obj="pet_name", subj="possessor"),
+    Rule("lost_pet", "has_pet", "retract", (_lemma("lose", "rehome", "bury"),), obj="name"),
+    Rule("pet_died", "has_pet", "retract", (_lemma("die", "pass"),), obj="before"),
+    # ---------------------------------------------------------------- speaks
+    Rule("speak", "speaks", "assert",
+         (_lemma("speak"), _opt("fluent", "fluently", "some", "decent", "basic")),
+         obj="language", list_objects=True),
+    Rule("fluent_in", "speaks", "assert", (_lower("fluent"), _lower("in")), obj="language",
+         list_objects=True),
+    # ---------------------------------------------------------------- visited / attended
+    Rule("visit", "visited", "assert", (_lemma("visit", "tour"),), obj="name"),
+    Rule("went_to", "visited", "assert",
+         (_lemma("go", "fly", "travel", "head", "drive"), _ADV, _lower("to")), obj="name"),
+    Rule("was_in", "visited", "assert",
+         (_lower("was", "were", "been"), _ADV, _lower("in")), obj="name"),
+    Rule("trip_to", "visited", "assert", (_lower("trip", "holiday", "vacation", "visit"),
+                                          _lower("to")), obj="name"),
+    Rule("spent_in", "visited", "assert",
+         (_lemma("spend"), {"OP": "{0,4}", "IS_ALPHA": True, "LOWER": {"NOT_IN": ["in", "at"]}},
+          {"ORTH": "Eve", "OP": "?"}, _lower("in")), obj="name"),
+    Rule("attend", "attended", "assert", (_lemma("attend"),), obj="name"),
+    Rule("speak_at", "attended", "assert", (_lemma("speak", "present", "talk"), _lower("at")),
+         obj="name"),
+)
+
+# ------------------------------------------------------------------------------- lexicons
+
+TITLE_HEADS = frozenset("""
+engineer manager designer director officer analyst strategist lead leader nurse teacher
+architect developer scientist researcher consultant executive pharmacist pediatrician
+paediatrician coordinator partner lecturer professor dispatcher builder copywriter instructor
+ceo cto cfo coo cmo cpo cio ciso vp president founder cofounder co-founder head chief
+accountant lawyer attorney doctor physician surgeon dentist programmer
+specialist technician editor writer journalist producer recruiter representative rep
+associate intern assistant advisor adviser planner marketer salesperson clerk chef
+cook baker electrician plumber carpenter mechanic pilot officer dispatcher therapist
+psychologist economist statistician librarian principal tutor trainer coach photographer
+illustrator artist musician translator interpreter paralegal auditor banker broker agent
+secretary receptionist cashier driver courier firefighter paramedic midwife veterinarian
+vet pharmacologist biologist chemist physicist mathematician professor postdoc fellow
+apprentice supervisor superintendent foreman contractor freelancer pm po sre devops
+""".split())
+
+#: Titles that name a relation to a person rather than a job ("my manager is X").
+RELATIONAL_ROLES = frozenset({"manager", "boss", "lead", "supervisor", "admin", "deputy",
+                              "contact", "colleague", "coworker", "co-worker", "buddy",
+                              "mentor", "owner", "report", "hire", "teammate"})
+
+#: Role nouns that tie a person to the possessor's organisation ("our admin is X").
+WORK_ROLES = frozenset({"manager", "boss", "lead", "admin", "administrator", "deputy",
+                        "contact", "colleague", "coworker", "co-worker", "ceo", "cto", "cfo",
+                        "coo", "cio", "cmo", "director", "head", "vp", "president",
+                        "founder", "cofounder", "co-founder", "owner", "teammate",
+                        "engineer", "officer", "hire", "recruiter", "partner", "chief"})
+
+EXEC_TITLES = frozenset({"ceo", "cto", "cfo", "coo", "cio", "cmo", "cpo", "ciso", "vp",
+                         "president", "chairman", "chairwoman", "founder", "director",
+                         "head", "chief"})
+
+GROUP_WORDS = frozenset({"club", "gym", "league", "team", "band", "choir", "group", "society",
+                         "association", "community", "committee", "board", "orchestra",
+                         "guild", "squad", "crew", "circle", "klubb", "klub",
+                         "verein", "desk", "academy", "department", "dept", "chapter",
+                         "meetup", "löparklubb"})
+
+EVENT_WORDS = frozenset({"summit", "conference", "conf", "con", "expo", "fair", "festival",
+                         "world", "week", "meetup", "hackathon", "forum", "symposium",
+                         "congress", "convention", "workshop", "olympics", "marathon",
+                         "concert", "gala", "retreat", "bootcamp", "awards"})
+#: Name endings that mark an event ("DevSummit", "PyCon", "Oktoberfest").
+EVENT_SUFFIXES = ("summit", "con", "conf", "fest", "camp", "expo", "week")
+
+SCHOOL_WORDS = frozenset({"university", "college", "school", "institute", "institut",
+                          "academy", "polytechnic", "uni", "universität", "université",
+                          "universidad", "szkoła", "lycée", "gymnasium", "goethe-institut"})
+
+LANGUAGES = frozenset("""
+english french spanish portuguese german italian dutch swedish norwegian danish finnish
+icelandic polish czech slovak ukrainian russian belarusian hungarian romanian bulgarian
+serbian croatian bosnian slovenian greek turkish arabic hebrew persian farsi urdu hindi
+bengali bangla punjabi gujarati marathi tamil telugu kannada malayalam sinhala nepali
+chinese mandarin cantonese japanese korean vietnamese thai lao khmer burmese malay
+indonesian tagalog filipino swahili amharic somali yoruba igbo hausa zulu xhosa afrikaans
+wolof twi akan tongan samoan maori māori hawaiian catalan basque galician welsh irish
+gaelic latvian lithuanian estonian albanian macedonian georgian armenian azerbaijani
+kazakh uzbek kyrgyz tajik mongolian pashto kurdish tigrinya lingala kinyarwanda shona
+""".split())
+
+PET_WORDS = frozenset({"dog", "cat", "puppy", "kitten", "greyhound", "bunny", "rabbit",
+                       "parrot", "budgie", "budgies", "hamster", "turtle", "tortoise",
+                       "horse", "pony", "lizard", "snake", "bird", "ferret", "retriever",
+                       "labrador", "terrier", "poodle", "beagle", "dachshund", "spaniel",
+                       "collie", "husky", "pug", "gecko", "iguana", "chinchilla",
+                       "goldfish", "cockatiel", "canary", "parakeet", "dogs", "cats"})
+
+OWNABLE_WORDS = frozenset({"car", "bike", "bicycle", "motorbike", "motorcycle", "scooter",
+                           "van", "truck", "boat", "tinny", "kayak", "canoe", "house", "flat",
+                           "apartment", "cottage", "cabin", "piano", "guitar", "turntable",
+                           "laptop", "camera", "rower", "treadmill", "printer", "printers",
+                           "ute", "suv", "caravan", "rv", "yacht", "drone", "console",
+                           "collection", "tesla", "mazda", "toyota", "ford", "honda", "bmw",
+                           "audi", "volkswagen", "vw", "hilux", "subaru", "nissan", "kia",
+                           "hyundai", "volvo"})
+
+#: Departments are not organisations ("Marco from IT").
+DEPARTMENTS = frozenset({"it", "hr", "finance", "sales", "marketing", "ops", "operations",
+                         "legal", "engineering", "support", "product", "design", "security",
+                         "procurement", "accounting", "admin", "management", "research"})
+
+KINSHIP = {"husband": "he", "wife": "she", "son": "he", "daughter": "she", "brother": "he",
+           "sister": "she", "mom": "she", "mum": "she", "mother": "she", "dad": "he",
+           "father": "he", "partner": None, "friend": None, "cousin": None, "boyfriend": "he",
+           "girlfriend": "she", "aunt": "she", "uncle": "he", "grandma": "she",
+           "grandpa": "he", "niece": "she", "nephew": "he", "fiancé": None, "fiance": None,
+           "fiancée": "she", "spouse": None, "kid": None, "child": None}
+
+#: Words that make a clause non-factual when they govern it.
+HYPOTHETICAL = frozenset({"if", "would", "could", "might", "should", "maybe", "perhaps",
+                          "considering", "evaluating", "thinking", "wonder", "wondering",
+                          "hope", "hoping", "wish", "dream", "someday", "unless",
+                          "whether", "plan", "planning", "consider", "want", "wants",
+                          "'d", "suppose", "imagine", "kidding", "joking", "lol—kidding"})
+REPORTING_VERBS = frozenset({"think", "say", "believe", "claim", "swear", "suggest",
+                             "recommend", "tell", "insist", "argue", "reckon", "feel"})
+CORRECTION_CUES = ("actually", "correction", "sorry", "i mean", "i meant", "wait", "scratch that",
+                   "messed", "mixed up", "mix up", "my mistake", "typo", "autocorrect",
+                   "not quite", "rather")

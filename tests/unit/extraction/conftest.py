@@ -1,0 +1,47 @@
+"""Shared fixtures for the extraction tests: the spaCy pipeline is loaded once per session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from extraction import Conversation, Message, Pipeline, build_nlp
+from graph.models import FactAssertion, Role
+
+TZ = timezone(timedelta(hours=2))
+AT = datetime(2024, 6, 12, 10, 0, tzinfo=TZ)  # a Wednesday
+
+
+@pytest.fixture(scope="session")
+def nlp():  # type: ignore[no-untyped-def]
+    return build_nlp()
+
+
+@pytest.fixture(scope="session")
+def pipeline(nlp) -> Pipeline:  # type: ignore[no-untyped-def]
+    return Pipeline("unit", nlp=nlp)
+
+
+Extract = Callable[..., list[FactAssertion]]
+
+
+@pytest.fixture()
+def extract(pipeline: Pipeline) -> Extract:
+    """Extract from user messages said by one speaker (all at ``AT`` unless given)."""
+
+    def run(*texts: str, speaker: str = "Maren Holt", at: datetime = AT,
+            spacing: timedelta = timedelta(minutes=1)) -> list[FactAssertion]:
+        messages = [Message(speaker, Role.USER, at + spacing * i, text, id=f"u{i}")
+                    for i, text in enumerate(texts)]
+        pairs = pipeline.extract(Conversation("c1", messages))
+        return [a for _, found in pairs for a in found]
+
+    return run
+
+
+def triples(assertions: list[FactAssertion]) -> set[tuple[str, str, str, str]]:
+    return {(a.kind.value, a.subject.name, a.predicate,
+             (a.object.name if a.object is not None else (a.value or "")).lower())
+            for a in assertions}

@@ -1,0 +1,187 @@
+"""Each registry predicate in several phrasings, the negative cases and corrections.
+
+Sentences are the tests' own (no names or sentences from any evaluation set)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from graph.models import AssertionKind, Basis
+from graph.predicates import default_registry
+from tests.unit.extraction.conftest import TZ, Extract, triples
+
+pytestmark = pytest.mark.unit
+
+ME = "Maren Holt"
+
+PHRASINGS: list[tuple[str, tuple[str, str, str, str]]] = [
+    # works_at
+    ("I work at Orbitron Systems as a backend developer.",
+     ("assert", ME, "works_at", "orbitron systems")),
+    ("I started at Lumacraft last month as a product designer.",
+     ("assert", ME, "works_at", "lumacraft")),
+    ("I joined Pelican Freight in March.", ("assert", ME, "works_at", "pelican freight")),
+    ("Pelican Freight hired me as a logistics analyst.",
+     ("assert", ME, "works_at", "pelican freight")),
+    ("I'm a data scientist at Quorix.", ("assert", ME, "works_at", "quorix")),
+    ("I start at Ferrovia Labs on July 1.", ("assert", ME, "works_at", "ferrovia labs")),
+    # job_title
+    ("I work at Orbitron Systems as a backend developer.",
+     ("assert", ME, "job_title", "backend developer")),
+    ("I'm a data scientist at Quorix.", ("assert", ME, "job_title", "data scientist")),
+    ("I got promoted to staff engineer on May 1.",
+     ("assert", ME, "job_title", "staff engineer")),
+    # lives_in
+    ("I live in Tallinn.", ("assert", ME, "lives_in", "tallinn")),
+    ("I moved to Ghent two weeks ago.", ("assert", ME, "lives_in", "ghent")),
+    ("I relocated to Tampere in January.", ("assert", ME, "lives_in", "tampere")),
+    ("I'm based in Leeds, been here since 2019.", ("assert", ME, "lives_in", "leeds")),
+    ("I moved from Lyon to Nantes in 2021.", ("assert", ME, "lives_in", "nantes")),
+    # reports_to
+    ("My manager is Ottilie Brandt.", ("assert", ME, "reports_to", "ottilie brandt")),
+    ("I report to Casimir Duval.", ("assert", ME, "reports_to", "casimir duval")),
+    # studies_at
+    ("I'm a student at Aalto University, started in September 2022.",
+     ("assert", ME, "studies_at", "aalto university")),
+    # married_to
+    ("My husband Teodor loves sailing.", ("assert", ME, "married_to", "teodor")),
+    # member_of
+    ("I'm on the Atlas team.", ("assert", ME, "member_of", "atlas team")),
+    ("I'm a member of the Harbour Chess Club since 2020.",
+     ("assert", ME, "member_of", "harbour chess club")),
+    # uses
+    ("We use Notion and Figma.", ("assert", ME, "uses", "figma")),
+    ("We switched from Jira to Linear in February.", ("assert", ME, "uses", "linear")),
+    # prefers / likes / dislikes
+    ("I prefer tea over coffee.", ("assert", ME, "prefers", "tea")),
+    ("I love hiking.", ("assert", ME, "likes", "hiking")),
+    ("My husband Teodor loves sailing.", ("assert", "Teodor", "likes", "sailing")),
+    ("I hate spreadsheets.", ("assert", ME, "dislikes", "spreadsheets")),
+    ("I can't stand loud offices.", ("assert", ME, "dislikes", "loud offices")),
+    # owns
+    ("I own a Vespa scooter.", ("assert", ME, "owns", "vespa")),
+    # has_pet
+    ("My cat Pimento is three.", ("assert", ME, "has_pet", "pimento")),
+    ("We adopted a beagle, her name is Rosie.", ("assert", ME, "has_pet", "rosie")),
+    # speaks
+    ("I speak Estonian, Finnish and English.", ("assert", ME, "speaks", "finnish")),
+    # visited / attended
+    ("I visited Krakow in May.", ("assert", ME, "visited", "krakow")),
+    ("I attended PyCon Italia in May.", ("assert", ME, "attended", "pycon italia")),
+    ("Last week I was in Vienna for the Danube Summit.",
+     ("assert", ME, "attended", "danube summit")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PHRASINGS)
+def test_phrasing(extract: Extract, text: str, expected: tuple[str, str, str, str]) -> None:
+    assert expected in triples(extract(text))
+
+
+def test_every_predicate_has_a_phrasing() -> None:
+    covered = {expected[2] for _, expected in PHRASINGS}
+    assert covered == set(default_registry().names())
+
+
+@pytest.mark.parametrize("text", [
+    "If I moved to Oslo I would need a car.",
+    "Should I switch to Asana?",
+    "I don't want a dog.",
+    "My friend says Berlin is cheaper.",
+    "I'd love to work at Spotify someday.",
+    "Do you integrate with Salesforce?",
+    "I might sell the kayak if prices go up.",
+    "I'm not getting a cat, before you ask.",
+    "Thinking about moving to Lisbon next year.",
+])
+def test_no_facts_from_hypotheticals_questions_and_negated_wishes(extract: Extract,
+                                                                    text: str) -> None:
+    assert extract(text) == []
+
+
+def test_assistant_messages_yield_nothing(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from extraction import Conversation, Message
+    from graph.models import Role
+    from tests.unit.extraction.conftest import AT
+
+    conv = Conversation("c", [Message("assistant", Role.ASSISTANT, AT,
+                                      "You live in Tallinn and work at Quorix.")])
+    assert all(found == [] for _, found in pipeline.extract(conv))
+
+
+def test_leaving_retracts_works_at_and_the_title(extract: Extract) -> None:
+    out = extract("I'm a data scientist at Quorix.", "I left Quorix in April.")
+    retract = [a for a in out if a.kind is AssertionKind.RETRACT and a.predicate == "works_at"]
+    assert retract and retract[0].object is not None and retract[0].object.name == "Quorix"
+    assert retract[0].valid_from is not None
+    assert retract[0].valid_from.astimezone(TZ).date() == date(2024, 4, 1)
+    # leaving an organisation also ends the title
+    assert any(a.kind is AssertionKind.RETRACT and a.predicate == "job_title" for a in out)
+
+
+def test_used_to_has_unknown_start_and_ends_at_message_time(extract: Extract) -> None:
+    (fact,) = extract("I used to live in Porto.")
+    assert fact.predicate == "lives_in" and fact.valid_from is None
+    assert fact.basis is Basis.UNKNOWN and fact.valid_to is not None
+
+
+def test_no_longer_use_is_a_retraction_of_a_known_tool(extract: Extract) -> None:
+    out = extract("We use Trello for planning.", "We no longer use Trello.")
+    assert ("retract", ME, "uses", "trello") in triples(out)
+
+
+def test_sold_ends_ownership(extract: Extract) -> None:
+    out = extract("I own a Honda Civic.", "I sold the Honda Civic on Saturday.")
+    retract = [a for a in out if a.kind is AssertionKind.RETRACT]
+    assert retract and retract[0].valid_from is not None
+    # the Saturday before Wednesday 12 June
+    assert retract[0].valid_from.astimezone(TZ).date() == date(2024, 6, 8)
+
+
+def test_switch_from_ends_the_old_tool(extract: Extract) -> None:
+    out = extract("We switched from Jira to Linear in February.")
+    old = [a for a in out if a.object is not None and a.object.name == "Jira"]
+    assert old and old[0].valid_to is not None and old[0].valid_from is None
+
+
+def test_correction_of_a_manager(extract: Extract) -> None:
+    out = extract("My manager is Ottilie Brandt.",
+                  "I actually report to Casimir Duval, not Ottilie.")
+    corrections = [a for a in out if a.kind is AssertionKind.CORRECT]
+    assert corrections and corrections[0].object is not None
+    assert corrections[0].object.name == "Casimir Duval"
+    assert corrections[0].corrects is not None and corrections[0].corrects.name == \
+        "Ottilie Brandt"
+
+
+def test_correction_of_a_date(extract: Extract) -> None:
+    out = extract("I joined Quorix in March.", "sorry, actually it was February, not March.")
+    corrections = [a for a in out if a.kind is AssertionKind.CORRECT]
+    assert corrections and corrections[0].valid_from is not None
+    assert corrections[0].valid_from.astimezone(TZ).date() == date(2024, 2, 1)
+
+
+def test_pronoun_resolves_to_the_most_recent_person(extract: Extract) -> None:
+    out = extract("My manager is Ottilie Brandt. She lives in Graz.")
+    assert ("assert", "Ottilie Brandt", "lives_in", "graz") in triples(out)
+
+
+def test_we_at_work_is_the_speakers_organisation(extract: Extract) -> None:
+    out = extract("Hi, Maren from Quorix here. We use Figma for design.")
+    assert ("assert", "Quorix", "uses", "figma") in triples(out)
+
+
+def test_aliases_within_a_conversation(extract: Extract) -> None:
+    out = extract("I work at Vantor Corp.", "Vantor uses Slack everywhere.")
+    assert ("assert", "Vantor Corp", "uses", "slack") in triples(out)
+
+
+def test_evidence_extractor_and_confidence(extract: Extract) -> None:
+    (fact,) = [a for a in extract("I live in Tallinn.") if a.predicate == "lives_in"]
+    assert fact.extractor == "asof-rules/1"
+    assert fact.evidence and "Tallinn" in fact.evidence
+    assert fact.evidence_start is not None and fact.evidence_end is not None
+    assert "I live in Tallinn."[fact.evidence_start:fact.evidence_end] == fact.evidence
+    assert 0 < fact.confidence <= 1
