@@ -567,14 +567,17 @@ def evaluate() -> None:
 @click.option("--show-errors", is_flag=True, help="List misses and false positives.")
 def eval_gold(directory: Path, as_json: bool, show_errors: bool) -> None:
     """Fact precision/recall/F1, interval and question accuracy on a gold DIRECTORY."""
-    from api.evaluation import evaluate_gold_dir, render_report
+    from api.evaluation import evaluate_dir, render
 
-    report = evaluate_gold_dir(directory)
+    report = evaluate_dir(directory)
     if as_json:
-        click.echo(json.dumps(report.as_dict(show_errors=show_errors), indent=2,
-                              ensure_ascii=False))
+        if not show_errors:
+            for f in report["files"]:
+                for key in ("misses", "false_positives", "interval_errors", "question_errors"):
+                    f.pop(key)
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
     else:
-        click.echo(render_report(report, show_errors=show_errors))
+        click.echo(render(report, show_errors=show_errors))
 
 
 @evaluate.command("locomo")

@@ -12,10 +12,13 @@ Scores, per file and overall (micro-averaged over facts):
 - interval accuracy: of the matched facts, the share whose ``valid_from`` and ``valid_to`` both
   match at the gold granularity (a predicted instant matches ``"2024-03"`` when it falls inside
   March 2024, read in the conversation's own UTC offsets);
-- question accuracy: ``None`` until the query layer answers questions.
+- question accuracy: each question is put to :func:`query.ask.ask` with ``now`` = its
+  ``asked_at``; an ``answer`` list must match exactly (as a set, after alias normalisation;
+  ``[]`` = nothing known), an ``answer_date`` must contain the answered instant.
 
-The final valid-time state comes from the store (``graph.sqlite.SqliteStore``) when it is
-importable; until then from :func:`derive_versions`, a direct reading of docs/temporal-model.md.
+Each file is ingested into its own tenant of a fresh in-memory SQLite store through the real
+write rules, *replayed*: transaction time follows the messages, so questions asked at a past
+``asked_at`` see what was known then.
 """
 
 from __future__ import annotations
@@ -29,9 +32,14 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from api.memory import Memory
+from extraction.readers import read_gold
+from graph.clock import FakeClock
+from graph.contract import VersionQuery
+from graph.errors import InvalidInputError
 from graph.ids import normalize_name
-from graph.models import AssertionKind, Basis, Episode, FactAssertion
-from graph.predicates import Cardinality, PredicateRegistry, default_registry
+from graph.instants import parse_instant
+from query.ask import Answer
 
 TENANT = "eval"
 
@@ -63,9 +71,16 @@ class FileScore:
     predicted: int
     matched: int
     interval_ok: int
+    questions: int = 0
+    questions_ok: int = 0
     misses: list[dict[str, Any]] = field(default_factory=list)
     false_positives: list[dict[str, Any]] = field(default_factory=list)
     interval_errors: list[dict[str, Any]] = field(default_factory=list)
+    question_errors: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def question_accuracy(self) -> float:
+        return self.questions_ok / self.questions if self.questions else 0.0
 
     @property
     def precision(self) -> float:
@@ -84,169 +99,6 @@ class FileScore:
     def interval_accuracy(self) -> float:
         return self.interval_ok / self.matched if self.matched else 0.0
 
-
-# ----------------------------------------------------------------------------- final state
-
-def store_available() -> bool:
-    """True once the SQLite adapter exists (then the real write rules are used)."""
-    try:
-        import graph.sqlite  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def final_facts(pairs: Sequence[tuple[Episode, list[FactAssertion]]],
-                registry: PredicateRegistry | None = None) -> list[PredictedFact]:
-    """The valid-time view after applying every message's assertions, in order."""
-    if store_available():
-        return _facts_from_store(pairs)
-    return [PredictedFact(*v) for v in derive_versions(pairs, registry or default_registry())]
-
-
-def _facts_from_store(pairs: Sequence[tuple[Episode, list[FactAssertion]]]
-                      ) -> list[PredictedFact]:
-    from graph.contract import VersionQuery
-    from graph.sqlite import SqliteStore  # type: ignore[import-not-found]
-
-    store = SqliteStore.from_url("sqlite:///:memory:", tenant=TENANT)
-    try:
-        for episode, assertions in pairs:
-            store.apply(episode, assertions)
-        versions = store.find_versions(VersionQuery(known_at=store.clock.now()))
-        return [PredictedFact(v.subject_name or v.subject_id, v.predicate,
-                              v.object_name or v.object_value or "", v.valid_from, v.valid_to)
-                for v in versions]
-    finally:
-        store.close()
-
-
-@dataclass(slots=True)
-class _Claim:
-    obj: str  # display name
-    key: str
-    start: datetime | None
-    end: datetime | None
-    observed: datetime
-    order: int
-    retraction: bool = False
-
-
-def derive_versions(pairs: Sequence[tuple[Episode, list[FactAssertion]]],
-                    registry: PredicateRegistry
-                    ) -> list[tuple[str, str, str, datetime | None, datetime | None]]:
-    """Fallback for the store: docs/temporal-model.md applied directly (claims → view)."""
-    groups: dict[tuple[str, str], list[_Claim]] = {}
-    names: dict[str, str] = {}
-    order = 0
-    for episode, assertions in pairs:
-        for a in assertions:
-            order += 1
-            subject_key = normalize_name(a.subject.name)
-            names.setdefault(subject_key, a.subject.name)
-            group = groups.setdefault((subject_key, a.predicate), [])
-            obj = a.object.name if a.object is not None else (a.value or "")
-            key = normalize_name(obj)
-            one = registry.get(a.predicate).cardinality is Cardinality.ONE
-            if a.kind is AssertionKind.RETRACT:
-                at = a.valid_from or episode.occurred_at
-                if not key:
-                    if not one:
-                        continue
-                    held = _view(group, True, at)
-                    if not held:
-                        continue
-                    key, obj = held[0], next(c.obj for c in group if c.key == held[0])
-                group.append(_Claim(obj, key, at, None, episode.occurred_at, order, True))
-                continue
-            start = a.valid_from
-            if start is None and a.effective_basis is not Basis.UNKNOWN:
-                start = episode.occurred_at
-            if a.kind is AssertionKind.CORRECT:
-                wrong = a.corrects.name if a.corrects is not None else (
-                    a.corrects_value if a.corrects_value is not None else obj)
-                wrong_key = normalize_name(wrong)
-                versions = [v for v in _versions(group, one) if v[0] == wrong_key]
-                if versions:
-                    _, v_from, v_to = max(versions, key=lambda v: _sort_start(v[1]))
-                    stated_end = next((c.end for c in group if c.key == wrong_key and
-                                       not c.retraction and c.start == v_from), None)
-                    group[:] = [c for c in group if c.retraction or c.key != wrong_key or
-                                not _overlaps(c.start, c.end, v_from, v_to)]
-                    new_start = a.valid_from if a.valid_from is not None else v_from
-                    new_end = a.valid_to if a.valid_to is not None else stated_end
-                    if new_start is not None and new_end is not None and new_end <= new_start:
-                        new_end = None
-                    group.append(_Claim(obj, key, new_start, new_end, episode.occurred_at,
-                                        order))
-                    continue
-            group.append(_Claim(obj, key, start, a.valid_to, episode.occurred_at, order))
-    result = []
-    for (subject_key, predicate), group in groups.items():
-        one = registry.get(predicate).cardinality is Cardinality.ONE
-        for key, v_from, v_to in _versions(group, one):
-            display = next(c.obj for c in group if c.key == key)
-            result.append((names[subject_key], predicate, display, v_from, v_to))
-    return result
-
-
-def _sort_start(value: datetime | None) -> datetime:
-    return value if value is not None else datetime.min.replace(tzinfo=UTC)
-
-
-def _overlaps(a_from: datetime | None, a_to: datetime | None, b_from: datetime | None,
-              b_to: datetime | None) -> bool:
-    lo_ok = a_to is None or b_from is None or b_from < a_to
-    hi_ok = b_to is None or a_from is None or a_from < b_to
-    return lo_ok and hi_ok
-
-
-def _view(group: list[_Claim], one: bool, t: datetime | None) -> list[str]:
-    """Objects holding at ``t`` (None = the unbounded past)."""
-    def le(x: datetime | None, y: datetime | None) -> bool:  # x <= y with None = -inf
-        return x is None or (y is not None and x <= y)
-
-    assertions = sorted((c for c in group if not c.retraction),
-                        key=lambda c: (c.start is not None, _sort_start(c.start), c.observed,
-                                       c.order))
-    retractions = [c for c in group if c.retraction]
-
-    def alive(c: _Claim) -> bool:
-        if c.end is not None and t is not None and t >= c.end:
-            return False
-        for r in retractions:
-            if r.key == c.key and le(r.start, t) and (c.start is None or
-                                                      (r.start is not None and
-                                                       r.start > c.start)):
-                return False
-        return True
-
-    active = [c for c in assertions if le(c.start, t)]
-    if one:
-        return [active[-1].key] if active and alive(active[-1]) else []
-    return sorted({c.key for c in active if alive(c)})
-
-
-def _versions(group: list[_Claim], one: bool
-              ) -> list[tuple[str, datetime | None, datetime | None]]:
-    points = sorted({p for c in group for p in (c.start, c.end) if p is not None})
-    bounds: list[datetime | None] = [None, *points]
-    runs: dict[str, datetime | None] = {}
-    out: list[tuple[str, datetime | None, datetime | None]] = []
-    previous: set[str] = set()
-    for t in bounds:
-        now = set(_view(group, one, t))
-        for key in previous - now:
-            out.append((key, runs.pop(key), t))
-        for key in now - previous:
-            runs[key] = t
-        previous = now
-    for key in previous:
-        out.append((key, runs[key], None))
-    return out
-
-
-# ----------------------------------------------------------------------------- scoring
 
 def _alias_map(aliases: dict[str, list[str]]) -> dict[str, str]:
     table: dict[str, str] = {}
@@ -352,54 +204,101 @@ def load_gold(path: Path) -> tuple[list[GoldFact], dict[str, list[str]]]:
     return facts, data.get("aliases") or {}
 
 
-def evaluate_dir(directory: str | Path, *, pipeline: Any = None) -> dict[str, Any]:
-    """Score every ``*.json`` gold conversation in ``directory``."""
-    from extraction import Pipeline, read_gold
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    questions: list[dict[str, Any]] = data.get("questions", [])
+    return questions
 
+
+def score_question(question: dict[str, Any], answer: Answer, table: dict[str, str],
+                   offsets: Sequence[timedelta]) -> bool:
+    """Exact set match for ``answer`` (``[]`` = nothing known), containment for
+    ``answer_date``."""
+    if "answer_date" in question:
+        return answer.instant is not None and date_matches(
+            answer.instant, str(question["answer_date"]), offsets)
+    wanted = {_canon(str(a), table) for a in question.get("answer", [])}
+    got = {_canon(a, table) for a in answer.answers} if answer.status == "answered" else set()
+    return got == wanted
+
+
+def evaluate_dir(directory: str | Path, *, memory: Memory | None = None) -> dict[str, Any]:
+    """Score every ``*.json`` gold conversation in ``directory`` (one tenant per file)."""
     directory = Path(directory)
     files = sorted(p for p in directory.glob("*.json"))
     if not files:
-        from graph.errors import InvalidInputError
-
         raise InvalidInputError(f"{directory}: no gold conversations (*.json) found")
-    pipeline = pipeline or Pipeline(TENANT)
+    clock = FakeClock(datetime(1970, 1, 1, tzinfo=UTC))
+    mem = memory or Memory.open("sqlite:///:memory:", clock=clock)
     scores: list[FileScore] = []
-    for path in files:
-        conversation = read_gold(path)
-        gold, aliases = load_gold(path)
-        pairs = pipeline.extract(conversation)
-        predicted = final_facts(pairs, pipeline.registry)
-        offsets = {m.at.utcoffset() or timedelta(0) for m in conversation.messages}
-        scores.append(score_file(path.stem, gold, predicted, aliases, offsets))
+    try:
+        for index, path in enumerate(files):
+            tenant = f"gold-{index:04d}"
+            conversation = read_gold(path)
+            gold, aliases = load_gold(path)
+            store = mem.store(tenant)
+            assert isinstance(store.clock, FakeClock)
+            store.clock.set(datetime(1970, 1, 1, tzinfo=UTC))
+            mem.ingest_conversations([conversation], tenant=tenant, replay=True)
+            last = max(m.at for m in conversation.messages)
+            versions = store.find_versions(VersionQuery(known_at=last + timedelta(days=1)))
+            predicted = [PredictedFact(v.subject_name or v.subject_id, v.predicate,
+                                       v.object_name or v.object_value or "", v.valid_from,
+                                       v.valid_to) for v in versions]
+            offsets = sorted({m.at.utcoffset() or timedelta(0)
+                              for m in conversation.messages}) or [timedelta(0)]
+            score = score_file(path.stem, gold, predicted, aliases, set(offsets))
+            table = _alias_map(aliases)
+            for question in load_questions(path):
+                asked = parse_instant(str(question["asked_at"]), "asked_at")
+                store.clock.set(max(store.clock.now(), asked))
+                answer = mem.ask(str(question["question"]), tenant=tenant, now=asked)
+                ok = score_question(question, answer, table, offsets)
+                score.questions += 1
+                score.questions_ok += ok
+                if not ok:
+                    score.question_errors.append({
+                        "question": question["question"],
+                        "gold": question.get("answer", question.get("answer_date")),
+                        "got": answer.date if answer.date else answer.answers,
+                        "status": answer.status})
+            scores.append(score)
+    finally:
+        if memory is None:
+            mem.close()
     return summarise(scores)
 
 
 def summarise(scores: list[FileScore]) -> dict[str, Any]:
     total = FileScore("overall", sum(s.gold for s in scores), sum(s.predicted for s in scores),
-                      sum(s.matched for s in scores), sum(s.interval_ok for s in scores))
+                      sum(s.matched for s in scores), sum(s.interval_ok for s in scores),
+                      sum(s.questions for s in scores), sum(s.questions_ok for s in scores))
     return {
         "files": [{
             "file": s.file, "gold": s.gold, "predicted": s.predicted, "matched": s.matched,
             "fact_precision": round(s.precision, 4), "fact_recall": round(s.recall, 4),
             "fact_f1": round(s.f1, 4), "interval_accuracy": round(s.interval_accuracy, 4),
+            "questions": s.questions, "question_accuracy": round(s.question_accuracy, 4),
             "misses": s.misses, "false_positives": s.false_positives,
-            "interval_errors": s.interval_errors,
+            "interval_errors": s.interval_errors, "question_errors": s.question_errors,
         } for s in scores],
         "fact_precision": round(total.precision, 4),
         "fact_recall": round(total.recall, 4),
         "fact_f1": round(total.f1, 4),
         "interval_accuracy": round(total.interval_accuracy, 4),
-        "question_accuracy": None,
-        "backend": "sqlite" if store_available() else "derived",
+        "questions": total.questions,
+        "question_accuracy": round(total.question_accuracy, 4) if total.questions else None,
     }
 
 
 def render(report: dict[str, Any], *, show_errors: bool = False) -> str:
-    lines = [f"{'file':<10} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6} {'int':>6}"]
+    lines = [f"{'file':<10} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6} {'int':>6} "
+             f"{'Q':>6}"]
     for f in report["files"]:
         lines.append(f"{f['file']:<10} {f['gold']:>5} {f['predicted']:>5} "
                      f"{f['fact_precision']:>6.3f} {f['fact_recall']:>6.3f} "
-                     f"{f['fact_f1']:>6.3f} {f['interval_accuracy']:>6.3f}")
+                     f"{f['fact_f1']:>6.3f} {f['interval_accuracy']:>6.3f} "
+                     f"{f['question_accuracy']:>6.3f}")
         if show_errors:
             for miss in f["misses"]:
                 lines.append(f"    MISS {' | '.join(miss['fact'])}  {miss['interval']}")
@@ -408,6 +307,9 @@ def render(report: dict[str, Any], *, show_errors: bool = False) -> str:
             for err in f["interval_errors"]:
                 lines.append(f"    INT  {' | '.join(err['fact'])}  gold {err['gold']} "
                              f"got {err['predicted']}")
+            for err in f["question_errors"]:
+                lines.append(f"    Q    {err['question']}  gold {err['gold']} "
+                             f"got {err['got']} ({err['status']})")
     q = report["question_accuracy"]
     lines.append(f"overall: fact P {report['fact_precision']:.3f}  R {report['fact_recall']:.3f}"
                  f"  F1 {report['fact_f1']:.3f}  interval accuracy "
@@ -428,7 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         if not args.show_errors:
             for f in report["files"]:
-                f.pop("misses"), f.pop("false_positives"), f.pop("interval_errors")
+                for k in ("misses", "false_positives", "interval_errors", "question_errors"):
+                    f.pop(k)
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         print(render(report, show_errors=args.show_errors))

@@ -1,5 +1,5 @@
 """Gold scoring: alias normalisation, one-to-one matching, granularity-aware dates,
-symmetric married_to, and the fallback view of docs/temporal-model.md."""
+symmetric married_to, question scoring."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ from api.evaluation import (
     GoldFact,
     PredictedFact,
     date_matches,
-    derive_versions,
     score_file,
+    score_question,
     summarise,
 )
-from graph.models import AssertionKind, Basis, EntityRef, Episode, FactAssertion
-from graph.predicates import default_registry
+from query.ask import Answer
 
 pytestmark = pytest.mark.unit
 
@@ -63,58 +62,17 @@ def test_aliases_one_to_one_and_symmetry() -> None:
                            "interval_accuracy", "question_accuracy"}
 
 
-def episode(n: int, when: datetime) -> Episode:
-    return Episode.create(tenant="t", speaker="Ilse", occurred_at=when, text=f"m{n}",
-                          id=f"m{n}")
-
-
-ME = EntityRef(name="Ilse", type="person")
-
-
-def org(name: str) -> EntityRef:
-    return EntityRef(name=name, type="organization")
-
-
-def view(pairs):  # type: ignore[no-untyped-def]
-    return sorted((s, p, o, f and f.date().isoformat(), t and t.date().isoformat())
-                  for s, p, o, f, t in derive_versions(pairs, default_registry()))
-
-
-def test_newer_start_cuts_a_one_fact_and_order_does_not_matter() -> None:
-    a = FactAssertion(subject=ME, predicate="works_at", object=org("Brindle"),
-                      valid_from=at(2019, 1, 1))
-    b = FactAssertion(subject=ME, predicate="works_at", object=org("Norvia"),
-                      valid_from=at(2023, 6, 1))
-    in_order = view([(episode(1, at(2024, 1, 1)), [a]), (episode(2, at(2024, 1, 2)), [b])])
-    late = view([(episode(1, at(2024, 1, 1)), [b]), (episode(2, at(2024, 1, 2)), [a])])
-    assert in_order == late == [("Ilse", "works_at", "Brindle", "2019-01-01", "2023-06-01"),
-                                ("Ilse", "works_at", "Norvia", "2023-06-01", None)]
-
-
-def test_observed_used_to_retraction_and_correction() -> None:
-    used_to = FactAssertion(subject=ME, predicate="lives_in",
-                            object=EntityRef(name="Porto", type="location"),
-                            valid_to=at(2024, 1, 5), basis=Basis.UNKNOWN)
-    tool = FactAssertion(subject=ME, predicate="uses",
-                         object=EntityRef(name="Trello", type="product"))
-    drop = FactAssertion(subject=ME, predicate="uses", kind=AssertionKind.RETRACT,
-                         object=EntityRef(name="Trello", type="product"),
-                         valid_from=at(2024, 3, 1))
-    boss = FactAssertion(subject=ME, predicate="reports_to",
-                         object=EntityRef(name="Wim", type="person"))
-    fix = FactAssertion(subject=ME, predicate="reports_to", kind=AssertionKind.CORRECT,
-                        object=EntityRef(name="Saar", type="person"),
-                        corrects=EntityRef(name="Wim", type="person"))
-    result = view([(episode(1, at(2024, 1, 5)), [used_to, tool, boss]),
-                   (episode(2, at(2024, 4, 1)), [drop, fix])])
-    assert result == [("Ilse", "lives_in", "Porto", None, "2024-01-05"),
-                      ("Ilse", "reports_to", "Saar", "2024-01-05", None),
-                      ("Ilse", "uses", "Trello", "2024-01-05", "2024-03-01")]
-
-
-def test_retraction_without_object_ends_whatever_holds() -> None:
-    title = FactAssertion(subject=ME, predicate="job_title", value="baker")
-    end = FactAssertion(subject=ME, predicate="job_title", kind=AssertionKind.RETRACT,
-                        valid_from=at(2024, 2, 1))
-    result = view([(episode(1, at(2024, 1, 1)), [title]), (episode(2, at(2024, 3, 1)), [end])])
-    assert result == [("Ilse", "job_title", "baker", "2024-01-01", "2024-02-01")]
+def test_question_scoring() -> None:
+    table = {"acme": "acme", "acme corp": "acme"}
+    listed = {"question": "q", "answer": ["Acme Corp", "Globex"]}
+    assert score_question(listed, Answer("q", "answered", "", answers=["Globex", "ACME"]),
+                          table, [timedelta(0)])
+    assert not score_question(listed, Answer("q", "answered", "", answers=["Globex"]), table,
+                              [timedelta(0)])
+    nothing = {"question": "q", "answer": []}
+    assert score_question(nothing, Answer("q", "nothing_known", ""), table, [timedelta(0)])
+    dated = {"question": "q", "answer_date": "2024-03"}
+    hit = Answer("q", "answered", "", instant=at(2024, 3, 5))
+    assert score_question(dated, hit, table, [timedelta(0)])
+    assert not score_question(dated, Answer("q", "answered", "", instant=at(2024, 4, 1)),
+                              table, [timedelta(0)])
