@@ -44,8 +44,9 @@ _KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"married|marry|spouse|husband|wife", ("married_to",)),
     (r"pets?|dogs?|cats?|adopt", ("has_pet",)),
     (r"languages?|speaks?|spoke|speaking", ("speaks",)),
-    (r"study|studies|studied|studying|school|universit|college|student|enrol",
-     ("studies_at",)),
+    (r"study|studies|studied|studying|school|universit|college|student|enrol|degree|"
+     r"bachelor|master'?s|phd|doctorate|diploma|\bmba\b|\bb\.?tech\b|\bb\.?sc\b|"
+     r"\bm\.?sc\b|graduat", ("studies_at",)),
     (r"attend|conferences?|events?|meetups?|workshops?|summits?", ("attended",)),
     (r"visit|travel|trips?|holiday|vacation", ("visited",)),
     (r"member|teams?|clubs?|groups?|belong|part of", ("member_of",)),
@@ -322,8 +323,8 @@ def _entity_mentions(store: GraphStore, text: str, asker: str | None
         me = store.entity(asker)
         if me is not None:
             out.extend((m.start(), me) for m in _FIRST_PERSON.finditer(text))
-    if not out:
-        out = _first_name_mentions(store, text)
+    out.extend((start, entity) for start, entity in _first_name_mentions(store, text)
+               if not any(s <= start < e for s, e in taken))
     out.sort(key=lambda x: x[0])
     deduped: list[tuple[int, Entity]] = []
     for start, entity in out:
