@@ -95,7 +95,8 @@ class Erasure:
     """What ``forget`` removes.
 
     Entities, versions and claims listed are deleted (with their aliases and source links).
-    Episodes listed keep their id but lose their text (redacted, also from full-text indexes).
+    Episodes listed keep their id and times but lose their text and speaker (redacted, also
+    from full-text indexes); they read back with text and speaker ``"[erased]"``.
     Versions and claims in ``redacted_*`` survive but lose their ``evidence`` (it quoted a
     redacted episode)."""
 

@@ -15,7 +15,7 @@ Separate stores (connections, threads, processes) on one file are serialised by 
 every write transaction starts with ``BEGIN IMMEDIATE``, which takes the database's write lock
 (waiting up to the busy timeout) before anything is read.
 
-Erased episodes keep their row (id, speaker, times) but lose their text and metadata; they are
+Erased episodes keep their row (id, times) but lose their text, speaker and metadata; they are
 read back with the text :data:`ERASED_TEXT` (an :class:`~graph.models.Episode` cannot have empty
 text) and never match a search. Erasure also merges the full-text indexes, so erased words leave
 the index's pages, not only its results.
@@ -1046,7 +1046,8 @@ class _SqliteTx:
                 (tenant, _ids_param(erasure.redacted_claim_ids)))
             # The episodes_fts_after_update trigger drops redacted text from the index.
             conn.execute(
-                "UPDATE episodes SET text = '', metadata = '{}', redacted = 1"
+                "UPDATE episodes SET text = '', speaker = '[erased]', metadata = '{}',"
+                " redacted = 1"
                 " WHERE tenant = ? AND redacted = 0 AND id IN (SELECT value FROM json_each(?))",
                 (tenant, _ids_param(erasure.episode_ids)))
             # Deleting from FTS5 leaves the old terms in index segments until they merge;

@@ -224,9 +224,10 @@ class GraphStore(ABC):
         """End a fact at ``at`` (default: now). For a ``one`` predicate the object may be
         omitted: whatever holds then ends."""
         subject_ref, object_ref = self._refs(subject, predicate, obj)
-        return self.assert_facts([FactAssertion(
+        return self.assert_facts([FactAssertion.parse(dict(
             subject=subject_ref, predicate=predicate, object=object_ref, value=value,
-            valid_from=at, kind=AssertionKind.RETRACT)], actor=actor, source_id=source_id)
+            valid_from=at, kind=AssertionKind.RETRACT), context="retract")],
+            actor=actor, source_id=source_id)
 
     def correct(self, subject: str, predicate: str, obj: str | None = None, *,
                 value: str | None = None, corrects: str | None = None,
@@ -236,10 +237,11 @@ class GraphStore(ABC):
         """Replace the latest belief about ``corrects`` (or the same object) with this one."""
         subject_ref, object_ref = self._refs(subject, predicate, obj)
         _, wrong_ref = self._refs(subject, predicate, corrects)
-        return self.assert_facts([FactAssertion(
+        return self.assert_facts([FactAssertion.parse(dict(
             subject=subject_ref, predicate=predicate, object=object_ref, value=value,
             corrects=wrong_ref, corrects_value=corrects_value, valid_from=valid_from,
-            valid_to=valid_to, kind=AssertionKind.CORRECT)], actor=actor, source_id=source_id)
+            valid_to=valid_to, kind=AssertionKind.CORRECT), context="correct")],
+            actor=actor, source_id=source_id)
 
     def _refs(self, subject: str, predicate: str,
               obj: str | None) -> tuple[EntityRef, EntityRef | None]:
