@@ -162,6 +162,30 @@ class _Unparseable(Exception):
     pass
 
 
+class _NothingKnown(Exception):
+    pass
+
+
+_NAME = re.compile(r"\b[A-Z][\w'\-]+(?:\s+(?:[A-Z][\w'\-]+|&|de|van|der|von|da|di|la|le)){0,4}")
+
+
+def _unknown_name(text: str) -> str | None:
+    """A capitalised name in the question (not its first word, not a month or weekday)."""
+    for match in _NAME.finditer(text):
+        words = match.group().split()
+        if match.start() == 0:
+            words = words[1:]
+        words = [w for w in words if w.lower() not in _QUESTION_WORDS | _STOP | _CALENDAR]
+        if words:
+            return " ".join(words).rstrip("'s")
+    return None
+
+
+_CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august",
+             "september", "october", "november", "december", "monday", "tuesday", "wednesday",
+             "thursday", "friday", "saturday", "sunday", "christmas", "easter"}
+
+
 def ask(store: GraphStore, question: str, *, now: datetime | None = None,
         known_at: datetime | None = None, asker: str | None = None) -> Answer:
     """Answer an English question from the store, with evidence.
@@ -181,6 +205,8 @@ def ask(store: GraphStore, question: str, *, now: datetime | None = None,
         parsed = parse_question(store, text, now=ref, known_at=known_at, asker=asker)
     except _Unparseable as exc:
         return Answer(question, "unparseable", str(exc))
+    except _NothingKnown as exc:
+        return Answer(question, "nothing_known", str(exc))
     return _answer(store, parsed)
 
 
@@ -205,9 +231,16 @@ def parse_question(store: GraphStore, text: str, *, now: datetime,
     mentions = _entity_mentions(store, core, asker)
     predicates = _predicates(core.lower())
     if not mentions:
+        unknown = _unknown_name(core)
+        if unknown and predicates:
+            raise _NothingKnown(f"Nothing known about {unknown}: no entity of that name is "
+                                "in this tenant's memory.")
         raise _Unparseable(
             "I could not find who or what the question is about: no known entity is named "
             "in it (names are matched against the entities in this tenant's memory).")
+    if not predicates and len(mentions) > 1:
+        # "Since when has Parisa had Kiki?": the relation is whatever links the two
+        predicates = tuple(p.name for p in store.registry)
     if not predicates:
         raise _Unparseable(
             "I could not tell which relation the question asks about (e.g. where someone "
@@ -447,19 +480,29 @@ def _candidates(store: GraphStore, q: ParsedQuestion) -> list[FactVersion]:
     return []
 
 
+def _same_named(store: GraphStore, entity: Entity) -> list[str]:
+    """The ids of every entity named like ``entity`` (the same name may carry two types)."""
+    return sorted({entity.id, *(store.entity_ids(entity.name) or [])})
+
+
 def _versions_for(store: GraphStore, q: ParsedQuestion, predicate: str) -> list[FactVersion]:
-    symmetric = predicate == "married_to"
+    symmetric = store.registry.get(predicate).name == "married_to"
     out: list[FactVersion] = []
     if q.kind == "subjects" and q.object_entity is not None:
-        out = store.find_versions(VersionQuery(object_id=q.object_entity.id,
-                                               predicate=predicate, known_at=q.known_at))
+        for object_id in _same_named(store, q.object_entity):
+            out += store.find_versions(VersionQuery(object_id=object_id, predicate=predicate,
+                                                    known_at=q.known_at))
     elif q.subject is not None:
-        out = store.find_versions(VersionQuery(
-            subject_id=q.subject.id, predicate=predicate, known_at=q.known_at,
-            object_id=q.object_entity.id if q.object_entity else None))
-        if symmetric:
-            out += [_flip(v) for v in store.find_versions(VersionQuery(
-                object_id=q.subject.id, predicate=predicate, known_at=q.known_at))]
+        for subject_id in _same_named(store, q.subject):
+            out += store.find_versions(VersionQuery(subject_id=subject_id, predicate=predicate,
+                                                    known_at=q.known_at))
+            if symmetric:
+                out += [_flip(v) for v in store.find_versions(VersionQuery(
+                    object_id=subject_id, predicate=predicate, known_at=q.known_at))]
+        if q.object_entity is not None:
+            wanted = set(_same_named(store, q.object_entity))
+            out = [v for v in out if v.object_id in wanted
+                   or _label_matches(v.object_label, q.object_entity.name)]
     return out
 
 
