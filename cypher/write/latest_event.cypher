@@ -1,0 +1,7 @@
+// The tenant's latest audit event (a scan of its (tenant, seq) index entries): the fallback of
+// lock_head when the head's hint points past the last event.
+MATCH (e:AuditEvent {tenant: $tenant})
+WHERE e.seq IS NOT NULL
+RETURN e.seq AS seq, e.hash AS hash, e.at AS at
+ORDER BY seq DESC
+LIMIT 1

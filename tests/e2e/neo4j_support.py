@@ -1,0 +1,132 @@
+"""The Neo4j backend of the GraphStore contract suite: a store factory and a tamper helper.
+
+Wiring (``tests/contract/conftest.py``; ``tests/`` is on ``sys.path`` through the rootdir
+conftest, so this module imports as ``e2e.neo4j_support``)::
+
+    from e2e.neo4j_support import NEO4J_BACKEND, Neo4jTamper
+
+    BACKENDS["neo4j"] = NEO4J_BACKEND
+    TAMPERS["neo4j"] = Neo4jTamper()
+
+and let the ``backend`` fixture mark the param and hand the factory the fixtures it
+``requires`` (here the session-scoped ``neo4j_driver``)::
+
+    @pytest.fixture(params=[
+        pytest.param(name, marks=getattr(BACKENDS[name], "marks", ()))
+        for name in sorted(BACKENDS)])
+    def backend(request: pytest.FixtureRequest) -> str:
+        name = str(request.param)
+        factory = BACKENDS[name]
+        for fixture in getattr(factory, "requires", ()):
+            factory.provide(fixture, request.getfixturevalue(fixture))
+        return name
+
+Isolation is by tenant (every test has its own), so the shared server needs no cleanup.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.clock import FakeClock
+from graph.instants import MAX_US, MIN_US, to_us
+from graph.neo4j import Neo4jStore
+from graph.predicates import PredicateRegistry
+from graph.store import GraphStore
+
+#: Fields of a stored version that hold instants (µs) and what ``None`` is stored as.
+_US_FIELDS = {"valid_from": MIN_US, "valid_to": MAX_US, "recorded_at": MAX_US,
+              "superseded_at": MAX_US, "expires_at": MAX_US}
+
+
+class Neo4jBackend:
+    """``factory(tmp_path, clock, tenant, audit_key, registry)`` → a migrated
+    :class:`Neo4jStore` on the test server, bound to ``tenant``. Needs the ``neo4j_driver``
+    fixture (see :attr:`requires`); the schema is migrated once per driver."""
+
+    requires = ("neo4j_driver",)
+    marks = (pytest.mark.neo4j,)
+
+    def __init__(self) -> None:
+        self._driver: Any = None
+        self._migrated: set[int] = set()
+        self._lock = threading.Lock()
+
+    def provide(self, fixture: str, value: Any) -> None:
+        assert fixture == "neo4j_driver", fixture
+        self._driver = value
+
+    def __call__(self, tmp_path: Path, clock: FakeClock, tenant: str, audit_key: bytes | None,
+                 registry: PredicateRegistry | None) -> GraphStore:
+        assert self._driver is not None, "the neo4j_driver fixture was not provided"
+        kwargs: dict[str, Any] = {"tenant": tenant, "clock": clock, "audit_key": audit_key}
+        if registry is not None:
+            kwargs["registry"] = registry
+        store = Neo4jStore(self._driver, **kwargs)
+        with self._lock:
+            if id(self._driver) not in self._migrated:
+                store.migrate()
+                self._migrated.add(id(self._driver))
+        return store
+
+
+NEO4J_BACKEND = Neo4jBackend()
+
+
+def _driver(store: GraphStore) -> Any:
+    assert isinstance(store, Neo4jStore), f"not a Neo4jStore: {store!r}"
+    return store.driver
+
+
+def _run(store: GraphStore, query: str, **params: Any) -> list[Any]:
+    assert isinstance(store, Neo4jStore)
+    records, _, _ = _driver(store).execute_query(
+        query, parameters_={"tenant": store.tenant, **params}, database_=store.database)
+    return list(records)
+
+
+class Neo4jTamper:
+    """Edits the graph behind a store's back with raw Cypher (for the audit-verification
+    tests). Every statement is confined to the store's tenant."""
+
+    def edit_version(self, store: GraphStore, version_id: str, **fields: Any) -> None:
+        assert fields
+        props = {}
+        for name, value in fields.items():
+            if name in _US_FIELDS:
+                value = _US_FIELDS[name] if value is None else to_us(value)
+            props[name] = value
+        records = _run(store,
+                       "MATCH (f:Fact {tenant: $tenant, version_id: $id}) SET f += $props "
+                       "RETURN count(f) AS n", id=version_id, props=props)
+        assert records[0]["n"] == 1, f"no version {version_id}"
+
+    def delete_event(self, store: GraphStore, seq: int) -> None:
+        records = _run(store,
+                       "MATCH (e:AuditEvent {tenant: $tenant, seq: $seq}) DETACH DELETE e "
+                       "RETURN count(*) AS n", seq=seq)
+        assert records[0]["n"] == 1, f"no event {seq}"
+
+    def swap_events(self, store: GraphStore, seq_a: int, seq_b: int) -> None:
+        """Exchange the stored contents of two events (each keeps its position)."""
+        records = _run(store,
+                       "MATCH (e:AuditEvent {tenant: $tenant}) WHERE e.seq IN [$a, $b] "
+                       "RETURN e.seq AS seq, properties(e) AS props", a=seq_a, b=seq_b)
+        rows = {r["seq"]: dict(r["props"]) for r in records}
+        assert set(rows) == {seq_a, seq_b}
+        for here, there in ((seq_a, seq_b), (seq_b, seq_a)):
+            # SET e = map replaces every property: absent (null) ones are swapped too.
+            props = {**rows[there], "tenant": store.tenant, "seq": here}
+            _run(store, "MATCH (e:AuditEvent {tenant: $tenant, seq: $seq}) SET e = $props",
+                 seq=here, props=props)
+
+    def truncate_events(self, store: GraphStore, after_seq: int) -> None:
+        """Delete every event with ``seq > after_seq`` (and nothing else)."""
+        records = _run(store,
+                       "MATCH (e:AuditEvent {tenant: $tenant}) WHERE e.seq > $after "
+                       "DETACH DELETE e RETURN count(*) AS n", after=after_seq)
+        assert records[0]["n"] >= 1, f"no events after {after_seq}"
