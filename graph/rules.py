@@ -140,6 +140,14 @@ def _from_us(value: int) -> datetime:
     return from_us(value)
 
 
+def claims_holding(claims: Sequence[Claim], predicate: Predicate, t: int) -> list[Claim]:
+    """The assertion claims that make their object hold at ``t`` (µs), by the view's rules."""
+    assertions = [c for c in claims if not c.retraction]
+    retractions = [c for c in claims if c.retraction]
+    cardinality = Cardinality.MANY if predicate.event else predicate.cardinality
+    return _active(sorted(assertions, key=claim_order), retractions, t, cardinality)
+
+
 def segment_at(segments: Sequence[Segment], instant: datetime) -> list[Segment]:
     """The segments holding at ``instant``."""
     t = start_us(instant)

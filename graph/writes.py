@@ -16,7 +16,7 @@ from graph import ids
 from graph.audit import CLAIM, ENTITY, EPISODE, GENESIS_HASH, VERSION, make_event, target
 from graph.contract import AuditHead, Source, WriteBatch, WriteTx
 from graph.errors import InvalidInputError
-from graph.instants import isoformat, start_us
+from graph.instants import check_interval, end_us, isoformat, start_us
 from graph.models import (
     AssertionKind,
     AuditAction,
@@ -34,6 +34,7 @@ from graph.predicates import LITERAL, Predicate, PredicateRegistry
 from graph.rules import (
     Change,
     Segment,
+    claims_holding,
     day_start,
     derive_view,
     granularity_end,
@@ -373,9 +374,9 @@ class WritePlanner:
         segment = max(candidates, key=lambda s: start_us(s.valid_from))
         replaced = [c for c in segment.claims if not c.retraction]
         valid_from, basis = _corrected_start(a, segment)
-        valid_to = a.valid_to if a.valid_to is not None else _stated_end(replaced)
-        if valid_to is not None and valid_from is not None and valid_to <= valid_from:
-            valid_to = None
+        valid_to = a.valid_to if a.valid_to is not None else _stated_end(
+            replaced, claims, segment, predicate)
+        check_interval(valid_from, valid_to)  # inverted: reject, never silently reopen
         claim = self._claim(subject_id, predicate, object_id, object_value,
                             valid_from=valid_from, valid_to=valid_to, basis=basis,
                             granularity=a.granularity or segment.start_claim.granularity,
@@ -409,11 +410,18 @@ def _corrected_start(a: FactAssertion, segment: Segment) -> tuple[datetime | Non
     return segment.valid_from, segment.start_claim.basis
 
 
-def _stated_end(claims: Sequence[Claim]) -> datetime | None:
-    if not claims:
+def _stated_end(replaced: Sequence[Claim], claims: Sequence[Claim], segment: Segment,
+                predicate: Predicate) -> datetime | None:
+    """The end stated by the claims that carry the version to its last instant: open if one
+    of them is open (a shorter claim inside an open version must not become its end)."""
+    if segment.valid_to is None:
         return None
-    latest = max(claims, key=lambda c: start_us(c.valid_from))
-    return latest.valid_to
+    last = end_us(segment.valid_to) - 1
+    wanted = {c.claim_id for c in replaced}
+    reaching = [c for c in claims_holding(claims, predicate, last)
+                if c.claim_id in wanted] or list(replaced)
+    ends = [c.valid_to for c in reaching]
+    return None if None in ends else max(e for e in ends if e is not None)
 
 
 def _write_action(intent: str, change: Change) -> AuditAction:

@@ -18,6 +18,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Hypothesis profiles, registered here (the first conftest) so that
+# `pytest --hypothesis-profile=thorough` works from the repository root.
+# "ci" (500 examples) is what the property tests use unless a profile is named.
+_SUPPRESS = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+settings.register_profile("ci", max_examples=500, deadline=None, suppress_health_check=_SUPPRESS)
+settings.register_profile("thorough", max_examples=10_000, deadline=None,
+                          suppress_health_check=_SUPPRESS)
 
 NEO4J_IMAGE = "neo4j:5.26-community"
 
@@ -48,7 +57,7 @@ def neo4j_driver() -> Iterator[Any]:
         driver = GraphDatabase.driver(uri, auth=auth)
         try:
             driver.execute_query("RETURN 1")
-        except Exception as exc:  # noqa: BLE001 - any failure here means "no server"
+        except Exception as exc:
             driver.close()
             pytest.fail(f"ASOF_NEO4J_URI={uri} is set but Neo4j does not answer: {exc}")
         yield driver

@@ -24,21 +24,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
-from hypothesis import HealthCheck, settings
 
 from graph.clock import FakeClock
 from graph.instants import MAX_US, MIN_US, to_us
 from graph.predicates import PredicateRegistry
 from graph.store import GraphStore
-
-# --------------------------------------------------------------------------- hypothesis profiles
-# "ci" is what the property test uses unless --hypothesis-profile names another one.
-# (The profiles are registered here, so pass `tests/contract` on the command line when selecting
-# one: hypothesis' plugin looks the name up before non-initial conftests are imported.)
-_SUPPRESS = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
-settings.register_profile("ci", max_examples=500, deadline=None, suppress_health_check=_SUPPRESS)
-settings.register_profile("thorough", max_examples=10_000, deadline=None,
-                          suppress_health_check=_SUPPRESS)
 
 #: The clock every test starts at (transaction time). Message times in the tests lie in 2024.
 CLOCK_START = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
@@ -154,13 +144,26 @@ class SqliteTamper:
 
 TAMPERS: dict[str, Tamper] = {"sqlite": SqliteTamper()}
 
+# Neo4j joins by registering its factory and tamper object; its tests carry the `neo4j` marker
+# and use the session's real server (tests/conftest.py).
+from neo4j_backend import NEO4J_BACKEND, Neo4jTamper  # noqa: E402
+
+BACKENDS["neo4j"] = NEO4J_BACKEND
+TAMPERS["neo4j"] = Neo4jTamper()
+
 
 # --------------------------------------------------------------------------- fixtures
 
-@pytest.fixture(params=sorted(BACKENDS))
+@pytest.fixture(params=[
+    pytest.param(name, marks=getattr(BACKENDS[name], "marks", ()))
+    for name in sorted(BACKENDS)])
 def backend(request: pytest.FixtureRequest) -> str:
     """The backend name; every contract test runs once per registered backend."""
-    return str(request.param)
+    name = str(request.param)
+    factory = BACKENDS[name]
+    for fixture in getattr(factory, "requires", ()):
+        factory.provide(fixture, request.getfixturevalue(fixture))  # type: ignore[attr-defined]
+    return name
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ def one(text: str, tense: Tense = Tense.UNKNOWN):  # type: ignore[no-untyped-def
     ("three months ago", Tense.PAST, date(2024, 3, 1), Granularity.MONTH),
     ("last month", Tense.PAST, date(2024, 5, 1), Granularity.MONTH),
     ("next month", Tense.FUTURE, date(2024, 7, 1), Granularity.MONTH),
-    ("last week", Tense.PAST, date(2024, 6, 1), Granularity.MONTH),
+    ("last week", Tense.PAST, date(2024, 6, 3), Granularity.WEEK),
     ("last year", Tense.PAST, date(2023, 1, 1), Granularity.YEAR),
     ("last September", Tense.PAST, date(2023, 9, 1), Granularity.MONTH),
     ("last May", Tense.PAST, date(2024, 5, 1), Granularity.MONTH),
@@ -141,3 +141,66 @@ def test_each_time_goes_to_its_own_fact(extract: Extract) -> None:
     starts = {(a.predicate, a.kind.value): local(a.valid_from) for a in facts}
     assert starts[("lives_in", "assert")] == date(2024, 6, 20)
     assert starts[("works_at", "assert")] == date(2024, 7, 8)
+
+
+# ---------------------------------------------------------------- calendar weeks and weekends
+# REF is Wednesday 2024-06-12 (-05:00).
+
+@pytest.mark.parametrize(("text", "start", "end", "granularity"), [
+    ("last week", date(2024, 6, 3), date(2024, 6, 10), Granularity.WEEK),
+    ("this week", date(2024, 6, 10), date(2024, 6, 17), Granularity.WEEK),
+    ("next week", date(2024, 6, 17), date(2024, 6, 24), Granularity.WEEK),
+    ("last weekend", date(2024, 6, 8), date(2024, 6, 10), Granularity.DAY),
+    ("this weekend", date(2024, 6, 15), date(2024, 6, 17), Granularity.DAY),
+    ("next weekend", date(2024, 6, 22), date(2024, 6, 24), Granularity.DAY),
+])
+def test_weeks_are_calendar_weeks(text: str, start: date, end: date,
+                                  granularity: Granularity) -> None:
+    found = one(text)
+    assert found.value.start.date() == start
+    assert found.value.end.date() == end
+    assert found.value.granularity is granularity
+    assert found.value.start.tzinfo == REF.tzinfo
+
+
+def test_last_weekend_is_the_latest_that_has_ended() -> None:
+    sunday = datetime(2024, 6, 16, 18, 0, tzinfo=REF.tzinfo)  # weekend not over yet
+    found = find_times("last weekend", sunday)[0]
+    assert (found.value.start.date(), found.value.end.date()) == (date(2024, 6, 8),
+                                                                   date(2024, 6, 10))
+    monday = datetime(2024, 6, 17, 9, 0, tzinfo=REF.tzinfo)  # it has just ended
+    found = find_times("last weekend", monday)[0]
+    assert found.value.start.date() == date(2024, 6, 15)
+
+
+def test_last_week_across_a_month_boundary() -> None:
+    ref = datetime(2024, 7, 2, 9, 0, tzinfo=REF.tzinfo)  # Tuesday
+    found = find_times("we met last week", ref)[0]
+    assert (found.value.start.date(), found.value.end.date()) == (date(2024, 6, 24),
+                                                                   date(2024, 7, 1))
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("last Fri", date(2024, 6, 7)),
+    ("last Tues", date(2024, 6, 11)),
+    ("last tue.", date(2024, 6, 11)),
+    ("last Thurs", date(2024, 6, 6)),
+    ("next Mon", date(2024, 6, 17)),
+    ("this Sat", date(2024, 6, 15)),
+])
+def test_weekday_abbreviations_after_last_this_next(text: str, day: date) -> None:
+    found = one(text)
+    assert found.value.start.date() == day
+    assert found.value.granularity is Granularity.DAY
+
+
+@pytest.mark.parametrize("text", ["I sat down", "the sun is out", "we wed in a barn",
+                                  "mon ami"])
+def test_weekday_abbreviations_alone_are_not_dates(text: str) -> None:
+    assert find_times(text, REF) == []
+
+
+def test_till_a_bare_month_still_parses() -> None:
+    found = one("we stayed till May")
+    assert found.value.start.date() == date(2024, 5, 1)
+    assert found.role is Role.END

@@ -1,27 +1,9 @@
 """The Neo4j backend of the GraphStore contract suite: a store factory and a tamper helper.
 
-Wiring (``tests/contract/conftest.py``; ``tests/`` is on ``sys.path`` through the rootdir
-conftest, so this module imports as ``e2e.neo4j_support``)::
-
-    from e2e.neo4j_support import NEO4J_BACKEND, Neo4jTamper
-
-    BACKENDS["neo4j"] = NEO4J_BACKEND
-    TAMPERS["neo4j"] = Neo4jTamper()
-
-and let the ``backend`` fixture mark the param and hand the factory the fixtures it
-``requires`` (here the session-scoped ``neo4j_driver``)::
-
-    @pytest.fixture(params=[
-        pytest.param(name, marks=getattr(BACKENDS[name], "marks", ()))
-        for name in sorted(BACKENDS)])
-    def backend(request: pytest.FixtureRequest) -> str:
-        name = str(request.param)
-        factory = BACKENDS[name]
-        for fixture in getattr(factory, "requires", ()):
-            factory.provide(fixture, request.getfixturevalue(fixture))
-        return name
-
-Isolation is by tenant (every test has its own), so the shared server needs no cleanup.
+Registered in ``tests/contract/conftest.py`` (``BACKENDS["neo4j"]``, ``TAMPERS["neo4j"]``); the
+``backend`` fixture marks its param ``neo4j`` and hands the factory the fixtures it ``requires``
+(the session-scoped ``neo4j_driver``). Isolation is by tenant (every test has its own), so the
+shared server needs no cleanup.
 """
 
 from __future__ import annotations

@@ -1,0 +1,79 @@
+"""Fixtures of the reliability suite (tests/reliability): backends as store URLs (SQLite
+always, Neo4j through the session's ``neo4j_driver``), the environment a subprocess needs to
+reach them, one shared spaCy pipeline, and the figures printed at the end of the run."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api.memory import open_store
+from graph.store import GraphStore
+from reliability.rel_support import FIGURES, SOAK
+
+ASOF = Path(sys.executable).with_name("asof")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A store URL: a fresh SQLite file, or the test Neo4j server (isolate by tenant)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'rel.db'}"
+    request.getfixturevalue("neo4j_driver")
+    return os.environ["ASOF_NEO4J_URI"]
+
+
+def store_env(**extra: str) -> dict[str, str]:
+    """The environment for an ``asof`` subprocess: Neo4j credentials, no stray config."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASOF_")
+           or k in ("ASOF_NEO4J_URI", "ASOF_NEO4J_USER", "ASOF_NEO4J_PASSWORD")}
+    env.setdefault("ASOF_NEO4J_USER", "neo4j")
+    env.update(extra)
+    return env
+
+
+def open_for(url: str, tenant: str, **kwargs: Any) -> GraphStore:
+    """A store handle on ``url`` for inspection from the test process."""
+    return open_store(url, tenant=tenant, neo4j_user=os.environ.get("ASOF_NEO4J_USER", "neo4j"),
+                      neo4j_password=os.environ.get("ASOF_NEO4J_PASSWORD"), **kwargs)
+
+
+@pytest.fixture
+def inspect() -> Iterator[Any]:
+    """``inspect(url, tenant)`` → a store handle, closed after the test."""
+    opened: list[GraphStore] = []
+
+    def make(url: str, tenant: str, **kwargs: Any) -> GraphStore:
+        store = open_for(url, tenant, **kwargs)
+        opened.append(store)
+        return store
+
+    yield make
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Any:
+    """One spaCy pipeline for every in-process app and fuzz test (loading takes seconds)."""
+    from extraction.pipeline import build_nlp
+
+    return build_nlp()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not FIGURES.rows:
+        return
+    terminalreporter.section(f"asof reliability figures ({'soak' if SOAK else 'default'})")
+    for row in FIGURES.rows:
+        terminalreporter.write_line(json.dumps(row, default=str))
+    target = os.environ.get("ASOF_REL_REPORT")
+    if target:
+        Path(target).write_text(json.dumps({"soak": SOAK, "rows": FIGURES.rows}, indent=2,
+                                           default=str) + "\n", encoding="utf-8")

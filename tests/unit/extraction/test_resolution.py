@@ -1,0 +1,89 @@
+"""Conversation-level resolution added for issue 5: "they" = an organisation named earlier,
+title appositives ("our CFO, X"), "X reports to me", pronouns not resolved to people named
+after them, aliases by suffix, conditions after a comma, times owned by the verb that governs
+them. Sentences and names are the tests' own."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from graph.models import AssertionKind
+from tests.unit.extraction.conftest import TZ, Extract, triples
+
+pytestmark = pytest.mark.unit
+
+ME = "Maren Holt"
+
+
+def test_they_is_the_organisation_named_before_it(extract: Extract) -> None:
+    found = triples(extract("Notes from today's Brackenfield Foods call: spoke to Ilka Varga, "
+                            "their finance lead. they keep invoices in Quickbooks and run "
+                            "Odoo for inventory."))
+    assert ("assert", "Brackenfield Foods", "uses", "odoo") in found
+    assert not any(t[1] == "Ilka Varga" and t[2] == "uses" for t in found)
+
+
+def test_they_for_a_person_predicate_stays_a_person(extract: Extract) -> None:
+    found = triples(extract("My cousin Lior works at Brackenfield Foods. he lives in Derby."))
+    assert ("assert", "Lior", "lives_in", "derby") in found
+    assert not any(t[1] == "Brackenfield Foods" and t[2] == "lives_in" for t in found)
+
+
+def test_suffix_alias_of_a_product(extract: Extract) -> None:
+    found = extract("we use Microsoft Planner for tasks.", "we dropped Planner last month.")
+    retracts = [a for a in found if a.kind is AssertionKind.RETRACT and a.predicate == "uses"]
+    assert [a.object.name for a in retracts if a.object] == ["Microsoft Planner"]
+
+
+def test_retiring_a_thing_is_not_leaving_a_job(extract: Extract) -> None:
+    found = extract("I work at Kestrel Dairy.", "we retired the old Filemaker database in May.")
+    assert not any(a.predicate == "works_at" and a.kind is AssertionKind.RETRACT
+                   for a in found)
+    found = extract("My colleague Ruth Adler works at Kestrel Dairy.",
+                    "Ruth retired in March.")
+    assert any(a.predicate == "works_at" and a.kind is AssertionKind.RETRACT and
+               a.subject.name == "Ruth Adler" for a in found)
+
+
+def test_time_belongs_to_the_verb_that_governs_it(extract: Extract) -> None:
+    found = extract("I work at Kestrel Dairy.",
+                    "we signed with Parcelwise in March and dropped Tortuga.")
+    signed = [a for a in found if a.predicate == "uses" and a.object is not None and
+              a.object.name == "Parcelwise"]
+    assert signed and signed[0].valid_from is not None
+    assert signed[0].valid_from.astimezone(TZ).date() == date(2024, 3, 1)
+
+
+def test_report_to_a_title_appositive(extract: Extract) -> None:
+    found = triples(extract("I work at Kestrel Dairy.", "I report to our CFO, Ilse Brandt."))
+    assert ("assert", ME, "reports_to", "ilse brandt") in found
+    assert ("assert", "Ilse Brandt", "works_at", "kestrel dairy") in found
+    assert ("assert", "Ilse Brandt", "job_title", "cfo") in found
+
+
+def test_title_then_a_new_clause_is_not_an_appositive(extract: Extract) -> None:
+    found = triples(extract("I'm the office manager, Ruth Adler is the owner."))
+    assert ("assert", ME, "job_title", "office manager") in found
+    assert not any(t[1] == "Ruth Adler" and t[2] == "job_title" and t[3] == "office manager"
+                   for t in found)
+
+
+def test_someone_reports_to_me(extract: Extract) -> None:
+    found = triples(extract("my deputy Joss Perrin runs the day-to-day, she reports to me. "
+                            "I report to our CTO, Anouk Smit"))
+    assert ("assert", "Joss Perrin", "reports_to", ME.lower()) in found
+    assert ("assert", ME, "reports_to", "anouk smit") in found
+    assert not any(t[1] == "Anouk Smit" and t[2] == "reports_to" for t in found)
+
+
+def test_condition_after_a_comma_leaves_the_main_clause_factual(extract: Extract) -> None:
+    found = triples(extract("and I live in Bergen, if that matters for the form"))
+    assert ("assert", ME, "lives_in", "bergen") in found
+    assert triples(extract("if we moved to Oslo, I'd be happier")) == set()
+
+
+def test_name_with_a_number(extract: Extract) -> None:
+    found = triples(extract("my son Pavlo goes to Gimnazjum nr 7 now."))
+    assert ("assert", "Pavlo", "studies_at", "gimnazjum nr 7") in found
