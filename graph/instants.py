@@ -15,6 +15,9 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MIN_US = -(2**62)
 #: Stored for ``valid_to=None`` / ``superseded_at=None`` (until further notice).
 MAX_US = 2**62
+#: ``known_at`` for "as currently believed": every version not yet superseded, even one stamped
+#: after the clock's reading (transaction time stays ahead of a clock that went backwards).
+LATEST = datetime.max.replace(tzinfo=UTC)
 
 
 def require_aware(value: datetime, field: str) -> datetime:

@@ -40,7 +40,7 @@ from graph.contract import (
 )
 from graph.errors import InvalidInputError, NotFoundError
 from graph.ids import canonical_json, normalize_name, validate_tenant
-from graph.instants import require_aware, start_us
+from graph.instants import LATEST, require_aware, start_us
 from graph.models import (
     AssertionKind,
     AuditAction,
@@ -337,14 +337,15 @@ class GraphStore(ABC):
     def facts(self, subject: str | None = None, predicate: str | None = None,
               obj: str | None = None, *, valid_at: datetime | None = None,
               known_at: datetime | None = None, limit: int | None = None) -> list[FactVersion]:
-        """Versions true at ``valid_at`` as believed at ``known_at`` (both default to now).
+        """Versions true at ``valid_at`` (default now) as believed at ``known_at`` (default:
+        as currently believed, i.e. every version not yet superseded).
 
         When asking about now, beliefs whose TTL has passed are left out. ``subject`` and
         ``obj`` are entity ids, names or aliases; ``obj`` also matches literal values.
         """
         now = self._now()
         valid = require_aware(valid_at, "valid_at") if valid_at is not None else now
-        known = require_aware(known_at, "known_at") if known_at is not None else now
+        known = require_aware(known_at, "known_at") if known_at is not None else LATEST
         if predicate is not None:
             self.registry.get(predicate)
         subjects = self.entity_ids(subject)

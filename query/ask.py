@@ -28,7 +28,7 @@ from typing import Any, Literal
 from extraction.temporal import Tense, TimeValue, find_times
 from graph.contract import VersionQuery
 from graph.ids import normalize_name
-from graph.instants import end_us, isoformat, require_aware, start_us
+from graph.instants import LATEST, end_us, isoformat, require_aware, start_us
 from graph.models import Entity, FactVersion, Granularity
 from graph.predicates import Cardinality
 from graph.store import GraphStore
@@ -201,8 +201,12 @@ def ask(store: GraphStore, question: str, *, now: datetime | None = None,
     if not text:
         return Answer(question, "unparseable", "The question is empty.")
     ref = require_aware(now, "now") if now is not None else store.clock.now()
+    from_question = known_at is None  # a knowledge cue in the question may set it
+    if known_at is None and now is None:
+        known_at = LATEST  # as currently believed
     try:
-        parsed = parse_question(store, text, now=ref, known_at=known_at, asker=asker)
+        parsed = parse_question(store, text, now=ref, known_at=known_at, asker=asker,
+                                known_from_question=from_question)
     except _Unparseable as exc:
         return Answer(question, "unparseable", str(exc))
     except _NothingKnown as exc:
@@ -211,15 +215,17 @@ def ask(store: GraphStore, question: str, *, now: datetime | None = None,
 
 
 def parse_question(store: GraphStore, text: str, *, now: datetime,
-                   known_at: datetime | None = None, asker: str | None = None
-                   ) -> ParsedQuestion:
+                   known_at: datetime | None = None, asker: str | None = None,
+                   known_from_question: bool = True) -> ParsedQuestion:
+    """Parse ``text``. A knowledge cue in the question ("according to what we knew on 1 May")
+    sets the transaction time unless ``known_from_question`` is false (the caller fixed it)."""
     low = text.lower()
     tense = Tense.PAST if _PAST.search(low) else Tense.UNKNOWN
     times = find_times(text, now, tense)
     period, known = None, require_aware(known_at, "known_at") if known_at else now
     anchor_text, valid_at = _anchor_clause(text)
     for mention in times:
-        if _KNOWLEDGE_CUE.search(text[:mention.start_char]) and known_at is None:
+        if _KNOWLEDGE_CUE.search(text[:mention.start_char]) and known_from_question:
             known = mention.value.end - timedelta(microseconds=1)
         elif anchor_text is not None and mention.start_char >= text.find(anchor_text) >= 0:
             continue

@@ -15,7 +15,7 @@ from typing import Any
 
 from graph.contract import VersionQuery
 from graph.errors import InvalidInputError
-from graph.instants import require_aware, start_us
+from graph.instants import LATEST, require_aware, start_us
 from graph.models import FactVersion
 from graph.store import GraphStore
 from query.ask import format_date
@@ -82,7 +82,8 @@ def context(store: GraphStore, subject: str, *, query: str | None = None,
             f"budget_tokens must be between {MIN_BUDGET} and {MAX_BUDGET}")
     ref = require_aware(now, "now") if now is not None else store.clock.now()
     entity = store.resolve(subject)
-    believed = store.find_versions(VersionQuery(entity_id=entity.id, known_at=ref))
+    believed = store.find_versions(VersionQuery(entity_id=entity.id,
+                                                known_at=ref if now is not None else LATEST))
     current = [v for v in believed if v.valid_at(ref)
                and (v.expires_at is None or v.expires_at > ref)]
     ended = sorted((v for v in believed if v.valid_to is not None and v.valid_to <= ref),

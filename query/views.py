@@ -13,7 +13,7 @@ import networkx as nx
 
 from graph.contract import SearchHit, VersionQuery
 from graph.errors import InvalidInputError
-from graph.instants import isoformat, require_aware, start_us
+from graph.instants import LATEST, isoformat, require_aware, start_us
 from graph.models import AuditEvent, Episode, FactVersion
 from graph.store import GraphStore
 
@@ -145,9 +145,9 @@ class Timeline:
 
 def timeline(store: GraphStore, entity: str, *, known_at: datetime | None = None) -> Timeline:
     """The valid-time intervals of everything known about ``entity`` (as subject), per
-    predicate, as known at ``known_at`` (default now)."""
+    predicate, as known at ``known_at`` (default: as currently believed)."""
     found = store.resolve(entity)
-    known = require_aware(known_at, "known_at") if known_at else store.clock.now()
+    known = require_aware(known_at, "known_at") if known_at else LATEST
     versions = store.find_versions(VersionQuery(subject_id=found.id, known_at=known))
     views = with_provenance(store, versions)
     entries = sorted(
