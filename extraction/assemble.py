@@ -60,13 +60,13 @@ _PLAN_WORDS = frozenset({"free", "starter", "basic", "pro", "plus", "premium", "
 _PLAN_RE = re.compile(r"\b([A-Za-z][\w-]*)\s+(plan|tier)\b")
 _ROLE_RE = re.compile(
     r"\b(my|our|her|his|their)\s+((?:new\s+|current\s+|actual\s+)?(?:[\w-]+\s+){0,2}?"
-    r"(?:manager|boss|lead|admin|administrator|deputy|contact|colleague|coworker|ceo|cto|cfo|"
+    r"(?i:manager|boss|lead|admin|administrator|deputy|contact|colleague|coworker|ceo|cto|cfo|"
     r"coo|cio|cmo|director|head of [\w ]+?|vp of [\w ]+?|president|founder|owner|"
     r"account owner))\s*(?:,|is|was|will be|-|—)?\s+(?:the\s+)?"
-    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+(?:van|de|der|von|da|del|[A-Z][\w'’-]+))*)")
+    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+(?:(?:van|der|den|de|von|da|del|du)\b|[A-Z][\w'’-]+))*)")
 _APPOS_ROLE_RE = re.compile(
     r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)*)[ \t]*,[ \t]+(?:our|their|the)[ \t]+"
-    r"(?P<role>(?:[\w-]+\s+){0,2}(?:manager|director|lead|admin|ceo|cto|cfo|coo|cio|cmo|"
+    r"(?P<role>(?:[\w-]+\s+){0,2}(?i:manager|director|lead|admin|ceo|cto|cfo|coo|cio|cmo|"
     r"head of [\w ]+|vp of [\w ]+|president|founder|officer))\b")
 _INTRO_RE = re.compile(
     r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]+(?:here[ \t]+)?(?:from|at|with)[ \t]+"
@@ -118,6 +118,8 @@ class ConversationState:
     speakers: set[str] = field(default_factory=set)
     pending: list[Record] = field(default_factory=list)  #: the message being assembled
     user_speakers: set[str] = field(default_factory=set)
+    #: organisation names mentioned per message (char offset, surface name), for "they"
+    org_mentions: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ entities
 
@@ -146,6 +148,11 @@ class ConversationState:
             if len(words) < len(ewords) and words[0] == ewords[0] and type_ != "person" and \
                     len(words[0]) > 3 and all(w[:3] == e[:3] for w, e in zip(words, ewords,
                                                                               strict=False)):
+                self.entities[key] = entity
+                return entity.name
+            if type_ != "person" and entity.type != "person" and len(words) < len(ewords) \
+                    and ewords[-len(words):] == words and len(words[-1]) > 3:
+                # "Access" ~ "Microsoft Access", "Teams" ~ "Microsoft Teams"
                 self.entities[key] = entity
                 return entity.name
             if entity.type == "person" and len(ewords) < len(words) and \
@@ -286,11 +293,24 @@ class Assembler:
         self._anchors: dict[int, list[int]] = {}
         self._groups: dict[tuple[int, int], int] = {}
         self._rule = ""
+        self._message = 0
+        self._positions: dict[str, int] = {}
 
     # ------------------------------------------------------------------ entry point
 
+    def observe(self, index: int, episode: Episode, doc: Doc) -> None:
+        """A message on the light path (tokens and name runs only, no facts possible): keep
+        the recency of the people and organisations it names."""
+        state = self.state
+        self._message = index
+        if episode.role.value == "user":
+            state.user_speakers.add(state.add_person(episode.speaker))
+        self._learn_people(doc, episode.speaker)
+        self._learn_orgs(doc, index)
+
     def message(self, index: int, episode: Episode, doc: Doc | None) -> list[FactAssertion]:
         state = self.state
+        self._message = index
         if episode.role.value != "user":
             if doc is not None:
                 self._learn_people(doc, episode.speaker)
@@ -300,6 +320,7 @@ class Assembler:
         if doc is None:
             return []
         self._learn_people(doc, speaker)
+        self._learn_orgs(doc, index)
         buffer: list[Record] = []
         state.pending = buffer
         self._intro(doc, speaker, index, buffer)
@@ -339,11 +360,27 @@ class Assembler:
 
     def _learn_people(self, doc: Doc, speaker: str) -> None:
         state = self.state
+        positions: dict[str, int] = {}
+
+        def seen(name: str, at: int) -> None:
+            if name not in positions or at < positions[name]:
+                positions[name] = at
+
         for match in _KIN_RE.finditer(doc.text):
             name = match.group("name")
             if normalize_name(name) in ("and", "is"):
                 continue
-            state.add_person(name.split(" is")[0], KINSHIP.get(match.group("kin").lower()))
+            seen(state.add_person(name.split(" is")[0], KINSHIP.get(match.group("kin").lower())),
+                 match.start("name"))
+        for match in _ROLE_RE.finditer(doc.text):
+            # "my deputy Priyanka Sharma", "our CTO, Omar Haddad": a person, whatever the NER says
+            name = _trim_name(match.group("name"))
+            words = match.group(2).lower().split()
+            key = normalize_name(name)
+            if key and key.split()[0] not in NOT_NAMES and key not in LANGUAGES and \
+                    any(w in WORK_ROLES for w in words) and name.lower() not in EXEC_TITLES \
+                    and state.type_of(name) in (None, "person", "unknown", "concept"):
+                seen(state.add_person(name), match.start("name"))
         for span in doc.spans.get("asof_mentions", []):
             text = _trim_name(span.text)
             key = normalize_name(text)
@@ -358,8 +395,71 @@ class Assembler:
                     entity = state.entity(text)
                     if entity is not None:
                         entity.tentative = True
+                    seen(state.entity(text).name if entity else text, span.start_char)
+                elif state.type_of(text) == "person":
+                    name = state.entity(text).name  # type: ignore[union-attr]
+                    state.touch(name)
+                    seen(name, span.start_char)
             elif state.entity(text) is not None:
-                state.touch(state.entity(text).name)  # type: ignore[union-attr]
+                name = state.entity(text).name  # type: ignore[union-attr]
+                state.touch(name)
+                if state.type_of(name) == "person":
+                    seen(name, span.start_char)
+        self._positions = positions
+
+    def _learn_orgs(self, doc: Doc, index: int) -> None:
+        """Organisation names a later "they" may mean ("…Bengal Textiles call … they run
+        SAP"): ORG entities of the model plus known organisations named in any case."""
+        state = self.state
+        found: list[tuple[int, str]] = []
+        for ent in doc.ents:
+            if ent.label_ != "ORG":
+                continue
+            text = _trim_name(ent.text)
+            key = normalize_name(text)
+            if not key or key in DEPARTMENTS or key.split()[0] in NOT_NAMES or \
+                    key in EXEC_TITLES or len(key) < 2:
+                continue
+            known = state.entity(text)
+            if known is not None and not known.tentative and known.type != "organization":
+                continue
+            found.append((ent.start_char, text))
+        low = doc.text.lower()
+        for entity in {id(e): e for e in state.entities.values()}.values():
+            if entity.type != "organization":
+                continue
+            at = low.find(entity.name.lower())
+            if at >= 0 and not any(a == at for a, _ in found):
+                found.append((at, entity.name))
+        if found:
+            state.org_mentions[index] = sorted(found)
+
+    def _they_org(self, doc: Doc, cand: Candidate) -> str | None:
+        """The organisation a "they" with an organisation-valued predicate means: the first
+        one named before it in this message, else the latest known one, else the first one
+        named in the latest earlier message that named one."""
+        state = self.state
+        index = self._message
+        at = doc[cand.subject_span[0]].idx if cand.subject_span else len(doc.text)
+        here = [name for start, name in state.org_mentions.get(index, []) if start < at]
+        pick = here[0] if here else state.recent_of(("organization",))
+        if pick is None:
+            for earlier in sorted((i for i in state.org_mentions if i < index), reverse=True):
+                pick = state.org_mentions[earlier][0][1]
+                break
+        if pick is None:
+            return None
+        known = state.entity(pick)
+        if known is not None and known.type == "organization":
+            return known.name
+        canonical = state.canonical(pick, "organization")
+        entity = state.entity(canonical)
+        if entity is not None and entity.tentative:
+            entity.type, entity.tentative = "organization", False
+        if entity is not None and entity.type not in ("organization", "unknown", "concept"):
+            return None
+        state.touch(canonical)
+        return canonical
 
     def _intro(self, doc: Doc, speaker: str, index: int, buffer: list[Record]) -> None:
         """"Rafael from Northwind", "Thanh from ACME here", "here at Lumen Grid"."""
@@ -444,10 +544,15 @@ class Assembler:
             return result
         if kind in ("he", "she", "they"):
             if kind == "they" and org_subject:
-                org = state.recent_of(("organization",))
+                org = self._they_org(doc, cand)
                 if org is not None:
                     return [org]
-            person = state.recent_person(kind if kind != "they" else None, {speaker})
+            gender = kind if kind != "they" else None
+            at = doc[cand.subject_span[0]].idx if cand.subject_span else len(doc.text)
+            # people first named after the pronoun in this message are not its antecedent
+            later = {name for name, pos in self._positions.items() if pos > at}
+            person = state.recent_person(gender, {speaker} | later) or \
+                state.recent_person(gender, {speaker})
             return [person] if person else []
         if kind == "who":
             person = state.recent_person(None, {speaker})
@@ -614,6 +719,11 @@ class Assembler:
             position = _tok(doc, t.start_char)
             nearest = min(anchors, key=lambda a: (abs(a - position) + (0 if a <= position
                                                                        else 1), a))
+            if nearest > position:
+                # a time before the next trigger belongs to the verb that governs it
+                governing = _governing_anchor(doc, position, anchors)
+                if governing is not None and governing < position:
+                    nearest = governing
             if nearest == mine:
                 kept.append(t)
         return kept
@@ -658,6 +768,9 @@ class Assembler:
                 types = ("location",) if predicate == "lives_in" else ("organization",)
                 found = state.recent_of(types)
                 return (predicate, found, False) if found else None
+            if pron == "me" and predicate in ("reports_to", "married_to") and \
+                    subject != speaker:
+                return predicate, speaker, False  # "she reports to me"
             if pron in ("it", "them", "that") and predicate in ("uses", "owns", "likes",
                                                                  "dislikes", "prefers"):
                 found = self._recent_object(predicate)
@@ -1229,6 +1342,19 @@ def _tok(doc: Doc, char: int) -> int:
     """The index of the token at (or just before) a character offset."""
     starts = [t.idx for t in doc]
     return max(0, bisect_right(starts, char) - 1)
+
+
+def _governing_anchor(doc: Doc, position: int, anchors: list[int]) -> int | None:
+    """The trigger whose verb governs a time expression in the parse ("signed with X in
+    April and retired Y": April hangs off "signed"), or None when no trigger does."""
+    token = doc[position]
+    seen = 0
+    while token.head.i != token.i and seen < 8:
+        token = token.head
+        seen += 1
+        if token.i in anchors:
+            return token.i
+    return None
 
 
 def _trim_name(text: str) -> str:

@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 
 from extraction import components
 from extraction.assemble import EXTRACTOR, Assembler, ConversationState
+from extraction.prefilter import needs_parse
 from extraction.readers import Conversation
 from graph.models import Episode, FactAssertion
 from graph.predicates import PredicateRegistry, default_registry
@@ -62,19 +63,24 @@ class Pipeline:
         registry: the predicate registry.
         we_as_org: "we"/"our" at work means the speaker's organisation.
         batch_size, n_process: passed to ``nlp.pipe``.
+        prefilter: parse only user messages that contain a possible trigger
+            (:func:`extraction.prefilter.needs_parse`); the others take a light path that
+            keeps entity recency. ``False`` parses every message.
     """
 
     extractor = EXTRACTOR
 
     def __init__(self, tenant: str = "default", *, nlp: Language | None = None,
                  registry: PredicateRegistry | None = None, we_as_org: bool = True,
-                 batch_size: int = 64, n_process: int = 1) -> None:
+                 batch_size: int = 64, n_process: int = 1, prefilter: bool = True) -> None:
         self.tenant = tenant
         self._nlp = nlp
         self.registry = registry or default_registry()
         self.we_as_org = we_as_org
         self.batch_size = batch_size
         self.n_process = n_process
+        self.prefilter = prefilter
+        self._light: list[bool] = []
 
     @property
     def nlp(self) -> Language:
@@ -88,11 +94,27 @@ class Pipeline:
         per-message context (speaker, aware message time) is set on each doc."""
         nlp = self.nlp
         own = [name for name in nlp.pipe_names if name in ASOF_COMPONENTS]
-        texts = [message.text for message in conversation.messages]
+        messages = conversation.messages
+        full = [not self.prefilter or (m.role.value == "user" and needs_parse(m.text))
+                for m in messages]
+        texts = [m.text for m, f in zip(messages, full, strict=True) if f]
         with nlp.select_pipes(disable=own):
-            base = list(nlp.pipe(texts, batch_size=self.batch_size, n_process=self.n_process))
+            parsed = iter(list(nlp.pipe(texts, batch_size=self.batch_size,
+                                        n_process=self.n_process)))
+        mentions = nlp.get_pipe("asof_mentions_v1") if "asof_mentions_v1" in own else None
         docs = []
-        for message, doc in zip(conversation.messages, base, strict=True):
+        self._light = [not f for f in full]
+        for message, is_full in zip(messages, full, strict=True):
+            if not is_full:
+                # light path: tokens and capitalised name runs only, for entity recency
+                doc = nlp.make_doc(message.text)
+                doc._.asof_speaker = message.speaker
+                doc._.asof_ref_time = message.at
+                if mentions is not None:
+                    doc = mentions(doc)
+                docs.append(doc)
+                continue
+            doc = next(parsed)
             doc._.asof_speaker = message.speaker
             # relative dates resolve in the speaker's own offset, as the reader kept it
             doc._.asof_ref_time = message.at
@@ -109,7 +131,12 @@ class Pipeline:
         state.speakers = {m.speaker.split()[0].lower() for m in conversation.messages}
         assembler = Assembler(state)
         result = []
+        light = self._light
         for index, (episode, doc) in enumerate(zip(episodes, docs, strict=True)):
+            if light[index]:
+                assembler.observe(index, episode, doc)
+                result.append((episode, []))
+                continue
             result.append((episode, assembler.message(index, episode, doc)))
         return result
 

@@ -69,6 +69,9 @@ MONTHS = {
 }
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
             "saturday": 5, "sunday": 6}
+#: Abbreviations people type ("last Fri", "last Tues"), read only after last/this/next.
+WEEKDAY_ABBREVIATIONS = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3,
+                         "thurs": 3, "fri": 4, "sat": 5, "sun": 6}
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
            "fifteen": 15, "twenty": 20, "couple of": 2, "a couple of": 2, "few": 3,
@@ -85,6 +88,7 @@ _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _NUM = r"(?:\d{1,2}|a couple of|couple of|a few|few|an?|one|two|three|four|five|six|seven|" \
        r"eight|nine|ten|eleven|twelve|fifteen|twenty)"
 _WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_WD_ABBR = r"(?:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?"
 _HOL = "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True))
 _SEASON = r"(?:spring|summer|autumn|fall|winter)"
 
@@ -118,7 +122,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("day_mon", rf"\b{_DAY}\s+(?:of\s+)?{_MON}(?![a-z])"),
     ("the_day", r"\bthe\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"),
     ("rel_mon", rf"\b(?:last|this|next)\s+{_MON}(?![a-z])"),
-    ("rel_wd", rf"\b(?:last|this|next)\s+{_WD}\b"),
+    ("rel_wd", rf"\b(?:last|this|next)\s+(?:{_WD}|{_WD_ABBR})(?![a-z])"),
     ("rel_unit", r"\b(?:last|this|next|past)\s+(?:week|weekend|month|year)\b"),
     ("day_word", r"\b(?:the\s+day\s+before\s+yesterday|yesterday|today|tonight|tomorrow|"
                  r"this\s+morning|this\s+afternoon|this\s+evening|last\s+night)\b"),
@@ -362,7 +366,10 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
             year = today.year
         value = _month(year, month, tz)
     elif kind == "rel_wd":
-        wd = WEEKDAYS[low.split()[1]]
+        name = low.split()[1].rstrip(".")
+        wd = WEEKDAYS.get(name, WEEKDAY_ABBREVIATIONS.get(name, -1))
+        if wd < 0:
+            return None
         if low.startswith("last"):
             delta = (today.weekday() - wd) % 7 or 7
             value = _day(today - timedelta(days=delta), tz)
@@ -382,11 +389,20 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
     elif kind == "rel_unit":
         sign = -1 if low.startswith(("last", "past")) else (1 if low.startswith("next") else 0)
         unit = low.split()[-1]
-        if unit in ("week", "weekend"):
-            shifted = today + timedelta(days=7 * sign)
-            if unit == "weekend" and sign < 0:
-                shifted = today - timedelta(days=(today.weekday() - 5) % 7 or 7)
-            value = _month(shifted.year, shifted.month, tz)
+        if unit == "week":
+            # the calendar week (Monday to Sunday) before, of or after today's
+            monday = today - timedelta(days=today.weekday()) + timedelta(days=7 * sign)
+            value = period(monday, Granularity.WEEK, tz)
+        elif unit == "weekend":
+            # last/past: the latest Saturday-Sunday that has ended; this: the one of this week
+            if sign < 0:
+                saturday = today - timedelta(days=(today.weekday() - 5) % 7 or 7)
+                if saturday + timedelta(days=2) > today:
+                    saturday -= timedelta(days=7)
+            else:
+                saturday = today - timedelta(days=today.weekday()) + timedelta(days=5 + 7 * sign)
+            start = datetime(saturday.year, saturday.month, saturday.day, tzinfo=tz)
+            value = TimeValue(start, start + timedelta(days=2), Granularity.DAY)
         elif unit == "month":
             y, m = _add_months(today.year, today.month, sign)
             value = _month(y, m, tz)

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extraction.components.base import SUBJECT_PRONOUNS, Clause, ensure_extensions
-from extraction.patterns import CORRECTION_CUES, HYPOTHETICAL, REPORTING_VERBS
+from extraction.patterns import CORRECTION_CUES, HYPOTHETICAL, REPORTING_VERBS, TITLE_HEADS
 
 _HARD_BREAKS = frozenset({";", "—", "–", "(", ")", "--", "…", "!", "|"})
 _SOFT_BREAKS = frozenset({",", "and", "but", "so", "then", "because", "cause", "while",
@@ -24,6 +24,9 @@ _QUESTION_STARTS = frozenset({"do", "does", "did", "should", "can", "could", "wo
 _TAG_QUESTIONS = frozenset({"right", "yes", "no", "correct", "ok", "okay", "yeah", "eh"})
 _FUTURE = frozenset({"will", "'ll", "gonna", "shall", "tomorrow", "next", "upcoming",
                      "soon"})
+_APPOSITIVE_HEADS = TITLE_HEADS | {"ceo", "cto", "cfo", "coo", "cio", "cmo", "vp", "director",
+                                   "head", "chief", "president", "founder", "manager", "boss",
+                                   "lead", "supervisor"}
 _NEGATIONS = frozenset({"not", "n't", "never", "no", "nobody", "nothing", "nor", "neither",
                         "dont", "didnt", "doesnt", "cant", "won't", "wont", "isnt"})
 
@@ -36,6 +39,15 @@ def _starts_clause(doc: Doc, i: int) -> bool:
     if prev.text == "," and token.lower_ in _QUESTION_STARTS and token.lower_ not in (
             "when", "which", "who", "any", "anything"):
         return True
+    if prev.text == "," and i >= 2 and doc[i - 2].lower_ in _APPOSITIVE_HEADS and \
+            token.pos_ == "PROPN":
+        j = i
+        while j < len(doc) and doc[j].pos_ == "PROPN":
+            j += 1
+        if j >= len(doc) or doc[j].pos_ not in ("VERB", "AUX"):
+            return False  # "I report to our CTO, Omar Haddad": an appositive, not a clause
+    if prev.text == "," and token.lower_ in ("if", "unless"):
+        return True  # "I live in Lyon, if that matters": the condition is its own clause
     if prev.lower_ not in _SOFT_BREAKS:
         return False
     # "and two weeks ago I started …": a conjunction, a time phrase, then a subject

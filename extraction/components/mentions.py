@@ -32,6 +32,10 @@ def name_run(doc: Doc, i: int, end: int) -> tuple[int, int] | None:
                 and token.lower_ != "the":
             j += 2
             continue
+        if token.lower_ in ("nr", "no", "no.", "#") and j + 1 < end and doc[j + 1].like_num \
+                and not doc[j + 1].like_url:
+            j += 2  # "Primary School nr 12", "Station No. 4"
+            continue
         if token.text in ("'s",) and False:
             j += 1
             continue

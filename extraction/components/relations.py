@@ -48,7 +48,11 @@ _NP_STOP = frozenset({"over", "to", "than", "instead", "when", "because", "since
                       "was", "were", "'s", "it", "i", "mostly", "especially", "like", "via",
                       "anymore", "today", "yesterday", "then", "ever", "again"})
 _NP_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM", "X"})
-_PRON_OBJECTS = {"it": "it", "them": "them", "him": "him", "her": "her", "that": "it",
+#: Title words that are not in TITLE_HEADS but head an appositive ("our CEO, X").
+EXEC_WORDS = frozenset({"ceo", "cto", "cfo", "coo", "cio", "cmo", "cpo", "vp", "director",
+                        "head", "chief", "president", "founder", "manager", "boss", "lead",
+                        "supervisor"})
+_PRON_OBJECTS = {"it": "it", "me": "me", "them": "them", "him": "him", "her": "her", "that": "it",
                  "here": "here", "there": "there"}
 
 
@@ -68,6 +72,14 @@ def read_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
     if run is None:
         return None
     start, stop = run
+    # "our CTO, Omar Haddad" / "the COO, Segun Afolabi": the name after a title
+    if all(t.lower_ in TITLE_HEADS or t.lower_ in EXEC_WORDS for t in doc[start:stop]) and \
+            stop + 1 < len(doc) and doc[stop].text == ",":
+        named = name_run(doc, stop + 1, len(doc))
+        if named is not None and not any(t.lower_ in TITLE_HEADS for t in
+                                         doc[named[0]:named[1]]) and not (
+                named[1] < len(doc) and doc[named[1]].pos_ in ("VERB", "AUX")):
+            start, stop = named
     # "Grid Analytics team", "Toronto office": keep a trailing group word
     if stop < end and doc[stop].lower_ in GROUP_WORDS:
         stop += 1
@@ -347,6 +359,9 @@ class RelationFinder:
         c_end = clause.end
         objects: list[tuple[int, int, str, bool]] = []
         reader = rule.obj
+        if reader == "none" and rule.kind == "retract" and any(
+                child.dep_ in ("dobj", "obj") for child in doc[start].children):
+            return None  # "they retired the old database": not a person retiring
         found: tuple[int, int, str, bool] | None = None
         if reader == "name":
             found = read_name(doc, end, c_end)

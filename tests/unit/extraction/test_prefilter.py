@@ -1,0 +1,53 @@
+"""The cheap pre-filter: messages without a possible trigger skip the statistical pipeline,
+and the light path still keeps who was named for later pronouns. Sentences are the tests'
+own."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction import Conversation, Message, Pipeline
+from extraction.prefilter import needs_parse
+from graph.models import Role
+from tests.unit.extraction.conftest import AT, triples
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize("text", [
+    "I joined Corvid Labs in May.", "we switched from Trello to Plane", "I love bouldering",
+    "she's at Halvard Bank now", "my sister Wren moved to Turku", "I speak Basque",
+    "we keep invoices in Ledgerly", "I came over from Porto in 2019",
+    "actually it was April, not May", "I'm a pharmacist", "we're on the Starter plan",
+    "I stopped going to the Tuesday Chess Club", "Amsel & Rook hired me",
+    "I can't stand loud offices", "first day is 3 March", "his last working day was Friday",
+])
+def test_possible_facts_are_parsed(text: str) -> None:
+    assert needs_parse(text)
+
+
+@pytest.mark.parametrize("text", [
+    "haha that's so true", "thanks, that helps a lot!", "what a great day it was",
+    "I did my own thing today", "sounds good, see you soon", "it was fun",
+])
+def test_chatter_takes_the_light_path(text: str) -> None:
+    assert not needs_parse(text)
+
+
+def test_light_path_keeps_people_for_pronouns(pipeline: Pipeline) -> None:
+    messages = [Message("Maren Holt", Role.USER, AT, "My colleague Ines Duarte works at "
+                        "Corvid Labs.", id="u0"),
+                Message("Maren Holt", Role.USER, AT.replace(minute=1),
+                        "haha Ines was great today", id="u1"),
+                Message("Maren Holt", Role.USER, AT.replace(minute=2),
+                        "she lives in Braga.", id="u2")]
+    found = [a for _, f in pipeline.extract(Conversation("c1", messages)) for a in f]
+    assert ("assert", "Ines Duarte", "lives_in", "braga") in triples(found)
+
+
+def test_prefilter_off_parses_everything(nlp) -> None:  # type: ignore[no-untyped-def]
+    messages = [Message("Maren Holt", Role.USER, AT, "haha that's so true", id="u0")]
+    for prefilter in (True, False):
+        pairs = Pipeline("unit", nlp=nlp, prefilter=prefilter).extract(
+            Conversation("c1", messages))
+        assert pairs[0][1] == []
