@@ -404,6 +404,11 @@ _QUESTION_WORDS = {"who", "what", "where", "when", "which", "how", "does", "did"
                    "according", "as", "in", "on", "before", "after"}
 
 
+def question_predicates(text: str) -> tuple[str, ...]:
+    """The predicates a question or query's words point at, most specific first."""
+    return _predicates(text.lower())
+
+
 def _predicates(low: str) -> tuple[str, ...]:
     found: list[tuple[int, str]] = []
     for pattern, names in _KEYWORDS:
@@ -555,7 +560,8 @@ def _answer_when(store: GraphStore, q: ParsedQuestion, versions: list[FactVersio
     chosen = max(past, key=lambda v: start_us(v.valid_to if ending else v.valid_from))
     instant = chosen.valid_to if ending else chosen.valid_from
     assert instant is not None
-    granularity = chosen.granularity if not ending else _end_granularity(chosen)
+    # an end comes from whatever ended the fact, whose granularity is not stored: say the day
+    granularity = None if ending else chosen.granularity
     date = format_date(instant, granularity)
     views = with_provenance(store, [chosen])
     verb = "ended" if ending else "started"
@@ -563,10 +569,6 @@ def _answer_when(store: GraphStore, q: ParsedQuestion, versions: list[FactVersio
                   f"{views[0].subject} {chosen.predicate.replace('_', ' ')} "
                   f"{views[0].object}: {verb} {date}.", answers=[date], date=date,
                   instant=instant, facts=views, parsed=q)
-
-
-def _end_granularity(v: FactVersion) -> Granularity | None:
-    return v.granularity if v.granularity in (Granularity.YEAR, Granularity.MONTH) else None
 
 
 def format_date(instant: datetime, granularity: Granularity | None) -> str:

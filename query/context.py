@@ -18,7 +18,7 @@ from graph.errors import InvalidInputError
 from graph.instants import LATEST, require_aware, start_us
 from graph.models import FactVersion
 from graph.store import GraphStore
-from query.ask import format_date
+from query.ask import format_date, question_predicates
 
 CHARS_PER_TOKEN = 4
 MIN_BUDGET = 16
@@ -91,7 +91,9 @@ def context(store: GraphStore, subject: str, *, query: str | None = None,
     related: list[FactVersion] = []
     if query:
         wanted = _words(query)
-        scored = [(len(wanted & _words(f"{v.predicate} {v.object_label} {v.evidence or ''}")),
+        asked_about = set(question_predicates(query))  # "which tools" → uses
+        scored = [(2 * (v.predicate in asked_about)
+                   + len(wanted & _words(f"{v.predicate} {v.object_label} {v.evidence or ''}")),
                    v) for v in believed]
         related = [v for score, v in sorted(scored, key=lambda x: (-x[0], x[1].version_id))
                    if score > 0]

@@ -1,0 +1,233 @@
+"""The query layer on every backend: facts with provenance, history, timeline, diff, snapshot,
+search, context, and `ask` over a broad set of question phrasings (written for these tests)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from graph.clock import FakeClock
+from graph.models import AssertionKind, Basis, EntityRef, Episode, FactAssertion, Granularity
+from graph.store import GraphStore
+from query import views
+from query.ask import ask, format_date
+from query.context import context, estimate_tokens
+
+pytestmark = pytest.mark.contract
+
+
+def d(year: int, month: int, day: int = 1) -> datetime:
+    return datetime(year, month, day, tzinfo=UTC)
+
+
+LENA = EntityRef(name="Lena Moreau", type="person", aliases=("Lena",))
+BOSS = EntityRef(name="Ravi Shah", type="person")
+NOW = d(2025, 3, 1)
+
+
+def org(name: str) -> EntityRef:
+    return EntityRef(name=name, type="organization")
+
+
+def place(name: str) -> EntityRef:
+    return EntityRef(name=name, type="location")
+
+
+def tool(name: str) -> EntityRef:
+    return EntityRef(name=name, type="product")
+
+
+def say(store: GraphStore, clock: FakeClock, when: datetime, text: str,
+        *facts: FactAssertion) -> None:
+    clock.set(when)
+    store.apply(Episode.create(tenant=store.tenant, speaker="Lena Moreau", occurred_at=when,
+                               text=text), list(facts))
+
+
+@pytest.fixture
+def lena(store: GraphStore, clock: FakeClock) -> GraphStore:
+    """Lena's history, as an agent would have heard it over two years."""
+    say(store, clock, d(2023, 2, 10), "I'm an analyst at Orbit Freight and I live in Lyon.",
+        FactAssertion(subject=LENA, predicate="works_at", object=org("Orbit Freight"),
+                      valid_from=d(2021, 9), granularity=Granularity.MONTH),
+        FactAssertion(subject=LENA, predicate="job_title", value="analyst"),
+        FactAssertion(subject=LENA, predicate="lives_in", object=place("Lyon")))
+    say(store, clock, d(2023, 11, 2), "I join Vela Labs on 1 December; Ravi will be my boss.",
+        FactAssertion(subject=LENA, predicate="works_at", object=org("Vela Labs"),
+                      valid_from=d(2023, 12, 1), granularity=Granularity.DAY),
+        FactAssertion(subject=LENA, predicate="reports_to", object=BOSS,
+                      valid_from=d(2023, 12, 1)))
+    say(store, clock, d(2024, 4, 20), "We moved to Nantes in March. I use Figma and Notion.",
+        FactAssertion(subject=LENA, predicate="lives_in", object=place("Nantes"),
+                      valid_from=d(2024, 3), granularity=Granularity.MONTH),
+        FactAssertion(subject=LENA, predicate="uses", object=tool("Figma")),
+        FactAssertion(subject=LENA, predicate="uses", object=tool("Notion")))
+    say(store, clock, d(2024, 6, 3), "I visited Porto on 1 June.",
+        FactAssertion(subject=LENA, predicate="visited", object=place("Porto"),
+                      valid_from=d(2024, 6, 1), granularity=Granularity.DAY))
+    say(store, clock, d(2024, 9, 9), "I stopped using Notion last week.",
+        FactAssertion(subject=LENA, predicate="uses", object=tool("Notion"),
+                      kind=AssertionKind.RETRACT, valid_from=d(2024, 9, 2)))
+    say(store, clock, d(2024, 10, 1), "I used to play in the Rivet club.",
+        FactAssertion(subject=LENA, predicate="member_of", object=org("Rivet club"),
+                      basis=Basis.UNKNOWN))
+    clock.set(NOW)
+    return store
+
+
+# ------------------------------------------------------------------ views
+
+
+def test_facts_carry_provenance(lena: GraphStore) -> None:
+    [fact] = views.facts(lena, "Lena", "works_at", valid_at=d(2022, 5, 1))
+    assert fact.object == "Orbit Freight"
+    [source] = fact.provenance
+    assert source.speaker == "Lena Moreau" and source.occurred_at == d(2023, 2, 10)
+    assert views.current(lena, "Lena Moreau", "works_at")[0].object == "Vela Labs"
+
+
+def test_history_shows_both_axes_and_audit_events(lena: GraphStore) -> None:
+    key = views.facts(lena, "Lena", "works_at", valid_at=d(2022, 5, 1))[0].version.fact_key
+    history = views.history(lena, key)
+    assert len(history) == 2  # open-ended, then closed when Vela Labs was announced
+    assert history[0].version.superseded_at == history[1].version.recorded_at
+    assert history[1].version.supersedes == history[0].version.version_id
+    assert {e.action.value for v in history for e in v.events} >= {"asserted", "closed"}
+    assert views.history(lena, "fk_no_such_fact") == []
+
+
+def test_timeline_per_predicate(lena: GraphStore) -> None:
+    timeline = views.timeline(lena, "Lena")
+    by = timeline.by_predicate()
+    assert [(e.object, e.valid_from, e.valid_to) for e in by["works_at"]] == [
+        ("Orbit Freight", d(2021, 9), d(2023, 12, 1)), ("Vela Labs", d(2023, 12, 1), None)]
+    assert [(e.object, e.valid_to) for e in by["lives_in"]] == [
+        ("Lyon", d(2024, 3)), ("Nantes", None)]
+    before_move = views.timeline(lena, "Lena", known_at=d(2024, 1, 1)).by_predicate()
+    assert [e.object for e in before_move["lives_in"]] == ["Lyon"]
+
+
+def test_diff_on_both_axes(lena: GraphStore) -> None:
+    valid = views.diff(lena, d(2023, 6, 1), d(2024, 6, 1))
+    assert {(a.object, b.object) for a, b in valid.changed} == {
+        ("Orbit Freight", "Vela Labs"), ("Lyon", "Nantes")}
+    assert {v.object for v in valid.started} >= {"Ravi Shah", "Figma", "Notion"}
+    learned = views.diff(lena, d(2024, 1, 1), d(2024, 5, 1), axis="transaction")
+    assert {v.object for v in learned.started} >= {"Nantes", "Figma", "Notion"}
+    assert {v.object for v in learned.ended} == {"Lyon"}  # the open Lyon version was closed
+
+
+def test_snapshot_exports(lena: GraphStore) -> None:
+    graph = views.snapshot(lena, valid_at=d(2024, 5, 1))
+    edges = {(graph.nodes[u]["name"], k["predicate"], graph.nodes[v]["name"])
+             for u, v, k in graph.edges(data=True)}
+    assert ("Lena Moreau", "lives_in", "Nantes") in edges
+    assert ("Lena Moreau", "works_at", "Vela Labs") in edges
+    json.dumps(views.snapshot_json(graph))
+    assert "<graphml" in views.snapshot_graphml(graph)
+
+
+def test_search_filters_before_the_limit(lena: GraphStore) -> None:
+    hits = views.search(lena, "Lyon Nantes", limit=5, valid_at=d(2023, 6, 1))
+    facts = [h for h in hits if h.kind == "fact"]
+    assert facts and all(h.version is not None and h.version.valid_at(d(2023, 6, 1))
+                         for h in facts)
+    assert {h.version.object_name for h in facts if h.version} == {"Lyon"}
+
+
+def test_context_block_fits_the_budget(lena: GraphStore) -> None:
+    block = context(lena, "Lena", query="which design tools", budget_tokens=80)
+    assert block.tokens <= 80 and estimate_tokens(block.text) == block.tokens
+    assert "Figma" in block.text.split("Current:")[0]  # related first
+    wide = context(lena, "Lena", budget_tokens=400)
+    assert "Vela Labs" in wide.text and "Recent changes:" in wide.text
+    assert wide.omitted == 0 and block.omitted > 0
+
+
+# ------------------------------------------------------------------ ask
+
+
+@pytest.mark.parametrize(("question", "answers"), [
+    ("Where does Lena work?", ["Vela Labs"]),
+    ("Where is Lena Moreau working now?", ["Vela Labs"]),
+    ("Where did Lena work in 2022?", ["Orbit Freight"]),
+    ("Which company was Lena at in March 2023?", ["Orbit Freight"]),
+    ("Who is Lena's manager?", ["Ravi Shah"]),
+    ("Who does Lena report to?", ["Ravi Shah"]),
+    ("Who reports to Ravi Shah?", ["Lena Moreau"]),
+    ("Where does Lena live?", ["Nantes"]),
+    ("Where did Lena live in January 2024?", ["Lyon"]),
+    ("Where did Lena live before she joined Vela Labs?", ["Lyon"]),
+    ("What tools does Lena use?", ["Figma"]),
+    ("What did Lena use in May 2024?", ["Figma", "Notion"]),
+    ("What is Lena's job title?", ["analyst"]),
+    ("Where did Lena travel?", ["Porto"]),
+    ("What was Lena a member of?", ["Rivet club"]),
+    ("According to what we knew on 1 January 2024, where did Lena live?", ["Lyon"]),
+    ("As recorded on 1 March 2023, where did Lena work in January 2024?", ["Orbit Freight"]),
+])
+def test_ask_answers(lena: GraphStore, question: str, answers: list[str]) -> None:
+    answer = ask(lena, question, now=NOW)
+    assert answer.status == "answered", answer.message
+    assert sorted(answer.answers) == sorted(answers)
+    assert answer.evidence and answer.facts
+
+
+@pytest.mark.parametrize(("question", "date"), [
+    ("When did Lena start at Vela Labs?", "2023-12-01"),
+    ("When did Lena join Orbit Freight?", "2021-09"),
+    ("When did Lena move to Nantes?", "2024-03"),
+    ("When did Lena stop using Notion?", "2024-09-02"),
+    ("When did Lena leave Orbit Freight?", "2023-12-01"),
+    ("When did Lena visit Porto?", "2024-06-01"),
+])
+def test_ask_when(lena: GraphStore, question: str, date: str) -> None:
+    answer = ask(lena, question, now=NOW)
+    assert answer.status == "answered", answer.message
+    assert answer.date == date and answer.instant is not None
+
+
+@pytest.mark.parametrize("question", [
+    "What pets does Lena have?",
+    "Where did Lena live in 2019?",
+    "Where does Tobias Brandt work?",
+    "Who reports to Lena?",
+])
+def test_ask_nothing_known(lena: GraphStore, question: str) -> None:
+    answer = ask(lena, question, now=NOW)
+    assert answer.status == "nothing_known", answer.answers
+    assert answer.answers == [] and answer.message.startswith("Nothing known")
+
+
+def test_nothing_known_offers_the_closest_facts(lena: GraphStore) -> None:
+    answer = ask(lena, "Where did Lena live in 2019?", now=NOW)
+    assert {f.object for f in answer.closest} >= {"Lyon"}
+
+
+@pytest.mark.parametrize("question", ["", "   ", "hello there?", "What is the meaning of it?",
+                                      "Lena?"])
+def test_ask_unparseable(lena: GraphStore, question: str) -> None:
+    answer = ask(lena, question, now=NOW)
+    assert answer.status == "unparseable" and answer.message and answer.answers == []
+
+
+def test_ask_first_person_is_the_asker(lena: GraphStore) -> None:
+    answer = ask(lena, "Where do I live?", now=NOW, asker="Lena Moreau")
+    assert answer.answers == ["Nantes"]
+
+
+def test_ask_now_defaults_to_what_is_currently_believed(lena: GraphStore,
+                                                        clock: FakeClock) -> None:
+    clock.set(d(2024, 9, 30))  # behind the last write (recorded 2024-10-01): still visible
+    assert ask(lena, "What was Lena a member of?").answers == ["Rivet club"]
+
+
+def test_format_date_keeps_granularity() -> None:
+    instant = d(2023, 8, 14)
+    assert format_date(instant, Granularity.YEAR) == "2023"
+    assert format_date(instant, Granularity.MONTH) == "2023-08"
+    assert format_date(instant, Granularity.QUARTER) == "2023-Q3"
+    assert format_date(instant, None) == "2023-08-14"
+    assert format_date(instant + timedelta(hours=5), Granularity.DAY) == "2023-08-14"
