@@ -25,6 +25,7 @@ from api.memory import Memory, conversation_from_messages
 from api.schemas import (
     AskIn,
     AskOut,
+    AuditEventOut,
     AuditOut,
     ContextIn,
     ContextOut,
@@ -91,7 +92,8 @@ def authenticate(
     if not presented:
         raise HTTPException(401, "an API key is required",
                             headers={"WWW-Authenticate": "Bearer"})
-    key = request.app.state.keys.find(presented)
+    ring: KeyRing = request.app.state.keys
+    key = ring.find(presented)
     if key is None:
         raise HTTPException(401, "unknown API key", headers={"WWW-Authenticate": "Bearer"})
     return key
@@ -197,7 +199,8 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
             response.headers.update(exc.headers)
         if exc.status_code == 405:  # Starlette lists only the first matching route's methods
             allowed = sorted({m for r in request.app.routes if isinstance(r, APIRoute)
-                              and r.path_regex.match(request.url.path) for m in r.methods})
+                              and r.path_regex.match(request.url.path)
+                              for m in r.methods or ()})
             response.headers["Allow"] = ", ".join(allowed)
         return response
 
@@ -382,7 +385,7 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
                   limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> AuditOut:
         events = store.audit_events(from_seq, from_seq + limit)
         page = events[:limit]
-        return AuditOut(items=[e.model_dump(mode="json") for e in page],
+        return AuditOut(items=[AuditEventOut(**e.model_dump(mode="json")) for e in page],
                         next_seq=from_seq + limit if len(events) > limit else None)
 
     @app.post("/v1/audit/verify", response_model=VerifyOut, tags=["audit"],

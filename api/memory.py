@@ -297,7 +297,7 @@ class Memory:
         return views.diff(self.store(tenant), t1, t2, axis=axis, subject=subject)
 
     def snapshot(self, *, tenant: str, valid_at: datetime | None = None,
-                 known_at: datetime | None = None) -> nx.MultiDiGraph:
+                 known_at: datetime | None = None) -> nx.MultiDiGraph:  # type: ignore[type-arg]
         return views.snapshot(self.store(tenant), valid_at=valid_at, known_at=known_at)
 
     def context(self, subject: str, *, tenant: str, query: str | None = None,

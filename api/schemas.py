@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -42,7 +40,8 @@ class MessageIn(_Schema):
                                  description="Conversation the message belongs to.")
     speaker: str = Field(min_length=1, max_length=300, pattern=NAME,
                          description="Who said it.")
-    role: Role = Field(default=Role.USER, strict=False, description="user, assistant, system or tool.")
+    role: Role = Field(default=Role.USER, strict=False,
+                       description="user, assistant, system or tool.")
     at: Instant = Field(description="When it was said; must carry a UTC offset.")
     text: str = Field(min_length=1, pattern=TEXT, description="The message text.")
 
