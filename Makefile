@@ -41,3 +41,6 @@ neo4j-down:  ## stop the local Neo4j
 clean:  ## remove the virtualenv and the local Neo4j (its data too)
 	-scripts/neo4j-local down
 	rm -rf $(VENV) .neo4j
+
+soak: $(STAMP)  ## deep reliability run: tests/reliability with ASOF_SOAK=1 (~15 min)
+	ASOF_PYTHON=$(abspath $(PY)) scripts/soak

@@ -381,7 +381,7 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
 
     @app.get("/v1/audit", response_model=AuditOut, tags=["audit"],
              summary="Audit events (ids and hashes only), paginated by seq.")
-    def get_audit(store: Store, from_seq: Annotated[int, Query(ge=1)] = 1,
+    def get_audit(store: Store, from_seq: Annotated[int, Query(ge=1, le=2**53)] = 1,
                   limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> AuditOut:
         events = store.audit_events(from_seq, from_seq + limit)
         page = events[:limit]

@@ -44,6 +44,10 @@ _CLAUSE_WIDE_HYPO = frozenset({"if", "someday", "maybe", "unless", "whether", "k
 #: Triggers too common to trust against the NER's opinion of the object ("I'm at …").
 _WEAK_RULES = frozenset({"be_at", "join_org", "with_carrier", "here_at"})
 _CONTEXT_START_RULES = frozenset({"start_bare", "first_day", "moving_day", "move_bare"})
+#: Tool verbs: their object is a product even when the NER guesses a place ("use Tableau").
+_TOOL_RULES = frozenset({"use", "connect", "run_on", "run_tool", "switch_to", "stop_using",
+                         "no_longer_use", "dont_use_anymore", "track_in", "switch_from",
+                         "drop", "sign_with"})
 _TITLE_RULES = frozenset({"title", "as_title", "title_at", "promoted", "title_colon"})
 
 _OBJECT_TYPES = {"works_at": "organization", "studies_at": "organization",
@@ -120,6 +124,8 @@ class ConversationState:
     user_speakers: set[str] = field(default_factory=set)
     #: organisation names mentioned per message (char offset, surface name), for "they"
     org_mentions: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    #: accepted job offers not yet started: person → organisation ("accepted an offer from X")
+    offers: dict[str, str] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ entities
 
@@ -280,6 +286,13 @@ def _is_group(name: str) -> bool:
     return bool(words) and (words[-1] in GROUP_WORDS or any(w in GROUP_WORDS for w in words[1:]))
 
 
+def _company_group(name: str) -> bool:
+    """"Harwick Insurance Group", "Tessaly Group": a company named "… Group" (capitalised,
+    after at least one other capitalised word), not a club or a team."""
+    words = name.split()
+    return len(words) >= 2 and words[-1] == "Group" and words[-2][:1].isupper()
+
+
 def _is_school(name: str) -> bool:
     return any(w in SCHOOL_WORDS for w in name.lower().replace("-", " ").split()) or \
         any(w in SCHOOL_WORDS for w in name.lower().split())
@@ -382,7 +395,8 @@ class Assembler:
                     and state.type_of(name) in (None, "person", "unknown", "concept"):
                 seen(state.add_person(name), match.start("name"))
         for span in doc.spans.get("asof_mentions", []):
-            text = _trim_name(span.text)
+            # "Hana at Kestrel" tagged as one PERSON: the name ends before the preposition
+            text = _trim_name(re.split(r"\s+(?:at|from|with|here)\b", span.text)[0])
             key = normalize_name(text)
             if not key or key.split()[0] in NOT_NAMES or key in LANGUAGES or \
                     key.split()[-1] in LANGUAGES:
@@ -473,10 +487,11 @@ class Assembler:
                 else speaker
             org = _trim_name(match.group("org"))
             if not org or normalize_name(org) in DEPARTMENTS or \
-                    self._looks_like_place(doc, org) or _is_event(org):
+                    self._intro_place(doc, org) or _is_event(org):
                 continue
             if person != speaker and normalize_name(org) in LANGUAGES:
                 continue
+            state.retype(org, "organization")  # the NER's guess ("Kestrel Labs": PERSON)
             canonical = state.canonical(org, "organization")
             state.touch(canonical)
             start = match.start("org")
@@ -491,6 +506,23 @@ class Assembler:
                 buffer.append(self._record(speaker, "works_at", canonical, False,
                                            AssertionKind.ASSERT, None, None, index,
                                            (match.start(), match.end()), 0.7))
+
+    def _intro_place(self, doc: Doc, name: str) -> bool:
+        """"Dana from Leeds" names a place only when the NER calls it a city or country
+        (GPE) or it is a known place: its LOC label ("Andes Outdoor") is too unsure."""
+        if self.state.type_of(name) == "location":
+            return True
+        return any(ent.text == name and ent.label_ == "GPE" for ent in doc.ents)
+
+    def _leaving_place(self, doc: Doc, name: str) -> bool:
+        """"I'm leaving Pune on Feb 1 for Oslo", "leaving Pune after 10 years here": a move
+        announced with the progressive, about a place the NER names (not a known org)."""
+        if self.state.type_of(name) in ("organization", "product", "group"):
+            return False
+        if self.state.type_of(name) == "location":
+            return True
+        return any(ent.text == name and ent.label_ in ("GPE", "LOC") and ent.start > 0 and
+                   doc[ent.start - 1].lower_ == "leaving" for ent in doc.ents)
 
     def _looks_like_place(self, doc: Doc, name: str) -> bool:
         for ent in doc.ents:
@@ -530,7 +562,7 @@ class Assembler:
         if kind == "speaker":
             span = cand.subject_span
             if span is not None and span[0] >= 2 and doc[span[0] - 1].lower_ == "and" and \
-                    is_nameish(doc[span[0] - 2]):
+                    _partner_before(doc, span[0] - 2):
                 return [speaker, state.add_person(doc[span[0] - 2].text)]
             return [speaker]
         if kind == "we":
@@ -600,6 +632,13 @@ class Assembler:
             times = self._own_times(doc, ci, cand, clause_times.get(ci, []))
             if times and self._date_context(subject, times[0], buffer):
                 return
+        if kind == "offer":
+            self._offer(doc, index, episode, clause, ci, cand, subject, clause_times, buffer)
+            return
+        if not objects and predicate == "works_at" and kind == "assert" and \
+                subject in state.offers:
+            # "I accepted an offer from X. … first day is June 3": the offered job starts
+            objects = [(cand.trigger[0], cand.trigger[0] + 1, state.offers.pop(subject), True)]
         if not objects:
             obj = None
             if not (kind == "retract" and cand.rule not in ("resign", "last_day")):
@@ -657,6 +696,34 @@ class Assembler:
             if pred in ("attended", "visited"):
                 self._event_companion(doc, index, episode, clause, cand, pred, subject, end,
                                       times, group, buffer)
+
+    def _offer(self, doc: Doc, index: int, episode: Episode, clause: Clause, ci: int,
+               cand: Candidate, subject: str, clause_times: dict[int, list[TimeMention]],
+               buffer: list[Record]) -> None:
+        """An accepted offer is a future job: nothing holds before its start. With a date in
+        the clause it is the job from then; else the organisation waits for a later start
+        ("I start there on May 6", "first day is June 3")."""
+        state = self.state
+        if not cand.objects:
+            return
+        start, end, text, is_name = cand.objects[0]
+        name = _trim_name(text)
+        known = state.entity(name)
+        if not is_name or not name or normalize_name(name) in DEPARTMENTS or (
+                known is not None and not known.tentative and
+                known.type in ("person", "location")):
+            return
+        state.retype(name, "organization")
+        org = state.canonical(name, "organization")
+        state.touch(org)
+        times = [t for t in clause_times.get(ci, []) if t.role in (Role.START, Role.AT)]
+        if times and times[0].value.start > episode.occurred_at:
+            group = self._groups.setdefault((index, ci), state.group_counter + 1)
+            state.group_counter = max(state.group_counter, group)
+            self._emit_one(doc, index, episode, clause, cand, "works_at", "assert", subject,
+                           org, False, times[:1], group, (start, end), buffer)
+            return
+        state.offers[subject] = org
 
     def _date_context(self, subject: str, time: TimeMention, buffer: list[Record]) -> bool:
         """"…, first day is 1 July" / "moving day is May 13" / "I start March 4": the date
@@ -766,7 +833,9 @@ class Assembler:
             pron = normalize_name(text)
             if pron in ("here", "there"):
                 types = ("location",) if predicate == "lives_in" else ("organization",)
-                found = state.recent_of(types)
+                found = state.offers.pop(subject, None) if predicate == "works_at" and \
+                    kind == "assert" else None
+                found = found or state.recent_of(types)
                 return (predicate, found, False) if found else None
             if pron == "me" and predicate in ("reports_to", "married_to") and \
                     subject != speaker:
@@ -809,7 +878,9 @@ class Assembler:
                         state.known(subject, "uses", literal):
                     return predicate, literal, True
                 return None
-            if self._looks_like_place(doc, text) and kind == "assert":
+            if self._looks_like_place(doc, text) and kind == "assert" and not (
+                    self._rule in _TOOL_RULES and state.type_of(text) != "location"):
+                # a tool verb decides when only the NER calls the object a place
                 if predicate == "uses" and subject == speaker:
                     return "lives_in", state.canonical(text, "location"), False
                 return None
@@ -838,8 +909,12 @@ class Assembler:
                 return None
             if _is_event(name):
                 return "attended", state.canonical(name, "event"), False
-            if _is_group(name) and not re.search(r"\b(office|hospital)\b", name, re.I):
+            if _is_group(name) and not re.search(r"\b(office|hospital)\b", name, re.I) and \
+                    not (self._rule != "join_org" and _company_group(name)):
                 return "member_of", state.canonical(name, "group"), False
+            if kind == "retract" and self._leaving_place(doc, name):
+                # "leaving Lyon on Feb 1": a place left is a move
+                return "lives_in", state.canonical(name, "location"), False
             if state.type_of(name) == "location" or (
                     self._rule in _WEAK_RULES and self._looks_like_place(doc, name)):
                 return None
@@ -854,7 +929,11 @@ class Assembler:
                                             subject != speaker and
                                             state.type_of(subject) == "organization"):
                 return "uses", state.canonical(name, "product"), False
-            if existing == "organization" and kind == "retract":
+            if existing == "organization" and kind in ("retract", "switch_from"):
+                return "works_at", state.canonical(name, "organization"), False
+            if kind == "switch_from" and not self._looks_like_place(doc, name) and any(
+                    e.text == name and e.label_ == "ORG" for e in doc.ents):
+                # "she is coming from Norvik": an employer left, not a home
                 return "works_at", state.canonical(name, "organization"), False
             if existing == "person":
                 return None
@@ -1158,15 +1237,44 @@ class Assembler:
             span_text = doc[clause.start:clause.end].text
             if not _TIME_FIX_RE.search(span_text) and "not" not in span_text.lower():
                 continue
+            new = times[0]
+            old = times[1] if len(times) > 1 and "not" in span_text[
+                times[0].end_char - doc[clause.start].idx:].lower() else None
+            own = [r for r in buffer if r.message == index and
+                   r.kind is AssertionKind.ASSERT and id(r) not in handled and
+                   doc[clause.start].idx <= r.evidence[0] < doc[clause.end - 1].idx + 1]
+            if own and old is not None:
+                # "I joined X on May 13, not May 6": the restated fact corrects its own date
+                for record in own:
+                    if state.known(record.subject, record.predicate, record.obj):
+                        record.kind = AssertionKind.CORRECT
+                        handled.add(id(record))
+                        # the facts stated together with the corrected one move with it
+                        earlier = [r for r in state.records if r.subject == record.subject
+                                   and r.predicate == record.predicate and
+                                   normalize_name(r.obj) == normalize_name(record.obj) and
+                                   r.kind is not AssertionKind.RETRACT]
+                        old_from = earlier[-1].valid_from if earlier else None
+                        for mate in state.records:
+                            if earlier and mate.group == earlier[-1].group and \
+                                    mate is not earlier[-1] and \
+                                    mate.kind is not AssertionKind.RETRACT and \
+                                    mate.valid_from == old_from and old_from is not None and \
+                                    not any(b.predicate == mate.predicate and
+                                            b.subject == mate.subject for b in buffer):
+                                buffer.append(Record(
+                                    mate.subject, mate.predicate, mate.obj, mate.literal,
+                                    AssertionKind.CORRECT, record.valid_from, mate.valid_to,
+                                    Basis.STATED, record.granularity, mate.group, index,
+                                    record.evidence, 0.6))
+                if any(id(r) in handled for r in own):
+                    continue
             if any(r.message == index and r.kind is not AssertionKind.RETRACT and
                    doc[clause.start].idx <= r.evidence[0] < doc[clause.end - 1].idx + 1
                    for r in buffer if id(r) not in handled and r.predicate != "uses"):
                 # the clause stated a fact of its own: corrections of it are handled above
                 if "actually" not in span_text.lower():
                     continue
-            new = times[0]
-            old = times[1] if len(times) > 1 and "not" in span_text[
-                times[0].end_char - doc[clause.start].idx:].lower() else None
             targets = self._correction_targets(doc, clause, old)
             if not targets:
                 continue
@@ -1382,6 +1490,21 @@ def _clean_literal(text: str) -> str:
     while words and words[-1].lower() in _LITERAL_DROP:
         words.pop()
     return " ".join(words).lower()
+
+
+def _partner_before(doc: Doc, i: int) -> bool:
+    """"Fatou and I …": the name before "and I" is a person coordinated with the speaker,
+    not the tail of an organisation or place named earlier ("… at Orbit Labs and I live …")."""
+    token = doc[i]
+    if not is_nameish(token) or token.ent_type_ in ("ORG", "GPE", "LOC", "FAC", "PRODUCT",
+                                                     "NORP", "EVENT"):
+        return False
+    if token.dep_ in ("pobj", "dobj", "attr", "appos"):
+        return False
+    k = i
+    while k > 0 and is_nameish(doc[k - 1]):
+        k -= 1
+    return not (k > 0 and doc[k - 1].pos_ in ("ADP", "VERB", "AUX"))
 
 
 def _and_i(doc: Doc, clause: Clause) -> str | None:

@@ -26,7 +26,7 @@ from typing import Any
 class Rule:
     id: str
     predicate: str
-    kind: str  # assert | retract | used_to | switch_from | correct
+    kind: str  # assert | retract | used_to | switch_from | correct | offer (a future job)
     pattern: tuple[dict[str, Any], ...]
     obj: str = "name"
     subj: str = "clause"
@@ -76,6 +76,14 @@ RULES: tuple[Rule, ...] = (
     Rule("left_org", "works_at", "retract", (_lemma("leave", "quit"), _ADV)),
     Rule("resign", "works_at", "retract", (_lemma("resign", "retire"),), obj="none"),
     Rule("resign_from", "works_at", "retract", (_lemma("resign", "retire"), _lower("from"))),
+    Rule("start_there", "works_at", "assert",
+         (_lemma("start", "begin"), _ADV, _lower("there")), peek=True),
+    Rule("offer_from", "works_at", "offer",
+         (_lemma("accept", "take", "sign"), _DET, _opt("job", "formal", "written"),
+          _lower("offer"), _lower("from", "with", "at"))),
+    Rule("offer_poss", "works_at", "offer",
+         (_lemma("accept", "take", "sign"), {"IS_TITLE": True, "OP": "{1,4}"},
+          {"ORTH": {"IN": ["'s", "’s"]}}, _opt("job"), _lower("offer")), obj="poss"),
     Rule("start_bare", "works_at", "assert",
          (_lemma("start", "begin"), _opt("on", "in"), {"ENT_TYPE": "DATE"}), obj="none"),
     Rule("first_day", "works_at", "assert",

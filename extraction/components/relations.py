@@ -382,6 +382,12 @@ class RelationFinder:
             found = read_owned(doc, end, c_end)
         elif reader == "language":
             objects = read_languages(doc, end, c_end)
+        elif reader == "poss":
+            # "accepted Norvik's offer": the name between the verb and "'s"
+            k = start + 1
+            while k < end and doc[k].text not in ("'s", "’s"):
+                k += 1
+            found = read_name(doc, start + 1, k)
         if found is not None:
             objects = [found]
             if rule.list_objects:

@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from reliability.rel_support import FIGURES, SOAK, open_for
 
-from api.memory import open_store
 from graph.store import GraphStore
-from reliability.rel_support import FIGURES, SOAK
-
-ASOF = Path(sys.executable).with_name("asof")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
@@ -27,21 +23,6 @@ def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'rel.db'}"
     request.getfixturevalue("neo4j_driver")
     return os.environ["ASOF_NEO4J_URI"]
-
-
-def store_env(**extra: str) -> dict[str, str]:
-    """The environment for an ``asof`` subprocess: Neo4j credentials, no stray config."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASOF_")
-           or k in ("ASOF_NEO4J_URI", "ASOF_NEO4J_USER", "ASOF_NEO4J_PASSWORD")}
-    env.setdefault("ASOF_NEO4J_USER", "neo4j")
-    env.update(extra)
-    return env
-
-
-def open_for(url: str, tenant: str, **kwargs: Any) -> GraphStore:
-    """A store handle on ``url`` for inspection from the test process."""
-    return open_store(url, tenant=tenant, neo4j_user=os.environ.get("ASOF_NEO4J_USER", "neo4j"),
-                      neo4j_password=os.environ.get("ASOF_NEO4J_PASSWORD"), **kwargs)
 
 
 @pytest.fixture

@@ -11,12 +11,14 @@ import json
 import os
 import random
 import statistics
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from api.memory import open_store
 from graph.contract import VersionQuery
 from graph.instants import isoformat
 from graph.models import FactVersion
@@ -33,6 +35,25 @@ def depth(default: int, soak: int) -> int:
     if not SOAK:
         return default
     return int(soak * float(os.environ.get("ASOF_SOAK_SCALE", "1")))
+
+
+#: The installed console script, run as a subprocess (as users run it).
+ASOF = Path(sys.executable).with_name("asof")
+
+
+def store_env(**extra: str) -> dict[str, str]:
+    """The environment for an ``asof`` subprocess: Neo4j credentials, no stray config."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASOF_")
+           or k in ("ASOF_NEO4J_URI", "ASOF_NEO4J_USER", "ASOF_NEO4J_PASSWORD")}
+    env.setdefault("ASOF_NEO4J_USER", "neo4j")
+    env.update(extra)
+    return env
+
+
+def open_for(url: str, tenant: str, **kwargs: Any) -> GraphStore:
+    """A store handle on ``url`` for inspection from the test process."""
+    return open_store(url, tenant=tenant, neo4j_user=os.environ.get("ASOF_NEO4J_USER", "neo4j"),
+                      neo4j_password=os.environ.get("ASOF_NEO4J_PASSWORD"), **kwargs)
 
 
 # ------------------------------------------------------------------ generated conversations
@@ -105,6 +126,50 @@ def write_jsonl(path: Path, messages: Iterable[dict[str, Any]]) -> Path:
     return path
 
 
+# ------------------------------------------------------------------ ingestion runs
+
+SEED = int(os.environ.get("ASOF_REL_SEED", "20240917"))
+
+
+def ingest_cmd(path: Path, url: str, tenant: str, *, replay: bool) -> list[str]:
+    return [str(ASOF), "ingest", str(path), "--store", url, "--tenant", tenant, "--json",
+            *(["--replay"] if replay else [])]
+
+
+def clean_in_process(path: Path, url: str, tenant: str, nlp: Any, *,
+                     replay: bool) -> GraphStore:
+    """The reference run, in this process (no model load): what ``asof ingest [--replay]``
+    does, through the same library calls, into a fresh store."""
+    from api.memory import Memory
+    from extraction.readers import read_conversations
+    from graph.clock import FakeClock
+
+    convs = read_conversations(path)
+    first = min(m.at for c in convs for m in c.messages)
+    store = open_for(url, tenant, **({"clock": FakeClock(first)} if replay else {}))
+    Memory(store, nlp=nlp).ingest_conversations(convs, tenant=tenant, replay=replay)
+    return store
+
+
+def head_seq(store: GraphStore, known: int) -> int:
+    """The audit head, read incrementally (only events after ``known``)."""
+    new = store.audit_events(known + 1)
+    return new[-1].seq if new else known
+
+
+def state_diff(expected: dict[str, Any], actual: dict[str, Any]) -> str:
+    for key in expected:
+        if expected[key] != actual[key]:
+            a, b = expected[key], actual[key]
+            if isinstance(a, list) and isinstance(b, list):
+                for i, (x, y) in enumerate(zip(a, b, strict=False)):
+                    if x != y:
+                        return f"{key}[{i}]: clean {x!r}\n  resumed {y!r}"
+                return f"{key}: clean has {len(a)} rows, resumed {len(b)}"
+            return f"{key}: {a!r} != {b!r}"
+    return "equal"
+
+
 # ------------------------------------------------------------------ fingerprints
 
 def all_versions(store: GraphStore) -> list[FactVersion]:
@@ -141,8 +206,8 @@ def logical_fingerprint(store: GraphStore) -> dict[str, Any]:
     audit actions per episode and the entity set."""
     versions = all_versions(store)
     events = store.audit_events(1)
-    current = sorted((v.fact_key, v.object_key, isoformat(v.valid_from), isoformat(v.valid_to),
-                      tuple(sorted(v.episode_ids)))
+    current = sorted((v.fact_key, v.object_key, isoformat(v.valid_from) or "",
+                      isoformat(v.valid_to) or "", tuple(sorted(v.episode_ids)))
                      for v in versions if v.superseded_at is None)
     return {
         "current": current,

@@ -1,0 +1,166 @@
+"""Regression tests for the third round of rule fixes (own sentences and names only)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from graph.models import AssertionKind
+from tests.unit.extraction.conftest import AT, TZ, Extract, triples
+
+pytestmark = pytest.mark.unit
+
+ME = "Maren Holt"
+
+
+def _subjects(out: list, predicate: str) -> set[str]:  # type: ignore[type-arg]
+    return {a.subject.name for a in out if a.predicate == predicate}
+
+
+# ------------------------------------------------------------------ "X and I" subjects
+
+def test_org_tail_before_and_i_is_not_a_subject(extract: Extract) -> None:
+    out = extract("Hello! I'm a chemist at Pellford Laboratories and I live in Bruges.")
+    assert _subjects(out, "lives_in") == {ME}
+    assert ("assert", ME, "works_at", "pellford laboratories") in triples(out)
+
+
+def test_person_and_i_still_share_the_fact(extract: Extract) -> None:
+    out = extract("Ottokar and I moved to Bruges in 2021.")
+    assert _subjects(out, "lives_in") == {ME, "Ottokar"}
+
+
+# ------------------------------------------------------------------ coordinated tools
+
+@pytest.mark.parametrize("text", [
+    "My lead is Ilse Varga. I use Grafanix and Quillbase every day.",
+    "I use Grafanix and Quillbase daily.",
+])
+def test_coordinated_tools_are_all_uses(extract: Extract, text: str) -> None:
+    out = extract(text)
+    found = triples(out)
+    assert ("assert", ME, "uses", "grafanix") in found
+    assert ("assert", ME, "uses", "quillbase") in found
+    assert not [a for a in out if a.predicate == "lives_in"]
+
+
+def test_a_known_place_is_not_a_tool(extract: Extract) -> None:
+    out = extract("I live in Bruges.", "I moved to Bruges last year and I love it there.")
+    assert not [a for a in out if a.predicate == "uses"]
+
+
+# ------------------------------------------------------------------ accepted offers
+
+def test_offer_then_start_there_is_a_future_job(extract: Extract) -> None:
+    out = extract("Good news: I accepted an offer from Tarnwell Optics. I start there on "
+                  "1 July as a lens designer.")
+    jobs = [a for a in out if a.predicate == "works_at"]
+    assert [a.object.name for a in jobs if a.object] == ["Tarnwell Optics"]
+    assert jobs[0].valid_from is not None
+    assert jobs[0].valid_from.astimezone(TZ).date() == date(2024, 7, 1)
+
+
+def test_third_person_possessive_offer_with_a_later_start(extract: Extract) -> None:
+    out = extract("Update: Viggo accepted Dunmore Textiles's offer! He starts July 8 as a "
+                  "buyer.")
+    jobs = [a for a in out if a.predicate == "works_at" and a.subject.name == "Viggo"]
+    assert jobs and jobs[0].object is not None and jobs[0].object.name == "Dunmore Textiles"
+    assert jobs[0].valid_from is not None
+    assert jobs[0].valid_from.astimezone(TZ).date() == date(2024, 7, 8)
+
+
+def test_offer_without_a_start_asserts_nothing_yet(extract: Extract) -> None:
+    out = extract("I accepted an offer from Tarnwell Optics, so excited.")
+    assert not [a for a in out if a.predicate == "works_at"]
+
+
+def test_offer_with_a_dated_first_day_later_in_the_message(extract: Extract) -> None:
+    out = extract("I took the offer from Tarnwell Optics. First day is August 5.")
+    jobs = [a for a in out if a.predicate == "works_at"]
+    assert jobs and jobs[0].valid_from is not None
+    assert jobs[0].valid_from.astimezone(TZ).date() == date(2024, 8, 5)
+
+
+def test_declined_offer_is_nothing(extract: Extract) -> None:
+    out = extract("I didn't accept the offer from Tarnwell Optics. I start at Quorix on "
+                  "July 1.")
+    assert {a.object.name for a in out if a.predicate == "works_at" and a.object} == \
+        {"Quorix"}
+
+
+# ------------------------------------------------------------------ restated date corrections
+
+def test_restated_fact_with_not_date_is_a_correction(extract: Extract) -> None:
+    out = extract("I start at Quorix on 3 June as a tester.",
+                  "Actually, I joined Quorix on 10 June, not 3 June.",
+                  at=datetime(2024, 5, 20, 10, tzinfo=TZ), spacing=timedelta(days=30))
+    fixes = [a for a in out if a.kind is AssertionKind.CORRECT]
+    jobs = [a for a in fixes if a.predicate == "works_at"]
+    assert jobs and jobs[0].object is not None and jobs[0].object.name == "Quorix"
+    assert jobs[0].valid_from is not None
+    assert jobs[0].valid_from.astimezone(TZ).date() == date(2024, 6, 10)
+    titles = [a for a in fixes if a.predicate == "job_title"]
+    assert titles and titles[0].valid_from is not None
+    assert titles[0].valid_from.astimezone(TZ).date() == date(2024, 6, 10)
+
+
+def test_new_fact_with_not_date_but_nothing_earlier_stays_an_assertion(
+        extract: Extract) -> None:
+    out = extract("Actually, I joined Quorix on 10 June, not 3 June.",
+                  at=AT + timedelta(days=30))
+    jobs = [a for a in out if a.predicate == "works_at"]
+    assert jobs and jobs[0].kind is AssertionKind.ASSERT
+
+
+# ------------------------------------------------------------------ "… Group" companies
+
+def test_company_named_group_is_an_employer(extract: Extract) -> None:
+    out = extract("I'm a claims analyst at Harwick Insurance Group.")
+    assert ("assert", ME, "works_at", "harwick insurance group") in triples(out)
+    assert not [a for a in out if a.predicate == "member_of"]
+
+
+def test_joining_a_named_group_is_still_membership(extract: Extract) -> None:
+    out = extract("I joined the Harbourside Chess Group in May.")
+    assert not [a for a in out if a.predicate == "works_at"]
+    assert [a for a in out if a.predicate == "member_of"]
+
+
+# ------------------------------------------------------------------ leaving a place
+
+def test_leaving_a_named_city_is_a_move_not_a_job(extract: Extract) -> None:
+    out = extract("I'm leaving Sao Paulo on Feb 1 for Lisbon, visa approved!")
+    assert not [a for a in out if a.predicate == "works_at"]
+
+
+def test_left_an_employer_is_still_a_job(extract: Extract) -> None:
+    out = extract("I left Orbitron Systems last month.")
+    assert {a.predicate for a in out} == {"works_at"}
+
+
+# ------------------------------------------------------------------ intros and "coming from"
+
+def test_self_intro_from_an_org_the_ner_calls_a_landform(extract: Extract) -> None:
+    out = extract("hola! Maren from Alpine Outdoor. we use Asana for projects.")
+    assert ("assert", ME, "works_at", "alpine outdoor") in triples(out)
+
+
+def test_self_intro_from_a_city_is_not_an_employer(extract: Extract) -> None:
+    out = extract("Hi, Maren from London here. I use Notion.")
+    assert not [a for a in out if a.predicate == "works_at"]
+
+
+def test_coming_from_an_org_is_a_past_job(extract: Extract) -> None:
+    out = extract("Our new hire Viggo is coming from Siemens, he was a tester there.")
+    assert not [a for a in out if a.predicate == "lives_in"]
+
+
+def test_coming_from_a_city_is_still_a_move(extract: Extract) -> None:
+    out = extract("I moved here from Ghent in 2020.")
+    assert not [a for a in out if a.predicate == "works_at"]
+
+
+def test_person_mention_stops_before_at(extract: Extract) -> None:
+    out = extract("hello! Maren at Quorix. I'm the head of support now.")
+    assert {a.subject.name for a in out} == {ME}
