@@ -929,5 +929,5 @@ class _Neo4jTx:
         self._run("write/erase_claims", ids=list(erasure.claim_ids))
         self._run("write/redact_versions", ids=list(erasure.redacted_version_ids))
         self._run("write/redact_claims", ids=list(erasure.redacted_claim_ids))
-        self._run("write/redact_episodes", ids=list(erasure.episode_ids))
+        self._run("write/redact_episodes", ids=list(erasure.episode_ids), erased="[erased]")
         self._count("write/create_events", "written", 1, rows=[_event_row(erasure.event)])

@@ -3,5 +3,5 @@
 UNWIND $ids AS id
 MATCH (e:Episode {tenant: $tenant, id: id})
 WHERE NOT e.redacted
-SET e.text = '', e.speaker = '[erased]', e.metadata = '{}', e.redacted = true
+SET e.text = '', e.speaker = $erased, e.metadata = '{}', e.redacted = true
 RETURN count(e) AS redacted
