@@ -59,7 +59,6 @@ import math
 import os
 import platform
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -74,6 +73,7 @@ from typing import Any
 os.environ.setdefault("GRAPHITI_TELEMETRY_ENABLED", "false")
 EMBED_DIM = int(os.environ.setdefault("EMBEDDING_DIM", "128"))
 
+from bench.store import latency  # noqa: E402
 from bench.workload import (  # noqa: E402
     OBJECT_TYPE,
     PHRASE,
@@ -92,17 +92,6 @@ def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-def percentile(samples: Sequence[float], p: float) -> float:
-    ordered = sorted(samples)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
-    return ordered[k]
-
-
-def latency(samples: Sequence[float]) -> dict[str, float]:
-    ms = [s * 1000 for s in samples]
-    return {"n": len(ms), "p50_ms": round(percentile(ms, 50), 3),
-            "p95_ms": round(percentile(ms, 95), 3), "p99_ms": round(percentile(ms, 99), 3),
-            "mean_ms": round(statistics.fmean(ms), 3)}
 
 
 def peak_rss_mb() -> float:
