@@ -3,34 +3,44 @@
 The parser is deterministic and small on purpose:
 
 1. **time**: time expressions are resolved against ``now`` by :mod:`extraction.temporal` (the same
-   resolver extraction uses). One introduced by a knowledge cue ("according to what we knew on
-   1 May", "as recorded on …") sets the transaction time; another sets the valid-time period.
-   "before/after <someone> joined/left/moved to <something>" anchors on that fact's interval.
+   resolver extraction uses), after respelling what it reads differently ("the summer of 2022",
+   "mid-2022"); a qualifier narrows a year or month ("late 2023", "the end of 2023", "early
+   March"). One introduced by a knowledge cue ("according to what we knew on 1 May", "as
+   recorded on …") sets the transaction time; another sets the valid-time period.
+   "before/after <someone> joined/left/moved to <something>", "before moving to …" and
+   "before/after <a name>" anchor on that fact's interval; "previously" keeps what has ended.
 2. **subject and object**: entity mentions are found by looking up the question's n-grams among
-   the tenant's entity names and aliases; "I/me/my" is the asker.
-3. **predicate**: from the question's words ("where … work", "manager", "what tools … use",
-   "when did … move to"), using the predicate registry's names; where a word fits several
-   predicates, the ones with facts about the subject win.
+   the tenant's entity names and aliases; "I/me/my" is the asker. A person stored both by a
+   first name alone and by one full name with it is one person; a known first name followed by
+   a surname that is not the known one ("Lena Zorblax" when Lena is Lena Moreau) is somebody
+   else, and so is an unknown name before the first known one: nothing is known about them.
+3. **predicate**: from the question's words ("where … work", "manager", "who does Ravi
+   manage", "what tools … use", "when did … move to"), using the predicate registry's names;
+   the predicates are tried in order and the first with facts at the time asked wins. When the
+   question names the object and none of its words' predicates links the two, every predicate
+   is tried ("When did Acme start shipping with UPS?").
 4. **answer**: objects over the period (for a ``one`` predicate, the one holding longest in it),
-   subjects for inverse questions ("who reports to Bea?"), or a date at its granularity for
-   "when" questions — always with the facts and evidence relied on. Nothing known → an explicit
-   "nothing known" with the closest facts. Not understood → a clear message, not a guess.
+   subjects for inverse questions ("who reports to Bea?", "who did Acme hire?"), or a date at
+   its granularity for "when / what year / since when / until when / how long" questions (an
+   end at the granularity of what replaced the fact) — always with the facts and evidence
+   relied on. Nothing known → an explicit "nothing known" with the closest facts. Not
+   understood → a clear message, not a guess.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from extraction.temporal import Tense, TimeValue, find_times
+from extraction.temporal import Tense, TimeMention, TimeValue, find_times
 from graph.contract import VersionQuery
 from graph.ids import normalize_name
 from graph.instants import LATEST, end_us, isoformat, require_aware, start_us
 from graph.models import Entity, FactVersion, Granularity
-from graph.predicates import Cardinality
+from graph.predicates import Cardinality, Predicate
 from graph.store import GraphStore
 from query.views import FactView, Provenance, with_provenance
 
@@ -40,7 +50,8 @@ Status = Literal["answered", "nothing_known", "unparseable"]
 #: question words → candidate predicates, most specific first
 _KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"job title|title|role|position|do for a living|what does \S+ do|promot", ("job_title",)),
-    (r"manager|boss|supervisor|report(?:s|ed|ing)? to|line manager", ("reports_to",)),
+    (r"manager|boss|supervis|report(?:s|ed|ing)? to|line manager|\bmanag(?:e|es|ed|ing)\b|"
+     r"\boversee|\boversaw", ("reports_to",)),
     (r"married|marry|spouse|husband|wife", ("married_to",)),
     (r"pets?|dogs?|cats?|adopt", ("has_pet",)),
     (r"languages?|speaks?|spoke|speaking", ("speaks",)),
@@ -66,12 +77,15 @@ _KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 _WHERE = ("works_at", "lives_in", "studies_at", "visited", "attended", "member_of")
 _START_VERBS = re.compile(
-    r"\b(start|started|join|joined|begin|began|move|moved|relocat\w*|adopt\w*|marr\w*|buy|"
-    r"bought|get|got|become|became|promot\w*|enrol\w*|sign\w* up|switch\w* to|hired|take up|"
-    r"took up|pick\w* up|visit\w*|attend\w*|go|went|travel\w*)\b")
+    r"\b(start|starts|started|starting|join|joins|joined|joining|begin|begins|beginning|began|"
+    r"begun|move|moves|moved|moving|relocat\w*|adopt\w*|marr\w*|buy|buys|buying|bought|get|"
+    r"gets|getting|got|become|becomes|becoming|became|promot\w*|enrol\w*|sign\w* up|"
+    r"switch\w* to|hired|take up|took up|taking up|pick\w* up|visit\w*|attend\w*|go|going|went|"
+    r"travel\w*)\b")
 _END_VERBS = re.compile(
-    r"\b(leave|left|quit|stop\w*|sell|sold|cancel\w*|end\w*|retire\w*|divorc\w*|drop\w*|"
-    r"give up|gave up|lose|lost|resign\w*|move out|moved out|finish\w*|graduat\w*)\b")
+    r"\b(leave|leaves|leaving|left|quit|quits|quitting|stop\w*|sell|sells|selling|sold|"
+    r"cancel\w*|end\w*|retire\w*|divorc\w*|drop\w*|give up|gave up|giving up|lose|losing|lost|"
+    r"resign\w*|move out|moved out|moving out|finish\w*|graduat\w*)\b")
 _KNOWLEDGE_CUE = re.compile(
     r"(according to (what )?(we|the agent|it|memory|our records) (knew|believed|had)|"
     r"(what )?(did )?(we|the agent) (know|believe|think)|as (we|the agent) knew( it)?|"
@@ -79,13 +93,30 @@ _KNOWLEDGE_CUE = re.compile(
     r"[^?.]{0,40}$", re.IGNORECASE)
 _NOW = re.compile(r"\b(now|currently|current|today|these days|at the moment|at present|"
                   r"still|presently)\b", re.IGNORECASE)
-_PAST = re.compile(r"\b(did|was|were|had|used to|before|previously|formerly|ever)\b",
+_PAST = re.compile(r"\b(did|was|were|had|used to|before|previously|formerly|ever)\b|"
+                   # present perfect ("which places has she visited"), but not "has … got"
+                   r"\b(has|have)\b(?:\s+[\w'\-]+){0,4}?\s+(?!got\b)(?:been|\w+ed|\w+en|"
+                   r"bought|sold|left|met|had|taught|thought|brought|done)\b",
                    re.IGNORECASE)
+#: no anchor, no period: only what has ended ("where did she work previously?")
+_PREVIOUS = re.compile(r"\b(previously|formerly|before that|in the past|used to|former|"
+                       r"prior)\b", re.IGNORECASE)
+#: questions asking for a date; "until when" asks for an end
+_WHEN_LEAD = re.compile(
+    r"^(?:when|since when|until when|till when|from when|as of when|"
+    r"(?:(?:in|on|by|during|from|since|until)\s+)?(?:what|which)\s+(?:date|day|year|month|week)|"
+    r"how long(?: ago)?)\b")
+#: active verbs whose grammatical subject is the relation's object: "who does Ravi manage?"
+#: (Ravi is the manager: subjects of reports_to), "who did Acme hire?" (subjects of works_at)
+_OBJECT_VERBS = re.compile(r"\b(manag(?:e|es|ed|ing)|supervis(?:e|es|ed|ing)|oversee(?:s|ing)?|"
+                           r"oversaw|employ(?:s|ed|ing)?|hir(?:e|es|ed|ing))\b")
+_WHERE_ANY = ("visited", "attended", "lives_in", "works_at", "studies_at")
 _ANCHOR = re.compile(r"\b(before|after|when(?!\s+(?:did|does|do|is|was|were|has|had)\b)|"
                      r"while|by the time)\s+(.+?)\s*(?:,|\?|$)", re.IGNORECASE)
 _LEADING_CLAUSE = re.compile(r"^[^,?]*\b(knew|known|believed|recorded|records)\b[^,?]*,\s*",
                              re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(i|me|my|mine|myself)\b", re.IGNORECASE)
+_TIME_NOUNS = {"year", "month", "date", "day", "week", "time", "season", "decade"}
 _GENERIC_NOUNS = {
     "tools", "tool", "software", "languages", "language", "pets", "pet", "events", "event",
     "teams", "team", "groups", "group", "clubs", "club", "things", "thing", "products",
@@ -112,6 +143,9 @@ class ParsedQuestion:
     all_time: bool  #: no time given, past tense: any valid time
     known_at: datetime
     now: datetime
+    #: every entity named after the subject: the object is the one the facts link to
+    objects: tuple[Entity, ...] = ()
+    ended_only: bool = False  #: "previously", "formerly": only what has ended
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -123,7 +157,7 @@ class ParsedQuestion:
                 "start": isoformat(self.period.start), "end": isoformat(self.period.end),
                 "granularity": self.period.granularity.value},
             "valid_at": isoformat(self.valid_at), "all_time": self.all_time,
-            "known_at": isoformat(self.known_at),
+            "ended_only": self.ended_only, "known_at": isoformat(self.known_at),
         }
 
 
@@ -166,7 +200,8 @@ class _NothingKnown(Exception):
     pass
 
 
-_NAME = re.compile(r"\b[A-Z][\w'\-]+(?:\s+(?:[A-Z][\w'\-]+|&|de|van|der|von|da|di|la|le)){0,4}")
+_NAME = re.compile(r"\b[A-Z][\w'\-]+(?:\s+(?:[A-Z][\w'\-]+|&|(?:de|van|der|von|da|di|la|le)\b))"
+                   r"{0,4}")
 
 
 def _unknown_name(text: str) -> str | None:
@@ -178,6 +213,32 @@ def _unknown_name(text: str) -> str | None:
         words = [w for w in words if w.lower() not in _QUESTION_WORDS | _STOP | _CALENDAR]
         if words:
             return " ".join(words).rstrip("'s")
+    return None
+
+
+def _longer_unknown_name(text: str, mentions: Sequence[tuple[int, Entity]]) -> str | None:
+    """'Lena Zorblax' when 'Lena' is known as Lena Moreau: a person named by a shorter alias
+    and then a capitalised word that is not the rest of the known name is somebody else.
+    ('Can Aydın' when only 'Can' is known is taken to be that person.)"""
+    starts = {start for start, _ in mentions}
+    for start, entity in mentions:
+        if entity.type != "person":
+            continue
+        tokens = list(re.finditer(r"[^\s?,.!;:]+", text[start:]))
+        words = [re.sub(r"['’]s$", "", t.group()) for t in tokens]
+        names = {normalize_name(x) for x in (entity.name, *entity.aliases)}
+        # how many words of the question the mention covers: its name, or a shorter alias
+        covered = next((n for n in range(min(len(entity.name.split()), len(words)), 0, -1)
+                        if normalize_name(" ".join(words[:n])) in names), 0)
+        if not covered or covered >= len(words) or covered >= len(entity.name.split()) or \
+                tokens[covered - 1].group() != \
+                words[covered - 1] or tokens[covered].start() - tokens[covered - 1].end() != 1:
+            continue  # a possessive or punctuation ends the name
+        nxt = words[covered]
+        if nxt[:1].isupper() and nxt.isalpha() and nxt.lower() not in \
+                _QUESTION_WORDS | _STOP | _CALENDAR and start + tokens[covered].start() \
+                not in starts:
+            return f"{' '.join(words[:covered])} {nxt}"
     return None
 
 
@@ -219,23 +280,35 @@ def parse_question(store: GraphStore, text: str, *, now: datetime,
                    known_from_question: bool = True) -> ParsedQuestion:
     """Parse ``text``. A knowledge cue in the question ("according to what we knew on 1 May")
     sets the transaction time unless ``known_from_question`` is false (the caller fixed it)."""
+    text = _normalise_times(text)
     low = text.lower()
     tense = Tense.PAST if _PAST.search(low) else Tense.UNKNOWN
     times = find_times(text, now, tense)
     period, known = None, require_aware(known_at, "known_at") if known_at else now
-    anchor_text, valid_at = _anchor_clause(text)
+    anchor_text = _anchor_clause(text)
     for mention in times:
         if _KNOWLEDGE_CUE.search(text[:mention.start_char]) and known_from_question:
             known = mention.value.end - timedelta(microseconds=1)
         elif anchor_text is not None and mention.start_char >= text.find(anchor_text) >= 0:
             continue
         elif period is None:
-            period = mention.value
+            period = _qualified(mention, low)
     core = text
     if anchor_text:
         core = text.replace(anchor_text, " ")
     mentions = _entity_mentions(store, core, asker)
     predicates = _predicates(core.lower())
+    lead = _LEADING_CLAUSE.sub("", low)
+    first_word = lead.split()[0] if lead.split() else ""
+    if not predicates and first_word == "where":
+        predicates = _WHERE_ANY  # "Where was Lena on 1 June?": any place she was at
+    unknown = _longer_unknown_name(core, mentions)
+    if mentions and unknown is None:
+        # "When did Chidi Okafor leave Orbit Freight?": the subject is unknown, not Orbit
+        unknown = _unknown_name(core[:mentions[0][0]])
+    if unknown and predicates:
+        raise _NothingKnown(f"Nothing known about {unknown}: no entity of that name is in "
+                            "this tenant's memory.")
     if not mentions:
         unknown = _unknown_name(core)
         if unknown and predicates:
@@ -252,62 +325,142 @@ def parse_question(store: GraphStore, text: str, *, now: datetime,
             "I could not tell which relation the question asks about (e.g. where someone "
             "works or lives, their manager, what they use or prefer, when something began).")
     kind: Kind = "objects"
-    first_word = _LEADING_CLAUSE.sub("", low).split()[0]
-    if first_word == "when" or _LEADING_CLAUSE.sub("", low).startswith((
-            "since when", "what date", "what year", "which year", "how long ago")):
+    if _WHEN_LEAD.match(lead):
         ends, starts = _END_VERBS.search(low), _START_VERBS.search(low)
-        kind = "when_end" if ends and (not starts or ends.start() <= starts.start()) \
-            else "when_start"
-    subject, obj = mentions[0][1], mentions[1][1] if len(mentions) > 1 else None
-    if kind == "objects" and first_word in ("who", "whom", "which") and len(mentions) == 1:
-        if _is_inverse(core, mentions[0]):
+        if re.match(r"(?:until|till) when\b", lead):
+            kind = "when_end"
+        else:
+            kind = "when_end" if ends and (not starts or ends.start() <= starts.start()) \
+                else "when_start"
+    subject: Entity | None = mentions[0][1]
+    obj = mentions[1][1] if len(mentions) > 1 else None
+    objects = tuple(e for _, e in mentions[1:])
+    if kind == "objects" and first_word in ("who", "whom", "which", "what") and \
+            len(mentions) == 1:
+        verb = _OBJECT_VERBS.search(core.lower())
+        if verb is not None:
+            # "Who does Ravi manage?" (the entity before the verb) vs "Who manages Lena?"
+            if mentions[0][0] < verb.start():
+                kind, subject, obj = "subjects", None, mentions[0][1]
+                objects = (mentions[0][1],)
+        elif first_word != "what" and _is_inverse(core, mentions[0]):
             kind, subject, obj = "subjects", None, mentions[0][1]
+            objects = (mentions[0][1],)
     if first_word == "where":
         narrowed = tuple(p for p in predicates if p in _WHERE)
         predicates = narrowed or predicates
     object_text = _object_text(core, mentions, predicates) if obj is None and kind in (
         "when_start", "when_end") else None
     filter_noun = _filter_noun(low)
+    valid_at = None
     if anchor_text is not None:
-        valid_at = _anchor_instant(store, anchor_text, subject, asker, now, known)
+        valid_at = _anchor_instant(store, anchor_text, subject, asker, known)
         if valid_at is None:
             raise _Unparseable(f"I could not place '{anchor_text}' in time from what I know.")
         period = None
-    present = bool(_NOW.search(low)) or (tense is Tense.UNKNOWN and period is None)
+    events = all(spec.event for p in predicates if (spec := _spec(store, p)) is not None)
+    present = bool(_NOW.search(low)) or (tense is Tense.UNKNOWN and period is None
+                                         and not events)
     if period is None and valid_at is None and present and kind in ("objects", "subjects"):
         valid_at = now
     all_time = period is None and valid_at is None
+    ended_only = all_time and kind in ("objects", "subjects") and bool(_PREVIOUS.search(low))
     return ParsedQuestion(text, kind, predicates, subject, obj, object_text, filter_noun,
-                          period, valid_at, all_time, known, now)
+                          period, valid_at, all_time, known, now, objects, ended_only)
 
 
-def _anchor_clause(text: str) -> tuple[str | None, datetime | None]:
+_SEASON_OF = re.compile(r"\b(?:the\s+)?(spring|summer|autumn|fall|winter)\s+of\s+(\d{4})\b",
+                        re.IGNORECASE)
+_MID_DASH = re.compile(r"\b(mid|early|late)-(?=\d{4}\b|[a-z]{3,9}\b)", re.IGNORECASE)
+
+
+def _normalise_times(text: str) -> str:
+    """Spellings the shared time resolver reads as something else: "the summer of 2022" (a
+    season of that year, not this year's summer and a year) and "mid-2022"."""
+    text = _SEASON_OF.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
+    return _MID_DASH.sub(lambda m: f"{m.group(1)} ", text)
+
+
+_QUALIFIER = re.compile(
+    r"\b(early|mid|middle of|late|the (?:start|beginning|middle|end) of|(?:the )?first half of|"
+    r"(?:the )?second half of)\s*(?:the\s+)?$")
+
+
+def _qualified(mention: TimeMention, low: str) -> TimeValue:
+    """Narrow a year or month by a qualifier the resolver keeps whole: "late 2023" is its
+    last third, "the end of 2023" its last month, "the first half of 2023" January–June,
+    "early March" 1–10 March."""
+    value = mention.value
+    if value.granularity not in (Granularity.YEAR, Granularity.MONTH):
+        return value
+    said = low[max(0, mention.start_char - 30):mention.start_char] + " " + \
+        low[mention.start_char:mention.end_char]
+    words = re.sub(r"\s*\d{4}$|\s*[a-z]+$", "", said.strip())  # drop the year or month itself
+    match = _QUALIFIER.search(words + " ")
+    if match is None:
+        return value
+    q = match.group(1).removeprefix("the ")
+    start, end = value.start, value.end
+    if value.granularity is Granularity.YEAR:
+        spans = {"early": (0, 4), "mid": (4, 8), "middle of": (4, 8), "late": (8, 12),
+                 "start of": (0, 1), "beginning of": (0, 1),
+                 "end of": (11, 12), "first half of": (0, 6), "second half of": (6, 12)}
+        a, b = spans[q]
+        return TimeValue(_add_months(start, a), _add_months(start, b), Granularity.MONTH)
+    days = (end - start).days
+    spans_d = {"early": (0, 10), "mid": (10, 20), "middle of": (10, 20), "late": (20, days),
+               "start of": (0, 7), "beginning of": (0, 7), "end of": (days - 7, days),
+               "first half of": (0, 15), "second half of": (15, days)}
+    a, b = spans_d[q]
+    return TimeValue(start + timedelta(days=a), start + timedelta(days=b), Granularity.DAY)
+
+
+def _add_months(start: datetime, months: int) -> datetime:
+    index = start.year * 12 + start.month - 1 + months
+    return start.replace(year=index // 12, month=index % 12 + 1, day=1)
+
+
+def _anchor_clause(text: str) -> str | None:
+    """'… before she joined Globex', '… after moving to Lyon', '… before Globex'."""
     match = _ANCHOR.search(text, 1)  # mid-question: "When did …" itself is not an anchor
-    if match is None or not _START_VERBS.search(match.group(2).lower()) and not \
-            _END_VERBS.search(match.group(2).lower()):
-        return None, None
-    return match.group(0).rstrip("?, "), None
+    if match is None:
+        return None
+    body = match.group(2).lower()
+    if not _START_VERBS.search(body) and not _END_VERBS.search(body) and (
+            match.group(1).lower() not in ("before", "after")
+            or not match.group(2)[:1].isupper()):
+        return None  # without a verb only a name anchors: "before Globex"
+    return match.group(0).rstrip("?, ")
 
 
 def _anchor_instant(store: GraphStore, clause: str, subject: Entity | None,
-                    asker: str | None, now: datetime, known: datetime) -> datetime | None:
-    """'before she joined Globex' → just before the start of that fact."""
+                    asker: str | None, known: datetime) -> datetime | None:
+    """'before she joined Globex' → just before the start of that fact; 'after she left
+    Globex' → its end; 'before Globex' → before it began, 'after Globex' → after it ended;
+    'before Ravi joined Globex' → Ravi's fact."""
     low = clause.lower()
     word = low.split()[0]
     body = clause.split(" ", 1)[1] if " " in clause else ""
     mentions = _entity_mentions(store, body, asker)
-    objects = [e for _, e in mentions if subject is None or e.id != subject.id]
     who = subject
+    if len(mentions) > 1 and mentions[0][0] <= 1:
+        who = mentions[0][1]  # the clause names its own actor
+    objects = [e for _, e in mentions if who is None or e.id != who.id]
     if who is None and mentions:
         who = mentions[0][1]
     if who is None or not objects:
         return None
     target = objects[-1]
+    verb = bool(_START_VERBS.search(low) or _END_VERBS.search(low))
     predicates = _predicates(body.lower()) or tuple(p.name for p in store.registry)
-    ending = bool(_END_VERBS.search(low))
+    if not verb or not _predicates(body.lower()):
+        predicates = tuple(dict.fromkeys((*predicates, *(p.name for p in store.registry))))
+    ending = bool(_END_VERBS.search(low)) or (not verb and word == "after")
     for predicate in predicates:
-        versions = [v for v in store.find_versions(VersionQuery(
-            subject_id=who.id, predicate=predicate, object_id=target.id, known_at=known))]
+        versions = [v for subject_id in _same_named(store, who)
+                    for v in store.find_versions(VersionQuery(
+                        subject_id=subject_id, predicate=predicate, known_at=known))
+                    if v.object_id in set(_same_named(store, target))]
         if not versions:
             continue
         v = min(versions, key=lambda x: start_us(x.valid_from))
@@ -345,9 +498,9 @@ def _entity_mentions(store: GraphStore, text: str, asker: str | None
     keys = sorted({normalize_name(p) for _, _, p in spans if normalize_name(p)})
     found = store.find_entities(keys) if keys else []
     by_key: dict[str, Entity] = {}
-    for entity in sorted(found, key=lambda e: e.id):
-        for name in (entity.name, *entity.aliases):
-            by_key.setdefault(normalize_name(name), entity)
+    for known in sorted(found, key=lambda e: e.id):
+        for name in (known.name, *known.aliases):
+            by_key.setdefault(normalize_name(name), known)
     taken: list[tuple[int, int]] = []
     out: list[tuple[int, Entity]] = []
     for start, end, phrase in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
@@ -428,7 +581,7 @@ def _filter_noun(low: str) -> str | None:
     if match is None:
         return None
     noun = match.group(1)
-    if noun in _GENERIC_NOUNS or noun in ("kind", "sort"):
+    if noun in _GENERIC_NOUNS or noun in _TIME_NOUNS or noun in ("kind", "sort"):
         return None
     return noun.removesuffix("s") if noun.endswith("s") and len(noun) > 3 else noun
 
@@ -461,59 +614,132 @@ _VERBISH = {"first", "finally", "actually", "officially", "eventually", "start",
 
 
 def _answer(store: GraphStore, q: ParsedQuestion) -> Answer:
-    candidates = _candidates(store, q)
+    ids = _Ids(store)
     if q.kind in ("when_start", "when_end"):
-        return _answer_when(store, q, candidates)
-    chosen = _select(store, q, candidates)
-    if not chosen:
-        return _nothing(store, q, candidates)
-    views = with_provenance(store, chosen)
-    labels = []
-    for v in views:
-        label = v.subject if q.kind == "subjects" else v.object
-        if label not in labels:
-            labels.append(label)
-    return Answer(q.question, "answered", _sentence(q, labels), answers=labels, facts=views,
-                  parsed=q)
+        return _answer_when(store, q, next((found for _, found in _candidate_sets(store, q, ids)
+                                            if found), []))
+    first: list[FactVersion] = []
+    for _, found in _candidate_sets(store, q, ids):
+        # the first predicate with facts at the time asked wins ("where was she on 1 June":
+        # a visit that day, else where she lived)
+        first = first or found
+        chosen = _select(store, q, found)
+        if not chosen:
+            continue
+        views = with_provenance(store, chosen)
+        labels = []
+        for v in views:
+            label = v.subject if q.kind == "subjects" else v.object
+            if label not in labels:
+                labels.append(label)
+        return Answer(q.question, "answered", _sentence(q, labels, chosen[0].predicate),
+                      answers=labels, facts=views, parsed=q)
+    return _nothing(store, q, first)
 
 
-def _candidates(store: GraphStore, q: ParsedQuestion) -> list[FactVersion]:
-    """Versions believed at known_at for the question's subject/object and predicates, over
-    all valid times; the first predicate with any facts wins."""
-    for predicate in q.predicates:
-        found = _versions_for(store, q, predicate)
+def _candidate_sets(store: GraphStore, q: ParsedQuestion, ids: _Ids
+                    ) -> Iterator[tuple[str, list[FactVersion]]]:
+    """Per predicate, the versions believed at known_at for the question's subject/object
+    over all valid times, in the question's order of predicates. When the question names
+    the object ("When did Acme start shipping with UPS?") and none of its predicates links
+    the two, every other predicate is tried too."""
+    tried = list(q.predicates)
+    if q.object_entity is not None or (q.object_text and q.kind != "objects"):
+        tried += [p.name for p in store.registry if p.name not in tried]
+    for predicate in tried:
+        found = _versions_for(store, q, predicate, ids)
         if q.object_text and q.kind in ("when_start", "when_end"):
             found = [v for v in found if _label_matches(v.object_label, q.object_text)]
         if q.filter_noun:
             found = [v for v in found if q.filter_noun in v.object_label.lower()]
-        if found:
-            return found
-    return []
+        yield predicate, found
+
+
+def _candidates(store: GraphStore, q: ParsedQuestion) -> list[FactVersion]:
+    """The versions of the first predicate with any facts (see :func:`_candidate_sets`)."""
+    return next((found for _, found in _candidate_sets(store, q, _Ids(store)) if found), [])
+
+
+def _spec(store: GraphStore, name: str) -> Predicate | None:
+    """The registry's predicate of that name (a tenant's registry may lack a default one)."""
+    return store.registry.get(name) if name in store.registry.names() else None
+
+
+class _Ids:
+    """Entity ids a name stands for, looked up once per question."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self.cache: dict[str, list[str]] = {}
+
+    def __call__(self, entity: Entity) -> list[str]:
+        if entity.id not in self.cache:
+            self.cache[entity.id] = _same_named(self.store, entity)
+        return self.cache[entity.id]
 
 
 def _same_named(store: GraphStore, entity: Entity) -> list[str]:
-    """The ids of every entity named like ``entity`` (the same name may carry two types)."""
-    return sorted({entity.id, *(store.entity_ids(entity.name) or [])})
+    """The ids of every entity named like ``entity`` (the same name may carry two types),
+    and a person known both by a first name alone and by one full name with that first
+    name ("Noa" and "Noa Levi": one person whose name was not always given in full)."""
+    ids = {entity.id, *(store.entity_ids(entity.name) or [])}
+    if entity.type == "person":
+        first = entity.name.split()[0]
+        longer = _longer_names(store, first)
+        if " " not in entity.name.strip() and len(longer) == 1:
+            ids |= set(next(iter(longer.values())))
+        elif " " in entity.name.strip() and set(longer) == {normalize_name(entity.name)}:
+            ids |= {e.id for e in store.find_entities([normalize_name(first)])
+                    if e.type == "person"}
+    return sorted(ids)
 
 
-def _versions_for(store: GraphStore, q: ParsedQuestion, predicate: str) -> list[FactVersion]:
-    symmetric = store.registry.get(predicate).name == "married_to"
+def _longer_names(store: GraphStore, first: str) -> dict[str, list[str]]:
+    """Person entities whose name is longer than ``first`` and starts with it, by name."""
+    key = normalize_name(first)
+    out: dict[str, list[str]] = {}
+    if not key:
+        return out
+    for hit in store.search(first, limit=20):
+        v = hit.version
+        if v is None:
+            continue
+        for eid, name in ((v.subject_id, v.subject_name), (v.object_id, v.object_name)):
+            norm = normalize_name(name or "")
+            if eid and norm.split()[:1] == [key] and norm != key:
+                out.setdefault(norm, [])
+                if eid not in out[norm]:
+                    out[norm].append(eid)
+    people = {e.id for e in store.get_entities([i for ids in out.values() for i in ids])
+              if e.type == "person"} if out else set()
+    return {n: ids for n, ids in out.items() if any(i in people for i in ids)}
+
+
+def _versions_for(store: GraphStore, q: ParsedQuestion, predicate: str, ids: _Ids
+                  ) -> list[FactVersion]:
+    spec = _spec(store, predicate)
+    if spec is None:
+        return []
+    symmetric = spec.name == "married_to"
     out: list[FactVersion] = []
     if q.kind == "subjects" and q.object_entity is not None:
-        for object_id in _same_named(store, q.object_entity):
+        for object_id in ids(q.object_entity):
             out += store.find_versions(VersionQuery(object_id=object_id, predicate=predicate,
                                                     known_at=q.known_at))
     elif q.subject is not None:
-        for subject_id in _same_named(store, q.subject):
+        for subject_id in ids(q.subject):
             out += store.find_versions(VersionQuery(subject_id=subject_id, predicate=predicate,
                                                     known_at=q.known_at))
             if symmetric:
                 out += [_flip(v) for v in store.find_versions(VersionQuery(
                     object_id=subject_id, predicate=predicate, known_at=q.known_at))]
         if q.object_entity is not None:
-            wanted = set(_same_named(store, q.object_entity))
+            # any entity named after the subject may be the object: "When did Zainab start
+            # her PhD at the University of Nairobi?" (the facts decide which one it is)
+            named = q.objects or (q.object_entity,)
+            wanted = {i for e in named for i in ids(e)}
             out = [v for v in out if v.object_id in wanted
-                   or _label_matches(v.object_label, q.object_entity.name)]
+                   or any(_label_matches(v.object_label, e.name) for e in named)]
     return out
 
 
@@ -545,8 +771,9 @@ def _select(store: GraphStore, q: ParsedQuestion, versions: list[FactVersion]
                 and q.kind == "objects" and overlapping:
             return [max(overlapping, key=lambda x: (x[0], start_us(x[1].valid_from)))[1]]
         return [v for _, v in sorted(overlapping, key=lambda x: start_us(x[1].valid_from))]
-    # no time given, past tense: everything that held up to now
-    return sorted((v for v in versions if v.valid_from is None or v.valid_from <= q.now),
+    # no time given, past tense: everything that held up to now ("previously": that ended)
+    return sorted((v for v in versions if (v.valid_from is None or v.valid_from <= q.now)
+                   and (not q.ended_only or v.valid_to is not None and v.valid_to <= q.now)),
                   key=lambda v: start_us(v.valid_from))
 
 
@@ -560,19 +787,59 @@ def _answer_when(store: GraphStore, q: ParsedQuestion, versions: list[FactVersio
     chosen = max(past, key=lambda v: start_us(v.valid_to if ending else v.valid_from))
     instant = chosen.valid_to if ending else chosen.valid_from
     assert instant is not None
-    # an end comes from whatever ended the fact, whose granularity is not stored: say the day
-    granularity = None if ending else chosen.granularity
+    granularity = _end_granularity(store, q, chosen) if ending else chosen.granularity
     date = format_date(instant, granularity)
     views = with_provenance(store, [chosen])
     verb = "ended" if ending else "started"
-    return Answer(q.question, "answered",
-                  f"{views[0].subject} {chosen.predicate.replace('_', ' ')} "
-                  f"{views[0].object}: {verb} {date}.", answers=[date], date=date,
+    message = f"{views[0].subject} {chosen.predicate.replace('_', ' ')} {views[0].object}: "
+    if _LEADING_CLAUSE.sub("", q.question.lower()).startswith("how long") and not ending:
+        end = chosen.valid_to if chosen.valid_to is not None and chosen.valid_to <= q.now \
+            else None
+        message += (f"from {date} to {format_date(end, _end_granularity(store, q, chosen))}"
+                    if end else f"since {date}")
+        message += f" ({_duration(instant, end or q.now)})."
+    else:
+        message += f"{verb} {date}."
+    return Answer(q.question, "answered", message, answers=[date], date=date,
                   instant=instant, facts=views, parsed=q)
 
 
+def _end_granularity(store: GraphStore, q: ParsedQuestion, version: FactVersion
+                     ) -> Granularity | None:
+    """An end is the start of whatever replaced the fact ("moved to Nantes in March"): its
+    granularity, when the successor is known; else None (the day)."""
+    if version.valid_to is None:
+        return None
+    for other in store.find_versions(VersionQuery(subject_id=version.subject_id,
+                                                  predicate=version.predicate,
+                                                  known_at=q.known_at)):
+        if other.valid_from == version.valid_to and other.fact_key != version.fact_key:
+            return other.granularity
+    return None
+
+
+def _duration(start: datetime, end: datetime) -> str:
+    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    if months >= 12:
+        years = months // 12
+        return f"about {years} year{'s' * (years != 1)}"
+    if months >= 1:
+        return f"about {months} month{'s' * (months != 1)}"
+    days = max(0, (end - start).days)
+    return f"{days} day{'s' * (days != 1)}"
+
+
 def format_date(instant: datetime, granularity: Granularity | None) -> str:
-    """A date at its granularity: "2018", "2018-10", "2023-Q3", "2018-10-01"."""
+    """A date at its granularity: "2018", "2018-10", "2023-Q3", "2018-10-01".
+
+    A period's start is a local midnight stored in UTC ("March" at +01:00 begins
+    2024-02-29T23:00Z): with a granularity, an instant on a quarter-hour that is not a UTC
+    midnight is read as the nearest midnight, so the date is the local one (offsets within
+    ±12 h)."""
+    if granularity not in (None, Granularity.INSTANT) and instant.second == 0 and \
+            instant.microsecond == 0 and instant.minute % 15 == 0 and \
+            (instant.hour, instant.minute) != (0, 0):
+        instant = instant + timedelta(hours=12)
     if granularity in (Granularity.YEAR, Granularity.DECADE):
         return f"{instant.year:04d}"
     if granularity in (Granularity.MONTH, Granularity.SEASON):
@@ -597,10 +864,10 @@ def _nothing(store: GraphStore, q: ParsedQuestion, candidates: list[FactVersion]
                   parsed=q)
 
 
-def _sentence(q: ParsedQuestion, labels: list[str]) -> str:
+def _sentence(q: ParsedQuestion, labels: list[str], predicate: str) -> str:
     who = q.subject.name if q.subject else (q.object_entity.name if q.object_entity else "")
     joined = ", ".join(labels)
-    predicate = q.predicates[0].replace("_", " ") if q.predicates else ""
+    predicate = predicate.replace("_", " ")
     if q.kind == "subjects":
         return f"{joined} ({predicate} {who})."
     return f"{who} {predicate}: {joined}."
