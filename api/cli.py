@@ -8,6 +8,7 @@ and a non-zero exit; ``--debug`` shows the traceback.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -151,7 +152,8 @@ FACT_HEADERS = ["subject", "predicate", "object", "from", "to", "fact key"]
 
 
 @click.group(cls=AsofGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
+@click.option("--debug", is_flag=True,
+              help="Show tracebacks on errors and the database driver's retry notices.")
 @click.version_option(package_name="asof")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
@@ -162,6 +164,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    if not debug:
+        # The Neo4j driver logs each retry it makes ("Transaction failed and will be retried
+        # in 1.7s ...") as a multi-line warning; a failure ends in one "Error:" line anyway.
+        logging.getLogger("neo4j").setLevel(logging.ERROR)
 
 
 @cli.command()

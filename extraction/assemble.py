@@ -1425,7 +1425,13 @@ class Assembler:
         sentence_start = doc.text.rfind(".", 0, start) + 1
         evidence_start = sentence_start if start - sentence_start < 120 else start
         evidence_end = max(end, start + 1)
-        text = doc.text[evidence_start:evidence_end].strip() or doc.text[:200]
+        raw = doc.text[evidence_start:evidence_end]
+        if not raw.strip():
+            evidence_start, raw = 0, doc.text[:200]
+        # the offsets point at exactly the quoted text, without surrounding whitespace
+        evidence_start += len(raw) - len(raw.lstrip())
+        text = raw.strip()
+        evidence_end = evidence_start + len(text)
         try:
             return FactAssertion(
                 subject=EntityRef(name=record.subject, type=subject_type),

@@ -27,6 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from graph.errors import InvalidInputError
+from graph.instants import require_aware
 from graph.models import MAX_TEXT_CHARS, Episode, Role
 
 __all__ = [
@@ -92,7 +93,12 @@ def _instant(value: Any, path: str | Path, line: int | None, fieldname: str,
         raise InputFileError(path, line, fieldname, "a timestamp is required")
     if isinstance(value, int | float):
         # Unix epoch seconds denote an absolute instant.
-        return datetime.fromtimestamp(float(value), tz=UTC)
+        try:
+            return datetime.fromtimestamp(float(value), tz=UTC)
+        except (OverflowError, OSError, ValueError):  # NaN, inf, beyond year 9999
+            raise InputFileError(path, line, fieldname,
+                                 f"{value!r} is not a valid Unix timestamp (seconds since "
+                                 "1970-01-01 UTC, within years 1 to 9999)") from None
     if not isinstance(value, str):
         raise InputFileError(path, line, fieldname, f"expected an ISO 8601 string, got {value!r}")
     text = value.strip()
@@ -110,13 +116,22 @@ def _instant(value: Any, path: str | Path, line: int | None, fieldname: str,
 def _aware(parsed: datetime, raw: Any, path: str | Path, line: int | None, fieldname: str,
            zone: tzinfo | None) -> datetime:
     if parsed.tzinfo is not None and parsed.utcoffset() is not None:
-        return parsed
+        return _in_range(parsed, raw, path, line, fieldname)
     if zone is None:
         raise InputFileError(
             path, line, fieldname,
             f"{raw!r} has no timezone offset; asof never assumes UTC: give an offset "
             "(e.g. 2024-03-01T09:00:00+01:00) or pass assume_tz (--assume-tz Europe/Berlin)")
-    return parsed.replace(tzinfo=zone)
+    return _in_range(parsed.replace(tzinfo=zone), raw, path, line, fieldname)
+
+
+def _in_range(value: datetime, raw: Any, path: str | Path, line: int | None,
+              fieldname: str) -> datetime:
+    try:
+        require_aware(value, fieldname)
+    except InvalidInputError as exc:
+        raise InputFileError(path, line, fieldname, f"{raw!r}: {exc}") from None
+    return value
 
 
 def _text(value: Any, path: str | Path, line: int | None, fieldname: str) -> str:
@@ -209,6 +224,7 @@ def read_jsonl(path: str | Path, *, assume_tz: str | None = None,
         raise InputFileError(path, None, "file", f"cannot read: {exc}") from exc
     default_id = conversation_id or path.stem
     conversations: dict[str, Conversation] = {}
+    seen_ids: dict[tuple[str, str], int] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -233,6 +249,11 @@ def read_jsonl(path: str | Path, *, assume_tz: str | None = None,
             id=None if data.get("id") is None else str(data["id"]),
             line=number,
         )
+        if message.id is not None:
+            first = seen_ids.setdefault((conv, message.id), number)
+            if first != number:
+                raise InputFileError(path, number, "id",
+                                     f"{message.id!r} repeats the id of line {first}")
         conversations.setdefault(conv, Conversation(conv)).messages.append(message)
     if not conversations:
         raise InputFileError(path, None, "messages", "the file holds no messages")

@@ -26,7 +26,12 @@ def require_aware(value: datetime, field: str) -> datetime:
         raise InvalidInputError(f"{field}: expected a datetime, got {type(value).__name__}")
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
         raise NaiveDatetimeError(field, value)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00+01:00 is before year 1 in UTC
+        raise InvalidInputError(
+            f"{field}: {value.isoformat()} is outside the supported range of instants "
+            "(years 1 to 9999 in UTC)") from None
 
 
 def optional_aware(value: datetime | None, field: str) -> datetime | None:

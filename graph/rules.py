@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from graph import ids
+from graph.errors import InvalidInputError
 from graph.instants import MAX_US, MIN_US, end_us, isoformat, start_us
 from graph.models import Basis, Claim, FactVersion, Granularity
 from graph.predicates import Cardinality, Predicate
@@ -297,14 +298,19 @@ _GRANULARITY_STEP = {
 def granularity_end(start: datetime, granularity: Granularity | None) -> datetime:
     """The exclusive end of the period of ``granularity`` that starts at ``start``."""
     g = granularity or Granularity.DAY
-    if g in _GRANULARITY_STEP:
-        return start + _GRANULARITY_STEP[g]
-    months = {Granularity.MONTH: 1, Granularity.QUARTER: 3, Granularity.SEASON: 3,
-              Granularity.YEAR: 12, Granularity.DECADE: 120}.get(g)
-    if months is None:  # INSTANT: a one-microsecond interval keeps [from, to) non-empty
-        return start + timedelta(microseconds=1)
-    total = start.month - 1 + months
-    return start.replace(year=start.year + total // 12, month=total % 12 + 1)
+    try:
+        if g in _GRANULARITY_STEP:
+            return start + _GRANULARITY_STEP[g]
+        months = {Granularity.MONTH: 1, Granularity.QUARTER: 3, Granularity.SEASON: 3,
+                  Granularity.YEAR: 12, Granularity.DECADE: 120}.get(g)
+        if months is None:  # INSTANT: a one-microsecond interval keeps [from, to) non-empty
+            return start + timedelta(microseconds=1)
+        total = start.month - 1 + months
+        return start.replace(year=start.year + total // 12, month=total % 12 + 1)
+    except (OverflowError, ValueError):  # the period would end after 9999-12-31
+        raise InvalidInputError(
+            f"{start.isoformat()} at {g.value} granularity ends after the last supported "
+            "instant (9999-12-31)") from None
 
 
 def day_start(instant: datetime) -> datetime:

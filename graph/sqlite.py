@@ -627,6 +627,22 @@ class SqliteStore(GraphStore):
         with self._lock, _sqlite_errors(action):
             yield self._conn
 
+    @contextmanager
+    def _snapshot(self) -> Iterator[bool]:
+        # WAL: a read transaction sees the database as of its first read, whatever other
+        # connections commit meanwhile. The RLock keeps this handle's other threads out.
+        with self._lock:
+            if self._conn.in_transaction:  # inside run_write: already one consistent state
+                yield True
+                return
+            with _sqlite_errors("begin read"):
+                self._conn.execute("BEGIN")
+            try:
+                yield True
+            finally:
+                if self._conn.in_transaction:
+                    self._conn.execute("COMMIT")
+
     def supports(self, capability: Capability) -> bool:
         return capability in _SUPPORTED
 

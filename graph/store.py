@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import copy
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -409,6 +410,33 @@ class GraphStore(ABC):
         if checkpoint is not None and checkpoint.tenant != self.tenant:
             raise InvalidInputError(
                 f"checkpoint is for tenant {checkpoint.tenant!r}, not {self.tenant!r}")
+        # The events and the rows are separate reads: a write committed between them would
+        # look like a row no event wrote. Only a consistent reading counts: one snapshot where
+        # the backend has them; else retry while the chain grew under the reads, then read
+        # once more with the writers held off.
+        with self._snapshot() as consistent:
+            if consistent:
+                return self._verify_reading(checkpoint)[1]
+        for _ in range(_VERIFY_OPTIMISTIC_ATTEMPTS):
+            events, report = self._verify_reading(checkpoint)
+            after = events[-1].seq + 1 if events else 1
+            if not self.audit_events(after, after):
+                return report
+
+        def with_writers_held_off(tx: WriteTx) -> VerifyReport:
+            tx.lock_head()
+            return self._verify_reading(checkpoint)[1]
+
+        return self.run_write(with_writers_held_off)
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[bool]:
+        """Reads of this handle inside the block see one committed state if this yields True
+        (a backend with snapshot reads overrides it); False: no such guarantee."""
+        yield False
+
+    def _verify_reading(self, checkpoint: Checkpoint | None
+                        ) -> tuple[list[AuditEvent], VerifyReport]:
         events = self.audit_events(1)
         wanted: dict[str, set[str]] = {}
         for event in events:
@@ -426,10 +454,13 @@ class GraphStore(ABC):
         for n in self.get_entities(sorted(wanted.get(ENTITY, ()))):
             rows[target(ENTITY, n.id)] = StoredRow(
                 {"id": n.id, "tenant": n.tenant, "name": n.name, "type": n.type})
-        return verify_chain(events, rows,
-                            all_row_targets=[target(VERSION, v.version_id)
-                                             for v in all_versions],
-                            key=self.audit_key, checkpoint=checkpoint)
+        return events, verify_chain(events, rows,
+                                    all_row_targets=[target(VERSION, v.version_id)
+                                                     for v in all_versions],
+                                    key=self.audit_key, checkpoint=checkpoint)
+
+
+_VERIFY_OPTIMISTIC_ATTEMPTS = 3
 
 
 def _version_order(v: FactVersion) -> tuple[str, str, int, datetime, str]:

@@ -4,8 +4,8 @@ store exactly as it was (a full fingerprint of the tenant, and of a neighbour te
 before and after). Injection strings that are *legitimate data* (a name with quotes, search
 text with query syntax) must be taken literally: accepted or answered, and harmless.
 
-Runs on SQLite and on Neo4j. Cases marked ``xfail(strict=True)`` are real bugs (see
-docs/reliability.md): they must start passing when the bug is fixed.
+Runs on SQLite and on Neo4j. The bugs this catalogue found are listed in docs/reliability.md;
+all of them are fixed and their cases pass.
 """
 
 from __future__ import annotations
@@ -31,9 +31,6 @@ from graph.models import EntityRef, FactAssertion
 pytestmark = pytest.mark.e2e
 
 KEY, NEIGHBOUR_KEY, ADMIN_KEY = "bad-input-key", "neighbour-key", "bad-input-admin"
-OVERFLOW = pytest.mark.xfail(strict=True, reason="bug: an instant whose UTC form (or interval "
-                             "end) leaves datetime's range raises OverflowError: HTTP 500 / CLI "
-                             "traceback instead of a clear 4xx")
 
 ACME = {"subject": {"name": "Priya Raman", "type": "person"}, "predicate": "works_at",
         "object": {"name": "Acme Corp", "type": "organization"},
@@ -171,9 +168,6 @@ REST_CASES = [
          body={"question": "Where does x'}) MATCH (n) DETACH DELETE n // work?"}),
 ]
 
-XFAIL_REST = {"far-future-message-west-offset", "far-past-observed-east-offset",
-              "far-future-event-month", "far-past-valid-at-query"}
-
 
 @dataclass
 class Env:
@@ -205,23 +199,14 @@ def env(backend_url: str, fresh_tenant: str, nlp: Any) -> Iterator[Env]:
 BACKEND_SENSITIVE = ("injection", "cypher", "sql", "tenant", "traversal", "duplicate", "far-")
 
 
-def _case_params(cases: list[Any], xfail: set[str]) -> list[Any]:
-    def marks(name: str) -> list[Any]:
-        if name == "duplicate-ids-in-file":
-            return [DUPLICATE_IDS]
-        if name in ("epoch-out-of-range-in-file", "nan-timestamp-in-file"):
-            return [EPOCH]
-        return [OVERFLOW] if name in xfail else []
-
-    params = [pytest.param("sqlite", c, id=f"sqlite-{c.name}", marks=marks(c.name))
-              for c in cases]
-    params += [pytest.param("neo4j", c, id=f"neo4j-{c.name}",
-                            marks=[pytest.mark.neo4j, *marks(c.name)])
+def _case_params(cases: list[Any]) -> list[Any]:
+    params = [pytest.param("sqlite", c, id=f"sqlite-{c.name}") for c in cases]
+    params += [pytest.param("neo4j", c, id=f"neo4j-{c.name}", marks=pytest.mark.neo4j)
                for c in cases if SOAK or any(k in c.name for k in BACKEND_SENSITIVE)]
     return params
 
 
-@pytest.mark.parametrize(("backend_url", "case"), _case_params(REST_CASES, XFAIL_REST),
+@pytest.mark.parametrize(("backend_url", "case"), _case_params(REST_CASES),
                          indirect=["backend_url"])
 def test_rest_bad_input(env: Env, case: Case) -> None:
     before = {t: fingerprint(env.memory.store(t)) for t in (env.tenant, env.neighbour)}
@@ -323,13 +308,6 @@ CLI_CASES = [
     CliCase("injection-as-entity", ("timeline", "Robert'); DROP TABLE episodes;--"), None,
             "no entity named"),
 ]
-XFAIL_CLI = {"far-future-in-file", "far-past-valid-at"}
-EPOCH = pytest.mark.xfail(strict=True, reason="bug: a numeric timestamp out of range (1e20) "
-                          "or NaN in a file raises OverflowError/ValueError from "
-                          "datetime.fromtimestamp in extraction.readers._instant: a traceback")
-DUPLICATE_IDS = pytest.mark.xfail(strict=True, reason="bug: a conversation file with two "
-                                  "messages of the same id is ingested, the second silently "
-                                  "dropped as a 'duplicate' (REST rejects the same batch)")
 
 
 def _cli_args(case: CliCase, path: Path, url: str, tenant: str) -> list[str]:
@@ -339,7 +317,7 @@ def _cli_args(case: CliCase, path: Path, url: str, tenant: str) -> list[str]:
     return [*args, "--store", url]
 
 
-@pytest.mark.parametrize(("backend_url", "case"), _case_params(CLI_CASES, XFAIL_CLI),
+@pytest.mark.parametrize(("backend_url", "case"), _case_params(CLI_CASES),
                          indirect=["backend_url"])
 def test_cli_bad_input(case: CliCase, backend_url: str, fresh_tenant: str, tmp_path: Path,
                        monkeypatch: pytest.MonkeyPatch, inspect: Any) -> None:
@@ -373,8 +351,5 @@ def test_cli_bad_input(case: CliCase, backend_url: str, fresh_tenant: str, tmp_p
 
 
 def test_catalogue_is_large_enough() -> None:
-    FIGURES.add("bad-input", rest_cases=len(REST_CASES), cli_cases=len(CLI_CASES),
-                known_bugs=sorted(XFAIL_REST | XFAIL_CLI | {
-                    "duplicate-ids-in-file", "epoch-out-of-range-in-file",
-                    "nan-timestamp-in-file"}))
+    FIGURES.add("bad-input", rest_cases=len(REST_CASES), cli_cases=len(CLI_CASES))
     assert len(REST_CASES) + len(CLI_CASES) >= 40

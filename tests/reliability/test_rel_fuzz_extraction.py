@@ -77,18 +77,14 @@ def test_extraction_never_raises_and_every_fact_has_evidence(pipeline: Pipeline,
                     f"no evidence: {a!r} from {message.text!r}")
                 assert a.evidence in episode.text, (a.evidence, episode.text)
                 if a.evidence_start is not None and a.evidence_end is not None:
-                    # the offsets cover the quote (give or take surrounding whitespace:
-                    # see the xfail test below)
                     span = episode.text[a.evidence_start:a.evidence_end]
-                    assert span.strip() == a.evidence, (span, a.evidence)
+                    assert span == a.evidence, (span, a.evidence)
 
     run()
     FIGURES.add(f"extraction-fuzz-{kind}", messages=seen["messages"],
                 assertions=seen["assertions"])
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="bug: evidence_start/_end "
-                   "include the whitespace before the sentence; evidence is the stripped span")
 def test_evidence_offsets_point_at_exactly_the_quote(pipeline: Pipeline) -> None:
     text = "Hello there. I work at Fernhill Robotics."
     message = Message("Ines Duarte", Role.USER, datetime(2024, 1, 1, tzinfo=UTC), text)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from graph.errors import InvalidInputError
+from graph.instants import require_aware
 from graph.models import Basis, Claim, Granularity
 from graph.predicates import default_registry
 from graph.rules import derive_view, granularity_end, reconcile
@@ -115,3 +117,19 @@ def test_reconcile_keeps_unchanged_versions_and_supersedes_changed_ones() -> Non
                       new_claim_ids=frozenset({confirm.claim_id}), now=d(7))
     assert again.new_versions == [] and again.superseded == []
     assert [c.kind for c in again.changes] == ["confirm"]
+
+
+@pytest.mark.parametrize("granularity", [Granularity.DAY, Granularity.MONTH, Granularity.YEAR,
+                                         Granularity.DECADE])
+def test_a_period_ending_after_year_9999_is_a_clear_input_error(
+        granularity: Granularity) -> None:
+    with pytest.raises(InvalidInputError, match="after the last supported instant"):
+        granularity_end(datetime(9999, 12, 31, tzinfo=UTC), granularity)
+
+
+@pytest.mark.parametrize("value", [datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
+                                   datetime(9999, 12, 31, 23, 59,
+                                            tzinfo=timezone(timedelta(hours=-12)))])
+def test_an_instant_outside_the_utc_range_is_a_clear_input_error(value: datetime) -> None:
+    with pytest.raises(InvalidInputError, match="outside the supported range"):
+        require_aware(value, "valid_from")
