@@ -8,6 +8,11 @@ import pytest
 
 from api.locomo_eval import (
     GoldPeriod,
+    Turn,
+    _answers_time,
+    _lemma_in,
+    _Lemmas,
+    _question_idf,
     answer_date,
     evidence_ids,
     first_rank,
@@ -15,8 +20,8 @@ from api.locomo_eval import (
     recall_hit,
     resolve_gold,
 )
-from extraction.temporal import Tense
-from graph.models import Episode
+from extraction.temporal import Tense, find_times
+from graph.models import Episode, Granularity
 
 pytestmark = pytest.mark.unit
 
@@ -117,3 +122,79 @@ def test_answer_date_from_turn_or_session() -> None:
     value, source = answer_date(plain, Tense.PAST)
     assert (value.start.date(), value.end.date(), source) == (
         date(2024, 3, 14), date(2024, 3, 15), "(session date)")
+
+
+# ------------------------------------------------------------------ ranking and dating rules
+# (sentences written for these tests)
+
+@pytest.fixture(scope="module")
+def lemmas() -> _Lemmas:
+    return _Lemmas()
+
+
+def _turn(text: str, at: datetime, lemmas: _Lemmas) -> Turn:
+    episode = Episode.create(tenant="t", speaker="Ana", occurred_at=at, text=text)
+    return Turn(episode, lemmas.of([text])[0], tuple(
+        m.value for m in find_times(text, at, Tense.PAST)))
+
+
+def test_answer_date_takes_a_time_said_before_the_event_sentence(lemmas: _Lemmas) -> None:
+    at = datetime(2024, 3, 14, 10, 0, tzinfo=UTC)  # a Thursday
+    said = Episode.create(tenant="t", speaker="Ana", occurred_at=at,
+                          text="Hi! Last Saturday was wild. We threw a party for my nephew.")
+    question = "When did Ana throw a party for her nephew?"
+    value, source = answer_date(said, Tense.PAST, focus=lemmas.of([question])[0],
+                                lemmas=lemmas, event=lemmas.verbs(question))
+    assert (value.start.date(), source) == (date(2024, 3, 9), "Last Saturday")
+
+
+def test_answer_date_prefers_the_sentence_with_the_question_verb(lemmas: _Lemmas) -> None:
+    at = datetime(2024, 3, 14, 10, 0, tzinfo=UTC)
+    said = Episode.create(tenant="t", speaker="Ana", occurred_at=at,
+                          text="My cousins and neighbours are the best. We hiked together "
+                               "last month!")
+    question = "When did Ana hike with her cousins and neighbours?"
+    value, _ = answer_date(said, Tense.PAST, focus=lemmas.of([question])[0], lemmas=lemmas,
+                           event=lemmas.verbs(question))
+    assert (value.start.date(), value.granularity) == (date(2024, 2, 1), Granularity.MONTH)
+
+
+def test_answer_date_ignores_a_later_sentence_about_something_else(lemmas: _Lemmas) -> None:
+    at = datetime(2024, 3, 14, 10, 0, tzinfo=UTC)
+    said = Episode.create(tenant="t", speaker="Ana", occurred_at=at,
+                          text="I'm repainting the bakery's front. I'm also hosting a tasting "
+                               "next month.")
+    question = "When did Ana start repainting her bakery's front?"
+    value, source = answer_date(said, Tense.PAST, focus=lemmas.of([question])[0],
+                                lemmas=lemmas, event=lemmas.verbs(question))
+    assert (value.start.date(), source) == (date(2024, 3, 14), "(session date)")
+
+
+def test_word_forms_match() -> None:
+    assert _lemma_in("collaborate", frozenset({"collaboration"}))
+    assert _lemma_in("celebrate", frozenset({"celebration"}))
+    assert _lemma_in("mentorship", frozenset({"mentor"}))
+    assert not _lemma_in("collect", frozenset({"college"}))
+    assert not _lemma_in("present", frozenset({"prevent"}))
+
+
+def test_question_idf_weighs_a_lemma_by_the_turns_holding_a_form_of_it(
+        lemmas: _Lemmas) -> None:
+    at = datetime(2024, 3, 14, 10, 0, tzinfo=UTC)
+    turns = [_turn("I got mentored yesterday.", at, lemmas),
+             _turn("The weather is nice.", at, lemmas),
+             _turn("We went hiking.", at, lemmas)]
+    idf = _question_idf({"mentorship", "submarine"}, turns, {})
+    assert idf["mentorship"] > 0 and "submarine" not in idf
+
+
+def test_time_feature_asks_for_the_kind_of_time_the_question_wants(lemmas: _Lemmas) -> None:
+    at = datetime(2024, 3, 14, 10, 0, tzinfo=UTC)
+    past = _turn("We moved the shop last week.", at, lemmas)
+    plan = _turn("The shop reopens tomorrow.", at, lemmas)
+    span = _turn("I've run the shop for six years now.", at, lemmas)
+    assert _answers_time(past, future=False, how_long=False)
+    assert not _answers_time(past, future=True, how_long=False)
+    assert _answers_time(plan, future=True, how_long=False)
+    assert _answers_time(span, future=False, how_long=True)
+    assert not _answers_time(past, future=False, how_long=True)
