@@ -34,17 +34,22 @@ def run(path: Path, *, assume_tz: str = "UTC", repeat: int = 1,
     pipeline.extract(warm)
     messages = assertions = 0
     started = time.perf_counter()
+    cpu_started = time.process_time()
     for _ in range(repeat):
         for conversation in read_locomo(path, assume_tz=assume_tz):
             for _episode, found in pipeline.extract(conversation):
                 messages += 1
                 assertions += len(found)
     seconds = time.perf_counter() - started
+    # CPU time of this process: the figure to compare on a shared, loaded machine
+    cpu_seconds = time.process_time() - cpu_started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     return {
         "path": str(path), "assume_tz": assume_tz, "n_process": n_process,
         "messages": messages, "assertions": assertions, "seconds": round(seconds, 3),
         "messages_per_second": round(messages / seconds, 1) if seconds else None,
+        "cpu_seconds": round(cpu_seconds, 3),
+        "messages_per_cpu_second": round(messages / cpu_seconds, 1) if cpu_seconds else None,
         "model_load_seconds": round(load_seconds, 3),
         "peak_rss_mb": round(peak_kb / 1024, 1),
     }
@@ -65,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"{result['messages']} messages in {result['seconds']} s: "
               f"{result['messages_per_second']} msgs/s "
+              f"({result['messages_per_cpu_second']} per CPU second) "
               f"(n_process={result['n_process']}, read + extract, "
               f"times assumed {result['assume_tz']}); {result['assertions']} assertions; "
               f"peak RSS {result['peak_rss_mb']} MB; model load {result['model_load_seconds']} s")

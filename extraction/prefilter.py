@@ -8,8 +8,9 @@ contain none of the rules' trigger words cannot yield an assertion, so they take
 
 The word lists come from the rules (:mod:`extraction.patterns`): every trigger verb in its
 inflected forms, the trigger nouns, title heads, kinship and pet words, languages, correction
-cues. Forms of "be" only count when a capitalised word (a possible name) follows somewhere,
-since "be at/with/on/in X" rules read a name.
+cues. Forms of "be" only count when a capitalised word (a possible name) follows within two
+words, since "be at/with/on/in X" rules read a name; words that are mostly chatter ("like",
+"love", "work", "here", "take") only count with the companion their rules need.
 """
 
 from __future__ import annotations
@@ -117,20 +118,51 @@ _COMPANIONS = re.compile(
 
 
 _WORD = re.compile(r"[a-zà-ÿ]+(?:'[a-z]+)?", re.IGNORECASE)
-_NAME_AFTER = re.compile(r"(?<=[\w,;:] )[A-Z][\w'’-]+")
+#: A form of "be", then at most two plain words, then a capitalised word: "I'm at Halvard",
+#: "we're on Plane", "was in Turku", "it's Kiki". Not a name further away ("that's so cool,
+#: Maren!": a vocative, no fact).
+_BE_NAME = re.compile(
+    r"(?:\b(?:am|is|are|was|were|be|been|being|im)|['’](?:m|s|re))"
+    r"(?:\s+[a-z][\w'’-]*){0,2}\s+(?:the\s+)?[A-Z]")
+#: "Maren from Corvid Labs", "Maren here from …": a self-introduction (read by a regex).
+_INTRO = re.compile(r"[A-Z][\w'’-]+\s+(?:here\s+)?(?:from|at|with)\s+(?:the\s+)?[A-Z]")
+#: Words whose trigger use needs a companion (tested by _LEXICAL_COMPANIONS, not alone):
+#: "like"/"love" after a subject or an adverb (not "looks like", "lots of love"); "work"
+#: with at/for/with/as; "here at"; "take/accept/sign" with an offer or "with".
+_NEEDS_COMPANION = frozenset({
+    "like", "love", "work", "works", "worked", "working", "here", "take", "takes", "took",
+    "taken", "taking", "accept", "accepts", "accepted", "accepting", "sign", "signs", "signed",
+    "signing"})
+_LIKE_BEFORE = (r"(?:i|we|you|they|he|she|really|also|still|totally|truly|absolutely|"
+                r"both|all|actually|genuinely|just|kinda|sorta|do|does|did|n't|(?-i:[A-Z][\w'’-]+))")
+_LEXICAL_COMPANIONS = re.compile(
+    r"\b" + _LIKE_BEFORE + r"\s+(?:like|love)\b"
+    r"|(?:^|[.!?]\s+)(?:i\s+)?love\b"
+    r"|\bwork(?:s|ed|ing)?\b(?:\s+[\w'’-]+){0,3}?\s+(?:at|for|with|as)\b"
+    r"|\bhere\s+at\b|(?-i:[A-Z][\w'’-]+)\s+here\b"
+    r"|\b(?:take|takes|took|taken|taking|accept\w*|sign|signs|signed|signing)\b"
+    r"[^.!?]{0,40}?\b(?:offer|with)\b",
+    re.IGNORECASE)
+#: Correction cues common in plain chat ("sorry", "wait", "rather") count only with a
+#: negation or a contrast nearby ("sorry, April, not May").
+_WEAK_CUES = ("sorry", "wait", "rather")
+_CONTRAST = re.compile(r"\b(?:not|instead)\b|n['’]t\b", re.IGNORECASE)
 
 
 def needs_parse(text: str) -> bool:
     """True when ``text`` may hold a fact the rules read (see the module docstring)."""
-    words, be = trigger_words()
+    words, _be = trigger_words()
     low = text.lower()
     tokens = _WORD.findall(low)
-    if any(t in words for t in tokens):
+    if any(t in words and t not in _NEEDS_COMPANION for t in tokens):
         return True
     if " as a" in low or " as an " in low or " as the " in low or _COMPANIONS.search(text):
         return True
-    if any(cue in low for cue in CORRECTION_CUES):
+    if any(t in _NEEDS_COMPANION for t in tokens) and _LEXICAL_COMPANIONS.search(text):
         return True
-    if any(t in be for t in tokens) and _NAME_AFTER.search(text):
+    for cue in CORRECTION_CUES:
+        if cue in low and (cue not in _WEAK_CUES or _CONTRAST.search(text)):
+            return True
+    if _BE_NAME.search(text) or _INTRO.search(text):
         return True
     return False

@@ -518,6 +518,14 @@ def _merge_ranges(text: str, found: list[TimeMention]) -> list[TimeMention]:
     return merged
 
 
+#: What dateparser can turn into a date: a number (digits or words), a month or weekday name,
+#: or "ago". Other DATE spans of the NER ("a busy week", "the day") are not worth its cost.
+_DATEPARSER_WORTH = re.compile(
+    r"\d|\bago\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|thirty|a\s+couple)\b|\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?\b|"
+    + _MON, re.IGNORECASE)
+
+
 @lru_cache(maxsize=4096)
 def _dateparser_cached(text: str, ref_iso: str, prefer: str) -> tuple[str, str] | None:
     from dateparser.date import DateDataParser
@@ -534,10 +542,12 @@ def _dateparser_cached(text: str, ref_iso: str, prefer: str) -> tuple[str, str] 
 
 def parse_with_dateparser(text: str, ref: datetime, tense: Tense) -> TimeValue | None:
     """Fallback for DATE spans the patterns above do not know (cached)."""
-    if not re.search(r"\d|day|week|month|year|ago|" + _MON, text, re.IGNORECASE):
-        return None
+    if not _DATEPARSER_WORTH.search(text):
+        return None  # "a long day", "the weekend", "each day": no date to find
     prefer = "future" if tense is Tense.FUTURE else "past"
-    result = _dateparser_cached(text, ref.isoformat(), prefer)
+    # only the date is kept, so the cache is keyed by the message's day and offset
+    day_ref = ref.replace(hour=12, minute=0, second=0, microsecond=0)
+    result = _dateparser_cached(text, day_ref.isoformat(), prefer)
     if result is None:
         return None
     day, kind = result

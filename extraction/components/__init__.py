@@ -6,7 +6,13 @@ Importing this package registers the factories; a saved pipeline refers to them 
 
 from __future__ import annotations
 
-from extraction.components import clauses, mentions, relations, times  # noqa: F401
+from extraction.components import (  # noqa: F401
+    attributes,
+    clauses,
+    mentions,
+    relations,
+    times,
+)
 from extraction.components.base import ensure_extensions
 
 __all__ = ["ensure_extensions"]

@@ -317,20 +317,67 @@ def find_subject(doc: Doc, clause: Clause, before: int) -> tuple[str, tuple[int,
     return best
 
 
+def _required_words(rule: Rule) -> tuple[tuple[str, frozenset[str]], ...]:
+    """What every match of the rule must contain: per required token with a word
+    constraint, ("LEMMA" | "LOWER", its words)."""
+    found = []
+    for token in rule.pattern:
+        if "OP" in token:
+            continue
+        for attr in ("LEMMA", "LOWER", "ORTH"):
+            spec = token.get(attr)
+            if isinstance(spec, dict) and "IN" in spec:
+                found.append((attr, frozenset(spec["IN"])))
+            elif isinstance(spec, str):
+                found.append((attr, frozenset((spec,))))
+    return tuple(found)
+
+
 class RelationFinder:
+    """Runs the rules' patterns over a doc. spaCy's ``Matcher`` evaluates set predicates in
+    Python for every pattern at every token, so only the rules whose required word occurs
+    in the doc are run (a ``Matcher`` per such subset of rules, cached, with the rules in
+    registry order): the matches are the same as with all the rules, at a fraction of the
+    cost."""
+
+    _CACHE_SIZE = 1024
+
     def __init__(self, nlp: Language, rules: tuple[Rule, ...]) -> None:
         ensure_extensions()
+        self.vocab = nlp.vocab
         self.matcher = Matcher(nlp.vocab)
         self.rules = {rule.id: rule for rule in rules}
+        self._order = tuple(rules)
         for rule in rules:
             self.matcher.add(rule.id, [list(rule.pattern)], greedy="LONGEST")
+        self._required = [_required_words(rule) for rule in rules]
+        self._matchers: dict[frozenset[int], Matcher] = {}
+
+    def _matcher_for(self, doc: Doc) -> Matcher | None:
+        words = {"LOWER": {t.lower_ for t in doc}, "LEMMA": {t.lemma_ for t in doc},
+                 "ORTH": {t.text for t in doc}}
+        key = frozenset(index for index, required in enumerate(self._required)
+                        if all(not needed.isdisjoint(words[attr]) for attr, needed in required))
+        if not key:
+            return None
+        matcher = self._matchers.get(key)
+        if matcher is None:
+            if len(self._matchers) >= self._CACHE_SIZE:
+                self._matchers.clear()
+            matcher = Matcher(self.vocab)
+            for index in sorted(key):
+                rule = self._order[index]
+                matcher.add(rule.id, [list(rule.pattern)], greedy="LONGEST")
+            self._matchers[key] = matcher
+        return matcher
 
     def __call__(self, doc: Doc) -> Doc:
         clauses: list[Clause] = doc._.asof_clauses or []
         candidates: list[Candidate] = []
         seen: set[tuple[str, int]] = set()
         taken: set[int] = set()
-        for match_id, start, end in self.matcher(doc):
+        matcher = self._matcher_for(doc)
+        for match_id, start, end in (matcher(doc) if matcher is not None else ()):
             rule = self.rules[doc.vocab.strings[match_id]]
             clause_index = doc[start]._.asof_clause
             if clause_index < 0 or (rule.id, start) in seen:

@@ -21,6 +21,9 @@ pytestmark = pytest.mark.unit
     "actually it was April, not May", "I'm a pharmacist", "we're on the Starter plan",
     "I stopped going to the Tuesday Chess Club", "Amsel & Rook hired me",
     "I can't stand loud offices", "first day is 3 March", "his last working day was Friday",
+    "I really like Plane", "we work with Ledgerly", "Maren from Corvid Labs, hi!",
+    "Love the new Plane release", "I accepted the offer from Tallis", "Ines here at Halvard",
+    "sorry, it was April, not May", "I'm with Halvard Bank", "it's Pip, not Pop",
 ])
 def test_possible_facts_are_parsed(text: str) -> None:
     assert needs_parse(text)
@@ -29,6 +32,8 @@ def test_possible_facts_are_parsed(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "haha that's so true", "thanks, that helps a lot!", "what a great day it was",
     "I did my own thing today", "sounds good, see you soon", "it was fun",
+    "that looks like a great idea", "lots of love to you", "that's so cool, Maren!",
+    "sorry, running late", "wait what happened", "it takes time", "the work is hard",
 ])
 def test_chatter_takes_the_light_path(text: str) -> None:
     assert not needs_parse(text)
