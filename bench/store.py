@@ -4,18 +4,21 @@
     python -m bench.store --backend sqlite --versions 100000 --path /tmp/asof-bench.db
 
 A synthetic multi-tenant history, deterministic from ``--seed``: ``--tenants`` tenants (10),
-``versions / 10`` people spread over them, each message (episode) asserting ``--batch`` facts
-(200) about distinct people of one tenant: ``works_at`` (a ``one`` predicate: a new employer
-closes the previous one, which writes a closed copy of it) or ``uses`` (``many``), with
+``versions / 10`` people spread over them, each message (episode) asserting ``--assertions``
+facts (200) about distinct people of one tenant: ``works_at`` (a ``one`` predicate: a new
+employer closes the previous one, which writes a closed copy of it) or ``uses`` (``many``), with
 valid-time starts moving forward. Loading stops once ``--versions`` fact versions were written.
 
 What is measured, honestly:
 
-- **write**: wall time of ``store.apply(episode, assertions)`` calls — the public write path, one
-  serialised transaction per episode including the write-rule planning in Python, the audit
-  chain, and every read the planner makes. ``versions/s`` = versions written (new rows, closed
-  copies included) / that time. ``--writers`` > 1 runs that many threads, each on its own
-  tenants (writes of one tenant are serialised by design).
+- **write**: wall time of the public write path, ``store.apply_many(items)`` with ``--batch``
+  consecutive episodes of one tenant per call (one serialised transaction; ``--batch 1`` is
+  ``store.apply(episode, assertions)``, one transaction per episode), including the write-rule
+  planning in Python, the audit chain, and every read the planner makes. ``versions/s`` =
+  versions written (new rows, closed copies included) / that time. ``--writers`` > 1 runs that
+  many threads, each call on one tenant (writes of one tenant are serialised by design). The
+  CPU seconds the benchmark process spent loading are reported too (and the server's, with
+  ``--server-pid``): on a shared machine they vary less than wall time.
 - **as-of**: ``find_versions(VersionQuery(subject_id, predicate, valid_at, known_at))`` for
   random (tenant, subject, predicate, valid_at, known_at): the adapter's primitive, one round
   trip. ``facts(...)``: the public API (adds an entity lookup).
@@ -89,7 +92,7 @@ def make_workload(run: str, versions: int, tenants: int, seed: int) -> Workload:
     return Workload(tenants=data)
 
 
-def episodes(workload: Workload, batch: int, seed: int) -> Any:
+def episodes(workload: Workload, assertions: int, seed: int) -> Any:
     """Yields (tenant data, episode, assertions) forever, round-robin over tenants."""
     rng = random.Random(seed + 1)
     cursor = {d.tenant: 0 for d in workload.tenants}
@@ -98,8 +101,8 @@ def episodes(workload: Workload, batch: int, seed: int) -> Any:
     while True:
         for d in workload.tenants:
             start = cursor[d.tenant]
-            people = [d.people[(start + i) % len(d.people)] for i in range(min(batch,
-                                                                              len(d.people)))]
+            people = [d.people[(start + i) % len(d.people)]
+                      for i in range(min(assertions, len(d.people)))]
             cursor[d.tenant] = start + len(people)
             sweep = start // len(d.people)  # how many times every person was talked about
             when = EPOCH + day * (sweep * 30 + rng.randrange(30))
@@ -172,37 +175,67 @@ def server_info(store: GraphStore) -> dict[str, Any]:
 # ------------------------------------------------------------------------------- phases
 
 
+def transactions(workload: Workload, args: argparse.Namespace) -> Any:
+    """Yields (tenant data, items) forever: ``--batch`` consecutive episodes of one tenant per
+    transaction, tenants round-robin (with ``--batch 1``, the episode stream itself)."""
+    stream = episodes(workload, args.assertions, args.seed)
+    while True:
+        queued: dict[str, tuple[TenantData, list[tuple[Episode, list[FactAssertion]]]]] = {}
+        for _ in range(args.batch * len(workload.tenants)):
+            d, ep, facts = next(stream)
+            queued.setdefault(d.tenant, (d, []))[1].append((ep, facts))
+        yield from queued.values()
+
+
+def _cpu_s(pid: int | None) -> float | None:
+    """CPU seconds (user + system) of process ``pid`` so far (Linux /proc); None if unknown."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def load(args: argparse.Namespace, base: GraphStore, workload: Workload,
          clock: FakeClock) -> dict[str, Any]:
-    stream = episodes(workload, args.batch, args.seed)
+    stream = transactions(workload, args)
     lock = threading.Lock()
-    totals = {"versions": 0, "episodes": 0, "assertions": 0, "closed": 0}
+    totals = {"versions": 0, "episodes": 0, "assertions": 0, "closed": 0, "transactions": 0}
     busy = [0.0]
+    Items = list[tuple[Episode, list[FactAssertion]]]
 
-    def next_item() -> tuple[TenantData, Episode, list[FactAssertion]] | None:
+    def next_item() -> tuple[TenantData, Items] | None:
         with lock:
             if totals["versions"] >= args.versions:
                 return None
-            item: tuple[TenantData, Episode, list[FactAssertion]] = next(stream)
-            clock.advance(timedelta(seconds=1))
+            item: tuple[TenantData, Items] = next(stream)
+            clock.advance(timedelta(seconds=len(item[1])))
             return item
 
     def writer() -> None:
         stores: dict[str, GraphStore] = {}
         while (item := next_item()) is not None:
-            d, ep, facts = item
+            d, items = item
             store = stores.get(d.tenant) or stores.setdefault(d.tenant,
                                                               base.for_tenant(d.tenant))
             started = time.perf_counter()
-            result = store.apply(ep, facts)
+            if args.batch == 1:
+                results = [store.apply(*items[0])]
+            else:
+                results = store.apply_many(items)
             elapsed = time.perf_counter() - started
             with lock:
                 busy[0] += elapsed
-                totals["versions"] += len(result.written)
-                totals["closed"] += len(result.closed)
-                totals["episodes"] += 1
-                totals["assertions"] += len(facts)
+                totals["versions"] += sum(len(r.written) for r in results)
+                totals["closed"] += sum(len(r.closed) for r in results)
+                totals["episodes"] += len(items)
+                totals["transactions"] += 1
+                totals["assertions"] += sum(len(facts) for _, facts in items)
 
+    server_before = _cpu_s(args.server_pid)
+    cpu_before = time.process_time()
     started = time.perf_counter()
     threads = [threading.Thread(target=writer) for _ in range(args.writers)]
     for t in threads:
@@ -210,10 +243,22 @@ def load(args: argparse.Namespace, base: GraphStore, workload: Workload,
     for t in threads:
         t.join()
     wall = time.perf_counter() - started
-    return {**totals, "writers": args.writers, "batch": args.batch, "wall_s": round(wall, 2),
-            "versions_per_s": round(totals["versions"] / wall, 1),
-            "assertions_per_s": round(totals["assertions"] / wall, 1),
-            "episodes_per_s": round(totals["episodes"] / wall, 2)}
+    cpu = time.process_time() - cpu_before
+    server_after = _cpu_s(args.server_pid)
+    out = {**totals, "writers": args.writers, "batch": args.batch,
+           "assertions_per_episode": args.assertions, "wall_s": round(wall, 2),
+           "versions_per_s": round(totals["versions"] / wall, 1),
+           "assertions_per_s": round(totals["assertions"] / wall, 1),
+           "episodes_per_s": round(totals["episodes"] / wall, 2),
+           "client_cpu_s": round(cpu, 2),
+           "client_cpu_ms_per_1k_versions": round(1e6 * cpu / max(1, totals["versions"]), 1),
+           "loadavg_after": list(os.getloadavg())}
+    if server_before is not None and server_after is not None:
+        server = server_after - server_before
+        out["server_cpu_s"] = round(server, 2)
+        out["server_cpu_ms_per_1k_versions"] = round(
+            1e6 * server / max(1, totals["versions"]), 1)
+    return out
 
 
 def resolve_subjects(base: GraphStore, workload: Workload, sample: int,
@@ -296,7 +341,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--backend", choices=["neo4j", "sqlite"], required=True)
     parser.add_argument("--versions", type=int, default=10_000)
     parser.add_argument("--tenants", type=int, default=10)
-    parser.add_argument("--batch", type=int, default=200, help="assertions per episode")
+    parser.add_argument("--assertions", type=int, default=200, help="assertions per episode")
+    parser.add_argument("--batch", type=int, default=10,
+                        help="episodes per transaction (apply_many); 1: apply per episode")
+    parser.add_argument("--server-pid", type=int,
+                        help="also report this process's CPU time while loading (the server)")
     parser.add_argument("--writers", type=int, default=1)
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--warmup", type=int, default=200)
@@ -334,8 +383,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         w, r = report["write"], report["read"]
         print(f"{args.backend}: {w['versions']} versions ({w['episodes']} episodes x "
-              f"{args.batch} assertions, {args.writers} writer(s)) in {w['wall_s']} s: "
-              f"{w['versions_per_s']} versions/s")
+              f"{args.assertions} assertions, {args.batch} episodes per transaction, "
+              f"{args.writers} writer(s)) in {w['wall_s']} s: {w['versions_per_s']} versions/s")
         for name, stats in r.items():
             if isinstance(stats, dict):
                 print(f"  {name:24s} p50 {stats['p50_ms']:7.2f} ms  p95 {stats['p95_ms']:7.2f} ms"

@@ -83,11 +83,32 @@ class WriteBatch:
     superseded_claims: list[str] = field(default_factory=list)
     superseded_at: datetime | None = None
     events: list[AuditEvent] = field(default_factory=list)
+    #: per-id closing instants that override ``superseded_at`` (a batch merged from several
+    #: transactions' worth of writes closes each row at its own transaction time)
+    closed_at: dict[str, datetime] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
         return not (self.episodes or self.entities or self.aliases or self.claims
                     or self.versions or self.sources or self.superseded_versions
                     or self.superseded_claims or self.events)
+
+    def closings(self) -> tuple[list[tuple[str, datetime]], list[tuple[str, datetime]]]:
+        """(version id, instant) and (claim id, instant) pairs to close, each id once.
+
+        Raises:
+            ValueError: a listed id has no closing instant (no ``superseded_at`` and no
+                ``closed_at`` entry).
+        """
+        out: tuple[list[tuple[str, datetime]], list[tuple[str, datetime]]] = ([], [])
+        for ids, pairs in ((self.superseded_versions, out[0]),
+                           (self.superseded_claims, out[1])):
+            for row_id in dict.fromkeys(ids):
+                at = self.closed_at.get(row_id, self.superseded_at)
+                if at is None:
+                    raise ValueError(f"no closing instant for {row_id!r}: set "
+                                     "WriteBatch.superseded_at or closed_at")
+                pairs.append((row_id, at))
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,15 +140,9 @@ class SearchHit:
     version: FactVersion | None = None
 
 
-class WriteTx(Protocol):
-    """Primitives available inside one write transaction of one tenant."""
-
-    def lock_head(self) -> AuditHead | None:
-        """Take the tenant's write lock and return its audit head (``None``: no events yet).
-        Must be called first: it is what serialises writers of a tenant."""
-        ...
-
-    def episode_exists(self, episode_id: str) -> bool: ...
+class PlanningReads(Protocol):
+    """The reads the write planner makes (:class:`graph.writes.WritePlanner`): of a write
+    transaction, or of a view layering planned batches over one (``PendingTx``)."""
 
     def find_entities(self, keys: Sequence[str]) -> list[Entity]:
         """Entities whose normalised name or a normalised alias is in ``keys``."""
@@ -139,6 +154,21 @@ class WriteTx(Protocol):
 
     def current_versions(self, subject_id: str, predicate: str) -> list[FactVersion]:
         """Versions of (subject, predicate) not superseded in transaction time."""
+        ...
+
+
+class WriteTx(PlanningReads, Protocol):
+    """Primitives available inside one write transaction of one tenant."""
+
+    def lock_head(self) -> AuditHead | None:
+        """Take the tenant's write lock and return its audit head (``None``: no events yet).
+        Must be called first: it is what serialises writers of a tenant."""
+        ...
+
+    def episode_exists(self, episode_id: str) -> bool: ...
+
+    def existing_episodes(self, episode_ids: Sequence[str]) -> set[str]:
+        """The ids among ``episode_ids`` already stored (one read for a whole batch)."""
         ...
 
     def expired_versions(self, now: datetime) -> list[FactVersion]:
@@ -157,7 +187,11 @@ class WriteTx(Protocol):
         ``episode_id`` and version source links). Includes superseded rows."""
         ...
 
-    def write(self, batch: WriteBatch) -> None: ...
+    def write(self, batch: WriteBatch) -> None:
+        """Persist ``batch``: close the listed rows (:meth:`WriteBatch.closings`), then insert
+        every row. Rows are inserted with the ``superseded_at`` they carry (a row written and
+        closed within one merged batch is inserted closed)."""
+        ...
 
     def erase(self, erasure: Erasure) -> None:
         """Delete the listed entities, versions, claims (and their source links), redact the

@@ -782,6 +782,12 @@ class _Neo4jTx:
     def episode_exists(self, episode_id: str) -> bool:
         return bool(self._run("write/episode_exists", id=episode_id)[0]["found"])
 
+    def existing_episodes(self, episode_ids: Sequence[str]) -> set[str]:
+        if not episode_ids:
+            return set()
+        return {r["id"] for r in self._run("write/existing_episodes",
+                                           ids=list(dict.fromkeys(episode_ids)))}
+
     def find_entities(self, keys: Sequence[str]) -> list[Entity]:
         if not keys:
             return []
@@ -882,20 +888,20 @@ class _Neo4jTx:
         for rows in (batch.episodes, batch.entities, batch.claims, batch.versions,
                      batch.events):
             self._check_tenant(rows)
-        closing_versions = list(dict.fromkeys(batch.superseded_versions))
-        closing_claims = list(dict.fromkeys(batch.superseded_claims))
-        if (closing_versions or closing_claims) and batch.superseded_at is None:
-            raise InvalidInputError("WriteBatch.superseded_at is required to close rows")
+        try:
+            closing_versions, closing_claims = batch.closings()
+        except ValueError as exc:
+            raise InvalidInputError(str(exc)) from None
         self._forget_cache()
         # Close existing rows first, so a row inserted by this batch is never touched.
-        if batch.superseded_at is not None:
-            at = to_us(batch.superseded_at)
-            if closing_versions:
-                self._count("write/close_versions", "closed", len(closing_versions),
-                            ids=closing_versions, open=MAX_US, at=at)
-            if closing_claims:
-                self._count("write/close_claims", "closed", len(closing_claims),
-                            ids=closing_claims, open=MAX_US, at=at)
+        if closing_versions:
+            self._count("write/close_versions", "closed", len(closing_versions),
+                        rows=[{"id": i, "at": to_us(at)} for i, at in closing_versions],
+                        open=MAX_US)
+        if closing_claims:
+            self._count("write/close_claims", "closed", len(closing_claims),
+                        rows=[{"id": i, "at": to_us(at)} for i, at in closing_claims],
+                        open=MAX_US)
         if batch.episodes:
             self._run("write/merge_episodes", rows=[_episode_row(e) for e in batch.episodes])
         if batch.entities:
@@ -914,7 +920,10 @@ class _Neo4jTx:
             self._count("write/merge_facts", "written", len(batch.versions),
                         rows=[_version_row(v) for v in batch.versions])
         if batch.sources:
-            sources = list({(s.version_id, s.claim_id): s for s in batch.sources}.values())
+            unique: dict[tuple[str, str], Source] = {}
+            for s in batch.sources:  # the first link of a pair wins, as with MERGE
+                unique.setdefault((s.version_id, s.claim_id), s)
+            sources = list(unique.values())
             self._count("write/link_sources", "linked", len(sources),
                         rows=[_source_row(s) for s in sources])
         if batch.events:

@@ -882,6 +882,16 @@ class _SqliteTx:
                                (self._tenant, episode_id)).fetchone()
         return row is not None
 
+    def existing_episodes(self, episode_ids: Sequence[str]) -> set[str]:
+        if not episode_ids:
+            return set()
+        with self._db("existing episodes") as conn:
+            rows = conn.execute(
+                "SELECT id FROM episodes"
+                " WHERE tenant = ? AND id IN (SELECT value FROM json_each(?))",
+                (self._tenant, _ids_param(dict.fromkeys(episode_ids)))).fetchall()
+        return {row[0] for row in rows}
+
     def find_entities(self, keys: Sequence[str]) -> list[Entity]:
         with self._db("find entities") as conn:
             return _find_entities(conn, self._tenant, keys)
@@ -960,23 +970,22 @@ class _SqliteTx:
         for rows in (batch.episodes, batch.entities, batch.claims, batch.versions,
                      batch.events):
             self._check_tenant(rows)
-        closing_versions = list(dict.fromkeys(batch.superseded_versions))
-        closing_claims = list(dict.fromkeys(batch.superseded_claims))
-        if (closing_versions or closing_claims) and batch.superseded_at is None:
-            raise InvalidInputError("WriteBatch.superseded_at is required to close rows")
+        try:
+            closing_versions, closing_claims = batch.closings()
+        except ValueError as exc:
+            raise InvalidInputError(str(exc)) from None
         with self._db("write") as conn:
             # Close existing rows first, so a row inserted by this batch is never touched.
-            if batch.superseded_at is not None:
-                at = to_us(batch.superseded_at)
-                for sql, ids, kind in ((_SUPERSEDE_VERSION, closing_versions, "versions"),
-                                       (_SUPERSEDE_CLAIM, closing_claims, "claims")):
-                    if not ids:
-                        continue
-                    closed = conn.executemany(sql, [(at, tenant, i, MAX_US) for i in ids])
-                    if closed.rowcount != len(ids):
-                        raise IntegrityError(
-                            f"asked to close {len(ids)} {kind} but only {closed.rowcount} were "
-                            "open: a closed or unknown id was listed; nothing was written")
+            for sql, pairs, kind in ((_SUPERSEDE_VERSION, closing_versions, "versions"),
+                                     (_SUPERSEDE_CLAIM, closing_claims, "claims")):
+                if not pairs:
+                    continue
+                closed = conn.executemany(sql, [(_us(at), tenant, i, MAX_US)
+                                                for i, at in pairs])
+                if closed.rowcount != len(pairs):
+                    raise IntegrityError(
+                        f"asked to close {len(pairs)} {kind} but only {closed.rowcount} were "
+                        "open: a closed or unknown id was listed; nothing was written")
             if batch.episodes:
                 conn.executemany(_INSERT_EPISODE,
                                  [_episode_params(tenant, e) for e in batch.episodes])

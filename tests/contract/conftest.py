@@ -79,6 +79,10 @@ class Tamper(Protocol):
     def truncate_events(self, store: GraphStore, after_seq: int) -> None:
         """Delete every event with ``seq > after_seq`` (and nothing else)."""
 
+    def drop_tenant(self, store: GraphStore) -> None:
+        """Delete every row of the store's tenant, so another history can be replayed under
+        the same tenant (whose name every id and audit hash includes)."""
+
 
 def _sqlite_connection(store: GraphStore) -> sqlite3.Connection:
     conn = getattr(store, "_conn", None)
@@ -140,6 +144,14 @@ class SqliteTamper:
         changed = self._exec(store, "DELETE FROM audit_events WHERE tenant = ? AND seq > ?",
                              (store.tenant, after_seq))
         assert changed >= 1, f"no events after {after_seq}"
+
+
+    def drop_tenant(self, store: GraphStore) -> None:
+        # Triggers remove the full-text rows of deleted episodes and versions.
+        for table in ("sources", "audit_events", "versions", "claims", "entity_aliases",
+                      "entities", "episodes"):
+            self._exec(store, f"DELETE FROM {table} WHERE tenant = ?",  # noqa: S608
+                       (store.tenant,))
 
 
 TAMPERS: dict[str, Tamper] = {"sqlite": SqliteTamper()}

@@ -112,3 +112,7 @@ class Neo4jTamper:
                        "MATCH (e:AuditEvent {tenant: $tenant}) WHERE e.seq > $after "
                        "DETACH DELETE e RETURN count(*) AS n", after=after_seq)
         assert records[0]["n"] >= 1, f"no events after {after_seq}"
+
+    def drop_tenant(self, store: GraphStore) -> None:
+        for label in ("Fact", "Claim", "Alias", "Entity", "Episode", "AuditEvent", "AuditHead"):
+            _run(store, f"MATCH (n:{label} {{tenant: $tenant}}) DETACH DELETE n")
