@@ -419,6 +419,20 @@ class Assembler:
                 state.touch(name)
                 if state.type_of(name) == "person":
                     seen(name, span.start_char)
+        # a known person's first name typed in lower case ("kenji's been there for years")
+        firsts = {}
+        for entity in {id(e): e for e in state.entities.values()}.values():
+            if entity.type == "person" and entity.name.lower() != normalize_name(speaker):
+                first = entity.name.split()[0].lower()
+                if len(first) >= 3 and first not in NOT_NAMES and first not in state.speakers:
+                    firsts.setdefault(first, set()).add(entity.name)
+        if firsts:
+            for token in doc:
+                names = firsts.get(token.lower_) if token.is_lower else None
+                if names and len(names) == 1 and token.pos_ != "VERB":
+                    name = next(iter(names))
+                    state.touch(name)
+                    seen(name, token.idx)
         self._positions = positions
 
     def _learn_orgs(self, doc: Doc, index: int) -> None:
@@ -635,6 +649,10 @@ class Assembler:
         if kind == "offer":
             self._offer(doc, index, episode, clause, ci, cand, subject, clause_times, buffer)
             return
+        if cand.inverse:
+            self._hired(doc, index, episode, clause, ci, cand, subject, speaker, clause_times,
+                        buffer)
+            return
         if not objects and predicate == "works_at" and kind == "assert" and \
                 subject in state.offers:
             # "I accepted an offer from X. … first day is June 3": the offered job starts
@@ -724,6 +742,32 @@ class Assembler:
                            org, False, times[:1], group, (start, end), buffer)
             return
         state.offers[subject] = org
+
+    def _hired(self, doc: Doc, index: int, episode: Episode, clause: Clause, ci: int,
+               cand: Candidate, subject: str, speaker: str,
+               clause_times: dict[int, list[TimeMention]], buffer: list[Record]) -> None:
+        """"we hired Pia Sund": the person named works at our organisation (known only when
+        the speaker's organisation is); "Tallis hired Pia": at the organisation named."""
+        state = self.state
+        if cand.subject == "we":
+            org = state.conversation_org(speaker)
+        else:
+            org = subject if state.type_of(subject) == "organization" else None
+        if org is None:
+            return
+        times = self._own_times(doc, ci, cand, clause_times.get(ci, []))
+        group = self._groups.setdefault((index, ci), state.group_counter + 1)
+        state.group_counter = max(state.group_counter, group)
+        for start, end, text, is_name in cand.objects:
+            name = _trim_name(text)
+            if not is_name or not name or state.type_of(name) not in (None, "person",
+                                                                       "unknown", "concept"):
+                continue
+            person = state.add_person(name)
+            if person in (speaker, org):
+                continue
+            self._emit_one(doc, index, episode, clause, cand, "works_at", "assert", person,
+                           org, False, times, group, (start, end), buffer)
 
     def _date_context(self, subject: str, time: TimeMention, buffer: list[Record]) -> bool:
         """"…, first day is 1 July" / "moving day is May 13" / "I start March 4": the date
@@ -840,6 +884,11 @@ class Assembler:
             if pron == "me" and predicate in ("reports_to", "married_to") and \
                     subject != speaker:
                 return predicate, speaker, False  # "she reports to me"
+            if pron == "us" and predicate == "works_at" and kind == "assert" and \
+                    subject != speaker:
+                # "Teo joins us on July 8": the speaker's organisation, when it is known
+                org = state.conversation_org(speaker)
+                return (predicate, org, False) if org else None
             if pron in ("it", "them", "that") and predicate in ("uses", "owns", "likes",
                                                                  "dislikes", "prefers"):
                 found = self._recent_object(predicate)

@@ -68,7 +68,11 @@ RULES: tuple[Rule, ...] = (
     Rule("stay_at", "works_at", "assert", (_lemma("stay"), _lower("at", "with"))),
     Rule("job_at", "works_at", "assert",
          (_lower("job", "position", "role", "fellowship", "internship", "contract", "post"),
-          _lower("at", "with"))),
+          _opt("was", "is", "'s", "will", "be"), _opt("be"), _lower("at", "with"))),
+    # "we hired Pia Sund", "we've onboarded Teo": the person works at our organisation
+    Rule("we_hired", "works_at", "assert",
+         (_lemma("hire", "onboard", "recruit"), {"IS_TITLE": True}), obj="name", peek=True,
+         inverse=True),
     Rule("here_at", "works_at", "assert", (_lower("here"), _lower("at"))),
     Rule("hired_by", "works_at", "assert", (_lemma("hire"), _lower("me", "him", "her", "them")),
          obj="before", subj="object"),

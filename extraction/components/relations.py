@@ -53,12 +53,19 @@ EXEC_WORDS = frozenset({"ceo", "cto", "cfo", "coo", "cio", "cmo", "cpo", "vp", "
                         "head", "chief", "president", "founder", "manager", "boss", "lead",
                         "supervisor"})
 _PRON_OBJECTS = {"it": "it", "me": "me", "them": "them", "him": "him", "her": "her", "that": "it",
-                 "here": "here", "there": "there"}
+                 "here": "here", "there": "there", "us": "us"}
+#: Ordinals that belong to a title ("first officer", "second engineer"), not a count.
+_ORDINALS = frozenset({"first", "second", "third"})
+
+
+_FRAGMENT_ADVERBS = frozenset({"currently", "now", "still", "also", "then", "and", "so",
+                               "officially", "today"})
 
 
 def _skip(doc: Doc, i: int, end: int) -> int:
     while i < end and (doc[i].lower_ in _SKIP_BEFORE_OBJECT or doc[i].like_num and
                        doc[i].lower_ not in ("one",) and i + 1 < end and
+                       not (doc[i].lower_ in _ORDINALS and doc[i + 1].lower_ in TITLE_HEADS) and
                        (is_nameish(doc[i + 1]) or doc[i + 1].pos_ in ("NOUN", "ADJ"))):
         i += 1
     return i
@@ -504,7 +511,15 @@ class RelationFinder:
                         j = span[1]
                         continue
                 j += 1
-        return found
+        # "chief marketing officer": the head "chief" alone is not a second title
+        spans = [c.trigger for c in found if c.rule == "title"]
+
+        def title_span(c: Candidate) -> tuple[int, int]:
+            return c.trigger if c.rule == "title" else (c.trigger[0], c.trigger[1] - 1)
+
+        return [c for c in found if not any(
+            o != title_span(c) and o[0] <= title_span(c)[0] and title_span(c)[1] <= o[1]
+            for o in spans)]
 
     @staticmethod
     def _title_span(doc: Doc, head: int, clause: Clause) -> tuple[int, int] | None:
@@ -618,6 +633,21 @@ class RelationFinder:
                 doc[clause.start - 1].is_punct) and nxt is not None and nxt.lower_ in (
                 "at", ",") and doc[start].is_sent_start:
             subject = "speaker"  # a fragment answer: "copywriter, from 2019 …"
+        if subject is None:
+            # "currently product designer at X, since 2021", "context: data analyst at X",
+            # "new title: principal designer as of May 1": a verbless fragment about the
+            # speaker, at the start of a sentence or right after a colon or dash
+            k = start
+            while k > clause.start and doc[k - 1].lower_ in _FRAGMENT_ADVERBS:
+                k -= 1
+            opens = k == 0 or doc[k].is_sent_start or doc[k - 1].text in (":", "—", "–", ";")
+            after_colon = k > 0 and doc[k - 1].text in (":", "—", "–")
+            follows = nxt is None or nxt.lower_ in ("at", "with") or (
+                after_colon and (nxt.is_punct or nxt.lower_ in ("as", "since", "from",
+                                                                 "starting", "effective")))
+            if k == clause.start and opens and follows and not any(
+                    t.pos_ in ("VERB", "AUX") for t in doc[clause.start:start]):
+                subject = "speaker"
         if subject is None:
             return result
         if head_low in ("student", "owner", "partner", "fellow", "hire"):
