@@ -58,6 +58,8 @@ _PRON_OBJECTS = {"it": "it", "me": "me", "them": "them", "him": "him", "her": "h
 _ORDINALS = frozenset({"first", "second", "third"})
 
 
+_JOB_NOUNS = frozenset({"job", "position", "role", "post", "internship", "contract", "gig",
+                        "placement", "fellowship", "residency"})
 _FRAGMENT_ADVERBS = frozenset({"currently", "now", "still", "also", "then", "and", "so",
                                "officially", "today"})
 
@@ -486,6 +488,13 @@ class RelationFinder:
             if run is not None:
                 return "name", run
         owner = [c for c in head.children if c.dep_ == "poss"]
+        if owner and head.lower_ in _JOB_NOUNS:
+            # "my first job was at X", "her previous role was with Y": the possessor
+            pron = owner[0].lower_
+            if pron in FIRST_PERSON:
+                return "speaker", (owner[0].i, owner[0].i + 1)
+            if pron in THIRD_PERSON:
+                return THIRD_PERSON[pron], (owner[0].i, owner[0].i + 1)
         if owner and owner[0].lower_ in ("our",) and head.lower_ in (
                 "team", "company", "org", "organisation", "organization", "firm"):
             return "we", None

@@ -104,3 +104,18 @@ def test_lowercase_first_name_keeps_pronouns_right(extract: Extract) -> None:
                   "ines is back from leave, she moved to Bergen last month")
     movers = {a.subject.name for a in out if a.predicate == "lives_in"}
     assert movers == {"Ines Duarte"}
+
+
+# ------------------------------------------------------------------ "my first job was at X"
+
+def test_my_job_was_at_org_is_the_speakers(extract: Extract) -> None:
+    out = extract("my first job was at Orrin Bank, 2009 to 2012")
+    jobs = [a for a in out if a.predicate == "works_at"]
+    assert [(a.subject.name, a.object.name if a.object else "") for a in jobs] == [
+        (ME, "Orrin Bank")]
+    assert jobs[0].valid_from is not None and jobs[0].valid_to is not None
+
+
+def test_question_about_my_job_is_no_fact(extract: Extract) -> None:
+    assert not [a for a in extract("is my job at Orrin Bank safe?")
+                if a.predicate == "works_at"]
