@@ -56,6 +56,10 @@ class Message:
     text: str
     id: str | None = None
     line: int | None = None
+    #: what came with the message without being said, e.g. a shared image's caption. The
+    #: episode's text carries it after the spoken text ("[image: …]", searchable); extraction
+    #: reads the spoken text only, so no fact is drawn from it and evidence offsets stay in it.
+    caption: str | None = None
 
 
 @dataclass(slots=True)
@@ -65,11 +69,17 @@ class Conversation:
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def episodes(self, tenant: str) -> list[Episode]:
-        """One immutable :class:`Episode` per message (ids: the message id or a content hash)."""
+        """One immutable :class:`Episode` per message (ids: the message id or a content hash).
+        A caption follows the spoken text as ``"\n[image: …]"``; ``metadata`` keeps it and the
+        spoken text's length (``spoken_chars``)."""
         return [
-            Episode.create(tenant=tenant, speaker=m.speaker, occurred_at=m.at, text=m.text,
+            Episode.create(tenant=tenant, speaker=m.speaker, occurred_at=m.at,
+                           text=m.text if m.caption is None
+                           else f"{m.text}\n[image: {m.caption}]",
                            conversation_id=self.id, role=m.role,
-                           id=f"{self.id}:{m.id}" if m.id else None)
+                           id=f"{self.id}:{m.id}" if m.id else None,
+                           metadata=None if m.caption is None
+                           else {"image_caption": m.caption, "spoken_chars": len(m.text)})
             for m in self.messages
         ]
 
@@ -433,10 +443,23 @@ def _locomo_time(value: Any, path: Path, fieldname: str, zone: tzinfo) -> dateti
         raise InputFileError(path, None, fieldname, str(exc)) from None
 
 
+def _caption(value: Any, path: Path, line: int | None, fieldname: str) -> str | None:
+    """An image turn's ``blip_caption`` (the image's description, not the speaker's words).
+    LoCoMo's ``query`` (the words the image was searched with) is not kept: it is how the
+    data set was made, not something the conversation shows."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InputFileError(path, line, fieldname, "must be a string")
+    caption = " ".join(value.split())
+    return caption or None
+
+
 def read_locomo(path: str | Path, *, assume_tz: str,
                 spacing: timedelta = timedelta(seconds=30)) -> list[Conversation]:
     """LoCoMo samples. Its session times are naive, so ``assume_tz`` (a zoneinfo name) is
-    required: the reader never guesses a zone. Both speakers are users."""
+    required: the reader never guesses a zone. Both speakers are users. An image turn keeps
+    its ``blip_caption`` as the message's caption (see :class:`Message`)."""
     path = Path(path)
     zone = _zone(assume_tz)
     if zone is None:
@@ -472,6 +495,8 @@ def read_locomo(path: str | Path, *, assume_tz: str,
                     text=_text(turn.get("text"), path, line, f"{where}.text"),
                     id=None if turn.get("dia_id") is None else str(turn["dia_id"]),
                     line=line,
+                    caption=_caption(turn.get("blip_caption"), path, line,
+                                     f"{where}.blip_caption"),
                 ))
         result.append(Conversation(sample_id, messages))
     return result

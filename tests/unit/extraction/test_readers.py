@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from extraction import (
+    Conversation,
     InputFileError,
+    Message,
     read_conversations,
     read_gold,
     read_jsonl,
@@ -145,6 +147,53 @@ def test_locomo_requires_a_zone(tmp_path: Path) -> None:
     assert (first.hour, first.minute, first.day, first.month) == (13, 56, 8, 5)
     assert first.utcoffset() == timedelta(hours=-5)
     assert all(m.role is Role.USER for m in conv.messages)
+
+
+def test_locomo_image_turns_keep_their_caption(tmp_path: Path) -> None:
+    data = [{"sample_id": "s2", "conversation": {
+        "speaker_a": "Odile", "speaker_b": "Fen",
+        "session_1_date_time": "9:05 am on 3 March, 2022",
+        "session_1": [
+            {"speaker": "Odile", "dia_id": "D1:1", "text": "Here is what I finished!",
+             "img_url": ["https://example.org/x.jpg"],
+             "blip_caption": "a photo of a  clay vase on a shelf", "query": "vase pottery"},
+            {"speaker": "Fen", "dia_id": "D1:2", "text": "Lovely."}]}}]
+    (conv,) = read_locomo(write(tmp_path, "l.json", json.dumps(data)), assume_tz="UTC")
+    said, plain = conv.messages
+    assert said.text == "Here is what I finished!"  # what extraction reads
+    assert said.caption == "a photo of a clay vase on a shelf" and plain.caption is None
+    image, reply = conv.episodes("t1")
+    assert image.text == "Here is what I finished!\n[image: a photo of a clay vase on a shelf]"
+    assert image.text.startswith(said.text)  # evidence offsets into the spoken text hold
+    assert image.metadata == {"image_caption": "a photo of a clay vase on a shelf",
+                              "spoken_chars": len(said.text)}
+    assert "pottery" not in image.text  # the data set's search words are not the image
+    assert reply.text == "Lovely." and reply.metadata == {}
+
+
+def test_no_fact_is_drawn_from_a_caption(pipeline) -> None:  # type: ignore[no-untyped-def]
+    at = datetime(2024, 5, 2, 10, 0, tzinfo=UTC)
+    conv = Conversation("c", [
+        Message("Odile Varga", Role.USER, at, "Take a look at this!", id="m1",
+                caption="I work at Brindle Foods and live in Oslo"),
+        Message("Odile Varga", Role.USER, at + timedelta(minutes=1),
+                "I moved to Ghent in March.", id="m2", caption="a photo of a canal"),
+    ])
+    (first, none), (second, found) = pipeline.extract(conv)
+    assert none == []
+    assert [(a.predicate, a.object.name if a.object else None) for a in found] == \
+        [("lives_in", "Ghent")]
+    (fact,) = found
+    assert fact.evidence_start is not None and fact.evidence_end is not None
+    assert fact.evidence_end <= second.metadata["spoken_chars"] == len("I moved to Ghent in March.")
+    assert second.text[fact.evidence_start:fact.evidence_end] == fact.evidence
+
+
+def test_locomo_caption_must_be_text(tmp_path: Path) -> None:
+    data = [{"conversation": {"session_1_date_time": "9:05 am on 3 March, 2022",
+                              "session_1": [{"speaker": "A", "text": "x", "blip_caption": 3}]}}]
+    with pytest.raises(InputFileError, match="blip_caption"):
+        read_locomo(write(tmp_path, "l.json", json.dumps(data)), assume_tz="UTC")
 
 
 def test_locomo_bad_time(tmp_path: Path) -> None:
