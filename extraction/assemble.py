@@ -62,16 +62,19 @@ _PLAN_WORDS = frozenset({"free", "starter", "basic", "pro", "plus", "premium", "
                          "ultimate", "family", "student", "essentials", "advanced", "elite",
                          "startup", "lite", "personal"})
 _PLAN_RE = re.compile(r"\b([A-Za-z][\w-]*)\s+(plan|tier)\b")
+#: The department of "head of …" / "vp of …": at most three words, never across "and"/"or"
+#: ("our head of sales and she reports to X" is not a title "head of sales and she …").
+_DEPT = r"(?:(?!and\b|or\b|but\b)[\w-]+?(?: |(?=\W))){1,3}?"
 _ROLE_RE = re.compile(
     r"\b(my|our|her|his|their)\s+((?:new\s+|current\s+|actual\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?i:manager|boss|lead|admin|administrator|deputy|contact|colleague|coworker|ceo|cto|cfo|"
-    r"coo|cio|cmo|director|head of [\w ]+?|vp of [\w ]+?|president|founder|owner|"
+    r"coo|cio|cmo|director|(?:head|vp) of " + _DEPT + r"|president|founder|owner|"
     r"account owner))\s*(?:,|is|was|will be|-|—)?\s+(?:the\s+)?"
     r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+(?:(?:van|der|den|de|von|da|del|du)\b|[A-Z][\w'’-]+))*)")
 _APPOS_ROLE_RE = re.compile(
     r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)*)[ \t]*,[ \t]+(?:our|their|the)[ \t]+"
     r"(?P<role>(?:[\w-]+\s+){0,2}(?i:manager|director|lead|admin|ceo|cto|cfo|coo|cio|cmo|"
-    r"head of [\w ]+|vp of [\w ]+|president|founder|officer))\b")
+    r"(?:head|vp) of " + _DEPT + r"|president|founder|officer))\b")
 _INTRO_RE = re.compile(
     r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]+(?:here[ \t]+)?(?:from|at|with)[ \t]+"
     r"(?:the\s+)?(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w'’-]*)*)")
@@ -1062,6 +1065,14 @@ class Assembler:
                 buffer.append(self._record(subject, predicate, obj, literal,
                                            AssertionKind.ASSERT, None, end, index, ev, 0.6,
                                            basis=Basis.UNKNOWN, group=group))
+                if predicate == "works_at" and obj == state.org_of(subject) or (
+                        predicate == "works_at" and state.org_of(subject) is None):
+                    # leaving ends the title and the reporting line there too
+                    for dependent in ("job_title", "reports_to"):
+                        if state.current(subject, dependent):
+                            buffer.append(self._record(subject, dependent, "", True,
+                                                       AssertionKind.RETRACT, end, None,
+                                                       index, ev, 0.6, group=group))
                 return
             buffer.append(self._record(subject, predicate, obj, literal, AssertionKind.RETRACT,
                                        when, None, index, ev, 0.7, group=group))

@@ -119,3 +119,22 @@ def test_my_job_was_at_org_is_the_speakers(extract: Extract) -> None:
 def test_question_about_my_job_is_no_fact(extract: Extract) -> None:
     assert not [a for a in extract("is my job at Orrin Bank safe?")
                 if a.predicate == "works_at"]
+
+
+# ------------------------------------------------------------------ leaving ends title and line
+
+def test_leaving_an_unstated_employer_ends_title_and_reporting_line(extract: Extract) -> None:
+    out = extract("Ines Duarte is our head of sales and she reports to Kit Moreau.",
+                  "Ines left Halvard in April")
+    ended = {a.predicate for a in out if a.kind.value == "retract" and
+             a.subject.name == "Ines Duarte"}
+    assert ended == {"job_title", "reports_to"}
+    # the title is not read across "and" ("head of sales and she reports to")
+    assert not [a for a in out if a.subject.name == "Kit Moreau" and
+                a.predicate == "job_title"]
+
+
+def test_a_possible_departure_ends_nothing(extract: Extract) -> None:
+    out = extract("Ines Duarte is our head of sales and she reports to Kit Moreau.",
+                  "Ines might leave Halvard in April")
+    assert not [a for a in out if a.kind.value == "retract"]
