@@ -74,8 +74,8 @@ WEEKDAY_ABBREVIATIONS = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thu
                          "thurs": 3, "fri": 4, "sat": 5, "sun": 6}
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-           "fifteen": 15, "twenty": 20, "couple of": 2, "a couple of": 2, "few": 3,
-           "a few": 3}
+           "fifteen": 15, "twenty": 20, "couple of": 2, "a couple of": 2, "couple": 2,
+           "a couple": 2, "few": 3, "a few": 3}
 SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 HOLIDAYS = {"new year's eve": (12, 31), "new years eve": (12, 31), "new year's day": (1, 1),
             "christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25),
@@ -85,12 +85,19 @@ _MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug
        r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
-_NUM = r"(?:\d{1,2}|a couple of|couple of|a few|few|an?|one|two|three|four|five|six|seven|" \
-       r"eight|nine|ten|eleven|twelve|fifteen|twenty)"
+_NUM = r"(?:\d{1,2}|a couple of|couple of|a couple|couple|a few|few|an?|one|two|three|four|" \
+       r"five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
 _WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _WD_ABBR = r"(?:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?"
 _HOL = "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True))
 _SEASON = r"(?:spring|summer|autumn|fall|winter)"
+#: "in the summer of …": taken with the season so it is not read as the latest summer.
+_THE_SEASON = rf"(?:(?:in|over|during)\s+)?(?:the\s+)?(?:early\s+|late\s+)?{_SEASON}"
+#: Qualifiers of a year or month ("late 2023", "mid-March", "the first half of 2023").
+_PART = r"(?:early|mid|late|(?:the\s+)?middle\s+of|the\s+(?:start|beginning|end)\s+of|" \
+        r"(?:the\s+)?(?:first|second)\s+half\s+of)"
+_PART_SEP = r"(?:\s+|\s*-\s*)"  # "mid 2022", "mid-2022"
+_ABOUT = r"(?:over|about|around|almost|nearly|roughly|more\s+than|close\s+to)"
 
 # Order matters: longer, more specific forms first. Each alternative is a named group.
 _PATTERNS: list[tuple[str, str]] = [
@@ -101,22 +108,22 @@ _PATTERNS: list[tuple[str, str]] = [
     ("day_mon_year", rf"\b{_DAY}\s+(?:of\s+)?{_MON}(?:,)?\s+{_YEAR}\b"),
     ("range_years", rf"\b{_YEAR}\s*(?:-|–|—|to|until|till|through)\s*{_YEAR}\b"),
     ("ago_this_month", rf"\b{_NUM}\s+years?\s+ago\s+this\s+month\b"),
-    ("ago", rf"\b{_NUM}\s+(?:days?|weeks?|months?|years?)\s+ago\b"),
+    ("weekends_ago", rf"\b{_NUM}\s+weekends?\s+(?:ago|back)\b"),
+    ("ago", rf"\b{_NUM}\s+(?:days?|weeks?|months?|years?)\s+(?:ago|back)\b"),
     ("mon_rel_year", rf"\b{_MON}\s+(?:of\s+)?(?:last|this|next)\s+year\b"),
-    ("part_mon_year", rf"\b(?:early|mid|late|the\s+(?:start|beginning|end|middle)\s+of)\s+"
-                      rf"{_MON}\s+(?:of\s+)?{_YEAR}\b"),
+    ("part_mon_year", rf"\b{_PART}{_PART_SEP}{_MON}\s+(?:of\s+)?{_YEAR}\b"),
     ("mon_year", rf"\b{_MON}(?:,)?\s+(?:of\s+)?{_YEAR}\b"),
-    ("season_year", rf"\b(?:early\s+|late\s+)?{_SEASON}\s+(?:of\s+)?{_YEAR}\b"),
+    ("season_year", rf"\b{_THE_SEASON}\s+(?:of\s+)?{_YEAR}\b"),
+    ("season_rel_year", rf"\b{_THE_SEASON}\s+of\s+(?:last|this|next)\s+year\b"),
     ("quarter_year", rf"\bq[1-4]\s+(?:of\s+)?{_YEAR}\b"),
     ("rel_season", rf"\b(?:last|this|next)\s+{_SEASON}\b"),
     ("over_season", rf"\b(?:over|during|in)\s+the\s+{_SEASON}\b"),
     ("rel_quarter", r"\b(?:last|this|next)\s+quarter\b"),
     ("quarter", r"\bq[1-4]\b"),
-    ("part_year", rf"\b(?:early|mid|late|the\s+(?:start|beginning|end|middle)\s+of)\s+"
-                  rf"-?{_YEAR}\b"),
+    ("part_year", rf"\b{_PART}{_PART_SEP}{_YEAR}\b"),
     ("end_of_rel", r"\b(?:the\s+)?(?:end|start|beginning)\s+of\s+(?:the\s+)?(?:this\s+|next\s+|"
                    r"last\s+)?(?:month|year|week)\b"),
-    ("part_mon", rf"\b(?:early|mid|late|the\s+(?:start|beginning|end|middle)\s+of)\s+{_MON}"),
+    ("part_mon", rf"\b{_PART}{_PART_SEP}{_MON}(?![a-z])"),
     ("hol", rf"\b(?:{_HOL})\b"),
     ("mon_day", rf"\b{_MON}\s+{_DAY}\b(?!\s*(?:am|pm|%|:))"),
     ("day_mon", rf"\b{_DAY}\s+(?:of\s+)?{_MON}(?![a-z])"),
@@ -126,7 +133,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("rel_unit", r"\b(?:last|this|next|past)\s+(?:week|weekend|month|year)\b"),
     ("day_word", r"\b(?:the\s+day\s+before\s+yesterday|yesterday|today|tonight|tomorrow|"
                  r"this\s+morning|this\s+afternoon|this\s+evening|last\s+night)\b"),
-    ("for_years", rf"\b(?:for|after)\s+(?:the\s+(?:past|last)\s+)?{_NUM}\s+(?:years?|months?)\b"),
+    ("for_years", rf"\b(?:for|after)\s+(?:the\s+(?:past|last)\s+)?(?:{_ABOUT}\s+)?{_NUM}\s+"
+                  r"(?:years?|months?)\b"),
     ("num_years", rf"\b(?:been\s+(?:\w+\s+){{1,4}}?){_NUM}\s+years?\b"),
     ("wd", rf"\b{_WD}s?\b"),
     ("year", rf"(?<![\d-]){_YEAR}(?![\d-])"),
@@ -182,6 +190,17 @@ def _month(year: int, month: int, tz: tzinfo) -> TimeValue:
 
 def _year(year: int, tz: tzinfo) -> TimeValue:
     return period(date(year, 1, 1), Granularity.YEAR, tz)
+
+
+def _weekend_ago(today: date, n: int, tz: tzinfo) -> TimeValue:
+    """The ``n``-th latest Saturday–Sunday that has ended by ``today`` (``n=1``: "last
+    weekend"), a 2-day period at ``DAY`` granularity."""
+    saturday = today - timedelta(days=(today.weekday() - 5) % 7 or 7)
+    if saturday + timedelta(days=2) > today:
+        saturday -= timedelta(days=7)
+    saturday -= timedelta(weeks=max(n, 1) - 1)
+    start = datetime(saturday.year, saturday.month, saturday.day, tzinfo=tz)
+    return TimeValue(start, start + timedelta(days=2), Granularity.DAY)
 
 
 def _num(text: str) -> int:
@@ -267,8 +286,12 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
     elif kind == "ago_this_month":
         n = _num(re.match(r"(.+?)\s+years?", low).group(1))  # type: ignore[union-attr]
         value = _month(today.year - n, today.month, tz)
+    elif kind == "weekends_ago":
+        # "two weekends ago": the weekend before last; one weekend ago is "last weekend"
+        n = _num(re.match(r"(.+?)\s+weekends?", low).group(1))  # type: ignore[union-attr]
+        value = _weekend_ago(today, n, tz)
     elif kind == "ago":
-        match = re.match(r"(.+?)\s+(day|week|month|year)s?\s+ago", low)
+        match = re.match(r"(.+?)\s+(day|week|month|year)s?\s+(?:ago|back)", low)
         assert match is not None
         n, unit = _num(match.group(1)), match.group(2)
         if unit == "day":
@@ -285,11 +308,13 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
         value = _month(today.year + offset, _month_of(low.split()[0]), tz)
     elif kind in ("mon_year", "part_mon_year"):
         value = _month(_years(low)[-1], _month_of(re.sub(_YEAR, "", low)), tz)
-    elif kind == "season_year":
+    elif kind in ("season_year", "season_rel_year"):
         season = next(s for s in SEASONS if s in low)
-        year = _years(low)[-1]
-        month = SEASONS[season]
-        value = period(date(year, month, 1), Granularity.SEASON, tz)
+        if kind == "season_year":
+            year = _years(low)[-1]
+        else:  # "the summer of last year"
+            year = today.year + (-1 if "last year" in low else (1 if "next year" in low else 0))
+        value = period(date(year, SEASONS[season], 1), Granularity.SEASON, tz)
     elif kind == "quarter_year":
         q = int(re.search(r"q([1-4])", low).group(1))  # type: ignore[union-attr]
         value = period(date(_years(low)[-1], 3 * q - 2, 1), Granularity.QUARTER, tz)
@@ -396,13 +421,11 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
         elif unit == "weekend":
             # last/past: the latest Saturday-Sunday that has ended; this: the one of this week
             if sign < 0:
-                saturday = today - timedelta(days=(today.weekday() - 5) % 7 or 7)
-                if saturday + timedelta(days=2) > today:
-                    saturday -= timedelta(days=7)
+                value = _weekend_ago(today, 1, tz)
             else:
                 saturday = today - timedelta(days=today.weekday()) + timedelta(days=5 + 7 * sign)
-            start = datetime(saturday.year, saturday.month, saturday.day, tzinfo=tz)
-            value = TimeValue(start, start + timedelta(days=2), Granularity.DAY)
+                start = datetime(saturday.year, saturday.month, saturday.day, tzinfo=tz)
+                value = TimeValue(start, start + timedelta(days=2), Granularity.DAY)
         elif unit == "month":
             y, m = _add_months(today.year, today.month, sign)
             value = _month(y, m, tz)

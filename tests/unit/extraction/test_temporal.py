@@ -204,3 +204,104 @@ def test_till_a_bare_month_still_parses() -> None:
     found = one("we stayed till May")
     assert found.value.start.date() == date(2024, 5, 1)
     assert found.role is Role.END
+
+
+# ------------------------------------------------- qualified periods, "back", weekends, durations
+# REF is Wednesday 2024-06-12 (-05:00).
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("We rented a cabin in the summer of 2021.", date(2021, 6, 1), date(2021, 9, 1)),
+    ("Over the winter of 2019 the lake froze.", date(2019, 12, 1), date(2020, 3, 1)),
+    ("the spring of 2016", date(2016, 3, 1), date(2016, 6, 1)),
+    ("She moved out during the autumn of last year.", date(2023, 9, 1), date(2023, 12, 1)),
+])
+def test_the_season_of_a_year_is_one_period(text: str, start: date, end: date) -> None:
+    found = one(text, Tense.PAST)
+    assert (found.value.start.date(), found.value.end.date()) == (start, end)
+    assert found.value.granularity is Granularity.SEASON
+
+
+@pytest.mark.parametrize(("text", "qualified"), [
+    ("The office opened mid-2022.", "mid-2022"),
+    ("It shipped in mid 2019.", "mid 2019"),
+    ("I left at the end of 2023.", "the end of 2023"),
+    ("prices rose in late 2023", "late 2023"),
+    ("we met in early 2020", "early 2020"),
+    ("in the first half of 2023 we grew", "the first half of 2023"),
+    ("during the second half of 2017", "the second half of 2017"),
+    ("sometime in the middle of 2015", "the middle of 2015"),
+])
+def test_a_qualified_year_is_one_mention_of_that_year(text: str, qualified: str) -> None:
+    # the resolver keeps the year whole; query.ask narrows it by the qualifier it carries
+    found = one(text, Tense.PAST)
+    assert found.text == qualified
+    year = int(qualified[-4:])
+    assert (found.value.start.date(), found.value.end.date()) == (date(year, 1, 1),
+                                                                   date(year + 1, 1, 1))
+    assert found.value.granularity is Granularity.YEAR
+
+
+def test_a_hyphenated_month_qualifier_keeps_the_month() -> None:
+    found = one("The roof was fixed in mid-March.", Tense.PAST)
+    assert found.value.start.date() == date(2024, 3, 1)
+    assert found.value.granularity is Granularity.MONTH
+
+
+@pytest.mark.parametrize(("text", "ref", "start"), [
+    # Wednesday: last weekend is 8-9 June, the one before it 1-2 June
+    ("We hiked the ridge two weekends ago.", REF, date(2024, 6, 1)),
+    ("we repainted the shed a couple weekends ago", REF, date(2024, 6, 1)),
+    ("three weekends back", REF, date(2024, 5, 25)),
+    # said on a Sunday, that weekend has not ended: it is not one of those counted
+    ("two weekends ago", datetime(2024, 6, 16, 20, 0, tzinfo=REF.tzinfo), date(2024, 6, 1)),
+    # said on a Monday, the weekend just over is the latest
+    ("two weekends ago", datetime(2024, 6, 17, 9, 0, tzinfo=REF.tzinfo), date(2024, 6, 8)),
+])
+def test_n_weekends_ago(text: str, ref: datetime, start: date) -> None:
+    (found,) = find_times(text, ref, Tense.PAST)
+    assert (found.value.start.date(), found.value.end.date()) == (start,
+                                                                   start + timedelta(days=2))
+    assert found.value.granularity is Granularity.DAY
+    assert found.value.start.utcoffset() == timedelta(hours=-5)
+
+
+@pytest.mark.parametrize(("text", "day", "granularity"), [
+    ("I saw her a couple of weeks ago.", date(2024, 5, 29), Granularity.DAY),
+    ("I saw him a couple weeks ago.", date(2024, 5, 29), Granularity.DAY),
+    ("We adopted the cat three months back.", date(2024, 3, 1), Granularity.MONTH),
+    ("I sold it 2 years back.", date(2022, 1, 1), Granularity.YEAR),
+    ("a few days back", date(2024, 6, 9), Granularity.DAY),
+])
+def test_n_units_back_is_n_units_ago(text: str, day: date, granularity: Granularity) -> None:
+    found = one(text, Tense.PAST)
+    assert found.value.start.date() == day and found.value.granularity is granularity
+    assert found.role is Role.AT
+
+
+@pytest.mark.parametrize(("text", "start", "granularity"), [
+    ("I've been knitting for seven years now.", date(2017, 1, 1), Granularity.YEAR),
+    ("I've been at Halvorsen Print for 3 years.", date(2021, 1, 1), Granularity.YEAR),
+    ("We have lived here for about 18 months.", date(2022, 12, 1), Granularity.MONTH),
+    ("she has coached the team for nearly ten years", date(2014, 1, 1), Granularity.YEAR),
+    ("I've been vegetarian for over a year", date(2023, 1, 1), Granularity.YEAR),
+])
+def test_a_duration_up_to_now_gives_a_derived_start(text: str, start: date,
+                                                    granularity: Granularity) -> None:
+    # Role.DURATION marks the start as derived: the message time minus the duration, at the
+    # duration's unit (a year or a month)
+    found = one(text)
+    assert found.role is Role.DURATION
+    assert found.value.start.date() == start and found.value.granularity is granularity
+
+
+def test_a_duration_dates_the_fact_it_qualifies(extract: Extract) -> None:
+    (fact,) = [a for a in extract("I've been at Halvorsen Print for 3 years now.")
+               if a.predicate == "works_at"]
+    assert local(fact.valid_from) == date(2021, 1, 1)
+    assert fact.granularity is Granularity.YEAR and fact.basis is Basis.STATED
+
+
+def test_a_season_of_a_year_dates_the_fact(extract: Extract) -> None:
+    (fact,) = [a for a in extract("I moved to Ghent in the summer of 2021.")
+               if a.predicate == "lives_in"]
+    assert local(fact.valid_from) == date(2021, 6, 1) and fact.granularity is Granularity.SEASON
