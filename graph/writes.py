@@ -215,9 +215,12 @@ class WritePlanner:
                 intent = "correct"
                 made, replaced = self._correction(subject_id, predicate, a, claims,
                                                   observed_at, episode_id, index)
-                lineage[made[0].claim_id] = [*replaced, *(
-                    old for r in replaced for old in lineage.get(r.claim_id, ()))]
                 created = {c.claim_id for c in new}
+                # Provenance of what it corrects, but only of claims that are stored: a claim
+                # made earlier in this episode and corrected now is never written.
+                lineage[made[0].claim_id] = [c for c in (*replaced, *(
+                    old for r in replaced for old in lineage.get(r.claim_id, ())))
+                    if c.claim_id not in created]
                 dropped.extend(c for c in replaced if c.claim_id not in created)
                 gone = {c.claim_id for c in replaced}
                 claims = [c for c in claims if c.claim_id not in gone]

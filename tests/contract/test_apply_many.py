@@ -166,3 +166,24 @@ def test_apply_many_is_all_or_nothing(store: GraphStore, clock: FakeClock) -> No
     results = store.apply_many([good, good])
     assert [r.duplicate for r in results] == [False, True]
     assert store.apply_many([]) == []
+
+
+def test_an_assertion_corrected_in_the_same_episode(store: GraphStore,
+                                                    clock: FakeClock) -> None:
+    """The corrected claim is never stored, so the correction must not link to it (Neo4j
+    refused the whole write: a provenance link to a claim that does not exist)."""
+    from graph.models import AssertionKind, EntityRef
+
+    priya = EntityRef(name="Priya", type="person")
+    acme, globex = EntityRef(name="Acme", type="organization"), EntityRef(
+        name="Globex", type="organization")
+    episode = Episode.create(tenant=store.tenant, speaker="user", occurred_at=day(3),
+                             text="Priya joined Acme... sorry, Globex")
+    store.apply(episode, [
+        FactAssertion(subject=priya, predicate="works_at", object=acme, valid_from=day(1)),
+        FactAssertion(subject=priya, predicate="works_at", object=globex, corrects=acme,
+                      kind=AssertionKind.CORRECT)])
+    [version] = store.current("Priya", "works_at")
+    assert (version.object_name, version.valid_from, version.episode_ids) == (
+        "Globex", day(1), (episode.id,))
+    assert store.verify().ok
