@@ -6,6 +6,7 @@ MERGE-safe retries). They never embed raw text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -21,9 +22,14 @@ _SPACE = re.compile(r"\s+")
 _TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
+#: What ``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` builds
+#: on every call, built once (a write hashes several values per version).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no whitespace: the input of every content hash."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)
 
 
 def digest(*parts: Any, length: int = 32) -> str:
@@ -31,6 +37,7 @@ def digest(*parts: Any, length: int = 32) -> str:
     return hashlib.sha256(canonical_json(list(parts)).encode()).hexdigest()[:length]
 
 
+@functools.lru_cache(maxsize=65_536)  # a write normalises every name it sees several times
 def normalize_name(name: str) -> str:
     """The key names are matched on: NFKC, case-folded, single spaces, punctuation trimmed,
     organisation suffixes (Inc, Corp, GmbH, …) and a leading "the" removed."""
@@ -70,6 +77,7 @@ def episode_id(tenant: str, conversation_id: str, speaker: str, occurred_at_iso:
                            length=24)
 
 
+@functools.lru_cache(maxsize=65_536)  # every version written, closed copies included
 def fact_key(tenant: str, subject_id: str, predicate: str, object_key: str) -> str:
     return "fk_" + digest("fact", tenant, subject_id, predicate, object_key, length=24)
 

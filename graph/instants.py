@@ -51,7 +51,9 @@ def parse_instant(text: str, field: str = "instant") -> datetime:
 
 def to_us(value: datetime) -> int:
     """Microseconds since the epoch of an aware datetime."""
-    delta = require_aware(value, "instant") - _EPOCH
+    if type(value) is not datetime or value.tzinfo is not UTC:  # the models hold UTC
+        value = require_aware(value, "instant")
+    delta = value - _EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
@@ -87,4 +89,7 @@ def isoformat(value: datetime | None) -> str | None:
     """Canonical text of an instant: UTC, microseconds, ``Z``."""
     if value is None:
         return None
+    if type(value) is datetime and value.tzinfo is UTC and value.year >= 1000:
+        # The same text as the strftime below, several times faster (ids hash it).
+        return value.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
     return require_aware(value, "instant").strftime("%Y-%m-%dT%H:%M:%S.%fZ")

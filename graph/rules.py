@@ -43,40 +43,61 @@ class Segment:
         return (self.object_key, start_us(self.valid_from), end_us(self.valid_to))
 
 
-def _retracted(claim: Claim, retractions: Sequence[Claim], t: int) -> bool:
-    """Is ``claim`` ended at ``t`` by a retraction of its object?"""
-    begin = start_us(claim.valid_from)
-    for r in retractions:
-        at = start_us(r.valid_from)
-        if r.object_key == claim.object_key and begin < at <= t:
-            return True
-    return False
+@dataclass(slots=True)
+class _Span:
+    """A claim with its interval in µs and its rank in claim order, computed once per view
+    (the view tests every claim at every boundary)."""
+
+    claim: Claim
+    start: int
+    end: int
+    rank: int
 
 
-def _holds(claim: Claim, retractions: Sequence[Claim], t: int) -> bool:
-    return (start_us(claim.valid_from) <= t < end_us(claim.valid_to)
-            and not _retracted(claim, retractions, t))
+def _spans(claims: Iterable[Claim]) -> list[_Span]:
+    """``claims`` in claim order, as spans."""
+    ordered = sorted(claims, key=claim_order)
+    return [_Span(c, start_us(c.valid_from), end_us(c.valid_to), i)
+            for i, c in enumerate(ordered)]
 
 
-def _boundaries(claims: Sequence[Claim]) -> list[int]:
+def _retracted(span: _Span, retraction_starts: dict[str, list[int]], t: int) -> bool:
+    """Is the claim ended at ``t`` by a retraction of its object (one starting in
+    ``(start, t]``)?"""
+    begin = span.start
+    return any(begin < at <= t for at in retraction_starts.get(span.claim.object_key, ()))
+
+
+def _holds(span: _Span, retraction_starts: dict[str, list[int]], t: int) -> bool:
+    return span.start <= t < span.end and not _retracted(span, retraction_starts, t)
+
+
+def _boundaries(spans: Sequence[_Span]) -> list[int]:
     points = {MIN_US}
-    for c in claims:
-        points.add(start_us(c.valid_from))
-        if c.valid_to is not None and not c.retraction:
-            points.add(end_us(c.valid_to))
+    for s in spans:
+        points.add(s.start)
+        if s.claim.valid_to is not None and not s.claim.retraction:
+            points.add(s.end)
     return sorted(points)
 
 
-def _active(claims: Sequence[Claim], retractions: Sequence[Claim], t: int,
-            cardinality: Cardinality) -> list[Claim]:
-    """The assertion claims that make their object hold at instant ``t``."""
+def _active(assertions: Sequence[_Span], retraction_starts: dict[str, list[int]], t: int,
+            cardinality: Cardinality) -> list[_Span]:
+    """The assertion claims (in claim order) that make their object hold at instant ``t``."""
     if cardinality is Cardinality.ONE:
-        started = [c for c in claims if start_us(c.valid_from) <= t]
-        if not started:
-            return []
-        last = max(started, key=claim_order)
-        return [last] if _holds(last, retractions, t) else []
-    return [c for c in claims if _holds(c, retractions, t)]
+        # The latest in claim order among those started by t (``assertions`` is in order).
+        for span in reversed(assertions):
+            if span.start <= t:
+                return [span] if _holds(span, retraction_starts, t) else []
+        return []
+    return [s for s in assertions if _holds(s, retraction_starts, t)]
+
+
+def _retraction_starts(retractions: Iterable[_Span]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for r in retractions:
+        out.setdefault(r.claim.object_key, []).append(r.start)
+    return out
 
 
 def derive_view(claims: Iterable[Claim], predicate: Predicate) -> list[Segment]:
@@ -84,19 +105,20 @@ def derive_view(claims: Iterable[Claim], predicate: Predicate) -> list[Segment]:
 
     Returns segments ordered by (valid_from, object_key). Events use the ``many`` rule.
     """
-    all_claims = sorted(claims, key=claim_order)
-    assertions = [c for c in all_claims if not c.retraction]
-    retractions = [c for c in all_claims if c.retraction]
+    spans = _spans(claims)
+    assertions = [s for s in spans if not s.claim.retraction]
+    retractions = [s for s in spans if s.claim.retraction]
+    starts = _retraction_starts(retractions)
     cardinality = Cardinality.MANY if predicate.event else predicate.cardinality
-    points = _boundaries(all_claims)
+    points = _boundaries(spans)
 
     segments: list[Segment] = []
-    open_runs: dict[str, tuple[int, list[Claim]]] = {}  # object_key -> (start, claims)
+    open_runs: dict[str, tuple[int, list[_Span]]] = {}  # object_key -> (start, claims)
 
     def close(key: str, end: int) -> None:
         begin, supporting = open_runs.pop(key)
-        ending = [r for r in retractions if r.object_key == key and start_us(r.valid_from) == end]
-        first = supporting[0]
+        ending = [r.claim for r in retractions if r.claim.object_key == key and r.start == end]
+        first = supporting[0].claim
         segments.append(Segment(
             object_key=key,
             object_id=first.object_id,
@@ -108,10 +130,10 @@ def derive_view(claims: Iterable[Claim], predicate: Predicate) -> list[Segment]:
         ))
 
     for point in points:
-        active = _active(assertions, retractions, point, cardinality)
-        by_object: dict[str, list[Claim]] = {}
-        for c in active:
-            by_object.setdefault(c.object_key, []).append(c)
+        active = _active(assertions, starts, point, cardinality)
+        by_object: dict[str, list[_Span]] = {}
+        for span in active:
+            by_object.setdefault(span.claim.object_key, []).append(span)
         for key in [k for k in open_runs if k not in by_object]:
             close(key, point)
         for key, supporting in by_object.items():
@@ -125,13 +147,14 @@ def derive_view(claims: Iterable[Claim], predicate: Predicate) -> list[Segment]:
     return segments
 
 
-def _unique(claims: Iterable[Claim]) -> list[Claim]:
+def _unique(spans: Iterable[_Span]) -> list[Claim]:
+    """The claims of ``spans`` in claim order, each once."""
     seen: set[str] = set()
     out = []
-    for c in sorted(claims, key=claim_order):
-        if c.claim_id not in seen:
-            seen.add(c.claim_id)
-            out.append(c)
+    for span in sorted(spans, key=lambda s: s.rank):
+        if span.claim.claim_id not in seen:
+            seen.add(span.claim.claim_id)
+            out.append(span.claim)
     return out
 
 
@@ -143,10 +166,11 @@ def _from_us(value: int) -> datetime:
 
 def claims_holding(claims: Sequence[Claim], predicate: Predicate, t: int) -> list[Claim]:
     """The assertion claims that make their object hold at ``t`` (µs), by the view's rules."""
-    assertions = [c for c in claims if not c.retraction]
-    retractions = [c for c in claims if c.retraction]
+    spans = _spans(claims)
+    starts = _retraction_starts(s for s in spans if s.claim.retraction)
     cardinality = Cardinality.MANY if predicate.event else predicate.cardinality
-    return _active(sorted(assertions, key=claim_order), retractions, t, cardinality)
+    assertions = [s for s in spans if not s.claim.retraction]
+    return [s.claim for s in _active(assertions, starts, t, cardinality)]
 
 
 def segment_at(segments: Sequence[Segment], instant: datetime) -> list[Segment]:
