@@ -779,9 +779,6 @@ class _Neo4jTx:
             return None
         return AuditHead(seq=row["seq"], hash=row["hash"], at=from_us(row["at"]))
 
-    def episode_exists(self, episode_id: str) -> bool:
-        return bool(self._run("write/episode_exists", id=episode_id)[0]["found"])
-
     def existing_episodes(self, episode_ids: Sequence[str]) -> set[str]:
         if not episode_ids:
             return set()

@@ -876,12 +876,6 @@ class _SqliteTx:
                 " ORDER BY seq DESC LIMIT 1", (self._tenant,)).fetchone()
         return None if row is None else AuditHead(seq=row[0], hash=row[1], at=from_us(row[2]))
 
-    def episode_exists(self, episode_id: str) -> bool:
-        with self._db("episode exists") as conn:
-            row = conn.execute("SELECT 1 FROM episodes WHERE tenant = ? AND id = ?",
-                               (self._tenant, episode_id)).fetchone()
-        return row is not None
-
     def existing_episodes(self, episode_ids: Sequence[str]) -> set[str]:
         if not episode_ids:
             return set()

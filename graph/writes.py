@@ -418,9 +418,6 @@ class PendingTx:
 
     # ------------------------------------------------------------------ reads
 
-    def episode_exists(self, episode_id: str) -> bool:
-        return episode_id in self.existing_episodes([episode_id])
-
     def existing_episodes(self, episode_ids: Sequence[str]) -> set[str]:
         pending = {i for i in episode_ids if i in self._episodes}
         rest = [i for i in episode_ids if i not in self._episodes]

@@ -277,7 +277,7 @@ EXPLAINED: list[tuple[str, dict[str, Any], list[str]]] = [
     ("write/expired_versions", {"open": MAX_US, "now": T0},
      ["RANGE INDEX f:Fact(tenant, superseded_at, expires_at)"]),
     ("write/lock_head", {}, ["UNIQUE e:AuditEvent(tenant, seq)"]),
-    ("write/episode_exists", {"id": "e"}, ["UNIQUE e:Episode(tenant, id)"]),
+    ("write/existing_episodes", {"ids": ["e"]}, ["UNIQUE e:Episode(tenant, id)"]),
     ("write/sourced_from", {"episode_ids": ["e"]}, ["RANGE INDEX c:Claim(tenant, episode_id)"]),
     ("write/mentioned_claims", {"entity_id": "e"},
      ["RANGE INDEX c:Claim(tenant, subject_id, predicate, superseded_at)",

@@ -301,8 +301,8 @@ def test_episode_round_trip(store: SqliteStore) -> None:
     assert store.get_episodes(["msg-42", no_ingest.id, "missing"]) == [stored, no_ingest]
     assert store.get_episodes([no_ingest.id, "msg-42"]) == [no_ingest, stored]
     assert store.get_episodes([])  == []
-    assert in_tx(store, lambda tx: tx.episode_exists("msg-42"))
-    assert not in_tx(store, lambda tx: tx.episode_exists("missing"))
+    assert in_tx(store, lambda tx: tx.existing_episodes(["msg-42", "missing"])) == {"msg-42"}
+    assert in_tx(store, lambda tx: tx.existing_episodes([])) == set()
 
 
 def test_episode_insert_is_idempotent(store: SqliteStore) -> None:
@@ -425,12 +425,12 @@ def test_every_read_is_confined_to_its_tenant(store: SqliteStore) -> None:
     assert a.search("zeppelin") != []
 
     def tx_reads(tx: WriteTx) -> list[Any]:
-        return [tx.lock_head(), tx.episode_exists(w.e1.id), tx.find_entities(["priya"]),
+        return [tx.lock_head(), tx.existing_episodes([w.e1.id]), tx.find_entities(["priya"]),
                 tx.current_claims(w.priya.id, "works_at"),
                 tx.current_versions(w.priya.id, "works_at"), tx.expired_versions(day(999)),
                 tx.mentions(w.priya.id, ["Priya"]), tx.sourced_from([w.e1.id, w.e2.id])]
 
-    assert in_tx(b, tx_reads) == [None, False, [], [], [], [], ([], [], []), ([], [])]
+    assert in_tx(b, tx_reads) == [None, set(), [], [], [], [], ([], [], []), ([], [])]
     assert in_tx(a, lambda tx: tx.lock_head()) is not None
 
 
@@ -747,7 +747,7 @@ def test_no_statement_scans_a_table(conn: sqlite3.Connection) -> None:
 
     def tx_reads(tx: WriteTx) -> None:
         tx.lock_head()
-        tx.episode_exists(w.e1.id)
+        tx.existing_episodes([w.e1.id])
         tx.find_entities(["priya"])
         tx.current_claims(w.priya.id, "works_at")
         tx.current_versions(w.priya.id, "works_at")

@@ -1,2 +1,0 @@
-MATCH (e:Episode {tenant: $tenant, id: $id})
-RETURN count(e) > 0 AS found
