@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from graph import ids
 from graph.audit import CLAIM, ENTITY, EPISODE, GENESIS_HASH, VERSION, make_event, target
@@ -494,6 +494,9 @@ def _stored_version_order(v: FactVersion) -> tuple[int, datetime, str]:
     return (start_us(v.valid_from), v.recorded_at, v.version_id)
 
 
+_Row = TypeVar("_Row", Claim, FactVersion)
+
+
 def merge_batches(batches: Sequence[WriteBatch]) -> WriteBatch:
     """One batch that writes what ``batches`` write one after the other.
 
@@ -503,24 +506,21 @@ def merge_batches(batches: Sequence[WriteBatch]) -> WriteBatch:
     merged = WriteBatch()
     new_versions: dict[str, int] = {}
     new_claims: dict[str, int] = {}
+
+    def close(closings: Sequence[tuple[str, datetime]], new_rows: dict[str, int],
+              rows: list[_Row], superseded: list[str]) -> None:
+        for row_id, at in closings:
+            index = new_rows.get(row_id)
+            if index is None:  # stored before this batch: the adapter closes it
+                superseded.append(row_id)
+                merged.closed_at[row_id] = at
+            else:  # inserted earlier in this batch: insert it already closed
+                rows[index] = rows[index].model_copy(update={"superseded_at": at})
+
     for batch in batches:
         versions_closed, claims_closed = batch.closings()
-        for version_id, at in versions_closed:
-            index = new_versions.get(version_id)
-            if index is None:
-                merged.superseded_versions.append(version_id)
-                merged.closed_at[version_id] = at
-            else:
-                merged.versions[index] = merged.versions[index].model_copy(
-                    update={"superseded_at": at})
-        for claim_id, at in claims_closed:
-            index = new_claims.get(claim_id)
-            if index is None:
-                merged.superseded_claims.append(claim_id)
-                merged.closed_at[claim_id] = at
-            else:
-                merged.claims[index] = merged.claims[index].model_copy(
-                    update={"superseded_at": at})
+        close(versions_closed, new_versions, merged.versions, merged.superseded_versions)
+        close(claims_closed, new_claims, merged.claims, merged.superseded_claims)
         merged.episodes += batch.episodes
         merged.entities += batch.entities
         merged.aliases += batch.aliases

@@ -20,7 +20,7 @@ from api.locomo_eval import (
     recall_hit,
     resolve_gold,
 )
-from extraction.temporal import Tense, find_times
+from extraction.temporal import Tense, TimeValue, find_times
 from graph.models import Episode, Granularity
 
 pytestmark = pytest.mark.unit
@@ -138,35 +138,32 @@ def _turn(text: str, at: datetime, lemmas: _Lemmas) -> Turn:
         m.value for m in find_times(text, at, Tense.PAST)))
 
 
+def _date_for(question: str, text: str, lemmas: _Lemmas) -> tuple[TimeValue, str]:
+    """answer_date for ``question`` over one turn of ``text`` said on Thursday 14 March 2024."""
+    at = datetime(2024, 3, 14, 10, 0, tzinfo=UTC)
+    said = Episode.create(tenant="t", speaker="Ana", occurred_at=at, text=text)
+    return answer_date(said, Tense.PAST, focus=lemmas.of([question])[0], lemmas=lemmas,
+                       event=lemmas.verbs(question))
+
+
 def test_answer_date_takes_a_time_said_before_the_event_sentence(lemmas: _Lemmas) -> None:
-    at = datetime(2024, 3, 14, 10, 0, tzinfo=UTC)  # a Thursday
-    said = Episode.create(tenant="t", speaker="Ana", occurred_at=at,
-                          text="Hi! Last Saturday was wild. We threw a party for my nephew.")
-    question = "When did Ana throw a party for her nephew?"
-    value, source = answer_date(said, Tense.PAST, focus=lemmas.of([question])[0],
-                                lemmas=lemmas, event=lemmas.verbs(question))
+    value, source = _date_for("When did Ana throw a party for her nephew?",
+                              "Hi! Last Saturday was wild. We threw a party for my nephew.",
+                              lemmas)
     assert (value.start.date(), source) == (date(2024, 3, 9), "Last Saturday")
 
 
 def test_answer_date_prefers_the_sentence_with_the_question_verb(lemmas: _Lemmas) -> None:
-    at = datetime(2024, 3, 14, 10, 0, tzinfo=UTC)
-    said = Episode.create(tenant="t", speaker="Ana", occurred_at=at,
-                          text="My cousins and neighbours are the best. We hiked together "
-                               "last month!")
-    question = "When did Ana hike with her cousins and neighbours?"
-    value, _ = answer_date(said, Tense.PAST, focus=lemmas.of([question])[0], lemmas=lemmas,
-                           event=lemmas.verbs(question))
+    value, _ = _date_for("When did Ana hike with her cousins and neighbours?",
+                         "My cousins and neighbours are the best. We hiked together "
+                         "last month!", lemmas)
     assert (value.start.date(), value.granularity) == (date(2024, 2, 1), Granularity.MONTH)
 
 
 def test_answer_date_ignores_a_later_sentence_about_something_else(lemmas: _Lemmas) -> None:
-    at = datetime(2024, 3, 14, 10, 0, tzinfo=UTC)
-    said = Episode.create(tenant="t", speaker="Ana", occurred_at=at,
-                          text="I'm repainting the bakery's front. I'm also hosting a tasting "
-                               "next month.")
-    question = "When did Ana start repainting her bakery's front?"
-    value, source = answer_date(said, Tense.PAST, focus=lemmas.of([question])[0],
-                                lemmas=lemmas, event=lemmas.verbs(question))
+    value, source = _date_for("When did Ana start repainting her bakery's front?",
+                              "I'm repainting the bakery's front. I'm also hosting a tasting "
+                              "next month.", lemmas)
     assert (value.start.date(), source) == (date(2024, 3, 14), "(session date)")
 
 
