@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 
 from extraction.components.base import NOT_NAMES, Candidate, Clause, is_nameish
 from extraction.patterns import (
+    COMPANY_HEADS,
     DEPARTMENTS,
     EVENT_SUFFIXES,
     EVENT_WORDS,
@@ -138,9 +139,18 @@ class ConversationState:
         key = normalize_name(name)
         if not key:
             return name
+        entity = self.alias_of(name, type_)
+        if entity is None:
+            entity = Entity(name, type_)
+        self.entities[key] = entity
+        return entity.name
+
+    def alias_of(self, name: str, type_: str) -> Entity | None:
+        """The known entity a surface name means (itself or by alias), learning nothing."""
+        key = normalize_name(name.strip(" ,.;:!?'\""))
         known = self.entities.get(key)
-        if known is not None:
-            return known.name
+        if known is not None or not key:
+            return known
         words = key.split()
         for entity in list(self.entities.values()):
             ekey = normalize_name(entity.name)
@@ -152,29 +162,36 @@ class ConversationState:
                 continue
             # "Dana" ~ "Dana Whitfield", "Meridian" ~ "Meridian Bank", "Helix Bio" ~ "Helix …"
             if len(words) < len(ewords) and ewords[:len(words)] == words:
-                self.entities[key] = entity
-                return entity.name
+                return entity
             if len(words) < len(ewords) and words[0] == ewords[0] and type_ != "person" and \
                     len(words[0]) > 3 and all(w[:3] == e[:3] for w, e in zip(words, ewords,
                                                                               strict=False)):
-                self.entities[key] = entity
-                return entity.name
+                return entity
             if type_ != "person" and entity.type != "person" and len(words) < len(ewords) \
                     and ewords[-len(words):] == words and len(words[-1]) > 3:
                 # "Access" ~ "Microsoft Access", "Teams" ~ "Microsoft Teams"
-                self.entities[key] = entity
-                return entity.name
+                return entity
             if entity.type == "person" and len(ewords) < len(words) and \
                     words[:len(ewords)] == ewords and ewords[0] not in self.speakers:
                 # a short name seen first, the full name later: one person
-                self.entities[key] = entity
-                return entity.name
-        entity = Entity(name, type_)
-        self.entities[key] = entity
-        return name
+                return entity
+        return None
 
     def entity(self, name: str) -> Entity | None:
         return self.entities.get(normalize_name(name))
+
+    def named_org(self, name: str) -> str | None:
+        """The longer organisation name already mentioned that ``name`` shortens
+        ("Meridian" after "my Meridian Bank call"), even if no relation used it yet."""
+        words = normalize_name(name).split()
+        if not words:
+            return None
+        for index in sorted(self.org_mentions, reverse=True):
+            for _, full in self.org_mentions[index]:
+                fwords = normalize_name(full).split()
+                if len(words) < len(fwords) and fwords[:len(words)] == words:
+                    return full
+        return None
 
     def type_of(self, name: str) -> str | None:
         entity = self.entity(name)
@@ -422,6 +439,11 @@ class Assembler:
                 state.touch(name)
                 if state.type_of(name) == "person":
                     seen(name, span.start_char)
+            elif span.label_ == "NAME" and len(text.split()) >= 2 and \
+                    key != normalize_name(speaker) and \
+                    (gender := _pronoun_after(doc, span.end)) is not None:
+                # "Tunde Bakare, he's their lead": a name the model missed, taken up by he/she
+                seen(state.add_person(text, gender), span.start_char)
         # a known person's first name typed in lower case ("kenji's been there for years")
         firsts = {}
         for entity in {id(e): e for e in state.entities.values()}.values():
@@ -455,6 +477,17 @@ class Assembler:
             if known is not None and not known.tentative and known.type != "organization":
                 continue
             found.append((ent.start_char, text))
+        people = [normalize_name(e.name).split() for e in state.entities.values()
+                  if e.type == "person"]
+        found = [(at, text) for at, text in found
+                 if not any(_within(normalize_name(text).split(), p) for p in people)]
+        for span in doc.spans.get("asof_mentions", []):
+            # a name the model missed but its last word says is a company ("Quorra Bank")
+            words = span.text.split()
+            if span.label_ != "PERSON" and len(words) >= 2 and \
+                    words[-1].lower().rstrip(".") in COMPANY_HEADS and \
+                    not any(a == span.start_char for a, _ in found):
+                found.append((span.start_char, _trim_name(span.text)))
         low = doc.text.lower()
         for entity in {id(e): e for e in state.entities.values()}.values():
             if entity.type != "organization":
@@ -465,14 +498,16 @@ class Assembler:
         if found:
             state.org_mentions[index] = sorted(found)
 
-    def _they_org(self, doc: Doc, cand: Candidate) -> str | None:
-        """The organisation a "they" with an organisation-valued predicate means: the first
-        one named before it in this message, else the latest known one, else the first one
-        named in the latest earlier message that named one."""
+    def _they_org(self, doc: Doc, at: int) -> str | None:
+        """The organisation a "they"/"them" at char ``at`` with an organisation-valued
+        predicate means: the first one named before it in this message, else the latest known
+        one, else the first one named in the latest earlier message that named one."""
         state = self.state
         index = self._message
-        at = doc[cand.subject_span[0]].idx if cand.subject_span else len(doc.text)
-        here = [name for start, name in state.org_mentions.get(index, []) if start < at]
+        people = [normalize_name(e.name).split() for e in state.entities.values()
+                  if e.type == "person"]
+        here = [name for start, name in state.org_mentions.get(index, []) if start < at and
+                not any(_within(normalize_name(name).split(), p) for p in people)]
         pick = here[0] if here else state.recent_of(("organization",))
         if pick is None:
             for earlier in sorted((i for i in state.org_mentions if i < index), reverse=True):
@@ -542,6 +577,10 @@ class Assembler:
                    doc[ent.start - 1].lower_ == "leaving" for ent in doc.ents)
 
     def _looks_like_place(self, doc: Doc, name: str) -> bool:
+        known = self.state.alias_of(name, "organization")
+        if known is not None and known.type in ("organization", "product") or \
+                self.state.named_org(name):
+            return False  # "Meridian" once "Meridian Bank" is known, whatever the NER says
         for ent in doc.ents:
             if ent.text == name and ent.label_ in ("GPE", "LOC"):
                 return True
@@ -593,7 +632,8 @@ class Assembler:
             return result
         if kind in ("he", "she", "they"):
             if kind == "they" and org_subject:
-                org = self._they_org(doc, cand)
+                org = self._they_org(doc, doc[cand.subject_span[0]].idx
+                                     if cand.subject_span else len(doc.text))
                 if org is not None:
                     return [org]
             gender = kind if kind != "they" else None
@@ -699,6 +739,12 @@ class Assembler:
             objects = fixed
         self._rule = cand.rule
         for start, end, text, is_name in objects:
+            if predicate == "works_at" and kind == "assert" and text.lower() == "them":
+                # "joined them in January": the organisation "they" would mean here
+                org = self._they_org(doc, doc[start].idx)
+                if org is None:
+                    continue
+                text, is_name = org, True
             target = self._route(doc, predicate, kind, text, is_name, subject, speaker, times)
             if target is None:
                 continue
@@ -931,7 +977,10 @@ class Assembler:
                     return predicate, literal, True
                 return None
             if self._looks_like_place(doc, text) and kind == "assert" and not (
-                    self._rule in _TOOL_RULES and state.type_of(text) != "location"):
+                    self._rule in _TOOL_RULES and state.type_of(text) != "location") and \
+                    not (state.type_of(subject) == "organization" and
+                         state.type_of(text) != "location"):
+                # an organisation "on Tableau" runs a tool, whatever the NER calls it
                 # a tool verb decides when only the NER calls the object a place
                 if predicate == "uses" and subject == speaker:
                     return "lives_in", state.canonical(text, "location"), False
@@ -972,6 +1021,8 @@ class Assembler:
                 return None
             if state.type_of(name) == "person":
                 return None
+            if state.alias_of(name, "organization") is None:
+                name = state.named_org(name) or name
             return predicate, state.canonical(name, "organization"), False
         if predicate == "lives_in":
             existing = state.type_of(name)
@@ -1556,6 +1607,21 @@ def _clean_literal(text: str) -> str:
     while words and words[-1].lower() in _LITERAL_DROP:
         words.pop()
     return " ".join(words).lower()
+
+
+def _within(words: list[str], name: list[str]) -> bool:
+    """``words`` run inside ``name`` ("Nwachukwu" in "Obi Nwachukwu")."""
+    n = len(words)
+    return 0 < n <= len(name) and any(name[i:i + n] == words for i in range(len(name) - n + 1))
+
+
+def _pronoun_after(doc: Doc, end: int) -> str | None:
+    """"he"/"she" right after a name, past a comma ("Tunde Bakare, he's …")."""
+    i = end + 1 if end < len(doc) and doc[end].text == "," else end
+    if i < len(doc) and doc[i].lower_ in ("he", "she") and i + 1 < len(doc) and \
+            doc[i + 1].pos_ in ("AUX", "VERB"):
+        return doc[i].lower_
+    return None
 
 
 def _partner_before(doc: Doc, i: int) -> bool:

@@ -381,3 +381,19 @@ REPORTING_VERBS = frozenset({"think", "say", "believe", "claim", "swear", "sugge
 CORRECTION_CUES = ("actually", "correction", "sorry", "i mean", "i meant", "wait", "scratch that",
                    "messed", "mixed up", "mix up", "my mistake", "typo", "autocorrect",
                    "not quite", "rather")
+
+
+#: Last words that make a capitalised name a company ("Quorra Bank", "Tessaly Foods"), and the
+#: legal suffixes ("Inc", "GmbH"): names the small model often leaves untagged.
+COMPANY_HEADS = frozenset({
+    "bank", "labs", "lab", "foods", "mills", "airlines", "airways", "air", "insurance",
+    "health", "healthcare", "media", "logistics", "technologies", "technology", "tech",
+    "systems", "software", "softworks", "payments", "pay", "analytics", "partners",
+    "holdings", "capital", "consulting", "robotics", "pharma", "pharmaceuticals", "motors",
+    "energy", "studios", "studio", "solutions", "ventures", "industries", "textiles",
+    "freight", "bakery", "brewery", "dairy", "telecom", "networks", "group", "agency",
+    "bio", "biotherapeutics", "biosciences", "therapeutics", "finance", "financial",
+    "realty", "construction", "engineering", "manufacturing", "retail", "markets",
+    "inc", "corp", "corporation", "ltd", "limited", "llc", "gmbh", "ag", "plc", "bv",
+    "co", "company",
+})

@@ -1,0 +1,45 @@
+"""Resolution added in session 3 of issue 5: a short organisation name after its full form
+("Meridian" after "my Meridian Bank call") is that organisation even when the model calls it a
+place; an organisation "on X" runs a tool; a name the model missed, taken up by "he"/"she"
+right after it, is a person; "joined them" means the organisation "they" would. Sentences and
+names are the tests' own."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.unit.extraction.conftest import TZ, Extract, triples
+
+pytestmark = pytest.mark.unit
+
+
+def test_short_form_of_an_organisation_named_before(extract: Extract) -> None:
+    found = extract("notes from the Quorra Bank meeting. spoke to Ilse Brandt, she's been "
+                    "at Quorra since 2019.")
+    jobs = [a for a in found if a.predicate == "works_at"]
+    assert [(a.subject.name, a.object.name) for a in jobs if a.object] == \
+        [("Ilse Brandt", "Quorra Bank")]
+    assert jobs[0].valid_from is not None
+    assert jobs[0].valid_from.astimezone(TZ).date() == date(2019, 1, 1)
+
+
+def test_an_organisation_on_a_tool(extract: Extract) -> None:
+    found = triples(extract("call notes for Harrowgate Mills: they're on Tableau and want "
+                            "something faster."))
+    assert ("assert", "Harrowgate Mills", "uses", "tableau") in found
+    assert not any(t[2] == "lives_in" for t in found)
+
+
+def test_a_missed_name_taken_up_by_a_pronoun(extract: Extract) -> None:
+    found = triples(extract("Kestrel Dairy has a new buyer.",
+                            "Obi Nwachukwu, he's their procurement lead, joined them in "
+                            "February."))
+    assert ("assert", "Obi Nwachukwu", "works_at", "kestrel dairy") in found
+    assert any(t[1] == "Obi Nwachukwu" and t[2] == "job_title" for t in found)
+
+
+def test_joined_them_without_an_organisation_says_nothing(extract: Extract) -> None:
+    found = triples(extract("my neighbour Obi Nwachukwu joined them in February."))
+    assert not any(t[2] == "works_at" for t in found)
