@@ -35,6 +35,33 @@ def clause_tense(doc: Doc, start: int, end: int) -> Tense:
     return Tense.UNKNOWN
 
 
+_FUTURE_AUX = frozenset({"will", "'ll", "wo", "gonna", "shall"})
+_SCHEDULED = frozenset({"start", "move", "join", "begin", "leave", "arrive", "land",
+                        "relocate", "report", "go", "fly", "upgrade", "switch"})
+
+
+def verb_tense(doc: Doc, i: int) -> Tense:
+    """The tense of the verb that governs token ``i`` ("I start May 6, already gave notice":
+    "May 6" hangs off "start", a scheduled future, whatever "gave" says of the clause)."""
+    verb = doc[i]
+    for _ in range(4):
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return Tense.UNKNOWN
+    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.lower_ in _FUTURE_AUX for a in aux) or \
+            any(a.lower_ == "going" for a in aux) and verb.tag_ == "VB":
+        return Tense.FUTURE
+    if verb.tag_ in _PAST_TAGS or any(a.tag_ in _PAST_TAGS for a in aux):
+        return Tense.PAST
+    if verb.tag_ in ("VBZ", "VBP", "VBG") and verb.lemma_ in _SCHEDULED and \
+            not any(c.lower_ in ("since", "ago") for c in doc[i].subtree):
+        return Tense.FUTURE
+    return Tense.UNKNOWN
+
+
 @Language.factory("asof_times_v1", default_config={"use_dateparser": True})
 def make_times(nlp: Language, name: str, use_dateparser: bool) -> TimeFinder:
     return TimeFinder(use_dateparser)
@@ -51,6 +78,9 @@ class TimeFinder:
         for clause in doc._.asof_clauses or []:
             tense_at[doc[clause.start].idx] = clause_tense(doc, clause.start, clause.end)
         found = find_times(doc.text, ref, Tense.UNKNOWN, tense_at)
+        governed = self._governed_tenses(doc, found, tense_at)
+        if governed:
+            found = find_times(doc.text, ref, Tense.UNKNOWN, {**tense_at, **governed})
         if self.use_dateparser:
             covered = [(m.start_char, m.end_char) for m in found]
             for ent in doc.ents:
@@ -70,3 +100,24 @@ class TimeFinder:
             found.sort(key=lambda m: m.start_char)
         doc._.asof_times = found
         return doc
+
+    @staticmethod
+    def _governed_tenses(doc: Doc, found: list[TimeMention],
+                         tense_at: dict[int, Tense]) -> dict[int, Tense]:
+        """Times whose own verb is a scheduled future in a clause read as past: their tense,
+        keyed by offset, and the clause's tense again right after them."""
+        changes: dict[int, Tense] = {}
+        starts = sorted(tense_at)
+        for mention in found:
+            clause = [o for o in starts if o <= mention.start_char]
+            clause_tense_here = tense_at[clause[-1]] if clause else Tense.UNKNOWN
+            if clause_tense_here is not Tense.PAST:
+                continue
+            token = doc.char_span(mention.start_char, mention.end_char,
+                                  alignment_mode="expand")
+            if token is None:
+                continue
+            if verb_tense(doc, token.root.i) is Tense.FUTURE:
+                changes[mention.start_char] = Tense.FUTURE
+                changes.setdefault(mention.end_char, clause_tense_here)
+        return changes

@@ -43,3 +43,12 @@ def test_a_missed_name_taken_up_by_a_pronoun(extract: Extract) -> None:
 def test_joined_them_without_an_organisation_says_nothing(extract: Extract) -> None:
     found = triples(extract("my neighbour Obi Nwachukwu joined them in February."))
     assert not any(t[2] == "works_at" for t in found)
+
+
+def test_a_scheduled_start_in_a_clause_that_also_looks_back(extract: Extract) -> None:
+    # "gave" makes the clause past; "August 5" hangs off "start", a scheduled future
+    found = extract("Harrowgate Mills hired me, I start August 5, already gave notice at Quorra.")
+    jobs = [a for a in found if a.predicate == "works_at" and a.object is not None and
+            a.object.name == "Harrowgate Mills"]
+    assert jobs and jobs[0].valid_from is not None
+    assert jobs[0].valid_from.astimezone(TZ).date() == date(2024, 8, 5)
