@@ -180,6 +180,17 @@ class ConversationState:
     def entity(self, name: str) -> Entity | None:
         return self.entities.get(normalize_name(name))
 
+    def team_named(self, name: str) -> Entity | None:
+        """The known team a bare name means ("Fleet" for "Fleet team"), whatever the NER
+        made of the bare name."""
+        words = normalize_name(name).split()
+        for entity in self.entities.values():
+            ewords = normalize_name(entity.name).split()
+            if entity.type == "group" and len(ewords) == len(words) + 1 and \
+                    ewords[:-1] == words and ewords[-1] in GROUP_WORDS:
+                return entity
+        return None
+
     def named_org(self, name: str) -> str | None:
         """The longer organisation name already mentioned that ``name`` shortens
         ("Meridian" after "my Meridian Bank call"), even if no relation used it yet."""
@@ -328,6 +339,7 @@ class Assembler:
         self._rule = ""
         self._message = 0
         self._positions: dict[str, int] = {}
+        self._merged_group: str | None = None  #: the team a "X is merged into Y" dissolves
 
     # ------------------------------------------------------------------ entry point
 
@@ -373,6 +385,7 @@ class Assembler:
             for cand in by_clause.get(ci, []):
                 if not self._factual(doc, clause, cand):
                     continue
+                self._merged_group = None
                 subs = self._subjects(doc, clause, ci, cand, speaker, subjects)
                 if not subs:
                     continue
@@ -650,6 +663,14 @@ class Assembler:
             text = _trim_name(doc[cand.subject_span[0]:cand.subject_span[1]].text)
             if not text:
                 return []
+            group = state.team_named(text) if predicate == "member_of" else None
+            if group is not None:
+                # "Fleet is merged into the Platform team": the team's members move
+                self._merged_group = group.name
+                return sorted({r.subject for r in state.records
+                               if r.predicate == "member_of" and r.obj == group.name and
+                               any(c.obj == group.name
+                                   for c in state.current(r.subject, "member_of"))})
             known = state.entity(text)
             if known is not None and known.type in ("organization", "product") and org_subject:
                 state.touch(known.name)
@@ -666,6 +687,9 @@ class Assembler:
                 return [speaker]
             return [name]
         if kind == "default":
+            named = self._lowercase_subject(doc, clause, cand)
+            if named is not None:
+                return [named]
             if clause.connector and ci - 1 in subjects and \
                     doc._.asof_clauses[ci - 1].sent == clause.sent:
                 return subjects[ci - 1]
@@ -674,6 +698,15 @@ class Assembler:
                     return subjects[prev]
             return [speaker]
         return []
+
+    def _lowercase_subject(self, doc: Doc, clause: Clause, cand: Candidate) -> str | None:
+        """"kenji's been at Vantage since 2017": a known person's first name typed in lower
+        case as the subject of the trigger's verb (the parser's subject, not the speaker)."""
+        at = {pos: name for name, pos in self._positions.items()}
+        for token in doc[clause.start:min(cand.trigger[0] + 1, clause.end)]:
+            if token.is_lower and token.dep_ in ("nsubj", "nsubjpass") and token.idx in at:
+                return at[token.idx]
+        return None
 
     # ------------------------------------------------------------------ one candidate
 
@@ -1177,6 +1210,10 @@ class Assembler:
         buffer.append(self._record(subject, predicate, obj, literal, AssertionKind.ASSERT,
                                    valid_from, valid_to, index, ev, 0.8, basis=basis,
                                    granularity=granularity, group=group, stated=stated))
+        if predicate == "member_of" and self._merged_group not in (None, obj):
+            buffer.append(self._record(subject, predicate, self._merged_group, False,
+                                       AssertionKind.RETRACT, valid_from, None, index, ev,
+                                       0.7, group=group))
 
     def _event_companion(self, doc: Doc, index: int, episode: Episode, clause: Clause,
                          cand: Candidate, pred: str, subject: str, end: int,

@@ -542,6 +542,7 @@ class RelationFinder:
                                "currently", "i", "new", "also"):
                 break
             if prev.pos_ in ("NOUN", "ADJ", "PROPN") or prev.text in ("-",) or \
+                    prev.dep_ in ("amod", "compound") and start <= prev.head.i <= head or \
                     prev.lower_ in ("part", "full", "time", "e", "commerce", "co"):
                 if is_nameish(prev) and prev.i > 0 and doc[prev.i - 1].text == "," and \
                         False:

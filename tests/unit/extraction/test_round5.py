@@ -52,3 +52,28 @@ def test_a_scheduled_start_in_a_clause_that_also_looks_back(extract: Extract) ->
             a.object.name == "Harrowgate Mills"]
     assert jobs and jobs[0].valid_from is not None
     assert jobs[0].valid_from.astimezone(TZ).date() == date(2024, 8, 5)
+
+
+def test_a_fragment_title_the_tagger_calls_a_verb(extract: Extract) -> None:
+    # "backend" is often tagged VERB; as a modifier of the title head it is part of the title
+    found = triples(extract("quick context: backend engineer at Harrowgate Mills, on the "
+                            "Billing team."))
+    assert ("assert", "Maren Holt", "job_title", "backend engineer") in found
+    assert ("assert", "Maren Holt", "works_at", "harrowgate mills") in found
+
+
+def test_a_team_merged_into_another_moves_its_members(extract: Extract) -> None:
+    found = extract("I'm on the Ledger team at Harrowgate Mills.",
+                    "as of today Ledger is merged into the Core Services team.")
+    teams = {(a.kind.value, a.object.name) for a in found
+             if a.predicate == "member_of" and a.subject.name == "Maren Holt" and a.object}
+    assert ("assert", "Core Services team") in teams
+    assert ("retract", "Ledger team") in teams
+    assert not any(a.subject.name == "Ledger" for a in found)
+
+
+def test_a_known_first_name_in_lower_case_is_the_subject(extract: Extract) -> None:
+    found = triples(extract("my manager is Ilse Brandt.",
+                            "ilse's been at Harrowgate Mills since 2015, she knows everyone."))
+    assert ("assert", "Ilse Brandt", "works_at", "harrowgate mills") in found
+    assert not any(t[1] == "Maren Holt" and t[3] == "harrowgate mills" for t in found)
