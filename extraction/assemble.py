@@ -126,6 +126,8 @@ class ConversationState:
     speakers: set[str] = field(default_factory=set)
     pending: list[Record] = field(default_factory=list)  #: the message being assembled
     user_speakers: set[str] = field(default_factory=set)
+    #: the full names of everyone who speaks as a user in the conversation, known up front
+    speaker_names: set[str] = field(default_factory=set)
     #: organisation names mentioned per message (char offset, surface name), for "they"
     org_mentions: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
     #: accepted job offers not yet started: person → organisation ("accepted an offer from X")
@@ -140,6 +142,13 @@ class ConversationState:
         if not key:
             return name
         entity = self.alias_of(name, type_)
+        if entity is None and type_ == "person":
+            # "Noa and I are moving" before Noa Levi speaks: the speaker's first name
+            full = [s for s in self.speaker_names
+                    if len(s.split()) > 1 and normalize_name(s).split()[0] == key]
+            if len(full) == 1:
+                entity = self.entities.setdefault(normalize_name(full[0]),
+                                                  Entity(full[0], "person"))
         if entity is None:
             entity = Entity(name, type_)
         self.entities[key] = entity
@@ -722,6 +731,9 @@ class Assembler:
             times = self._own_times(doc, ci, cand, clause_times.get(ci, []))
             if times and self._date_context(subject, times[0], buffer):
                 return
+            if times and times[0].role in (Role.AT, Role.START) and \
+                    self._date_earlier(subject, predicate, times[0], index, cand, doc, buffer):
+                return
         if kind == "offer":
             self._offer(doc, index, episode, clause, ci, cand, subject, clause_times, buffer)
             return
@@ -865,6 +877,34 @@ class Assembler:
                         other.kind is AssertionKind.ASSERT and other.basis is not Basis.UNKNOWN:
                     other.valid_from, other.basis = time.value.start, Basis.STATED
                     other.granularity = time.value.granularity
+            return True
+        return False
+
+    def _date_earlier(self, subject: str, predicate: str, time: TimeMention, index: int,
+                      cand: Candidate, doc: Doc, buffer: list[Record]) -> bool:
+        """"Noa and I are moving to Denver" … later "we move April 1": the date of an undated
+        plan stated in an earlier message, restated with its date for everyone it was
+        stated for."""
+        state = self.state
+        for record in reversed(state.records):
+            if record.subject != subject or record.predicate != predicate or \
+                    record.kind is not AssertionKind.ASSERT or record.valid_from is not None \
+                    or record.valid_to is not None or record.basis is not Basis.OBSERVED:
+                continue
+            if not any(c.obj == record.obj for c in state.current(subject, predicate)):
+                continue
+            span = (doc[cand.trigger[0]].idx, time.end_char)
+            for other in state.records:
+                if other.group == record.group and other.predicate == predicate and \
+                        other.kind is AssertionKind.ASSERT and other.valid_from is None and \
+                        other.valid_to is None:
+                    # a correction: the plan's start was only the day it was mentioned
+                    buffer.append(self._record(other.subject, predicate, other.obj,
+                                               other.literal, AssertionKind.CORRECT,
+                                               time.value.start, None, index, span, 0.7,
+                                               basis=Basis.STATED,
+                                               granularity=time.value.granularity,
+                                               stated=time.value))
             return True
         return False
 

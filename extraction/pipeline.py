@@ -138,6 +138,8 @@ class Pipeline:
         docs = self._docs(conversation)
         state = ConversationState(self.tenant, self.registry, we_as_org=self.we_as_org)
         state.speakers = {m.speaker.split()[0].lower() for m in conversation.messages}
+        state.speaker_names = {m.speaker for m in conversation.messages
+                               if m.role.value == "user"}
         assembler = Assembler(state)
         result = []
         light = self._light

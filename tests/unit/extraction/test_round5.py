@@ -77,3 +77,20 @@ def test_a_known_first_name_in_lower_case_is_the_subject(extract: Extract) -> No
                             "ilse's been at Harrowgate Mills since 2015, she knows everyone."))
     assert ("assert", "Ilse Brandt", "works_at", "harrowgate mills") in found
     assert not any(t[1] == "Maren Holt" and t[3] == "harrowgate mills" for t in found)
+
+
+def test_a_later_date_for_an_undated_plan_corrects_its_start(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from extraction import Conversation, Message
+    from graph.models import AssertionKind, Role
+
+    from tests.unit.extraction.conftest import AT
+
+    messages = [Message("Ruth Adler", Role.USER, AT, "Obi and I are moving to Leeds.", id="a"),
+                Message("Obi Nwachukwu", Role.USER, AT.replace(minute=5),
+                        "we move August 20.", id="b")]
+    pairs = pipeline.extract(Conversation("plan", messages))
+    dated = [a for a in pairs[1][1] if a.predicate == "lives_in"]
+    # "Obi" is the speaker Obi Nwachukwu, known before he speaks; both movers get the date
+    assert sorted(a.subject.name for a in dated) == ["Obi Nwachukwu", "Ruth Adler"]
+    assert all(a.kind is AssertionKind.CORRECT and a.valid_from is not None and
+               a.valid_from.astimezone(TZ).date() == date(2024, 8, 20) for a in dated)
