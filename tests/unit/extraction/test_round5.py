@@ -82,7 +82,6 @@ def test_a_known_first_name_in_lower_case_is_the_subject(extract: Extract) -> No
 def test_a_later_date_for_an_undated_plan_corrects_its_start(pipeline) -> None:  # type: ignore[no-untyped-def]
     from extraction import Conversation, Message
     from graph.models import AssertionKind, Role
-
     from tests.unit.extraction.conftest import AT
 
     messages = [Message("Ruth Adler", Role.USER, AT, "Obi and I are moving to Leeds.", id="a"),
