@@ -10,7 +10,9 @@ from datetime import date
 
 import pytest
 
-from tests.unit.extraction.conftest import TZ, Extract, triples
+from extraction import Conversation, Message, Pipeline
+from graph.models import AssertionKind, Role
+from tests.unit.extraction.conftest import AT, TZ, Extract, triples
 
 pytestmark = pytest.mark.unit
 
@@ -79,11 +81,7 @@ def test_a_known_first_name_in_lower_case_is_the_subject(extract: Extract) -> No
     assert not any(t[1] == "Maren Holt" and t[3] == "harrowgate mills" for t in found)
 
 
-def test_a_later_date_for_an_undated_plan_corrects_its_start(pipeline) -> None:  # type: ignore[no-untyped-def]
-    from extraction import Conversation, Message
-    from graph.models import AssertionKind, Role
-    from tests.unit.extraction.conftest import AT
-
+def test_a_later_date_for_an_undated_plan_corrects_its_start(pipeline: Pipeline) -> None:
     messages = [Message("Ruth Adler", Role.USER, AT, "Obi and I are moving to Leeds.", id="a"),
                 Message("Obi Nwachukwu", Role.USER, AT.replace(minute=5),
                         "we move August 20.", id="b")]
