@@ -29,7 +29,7 @@ class Rule:
     kind: str  # assert | retract | used_to | switch_from | correct | offer (a future job)
     pattern: tuple[dict[str, Any], ...]
     obj: str = "name"
-    subj: str = "clause"
+    subj: str = "clause"  #: clause | possessor | object | inner (a pronoun in the match)
     allow_negation: bool = False
     list_objects: bool = False
     inverse: bool = False  #: object and subject swap ("X reports to me")
@@ -51,7 +51,7 @@ def _opt(*words: str) -> dict[str, Any]:
 _ADV = {"LOWER": {"IN": ["still", "now", "currently", "also", "just", "already", "actually",
                          "officially", "finally", "recently", "all", "both", "basically",
                          "mostly", "really", "pretty", "even", "only", "back", "full-time",
-                         "fully"]}, "OP": "*"}
+                         "fully", "remotely", "part-time", "freelance"]}, "OP": "*"}
 _DET = {"LOWER": {"IN": ["a", "an", "the", "my", "our", "his", "her", "their", "its"]},
         "OP": "?"}
 _BE = _lemma("be")
@@ -153,7 +153,9 @@ RULES: tuple[Rule, ...] = (
                                        "LOWER": {"NOT_IN": ["to", "and"]}}, _lower("to"))),
     Rule("got_married", "married_to", "assert",
          (_lower("and"), _lower("i"), _lower("got", "were", "are"), _lower("married")),
-         obj="before"),
+         obj="before", subj="inner"),
+    Rule("marry_name", "married_to", "assert",
+         ({"LEMMA": {"IN": ["marry"]}, "POS": "VERB", "LOWER": {"NOT_IN": ["marry"]}},)),
     # ---------------------------------------------------------------- member_of
     Rule("on_team", "member_of", "assert",
          (_lower("on", "in", "joined", "join", "to", "into"), _lower("the")), obj="team"),

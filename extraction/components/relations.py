@@ -466,6 +466,17 @@ class RelationFinder:
                 subject, span = THIRD_PERSON[owner], (start, start + 1)
             else:
                 subject, span = find_subject(doc, clause, start)
+        elif rule.subj == "inner":
+            # "Kofi and I got married": the pronoun inside the match, not the parse's subject
+            pron = next((t for t in doc[start:end] if t.lower_ in FIRST_PERSON or
+                         t.lower_ in THIRD_PERSON), None)
+            if pron is None:
+                subject, span = find_subject(doc, clause, start)
+            else:
+                subject = "speaker" if pron.lower_ in FIRST_PERSON else THIRD_PERSON[pron.lower_]
+                span = (pron.i, pron.i + 1)
+                if pron._.asof_clause >= 0:
+                    clause_index = pron._.asof_clause  # "Kofi and | I got married in 2019"
         elif rule.subj == "object":
             pron = doc[end - 1].lower_
             subject = "speaker" if pron == "me" else THIRD_PERSON.get(pron, "none")
@@ -473,17 +484,18 @@ class RelationFinder:
         else:
             subject, span = find_subject(doc, clause, start)
             if subject == "noun" and span is not None:
-                subject, span = self._noun_subject(doc, span, clause)
+                subject, span = self._noun_subject(doc, span, clause, start)
         return Candidate(rule.id, rule.predicate, rule.kind, clause_index, (start, end),
                          subject, span, objects, negated=clause.negated and
                          not rule.allow_negation, inverse=rule.inverse)
 
     @staticmethod
-    def _noun_subject(doc: Doc, span: tuple[int, int],
-                      clause: Clause) -> tuple[str, tuple[int, int] | None]:
-        """A common-noun subject: "my husband Cian …" → Cian; "my team" → we; else none."""
+    def _noun_subject(doc: Doc, span: tuple[int, int], clause: Clause,
+                      trigger: int) -> tuple[str, tuple[int, int] | None]:
+        """A common-noun subject: "my husband Cian …" → Cian; "my team" → we; else none.
+        The name comes before the trigger ("my sister married Tom": not Tom)."""
         head = doc[span[0]]
-        for k in range(head.i + 1, min(clause.end, head.i + 3)):
+        for k in range(head.i + 1, min(clause.end, head.i + 3, trigger)):
             run = name_run(doc, k, clause.end)
             if run is not None:
                 return "name", run

@@ -91,3 +91,24 @@ def test_a_later_date_for_an_undated_plan_corrects_its_start(pipeline: Pipeline)
     assert sorted(a.subject.name for a in dated) == ["Obi Nwachukwu", "Ruth Adler"]
     assert all(a.kind is AssertionKind.CORRECT and a.valid_from is not None and
                a.valid_from.astimezone(TZ).date() == date(2024, 8, 20) for a in dated)
+
+
+@pytest.mark.parametrize("text", ["Kofi and I got married in June 2019.",
+                                  "I married Kofi in June 2019."])
+def test_marriage_phrasings_with_their_date(extract: Extract, text: str) -> None:
+    found = [a for a in extract(text) if a.predicate == "married_to"]
+    assert [(a.subject.name, a.object.name) for a in found if a.object] == \
+        [("Maren Holt", "Kofi")]
+    assert found[0].valid_from is not None
+    assert found[0].valid_from.astimezone(TZ).date() == date(2019, 6, 1)
+
+
+def test_a_name_after_the_verb_is_not_the_noun_subject(extract: Extract) -> None:
+    # "my sister" is unnamed: Tom is who she married, not the subject
+    found = triples(extract("my sister married Tom last year."))
+    assert not any(t[1] == "Tom" for t in found)
+
+
+def test_working_remotely_for(extract: Extract) -> None:
+    assert ("assert", "Maren Holt", "works_at", "harrowgate mills") in triples(
+        extract("I'm still working remotely for Harrowgate Mills."))
