@@ -520,8 +520,24 @@ def sniff_format(path: str | Path) -> str:
     if re.search(r'"facts"\s*:', head) or re.search(r'"messages"\s*:\s*\[\s*\{\s*"id"', head):
         return "gold"
     if head.lstrip().startswith(("[", "{")):
-        return "openai"
+        return _sniff_json(path)
     return "transcript"
+
+
+def _sniff_json(path: Path) -> str:
+    """A JSON file whose first 4 KiB did not tell (LoCoMo files open with a long "qa" list):
+    its structure decides."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return "openai"  # its reader reports the error with a line number
+    first = data[0] if isinstance(data, list) and data else data
+    if isinstance(first, dict) and isinstance(first.get("conversation"), dict) and \
+            "speaker_a" in first["conversation"]:
+        return "locomo"
+    if isinstance(data, dict) and "facts" in data and "messages" in data:
+        return "gold"
+    return "openai"
 
 
 def read_conversations(path: str | Path, *, format: str = "auto",

@@ -149,6 +149,20 @@ def test_locomo_requires_a_zone(tmp_path: Path) -> None:
     assert all(m.role is Role.USER for m in conv.messages)
 
 
+def test_locomo_recognised_when_a_long_qa_list_comes_first(tmp_path: Path) -> None:
+    # real LoCoMo files open with their questions: the sessions start past the first 4 KiB
+    qa = [{"question": f"When did Juno visit place {i}?", "answer": "8 May 2023",
+           "evidence": ["D1:1"], "category": 2} for i in range(100)]
+    data = [{"qa": qa, "sample_id": "s1", "conversation": {
+        "speaker_a": "Juno", "speaker_b": "Pia",
+        "session_1_date_time": "1:56 pm on 8 May, 2023",
+        "session_1": [{"speaker": "Juno", "dia_id": "D1:1", "text": "Hi Pia!"}]}}]
+    path = write(tmp_path, "locomo.json", json.dumps(data))
+    assert len(json.dumps(data)[:4096].split("session_1")) == 1
+    (conv,) = read_conversations(path, assume_tz="UTC")
+    assert [m.text for m in conv.messages] == ["Hi Pia!"]
+
+
 def test_locomo_image_turns_keep_their_caption(tmp_path: Path) -> None:
     data = [{"sample_id": "s2", "conversation": {
         "speaker_a": "Odile", "speaker_b": "Fen",
