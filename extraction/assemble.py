@@ -33,7 +33,7 @@ from extraction.patterns import (
     SCHOOL_WORDS,
     WORK_ROLES,
 )
-from extraction.temporal import Role, TimeMention, TimeValue
+from extraction.temporal import Role, TimeMention, TimeValue, duration_before
 from graph.errors import InvalidInputError
 from graph.ids import normalize_name
 from graph.models import AssertionKind, Basis, EntityRef, Episode, FactAssertion, Granularity
@@ -76,6 +76,9 @@ _APPOS_ROLE_RE = re.compile(
     r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)*)[ \t]*,[ \t]+(?:our|their|the)[ \t]+"
     r"(?P<role>(?:[\w-]+\s+){0,2}(?i:manager|director|lead|admin|ceo|cto|cfo|coo|cio|cmo|"
     r"(?:head|vp) of " + _DEPT + r"|president|founder|officer))\b")
+#: "before Kōwhai", "before Xero": a name after "before" (its fact's start ends this one)
+_BEFORE_NAME_RE = re.compile(
+    r"\b[Bb]efore\s+((?!I\b)[A-Z][\w&'.-]*(?:\s+(?!I\b)[A-Z][\w&'.-]*)*)")
 _INTRO_RE = re.compile(
     r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]+(?:here[ \t]+)?(?:from|at|with)[ \t]+"
     r"(?:the\s+)?(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w'’-]*)*)")
@@ -1177,18 +1180,27 @@ class Assembler:
               doc[min(span[1], len(doc)) - 1].idx + len(doc[min(span[1], len(doc)) - 1]))
         ev = (min(ev[0], doc[cand.trigger[0]].idx), max(ev[1], ev[0]))
         used_to = kind == "used_to" or (clause.used_to and kind == "assert")
+        from_length = any(t.role is Role.DURATION for t in times) and not any(
+            t.role in (Role.START, Role.RANGE) for t in times)
         if kind in ("retract",):
-            when = at.start if at is not None else (valid_from or valid_to)
+            # a length ("after ten years") says when it began, not when it ends
+            when = at.start if at is not None else (
+                (None if from_length else valid_from) or valid_to)
             if when is None and clause.future:
                 return  # "is leaving them": the new start will end it
             if not state.known(subject, predicate, obj) and not any(
                     r.subject == subject and r.predicate == predicate and r.obj == obj
                     for r in buffer):
-                # mentioned only as already over: valid_from unknown (FORMAT.md)
+                # mentioned only as already over: valid_from unknown (FORMAT.md), unless a
+                # length says it ("left L'Oréal in June after five years")
                 end = when if when is not None else episode.occurred_at
+                began = _span_start(times, end)
                 buffer.append(self._record(subject, predicate, obj, literal,
-                                           AssertionKind.ASSERT, None, end, index, ev, 0.6,
-                                           basis=Basis.UNKNOWN, group=group))
+                                           AssertionKind.ASSERT,
+                                           began.start if began else None, end, index, ev,
+                                           0.6, basis=Basis.STATED if began else Basis.UNKNOWN,
+                                           granularity=began.granularity if began else None,
+                                           group=group, stated=began))
                 if predicate == "works_at" and obj == state.org_of(subject) or (
                         predicate == "works_at" and state.org_of(subject) is None):
                     # leaving ends the title and the reporting line there too
@@ -1240,6 +1252,14 @@ class Assembler:
                                        granularity=period.granularity, basis=Basis.STATED,
                                        group=group, stated=period))
             return
+        if valid_to is None and at is None and not kind == "used_to":
+            before = self._before_anchor(doc, clause, subject)
+            if before is not None:
+                # "before Kōwhai I was head of product at Xero for four years"
+                valid_to = before
+                began = _span_start(times, before)
+                if began is not None:
+                    valid_from, stated, granularity = began.start, began, began.granularity
         if valid_from is None and at is not None:
             valid_from, stated, granularity = at.start, at, at.granularity
         if valid_from is not None and valid_to is not None and valid_to <= valid_from:
@@ -1254,6 +1274,30 @@ class Assembler:
             buffer.append(self._record(subject, predicate, self._merged_group, False,
                                        AssertionKind.RETRACT, valid_from, None, index, ev,
                                        0.7, group=group))
+
+    def _before_anchor(self, doc: Doc, clause: Clause, subject: str) -> datetime | None:
+        """"before Kōwhai …" / "… before Xero": the start of the subject's fact with the
+        named object, which ends the fact stated here."""
+        state = self.state
+        lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
+        sent = doc[clause.start].sent
+        text = doc.text[sent.start_char:sent.end_char]
+        for match in _BEFORE_NAME_RE.finditer(text):
+            at = sent.start_char + match.start()
+            if not (lo <= at < hi or (at < lo and match.end() + sent.start_char <= lo)):
+                continue
+            entity = state.alias_of(match.group(1), "organization")
+            if entity is None:
+                continue
+            key = normalize_name(entity.name)
+            # the named object's own fact: "before Xero" for a title means the job there
+            starts = [r.valid_from for r in state.records
+                      if r.subject == subject and normalize_name(r.obj) == key and
+                      r.valid_from is not None and
+                      r.kind is not AssertionKind.RETRACT]
+            if starts:
+                return min(starts)
+        return None
 
     def _event_companion(self, doc: Doc, index: int, episode: Episode, clause: Clause,
                          cand: Candidate, pred: str, subject: str, end: int,
@@ -1684,6 +1728,14 @@ def _clean_literal(text: str) -> str:
     while words and words[-1].lower() in _LITERAL_DROP:
         words.pop()
     return " ".join(words).lower()
+
+
+def _span_start(times: list[TimeMention], end: datetime) -> TimeValue | None:
+    """The start of a stated length ("for four years") that ended at ``end``."""
+    for t in times:
+        if t.role is Role.DURATION:
+            return duration_before(t, end)
+    return None
 
 
 def _within(words: list[str], name: list[str]) -> bool:

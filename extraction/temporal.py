@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from functools import lru_cache
 
@@ -456,6 +456,20 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
     if value is None:
         return None
     return TimeMention(0, 0, text, value, role, end_value)
+
+
+def duration_before(mention: TimeMention, end: datetime) -> TimeValue | None:
+    """The start of a span of ``mention``'s length ("for four years", "after five years")
+    that ended at ``end``, at the duration's granularity."""
+    match = re.search(rf"({_NUM})\s+(year|month)s?", mention.text.lower())
+    if mention.role is not Role.DURATION or match is None:
+        return None
+    n = _num(match.group(1))
+    tz = end.tzinfo or UTC
+    if match.group(2) == "year":
+        return _year(end.year - n, tz)
+    y, m = _add_months(end.year, end.month, -n)
+    return _month(y, m, tz)
 
 
 def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,

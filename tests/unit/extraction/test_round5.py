@@ -112,3 +112,28 @@ def test_a_name_after_the_verb_is_not_the_noun_subject(extract: Extract) -> None
 def test_working_remotely_for(extract: Extract) -> None:
     assert ("assert", "Maren Holt", "works_at", "harrowgate mills") in triples(
         extract("I'm still working remotely for Harrowgate Mills."))
+
+
+def test_a_length_before_a_known_start(extract: Extract) -> None:
+    found = extract("I've been head of research at Quorra Bank since 2021.",
+                    "before Quorra I was an analyst at Harrowgate Mills for three years.")
+    job = [a for a in found if a.predicate == "works_at" and a.object is not None and
+           a.object.name == "Harrowgate Mills"]
+    assert job and job[0].valid_from is not None and job[0].valid_to is not None
+    assert (job[0].valid_from.astimezone(TZ).year, job[0].valid_to.astimezone(TZ).year) == \
+        (2018, 2021)
+
+
+def test_left_after_a_length(extract: Extract) -> None:
+    # the length dates the start back from the leaving, not from the message
+    found = [a for a in extract("my sister Ilse Brandt left Quorra Bank in March after five "
+                                "years.") if a.predicate == "works_at"]
+    assert found and found[0].valid_from is not None and found[0].valid_to is not None
+    assert found[0].valid_from.astimezone(TZ).year == 2019
+    assert found[0].valid_to.astimezone(TZ).date() == date(2024, 3, 1)
+
+
+def test_a_length_is_not_when_a_move_happens(extract: Extract) -> None:
+    found = [a for a in extract("leaving Harrogate after ten years here, feels strange.")
+             if a.predicate == "lives_in"]
+    assert all(a.valid_to is None or a.valid_to.astimezone(TZ).year == 2024 for a in found)
