@@ -769,6 +769,13 @@ class Assembler:
         times = self._inherit_times(doc, clause, ci, cand, clause_times, times, clauses)
         if cand.rule == "had_since" and not any(t.role is Role.START for t in times):
             return
+        if cand.rule == "been_there":
+            if not any(t.role in (Role.START, Role.DURATION) for t in times):
+                return  # "I've been there": a visit, not a tenure
+            named = _at_name_before(doc, cand.trigger[0])
+            if named is not None:
+                # "Théo is at Michelin, he's been there since 2019": the place named before
+                objects = [named]
         # facts of one clause form a group: a date or a correction applies to all of them
         group = self._groups.setdefault((index, ci), state.group_counter + 1)
         state.group_counter = max(state.group_counter, group)
@@ -1004,7 +1011,8 @@ class Assembler:
                 types = ("location",) if predicate == "lives_in" else ("organization",)
                 found = state.offers.pop(subject, None) if predicate == "works_at" and \
                     kind == "assert" else None
-                found = found or state.recent_of(types)
+                found = found or state.recent_of(types) or (
+                    state.org_of(subject) if predicate == "works_at" else None)
                 return (predicate, found, False) if found else None
             if pron == "me" and predicate in ("reports_to", "married_to") and \
                     subject != speaker:
@@ -1728,6 +1736,18 @@ def _clean_literal(text: str) -> str:
     while words and words[-1].lower() in _LITERAL_DROP:
         words.pop()
     return " ".join(words).lower()
+
+
+def _at_name_before(doc: Doc, i: int) -> tuple[int, int, str, bool] | None:
+    """The last "at <Name>" before token ``i`` in its sentence."""
+    sent = doc[i].sent
+    for k in range(i - 1, sent.start, -1):
+        if doc[k - 1].lower_ == "at" and is_nameish(doc[k]):
+            end = k + 1
+            while end < i and is_nameish(doc[end]):
+                end += 1
+            return k, end, doc[k:end].text, True
+    return None
 
 
 def _span_start(times: list[TimeMention], end: datetime) -> TimeValue | None:

@@ -80,6 +80,9 @@ RULES: tuple[Rule, ...] = (
     Rule("left_org", "works_at", "retract", (_lemma("leave", "quit"), _ADV)),
     Rule("resign", "works_at", "retract", (_lemma("resign", "retire"),), obj="none"),
     Rule("resign_from", "works_at", "retract", (_lemma("resign", "retire"), _lower("from"))),
+    # "he's been there since 2019": a tenure (the clause must give a start or a length)
+    Rule("been_there", "works_at", "assert", (_lower("been"), _ADV, _lower("there")),
+         peek=True),
     Rule("start_there", "works_at", "assert",
          (_lemma("start", "begin"), _ADV, _lower("there")), peek=True),
     Rule("offer_from", "works_at", "offer",

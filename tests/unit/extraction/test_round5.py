@@ -137,3 +137,16 @@ def test_a_length_is_not_when_a_move_happens(extract: Extract) -> None:
     found = [a for a in extract("leaving Harrogate after ten years here, feels strange.")
              if a.predicate == "lives_in"]
     assert all(a.valid_to is None or a.valid_to.astimezone(TZ).year == 2024 for a in found)
+
+
+def test_been_there_since_is_a_tenure_at_the_place_named_before(extract: Extract) -> None:
+    found = [a for a in extract("my friend Obi Nwachukwu is at Tessaly Foods, he's been there "
+                                "since 2017.") if a.predicate == "works_at"]
+    assert [(a.subject.name, a.object.name) for a in found if a.object] == \
+        [("Obi Nwachukwu", "Tessaly Foods")]
+    assert found[0].valid_from is not None and found[0].valid_from.year == 2017
+
+
+def test_been_there_without_a_start_is_a_visit(extract: Extract) -> None:
+    found = triples(extract("I work at Tessaly Foods.", "Lisbon? I've been there twice."))
+    assert not any(t[2] == "works_at" and t[3] != "tessaly foods" for t in found)
