@@ -1711,7 +1711,15 @@ def _governing_anchor(doc: Doc, position: int, anchors: list[int]) -> int | None
     return None
 
 
+#: A date glued to a name by the NER ("Coast General Hospital on Feb 3"): cut there.
+_TRAILING_DATE_RE = re.compile(
+    r"\s+(?:on|in|since|from|by|until|till|as of)\s+(?:the\s+)?(?:\d|(?:jan|feb|mar|apr|may|"
+    r"jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b|(?:mon|tues|wednes|thurs|fri|satur|sun)"
+    r"day\b|(?:last|next|this)\b).*$", re.IGNORECASE)
+
+
 def _trim_name(text: str) -> str:
+    text = _TRAILING_DATE_RE.sub("", text)
     text = text.strip(" ,.;:!?\"'’()")
     if text.endswith(("'s", "’s")):
         text = text[:-2]

@@ -8,6 +8,11 @@ from spacy.tokens import Doc, Span
 
 from extraction.components.base import NAME_CONNECTORS, ensure_extensions, is_nameish
 
+#: Words after a number that make it a quantity or a time, not part of a name.
+_UNITS = frozenset({"year", "month", "week", "day", "hour", "minute", "am", "pm", "km",
+                    "mile", "kg", "time", "people", "person", "of", "x", "st", "nd", "rd",
+                    "th", "percent", "%"})
+
 _KEEP = ("PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "NORP", "LANGUAGE",
          "WORK_OF_ART")
 
@@ -36,8 +41,11 @@ def name_run(doc: Doc, i: int, end: int) -> tuple[int, int] | None:
                 and not doc[j + 1].like_url:
             j += 2  # "Primary School nr 12", "Station No. 4"
             continue
-        if token.text in ("'s",) and False:
-            j += 1
+        if token.like_num and token.text.isdigit() and len(token.text) <= 2 and \
+                doc[j - 1].pos_ == "PROPN" and not (
+                    j + 1 < end and (doc[j + 1].lower_.rstrip("s") in _UNITS or
+                                     doc[j + 1].text in (":", "/", "."))):
+            j += 1  # a model number: "Rega Planar 3", "Galaxy S 23"
             continue
         break
     return i, j

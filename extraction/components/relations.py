@@ -92,10 +92,41 @@ def read_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
     # "Grid Analytics team", "Toronto office": keep a trailing group word
     if stop < end and doc[stop].lower_ in GROUP_WORDS:
         stop += 1
+    # "Women in Tech Aotearoa", "Rega Planar 3": the model's entity, when it starts here and
+    # runs on through lower-case connectors or a model number, is the whole name
+    ent_end = _entity_end(doc, start, stop, end)
+    if ent_end is not None:
+        stop = ent_end
     text = doc[start:stop].text.strip(" ,.'\"")
     if text.endswith("'s"):
         text = text[:-2]
     return (start, stop, text, True) if text else None
+
+
+#: Lower-case words that can sit inside an organisation's name ("Women in Tech Aotearoa").
+_NAME_INNER = frozenset({"of", "in", "for", "de", "la", "du", "del", "der", "von", "van",
+                         "des", "di", "da", "y", "e", "the"})
+
+
+def _entity_end(doc: Doc, start: int, stop: int, end: int) -> int | None:
+    """Where a named entity that begins at ``start`` ends, when it reaches past ``stop``
+    without a date or a clause break inside."""
+    token = doc[start]
+    if token.ent_iob_ != "B" or token.ent_type_ not in ("ORG", "PRODUCT", "FAC", "WORK_OF_ART",
+                                                         "EVENT", "NORP"):
+        return None
+    k = start + 1
+    while k < len(doc) and doc[k].ent_iob_ == "I":
+        k += 1
+    if k <= stop or k > end:
+        return None
+    inside = doc[stop:k]
+    if any(t.is_punct and t.text not in ("&", "-") or t.like_num and len(t.text) == 4 or
+           t.is_lower and t.lower_ not in _NAME_INNER for t in inside):
+        return None
+    if any(t.ent_type_ == "DATE" or t.pos_ in ("VERB", "AUX") for t in inside):
+        return None
+    return k
 
 
 def read_np(doc: Doc, i: int, end: int, preps: tuple[str, ...] = ()) -> tuple[

@@ -151,3 +151,24 @@ def test_been_there_since_is_a_tenure_at_the_place_named_before(extract: Extract
 def test_been_there_without_a_start_is_a_visit(extract: Extract) -> None:
     found = triples(extract("I work at Tessaly Foods.", "Lisbon? I've been there twice."))
     assert not any(t[2] == "works_at" and t[3] != "tessaly foods" for t in found)
+
+
+def test_a_date_glued_to_a_name_by_the_model_is_cut(extract: Extract) -> None:
+    found = [a for a in extract("my sister Ilse Brandt started at Harrowgate General Hospital "
+                                "on Feb 3.") if a.predicate == "works_at"]
+    assert [a.object.name for a in found if a.object] == ["Harrowgate General Hospital"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("I've been on the board of Friends of the Tessaly Library since 2021.",
+     "friends of the tessaly library"),
+    ("I've had a Rega Planar 3 turntable since 2019.", "rega planar 3"),
+])
+def test_names_with_lower_case_words_or_a_model_number(extract: Extract, text: str,
+                                                       name: str) -> None:
+    assert any(t[3] == name for t in triples(extract(text)))
+
+
+def test_a_number_of_years_after_a_name_is_not_part_of_it(extract: Extract) -> None:
+    found = triples(extract("I joined Harrowgate Mills 3 years ago."))
+    assert ("assert", "Maren Holt", "works_at", "harrowgate mills") in found
