@@ -601,6 +601,10 @@ class Assembler:
         return any(ent.text == name and ent.label_ in ("GPE", "LOC") and ent.start > 0 and
                    doc[ent.start - 1].lower_ == "leaving" for ent in doc.ents)
 
+    def _tool_talk(self, doc: Doc) -> bool:
+        """The message is about tools: another candidate in it is a tool relation."""
+        return any(c.predicate == "uses" for c in doc._.asof_candidates or [])
+
     def _looks_like_place(self, doc: Doc, name: str) -> bool:
         known = self.state.alias_of(name, "organization")
         if known is not None and known.type in ("organization", "product") or \
@@ -804,6 +808,9 @@ class Assembler:
             if target is None:
                 continue
             pred, obj_name, literal = target
+            if pred == "uses" and predicate == "lives_in" and cand.subject == "we" and \
+                    state.we_as_org:
+                subject = state.conversation_org(speaker) or subject  # "we moved to Planbase"
             if normalize_name(obj_name) == normalize_name(subject):
                 continue
             if pred == "works_at" and kind == "assert" and obj_name == state.org_of(subject) \
@@ -1086,6 +1093,12 @@ class Assembler:
         name = _trim_name(text)
         if not name:
             return None
+        if predicate == "lives_in" and kind == "assert" and \
+                not self._looks_like_place(doc, name) and (
+                    state.type_of(name) == "product" or self._tool_talk(doc)):
+            # "we moved to HubSpot … and don't use Salesforce anymore": a tool move
+            state.retype(name, "product")
+            return "uses", state.canonical(name, "product"), False
         if predicate not in ("reports_to", "married_to"):
             state.retype(name, _OBJECT_TYPES.get(predicate, "concept"))
         # the object's kind can change the predicate

@@ -172,3 +172,15 @@ def test_names_with_lower_case_words_or_a_model_number(extract: Extract, text: s
 def test_a_number_of_years_after_a_name_is_not_part_of_it(extract: Extract) -> None:
     found = triples(extract("I joined Harrowgate Mills 3 years ago."))
     assert ("assert", "Maren Holt", "works_at", "harrowgate mills") in found
+
+
+def test_moving_to_a_tool_when_the_message_is_about_tools(extract: Extract) -> None:
+    found = triples(extract("I work at Tessaly Foods.",
+                            "we moved to Notion in March and don't use Confluence anymore."))
+    assert ("assert", "Tessaly Foods", "uses", "notion") in found
+    assert not any(t[2] == "lives_in" for t in found)
+
+
+def test_moving_to_a_city_stays_a_move(extract: Extract) -> None:
+    found = triples(extract("we moved to Leeds in March and still use Slack."))
+    assert ("assert", "Maren Holt", "lives_in", "leeds") in found
