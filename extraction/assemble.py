@@ -748,6 +748,11 @@ class Assembler:
             self._hired(doc, index, episode, clause, ci, cand, subject, speaker, clause_times,
                         buffer)
             return
+        if not objects and cand.rule == "move_to" and kind == "assert":
+            workplace = _workplace_after(doc, cand.trigger[1], clause.end)
+            if workplace is not None:
+                # "I'm moving to the hospital pharmacy at Szpital Bielański": a job move
+                objects, predicate = [workplace], "works_at"
         if not objects and predicate == "works_at" and kind == "assert" and \
                 subject in state.offers:
             # "I accepted an offer from X. … first day is June 3": the offered job starts
@@ -969,7 +974,10 @@ class Assembler:
             position = _tok(doc, t.start_char)
             nearest = min(anchors, key=lambda a: (abs(a - position) + (0 if a <= position
                                                                        else 1), a))
-            if nearest > position:
+            later = [a for a in anchors if a > position]
+            if later and _fronted(doc, t):
+                nearest = min(later)  # "…, and since last October I've been working at X"
+            elif nearest > position:
                 # a time before the next trigger belongs to the verb that governs it
                 governing = _governing_anchor(doc, position, anchors)
                 if governing is not None and governing < position:
@@ -1709,6 +1717,38 @@ def _tok(doc: Doc, char: int) -> int:
     """The index of the token at (or just before) a character offset."""
     starts = [t.idx for t in doc]
     return max(0, bisect_right(starts, char) - 1)
+
+
+#: Heads of a workplace phrase ("the hospital pharmacy at X", "their Leeds office at Y").
+_WORKPLACE_HEADS = frozenset({"pharmacy", "office", "team", "department", "clinic", "hospital",
+                              "lab", "branch", "store", "site", "role", "job", "position",
+                              "unit", "ward", "desk", "division", "group", "hq", "headquarters",
+                              "practice", "studio", "plant", "factory", "warehouse"})
+
+
+def _workplace_after(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
+    """"the hospital pharmacy at <Name>": the organisation after a workplace phrase."""
+    k = i
+    while k < end and k - i < 6 and doc[k].pos_ in ("DET", "ADJ", "NOUN", "PROPN", "PRON") \
+            and doc[k].lower_ not in ("at", "with"):
+        k += 1
+    if k == i or doc[k - 1].lower_ not in _WORKPLACE_HEADS or k + 1 >= end or \
+            doc[k].lower_ not in ("at", "with") or not is_nameish(doc[k + 1]):
+        return None
+    stop = k + 2
+    while stop < end and is_nameish(doc[stop]):
+        stop += 1
+    return k + 1, stop, doc[k + 1:stop].text, True
+
+
+def _fronted(doc: Doc, time: TimeMention) -> bool:
+    """A time right before a subject pronoun: it opens the clause that follows."""
+    after = doc.char_span(time.start_char, time.end_char, alignment_mode="expand")
+    if after is None or after.end >= len(doc):
+        return False
+    k = after.end + (1 if doc[after.end].text == "," else 0)
+    return k < len(doc) and doc[k].lower_ in ("i", "we", "he", "she", "they") and \
+        k + 1 < len(doc) and doc[k + 1].pos_ in ("AUX", "VERB")
 
 
 def _governing_anchor(doc: Doc, position: int, anchors: list[int]) -> int | None:

@@ -184,3 +184,20 @@ def test_moving_to_a_tool_when_the_message_is_about_tools(extract: Extract) -> N
 def test_moving_to_a_city_stays_a_move(extract: Extract) -> None:
     found = triples(extract("we moved to Leeds in March and still use Slack."))
     assert ("assert", "Maren Holt", "lives_in", "leeds") in found
+
+
+def test_a_fronted_time_belongs_to_the_clause_it_opens(extract: Extract) -> None:
+    found = extract("I moved to Leeds in 2021 with our cat Miso, and since last October "
+                    "I've been working at Tessaly Foods.")
+    pet = [a for a in found if a.predicate == "has_pet"]
+    job = [a for a in found if a.predicate == "works_at"]
+    assert job and job[0].valid_from is not None
+    assert job[0].valid_from.astimezone(TZ).date() == date(2023, 10, 1)
+    assert all(a.valid_from is None or a.valid_from.astimezone(TZ).year != 2023 for a in pet)
+
+
+def test_moving_to_a_workplace_at_an_organisation_is_a_job_move(extract: Extract) -> None:
+    found = triples(extract("I work at Tessaly Foods.",
+                            "from August 1 I'm moving to the research lab at Quorra Bank."))
+    assert ("assert", "Maren Holt", "works_at", "quorra bank") in found
+    assert not any(t[2] == "lives_in" for t in found)
