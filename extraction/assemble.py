@@ -21,6 +21,7 @@ from datetime import datetime
 from spacy.tokens import Doc
 
 from extraction.components.base import NOT_NAMES, Candidate, Clause, is_nameish
+from extraction.components.mentions import name_run
 from extraction.patterns import (
     COMPANY_HEADS,
     DEPARTMENTS,
@@ -402,6 +403,10 @@ class Assembler:
                 if not subs:
                     continue
                 subjects.setdefault(ci, subs)
+                if cand.predicate == "lives_in" and cand.kind in ("assert", "switch_from"):
+                    # "I moved to Warsaw with my son Danylo": the people who moved along
+                    subs = subs + [p for p in self._companions(doc, clause, cand)
+                                   if p not in subs]
                 for subject in subs:
                     self._emit(doc, index, episode, clause, ci, cand, subject, speaker,
                                clause_times, buffer, clauses)
@@ -558,13 +563,17 @@ class Assembler:
         first = normalize_name(speaker).split()[0]
         for match in _INTRO_RE.finditer(doc.text):
             name = normalize_name(match.group("name"))
-            if not name or (name.split()[0] != first and state.entity(name) is None):
-                continue
+            known = state.entity(name)
+            if not name or (name.split()[0] != first and (
+                    known is None or known.type in ("location", "event"))):
+                continue  # "Leeds with Ana": a place is not introduced as a person
             person = state.add_person(match.group("name")) if name.split()[0] != first \
                 else speaker
             org = _trim_name(match.group("org"))
             if not org or normalize_name(org) in DEPARTMENTS or \
-                    self._intro_place(doc, org) or _is_event(org):
+                    self._intro_place(doc, org) or _is_event(org) or (
+                        (known_org := state.entity(org)) is not None and
+                        known_org.type == "person" and not known_org.tentative):
                 continue
             if person != speaker and normalize_name(org) in LANGUAGES:
                 continue
@@ -600,6 +609,29 @@ class Assembler:
             return True
         return any(ent.text == name and ent.label_ in ("GPE", "LOC") and ent.start > 0 and
                    doc[ent.start - 1].lower_ == "leaving" for ent in doc.ents)
+
+    def _companions(self, doc: Doc, clause: Clause, cand: Candidate) -> list[str]:
+        """People named after "with" in a move's clause ("with my son Danylo", "with Ana"),
+        not pets ("with our dog Bublyk")."""
+        found = []
+        for k in range(cand.trigger[1], clause.end - 1):
+            if doc[k].lower_ != "with":
+                continue
+            j = k + 1
+            kin = None
+            while j < clause.end and (doc[j].lower_ in ("my", "our", "his", "her", "their")
+                                      or doc[j].lower_ in KINSHIP):
+                kin = doc[j].lower_ if doc[j].lower_ in KINSHIP else kin
+                j += 1
+            if j > k + 1 and kin is None:
+                continue  # "with our dog Bublyk", "with my old car"
+            run = name_run(doc, j, clause.end)
+            if run is None:
+                continue
+            name = _trim_name(doc[run[0]:run[1]].text)
+            if name and self.state.type_of(name) in (None, "person", "unknown"):
+                found.append(self.state.add_person(name, KINSHIP.get(kin) if kin else None))
+        return found
 
     def _tool_talk(self, doc: Doc) -> bool:
         """The message is about tools: another candidate in it is a tool relation."""

@@ -201,3 +201,14 @@ def test_moving_to_a_workplace_at_an_organisation_is_a_job_move(extract: Extract
                             "from August 1 I'm moving to the research lab at Quorra Bank."))
     assert ("assert", "Maren Holt", "works_at", "quorra bank") in found
     assert not any(t[2] == "lives_in" for t in found)
+
+
+def test_people_who_move_along(extract: Extract) -> None:
+    found = triples(extract("I moved to Leeds in 2020 with my son Tomas and our dog Rex."))
+    assert ("assert", "Tomas", "lives_in", "leeds") in found
+    assert not any(t[1] == "Rex" and t[2] == "lives_in" for t in found)
+
+
+def test_a_place_is_not_introduced_as_a_person(extract: Extract) -> None:
+    found = triples(extract("we moved to Leeds last year.", "I moved to Leeds with Ana."))
+    assert not any(t[2] == "works_at" for t in found)
