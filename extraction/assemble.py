@@ -1030,6 +1030,9 @@ class Assembler:
                         return [TimeMention(t.start_char, t.end_char, t.text, t.value,
                                             Role.START)]
             return times
+        aside = self._time_aside(doc, ci, clauses, clause_times)
+        if aside:
+            return aside
         low = doc[clause.start:clause.end].text.lower()
         if "since then" in low or "from then" in low or (
                 clause.connector == "so" and cand.kind in ("assert", "retract")) or (
@@ -1043,6 +1046,22 @@ class Assembler:
                         else Role.AT
                     return [TimeMention(t.start_char, t.end_char, t.text, t.value, role)]
         return []
+
+    def _time_aside(self, doc: Doc, ci: int, clauses: list[Clause],
+                    clause_times: dict[int, list[TimeMention]]) -> list[TimeMention]:
+        """"she's been at Bluefin forever — since 2016 I think", "head of support now (since
+        Feb 1)": the next part of the sentence is only a time, so it dates this one."""
+        nxt = ci + 1
+        if nxt >= len(clauses) or nxt in self._anchors or not clause_times.get(nxt) or \
+                clauses[nxt].sent != clauses[ci].sent:
+            return []
+        part = clauses[nxt]
+        times = clause_times[nxt]
+        covered = {i for t in times for i in range(_tok(doc, t.start_char),
+                                                   _tok(doc, t.end_char - 1) + 1)}
+        rest = [t for t in doc[part.start:part.end] if not t.is_punct and t.i not in covered
+                and t.lower_ not in _ASIDE_WORDS]
+        return [] if rest else times
 
     def _route(self, doc: Doc, predicate: str, kind: str, text: str, is_name: bool,
                subject: str, speaker: str, times: list[TimeMention]
@@ -1064,6 +1083,11 @@ class Assembler:
             if pron == "me" and predicate in ("reports_to", "married_to") and \
                     subject != speaker:
                 return predicate, speaker, False  # "she reports to me"
+            if pron in ("him", "her") and predicate in ("reports_to", "married_to"):
+                # "Dev Patel, he reports to her": the latest other person of that gender
+                person = state.recent_person("he" if pron == "him" else "she",
+                                             {subject, speaker})
+                return (predicate, person, False) if person else None
             if pron == "us" and predicate == "works_at" and kind == "assert" and \
                     subject != speaker:
                 # "Teo joins us on July 8": the speaker's organisation, when it is known
@@ -1771,6 +1795,12 @@ def _workplace_after(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] |
     while stop < end and is_nameish(doc[stop]):
         stop += 1
     return k + 1, stop, doc[k + 1:stop].text, True
+
+
+#: Words a time aside may carry besides the time ("since 2016 I think", "from May or so").
+_ASIDE_WORDS = frozenset({"since", "from", "as", "of", "i", "think", "believe", "guess", "or",
+                          "so", "ish", "roughly", "about", "around", "and", "starting",
+                          "effective", "officially", "actually", "probably", "maybe"})
 
 
 def _fronted(doc: Doc, time: TimeMention) -> bool:

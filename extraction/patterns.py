@@ -131,6 +131,10 @@ RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------- reports_to
     Rule("report_to", "reports_to", "assert",
          (_lemma("report"), _ADV, _opt("directly"), _lower("to"), _DET)),
+    # "he reports to her": "her" is the object here, not a determiner
+    Rule("report_to_pron", "reports_to", "assert",
+         (_lemma("report"), _ADV, _opt("directly"), _lower("to"), _lower("her", "him")),
+         peek=True),
     Rule("manager_is", "reports_to", "assert",
          (_lower("my", "his", "her", "their"),
           _opt("new", "actual", "real", "direct", "line", "current", "team"),

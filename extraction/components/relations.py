@@ -74,6 +74,10 @@ def _skip(doc: Doc, i: int, end: int) -> int:
 
 
 def read_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
+    if i < end and doc[i].lower_ in ("her", "him") and (
+            i + 1 >= end or doc[i + 1].is_punct or doc[i + 1].pos_ not in ("NOUN", "PROPN",
+                                                                             "ADJ")):
+        return i, i + 1, _PRON_OBJECTS[doc[i].lower_], False  # "reports to her."
     i = _skip(doc, i, end)
     if i < end and doc[i].lower_ in _PRON_OBJECTS:
         return i, i + 1, _PRON_OBJECTS[doc[i].lower_], False

@@ -212,3 +212,19 @@ def test_people_who_move_along(extract: Extract) -> None:
 def test_a_place_is_not_introduced_as_a_person(extract: Extract) -> None:
     found = triples(extract("we moved to Leeds last year.", "I moved to Leeds with Ana."))
     assert not any(t[2] == "works_at" for t in found)
+
+
+@pytest.mark.parametrize("text", [
+    "my manager is Ilse Brandt, she's been at Quorra Bank forever — since 2016 I think.",
+    "my manager is Ilse Brandt, she's been at Quorra Bank forever (since 2016).",
+])
+def test_a_time_aside_dates_the_part_before_it(extract: Extract, text: str) -> None:
+    job = [a for a in extract(text) if a.predicate == "works_at"]
+    assert job and job[0].valid_from is not None
+    assert job[0].valid_from.astimezone(TZ).year == 2016
+
+
+def test_reports_to_her(extract: Extract) -> None:
+    found = triples(extract("my skip-level is Ilse Brandt.",
+                            "my actual manager is Obi Nwachukwu, he reports to her."))
+    assert ("assert", "Obi Nwachukwu", "reports_to", "ilse brandt") in found
