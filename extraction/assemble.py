@@ -897,8 +897,8 @@ class Assembler:
         """"we hired Pia Sund": the person named works at our organisation (known only when
         the speaker's organisation is); "Tallis hired Pia": at the organisation named."""
         state = self.state
-        if cand.subject == "we":
-            org = state.conversation_org(speaker)
+        if cand.subject in ("we", "speaker"):
+            org = state.conversation_org(speaker)  # "we hired", "I hired" (for the company)
         else:
             org = subject if state.type_of(subject) == "organization" else None
         if org is None:
@@ -1034,6 +1034,9 @@ class Assembler:
         if aside:
             return aside
         low = doc[clause.start:clause.end].text.lower()
+        if ci > 0 and doc[clauses[ci - 1].start:clauses[ci - 1].end].text.lower().rstrip(
+                " ,;:—–-").endswith(("since then", "from then on", "from then")):
+            low = "since then " + low  # "…left in May, and since then | I report to X"
         if "since then" in low or "from then" in low or (
                 clause.connector == "so" and cand.kind in ("assert", "retract")) or (
                 cand.kind == "retract" and clause.connector in ("and", ",")):
@@ -1347,6 +1350,16 @@ class Assembler:
                     valid_from, stated, granularity = began.start, began, began.granularity
         if valid_from is None and at is not None:
             valid_from, stated, granularity = at.start, at, at.granularity
+        if valid_from is None and valid_to is None and clause.future:
+            # "she starts December 4, will report to me": the start this message gave her
+            began = next((r for r in reversed(buffer) if r.subject == subject and
+                          r.predicate in ("works_at", "job_title") and
+                          r.kind is AssertionKind.ASSERT and r.basis is Basis.STATED and
+                          r.valid_from is not None and r.valid_from > episode.occurred_at),
+                         None)
+            if began is not None:
+                valid_from, granularity = began.valid_from, began.granularity
+                stated = began.stated_time
         if valid_from is not None and valid_to is not None and valid_to <= valid_from:
             valid_to = None
         basis = Basis.STATED if valid_from is not None else Basis.OBSERVED

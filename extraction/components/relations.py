@@ -73,6 +73,24 @@ def _skip(doc: Doc, i: int, end: int) -> int:
     return i
 
 
+_HIRING = frozenset({"hire", "appoint", "promote", "recruit", "onboard", "bring", "name",
+                     "take"})
+
+
+def _hired_before(doc: Doc, i: int) -> tuple[int, int] | None:
+    """The name right before token ``i`` when it is the object of a hiring verb."""
+    end = i
+    start = end
+    while start > 0 and is_nameish(doc[start - 1]):
+        start -= 1
+    if start == end or start == 0:
+        return None
+    verb = doc[start - 1]
+    if verb.lemma_ in _HIRING and verb.pos_ == "VERB":
+        return start, end
+    return None
+
+
 def read_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
     if i < end and doc[i].lower_ in ("her", "him") and (
             i + 1 >= end or doc[i + 1].is_punct or doc[i + 1].pos_ not in ("NOUN", "PROPN",
@@ -501,6 +519,8 @@ class RelationFinder:
                 subject, span = THIRD_PERSON[owner], (start, start + 1)
             else:
                 subject, span = find_subject(doc, clause, start)
+        elif rule.id == "as_title" and (hired := _hired_before(doc, start)) is not None:
+            subject, span = "name", hired  # "I hired Kateryna Bondar as support manager"
         elif rule.subj == "inner":
             # "Kofi and I got married": the pronoun inside the match, not the parse's subject
             pron = next((t for t in doc[start:end] if t.lower_ in FIRST_PERSON or

@@ -228,3 +228,21 @@ def test_reports_to_her(extract: Extract) -> None:
     found = triples(extract("my skip-level is Ilse Brandt.",
                             "my actual manager is Obi Nwachukwu, he reports to her."))
     assert ("assert", "Obi Nwachukwu", "reports_to", "ilse brandt") in found
+
+
+def test_hired_as_a_title_gives_the_hire_the_title(extract: Extract) -> None:
+    found = extract("I work at Tessaly Foods. I hired Obi Nwachukwu as logistics manager — he "
+                    "starts August 5, will report to me.")
+    got = {(a.subject.name, a.predicate): a for a in found}
+    assert ("Obi Nwachukwu", "job_title") in got and ("Maren Holt", "job_title") not in got
+    assert got[("Obi Nwachukwu", "works_at")].object.name == "Tessaly Foods"  # type: ignore[union-attr]
+    for predicate in ("works_at", "job_title", "reports_to"):
+        start = got[("Obi Nwachukwu", predicate)].valid_from
+        assert start is not None and start.astimezone(TZ).date() == date(2024, 8, 5)
+
+
+def test_since_then_at_the_end_of_the_clause_before(extract: Extract) -> None:
+    found = [a for a in extract("Ilse Brandt left Tessaly Foods in May, and since then I "
+                                "report to Obi Nwachukwu.") if a.predicate == "reports_to"]
+    assert found and found[0].valid_from is not None
+    assert found[0].valid_from.astimezone(TZ).date() == date(2024, 5, 1)
