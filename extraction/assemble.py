@@ -289,7 +289,11 @@ class ConversationState:
                     record.kind is AssertionKind.ASSERT and record.valid_to is None:
                 return record.obj
         held = self.current(person, "works_at")
-        return held[-1].obj if held else None
+        if not held:
+            return None
+        # two jobs held (a new one known before the old one is closed): the latest started
+        return max(enumerate(held), key=lambda p: (
+            p[1].valid_from.timestamp() if p[1].valid_from else float("-inf"), p[0]))[1].obj
 
     def conversation_org(self, person: str) -> str | None:
         """The person's organisation, else the one other user speakers work at."""
@@ -392,7 +396,10 @@ class Assembler:
         for ci, clause in enumerate(clauses):
             lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
             clause_times[ci] = [t for t in times if lo <= t.start_char < hi]
-        self._anchors = {ci: sorted({c.trigger[0] for c in cands if c.rule not in _TITLE_RULES})
+        # triggers that own times; "since the company started in 2016" has no subject to own
+        # one, so its time goes to the fact it dates
+        self._anchors = {ci: sorted({c.trigger[0] for c in cands if c.rule not in _TITLE_RULES
+                                     and c.subject != "none"})
                          for ci, cands in by_clause.items()}
         for ci, clause in enumerate(clauses):
             for cand in by_clause.get(ci, []):
@@ -720,6 +727,10 @@ class Assembler:
                                any(c.obj == group.name
                                    for c in state.current(r.subject, "member_of"))})
             known = state.entity(text)
+            if known is None and org_subject:
+                # "Tulip runs on Figma" once "Tulip Payments" is known
+                alias = state.alias_of(text, "organization")
+                known = alias if alias is not None and alias.type == "organization" else None
             if known is not None and known.type in ("organization", "product") and org_subject:
                 state.touch(known.name)
                 return [known.name]
@@ -1081,7 +1092,8 @@ class Assembler:
                 found = state.offers.pop(subject, None) if predicate == "works_at" and \
                     kind == "assert" else None
                 found = found or state.recent_of(types) or (
-                    state.org_of(subject) if predicate == "works_at" else None)
+                    state.org_of(subject) or self._they_org(doc, len(doc.text))
+                    if predicate == "works_at" else None)
                 return (predicate, found, False) if found else None
             if pron == "me" and predicate in ("reports_to", "married_to") and \
                     subject != speaker:

@@ -505,6 +505,8 @@ def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
         role = mention.role
         if role is Role.AT:
             role = _cue_role(before)
+            if role is Role.AT and _SINCE_EVENT.search(low[max(0, start - 60):start]):
+                role = Role.START  # "since the company started in 2016"
         found.append(TimeMention(start, end, match.group(), mention.value, role,
                                  mention.end_value))
     return _merge_ranges(text, found)
@@ -516,6 +518,12 @@ def _looks_like_model_year(text: str, start: int, end: int) -> bool:
     after = text[end:end + 2]
     return before.rstrip().endswith((" a", " an", " my", " our", " the", " his", " her")) and \
         after[:1] == " " and after[1:2].isupper()
+
+
+#: "since <something> started/opened/… in|on" right before a time: the time is a start.
+_SINCE_EVENT = re.compile(r"\bsince\s+(?:the|it|they|we|he|she|i|our|my|their|its)\b[^.,;!?]{0,30}?"
+                          r"\b(?:started|began|opened|launched|was founded|were founded|"
+                          r"founded|moved|arrived|joined)\s+(?:in|on|back in)\s*$")
 
 
 def _cue_role(before: str) -> Role:

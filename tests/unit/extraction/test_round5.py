@@ -246,3 +246,23 @@ def test_since_then_at_the_end_of_the_clause_before(extract: Extract) -> None:
                                 "report to Obi Nwachukwu.") if a.predicate == "reports_to"]
     assert found and found[0].valid_from is not None
     assert found[0].valid_from.astimezone(TZ).date() == date(2024, 5, 1)
+
+
+def test_a_short_organisation_name_as_subject(extract: Extract) -> None:
+    found = triples(extract("I just joined Tessaly Foods.", "Tessaly runs on Notion and Slack."))
+    assert ("assert", "Tessaly Foods", "uses", "notion") in found
+    assert not any(t[1] == "Maren Holt" and t[2] == "uses" for t in found)
+
+
+def test_the_latest_started_job_is_where_a_manager_works(extract: Extract) -> None:
+    found = triples(extract("I've been at Quorra Bank since 2019.",
+                            "I'm joining Tessaly Foods on August 5.",
+                            "first week at Tessaly done! my manager is Obi Nwachukwu, he's been "
+                            "there since the company started in 2016."))
+    assert ("assert", "Obi Nwachukwu", "works_at", "tessaly foods") in found
+    assert ("assert", "Obi Nwachukwu", "works_at", "quorra bank") not in found
+    job = [a for a in extract("first week at Tessaly Foods done! my manager is Obi Nwachukwu, "
+                              "he's been there since the company started in 2016.")
+           if a.predicate == "works_at" and a.subject.name == "Obi Nwachukwu"]
+    assert job and job[0].valid_from is not None
+    assert job[0].valid_from.astimezone(TZ).year == 2016
