@@ -31,6 +31,7 @@ from extraction.patterns import (
     GROUP_WORDS,
     KINSHIP,
     LANGUAGES,
+    OWNABLE_WORDS,
     SCHOOL_WORDS,
     WORK_ROLES,
 )
@@ -476,9 +477,12 @@ class Assembler:
                 state.touch(name)
                 if state.type_of(name) == "person":
                     seen(name, span.start_char)
-            elif span.label_ == "NAME" and len(text.split()) >= 2 and \
+            elif span.label_ not in ("PERSON", "LANGUAGE", "NORP") and \
                     key != normalize_name(speaker) and \
-                    (gender := _pronoun_after(doc, span.end)) is not None:
+                    state.type_of(text) is None and \
+                    key.split()[-1] not in COMPANY_HEADS and not (
+                        span.start > 0 and doc[span.start - 1].lower_ in ("at", "in", "on")) \
+                    and (gender := _pronoun_after(doc, span.end)) is not None:
                 # "Tunde Bakare, he's their lead": a name the model missed, taken up by he/she
                 seen(state.add_person(text, gender), span.start_char)
         # a known person's first name typed in lower case ("kenji's been there for years")
@@ -534,6 +538,14 @@ class Assembler:
                 found.append((at, entity.name))
         if found:
             state.org_mentions[index] = sorted(found)
+
+    def _they_person(self, at: int) -> bool:
+        """A singular "they" for a person ("our friend Sam can help — they live in …"): a
+        person is named before it in this message and no organisation is."""
+        named = [pos for pos in self._positions.values() if pos < at]
+        orgs = [start for start, _ in self.state.org_mentions.get(self._message, [])
+                if start < at]
+        return bool(named) and not orgs
 
     def _they_org(self, doc: Doc, at: int) -> str | None:
         """The organisation a "they"/"them" at char ``at`` with an organisation-valued
@@ -699,13 +711,12 @@ class Assembler:
                 result.append(state.add_person(partner))
             return result
         if kind in ("he", "she", "they"):
-            if kind == "they" and org_subject:
-                org = self._they_org(doc, doc[cand.subject_span[0]].idx
-                                     if cand.subject_span else len(doc.text))
+            at = doc[cand.subject_span[0]].idx if cand.subject_span else len(doc.text)
+            if kind == "they" and org_subject and not self._they_person(at):
+                org = self._they_org(doc, at)
                 if org is not None:
                     return [org]
             gender = kind if kind != "they" else None
-            at = doc[cand.subject_span[0]].idx if cand.subject_span else len(doc.text)
             # people first named after the pronoun in this message are not its antecedent
             later = {name for name, pos in self._positions.items() if pos > at}
             person = state.recent_person(gender, {speaker} | later) or \
@@ -846,6 +857,10 @@ class Assembler:
             objects = fixed
         self._rule = cand.rule
         for start, end, text, is_name in objects:
+            if predicate == "owns" and is_name and end < clause.end and \
+                    doc[end].pos_ == "NOUN" and doc[end].is_lower and \
+                    doc[end].lower_ not in OWNABLE_WORDS:
+                continue  # "will own the Flowdesk config": a responsibility, not a thing
             if predicate == "works_at" and kind == "assert" and text.lower() == "them":
                 # "joined them in January": the organisation "they" would mean here
                 org = self._they_org(doc, doc[start].idx)
@@ -1914,7 +1929,7 @@ def _within(words: list[str], name: list[str]) -> bool:
 
 def _pronoun_after(doc: Doc, end: int) -> str | None:
     """"he"/"she" right after a name, past a comma ("Tunde Bakare, he's …")."""
-    i = end + 1 if end < len(doc) and doc[end].text == "," else end
+    i = end + 1 if end < len(doc) and doc[end].text in (",", "—", "–", "-") else end
     if i < len(doc) and doc[i].lower_ in ("he", "she") and i + 1 < len(doc) and \
             doc[i + 1].pos_ in ("AUX", "VERB"):
         return doc[i].lower_

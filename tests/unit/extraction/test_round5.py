@@ -266,3 +266,22 @@ def test_the_latest_started_job_is_where_a_manager_works(extract: Extract) -> No
            if a.predicate == "works_at" and a.subject.name == "Obi Nwachukwu"]
     assert job and job[0].valid_from is not None
     assert job[0].valid_from.astimezone(TZ).year == 2016
+
+
+def test_a_singular_they_after_a_person(extract: Extract) -> None:
+    found = triples(extract("my partner works at Quorra Bank.",
+                            "our friend Sam can help — they live in Harrogate and own Tessaly "
+                            "Bakery there."))
+    assert ("assert", "Sam", "owns", "tessaly bakery") in found
+    assert not any(t[1] == "Quorra Bank" for t in found)
+
+
+def test_a_name_after_from_taken_up_by_he(extract: Extract) -> None:
+    found = triples(extract("I took over as admin from Tavita — he relocated to Leeds last "
+                            "month."))
+    assert ("assert", "Tavita", "lives_in", "leeds") in found
+
+
+def test_owning_a_responsibility_is_not_owning_a_thing(extract: Extract) -> None:
+    assert not any(a.predicate == "owns" for a in extract(
+        "Obi will own the Notion config from then."))
