@@ -654,13 +654,19 @@ class Assembler:
 
     def _tool_talk(self, doc: Doc) -> bool:
         """The message is about tools: another candidate in it is a tool relation."""
-        return any(c.predicate == "uses" for c in doc._.asof_candidates or [])
+        return any(c.predicate == "uses" and c.objects and (
+            c.rule != "be_on" or any(o[3] for o in c.objects))
+            for c in doc._.asof_candidates or [])
 
     def _looks_like_place(self, doc: Doc, name: str) -> bool:
         known = self.state.alias_of(name, "organization")
-        if known is not None and known.type in ("organization", "product") or \
+        words = normalize_name(name).split()
+        if known is not None and known.type in ("organization", "product") and \
+                normalize_name(known.name).split()[:len(words)] == words or \
                 self.state.named_org(name):
-            return False  # "Meridian" once "Meridian Bank" is known, whatever the NER says
+            # "Meridian" once "Meridian Bank" is known, whatever the NER says (but "Delft"
+            # after "TU Delft" is still the city)
+            return False
         for ent in doc.ents:
             if ent.text == name and ent.label_ in ("GPE", "LOC"):
                 return True
@@ -859,7 +865,7 @@ class Assembler:
         for start, end, text, is_name in objects:
             if predicate == "owns" and is_name and end < clause.end and \
                     doc[end].pos_ == "NOUN" and doc[end].is_lower and \
-                    doc[end].lower_ not in OWNABLE_WORDS:
+                    doc[end - 1].head.i == end and doc[end].lower_ not in OWNABLE_WORDS:
                 continue  # "will own the Flowdesk config": a responsibility, not a thing
             if predicate == "works_at" and kind == "assert" and text.lower() == "them":
                 # "joined them in January": the organisation "they" would mean here
@@ -1187,7 +1193,7 @@ class Assembler:
         name = _trim_name(text)
         if not name:
             return None
-        if predicate == "lives_in" and kind == "assert" and \
+        if predicate == "lives_in" and kind == "assert" and self._rule.startswith("move") and \
                 not self._looks_like_place(doc, name) and (
                     state.type_of(name) == "product" or self._tool_talk(doc)):
             # "we moved to HubSpot … and don't use Salesforce anymore": a tool move

@@ -285,3 +285,15 @@ def test_a_name_after_from_taken_up_by_he(extract: Extract) -> None:
 def test_owning_a_responsibility_is_not_owning_a_thing(extract: Extract) -> None:
     assert not any(a.predicate == "owns" for a in extract(
         "Obi will own the Notion config from then."))
+
+
+def test_a_city_named_inside_a_university_stays_a_city(extract: Extract) -> None:
+    found = triples(extract("I'm a master's student at TU Harrowgate.",
+                            "I live in Harrowgate btw so I can be on campus whenever."))
+    assert ("assert", "Maren Holt", "lives_in", "harrowgate") in found
+    assert not any(t[2] == "uses" for t in found)
+
+
+def test_a_time_word_after_a_bought_thing_is_not_its_head(extract: Extract) -> None:
+    found = triples(extract("sold the Hilux yesterday and picked up a 2021 Ford Ranger today."))
+    assert ("assert", "Maren Holt", "owns", "ford ranger") in found
