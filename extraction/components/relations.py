@@ -350,7 +350,7 @@ def find_subject(doc: Doc, clause: Clause, before: int) -> tuple[str, tuple[int,
                      ) and token.dep_ in ("nsubj", "nsubjpass"):
             best = ("none", None)
         elif is_nameish(token) and (token.dep_ in ("nsubj", "nsubjpass", "compound", "ROOT",
-                                                   "npadvmod", "appos", "poss")
+                                                   "npadvmod", "appos", "poss", "conj")
                                     or j == clause.start):
             run = name_run(doc, j, before)
             if run is not None:

@@ -297,3 +297,12 @@ def test_a_city_named_inside_a_university_stays_a_city(extract: Extract) -> None
 def test_a_time_word_after_a_bought_thing_is_not_its_head(extract: Extract) -> None:
     found = triples(extract("sold the Hilux yesterday and picked up a 2021 Ford Ranger today."))
     assert ("assert", "Maren Holt", "owns", "ford ranger") in found
+
+
+def test_a_name_subject_the_parser_calls_a_conjunct(extract: Extract) -> None:
+    # after "oh and", the parser often attaches the subject as "conj"
+    found = triples(extract("I just joined Tessaly Foods.",
+                            "bought a bike on Saturday lol. oh and Tessaly runs on Notion and "
+                            "Slack, very different from what I'm used to."))
+    assert ("assert", "Tessaly Foods", "uses", "notion") in found
+    assert not any(t[1] == "Maren Holt" and t[2] == "uses" for t in found)
