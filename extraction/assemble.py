@@ -1542,7 +1542,9 @@ class Assembler:
                 holder = speaker
             else:
                 holder = state.recent_person(None, {speaker, person}) or speaker
-            org = state.org_of(holder) or next(
+            org = self._they_org(doc, span[0]) if owner == "their" else None
+            # "Merlion Data — met their CTO, Wei Chen": the organisation "their" means
+            org = org or state.org_of(holder) or next(
                 (r.obj for r in buffer if r.subject == holder and r.predicate == "works_at"
                  and r.kind is AssertionKind.ASSERT), None)
             if org and not state.current(person, "works_at") and not any(

@@ -404,5 +404,5 @@ COMPANY_HEADS = frozenset({
     "bio", "biotherapeutics", "biosciences", "therapeutics", "finance", "financial",
     "realty", "construction", "engineering", "manufacturing", "retail", "markets",
     "inc", "corp", "corporation", "ltd", "limited", "llc", "gmbh", "ag", "plc", "bv",
-    "co", "company",
+    "co", "company", "data", "digital", "global", "international", "ai", "cloud",
 })

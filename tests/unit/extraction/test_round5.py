@@ -306,3 +306,10 @@ def test_a_name_subject_the_parser_calls_a_conjunct(extract: Extract) -> None:
                             "Slack, very different from what I'm used to."))
     assert ("assert", "Tessaly Foods", "uses", "notion") in found
     assert not any(t[1] == "Maren Holt" and t[2] == "uses" for t in found)
+
+
+def test_their_title_belongs_to_the_organisation_named(extract: Extract) -> None:
+    found = triples(extract("I'm a solutions architect at Quorra Bank.",
+                            "Tessaly Data — met their CTO, Ilse Brandt, she wants a demo."))
+    assert ("assert", "Ilse Brandt", "works_at", "tessaly data") in found
+    assert ("assert", "Ilse Brandt", "works_at", "quorra bank") not in found
