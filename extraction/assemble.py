@@ -330,6 +330,16 @@ def _is_event(name: str) -> bool:
     return False
 
 
+def _event_appositive(text: str, name: str) -> bool:
+    """"FIL, the book fair here": an appositive right after the name calls it an event."""
+    at = text.find(name)
+    if at < 0:
+        return False
+    match = re.match(r"\s*,\s*(?:the|a|an|our|their)\s+((?:[\w'-]+\s+){0,2}[\w'-]+)",
+                     text[at + len(name):])
+    return bool(match) and any(w in EVENT_WORDS for w in match.group(1).lower().split())
+
+
 def _is_group(name: str) -> bool:
     words = name.lower().split()
     return bool(words) and (words[-1] in GROUP_WORDS or any(w in GROUP_WORDS for w in words[1:]))
@@ -808,6 +818,10 @@ class Assembler:
             self._hired(doc, index, episode, clause, ci, cand, subject, speaker, clause_times,
                         buffer)
             return
+        if not objects and predicate == "lives_in" and kind == "assert":
+            home = _workplace_after(doc, cand.trigger[1], clause.end, _DWELLINGS, ("in",))
+            if home is not None:
+                objects = [home]  # "we live in a tiny flat in Cork city"
         if not objects and cand.rule == "move_to" and kind == "assert":
             workplace = _workplace_after(doc, cand.trigger[1], clause.end)
             if workplace is not None:
@@ -1244,7 +1258,8 @@ class Assembler:
                 return "works_at", state.canonical(name, "organization"), False
             return predicate, state.canonical(name, "location"), False
         if predicate == "visited":
-            if _is_event(name):
+            if _is_event(name) or _event_appositive(doc.text, name):
+                # "I went to FIL, the book fair here, …": an event, whatever its name
                 return "attended", state.canonical(name, "event"), False
             if times and any(t.role in (Role.RANGE, Role.START, Role.DURATION) for t in times):
                 return "lives_in", state.canonical(name, "location"), False
@@ -1830,14 +1845,22 @@ _WORKPLACE_HEADS = frozenset({"pharmacy", "office", "team", "department", "clini
                               "practice", "studio", "plant", "factory", "warehouse"})
 
 
-def _workplace_after(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
-    """"the hospital pharmacy at <Name>": the organisation after a workplace phrase."""
+#: Heads of a dwelling phrase ("a tiny flat in Cork", "a shared house in Leeds").
+_DWELLINGS = frozenset({"flat", "apartment", "house", "place", "studio", "room", "condo",
+                        "home", "cottage", "bungalow", "townhouse", "dorm", "loft"})
+
+
+def _workplace_after(doc: Doc, i: int, end: int, heads: frozenset[str] = _WORKPLACE_HEADS,
+                     preps: tuple[str, ...] = ("at", "with")
+                     ) -> tuple[int, int, str, bool] | None:
+    """"the hospital pharmacy at <Name>": the name after a phrase headed by one of ``heads``
+    and one of ``preps``."""
     k = i
     while k < end and k - i < 6 and doc[k].pos_ in ("DET", "ADJ", "NOUN", "PROPN", "PRON") \
-            and doc[k].lower_ not in ("at", "with"):
+            and doc[k].lower_ not in preps:
         k += 1
-    if k == i or doc[k - 1].lower_ not in _WORKPLACE_HEADS or k + 1 >= end or \
-            doc[k].lower_ not in ("at", "with") or not is_nameish(doc[k + 1]):
+    if k == i or doc[k - 1].lower_ not in heads or k + 1 >= end or \
+            doc[k].lower_ not in preps or not is_nameish(doc[k + 1]):
         return None
     stop = k + 2
     while stop < end and is_nameish(doc[stop]):

@@ -115,7 +115,9 @@ class ClauseSplitter:
                     nxt = lows[k + 1] if k + 1 < len(lows) else ""
                     after = lows[k + 2] if k + 2 < len(lows) else ""
                     if w in ("'d", "would") and nxt in ("prefer", "rather", "love", "like") \
-                            and after != "to":
+                            and after != "to" and not (nxt in ("love", "like") and after in (
+                                "a", "an", "another", "one", "some")):
+                        # "I'd love sushi" is a taste; "I'd love a second dog" is a wish
                         continue
                     if w in ("want", "wants") and nxt not in ("to",):
                         continue

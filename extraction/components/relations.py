@@ -540,6 +540,12 @@ class RelationFinder:
             subject, span = find_subject(doc, clause, start)
             if subject == "noun" and span is not None:
                 subject, span = self._noun_subject(doc, span, clause, start)
+            verb = doc[start]
+            if subject == "none" and verb.dep_ == "conj" and verb.head.i < start and \
+                    not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+                # "I went to X, the book fair here, …, and spent New Year's Eve in Y": the
+                # conjoined verb shares the first verb's subject
+                subject, span = find_subject(doc, clause, verb.head.i)
         return Candidate(rule.id, rule.predicate, rule.kind, clause_index, (start, end),
                          subject, span, objects, negated=clause.negated and
                          not rule.allow_negation, inverse=rule.inverse)

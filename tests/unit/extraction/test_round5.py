@@ -313,3 +313,24 @@ def test_their_title_belongs_to_the_organisation_named(extract: Extract) -> None
                             "Tessaly Data — met their CTO, Ilse Brandt, she wants a demo."))
     assert ("assert", "Ilse Brandt", "works_at", "tessaly data") in found
     assert ("assert", "Ilse Brandt", "works_at", "quorra bank") not in found
+
+
+def test_a_wish_for_a_thing_is_not_a_taste(extract: Extract) -> None:
+    assert not any(a.predicate == "likes" for a in extract(
+        "I'd love a second greyhound but we have no garden."))
+    assert any(a.predicate == "likes" for a in extract("I'd love sushi tonight."))
+
+
+def test_living_in_a_dwelling_in_a_place(extract: Extract) -> None:
+    assert ("assert", "Maren Holt", "lives_in", "harrogate") in triples(
+        extract("we live in a tiny flat in Harrogate though, so space is tight."))
+
+
+def test_spending_a_holiday_somewhere_and_an_event_by_appositive(extract: Extract) -> None:
+    found = extract("I went to Pagefest, the book fair here, on December 2nd, and spent New "
+                    "Year's Eve in Oaxaca with my parents.", at=AT.replace(year=2025, month=1))
+    got = {(a.predicate, a.object.name): a for a in found if a.object}
+    assert ("attended", "Pagefest") in got and ("visited", "Pagefest") not in got
+    oaxaca = got[("visited", "Oaxaca")]
+    assert oaxaca.valid_from is not None
+    assert oaxaca.valid_from.astimezone(TZ).date() == date(2024, 12, 31)
