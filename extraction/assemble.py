@@ -32,6 +32,7 @@ from extraction.patterns import (
     KINSHIP,
     LANGUAGES,
     OWNABLE_WORDS,
+    PET_WORDS,
     SCHOOL_WORDS,
     WORK_ROLES,
 )
@@ -328,6 +329,18 @@ def _is_event(name: str) -> bool:
                     word[cut].isupper() or (suffix == "fest" and word[1:].islower())):
                 return True
     return False
+
+
+def _adoption_times(doc: Doc, ci: int, clauses: list[Clause],
+                    clause_times: dict[int, list[TimeMention]]) -> list[TimeMention]:
+    """"We adopted a greyhound on Saturday! His name is Bran": the adoption's time."""
+    for prev in range(ci - 1, -1, -1):
+        tokens = doc[clauses[prev].start:clauses[prev].end]
+        if clause_times.get(prev) and any(t.lemma_ in ("adopt", "get", "bring", "rescue")
+                                          for t in tokens) and \
+                any(t.lower_ in PET_WORDS for t in tokens):
+            return clause_times[prev][:1]
+    return []
 
 
 def _event_appositive(text: str, name: str) -> bool:
@@ -687,7 +700,8 @@ class Assembler:
     @staticmethod
     def _factual(doc: Doc, clause: Clause, cand: Candidate) -> bool:
         start = cand.trigger[0]
-        if clause.question:
+        if clause.question and (clause.question_from is None or
+                                cand.trigger[1] > clause.question_from):
             return False
         for p in clause.hypos:
             # "if", "someday", "kidding" colour the whole clause; modals only what follows
@@ -852,6 +866,8 @@ class Assembler:
         times = self._inherit_times(doc, clause, ci, cand, clause_times, times, clauses)
         if cand.rule == "had_since" and not any(t.role is Role.START for t in times):
             return
+        if cand.rule == "pet_named" and not times:
+            times = _adoption_times(doc, ci, clauses, clause_times)
         if cand.rule == "been_there":
             if not any(t.role in (Role.START, Role.DURATION) for t in times):
                 return  # "I've been there": a visit, not a tenure

@@ -24,6 +24,8 @@ class Clause:
     negated: bool = False
     hypothetical: bool = False
     question: bool = False
+    #: where a run-on question starts ("His name is Bran any tips?"): facts before it stand
+    question_from: int | None = None
     reported: bool = False
     used_to: bool = False
     correction: bool = False

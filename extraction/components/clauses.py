@@ -17,6 +17,9 @@ _HARD_BREAKS = frozenset({";", "—", "–", "(", ")", "--", "…", "!", "|"})
 _SOFT_BREAKS = frozenset({",", "and", "but", "so", "then", "because", "cause", "while",
                           "although", "though", "plus", "also", "which", "when", "once",
                           "after", "before", "or", "whereas", "cos", "coz"})
+#: "…, any tips?": nouns that make "any X" the start of a question run on after a statement.
+_ASKS = frozenset({"tips", "advice", "ideas", "suggestions", "thoughts", "recommendations",
+                   "pointers", "help"})
 _QUESTION_STARTS = frozenset({"do", "does", "did", "should", "can", "could", "would", "will",
                               "is", "are", "was", "were", "have", "has", "what", "who",
                               "where", "when", "why", "how", "which", "shall", "may", "am",
@@ -145,6 +148,10 @@ class ClauseSplitter:
                 elif last_sent_clause and not (len(lows) <= 3 and any(
                         w in _TAG_QUESTIONS for w in lows)):
                     clause.question = True
+                    tail = next((k for k in range(1, len(lows) - 1)
+                                 if lows[k] == "any" and lows[k + 1] in _ASKS), None)
+                    if tail is not None:
+                        clause.question_from = clause.start + tail
             clause.reports = [
                 t.i for t in tokens
                 if t.lemma_ in REPORTING_VERBS and t.pos_ == "VERB" and any(

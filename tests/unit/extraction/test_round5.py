@@ -334,3 +334,15 @@ def test_spending_a_holiday_somewhere_and_an_event_by_appositive(extract: Extrac
     oaxaca = got[("visited", "Oaxaca")]
     assert oaxaca.valid_from is not None
     assert oaxaca.valid_from.astimezone(TZ).date() == date(2024, 12, 31)
+
+
+def test_a_pet_named_after_its_adoption_in_a_run_on_question(extract: Extract) -> None:
+    found = [a for a in extract("We adopted a rescue greyhound on Saturday!! His name is Rufus "
+                                "any tips for the first week?") if a.predicate == "has_pet"]
+    assert [a.object.name for a in found if a.object] == ["Rufus"]
+    assert found[0].valid_from is not None
+    assert found[0].valid_from.astimezone(TZ).date() == date(2024, 6, 8)
+
+
+def test_a_question_about_a_pet_is_still_a_question(extract: Extract) -> None:
+    assert not extract("does your dog Rex like cats? any tips?")
