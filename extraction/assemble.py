@@ -331,6 +331,13 @@ def _is_event(name: str) -> bool:
     return False
 
 
+def _objectless_stop(cand: Candidate) -> bool:
+    """"… but cancelled in 2020": a stop verb with nothing to stop yields no fact of its own,
+    so it owns no time (the fact it ends does)."""
+    return cand.kind == "retract" and not cand.objects and \
+        cand.rule not in ("resign", "last_day")
+
+
 def _adoption_times(doc: Doc, ci: int, clauses: list[Clause],
                     clause_times: dict[int, list[TimeMention]]) -> list[TimeMention]:
     """"We adopted a greyhound on Saturday! His name is Bran": the adoption's time."""
@@ -423,7 +430,7 @@ class Assembler:
         # triggers that own times; "since the company started in 2016" has no subject to own
         # one, so its time goes to the fact it dates
         self._anchors = {ci: sorted({c.trigger[0] for c in cands if c.rule not in _TITLE_RULES
-                                     and c.subject != "none"})
+                                     and c.subject != "none" and not _objectless_stop(c)})
                          for ci, cands in by_clause.items()}
         for ci, clause in enumerate(clauses):
             for cand in by_clause.get(ci, []):
@@ -1206,6 +1213,8 @@ class Assembler:
                 if predicate == "uses" and subject == speaker:
                     return "lives_in", state.canonical(text, "location"), False
                 return None
+            # "three Zebra ZD420s": one model, whatever the count
+            text = re.sub(r"(?<=\d)s$", "", text)
             return predicate, state.canonical(text, "product"), False
         if not is_name:
             if predicate == "member_of" and _is_group(text):

@@ -29,7 +29,8 @@ class Rule:
     kind: str  # assert | retract | used_to | switch_from | correct | offer (a future job)
     pattern: tuple[dict[str, Any], ...]
     obj: str = "name"
-    subj: str = "clause"  #: clause | possessor | object | inner (a pronoun in the match)
+    #: clause | possessor | object | inner (a pronoun in the match) | we (always)
+    subj: str = "clause"
     allow_negation: bool = False
     list_objects: bool = False
     inverse: bool = False  #: object and subject swap ("X reports to me")
@@ -194,6 +195,10 @@ RULES: tuple[Rule, ...] = (
          (_lemma("switch", "upgrade", "downgrade", "migrate", "change"), _ADV,
           _lower("to", "over"), _opt("to")), obj="any"),
     Rule("sign_with", "uses", "assert", (_lemma("sign"), _lower("with")), obj="any"),
+    # "everything ships via UPS now": the speaker's organisation ships with a carrier
+    Rule("ship_via", "uses", "assert",
+         (_lemma("ship", "deliver", "post"), _ADV, _lower("via", "with", "through")),
+         obj="name", subj="we"),
     Rule("with_carrier", "uses", "assert",
          (_lower("been", "be", "are", "were"), _lower("with")), obj="name"),
     Rule("track_in", "uses", "assert",

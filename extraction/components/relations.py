@@ -521,6 +521,8 @@ class RelationFinder:
                 subject, span = find_subject(doc, clause, start)
         elif rule.id == "as_title" and (hired := _hired_before(doc, start)) is not None:
             subject, span = "name", hired  # "I hired Kateryna Bondar as support manager"
+        elif rule.subj == "we":
+            subject, span = "we", None
         elif rule.subj == "inner":
             # "Kofi and I got married": the pronoun inside the match, not the parse's subject
             pron = next((t for t in doc[start:end] if t.lower_ in FIRST_PERSON or

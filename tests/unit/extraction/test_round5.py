@@ -346,3 +346,25 @@ def test_a_pet_named_after_its_adoption_in_a_run_on_question(extract: Extract) -
 
 def test_a_question_about_a_pet_is_still_a_question(extract: Extract) -> None:
     assert not extract("does your dog Rex like cats? any tips?")
+
+
+def test_ships_via_a_carrier(extract: Extract) -> None:
+    found = [a for a in extract("Hi, Maren at Tessaly Foods. we dropped FedEx — since January 2 "
+                                "everything ships via UPS.") if a.predicate == "uses"]
+    ups = [a for a in found if a.object is not None and a.object.name == "UPS"]
+    assert ups and ups[0].subject.name == "Tessaly Foods"
+    assert ups[0].valid_from is not None
+    assert ups[0].valid_from.astimezone(TZ).date() == date(2024, 1, 2)
+
+
+def test_used_to_ends_when_the_stop_verb_says(extract: Extract) -> None:
+    found = [a for a in extract("I used to be a member of the Harrogate Rowing Club but "
+                                "cancelled in 2020 when everything closed.")
+             if a.predicate == "member_of"]
+    assert found and found[0].valid_to is not None
+    assert found[0].valid_to.astimezone(TZ).year == 2020
+
+
+def test_a_counted_model_is_one_model(extract: Extract) -> None:
+    assert ("assert", "Maren Holt", "owns", "zebra zd420") in triples(
+        extract("I own three Zebra ZD420s for the warehouse."))
