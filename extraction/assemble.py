@@ -79,6 +79,10 @@ _APPOS_ROLE_RE = re.compile(
     r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)*)[ \t]*,[ \t]+(?:our|their|the)[ \t]+"
     r"(?P<role>(?:[\w-]+\s+){0,2}(?i:manager|director|lead|admin|ceo|cto|cfo|coo|cio|cmo|"
     r"(?:head|vp) of " + _DEPT + r"|president|founder|officer))\b")
+#: "Théo: French, English, German": a name, a colon and a list of capitalised words
+_LANGUAGE_LIST_RE = re.compile(
+    r"(?:^|(?<=[.!?;]\s))(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s*:\s*"
+    r"(?P<langs>[A-Z][a-z]+(?:\s*(?:,|&|\band\b)\s*[A-Z][a-z]+)+)\s*(?=[.!?;]|$)")
 #: "before Kōwhai", "before Xero": a name after "before" (its fact's start ends this one)
 _BEFORE_NAME_RE = re.compile(
     r"\b[Bb]efore\s+((?!I\b)[A-Z][\w&'.-]*(?:\s+(?!I\b)[A-Z][\w&'.-]*)*)")
@@ -448,6 +452,7 @@ class Assembler:
                 for subject in subs:
                     self._emit(doc, index, episode, clause, ci, cand, subject, speaker,
                                clause_times, buffer, clauses)
+        self._language_lists(doc, index, buffer)
         self._plans(doc, index, episode, speaker, clauses, clause_times, buffer)
         self._roles(doc, index, episode, speaker, buffer)
         self._corrections(doc, index, episode, clause_times, buffer)
@@ -1492,6 +1497,21 @@ class Assembler:
                                False, times, group, (found[0], found[1]), buffer)
 
     # ------------------------------------------------------------------ plans and roles
+
+    def _language_lists(self, doc: Doc, index: int, buffer: list[Record]) -> None:
+        """"Théo: French, English, German.": a known person's languages, listed after a
+        colon (notes style)."""
+        state = self.state
+        for match in _LANGUAGE_LIST_RE.finditer(doc.text):
+            person = state.alias_of(match.group("name"), "person")
+            langs = [w for w in re.split(r"\s*(?:,|&|\band\b)\s*", match.group("langs")) if w]
+            if person is None or person.type != "person" or \
+                    not all(normalize_name(w) in LANGUAGES for w in langs):
+                continue
+            for lang in langs:
+                buffer.append(self._record(person.name, "speaks", lang, False,
+                                           AssertionKind.ASSERT, None, None, index,
+                                           (match.start(), match.end()), 0.7))
 
     def _plans(self, doc: Doc, index: int, episode: Episode, speaker: str,
                clauses: list[Clause], clause_times: dict[int, list[TimeMention]],

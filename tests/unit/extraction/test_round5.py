@@ -368,3 +368,15 @@ def test_used_to_ends_when_the_stop_verb_says(extract: Extract) -> None:
 def test_a_counted_model_is_one_model(extract: Extract) -> None:
     assert ("assert", "Maren Holt", "owns", "zebra zd420") in triples(
         extract("I own three Zebra ZD420s for the warehouse."))
+
+
+def test_a_language_list_after_a_name_and_a_colon(extract: Extract) -> None:
+    found = triples(extract("finalists: Obi Nwachukwu lives in Leeds.",
+                            "Obi: Igbo, English, French. the other one is undecided."))
+    assert {t[3] for t in found if t[2] == "speaks" and t[1] == "Obi Nwachukwu"} == \
+        {"igbo", "english", "french"}
+
+
+def test_a_colon_list_of_other_words_is_not_languages(extract: Extract) -> None:
+    found = triples(extract("my manager is Obi Nwachukwu.", "Obi: Monday, Tuesday, Friday."))
+    assert not any(t[2] == "speaks" for t in found)
