@@ -79,6 +79,13 @@ _APPOS_ROLE_RE = re.compile(
     r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)*)[ \t]*,[ \t]+(?:our|their|the)[ \t]+"
     r"(?P<role>(?:[\w-]+\s+){0,2}(?i:manager|director|lead|admin|ceo|cto|cfo|coo|cio|cmo|"
     r"(?:head|vp) of " + _DEPT + r"|president|founder|officer))\b")
+#: "my apartment here in Osaka", "our flat in Leith": the speaker's home.
+_MY_HOME_RE = re.compile(
+    r"\b(?:my|our)\s+(?:\w+\s+)?(?:apartment|flat|house|home|place)\s+(?:here\s+)?in\s+"
+    r"(?P<place>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
+#: Nouns that stand for the subject's employer ("left the company", "quit his job").
+_EMPLOYER_NOUNS = frozenset({"company", "firm", "job", "organisation", "organization",
+                             "business", "employer"})
 #: "Théo: French, English, German": a name, a colon and a list of capitalised words
 _LANGUAGE_LIST_RE = re.compile(
     r"(?:^|(?<=[.!?;]\s))(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s*:\s*"
@@ -453,6 +460,7 @@ class Assembler:
                     self._emit(doc, index, episode, clause, ci, cand, subject, speaker,
                                clause_times, buffer, clauses)
         self._language_lists(doc, index, buffer)
+        self._my_home(doc, index, speaker, buffer)
         self._plans(doc, index, episode, speaker, clauses, clause_times, buffer)
         self._roles(doc, index, episode, speaker, buffer)
         self._corrections(doc, index, episode, clause_times, buffer)
@@ -857,6 +865,14 @@ class Assembler:
                 subject in state.offers:
             # "I accepted an offer from X. … first day is June 3": the offered job starts
             objects = [(cand.trigger[0], cand.trigger[0] + 1, state.offers.pop(subject), True)]
+        if kind == "retract" and predicate == "works_at" and not objects and \
+                cand.rule == "left_org":
+            k = cand.trigger[1]
+            while k < clause.end and doc[k].lower_ in ("the", "her", "his", "their", "my",
+                                                       "our", "its"):
+                k += 1
+            if k < clause.end and doc[k].lower_ in _EMPLOYER_NOUNS:
+                objects = [(k, k + 1, "company", False)]  # "Dana left the company in January"
         if not objects:
             obj = None
             if not (kind == "retract" and cand.rule not in ("resign", "last_day")):
@@ -878,6 +894,10 @@ class Assembler:
         times = self._inherit_times(doc, clause, ci, cand, clause_times, times, clauses)
         if cand.rule == "had_since" and not any(t.role is Role.START for t in times):
             return
+        if cand.rule == "job_at" and cand.trigger[0] >= 2 and \
+                doc[cand.trigger[0] - 1].lower_ in ("a", "an") and \
+                doc[cand.trigger[0] - 2].lower_ in ("'s", "is", "are", "was", "there"):
+            return  # "there's a job at X I could take": an opening, not a job held
         if cand.rule == "pet_named" and not times:
             times = _adoption_times(doc, ci, clauses, clause_times)
         if cand.rule == "been_there":
@@ -1497,6 +1517,21 @@ class Assembler:
                                False, times, group, (found[0], found[1]), buffer)
 
     # ------------------------------------------------------------------ plans and roles
+
+    def _my_home(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
+        """"ten minutes from my apartment here in Osaka": where the speaker lives."""
+        for match in _MY_HOME_RE.finditer(doc.text):
+            place = _trim_name(match.group("place"))
+            ci = doc[_tok(doc, match.start())]._.asof_clause
+            clause = doc._.asof_clauses[ci] if ci >= 0 else None
+            if not place or clause is None or clause.question or clause.hypos or \
+                    self.state.type_of(place) not in (None, "location", "unknown") or \
+                    any(r.predicate == "lives_in" and r.subject == speaker for r in buffer):
+                continue
+            buffer.append(self._record(speaker, "lives_in",
+                                       self.state.canonical(place, "location"), False,
+                                       AssertionKind.ASSERT, None, None, index,
+                                       (match.start(), match.end()), 0.6))
 
     def _language_lists(self, doc: Doc, index: int, buffer: list[Record]) -> None:
         """"Théo: French, English, German.": a known person's languages, listed after a

@@ -144,7 +144,9 @@ def _entity_end(doc: Doc, start: int, stop: int, end: int) -> int | None:
         return None
     inside = doc[stop:k]
     if any(t.is_punct and t.text not in ("&", "-") or t.like_num and len(t.text) == 4 or
-           t.is_lower and t.lower_ not in _NAME_INNER for t in inside):
+           t.is_lower and t.is_stop and t.lower_ not in _NAME_INNER for t in inside):
+        return None  # "Klinikum rechts der Isar" stays whole; "Jira to Linear" is two names
+    if not is_nameish(doc[k - 1]):
         return None
     if any(t.ent_type_ == "DATE" or t.pos_ in ("VERB", "AUX") for t in inside):
         return None

@@ -380,3 +380,22 @@ def test_a_language_list_after_a_name_and_a_colon(extract: Extract) -> None:
 def test_a_colon_list_of_other_words_is_not_languages(extract: Extract) -> None:
     found = triples(extract("my manager is Obi Nwachukwu.", "Obi: Monday, Tuesday, Friday."))
     assert not any(t[2] == "speaks" for t in found)
+
+
+def test_left_the_company(extract: Extract) -> None:
+    found = extract("our admin is Ilse Brandt.", "I work at Tessaly Foods.",
+                    "Ilse left the company in January, our new admin is Obi Nwachukwu.")
+    ended = [a for a in found if a.predicate == "works_at" and a.subject.name == "Ilse Brandt"
+             and a.kind is AssertionKind.RETRACT]
+    assert ended and ended[0].valid_from is not None
+    assert ended[0].valid_from.astimezone(TZ).date() == date(2024, 1, 1)
+
+
+def test_an_opening_is_not_a_job(extract: Extract) -> None:
+    assert not any(a.predicate == "works_at" for a in extract(
+        "the goal is Leeds — there's a job at Harrowgate General I could take next spring."))
+
+
+def test_my_apartment_here_in(extract: Extract) -> None:
+    assert ("assert", "Maren Holt", "lives_in", "osaka") in triples(extract(
+        "I joined a climbing gym, ten minutes from my apartment here in Osaka."))
