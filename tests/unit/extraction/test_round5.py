@@ -383,7 +383,7 @@ def test_a_colon_list_of_other_words_is_not_languages(extract: Extract) -> None:
 
 
 def test_left_the_company(extract: Extract) -> None:
-    found = extract("our admin is Ilse Brandt.", "I work at Tessaly Foods.",
+    found = extract("I work at Tessaly Foods.", "our admin is Ilse Brandt.",
                     "Ilse left the company in January, our new admin is Obi Nwachukwu.")
     ended = [a for a in found if a.predicate == "works_at" and a.subject.name == "Ilse Brandt"
              and a.kind is AssertionKind.RETRACT]
