@@ -79,6 +79,12 @@ _APPOS_ROLE_RE = re.compile(
     r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)*)[ \t]*,[ \t]+(?:our|their|the)[ \t]+"
     r"(?P<role>(?:[\w-]+\s+){0,2}(?i:manager|director|lead|admin|ceo|cto|cfo|coo|cio|cmo|"
     r"(?:head|vp) of " + _DEPT + r"|president|founder|officer))\b")
+#: "hold a real conversation in German", "his Polish is already better than mine"
+_LANGUAGE_SKILL_RE = re.compile(
+    r"\b(?:hold|have|carry)\s+(?:on\s+)?(?:a\s+)?(?:\w+\s+)?conversations?\s+in\s+"
+    r"(?P<lang>[A-Z][a-z]+)"
+    r"|\b(?P<owner>[Mm]y|[Hh]is|[Hh]er)\s+(?P<lang2>[A-Z][a-z]+)\s+is\s+(?:\w+\s+){0,2}?"
+    r"(?:good|better|decent|fluent|great|solid|excellent|native|pretty\s+good)\b")
 #: "my apartment here in Osaka", "our flat in Leith": the speaker's home.
 _MY_HOME_RE = re.compile(
     r"\b(?:my|our)\s+(?:\w+\s+)?(?:apartment|flat|house|home|place)\s+(?:here\s+)?in\s+"
@@ -461,6 +467,7 @@ class Assembler:
                                clause_times, buffer, clauses)
         self._language_lists(doc, index, buffer)
         self._my_home(doc, index, speaker, buffer)
+        self._language_skill(doc, index, speaker, buffer)
         self._plans(doc, index, episode, speaker, clauses, clause_times, buffer)
         self._roles(doc, index, episode, speaker, buffer)
         self._corrections(doc, index, episode, clause_times, buffer)
@@ -1517,6 +1524,32 @@ class Assembler:
                                False, times, group, (found[0], found[1]), buffer)
 
     # ------------------------------------------------------------------ plans and roles
+
+    def _language_skill(self, doc: Doc, index: int, speaker: str,
+                        buffer: list[Record]) -> None:
+        """"I can hold a real conversation in German now", "his Polish is already better than
+        mine": someone speaks a language, said without "speak"."""
+        state = self.state
+        for match in _LANGUAGE_SKILL_RE.finditer(doc.text):
+            lang = match.group("lang") or match.group("lang2")
+            if normalize_name(lang) not in LANGUAGES:
+                continue
+            ci = doc[_tok(doc, match.start())]._.asof_clause
+            clause = doc._.asof_clauses[ci] if ci >= 0 else None
+            if clause is None or clause.question or clause.hypos or clause.negated:
+                continue
+            owner = (match.group("owner") or "my").lower()
+            if owner == "my":
+                person: str | None = speaker
+            else:
+                person = state.recent_person("he" if owner == "his" else "she"
+                                             if owner == "her" else None, {speaker})
+            if person is None or any(r.subject == person and r.predicate == "speaks" and
+                                     normalize_name(r.obj) == normalize_name(lang)
+                                     for r in buffer):
+                continue
+            buffer.append(self._record(person, "speaks", lang, False, AssertionKind.ASSERT,
+                                       None, None, index, (match.start(), match.end()), 0.6))
 
     def _my_home(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
         """"ten minutes from my apartment here in Osaka": where the speaker lives."""

@@ -399,3 +399,15 @@ def test_an_opening_is_not_a_job(extract: Extract) -> None:
 def test_my_apartment_here_in(extract: Extract) -> None:
     assert ("assert", "Maren Holt", "lives_in", "osaka") in triples(extract(
         "I joined a climbing gym, ten minutes from my apartment here in Osaka."))
+
+
+@pytest.mark.parametrize(("text", "who"), [
+    ("I can actually hold a real conversation in German now.", "Maren Holt"),
+    ("my son Tomas is 12 and his Polish is already better than mine.", "Tomas"),
+])
+def test_speaking_without_speak(extract: Extract, text: str, who: str) -> None:
+    assert any(t[1] == who and t[2] == "speaks" for t in triples(extract(text)))
+
+
+def test_a_language_said_to_be_weak_is_not_claimed(extract: Extract) -> None:
+    assert not any(a.predicate == "speaks" for a in extract("my French is not good."))
