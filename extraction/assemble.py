@@ -894,7 +894,8 @@ class Assembler:
                         return
                 else:
                     return
-            objects = [(cand.trigger[0], cand.trigger[1], obj, True)]
+            # the verb alone stands for the object: a time inside the match stays a time
+            objects = [(cand.trigger[0], cand.trigger[0] + 1, obj, True)]
         times = [t for t in clause_times.get(ci, [])
                  if not any(o[0] <= _tok(doc, t.start_char) < o[1] for o in objects)]
         times = self._own_times(doc, ci, cand, times)

@@ -64,6 +64,11 @@ RULES: tuple[Rule, ...] = (
     Rule("start_at", "works_at", "assert",
          (_lemma("start", "begin"), _ADV, _lower("at", "with"))),
     Rule("join_org", "works_at", "assert", (_lemma("join"), _ADV)),
+    # "I'm the IT manager here, joined in October 2022": joined the organisation in context
+    Rule("join_bare", "works_at", "assert",
+         (_lemma("join"), _opt("in", "on", "back"),
+          {"ENT_TYPE": "DATE", "LOWER": {"NOT_IN": ["the", "a", "an", "my", "our"]}}),
+         obj="none"),
     Rule("be_at", "works_at", "assert",
          (_BE, _ADV, {"LOWER": {"IN": ["with", "at"]}})),
     Rule("stay_at", "works_at", "assert", (_lemma("stay"), _lower("at", "with"))),

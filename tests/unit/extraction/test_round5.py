@@ -411,3 +411,19 @@ def test_speaking_without_speak(extract: Extract, text: str, who: str) -> None:
 
 def test_a_language_said_to_be_weak_is_not_claimed(extract: Extract) -> None:
     assert not any(a.predicate == "speaks" for a in extract("my French is not good."))
+
+
+def test_joined_with_only_a_date_means_the_organisation_in_context(pipeline: Pipeline) -> None:
+    messages = [Message("Ruth Adler", Role.USER, AT, "Ruth here, finance director at Tessaly "
+                        "Foods. I've added Obi from our IT side.", id="a"),
+                Message("Obi Nwachukwu", Role.USER, AT.replace(minute=5),
+                        "Hi — I'm the IT manager here, joined in October 2022.", id="b"),
+                Message("Obi Nwachukwu", Role.USER, AT.replace(minute=6),
+                        "I joined the fun last year.", id="c")]
+    pairs = pipeline.extract(Conversation("join", messages))
+    jobs = [a for a in pairs[1][1] if a.predicate == "works_at"]
+    assert [(a.subject.name, a.object.name) for a in jobs if a.object] == \
+        [("Obi Nwachukwu", "Tessaly Foods")]
+    assert jobs[0].valid_from is not None
+    assert jobs[0].valid_from.astimezone(TZ).date() == date(2022, 10, 1)
+    assert not pairs[2][1]
