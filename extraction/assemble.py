@@ -79,6 +79,15 @@ _APPOS_ROLE_RE = re.compile(
     r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)*)[ \t]*,[ \t]+(?:our|their|the)[ \t]+"
     r"(?P<role>(?:[\w-]+\s+){0,2}(?i:manager|director|lead|admin|ceo|cto|cfo|coo|cio|cmo|"
     r"(?:head|vp) of " + _DEPT + r"|president|founder|officer))\b")
+#: "I'm in East Legon now instead of Osu": a home swapped for another
+_INSTEAD_OF_RE = re.compile(
+    r"\b(?:I'm|I am|[Ii]m|we're|we are)\s+(?:now\s+)?(?:living\s+|based\s+)?in\s+"
+    r"(?P<new>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+(?:now\s+)?instead\s+of\s+"
+    r"(?P<old>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
+#: "she's his boss", "Ilse is her manager": who reports to whom, said the other way round
+_BOSS_OF_RE = re.compile(
+    r"\b(?P<x>[Ss]he|[Hh]e|[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)(?:'s|’s|\s+is|\s+was)\s+"
+    r"(?P<poss>his|her|my)\s+(?:direct\s+|line\s+|new\s+)?(?:boss|manager|supervisor)\b")
 #: "hold a real conversation in German", "his Polish is already better than mine"
 _LANGUAGE_SKILL_RE = re.compile(
     r"\b(?:hold|have|carry)\s+(?:on\s+)?(?:a\s+)?(?:\w+\s+)?conversations?\s+in\s+"
@@ -468,6 +477,8 @@ class Assembler:
         self._language_lists(doc, index, buffer)
         self._my_home(doc, index, speaker, buffer)
         self._language_skill(doc, index, speaker, buffer)
+        self._boss_of(doc, index, speaker, buffer)
+        self._instead_of(doc, index, speaker, buffer)
         self._plans(doc, index, episode, speaker, clauses, clause_times, buffer)
         self._roles(doc, index, episode, speaker, buffer)
         self._corrections(doc, index, episode, clause_times, buffer)
@@ -522,10 +533,12 @@ class Assembler:
                     name = state.entity(text).name  # type: ignore[union-attr]
                     state.touch(name)
                     seen(name, span.start_char)
-            elif state.entity(text) is not None:
-                name = state.entity(text).name  # type: ignore[union-attr]
+            elif (known := state.entity(text) or state.alias_of(text, "person")) is not None \
+                    and (known.type == "person" or state.entity(text) is not None):
+                # a known name, or a person's short name ("not Ifeoma"): mentioned again now
+                name = known.name
                 state.touch(name)
-                if state.type_of(name) == "person":
+                if known.type == "person":
                     seen(name, span.start_char)
             elif span.label_ not in ("PERSON", "LANGUAGE", "NORP") and \
                     key != normalize_name(speaker) and \
@@ -595,7 +608,10 @@ class Assembler:
         named = [pos for pos in self._positions.values() if pos < at]
         orgs = [start for start, _ in self.state.org_mentions.get(self._message, [])
                 if start < at]
-        return bool(named) and not orgs
+        # "Meridian dropped Tableau and they've been on Snowflake": an organisation already
+        # acted in this message
+        acted = any(self.state.type_of(r.subject) == "organization" for r in self.state.pending)
+        return bool(named) and not orgs and not acted
 
     def _they_org(self, doc: Doc, at: int) -> str | None:
         """The organisation a "they"/"them" at char ``at`` with an organisation-valued
@@ -902,6 +918,9 @@ class Assembler:
         times = self._inherit_times(doc, clause, ci, cand, clause_times, times, clauses)
         if cand.rule == "had_since" and not any(t.role is Role.START for t in times):
             return
+        if cand.rule == "sell" and cand.trigger[1] < len(doc) and \
+                doc[cand.trigger[1]].lower_ in ("to", "for"):
+            return  # "I sell to Quorra Bank": a customer, not a thing sold
         if cand.rule == "job_at" and cand.trigger[0] >= 2 and \
                 doc[cand.trigger[0] - 1].lower_ in ("a", "an") and \
                 doc[cand.trigger[0] - 2].lower_ in ("'s", "is", "are", "was", "there"):
@@ -1525,6 +1544,77 @@ class Assembler:
                                False, times, group, (found[0], found[1]), buffer)
 
     # ------------------------------------------------------------------ plans and roles
+
+    def _instead_of(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
+        """"moved flats last weekend, I'm in East Legon now instead of Osu": the speaker lives
+        in the first place from the move's time, and no longer in the second."""
+        state = self.state
+        for match in _INSTEAD_OF_RE.finditer(doc.text):
+            new, old = _trim_name(match.group("new")), _trim_name(match.group("old"))
+            if not new or not old or any(state.type_of(n) not in (None, "location", "unknown")
+                                         for n in (new, old)):
+                continue
+            moved = next((t for t in doc._.asof_times or []
+                          if t.role in (Role.AT, Role.START) and t.start_char < match.start()
+                          and re.search(r"\bmov(?:ed|ing)\b", doc.text[:t.start_char])), None)
+            when = moved.value if moved is not None else None
+            span = (match.start(), match.end())
+            buffer.append(self._record(speaker, "lives_in", state.canonical(new, "location"),
+                                       False, AssertionKind.ASSERT,
+                                       when.start if when else None, None, index, span, 0.6,
+                                       basis=Basis.STATED if when else None,
+                                       granularity=when.granularity if when else None,
+                                       stated=when))
+            old_name = state.canonical(old, "location")
+            if state.known(speaker, "lives_in", old_name):
+                buffer.append(self._record(speaker, "lives_in", old_name, False,
+                                           AssertionKind.RETRACT, when.start if when else None,
+                                           None, index, span, 0.6))
+            else:
+                buffer.append(self._record(speaker, "lives_in", old_name, False,
+                                           AssertionKind.ASSERT, None,
+                                           when.start if when else None, index, span, 0.6,
+                                           basis=Basis.UNKNOWN))
+
+    def _named_before(self, gender: str, at: int, exclude: set[str]) -> str | None:
+        """The person of a compatible gender named last before char ``at`` in this message
+        ("…, not Ifeoma. she's his boss": Ifeoma)."""
+        named = sorted(((pos, name) for name, pos in self._positions.items()
+                        if pos < at and name not in exclude), reverse=True)
+        for _, name in named:
+            entity = self.state.entity(name)
+            if entity is not None and entity.type == "person" and \
+                    entity.gender in (None, gender):
+                return name
+        return None
+
+    def _boss_of(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
+        """"she's his boss", "Ilse is my manager": the possessor reports to the subject."""
+        state = self.state
+        for match in _BOSS_OF_RE.finditer(doc.text):
+            ci = doc[_tok(doc, match.start())]._.asof_clause
+            clause = doc._.asof_clauses[ci] if ci >= 0 else None
+            if clause is None or clause.question or clause.hypos or clause.negated:
+                continue
+            raw, poss = match.group("x"), match.group("poss").lower()
+            if raw.lower() in ("he", "she"):
+                boss = self._named_before(raw.lower(), match.start(), {speaker}) or \
+                    state.recent_person(raw.lower(), {speaker})
+            else:
+                known = state.alias_of(raw, "person")
+                boss = known.name if known is not None and known.type == "person" else None
+            if boss is None:
+                continue
+            if poss == "my":
+                report: str | None = speaker
+            else:
+                report = state.recent_person("he" if poss == "his" else "she", {speaker, boss})
+            if report is None or report == boss or any(
+                    r.subject == report and r.predicate == "reports_to" for r in buffer):
+                continue
+            buffer.append(self._record(report, "reports_to", boss, False,
+                                       AssertionKind.ASSERT, None, None, index,
+                                       (match.start(), match.end()), 0.6))
 
     def _language_skill(self, doc: Doc, index: int, speaker: str,
                         buffer: list[Record]) -> None:

@@ -427,3 +427,25 @@ def test_joined_with_only_a_date_means_the_organisation_in_context(pipeline: Pip
     assert jobs[0].valid_from is not None
     assert jobs[0].valid_from.astimezone(TZ).date() == date(2022, 10, 1)
     assert not pairs[2][1]
+
+
+def test_she_is_his_boss(extract: Extract) -> None:
+    found = triples(extract("my manager will be Ilse Brandt, she's head of data.",
+                            "correction: I actually report to Obi Nwachukwu, not Ilse. she's his "
+                            "boss."))
+    assert ("assert", "Obi Nwachukwu", "reports_to", "ilse brandt") in found
+
+
+def test_a_home_instead_of_another(extract: Extract) -> None:
+    found = extract("moved flats last weekend, I'm in Headingley now instead of Chapeltown.")
+    homes = {(a.object.name, a.valid_from is not None, a.valid_to is not None)
+             for a in found if a.predicate == "lives_in" and a.object}
+    assert homes == {("Headingley", True, False), ("Chapeltown", False, True)}
+
+
+def test_they_after_an_organisation_acted(extract: Extract) -> None:
+    assert not extract("I sell to Quorra Bank.")
+    found = triples(extract("notes from the Quorra Bank call.",
+                            "Obi called — Quorra dropped Tableau in August and they've been on "
+                            "Snowflake since July."))
+    assert ("assert", "Quorra Bank", "uses", "snowflake") in found
