@@ -98,6 +98,13 @@ _LANGUAGE_SKILL_RE = re.compile(
 _MY_HOME_RE = re.compile(
     r"\b(?:my|our)\s+(?:\w+\s+)?(?:apartment|flat|house|home|place)\s+(?:here\s+)?in\s+"
     r"(?P<place>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
+#: Nouns whose "was at X" names an employer ("my first job was at X", "her role is with Y").
+_JOB_WORDS = frozenset({"job", "role", "position", "internship", "gig", "stint", "placement"})
+#: "2019–2022 at Globant as a senior developer": a CV line without a verb
+_CV_LINE_RE = re.compile(
+    r"(?:^|(?<=[.!?;:]\s))(?:from\s+)?(?P<range>(?:19|20)\d\d\s*(?:–|—|-|to|until)\s*"
+    r"(?:(?:19|20)\d\d|now|today|present))\s*,?\s+(?:at|with)\s+"
+    r"(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:&\s+)?[A-Z][\w&'’.-]*)*)")
 #: Nouns that stand for the subject's employer ("left the company", "quit his job").
 _EMPLOYER_NOUNS = frozenset({"company", "firm", "job", "organisation", "organization",
                              "business", "employer"})
@@ -475,6 +482,7 @@ class Assembler:
                     self._emit(doc, index, episode, clause, ci, cand, subject, speaker,
                                clause_times, buffer, clauses)
         self._language_lists(doc, index, buffer)
+        self._cv_lines(doc, index, speaker, buffer)
         self._my_home(doc, index, speaker, buffer)
         self._language_skill(doc, index, speaker, buffer)
         self._boss_of(doc, index, speaker, buffer)
@@ -951,6 +959,9 @@ class Assembler:
                     fixed.append((start, end, text, is_name))
             objects = fixed
         self._rule = cand.rule
+        if cand.rule == "be_at" and any(t.lower_ in _JOB_WORDS
+                                        for t in doc[clause.start:cand.trigger[0]]):
+            self._rule = "job_at"  # "my first job was at Bancolombia": an employer, not a place
         for start, end, text, is_name in objects:
             if predicate == "owns" and is_name and end < clause.end and \
                     doc[end].pos_ == "NOUN" and doc[end].is_lower and \
@@ -1656,6 +1667,28 @@ class Assembler:
                                        self.state.canonical(place, "location"), False,
                                        AssertionKind.ASSERT, None, None, index,
                                        (match.start(), match.end()), 0.6))
+
+    def _cv_lines(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
+        """"2019–2022 at Globant as a senior developer": a verbless CV line of the speaker's
+        (the title, if any, comes from the "as …" rule with the same range)."""
+        state = self.state
+        times = doc._.asof_times or []
+        for match in _CV_LINE_RE.finditer(doc.text):
+            org = _trim_name(match.group("org"))
+            span_time = next((t for t in times if t.start_char <= match.start("range") <
+                              t.end_char or match.start("range") <= t.start_char <
+                              match.end("range")), None)
+            if not org or span_time is None or \
+                    state.type_of(org) not in (None, "organization", "unknown", "concept"):
+                continue
+            name = state.canonical(org, "organization")
+            state.retype(name, "organization")
+            end = span_time.end_value.start if span_time.end_value is not None else None
+            buffer.append(self._record(speaker, "works_at", name, False, AssertionKind.ASSERT,
+                                       span_time.value.start, end, index,
+                                       (match.start(), match.end()), 0.7, basis=Basis.STATED,
+                                       granularity=span_time.value.granularity,
+                                       stated=span_time.value))
 
     def _language_lists(self, doc: Doc, index: int, buffer: list[Record]) -> None:
         """"Théo: French, English, German.": a known person's languages, listed after a

@@ -449,3 +449,14 @@ def test_they_after_an_organisation_acted(extract: Extract) -> None:
                             "Obi called — Quorra dropped Tableau in August and they've been on "
                             "Snowflake since July."))
     assert ("assert", "Quorra Bank", "uses", "snowflake") in found
+
+
+def test_cv_lines(extract: Extract) -> None:
+    found = extract("2019–2022 at Tessaly Foods as a senior developer. and my first job was at "
+                    "Quorra Bank, 2014 to 2019, as a developer.")
+    jobs = {a.object.name: (a.valid_from, a.valid_to) for a in found
+            if a.predicate == "works_at" and a.object}
+    assert set(jobs) == {"Tessaly Foods", "Quorra Bank"}
+    assert all(start is not None and end is not None for start, end in jobs.values())
+    start, end = jobs["Tessaly Foods"]
+    assert (start.astimezone(TZ).year, end.astimezone(TZ).year) == (2019, 2022)  # type: ignore[union-attr]
