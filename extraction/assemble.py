@@ -471,6 +471,12 @@ class Assembler:
                     continue
                 self._merged_group = None
                 subs = self._subjects(doc, clause, ci, cand, speaker, subjects)
+                if cand.predicate == "reports_to" and cand.subject in ("name", "none",
+                                                                       "default"):
+                    # "Dias and Madina report to me", "two people report to me, Dias and
+                    # Madina": every person named
+                    subs = subs + [p for p in self._listed_people(doc, clause, cand)
+                                   if p not in subs]
                 if not subs:
                     continue
                 subjects.setdefault(ci, subs)
@@ -702,6 +708,54 @@ class Assembler:
             return True
         return any(ent.text == name and ent.label_ in ("GPE", "LOC") and ent.start > 0 and
                    doc[ent.start - 1].lower_ == "leaving" for ent in doc.ents)
+
+    def _listed_people(self, doc: Doc, clause: Clause, cand: Candidate) -> list[str]:
+        """Names joined by "and" to the subject, or listed after the object's comma."""
+        spans: list[tuple[int, int]] = []
+        if cand.subject in ("name", "default"):
+            # name runs joined by "and" right before the verb: "Timur and Dana report to me"
+            k = cand.trigger[0]
+            while k > clause.start and doc[k - 1].lower_ in ("now", "both", "all", "also"):
+                k -= 1
+            k -= 1
+            if cand.subject == "name" and cand.subject_span is not None:
+                k = cand.subject_span[0] - 1
+            elif k >= clause.start and is_nameish(doc[k]):
+                j = k
+                while j > clause.start and is_nameish(doc[j - 1]):
+                    j -= 1
+                spans.append((j, k + 1))
+                k = j - 1
+            while k >= clause.start and doc[k].lower_ in ("and", ","):
+                run_end = k
+                j = k - 1
+                while j >= clause.start and is_nameish(doc[j]):
+                    j -= 1
+                if j + 1 >= run_end:
+                    break
+                spans.append((j + 1, run_end))
+                k = j
+        else:
+            last = max((o[1] for o in cand.objects), default=cand.trigger[1])
+            k = last
+            if k < clause.end and doc[k].text == ",":
+                k += 1
+                while k < clause.end:
+                    run = name_run(doc, k, clause.end)
+                    if run is None:
+                        break
+                    spans.append(run)
+                    k = run[1]
+                    if k < clause.end and doc[k].lower_ in ("and", ","):
+                        k += 1
+                    else:
+                        break
+        found = []
+        for start, end in spans:
+            name = _trim_name(doc[start:end].text)
+            if name and self.state.type_of(name) in (None, "person", "unknown"):
+                found.append(self.state.add_person(name))
+        return found
 
     def _companions(self, doc: Doc, clause: Clause, cand: Candidate) -> list[str]:
         """People named after "with" in a move's clause ("with my son Danylo", "with Ana"),

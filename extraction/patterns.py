@@ -225,7 +225,7 @@ RULES: tuple[Rule, ...] = (
     Rule("switched_off", "uses", "retract",
          (_lower("was", "were", "got"), _lower("switched", "turned", "shut"), _lower("off",
                                                                                      "down")),
-         obj="before"),
+         obj="before", subj="we"),  # "Freshdesk was switched off": by the speaker's side
     Rule("switch_from", "uses", "switch_from",
          (_lemma("switch", "move", "migrate", "change"), {"OP": "{0,4}", "IS_ALPHA": True,
                                                           "LOWER": {"NOT_IN": ["from", "to"]}},

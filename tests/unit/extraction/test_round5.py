@@ -460,3 +460,21 @@ def test_cv_lines(extract: Extract) -> None:
     assert all(start is not None and end is not None for start, end in jobs.values())
     start, end = jobs["Tessaly Foods"]
     assert (start.astimezone(TZ).year, end.astimezone(TZ).year) == (2019, 2022)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text", [
+    "since then two people report to me, Timur and Dana.",
+    "Timur and Dana report to me now.",
+])
+def test_several_people_report_to_me(extract: Extract, text: str) -> None:
+    found = triples(extract(text))
+    assert {t[1] for t in found if t[2] == "reports_to" and t[3] == "maren holt"} == \
+        {"Timur", "Dana"}
+
+
+def test_switched_off_by_our_side(extract: Extract) -> None:
+    found = extract("I work at Tessaly Foods.", "we're on Zendesk.",
+                    "Zendesk was switched off last Friday, so we're fully on Notion now.")
+    off = [a for a in found if a.predicate == "uses" and a.object is not None and
+           a.object.name == "Zendesk" and a.kind is AssertionKind.RETRACT]
+    assert off and off[0].subject.name == "Tessaly Foods"
