@@ -79,6 +79,15 @@ _APPOS_ROLE_RE = re.compile(
     r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)*)[ \t]*,[ \t]+(?:our|their|the)[ \t]+"
     r"(?P<role>(?:[\w-]+\s+){0,2}(?i:manager|director|lead|admin|ceo|cto|cfo|coo|cio|cmo|"
     r"(?:head|vp) of " + _DEPT + r"|president|founder|officer))\b")
+#: "Routa broke up in March": a group that no longer exists
+_GROUP_ENDED_RE = re.compile(
+    r"\b(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)\s+(?:broke\s+up|split\s+up|"
+    r"disbanded|folded|dissolved)\b")
+#: "I play bass in a band, Routa", "I'm in a running club, Majorna Löparklubb"
+_NAMED_GROUP_RE = re.compile(
+    r"\bI(?:['’]\w+)?(?:\s+[\w'’]+){0,3}?\s+in\s+(?:a|an)\s+(?:[\w-]+\s+)?"
+    r"(?:band|club|choir|orchestra|league|crew|collective|quartet|trio)"
+    r"(?:\s+(?:since|from)\s+[^,]{1,20})?,\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
 #: "I'm in East Legon now instead of Osu": a home swapped for another
 _INSTEAD_OF_RE = re.compile(
     r"\b(?:I'm|I am|[Ii]m|we're|we are)\s+(?:now\s+)?(?:living\s+|based\s+)?in\s+"
@@ -421,6 +430,7 @@ class Assembler:
         self._message = 0
         self._positions: dict[str, int] = {}
         self._merged_group: str | None = None  #: the team a "X is merged into Y" dissolves
+        self._thing: tuple[int, str] | None = None  #: a thing named without a fact of its own
 
     # ------------------------------------------------------------------ entry point
 
@@ -493,6 +503,8 @@ class Assembler:
         self._language_skill(doc, index, speaker, buffer)
         self._boss_of(doc, index, speaker, buffer)
         self._instead_of(doc, index, speaker, buffer)
+        self._named_group(doc, index, speaker, buffer)
+        self._group_ended(doc, index, buffer)
         self._plans(doc, index, episode, speaker, clauses, clause_times, buffer)
         self._roles(doc, index, episode, speaker, buffer)
         self._corrections(doc, index, episode, clause_times, buffer)
@@ -980,6 +992,16 @@ class Assembler:
         times = self._inherit_times(doc, clause, ci, cand, clause_times, times, clauses)
         if cand.rule == "had_since" and not any(t.role is Role.START for t in times):
             return
+        if cand.rule == "as_title" and cand.trigger[0] >= 2 and (
+                doc[cand.trigger[0] - 2].lemma_ in ("know", "call", "refer", "address") or
+                doc[cand.trigger[0] - 1].lemma_ in ("know", "call")):
+            return  # "the students know me as Demir Hoca": a name they use, not a title
+        if cand.rule == "picked_up" and objects and doc[objects[0][1] - 1].lower_.endswith(
+                "ing"):
+            # "picked up cross-country skiing": a hobby, not a purchase; "I love it" next
+            # means the hobby
+            self._thing = (index, objects[0][2])
+            return
         if cand.rule == "sell" and cand.trigger[1] < len(doc) and \
                 doc[cand.trigger[1]].lower_ in ("to", "for"):
             return  # "I sell to Quorra Bank": a customer, not a thing sold
@@ -1285,7 +1307,8 @@ class Assembler:
                 return (predicate, org, False) if org else None
             if pron in ("it", "them", "that") and predicate in ("uses", "owns", "likes",
                                                                  "dislikes", "prefers"):
-                found = self._recent_object(predicate)
+                found = self._thing[1] if self._thing and self._thing[0] == self._message \
+                    and predicate in ("likes", "dislikes") else self._recent_object(predicate)
                 return (predicate, found, False) if found else None
             return None
         if predicate in ("job_title",):
@@ -1609,6 +1632,51 @@ class Assembler:
                                False, times, group, (found[0], found[1]), buffer)
 
     # ------------------------------------------------------------------ plans and roles
+
+    def _group_ended(self, doc: Doc, index: int, buffer: list[Record]) -> None:
+        """"Routa broke up in March": every membership of the group ends then."""
+        state = self.state
+        for match in _GROUP_ENDED_RE.finditer(doc.text):
+            group = state.alias_of(match.group("name"), "group")
+            if group is None or group.type != "group":
+                continue
+            when = next((t for t in doc._.asof_times or [] if match.end() <= t.start_char <=
+                         match.end() + 12), None)
+            members = {r.subject for r in state.records if r.predicate == "member_of" and
+                       r.obj == group.name and any(c.obj == group.name for c in
+                                                   state.current(r.subject, "member_of"))}
+            for member in sorted(members):
+                buffer.append(self._record(member, "member_of", group.name, False,
+                                           AssertionKind.RETRACT,
+                                           when.value.start if when else None, None, index,
+                                           (match.start(), match.end()), 0.7))
+
+    def _named_group(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
+        """"I also play bass in a band, Routa": the speaker is a member of the group named
+        in apposition."""
+        state = self.state
+        for match in _NAMED_GROUP_RE.finditer(doc.text):
+            ci = doc[_tok(doc, match.start())]._.asof_clause
+            clause = doc._.asof_clauses[ci] if ci >= 0 else None
+            name = _trim_name(match.group("name"))
+            known = state.entity(name) if name else None
+            if clause is None or clause.question or clause.hypos or clause.negated or \
+                    not name or (known is not None and known.type not in ("group", "unknown")
+                                 and not known.tentative) or \
+                    any(r.predicate == "member_of" and normalize_name(r.obj) ==
+                        normalize_name(name) for r in buffer):
+                continue
+            state.retype(name, "group")
+            start = next((t for t in doc._.asof_times or []
+                          if match.start() <= t.start_char < match.start("name") and
+                          t.role is Role.START), None)
+            buffer.append(self._record(speaker, "member_of", state.canonical(name, "group"),
+                                       False, AssertionKind.ASSERT,
+                                       start.value.start if start else None, None, index,
+                                       (match.start(), match.end()), 0.6,
+                                       basis=Basis.STATED if start else None,
+                                       granularity=start.value.granularity if start else None,
+                                       stated=start.value if start else None))
 
     def _instead_of(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
         """"moved flats last weekend, I'm in East Legon now instead of Osu": the speaker lives

@@ -162,8 +162,9 @@ RULES: tuple[Rule, ...] = (
          (_lower("my", "his", "her"), _lower("husband", "wife", "spouse")),
          subj="possessor"),
     Rule("married_to", "married_to", "assert",
-         (_lemma("marry", "married"), {"OP": "{0,4}", "IS_ALPHA": True,
-                                       "LOWER": {"NOT_IN": ["to", "and"]}}, _lower("to"))),
+         (_lemma("marry", "married"), {"OP": "{0,4}", "IS_PUNCT": False,
+                                       "LOWER": {"NOT_IN": ["to", "and", "but"]}},
+          _lower("to"))),  # "got married on June 29 to Can"
     Rule("got_married", "married_to", "assert",
          (_lower("and"), _lower("i"), _lower("got", "were", "are"), _lower("married")),
          obj="before", subj="inner"),

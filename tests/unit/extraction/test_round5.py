@@ -478,3 +478,29 @@ def test_switched_off_by_our_side(extract: Extract) -> None:
     off = [a for a in found if a.predicate == "uses" and a.object is not None and
            a.object.name == "Zendesk" and a.kind is AssertionKind.RETRACT]
     assert off and off[0].subject.name == "Tessaly Foods"
+
+
+def test_married_on_a_date_to(extract: Extract) -> None:
+    found = [a for a in extract("I got married on June 29 to Kofi Mensah and I'm taking his "
+                                "surname.") if a.predicate == "married_to"]
+    assert [a.object.name for a in found if a.object] == ["Kofi Mensah"]
+    assert found[0].valid_from is not None
+    assert found[0].valid_from.astimezone(TZ).date() == date(2023, 6, 29)  # past tense
+
+
+def test_known_as_is_a_name_not_a_title(extract: Extract) -> None:
+    found = triples(extract("I'm a chemistry teacher at Tessaly School and the students all "
+                            "know me as Holt Hoca."))
+    titles = {t[3] for t in found if t[2] == "job_title"}
+    assert titles == {"chemistry teacher"}
+
+
+def test_a_band_named_in_apposition_and_its_break_up(extract: Extract) -> None:
+    found = extract("I also play bass in a band, Routa, we rehearse on Thursdays.",
+                    "Routa broke up in March, so no more band for me. picked up cross-country "
+                    "skiing over the winter though, I love it.")
+    kinds = [(a.kind.value, a.object.name) for a in found
+             if a.predicate == "member_of" and a.object]
+    assert kinds == [("assert", "Routa"), ("retract", "Routa")]
+    assert ("assert", "Maren Holt", "likes", "cross-country skiing") in triples(found)
+    assert not any(a.predicate == "owns" for a in found)
