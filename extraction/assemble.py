@@ -109,6 +109,12 @@ _MY_HOME_RE = re.compile(
     r"(?P<place>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
 #: Nouns whose "was at X" names an employer ("my first job was at X", "her role is with Y").
 _JOB_WORDS = frozenset({"job", "role", "position", "internship", "gig", "stint", "placement"})
+#: "they're my daughter Leyla's", "they belong to Leyla": whose the things just named are
+_BELONG_RE = re.compile(
+    r"\b(?:they're|they are|they’re|it's|it is|he's|she's|both are)\s+(?:(?:my|our)\s+"
+    r"(?:\w+\s+)?)?(?P<owner>[A-Z][\w'’-]+)['’]s(?=\s*(?:[.!?,;—–-]|$))"
+    r"|\b(?:they|it|both)\s+belongs?\s+to\s+(?:(?:my|our)\s+(?:\w+\s+)?)?"
+    r"(?P<owner2>[A-Z][\w'’-]+)")
 #: "2019–2022 at Globant as a senior developer": a CV line without a verb
 _CV_LINE_RE = re.compile(
     r"(?:^|(?<=[.!?;:]\s))(?:from\s+)?(?P<range>(?:19|20)\d\d\s*(?:–|—|-|to|until)\s*"
@@ -382,13 +388,16 @@ def _objectless_stop(cand: Candidate) -> bool:
 
 def _adoption_times(doc: Doc, ci: int, clauses: list[Clause],
                     clause_times: dict[int, list[TimeMention]]) -> list[TimeMention]:
-    """"We adopted a greyhound on Saturday! His name is Bran": the adoption's time."""
-    for prev in range(ci - 1, -1, -1):
-        tokens = doc[clauses[prev].start:clauses[prev].end]
-        if clause_times.get(prev) and any(t.lemma_ in ("adopt", "get", "bring", "rescue")
-                                          for t in tokens) and \
-                any(t.lower_ in PET_WORDS for t in tokens):
-            return clause_times[prev][:1]
+    """"We adopted a greyhound on Saturday! His name is Bran", "his name is Kiki, … we got
+    him from a shelter in 2021": the adoption's time, said before or after the name."""
+    order = [*range(ci - 1, -1, -1), *range(ci + 1, len(clauses))]
+    for other in order:
+        tokens = doc[clauses[other].start:clauses[other].end]
+        if clause_times.get(other) and any(t.lemma_ in ("adopt", "get", "bring", "rescue")
+                                           for t in tokens) and \
+                any(t.lower_ in PET_WORDS or (other > ci and t.lower_ in ("him", "her"))
+                    for t in tokens):
+            return clause_times[other][:1]
     return []
 
 
@@ -497,6 +506,7 @@ class Assembler:
                 for subject in subs:
                     self._emit(doc, index, episode, clause, ci, cand, subject, speaker,
                                clause_times, buffer, clauses)
+        self._pet_owner(doc, index, speaker, buffer)
         self._language_lists(doc, index, buffer)
         self._cv_lines(doc, index, speaker, buffer)
         self._my_home(doc, index, speaker, buffer)
@@ -893,7 +903,7 @@ class Assembler:
                 state.touch(known.name)
                 return [known.name]
             if known is not None and known.type not in ("person", "unknown", "concept"):
-                return []
+                return []  # an animal, a place, … is not the subject of these relations
             if normalize_name(text) in LANGUAGES:
                 return []
             if predicate in ("uses", "owns") and known is None and \
@@ -1058,6 +1068,14 @@ class Assembler:
                 subject = state.conversation_org(speaker) or subject  # "we moved to Planbase"
             if normalize_name(obj_name) == normalize_name(subject):
                 continue
+            if pred == "has_pet" and kind == "retract":
+                subject = self._pet_holder(obj_name) or subject  # "we rehomed Moon" (Leyla's)
+                new_home = self._rehomed_with(doc, cand, clause, end)
+                if new_home is not None:
+                    # "… with my sister Shirin": the pet lives on with her
+                    self._emit_one(doc, index, episode, clause, cand, pred, "assert",
+                                   new_home, obj_name, literal, times, group, (start, end),
+                                   buffer)
             if pred == "works_at" and kind == "assert" and obj_name == state.org_of(subject) \
                     and cand.rule in ("join_org",) and not times:
                 continue
@@ -1423,6 +1441,8 @@ class Assembler:
                 return "works_at", state.canonical(name, "organization"), False
             return predicate, state.canonical(name, "location"), False
         if predicate == "visited":
+            if state.type_of(name) in ("animal", "person"):
+                return None  # "Leyla visits Moon at Shirin's": visiting a pet, not a place
             if _is_event(name) or _event_appositive(doc.text, name):
                 # "I went to FIL, the book fair here, …": an event, whatever its name
                 return "attended", state.canonical(name, "event"), False
@@ -1789,6 +1809,48 @@ class Assembler:
                                        self.state.canonical(place, "location"), False,
                                        AssertionKind.ASSERT, None, None, index,
                                        (match.start(), match.end()), 0.6))
+
+    def _pet_holder(self, pet: str) -> str | None:
+        """Who has the pet now, as far as the conversation knows."""
+        state = self.state
+        for subject in dict.fromkeys(r.subject for r in reversed([*state.records,
+                                                                  *state.pending])
+                                     if r.predicate == "has_pet" and r.obj == pet):
+            if any(c.obj == pet for c in state.current(subject, "has_pet")) or any(
+                    r.subject == subject and r.obj == pet and r.kind is AssertionKind.ASSERT
+                    for r in state.pending):
+                return subject
+        return None
+
+    def _rehomed_with(self, doc: Doc, cand: Candidate, clause: Clause,
+                      after: int) -> str | None:
+        """"rehomed Moon last month with my sister Shirin": the new keeper."""
+        if doc[cand.trigger[0]].lemma_ not in ("rehome", "give"):
+            return None
+        for k in range(after, clause.end - 1):
+            if doc[k].lower_ in ("with", "to"):
+                j = k + 1
+                while j < clause.end and (doc[j].lower_ in ("my", "our", "a", "the") or
+                                          doc[j].lower_ in KINSHIP):
+                    j += 1
+                run = name_run(doc, j, clause.end)
+                if run is not None:
+                    return self.state.add_person(_trim_name(doc[run[0]:run[1]].text))
+        return None
+
+    def _pet_owner(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
+        """"we have two budgies, Sun and Moon — they're my daughter Leyla's": the pets just
+        listed belong to the person named."""
+        state = self.state
+        for match in _BELONG_RE.finditer(doc.text):
+            listed = [r for r in buffer if r.predicate == "has_pet" and r.subject == speaker
+                      and r.kind is AssertionKind.ASSERT and r.evidence[0] < match.start()]
+            if not listed:
+                continue
+            owner = state.add_person(_trim_name(match.group("owner") or
+                                                match.group("owner2")))
+            for record in listed:
+                record.subject = owner
 
     def _cv_lines(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
         """"2019–2022 at Globant as a senior developer": a verbless CV line of the speaker's

@@ -57,6 +57,13 @@ _DET = {"LOWER": {"IN": ["a", "an", "the", "my", "our", "his", "her", "their", "
         "OP": "?"}
 _BE = _lemma("be")
 
+#: Animals kept as pets, as lemmas ("budgies" → "budgie").
+_PET_LEMMAS = ["dog", "cat", "puppy", "kitten", "greyhound", "bunny", "rabbit", "parrot",
+               "budgie", "hamster", "turtle", "tortoise", "horse", "pony", "lizard", "snake",
+               "bird", "ferret", "retriever", "labrador", "terrier", "poodle", "beagle",
+               "dachshund", "spaniel", "collie", "husky", "pug", "gecko", "iguana",
+               "chinchilla", "goldfish", "cockatiel", "canary", "parakeet"]
+
 RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------- works_at
     Rule("work_at", "works_at", "assert",
@@ -268,13 +275,14 @@ RULES: tuple[Rule, ...] = (
     Rule("my_pet", "has_pet", "assert",
          (_lower("my", "our", "his", "her", "their", "a", "an"), {"OP": "{0,4}", "IS_ALPHA": True,
                                                                  "POS": "ADJ"},
-          {"LEMMA": {"IN": ["dog", "cat", "puppy", "kitten", "greyhound", "bunny", "rabbit",
-                            "parrot", "budgie", "hamster", "turtle", "tortoise", "horse",
-                            "pony", "lizard", "snake", "bird", "ferret", "retriever",
-                            "labrador", "terrier", "poodle", "beagle", "dachshund",
-                            "spaniel", "collie", "husky", "pug", "gecko", "iguana",
-                            "chinchilla", "goldfish", "cockatiel", "canary", "parakeet"]}}),
+          {"LEMMA": {"IN": _PET_LEMMAS}}),
          obj="pet_name", subj="possessor"),
+    # "we also have two budgies, Sun and Moon"
+    Rule("have_pets", "has_pet", "assert",
+         (_lemma("have", "adopt"), _ADV,
+          {"LOWER": {"IN": ["two", "three", "four", "2", "3", "4", "a", "an", "some"]},
+           "OP": "?"}, {"OP": "{0,2}", "POS": "ADJ"}, {"LEMMA": {"IN": _PET_LEMMAS}}),
+         obj="pet_name", list_objects=True),
     Rule("lost_pet", "has_pet", "retract", (_lemma("lose", "rehome", "bury"),), obj="name"),
     Rule("pet_died", "has_pet", "retract", (_lemma("die", "pass"),), obj="before"),
     # ---------------------------------------------------------------- speaks

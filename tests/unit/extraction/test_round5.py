@@ -504,3 +504,22 @@ def test_a_band_named_in_apposition_and_its_break_up(extract: Extract) -> None:
     assert kinds == [("assert", "Routa"), ("retract", "Routa")]
     assert ("assert", "Maren Holt", "likes", "cross-country skiing") in triples(found)
     assert not any(a.predicate == "owns" for a in found)
+
+
+def test_pets_listed_and_whose_they_are_and_rehomed(extract: Extract) -> None:
+    found = extract("we also have two budgies, Pip and Zaza — they're my daughter Leyla's.",
+                    "we rehomed Zaza last month with my sister Shirin — Zaza kept fighting "
+                    "with Pip.",
+                    "and Leyla visits Zaza at Shirin's every weekend.")
+    got = {(a.kind.value, a.subject.name, a.object.name) for a in found
+           if a.predicate == "has_pet" and a.object}
+    assert got == {("assert", "Leyla", "Pip"), ("assert", "Leyla", "Zaza"),
+                   ("assert", "Shirin", "Zaza"), ("retract", "Leyla", "Zaza")}
+    assert not any(a.predicate in ("visited", "uses") for a in found)
+
+
+def test_a_pet_dated_by_the_adoption_after_its_name(extract: Extract) -> None:
+    found = [a for a in extract("my bunny is sneezing. his name is Kiwi, he's about 3, we got "
+                                "him from a shelter in 2021.") if a.predicate == "has_pet"]
+    assert found and found[0].valid_from is not None
+    assert found[0].valid_from.astimezone(TZ).year == 2021
