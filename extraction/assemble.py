@@ -534,13 +534,13 @@ class Assembler:
             if name not in positions or at < positions[name]:
                 positions[name] = at
 
-        for match in _KIN_RE.finditer(doc.text):
+        for match in _KIN_RE.finditer(_text(doc)):
             name = match.group("name")
             if normalize_name(name) in ("and", "is"):
                 continue
             seen(state.add_person(name.split(" is")[0], KINSHIP.get(match.group("kin").lower())),
                  match.start("name"))
-        for match in _ROLE_RE.finditer(doc.text):
+        for match in _ROLE_RE.finditer(_text(doc)):
             # "my deputy Priyanka Sharma", "our CTO, Omar Haddad": a person, whatever the NER says
             name = _trim_name(match.group("name"))
             words = match.group(2).lower().split()
@@ -628,7 +628,7 @@ class Assembler:
                     words[-1].lower().rstrip(".") in COMPANY_HEADS and \
                     not any(a == span.start_char for a, _ in found):
                 found.append((span.start_char, _trim_name(span.text)))
-        low = doc.text.lower()
+        low = _text(doc).lower()
         for entity in {id(e): e for e in state.entities.values()}.values():
             if entity.type != "organization":
                 continue
@@ -682,7 +682,7 @@ class Assembler:
         """"Rafael from Northwind", "Thanh from ACME here", "here at Lumen Grid"."""
         state = self.state
         first = normalize_name(speaker).split()[0]
-        for match in _INTRO_RE.finditer(doc.text):
+        for match in _INTRO_RE.finditer(_text(doc)):
             name = normalize_name(match.group("name"))
             known = state.entity(name)
             if not name or (name.split()[0] != first and (
@@ -706,7 +706,7 @@ class Assembler:
                                        AssertionKind.ASSERT, None, None, index,
                                        (match.start(), match.end()), 0.7))
             del start
-        for match in _HERE_AT_RE.finditer(doc.text):
+        for match in _HERE_AT_RE.finditer(_text(doc)):
             org = _trim_name(match.group("org"))
             if org and normalize_name(org) not in DEPARTMENTS:
                 canonical = state.canonical(org, "organization")
@@ -868,7 +868,7 @@ class Assembler:
                 result.append(state.add_person(partner))
             return result
         if kind in ("he", "she", "they"):
-            at = doc[cand.subject_span[0]].idx if cand.subject_span else len(doc.text)
+            at = doc[cand.subject_span[0]].idx if cand.subject_span else len(_text(doc))
             if kind == "they" and org_subject and not self._they_person(at):
                 org = self._they_org(doc, at)
                 if org is not None:
@@ -1307,7 +1307,7 @@ class Assembler:
                 found = state.offers.pop(subject, None) if predicate == "works_at" and \
                     kind == "assert" else None
                 found = found or state.recent_of(types) or (
-                    state.org_of(subject) or self._they_org(doc, len(doc.text))
+                    state.org_of(subject) or self._they_org(doc, len(_text(doc)))
                     if predicate == "works_at" else None)
                 return (predicate, found, False) if found else None
             if pron == "me" and predicate in ("reports_to", "married_to") and \
@@ -1443,7 +1443,7 @@ class Assembler:
         if predicate == "visited":
             if state.type_of(name) in ("animal", "person"):
                 return None  # "Leyla visits Moon at Shirin's": visiting a pet, not a place
-            if _is_event(name) or _event_appositive(doc.text, name):
+            if _is_event(name) or _event_appositive(_text(doc), name):
                 # "I went to FIL, the book fair here, …": an event, whatever its name
                 return "attended", state.canonical(name, "event"), False
             if times and any(t.role in (Role.RANGE, Role.START, Role.DURATION) for t in times):
@@ -1612,7 +1612,7 @@ class Assembler:
         state = self.state
         lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
         sent = doc[clause.start].sent
-        text = doc.text[sent.start_char:sent.end_char]
+        text = _text(doc)[sent.start_char:sent.end_char]
         for match in _BEFORE_NAME_RE.finditer(text):
             at = sent.start_char + match.start()
             if not (lo <= at < hi or (at < lo and match.end() + sent.start_char <= lo)):
@@ -1656,7 +1656,7 @@ class Assembler:
     def _group_ended(self, doc: Doc, index: int, buffer: list[Record]) -> None:
         """"Routa broke up in March": every membership of the group ends then."""
         state = self.state
-        for match in _GROUP_ENDED_RE.finditer(doc.text):
+        for match in _GROUP_ENDED_RE.finditer(_text(doc)):
             group = state.alias_of(match.group("name"), "group")
             if group is None or group.type != "group":
                 continue
@@ -1675,7 +1675,7 @@ class Assembler:
         """"I also play bass in a band, Routa": the speaker is a member of the group named
         in apposition."""
         state = self.state
-        for match in _NAMED_GROUP_RE.finditer(doc.text):
+        for match in _NAMED_GROUP_RE.finditer(_text(doc)):
             ci = doc[_tok(doc, match.start())]._.asof_clause
             clause = doc._.asof_clauses[ci] if ci >= 0 else None
             name = _trim_name(match.group("name"))
@@ -1702,14 +1702,14 @@ class Assembler:
         """"moved flats last weekend, I'm in East Legon now instead of Osu": the speaker lives
         in the first place from the move's time, and no longer in the second."""
         state = self.state
-        for match in _INSTEAD_OF_RE.finditer(doc.text):
+        for match in _INSTEAD_OF_RE.finditer(_text(doc)):
             new, old = _trim_name(match.group("new")), _trim_name(match.group("old"))
             if not new or not old or any(state.type_of(n) not in (None, "location", "unknown")
                                          for n in (new, old)):
                 continue
             moved = next((t for t in doc._.asof_times or []
                           if t.role in (Role.AT, Role.START) and t.start_char < match.start()
-                          and re.search(r"\bmov(?:ed|ing)\b", doc.text[:t.start_char])), None)
+                          and re.search(r"\bmov(?:ed|ing)\b", _text(doc)[:t.start_char])), None)
             when = moved.value if moved is not None else None
             span = (match.start(), match.end())
             buffer.append(self._record(speaker, "lives_in", state.canonical(new, "location"),
@@ -1744,7 +1744,7 @@ class Assembler:
     def _boss_of(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
         """"she's his boss", "Ilse is my manager": the possessor reports to the subject."""
         state = self.state
-        for match in _BOSS_OF_RE.finditer(doc.text):
+        for match in _BOSS_OF_RE.finditer(_text(doc)):
             ci = doc[_tok(doc, match.start())]._.asof_clause
             clause = doc._.asof_clauses[ci] if ci >= 0 else None
             if clause is None or clause.question or clause.hypos or clause.negated:
@@ -1774,7 +1774,7 @@ class Assembler:
         """"I can hold a real conversation in German now", "his Polish is already better than
         mine": someone speaks a language, said without "speak"."""
         state = self.state
-        for match in _LANGUAGE_SKILL_RE.finditer(doc.text):
+        for match in _LANGUAGE_SKILL_RE.finditer(_text(doc)):
             lang = match.group("lang") or match.group("lang2")
             if normalize_name(lang) not in LANGUAGES:
                 continue
@@ -1797,7 +1797,7 @@ class Assembler:
 
     def _my_home(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
         """"ten minutes from my apartment here in Osaka": where the speaker lives."""
-        for match in _MY_HOME_RE.finditer(doc.text):
+        for match in _MY_HOME_RE.finditer(_text(doc)):
             place = _trim_name(match.group("place"))
             ci = doc[_tok(doc, match.start())]._.asof_clause
             clause = doc._.asof_clauses[ci] if ci >= 0 else None
@@ -1842,7 +1842,7 @@ class Assembler:
         """"we have two budgies, Sun and Moon — they're my daughter Leyla's": the pets just
         listed belong to the person named."""
         state = self.state
-        for match in _BELONG_RE.finditer(doc.text):
+        for match in _BELONG_RE.finditer(_text(doc)):
             listed = [r for r in buffer if r.predicate == "has_pet" and r.subject == speaker
                       and r.kind is AssertionKind.ASSERT and r.evidence[0] < match.start()]
             if not listed:
@@ -1857,7 +1857,7 @@ class Assembler:
         (the title, if any, comes from the "as …" rule with the same range)."""
         state = self.state
         times = doc._.asof_times or []
-        for match in _CV_LINE_RE.finditer(doc.text):
+        for match in _CV_LINE_RE.finditer(_text(doc)):
             org = _trim_name(match.group("org"))
             span_time = next((t for t in times if t.start_char <= match.start("range") <
                               t.end_char or match.start("range") <= t.start_char <
@@ -1878,7 +1878,7 @@ class Assembler:
         """"Théo: French, English, German.": a known person's languages, listed after a
         colon (notes style)."""
         state = self.state
-        for match in _LANGUAGE_LIST_RE.finditer(doc.text):
+        for match in _LANGUAGE_LIST_RE.finditer(_text(doc)):
             person = state.alias_of(match.group("name"), "person")
             langs = [w for w in re.split(r"\s*(?:,|&|\band\b)\s*", match.group("langs")) if w]
             if person is None or person.type != "person" or \
@@ -1895,7 +1895,7 @@ class Assembler:
         """"Growth plan, 40 seats", "upgraded to the Enterprise plan on Feb 1": a plan is used
         by the speaker's organisation, and a new plan ends the previous one."""
         state = self.state
-        for match in _PLAN_RE.finditer(doc.text):
+        for match in _PLAN_RE.finditer(_text(doc)):
             word = match.group(1)
             if word.lower() not in _PLAN_WORDS and not word[:1].isupper():
                 continue
@@ -1921,7 +1921,7 @@ class Assembler:
                 if t.role in (Role.AT, Role.START):
                     when = t.value
                     break
-            if when is None and any(w in doc.text.lower() for w in ("contract starts",)):
+            if when is None and any(w in _text(doc).lower() for w in ("contract starts",)):
                 for t in doc._.asof_times or []:
                     when = t.value
                     break
@@ -1951,7 +1951,7 @@ class Assembler:
         """"our admin is Dana Whitfield", "my manager is X", "Grace Okonkwo, our HR director":
         the person works at the possessor's organisation (and a title for executives)."""
         state = self.state
-        text = doc.text
+        text = _text(doc)
         found: list[tuple[str, str, str, tuple[int, int]]] = []
         for match in _ROLE_RE.finditer(text):
             found.append((match.group(1).lower(), match.group(2).lower(), match.group("name"),
@@ -2002,7 +2002,7 @@ class Assembler:
         if not clauses or not clauses[0].correction:
             return
         state = self.state
-        text = doc.text
+        text = _text(doc)
         handled: set[int] = set()
         # 1) object corrections: a new fact in this message that names "not Y"
         for match in re.finditer(r"\bnot\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)",
@@ -2221,14 +2221,14 @@ class Assembler:
                 corrects = EntityRef(name=record.corrects,
                                      type=state.type_of(record.corrects) or "concept")
         start, end = record.evidence
-        start = max(0, min(start, len(doc.text)))
-        end = max(start, min(end, len(doc.text)))
-        sentence_start = doc.text.rfind(".", 0, start) + 1
+        start = max(0, min(start, len(_text(doc))))
+        end = max(start, min(end, len(_text(doc))))
+        sentence_start = _text(doc).rfind(".", 0, start) + 1
         evidence_start = sentence_start if start - sentence_start < 120 else start
         evidence_end = max(end, start + 1)
-        raw = doc.text[evidence_start:evidence_end]
+        raw = _text(doc)[evidence_start:evidence_end]
         if not raw.strip():
-            evidence_start, raw = 0, doc.text[:200]
+            evidence_start, raw = 0, _text(doc)[:200]
         # the offsets point at exactly the quoted text, without surrounding whitespace
         evidence_start += len(raw) - len(raw.lstrip())
         text = raw.strip()
@@ -2253,9 +2253,20 @@ class Assembler:
 
 # ---------------------------------------------------------------------------- helpers
 
+def _text(doc: Doc) -> str:
+    """``doc.text``, joined once per doc (spaCy joins the tokens again on every access, and
+    the message-level readers here scan it many times)."""
+    text = doc.user_data.get("asof_text")
+    if text is None:
+        text = doc.user_data["asof_text"] = doc.text
+    return text  # type: ignore[no-any-return]
+
+
 def _tok(doc: Doc, char: int) -> int:
     """The index of the token at (or just before) a character offset."""
-    starts = [t.idx for t in doc]
+    starts = doc.user_data.get("asof_starts")
+    if starts is None:
+        starts = doc.user_data["asof_starts"] = [t.idx for t in doc]
     return max(0, bisect_right(starts, char) - 1)
 
 
@@ -2410,6 +2421,6 @@ def _and_i(doc: Doc, clause: Clause) -> str | None:
             prev = doc[token.i - 1] if token.i > 0 else None
             if prev is not None and is_nameish(prev):
                 return prev.text
-    text = doc.text
+    text = _text(doc)
     match = re.search(r"([A-Z][\w'’-]+) and I\b", text)
     return match.group(1) if match else None
