@@ -1,0 +1,280 @@
+"""Message-level phrase readers of the assembler: facts said in set phrases that the
+dependency rules do not see as one relation ("she's his boss", "Théo: French, English,
+German", "2019–2022 at Globant as …", "they're my daughter Leyla's", "Routa broke up in
+March"). Each reads the message text with a regular expression, checks the clause's modality
+and adds records to the message's buffer through the assembler's own helpers."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc
+
+from extraction.patterns import LANGUAGES
+from extraction.spans import text_of as _text
+from extraction.spans import token_at as _tok
+from extraction.spans import trim_name as _trim_name
+from extraction.temporal import Role
+from graph.ids import normalize_name
+from graph.models import AssertionKind, Basis
+
+if TYPE_CHECKING:
+    from extraction.assemble import Record
+
+#: "Routa broke up in March": a group that no longer exists
+_GROUP_ENDED_RE = re.compile(
+    r"\b(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)\s+(?:broke\s+up|split\s+up|"
+    r"disbanded|folded|dissolved)\b")
+#: "I play bass in a band, Routa", "I'm in a running club, Majorna Löparklubb"
+_NAMED_GROUP_RE = re.compile(
+    r"\bI(?:['’]\w+)?(?:\s+[\w'’]+){0,3}?\s+in\s+(?:a|an)\s+(?:[\w-]+\s+)?"
+    r"(?:band|club|choir|orchestra|league|crew|collective|quartet|trio)"
+    r"(?:\s+(?:since|from)\s+[^,]{1,20})?,\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
+#: "I'm in East Legon now instead of Osu": a home swapped for another
+_INSTEAD_OF_RE = re.compile(
+    r"\b(?:I'm|I am|[Ii]m|we're|we are)\s+(?:now\s+)?(?:living\s+|based\s+)?in\s+"
+    r"(?P<new>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+(?:now\s+)?instead\s+of\s+"
+    r"(?P<old>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
+#: "she's his boss", "Ilse is her manager": who reports to whom, said the other way round
+_BOSS_OF_RE = re.compile(
+    r"\b(?P<x>[Ss]he|[Hh]e|[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)(?:'s|’s|\s+is|\s+was)\s+"
+    r"(?P<poss>his|her|my)\s+(?:direct\s+|line\s+|new\s+)?(?:boss|manager|supervisor)\b")
+#: "hold a real conversation in German", "his Polish is already better than mine"
+_LANGUAGE_SKILL_RE = re.compile(
+    r"\b(?:hold|have|carry)\s+(?:on\s+)?(?:a\s+)?(?:\w+\s+)?conversations?\s+in\s+"
+    r"(?P<lang>[A-Z][a-z]+)"
+    r"|\b(?P<owner>[Mm]y|[Hh]is|[Hh]er)\s+(?P<lang2>[A-Z][a-z]+)\s+is\s+(?:\w+\s+){0,2}?"
+    r"(?:good|better|decent|fluent|great|solid|excellent|native|pretty\s+good)\b")
+#: "my apartment here in Osaka", "our flat in Leith": the speaker's home.
+_MY_HOME_RE = re.compile(
+    r"\b(?:my|our)\s+(?:\w+\s+)?(?:apartment|flat|house|home|place)\s+(?:here\s+)?in\s+"
+    r"(?P<place>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
+#: "they're my daughter Leyla's", "they belong to Leyla": whose the things just named are
+_BELONG_RE = re.compile(
+    r"\b(?:they're|they are|they’re|it's|it is|he's|she's|both are)\s+(?:(?:my|our)\s+"
+    r"(?:\w+\s+)?)?(?P<owner>[A-Z][\w'’-]+)['’]s(?=\s*(?:[.!?,;—–-]|$))"
+    r"|\b(?:they|it|both)\s+belongs?\s+to\s+(?:(?:my|our)\s+(?:\w+\s+)?)?"
+    r"(?P<owner2>[A-Z][\w'’-]+)")
+#: "2019–2022 at Globant as a senior developer": a CV line without a verb
+_CV_LINE_RE = re.compile(
+    r"(?:^|(?<=[.!?;:]\s))(?:from\s+)?(?P<range>(?:19|20)\d\d\s*(?:–|—|-|to|until)\s*"
+    r"(?:(?:19|20)\d\d|now|today|present))\s*,?\s+(?:at|with)\s+"
+    r"(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:&\s+)?[A-Z][\w&'’.-]*)*)")
+#: "Théo: French, English, German": a name, a colon and a list of capitalised words
+_LANGUAGE_LIST_RE = re.compile(
+    r"(?:^|(?<=[.!?;]\s))(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s*:\s*"
+    r"(?P<langs>[A-Z][a-z]+(?:\s*(?:,|&|\band\b)\s*[A-Z][a-z]+)+)\s*(?=[.!?;]|$)")
+
+
+class PhraseReaders:
+    """Mixed into :class:`extraction.assemble.Assembler` (which provides ``state``,
+    ``_positions`` and ``_record``)."""
+
+    def _group_ended(self, doc: Doc, index: int, buffer: list[Record]) -> None:
+        """"Routa broke up in March": every membership of the group ends then."""
+        state = self.state
+        for match in _GROUP_ENDED_RE.finditer(_text(doc)):
+            group = state.alias_of(match.group("name"), "group")
+            if group is None or group.type != "group":
+                continue
+            when = next((t for t in doc._.asof_times or [] if match.end() <= t.start_char <=
+                         match.end() + 12), None)
+            members = {r.subject for r in state.records if r.predicate == "member_of" and
+                       r.obj == group.name and any(c.obj == group.name for c in
+                                                   state.current(r.subject, "member_of"))}
+            for member in sorted(members):
+                buffer.append(self._record(member, "member_of", group.name, False,
+                                           AssertionKind.RETRACT,
+                                           when.value.start if when else None, None, index,
+                                           (match.start(), match.end()), 0.7))
+
+    def _named_group(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
+        """"I also play bass in a band, Routa": the speaker is a member of the group named
+        in apposition."""
+        state = self.state
+        for match in _NAMED_GROUP_RE.finditer(_text(doc)):
+            ci = doc[_tok(doc, match.start())]._.asof_clause
+            clause = doc._.asof_clauses[ci] if ci >= 0 else None
+            name = _trim_name(match.group("name"))
+            known = state.entity(name) if name else None
+            if clause is None or clause.question or clause.hypos or clause.negated or \
+                    not name or (known is not None and known.type not in ("group", "unknown")
+                                 and not known.tentative) or \
+                    any(r.predicate == "member_of" and normalize_name(r.obj) ==
+                        normalize_name(name) for r in buffer):
+                continue
+            state.retype(name, "group")
+            start = next((t for t in doc._.asof_times or []
+                          if match.start() <= t.start_char < match.start("name") and
+                          t.role is Role.START), None)
+            buffer.append(self._record(speaker, "member_of", state.canonical(name, "group"),
+                                       False, AssertionKind.ASSERT,
+                                       start.value.start if start else None, None, index,
+                                       (match.start(), match.end()), 0.6,
+                                       basis=Basis.STATED if start else None,
+                                       granularity=start.value.granularity if start else None,
+                                       stated=start.value if start else None))
+
+    def _instead_of(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
+        """"moved flats last weekend, I'm in East Legon now instead of Osu": the speaker lives
+        in the first place from the move's time, and no longer in the second."""
+        state = self.state
+        for match in _INSTEAD_OF_RE.finditer(_text(doc)):
+            new, old = _trim_name(match.group("new")), _trim_name(match.group("old"))
+            if not new or not old or any(state.type_of(n) not in (None, "location", "unknown")
+                                         for n in (new, old)):
+                continue
+            moved = next((t for t in doc._.asof_times or []
+                          if t.role in (Role.AT, Role.START) and t.start_char < match.start()
+                          and re.search(r"\bmov(?:ed|ing)\b", _text(doc)[:t.start_char])), None)
+            when = moved.value if moved is not None else None
+            span = (match.start(), match.end())
+            buffer.append(self._record(speaker, "lives_in", state.canonical(new, "location"),
+                                       False, AssertionKind.ASSERT,
+                                       when.start if when else None, None, index, span, 0.6,
+                                       basis=Basis.STATED if when else None,
+                                       granularity=when.granularity if when else None,
+                                       stated=when))
+            old_name = state.canonical(old, "location")
+            if state.known(speaker, "lives_in", old_name):
+                buffer.append(self._record(speaker, "lives_in", old_name, False,
+                                           AssertionKind.RETRACT, when.start if when else None,
+                                           None, index, span, 0.6))
+            else:
+                buffer.append(self._record(speaker, "lives_in", old_name, False,
+                                           AssertionKind.ASSERT, None,
+                                           when.start if when else None, index, span, 0.6,
+                                           basis=Basis.UNKNOWN))
+
+    def _named_before(self, gender: str, at: int, exclude: set[str]) -> str | None:
+        """The person of a compatible gender named last before char ``at`` in this message
+        ("…, not Ifeoma. she's his boss": Ifeoma)."""
+        named = sorted(((pos, name) for name, pos in self._positions.items()
+                        if pos < at and name not in exclude), reverse=True)
+        for _, name in named:
+            entity = self.state.entity(name)
+            if entity is not None and entity.type == "person" and \
+                    entity.gender in (None, gender):
+                return name
+        return None
+
+    def _boss_of(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
+        """"she's his boss", "Ilse is my manager": the possessor reports to the subject."""
+        state = self.state
+        for match in _BOSS_OF_RE.finditer(_text(doc)):
+            ci = doc[_tok(doc, match.start())]._.asof_clause
+            clause = doc._.asof_clauses[ci] if ci >= 0 else None
+            if clause is None or clause.question or clause.hypos or clause.negated:
+                continue
+            raw, poss = match.group("x"), match.group("poss").lower()
+            if raw.lower() in ("he", "she"):
+                boss = self._named_before(raw.lower(), match.start(), {speaker}) or \
+                    state.recent_person(raw.lower(), {speaker})
+            else:
+                known = state.alias_of(raw, "person")
+                boss = known.name if known is not None and known.type == "person" else None
+            if boss is None:
+                continue
+            if poss == "my":
+                report: str | None = speaker
+            else:
+                report = state.recent_person("he" if poss == "his" else "she", {speaker, boss})
+            if report is None or report == boss or any(
+                    r.subject == report and r.predicate == "reports_to" for r in buffer):
+                continue
+            buffer.append(self._record(report, "reports_to", boss, False,
+                                       AssertionKind.ASSERT, None, None, index,
+                                       (match.start(), match.end()), 0.6))
+
+    def _language_skill(self, doc: Doc, index: int, speaker: str,
+                        buffer: list[Record]) -> None:
+        """"I can hold a real conversation in German now", "his Polish is already better than
+        mine": someone speaks a language, said without "speak"."""
+        state = self.state
+        for match in _LANGUAGE_SKILL_RE.finditer(_text(doc)):
+            lang = match.group("lang") or match.group("lang2")
+            if normalize_name(lang) not in LANGUAGES:
+                continue
+            ci = doc[_tok(doc, match.start())]._.asof_clause
+            clause = doc._.asof_clauses[ci] if ci >= 0 else None
+            if clause is None or clause.question or clause.hypos or clause.negated:
+                continue
+            owner = (match.group("owner") or "my").lower()
+            if owner == "my":
+                person: str | None = speaker
+            else:
+                person = state.recent_person("he" if owner == "his" else "she"
+                                             if owner == "her" else None, {speaker})
+            if person is None or any(r.subject == person and r.predicate == "speaks" and
+                                     normalize_name(r.obj) == normalize_name(lang)
+                                     for r in buffer):
+                continue
+            buffer.append(self._record(person, "speaks", lang, False, AssertionKind.ASSERT,
+                                       None, None, index, (match.start(), match.end()), 0.6))
+
+    def _my_home(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
+        """"ten minutes from my apartment here in Osaka": where the speaker lives."""
+        for match in _MY_HOME_RE.finditer(_text(doc)):
+            place = _trim_name(match.group("place"))
+            ci = doc[_tok(doc, match.start())]._.asof_clause
+            clause = doc._.asof_clauses[ci] if ci >= 0 else None
+            if not place or clause is None or clause.question or clause.hypos or \
+                    self.state.type_of(place) not in (None, "location", "unknown") or \
+                    any(r.predicate == "lives_in" and r.subject == speaker for r in buffer):
+                continue
+            buffer.append(self._record(speaker, "lives_in",
+                                       self.state.canonical(place, "location"), False,
+                                       AssertionKind.ASSERT, None, None, index,
+                                       (match.start(), match.end()), 0.6))
+
+    def _pet_owner(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
+        """"we have two budgies, Sun and Moon — they're my daughter Leyla's": the pets just
+        listed belong to the person named."""
+        state = self.state
+        for match in _BELONG_RE.finditer(_text(doc)):
+            listed = [r for r in buffer if r.predicate == "has_pet" and r.subject == speaker
+                      and r.kind is AssertionKind.ASSERT and r.evidence[0] < match.start()]
+            if not listed:
+                continue
+            owner = state.add_person(_trim_name(match.group("owner") or
+                                                match.group("owner2")))
+            for record in listed:
+                record.subject = owner
+
+    def _cv_lines(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
+        """"2019–2022 at Globant as a senior developer": a verbless CV line of the speaker's
+        (the title, if any, comes from the "as …" rule with the same range)."""
+        state = self.state
+        times = doc._.asof_times or []
+        for match in _CV_LINE_RE.finditer(_text(doc)):
+            org = _trim_name(match.group("org"))
+            span_time = next((t for t in times if t.start_char <= match.start("range") <
+                              t.end_char or match.start("range") <= t.start_char <
+                              match.end("range")), None)
+            if not org or span_time is None or \
+                    state.type_of(org) not in (None, "organization", "unknown", "concept"):
+                continue
+            name = state.canonical(org, "organization")
+            state.retype(name, "organization")
+            end = span_time.end_value.start if span_time.end_value is not None else None
+            buffer.append(self._record(speaker, "works_at", name, False, AssertionKind.ASSERT,
+                                       span_time.value.start, end, index,
+                                       (match.start(), match.end()), 0.7, basis=Basis.STATED,
+                                       granularity=span_time.value.granularity,
+                                       stated=span_time.value))
+
+    def _language_lists(self, doc: Doc, index: int, buffer: list[Record]) -> None:
+        """"Théo: French, English, German.": a known person's languages, listed after a
+        colon (notes style)."""
+        state = self.state
+        for match in _LANGUAGE_LIST_RE.finditer(_text(doc)):
+            person = state.alias_of(match.group("name"), "person")
+            langs = [w for w in re.split(r"\s*(?:,|&|\band\b)\s*", match.group("langs")) if w]
+            if person is None or person.type != "person" or \
+                    not all(normalize_name(w) in LANGUAGES for w in langs):
+                continue
+            for lang in langs:
+                buffer.append(self._record(person.name, "speaks", lang, False,
+                                           AssertionKind.ASSERT, None, None, index,
+                                           (match.start(), match.end()), 0.7))
