@@ -400,6 +400,7 @@ class Assembler(PhraseReaders):
         self._positions: dict[str, int] = {}
         self._merged_group: str | None = None  #: the team a "X is merged into Y" dissolves
         self._thing: tuple[int, str] | None = None  #: a thing named without a fact of its own
+        self._object_at = 0  #: char offset of the object being routed ("there" looks before)
 
     # ------------------------------------------------------------------ entry point
 
@@ -1019,6 +1020,7 @@ class Assembler(PhraseReaders):
                 if org is None:
                     continue
                 text, is_name = org, True
+            self._object_at = doc[start].idx if start < len(doc) else len(_text(doc))
             target = self._route(doc, predicate, kind, text, is_name, subject, speaker, times)
             if target is None:
                 continue
@@ -1267,7 +1269,7 @@ class Assembler(PhraseReaders):
                 found = state.offers.pop(subject, None) if predicate == "works_at" and \
                     kind == "assert" else None
                 found = found or state.recent_of(types) or (
-                    state.org_of(subject) or self._they_org(doc, len(_text(doc)))
+                    state.org_of(subject) or self._they_org(doc, self._object_at)
                     if predicate == "works_at" else None)
                 return (predicate, found, False) if found else None
             if pron == "me" and predicate in ("reports_to", "married_to") and \

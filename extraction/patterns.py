@@ -338,7 +338,8 @@ WORK_ROLES = frozenset({"manager", "boss", "lead", "admin", "administrator", "de
                         "founder", "cofounder", "co-founder", "owner", "teammate",
                         "engineer", "officer", "hire", "recruiter", "partner", "chief"})
 
-EXEC_TITLES = frozenset({"ceo", "cto", "cfo", "coo", "cio", "cmo", "cpo", "ciso", "vp",
+EXEC_TITLES = frozenset({"ceo", "cto", "cfo", "coo", "cio", "cmo", "cpo", "ciso", "vp", "cro",
+                         "cso", "cdo", "cco", "chro", "cao",
                          "president", "chairman", "chairwoman", "founder", "director",
                          "head", "chief"})
 

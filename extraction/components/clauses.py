@@ -51,6 +51,9 @@ def _starts_clause(doc: Doc, i: int) -> bool:
             return False  # "I report to our CTO, Omar Haddad": an appositive, not a clause
     if prev.text == "," and token.lower_ in ("if", "unless"):
         return True  # "I live in Lyon, if that matters": the condition is its own clause
+    if prev.text == "," and token.lower_ in ("though", "although", "whereas") and \
+            i + 1 < len(doc) and not doc[i + 1].is_punct:
+        return True  # "we're on Jira, though there's a plan to move … if …": a new clause
     if prev.lower_ not in _SOFT_BREAKS:
         return False
     # "and two weeks ago I started …": a conjunction, a time phrase, then a subject

@@ -49,7 +49,8 @@ _NP_STOP = frozenset({"over", "to", "than", "instead", "when", "because", "since
                       "anymore", "today", "yesterday", "then", "ever", "again"})
 _NP_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM", "X"})
 #: Title words that are not in TITLE_HEADS but head an appositive ("our CEO, X").
-EXEC_WORDS = frozenset({"ceo", "cto", "cfo", "coo", "cio", "cmo", "cpo", "vp", "director",
+EXEC_WORDS = frozenset({"ceo", "cto", "cfo", "coo", "cio", "cmo", "cpo", "cro", "cso", "cdo",
+                        "cco", "chro", "vp", "director",
                         "head", "chief", "president", "founder", "manager", "boss", "lead",
                         "supervisor"})
 _PRON_OBJECTS = {"it": "it", "me": "me", "them": "them", "him": "him", "her": "her", "that": "it",

@@ -523,3 +523,19 @@ def test_a_pet_dated_by_the_adoption_after_its_name(extract: Extract) -> None:
                                 "him from a shelter in 2021.") if a.predicate == "has_pet"]
     assert found and found[0].valid_from is not None
     assert found[0].valid_from.astimezone(TZ).year == 2021
+
+
+def test_been_there_looks_before_the_pronoun_not_at_later_titles(extract: Extract) -> None:
+    found = triples(extract("I started at Lumora Bank last March as a risk analyst.",
+                            "my manager is Oskar Lind, he's been there since 2012. he reports "
+                            "to our CRO, Hanne Berg."))
+    assert ("assert", "Oskar Lind", "works_at", "lumora bank") in found
+    assert ("assert", "Oskar Lind", "reports_to", "hanne berg") in found
+    assert not any(t[3] == "cro" or t[1] == "CRO" for t in found)
+
+
+def test_a_though_clause_keeps_its_condition_to_itself(extract: Extract) -> None:
+    found = triples(extract("we're on Jira and Confluence, though there's a plan to move to "
+                            "Linear if budget allows."))
+    assert ("assert", "Maren Holt", "uses", "jira") in found
+    assert not any(t[3] == "linear" for t in found)
