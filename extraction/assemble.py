@@ -84,6 +84,11 @@ _APPOS_ROLE_RE = re.compile(
     r"(?:head|vp) of " + _DEPT + r"|president|founder|officer))\b")
 #: Nouns whose "was at X" names an employer ("my first job was at X", "her role is with Y").
 _JOB_WORDS = frozenset({"job", "role", "position", "internship", "gig", "stint", "placement"})
+#: Nouns a tool's name may qualify and still be the tool ("the HubSpot CRM", "Slack app").
+_TOOL_NOUNS = frozenset({"app", "apps", "tool", "tools", "software", "platform", "system",
+                         "crm", "erp", "account", "subscription", "plan", "license", "licence",
+                         "instance", "workspace", "integration", "database", "db", "suite",
+                         "stack", "cloud", "server", "servers", "service", "api", "sdk"})
 #: Nouns that stand for the subject's employer ("left the company", "quit his job").
 _EMPLOYER_NOUNS = frozenset({"company", "firm", "job", "organisation", "organization",
                              "business", "employer"})
@@ -941,6 +946,11 @@ class Assembler(PhraseReaders):
                 k += 1
             if k < clause.end and doc[k].lower_ in _EMPLOYER_NOUNS:
                 objects = [(k, k + 1, "company", False)]  # "Dana left the company in January"
+            elif k == cand.trigger[1] and doc[cand.trigger[0]].pos_ == "VERB" and (
+                    k >= clause.end or doc[k].is_punct or doc[k].ent_type_ == "DATE") and \
+                    state.org_of(subject) is not None:
+                # "our ops lead Marcus left last week": someone with a known employer left it
+                objects = [(cand.trigger[0], cand.trigger[0] + 1, "company", False)]
         if not objects:
             obj = None
             if not (kind == "retract" and cand.rule not in ("resign", "last_day")):
@@ -1010,10 +1020,13 @@ class Assembler(PhraseReaders):
                                         for t in doc[clause.start:cand.trigger[0]]):
             self._rule = "job_at"  # "my first job was at Bancolombia": an employer, not a place
         for start, end, text, is_name in objects:
-            if predicate == "owns" and is_name and end < clause.end and \
+            if predicate in ("owns", "uses") and is_name and end < clause.end and \
                     doc[end].pos_ == "NOUN" and doc[end].is_lower and \
-                    doc[end - 1].head.i == end and doc[end].lower_ not in OWNABLE_WORDS:
-                continue  # "will own the Flowdesk config": a responsibility, not a thing
+                    doc[end - 1].head.i == end and doc[end].lower_ not in (
+                        OWNABLE_WORDS if predicate == "owns" else _TOOL_NOUNS):
+                # "will own the Flowdesk config", "used to run the Denver depot": the name
+                # only describes the thing owned or run
+                continue
             if predicate == "works_at" and kind == "assert" and text.lower() == "them":
                 # "joined them in January": the organisation "they" would mean here
                 org = self._they_org(doc, doc[start].idx)

@@ -74,6 +74,17 @@ def _skip(doc: Doc, i: int, end: int) -> int:
     return i
 
 
+def _name_before_comma(doc: Doc, start: int) -> tuple[int, int] | None:
+    """A name run that ends right before ``start`` with a comma ("…, Rita Gomez, | is …")."""
+    end = start - 1
+    if end < 1 or doc[end].text != ",":
+        return None
+    first = end
+    while first > 0 and is_nameish(doc[first - 1]):
+        first -= 1
+    return (first, end) if first < end else None
+
+
 _HIRING = frozenset({"hire", "appoint", "promote", "recruit", "onboard", "bring", "name",
                      "take"})
 
@@ -693,7 +704,9 @@ class RelationFinder:
                     return result
                 subject, subject_span = find_subject(doc, clause, k)
                 if subject == "default":
-                    subject = "speaker"
+                    named = _name_before_comma(doc, clause.start)
+                    # "my old boss, Rita Gomez, | is now CFO at X": the appositive's name
+                    subject, subject_span = ("name", named) if named else ("speaker", None)
                 if subject in ("none", "noun", "who") and subject != "who":
                     subject = None
             elif k >= clause.start and doc[k].lower_ == "as":

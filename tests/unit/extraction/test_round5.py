@@ -539,3 +539,22 @@ def test_a_though_clause_keeps_its_condition_to_itself(extract: Extract) -> None
                             "Linear if budget allows."))
     assert ("assert", "Maren Holt", "uses", "jira") in found
     assert not any(t[3] == "linear" for t in found)
+
+
+def test_an_appositive_name_before_a_clause_with_a_title(extract: Extract) -> None:
+    found = triples(extract("Maren from Harbor Freightways here.",
+                            "my old boss, Rita Gomez, is now CFO at Tallow & Pine."))
+    assert ("assert", "Rita Gomez", "works_at", "tallow & pine") in found
+    assert not any(t[1] == "Maren Holt" and t[3] == "tallow & pine" for t in found)
+
+
+def test_running_a_named_place_is_not_using_a_tool(extract: Extract) -> None:
+    assert not any(a.predicate == "uses" for a in extract(
+        "she used to run the Denver depot."))
+
+
+def test_leaving_with_only_a_date_ends_the_known_job(extract: Extract) -> None:
+    found = extract("I work at Harbor Freightways.", "my manager is Marcus Ito.",
+                    "Marcus left last week.", "Hamid is on leave).")
+    ended = [a for a in found if a.kind is AssertionKind.RETRACT and a.predicate == "works_at"]
+    assert [a.subject.name for a in ended] == ["Marcus Ito"]
