@@ -232,6 +232,18 @@ class ConversationState:
                     return full
         return None
 
+    def inside_person_name(self, name: str) -> bool:
+        """``name`` runs inside a known person's name ("Nwachukwu" in "Obi Nwachukwu"): the
+        NER's organisation there is a piece of the person."""
+        words = normalize_name(name).split()
+        n = len(words)
+        for entity in self.entities.values():
+            full = normalize_name(entity.name).split()
+            if entity.type == "person" and 0 < n <= len(full) and any(
+                    full[i:i + n] == words for i in range(len(full) - n + 1)):
+                return True
+        return False
+
     def type_of(self, name: str) -> str | None:
         entity = self.entity(name)
         return entity.type if entity else None
@@ -583,10 +595,7 @@ class Assembler(PhraseReaders):
             if known is not None and not known.tentative and known.type != "organization":
                 continue
             found.append((ent.start_char, text))
-        people = [normalize_name(e.name).split() for e in state.entities.values()
-                  if e.type == "person"]
-        found = [(at, text) for at, text in found
-                 if not any(_within(normalize_name(text).split(), p) for p in people)]
+        found = [(at, text) for at, text in found if not state.inside_person_name(text)]
         for span in doc.spans.get("asof_mentions", []):
             # a name the model missed but its last word says is a company ("Quorra Bank")
             words = span.text.split()
@@ -621,10 +630,8 @@ class Assembler(PhraseReaders):
         one, else the first one named in the latest earlier message that named one."""
         state = self.state
         index = self._message
-        people = [normalize_name(e.name).split() for e in state.entities.values()
-                  if e.type == "person"]
         here = [name for start, name in state.org_mentions.get(index, []) if start < at and
-                not any(_within(normalize_name(name).split(), p) for p in people)]
+                not state.inside_person_name(name)]
         pick = here[0] if here else state.recent_of(("organization",))
         if pick is None:
             for earlier in sorted((i for i in state.org_mentions if i < index), reverse=True):
@@ -2111,12 +2118,6 @@ def _span_start(times: list[TimeMention], end: datetime) -> TimeValue | None:
         if t.role is Role.DURATION:
             return duration_before(t, end)
     return None
-
-
-def _within(words: list[str], name: list[str]) -> bool:
-    """``words`` run inside ``name`` ("Nwachukwu" in "Obi Nwachukwu")."""
-    n = len(words)
-    return 0 < n <= len(name) and any(name[i:i + n] == words for i in range(len(name) - n + 1))
 
 
 def _pronoun_after(doc: Doc, end: int) -> str | None:
