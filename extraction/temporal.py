@@ -441,15 +441,9 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
         else:
             value = _day(today, tz)
     elif kind in ("for_years", "num_years"):
-        match = re.search(rf"({_NUM})\s+(year|month)s?", low)
-        if match is None:
+        value = _length_back(low, today.year, today.month, tz)
+        if value is None:
             return None
-        n = _num(match.group(1))
-        if match.group(2) == "year":
-            value = _year(today.year - n, tz)
-        else:
-            y, m = _add_months(today.year, today.month, -n)
-            value = _month(y, m, tz)
         role = Role.DURATION
     elif kind == "year":
         value = _year(int(low), tz)
@@ -458,18 +452,25 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
     return TimeMention(0, 0, text, value, role, end_value)
 
 
+def _length_back(text: str, year: int, month: int, tz: tzinfo) -> TimeValue | None:
+    """The year or month a length in ``text`` ("for six years", "8 months") counts back to
+    from ``year``/``month``, at the length's unit."""
+    match = re.search(rf"({_NUM})\s+(year|month)s?", text)
+    if match is None:
+        return None
+    n = _num(match.group(1))
+    if match.group(2) == "year":
+        return _year(year - n, tz)
+    y, m = _add_months(year, month, -n)
+    return _month(y, m, tz)
+
+
 def duration_before(mention: TimeMention, end: datetime) -> TimeValue | None:
     """The start of a span of ``mention``'s length ("for four years", "after five years")
     that ended at ``end``, at the duration's granularity."""
-    match = re.search(rf"({_NUM})\s+(year|month)s?", mention.text.lower())
-    if mention.role is not Role.DURATION or match is None:
+    if mention.role is not Role.DURATION:
         return None
-    n = _num(match.group(1))
-    tz = end.tzinfo or UTC
-    if match.group(2) == "year":
-        return _year(end.year - n, tz)
-    y, m = _add_months(end.year, end.month, -n)
-    return _month(y, m, tz)
+    return _length_back(mention.text.lower(), end.year, end.month, end.tzinfo or UTC)
 
 
 def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
