@@ -19,7 +19,7 @@ from datetime import datetime
 
 from spacy.tokens import Doc
 
-from extraction.components.base import NOT_NAMES, Candidate, Clause, is_nameish
+from extraction.components.base import NOT_NAMES, Candidate, Clause, is_nameish, name_start
 from extraction.components.mentions import name_run
 from extraction.patterns import (
     COMPANY_HEADS,
@@ -716,20 +716,15 @@ class Assembler(PhraseReaders):
             if cand.subject == "name" and cand.subject_span is not None:
                 k = cand.subject_span[0] - 1
             elif k >= clause.start and is_nameish(doc[k]):
-                j = k
-                while j > clause.start and is_nameish(doc[j - 1]):
-                    j -= 1
-                spans.append((j, k + 1))
-                k = j - 1
+                first = name_start(doc, k + 1, clause.start)
+                spans.append((first, k + 1))
+                k = first - 1
             while k >= clause.start and doc[k].lower_ in ("and", ","):
-                run_end = k
-                j = k - 1
-                while j >= clause.start and is_nameish(doc[j]):
-                    j -= 1
-                if j + 1 >= run_end:
+                first = name_start(doc, k, clause.start)
+                if first >= k:
                     break
-                spans.append((j + 1, run_end))
-                k = j
+                spans.append((first, k))
+                k = first - 1
         else:
             last = max((o[1] for o in cand.objects), default=cand.trigger[1])
             k = last
@@ -2138,9 +2133,7 @@ def _partner_before(doc: Doc, i: int) -> bool:
         return False
     if token.dep_ in ("pobj", "dobj", "attr", "appos"):
         return False
-    k = i
-    while k > 0 and is_nameish(doc[k - 1]):
-        k -= 1
+    k = name_start(doc, i)
     return not (k > 0 and doc[k - 1].pos_ in ("ADP", "VERB", "AUX"))
 
 

@@ -98,3 +98,12 @@ def is_nameish(token: Token) -> bool:
     if text[0].isupper() or (text[0].isdigit() and any(c.isalpha() for c in text)):
         return True
     return token.pos_ == "PROPN" and token.i > 0 and not token.is_sent_start
+
+
+def name_start(doc: Doc, end: int, floor: int = 0) -> int:
+    """Where the run of name-like tokens that ends right before ``end`` starts (``end``
+    itself when there is none), not looking before ``floor``."""
+    start = end
+    while start > floor and is_nameish(doc[start - 1]):
+        start -= 1
+    return start

@@ -20,6 +20,7 @@ from extraction.components.base import (
     Clause,
     ensure_extensions,
     is_nameish,
+    name_start,
 )
 from extraction.components.mentions import name_run
 from extraction.patterns import (
@@ -79,9 +80,7 @@ def _name_before_comma(doc: Doc, start: int) -> tuple[int, int] | None:
     end = start - 1
     if end < 1 or doc[end].text != ",":
         return None
-    first = end
-    while first > 0 and is_nameish(doc[first - 1]):
-        first -= 1
+    first = name_start(doc, end)
     return (first, end) if first < end else None
 
 
@@ -92,9 +91,7 @@ _HIRING = frozenset({"hire", "appoint", "promote", "recruit", "onboard", "bring"
 def _hired_before(doc: Doc, i: int) -> tuple[int, int] | None:
     """The name right before token ``i`` when it is the object of a hiring verb."""
     end = i
-    start = end
-    while start > 0 and is_nameish(doc[start - 1]):
-        start -= 1
+    start = name_start(doc, end)
     if start == end or start == 0:
         return None
     verb = doc[start - 1]
@@ -682,10 +679,8 @@ class RelationFinder:
             if k >= clause.start and doc[k].text == "," and k - 1 >= clause.start:
                 j = k - 1
                 if is_nameish(doc[j]) and doc[j].lower_ not in ("here",):
-                    i0 = j
-                    while i0 > clause.start and is_nameish(doc[i0 - 1]):
-                        i0 -= 1
-                    subject, subject_span = "name", (i0, j + 1)
+                    subject, subject_span = "name", (name_start(doc, j + 1, clause.start),
+                                                     j + 1)
                 elif doc[j].lower_ == "here" and j - 1 >= clause.start:
                     subject, subject_span = "speaker", None
             if k >= 0 and doc[k].text == "," and subject is None and k == clause.start - 1:
