@@ -16,6 +16,13 @@ from extraction.temporal import Role, Tense, TimeMention, find_times, parse_with
 _PAST_TAGS = frozenset({"VBD", "VBN"})
 
 
+_FUTURE_AUX = frozenset({"will", "'ll", "wo", "gonna", "shall"})
+#: Verbs whose present tense often states a scheduled future ("I start May 6", "we move in
+#: June").
+_SCHEDULED = frozenset({"start", "move", "join", "begin", "leave", "arrive", "land",
+                        "relocate", "report", "go", "fly", "upgrade", "switch"})
+
+
 def clause_tense(doc: Doc, start: int, end: int) -> Tense:
     tokens = doc[start:end]
     lows = {t.lower_ for t in tokens}
@@ -26,18 +33,12 @@ def clause_tense(doc: Doc, start: int, end: int) -> Tense:
         return Tense.PAST
     if lows & {"ago", "since", "yesterday", "last"}:
         return Tense.PAST
-    if any(t.tag_ in ("VBZ", "VBP", "VBG") and t.lemma_ in (
-            "start", "move", "join", "begin", "leave", "arrive", "land", "relocate", "be",
-            "report", "go", "fly", "speak", "upgrade", "switch") for t in tokens):
+    if any(t.tag_ in ("VBZ", "VBP", "VBG") and (t.lemma_ in _SCHEDULED or
+                                                t.lemma_ in ("be", "speak")) for t in tokens):
         if any(t.lemma_ != "be" and t.tag_ in ("VBZ", "VBP", "VBG") for t in tokens) or \
                 lows & {"first", "starts", "start"}:
             return Tense.FUTURE
     return Tense.UNKNOWN
-
-
-_FUTURE_AUX = frozenset({"will", "'ll", "wo", "gonna", "shall"})
-_SCHEDULED = frozenset({"start", "move", "join", "begin", "leave", "arrive", "land",
-                        "relocate", "report", "go", "fly", "upgrade", "switch"})
 
 
 def verb_tense(doc: Doc, i: int) -> Tense:
