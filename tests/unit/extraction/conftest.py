@@ -41,6 +41,22 @@ def extract(pipeline: Pipeline) -> Extract:
     return run
 
 
+Talk = Callable[..., list[list[FactAssertion]]]
+
+
+@pytest.fixture()
+def talk(pipeline: Pipeline) -> Talk:
+    """Extract from user messages by several speakers, given as ``(speaker, text)`` pairs a
+    minute apart from ``AT``: the assertions of each message, in order."""
+
+    def run(*turns: tuple[str, str]) -> list[list[FactAssertion]]:
+        messages = [Message(speaker, Role.USER, AT + timedelta(minutes=i), text, id=f"t{i}")
+                    for i, (speaker, text) in enumerate(turns)]
+        return [found for _, found in pipeline.extract(Conversation("talk", messages))]
+
+    return run
+
+
 def triples(assertions: list[FactAssertion]) -> set[tuple[str, str, str, str]]:
     return {(a.kind.value, a.subject.name, a.predicate,
              (a.object.name if a.object is not None else (a.value or "")).lower())

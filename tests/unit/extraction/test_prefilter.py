@@ -9,7 +9,7 @@ import pytest
 from extraction import Conversation, Message, Pipeline
 from extraction.prefilter import needs_parse
 from graph.models import Role
-from tests.unit.extraction.conftest import AT, triples
+from tests.unit.extraction.conftest import AT, Extract, triples
 
 pytestmark = pytest.mark.unit
 
@@ -39,14 +39,9 @@ def test_chatter_takes_the_light_path(text: str) -> None:
     assert not needs_parse(text)
 
 
-def test_light_path_keeps_people_for_pronouns(pipeline: Pipeline) -> None:
-    messages = [Message("Maren Holt", Role.USER, AT, "My colleague Ines Duarte works at "
-                        "Corvid Labs.", id="u0"),
-                Message("Maren Holt", Role.USER, AT.replace(minute=1),
-                        "haha Ines was great today", id="u1"),
-                Message("Maren Holt", Role.USER, AT.replace(minute=2),
-                        "she lives in Braga.", id="u2")]
-    found = [a for _, f in pipeline.extract(Conversation("c1", messages)) for a in f]
+def test_light_path_keeps_people_for_pronouns(extract: Extract) -> None:
+    found = extract("My colleague Ines Duarte works at Corvid Labs.",
+                    "haha Ines was great today", "she lives in Braga.")
     assert ("assert", "Ines Duarte", "lives_in", "braga") in triples(found)
 
 

@@ -10,9 +10,8 @@ from datetime import date
 
 import pytest
 
-from extraction import Conversation, Message, Pipeline
-from graph.models import AssertionKind, Role
-from tests.unit.extraction.conftest import AT, TZ, Extract, triples
+from graph.models import AssertionKind
+from tests.unit.extraction.conftest import AT, TZ, Extract, Talk, triples
 
 pytestmark = pytest.mark.unit
 
@@ -81,12 +80,10 @@ def test_a_known_first_name_in_lower_case_is_the_subject(extract: Extract) -> No
     assert not any(t[1] == "Maren Holt" and t[3] == "harrowgate mills" for t in found)
 
 
-def test_a_later_date_for_an_undated_plan_corrects_its_start(pipeline: Pipeline) -> None:
-    messages = [Message("Ruth Adler", Role.USER, AT, "Obi and I are moving to Leeds.", id="a"),
-                Message("Obi Nwachukwu", Role.USER, AT.replace(minute=5),
-                        "we move August 20.", id="b")]
-    pairs = pipeline.extract(Conversation("plan", messages))
-    dated = [a for a in pairs[1][1] if a.predicate == "lives_in"]
+def test_a_later_date_for_an_undated_plan_corrects_its_start(talk: Talk) -> None:
+    found = talk(("Ruth Adler", "Obi and I are moving to Leeds."),
+                 ("Obi Nwachukwu", "we move August 20."))
+    dated = [a for a in found[1] if a.predicate == "lives_in"]
     # "Obi" is the speaker Obi Nwachukwu, known before he speaks; both movers get the date
     assert sorted(a.subject.name for a in dated) == ["Obi Nwachukwu", "Ruth Adler"]
     assert all(a.kind is AssertionKind.CORRECT and a.valid_from is not None and
@@ -413,20 +410,17 @@ def test_a_language_said_to_be_weak_is_not_claimed(extract: Extract) -> None:
     assert not any(a.predicate == "speaks" for a in extract("my French is not good."))
 
 
-def test_joined_with_only_a_date_means_the_organisation_in_context(pipeline: Pipeline) -> None:
-    messages = [Message("Ruth Adler", Role.USER, AT, "Ruth here, finance director at Tessaly "
-                        "Foods. I've added Obi from our IT side.", id="a"),
-                Message("Obi Nwachukwu", Role.USER, AT.replace(minute=5),
-                        "Hi — I'm the IT manager here, joined in October 2022.", id="b"),
-                Message("Obi Nwachukwu", Role.USER, AT.replace(minute=6),
-                        "I joined the fun last year.", id="c")]
-    pairs = pipeline.extract(Conversation("join", messages))
-    jobs = [a for a in pairs[1][1] if a.predicate == "works_at"]
+def test_joined_with_only_a_date_means_the_organisation_in_context(talk: Talk) -> None:
+    found = talk(("Ruth Adler", "Ruth here, finance director at Tessaly Foods. I've added Obi "
+                  "from our IT side."),
+                 ("Obi Nwachukwu", "Hi — I'm the IT manager here, joined in October 2022."),
+                 ("Obi Nwachukwu", "I joined the fun last year."))
+    jobs = [a for a in found[1] if a.predicate == "works_at"]
     assert [(a.subject.name, a.object.name) for a in jobs if a.object] == \
         [("Obi Nwachukwu", "Tessaly Foods")]
     assert jobs[0].valid_from is not None
     assert jobs[0].valid_from.astimezone(TZ).date() == date(2022, 10, 1)
-    assert not pairs[2][1]
+    assert not found[2]
 
 
 def test_she_is_his_boss(extract: Extract) -> None:
