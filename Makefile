@@ -30,7 +30,7 @@ test-fast: $(STAMP)  ## everything that needs no Neo4j server
 
 lint: $(STAMP)  ## ruff and mypy --strict
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy
+	scripts/typecheck
 
 neo4j-up: $(STAMP)  ## start a local Neo4j 5.26 Community (no Docker needed); prints its bolt:// URI
 	@ASOF_PYTHON=$(abspath $(PY)) scripts/neo4j-local up

@@ -20,9 +20,9 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.keys import ApiKey, KeyRing, load_keys
-from api.memory import Memory, conversation_from_messages
-from api.schemas import (
+from asof.api.keys import ApiKey, KeyRing, load_keys
+from asof.api.memory import Memory, conversation_from_messages
+from asof.api.schemas import (
     AskIn,
     AskOut,
     AuditEventOut,
@@ -42,18 +42,18 @@ from api.schemas import (
     VerifyOut,
     WriteOut,
 )
-from api.settings import Settings
-from graph.audit import Checkpoint
-from graph.errors import (
+from asof.api.settings import Settings
+from asof.graph.audit import Checkpoint
+from asof.graph.errors import (
     AsofError,
     InvalidInputError,
     NotFoundError,
     StoreUnavailableError,
 )
-from graph.instants import isoformat
-from graph.models import FactAssertion
-from graph.store import GraphStore
-from query.views import snapshot_graphml, snapshot_json
+from asof.graph.instants import isoformat
+from asof.graph.models import FactAssertion
+from asof.graph.store import GraphStore
+from asof.query.views import snapshot_graphml, snapshot_json
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
@@ -207,7 +207,7 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
     def instant(value: str | None, name: str) -> datetime | None:
         if value is None:
             return None
-        from graph.instants import parse_instant
+        from asof.graph.instants import parse_instant
 
         return parse_instant(value, name)
 
@@ -293,7 +293,7 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> FactsOut:
-        from query.views import with_provenance
+        from asof.query.views import with_provenance
 
         versions = store.facts(subject, predicate, object,
                                valid_at=instant(valid_at, "valid_at"),
@@ -307,7 +307,7 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
     @app.get("/v1/facts/{fact_key}/history", response_model=list[FactOut], tags=["read"],
              summary="Every version of a fact on both time axes, with audit events.")
     def get_history(fact_key: str, store: Store) -> list[FactOut]:
-        from query.views import history
+        from asof.query.views import history
 
         views = history(store, fact_key)
         if not views:
@@ -318,7 +318,7 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
              summary="An entity's facts as valid-time intervals, per predicate.")
     def get_timeline(entity_id: str, store: Store,
                      known_at: Annotated[str | None, Query()] = None) -> TimelineOut:
-        from query.views import timeline
+        from asof.query.views import timeline
 
         if not store.get_entities([entity_id]):
             raise NotFoundError(f"no entity {entity_id!r}")
@@ -331,7 +331,7 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
     @app.post("/v1/ask", response_model=AskOut, tags=["read"],
               summary="Answer an English question with evidence (no LLM).")
     def post_ask(body: AskIn, store: Store) -> AskOut:
-        from query.ask import ask
+        from asof.query.ask import ask
 
         answer = ask(store, body.question, now=body.now, known_at=body.known_at,
                      asker=body.asker)
@@ -340,7 +340,7 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
     @app.post("/v1/context", response_model=ContextOut, tags=["read"],
               summary="A compact memory block about one entity for an agent's prompt.")
     def post_context(body: ContextIn, store: Store) -> ContextOut:
-        from query.context import context
+        from asof.query.context import context
 
         block = context(store, body.subject, query=body.query,
                         budget_tokens=body.budget_tokens, now=body.now)
@@ -355,7 +355,7 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
         valid_at: Annotated[str | None, Query()] = None,
         known_at: Annotated[str | None, Query()] = None,
     ) -> list[SearchHitOut]:
-        from query.views import search
+        from asof.query.views import search
 
         hits = search(store, q, limit=limit, valid_at=instant(valid_at, "valid_at"),
                       known_at=instant(known_at, "known_at"))
@@ -371,7 +371,7 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
         known_at: Annotated[str | None, Query()] = None,
         format: Annotated[Literal["json", "graphml"], Query()] = "json",
     ) -> Response:
-        from query.views import snapshot
+        from asof.query.views import snapshot
 
         graph = snapshot(store, valid_at=instant(valid_at, "valid_at"),
                          known_at=instant(known_at, "known_at"))

@@ -1,4 +1,4 @@
-"""The ``asof`` command line: a thin layer over :class:`api.memory.Memory`.
+"""The ``asof`` command line: a thin layer over :class:`asof.api.memory.Memory`.
 
 Every command takes ``--store`` (or ``ASOF_STORE``) and ``--tenant`` (or ``ASOF_TENANT``),
 prints human-readable tables by default and JSON with ``--json``. Errors are one clear line
@@ -9,24 +9,27 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
-from pydantic import ValidationError
 
-from api.memory import IngestReport, Memory
-from api.settings import Settings
-from graph.audit import Checkpoint
-from graph.errors import AsofError, InvalidInputError, NaiveDatetimeError
-from graph.instants import isoformat
-from query.views import FactView
+from asof.graph.errors import AsofError, InvalidInputError, NaiveDatetimeError
+from asof.graph.instants import isoformat
+
+if TYPE_CHECKING:
+    # The heavy modules (pydantic settings, the store drivers, spaCy through the extractor) load
+    # inside the commands that need them, so `asof --help` and `asof --version` start instantly.
+    from asof.api.memory import IngestReport, Memory
+    from asof.api.settings import Settings
+    from asof.query.views import FactView
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,14 +47,30 @@ class AsofGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (AsofError, ValidationError, OSError) as exc:
-            if ctx.obj and ctx.obj.get("debug"):
+        except BrokenPipeError:
+            raise  # the reader went away (`asof facts | head`): main() exits quietly
+        except (AsofError, OSError) as exc:
+            self._fail(ctx, exc)
+        except Exception as exc:
+            from pydantic import ValidationError
+
+            if not isinstance(exc, ValidationError):
                 raise
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise CliError(message) from exc
+            self._fail(ctx, exc)
+
+    @staticmethod
+    def _fail(ctx: click.Context, exc: Exception) -> None:
+        if ctx.obj and ctx.obj.get("debug"):
+            raise exc
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise CliError(message) from exc
 
 
 def _settings() -> Settings:
+    from pydantic import ValidationError
+
+    from asof.api.settings import Settings
+
     try:
         return Settings()
     except ValidationError as exc:
@@ -75,6 +94,8 @@ def store_options(func: F) -> F:
 
 @contextmanager
 def open_memory(store_url: str | None, **kwargs: Any) -> Iterator[Memory]:
+    from asof.api.memory import Memory
+
     settings = _settings()
     url = store_url or settings.store
     mem = Memory.open(url, audit_key=settings.audit_key_bytes(),
@@ -188,8 +209,8 @@ def ingest(files: tuple[Path, ...], fmt: str, assume_tz: str | None, replay: boo
     Every file is validated before anything from it is stored; re-ingesting the same
     messages changes nothing.
     """
-    from extraction.readers import read_conversations
-    from graph.clock import FakeClock
+    from asof.extraction.readers import read_conversations
+    from asof.graph.clock import FakeClock
 
     tz_name = assume_tz or _settings().assume_tz
     _zone(tz_name)
@@ -365,7 +386,7 @@ def diff(t1: str, t2: str, axis: str, subject: str | None, store_url: str | None
 def snapshot(valid_at: str | None, known_at: str | None, fmt: str, output: Path | None,
              store_url: str | None, tenant: str | None) -> None:
     """The graph of one (valid time, known time) view, as JSON or GraphML."""
-    from query.views import snapshot_graphml, snapshot_json
+    from asof.query.views import snapshot_graphml, snapshot_json
 
     with open_memory(store_url) as mem:
         graph = mem.snapshot(tenant=_tenant(tenant), valid_at=parse_time(valid_at, "--valid-at"),
@@ -446,6 +467,10 @@ def audit_verify(checkpoint_file: Path | None, store_url: str | None, tenant: st
     """Recompute the chain; exit 1 and report the first bad seq if it was tampered with."""
     checkpoint = None
     if checkpoint_file:
+        from pydantic import ValidationError
+
+        from asof.graph.audit import Checkpoint
+
         try:
             checkpoint = Checkpoint.model_validate_json(checkpoint_file.read_text())
         except ValidationError as exc:
@@ -531,7 +556,7 @@ def serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
     _settings()
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run("asof.api.app:create_app", factory=True, host=host, port=port, workers=workers)
 
 
 @cli.group()
@@ -545,8 +570,8 @@ def keys() -> None:
 @click.option("--name", default="key", show_default=True, help="A label for the key.")
 def keys_new(tenant: str | None, admin: bool, name: str) -> None:
     """Create a key: prints it once, and the JSON entry to add to ASOF_API_KEYS(_FILE)."""
-    from api.keys import hash_key, new_key
-    from graph.ids import validate_tenant
+    from asof.api.keys import hash_key, new_key
+    from asof.graph.ids import validate_tenant
 
     if admin == (tenant is not None):
         raise CliError("give exactly one of --tenant NAME or --admin")
@@ -562,6 +587,22 @@ def keys_new(tenant: str | None, admin: bool, name: str) -> None:
     click.echo(json.dumps(entry))
 
 
+def _evals_on_path() -> None:
+    """The evaluations live in the checkout's bench/ (not installed): find it beside the
+    package's source folders, as in an editable install, or say how to get one."""
+    import importlib.util
+
+    if importlib.util.find_spec("bench") is not None:
+        return
+    import asof.api
+
+    root = Path(asof.api.__file__).resolve().parents[1]
+    if not (root / "bench" / "evals" / "__init__.py").is_file():
+        raise CliError("`asof eval` runs from a source checkout (bench/ is not installed "
+                       "with the package): clone the repository and `pip install -e .` there")
+    sys.path.insert(0, str(root))
+
+
 @cli.group("eval")
 def evaluate() -> None:
     """Quality evaluations on gold data."""
@@ -573,7 +614,8 @@ def evaluate() -> None:
 @click.option("--show-errors", is_flag=True, help="List misses and false positives.")
 def eval_gold(directory: Path, as_json: bool, show_errors: bool) -> None:
     """Fact precision/recall/F1, interval and question accuracy on a gold DIRECTORY."""
-    from api.evaluation import evaluate_dir, render
+    _evals_on_path()
+    from bench.evals.gold import evaluate_dir, render
 
     report = evaluate_dir(directory)
     if as_json:
@@ -595,7 +637,8 @@ def eval_gold(directory: Path, as_json: bool, show_errors: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def eval_locomo(file: Path, k: int, assume_tz: str, as_json: bool) -> None:
     """Temporal questions of a LoCoMo FILE: evidence recall@k vs BM25, date accuracy."""
-    from api.locomo_eval import evaluate_locomo, render_locomo
+    _evals_on_path()
+    from bench.evals.locomo import evaluate_locomo, render_locomo
 
     report = evaluate_locomo(file, k=k, assume_tz=assume_tz)
     if as_json:
@@ -609,7 +652,7 @@ def eval_locomo(file: Path, k: int, assume_tz: str, as_json: bool) -> None:
               help="Store URL (default: a fresh embedded SQLite file in a temp directory).")
 def demo(store_url: str | None) -> None:
     """The main job end to end on a bundled sample conversation."""
-    from api.demo import run_demo
+    from asof.api.demo import run_demo
 
     run_demo(store_url, echo=click.echo)
 
@@ -622,3 +665,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     except InvalidInputError as exc:  # pragma: no cover - the group handles these
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
+    except BrokenPipeError:
+        # Point stdout at /dev/null so the interpreter's final flush cannot raise again, then
+        # exit as a process killed by SIGPIPE would (128 + 13), without a message.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(141)

@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
-from api.memory import Memory
-from extraction.readers import read_conversations
-from graph.clock import FakeClock
-from graph.instants import isoformat
-from query.ask import Answer
+from asof.api.memory import Memory
+from asof.extraction.readers import read_conversations
+from asof.graph.clock import FakeClock
+from asof.graph.instants import isoformat
+from asof.query.ask import Answer
 
 TENANT = "demo"
 SUBJECT = "Maya Okafor"
@@ -50,7 +50,7 @@ def _answer_line(answer: Answer) -> str:
 
 
 def run_demo(store_url: str | None = None, *, echo: Callable[[str], None] = print) -> None:
-    data = resources.files("api").joinpath("data/demo.jsonl")
+    data = resources.files("asof.api").joinpath("data/demo.jsonl")
     with resources.as_file(data) as path, tempfile.TemporaryDirectory() as tmp:
         url = store_url or f"sqlite:///{Path(tmp) / 'demo.db'}"
         conversations = read_conversations(path, format="jsonl")

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.errors import InvalidInputError
-from graph.ids import validate_tenant
+from asof.graph.errors import InvalidInputError
+from asof.graph.ids import validate_tenant
 
 ADMIN = "admin"
 

@@ -18,18 +18,18 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from extraction.readers import Conversation, Message, read_conversations
-from graph.audit import Checkpoint, VerifyReport
-from graph.clock import Clock, FakeClock
-from graph.contract import SearchHit
-from graph.errors import InvalidInputError
-from graph.models import AuditEvent, Entity, FactAssertion, Role
-from graph.predicates import PredicateRegistry
-from graph.store import ErasureResult, GraphStore
-from graph.writes import WriteResult
-from query import views
-from query.ask import Answer, ask
-from query.context import ContextBlock, context
+from asof.extraction.readers import Conversation, Message, read_conversations
+from asof.graph.audit import Checkpoint, VerifyReport
+from asof.graph.clock import Clock, FakeClock
+from asof.graph.contract import SearchHit
+from asof.graph.errors import InvalidInputError
+from asof.graph.models import AuditEvent, Entity, FactAssertion, Role
+from asof.graph.predicates import PredicateRegistry
+from asof.graph.store import ErasureResult, GraphStore
+from asof.graph.writes import WriteResult
+from asof.query import views
+from asof.query.ask import Answer, ask
+from asof.query.context import ContextBlock, context
 
 #: Called after each transaction of messages: (messages done, messages total).
 Progress = Callable[[int, int], None]
@@ -47,12 +47,12 @@ def open_store(url: str, *, tenant: str, clock: Clock | None = None,
     ``bolt://…`` (Neo4j)."""
     scheme = url.split(":", 1)[0].lower()
     if scheme == "sqlite":
-        from graph.sqlite import SqliteStore
+        from asof.graph.sqlite import SqliteStore
 
         return SqliteStore.from_url(url, tenant=tenant, clock=clock, registry=registry,
                                     audit_key=audit_key, migrate=migrate)
     if scheme in ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"):
-        from graph.neo4j import Neo4jStore
+        from asof.graph.neo4j import Neo4jStore
 
         if neo4j_password is None:
             raise InvalidInputError(
@@ -110,7 +110,7 @@ MessageInput = Mapping[str, Any]
 def conversation_from_messages(messages: Iterable[MessageInput | Message], *,
                                conversation_id: str = "default") -> Conversation:
     """Validate plain message dicts (``speaker``, ``at``, ``text``, optional ``role``, ``id``)."""
-    from graph.instants import parse_instant, require_aware
+    from asof.graph.instants import parse_instant, require_aware
 
     out = []
     for index, m in enumerate(messages):
@@ -184,14 +184,14 @@ class Memory:
     def load_language_model(self) -> Any:
         """The spaCy pipeline (loaded once, on first use, shared by every tenant)."""
         if self._nlp is None:
-            from extraction.pipeline import build_nlp
+            from asof.extraction.pipeline import build_nlp
 
             self._nlp = build_nlp()
         return self._nlp
 
     def pipeline(self, tenant: str) -> Any:
         """An extraction pipeline for ``tenant`` (aliases never cross tenants)."""
-        from extraction.pipeline import Pipeline
+        from asof.extraction.pipeline import Pipeline
 
         return Pipeline(tenant, nlp=self.load_language_model(),
                         registry=self.store(tenant).registry)
@@ -309,7 +309,7 @@ class Memory:
         return views.diff(self.store(tenant), t1, t2, axis=axis, subject=subject)
 
     def snapshot(self, *, tenant: str, valid_at: datetime | None = None,
-                 known_at: datetime | None = None) -> nx.MultiDiGraph:  # type: ignore[type-arg]
+                 known_at: datetime | None = None) -> nx.MultiDiGraph[str]:
         return views.snapshot(self.store(tenant), valid_at=valid_at, known_at=known_at)
 
     def context(self, subject: str, *, tenant: str, query: str | None = None,

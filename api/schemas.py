@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
-from graph.models import AssertionKind, Basis, Granularity, Role
+from asof.graph.models import AssertionKind, Basis, Granularity, Role
 
 
 def _iso_text(value: object) -> object:

@@ -9,7 +9,7 @@ from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from graph.ids import validate_tenant
+from asof.graph.ids import validate_tenant
 
 
 def default_store_url() -> str:

@@ -22,7 +22,7 @@ DEFAULT_PATH = Path(__file__).resolve().parents[2] / "shared" / "eval" / "locomo
 
 def run(path: Path, *, assume_tz: str = "UTC", repeat: int = 1,
         n_process: int = 1) -> dict[str, object]:
-    from extraction import Pipeline, build_nlp, read_locomo
+    from asof.extraction import Pipeline, build_nlp, read_locomo
 
     started = time.perf_counter()
     nlp = build_nlp()

@@ -51,10 +51,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from graph.clock import FakeClock
-from graph.contract import VersionQuery
-from graph.models import EntityRef, Episode, FactAssertion
-from graph.store import GraphStore
+from asof.graph.clock import FakeClock
+from asof.graph.contract import VersionQuery
+from asof.graph.models import EntityRef, Episode, FactAssertion
+from asof.graph.store import GraphStore
 
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 CLOCK_START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -145,7 +145,7 @@ def latency(samples: Sequence[float]) -> dict[str, float]:
 
 def open_store(args: argparse.Namespace, tenant: str, clock: FakeClock) -> GraphStore:
     if args.backend == "neo4j":
-        from graph.neo4j import Neo4jStore
+        from asof.graph.neo4j import Neo4jStore
 
         url = args.url or os.environ.get("ASOF_NEO4J_URI")
         if not url:
@@ -155,7 +155,7 @@ def open_store(args: argparse.Namespace, tenant: str, clock: FakeClock) -> Graph
             user=args.user or os.environ.get("ASOF_NEO4J_USER", "neo4j"),
             password=args.password or os.environ.get("ASOF_NEO4J_PASSWORD", ""),
             database=args.database)
-    from graph.sqlite import SqliteStore
+    from asof.graph.sqlite import SqliteStore
 
     path = args.path or str(Path(tempfile.mkdtemp(prefix="asof-bench-")) / "bench.db")
     return SqliteStore.from_url(f"sqlite:///{Path(path).resolve()}", tenant=tenant, clock=clock)

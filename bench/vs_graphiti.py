@@ -206,21 +206,21 @@ def db_counts(url: str, user: str, password: str) -> dict[str, int]:
 def run_asof(args: argparse.Namespace, w: Workload, queries: list[Query], warm: list[Query],
              current: list[Query], now: datetime, backend: str,
              conn: tuple[str, str, str] | None) -> dict[str, Any]:
-    from graph.clock import FakeClock
-    from graph.contract import VersionQuery
-    from graph.ids import entity_id
-    from graph.models import AssertionKind, EntityRef, Episode, FactAssertion
+    from asof.graph.clock import FakeClock
+    from asof.graph.contract import VersionQuery
+    from asof.graph.ids import entity_id
+    from asof.graph.models import AssertionKind, EntityRef, Episode, FactAssertion
 
     clock = FakeClock(w.first_recorded - timedelta(hours=1))
     first = w.tenants[0].name
     if backend == "neo4j":
-        from graph.neo4j import Neo4jStore
+        from asof.graph.neo4j import Neo4jStore
 
         assert conn is not None
         url, user, password = conn
         base = Neo4jStore.from_url(url, tenant=first, user=user, password=password, clock=clock)
     else:
-        from graph.sqlite import SqliteStore
+        from asof.graph.sqlite import SqliteStore
 
         path = Path(tempfile.mkdtemp(prefix="asof-vs-graphiti-")) / "bench.db"
         base = SqliteStore.from_url(f"sqlite:///{path}", tenant=first, clock=clock)

@@ -5,8 +5,8 @@ Produces domain models only (``graph.models``); never touches a database.
 
 from __future__ import annotations
 
-from extraction.pipeline import Pipeline, build_nlp, load_model
-from extraction.readers import (
+from asof.extraction.pipeline import Pipeline, build_nlp, load_model
+from asof.extraction.readers import (
     Conversation,
     InputFileError,
     Message,

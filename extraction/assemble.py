@@ -19,9 +19,9 @@ from datetime import datetime
 
 from spacy.tokens import Doc
 
-from extraction.components.base import NOT_NAMES, Candidate, Clause, is_nameish, name_start
-from extraction.components.mentions import name_run
-from extraction.patterns import (
+from asof.extraction.components.base import NOT_NAMES, Candidate, Clause, is_nameish, name_start
+from asof.extraction.components.mentions import name_run
+from asof.extraction.patterns import (
     COMPANY_HEADS,
     DEPARTMENTS,
     EVENT_SUFFIXES,
@@ -35,15 +35,15 @@ from extraction.patterns import (
     SCHOOL_WORDS,
     WORK_ROLES,
 )
-from extraction.phrases import PhraseReaders
-from extraction.spans import text_of as _text
-from extraction.spans import token_at as _tok
-from extraction.spans import trim_name as _trim_name
-from extraction.temporal import Role, TimeMention, TimeValue, duration_before
-from graph.errors import InvalidInputError
-from graph.ids import normalize_name
-from graph.models import AssertionKind, Basis, EntityRef, Episode, FactAssertion, Granularity
-from graph.predicates import PredicateRegistry
+from asof.extraction.phrases import PhraseReaders
+from asof.extraction.spans import text_of as _text
+from asof.extraction.spans import token_at as _tok
+from asof.extraction.spans import trim_name as _trim_name
+from asof.graph.errors import InvalidInputError
+from asof.graph.ids import normalize_name
+from asof.graph.models import AssertionKind, Basis, EntityRef, Episode, FactAssertion, Granularity
+from asof.graph.predicates import PredicateRegistry
+from asof.timex import Role, TimeMention, TimeValue, duration_before
 
 EXTRACTOR = "asof-rules/1"
 _CLAUSE_WIDE_HYPO = frozenset({"if", "someday", "maybe", "unless", "whether", "kidding",
@@ -1169,7 +1169,7 @@ class Assembler(PhraseReaders):
                        cand: Candidate, pred: str, subject: str, speaker: str, end: int,
                        times: list[TimeMention], group: int, buffer: list[Record]) -> None:
         """"from Zendesk over to Flowdesk", "from Vancouver to Toronto": the new object."""
-        from extraction.components.relations import read_any
+        from asof.extraction.components.relations import read_any
 
         j = end
         while j < clause.end and doc[j].lower_ in ("over", "all", "the", "way", "back"):
@@ -1540,7 +1540,7 @@ class Assembler(PhraseReaders):
             period = at or stated
             if period is None:
                 day = episode.occurred_at
-                from extraction.temporal import period as make_period
+                from asof.timex import period as make_period
                 period = make_period(day.date(), Granularity.DAY, day.tzinfo or day.tzinfo)
             valid_from, valid_to = period.start, period.end
             if times and times[0].role is Role.RANGE and times[0].end_value is not None:
@@ -1613,7 +1613,7 @@ class Assembler(PhraseReaders):
         if end + 1 >= clause.end:
             return
         word = doc[end].lower_
-        from extraction.components.relations import read_name
+        from asof.extraction.components.relations import read_name
 
         if word == "in" and pred == "attended":
             found = read_name(doc, end + 1, clause.end)

@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
-from extraction.patterns import LANGUAGES
-from extraction.spans import text_of as _text
-from extraction.spans import token_at as _tok
-from extraction.spans import trim_name as _trim_name
-from extraction.temporal import Role
-from graph.ids import normalize_name
-from graph.models import AssertionKind, Basis
+from asof.extraction.patterns import LANGUAGES
+from asof.extraction.spans import text_of as _text
+from asof.extraction.spans import token_at as _tok
+from asof.extraction.spans import trim_name as _trim_name
+from asof.graph.ids import normalize_name
+from asof.graph.models import AssertionKind, Basis
+from asof.timex import Role
 
 if TYPE_CHECKING:
-    from extraction.assemble import Record
+    from asof.extraction.assemble import Record
 
 #: "Routa broke up in March": a group that no longer exists
 _GROUP_ENDED_RE = re.compile(

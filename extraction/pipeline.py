@@ -14,12 +14,12 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extraction import components
-from extraction.assemble import EXTRACTOR, Assembler, ConversationState
-from extraction.prefilter import needs_parse
-from extraction.readers import Conversation
-from graph.models import Episode, FactAssertion
-from graph.predicates import PredicateRegistry, default_registry
+from asof.extraction import components
+from asof.extraction.assemble import EXTRACTOR, Assembler, ConversationState
+from asof.extraction.prefilter import needs_parse
+from asof.extraction.readers import Conversation
+from asof.graph.models import Episode, FactAssertion
+from asof.graph.predicates import PredicateRegistry, default_registry
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from extraction.patterns import (
+from asof.extraction.patterns import (
     CORRECTION_CUES,
     GROUP_WORDS,
     KINSHIP,

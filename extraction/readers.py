@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from graph.errors import InvalidInputError
-from graph.instants import require_aware
-from graph.models import MAX_TEXT_CHARS, Episode, Role
+from asof.graph.errors import InvalidInputError
+from asof.graph.instants import require_aware
+from asof.graph.models import MAX_TEXT_CHARS, Episode, Role
 
 __all__ = [
     "Conversation", "InputFileError", "Message", "read_conversations", "read_gold",

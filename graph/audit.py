@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from graph.ids import canonical_json
-from graph.models import AuditAction, AuditEvent, Instant
+from asof.graph.ids import canonical_json
+from asof.graph.models import AuditAction, AuditEvent, Instant
 
 GENESIS_HASH = "0" * 64
 

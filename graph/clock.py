@@ -9,7 +9,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from graph.instants import require_aware
+from asof.graph.instants import require_aware
 
 
 class Clock(Protocol):

@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal, Protocol
 
-from graph.models import AuditEvent, Claim, Entity, Episode, FactVersion
+from asof.graph.models import AuditEvent, Claim, Entity, Episode, FactVersion
 
 
 class Capability(StrEnum):

@@ -59,7 +59,7 @@ def validate_tenant(tenant: str) -> str:
 
 
 def _invalid_tenant(tenant: object) -> Exception:
-    from graph.errors import InvalidInputError
+    from asof.graph.errors import InvalidInputError
 
     return InvalidInputError(
         f"tenant {tenant!r} is invalid: use 1-64 letters, digits, '_', '.' or '-', "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from graph.errors import InvalidInputError, InvalidIntervalError, NaiveDatetimeError
+from asof.graph.errors import InvalidInputError, InvalidIntervalError, NaiveDatetimeError
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: Stored for ``valid_from=None`` (the unbounded past).

@@ -18,9 +18,9 @@ from pydantic import (
     model_validator,
 )
 
-from graph import ids
-from graph.errors import InvalidInputError, NaiveDatetimeError
-from graph.instants import check_interval, isoformat
+from asof.graph import ids
+from asof.graph.errors import InvalidInputError, NaiveDatetimeError
+from asof.graph.instants import check_interval, isoformat
 
 
 def _utc(value: datetime) -> datetime:

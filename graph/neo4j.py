@@ -53,9 +53,9 @@ from neo4j import (
 )
 from neo4j import exceptions as neo4j_errors
 
-import cypher
-from graph.clock import Clock
-from graph.contract import (
+from asof import cypher
+from asof.graph.clock import Clock
+from asof.graph.contract import (
     AuditHead,
     Capability,
     Erasure,
@@ -65,15 +65,15 @@ from graph.contract import (
     WriteBatch,
     WriteTx,
 )
-from graph.errors import (
+from asof.graph.errors import (
     AsofError,
     IntegrityError,
     InvalidInputError,
     StoreError,
     StoreUnavailableError,
 )
-from graph.ids import canonical_json, normalize_name, validate_tenant
-from graph.instants import (
+from asof.graph.ids import canonical_json, normalize_name, validate_tenant
+from asof.graph.instants import (
     MAX_US,
     MIN_US,
     end_us,
@@ -83,7 +83,7 @@ from graph.instants import (
     start_us,
     to_us,
 )
-from graph.models import (
+from asof.graph.models import (
     AuditAction,
     AuditEvent,
     Basis,
@@ -94,8 +94,8 @@ from graph.models import (
     Granularity,
     Role,
 )
-from graph.predicates import PredicateRegistry
-from graph.store import GraphStore
+from asof.graph.predicates import PredicateRegistry
+from asof.graph.store import GraphStore
 
 __all__ = ["ERASED_TEXT", "Neo4jStore", "Tracer", "params_shape"]
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
-from graph.errors import InvalidInputError, UnknownPredicateError
+from asof.graph.errors import InvalidInputError, UnknownPredicateError
 
 
 class Cardinality(StrEnum):

@@ -14,11 +14,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from graph import ids
-from graph.errors import InvalidInputError
-from graph.instants import MAX_US, MIN_US, end_us, isoformat, start_us
-from graph.models import Basis, Claim, FactVersion, Granularity
-from graph.predicates import Cardinality, Predicate
+from asof.graph import ids
+from asof.graph.errors import InvalidInputError
+from asof.graph.instants import MAX_US, MIN_US, end_us, isoformat, start_us
+from asof.graph.models import Basis, Claim, FactVersion, Granularity
+from asof.graph.predicates import Cardinality, Predicate
 
 
 def claim_order(claim: Claim) -> tuple[int, datetime, datetime, str]:
@@ -159,7 +159,7 @@ def _unique(spans: Iterable[_Span]) -> list[Claim]:
 
 
 def _from_us(value: int) -> datetime:
-    from graph.instants import from_us
+    from asof.graph.instants import from_us
 
     return from_us(value)
 

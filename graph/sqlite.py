@@ -43,8 +43,8 @@ from typing import Any, Final, TypeVar
 
 from pydantic import ValidationError
 
-from graph.clock import Clock
-from graph.contract import (
+from asof.graph.clock import Clock
+from asof.graph.contract import (
     AuditHead,
     Capability,
     Erasure,
@@ -54,14 +54,14 @@ from graph.contract import (
     WriteBatch,
     WriteTx,
 )
-from graph.errors import (
+from asof.graph.errors import (
     IntegrityError,
     InvalidInputError,
     StoreError,
     StoreUnavailableError,
 )
-from graph.ids import canonical_json, normalize_name, validate_tenant
-from graph.instants import (
+from asof.graph.ids import canonical_json, normalize_name, validate_tenant
+from asof.graph.instants import (
     MAX_US,
     MIN_US,
     from_us,
@@ -69,9 +69,9 @@ from graph.instants import (
     from_us_to_end,
     to_us,
 )
-from graph.models import AuditEvent, Claim, Entity, Episode, FactVersion
-from graph.predicates import PredicateRegistry
-from graph.store import GraphStore
+from asof.graph.models import AuditEvent, Claim, Entity, Episode, FactVersion
+from asof.graph.predicates import PredicateRegistry
+from asof.graph.store import GraphStore
 
 __all__ = ["ERASED_TEXT", "SqliteStore"]
 
@@ -491,7 +491,7 @@ def _rollback(conn: sqlite3.Connection, error: BaseException) -> None:
 @cache
 def _migrations() -> tuple[tuple[str, str], ...]:
     """The ordered ``(name, sql)`` migrations shipped in ``graph/sqlite_schema``."""
-    folder = resources.files("graph").joinpath("sqlite_schema")
+    folder = resources.files("asof.graph").joinpath("sqlite_schema")
     found = []
     if folder.is_dir():
         for entry in folder.iterdir():

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from graph.audit import (
+from asof.graph.audit import (
     CLAIM,
     ENTITY,
     EPISODE,
@@ -30,8 +30,8 @@ from graph.audit import (
     target,
     verify_chain,
 )
-from graph.clock import Clock, SystemClock
-from graph.contract import (
+from asof.graph.clock import Clock, SystemClock
+from asof.graph.contract import (
     AuditHead,
     Capability,
     Erasure,
@@ -40,10 +40,10 @@ from graph.contract import (
     VersionQuery,
     WriteTx,
 )
-from graph.errors import InvalidInputError, NotFoundError
-from graph.ids import canonical_json, normalize_name, validate_tenant
-from graph.instants import LATEST, require_aware, start_us
-from graph.models import (
+from asof.graph.errors import InvalidInputError, NotFoundError
+from asof.graph.ids import canonical_json, normalize_name, validate_tenant
+from asof.graph.instants import LATEST, require_aware, start_us
+from asof.graph.models import (
     AssertionKind,
     AuditAction,
     AuditEvent,
@@ -55,8 +55,8 @@ from graph.models import (
     FactVersion,
     Role,
 )
-from graph.predicates import LITERAL, PredicateRegistry, default_registry
-from graph.writes import (
+from asof.graph.predicates import LITERAL, PredicateRegistry, default_registry
+from asof.graph.writes import (
     PendingTx,
     WritePlanner,
     WriteResult,

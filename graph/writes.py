@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from graph import ids
-from graph.audit import CLAIM, ENTITY, EPISODE, GENESIS_HASH, VERSION, make_event, target
-from graph.contract import AuditHead, PlanningReads, Source, WriteBatch, WriteTx
-from graph.errors import InvalidInputError
-from graph.instants import check_interval, end_us, isoformat, start_us
-from graph.models import (
+from asof.graph import ids
+from asof.graph.audit import CLAIM, ENTITY, EPISODE, GENESIS_HASH, VERSION, make_event, target
+from asof.graph.contract import AuditHead, PlanningReads, Source, WriteBatch, WriteTx
+from asof.graph.errors import InvalidInputError
+from asof.graph.instants import check_interval, end_us, isoformat, start_us
+from asof.graph.models import (
     AssertionKind,
     AuditAction,
     AuditEvent,
@@ -30,8 +30,8 @@ from graph.models import (
     FactVersion,
     Granularity,
 )
-from graph.predicates import LITERAL, Predicate, PredicateRegistry
-from graph.rules import (
+from asof.graph.predicates import LITERAL, Predicate, PredicateRegistry
+from asof.graph.rules import (
     Change,
     Segment,
     claims_holding,

@@ -2,7 +2,7 @@
 
 The parser is deterministic and small on purpose:
 
-1. **time**: time expressions are resolved against ``now`` by :mod:`extraction.temporal` (the same
+1. **time**: time expressions are resolved against ``now`` by :mod:`asof.timex` (the same
    resolver extraction uses), after respelling what it reads differently ("the summer of 2022",
    "mid-2022"); a qualifier narrows a year or month ("late 2023", "the end of 2023", "early
    March"). One introduced by a knowledge cue ("according to what we knew on 1 May", "as
@@ -35,14 +35,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from extraction.temporal import Tense, TimeMention, TimeValue, find_times
-from graph.contract import VersionQuery
-from graph.ids import normalize_name
-from graph.instants import LATEST, end_us, isoformat, require_aware, start_us
-from graph.models import Entity, FactVersion, Granularity
-from graph.predicates import Cardinality, Predicate
-from graph.store import GraphStore
-from query.views import FactView, Provenance, with_provenance
+from asof.graph.contract import VersionQuery
+from asof.graph.ids import normalize_name
+from asof.graph.instants import LATEST, end_us, isoformat, require_aware, start_us
+from asof.graph.models import Entity, FactVersion, Granularity
+from asof.graph.predicates import Cardinality, Predicate
+from asof.graph.store import GraphStore
+from asof.query.views import FactView, Provenance, with_provenance
+from asof.timex import Tense, TimeMention, TimeValue, find_times
 
 Kind = Literal["objects", "subjects", "when_start", "when_end"]
 Status = Literal["answered", "nothing_known", "unparseable"]

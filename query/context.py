@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from graph.contract import VersionQuery
-from graph.errors import InvalidInputError
-from graph.instants import LATEST, require_aware, start_us
-from graph.models import FactVersion
-from graph.store import GraphStore
-from query.ask import format_date, question_predicates
+from asof.graph.contract import VersionQuery
+from asof.graph.errors import InvalidInputError
+from asof.graph.instants import LATEST, require_aware, start_us
+from asof.graph.models import FactVersion
+from asof.graph.store import GraphStore
+from asof.query.ask import format_date, question_predicates
 
 CHARS_PER_TOKEN = 4
 MIN_BUDGET = 16

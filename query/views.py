@@ -11,11 +11,11 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from graph.contract import SearchHit, VersionQuery
-from graph.errors import InvalidInputError
-from graph.instants import LATEST, isoformat, require_aware, start_us
-from graph.models import AuditEvent, Episode, FactVersion
-from graph.store import GraphStore
+from asof.graph.contract import SearchHit, VersionQuery
+from asof.graph.errors import InvalidInputError
+from asof.graph.instants import LATEST, isoformat, require_aware, start_us
+from asof.graph.models import AuditEvent, Episode, FactVersion
+from asof.graph.store import GraphStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,13 +231,14 @@ def _pair_one_changes(store: GraphStore, started: list[FactVersion], ended: list
 
 
 def snapshot(store: GraphStore, *, valid_at: datetime | None = None,
-             known_at: datetime | None = None) -> nx.MultiDiGraph:
+             known_at: datetime | None = None) -> nx.MultiDiGraph[str]:
     """The graph of a (valid_at, known_at) view: entities (and literal values) as nodes,
     one edge per fact version, keyed by version id."""
     versions = store.facts(valid_at=valid_at, known_at=known_at)
     now = store.clock.now()
-    graph = nx.MultiDiGraph(tenant=store.tenant, valid_at=isoformat(valid_at or now),
-                            known_at=isoformat(known_at or now))
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(
+        tenant=store.tenant, valid_at=isoformat(valid_at or now),
+        known_at=isoformat(known_at or now))
     entity_ids = sorted({v.subject_id for v in versions}
                         | {v.object_id for v in versions if v.object_id})
     for entity in store.get_entities(entity_ids):
@@ -255,12 +256,12 @@ def snapshot(store: GraphStore, *, valid_at: datetime | None = None,
     return graph
 
 
-def snapshot_json(graph: nx.MultiDiGraph) -> dict[str, Any]:
+def snapshot_json(graph: nx.MultiDiGraph[str]) -> dict[str, Any]:
     data: dict[str, Any] = nx.node_link_data(graph, edges="edges")
     return data
 
 
-def snapshot_graphml(graph: nx.MultiDiGraph) -> str:
+def snapshot_graphml(graph: nx.MultiDiGraph[str]) -> str:
     return "\n".join(nx.generate_graphml(graph))
 
 

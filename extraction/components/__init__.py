@@ -6,13 +6,13 @@ Importing this package registers the factories; a saved pipeline refers to them 
 
 from __future__ import annotations
 
-from extraction.components import (  # noqa: F401
+from asof.extraction.components import (  # noqa: F401
     attributes,
     clauses,
     mentions,
     relations,
     times,
 )
-from extraction.components.base import ensure_extensions
+from asof.extraction.components.base import ensure_extensions
 
 __all__ = ["ensure_extensions"]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extraction.components.base import SUBJECT_PRONOUNS, Clause, ensure_extensions
-from extraction.patterns import CORRECTION_CUES, HYPOTHETICAL, REPORTING_VERBS, TITLE_HEADS
+from asof.extraction.components.base import SUBJECT_PRONOUNS, Clause, ensure_extensions
+from asof.extraction.patterns import CORRECTION_CUES, HYPOTHETICAL, REPORTING_VERBS, TITLE_HEADS
 
 _HARD_BREAKS = frozenset({";", "—", "–", "(", ")", "--", "…", "!", "|"})
 _SOFT_BREAKS = frozenset({",", "and", "but", "so", "then", "because", "cause", "while",

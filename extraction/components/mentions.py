@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extraction.components.base import NAME_CONNECTORS, ensure_extensions, is_nameish
+from asof.extraction.components.base import NAME_CONNECTORS, ensure_extensions, is_nameish
 
 #: Words after a number that make it a quantity or a time, not part of a name.
 _UNITS = frozenset({"year", "month", "week", "day", "hour", "minute", "am", "pm", "km",

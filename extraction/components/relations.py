@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from extraction.components.base import (
+from asof.extraction.components.base import (
     FIRST_PERSON,
     FIRST_PLURAL,
     SUBJECT_PRONOUNS,
@@ -22,8 +22,8 @@ from extraction.components.base import (
     is_nameish,
     name_start,
 )
-from extraction.components.mentions import name_run
-from extraction.patterns import (
+from asof.extraction.components.mentions import name_run
+from asof.extraction.patterns import (
     GROUP_WORDS,
     LANGUAGES,
     OWNABLE_WORDS,

@@ -1,6 +1,6 @@
 """``asof_times_v1``: time expressions resolved against the message time (doc._.asof_ref_time).
 
-Writes ``doc._.asof_times``: :class:`extraction.temporal.TimeMention` objects (char offsets,
+Writes ``doc._.asof_times``: :class:`asof.timex.TimeMention` objects (char offsets,
 the resolved period with its granularity, and the cue role: at/start/end/range/duration).
 DATE entities the patterns do not cover go to dateparser (cached, RELATIVE_BASE set).
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extraction.components.base import ensure_extensions, ref_time
-from extraction.temporal import Role, Tense, TimeMention, find_times, parse_with_dateparser
+from asof.extraction.components.base import ensure_extensions, ref_time
+from asof.timex import Role, Tense, TimeMention, find_times, parse_with_dateparser
 
 _PAST_TAGS = frozenset({"VBD", "VBN"})
 

@@ -25,10 +25,10 @@ from typing import Any, Protocol
 
 import pytest
 
-from graph.clock import FakeClock
-from graph.instants import MAX_US, MIN_US, to_us
-from graph.predicates import PredicateRegistry
-from graph.store import GraphStore
+from asof.graph.clock import FakeClock
+from asof.graph.instants import MAX_US, MIN_US, to_us
+from asof.graph.predicates import PredicateRegistry
+from asof.graph.store import GraphStore
 
 #: The clock every test starts at (transaction time). Message times in the tests lie in 2024.
 CLOCK_START = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
@@ -51,7 +51,7 @@ _MIGRATE_LOCK = threading.Lock()
 def make_sqlite(tmp_path: Path, clock: FakeClock, tenant: str, audit_key: bytes | None,
                 registry: PredicateRegistry | None) -> GraphStore:
     """A store on a real SQLite file (WAL) under ``tmp_path``; a new connection per call."""
-    from graph.sqlite import SqliteStore
+    from asof.graph.sqlite import SqliteStore
 
     url = f"sqlite:///{(tmp_path / 'asof.db').resolve()}"
     kwargs: dict[str, Any] = {"tenant": tenant, "clock": clock, "audit_key": audit_key}

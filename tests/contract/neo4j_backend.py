@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from graph.clock import FakeClock
-from graph.instants import MAX_US, MIN_US, to_us
-from graph.neo4j import Neo4jStore
-from graph.predicates import PredicateRegistry
-from graph.store import GraphStore
+from asof.graph.clock import FakeClock
+from asof.graph.instants import MAX_US, MIN_US, to_us
+from asof.graph.neo4j import Neo4jStore
+from asof.graph.predicates import PredicateRegistry
+from asof.graph.store import GraphStore
 
 #: Fields of a stored version that hold instants (µs) and what ``None`` is stored as.
 _US_FIELDS = {"valid_from": MIN_US, "valid_to": MAX_US, "recorded_at": MAX_US,

@@ -20,13 +20,13 @@ from hypothesis import given, note, settings
 from hypothesis import strategies as st
 from test_oracle_property import Step, day, steps, to_assertion
 
-from graph.audit import CLAIM, split_target
-from graph.clock import FakeClock
-from graph.contract import VersionQuery
-from graph.errors import InvalidInputError
-from graph.models import Episode, FactAssertion
-from graph.store import GraphStore
-from graph.writes import WriteResult
+from asof.graph.audit import CLAIM, split_target
+from asof.graph.clock import FakeClock
+from asof.graph.contract import VersionQuery
+from asof.graph.errors import InvalidInputError
+from asof.graph.models import Episode, FactAssertion
+from asof.graph.store import GraphStore
+from asof.graph.writes import WriteResult
 
 pytestmark = pytest.mark.contract
 
@@ -147,7 +147,7 @@ def test_apply_many_equals_sequential_apply(store_factory: Any, tamper: Any,
 
 
 def test_apply_many_is_all_or_nothing(store: GraphStore, clock: FakeClock) -> None:
-    from graph.models import AssertionKind, EntityRef
+    from asof.graph.models import AssertionKind, EntityRef
 
     priya = EntityRef(name="Priya", type="person")
     acme = EntityRef(name="Acme", type="organization")
@@ -173,7 +173,7 @@ def test_an_assertion_corrected_in_the_same_episode(store: GraphStore,
                                                     clock: FakeClock) -> None:
     """The corrected claim is never stored, so the correction must not link to it (Neo4j
     refused the whole write: a provenance link to a claim that does not exist)."""
-    from graph.models import AssertionKind, EntityRef
+    from asof.graph.models import AssertionKind, EntityRef
 
     priya = EntityRef(name="Priya", type="person")
     acme, globex = EntityRef(name="Acme", type="organization"), EntityRef(

@@ -30,10 +30,10 @@ from hypothesis import given, note, settings
 from hypothesis import strategies as st
 from oracle import MANY, ONE, Fact, Oracle, Undefined
 
-from graph.clock import FakeClock
-from graph.contract import VersionQuery
-from graph.models import AssertionKind, Basis, EntityRef, Episode, FactAssertion, Granularity
-from graph.store import GraphStore
+from asof.graph.clock import FakeClock
+from asof.graph.contract import VersionQuery
+from asof.graph.models import AssertionKind, Basis, EntityRef, Episode, FactAssertion, Granularity
+from asof.graph.store import GraphStore
 
 pytestmark = pytest.mark.contract
 

@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from graph.clock import FakeClock
-from graph.models import AssertionKind, Basis, EntityRef, Episode, FactAssertion, Granularity
-from graph.store import GraphStore
-from query import views
-from query.ask import ask, format_date
-from query.context import context, estimate_tokens
+from asof.graph.clock import FakeClock
+from asof.graph.models import AssertionKind, Basis, EntityRef, Episode, FactAssertion, Granularity
+from asof.graph.store import GraphStore
+from asof.query import views
+from asof.query.ask import ask, format_date
+from asof.query.context import context, estimate_tokens
 
 pytestmark = pytest.mark.contract
 

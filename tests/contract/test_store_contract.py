@@ -15,16 +15,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from graph.clock import FakeClock
-from graph.contract import VersionQuery
-from graph.errors import (
+from asof.graph.clock import FakeClock
+from asof.graph.contract import VersionQuery
+from asof.graph.errors import (
     InvalidInputError,
     InvalidIntervalError,
     NaiveDatetimeError,
     NotFoundError,
     UnknownPredicateError,
 )
-from graph.models import (
+from asof.graph.models import (
     AssertionKind,
     AuditAction,
     Basis,
@@ -34,8 +34,8 @@ from graph.models import (
     FactVersion,
     Granularity,
 )
-from graph.predicates import default_registry
-from graph.store import GraphStore
+from asof.graph.predicates import default_registry
+from asof.graph.store import GraphStore
 
 pytestmark = pytest.mark.contract
 

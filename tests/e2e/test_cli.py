@@ -13,7 +13,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from api.cli import cli
+from asof.api.cli import cli
 
 pytestmark = pytest.mark.e2e
 

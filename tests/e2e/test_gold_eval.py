@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from api.cli import cli
+from asof.api.cli import cli
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from api.locomo_eval import evaluate_locomo, render_locomo
+from bench.evals.locomo import evaluate_locomo, render_locomo
 
 pytestmark = pytest.mark.e2e
 

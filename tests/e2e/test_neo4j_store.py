@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 from neo4j.exceptions import TransientError
 
-import cypher
-from graph.clock import FakeClock
-from graph.contract import Capability, VersionQuery
-from graph.errors import InvalidInputError, StoreUnavailableError
-from graph.instants import MAX_US, MIN_US
-from graph.models import AssertionKind, EntityRef, Episode, FactAssertion
-from graph.neo4j import Neo4jStore, _Neo4jTx
-from graph.predicates import Cardinality, default_registry
+from asof import cypher
+from asof.graph.clock import FakeClock
+from asof.graph.contract import Capability, VersionQuery
+from asof.graph.errors import InvalidInputError, StoreUnavailableError
+from asof.graph.instants import MAX_US, MIN_US
+from asof.graph.models import AssertionKind, EntityRef, Episode, FactAssertion
+from asof.graph.neo4j import Neo4jStore, _Neo4jTx
+from asof.graph.predicates import Cardinality, default_registry
 
 pytestmark = [pytest.mark.e2e, pytest.mark.neo4j]
 

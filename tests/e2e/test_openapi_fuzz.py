@@ -15,11 +15,11 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from api.app import create_app
-from api.keys import hash_key
-from api.memory import Memory
-from api.settings import Settings
-from graph.models import EntityRef, FactAssertion
+from asof.api.app import create_app
+from asof.api.keys import hash_key
+from asof.api.memory import Memory
+from asof.api.settings import Settings
+from asof.graph.models import EntityRef, FactAssertion
 
 pytestmark = pytest.mark.e2e
 

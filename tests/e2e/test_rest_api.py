@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.keys import hash_key
-from api.memory import Memory
-from api.settings import Settings
+from asof.api.app import create_app
+from asof.api.keys import hash_key
+from asof.api.memory import Memory
+from asof.api.settings import Settings
 
 pytestmark = pytest.mark.e2e
 
@@ -198,7 +198,7 @@ def test_openapi_describes_every_route(client: TestClient) -> None:
 
 
 def test_app_refuses_to_start_without_keys(tmp_path: Path) -> None:
-    from graph.errors import InvalidInputError
+    from asof.graph.errors import InvalidInputError
 
     with pytest.raises(InvalidInputError, match="no API keys"):
         create_app(Settings(store=f"sqlite:///{tmp_path / 'x.db'}"))

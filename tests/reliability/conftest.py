@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from reliability.rel_support import FIGURES, SOAK, open_for
 
-from graph.store import GraphStore
+from asof.graph.store import GraphStore
 
 
 @pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
@@ -43,7 +43,7 @@ def inspect() -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def nlp() -> Any:
     """One spaCy pipeline for every in-process app and fuzz test (loading takes seconds)."""
-    from extraction.pipeline import build_nlp
+    from asof.extraction.pipeline import build_nlp
 
     return build_nlp()
 

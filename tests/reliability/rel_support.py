@@ -18,12 +18,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from api.memory import open_store
-from graph.contract import VersionQuery
-from graph.instants import isoformat
-from graph.models import FactVersion
-from graph.predicates import Cardinality
-from graph.store import GraphStore
+from asof.api.memory import open_store
+from asof.graph.contract import VersionQuery
+from asof.graph.instants import isoformat
+from asof.graph.models import FactVersion
+from asof.graph.predicates import Cardinality
+from asof.graph.store import GraphStore
 
 #: ``ASOF_SOAK=1`` deepens every check (more kill points, longer load, more examples).
 SOAK = os.environ.get("ASOF_SOAK", "") == "1"
@@ -140,9 +140,9 @@ def clean_in_process(path: Path, url: str, tenant: str, nlp: Any, *,
                      replay: bool) -> GraphStore:
     """The reference run, in this process (no model load): what ``asof ingest [--replay]``
     does, through the same library calls, into a fresh store."""
-    from api.memory import Memory
-    from extraction.readers import read_conversations
-    from graph.clock import FakeClock
+    from asof.api.memory import Memory
+    from asof.extraction.readers import read_conversations
+    from asof.graph.clock import FakeClock
 
     convs = read_conversations(path)
     first = min(m.at for c in convs for m in c.messages)

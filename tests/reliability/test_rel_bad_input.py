@@ -21,12 +21,12 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from reliability.rel_support import FIGURES, SOAK, fingerprint, open_for
 
-from api.app import create_app
-from api.cli import cli
-from api.keys import hash_key
-from api.memory import Memory
-from api.settings import Settings
-from graph.models import EntityRef, FactAssertion
+from asof.api.app import create_app
+from asof.api.cli import cli
+from asof.api.keys import hash_key
+from asof.api.memory import Memory
+from asof.api.settings import Settings
+from asof.graph.models import EntityRef, FactAssertion
 
 pytestmark = pytest.mark.e2e
 

@@ -38,7 +38,7 @@ from reliability.rel_support import (
     write_jsonl,
 )
 
-from graph.store import GraphStore
+from asof.graph.store import GraphStore
 
 pytestmark = pytest.mark.e2e
 

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reliability.rel_support import CITIES, FIGURES, FIRST, LAST, ORGS, SOAK, TOOLS, depth
 
-from extraction.pipeline import Pipeline
-from extraction.readers import Conversation, Message
-from graph.models import Role
+from asof.extraction.pipeline import Pipeline
+from asof.extraction.readers import Conversation, Message
+from asof.graph.models import Role
 
 pytestmark = pytest.mark.e2e
 

@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reliability.rel_support import FIGURES, SOAK, depth, fingerprint, open_for
 
-from api.app import create_app
-from api.keys import hash_key
-from api.memory import Memory
-from api.settings import Settings
+from asof.api.app import create_app
+from asof.api.keys import hash_key
+from asof.api.memory import Memory
+from asof.api.settings import Settings
 
 pytestmark = pytest.mark.e2e
 

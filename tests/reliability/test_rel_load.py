@@ -43,7 +43,7 @@ from reliability.rel_support import (
     store_env,
 )
 
-from api.keys import hash_key
+from asof.api.keys import hash_key
 
 pytestmark = pytest.mark.e2e
 

@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 from reliability.rel_support import ASOF, FIGURES, conversations, open_for, store_env, write_jsonl
 
-from api.cli import cli
-from api.memory import Memory
-from graph.audit import split_target
-from graph.store import GraphStore
+from asof.api.cli import cli
+from asof.api.memory import Memory
+from asof.graph.audit import split_target
+from asof.graph.store import GraphStore
 
 pytestmark = pytest.mark.e2e
 

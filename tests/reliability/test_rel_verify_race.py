@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from reliability.rel_support import SOAK, open_for
 
-from graph.models import EntityRef, FactAssertion
+from asof.graph.models import EntityRef, FactAssertion
 
 pytestmark = pytest.mark.e2e
 

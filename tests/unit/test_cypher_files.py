@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-import cypher
-from graph.neo4j import lucene_query
+from asof import cypher
+from asof.graph.neo4j import lucene_query
 
 pytestmark = pytest.mark.unit
 

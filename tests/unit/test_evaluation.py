@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from api.evaluation import (
+from asof.query.ask import Answer
+from bench.evals.gold import (
     GoldFact,
     PredictedFact,
     date_matches,
@@ -15,7 +16,6 @@ from api.evaluation import (
     score_question,
     summarise,
 )
-from query.ask import Answer
 
 pytestmark = pytest.mark.unit
 

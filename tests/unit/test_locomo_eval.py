@@ -6,7 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from api.locomo_eval import (
+from asof.graph.models import Episode, Granularity
+from asof.timex import Tense, TimeValue, find_times
+from bench.evals.locomo import (
     GoldPeriod,
     Turn,
     _answers_time,
@@ -20,8 +22,6 @@ from api.locomo_eval import (
     recall_hit,
     resolve_gold,
 )
-from extraction.temporal import Tense, TimeValue, find_times
-from graph.models import Episode, Granularity
 
 pytestmark = pytest.mark.unit
 

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from graph.errors import InvalidInputError
-from graph.instants import require_aware
-from graph.models import Basis, Claim, Granularity
-from graph.predicates import default_registry
-from graph.rules import derive_view, granularity_end, reconcile
+from asof.graph.errors import InvalidInputError
+from asof.graph.instants import require_aware
+from asof.graph.models import Basis, Claim, Granularity
+from asof.graph.predicates import default_registry
+from asof.graph.rules import derive_view, granularity_end, reconcile
 
 pytestmark = pytest.mark.unit
 

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph import ids
-from graph.clock import FakeClock
-from graph.contract import (
+from asof.graph import ids
+from asof.graph.clock import FakeClock
+from asof.graph.contract import (
     Capability,
     Erasure,
     Source,
@@ -26,14 +26,14 @@ from graph.contract import (
     WriteBatch,
     WriteTx,
 )
-from graph.errors import (
+from asof.graph.errors import (
     IntegrityError,
     InvalidInputError,
     NaiveDatetimeError,
     StoreError,
     StoreUnavailableError,
 )
-from graph.models import (
+from asof.graph.models import (
     AuditAction,
     AuditEvent,
     Basis,
@@ -44,8 +44,8 @@ from graph.models import (
     Granularity,
     Role,
 )
-from graph.sqlite import ERASED_TEXT, SqliteStore
-from graph.store import GraphStore
+from asof.graph.sqlite import ERASED_TEXT, SqliteStore
+from asof.graph.store import GraphStore
 
 pytestmark = pytest.mark.contract
 

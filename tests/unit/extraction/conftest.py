@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from extraction import Conversation, Message, Pipeline, build_nlp
-from graph.models import FactAssertion, Role
+from asof.extraction import Conversation, Message, Pipeline, build_nlp
+from asof.graph.models import FactAssertion, Role
 
 TZ = timezone(timedelta(hours=2))
 AT = datetime(2024, 6, 12, 10, 0, tzinfo=TZ)  # a Wednesday

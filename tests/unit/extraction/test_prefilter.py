@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from extraction import Conversation, Message, Pipeline
-from extraction.prefilter import needs_parse
-from graph.models import Role
+from asof.extraction import Conversation, Message, Pipeline
+from asof.extraction.prefilter import needs_parse
+from asof.graph.models import Role
 from tests.unit.extraction.conftest import AT, Extract, triples
 
 pytestmark = pytest.mark.unit

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from extraction import (
+from asof.extraction import (
     Conversation,
     InputFileError,
     Message,
@@ -19,8 +19,8 @@ from extraction import (
     read_openai_chat,
     read_transcript,
 )
-from graph.errors import InvalidInputError
-from graph.models import Role
+from asof.graph.errors import InvalidInputError
+from asof.graph.models import Role
 
 pytestmark = pytest.mark.unit
 

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from graph.models import AssertionKind, Basis
-from graph.predicates import default_registry
+from asof.graph.models import AssertionKind, Basis
+from asof.graph.predicates import default_registry
 from tests.unit.extraction.conftest import TZ, Extract, triples
 
 pytestmark = pytest.mark.unit
@@ -102,8 +102,8 @@ def test_no_facts_from_hypotheticals_questions_and_negated_wishes(extract: Extra
 
 
 def test_assistant_messages_yield_nothing(pipeline) -> None:  # type: ignore[no-untyped-def]
-    from extraction import Conversation, Message
-    from graph.models import Role
+    from asof.extraction import Conversation, Message
+    from asof.graph.models import Role
     from tests.unit.extraction.conftest import AT
 
     conv = Conversation("c", [Message("assistant", Role.ASSISTANT, AT,

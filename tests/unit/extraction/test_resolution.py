@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from graph.models import AssertionKind
+from asof.graph.models import AssertionKind
 from tests.unit.extraction.conftest import TZ, Extract, triples
 
 pytestmark = pytest.mark.unit

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from graph.models import AssertionKind
+from asof.graph.models import AssertionKind
 from tests.unit.extraction.conftest import AT, TZ, Extract, triples
 
 pytestmark = pytest.mark.unit

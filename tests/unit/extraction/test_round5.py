@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from graph.models import AssertionKind
+from asof.graph.models import AssertionKind
 from tests.unit.extraction.conftest import AT, TZ, Extract, Talk, triples
 
 pytestmark = pytest.mark.unit

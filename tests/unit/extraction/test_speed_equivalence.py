@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from extraction import build_nlp
+from asof.extraction import build_nlp
 
 pytestmark = pytest.mark.unit
 

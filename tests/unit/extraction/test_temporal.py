@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from extraction.temporal import Role, Tense, find_times
-from graph.models import Basis, Granularity
+from asof.graph.models import Basis, Granularity
+from asof.timex import Role, Tense, find_times
 from tests.unit.extraction.conftest import TZ, Extract
 
 pytestmark = pytest.mark.unit

@@ -11,7 +11,7 @@ Then, for the temporal questions (category 2):
 - **BM25 baseline** from the same run: the store's own full-text search (FTS5 bm25) over the raw
   turns, with the same query words and the same k, and no temporal or structural reasoning;
 - **date accuracy**: the date asof answers (from its best turn: the first time expression in it
-  resolved by :func:`extraction.temporal.find_times` against the turn's session time, else the
+  resolved by :func:`asof.timex.find_times` against the turn's session time, else the
   session day itself) is correct when its period lies inside the gold answer's period. Gold
   answers are resolved by the small rule set of :func:`resolve_gold`; those it cannot resolve
   are counted as ``unresolvable`` and reported, never dropped: accuracy is given over the
@@ -36,13 +36,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from extraction.readers import Conversation, read_locomo
-from extraction.temporal import Role, Tense, TimeValue, find_times, period
-from graph.clock import FakeClock
-from graph.errors import InvalidInputError
-from graph.models import Episode, Granularity
-from graph.store import GraphStore
-from query.ask import ask, format_date
+from asof.extraction.readers import Conversation, read_locomo
+from asof.graph.clock import FakeClock
+from asof.graph.errors import InvalidInputError
+from asof.graph.models import Episode, Granularity
+from asof.graph.store import GraphStore
+from asof.query.ask import ask, format_date
+from asof.timex import Role, Tense, TimeValue, find_times, period
 
 TENANT = "locomo"
 TEMPORAL_CATEGORY = 2
@@ -367,7 +367,7 @@ class _Lemmas:
     """Content lemmas of texts (spaCy's rule lemmatizer, parser and NER off), cached."""
 
     def __init__(self) -> None:
-        from extraction.pipeline import load_model
+        from asof.extraction.pipeline import load_model
 
         self.nlp = load_model()
         keep = [p for p in ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")
@@ -662,7 +662,7 @@ def _samples(path: Path) -> list[dict[str, Any]]:
 def evaluate_locomo(path: str | Path, *, k: int = 5, assume_tz: str = "UTC") -> dict[str, Any]:
     """Ingest every conversation of a LoCoMo file into a fresh store and score its temporal
     questions (see the module docstring). Returns a JSON-able report."""
-    from api.memory import Memory, open_store
+    from asof.api.memory import Memory, open_store
 
     path = Path(path)
     started = time.perf_counter()

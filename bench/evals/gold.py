@@ -2,7 +2,7 @@
 score what it ends up believing against the file's facts.
 
 ``asof eval gold DIR [--json] [--show-errors]`` (the CLI wires :func:`evaluate_dir` and
-:func:`render`; ``python -m api.evaluation DIR`` works meanwhile).
+:func:`render`; ``python -m bench.evals.gold DIR`` works meanwhile).
 
 Scores, per file and overall (micro-averaged over facts):
 
@@ -32,14 +32,14 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from api.memory import Memory
-from extraction.readers import read_gold
-from graph.clock import FakeClock
-from graph.contract import VersionQuery
-from graph.errors import InvalidInputError
-from graph.ids import normalize_name
-from graph.instants import parse_instant
-from query.ask import Answer
+from asof.api.memory import Memory
+from asof.extraction.readers import read_gold
+from asof.graph.clock import FakeClock
+from asof.graph.contract import VersionQuery
+from asof.graph.errors import InvalidInputError
+from asof.graph.ids import normalize_name
+from asof.graph.instants import parse_instant
+from asof.query.ask import Answer
 
 TENANT = "eval"
 

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from functools import lru_cache
 
-from graph.models import Granularity
+from asof.graph.models import Granularity
 
 
 class Tense(StrEnum):

@@ -1,0 +1,1 @@
+"""Quality evaluations: gold conversations (`asof eval gold`) and LoCoMo (`asof eval locomo`)."""

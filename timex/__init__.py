@@ -1,0 +1,19 @@
+"""Time expressions: find and resolve "last May", "since 2019", "the 8th and 9th", "3/1" in
+text against a reference instant. A leaf: extraction, query (``ask``) and the evaluations all
+read times through this one module, and it imports nothing of asof's but the granularity enum.
+"""
+
+from asof.timex.expressions import (
+    MONTHS,
+    Role,
+    Tense,
+    TimeMention,
+    TimeValue,
+    duration_before,
+    find_times,
+    parse_with_dateparser,
+    period,
+)
+
+__all__ = ["MONTHS", "Role", "Tense", "TimeMention", "TimeValue", "duration_before",
+           "find_times", "parse_with_dateparser", "period"]
