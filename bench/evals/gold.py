@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from asof.api.memory import Memory
+from asof.api.memory import Memory, open_store
 from asof.extraction.readers import read_gold
 from asof.graph.clock import FakeClock
 from asof.graph.contract import VersionQuery
@@ -222,14 +222,17 @@ def score_question(question: dict[str, Any], answer: Answer, table: dict[str, st
     return got == wanted
 
 
-def evaluate_dir(directory: str | Path, *, memory: Memory | None = None) -> dict[str, Any]:
-    """Score every ``*.json`` gold conversation in ``directory`` (one tenant per file)."""
+def evaluate_dir(directory: str | Path, *, memory: Memory | None = None,
+                 nlp: Any | None = None) -> dict[str, Any]:
+    """Score every ``*.json`` gold conversation in ``directory`` (one tenant per file).
+    ``nlp``: another extraction pipeline than the default (ablations, another artifact)."""
     directory = Path(directory)
     files = sorted(p for p in directory.glob("*.json"))
     if not files:
         raise InvalidInputError(f"{directory}: no gold conversations (*.json) found")
     clock = FakeClock(datetime(1970, 1, 1, tzinfo=UTC))
-    mem = memory or Memory.open("sqlite:///:memory:", clock=clock)
+    mem = memory or Memory(open_store("sqlite:///:memory:", tenant="default", clock=clock),
+                           nlp=nlp)
     scores: list[FileScore] = []
     try:
         for index, path in enumerate(files):

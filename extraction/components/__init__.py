@@ -14,5 +14,6 @@ from asof.extraction.components import (  # noqa: F401
     times,
 )
 from asof.extraction.components.base import ensure_extensions
+from asof.extraction.tagger import component as _tagger  # noqa: F401  (asof_tagger_v1)
 
 __all__ = ["ensure_extensions"]

@@ -1,0 +1,81 @@
+"""``asof_tagger_v1``: the learned object tagger as a spaCy component.
+
+It runs after the rules' relation finder. Each span the model tags becomes a relation
+:class:`Candidate` (rule ``learned``) in ``doc._.asof_candidates``, unless a rule candidate already
+covers one of its tokens: the rules keep what they read, the model adds what they missed. The
+assembler then resolves the learned candidate's subject, modality, times and corrections exactly
+as it does a rule's.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from asof.extraction.components.base import Candidate, Clause
+from asof.extraction.components.relations import RelationFinder, find_subject
+from asof.extraction.tagger.features import doc_features
+from asof.extraction.tagger.model import TaggedSpan, load
+from asof.graph.predicates import LITERAL, default_registry
+
+LEARNED_RULE = "learned"
+
+
+class ObjectTaggerComponent:
+    def __init__(self, model: str | None, threshold: float) -> None:
+        self.model = model
+        self.threshold = threshold
+        self.registry = default_registry()
+
+    def __call__(self, doc: Doc) -> Doc:
+        clauses: list[Clause] | None = doc._.asof_clauses
+        if not clauses or not len(doc):
+            return doc
+        tagger = load(self.model)
+        candidates: list[Candidate] = list(doc._.asof_candidates or [])
+        covered = {k for c in candidates for (s, e, _t, _n) in c.objects for k in range(s, e)}
+        added = False
+        for span in tagger.spans(doc_features(doc, doc._.asof_prompt), self.threshold):
+            if span.predicate not in self.registry:
+                continue
+            if any(k in covered for k in range(span.start, span.end)):
+                continue
+            candidate = self._candidate(doc, clauses, span)
+            if candidate is not None:
+                candidates.append(candidate)
+                covered.update(range(span.start, span.end))
+                added = True
+        if added:
+            candidates.sort(key=lambda c: c.trigger)
+            doc._.asof_candidates = candidates
+        return doc
+
+    def _candidate(self, doc: Doc, clauses: list[Clause], span: TaggedSpan) -> Candidate | None:
+        start, end = span.start, span.end
+        while start < end and not doc[start].is_alpha and not doc[start].like_num:
+            start += 1  # punctuation and symbols at the edges are not part of a name
+        while end > start and not doc[end - 1].is_alpha and not doc[end - 1].like_num:
+            end -= 1
+        if start == end:
+            return None
+        span = TaggedSpan(start, end, span.predicate, span.confidence)
+        ci = doc[span.start]._.asof_clause
+        if ci < 0 or ci >= len(clauses):
+            return None
+        clause = clauses[ci]
+        subject, subject_span = find_subject(doc, clause, span.start)
+        if subject == "noun" and subject_span is not None:
+            subject, subject_span = RelationFinder._noun_subject(doc, subject_span, clause,
+                                                                 span.start)
+        spec = self.registry.get(span.predicate)
+        is_name = spec.object_types[0] not in (LITERAL, "concept")
+        text = doc[span.start:span.end].text
+        return Candidate(LEARNED_RULE, span.predicate, "assert", ci, (span.start, span.end),
+                         subject, subject_span, [(span.start, span.end, text, is_name)],
+                         negated=clause.negated)
+
+
+@Language.factory("asof_tagger_v1", default_config={"model": None, "threshold": 0.5})
+def make_tagger(nlp: Language, name: str, model: str | None,
+                threshold: float) -> ObjectTaggerComponent:
+    return ObjectTaggerComponent(model, threshold)
