@@ -94,7 +94,7 @@ _SEASON = r"(?:spring|summer|autumn|fall|winter)"
 #: "in the summer of …": taken with the season so it is not read as the latest summer.
 _THE_SEASON = rf"(?:(?:in|over|during)\s+)?(?:the\s+)?(?:early\s+|late\s+)?{_SEASON}"
 #: Qualifiers of a year or month ("late 2023", "mid-March", "the first half of 2023").
-_PART = r"(?:early|mid|late|(?:the\s+)?middle\s+of|the\s+(?:start|beginning|end)\s+of|" \
+_PART = r"(?:early|mid|late|(?:the\s+)?middle\s+of|(?:the\s+)?(?:start|beginning|end)\s+of|" \
         r"(?:the\s+)?(?:first|second)\s+half\s+of)"
 _PART_SEP = r"(?:\s+|\s*-\s*)"  # "mid 2022", "mid-2022"
 _ABOUT = r"(?:over|about|around|almost|nearly|roughly|more\s+than|close\s+to)"
@@ -103,6 +103,19 @@ _ABOUT = r"(?:over|about|around|almost|nearly|roughly|more\s+than|close\s+to)"
 _PATTERNS: list[tuple[str, str]] = [
     ("iso_day", rf"\b{_YEAR}-[01]\d-[0-3]\d\b"),
     ("iso_month", rf"\b{_YEAR}-[01]\d\b"),
+    # numeric dates: 1.5.2023, 30/06/2023, 6/30/24, 12-5-1984 (order: see _numeric_order)
+    ("num_dmy", r"(?<![\d./-])(?:" + "|".join(
+        rf"(?:[12]\d|3[01]|0?[1-9]){sep}(?:[12]\d|3[01]|0?[1-9]){sep}(?:(?:19|20)\d\d|\d\d)"
+        for sep in (r"\.", "/", "-")) + r")(?![\d./-])"),
+    # month and year: 04/2021, 06.2019
+    ("num_my", rf"(?<![\d./-])(?:0?[1-9]|1[0-2])[/.]{_YEAR}(?![\d./-])"),
+    # day and month without a year: "17.4.", "14.4" after a cue, "6/30", "3/1"
+    ("num_dm", r"(?<![\d./-])(?:[12]\d|3[01]|0?[1-9])(?:\.(?:1[0-2]|0?[1-9])\.|"
+               r"/(?:[12]\d|3[01]|0?[1-9]))(?![\d/]|\.\d)"),
+    # two-digit years: "march '21", "'16 to '19", "since '86"
+    ("mon_year2", rf"\b{_MON}\s+['’]\d\d\b"),
+    ("range_years2", r"(?<![\w'’])['’]\d\d\s*(?:-|–|—|to|until|till|through)\s*['’]\d\d\b"),
+    ("year2", r"(?<![\w'’])['’]\d\d\b"),
     ("hol_year", rf"\b(?:{_HOL})(?:,)?\s+{_YEAR}\b"),
     ("mon_day_year", rf"\b{_MON}\s+{_DAY}(?:,)?\s+{_YEAR}\b"),
     ("day_mon_year", rf"\b{_DAY}\s+(?:of\s+)?{_MON}(?:,)?\s+{_YEAR}\b"),
@@ -130,13 +143,15 @@ _PATTERNS: list[tuple[str, str]] = [
     ("the_day", r"\bthe\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"),
     ("rel_mon", rf"\b(?:last|this|next)\s+{_MON}(?![a-z])"),
     ("rel_wd", rf"\b(?:last|this|next)\s+(?:{_WD}|{_WD_ABBR})(?![a-z])"),
-    ("rel_unit", r"\b(?:last|this|next|past)\s+(?:week|weekend|month|year)\b"),
-    ("day_word", r"\b(?:the\s+day\s+before\s+yesterday|yesterday|today|tonight|tomorrow|"
-                 r"this\s+morning|this\s+afternoon|this\s+evening|last\s+night)\b"),
+    ("rel_unit", r"\b(?:last|this|next|past)\s+(?:week|wk|weekend|month|mo|year|yr)\b"),
+    ("day_word", r"\b(?:the\s+day\s+before\s+yesterday|yesterday|yday|yest|today|tdy|"
+                 r"tonight|tomorrow|tmrw|tmr|tmw|2mrw|2moro|tomoz|this\s+morning|"
+                 r"this\s+afternoon|this\s+evening|last\s+night)\b"),
     ("for_years", rf"\b(?:for|after)\s+(?:the\s+(?:past|last)\s+)?(?:{_ABOUT}\s+)?{_NUM}\s+"
                   r"(?:years?|months?)\b"),
     ("num_years", rf"\b(?:been\s+(?:\w+\s+){{1,4}}?){_NUM}\s+years?\b"),
     ("wd", rf"\b{_WD}s?\b"),
+    ("wd_abbr", rf"\b{_WD_ABBR}(?![a-z])"),
     ("year", rf"(?<![\d-]){_YEAR}(?![\d-])"),
     ("mon", rf"\b{_MON}(?![a-z])"),
 ]
@@ -236,6 +251,52 @@ def _pick_day(month: int, day: int, ref: date, tense: Tense) -> date | None:
     return min(candidates, key=lambda c: abs((c - ref).days))
 
 
+#: UTC offsets (hours) of the places that write month/day (6/30): the US and Canada.
+_MONTH_FIRST_OFFSETS = range(-10, -3)
+
+
+def _numeric_order(text: str, ref: datetime) -> str:
+    """"dm" or "md" for an ambiguous numeric date: a dotted or dashed date is day-first; a
+    slashed one is month-first where the message is written from a US/Canadian UTC offset,
+    day-first elsewhere. (A date whose first number is over 12 settles it in the resolver.)"""
+    if "/" not in text:
+        return "dm"
+    offset = ref.utcoffset()
+    hours = int(offset.total_seconds() // 3600) if offset is not None else 0
+    return "md" if hours in _MONTH_FIRST_OFFSETS else "dm"
+
+
+def _numeric_day(text: str, ref: datetime, tense: Tense) -> TimeValue | None:
+    parts = [p for p in re.split(r"[./-]", text) if p]
+    first, second = int(parts[0]), int(parts[1])
+    order = _numeric_order(text, ref)
+    if first > 12:
+        order = "dm"
+    elif second > 12:
+        order = "md"
+    day, month = (first, second) if order == "dm" else (second, first)
+    if not 1 <= month <= 12:
+        return None
+    tz = ref.tzinfo
+    assert tz is not None
+    if len(parts) == 3:
+        year = int(parts[2])
+        if year < 100:
+            year = _two_digit_year(parts[2], ref.date())
+        try:
+            return _day(date(year, month, day), tz)
+        except ValueError:
+            return None
+    picked = _pick_day(month, day, ref.date(), tense)
+    return _day(picked, tz) if picked else None
+
+
+def _two_digit_year(digits: str, today: date) -> int:
+    """'21 → 2021, '86 → 1986: the latest year with those digits not after next year."""
+    year = 2000 + int(digits)
+    return year if year <= today.year + 1 else year - 100
+
+
 def _month_of(text: str) -> int:
     for word in re.findall(r"[a-z]+", text.lower()):
         word = word.rstrip(".")
@@ -275,6 +336,18 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
         year = _years(low)[-1]
         without_year = low.replace(str(year), "")
         value = _day(date(year, _month_of(without_year), _day_num(without_year)), tz)
+    elif kind in ("num_dmy", "num_dm"):
+        value = _numeric_day(low, ref, tense)
+    elif kind == "num_my":
+        m, y = (int(p) for p in re.split(r"[/.]", low))
+        value = _month(y, m, tz)
+    elif kind == "mon_year2":
+        value = _month(_two_digit_year(low[-2:], today), _month_of(low), tz)
+    elif kind == "range_years2":
+        first, last = (_two_digit_year(y, today) for y in re.findall(r"\d\d", low))
+        value, end_value, role = _year(first, tz), _year(last, tz), Role.RANGE
+    elif kind == "year2":
+        value = _year(_two_digit_year(low[-2:], today), tz)
     elif kind == "hol_year":
         year = _years(low)[-1]
         name = re.sub(r"[,\s]*\d{4}$", "", low).strip()
@@ -403,8 +476,9 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
             if low.startswith("next") and delta < 7 and "this" not in low:
                 pass
             value = _day(today + timedelta(days=delta), tz)
-    elif kind == "wd":
-        wd = WEEKDAYS[low.rstrip("s")]
+    elif kind in ("wd", "wd_abbr"):
+        wd = WEEKDAYS[low.rstrip("s")] if kind == "wd" else \
+            WEEKDAY_ABBREVIATIONS[low.rstrip(".")]
         if tense is Tense.FUTURE:
             delta = (wd - today.weekday()) % 7 or 7
             value = _day(today + timedelta(days=delta), tz)
@@ -413,7 +487,7 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
             value = _day(today - timedelta(days=delta), tz)
     elif kind == "rel_unit":
         sign = -1 if low.startswith(("last", "past")) else (1 if low.startswith("next") else 0)
-        unit = low.split()[-1]
+        unit = {"wk": "week", "mo": "month", "yr": "year"}.get(low.split()[-1], low.split()[-1])
         if unit == "week":
             # the calendar week (Monday to Sunday) before, of or after today's
             monday = today - timedelta(days=today.weekday()) + timedelta(days=7 * sign)
@@ -434,9 +508,9 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
     elif kind == "day_word":
         if "before yesterday" in low:
             value = _day(today - timedelta(days=2), tz)
-        elif "yesterday" in low or "last night" in low:
+        elif "yesterday" in low or "last night" in low or low in ("yday", "yest"):
             value = _day(today - timedelta(days=1), tz)
-        elif "tomorrow" in low:
+        elif "tomorrow" in low or low in ("tmrw", "tmr", "tmw", "2mrw", "2moro", "tomoz"):
             value = _day(today + timedelta(days=1), tz)
         else:
             value = _day(today, tz)
@@ -497,6 +571,8 @@ def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
         if kind == "mon" and re.search(r"\b(in|since|till|until|til|from|by|of|through|to|"
                                        r"early|late|mid|last|next|this)$", before):
             kind = "part_mon"  # "till May": a month, not the modal verb
+        if kind in ("num_dm", "wd_abbr") and not _date_cue(before, match.group(), kind):
+            continue  # "3/5 stars", "24/7", "I sat down", "the sun"
         try:
             mention = resolve(kind, match.group(), ref, local_tense)
         except (ValueError, KeyError, AttributeError):
@@ -511,6 +587,24 @@ def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
         found.append(TimeMention(start, end, match.group(), mention.value, role,
                                  mention.end_value))
     return _merge_ranges(text, found)
+
+
+_DATE_CUE = re.compile(r"(?:^|\b)(?:on|from|since|until|till|til|by|effective|starting|start|"
+                       r"started|starts|before|after|through|thru|to|and|day|of|"
+                       r"from\s+the|as\s+of|due|moving|moved|retired|left|joined|back|"
+                       r"[-–—(,:])$")
+
+
+def _date_cue(before: str, text: str, kind: str) -> bool:
+    """A day-and-month or an abbreviated weekday stands alone only after a word that expects
+    a date ("on 6/30", "from fri"); the dotted form ("17.4.") and the unambiguous weekday
+    abbreviations are dates wherever they are."""
+    low = text.lower().rstrip(".")
+    if kind == "num_dm" and text.count(".") == 2:
+        return True
+    if kind == "wd_abbr" and low in ("tue", "tues", "thu", "thur", "thurs", "fri"):
+        return True
+    return bool(_DATE_CUE.search(before))
 
 
 def _looks_like_model_year(text: str, start: int, end: int) -> bool:
