@@ -44,7 +44,7 @@ from asof.graph.errors import InvalidInputError
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, EntityRef, Episode, FactAssertion, Granularity
 from asof.graph.predicates import PredicateRegistry
-from asof.timex import Role, TimeMention, TimeValue, duration_before
+from asof.timex import Role, TimeMention, TimeValue, duration_before, find_times
 
 EXTRACTOR = "asof-rules/1"
 _CLAUSE_WIDE_HYPO = frozenset({"if", "someday", "maybe", "unless", "whether", "kidding",
@@ -497,7 +497,7 @@ class Assembler(PhraseReaders):
         self._plans(doc, index, episode, speaker, clauses, clause_times, buffer)
         self._roles(doc, index, episode, speaker, buffer)
         self._corrections(doc, index, episode, clause_times, buffer)
-        merged = self._merge(buffer)
+        merged = [r for r in self._merge(buffer) if self._types_fit(r, episode.occurred_at)]
         self._end_old_plans(index, episode, merged)
         self._implied(index, episode, merged)
         state.records.extend(merged)
@@ -1925,6 +1925,33 @@ class Assembler(PhraseReaders):
                 twin.valid_to = record.valid_to
         return merged
 
+    def _types_fit(self, record: Record, at: datetime) -> bool:
+        """The registry's subject and object types against what the conversation already
+        established about the two names (typed by a relation or a speaker, not by the NER
+        alone): a pet does not live in Ottawa, a company is nobody's spouse, a colleague is no
+        tool and "tmrw" is no employer."""
+        state = self.state
+        spec = state.registry.get(record.predicate)
+        subject = state.entity(record.subject)
+        if subject is not None and not subject.tentative and \
+                subject.type in _DEFINITE_TYPES and subject.type not in spec.subject_types:
+            return False
+        if record.literal or not record.obj:
+            return True
+        text = record.obj.strip()
+        covered = sum(m.end_char - m.start_char for m in find_times(text, at))
+        if covered and covered >= 0.75 * len(text):
+            return False
+        obj = state.entity(record.obj)
+        if obj is None or obj.tentative or obj.type not in _DEFINITE_TYPES:
+            return True
+        if obj.type == "person" and "animal" in spec.object_types:
+            return True  # a pet is "he" or "she" too, and typed a person by that
+        return obj.type in spec.object_types or (
+            obj.type in ("organization", "product") and
+            ("organization" in spec.object_types or "product" in spec.object_types) and
+            obj.type != "person")
+
     def _implied(self, index: int, episode: Episode, records: list[Record]) -> None:
         """A new job with a known start ends the previous reporting line. (A manager's employer
         is not implied by the report's: "my lead is X" says nothing of where X works.)"""
@@ -2014,6 +2041,9 @@ class Assembler(PhraseReaders):
 
 
 # ---------------------------------------------------------------------------- helpers
+
+#: Entity types a relation or a speaker can establish for sure; "unknown"/"concept" fit any slot.
+_DEFINITE_TYPES = frozenset({"person", "organization", "location", "product", "animal"})
 
 #: Heads of a workplace phrase ("the hospital pharmacy at X", "their Leeds office at Y").
 _WORKPLACE_HEADS = frozenset({"pharmacy", "office", "team", "department", "clinic", "hospital",
