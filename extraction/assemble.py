@@ -40,6 +40,7 @@ from asof.extraction.phrases import PhraseReaders
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _tok
 from asof.extraction.spans import trim_name as _trim_name
+from asof.extraction.tagger.component import LEARNED_RULE
 from asof.graph.errors import InvalidInputError
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, EntityRef, Episode, FactAssertion, Granularity
@@ -132,6 +133,8 @@ class Record:
     confidence: float = 0.8
     corrects: str | None = None
     stated_time: TimeValue | None = None
+    #: found by the learned tagger alone; dropped when a rule stated the same thing
+    learned: bool = False
 
 
 @dataclass(slots=True)
@@ -460,8 +463,11 @@ class Assembler(PhraseReaders):
             clause_times[ci] = [t for t in times if lo <= t.start_char < hi]
         # triggers that own times; "since the company started in 2016" has no subject to own
         # one, so its time goes to the fact it dates
+        # (a learned candidate's "trigger" is its object span: it owns no time of its own and
+        # takes those of the nearest rule trigger)
         self._anchors = {ci: sorted({c.trigger[0] for c in cands if c.rule not in _TITLE_RULES
-                                     and c.subject != "none" and not _objectless_stop(c)})
+                                     and c.rule != LEARNED_RULE and c.subject != "none"
+                                     and not _objectless_stop(c)})
                          for ci, cands in by_clause.items()}
         for ci, clause in enumerate(clauses):
             for cand in by_clause.get(ci, []):
@@ -497,7 +503,8 @@ class Assembler(PhraseReaders):
         self._plans(doc, index, episode, speaker, clauses, clause_times, buffer)
         self._roles(doc, index, episode, speaker, buffer)
         self._corrections(doc, index, episode, clause_times, buffer)
-        merged = [r for r in self._merge(buffer) if self._types_fit(r, episode.occurred_at)]
+        merged = [r for r in self._merge(self._rules_first(buffer))
+                  if self._types_fit(r, episode.occurred_at)]
         self._end_old_plans(index, episode, merged)
         self._implied(index, episode, merged)
         state.records.extend(merged)
@@ -1925,6 +1932,16 @@ class Assembler(PhraseReaders):
                 twin.valid_to = record.valid_to
         return merged
 
+    @staticmethod
+    def _rules_first(buffer: list[Record]) -> list[Record]:
+        """The tagger reads every object span again, also those a rule already read: its
+        record stands only where no rule's record says the same predicate of the same
+        object (whoever the subject), since the rules' subjects and times are the more
+        precise."""
+        ruled = {(r.predicate, normalize_name(r.obj)) for r in buffer if not r.learned}
+        return [r for r in buffer
+                if not r.learned or (r.predicate, normalize_name(r.obj)) not in ruled]
+
     def _types_fit(self, record: Record, at: datetime) -> bool:
         """The registry's subject and object types against what the conversation already
         established about the two names (typed by a relation or a speaker, not by the NER
@@ -1982,7 +1999,8 @@ class Assembler(PhraseReaders):
             self.state.group_counter += 1
             group = self.state.group_counter
         return Record(subject, predicate, obj, literal, kind, valid_from, valid_to, basis,
-                      granularity, group, index, evidence, confidence, stated_time=stated)
+                      granularity, group, index, evidence, confidence, stated_time=stated,
+                      learned=self._rule == LEARNED_RULE)
 
     def _assertion(self, record: Record, doc: Doc, episode: Episode) -> FactAssertion:
         state = self.state

@@ -1,10 +1,10 @@
 """``asof_tagger_v1``: the learned object tagger as a spaCy component.
 
 It runs after the rules' relation finder. Each span the model tags becomes a relation
-:class:`Candidate` (rule ``learned``) in ``doc._.asof_candidates``, unless a rule candidate already
-covers one of its tokens: the rules keep what they read, the model adds what they missed. The
-assembler then resolves the learned candidate's subject, modality, times and corrections exactly
-as it does a rule's.
+:class:`Candidate` (rule ``learned``) in ``doc._.asof_candidates``, unless a rule candidate of a
+different predicate already covers it (the rules' reading of that span stands). The assembler
+resolves the learned candidate's subject, modality, times and corrections exactly as it does a
+rule's, and keeps its fact only where no rule's fact says the same predicate of the same object.
 """
 
 from __future__ import annotations
@@ -33,17 +33,19 @@ class ObjectTaggerComponent:
             return doc
         tagger = load(self.model)
         candidates: list[Candidate] = list(doc._.asof_candidates or [])
-        covered = {k for c in candidates for (s, e, _t, _n) in c.objects for k in range(s, e)}
+        covered = {k: c.predicate for c in candidates for (s, e, _t, _n) in c.objects
+                   for k in range(s, e)}
         added = False
         for span in tagger.spans(doc_features(doc, doc._.asof_prompt), self.threshold):
             if span.predicate not in self.registry:
                 continue
-            if any(k in covered for k in range(span.start, span.end)):
+            if any(covered.get(k, span.predicate) != span.predicate
+                   for k in range(span.start, span.end)):
                 continue
             candidate = self._candidate(doc, clauses, span)
             if candidate is not None:
                 candidates.append(candidate)
-                covered.update(range(span.start, span.end))
+                covered.update(dict.fromkeys(range(span.start, span.end), span.predicate))
                 added = True
         if added:
             candidates.sort(key=lambda c: c.trigger)
