@@ -1833,6 +1833,10 @@ class Assembler(PhraseReaders):
                                    and r.predicate == record.predicate and
                                    normalize_name(r.obj) == normalize_name(record.obj) and
                                    r.kind is not AssertionKind.RETRACT]
+                        # the statement that gave the start being corrected (a later mention
+                        # without a date only confirmed it)
+                        dated = [r for r in earlier if r.valid_from is not None]
+                        earlier = dated or earlier
                         old_from = earlier[-1].valid_from if earlier else None
                         for mate in state.records:
                             if earlier and mate.group == earlier[-1].group and \
@@ -1977,8 +1981,11 @@ class Assembler(PhraseReaders):
             if record.predicate != "works_at" or record.kind is not AssertionKind.ASSERT or \
                     record.valid_from is None or record.valid_to is not None:
                 continue
-            previous = state.org_of(record.subject)
-            if previous is None or normalize_name(previous) == normalize_name(record.obj):
+            # the employer held before this message (org_of would see this message's own)
+            previous = [r.obj for r in state.current(record.subject, "works_at")
+                        if r.message < index]
+            if not previous or all(normalize_name(p) == normalize_name(record.obj)
+                                   for p in previous):
                 continue
             for held in state.current(record.subject, "reports_to"):
                 if held.message < index and (held.valid_from is None or

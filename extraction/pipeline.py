@@ -102,6 +102,12 @@ class Pipeline:
         self.n_process = n_process
         self.prefilter = prefilter
         self._light: list[bool] = []
+        #: what the conversations extracted so far established (entities, aliases, facts):
+        #: the sessions of one tenant are one memory, so "At Brightline I use Looker" a month
+        #: after "Brightline Health" means the same organisation, and "I no longer use
+        #: Tableau" ends the Tableau stated in an earlier session
+        self._known: ConversationState | None = None
+        self._messages_seen = 0
 
     @property
     def nlp(self) -> Language:
@@ -156,15 +162,24 @@ class Pipeline:
         state.speakers = {m.speaker.split()[0].lower() for m in conversation.messages}
         state.speaker_names = {m.speaker for m in conversation.messages
                                if m.role.value == "user"}
+        if self._known is not None:
+            state.entities = dict(self._known.entities)
+            state.records = list(self._known.records)
+            state.group_counter = self._known.group_counter
         assembler = Assembler(state)
         result = []
         light = self._light
-        for index, (episode, doc) in enumerate(zip(episodes, docs, strict=True)):
-            if light[index]:
+        # message numbers run on across the conversations, so earlier sessions stay earlier
+        first = self._messages_seen
+        for offset, (episode, doc) in enumerate(zip(episodes, docs, strict=True)):
+            index = first + offset
+            if light[offset]:
                 assembler.observe(index, episode, doc)
                 result.append((episode, []))
                 continue
             result.append((episode, assembler.message(index, episode, doc)))
+        self._known = state
+        self._messages_seen = first + len(episodes)
         return result
 
     def extract_many(self, conversations: Iterable[Conversation]

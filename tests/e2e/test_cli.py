@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -169,5 +170,40 @@ def test_console_script_runs_the_demo() -> None:
     result = subprocess.run([str(exe), "demo"], capture_output=True, text=True, timeout=300,
                             check=False)
     assert result.returncode == 0, result.stderr
-    assert "Brightline Health" in result.stdout
-    assert "ok:" in result.stdout.split("Verify the audit chain")[1]
+    out = result.stdout
+    answers = dict(zip(re.findall(r"Q: (.*)", out),
+                       (re.sub(r"\s+\(from messages .*\)$", "", a)
+                        for a in re.findall(r"A: (.*)", out)), strict=True))
+    assert answers == {
+        "Where does Maya Okafor work now?": "Brightline Health",
+        "Where did Maya Okafor work in March 2024?": "Northbeam Analytics",
+        "Where did Maya Okafor live in April 2024?": "Leeds",
+        # m8 corrects the start to 13 May; what we knew on 1 August was still 6 May
+        "When did Maya Okafor start at Brightline Health?": "2024-05-13",
+        "According to what we knew on 1 August 2024, when did Maya Okafor start at "
+        "Brightline Health?": "2024-05-06",
+        # "I no longer use Tableau" (m7) ends it
+        "What does Maya Okafor use?": "Snowflake, Looker",
+        # leaving Northbeam ends the reporting line there
+        "Who is Maya Okafor's manager?":
+            "nothing known: Nothing known about Maya Okafor's reports_to now.",
+        "What pets does Maya Okafor have?": "Pixel",
+    }
+    timeline = [" ".join(line.split()) for line in
+                out.split("3. Timeline")[1].split("4. Audit")[0].splitlines()[1:] if line.strip()]
+    assert timeline == [
+        "has_pet 2024-08-01 → now Pixel",
+        "job_title 2024-01-15 → 2024-05-13 data analyst",
+        "job_title 2024-05-13 → now senior analyst",
+        "lives_in 2024-01-15 → 2024-05-01 Leeds",
+        "lives_in 2024-05-01 → now Manchester",
+        "reports_to 2024-01-15 → 2024-05-06 Tom Reyes",
+        "uses 2024-01-15 → now Snowflake",
+        "uses 2024-01-15 → 2024-06-20 Tableau",
+        "uses 2024-06-20 → now Looker",
+        "visited 2024-10-01 → 2024-11-01 Lisbon",
+        "works_at 2024-01-15 → 2024-05-13 Northbeam Analytics",
+        "works_at 2024-05-13 → now Brightline Health",
+    ]
+    assert re.search(r"\d+ assertions → \d+ fact versions written", out)
+    assert "ok: " in out.split("Verify the audit chain")[1]

@@ -21,8 +21,9 @@ def nlp():  # type: ignore[no-untyped-def]
     return build_nlp(learned=False)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture()
 def pipeline(nlp) -> Pipeline:  # type: ignore[no-untyped-def]
+    # one per test: a pipeline remembers the conversations it extracted before
     return Pipeline("unit", nlp=nlp)
 
 

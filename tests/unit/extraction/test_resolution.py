@@ -5,7 +5,7 @@ them. Sentences and names are the tests' own."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -87,3 +87,21 @@ def test_condition_after_a_comma_leaves_the_main_clause_factual(extract: Extract
 def test_name_with_a_number(extract: Extract) -> None:
     found = triples(extract("my son Pavlo goes to Gimnazjum nr 7 now."))
     assert ("assert", "Pavlo", "studies_at", "gimnazjum nr 7") in found
+
+
+def test_one_pipeline_remembers_earlier_sessions(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Sessions of one tenant are one memory: a short name means the organisation named in an
+    earlier session, and "no longer" ends a fact stated there (not a fact already over)."""
+    from asof.extraction import Conversation, Message, Pipeline
+    from asof.graph.models import AssertionKind, Role
+
+    at = datetime(2024, 1, 15, 9, 0, tzinfo=UTC)
+    pipeline = Pipeline("unit", nlp=nlp)
+    pipeline.extract(Conversation("s1", [Message(
+        "Maya Okafor", Role.USER, at, "I use Tableau every day. I work at Brightline Health.")]))
+    found = [a for _, fs in pipeline.extract(Conversation("s2", [Message(
+        "Maya Okafor", Role.USER, at + timedelta(days=60),
+        "I no longer use Tableau. At Brightline I use Looker.")])) for a in fs]
+    tableau = [a for a in found if a.object is not None and a.object.name == "Tableau"]
+    assert [a.kind for a in tableau] == [AssertionKind.RETRACT]
+    assert all(a.object is None or a.object.name != "Brightline" for a in found)
