@@ -129,6 +129,9 @@ class Pipeline:
             parsed = iter(list(nlp.pipe(texts, batch_size=self.batch_size,
                                         n_process=self.n_process)))
         mentions = nlp.get_pipe("asof_mentions_v1") if "asof_mentions_v1" in own else None
+        if "asof_tagger_v1" in own:
+            # the tagger proposes only predicates this pipeline's registry knows
+            nlp.get_pipe("asof_tagger_v1").registry = self.registry
         docs: list[Doc] = []
         self._light = [not f for f in full]
         # a user message answers the assistant message right before it ("What's the role?")

@@ -10,10 +10,10 @@ content words of the assistant question the reply answers ("What's the role?" �
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from asof.extraction.components.base import Candidate, Clause
 from asof.extraction.patterns import KINSHIP, LANGUAGES
@@ -46,15 +46,17 @@ def _word_table() -> dict[str, tuple[int, bool]]:
     return table
 
 
-def _frequency(low: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _frequency(low: str) -> tuple[str, ...]:
     """How common the word is: everyday words are rarely names; unknown lowercase words in
     chat often are ("tostadora", "penpot"); words of another language are code-switching."""
     english, other = _word_table().get(low, (0, False))
     band = "none" if english == 0 else "rare" if english < 6 else "mid" if english < 8 else \
         "common" if english < 10 else "top"
-    return [f"freq={band}", "foreign"] if other else [f"freq={band}"]
+    return (f"freq={band}", "foreign") if other else (f"freq={band}",)
 
 
+@lru_cache(maxsize=65536)
 def _shape(text: str) -> str:
     shape = re.sub(r"[A-ZÀ-Þ]", "X", text)
     shape = re.sub(r"[a-zß-ÿ]", "x", shape)
@@ -76,11 +78,6 @@ def question_words(text: str | None) -> list[str]:
         if word not in _QUESTION_STOP and len(word) > 2 and word not in seen:
             seen.append(word)
     return seen[:10]
-
-
-def _token_basics(token: Token, prefix: str) -> list[str]:
-    low = token.lower_
-    return [f"{prefix}w={low}", f"{prefix}pos={token.pos_}", f"{prefix}shape={_shape(token.text)}"]
 
 
 def _left_context(doc: Doc, i: int, lo: int) -> list[str]:
@@ -127,11 +124,15 @@ def doc_features(doc: Doc, prompt: str | None = None) -> list[list[str]]:
     asked = [f"q={w}" for w in question_words(prompt)] if short else []
     speaker = (doc._.asof_speaker or "").split()
     speaker_first = speaker[0].lower() if speaker else ""
+    basics = [(t.lower_, t.pos_, _shape(t.text)) for t in doc]
+    neighbours = {offset: [(f"{offset:+d}:w={b[0]}", f"{offset:+d}:pos={b[1]}",
+                            f"{offset:+d}:shape={b[2]}") for b in basics]
+                  for offset in (-2, -1, 1, 2)}
     out: list[list[str]] = []
     for token in doc:
         i = token.i
         low = token.lower_
-        f = ["bias", f"w={low}", f"lemma={token.lemma_.lower()}", f"shape={_shape(token.text)}",
+        f = ["bias", f"w={low}", f"lemma={token.lemma_.lower()}", f"shape={basics[i][2]}",
              f"suf3={low[-3:]}", f"pre2={low[:2]}", f"pos={token.pos_}", f"tag={token.tag_}",
              f"dep={token.dep_}", f"hlemma={token.head.lemma_.lower()}",
              f"hpos={token.head.pos_}", f"dep_h={token.dep_}:{token.head.lemma_.lower()}"]
@@ -159,7 +160,7 @@ def doc_features(doc: Doc, prompt: str | None = None) -> list[list[str]]:
         for offset in (-2, -1, 1, 2):
             k = i + offset
             if 0 <= k < len(doc):
-                f.extend(_token_basics(doc[k], f"{offset:+d}:"))
+                f.extend(neighbours[offset][k])
                 if offset in (-1, 1) and doc[k].ent_type_:
                     f.append(f"{offset:+d}:ent={doc[k].ent_type_}")
                 if offset == -1:

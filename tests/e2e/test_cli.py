@@ -207,3 +207,37 @@ def test_console_script_runs_the_demo() -> None:
     ]
     assert re.search(r"\d+ assertions → \d+ fact versions written", out)
     assert "ok: " in out.split("Verify the audit chain")[1]
+
+
+def test_train_command_end_to_end(tmp_path: Path) -> None:
+    """`asof train` on a small slice of annotated data writes a model the pipeline loads."""
+    data = tmp_path / "data"
+    data.mkdir()
+    conversation = {
+        "id": "slice-1", "aliases": {"Lisbon": ["lx"]},
+        "messages": [
+            {"id": "m1", "speaker": "Ana Ruiz", "role": "user",
+             "at": "2024-03-05T09:00:00+00:00", "text": "moved to lx last month, loving it"},
+            {"id": "m2", "speaker": "Ana Ruiz", "role": "user",
+             "at": "2024-03-06T09:00:00+00:00", "text": "started at Fernhill Robotics today"}],
+        "facts": [
+            {"subject": "Ana Ruiz", "predicate": "lives_in", "object": "Lisbon",
+             "valid_from": "2024-02", "valid_to": None, "evidence": ["m1"]},
+            {"subject": "Ana Ruiz", "predicate": "works_at", "object": "Fernhill Robotics",
+             "valid_from": "2024-03-06", "valid_to": None, "evidence": ["m2"]}],
+        "questions": []}
+    (data / "slice-1.json").write_text(json.dumps(conversation))
+    out = tmp_path / "model"
+    result = CliRunner().invoke(cli, ["train", "--data", str(data), "--out", str(out)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "trained on 2 messages of 1 conversations" in result.output
+    meta = json.loads((out / "object_tagger.json").read_text())
+    assert meta["files"] == ["data/slice-1.json"] and len(meta["data_sha256"]) == 64
+    from asof.extraction.tagger.model import ObjectTagger
+
+    assert ObjectTagger(out).meta == meta
+    result = CliRunner().invoke(cli, ["eval", "gold", str(data), "--json", "--tagger-model",
+                                      str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["files"][0]["gold"] == 2

@@ -89,3 +89,53 @@ def test_a_missing_or_stale_artifact_says_how_to_fix_it(tmp_path: Path) -> None:
     (tmp_path / "object_tagger.json").write_text(json.dumps({"features_version": -1}))
     with pytest.raises(ModelArtifactError, match="run `asof train` again"):
         ObjectTagger(tmp_path)
+
+
+def _toy_conversation(index: int, lines: list[tuple[str, str]]) -> dict[str, object]:
+    messages, facts = [], []
+    for k, (text, sport) in enumerate(lines):
+        messages.append({"id": f"m{k}", "speaker": "Ana Ruiz", "role": "user",
+                         "at": f"2024-03-{k + 1:02d}T09:00:00+00:00", "text": text})
+        if sport:
+            facts.append({"subject": "Ana Ruiz", "predicate": "plays", "object": sport,
+                          "valid_from": f"2024-03-{k + 1:02d}", "valid_to": None,
+                          "evidence": [f"m{k}"]})
+    return {"id": f"toy-{index}", "aliases": {}, "messages": messages, "facts": facts,
+            "questions": []}
+
+
+def test_a_new_predicate_needs_only_the_registry_and_annotated_data(tmp_path: Path) -> None:
+    """A toy predicate ("plays" a sport) is added the way a deployment would: a registry entry
+    and annotated conversations; `asof train` learns it, the pipeline extracts it. No code."""
+    from datetime import UTC, datetime
+
+    from asof.extraction import Conversation, Message, Pipeline, build_nlp
+    from asof.graph.models import Role
+    from asof.graph.predicates import LITERAL, Cardinality, Predicate, default_registry
+
+    sports = ["tennis", "chess", "rugby", "padel", "squash", "hockey", "golf", "cricket"]
+    data = tmp_path / "data"
+    data.mkdir()
+    for index in range(8):
+        sport = sports[index]
+        lines = [(f"I play {sport} every weekend now.", sport),
+                 (f"my brother wants me to try {sports[(index + 3) % 8]} but no thanks", ""),
+                 (f"been playing {sports[(index + 5) % 8]} since school honestly",
+                  sports[(index + 5) % 8]),
+                 ("work is busy, nothing new there", "")]
+        (data / f"toy-{index}.json").write_text(json.dumps(_toy_conversation(index, lines)))
+    train([data], tmp_path / "model")
+    registry = default_registry().extended([Predicate(
+        "plays", Cardinality.MANY, ("person",), ("concept", LITERAL), description="sport")])
+    nlp = build_nlp(tagger_model=str(tmp_path / "model"))
+    at = datetime(2024, 6, 1, 9, 0, tzinfo=UTC)
+    found = [a for _, fs in Pipeline("toy", nlp=nlp, registry=registry).extract(Conversation(
+        "c", [Message("Bea Lopez", Role.USER, at, "I play volleyball every weekend now.")]))
+        for a in fs]
+    assert [(a.subject.name, a.predicate, a.value or (a.object and a.object.name))
+            for a in found if a.predicate == "plays"] == [("Bea Lopez", "plays", "volleyball")]
+    # the default registry does not know it: the same model proposes nothing there
+    plain = [a for _, fs in Pipeline("toy", nlp=nlp).extract(Conversation(
+        "c", [Message("Bea Lopez", Role.USER, at, "I play volleyball every weekend now.")]))
+        for a in fs]
+    assert not [a for a in plain if a.predicate == "plays"]
