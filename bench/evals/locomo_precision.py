@@ -5,8 +5,8 @@
 
 ``sample`` runs the default pipeline over every conversation of LoCoMo-dev, collects every
 extracted fact with its source turn, and draws ``n`` of them at random (seeded) into
-``bench/results/locomo_precision_sample.jsonl``. A person then judges each line against its turn
-and writes ``bench/results/locomo_precision_judgements.jsonl``: one object per sample with
+``bench/judgements/locomo_precision_sample.jsonl``. A person then judges each line against its turn
+and writes ``bench/judgements/locomo_precision_judgements.jsonl``: one object per sample with
 ``id``, ``correct`` (true/false) and ``reason``. ``score`` joins the two files (failing when a
 judgement is missing or was made for a different sample) and prints the precision.
 """
@@ -22,8 +22,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "eval" / "locomo-dev" / "locomo-dev.json"
-SAMPLE = ROOT / "bench" / "results" / "locomo_precision_sample.jsonl"
-JUDGED = ROOT / "bench" / "results" / "locomo_precision_judgements.jsonl"
+SAMPLE = ROOT / "bench" / "judgements" / "locomo_precision_sample.jsonl"
+JUDGED = ROOT / "bench" / "judgements" / "locomo_precision_judgements.jsonl"
 
 
 def extracted(path: Path) -> list[dict[str, Any]]:
