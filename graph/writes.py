@@ -324,10 +324,13 @@ class WritePlanner:
                retraction: bool, observed_at: datetime, episode_id: str | None,
                confidence: float, evidence: str | None, extractor: str, salt: int) -> Claim:
         object_key = object_id if object_id is not None else ids.literal_key(object_value or "")
-        claim_id = "clm_" + ids.digest(
+        # The id opens with the assertion's place in its episode: claims that tie on start,
+        # observation and arrival (one message stating two objects of a one-valued predicate)
+        # are ordered as the message said them, whatever the tenant's name hashes to.
+        claim_id = f"clm_{salt:07x}" + ids.digest(
             "claim", self.tenant, subject_id, predicate.name, object_key, retraction,
             isoformat(valid_from), isoformat(valid_to), isoformat(observed_at), episode_id,
-            isoformat(self.now), salt, length=24)
+            isoformat(self.now), salt, length=17)
         return Claim(
             claim_id=claim_id, tenant=self.tenant, subject_id=subject_id,
             predicate=predicate.name, object_key=object_key, object_id=object_id,

@@ -223,7 +223,7 @@ def score_question(question: dict[str, Any], answer: Answer, table: dict[str, st
 
 
 def evaluate_dir(directory: str | Path, *, memory: Memory | None = None,
-                 nlp: Any | None = None) -> dict[str, Any]:
+                 nlp: Any | None = None, tenant_prefix: str = "gold-") -> dict[str, Any]:
     """Score every ``*.json`` gold conversation in ``directory`` (one tenant per file).
     ``nlp``: another extraction pipeline than the default (ablations, another artifact)."""
     directory = Path(directory)
@@ -236,7 +236,7 @@ def evaluate_dir(directory: str | Path, *, memory: Memory | None = None,
     scores: list[FileScore] = []
     try:
         for index, path in enumerate(files):
-            tenant = f"gold-{index:04d}"
+            tenant = f"{tenant_prefix}{index:04d}"
             conversation = read_gold(path)
             gold, aliases = load_gold(path)
             store = mem.store(tenant)
