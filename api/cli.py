@@ -242,7 +242,8 @@ def _print_ingest(report: IngestReport) -> None:
                f"conversation(s) in {report.seconds:.2f} s "
                f"({report.messages_per_second:,.0f} msg/s): {report.assertions} assertions, "
                f"{report.versions_written} versions written, {report.versions_closed} closed, "
-               f"{report.confirmations} confirmations, {report.duplicates} already stored")
+               f"{report.confirmations} confirmations, {report.duplicates} already stored"
+               + (f", {report.rejected} refused by the write rules" if report.rejected else ""))
 
 
 @cli.command()

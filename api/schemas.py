@@ -58,6 +58,9 @@ class IngestOut(_Schema):
     versions_written: int
     versions_closed: int
     confirmations: int
+    rejected: int = Field(description="Extracted assertions the write rules refused (a "
+                                      "correction that would invert the interval it corrects); "
+                                      "the rest of each message was stored.")
     seconds: float
     messages_per_second: float
     episode_ids: list[str]
