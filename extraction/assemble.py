@@ -34,7 +34,9 @@ from asof.extraction.patterns import (
     OWNABLE_WORDS,
     PET_WORDS,
     SCHOOL_WORDS,
+    VAGUE_NOUNS,
     WORK_ROLES,
+    common_english,
 )
 from asof.extraction.phrases import PhraseReaders
 from asof.extraction.spans import text_of as _text
@@ -44,7 +46,7 @@ from asof.extraction.tagger.component import LEARNED_RULE
 from asof.graph.errors import InvalidInputError
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, EntityRef, Episode, FactAssertion, Granularity
-from asof.graph.predicates import PredicateRegistry
+from asof.graph.predicates import LITERAL, PredicateRegistry
 from asof.timex import Role, TimeMention, TimeValue, duration_before, find_times
 
 EXTRACTOR = "asof-rules/1"
@@ -861,7 +863,7 @@ class Assembler(PhraseReaders):
             return [person] if person else []
         if kind == "name" and cand.subject_span is not None:
             text = _trim_name(doc[cand.subject_span[0]:cand.subject_span[1]].text)
-            if not text:
+            if not text or self._everyday_word(doc, cand.subject_span, text):
                 return []
             group = state.team_named(text) if predicate == "member_of" else None
             if group is not None:
@@ -902,6 +904,17 @@ class Assembler(PhraseReaders):
                     return subjects[prev]
             return [speaker]
         return []
+
+    def _everyday_word(self, doc: Doc, span: tuple[int, int], text: str) -> bool:
+        """A one-word "name" that is an everyday English word the model does not call a person
+        and nobody in the conversation goes by ("Painting looks like a great outlet", "Come
+        to think of it"): not a subject."""
+        if span[1] - span[0] != 1 or doc[span[0]].ent_type_ == "PERSON":
+            return False
+        key = normalize_name(text)
+        if self.state.alias_of(text, "person") is not None or key in self.state.speakers:
+            return False
+        return common_english(key)
 
     def _lowercase_subject(self, doc: Doc, clause: Clause, cand: Candidate) -> str | None:
         """"kenji's been at Vantage since 2017": a known person's first name typed in lower
@@ -1031,6 +1044,9 @@ class Assembler(PhraseReaders):
                                         for t in doc[clause.start:cand.trigger[0]]):
             self._rule = "job_at"  # "my first job was at Bancolombia": an employer, not a place
         for start, end, text, is_name in objects:
+            if not is_name and LITERAL in state.registry.get(predicate).object_types and \
+                    _vague_literal(doc, start, end):
+                continue  # "love the ones with…", "like the way…": no thing named
             if predicate in ("owns", "uses") and is_name and end < clause.end and \
                     doc[end].pos_ == "NOUN" and doc[end].is_lower and \
                     doc[end - 1].head.i == end and doc[end].lower_ not in (
@@ -2066,6 +2082,18 @@ class Assembler(PhraseReaders):
 
 
 # ---------------------------------------------------------------------------- helpers
+
+def _vague_literal(doc: Doc, start: int, end: int) -> bool:
+    """A literal object with no noun of its own, or only a stand-in noun ("ones", "way")."""
+    span = doc[start:min(end, len(doc))]
+    if any(t.pos_ == "PRON" for t in span):
+        return False  # "I love it": the thing "it" means is found later
+    tokens = [t for t in span if not t.is_punct and not t.is_stop]
+    if not tokens:
+        return True
+    nouns = [t for t in tokens if t.pos_ in ("NOUN", "PROPN") or t.tag_ == "VBG"]
+    return not nouns or all(t.lower_ in VAGUE_NOUNS for t in nouns)
+
 
 #: Entity types a relation or a speaker can establish for sure; "unknown"/"concept" fit any slot.
 _DEFINITE_TYPES = frozenset({"person", "organization", "location", "product", "animal"})

@@ -10,6 +10,7 @@ has several phrasings here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 # Object readers (see components/relations.py):
@@ -427,3 +428,21 @@ COMPANY_HEADS = frozenset({
     "inc", "corp", "corporation", "ltd", "limited", "llc", "gmbh", "ag", "plc", "bv",
     "co", "company", "data", "digital", "global", "international", "ai", "cloud",
 })
+
+
+def _data_words(name: str) -> frozenset[str]:
+    """A word list from ``extraction/data/`` (one word a line, ``#`` comments)."""
+    text = resources.files("asof.extraction").joinpath(f"data/{name}").read_text("utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+#: Nouns that stand in for a thing without naming it ("the ones", "the way", "a lot").
+VAGUE_NOUNS = _data_words("vague_nouns.txt")
+
+
+def common_english(word: str) -> bool:
+    """An everyday English word (Zipf frequency 4 or more in ``data/common_words.tsv``)."""
+    from asof.extraction.tagger.features import _word_table
+
+    return _word_table().get(word.lower(), (0, False))[0] >= 8
