@@ -77,7 +77,9 @@ class ObjectTaggerComponent:
                          negated=clause.negated)
 
 
-@Language.factory("asof_tagger_v1", default_config={"model": None, "threshold": 0.5})
+#: threshold: the least mean marginal probability a tagged span needs. 0.3 was chosen by two-fold
+#: cross-validation on train/ (F1 0.4075 against 0.4041 at 0.5; 0.15 the same as 0.3).
+@Language.factory("asof_tagger_v1", default_config={"model": None, "threshold": 0.3})
 def make_tagger(nlp: Language, name: str, model: str | None,
                 threshold: float) -> ObjectTaggerComponent:
     return ObjectTaggerComponent(model, threshold)
