@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -21,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
-from asof.graph.errors import AsofError, InvalidInputError, NaiveDatetimeError
+from asof.graph.errors import AsofError, InvalidInputError
 from asof.graph.instants import isoformat
 
 if TYPE_CHECKING:
@@ -48,7 +47,7 @@ class AsofGroup(click.Group):
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
-            raise  # the reader went away (`asof facts | head`): main() exits quietly
+            raise  # the reader went away (`asof facts | head`): click exits 1, quietly
         except (AsofError, OSError) as exc:
             self._fail(ctx, exc)
         except Exception as exc:
@@ -134,7 +133,12 @@ def parse_time(value: str | None, option: str, assume_tz: str | None = None) -> 
     if parsed.tzinfo is None:
         zone = _zone(assume_tz)
         if zone is None:
-            raise CliError(str(NaiveDatetimeError(option, value)))
+            raise CliError(f"{option} {value!r} has no timezone offset, and asof never "
+                           f"assumes UTC: write it with one, e.g. {value.strip()}T00:00:00Z or "
+                           f"{value.strip()}T00:00:00+01:00" if "T" not in value else
+                           f"{option} {value!r} has no timezone offset, and asof never "
+                           f"assumes UTC: add one, e.g. {value.strip()}Z or "
+                           f"{value.strip()}+01:00")
         parsed = parsed.replace(tzinfo=zone)
     return parsed
 
@@ -333,7 +337,8 @@ def timeline(entity: str, known_at: str | None, store_url: str | None, tenant: s
                            for p, entries in result.by_predicate().items()}}
 
     def human() -> None:
-        click.echo(f"{result.name} (as known at {isoformat(result.known_at)})")
+        known = f"at {isoformat(result.known_at)}" if result.known_at else "now"
+        click.echo(f"{result.name} (as known {known})")
         for predicate, entries in result.by_predicate().items():
             click.echo(f"  {predicate}")
             for e in entries:
@@ -701,9 +706,4 @@ def main(argv: Sequence[str] | None = None) -> None:
     except InvalidInputError as exc:  # pragma: no cover - the group handles these
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
-    except BrokenPipeError:
-        # Point stdout at /dev/null so the interpreter's final flush cannot raise again, then
-        # exit as a process killed by SIGPIPE would (128 + 13), without a message.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(141)
+

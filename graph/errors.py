@@ -22,10 +22,11 @@ class NaiveDatetimeError(InvalidInputError):
     def __init__(self, field: str, value: object) -> None:
         self.field = field
         self.value = value
+        shown = value.isoformat() if hasattr(value, "isoformat") else value
         super().__init__(
-            f"{field}: {value!r} has no timezone offset. asof never assumes UTC: give an offset "
-            "(e.g. 2024-03-01T09:00:00+01:00 or ...Z), or pass an explicit default zone "
-            "(--assume-tz Europe/Berlin on the CLI)."
+            f"{field}: {shown!r} has no timezone offset. asof never assumes UTC: give an offset "
+            "(e.g. 2024-03-01T09:00:00+01:00 or ...Z), or, for input files, pass an explicit "
+            "default zone (asof ingest --assume-tz Europe/Berlin)."
         )
 
 

@@ -157,7 +157,9 @@ class ParsedQuestion:
                 "start": isoformat(self.period.start), "end": isoformat(self.period.end),
                 "granularity": self.period.granularity.value},
             "valid_at": isoformat(self.valid_at), "all_time": self.all_time,
-            "ended_only": self.ended_only, "known_at": isoformat(self.known_at),
+            "ended_only": self.ended_only,
+            # None: as currently believed (never the internal end of time)
+            "known_at": None if self.known_at >= LATEST else isoformat(self.known_at),
         }
 
 

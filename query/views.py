@@ -133,7 +133,7 @@ class TimelineEntry:
 class Timeline:
     entity_id: str
     name: str
-    known_at: datetime
+    known_at: datetime | None  #: None: as currently believed
     entries: tuple[TimelineEntry, ...]
 
     def by_predicate(self) -> dict[str, list[TimelineEntry]]:
@@ -155,7 +155,7 @@ def timeline(store: GraphStore, entity: str, *, known_at: datetime | None = None
                        v.version.valid_to, v.version.valid_from_basis.value, v)
          for v in views),
         key=lambda e: (e.predicate, start_us(e.valid_from), e.object))
-    return Timeline(found.id, found.name, known, tuple(entries))
+    return Timeline(found.id, found.name, known_at, tuple(entries))
 
 
 @dataclass(frozen=True, slots=True)

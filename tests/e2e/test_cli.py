@@ -241,3 +241,31 @@ def test_train_command_end_to_end(tmp_path: Path) -> None:
                                       str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["files"][0]["gold"] == 2
+
+
+def test_shell_rough_edges(tmp_path: Path) -> None:
+    """Errors name the fix that exists for that command, output never shows the internal end
+    of time, and a closed pipe ends the command quietly."""
+    store = f"sqlite:///{tmp_path / 'edges.db'}"
+    data = write_jsonl(tmp_path / "c.jsonl", CONVERSATION)
+    run(["ingest", str(data)], store, "edges")
+    result = CliRunner().invoke(cli, ["facts", "--known-at", "2023-03-01", "--store", store,
+                                      "--tenant", "edges"])
+    assert result.exit_code == 1
+    assert "2023-03-01T00:00:00Z" in result.output and "--assume-tz" not in result.output
+    timeline = CliRunner().invoke(cli, ["timeline", "Ines Duarte", "--store", store,
+                                        "--tenant", "edges"])
+    assert timeline.exit_code == 0 and "(as known now)" in timeline.output
+    asked = CliRunner().invoke(cli, ["ask", "Where does Ines Duarte live?", "--json",
+                                     "--store", store, "--tenant", "edges"])
+    assert "9999" not in asked.output and "9999" not in timeline.output
+    # the reader goes away before the command writes (`asof facts | head`, head done early)
+    exe = Path(sys.executable).with_name("asof")
+    with subprocess.Popen([str(exe), "facts", "--store", store, "--tenant", "edges"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()
+        stderr = proc.stderr.read().decode()
+        code = proc.wait(timeout=120)
+    assert code == 1, stderr  # click's exit for a closed pipe, without a message
+    assert stderr == ""
