@@ -593,6 +593,56 @@ def keys_new(tenant: str | None, admin: bool, name: str) -> None:
     click.echo(json.dumps(entry))
 
 
+@cli.command("info")
+@click.option("--store", "store_url", envvar="ASOF_STORE", default=None,
+              help="Store URL (env ASOF_STORE; default: an embedded SQLite file in the user "
+                   "data directory).")
+@click.option("--tenant", envvar="ASOF_TENANT", default=None, help="Tenant (env ASOF_TENANT).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def info(store_url: str | None, tenant: str | None, as_json: bool) -> None:
+    """The store in use (and its size on disk), the tenant, and the extraction model, without
+    opening a connection."""
+    import asof
+    from asof.api.settings import default_store_url
+
+    settings = _settings()
+    url = store_url or settings.store
+    data: dict[str, Any] = {
+        "version": asof.__version__, "store": url,
+        "store_is_default": url == default_store_url(),
+        "backend": "sqlite" if url.lower().startswith("sqlite:") else "neo4j",
+        "tenant": tenant or settings.tenant,
+        "audit_key": "set" if settings.audit_key else "not set"}
+    if data["backend"] == "sqlite":
+        path = Path(url.split(":///", 1)[1]) if ":///" in url else None
+        data["path"] = str(path) if path else None
+        data["size_bytes"] = sum(p.stat().st_size for p in (
+            [path, path.with_name(path.name + "-wal")] if path else []) if p.is_file())
+        data["exists"] = bool(path and path.is_file())
+    # located without importing asof.extraction (which loads spaCy)
+    import importlib.util
+
+    spec = importlib.util.find_spec("asof.extraction")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    meta_path = Path(folders[0]) / "models" / "object_tagger.json" if folders else Path()
+    if folders and meta_path.is_file():
+        meta = json.loads(meta_path.read_text())
+        data["tagger"] = {"conversations": len(meta.get("files", [])),
+                          "messages": meta.get("messages"),
+                          "data_sha256": meta.get("data_sha256")}
+
+    def human() -> None:
+        width = max(len(k) for k in data)
+        for key, value in data.items():
+            if key == "size_bytes":
+                value = f"{value:,} bytes"
+            elif isinstance(value, dict):
+                value = ", ".join(f"{k} {v}" for k, v in value.items())
+            click.echo(f"{key:<{width}}  {value}")
+
+    emit(data, as_json, human)
+
+
 @cli.command("train")
 @click.option("--data", "folders", multiple=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path),

@@ -269,3 +269,15 @@ def test_shell_rough_edges(tmp_path: Path) -> None:
         code = proc.wait(timeout=120)
     assert code == 1, stderr  # click's exit for a closed pipe, without a message
     assert stderr == ""
+
+
+def test_info_names_the_store_and_its_size(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'info.db'}"
+    run(["ingest", str(write_jsonl(tmp_path / "c.jsonl", CONVERSATION))], store, "info")
+    result = CliRunner().invoke(cli, ["info", "--store", store, "--json"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["store"] == store and data["backend"] == "sqlite" and data["exists"]
+    assert data["size_bytes"] > 0 and data["store_is_default"] is False
+    assert data["tagger"]["conversations"] > 0 and len(data["tagger"]["data_sha256"]) == 64
