@@ -308,17 +308,27 @@ def facts(entity: str | None, predicate: str | None, obj: str | None, valid_at: 
 
 
 @cli.command()
-@click.argument("fact_key")
+@click.argument("target")
+@click.argument("predicate", required=False)
 @store_options
-def history(fact_key: str, store_url: str | None, tenant: str | None, as_json: bool) -> None:
-    """Every version of FACT_KEY on both time axes, with audit events and sources."""
+def history(target: str, predicate: str | None, store_url: str | None, tenant: str | None,
+            as_json: bool) -> None:
+    """Every version on both time axes, with audit events and sources: of one fact (TARGET a
+    fact key, fk_…), or of every fact about an entity (TARGET a name), optionally of one
+    PREDICATE. Exits 1 when there is no such fact or entity."""
     with open_memory(store_url) as mem:
-        views = mem.history(fact_key, tenant=_tenant(tenant))
-    rows = [[v.object, _date(v.version.valid_from, "…"), _date(v.version.valid_to, "now"),
+        if target.startswith("fk_") and predicate is None:
+            views = mem.history(target, tenant=_tenant(tenant))
+            if not views:
+                raise CliError(f"no fact with key {target!r} in tenant {_tenant(tenant)!r}")
+        else:
+            views = mem.entity_history(target, predicate, tenant=_tenant(tenant))
+    rows = [[v.version.predicate, v.object, _date(v.version.valid_from, "…"),
+             _date(v.version.valid_to, "now"),
              isoformat(v.version.recorded_at), isoformat(v.version.superseded_at) or "",
              ",".join(e.action.value for e in v.events)] for v in views]
     emit([v.as_dict() for v in views], as_json, lambda: table(
-        rows, ["object", "from", "to", "recorded", "superseded", "events"]))
+        rows, ["predicate", "object", "from", "to", "recorded", "superseded", "events"]))
 
 
 @cli.command()

@@ -327,6 +327,12 @@ class Memory:
                 tenant: str) -> list[views.FactView]:
         return views.current(self.store(tenant), subject, predicate)
 
+    def entity_history(self, entity: str, predicate: str | None = None, *,
+                       tenant: str) -> list[views.FactView]:
+        """The history of every fact about ``entity`` (name, alias or id), or of one
+        predicate."""
+        return views.entity_history(self.store(tenant), entity, predicate)
+
     def history(self, fact_key: str, *, tenant: str) -> list[views.FactView]:
         """Every version of a fact on both time axes, with audit events and sources."""
         return views.history(self.store(tenant), fact_key)

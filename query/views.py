@@ -119,6 +119,18 @@ def history(store: GraphStore, fact_key: str) -> list[FactView]:
     return with_provenance(store, versions, events)
 
 
+def entity_history(store: GraphStore, entity: str, predicate: str | None = None
+                   ) -> list[FactView]:
+    """The history of every fact about ``entity`` (a name, alias or id) as subject, optionally
+    of one predicate: each fact's versions on both axes, facts in order of their first
+    version. :class:`NotFoundError` when nobody of that name is known."""
+    found = store.resolve(entity)
+    versions = store.find_versions(VersionQuery(subject_id=found.id, predicate=predicate))
+    keys = list(dict.fromkeys(v.fact_key for v in sorted(
+        versions, key=lambda v: (v.recorded_at, v.version_id))))
+    return [view for key in keys for view in history(store, key)]
+
+
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     predicate: str

@@ -281,3 +281,18 @@ def test_info_names_the_store_and_its_size(tmp_path: Path) -> None:
     assert data["store"] == store and data["backend"] == "sqlite" and data["exists"]
     assert data["size_bytes"] > 0 and data["store_is_default"] is False
     assert data["tagger"]["conversations"] > 0 and len(data["tagger"]["data_sha256"]) == 64
+
+
+def test_history_takes_an_entity_and_a_predicate(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'h.db'}"
+    run(["ingest", str(write_jsonl(tmp_path / "c.jsonl", CONVERSATION))], store, "h")
+    rows = json.loads(run(["history", "Ines Duarte", "lives_in", "--json"], store, "h").output)
+    assert {r["predicate"] for r in rows} == {"lives_in"}
+    assert {r["object"] for r in rows} >= {"Porto", "Lisbon"}
+    everything = json.loads(run(["history", "Ines Duarte", "--json"], store, "h").output)
+    assert {"works_at", "lives_in"} <= {r["predicate"] for r in everything}
+    by_key = json.loads(run(["history", rows[0]["fact_key"], "--json"], store, "h").output)
+    assert by_key and {r["fact_key"] for r in by_key} == {rows[0]["fact_key"]}
+    for target in ("Nobody Known", "fk_0000"):
+        result = CliRunner().invoke(cli, ["history", target, "--store", store, "--tenant", "h"])
+        assert result.exit_code == 1 and "no " in result.output
