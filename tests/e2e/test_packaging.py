@@ -47,6 +47,10 @@ def test_wheel_installs_one_namespace_with_its_data(wheel: Path) -> None:
     top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
     assert top == {"asof"}
     for needed in ("asof/py.typed", "asof/api/data/demo.jsonl", "asof/timex/__init__.py",
+                   "asof/extraction/data/common_words.tsv",
+                   "asof/extraction/data/vague_nouns.txt",
+                   "asof/extraction/models/object_tagger.crfsuite",
+                   "asof/extraction/models/object_tagger.json",
                    "asof/graph/sqlite_schema/0001_initial.sql",
                    "asof/cypher/read/versions_by_subject.cypher"):
         assert needed in names, needed
