@@ -314,15 +314,15 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
             raise NotFoundError(f"no fact {fact_key!r}")
         return [FactOut(**v.as_dict()) for v in views]
 
-    @app.get("/v1/entities/{entity_id}/timeline", response_model=TimelineOut, tags=["read"],
-             summary="An entity's facts as valid-time intervals, per predicate.")
-    def get_timeline(entity_id: str, store: Store,
+    @app.get("/v1/entities/{entity}/timeline", response_model=TimelineOut, tags=["read"],
+             summary="An entity's facts as valid-time intervals, per predicate.",
+             description="`entity` is an id (`ent_…`), a name or an alias; 404 when none "
+                         "matches. `known_at` null in the answer: as currently believed.")
+    def get_timeline(entity: str, store: Store,
                      known_at: Annotated[str | None, Query()] = None) -> TimelineOut:
         from asof.query.views import timeline
 
-        if not store.get_entities([entity_id]):
-            raise NotFoundError(f"no entity {entity_id!r}")
-        result = timeline(store, entity_id, known_at=instant(known_at, "known_at"))
+        result = timeline(store, entity, known_at=instant(known_at, "known_at"))
         return TimelineOut(entity_id=result.entity_id, name=result.name,
                            known_at=isoformat(result.known_at),
                            predicates={p: [FactOut(**e.view.as_dict()) for e in entries]

@@ -93,6 +93,10 @@ def test_structured_facts_round_trip_with_history_and_audit(client: TestClient) 
     entity_id = facts["items"][0]["subject_id"]
     timeline = client.get(f"/v1/entities/{entity_id}/timeline", headers=auth(KEY_A)).json()
     assert list(timeline["predicates"]) == ["works_at"]
+    assert timeline["known_at"] is None  # as currently believed, not an internal sentinel
+    by_name = client.get("/v1/entities/Priya/timeline", headers=auth(KEY_A)).json()
+    assert by_name["entity_id"] == entity_id and by_name["predicates"] == timeline["predicates"]
+    assert_problem(client.get("/v1/entities/Nobody/timeline", headers=auth(KEY_A)), 404)
 
     audit = client.get("/v1/audit", headers=auth(KEY_A)).json()
     assert [e["seq"] for e in audit["items"]] == list(range(1, len(audit["items"]) + 1))
