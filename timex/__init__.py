@@ -5,6 +5,8 @@ read times through this one module, and it imports nothing of asof's but the gra
 
 from asof.timex.expressions import (
     MONTHS,
+    SEASONS,
+    WEEKDAYS,
     Role,
     Tense,
     TimeMention,
@@ -15,5 +17,5 @@ from asof.timex.expressions import (
     period,
 )
 
-__all__ = ["MONTHS", "Role", "Tense", "TimeMention", "TimeValue", "duration_before",
-           "find_times", "parse_with_dateparser", "period"]
+__all__ = ["MONTHS", "SEASONS", "WEEKDAYS", "Role", "Tense", "TimeMention", "TimeValue",
+           "duration_before", "find_times", "parse_with_dateparser", "period"]

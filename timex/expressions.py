@@ -69,7 +69,8 @@ MONTHS = {
 }
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
             "saturday": 5, "sunday": 6}
-#: Abbreviations people type ("last Fri", "last Tues"), read only after last/this/next.
+#: Abbreviations people type ("last Fri", "fri", "on Sat"): "mon", "wed", "sat" and "sun" are
+#: read alone only after a word that expects a date (see _date_cue).
 WEEKDAY_ABBREVIATIONS = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3,
                          "thurs": 3, "fri": 4, "sat": 5, "sun": 6}
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,

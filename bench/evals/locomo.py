@@ -42,7 +42,7 @@ from asof.graph.errors import InvalidInputError
 from asof.graph.models import Episode, Granularity
 from asof.graph.store import GraphStore
 from asof.query.ask import ask, format_date
-from asof.timex import Role, Tense, TimeValue, find_times, period
+from asof.timex import MONTHS, SEASONS, WEEKDAYS, Role, Tense, TimeValue, find_times, period
 
 TENANT = "locomo"
 TEMPORAL_CATEGORY = 2
@@ -78,20 +78,11 @@ _TOKEN = re.compile(r"[^\W_]+")
 
 # ----------------------------------------------------------------------------- gold answers
 
-_MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-}
-_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
-             "saturday": 5, "sunday": 6}
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
                  "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
                  "twelve": 12, "a couple of": 2, "couple of": 2}
-_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 
-_M = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_M = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _D = r"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _Y = r"(?P<year>\d{4})"
 _N = r"(?P<n>\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
@@ -160,7 +151,7 @@ def _number(text: str | None) -> int | None:
 
 def _day_of(match: re.Match[str]) -> date | None:
     groups = match.groupdict()
-    month = int(groups["mnum"]) if groups.get("mnum") else _MONTHS[groups["mon"]]
+    month = int(groups["mnum"]) if groups.get("mnum") else MONTHS[groups["mon"]]
     try:
         return date(int(groups["year"]), month, int(groups["day"]))
     except ValueError:
@@ -175,10 +166,10 @@ def _absolute(text: str, ref: date | None) -> GoldPeriod | None:
         if match and (day := _day_of(match)) is not None:
             return GoldPeriod(day, day + timedelta(days=1), "day")
     if match := _ABS_MONTH.match(text):
-        start, end = _month_period(int(match["year"]), _MONTHS[match["mon"]])
+        start, end = _month_period(int(match["year"]), MONTHS[match["mon"]])
         return GoldPeriod(start, end, "month")
     if match := _ABS_SEASON.match(text):
-        start, _ = _month_period(int(match["year"]), _SEASONS[match["season"]])
+        start, _ = _month_period(int(match["year"]), SEASONS[match["season"]])
         y, m = _shift_month(start.year, start.month, 3)
         return GoldPeriod(start, date(y, m, 1), "season")
     if match := _ABS_YEAR.match(text):
@@ -189,12 +180,12 @@ def _absolute(text: str, ref: date | None) -> GoldPeriod | None:
             match = pattern.match(text)
             if match:
                 try:
-                    day = date(ref.year, _MONTHS[match["mon"]], int(match["day"]))
+                    day = date(ref.year, MONTHS[match["mon"]], int(match["day"]))
                 except ValueError:
                     return None
                 return GoldPeriod(day, day + timedelta(days=1), "day, year of the session")
         if match := _MONTH_NO_YEAR.match(text):
-            start, end = _month_period(ref.year, _MONTHS[match["mon"]])
+            start, end = _month_period(ref.year, MONTHS[match["mon"]])
             return GoldPeriod(start, end, "month, year of the session")
     return None
 
@@ -233,7 +224,7 @@ def _relative(unit: str, direction: str, n: int, anchor: date) -> tuple[date, da
     if unit == "year":
         year = anchor.year + {"before": -n, "after": n, "of": 0}[direction]
         return date(year, 1, 1), date(year + 1, 1, 1)
-    weekday = _WEEKDAYS[unit]
+    weekday = WEEKDAYS[unit]
     if direction == "before":
         day = anchor - timedelta(days=(anchor.weekday() - weekday) % 7 or 7)
         day -= timedelta(days=7 * (n - 1))
@@ -320,7 +311,7 @@ def resolve_gold(answer: Any, ref: date | None = None) -> GoldPeriod | None:
 
 
 _TIME_WORDS = re.compile(
-    r"\d|\b(?:" + "|".join(_MONTHS) + "|" + "|".join(_WEEKDAYS) + "|" + "|".join(_SEASONS)
+    r"\d|\b(?:" + "|".join(MONTHS) + "|" + "|".join(WEEKDAYS) + "|" + "|".join(SEASONS)
     + r"|days?|weeks?|weekends?|months?|years?|ago|since|before|after|yesterday|today|"
       r"tomorrow|last|next|recently|never|always)\b")
 
