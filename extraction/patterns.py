@@ -10,6 +10,7 @@ has several phrasings here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -441,8 +442,21 @@ def _data_words(name: str) -> frozenset[str]:
 VAGUE_NOUNS = _data_words("vague_nouns.txt")
 
 
+@cache
+def common_words() -> dict[str, tuple[int, bool]]:
+    """``data/common_words.tsv`` (scripts/make-word-lexicon): word → (English frequency on the
+    Zipf scale x2, 0 when not an English word; whether it is common in another language)."""
+    table: dict[str, tuple[int, bool]] = {}
+    text = resources.files("asof.extraction").joinpath("data/common_words.tsv").read_text(
+        "utf-8")
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        word, english, other = line.split("\t")
+        table[word] = (int(english), other == "1")
+    return table
+
+
 def common_english(word: str) -> bool:
     """An everyday English word (Zipf frequency 4 or more in ``data/common_words.tsv``)."""
-    from asof.extraction.tagger.features import _word_table
-
-    return _word_table().get(word.lower(), (0, False))[0] >= 8
+    return common_words().get(word.lower(), (0, False))[0] >= 8

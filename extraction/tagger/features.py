@@ -10,13 +10,12 @@ content words of the assistant question the reply answers ("What's the role?" â†
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
-from importlib import resources
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
 from asof.extraction.components.base import Candidate, Clause
-from asof.extraction.patterns import KINSHIP, LANGUAGES
+from asof.extraction.patterns import KINSHIP, LANGUAGES, common_words
 
 #: Bumped whenever the features change: an artifact trained on other features is refused.
 FEATURES_VERSION = 2
@@ -32,25 +31,11 @@ also still now then than too very much many some more most good great nice all n
 """.split())
 
 
-@cache
-def _word_table() -> dict[str, tuple[int, bool]]:
-    """``data/common_words.tsv`` (scripts/make-word-lexicon): word â†’ (English frequency on the
-    Zipf scale x2, 0 when not an English word; whether it is common in another language)."""
-    table: dict[str, tuple[int, bool]] = {}
-    path = resources.files("asof.extraction").joinpath("data/common_words.tsv")
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            continue
-        word, english, other = line.split("\t")
-        table[word] = (int(english), other == "1")
-    return table
-
-
 @lru_cache(maxsize=65536)
 def _frequency(low: str) -> tuple[str, ...]:
     """How common the word is: everyday words are rarely names; unknown lowercase words in
     chat often are ("tostadora", "penpot"); words of another language are code-switching."""
-    english, other = _word_table().get(low, (0, False))
+    english, other = common_words().get(low, (0, False))
     band = "none" if english == 0 else "rare" if english < 6 else "mid" if english < 8 else \
         "common" if english < 10 else "top"
     return (f"freq={band}", "foreign") if other else (f"freq={band}",)
