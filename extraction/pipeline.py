@@ -129,15 +129,9 @@ class Pipeline:
             parsed = iter(list(nlp.pipe(texts, batch_size=self.batch_size,
                                         n_process=self.n_process)))
         mentions = nlp.get_pipe("asof_mentions_v1") if "asof_mentions_v1" in own else None
-        if "asof_tagger_v1" in own:
-            # the tagger proposes only predicates this pipeline's registry knows
-            nlp.get_pipe("asof_tagger_v1").registry = self.registry
         docs: list[Doc] = []
         self._light = [not f for f in full]
-        # a user message answers the assistant message right before it ("What's the role?")
-        prompts = [messages[k - 1].text if k and messages[k - 1].role.value != "user" else None
-                   for k in range(len(messages))]
-        for message, is_full in zip(messages, full, strict=True):
+        for index, (message, is_full) in enumerate(zip(messages, full, strict=True)):
             if not is_full:
                 # light path: tokens and capitalised name runs only, for entity recency
                 doc = nlp.make_doc(message.text)
@@ -149,7 +143,11 @@ class Pipeline:
                 continue
             doc = next(parsed)
             doc._.asof_speaker = message.speaker
-            doc._.asof_prompt = prompts[len(docs)]
+            # a user message answers the assistant message right before it ("the role?")
+            before = messages[index - 1] if index else None
+            doc._.asof_prompt = before.text if before and before.role.value != "user" else None
+            # the tagger proposes only predicates this pipeline's registry knows
+            doc._.asof_registry = self.registry
             # relative dates resolve in the speaker's own offset, as the reader kept it
             doc._.asof_ref_time = message.at
             for name in own:

@@ -58,7 +58,7 @@ def ensure_extensions() -> None:
     for name, default in (("asof_speaker", None), ("asof_ref_time", None),
                           ("asof_clauses", None), ("asof_times", None),
                           ("asof_candidates", None), ("asof_speakers", None),
-                          ("asof_prompt", None)):
+                          ("asof_prompt", None), ("asof_registry", None)):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
     if not Token.has_extension("asof_clause"):

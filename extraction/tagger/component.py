@@ -16,7 +16,7 @@ from asof.extraction.components.base import Candidate, Clause
 from asof.extraction.components.relations import RelationFinder, find_subject
 from asof.extraction.tagger.features import doc_features
 from asof.extraction.tagger.model import TaggedSpan, load
-from asof.graph.predicates import LITERAL, default_registry
+from asof.graph.predicates import LITERAL, PredicateRegistry, default_registry
 
 LEARNED_RULE = "learned"
 
@@ -25,24 +25,27 @@ class ObjectTaggerComponent:
     def __init__(self, model: str | None, threshold: float) -> None:
         self.model = model
         self.threshold = threshold
-        self.registry = default_registry()
 
     def __call__(self, doc: Doc) -> Doc:
         clauses: list[Clause] | None = doc._.asof_clauses
         if not clauses or not len(doc):
             return doc
         tagger = load(self.model)
+        # the pipeline's registry, per doc (one nlp serves many pipelines and threads)
+        registry: PredicateRegistry | None = doc._.asof_registry
+        if registry is None:
+            registry = default_registry()
         candidates: list[Candidate] = list(doc._.asof_candidates or [])
         covered = {k: c.predicate for c in candidates for (s, e, _t, _n) in c.objects
                    for k in range(s, e)}
         added = False
         for span in tagger.spans(doc_features(doc, doc._.asof_prompt), self.threshold):
-            if span.predicate not in self.registry:
+            if span.predicate not in registry:
                 continue
             if any(covered.get(k, span.predicate) != span.predicate
                    for k in range(span.start, span.end)):
                 continue
-            candidate = self._candidate(doc, clauses, span)
+            candidate = self._candidate(doc, clauses, span, registry)
             if candidate is not None:
                 candidates.append(candidate)
                 covered.update(dict.fromkeys(range(span.start, span.end), span.predicate))
@@ -52,7 +55,9 @@ class ObjectTaggerComponent:
             doc._.asof_candidates = candidates
         return doc
 
-    def _candidate(self, doc: Doc, clauses: list[Clause], span: TaggedSpan) -> Candidate | None:
+    @staticmethod
+    def _candidate(doc: Doc, clauses: list[Clause], span: TaggedSpan,
+                   registry: PredicateRegistry) -> Candidate | None:
         start, end = span.start, span.end
         while start < end and not doc[start].is_alpha and not doc[start].like_num:
             start += 1  # punctuation and symbols at the edges are not part of a name
@@ -69,7 +74,7 @@ class ObjectTaggerComponent:
         if subject == "noun" and subject_span is not None:
             subject, subject_span = RelationFinder._noun_subject(doc, subject_span, clause,
                                                                  span.start)
-        spec = self.registry.get(span.predicate)
+        spec = registry.get(span.predicate)
         is_name = spec.object_types[0] not in (LITERAL, "concept")
         text = doc[span.start:span.end].text
         return Candidate(LEARNED_RULE, span.predicate, "assert", ci, (span.start, span.end),
