@@ -133,12 +133,9 @@ def parse_time(value: str | None, option: str, assume_tz: str | None = None) -> 
     if parsed.tzinfo is None:
         zone = _zone(assume_tz)
         if zone is None:
+            stem = value.strip() if "T" in value else f"{value.strip()}T00:00:00"
             raise CliError(f"{option} {value!r} has no timezone offset, and asof never "
-                           f"assumes UTC: write it with one, e.g. {value.strip()}T00:00:00Z or "
-                           f"{value.strip()}T00:00:00+01:00" if "T" not in value else
-                           f"{option} {value!r} has no timezone offset, and asof never "
-                           f"assumes UTC: add one, e.g. {value.strip()}Z or "
-                           f"{value.strip()}+01:00")
+                           f"assumes UTC: give one, e.g. {stem}Z or {stem}+01:00")
         parsed = parsed.replace(tzinfo=zone)
     return parsed
 
@@ -624,7 +621,9 @@ def info(store_url: str | None, tenant: str | None, as_json: bool) -> None:
         "tenant": tenant or settings.tenant,
         "audit_key": "set" if settings.audit_key else "not set"}
     if data["backend"] == "sqlite":
-        path = Path(url.split(":///", 1)[1]) if ":///" in url else None
+        from asof.graph.sqlite import sqlite_path
+
+        path = sqlite_path(url)  # None for sqlite:///:memory:
         data["path"] = str(path) if path else None
         data["size_bytes"] = sum(p.stat().st_size for p in (
             [path, path.with_name(path.name + "-wal")] if path else []) if p.is_file())

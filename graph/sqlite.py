@@ -73,7 +73,7 @@ from asof.graph.models import AuditEvent, Claim, Entity, Episode, FactVersion
 from asof.graph.predicates import PredicateRegistry
 from asof.graph.store import GraphStore
 
-__all__ = ["ERASED_TEXT", "SqliteStore"]
+__all__ = ["ERASED_TEXT", "SqliteStore", "sqlite_path"]
 
 logger = logging.getLogger(__name__)
 
@@ -608,7 +608,7 @@ class SqliteStore(GraphStore):
         busy timeout, foreign keys, ``synchronous=NORMAL``, secure delete) and, unless
         ``migrate=False``, apply pending migrations. :meth:`close` closes the connection."""
         validate_tenant(tenant)
-        conn = _connect(_parse_url(url))
+        conn = _connect(sqlite_path(url))
         try:
             store = cls(conn, tenant=tenant, clock=clock, registry=registry,
                         audit_key=audit_key)
@@ -1083,7 +1083,7 @@ def _source_params(tenant: str, s: Source) -> tuple[Any, ...]:
 # ------------------------------------------------------------------------------- connecting
 
 
-def _parse_url(url: str) -> Path | None:
+def sqlite_path(url: str) -> Path | None:
     """The database path of a ``sqlite:///`` URL; ``None`` for ``:memory:``."""
     if not isinstance(url, str) or not url.startswith(_URL_PREFIX):
         raise InvalidInputError(f"invalid SQLite URL {url!r}: {_URL_HELP}")
