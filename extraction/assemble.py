@@ -1984,10 +1984,10 @@ class Assembler(PhraseReaders):
             return True
         if obj.type == "person" and "animal" in spec.object_types:
             return True  # a pet is "he" or "she" too, and typed a person by that
+        # an organisation and a product are often one name ("we use Stripe", "works at Slack")
         return obj.type in spec.object_types or (
             obj.type in ("organization", "product") and
-            ("organization" in spec.object_types or "product" in spec.object_types) and
-            obj.type != "person")
+            ("organization" in spec.object_types or "product" in spec.object_types))
 
     def _implied(self, index: int, episode: Episode, records: list[Record]) -> None:
         """A new job with a known start ends the previous reporting line. (A manager's employer
