@@ -106,16 +106,17 @@ def current(store: GraphStore, subject: str | None = None, predicate: str | None
     return facts(store, subject, predicate, obj, limit=limit)
 
 
-def history(store: GraphStore, fact_key: str) -> list[FactView]:
+def history(store: GraphStore, fact_key: str,
+            audit: Sequence[AuditEvent] | None = None) -> list[FactView]:
     """Every version of a fact on both axes, oldest recorded first, with audit events and
-    source episodes."""
+    source episodes. ``audit``: the tenant's events when the caller already read them."""
     versions = store.versions(fact_key)
     if not versions:
         return []
-    events = [e for e in store.audit_events(1)
+    ids = {v.version_id for v in versions}
+    events = [e for e in (store.audit_events(1) if audit is None else audit)
               if e.fact_key == fact_key or any(
-                  t.removeprefix("version:") in {v.version_id for v in versions}
-                  for t in (*e.targets, *e.superseded))]
+                  t.removeprefix("version:") in ids for t in (*e.targets, *e.superseded))]
     return with_provenance(store, versions, events)
 
 
@@ -128,7 +129,8 @@ def entity_history(store: GraphStore, entity: str, predicate: str | None = None
     versions = store.find_versions(VersionQuery(subject_id=found.id, predicate=predicate))
     keys = list(dict.fromkeys(v.fact_key for v in sorted(
         versions, key=lambda v: (v.recorded_at, v.version_id))))
-    return [view for key in keys for view in history(store, key)]
+    audit = store.audit_events(1) if keys else []  # read once for every fact
+    return [view for key in keys for view in history(store, key, audit)]
 
 
 @dataclass(frozen=True, slots=True)
