@@ -766,3 +766,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
 
+
+
+# Defined in their own modules (they import their SDKs only when run).
+from asof.api.cli_mcp import mcp_command  # noqa: E402
+
+cli.add_command(mcp_command)
