@@ -106,6 +106,11 @@ class AsofStore(BaseStore):
     def tenant(self) -> str:
         return self._store.tenant
 
+    @property
+    def graph_store(self) -> GraphStore:
+        """The asof store underneath: its audit log, ``verify()``, the items' fact history."""
+        return self._store
+
     def close(self) -> None:
         self._store.close()
 
