@@ -179,3 +179,13 @@ def test_http_server_serves_the_same_tools_on_loopback(http_server: str) -> None
             await _scenario(client)
 
     anyio.run(main)
+
+
+def test_the_mcp_benchmark_runs_and_answers() -> None:
+    """bench/mcp.py, tiny: it must keep working, its figures are not judged here."""
+    done = subprocess.run([sys.executable, "-m", "bench.mcp", "--calls", "3", "--warmup", "1",
+                           "--json"], capture_output=True, text=True, timeout=300, check=True,
+                          env=_env(), cwd=Path(__file__).resolve().parents[2])
+    report = json.loads(done.stdout)
+    assert report["ask_over_mcp_stdio"]["n"] == report["ask_in_process"]["n"] == 3
+    assert list(report["answer_status"].values()).count("answered") >= 2
