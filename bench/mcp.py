@@ -123,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         url = args.store or f"sqlite:///{Path(tmp) / 'mcp-bench.db'}"
         measured = anyio.run(_measure, url, args.calls, args.warmup)
@@ -133,7 +134,10 @@ def main(argv: Sequence[str] | None = None) -> int:
               "store": "sqlite" if url.startswith("sqlite") else "neo4j",
               "calls": args.calls, "warmup": args.warmup, **measured,
               "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                          "cpus": os.cpu_count(), "mcp": version("mcp")}}
+                          "cpus": os.cpu_count(), "mcp": version("mcp"),
+                          # a shared machine: the 1-minute load before and after the run
+                          "load_average": [round(load_before, 2),
+                                           round(os.getloadavg()[0], 2)]}}
     text = json.dumps(report, indent=2)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
