@@ -260,7 +260,14 @@ class AsofStore(BaseStore):
         wanted = {h.version.object_value: h for h in held.values() if h.version.object_value}
         items = []
         for episode in self._store.get_episodes(sorted(wanted)):
-            record = json.loads(episode.text)
+            if episode.role is not Role.TOOL or episode.conversation_id != CONVERSATION:
+                continue  # not a put's episode: the item_value fact came from elsewhere
+            try:
+                record = json.loads(episode.text)
+            except json.JSONDecodeError:
+                # erased: `forget` of an entity the value named redacts the text everywhere,
+                # so the item is gone from every view, past ones included
+                continue
             h = wanted[episode.id]
             items.append(Item(value=record["value"], key=record["key"],
                               namespace=tuple(record["namespace"]), created_at=h.created_at,

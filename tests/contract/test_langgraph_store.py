@@ -23,6 +23,7 @@ from asof.api.langgraph_store import ITEM_PREDICATE, AsofStore
 from asof.graph.clock import FakeClock
 from asof.graph.contract import VersionQuery
 from asof.graph.errors import InvalidInputError, NaiveDatetimeError
+from asof.graph.models import FactAssertion
 from asof.graph.store import GraphStore
 
 pytestmark = pytest.mark.contract
@@ -242,3 +243,19 @@ def test_tenants_do_not_see_each_other(store_factory: object, clock: FakeClock) 
     assert two.search(("shared",)) == [] and two.list_namespaces() == []
     _put(two, clock, ("shared",), "k", {"owner": "two"})
     assert one.get(("shared",), "k").value == {"owner": "one"}  # type: ignore[union-attr]
+
+
+def test_forgetting_an_entity_a_value_names_erases_that_item(lg: AsofStore, store: GraphStore,
+                                                            clock: FakeClock) -> None:
+    """Right to be forgotten reaches the store's items: their values are message text."""
+    store.assert_facts([FactAssertion.parse({
+        "subject": {"name": "Priya Raman", "type": "person"}, "predicate": "lives_in",
+        "object": {"name": "Porto", "type": "location"}})], observed_at=clock.now())
+    when = _put(lg, clock, ("users",), "p", {"name": "Priya Raman", "city": "Porto"})
+    _put(lg, clock, ("users",), "s", {"name": "Sam"})
+    store.forget("Priya Raman")
+    assert lg.get(("users",), "p") is None
+    assert lg.get(("users",), "p", as_of=when) is None
+    assert [i.key for i in lg.search(("users",))] == ["s"]
+    assert lg.get(("users",), "s") is not None
+    assert store.verify().ok
