@@ -28,10 +28,13 @@ def mcp_command(tenant: str | None, store_url: str | None, http: bool, port: int
 
     Tools: remember, ask, facts, timeline, history, search, context, forget, audit_verify.
     By default speaks MCP on stdin/stdout (an MCP client starts this command); logs go to
-    stderr.
+    stderr. The REST API's limits apply (ASOF_MAX_BATCH messages per call,
+    ASOF_MAX_MESSAGE_CHARS characters per message).
     """
-    from asof.api.cli import _tenant, open_memory
+    from asof.api.cli import _settings, _tenant, open_memory
     from asof.api.mcp_server import serve
 
+    settings = _settings()  # the REST API's limits apply here too
     with open_memory(store_url) as memory:
-        serve(memory, tenant=_tenant(tenant), actor=actor, http_port=port if http else None)
+        serve(memory, tenant=_tenant(tenant), actor=actor, http_port=port if http else None,
+              max_messages=settings.max_batch, max_message_chars=settings.max_message_chars)

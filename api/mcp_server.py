@@ -70,7 +70,7 @@ def _instant(value: str | None, field: str) -> datetime | None:
 
 
 def build_server(memory: Memory, *, tenant: str, actor: str = "mcp",
-                 max_messages: int = 1000) -> MCPServer:
+                 max_messages: int = 1000, max_message_chars: int = 20_000) -> MCPServer:
     """An MCP server whose tools read and write ``tenant`` of ``memory``.
 
     Args:
@@ -78,6 +78,7 @@ def build_server(memory: Memory, *, tenant: str, actor: str = "mcp",
         tenant: the one tenant every tool works on.
         actor: the name writes are audited under.
         max_messages: the most messages one ``remember`` call may carry.
+        max_message_chars: the longest message text ``remember`` accepts.
     """
     memory.store(tenant)  # refuses an invalid tenant before the server starts
     server = MCPServer(name="asof", version=asof.__version__, instructions=INSTRUCTIONS)
@@ -99,8 +100,14 @@ def build_server(memory: Memory, *, tenant: str, actor: str = "mcp",
         if len(messages) > max_messages:
             raise InvalidInputError(f"messages: {len(messages)} exceeds the limit of "
                                     f"{max_messages} per call")
+        ids = [m.id for m in messages if m.id is not None]
+        if len(ids) != len(set(ids)):
+            raise InvalidInputError("messages: duplicate ids in one call")
         by_conversation: dict[str, list[dict[str, Any]]] = {}
-        for m in messages:
+        for index, m in enumerate(messages):
+            if len(m.text) > max_message_chars:
+                raise InvalidInputError(f"messages[{index}].text: longer than "
+                                        f"{max_message_chars} characters")
             by_conversation.setdefault(m.conversation_id, []).append(
                 m.model_dump(exclude={"conversation_id"}))
         conversations = [conversation_from_messages(msgs, conversation_id=cid)
@@ -254,11 +261,12 @@ def build_server(memory: Memory, *, tenant: str, actor: str = "mcp",
     return server
 
 
-def serve(memory: Memory, *, tenant: str, actor: str = "mcp", http_port: int | None = None
-          ) -> None:
+def serve(memory: Memory, *, tenant: str, actor: str = "mcp", http_port: int | None = None,
+          max_messages: int = 1000, max_message_chars: int = 20_000) -> None:
     """Serve until the client disconnects (stdio) or the process is stopped (HTTP, on
-    127.0.0.1:``http_port`` at ``/mcp``)."""
-    server = build_server(memory, tenant=tenant, actor=actor)
+    127.0.0.1:``http_port`` at ``/mcp``). The limits are :func:`build_server`'s."""
+    server = build_server(memory, tenant=tenant, actor=actor, max_messages=max_messages,
+                          max_message_chars=max_message_chars)
     if http_port is None:
         server.run("stdio")
     else:

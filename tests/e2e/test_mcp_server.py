@@ -36,8 +36,9 @@ CONVERSATION = [
 
 
 def _env() -> dict[str, str]:
-    # the server must not inherit a tenant or store from the developer's shell
-    return {k: v for k, v in os.environ.items() if k not in ("ASOF_TENANT", "ASOF_STORE")}
+    # the server must not inherit a tenant, a store or limits from the developer's shell
+    return {k: v for k, v in os.environ.items()
+            if k not in ("ASOF_TENANT", "ASOF_STORE", "ASOF_MAX_BATCH", "ASOF_MAX_MESSAGE_CHARS")}
 
 
 def _json(result: CallToolResult) -> Any:
@@ -99,6 +100,13 @@ async def _scenario(client: Client) -> None:
         {"speaker": "X", "at": "2024-01-01T00:00:00Z", "text": "I live in Oslo."},
         {"speaker": "X", "at": "2024-01-02T00:00:00", "text": "I work at Acme."}]}))
     assert "offset" in bad or "at" in bad
+    long = _error(await client.call_tool("remember", {"messages": [
+        {"speaker": "X", "at": "2024-01-01T00:00:00Z", "text": "I live in Oslo. " * 1300}]}))
+    assert "longer than 20000" in long
+    twice = _error(await client.call_tool("remember", {"messages": [
+        {"id": "d", "speaker": "X", "at": "2024-01-01T00:00:00Z", "text": "I live in Oslo."},
+        {"id": "d", "speaker": "X", "at": "2024-01-02T00:00:00Z", "text": "I live in Oslo."}]}))
+    assert "duplicate" in twice
     assert _json(await client.call_tool("search", {"text": "Oslo"}))["hits"] == []
     # a tenant in the arguments is not one of the tool's: the server's own tenant is read
     smuggled = _json(await client.call_tool("facts", {"subject": "Ines Duarte",
