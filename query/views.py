@@ -231,7 +231,10 @@ def _pair_one_changes(store: GraphStore, started: list[FactVersion], ended: list
     remaining_started = list(started)
     remaining_ended = []
     for old in ended:
-        if store.registry.get(old.predicate).cardinality.value != "one":
+        # a predicate this handle's registry lacks (written through a wider registry, such as
+        # the LangGraph store's item_value) cannot be known to be `one`: an end and a start
+        if old.predicate not in store.registry or \
+                store.registry.get(old.predicate).cardinality.value != "one":
             remaining_ended.append(old)
             continue
         match = next((v for v in remaining_started if v.subject_id == old.subject_id

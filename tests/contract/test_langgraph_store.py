@@ -259,3 +259,17 @@ def test_forgetting_an_entity_a_value_names_erases_that_item(lg: AsofStore, stor
     assert [i.key for i in lg.search(("users",))] == ["s"]
     assert lg.get(("users",), "s") is not None
     assert store.verify().ok
+
+
+def test_views_over_the_tenant_work_without_the_item_predicate(lg: AsofStore, store: GraphStore,
+                                                               clock: FakeClock) -> None:
+    """The items are facts of the tenant: readers with the plain registry (the CLI, REST,
+    MCP) list and diff them too."""
+    from asof.query import views
+
+    first = _put(lg, clock, ("prefs",), "ui", {"theme": "dark"})
+    second = _put(lg, clock, ("prefs",), "ui", {"theme": "light"})
+    assert ITEM_PREDICATE.name not in store.registry
+    assert [v.version.predicate for v in views.facts(store)] == [ITEM_PREDICATE.name]
+    change = views.diff(store, first, second + SECOND)
+    assert len(change.started) == 1 and len(change.ended) == 1 and not change.changed
