@@ -1,8 +1,9 @@
 """asof: a temporal knowledge-graph memory store for AI agents.
 
-``from asof import Memory`` is the front door. The layers are subpackages: ``asof.graph`` (models,
-write rules, stores, audit), ``asof.extraction`` (conversation -> facts), ``asof.query`` (as-of
-views, ``ask``), ``asof.api`` (the facade, CLI and REST) and ``asof.cypher`` (named statements).
+``from asof import Memory`` is the front door (``AsyncMemory`` for asyncio). The layers are
+subpackages: ``asof.graph`` (models, write rules, stores, audit), ``asof.extraction``
+(conversation -> facts), ``asof.query`` (as-of views, ``ask``), ``asof.api`` (the facades, CLI,
+REST, MCP, LangGraph store) and ``asof.cypher`` (named statements).
 
 Importing ``asof`` is cheap: :class:`Memory` (and with it the language model's code) loads on
 first use, so ``asof --version`` and ``import asof`` stay instant.
@@ -19,9 +20,10 @@ except PackageNotFoundError:  # a source tree that was never installed
     __version__ = "0+unknown"
 
 if TYPE_CHECKING:
+    from asof.api.async_memory import AsyncMemory
     from asof.api.memory import Memory
 
-__all__ = ["Memory", "__version__"]
+__all__ = ["AsyncMemory", "Memory", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
@@ -29,4 +31,8 @@ def __getattr__(name: str) -> Any:
         from asof.api.memory import Memory
 
         return Memory
+    if name == "AsyncMemory":
+        from asof.api.async_memory import AsyncMemory
+
+        return AsyncMemory
     raise AttributeError(f"module 'asof' has no attribute {name!r}")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from asof.api.async_memory import AsyncMemory
+from asof import AsyncMemory
 from asof.api.memory import Memory
 from asof.graph.errors import NaiveDatetimeError, NotFoundError
 
