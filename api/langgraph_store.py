@@ -66,6 +66,8 @@ ITEM_PREDICATE = Predicate(
 CONVERSATION = "langgraph-store"
 _WORD = re.compile(r"\w+")
 _TICK = timedelta(microseconds=1)
+#: Up to this many items are read one indexed query each; more, in one scan of all items.
+_QUERIES_PER_READ = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,10 +176,11 @@ class AsofStore(BaseStore):
     def _put(self, ops: Sequence[PutOp]) -> None:
         """Store the puts of ``ops`` in one transaction; all are checked before any is written.
         Deleting an item that does not exist changes nothing (as in every LangGraph store)."""
-        held = self._held(None, [(op.namespace, op.key) for op in ops if op.value is None])
-        # When each item's latest value started: a write to the same item within one clock
-        # tick (a coarse clock, a batch) starts a microsecond later, so a delete right after a
-        # put still ends it, and two puts keep their order in valid time.
+        held = self._held(None, [(op.namespace, op.key) for op in ops])
+        # When each item's latest value started. A write starts after it, a microsecond later
+        # if the clock has not moved on (a coarse clock, a batch) or went back (a clock step):
+        # so a delete right after a put still ends it, and a put always becomes the value
+        # rather than being filed before the one it replaces.
         started = {ref_id: h.version.valid_from for ref_id, h in held.items()
                    if h.version.valid_from is not None}
         items: list[tuple[Episode, list[FactAssertion]]] = []
@@ -232,9 +235,10 @@ class AsofStore(BaseStore):
             return {}
         subjects = None if paths is None else {
             entity_id(self.tenant, ITEM_TYPE, _subject(ns, key).name) for ns, key in paths}
-        if subjects is not None and len(subjects) == 1:
-            versions = self._store.find_versions(VersionQuery(
-                subject_id=next(iter(subjects)), predicate=ITEM_PREDICATE.name))
+        if subjects is not None and len(subjects) <= _QUERIES_PER_READ:
+            versions = [v for subject_id in sorted(subjects)
+                        for v in self._store.find_versions(VersionQuery(
+                            subject_id=subject_id, predicate=ITEM_PREDICATE.name))]
         else:
             versions = self._store.find_versions(VersionQuery(predicate=ITEM_PREDICATE.name))
         known = as_of if as_of is not None else LATEST

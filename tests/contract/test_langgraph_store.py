@@ -273,3 +273,14 @@ def test_views_over_the_tenant_work_without_the_item_predicate(lg: AsofStore, st
     assert [v.version.predicate for v in views.facts(store)] == [ITEM_PREDICATE.name]
     change = views.diff(store, first, second + SECOND)
     assert len(change.started) == 1 and len(change.ended) == 1 and not change.changed
+
+
+def test_a_put_after_the_clock_went_back_still_becomes_the_value(lg: AsofStore,
+                                                                clock: FakeClock) -> None:
+    _put(lg, clock, ("c",), "k", {"v": "first"})
+    clock.advance(-10 * SECOND)  # an NTP step, a VM resumed
+    lg.put(("c",), "k", {"v": "second"})
+    item = lg.get(("c",), "k")
+    assert item is not None and item.value == {"v": "second"}
+    lg.delete(("c",), "k")
+    assert lg.get(("c",), "k") is None
