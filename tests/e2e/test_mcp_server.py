@@ -187,6 +187,10 @@ def test_http_server_serves_the_same_tools_on_loopback(http_server: str) -> None
             await _scenario(client)
 
     anyio.run(main)
+    # a page on another site cannot reach it through DNS rebinding: foreign Host headers fail
+    ping = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+    headers = {"Accept": "application/json, text/event-stream", "Host": "attacker.example"}
+    assert httpx.post(http_server, json=ping, headers=headers, timeout=10).status_code == 421
 
 
 def test_the_mcp_benchmark_runs_and_answers() -> None:
