@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pydantic import ValidationError
 from spacy.tokens import Doc
@@ -391,7 +391,7 @@ def _event_appositive(text: str, name: str) -> bool:
         return False
     match = re.match(r"\s*,\s*(?:the|a|an|our|their)\s+((?:[\w'-]+\s+){0,2}[\w'-]+)",
                      text[at + len(name):])
-    return bool(match) and any(w in EVENT_WORDS for w in match.group(1).lower().split())
+    return match is not None and any(w in EVENT_WORDS for w in match.group(1).lower().split())
 
 
 def _is_group(name: str) -> bool:
@@ -552,7 +552,7 @@ class Assembler(PhraseReaders):
                     entity = state.entity(text)
                     if entity is not None:
                         entity.tentative = True
-                    seen(state.entity(text).name if entity else text, span.start_char)
+                    seen(entity.name if entity else text, span.start_char)
                 elif state.type_of(text) == "person":
                     name = state.entity(text).name  # type: ignore[union-attr]
                     state.touch(name)
@@ -573,7 +573,7 @@ class Assembler(PhraseReaders):
                 # "Tunde Bakare, he's their lead": a name the model missed, taken up by he/she
                 seen(state.add_person(text, gender), span.start_char)
         # a known person's first name typed in lower case ("kenji's been there for years")
-        firsts = {}
+        firsts: dict[str, set[str]] = {}
         for entity in {id(e): e for e in state.entities.values()}.values():
             if entity.type == "person" and entity.name.lower() != normalize_name(speaker):
                 first = entity.name.split()[0].lower()
@@ -1566,7 +1566,7 @@ class Assembler(PhraseReaders):
             if period is None:
                 day = episode.occurred_at
                 from asof.timex import period as make_period
-                period = make_period(day.date(), Granularity.DAY, day.tzinfo or day.tzinfo)
+                period = make_period(day.date(), Granularity.DAY, day.tzinfo or UTC)
             valid_from, valid_to = period.start, period.end
             if times and times[0].role is Role.RANGE and times[0].end_value is not None:
                 valid_to = times[0].end_value.end
@@ -1587,14 +1587,14 @@ class Assembler(PhraseReaders):
             valid_from, stated, granularity = at.start, at, at.granularity
         if valid_from is None and valid_to is None and clause.future:
             # "she starts December 4, will report to me": the start this message gave her
-            began = next((r for r in reversed(buffer) if r.subject == subject and
+            started = next((r for r in reversed(buffer) if r.subject == subject and
                           r.predicate in ("works_at", "job_title") and
                           r.kind is AssertionKind.ASSERT and r.basis is Basis.STATED and
                           r.valid_from is not None and r.valid_from > episode.occurred_at),
                          None)
-            if began is not None:
-                valid_from, granularity = began.valid_from, began.granularity
-                stated = began.stated_time
+            if started is not None:
+                valid_from, granularity = started.valid_from, started.granularity
+                stated = started.stated_time
         if valid_from is not None and valid_to is not None and valid_to <= valid_from:
             valid_to = None
         basis = Basis.STATED if valid_from is not None else Basis.OBSERVED
@@ -1815,15 +1815,15 @@ class Assembler(PhraseReaders):
             else:
                 # "his name is Kiki, not Kiwi": no relation matched; rename the earlier object
                 before = text[:match.start()].rstrip(" ,—-")
-                new = re.search(r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)$", before)
+                renamed = re.search(r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)$", before)
                 earlier = [r for r in state.records if normalize_name(r.obj) == wrong]
-                if new and earlier:
+                if renamed and earlier:
                     target = earlier[-1]
                     buffer.append(Record(target.subject, target.predicate,
-                                         state.canonical(new.group(1), "concept"),
+                                         state.canonical(renamed.group(1), "concept"),
                                          target.literal, AssertionKind.CORRECT, None, None,
                                          None, None, target.group, index,
-                                         (new.start(), match.end()), 0.6, corrects=target.obj))
+                                         (renamed.start(), match.end()), 0.6, corrects=target.obj))
         # 2) time corrections: "<X> was April, not May" / "it actually happened on April 2"
         for ci, clause in enumerate(clauses):
             times = clause_times.get(ci, [])
@@ -1832,7 +1832,7 @@ class Assembler(PhraseReaders):
             span_text = doc[clause.start:clause.end].text
             if not _TIME_FIX_RE.search(span_text) and "not" not in span_text.lower():
                 continue
-            new = times[0]
+            fix = times[0]
             old = times[1] if len(times) > 1 and "not" in span_text[
                 times[0].end_char - doc[clause.start].idx:].lower() else None
             own = [r for r in buffer if r.message == index and
@@ -1880,14 +1880,14 @@ class Assembler(PhraseReaders):
             for target in targets:
                 fix_from, fix_to = target.valid_from, target.valid_to
                 spec = state.registry.get(target.predicate)
-                if new.role is Role.RANGE and new.end_value is not None:
-                    fix_from, fix_to = new.value.start, new.end_value.start
+                if fix.role is Role.RANGE and fix.end_value is not None:
+                    fix_from, fix_to = fix.value.start, fix.end_value.start
                 elif spec.event:
-                    fix_from, fix_to = new.value.start, new.value.end
+                    fix_from, fix_to = fix.value.start, fix.value.end
                 elif "end" in span_text.lower():
-                    fix_to = new.value.start
+                    fix_to = fix.value.start
                 else:
-                    fix_from = new.value.start
+                    fix_from = fix.value.start
                 if fix_from is not None and fix_to is not None and fix_to <= fix_from:
                     fix_to = None
                 buffer[:] = [r for r in buffer if not (
@@ -1895,8 +1895,8 @@ class Assembler(PhraseReaders):
                     r.predicate == target.predicate and r.obj == target.obj)]
                 buffer.append(Record(target.subject, target.predicate, target.obj,
                                      target.literal, AssertionKind.CORRECT, fix_from, fix_to,
-                                     Basis.STATED, new.value.granularity, target.group, index,
-                                     (new.start_char, new.end_char), 0.6))
+                                     Basis.STATED, fix.value.granularity, target.group, index,
+                                     (fix.start_char, fix.end_char), 0.6))
 
     def _correction_targets(self, doc: Doc, clause: Clause,
                             old: TimeMention | None) -> list[Record]:

@@ -20,7 +20,9 @@ from asof.graph.models import AssertionKind, Basis
 from asof.timex import Role
 
 if TYPE_CHECKING:
-    from asof.extraction.assemble import Record
+    from collections.abc import Callable
+
+    from asof.extraction.assemble import ConversationState, Record
 
 #: "Routa broke up in March": a group that no longer exists
 _GROUP_ENDED_RE = re.compile(
@@ -70,6 +72,10 @@ _LANGUAGE_LIST_RE = re.compile(
 class PhraseReaders:
     """Mixed into :class:`extraction.assemble.Assembler` (which provides ``state``,
     ``_positions`` and ``_record``)."""
+
+    state: ConversationState
+    _positions: dict[str, int]
+    _record: Callable[..., Record]
 
     def _group_ended(self, doc: Doc, index: int, buffer: list[Record]) -> None:
         """"Routa broke up in March": every membership of the group ends then."""

@@ -12,10 +12,12 @@ from collections.abc import Iterable
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
 
 from asof.extraction import components
 from asof.extraction.assemble import EXTRACTOR, Assembler, ConversationState
+from asof.extraction.components.attributes import FastAttributes
 from asof.extraction.prefilter import needs_parse
 from asof.extraction.readers import Conversation
 from asof.graph.models import Episode, FactAssertion
@@ -62,6 +64,7 @@ def build_nlp(model: str | None = None, *, we_as_org: bool = True,
     if fast_attributes and "attribute_ruler" in nlp.pipe_names:
         ruler = nlp.get_pipe("attribute_ruler")
         fast = nlp.replace_pipe("attribute_ruler", "asof_attributes_v1")
+        assert isinstance(fast, FastAttributes) and isinstance(ruler, AttributeRuler)
         fast.from_ruler(ruler)
     for name in ASOF_COMPONENTS:
         if name in LEARNED_COMPONENTS and not learned:
@@ -168,7 +171,7 @@ class Pipeline:
             state.records = list(self._known.records)
             state.group_counter = self._known.group_counter
         assembler = Assembler(state)
-        result = []
+        result: list[tuple[Episode, list[FactAssertion]]] = []
         light = self._light
         # message numbers run on across the conversations, so earlier sessions stay earlier
         first = self._messages_seen

@@ -16,7 +16,7 @@ def text_of(doc: Doc) -> str:
     text = doc.user_data.get("asof_text")
     if text is None:
         text = doc.user_data["asof_text"] = doc.text
-    return text  # type: ignore[no-any-return]
+    return str(text)
 
 
 def token_at(doc: Doc, char: int) -> int:

@@ -14,7 +14,7 @@ against ``AttributeRuler`` on varied text).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -79,7 +79,8 @@ class FastAttributes:
         for order, entry in enumerate(ruler.patterns):
             # the ruler's normalised attributes (ids), as its own set_annotations uses them
             attrs, index = ruler.attrs[order], ruler.indices[order]
-            for pattern in entry["patterns"]:
+            patterns = cast(list[list[dict[str, Any]]], entry["patterns"])
+            for pattern in patterns:
                 if len(pattern) == 1 and index in (0, -1) and \
                         set(pattern[0]) <= set(_KEY_ATTRS):
                     self.single.append((order, pattern[0], attrs))

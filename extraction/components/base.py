@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from spacy.tokens import Doc, Token
 
@@ -70,7 +71,7 @@ def ref_time(doc: Doc) -> datetime:
     if value is None:
         raise ValueError("doc._.asof_ref_time (the aware message time) must be set before "
                          "the asof components run")
-    return value
+    return cast(datetime, value)
 
 
 NAME_CONNECTORS = frozenset({"&", "of", "de", "da", "do", "del", "der", "van", "von", "la",

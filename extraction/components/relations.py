@@ -520,6 +520,7 @@ class RelationFinder:
             if rule.kind not in ("retract",) and rule.predicate not in ("lives_in",):
                 return None
         # subject
+        span: tuple[int, int] | None
         if rule.subj == "possessor":
             owner = doc[start].lower_
             if owner in FIRST_PERSON:
@@ -546,8 +547,9 @@ class RelationFinder:
                 if pron._.asof_clause >= 0:
                     clause_index = pron._.asof_clause  # "Kofi and | I got married in 2019"
         elif rule.subj == "object":
-            pron = doc[end - 1].lower_
-            subject = "speaker" if pron == "me" else THIRD_PERSON.get(pron, "none")
+            object_pronoun = doc[end - 1].lower_
+            subject = "speaker" if object_pronoun == "me" else THIRD_PERSON.get(object_pronoun,
+                                                                                 "none")
             span = (end - 1, end)
         else:
             subject, span = find_subject(doc, clause, start)
