@@ -30,6 +30,7 @@ from asof.graph.audit import (
     target,
     verify_chain,
 )
+from asof.graph.batches import PendingTx, merge_batches
 from asof.graph.clock import Clock, SystemClock
 from asof.graph.contract import (
     AuditHead,
@@ -56,14 +57,7 @@ from asof.graph.models import (
     Role,
 )
 from asof.graph.predicates import LITERAL, PredicateRegistry, default_registry
-from asof.graph.writes import (
-    PendingTx,
-    WritePlanner,
-    WriteResult,
-    episode_content,
-    merge_batches,
-    transaction_time,
-)
+from asof.graph.writes import WritePlanner, WriteResult, episode_content, transaction_time
 
 T = TypeVar("T")
 

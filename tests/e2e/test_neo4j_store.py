@@ -17,7 +17,8 @@ from asof.graph.contract import Capability, VersionQuery
 from asof.graph.errors import InvalidInputError, StoreUnavailableError
 from asof.graph.instants import MAX_US, MIN_US
 from asof.graph.models import AssertionKind, EntityRef, Episode, FactAssertion
-from asof.graph.neo4j import Neo4jStore, _Neo4jTx
+from asof.graph.neo4j import Neo4jStore
+from asof.graph.neo4j.tx import Neo4jTx
 from asof.graph.predicates import Cardinality, default_registry
 
 pytestmark = [pytest.mark.e2e, pytest.mark.neo4j]
@@ -432,20 +433,20 @@ def test_a_retried_transaction_function_leaves_one_copy(
         neo4j_driver: Any) -> None:
     """The driver re-runs the work after a transient failure late in the transaction (as after
     a deadlock or a leader switch): the state equals a run that never failed."""
-    real_write = _Neo4jTx.write
+    real_write = Neo4jTx.write
     attempts: list[int] = []
 
-    def flaky_write(self: _Neo4jTx, batch: Any) -> None:
+    def flaky_write(self: Neo4jTx, batch: Any) -> None:
         real_write(self, batch)
         attempts.append(1)
         if len(attempts) == 1:
             raise TransientError("simulated: the transaction was lost before commit")
 
     history = _history(store.tenant, 7, 5)
-    monkeypatch.setattr(_Neo4jTx, "write", flaky_write)
+    monkeypatch.setattr(Neo4jTx, "write", flaky_write)
     ep, facts = history[0]
     store.apply(ep, facts)
-    monkeypatch.setattr(_Neo4jTx, "write", real_write)
+    monkeypatch.setattr(Neo4jTx, "write", real_write)
     assert len(attempts) == 2
     for ep, facts in history[1:]:
         store.apply(ep, facts)

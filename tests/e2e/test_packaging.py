@@ -51,9 +51,14 @@ def test_wheel_installs_one_namespace_with_its_data(wheel: Path) -> None:
                    "asof/extraction/data/vague_nouns.txt",
                    "asof/extraction/models/object_tagger.crfsuite",
                    "asof/extraction/models/object_tagger.json",
-                   "asof/graph/sqlite_schema/0001_initial.sql",
+                   "asof/graph/sqlite/sql/schema/0001_initial.sql",
                    "asof/cypher/read/versions_by_subject.cypher"):
         assert needed in names, needed
+    # Every named statement of both adapters ships (a missing one fails only when it runs).
+    for folder, suffix in (("graph/sqlite/sql", ".sql"), ("cypher", ".cypher")):
+        for statement in sorted((ROOT / folder).rglob(f"*{suffix}")):
+            shipped = f"asof/{statement.relative_to(ROOT)}"
+            assert shipped in names, shipped
     assert not any(n.startswith(("bench/", "tests/", "asof/bench")) for n in names)
 
 

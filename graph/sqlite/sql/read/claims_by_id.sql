@@ -1,0 +1,5 @@
+SELECT claim_id, tenant, subject_id, predicate, object_key, object_id, object_value,
+       retraction, valid_from, valid_to, basis, granularity, observed_at, episode_id,
+       recorded_at, superseded_at, confidence, evidence, extractor
+FROM claims
+WHERE tenant = ? AND claim_id IN (SELECT value FROM json_each(?))

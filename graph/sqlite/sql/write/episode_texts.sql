@@ -1,0 +1,1 @@
+SELECT id, text FROM episodes WHERE tenant = ? AND redacted = 0

@@ -1,0 +1,1 @@
+DELETE FROM entity_aliases WHERE tenant = ? AND entity_id IN (SELECT value FROM json_each(?))

@@ -1,0 +1,1 @@
+DELETE FROM sources WHERE tenant = ? AND version_id IN (SELECT value FROM json_each(?))

@@ -1,0 +1,1 @@
+INSERT OR IGNORE INTO entities (tenant, id, name, type, norm_name) VALUES (?, ?, ?, ?, ?)

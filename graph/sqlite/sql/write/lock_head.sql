@@ -1,0 +1,2 @@
+-- BEGIN IMMEDIATE already holds the database's write lock: nobody else can append.
+SELECT seq, hash, at FROM audit_events WHERE tenant = ? ORDER BY seq DESC LIMIT 1

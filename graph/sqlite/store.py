@@ -1,0 +1,312 @@
+"""The SQLite store: :class:`SqliteStore`, its connection plumbing, migrations and reads (the
+write transaction is in :mod:`.tx`, row translation in :mod:`.rows`, statements in ``sql/``)."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, Final, TypeVar
+
+from asof.graph.adapter_helpers import in_order, search_terms
+from asof.graph.clock import Clock
+from asof.graph.contract import Capability, SearchHit, VersionQuery, WriteTx
+from asof.graph.errors import InvalidInputError, StoreError
+from asof.graph.ids import validate_tenant
+from asof.graph.instants import MAX_US, MIN_US, to_us
+from asof.graph.models import AuditEvent, Claim, Entity, Episode, FactVersion
+from asof.graph.predicates import PredicateRegistry
+from asof.graph.sqlite import rows, sql
+from asof.graph.sqlite.connect import connect, rollback, sqlite_errors, sqlite_path, translate
+from asof.graph.sqlite.tx import SqliteTx
+from asof.graph.store import GraphStore
+
+__all__ = ["SqliteStore"]
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_SUPPORTED: Final = frozenset(
+    {Capability.FULLTEXT, Capability.CONCURRENT_WRITERS, Capability.EXPLAIN})
+
+
+def _search_expression(text: str) -> str | None:
+    """A safe FTS5 expression for plain user text: each term quoted, terms ORed (bm25 ranks
+    documents matching more of them first). ``None`` when the text has no searchable term."""
+    terms = search_terms(text)
+    return " OR ".join(f'"{term}"' for term in terms) if terms else None
+
+
+class SqliteStore(GraphStore):
+    """A :class:`~graph.store.GraphStore` on one SQLite database.
+
+    Args:
+        conn: a live connection opened with ``isolation_level=None`` (autocommit; this class
+            manages transactions) and, if it is shared between threads,
+            ``check_same_thread=False``. The constructor does no I/O: call :meth:`migrate`
+            (or use :meth:`from_url`) before the first read or write.
+        tenant, clock, registry, audit_key: see :class:`~graph.store.GraphStore`.
+    """
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        tenant: str,
+        clock: Clock | None = None,
+        registry: PredicateRegistry | None = None,
+        audit_key: bytes | None = None,
+    ) -> None:
+        super().__init__(tenant=tenant, clock=clock, registry=registry, audit_key=audit_key)
+        self._conn = conn
+        # Shared by every for_tenant() clone (copy.copy keeps the reference): one connection
+        # runs one transaction at a time.
+        self._lock = threading.RLock()
+        self._owns_connection = False
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        *,
+        tenant: str,
+        clock: Clock | None = None,
+        registry: PredicateRegistry | None = None,
+        audit_key: bytes | None = None,
+        migrate: bool = True,
+    ) -> SqliteStore:
+        """Open ``sqlite:///relative/path.db``, ``sqlite:////absolute/path.db`` or
+        ``sqlite:///:memory:`` (creating parent directories), configure it (WAL for files,
+        busy timeout, foreign keys, ``synchronous=NORMAL``, secure delete) and, unless
+        ``migrate=False``, apply pending migrations. :meth:`close` closes the connection."""
+        validate_tenant(tenant)
+        conn = connect(sqlite_path(url))
+        try:
+            store = cls(conn, tenant=tenant, clock=clock, registry=registry,
+                        audit_key=audit_key)
+            store._owns_connection = True
+            if migrate:
+                store.migrate()
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    # ------------------------------------------------------------------------------ plumbing
+
+    @contextmanager
+    def _reading(self, action: str) -> Iterator[sqlite3.Connection]:
+        with self._lock, sqlite_errors(action):
+            yield self._conn
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[bool]:
+        # WAL: a read transaction sees the database as of its first read, whatever other
+        # connections commit meanwhile. The RLock keeps this handle's other threads out.
+        with self._lock:
+            if self._conn.in_transaction:  # inside run_write: already one consistent state
+                yield True
+                return
+            with sqlite_errors("begin read"):
+                self._conn.execute("BEGIN")
+            try:
+                yield True
+            finally:
+                if self._conn.in_transaction:
+                    self._conn.execute("COMMIT")
+
+    def supports(self, capability: Capability) -> bool:
+        return capability in _SUPPORTED
+
+    def close(self) -> None:
+        """Close the connection if this store opened it (:meth:`from_url`); a connection
+        passed to the constructor belongs to the caller. Affects every ``for_tenant`` clone."""
+        if self._owns_connection:
+            with self._lock:
+                self._conn.close()
+
+    def migrate(self) -> list[str]:
+        applied: list[str] = []
+        with self._lock, sqlite_errors("migrate"):
+            conn = self._conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute(sql.load("schema/create_migrations"))
+                done = {row[0] for row in conn.execute(sql.load("schema/applied_migrations"))}
+                now = to_us(self.clock.now())
+                for name in sql.migrations():
+                    short = name.split("/", 1)[1]
+                    if short in done:
+                        continue
+                    for statement in sql.statements(name):
+                        conn.execute(statement)
+                    conn.execute(sql.load("schema/record_migration"), (short, now))
+                    applied.append(short)
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                rollback(conn, exc)
+                raise
+        if applied:
+            logger.info("applied SQLite migrations %s", applied)
+        return applied
+
+    def run_write(self, work: Callable[[WriteTx], T]) -> T:
+        with self._lock:
+            conn = self._conn
+            if conn.in_transaction:
+                raise StoreError(
+                    "run_write cannot be nested: a write transaction is already open on this "
+                    "connection; do all the work inside one run_write")
+            with sqlite_errors("begin write"):
+                conn.execute("BEGIN IMMEDIATE")
+            tx = SqliteTx(conn, self.tenant)
+            try:
+                result = work(tx)
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                rollback(conn, exc)
+                if isinstance(exc, sqlite3.Error):
+                    raise translate(exc, "write") from exc
+                raise
+            finally:
+                tx.closed = True
+            return result
+
+    def explain_versions(self, query: VersionQuery) -> list[str]:
+        """SQLite's ``EXPLAIN QUERY PLAN`` for :meth:`find_versions` (one line per step)."""
+        statement, params = rows.version_sql(self.tenant, query)
+        with self._reading("explain") as conn:
+            plan = conn.execute("EXPLAIN QUERY PLAN " + statement, params).fetchall()
+        return [step[3] for step in plan]
+
+    # --------------------------------------------------------------------------------- reads
+
+    def _by_ids(self, name: str, ids: Sequence[str]) -> list[Any]:
+        """The rows of statement ``name`` (``WHERE tenant = ? AND … IN json_each(?)``)."""
+        with self._reading(name) as conn:
+            return conn.execute(sql.load(name),
+                                (self.tenant, rows.ids_param(dict.fromkeys(ids)))).fetchall()
+
+    def find_versions(self, query: VersionQuery) -> list[FactVersion]:
+        statement, params = rows.version_sql(self.tenant, query)
+        with self._reading("find versions") as conn:
+            found = conn.execute(statement, params).fetchall()
+        return [rows.version(row) for row in found]
+
+    def get_versions(self, version_ids: Sequence[str]) -> list[FactVersion]:
+        """Versions by id, in the order of ``version_ids``; unknown ids are skipped."""
+        if not version_ids:
+            return []
+        found = self._by_ids("read/versions_by_id", version_ids)
+        return in_order(version_ids, {row[0]: rows.version(row) for row in found})
+
+    def get_claims(self, claim_ids: Sequence[str]) -> list[Claim]:
+        """Claims by id, in the order of ``claim_ids``; unknown ids are skipped."""
+        if not claim_ids:
+            return []
+        found = self._by_ids("read/claims_by_id", claim_ids)
+        return in_order(claim_ids, {row[0]: rows.claim(row) for row in found})
+
+    def find_claims(self, subject_id: str, predicate: str | None = None) -> list[Claim]:
+        with self._reading("find claims") as conn:
+            if predicate is None:
+                found = conn.execute(sql.load("read/claims_by_subject"),
+                                     (self.tenant, subject_id)).fetchall()
+            else:
+                found = conn.execute(sql.load("read/claims_by_subject_predicate"),
+                                     (self.tenant, subject_id, predicate)).fetchall()
+        return [rows.claim(row) for row in found]
+
+    def get_entities(self, entity_ids: Sequence[str]) -> list[Entity]:
+        """Entities by id, in the order of ``entity_ids``; unknown ids are skipped."""
+        with self._reading("get entities") as conn:
+            found = rows.entities(conn, self.tenant, entity_ids)
+        return in_order(entity_ids, {entity.id: entity for entity in found})
+
+    def find_entities(self, keys: Sequence[str]) -> list[Entity]:
+        """Entities whose ``norm_name`` or a ``norm_alias`` is in ``keys`` (already
+        normalised with :func:`graph.ids.normalize_name`), ordered by (name, id)."""
+        with self._reading("find entities") as conn:
+            return rows.find_entities(conn, self.tenant, keys)
+
+    def list_entities(self, limit: int = 100, offset: int = 0) -> list[Entity]:
+        if limit < 0 or offset < 0:
+            raise InvalidInputError("limit and offset must be >= 0")
+        with self._reading("list entities") as conn:
+            found = conn.execute(sql.load("read/entities_list"),
+                                 (self.tenant, limit, offset)).fetchall()
+            return rows.with_aliases(conn, self.tenant, found)
+
+    def get_episodes(self, episode_ids: Sequence[str]) -> list[Episode]:
+        """Episodes by id, in the order of ``episode_ids``; unknown ids are skipped. Erased
+        episodes come back with the text :data:`~graph.adapter_helpers.ERASED_TEXT` and empty
+        metadata."""
+        if not episode_ids:
+            return []
+        found = self._by_ids("read/episodes_by_id", episode_ids)
+        return in_order(episode_ids, {row[0]: rows.episode(row) for row in found})
+
+    def audit_events(self, start_seq: int = 1, end_seq: int | None = None) -> list[AuditEvent]:
+        end = MAX_US if end_seq is None else end_seq
+        with self._reading("read audit events") as conn:
+            found = conn.execute(sql.load("read/audit_events"),
+                                 (self.tenant, start_seq, end)).fetchall()
+        return [rows.event(row) for row in found]
+
+    def search(self, text: str, *, limit: int = 10, valid_at: datetime | None = None,
+               known_at: datetime | None = None) -> list[SearchHit]:
+        """FTS5 search (bm25) over episode text and facts. Terms are the letter/digit runs of
+        ``text``, each quoted (so FTS syntax in the input is just words) and ORed. Fact hits
+        are filtered by ``valid_at`` (``None``: any valid time) and ``known_at`` (``None``:
+        current versions only) inside the query, before the limit; episode hits by
+        ``known_at`` (ingested by then). Score: ``-bm25``, higher is better."""
+        if limit < 0:
+            raise InvalidInputError(f"limit: must be >= 0, got {limit}")
+        expression = _search_expression(text)
+        if expression is None or limit == 0:
+            return []
+        if valid_at is None:  # any valid time: bounds no interval can fall outside
+            valid_hi, valid_lo = MAX_US + 1, MIN_US - 1
+        else:
+            valid_lo = to_us(valid_at)
+            valid_hi = valid_lo + 1  # valid_from < t + 1  <=>  valid_from <= t
+        # known_at None: current versions only, i.e. superseded_at = MAX_US.
+        known = MAX_US - 1 if known_at is None else to_us(known_at)
+        ingested_by = MAX_US if known_at is None else known
+        with self._reading("search") as conn:
+            # One read transaction, so both halves see the same snapshot (unless called
+            # inside this thread's own write transaction, which already is one).
+            own_transaction = not conn.in_transaction
+            if own_transaction:
+                conn.execute("BEGIN")
+            try:
+                fact_rows = conn.execute(
+                    sql.load("read/search_facts"),
+                    (expression, self.tenant, valid_hi, valid_lo, known, known, limit),
+                ).fetchall()
+                episode_rows = conn.execute(
+                    sql.load("read/search_episodes"),
+                    (expression, self.tenant, ingested_by, limit)).fetchall()
+            finally:
+                if own_transaction:
+                    conn.execute("COMMIT")
+        hits = [self._fact_hit(row) for row in fact_rows]
+        hits += [
+            SearchHit(kind="episode", id=row[0], score=-row[10], text=row[6],
+                      episode=rows.episode(row))
+            for row in episode_rows
+        ]
+        hits.sort(key=lambda hit: (-hit.score, hit.kind, hit.id))
+        return hits[:limit]
+
+    @staticmethod
+    def _fact_hit(row: Sequence[Any]) -> SearchHit:
+        version = rows.version(row)
+        subject = version.subject_name or version.subject_id
+        text = f"{subject} {version.predicate} {version.object_label}"
+        return SearchHit(kind="fact", id=version.version_id, score=-row[21], text=text,
+                         version=version)
