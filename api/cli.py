@@ -611,23 +611,21 @@ def info(store_url: str | None, tenant: str | None, as_json: bool) -> None:
     opening a connection."""
     import asof
     from asof.api.settings import default_store_url
+    from asof.graph.urls import backend_of, store_files
 
     settings = _settings()
     url = store_url or settings.store
     data: dict[str, Any] = {
         "version": asof.__version__, "store": url,
         "store_is_default": url == default_store_url(),
-        "backend": "sqlite" if url.lower().startswith("sqlite:") else "neo4j",
+        "backend": backend_of(url),
         "tenant": tenant or settings.tenant,
         "audit_key": "set" if settings.audit_key else "not set"}
-    if data["backend"] == "sqlite":
-        from asof.graph.sqlite import sqlite_path
-
-        path = sqlite_path(url)  # None for sqlite:///:memory:
-        data["path"] = str(path) if path else None
-        data["size_bytes"] = sum(p.stat().st_size for p in (
-            [path, path.with_name(path.name + "-wal")] if path else []) if p.is_file())
-        data["exists"] = bool(path and path.is_file())
+    files = store_files(url)  # None for a server, [] for sqlite:///:memory:
+    if files is not None:
+        data["path"] = str(files[0]) if files else None
+        data["size_bytes"] = sum(p.stat().st_size for p in files if p.is_file())
+        data["exists"] = bool(files and files[0].is_file())
     # located without importing asof.extraction (which loads spaCy)
     import importlib.util
 

@@ -26,6 +26,7 @@ from asof.graph.errors import InvalidInputError, InvalidIntervalError
 from asof.graph.models import AssertionKind, AuditEvent, Entity, Episode, FactAssertion, Role
 from asof.graph.predicates import PredicateRegistry
 from asof.graph.store import ErasureResult, GraphStore
+from asof.graph.urls import open_store
 from asof.graph.writes import WriteResult
 from asof.query import views
 from asof.query.ask import Answer, ask
@@ -37,33 +38,6 @@ Progress = Callable[[int, int], None]
 #: Messages stored per transaction by :meth:`Memory.ingest` (all or nothing per transaction;
 #: re-ingesting after a failure skips the messages already stored).
 INGEST_BATCH = 64
-
-
-def open_store(url: str, *, tenant: str, clock: Clock | None = None,
-               registry: PredicateRegistry | None = None, audit_key: bytes | None = None,
-               neo4j_user: str = "neo4j", neo4j_password: str | None = None,
-               neo4j_database: str = "neo4j", migrate: bool = True) -> GraphStore:
-    """Open the store a URL names: ``sqlite:///path.db`` (embedded) or ``neo4j://…`` /
-    ``bolt://…`` (Neo4j)."""
-    scheme = url.split(":", 1)[0].lower()
-    if scheme == "sqlite":
-        from asof.graph.sqlite import SqliteStore
-
-        return SqliteStore.from_url(url, tenant=tenant, clock=clock, registry=registry,
-                                    audit_key=audit_key, migrate=migrate)
-    if scheme in ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"):
-        from asof.graph.neo4j import Neo4jStore
-
-        if neo4j_password is None:
-            raise InvalidInputError(
-                "Neo4j needs a password: set ASOF_NEO4J_PASSWORD (or pass neo4j_password)")
-        return Neo4jStore.from_url(url, tenant=tenant, user=neo4j_user,
-                                   password=neo4j_password, database=neo4j_database,
-                                   clock=clock, registry=registry, audit_key=audit_key,
-                                   migrate=migrate)
-    raise InvalidInputError(
-        f"unsupported store URL {url!r}: use sqlite:///path/to/memory.db, "
-        "neo4j://host:7687 or bolt://host:7687")
 
 
 @dataclass(slots=True)

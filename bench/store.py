@@ -55,6 +55,7 @@ from asof.graph.clock import FakeClock
 from asof.graph.contract import VersionQuery
 from asof.graph.models import EntityRef, Episode, FactAssertion
 from asof.graph.store import GraphStore
+from asof.graph.urls import open_store
 
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 CLOCK_START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -143,22 +144,23 @@ def latency(samples: Sequence[float]) -> dict[str, float]:
 # ------------------------------------------------------------------------------- backends
 
 
-def open_store(args: argparse.Namespace, tenant: str, clock: FakeClock) -> GraphStore:
+def store_url(args: argparse.Namespace) -> str:
+    """The URL of the store under test: ``--url`` (or ``ASOF_NEO4J_URI``) for Neo4j, a SQLite
+    file (``--path`` or a fresh temporary one) otherwise."""
     if args.backend == "neo4j":
-        from asof.graph.neo4j import Neo4jStore
-
-        url = args.url or os.environ.get("ASOF_NEO4J_URI")
+        url: str | None = args.url or os.environ.get("ASOF_NEO4J_URI")
         if not url:
             sys.exit("set --url or ASOF_NEO4J_URI (scripts/neo4j-local env)")
-        return Neo4jStore.from_url(
-            url, tenant=tenant, clock=clock,
-            user=args.user or os.environ.get("ASOF_NEO4J_USER", "neo4j"),
-            password=args.password or os.environ.get("ASOF_NEO4J_PASSWORD", ""),
-            database=args.database)
-    from asof.graph.sqlite import SqliteStore
-
+        return url
     path = args.path or str(Path(tempfile.mkdtemp(prefix="asof-bench-")) / "bench.db")
-    return SqliteStore.from_url(f"sqlite:///{Path(path).resolve()}", tenant=tenant, clock=clock)
+    return f"sqlite:///{Path(path).resolve()}"
+
+
+def open_bench_store(args: argparse.Namespace, tenant: str, clock: FakeClock) -> GraphStore:
+    return open_store(store_url(args), tenant=tenant, clock=clock,
+                      neo4j_user=args.user or os.environ.get("ASOF_NEO4J_USER", "neo4j"),
+                      neo4j_password=args.password or os.environ.get("ASOF_NEO4J_PASSWORD", ""),
+                      neo4j_database=args.database)
 
 
 def server_info(store: GraphStore) -> dict[str, Any]:
@@ -362,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = uuid.uuid4().hex[:8]
     workload = make_workload(run, args.versions, args.tenants, args.seed)
     clock = FakeClock(CLOCK_START)
-    base = open_store(args, workload.tenants[0].tenant, clock)
+    base = open_bench_store(args, workload.tenants[0].tenant, clock)
     report: dict[str, Any] = {
         "backend": args.backend, "target_versions": args.versions, "tenants": args.tenants,
         "people": sum(len(d.people) for d in workload.tenants), "seed": args.seed,

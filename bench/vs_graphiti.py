@@ -213,17 +213,15 @@ def run_asof(args: argparse.Namespace, w: Workload, queries: list[Query], warm: 
 
     clock = FakeClock(w.first_recorded - timedelta(hours=1))
     first = w.tenants[0].name
-    if backend == "neo4j":
-        from asof.graph.neo4j import Neo4jStore
+    from asof.graph.urls import open_store
 
-        assert conn is not None
+    if conn is not None:  # the Neo4j server graphiti runs on too
         url, user, password = conn
-        base = Neo4jStore.from_url(url, tenant=first, user=user, password=password, clock=clock)
+        base = open_store(url, tenant=first, neo4j_user=user, neo4j_password=password,
+                          clock=clock)
     else:
-        from asof.graph.sqlite import SqliteStore
-
         path = Path(tempfile.mkdtemp(prefix="asof-vs-graphiti-")) / "bench.db"
-        base = SqliteStore.from_url(f"sqlite:///{path}", tenant=first, clock=clock)
+        base = open_store(f"sqlite:///{path}", tenant=first, clock=clock)
     stores = {t.name: base.for_tenant(t.name) for t in w.tenants}
 
     def ref(tenant: str, name: str, typ: str) -> EntityRef:

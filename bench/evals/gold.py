@@ -32,13 +32,14 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from asof.api.memory import Memory, open_store
+from asof.api.memory import Memory
 from asof.extraction.readers import read_gold
 from asof.graph.clock import FakeClock
 from asof.graph.contract import VersionQuery
 from asof.graph.errors import InvalidInputError
 from asof.graph.ids import normalize_name
 from asof.graph.instants import parse_instant
+from asof.graph.urls import open_store
 from asof.query.ask import Answer
 
 TENANT = "eval"

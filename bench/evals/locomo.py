@@ -653,7 +653,8 @@ def _samples(path: Path) -> list[dict[str, Any]]:
 def evaluate_locomo(path: str | Path, *, k: int = 5, assume_tz: str = "UTC") -> dict[str, Any]:
     """Ingest every conversation of a LoCoMo file into a fresh store and score its temporal
     questions (see the module docstring). Returns a JSON-able report."""
-    from asof.api.memory import Memory, open_store
+    from asof.api.memory import Memory
+    from asof.graph.urls import open_store
 
     path = Path(path)
     started = time.perf_counter()

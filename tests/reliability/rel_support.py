@@ -18,12 +18,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from asof.api.memory import open_store
 from asof.graph.contract import VersionQuery
 from asof.graph.instants import isoformat
 from asof.graph.models import FactVersion
 from asof.graph.predicates import Cardinality
 from asof.graph.store import GraphStore
+from asof.graph.urls import open_store
 
 #: ``ASOF_SOAK=1`` deepens every check (more kill points, longer load, more examples).
 SOAK = os.environ.get("ASOF_SOAK", "") == "1"

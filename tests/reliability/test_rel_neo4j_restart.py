@@ -95,7 +95,7 @@ def own_server() -> Iterator[OwnServer]:
 
 def test_server_restart_mid_ingestion(own_server: OwnServer, fresh_tenant: str,
                                       tmp_path: Path, nlp: Any) -> None:
-    from asof.api.memory import open_store
+    from asof.graph.urls import open_store
 
     count, length = depth(2, 4), depth(20, 40)
     data = write_jsonl(tmp_path / "restart.jsonl", conversations(SEED + 7, count, length))
