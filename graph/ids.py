@@ -37,11 +37,22 @@ def digest(*parts: Any, length: int = 32) -> str:
     return hashlib.sha256(canonical_json(list(parts)).encode()).hexdigest()[:length]
 
 
+def fold(text: str) -> str:
+    """``text`` as names are compared in it: NFKC, invisible format characters removed (zero-
+    width spaces and joiners, bidirectional marks and overrides, byte-order marks, soft
+    hyphens: Unicode category Cf), case-folded. "Bo\u200bb" and "\u200fBob" fold to "bob", so a
+    look-alike name is neither a separate entity nor missed by an erasure."""
+    if text.isascii():  # no format characters, and NFKC changes nothing
+        return text.casefold()
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").casefold()
+
+
 @functools.lru_cache(maxsize=65_536)  # a write normalises every name it sees several times
 def normalize_name(name: str) -> str:
-    """The key names are matched on: NFKC, case-folded, single spaces, punctuation trimmed,
+    """The key names are matched on: :func:`fold`-ed, single spaces, punctuation trimmed,
     organisation suffixes (Inc, Corp, GmbH, …) and a leading "the" removed."""
-    text = unicodedata.normalize("NFKC", name).casefold()
+    text = fold(name)
     text = _SPACE.sub(" ", text).strip(" \t\n.,;:!?\"'()[]")
     words = text.replace(",", " ").split()
     while len(words) > 1 and words[-1] in _ORG_SUFFIXES:

@@ -13,7 +13,7 @@ from neo4j import ManagedTransaction
 from asof.graph.adapter_helpers import ERASED_TEXT, check_tenant, claim_order, version_order
 from asof.graph.contract import AuditHead, Erasure, Source, WriteBatch
 from asof.graph.errors import IntegrityError, InvalidInputError, StoreError
-from asof.graph.ids import normalize_name
+from asof.graph.ids import fold, normalize_name
 from asof.graph.instants import MAX_US, from_us, to_us
 from asof.graph.models import Claim, Entity, FactVersion
 from asof.graph.neo4j.driver import Runner
@@ -145,12 +145,12 @@ class Neo4jTx:
         for r in self._run("write/mentioned_claims", entity_id=entity_id):
             claim_ids.add(r["id"])
             episode_ids.update(i for i in (r["episode_id"], *r["episode_ids"]) if i is not None)
-        # Case-insensitive substring match in Python (str.casefold), the same everywhere;
+        # Substring match of folded text in Python (graph.ids.fold), the same everywhere;
         # Cypher's toLower differs on some scripts, and erasure must not under-match.
-        folded = [name.casefold() for name in names if name.strip()]
+        folded = [fold(name) for name in names if name.strip()]
         if folded:
             for r in self._run("write/episode_texts"):
-                haystack = r["text"].casefold()
+                haystack = fold(r["text"])
                 if any(name in haystack for name in folded):
                     episode_ids.add(r["id"])
         return sorted(version_ids), sorted(claim_ids), sorted(episode_ids)

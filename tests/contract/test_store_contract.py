@@ -596,6 +596,41 @@ def test_erasure_removes_the_subject_everywhere(store: GraphStore, clock: FakeCl
     assert f"entity:{priya.id}" in erased.targets
 
 
+#: Look-alikes of "Bob Stone": a zero-width space, a right-to-left mark, a zero-width joiner
+#: and a byte-order mark inside the name, and a fullwidth letter (folded by NFKC).
+LOOK_ALIKES = ["Bo\u200bb Stone", "\u200fBob Stone", "Bob\u200d Stone", "Bob Sto\ufeffne",
+               "\uff22ob Stone"]
+
+
+def test_look_alike_names_resolve_to_one_entity(store: GraphStore, clock: FakeClock) -> None:
+    """Issue #16 item 11: invisible characters and compatibility forms do not make a new
+    entity, so a query by the plain name sees every fact."""
+    say(store, clock, at(1, 10), "Bob Stone works at Initech",
+        fact("works_at", org("Initech"), who="Bob Stone"))
+    for index, name in enumerate(LOOK_ALIKES):
+        say(store, clock, at(2, 1 + index), f"{name} uses Slack {index}",
+            fact("uses", product(f"Slack {index}"), who=name))
+    people = [e for e in store.list_entities() if e.type == "person"]
+    assert len(people) == 1, [e.name for e in people]
+    assert objects(store.current("Bob Stone")) == {"Initech"} | {
+        f"Slack {i}" for i in range(len(LOOK_ALIKES))}
+    assert store.resolve(LOOK_ALIKES[0]).id == people[0].id
+
+
+def test_erasure_reaches_messages_that_spell_the_name_with_invisible_characters(
+        store: GraphStore, clock: FakeClock) -> None:
+    say(store, clock, at(1, 10), "Bob Stone works at Initech",
+        fact("works_at", org("Initech"), who="Bob Stone"))
+    say(store, clock, at(1, 11), "I saw B\u200bob S\u200ftone at lunch")
+    say(store, clock, at(1, 12), "Lunch was good")
+    store.forget("Bob Stone")
+    texts = [e.text for e in store.get_episodes(
+        [e.episode_id for e in store.audit() if e.episode_id])]
+    assert not any("lunch" in t for t in texts if "saw" in t), texts
+    assert "Lunch was good" in texts
+    assert store.verify().ok
+
+
 # ---------------------------------------------------------------------------- 17. verify
 
 def _history(store: GraphStore, clock: FakeClock) -> None:
