@@ -452,7 +452,8 @@ def context(entity: str, query: str | None, budget: int, now_text: str | None,
 
 @cli.group()
 def audit() -> None:
-    """The tamper-evident audit chain: show, verify, export a checkpoint."""
+    """The tamper-evident audit chain: show, verify, take a signed checkpoint, export the
+    head."""
 
 
 @audit.command("show")
@@ -473,7 +474,8 @@ def audit_show(start: int, end: int | None, store_url: str | None, tenant: str |
 @audit.command("verify")
 @click.option("--checkpoint", "checkpoint_file", default=None,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A checkpoint exported earlier (detects truncation).")
+              help="A checkpoint taken earlier (detects truncation and rollback; a signed "
+                   "one is checked with the audit key).")
 @store_options
 def audit_verify(checkpoint_file: Path | None, store_url: str | None, tenant: str | None,
                  as_json: bool) -> None:
@@ -493,7 +495,12 @@ def audit_verify(checkpoint_file: Path | None, store_url: str | None, tenant: st
         report = mem.verify(tenant=_tenant(tenant), checkpoint=checkpoint)
 
     def human() -> None:
-        if report.ok:
+        if report.ok and report.unchecked_signatures:
+            click.echo(f"hashes intact, signatures NOT checked: {report.events_checked} events, "
+                       f"head seq {report.head_seq} ({report.head_hash[:16]}…); the chain is "
+                       f"signed from seq {report.signed_from} and no audit key was given "
+                       "(set ASOF_AUDIT_KEY)")
+        elif report.ok:
             click.echo(f"ok: {report.events_checked} events verified, head seq "
                        f"{report.head_seq} ({report.head_hash[:16]}…)")
         else:
@@ -517,6 +524,27 @@ def audit_export(output: Path | None, store_url: str | None, tenant: str | None)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
         click.echo(f"wrote checkpoint seq {checkpoint.seq} to {output}")
+    else:
+        click.echo(text)
+
+
+@audit.command("checkpoint")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+@click.option("--store", "store_url", envvar="ASOF_STORE", default=None, help="Store URL.")
+@click.option("--tenant", envvar="ASOF_TENANT", default=None, help="Tenant.")
+def audit_checkpoint(output: Path | None, store_url: str | None, tenant: str | None) -> None:
+    """Sign the chain's head with the audit key (ASOF_AUDIT_KEY), record it as a
+    'checkpointed' event, and print (or write) the signed checkpoint. Keep it away from the
+    store: 'audit verify --checkpoint' then detects truncation and rollback, and an edited
+    checkpoint fails its signature."""
+    with open_memory(store_url) as mem:
+        checkpoint = mem.record_checkpoint(tenant=_tenant(tenant))
+    text = checkpoint.model_dump_json(indent=2)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"wrote signed checkpoint seq {checkpoint.seq} (key id {checkpoint.key_id}) "
+                   f"to {output}")
     else:
         click.echo(text)
 

@@ -348,4 +348,10 @@ class Memory:
         return self.store(tenant).verify(checkpoint)
 
     def checkpoint(self, *, tenant: str) -> Checkpoint:
+        """The chain's head (signed when the audit key is set)."""
         return self.store(tenant).checkpoint()
+
+    def record_checkpoint(self, *, tenant: str, actor: str | None = None) -> Checkpoint:
+        """Record a ``checkpointed`` event and return the signed checkpoint ending with it
+        (needs the audit key)."""
+        return self.store(tenant).record_checkpoint(actor=actor)

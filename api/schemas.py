@@ -231,6 +231,10 @@ class VerifyOut(_Schema):
     first_bad_seq: int | None
     reason: str | None
     signatures_checked: bool
+    signed_from: int | None = Field(
+        None, description="The seq the chain's signatures start at (null: an unsigned chain). "
+        "Set while signatures_checked is false: the hashes are intact, but the signatures "
+        "were not checked (the server has no audit key).")
 
 
 class ErasureOut(_Schema):

@@ -46,6 +46,12 @@ def sign(key: bytes, event_hash: str) -> str:
     return hmac.new(key, event_hash.encode(), hashlib.sha256).hexdigest()
 
 
+def key_id(key: bytes) -> str:
+    """A public name for an audit key (which key signed a checkpoint), revealing nothing of
+    it."""
+    return "k_" + hashlib.sha256(b"asof audit key id\0" + key).hexdigest()[:16]
+
+
 def make_event(
     *,
     seq: int,
@@ -74,7 +80,10 @@ def make_event(
 
 
 class Checkpoint(BaseModel):
-    """An exported head of a tenant's chain; verify against it to detect truncation."""
+    """An exported head of a tenant's chain; verify against it to detect truncation and
+    rollback. Signed (HMAC-SHA256 over its other fields, with the key's :func:`key_id`) when
+    taken with the audit key, so a checkpoint kept next to the store cannot be edited to match
+    a truncated chain."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -82,6 +91,29 @@ class Checkpoint(BaseModel):
     seq: int
     hash: str
     at: Instant | None = None
+    key_id: str | None = None
+    signature: str | None = None
+
+    def _signed_text(self) -> bytes:
+        return canonical_json(self.model_dump(mode="json", exclude={"signature"})).encode()
+
+    def signed(self, key: bytes) -> Checkpoint:
+        """This checkpoint signed with ``key``."""
+        draft = self.model_copy(update={"key_id": key_id(key), "signature": None})
+        return draft.model_copy(update={
+            "signature": hmac.new(key, draft._signed_text(), hashlib.sha256).hexdigest()})
+
+    def signature_problem(self, key: bytes) -> str | None:
+        """Why this signed checkpoint does not verify under ``key`` (``None``: it does)."""
+        if self.signature is None:
+            return None
+        if self.key_id != key_id(key):
+            return (f"the checkpoint was signed with another key (key id {self.key_id}; the "
+                    f"given key is {key_id(key)})")
+        expected = hmac.new(key, self._signed_text(), hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(expected, self.signature):
+            return "the checkpoint's signature is wrong (the checkpoint was edited or forged)"
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +125,21 @@ class VerifyReport:
     first_bad_seq: int | None = None
     reason: str | None = None
     signatures_checked: bool = False
+    #: the seq signatures start at (``None``: an unsigned chain). A signed chain verified
+    #: without its key is intact as far as hashes go, but its signatures were not checked.
+    signed_from: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "events_checked": self.events_checked,
                 "head_seq": self.head_seq, "head_hash": self.head_hash,
                 "first_bad_seq": self.first_bad_seq, "reason": self.reason,
-                "signatures_checked": self.signatures_checked}
+                "signatures_checked": self.signatures_checked,
+                "signed_from": self.signed_from}
+
+    @property
+    def unchecked_signatures(self) -> bool:
+        """The chain is signed but was verified without its key."""
+        return self.signed_from is not None and not self.signatures_checked
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +169,21 @@ def verify_chain(
             rows inserted or closed behind the chain's back).
         key: the HMAC key, to check signatures.
         checkpoint: an exported head; the chain must still contain it.
+
+    Signing mode: signatures start at the first signed event (``signed_from``), which is seq 1
+    or a ``signing_enabled`` event, and every later event must carry one, with or without the
+    key. With the key every signature from there on is checked, and a chain with none fails.
     """
     head_seq, head_hash = 0, GENESIS_HASH
+    signed_from = next((e.seq for e in events if e.signature is not None), None)
 
     def bad(seq: int, reason: str, checked: int) -> VerifyReport:
-        return VerifyReport(False, checked, head_seq, head_hash, seq, reason, key is not None)
+        return VerifyReport(False, checked, head_seq, head_hash, seq, reason, key is not None,
+                            signed_from)
+
+    if key is not None and events and signed_from is None:
+        return bad(events[0].seq, "the chain has no signatures, but an audit key was given "
+                   "(this store was never signed, or its signatures were stripped)", 0)
 
     erased: set[str] = set()
     for event in events:
@@ -153,11 +204,19 @@ def verify_chain(
         if chain_hash(prev, event.chained_content()) != event.hash:
             return bad(event.seq, "the event's hash does not match its content "
                        "(the event was edited)", index)
-        if key is not None and (event.signature is None
-                                or not hmac.compare_digest(sign(key, event.hash),
-                                                           event.signature)):
-            return bad(event.seq, "HMAC signature missing or wrong (forged chain or wrong "
-                       "ASOF_AUDIT_KEY)", index)
+        if signed_from is not None and event.seq >= signed_from:
+            if event.seq == signed_from > 1 and event.action is not AuditAction.SIGNING_ENABLED:
+                return bad(event.seq, f"signatures start at seq {event.seq} without a "
+                           "signing_enabled event (signatures were stripped from earlier "
+                           "events)", index)
+            if event.signature is None:
+                return bad(event.seq, f"the event is unsigned, but the chain is signed from seq "
+                           f"{signed_from} (written without the audit key, or its signature "
+                           "was stripped)", index)
+            if key is not None and not hmac.compare_digest(sign(key, event.hash),
+                                                           event.signature):
+                return bad(event.seq, "HMAC signature wrong (forged chain or wrong "
+                           "ASOF_AUDIT_KEY)", index)
         if event.action is not AuditAction.ERASED:
             problem = _check_contents(event, rows, erased)
             if problem:
@@ -184,13 +243,18 @@ def verify_chain(
             return bad(written_by[t].seq, f"{t} was closed in the store but no audit event "
                        "closed it (edited in the store)", checked)
     if checkpoint is not None:
+        problem = checkpoint.signature_problem(key) if key is not None else None
+        if problem:
+            return bad(checkpoint.seq, problem, checked)
         if checkpoint.seq > head_seq:
             return bad(head_seq + 1, f"the chain ends at seq {head_seq} but the checkpoint "
-                       f"has seq {checkpoint.seq} (truncated)", checked)
+                       f"has seq {checkpoint.seq} (truncated, or rolled back to an older "
+                       "copy)", checked)
         if checkpoint.seq and events[checkpoint.seq - 1].hash != checkpoint.hash:
             return bad(checkpoint.seq, "the event at the checkpoint's seq has another hash "
-                       "(the chain was rewritten)", checked)
-    return VerifyReport(True, checked, head_seq, head_hash, None, None, key is not None)
+                       "(the chain was rewritten, or rolled back and written again)", checked)
+    return VerifyReport(True, checked, head_seq, head_hash, None, None, key is not None,
+                        signed_from)
 
 
 def _check_contents(event: AuditEvent, rows: Mapping[str, StoredRow],

@@ -54,6 +54,9 @@ class AuditHead:
     seq: int
     hash: str
     at: datetime
+    #: whether the head event carries a signature (the store's signing mode: once signed,
+    #: every later event must be)
+    signed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

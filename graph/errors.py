@@ -66,5 +66,10 @@ class StoreUnavailableError(StoreError):
     """The storage backend cannot be reached."""
 
 
+class AuditKeyRequiredError(StoreError):
+    """The store's audit chain is signed and this handle has no audit key: writing would add
+    unsigned events to a signed chain, so nothing was written."""
+
+
 class IntegrityError(StoreError):
     """The store's contents contradict the audit chain or the schema."""

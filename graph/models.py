@@ -125,6 +125,10 @@ class AuditAction(StrEnum):
     RETRACTED = "retracted"
     EXPIRED = "expired"
     ERASED = "erased"
+    #: the first signed event of a store that was unsigned until then ("signed from seq N")
+    SIGNING_ENABLED = "signing_enabled"
+    #: a signed checkpoint of the chain was taken (``asof audit checkpoint``)
+    CHECKPOINTED = "checkpointed"
 
 
 class Episode(_Frozen):

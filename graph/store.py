@@ -25,6 +25,7 @@ from asof.graph.audit import (
     Checkpoint,
     StoredRow,
     VerifyReport,
+    key_id,
     make_event,
     split_target,
     target,
@@ -39,9 +40,10 @@ from asof.graph.contract import (
     PlanningReads,
     SearchHit,
     VersionQuery,
+    WriteBatch,
     WriteTx,
 )
-from asof.graph.errors import InvalidInputError, NotFoundError
+from asof.graph.errors import AuditKeyRequiredError, InvalidInputError, NotFoundError
 from asof.graph.ids import canonical_json, normalize_name, validate_tenant
 from asof.graph.instants import LATEST, require_aware, start_us
 from asof.graph.models import (
@@ -161,6 +163,30 @@ class GraphStore(ABC):
     def _now(self) -> datetime:
         return require_aware(self.clock.now(), "clock.now()")
 
+    def _lock_head(self, tx: WriteTx) -> AuditHead | None:
+        """Take the tenant's write lock and hold the store to its signing mode: a signed chain
+        takes no unsigned event (:class:`AuditKeyRequiredError`, nothing written); the first
+        write with a key to an unsigned chain records a ``signing_enabled`` event ("signed
+        from seq N") before anything else, so verification knows where signatures start."""
+        head = tx.lock_head()
+        if head is None:  # an empty chain: its first event sets the mode
+            return None
+        if head.signed and self.audit_key is None:
+            raise AuditKeyRequiredError(
+                f"tenant {self.tenant!r}: the audit chain is signed (head seq {head.seq}), and "
+                "this store was opened without its audit key; set ASOF_AUDIT_KEY (or pass "
+                "audit_key) to write. Nothing was written.")
+        if not head.signed and self.audit_key is not None:
+            seq = head.seq + 1
+            enabled = make_event(
+                seq=seq, prev_hash=head.hash, tenant=self.tenant,
+                at=transaction_time(self._now(), head), actor="asof",
+                action=AuditAction.SIGNING_ENABLED, contents=[],
+                reason=f"signed from seq {seq}", key=self.audit_key)
+            tx.write(WriteBatch(events=[enabled]))
+            head = AuditHead(seq=seq, hash=enabled.hash, at=enabled.at, signed=True)
+        return head
+
     def _planner(self, tx: PlanningReads, head: AuditHead | None,
                  actor: str | None) -> WritePlanner:
         return WritePlanner(tx, tenant=self.tenant, now=transaction_time(self._now(), head),
@@ -207,7 +233,7 @@ class GraphStore(ABC):
             return []
 
         def work(tx: WriteTx) -> list[WriteResult]:
-            head = tx.lock_head()
+            head = self._lock_head(tx)
             view = PendingTx(tx)
             stored = view.existing_episodes([e.id for e, _ in checked])
             view.find_entities(sorted({  # one read for every name the batch uses
@@ -298,7 +324,7 @@ class GraphStore(ABC):
         """End every belief whose TTL has passed at its expiry instant (audit ``expired``)."""
 
         def work(tx: WriteTx) -> WriteResult:
-            head = tx.lock_head()
+            head = self._lock_head(tx)
             planner = self._planner(tx, head, actor or "asof-expire")
             planner.retract_expired(tx.expired_versions(planner.now))
             if planner.batch.is_empty():
@@ -318,7 +344,7 @@ class GraphStore(ABC):
         names = [found.name, *found.aliases]
 
         def work(tx: WriteTx) -> ErasureResult:
-            head = tx.lock_head()
+            head = self._lock_head(tx)
             version_ids, claim_ids, episode_ids = tx.mentions(found.id, names)
             sourced_versions, sourced_claims = tx.sourced_from(episode_ids)
             redacted_versions = sorted(set(sourced_versions) - set(version_ids))
@@ -430,12 +456,43 @@ class GraphStore(ABC):
         return self.audit_events(start_seq, end_seq)
 
     def checkpoint(self) -> Checkpoint:
-        """The chain's head, to export and verify against later (detects truncation)."""
+        """The chain's head, to export and verify against later (detects truncation and
+        rollback); signed when this store has the audit key."""
         events = self.audit_events(1)
         if not events:
-            return Checkpoint(tenant=self.tenant, seq=0, hash=GENESIS_HASH)
-        last = events[-1]
-        return Checkpoint(tenant=self.tenant, seq=last.seq, hash=last.hash, at=last.at)
+            found = Checkpoint(tenant=self.tenant, seq=0, hash=GENESIS_HASH)
+        else:
+            last = events[-1]
+            found = Checkpoint(tenant=self.tenant, seq=last.seq, hash=last.hash, at=last.at)
+        return found.signed(self.audit_key) if self.audit_key else found
+
+    def record_checkpoint(self, *, actor: str | None = None) -> Checkpoint:
+        """Record a ``checkpointed`` event and return the signed checkpoint of the chain
+        ending with it: keep it away from the store, and ``verify`` against it later proves
+        the chain was neither truncated nor rolled back since.
+
+        Raises:
+            AuditKeyRequiredError: this store has no audit key to sign with.
+        """
+        key = self.audit_key
+        if key is None:
+            raise AuditKeyRequiredError(
+                "a signed checkpoint needs the audit key: set ASOF_AUDIT_KEY (or pass "
+                "audit_key); 'asof audit export-checkpoint' exports an unsigned one")
+
+        def work(tx: WriteTx) -> Checkpoint:
+            head = self._lock_head(tx)
+            event = make_event(
+                seq=(head.seq if head else 0) + 1,
+                prev_hash=head.hash if head else GENESIS_HASH, tenant=self.tenant,
+                at=transaction_time(self._now(), head), actor=actor or "asof",
+                action=AuditAction.CHECKPOINTED, contents=[],
+                reason=f"signed checkpoint (key id {key_id(key)})", key=key)
+            tx.write(WriteBatch(events=[event]))
+            return Checkpoint(tenant=self.tenant, seq=event.seq, hash=event.hash,
+                              at=event.at).signed(key)
+
+        return self.run_write(work)
 
     def verify(self, checkpoint: Checkpoint | None = None) -> VerifyReport:
         """Recompute the audit chain and the content hashes of the rows it points to.

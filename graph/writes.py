@@ -100,7 +100,8 @@ class WritePlanner:
 
     def head(self) -> AuditHead:
         """The audit head once this planner's batch is written."""
-        return AuditHead(seq=self._seq, hash=self._prev, at=self.now)
+        return AuditHead(seq=self._seq, hash=self._prev, at=self.now,
+                         signed=self.audit_key is not None)
 
     # ------------------------------------------------------------------ audit
 

@@ -73,7 +73,8 @@ class Neo4jTx:
             row = records[0] if records else None
         if row is None or row["seq"] is None:
             return None
-        return AuditHead(seq=row["seq"], hash=row["hash"], at=from_us(row["at"]))
+        return AuditHead(seq=row["seq"], hash=row["hash"], at=from_us(row["at"]),
+                         signed=bool(row["signed"]))
 
     def existing_episodes(self, episode_ids: Sequence[str]) -> set[str]:
         if not episode_ids:

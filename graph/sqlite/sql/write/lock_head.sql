@@ -1,2 +1,3 @@
 -- BEGIN IMMEDIATE already holds the database's write lock: nobody else can append.
-SELECT seq, hash, at FROM audit_events WHERE tenant = ? ORDER BY seq DESC LIMIT 1
+SELECT seq, hash, at, signature IS NOT NULL FROM audit_events
+WHERE tenant = ? ORDER BY seq DESC LIMIT 1
