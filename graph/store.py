@@ -141,6 +141,13 @@ class GraphStore(ABC):
         """Events with ``start_seq <= seq <= end_seq``, ordered by seq."""
 
     @abstractmethod
+    def row_ids(self) -> dict[str, list[str]]:
+        """Every episode and claim id stored for this tenant, sorted, by kind (``"episode"``,
+        ``"claim"``): what :meth:`verify` holds against the events that wrote them, to catch
+        rows inserted behind the chain's back. (Entities are not listed: the write planner
+        can store an entity that no event names, see docs/audit.md.)"""
+
+    @abstractmethod
     def search(self, text: str, *, limit: int = 10, valid_at: datetime | None = None,
                known_at: datetime | None = None) -> list[SearchHit]:
         """Full-text search over episode text and facts (entity names, literal values,
@@ -547,9 +554,9 @@ class GraphStore(ABC):
         for n in self.get_entities(sorted(wanted.get(ENTITY, ()))):
             rows[target(ENTITY, n.id)] = StoredRow(
                 {"id": n.id, "tenant": n.tenant, "name": n.name, "type": n.type})
-        return events, verify_chain(events, rows,
-                                    all_row_targets=[target(VERSION, v.version_id)
-                                                     for v in all_versions],
+        stored = [target(VERSION, v.version_id) for v in all_versions]
+        stored += [target(kind, i) for kind, found in self.row_ids().items() for i in found]
+        return events, verify_chain(events, rows, all_row_targets=stored,
                                     key=self.audit_key, checkpoint=checkpoint)
 
 

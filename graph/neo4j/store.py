@@ -317,6 +317,10 @@ class Neo4jStore(GraphStore):
         records = self._read("read/audit_events", start_seq=start_seq, end_seq=end)
         return [event(r["event"]) for r in records]
 
+    def row_ids(self) -> dict[str, list[str]]:
+        row = self._read("read/row_ids")[0]
+        return {"episode": sorted(row["episodes"]), "claim": sorted(row["claims"])}
+
     def search(self, text: str, *, limit: int = 10, valid_at: datetime | None = None,
                known_at: datetime | None = None) -> list[SearchHit]:
         """Full-text search (Lucene) over episode text and facts (entity names, predicate,

@@ -257,6 +257,13 @@ class SqliteStore(GraphStore):
                                  (self.tenant, start_seq, end)).fetchall()
         return [rows.event(row) for row in found]
 
+    def row_ids(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {"episode": [], "claim": []}
+        with self._reading("row ids") as conn:
+            for kind, row_id in conn.execute(sql.load("read/row_ids"), (self.tenant,) * 2):
+                found[kind].append(row_id)
+        return found
+
     def search(self, text: str, *, limit: int = 10, valid_at: datetime | None = None,
                known_at: datetime | None = None) -> list[SearchHit]:
         """FTS5 search (bm25) over episode text and facts. Terms are the letter/digit runs of

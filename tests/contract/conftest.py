@@ -79,6 +79,10 @@ class Tamper(Protocol):
     def truncate_events(self, store: GraphStore, after_seq: int) -> None:
         """Delete every event with ``seq > after_seq`` (and nothing else)."""
 
+    def insert_row(self, store: GraphStore, kind: str, new_id: str) -> None:
+        """Insert a copy of one stored row of ``kind`` ("episode", "claim") under ``new_id``,
+        with no audit event."""
+
     def drop_tenant(self, store: GraphStore) -> None:
         """Delete every row of the store's tenant, so another history can be replayed under
         the same tenant (whose name every id and audit hash includes)."""
@@ -144,6 +148,17 @@ class SqliteTamper:
         changed = self._exec(store, "DELETE FROM audit_events WHERE tenant = ? AND seq > ?",
                              (store.tenant, after_seq))
         assert changed >= 1, f"no events after {after_seq}"
+
+    def insert_row(self, store: GraphStore, kind: str, new_id: str) -> None:
+        table, key = {"episode": ("episodes", "id"), "claim": ("claims", "claim_id")}[kind]
+        conn = _sqlite_connection(store)
+        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")
+                   if row[1] not in ("pk", key)]
+        listed = ", ".join(columns)
+        changed = self._exec(
+            store, f"INSERT INTO {table} ({key}, {listed}) "  # noqa: S608 - test tamper
+            f"SELECT ?, {listed} FROM {table} WHERE tenant = ? LIMIT 1", (new_id, store.tenant))
+        assert changed == 1, f"no {kind} row to copy"
 
 
     def drop_tenant(self, store: GraphStore) -> None:

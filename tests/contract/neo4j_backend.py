@@ -113,6 +113,14 @@ class Neo4jTamper:
                        "DETACH DELETE e RETURN count(*) AS n", after=after_seq)
         assert records[0]["n"] >= 1, f"no events after {after_seq}"
 
+    def insert_row(self, store: GraphStore, kind: str, new_id: str) -> None:
+        """Copy one node of ``kind`` under ``new_id`` (no relationships, no audit event)."""
+        label, key = {"episode": ("Episode", "id"), "claim": ("Claim", "claim_id")}[kind]
+        records = _run(store, f"MATCH (n:{label} {{tenant: $tenant}}) WITH n LIMIT 1 "
+                       f"CREATE (c:{label}) SET c = n {{.*, {key}: $new_id}} "
+                       "RETURN count(c) AS n", new_id=new_id)
+        assert records[0]["n"] == 1, f"no {kind} node to copy"
+
     def drop_tenant(self, store: GraphStore) -> None:
         for label in ("Fact", "Claim", "Alias", "Entity", "Episode", "AuditEvent", "AuditHead"):
             _run(store, f"MATCH (n:{label} {{tenant: $tenant}}) DETACH DELETE n")

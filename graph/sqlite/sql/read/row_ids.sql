@@ -1,0 +1,4 @@
+-- Every episode and claim id of a tenant, by kind: what verify holds against the chain.
+SELECT 'episode', id FROM episodes WHERE tenant = ?
+UNION ALL SELECT 'claim', claim_id FROM claims WHERE tenant = ?
+ORDER BY 1, 2
