@@ -556,7 +556,8 @@ def audit_checkpoint(output: Path | None, store_url: str | None, tenant: str | N
 def forget(entity: str, yes: bool, store_url: str | None, tenant: str | None,
            as_json: bool) -> None:
     """Erase ENTITY everywhere (right to be forgotten); the audit keeps a PII-free tombstone."""
-    if not yes and not click.confirm(f"Erase {entity!r} and every message that mentions it?"):
+    if not yes and not click.confirm(
+            f"Erase {entity!r} and every message that mentions it or that it spoke?"):
         raise CliError("aborted; nothing was erased")
     with open_memory(store_url) as mem:
         result = mem.forget(entity, tenant=_tenant(tenant))

@@ -179,8 +179,9 @@ class WriteTx(PlanningReads, Protocol):
     def mentions(self, entity_id: str, names: Sequence[str]) -> tuple[
             list[str], list[str], list[str]]:
         """(version ids, claim ids, episode ids) that involve the entity: versions and claims
-        where it is subject or object, and episodes that are their sources or whose text
-        contains one of ``names`` (case-insensitive). Includes superseded rows."""
+        where it is subject or object, and episodes that are their sources or whose text or
+        speaker contains one of ``names`` (compared :func:`~graph.ids.fold`-ed). Includes
+        superseded rows."""
         ...
 
     def sourced_from(self, episode_ids: Sequence[str]) -> tuple[list[str], list[str]]:

@@ -344,9 +344,9 @@ class GraphStore(ABC):
     def forget(self, entity: str, *, actor: str | None = None,
                reason: str = "erasure request") -> ErasureResult:
         """Erase an entity (right to be forgotten): its entity, every fact version and claim
-        where it is subject or object, and the text of the episodes that mention it, from
-        every view including past transaction times. The audit chain gets a PII-free
-        ``erased`` tombstone listing only ids, and still verifies."""
+        where it is subject or object, and the text of the episodes that mention it or that it
+        spoke, from every view including past transaction times. The audit chain gets a
+        PII-free ``erased`` tombstone listing only ids, and still verifies."""
         found = self.resolve(entity)
         names = [found.name, *found.aliases]
 

@@ -151,8 +151,8 @@ class Neo4jTx:
         folded = [fold(name) for name in names if name.strip()]
         if folded:
             for r in self._run("write/episode_texts"):
-                haystack = fold(r["text"])
-                if any(name in haystack for name in folded):
+                said, by = fold(r["text"]), fold(r["speaker"])
+                if any(name in said or name in by for name in folded):
                     episode_ids.add(r["id"])
         return sorted(version_ids), sorted(claim_ids), sorted(episode_ids)
 

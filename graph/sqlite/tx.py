@@ -83,13 +83,14 @@ class SqliteTx:
             episode_ids = {row[0] for row in conn.execute(
                 sql.load("write/mentioned_episodes"),
                 (tenant, versions, tenant, claims, tenant, claims))} - {None}
-            # Substring match of folded text in Python: SQLite's lower() folds ASCII only.
+            # Substring match of folded text and speaker in Python: SQLite's lower() folds
+            # ASCII only.
             folded = [fold(name) for name in names if name.strip()]
             if folded:
-                for episode_id, text in conn.execute(sql.load("write/episode_texts"),
-                                                     (tenant,)):
-                    haystack = fold(text)
-                    if any(name in haystack for name in folded):
+                for episode_id, text, speaker in conn.execute(
+                        sql.load("write/episode_texts"), (tenant,)):
+                    said, by = fold(text), fold(speaker)
+                    if any(name in said or name in by for name in folded):
                         episode_ids.add(episode_id)
         return version_ids, claim_ids, sorted(episode_ids)
 

@@ -631,6 +631,27 @@ def test_erasure_reaches_messages_that_spell_the_name_with_invisible_characters(
     assert store.verify().ok
 
 
+def test_erasure_reaches_messages_the_person_spoke(store: GraphStore,
+                                                   clock: FakeClock) -> None:
+    """Issue #16 item 8: a message spoken by the erased person is erased even when its text
+    names nobody (the speaker is matched like the text, folded)."""
+    say(store, clock, at(1, 10), "Bob Stone works at Initech",
+        fact("works_at", org("Initech"), who="Bob Stone"))
+    for speaker in ("Bob Stone", "bob\u200b stone"):
+        clock.advance(timedelta(minutes=1))
+        store.apply(Episode.create(tenant=store.tenant, speaker=speaker, occurred_at=at(1, 11),
+                                   text=f"my knee hurts again ({speaker[:3]})"))
+    clock.advance(timedelta(minutes=1))
+    store.apply(Episode.create(tenant=store.tenant, speaker="Ann", occurred_at=at(1, 12),
+                               text="my knee is fine"))
+    result = store.forget("Bob Stone")
+    assert result.episodes == 3
+    episodes = store.get_episodes([e.episode_id for e in store.audit() if e.episode_id])
+    assert not any("hurts" in e.text for e in episodes)
+    assert [e.text for e in episodes if e.speaker == "Ann"] == ["my knee is fine"]
+    assert store.verify().ok
+
+
 # ---------------------------------------------------------------------------- 17. verify
 
 def _history(store: GraphStore, clock: FakeClock) -> None:

@@ -1,1 +1,3 @@
-SELECT id, text FROM episodes WHERE tenant = ? AND redacted = 0
+-- The text and speaker of every episode of the tenant not yet redacted (erasure matches names
+-- in both).
+SELECT id, text, speaker FROM episodes WHERE tenant = ? AND redacted = 0
