@@ -713,7 +713,7 @@ _TENANT_WIDE_BY_DESIGN = [
     r" ORDER BY",  # find_versions without a narrowing filter (snapshots, verify)
     r"ORDER BY name, id LIMIT",  # list_entities: a page in index order
     r"ORDER BY seq DESC LIMIT 1",  # lock_head: the last event
-    r"^SELECT id, text FROM episodes WHERE",  # mentions: the text match reads every episode
+    r"^SELECT id, text, speaker FROM episodes WHERE",  # mentions: reads every episode
 ]
 
 
