@@ -376,7 +376,14 @@ class GraphStore(ABC):
                                  claims=len(claim_ids), episodes=len(episode_ids),
                                  event=event)
 
-        return self.run_write(work)
+        result = self.run_write(work)
+        self._purge_erased()
+        return result
+
+    def _purge_erased(self) -> None:
+        """After an erasure commits: make the erased content unrecoverable from the backend's
+        own files where the adapter can (SQLite truncates its write-ahead log). No-op here."""
+        return
 
     # ------------------------------------------------------------------ reads
 

@@ -154,6 +154,15 @@ class SqliteStore(GraphStore):
             logger.info("applied SQLite migrations %s", applied)
         return applied
 
+    def _purge_erased(self) -> None:
+        with self._reading("truncate the write-ahead log") as conn:
+            busy, _, _ = conn.execute(sql.load("schema/truncate_wal")).fetchone()
+        if busy:
+            # Another connection's read transaction pins old frames; they go at the next
+            # checkpoint that finds no reader.
+            logger.warning("erasure: the write-ahead log could not be truncated yet (a reader "
+                           "holds it); erased text remains in its old frames until then")
+
     def run_write(self, work: Callable[[WriteTx], T]) -> T:
         with self._lock:
             conn = self._conn
