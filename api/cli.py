@@ -549,6 +549,30 @@ def audit_checkpoint(output: Path | None, store_url: str | None, tenant: str | N
         click.echo(text)
 
 
+@cli.command("export-subject")
+@click.argument("entity")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+@click.option("--store", "store_url", envvar="ASOF_STORE", default=None, help="Store URL.")
+@click.option("--tenant", envvar="ASOF_TENANT", default=None, help="Tenant.")
+def export_subject(entity: str, output: Path | None, store_url: str | None,
+                   tenant: str | None) -> None:
+    """Print (or write) as JSON everything stored about ENTITY (a subject-access request):
+    every fact version on both time axes, the claims and messages behind them, the messages
+    that name it or that it spoke, and the audit events about them. Exits 1 if no entity has
+    that name."""
+    with open_memory(store_url) as mem:
+        export = mem.export_subject(entity, tenant=_tenant(tenant))
+    text = json.dumps(export, indent=2, ensure_ascii=False)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"wrote {len(export['versions'])} fact versions, {len(export['episodes'])} "
+                   f"messages and {len(export['events'])} audit events about {entity!r} to "
+                   f"{output}")
+    else:
+        click.echo(text)
+
+
 @cli.command()
 @click.argument("entity")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")

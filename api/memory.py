@@ -275,6 +275,14 @@ class Memory:
         """Erase an entity and everything that mentions it (right to be forgotten)."""
         return self.store(tenant).forget(entity, actor=actor)
 
+    def export_subject(self, entity: str, *, tenant: str) -> dict[str, Any]:
+        """Everything stored about an entity (subject access): its facts on both time axes,
+        their claims, the messages that source, name or were spoken by it, and the audit
+        events about them, as JSON-ready data."""
+        from asof.graph.subject import export_subject
+
+        return export_subject(self.store(tenant), entity)
+
     def expire(self, *, tenant: str) -> WriteResult:
         """End beliefs whose TTL has passed."""
         return self.store(tenant).expire()
