@@ -99,8 +99,8 @@ class AsofStore(BaseStore):
     def from_url(cls, url: str, *, tenant: str, actor: str = "langgraph",
                  **options: Any) -> AsofStore:
         """Open ``sqlite:///memory.db`` or ``neo4j://host:7687`` (options as
-        :func:`asof.api.memory.open_store`)."""
-        from asof.api.memory import open_store
+        :func:`asof.graph.urls.open_store`)."""
+        from asof.graph.urls import open_store
 
         return cls(open_store(url, tenant=tenant, **options), actor=actor)
 

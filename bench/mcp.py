@@ -35,6 +35,7 @@ import anyio
 from mcp import Client, StdioServerParameters
 
 from asof.api.memory import Memory
+from asof.graph.urls import backend_of
 
 TENANT = "bench"
 #: The demo's questions. The messages are remembered live (transaction time is the real clock),
@@ -131,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     report = {"benchmark": "mcp ask round trip (stdio)", "commit": _commit(),
               "at": datetime.now(UTC).isoformat(timespec="seconds"),
-              "store": "sqlite" if url.startswith("sqlite") else "neo4j",
+              "store": backend_of(url),
               "calls": args.calls, "warmup": args.warmup, **measured,
               "machine": {"python": platform.python_version(), "platform": platform.platform(),
                           "cpus": os.cpu_count(), "mcp": version("mcp"),
