@@ -129,6 +129,9 @@ class AsyncMemory:
                      actor: str | None = None) -> ErasureResult:
         return await self._run(self.memory.forget, entity, tenant=tenant, actor=actor)
 
+    async def export_subject(self, entity: str, *, tenant: str) -> dict[str, Any]:
+        return await self._run(self.memory.export_subject, entity, tenant=tenant)
+
     async def expire(self, *, tenant: str) -> WriteResult:
         return await self._run(self.memory.expire, tenant=tenant)
 
@@ -199,3 +202,6 @@ class AsyncMemory:
 
     async def checkpoint(self, *, tenant: str) -> Checkpoint:
         return await self._run(self.memory.checkpoint, tenant=tenant)
+
+    async def record_checkpoint(self, *, tenant: str, actor: str | None = None) -> Checkpoint:
+        return await self._run(self.memory.record_checkpoint, tenant=tenant, actor=actor)
