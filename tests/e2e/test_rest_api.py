@@ -201,6 +201,38 @@ def test_openapi_describes_every_route(client: TestClient) -> None:
             assert operation.get("summary"), f"{method.upper()} {path} has no summary"
 
 
+def test_openapi_declares_both_key_schemes_on_every_v1_route(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert spec["components"]["securitySchemes"] == {
+        "bearer": {"type": "http", "scheme": "bearer",
+                   "description": "`Authorization: Bearer <API key>`"},
+        "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key",
+                   "description": "The API key in `X-API-Key` (alternative to Bearer)."}}
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            declared = operation.get("security")
+            if path.startswith("/v1/"):
+                assert declared == [{"bearer": []}, {"apiKey": []}], f"{method} {path}"
+                # the key headers are schemes, not loose parameters
+                names = {p["name"].lower() for p in operation.get("parameters", [])}
+                assert not names & {"authorization", "x-api-key"}, f"{method} {path}"
+            else:
+                assert declared is None, f"{method} {path} needs no key"
+
+
+def test_both_key_headers_are_accepted_and_errors_say_what_to_send(client: TestClient) -> None:
+    assert client.get("/v1/facts", headers={"X-API-Key": KEY_A}).status_code == 200
+    assert client.get("/v1/facts", headers={"authorization": f"bearer {KEY_A}"}
+                      ).status_code == 200
+    wrong_scheme = client.get("/v1/facts", headers={"Authorization": f"Basic {KEY_A}"})
+    assert assert_problem(wrong_scheme, 401)["detail"] == "use 'Authorization: Bearer <key>'"
+    assert wrong_scheme.headers["WWW-Authenticate"] == "Bearer"
+    missing = assert_problem(client.get("/v1/facts"), 401)
+    assert missing["detail"] == "an API key is required"
+    unknown = assert_problem(client.get("/v1/facts", headers={"X-API-Key": "nope"}), 401)
+    assert unknown["detail"] == "unknown API key"
+
+
 def test_app_refuses_to_start_without_keys(tmp_path: Path) -> None:
     from asof.graph.errors import InvalidInputError
 

@@ -1,0 +1,94 @@
+"""Shared REST dependencies, as ``Annotated`` aliases a route declares by type: the open
+:class:`Memory` (``Mem``), the settings (``AppSettings``), the caller's key (``Caller``) and the
+store bound to its tenant (``Store``).
+
+Auth: ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``, declared through FastAPI's security
+classes so the OpenAPI document lists both schemes. Keys are stored hashed and map to one tenant,
+or to the admin role (which names its tenant with ``X-Asof-Tenant``). The tenant always comes from
+the key, never from the request body, so a key for tenant A finds nothing of B's (404).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from asof.api.keys import ApiKey, KeyRing
+from asof.api.memory import Memory
+from asof.api.settings import Settings
+from asof.graph.store import GraphStore
+
+# auto_error=False: the schemes only document the headers; `authenticate` reads them itself so
+# that its errors (401 with WWW-Authenticate, a problem body that says what to send) stay exact.
+_BEARER = HTTPBearer(auto_error=False, scheme_name="bearer",
+                     description="`Authorization: Bearer <API key>`")
+_API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name="apiKey",
+                        description="The API key in `X-API-Key` (alternative to Bearer).")
+
+
+def get_memory(request: Request) -> Memory:
+    mem: Memory = request.app.state.memory
+    return mem
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def authenticate(request: Request,
+                 _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)] = None,
+                 x_api_key: Annotated[str | None, Security(_API_KEY)] = None) -> ApiKey:
+    presented = x_api_key
+    authorization = request.headers.get("authorization")
+    if authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise _unauthorized("use 'Authorization: Bearer <key>'")
+        presented = token.strip()
+    if not presented:
+        raise _unauthorized("an API key is required")
+    ring: KeyRing = request.app.state.keys
+    key = ring.find(presented)
+    if key is None:
+        raise _unauthorized("unknown API key")
+    return key
+
+
+Caller = Annotated[ApiKey, Depends(authenticate)]
+Mem = Annotated[Memory, Depends(get_memory)]
+AppSettings = Annotated[Settings, Depends(get_settings)]
+
+
+def tenant_store(
+    key: Caller, mem: Mem,
+    x_asof_tenant: Annotated[str | None, Header(
+        description="Admin keys only: the tenant to act on.")] = None,
+) -> GraphStore:
+    if key.is_admin:
+        if not x_asof_tenant:
+            raise HTTPException(400, "admin keys must name a tenant with X-Asof-Tenant")
+        return mem.store(x_asof_tenant)
+    if x_asof_tenant and x_asof_tenant != key.tenant:
+        raise HTTPException(403, "this key is not allowed to act on another tenant")
+    assert key.tenant is not None
+    return mem.store(key.tenant)
+
+
+Store = Annotated[GraphStore, Depends(tenant_store)]
+
+
+def instant(value: str | None, name: str) -> datetime | None:
+    """A query-string timestamp: ISO 8601 with an offset (naive times are refused)."""
+    if value is None:
+        return None
+    from asof.graph.instants import parse_instant
+
+    return parse_instant(value, name)

@@ -1,0 +1,1 @@
+"""The REST routes, one module per concern: ``write``, ``read``, ``audit`` and ``health``."""

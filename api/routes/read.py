@@ -1,0 +1,131 @@
+"""Reads: facts on both time axes, history, timeline, questions, context, search, snapshot.
+
+The query layer loads inside each route, not at import, so building the app stays cheap."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
+
+from asof.api.deps import Store, instant
+from asof.api.schemas import (
+    AskIn,
+    AskOut,
+    ContextIn,
+    ContextOut,
+    FactOut,
+    FactsOut,
+    SearchHitOut,
+    TimelineOut,
+)
+from asof.graph.errors import NotFoundError
+from asof.graph.instants import isoformat
+
+router = APIRouter(prefix="/v1", tags=["read"])
+
+
+@router.get("/facts", response_model=FactsOut,
+            summary="Facts true at valid_at as believed at known_at (default: now).")
+def get_facts(
+    store: Store,
+    subject: Annotated[str | None, Query(max_length=300,
+                                         description="Entity id, name or alias.")] = None,
+    predicate: Annotated[str | None, Query(max_length=64)] = None,
+    object: Annotated[str | None, Query(max_length=300)] = None,
+    valid_at: Annotated[str | None, Query(description="ISO 8601 with offset.")] = None,
+    known_at: Annotated[str | None, Query(description="ISO 8601 with offset.")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> FactsOut:
+    from asof.query.views import with_provenance
+
+    versions = store.facts(subject, predicate, object,
+                           valid_at=instant(valid_at, "valid_at"),
+                           known_at=instant(known_at, "known_at"),
+                           limit=offset + limit + 1)
+    page = with_provenance(store, versions[offset:offset + limit])
+    more = len(versions) > offset + limit
+    return FactsOut(items=[FactOut(**v.as_dict()) for v in page], limit=limit,
+                    offset=offset, next_offset=offset + limit if more else None)
+
+
+@router.get("/facts/{fact_key}/history", response_model=list[FactOut],
+            summary="Every version of a fact on both time axes, with audit events.")
+def get_history(fact_key: str, store: Store) -> list[FactOut]:
+    from asof.query.views import history
+
+    views = history(store, fact_key)
+    if not views:
+        raise NotFoundError(f"no fact {fact_key!r}")
+    return [FactOut(**v.as_dict()) for v in views]
+
+
+@router.get("/entities/{entity}/timeline", response_model=TimelineOut,
+            summary="An entity's facts as valid-time intervals, per predicate.",
+            description="`entity` is an id (`ent_…`), a name or an alias; 404 when none "
+                        "matches. `known_at` null in the answer: as currently believed.")
+def get_timeline(entity: str, store: Store,
+                 known_at: Annotated[str | None, Query()] = None) -> TimelineOut:
+    from asof.query.views import timeline
+
+    result = timeline(store, entity, known_at=instant(known_at, "known_at"))
+    return TimelineOut(entity_id=result.entity_id, name=result.name,
+                       known_at=isoformat(result.known_at),
+                       predicates={p: [FactOut(**e.view.as_dict()) for e in entries]
+                                   for p, entries in result.by_predicate().items()})
+
+
+@router.post("/ask", response_model=AskOut,
+             summary="Answer an English question with evidence (no LLM).")
+def post_ask(body: AskIn, store: Store) -> AskOut:
+    from asof.query.ask import ask
+
+    answer = ask(store, body.question, now=body.now, known_at=body.known_at, asker=body.asker)
+    return AskOut(**answer.as_dict())
+
+
+@router.post("/context", response_model=ContextOut,
+             summary="A compact memory block about one entity for an agent's prompt.")
+def post_context(body: ContextIn, store: Store) -> ContextOut:
+    from asof.query.context import context
+
+    block = context(store, body.subject, query=body.query,
+                    budget_tokens=body.budget_tokens, now=body.now)
+    return ContextOut(**block.as_dict())
+
+
+@router.get("/search", response_model=list[SearchHitOut],
+            summary="Full text over messages and facts; temporal filters before the limit.")
+def get_search(
+    store: Store,
+    q: Annotated[str, Query(min_length=1, max_length=500, description="Plain text.")],
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    valid_at: Annotated[str | None, Query()] = None,
+    known_at: Annotated[str | None, Query()] = None,
+) -> list[SearchHitOut]:
+    from asof.query.views import search
+
+    hits = search(store, q, limit=limit, valid_at=instant(valid_at, "valid_at"),
+                  known_at=instant(known_at, "known_at"))
+    return [SearchHitOut(kind=h.kind, id=h.id, score=h.score, text=h.text) for h in hits]
+
+
+@router.get("/snapshot",
+            summary="The graph of a (valid_at, known_at) view as JSON or GraphML.",
+            responses={200: {"content": {"application/json": {},
+                                         "application/graphml+xml": {}}}})
+def get_snapshot(
+    store: Store,
+    valid_at: Annotated[str | None, Query()] = None,
+    known_at: Annotated[str | None, Query()] = None,
+    format: Annotated[Literal["json", "graphml"], Query()] = "json",
+) -> Response:
+    from asof.query.views import snapshot, snapshot_graphml, snapshot_json
+
+    graph = snapshot(store, valid_at=instant(valid_at, "valid_at"),
+                     known_at=instant(known_at, "known_at"))
+    if format == "graphml":
+        return Response(snapshot_graphml(graph), media_type="application/graphml+xml")
+    return JSONResponse(snapshot_json(graph))

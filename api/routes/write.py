@@ -1,0 +1,67 @@
+"""Writes: messages to extract from, structured facts, and erasure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from asof.api.deps import AppSettings, Mem, Store
+from asof.api.memory import conversation_from_messages
+from asof.api.schemas import EpisodesIn, ErasureOut, FactsIn, IngestOut, WriteOut
+from asof.graph.errors import InvalidInputError, NotFoundError
+from asof.graph.instants import isoformat
+from asof.graph.models import FactAssertion
+
+router = APIRouter(prefix="/v1", tags=["write"])
+
+
+@router.post("/episodes", response_model=IngestOut,
+             summary="Ingest a batch of messages (idempotent by message id).")
+def post_episodes(body: EpisodesIn, store: Store, mem: Mem, settings: AppSettings) -> IngestOut:
+    if len(body.messages) > settings.max_batch:
+        raise InvalidInputError(f"messages: {len(body.messages)} exceeds the batch limit "
+                                f"of {settings.max_batch}")
+    ids = [m.id for m in body.messages if m.id is not None]
+    if len(ids) != len(set(ids)):
+        raise InvalidInputError("messages: duplicate ids in one batch")
+    by_conversation: dict[str, list[dict[str, Any]]] = {}
+    for index, m in enumerate(body.messages):
+        if len(m.text) > settings.max_message_chars:
+            raise InvalidInputError(f"messages[{index}].text: longer than "
+                                    f"{settings.max_message_chars} characters")
+        by_conversation.setdefault(m.conversation_id, []).append(
+            m.model_dump(exclude={"conversation_id"}))
+    conversations = [conversation_from_messages(msgs, conversation_id=cid)
+                     for cid, msgs in by_conversation.items()]
+    for conversation in conversations:  # validate everything before storing anything
+        conversation.episodes(store.tenant)
+    report = mem.ingest_conversations(conversations, tenant=store.tenant, actor="api")
+    return IngestOut(**report.as_dict(), episode_ids=report.episode_ids)
+
+
+@router.post("/facts", response_model=WriteOut,
+             summary="Store structured facts (for callers that extract by themselves).")
+def post_facts(body: FactsIn, store: Store, settings: AppSettings) -> WriteOut:
+    if len(body.facts) > settings.max_batch:
+        raise InvalidInputError(f"facts: {len(body.facts)} exceeds the batch limit")
+    assertions = [FactAssertion.parse(f.model_dump(exclude_none=True), context=f"facts[{i}]")
+                  for i, f in enumerate(body.facts)]
+    result = store.assert_facts(assertions, observed_at=body.observed_at,
+                                source_id=body.source_id, actor="api")
+    return WriteOut(recorded_at=isoformat(result.recorded_at), duplicate=result.duplicate,
+                    episode_ids=result.episode_ids,
+                    versions_written=[v.version_id for v in result.written],
+                    versions_closed=result.closed, confirmations=result.confirmed,
+                    audit_seqs=[e.seq for e in result.events])
+
+
+@router.delete("/entities/{entity_id}", response_model=ErasureOut,
+               summary="Erase an entity everywhere (right to be forgotten).")
+def delete_entity(entity_id: str, store: Store) -> ErasureOut:
+    if not store.get_entities([entity_id]):
+        raise NotFoundError(f"no entity {entity_id!r}")
+    result = store.forget(entity_id, actor="api")
+    return ErasureOut(entity_id=result.entity_id, versions=result.versions,
+                      claims=result.claims, episodes=result.episodes,
+                      audit_seq=result.event.seq)
