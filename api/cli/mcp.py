@@ -31,10 +31,11 @@ def mcp_command(tenant: str | None, store_url: str | None, http: bool, port: int
     stderr. The REST API's limits apply (ASOF_MAX_BATCH messages per call,
     ASOF_MAX_MESSAGE_CHARS characters per message).
     """
-    from asof.api.cli import _settings, _tenant, open_memory
+    from asof.api.cli.common import load_settings, open_memory, resolve_tenant
     from asof.api.mcp_server import serve
 
-    settings = _settings()  # the REST API's limits apply here too
+    settings = load_settings()  # the REST API's limits apply here too
     with open_memory(store_url) as memory:
-        serve(memory, tenant=_tenant(tenant), actor=actor, http_port=port if http else None,
+        serve(memory, tenant=resolve_tenant(tenant), actor=actor,
+              http_port=port if http else None,
               max_messages=settings.max_batch, max_message_chars=settings.max_message_chars)

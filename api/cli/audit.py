@@ -1,0 +1,110 @@
+"""`asof audit`: show, verify and checkpoint the tamper-evident chain."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from asof.api.cli.common import CliError, emit, open_memory, resolve_tenant, store_options, table
+from asof.graph.instants import isoformat
+
+
+@click.group()
+def audit() -> None:
+    """The tamper-evident audit chain: show, verify, take a signed checkpoint, export the
+    head."""
+
+
+@audit.command("show")
+@click.option("--from", "start", default=1, show_default=True, type=click.IntRange(1),
+              help="First seq to show.")
+@click.option("--to", "end", default=None, type=click.IntRange(1), help="Last seq to show.")
+@store_options
+def audit_show(start: int, end: int | None, store_url: str | None, tenant: str | None,
+               as_json: bool) -> None:
+    """List audit events (ids and hashes only, never raw text)."""
+    with open_memory(store_url) as mem:
+        events = mem.audit(tenant=resolve_tenant(tenant), start_seq=start, end_seq=end)
+    emit([e.model_dump(mode="json") for e in events], as_json, lambda: table(
+        [[e.seq, isoformat(e.at), e.action.value, e.actor, len(e.targets), e.hash[:16]]
+         for e in events], ["seq", "at", "action", "actor", "rows", "hash"]))
+
+
+@audit.command("verify")
+@click.option("--checkpoint", "checkpoint_file", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A checkpoint taken earlier (detects truncation and rollback; a signed "
+                   "one is checked with the audit key).")
+@store_options
+def audit_verify(checkpoint_file: Path | None, store_url: str | None, tenant: str | None,
+                 as_json: bool) -> None:
+    """Recompute the chain; exit 1 and report the first bad seq if it was tampered with."""
+    checkpoint = None
+    if checkpoint_file:
+        from pydantic import ValidationError
+
+        from asof.graph.audit import Checkpoint
+
+        try:
+            checkpoint = Checkpoint.model_validate_json(checkpoint_file.read_text())
+        except ValidationError as exc:
+            raise CliError(f"{checkpoint_file}: not a checkpoint file "
+                           f"({exc.errors()[0]['msg']})") from None
+    with open_memory(store_url) as mem:
+        report = mem.verify(tenant=resolve_tenant(tenant), checkpoint=checkpoint)
+
+    def human() -> None:
+        if report.ok and report.unchecked_signatures:
+            click.echo(f"hashes intact, signatures NOT checked: {report.events_checked} events, "
+                       f"head seq {report.head_seq} ({report.head_hash[:16]}…); the chain is "
+                       f"signed from seq {report.signed_from} and no audit key was given "
+                       "(set ASOF_AUDIT_KEY)")
+        elif report.ok:
+            click.echo(f"ok: {report.events_checked} events verified, head seq "
+                       f"{report.head_seq} ({report.head_hash[:16]}…)")
+        else:
+            click.echo(f"TAMPERED at seq {report.first_bad_seq}: {report.reason}")
+
+    emit(report.as_dict(), as_json, human)
+    if not report.ok:
+        sys.exit(1)
+
+
+@audit.command("export-checkpoint")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+@click.option("--store", "store_url", envvar="ASOF_STORE", default=None, help="Store URL.")
+@click.option("--tenant", envvar="ASOF_TENANT", default=None, help="Tenant.")
+def audit_export(output: Path | None, store_url: str | None, tenant: str | None) -> None:
+    """Print (or write) the chain's head; keep it to detect truncation later."""
+    with open_memory(store_url) as mem:
+        checkpoint = mem.checkpoint(tenant=resolve_tenant(tenant))
+    text = checkpoint.model_dump_json(indent=2)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"wrote checkpoint seq {checkpoint.seq} to {output}")
+    else:
+        click.echo(text)
+
+
+@audit.command("checkpoint")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+@click.option("--store", "store_url", envvar="ASOF_STORE", default=None, help="Store URL.")
+@click.option("--tenant", envvar="ASOF_TENANT", default=None, help="Tenant.")
+def audit_checkpoint(output: Path | None, store_url: str | None, tenant: str | None) -> None:
+    """Sign the chain's head with the audit key (ASOF_AUDIT_KEY), record it as a
+    'checkpointed' event, and print (or write) the signed checkpoint. Keep it away from the
+    store: 'audit verify --checkpoint' then detects truncation and rollback, and an edited
+    checkpoint fails its signature."""
+    with open_memory(store_url) as mem:
+        checkpoint = mem.record_checkpoint(tenant=resolve_tenant(tenant))
+    text = checkpoint.model_dump_json(indent=2)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"wrote signed checkpoint seq {checkpoint.seq} (key id {checkpoint.key_id}) "
+                   f"to {output}")
+    else:
+        click.echo(text)

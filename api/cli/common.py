@@ -1,0 +1,163 @@
+"""What every ``asof`` command shares: the one-line error, the store options, opening the store,
+time parsing, and printing tables or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import click
+
+from asof.graph.errors import AsofError
+from asof.graph.instants import isoformat
+
+if TYPE_CHECKING:
+    # The heavy modules (pydantic settings, the store drivers, spaCy through the extractor) load
+    # inside the commands that need them, so `asof --help` and `asof --version` start instantly.
+    from asof.api.memory import Memory
+    from asof.api.settings import Settings
+    from asof.query.views import FactView
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CliError(click.ClickException):
+    """A one-line error for the user."""
+
+    def format_message(self) -> str:
+        return self.message
+
+
+class AsofGroup(click.Group):
+    """Turns library errors into one-line messages (tracebacks only with --debug)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise  # the reader went away (`asof facts | head`): click exits 1, quietly
+        except (AsofError, OSError) as exc:
+            self._fail(ctx, exc)
+        except Exception as exc:
+            from pydantic import ValidationError
+
+            if not isinstance(exc, ValidationError):
+                raise
+            self._fail(ctx, exc)
+
+    @staticmethod
+    def _fail(ctx: click.Context, exc: Exception) -> None:
+        if ctx.obj and ctx.obj.get("debug"):
+            raise exc
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise CliError(message) from exc
+
+
+def load_settings() -> Settings:
+    from pydantic import ValidationError
+
+    from asof.api.settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise CliError(
+            f"ASOF_{'_'.join(map(str, first['loc'])).upper()}: {first['msg']}") from None
+
+
+def store_options(func: F) -> F:
+    """--store, --tenant, --json: shared by every command that touches a store."""
+    func = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+    func = click.option("--tenant", envvar="ASOF_TENANT", default=None,
+                        help="Tenant to read and write (env ASOF_TENANT; default 'default').")(
+        func)
+    func = click.option("--store", "store_url", envvar="ASOF_STORE", default=None,
+                        help="Store URL: sqlite:///path.db, neo4j://host:7687 or bolt://… "
+                             "(env ASOF_STORE; default: an embedded SQLite file in the "
+                             "user data directory).")(func)
+    return func
+
+
+@contextmanager
+def open_memory(store_url: str | None, **kwargs: Any) -> Iterator[Memory]:
+    from asof.api.memory import Memory
+
+    settings = load_settings()
+    url = store_url or settings.store
+    mem = Memory.open(url, audit_key=settings.audit_key_bytes(),
+                      neo4j_user=settings.neo4j_user,
+                      neo4j_password=settings.neo4j_password_text(),
+                      neo4j_database=settings.neo4j_database, **kwargs)
+    try:
+        yield mem
+    finally:
+        mem.close()
+
+
+def resolve_tenant(tenant: str | None) -> str:
+    return tenant or load_settings().tenant
+
+
+def parse_zone(name: str | None) -> tzinfo | None:
+    if name is None:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CliError(f"--assume-tz {name!r} is not a known time zone (e.g. UTC, "
+                       "Europe/Berlin)") from None
+
+
+def parse_time(value: str | None, option: str, assume_tz: str | None = None) -> datetime | None:
+    """ISO 8601 with an offset; a naive value needs --assume-tz (never assumed UTC)."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise CliError(f"{option}: {value!r} is not an ISO 8601 date/time "
+                       "(e.g. 2024-03-01T09:00:00+01:00)") from None
+    if parsed.tzinfo is None:
+        zone = parse_zone(assume_tz)
+        if zone is None:
+            stem = value.strip() if "T" in value else f"{value.strip()}T00:00:00"
+            raise CliError(f"{option} {value!r} has no timezone offset, and asof never "
+                           f"assumes UTC: give one, e.g. {stem}Z or {stem}+01:00")
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed
+
+
+def emit(data: Any, as_json: bool, human: Callable[[], None]) -> None:
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    else:
+        human()
+
+
+def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> None:
+    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h)
+              for i, h in enumerate(headers)]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    click.echo("  ".join("-" * w for w in widths))
+    for row in cells:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    if not cells:
+        click.echo("(nothing)")
+
+
+def short_date(value: datetime | None, open_text: str) -> str:
+    return isoformat(value)[:10] if value else open_text  # type: ignore[index]
+
+
+def fact_rows(views: Sequence[FactView]) -> list[list[Any]]:
+    return [[v.subject, v.version.predicate, v.object, short_date(v.version.valid_from, "…"),
+             short_date(v.version.valid_to, "now"), v.version.fact_key] for v in views]
+
+
+FACT_HEADERS = ["subject", "predicate", "object", "from", "to", "fact key"]

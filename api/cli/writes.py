@@ -1,0 +1,107 @@
+"""Commands that write: ingest conversations, forget an entity, expire old beliefs."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from asof.api.memory import IngestReport
+
+from asof.api.cli.common import (
+    CliError,
+    emit,
+    load_settings,
+    open_memory,
+    parse_zone,
+    resolve_tenant,
+    store_options,
+)
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", default="auto", show_default=True,
+              type=click.Choice(["auto", "jsonl", "openai", "transcript", "gold", "locomo"]),
+              help="Input format (auto-detected by default).")
+@click.option("--assume-tz", default=None,
+              help="Zone for naive timestamps in the input (never assumed otherwise).")
+@click.option("--replay", is_flag=True,
+              help="Backfill as if live: transaction time follows the message times.")
+@store_options
+def ingest(files: tuple[Path, ...], fmt: str, assume_tz: str | None, replay: bool,
+           store_url: str | None, tenant: str | None, as_json: bool) -> None:
+    """Extract facts from conversation FILES and store them.
+
+    Every file is validated before anything from it is stored; re-ingesting the same
+    messages changes nothing.
+    """
+    from asof.extraction.readers import read_conversations
+    from asof.graph.clock import FakeClock
+
+    tz_name = assume_tz or load_settings().assume_tz
+    parse_zone(tz_name)
+    conversations = [c for f in files for c in read_conversations(f, format=fmt,
+                                                                   assume_tz=tz_name)]
+    total = sum(len(c.messages) for c in conversations)
+    extra: dict[str, Any] = {}
+    if replay:
+        first = min((m.at for c in conversations for m in c.messages), default=None)
+        if first is not None:
+            extra["clock"] = FakeClock(first)
+    with open_memory(store_url, **extra) as mem:
+        show = total >= 20 and not as_json and sys.stderr.isatty()
+        started = time.perf_counter()
+
+        def progress(done: int, of: int) -> None:
+            if show and (done == of or done % 10 == 0):
+                rate = done / max(time.perf_counter() - started, 1e-9)
+                click.echo(f"\r  {done}/{of} messages  {rate:,.0f} msg/s", nl=done == of,
+                           err=True)
+
+        report = mem.ingest_conversations(conversations, tenant=resolve_tenant(tenant),
+                                          progress=progress, replay=replay)
+    emit(report.as_dict(), as_json, lambda: _print_ingest(report))
+
+
+def _print_ingest(report: IngestReport) -> None:
+    click.echo(f"ingested {report.messages} messages from {report.conversations} "
+               f"conversation(s) in {report.seconds:.2f} s "
+               f"({report.messages_per_second:,.0f} msg/s): {report.assertions} assertions, "
+               f"{report.versions_written} versions written, {report.versions_closed} closed, "
+               f"{report.confirmations} confirmations, {report.duplicates} already stored"
+               + (f", {report.rejected} refused by the write rules" if report.rejected else ""))
+
+
+@click.command()
+@click.argument("entity")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@store_options
+def forget(entity: str, yes: bool, store_url: str | None, tenant: str | None,
+           as_json: bool) -> None:
+    """Erase ENTITY everywhere (right to be forgotten); the audit keeps a PII-free tombstone."""
+    if not yes and not click.confirm(
+            f"Erase {entity!r} and every message that mentions it or that it spoke?"):
+        raise CliError("aborted; nothing was erased")
+    with open_memory(store_url) as mem:
+        result = mem.forget(entity, tenant=resolve_tenant(tenant))
+    data = {"entity_id": result.entity_id, "versions": result.versions,
+            "claims": result.claims, "episodes": result.episodes, "audit_seq": result.event.seq}
+    emit(data, as_json, lambda: click.echo(
+        f"erased {result.entity_id}: {result.versions} fact versions, {result.claims} claims, "
+        f"{result.episodes} messages redacted (audit seq {result.event.seq})"))
+
+
+@click.command()
+@store_options
+def expire(store_url: str | None, tenant: str | None, as_json: bool) -> None:
+    """End beliefs whose time-to-live has passed (audit 'expired')."""
+    with open_memory(store_url) as mem:
+        result = mem.expire(tenant=resolve_tenant(tenant))
+    emit({"expired": len(result.closed)}, as_json,
+         lambda: click.echo(f"expired {len(result.closed)} fact versions"))
