@@ -14,17 +14,16 @@ imports its heavy modules (spaCy, FastAPI, the drivers, the MCP SDK) inside itse
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Sequence
 
 import click
 
 from asof.api.cli import admin, audit, evals, mcp, queries, writes
-from asof.api.cli.common import AsofGroup
-from asof.graph.errors import InvalidInputError
+from asof.api.cli.common import EXIT_CODES_HELP, AsofGroup
 
 
-@click.group(cls=AsofGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=AsofGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=EXIT_CODES_HELP)
 @click.option("--debug", is_flag=True,
               help="Show tracebacks on errors and the database driver's retry notices.")
 @click.version_option(package_name="asof")
@@ -53,10 +52,5 @@ for command in (writes.ingest, writes.forget, writes.expire,
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point."""
-    try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="asof",
-                 standalone_mode=True)
-    except InvalidInputError as exc:  # pragma: no cover - the group handles these
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+    cli.main(args=list(argv) if argv is not None else None, prog_name="asof")
 

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from asof.api.cli.common import CliError, emit, open_memory, resolve_tenant, store_options, table
+from asof.api.cli.common import (
+    CliError,
+    ExitCode,
+    emit,
+    open_memory,
+    resolve_tenant,
+    store_options,
+    table,
+)
 from asof.graph.instants import isoformat
 
 
@@ -69,7 +77,7 @@ def audit_verify(checkpoint_file: Path | None, store_url: str | None, tenant: st
 
     emit(report.as_dict(), as_json, human)
     if not report.ok:
-        sys.exit(1)
+        sys.exit(ExitCode.NOT_FOUND)  # a failed check
 
 
 @audit.command("export-checkpoint")

@@ -4,15 +4,23 @@ time parsing, and printing tables or JSON."""
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
+from enum import IntEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
-from asof.graph.errors import AsofError
+from asof.graph.errors import (
+    AsofError,
+    AuditKeyRequiredError,
+    InvalidInputError,
+    NotFoundError,
+)
 from asof.graph.instants import isoformat
 
 if TYPE_CHECKING:
@@ -25,11 +33,54 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class ExitCode(IntEnum):
+    """What every command's exit status means (listed in ``asof --help``)."""
+
+    OK = 0
+    NOT_FOUND = 1  #: nothing of that name or key, or a check failed (audit verify)
+    USAGE = 2  #: bad options or arguments, invalid input (naive times, bad files), no audit key
+    STORE = 3  #: the store is unavailable or failed (nothing was changed)
+    CLOSED_PIPE = 141  #: the reader of the output went away, as for a SIGPIPE death
+
+
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0    success
+  1    not found (no such entity or fact), or a check failed (audit verify)
+  2    usage error or invalid input (bad options, naive timestamps, bad files, a
+       missing ASOF_AUDIT_KEY on a signed store)
+  3    the store is unavailable or failed; nothing was changed
+  141  the reader of the output went away (`asof facts | head`); nothing is printed"""
+
+
 class CliError(click.ClickException):
-    """A one-line error for the user."""
+    """A one-line error for the user: a usage error or invalid input (exit 2)."""
+
+    exit_code = ExitCode.USAGE
 
     def format_message(self) -> str:
         return self.message
+
+
+class CliNotFound(CliError):
+    """Nothing of that name or key (exit 1)."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+
+class CliStoreError(CliError):
+    """The store is unavailable or failed (exit 3)."""
+
+    exit_code = ExitCode.STORE
+
+
+def error_for(exc: Exception) -> type[CliError]:
+    if isinstance(exc, NotFoundError):
+        return CliNotFound
+    if isinstance(exc, AsofError) and not isinstance(
+            exc, InvalidInputError | AuditKeyRequiredError):
+        return CliStoreError
+    return CliError  # invalid input, an unreadable file, bad or missing settings
 
 
 class AsofGroup(click.Group):
@@ -39,7 +90,13 @@ class AsofGroup(click.Group):
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
-            raise  # the reader went away (`asof facts | head`): click exits 1, quietly
+            # The reader went away (`asof facts | head`): stop quietly. Python would report
+            # the failed flush of the buffered rest at exit, so the rest goes to /dev/null.
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError):  # not a real file (a test runner's capture)
+                pass
+            ctx.exit(ExitCode.CLOSED_PIPE)
         except (AsofError, OSError) as exc:
             self._fail(ctx, exc)
         except Exception as exc:
@@ -54,7 +111,7 @@ class AsofGroup(click.Group):
         if ctx.obj and ctx.obj.get("debug"):
             raise exc
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise CliError(message) from exc
+        raise error_for(exc)(message) from exc
 
 
 def load_settings() -> Settings:

@@ -10,7 +10,8 @@ import click
 
 from asof.api.cli.common import (
     FACT_HEADERS,
-    CliError,
+    CliNotFound,
+    ExitCode,
     emit,
     fact_rows,
     open_memory,
@@ -58,7 +59,7 @@ def ask(question: str, now_text: str | None, known_at: str | None, asker: str | 
 
     emit(answer.as_dict(), as_json, human)
     if answer.status == "unparseable":
-        sys.exit(2)
+        sys.exit(ExitCode.USAGE)
 
 
 @click.command()
@@ -94,7 +95,8 @@ def history(target: str, predicate: str | None, store_url: str | None, tenant: s
         if target.startswith("fk_") and predicate is None:
             views = mem.history(target, tenant=resolve_tenant(tenant))
             if not views:
-                raise CliError(f"no fact with key {target!r} in tenant {resolve_tenant(tenant)!r}")
+                raise CliNotFound(f"no fact with key {target!r} in tenant "
+                                  f"{resolve_tenant(tenant)!r}")
         else:
             views = mem.entity_history(target, predicate, tenant=resolve_tenant(tenant))
     rows = [[v.version.predicate, v.object, short_date(v.version.valid_from, "…"),

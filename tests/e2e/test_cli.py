@@ -251,7 +251,7 @@ def test_shell_rough_edges(tmp_path: Path) -> None:
     run(["ingest", str(data)], store, "edges")
     result = CliRunner().invoke(cli, ["facts", "--known-at", "2023-03-01", "--store", store,
                                       "--tenant", "edges"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "2023-03-01T00:00:00Z" in result.output and "--assume-tz" not in result.output
     timeline = CliRunner().invoke(cli, ["timeline", "Ines Duarte", "--store", store,
                                         "--tenant", "edges"])
@@ -267,8 +267,37 @@ def test_shell_rough_edges(tmp_path: Path) -> None:
         proc.stdout.close()
         stderr = proc.stderr.read().decode()
         code = proc.wait(timeout=120)
-    assert code == 1, stderr  # click's exit for a closed pipe, without a message
+    assert code == 141, stderr  # as for a program that SIGPIPE ended, without a message
     assert stderr == ""
+
+
+def test_exit_codes_are_documented_and_kept(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from asof.api.cli.common import ExitCode
+
+    help_text = CliRunner().invoke(cli, ["--help"]).output
+    for code in ExitCode:
+        assert re.search(rf"^\s+{code.value}\s+\S", help_text, re.M), f"{code!r} undocumented"
+    store = f"sqlite:///{tmp_path / 'codes.db'}"
+    data = write_jsonl(tmp_path / "c.jsonl", CONVERSATION)
+    run(["ingest", str(data)], store, "codes")
+
+    def code_of(*args: str) -> int:
+        return CliRunner().invoke(cli, [*args, "--store", store, "--tenant", "codes"]).exit_code
+
+    assert code_of("timeline", "Ines Duarte") == ExitCode.OK
+    assert code_of("history", "Nobody Known") == ExitCode.NOT_FOUND
+    assert code_of("history", "fk_0000") == ExitCode.NOT_FOUND
+    assert code_of("timeline", "Nobody Known") == ExitCode.NOT_FOUND
+    assert code_of("facts", "--no-such-option") == ExitCode.USAGE
+    assert code_of("facts", "--valid-at", "2024-01-01") == ExitCode.USAGE  # naive
+    assert code_of("ask", "???") == ExitCode.USAGE  # unparseable question
+    naive = write_jsonl(tmp_path / "naive.jsonl", [{**CONVERSATION[0], "at": "2024-02-01T10:00"}])
+    assert code_of("ingest", str(naive)) == ExitCode.USAGE
+    monkeypatch.setenv("ASOF_NEO4J_PASSWORD", "x")
+    unreachable = CliRunner().invoke(cli, ["facts", "--store", "bolt://127.0.0.1:1"])
+    assert unreachable.exit_code == ExitCode.STORE, unreachable.output
+    assert "cannot be reached" in unreachable.output
 
 
 def test_info_names_the_store_and_its_size(tmp_path: Path) -> None:

@@ -49,7 +49,7 @@ def test_a_signed_store_refuses_keyless_writes_and_verify_says_unchecked(
     assert code == 0, out
     monkeypatch.delenv("ASOF_AUDIT_KEY")
     code, out = asof("ingest", str(second), *where)
-    assert code == 1 and "ASOF_AUDIT_KEY" in out and "Nothing was written" in out, out
+    assert code == 2 and "ASOF_AUDIT_KEY" in out and "Nothing was written" in out, out
     code, out = asof("audit", "verify", *where)
     assert code == 0 and out.startswith("hashes intact, signatures NOT checked"), out
     assert "signed from seq 1" in out
@@ -71,7 +71,7 @@ def test_audit_checkpoint_signs_records_and_verifies(store_url: str, fresh_tenan
     assert asof("ingest", str(talk), *where)[0] == 0
     head = tmp_path / "head.json"
     code, out = asof("audit", "checkpoint", "--output", str(head), *where)
-    assert code == 1 and "ASOF_AUDIT_KEY" in out and not head.exists(), out
+    assert code == 2 and "ASOF_AUDIT_KEY" in out and not head.exists(), out
     monkeypatch.setenv("ASOF_AUDIT_KEY", "a-long-enough-audit-key-for-tests")
     code, out = asof("audit", "checkpoint", "--output", str(head), *where)
     assert code == 0 and "wrote signed checkpoint" in out, out
