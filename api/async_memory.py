@@ -50,6 +50,7 @@ from asof.graph.writes import WriteResult
 from asof.query import views
 from asof.query.ask import Answer
 from asof.query.context import ContextBlock
+from asof.query.paging import Page
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -147,25 +148,37 @@ class AsyncMemory:
 
     async def facts(self, subject: str | None = None, predicate: str | None = None,
                     obj: str | None = None, *, tenant: str, valid_at: datetime | None = None,
-                    known_at: datetime | None = None,
-                    limit: int | None = None) -> list[views.FactView]:
+                    known_at: datetime | None = None, limit: int | None = None,
+                    offset: int = 0) -> Page[views.FactView]:
         return await self._run(self.memory.facts, subject, predicate, obj, tenant=tenant,
-                               valid_at=valid_at, known_at=known_at, limit=limit)
+                               valid_at=valid_at, known_at=known_at, limit=limit,
+                               offset=offset)
 
     async def current(self, subject: str | None = None, predicate: str | None = None, *,
-                      tenant: str) -> list[views.FactView]:
-        return await self._run(self.memory.current, subject, predicate, tenant=tenant)
+                      tenant: str, limit: int | None = None,
+                      offset: int = 0) -> Page[views.FactView]:
+        return await self._run(self.memory.current, subject, predicate, tenant=tenant,
+                               limit=limit, offset=offset)
 
-    async def entity_history(self, entity: str, predicate: str | None = None, *,
-                             tenant: str) -> list[views.FactView]:
-        return await self._run(self.memory.entity_history, entity, predicate, tenant=tenant)
+    async def entity_history(self, entity: str, predicate: str | None = None, *, tenant: str,
+                             limit: int | None = None,
+                             offset: int = 0) -> Page[views.FactView]:
+        return await self._run(self.memory.entity_history, entity, predicate, tenant=tenant,
+                               limit=limit, offset=offset)
 
-    async def history(self, fact_key: str, *, tenant: str) -> list[views.FactView]:
-        return await self._run(self.memory.history, fact_key, tenant=tenant)
+    async def history(self, fact_key: str, *, tenant: str, limit: int | None = None,
+                      offset: int = 0) -> Page[views.FactView]:
+        return await self._run(self.memory.history, fact_key, tenant=tenant, limit=limit,
+                               offset=offset)
 
-    async def timeline(self, entity: str, *, tenant: str,
-                       known_at: datetime | None = None) -> views.Timeline:
-        return await self._run(self.memory.timeline, entity, tenant=tenant, known_at=known_at)
+    async def timeline(self, entity: str, *, tenant: str, known_at: datetime | None = None,
+                       limit: int | None = None, offset: int = 0) -> views.Timeline:
+        return await self._run(self.memory.timeline, entity, tenant=tenant, known_at=known_at,
+                               limit=limit, offset=offset)
+
+    async def entities(self, *, tenant: str, limit: int | None = 100,
+                       offset: int = 0) -> Page[Entity]:
+        return await self._run(self.memory.entities, tenant=tenant, limit=limit, offset=offset)
 
     async def diff(self, t1: datetime, t2: datetime, *, tenant: str,
                    axis: Literal["valid", "transaction"] = "valid",
@@ -183,19 +196,19 @@ class AsyncMemory:
         return await self._run(self.memory.context, subject, tenant=tenant, query=query,
                                budget_tokens=budget_tokens, now=now)
 
-    async def search(self, text: str, *, tenant: str, limit: int = 10,
+    async def search(self, text: str, *, tenant: str, limit: int = 10, offset: int = 0,
                      valid_at: datetime | None = None,
-                     known_at: datetime | None = None) -> list[SearchHit]:
+                     known_at: datetime | None = None) -> Page[SearchHit]:
         return await self._run(self.memory.search, text, tenant=tenant, limit=limit,
-                               valid_at=valid_at, known_at=known_at)
+                               offset=offset, valid_at=valid_at, known_at=known_at)
 
     async def entity(self, name_or_id: str, *, tenant: str) -> Entity | None:
         return await self._run(self.memory.entity, name_or_id, tenant=tenant)
 
-    async def audit(self, *, tenant: str, start_seq: int = 1,
-                    end_seq: int | None = None) -> list[AuditEvent]:
+    async def audit(self, *, tenant: str, start_seq: int = 1, end_seq: int | None = None,
+                    limit: int | None = None, offset: int = 0) -> Page[AuditEvent]:
         return await self._run(self.memory.audit, tenant=tenant, start_seq=start_seq,
-                               end_seq=end_seq)
+                               end_seq=end_seq, limit=limit, offset=offset)
 
     async def verify(self, *, tenant: str, checkpoint: Checkpoint | None = None) -> VerifyReport:
         return await self._run(self.memory.verify, tenant=tenant, checkpoint=checkpoint)

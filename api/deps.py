@@ -13,13 +13,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request, Security
+from fastapi import Depends, Header, HTTPException, Query, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from asof.api.keys import ApiKey, KeyRing
 from asof.api.memory import Memory
 from asof.api.settings import Settings
 from asof.graph.store import GraphStore
+from asof.query.paging import MAX_OFFSET
 
 # auto_error=False: the schemes only document the headers; `authenticate` reads them itself so
 # that its errors (401 with WWW-Authenticate, a problem body that says what to send) stay exact.
@@ -92,3 +93,10 @@ def instant(value: str | None, name: str) -> datetime | None:
     from asof.graph.instants import parse_instant
 
     return parse_instant(value, name)
+
+
+#: Where a page starts, on every list route; the answer's ``next_offset`` is the next one.
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET,
+                              description="Items to skip: the previous page's next_offset.")]
+#: How many items a page of a list route holds.
+Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page.")]

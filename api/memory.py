@@ -31,6 +31,7 @@ from asof.graph.writes import WriteResult
 from asof.query import views
 from asof.query.ask import Answer, ask
 from asof.query.context import ContextBlock, context
+from asof.query.paging import Page
 
 #: Called after each transaction of messages: (messages done, messages total).
 Progress = Callable[[int, int], None]
@@ -297,31 +298,46 @@ class Memory:
         """Answer an English question with evidence ("Where did Priya work in March 2024?")."""
         return ask(self.store(tenant), question, now=now, known_at=known_at, asker=asker)
 
+    # Lists come in pages: ``limit`` items from ``offset``; the answer's ``next_offset`` is
+    # where the next page starts (None at the end). A Page is a list, with those attributes.
+
     def facts(self, subject: str | None = None, predicate: str | None = None,
               obj: str | None = None, *, tenant: str, valid_at: datetime | None = None,
-              known_at: datetime | None = None,
-              limit: int | None = None) -> list[views.FactView]:
+              known_at: datetime | None = None, limit: int | None = None,
+              offset: int = 0) -> Page[views.FactView]:
         """Facts true at ``valid_at`` as believed at ``known_at`` (default: now)."""
         return views.facts(self.store(tenant), subject, predicate, obj, valid_at=valid_at,
-                           known_at=known_at, limit=limit)
+                           known_at=known_at, limit=limit, offset=offset)
 
     def current(self, subject: str | None = None, predicate: str | None = None, *,
-                tenant: str) -> list[views.FactView]:
-        return views.current(self.store(tenant), subject, predicate)
+                tenant: str, limit: int | None = None,
+                offset: int = 0) -> Page[views.FactView]:
+        return views.current(self.store(tenant), subject, predicate, limit=limit,
+                             offset=offset)
 
-    def entity_history(self, entity: str, predicate: str | None = None, *,
-                       tenant: str) -> list[views.FactView]:
+    def entity_history(self, entity: str, predicate: str | None = None, *, tenant: str,
+                       limit: int | None = None, offset: int = 0) -> Page[views.FactView]:
         """The history of every fact about ``entity`` (name, alias or id), or of one
         predicate."""
-        return views.entity_history(self.store(tenant), entity, predicate)
+        return views.entity_history(self.store(tenant), entity, predicate, limit=limit,
+                                    offset=offset)
 
-    def history(self, fact_key: str, *, tenant: str) -> list[views.FactView]:
+    def history(self, fact_key: str, *, tenant: str, limit: int | None = None,
+                offset: int = 0) -> Page[views.FactView]:
         """Every version of a fact on both time axes, with audit events and sources."""
-        return views.history(self.store(tenant), fact_key)
+        return views.history(self.store(tenant), fact_key, limit=limit, offset=offset)
 
-    def timeline(self, entity: str, *, tenant: str,
-                 known_at: datetime | None = None) -> views.Timeline:
-        return views.timeline(self.store(tenant), entity, known_at=known_at)
+    def timeline(self, entity: str, *, tenant: str, known_at: datetime | None = None,
+                 limit: int | None = None, offset: int = 0) -> views.Timeline:
+        """``entity``'s valid-time intervals per predicate (``entries`` paged, with
+        ``next_offset``)."""
+        return views.timeline(self.store(tenant), entity, known_at=known_at, limit=limit,
+                              offset=offset)
+
+    def entities(self, *, tenant: str, limit: int | None = 100,
+                 offset: int = 0) -> Page[Entity]:
+        """The tenant's entities, by name."""
+        return views.entities(self.store(tenant), limit=limit, offset=offset)
 
     def diff(self, t1: datetime, t2: datetime, *, tenant: str,
              axis: Literal["valid", "transaction"] = "valid",
@@ -338,18 +354,20 @@ class Memory:
         return context(self.store(tenant), subject, query=query, budget_tokens=budget_tokens,
                        now=now)
 
-    def search(self, text: str, *, tenant: str, limit: int = 10,
+    def search(self, text: str, *, tenant: str, limit: int = 10, offset: int = 0,
                valid_at: datetime | None = None,
-               known_at: datetime | None = None) -> list[SearchHit]:
-        return views.search(self.store(tenant), text, limit=limit, valid_at=valid_at,
-                            known_at=known_at)
+               known_at: datetime | None = None) -> Page[SearchHit]:
+        return views.search(self.store(tenant), text, limit=limit, offset=offset,
+                            valid_at=valid_at, known_at=known_at)
 
     def entity(self, name_or_id: str, *, tenant: str) -> Entity | None:
         return self.store(tenant).entity(name_or_id)
 
-    def audit(self, *, tenant: str, start_seq: int = 1,
-              end_seq: int | None = None) -> list[AuditEvent]:
-        return self.store(tenant).audit(start_seq, end_seq)
+    def audit(self, *, tenant: str, start_seq: int = 1, end_seq: int | None = None,
+              limit: int | None = None, offset: int = 0) -> Page[AuditEvent]:
+        """Audit events with ``start_seq <= seq <= end_seq`` (ids and hashes, no text)."""
+        return views.audit_log(self.store(tenant), from_seq=start_seq, to_seq=end_seq,
+                               limit=limit, offset=offset)
 
     def verify(self, *, tenant: str, checkpoint: Checkpoint | None = None) -> VerifyReport:
         """Recompute the tenant's audit chain; reports the first bad seq."""

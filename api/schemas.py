@@ -132,11 +132,17 @@ class FactOut(BaseModel):
     events: list[dict[str, Any]]
 
 
-class FactsOut(_Schema):
-    items: list[FactOut]
-    limit: int
+class _Page(_Schema):
+    """One page of a list: ``limit`` items from ``offset``."""
+
+    limit: int | None = Field(description="Items per page (null: no limit).")
     offset: int
-    next_offset: int | None = Field(description="Offset of the next page, if any.")
+    next_offset: int | None = Field(
+        description="Offset of the next page; null on the last page.")
+
+
+class FactsOut(_Page):
+    items: list[FactOut]
 
 
 class AskIn(_Schema):
@@ -186,11 +192,28 @@ class SearchHitOut(_Schema):
     text: str
 
 
-class TimelineOut(_Schema):
+class SearchOut(_Page):
+    items: list[SearchHitOut] = Field(description="Best first.")
+
+
+class EntityOut(_Schema):
+    id: str
+    name: str
+    type: str
+    aliases: list[str]
+
+
+class EntitiesOut(_Page):
+    items: list[EntityOut] = Field(description="Ordered by name.")
+
+
+class TimelineOut(_Page):
     entity_id: str
     name: str
     known_at: str | None
-    predicates: dict[str, list[FactOut]]
+    predicates: dict[str, list[FactOut]] = Field(
+        description="This page's entries, grouped by predicate (ordered by predicate, then "
+                    "start); the next page may continue the last predicate.")
 
 
 class AuditEventOut(BaseModel):
@@ -209,9 +232,8 @@ class AuditEventOut(BaseModel):
     signature: str | None
 
 
-class AuditOut(_Schema):
-    items: list[AuditEventOut]
-    next_seq: int | None
+class AuditOut(_Page):
+    items: list[AuditEventOut] = Field(description="In seq order.")
 
 
 class CheckpointIn(_Schema):

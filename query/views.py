@@ -14,8 +14,14 @@ import networkx as nx
 from asof.graph.contract import SearchHit, VersionQuery
 from asof.graph.errors import InvalidInputError
 from asof.graph.instants import LATEST, isoformat, require_aware, start_us
-from asof.graph.models import AuditEvent, Episode, FactVersion
+from asof.graph.models import AuditEvent, Entity, Episode, FactVersion
 from asof.graph.store import GraphStore
+from asof.query.paging import Page, check_window, fetch_size, page_after, page_of
+
+#: The largest page of facts, versions, timeline entries, entities or audit events.
+MAX_LIMIT = 100_000
+#: The largest page of search hits (ranked: deeper hits are rarely worth reading).
+MAX_SEARCH_LIMIT = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,43 +100,51 @@ def _provenance(episode_id: str, episode: Episode | None, v: FactVersion) -> Pro
 
 def facts(store: GraphStore, subject: str | None = None, predicate: str | None = None,
           obj: str | None = None, *, valid_at: datetime | None = None,
-          known_at: datetime | None = None, limit: int | None = None) -> list[FactView]:
+          known_at: datetime | None = None, limit: int | None = None,
+          offset: int = 0) -> Page[FactView]:
     """What was true at ``valid_at`` as believed at ``known_at`` (both default to now)."""
-    return with_provenance(store, store.facts(subject, predicate, obj, valid_at=valid_at,
-                                              known_at=known_at, limit=limit))
+    check_window(offset, limit, max_limit=MAX_LIMIT)
+    page = page_of(store.facts(subject, predicate, obj, valid_at=valid_at, known_at=known_at,
+                               limit=fetch_size(offset, limit)), offset=offset, limit=limit)
+    return page.with_items(with_provenance(store, page))
 
 
 def current(store: GraphStore, subject: str | None = None, predicate: str | None = None,
-            obj: str | None = None, *, limit: int | None = None) -> list[FactView]:
+            obj: str | None = None, *, limit: int | None = None,
+            offset: int = 0) -> Page[FactView]:
     """What is true now, as believed now."""
-    return facts(store, subject, predicate, obj, limit=limit)
+    return facts(store, subject, predicate, obj, limit=limit, offset=offset)
 
 
-def history(store: GraphStore, fact_key: str,
-            audit: Sequence[AuditEvent] | None = None) -> list[FactView]:
+def history(store: GraphStore, fact_key: str, audit: Sequence[AuditEvent] | None = None, *,
+            limit: int | None = None, offset: int = 0) -> Page[FactView]:
     """Every version of a fact on both axes, oldest recorded first, with audit events and
     source episodes. ``audit``: the tenant's events when the caller already read them."""
+    check_window(offset, limit, max_limit=MAX_LIMIT)
     versions = store.versions(fact_key)
     if not versions:
-        return []
+        return Page([], offset=offset, limit=limit)
     ids = {v.version_id for v in versions}
     events = [e for e in (store.audit_events(1) if audit is None else audit)
               if e.fact_key == fact_key or any(
                   t.removeprefix("version:") in ids for t in (*e.targets, *e.superseded))]
-    return with_provenance(store, versions, events)
+    page = page_of(versions, offset=offset, limit=limit)
+    return page.with_items(with_provenance(store, page, events))
 
 
-def entity_history(store: GraphStore, entity: str, predicate: str | None = None
-                   ) -> list[FactView]:
+def entity_history(store: GraphStore, entity: str, predicate: str | None = None, *,
+                   limit: int | None = None, offset: int = 0) -> Page[FactView]:
     """The history of every fact about ``entity`` (a name, alias or id) as subject, optionally
     of one predicate: each fact's versions on both axes, facts in order of their first
     version. :class:`NotFoundError` when nobody of that name is known."""
+    check_window(offset, limit, max_limit=MAX_LIMIT)
     found = store.resolve(entity)
     versions = store.find_versions(VersionQuery(subject_id=found.id, predicate=predicate))
     keys = list(dict.fromkeys(v.fact_key for v in sorted(
         versions, key=lambda v: (v.recorded_at, v.version_id))))
     audit = store.audit_events(1) if keys else []  # read once for every fact
-    return [view for key in keys for view in history(store, key, audit)]
+    return page_of([view for key in keys for view in history(store, key, audit)],
+                   offset=offset, limit=limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +162,10 @@ class Timeline:
     entity_id: str
     name: str
     known_at: datetime | None  #: None: as currently believed
-    entries: tuple[TimelineEntry, ...]
+    entries: tuple[TimelineEntry, ...]  #: one page of them, ordered by predicate, then start
+    offset: int = 0
+    limit: int | None = None
+    next_offset: int | None = None  #: where the next page of entries starts; None at the end
 
     def by_predicate(self) -> dict[str, list[TimelineEntry]]:
         grouped: dict[str, list[TimelineEntry]] = defaultdict(list)
@@ -157,9 +174,11 @@ class Timeline:
         return dict(grouped)
 
 
-def timeline(store: GraphStore, entity: str, *, known_at: datetime | None = None) -> Timeline:
+def timeline(store: GraphStore, entity: str, *, known_at: datetime | None = None,
+             limit: int | None = None, offset: int = 0) -> Timeline:
     """The valid-time intervals of everything known about ``entity`` (as subject), per
     predicate, as known at ``known_at`` (default: as currently believed)."""
+    check_window(offset, limit, max_limit=MAX_LIMIT)
     found = store.resolve(entity)
     known = require_aware(known_at, "known_at") if known_at else LATEST
     versions = store.find_versions(VersionQuery(subject_id=found.id, known_at=known))
@@ -169,7 +188,9 @@ def timeline(store: GraphStore, entity: str, *, known_at: datetime | None = None
                        v.version.valid_to, v.version.valid_from_basis.value, v)
          for v in views),
         key=lambda e: (e.predicate, start_us(e.valid_from), e.object))
-    return Timeline(found.id, found.name, known_at, tuple(entries))
+    page = page_of(entries, offset=offset, limit=limit)
+    return Timeline(found.id, found.name, known_at, tuple(page), offset, limit,
+                    page.next_offset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,17 +303,46 @@ def snapshot_graphml(graph: nx.MultiDiGraph[str]) -> str:
     return "\n".join(nx.generate_graphml(graph))
 
 
-def search(store: GraphStore, text: str, *, limit: int = 10, valid_at: datetime | None = None,
-           known_at: datetime | None = None) -> list[SearchHit]:
-    """Full text over episodes and facts, temporal filters applied before the limit."""
+def search(store: GraphStore, text: str, *, limit: int = 10, offset: int = 0,
+           valid_at: datetime | None = None,
+           known_at: datetime | None = None) -> Page[SearchHit]:
+    """Full text over episodes and facts, best first, temporal filters applied before the
+    limit."""
     if not text or not text.strip():
         raise InvalidInputError("search text must not be empty")
-    if limit < 1 or limit > 1000:
-        raise InvalidInputError("limit must be between 1 and 1000")
-    return store.search(text, limit=limit,
+    check_window(offset, limit, max_limit=MAX_SEARCH_LIMIT)
+    hits = store.search(text, limit=offset + limit + 1,
                         valid_at=require_aware(valid_at, "valid_at") if valid_at else None,
                         known_at=require_aware(known_at, "known_at") if known_at else None)
+    return page_of(hits, offset=offset, limit=limit)
+
+
+def entities(store: GraphStore, *, limit: int | None = 100, offset: int = 0) -> Page[Entity]:
+    """The tenant's entities, ordered by name."""
+    check_window(offset, limit, max_limit=MAX_LIMIT)
+    rows = store.list_entities(limit=MAX_LIMIT + 1 if limit is None else limit + 1,
+                               offset=offset)
+    if limit is None and len(rows) > MAX_LIMIT:
+        raise InvalidInputError(f"more than {MAX_LIMIT:,} entities: give a limit and page "
+                                "with offset")
+    return page_after(rows, offset=offset, limit=limit)
 
 
 def objects_of(views: Iterable[FactView]) -> list[str]:
     return [v.object for v in views]
+
+
+def audit_log(store: GraphStore, *, from_seq: int = 1, to_seq: int | None = None,
+              limit: int | None = None, offset: int = 0) -> Page[AuditEvent]:
+    """Audit events with ``from_seq <= seq <= to_seq``, in seq order. Seqs are gapless, so
+    the page is read directly, without the events before it."""
+    check_window(offset, limit, max_limit=MAX_LIMIT)
+    if from_seq < 1 or (to_seq is not None and to_seq < from_seq):
+        raise InvalidInputError(f"seq range: from {from_seq} to {to_seq} is empty or starts "
+                                "below 1")
+    first = from_seq + offset
+    last = to_seq if limit is None else first + limit if to_seq is None else min(
+        to_seq, first + limit)
+    if to_seq is not None and first > to_seq:
+        return Page([], offset=offset, limit=limit)
+    return page_after(store.audit_events(first, last), offset=offset, limit=limit)

@@ -11,7 +11,9 @@ from asof.api.cli.common import (
     CliError,
     ExitCode,
     emit,
+    emit_page,
     open_memory,
+    page_options,
     resolve_tenant,
     store_options,
     table,
@@ -29,13 +31,15 @@ def audit() -> None:
 @click.option("--from", "start", default=1, show_default=True, type=click.IntRange(1),
               help="First seq to show.")
 @click.option("--to", "end", default=None, type=click.IntRange(1), help="Last seq to show.")
+@page_options(what="events")
 @store_options
-def audit_show(start: int, end: int | None, store_url: str | None, tenant: str | None,
-               as_json: bool) -> None:
+def audit_show(start: int, end: int | None, limit: int | None, offset: int,
+               store_url: str | None, tenant: str | None, as_json: bool) -> None:
     """List audit events (ids and hashes only, never raw text)."""
     with open_memory(store_url) as mem:
-        events = mem.audit(tenant=resolve_tenant(tenant), start_seq=start, end_seq=end)
-    emit([e.model_dump(mode="json") for e in events], as_json, lambda: table(
+        events = mem.audit(tenant=resolve_tenant(tenant), start_seq=start, end_seq=end,
+                           limit=limit, offset=offset)
+    emit_page(events, [e.model_dump(mode="json") for e in events], as_json, lambda: table(
         [[e.seq, isoformat(e.at), e.action.value, e.actor, len(e.targets), e.hash[:16]]
          for e in events], ["seq", "at", "action", "actor", "rows", "hash"]))
 

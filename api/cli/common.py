@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     # inside the commands that need them, so `asof --help` and `asof --version` start instantly.
     from asof.api.memory import Memory
     from asof.api.settings import Settings
+    from asof.query.paging import Page
     from asof.query.views import FactView
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -187,6 +188,41 @@ def parse_time(value: str | None, option: str, assume_tz: str | None = None) -> 
                            f"assumes UTC: give one, e.g. {stem}Z or {stem}+01:00")
         parsed = parsed.replace(tzinfo=zone)
     return parsed
+
+
+def page_options(default_limit: int | None = None, max_limit: int = 100_000,
+                 what: str = "items") -> Callable[[F], F]:
+    """--limit and --offset, for every command that lists (the same names on every surface)."""
+
+    def add(func: F) -> F:
+        func = click.option("--offset", default=0, show_default=True,
+                            type=click.IntRange(0, 1_000_000),
+                            help=f"Skip this many {what}: the next_offset of the page "
+                                 "before.")(func)
+        return click.option("--limit", default=default_limit, show_default=True,
+                            type=click.IntRange(1, max_limit),
+                            help=f"At most this many {what}"
+                                 + ("." if default_limit else " (default: all).")
+                            )(func)
+
+    return add
+
+
+def emit_page(page: Page[Any], items: list[Any], as_json: bool, human: Callable[[], None],
+              **extra: Any) -> None:
+    """A page of a list: JSON ``{..., items, limit, offset, next_offset}`` (the REST shape), or
+    the human form with, on stderr, how to get the next page."""
+    if as_json:
+        emit({**extra, "items": items, **page.window()}, True, human)
+        return
+    human()
+    more_hint(page.next_offset)
+
+
+def more_hint(next_offset: int | None) -> None:
+    """Tell a reader at a terminal how to get the next page (on stderr: pipes get the rows)."""
+    if next_offset is not None:
+        click.echo(f"(more: --offset {next_offset})", err=True)
 
 
 def emit(data: Any, as_json: bool, human: Callable[[], None]) -> None:

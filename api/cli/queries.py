@@ -13,8 +13,11 @@ from asof.api.cli.common import (
     CliNotFound,
     ExitCode,
     emit,
+    emit_page,
     fact_rows,
+    more_hint,
     open_memory,
+    page_options,
     parse_time,
     resolve_tenant,
     short_date,
@@ -68,59 +71,69 @@ def ask(question: str, now_text: str | None, known_at: str | None, asker: str | 
 @click.option("--object", "obj", default=None, help="Only this object (name or value).")
 @click.option("--valid-at", default=None, help="True at this time (default: now).")
 @click.option("--known-at", default=None, help="As believed at this time (default: now).")
-@click.option("--limit", default=None, type=click.IntRange(1, 100_000),
-              help="At most this many facts.")
+@page_options(what="facts")
 @store_options
 def facts(entity: str | None, predicate: str | None, obj: str | None, valid_at: str | None,
-          known_at: str | None, limit: int | None, store_url: str | None, tenant: str | None,
-          as_json: bool) -> None:
+          known_at: str | None, limit: int | None, offset: int, store_url: str | None,
+          tenant: str | None, as_json: bool) -> None:
     """Facts about ENTITY (or all) true at --valid-at as known at --known-at."""
     with open_memory(store_url) as mem:
         views = mem.facts(entity, predicate, obj, tenant=resolve_tenant(tenant),
                           valid_at=parse_time(valid_at, "--valid-at"),
-                          known_at=parse_time(known_at, "--known-at"), limit=limit)
-    emit([v.as_dict() for v in views], as_json, lambda: table(fact_rows(views), FACT_HEADERS))
+                          known_at=parse_time(known_at, "--known-at"), limit=limit,
+                          offset=offset)
+    emit_page(views, [v.as_dict() for v in views], as_json,
+              lambda: table(fact_rows(views), FACT_HEADERS))
 
 
 @click.command()
 @click.argument("target")
 @click.argument("predicate", required=False)
+@page_options(what="versions")
 @store_options
-def history(target: str, predicate: str | None, store_url: str | None, tenant: str | None,
-            as_json: bool) -> None:
+def history(target: str, predicate: str | None, limit: int | None, offset: int,
+            store_url: str | None, tenant: str | None, as_json: bool) -> None:
     """Every version on both time axes, with audit events and sources: of one fact (TARGET a
     fact key, fk_…), or of every fact about an entity (TARGET a name), optionally of one
     PREDICATE. Exits 1 when there is no such fact or entity."""
     with open_memory(store_url) as mem:
         if target.startswith("fk_") and predicate is None:
-            views = mem.history(target, tenant=resolve_tenant(tenant))
-            if not views:
+            views = mem.history(target, tenant=resolve_tenant(tenant), limit=limit,
+                                offset=offset)
+            if not views and (offset == 0 or not mem.history(
+                    target, tenant=resolve_tenant(tenant), limit=1)):
                 raise CliNotFound(f"no fact with key {target!r} in tenant "
                                   f"{resolve_tenant(tenant)!r}")
         else:
-            views = mem.entity_history(target, predicate, tenant=resolve_tenant(tenant))
+            views = mem.entity_history(target, predicate, tenant=resolve_tenant(tenant),
+                                       limit=limit, offset=offset)
     rows = [[v.version.predicate, v.object, short_date(v.version.valid_from, "…"),
              short_date(v.version.valid_to, "now"),
              isoformat(v.version.recorded_at), isoformat(v.version.superseded_at) or "",
              ",".join(e.action.value for e in v.events)] for v in views]
-    emit([v.as_dict() for v in views], as_json, lambda: table(
+    emit_page(views, [v.as_dict() for v in views], as_json, lambda: table(
         rows, ["predicate", "object", "from", "to", "recorded", "superseded", "events"]))
 
 
 @click.command()
 @click.argument("entity")
 @click.option("--known-at", default=None, help="As believed at this time (default: now).")
+@page_options(what="intervals")
 @store_options
-def timeline(entity: str, known_at: str | None, store_url: str | None, tenant: str | None,
-             as_json: bool) -> None:
+def timeline(entity: str, known_at: str | None, limit: int | None, offset: int,
+             store_url: str | None, tenant: str | None, as_json: bool) -> None:
     """ENTITY's facts as valid-time intervals, per predicate."""
     with open_memory(store_url) as mem:
         result = mem.timeline(entity, tenant=resolve_tenant(tenant),
-                              known_at=parse_time(known_at, "--known-at"))
+                              known_at=parse_time(known_at, "--known-at"), limit=limit,
+                              offset=offset)
     data = {"entity": result.name, "entity_id": result.entity_id,
             "known_at": isoformat(result.known_at),
             "predicates": {p: [e.view.as_dict() for e in entries]
-                           for p, entries in result.by_predicate().items()}}
+                           for p, entries in result.by_predicate().items()},
+            "limit": limit, "offset": offset, "next_offset": result.next_offset}
+    if not as_json:
+        more_hint(result.next_offset)
 
     def human() -> None:
         known = f"at {isoformat(result.known_at)}" if result.known_at else "now"
@@ -196,21 +209,37 @@ def snapshot(valid_at: str | None, known_at: str | None, fmt: str, output: Path 
 
 @click.command()
 @click.argument("text")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000),
-              help="At most this many hits.")
 @click.option("--valid-at", default=None, help="Only facts true at this time.")
 @click.option("--known-at", default=None, help="Only what was known at this time.")
+@page_options(default_limit=10, max_limit=1000, what="hits")
 @store_options
-def search(text: str, limit: int, valid_at: str | None, known_at: str | None,
+def search(text: str, limit: int, offset: int, valid_at: str | None, known_at: str | None,
            store_url: str | None, tenant: str | None, as_json: bool) -> None:
-    """Full-text search over messages and facts (temporal filters before the limit)."""
+    """Full-text search over messages and facts, best first (temporal filters before the
+    limit)."""
     with open_memory(store_url) as mem:
-        hits = mem.search(text, tenant=resolve_tenant(tenant), limit=limit,
+        hits = mem.search(text, tenant=resolve_tenant(tenant), limit=limit, offset=offset,
                           valid_at=parse_time(valid_at, "--valid-at"),
                           known_at=parse_time(known_at, "--known-at"))
     data = [{"kind": h.kind, "id": h.id, "score": h.score, "text": h.text} for h in hits]
-    emit(data, as_json, lambda: table([[h.kind, f"{h.score:.2f}", h.id, h.text[:70]]
-                                       for h in hits], ["kind", "score", "id", "text"]))
+    emit_page(hits, data, as_json, lambda: table(
+        [[h.kind, f"{h.score:.2f}", h.id, h.text[:70]] for h in hits],
+        ["kind", "score", "id", "text"]))
+
+
+@click.command()
+@page_options(default_limit=100, what="entities")
+@store_options
+def entities(limit: int, offset: int, store_url: str | None, tenant: str | None,
+             as_json: bool) -> None:
+    """The tenant's entities, by name, with their ids and aliases."""
+    with open_memory(store_url) as mem:
+        page = mem.entities(tenant=resolve_tenant(tenant), limit=limit, offset=offset)
+    data = [{"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases)}
+            for e in page]
+    emit_page(page, data, as_json, lambda: table(
+        [[e.name, e.type, e.id, ", ".join(e.aliases)] for e in page],
+        ["name", "type", "id", "aliases"]))
 
 
 @click.command()

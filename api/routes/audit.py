@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from asof.api.deps import Store
+from asof.api.deps import Limit, Offset, Store
 from asof.api.schemas import AuditEventOut, AuditOut, VerifyIn, VerifyOut
 from asof.graph.audit import Checkpoint
 
@@ -14,13 +14,16 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 
 @router.get("", response_model=AuditOut,
-            summary="Audit events (ids and hashes only), paginated by seq.")
-def get_audit(store: Store, from_seq: Annotated[int, Query(ge=1, le=2**53)] = 1,
-              limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> AuditOut:
-    events = store.audit_events(from_seq, from_seq + limit)
-    page = events[:limit]
+            summary="Audit events (ids and hashes only), in seq order, paged.")
+def get_audit(store: Store,
+              from_seq: Annotated[int, Query(ge=1, le=2**53,
+                                             description="The first seq to list.")] = 1,
+              limit: Limit = 100, offset: Offset = 0) -> AuditOut:
+    from asof.query.views import audit_log
+
+    page = audit_log(store, from_seq=from_seq, limit=limit, offset=offset)
     return AuditOut(items=[AuditEventOut(**e.model_dump(mode="json")) for e in page],
-                    next_seq=from_seq + limit if len(events) > limit else None)
+                    **page.window())
 
 
 @router.post("/verify", response_model=VerifyOut,

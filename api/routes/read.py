@@ -9,15 +9,18 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
-from asof.api.deps import Store, instant
+from asof.api.deps import Limit, Offset, Store, instant
 from asof.api.schemas import (
     AskIn,
     AskOut,
     ContextIn,
     ContextOut,
+    EntitiesOut,
+    EntityOut,
     FactOut,
     FactsOut,
     SearchHitOut,
+    SearchOut,
     TimelineOut,
 )
 from asof.graph.errors import NotFoundError
@@ -36,30 +39,26 @@ def get_facts(
     object: Annotated[str | None, Query(max_length=300)] = None,
     valid_at: Annotated[str | None, Query(description="ISO 8601 with offset.")] = None,
     known_at: Annotated[str | None, Query(description="ISO 8601 with offset.")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> FactsOut:
-    from asof.query.views import with_provenance
+    from asof.query.views import facts
 
-    versions = store.facts(subject, predicate, object,
-                           valid_at=instant(valid_at, "valid_at"),
-                           known_at=instant(known_at, "known_at"),
-                           limit=offset + limit + 1)
-    page = with_provenance(store, versions[offset:offset + limit])
-    more = len(versions) > offset + limit
-    return FactsOut(items=[FactOut(**v.as_dict()) for v in page], limit=limit,
-                    offset=offset, next_offset=offset + limit if more else None)
+    page = facts(store, subject, predicate, object, valid_at=instant(valid_at, "valid_at"),
+                 known_at=instant(known_at, "known_at"), limit=limit, offset=offset)
+    return FactsOut(items=[FactOut(**v.as_dict()) for v in page], **page.window())
 
 
-@router.get("/facts/{fact_key}/history", response_model=list[FactOut],
+@router.get("/facts/{fact_key}/history", response_model=FactsOut,
             summary="Every version of a fact on both time axes, with audit events.")
-def get_history(fact_key: str, store: Store) -> list[FactOut]:
+def get_history(fact_key: str, store: Store, limit: Limit = 100,
+                offset: Offset = 0) -> FactsOut:
     from asof.query.views import history
 
-    views = history(store, fact_key)
-    if not views:
+    page = history(store, fact_key, limit=limit, offset=offset)
+    if not page and (offset == 0 or not store.versions(fact_key)):
         raise NotFoundError(f"no fact {fact_key!r}")
-    return [FactOut(**v.as_dict()) for v in views]
+    return FactsOut(items=[FactOut(**v.as_dict()) for v in page], **page.window())
 
 
 @router.get("/entities/{entity}/timeline", response_model=TimelineOut,
@@ -67,14 +66,27 @@ def get_history(fact_key: str, store: Store) -> list[FactOut]:
             description="`entity` is an id (`ent_…`), a name or an alias; 404 when none "
                         "matches. `known_at` null in the answer: as currently believed.")
 def get_timeline(entity: str, store: Store,
-                 known_at: Annotated[str | None, Query()] = None) -> TimelineOut:
+                 known_at: Annotated[str | None, Query()] = None, limit: Limit = 100,
+                 offset: Offset = 0) -> TimelineOut:
     from asof.query.views import timeline
 
-    result = timeline(store, entity, known_at=instant(known_at, "known_at"))
+    result = timeline(store, entity, known_at=instant(known_at, "known_at"), limit=limit,
+                      offset=offset)
     return TimelineOut(entity_id=result.entity_id, name=result.name,
                        known_at=isoformat(result.known_at),
                        predicates={p: [FactOut(**e.view.as_dict()) for e in entries]
-                                   for p, entries in result.by_predicate().items()})
+                                   for p, entries in result.by_predicate().items()},
+                       limit=limit, offset=offset, next_offset=result.next_offset)
+
+
+@router.get("/entities", response_model=EntitiesOut, summary="The tenant's entities, by name.")
+def get_entities(store: Store, limit: Limit = 100, offset: Offset = 0) -> EntitiesOut:
+    from asof.query.views import entities
+
+    page = entities(store, limit=limit, offset=offset)
+    return EntitiesOut(items=[EntityOut(id=e.id, name=e.name, type=e.type,
+                                        aliases=list(e.aliases)) for e in page],
+                       **page.window())
 
 
 @router.post("/ask", response_model=AskOut,
@@ -96,20 +108,22 @@ def post_context(body: ContextIn, store: Store) -> ContextOut:
     return ContextOut(**block.as_dict())
 
 
-@router.get("/search", response_model=list[SearchHitOut],
+@router.get("/search", response_model=SearchOut,
             summary="Full text over messages and facts; temporal filters before the limit.")
 def get_search(
     store: Store,
     q: Annotated[str, Query(min_length=1, max_length=500, description="Plain text.")],
-    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    limit: Annotated[int, Query(ge=1, le=100, description="Hits per page.")] = 10,
+    offset: Offset = 0,
     valid_at: Annotated[str | None, Query()] = None,
     known_at: Annotated[str | None, Query()] = None,
-) -> list[SearchHitOut]:
+) -> SearchOut:
     from asof.query.views import search
 
-    hits = search(store, q, limit=limit, valid_at=instant(valid_at, "valid_at"),
+    page = search(store, q, limit=limit, offset=offset, valid_at=instant(valid_at, "valid_at"),
                   known_at=instant(known_at, "known_at"))
-    return [SearchHitOut(kind=h.kind, id=h.id, score=h.score, text=h.text) for h in hits]
+    return SearchOut(items=[SearchHitOut(kind=h.kind, id=h.id, score=h.score, text=h.text)
+                            for h in page], **page.window())
 
 
 @router.get("/snapshot",

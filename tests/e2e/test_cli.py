@@ -72,14 +72,14 @@ def test_ingest_ask_facts_timeline_audit(store_url: str, fresh_tenant: str,
     assert past["answers"] == ["Porto"]
 
     facts = json.loads(run(["facts", "Ines Duarte", "--valid-at", "2024-03-01T00:00:00Z",
-                            "--json"], store_url, fresh_tenant).output)
+                            "--json"], store_url, fresh_tenant).output)["items"]
     assert {f["object"] for f in facts} >= {"Porto", "Fernhill Robotics"}
     table = run(["facts", "Ines Duarte"], store_url, fresh_tenant).output
     assert "Lisbon" in table and "fact key" in table
 
     key = facts[0]["fact_key"]
     history = json.loads(run(["history", key, "--json"], store_url, fresh_tenant).output)
-    assert history and history[0]["events"]
+    assert history["items"] and history["items"][0]["events"]
     timeline = run(["timeline", "Ines Duarte"], store_url, fresh_tenant).output
     assert "lives_in" in timeline and "Porto" in timeline
 
@@ -89,7 +89,7 @@ def test_ingest_ask_facts_timeline_audit(store_url: str, fresh_tenant: str,
         ("Porto", "Lisbon")]
 
     hits = json.loads(run(["search", "Porto", "--json"], store_url, fresh_tenant).output)
-    assert hits
+    assert hits["items"]
     block = run(["context", "Ines Duarte", "--budget", "80"], store_url, fresh_tenant).output
     assert "Lisbon" in block
 
@@ -315,12 +315,14 @@ def test_info_names_the_store_and_its_size(tmp_path: Path) -> None:
 def test_history_takes_an_entity_and_a_predicate(tmp_path: Path) -> None:
     store = f"sqlite:///{tmp_path / 'h.db'}"
     run(["ingest", str(write_jsonl(tmp_path / "c.jsonl", CONVERSATION))], store, "h")
-    rows = json.loads(run(["history", "Ines Duarte", "lives_in", "--json"], store, "h").output)
+    rows = json.loads(run(["history", "Ines Duarte", "lives_in", "--json"], store,
+                          "h").output)["items"]
     assert {r["predicate"] for r in rows} == {"lives_in"}
     assert {r["object"] for r in rows} >= {"Porto", "Lisbon"}
-    everything = json.loads(run(["history", "Ines Duarte", "--json"], store, "h").output)
+    everything = json.loads(run(["history", "Ines Duarte", "--json"], store, "h").output)["items"]
     assert {"works_at", "lives_in"} <= {r["predicate"] for r in everything}
-    by_key = json.loads(run(["history", rows[0]["fact_key"], "--json"], store, "h").output)
+    by_key = json.loads(run(["history", rows[0]["fact_key"], "--json"], store,
+                            "h").output)["items"]
     assert by_key and {r["fact_key"] for r in by_key} == {rows[0]["fact_key"]}
     for target in ("Nobody Known", "fk_0000"):
         result = CliRunner().invoke(cli, ["history", target, "--store", store, "--tenant", "h"])

@@ -136,7 +136,7 @@ def test_stdio_server_remembers_and_answers_as_of(tmp_path: Path) -> None:
         shown = subprocess.run([ASOF, "audit", "show", "--store", f"sqlite:///{db}",
                                 "--tenant", tenant, "--json"], capture_output=True, text=True,
                                env=_env(), check=True)
-        return list(json.loads(shown.stdout))
+        return list(json.loads(shown.stdout)["items"])
 
     assert {e["actor"] for e in audit_events("acme")} == {"mcp"}
     assert audit_events("other") == [] and audit_events("default") == []

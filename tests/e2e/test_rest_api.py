@@ -88,7 +88,7 @@ def test_structured_facts_round_trip_with_history_and_audit(client: TestClient) 
     assert before["items"] == []
 
     history = client.get(f"/v1/facts/{key}/history", headers=auth(KEY_A))
-    assert history.status_code == 200 and history.json()[0]["events"]
+    assert history.status_code == 200 and history.json()["items"][0]["events"]
 
     entity_id = facts["items"][0]["subject_id"]
     timeline = client.get(f"/v1/entities/{entity_id}/timeline", headers=auth(KEY_A)).json()
@@ -117,7 +117,7 @@ def test_ask_context_search_snapshot(client: TestClient) -> None:
     block = client.post("/v1/context", json={"subject": "Priya", "budget_tokens": 60},
                         headers=auth(KEY_A)).json()
     assert "Acme Corp" in block["text"] and block["tokens"] <= 60
-    hits = client.get("/v1/search", params={"q": "Slack"}, headers=auth(KEY_A)).json()
+    hits = client.get("/v1/search", params={"q": "Slack"}, headers=auth(KEY_A)).json()["items"]
     assert hits and all(h["kind"] in ("episode", "fact") for h in hits)
     snap = client.get("/v1/snapshot", headers=auth(KEY_A)).json()
     assert len(snap["edges"]) == 2
@@ -134,7 +134,9 @@ def test_tenant_comes_from_the_key_and_b_sees_nothing_of_a(client: TestClient,
     assert_problem(client.get(f"/v1/facts/{key}/history", headers=auth(KEY_B)), 404)
     assert_problem(client.get(f"/v1/entities/{entity_id}/timeline", headers=auth(KEY_B)), 404)
     assert_problem(client.delete(f"/v1/entities/{entity_id}", headers=auth(KEY_B)), 404)
-    assert client.get("/v1/search", params={"q": "Acme"}, headers=auth(KEY_B)).json() == []
+    assert client.get("/v1/search", params={"q": "Acme"},
+                      headers=auth(KEY_B)).json()["items"] == []
+    assert client.get("/v1/entities", headers=auth(KEY_B)).json()["items"] == []
     assert client.get("/v1/audit", headers=auth(KEY_B)).json()["items"] == []
     # a key cannot pick another tenant by header
     assert_problem(client.get("/v1/facts", headers={**auth(KEY_B),
