@@ -133,8 +133,8 @@ class AsyncMemory:
     async def export_subject(self, entity: str, *, tenant: str) -> dict[str, Any]:
         return await self._run(self.memory.export_subject, entity, tenant=tenant)
 
-    async def expire(self, *, tenant: str) -> WriteResult:
-        return await self._run(self.memory.expire, tenant=tenant)
+    async def expire(self, *, tenant: str, actor: str | None = None) -> WriteResult:
+        return await self._run(self.memory.expire, tenant=tenant, actor=actor)
 
     async def migrate(self) -> list[str]:
         return await self._run(self.memory.migrate)

@@ -284,9 +284,9 @@ class Memory:
 
         return export_subject(self.store(tenant), entity)
 
-    def expire(self, *, tenant: str) -> WriteResult:
+    def expire(self, *, tenant: str, actor: str | None = None) -> WriteResult:
         """End beliefs whose TTL has passed."""
-        return self.store(tenant).expire()
+        return self.store(tenant).expire(actor=actor)
 
     def migrate(self) -> list[str]:
         return self._root.migrate()

@@ -141,6 +141,32 @@ def store_options(func: F) -> F:
     return func
 
 
+#: An actor: one line, at most this long (it is recorded in every audit event of a write).
+MAX_ACTOR = 200
+
+
+def actor_option(func: F) -> F:
+    """--actor (env ASOF_ACTOR): who the audit chain records as making this write."""
+    return click.option(
+        "--actor", envvar="ASOF_ACTOR", default=None,
+        help="Who makes this write, as the audit chain records it (env ASOF_ACTOR; default: "
+             "your login name).")(func)
+
+
+def resolve_actor(actor: str | None) -> str:
+    if actor is None:
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except (OSError, KeyError):  # no login name (a container without a passwd entry)
+            return "cli"
+    if not actor.strip() or len(actor) > MAX_ACTOR or not actor.isprintable():
+        raise CliError(f"--actor {actor[:40]!r}: one line of 1 to {MAX_ACTOR} printable "
+                       "characters")
+    return actor.strip()
+
+
 @contextmanager
 def open_memory(store_url: str | None, **kwargs: Any) -> Iterator[Memory]:
     from asof.api.memory import Memory

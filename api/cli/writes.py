@@ -14,10 +14,12 @@ if TYPE_CHECKING:
 
 from asof.api.cli.common import (
     CliError,
+    actor_option,
     emit,
     load_settings,
     open_memory,
     parse_zone,
+    resolve_actor,
     resolve_tenant,
     store_options,
 )
@@ -33,9 +35,11 @@ from asof.api.cli.common import (
               help="Zone for naive timestamps in the input (never assumed otherwise).")
 @click.option("--replay", is_flag=True,
               help="Backfill as if live: transaction time follows the message times.")
+@actor_option
 @store_options
 def ingest(files: tuple[Path, ...], fmt: str, assume_tz: str | None, replay: bool,
-           store_url: str | None, tenant: str | None, as_json: bool) -> None:
+           actor: str | None, store_url: str | None, tenant: str | None,
+           as_json: bool) -> None:
     """Extract facts from conversation FILES and store them.
 
     Every file is validated before anything from it is stored; re-ingesting the same
@@ -44,6 +48,7 @@ def ingest(files: tuple[Path, ...], fmt: str, assume_tz: str | None, replay: boo
     from asof.extraction.readers import read_conversations
     from asof.graph.clock import FakeClock
 
+    who = resolve_actor(actor)
     tz_name = assume_tz or load_settings().assume_tz
     parse_zone(tz_name)
     conversations = [c for f in files for c in read_conversations(f, format=fmt,
@@ -65,7 +70,7 @@ def ingest(files: tuple[Path, ...], fmt: str, assume_tz: str | None, replay: boo
                            err=True)
 
         report = mem.ingest_conversations(conversations, tenant=resolve_tenant(tenant),
-                                          progress=progress, replay=replay)
+                                          progress=progress, replay=replay, actor=who)
     emit(report.as_dict(), as_json, lambda: _print_ingest(report))
 
 
@@ -81,15 +86,17 @@ def _print_ingest(report: IngestReport) -> None:
 @click.command()
 @click.argument("entity")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@actor_option
 @store_options
-def forget(entity: str, yes: bool, store_url: str | None, tenant: str | None,
-           as_json: bool) -> None:
+def forget(entity: str, yes: bool, actor: str | None, store_url: str | None,
+           tenant: str | None, as_json: bool) -> None:
     """Erase ENTITY everywhere (right to be forgotten); the audit keeps a PII-free tombstone."""
+    who = resolve_actor(actor)
     if not yes and not click.confirm(
             f"Erase {entity!r} and every message that mentions it or that it spoke?"):
         raise CliError("aborted; nothing was erased")
     with open_memory(store_url) as mem:
-        result = mem.forget(entity, tenant=resolve_tenant(tenant))
+        result = mem.forget(entity, tenant=resolve_tenant(tenant), actor=who)
     data = {"entity_id": result.entity_id, "versions": result.versions,
             "claims": result.claims, "episodes": result.episodes, "audit_seq": result.event.seq}
     emit(data, as_json, lambda: click.echo(
@@ -98,10 +105,13 @@ def forget(entity: str, yes: bool, store_url: str | None, tenant: str | None,
 
 
 @click.command()
+@actor_option
 @store_options
-def expire(store_url: str | None, tenant: str | None, as_json: bool) -> None:
+def expire(actor: str | None, store_url: str | None, tenant: str | None,
+           as_json: bool) -> None:
     """End beliefs whose time-to-live has passed (audit 'expired')."""
+    who = resolve_actor(actor)
     with open_memory(store_url) as mem:
-        result = mem.expire(tenant=resolve_tenant(tenant))
+        result = mem.expire(tenant=resolve_tenant(tenant), actor=who)
     emit({"expired": len(result.closed)}, as_json,
          lambda: click.echo(f"expired {len(result.closed)} fact versions"))

@@ -1,4 +1,5 @@
-"""Writes: messages to extract from, structured facts, and erasure."""
+"""Writes: messages to extract from, structured facts, and erasure. Each is recorded in the
+audit chain with the name of the API key that made it as its actor."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from asof.api.deps import AppSettings, Mem, Store
+from asof.api.deps import AppSettings, Caller, Mem, Store
 from asof.api.memory import conversation_from_messages
 from asof.api.schemas import EpisodesIn, ErasureOut, FactsIn, IngestOut, WriteOut
 from asof.graph.errors import InvalidInputError, NotFoundError
@@ -18,7 +19,8 @@ router = APIRouter(prefix="/v1", tags=["write"])
 
 @router.post("/episodes", response_model=IngestOut,
              summary="Ingest a batch of messages (idempotent by message id).")
-def post_episodes(body: EpisodesIn, store: Store, mem: Mem, settings: AppSettings) -> IngestOut:
+def post_episodes(body: EpisodesIn, store: Store, mem: Mem, settings: AppSettings,
+                  key: Caller) -> IngestOut:
     if len(body.messages) > settings.max_batch:
         raise InvalidInputError(f"messages: {len(body.messages)} exceeds the batch limit "
                                 f"of {settings.max_batch}")
@@ -36,19 +38,19 @@ def post_episodes(body: EpisodesIn, store: Store, mem: Mem, settings: AppSetting
                      for cid, msgs in by_conversation.items()]
     for conversation in conversations:  # validate everything before storing anything
         conversation.episodes(store.tenant)
-    report = mem.ingest_conversations(conversations, tenant=store.tenant, actor="api")
+    report = mem.ingest_conversations(conversations, tenant=store.tenant, actor=key.name)
     return IngestOut(**report.as_dict(), episode_ids=report.episode_ids)
 
 
 @router.post("/facts", response_model=WriteOut,
              summary="Store structured facts (for callers that extract by themselves).")
-def post_facts(body: FactsIn, store: Store, settings: AppSettings) -> WriteOut:
+def post_facts(body: FactsIn, store: Store, settings: AppSettings, key: Caller) -> WriteOut:
     if len(body.facts) > settings.max_batch:
         raise InvalidInputError(f"facts: {len(body.facts)} exceeds the batch limit")
     assertions = [FactAssertion.parse(f.model_dump(exclude_none=True), context=f"facts[{i}]")
                   for i, f in enumerate(body.facts)]
     result = store.assert_facts(assertions, observed_at=body.observed_at,
-                                source_id=body.source_id, actor="api")
+                                source_id=body.source_id, actor=key.name)
     return WriteOut(recorded_at=isoformat(result.recorded_at), duplicate=result.duplicate,
                     episode_ids=result.episode_ids,
                     versions_written=[v.version_id for v in result.written],
@@ -58,10 +60,10 @@ def post_facts(body: FactsIn, store: Store, settings: AppSettings) -> WriteOut:
 
 @router.delete("/entities/{entity_id}", response_model=ErasureOut,
                summary="Erase an entity everywhere (right to be forgotten).")
-def delete_entity(entity_id: str, store: Store) -> ErasureOut:
+def delete_entity(entity_id: str, store: Store, key: Caller) -> ErasureOut:
     if not store.get_entities([entity_id]):
         raise NotFoundError(f"no entity {entity_id!r}")
-    result = store.forget(entity_id, actor="api")
+    result = store.forget(entity_id, actor=key.name)
     return ErasureOut(entity_id=result.entity_id, versions=result.versions,
                       claims=result.claims, episodes=result.episodes,
                       audit_seq=result.event.seq)

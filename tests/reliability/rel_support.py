@@ -131,9 +131,14 @@ def write_jsonl(path: Path, messages: Iterable[dict[str, Any]]) -> Path:
 SEED = int(os.environ.get("ASOF_REL_SEED", "20240917"))
 
 
+#: Who the ingestion runs write as: the same in the CLI runs and the in-process reference, so
+#: that their audit chains can be compared event by event.
+ACTOR = "reliability-run"
+
+
 def ingest_cmd(path: Path, url: str, tenant: str, *, replay: bool) -> list[str]:
     return [str(ASOF), "ingest", str(path), "--store", url, "--tenant", tenant, "--json",
-            *(["--replay"] if replay else [])]
+            "--actor", ACTOR, *(["--replay"] if replay else [])]
 
 
 def clean_in_process(path: Path, url: str, tenant: str, nlp: Any, *,
@@ -147,7 +152,8 @@ def clean_in_process(path: Path, url: str, tenant: str, nlp: Any, *,
     convs = read_conversations(path)
     first = min(m.at for c in convs for m in c.messages)
     store = open_for(url, tenant, **({"clock": FakeClock(first)} if replay else {}))
-    Memory(store, nlp=nlp).ingest_conversations(convs, tenant=tenant, replay=replay)
+    Memory(store, nlp=nlp).ingest_conversations(convs, tenant=tenant, replay=replay,
+                                                actor=ACTOR)
     return store
 
 
