@@ -43,7 +43,7 @@ from asof.extraction.readers import Conversation, Message
 from asof.graph.audit import Checkpoint, VerifyReport
 from asof.graph.clock import Clock
 from asof.graph.contract import SearchHit
-from asof.graph.models import AuditEvent, Entity, FactAssertion
+from asof.graph.models import AuditAction, AuditEvent, Entity, FactAssertion
 from asof.graph.predicates import PredicateRegistry
 from asof.graph.store import ErasureResult
 from asof.graph.writes import WriteResult
@@ -206,9 +206,13 @@ class AsyncMemory:
         return await self._run(self.memory.entity, name_or_id, tenant=tenant)
 
     async def audit(self, *, tenant: str, start_seq: int = 1, end_seq: int | None = None,
-                    limit: int | None = None, offset: int = 0) -> Page[AuditEvent]:
+                    entity: str | None = None, actor: str | None = None,
+                    action: AuditAction | str | None = None, since: datetime | None = None,
+                    until: datetime | None = None, limit: int | None = None,
+                    offset: int = 0) -> Page[AuditEvent]:
         return await self._run(self.memory.audit, tenant=tenant, start_seq=start_seq,
-                               end_seq=end_seq, limit=limit, offset=offset)
+                               end_seq=end_seq, entity=entity, actor=actor, action=action,
+                               since=since, until=until, limit=limit, offset=offset)
 
     async def verify(self, *, tenant: str, checkpoint: Checkpoint | None = None) -> VerifyReport:
         return await self._run(self.memory.verify, tenant=tenant, checkpoint=checkpoint)

@@ -23,7 +23,15 @@ from asof.graph.audit import Checkpoint, VerifyReport
 from asof.graph.clock import Clock, FakeClock
 from asof.graph.contract import SearchHit
 from asof.graph.errors import InvalidInputError, InvalidIntervalError
-from asof.graph.models import AssertionKind, AuditEvent, Entity, Episode, FactAssertion, Role
+from asof.graph.models import (
+    AssertionKind,
+    AuditAction,
+    AuditEvent,
+    Entity,
+    Episode,
+    FactAssertion,
+    Role,
+)
 from asof.graph.predicates import PredicateRegistry
 from asof.graph.store import ErasureResult, GraphStore
 from asof.graph.urls import open_store
@@ -364,10 +372,23 @@ class Memory:
         return self.store(tenant).entity(name_or_id)
 
     def audit(self, *, tenant: str, start_seq: int = 1, end_seq: int | None = None,
-              limit: int | None = None, offset: int = 0) -> Page[AuditEvent]:
-        """Audit events with ``start_seq <= seq <= end_seq`` (ids and hashes, no text)."""
+              entity: str | None = None, actor: str | None = None,
+              action: AuditAction | str | None = None, since: datetime | None = None,
+              until: datetime | None = None, limit: int | None = None,
+              offset: int = 0) -> Page[AuditEvent]:
+        """Audit events with ``start_seq <= seq <= end_seq`` (ids and hashes, no text),
+        optionally only those about ``entity`` (name, alias or id), by ``actor``, of one
+        ``action``, or recorded in ``[since, until)``."""
+        if isinstance(action, str) and not isinstance(action, AuditAction):
+            try:
+                action = AuditAction(action)
+            except ValueError:
+                raise InvalidInputError(f"action: one of "
+                                        f"{', '.join(a.value for a in AuditAction)}") from None
+        where = views.AuditFilter(entity=entity, actor=actor, action=action, since=since,
+                                  until=until)
         return views.audit_log(self.store(tenant), from_seq=start_seq, to_seq=end_seq,
-                               limit=limit, offset=offset)
+                               where=where, limit=limit, offset=offset)
 
     def verify(self, *, tenant: str, checkpoint: Checkpoint | None = None) -> VerifyReport:
         """Recompute the tenant's audit chain; reports the first bad seq."""

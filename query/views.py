@@ -11,10 +11,11 @@ from typing import Any, Literal
 
 import networkx as nx
 
+from asof.graph.audit import CLAIM, ENTITY, EPISODE, VERSION, target
 from asof.graph.contract import SearchHit, VersionQuery
 from asof.graph.errors import InvalidInputError
 from asof.graph.instants import LATEST, isoformat, require_aware, start_us
-from asof.graph.models import AuditEvent, Entity, Episode, FactVersion
+from asof.graph.models import AuditAction, AuditEvent, Entity, Episode, FactVersion
 from asof.graph.store import GraphStore
 from asof.query.paging import Page, check_window, fetch_size, page_after, page_of
 
@@ -332,17 +333,64 @@ def objects_of(views: Iterable[FactView]) -> list[str]:
     return [v.object for v in views]
 
 
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """Which audit events to list; ``None`` matches every event.
+
+    ``entity`` (a name, alias or id): events that wrote or closed the entity, a claim about
+    it, one of the versions it is the subject or object of, their facts or the messages they
+    came from.
+    ``since``/``until``: the transaction time of the event, ``since <= at < until``."""
+
+    entity: str | None = None
+    actor: str | None = None
+    action: AuditAction | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def is_empty(self) -> bool:
+        return all(v is None for v in (self.entity, self.actor, self.action, self.since,
+                                       self.until))
+
+
 def audit_log(store: GraphStore, *, from_seq: int = 1, to_seq: int | None = None,
-              limit: int | None = None, offset: int = 0) -> Page[AuditEvent]:
-    """Audit events with ``from_seq <= seq <= to_seq``, in seq order. Seqs are gapless, so
-    the page is read directly, without the events before it."""
+              where: AuditFilter | None = None, limit: int | None = None,
+              offset: int = 0) -> Page[AuditEvent]:
+    """Audit events with ``from_seq <= seq <= to_seq`` that match ``where``, in seq order.
+    Without a filter, seqs are gapless and the page is read directly."""
     check_window(offset, limit, max_limit=MAX_LIMIT)
     if from_seq < 1 or (to_seq is not None and to_seq < from_seq):
         raise InvalidInputError(f"seq range: from {from_seq} to {to_seq} is empty or starts "
                                 "below 1")
+    if where is not None and not where.is_empty():
+        return page_of(_matching(store, store.audit_events(from_seq, to_seq), where),
+                       offset=offset, limit=limit)
     first = from_seq + offset
-    last = to_seq if limit is None else first + limit if to_seq is None else min(
-        to_seq, first + limit)
     if to_seq is not None and first > to_seq:
         return Page([], offset=offset, limit=limit)
+    last = to_seq if limit is None else first + limit if to_seq is None else min(
+        to_seq, first + limit)
     return page_after(store.audit_events(first, last), offset=offset, limit=limit)
+
+
+def _matching(store: GraphStore, events: Sequence[AuditEvent],
+              where: AuditFilter) -> list[AuditEvent]:
+    since = require_aware(where.since, "since") if where.since else None
+    until = require_aware(where.until, "until") if where.until else None
+    if since and until and until <= since:
+        raise InvalidInputError("until: must be after since")
+    about: set[str] | None = None
+    fact_keys: set[str] = set()
+    if where.entity is not None:
+        found = store.resolve(where.entity)
+        versions = store.find_versions(VersionQuery(entity_id=found.id))
+        about = {target(ENTITY, found.id), *(target(VERSION, v.version_id) for v in versions),
+                 *(target(EPISODE, e) for v in versions for e in v.episode_ids),
+                 *(target(CLAIM, c.claim_id) for c in store.find_claims(found.id))}
+        fact_keys = {v.fact_key for v in versions}
+    return [e for e in events
+            if (where.actor is None or e.actor == where.actor)
+            and (where.action is None or e.action is where.action)
+            and (since is None or e.at >= since) and (until is None or e.at < until)
+            and (about is None or e.fact_key in fact_keys
+                 or not about.isdisjoint((*e.targets, *e.superseded)))]

@@ -14,6 +14,7 @@ from asof.api.cli.common import (
     emit_page,
     open_memory,
     page_options,
+    parse_time,
     resolve_tenant,
     store_options,
     table,
@@ -31,14 +32,25 @@ def audit() -> None:
 @click.option("--from", "start", default=1, show_default=True, type=click.IntRange(1),
               help="First seq to show.")
 @click.option("--to", "end", default=None, type=click.IntRange(1), help="Last seq to show.")
+@click.option("--entity", default=None,
+              help="Only events about this entity (name, alias or id): its rows, claims, "
+                   "versions and facts.")
+@click.option("--actor", default=None, help="Only events by this actor (a key name, a user).")
+@click.option("--action", default=None,
+              help="Only events of this action (e.g. erased; an unknown one lists them all).")
+@click.option("--since", default=None, help="Only events recorded at or after this time.")
+@click.option("--until", default=None, help="Only events recorded before this time.")
 @page_options(what="events")
 @store_options
-def audit_show(start: int, end: int | None, limit: int | None, offset: int,
-               store_url: str | None, tenant: str | None, as_json: bool) -> None:
-    """List audit events (ids and hashes only, never raw text)."""
+def audit_show(start: int, end: int | None, entity: str | None, actor: str | None,
+               action: str | None, since: str | None, until: str | None, limit: int | None,
+               offset: int, store_url: str | None, tenant: str | None, as_json: bool) -> None:
+    """List audit events (ids and hashes only, never raw text), optionally filtered."""
     with open_memory(store_url) as mem:
         events = mem.audit(tenant=resolve_tenant(tenant), start_seq=start, end_seq=end,
-                           limit=limit, offset=offset)
+                           entity=entity, actor=actor, action=action,
+                           since=parse_time(since, "--since"),
+                           until=parse_time(until, "--until"), limit=limit, offset=offset)
     emit_page(events, [e.model_dump(mode="json") for e in events], as_json, lambda: table(
         [[e.seq, isoformat(e.at), e.action.value, e.actor, len(e.targets), e.hash[:16]]
          for e in events], ["seq", "at", "action", "actor", "rows", "hash"]))

@@ -6,22 +6,39 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from asof.api.deps import Limit, Offset, Store
+from asof.api.deps import Limit, Offset, Store, instant
 from asof.api.schemas import AuditEventOut, AuditOut, VerifyIn, VerifyOut
 from asof.graph.audit import Checkpoint
+from asof.graph.models import AuditAction
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 
 @router.get("", response_model=AuditOut,
-            summary="Audit events (ids and hashes only), in seq order, paged.")
+            summary="Audit events (ids and hashes only), in seq order, filtered and paged.")
 def get_audit(store: Store,
               from_seq: Annotated[int, Query(ge=1, le=2**53,
                                              description="The first seq to list.")] = 1,
+              entity: Annotated[str | None, Query(
+                  max_length=300, description="Only events about this entity (id, name or "
+                                              "alias): its rows, claims, versions, facts.")]
+              = None,
+              actor: Annotated[str | None, Query(max_length=200,
+                                                 description="Only events by this actor.")]
+              = None,
+              action: Annotated[AuditAction | None, Query(
+                  description="Only events of this action.")] = None,
+              since: Annotated[str | None, Query(
+                  description="Only events recorded at or after this time (ISO 8601 with "
+                              "offset).")] = None,
+              until: Annotated[str | None, Query(
+                  description="Only events recorded before this time.")] = None,
               limit: Limit = 100, offset: Offset = 0) -> AuditOut:
-    from asof.query.views import audit_log
+    from asof.query.views import AuditFilter, audit_log
 
-    page = audit_log(store, from_seq=from_seq, limit=limit, offset=offset)
+    where = AuditFilter(entity=entity, actor=actor, action=action,
+                        since=instant(since, "since"), until=instant(until, "until"))
+    page = audit_log(store, from_seq=from_seq, where=where, limit=limit, offset=offset)
     return AuditOut(items=[AuditEventOut(**e.model_dump(mode="json")) for e in page],
                     **page.window())
 

@@ -17,6 +17,7 @@ from asof.api.cli import cli
 from asof.api.keys import hash_key
 from asof.api.memory import Memory
 from asof.api.settings import Settings
+from asof.graph.errors import InvalidInputError
 
 pytestmark = pytest.mark.e2e
 
@@ -81,3 +82,66 @@ def test_a_bad_actor_is_refused_and_changes_nothing(tmp_path: Path, actor: str) 
                                       "--tenant", TENANT])
     assert result.exit_code == 2 and "--actor" in result.output
     assert _actors(url) == []
+
+
+def _seed_three_actors(url: str) -> list[tuple[int, str, str]]:
+    """alice writes about Priya, bob about Sam, and dpo erases Sam: (seq, action, actor)."""
+    from datetime import UTC, datetime
+
+    from asof.graph.clock import FakeClock
+
+    clock = FakeClock(datetime(2024, 1, 1, tzinfo=UTC))
+    with Memory.open(url, clock=clock) as mem:
+        mem.assert_facts([FACT], tenant=TENANT, actor="alice")
+        clock.set(datetime(2024, 2, 1, tzinfo=UTC))
+        mem.assert_facts([{**FACT, "subject": {"name": "Sam", "type": "person"},
+                           "predicate": "lives_in",
+                           "object": {"name": "Oslo", "type": "location"}}],
+                         tenant=TENANT, actor="bob")
+        clock.set(datetime(2024, 3, 1, tzinfo=UTC))
+        mem.forget("Sam", tenant=TENANT, actor="dpo")
+        return [(e.seq, e.action.value, e.actor) for e in mem.audit(tenant=TENANT)]
+
+
+def test_audit_filters_by_entity_actor_action_and_time_on_every_surface(
+        tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    url = f"sqlite:///{tmp_path / 'filters.db'}"
+    events = _seed_three_actors(url)
+    by = {actor: [seq for seq, _, a in events if a == actor] for _, _, actor in events}
+    assert set(by) == {"alice", "bob", "dpo"}
+    with Memory.open(url) as mem:
+        def seqs(**where: object) -> list[int]:
+            return [e.seq for e in mem.audit(tenant=TENANT, **where)]  # type: ignore[arg-type]
+
+        assert seqs(actor="bob") == by["bob"]
+        assert seqs(entity="Priya") == by["alice"]
+        assert seqs(action="erased") == by["dpo"]
+        assert seqs(since=datetime(2024, 2, 1, tzinfo=UTC),
+                    until=datetime(2024, 3, 1, tzinfo=UTC)) == by["bob"]
+        page = mem.audit(tenant=TENANT, actor="alice", limit=1)
+        assert page.next_offset == (1 if len(by["alice"]) > 1 else None)
+        with pytest.raises(InvalidInputError, match="^action: one of"):
+            mem.audit(tenant=TENANT, action="deleted")
+        with pytest.raises(InvalidInputError, match="until: must be after since"):
+            mem.audit(tenant=TENANT, since=datetime(2024, 3, 1, tzinfo=UTC),
+                      until=datetime(2024, 2, 1, tzinfo=UTC))
+
+    shown = CliRunner().invoke(cli, ["audit", "show", "--entity", "Priya", "--json",
+                                     "--store", url, "--tenant", TENANT])
+    assert [e["seq"] for e in json.loads(shown.output)["items"]] == by["alice"]
+    naive = CliRunner().invoke(cli, ["audit", "show", "--since", "2024-02-01", "--store", url,
+                                     "--tenant", TENANT])
+    assert naive.exit_code == 2 and "--since" in naive.output
+
+    keys = json.dumps([{"name": "k", "sha256": hash_key("k"), "tenant": TENANT}])
+    with TestClient(create_app(Settings(store=url, api_keys=keys))) as client:
+        client.headers["X-API-Key"] = "k"
+        listed = client.get("/v1/audit", params={"actor": "dpo", "action": "erased"}).json()
+        assert [e["seq"] for e in listed["items"]] == by["dpo"]
+        assert client.get("/v1/audit", params={"since": "2024-02-01T00:00:00Z"}
+                          ).json()["items"][0]["seq"] == by["bob"][0]
+        for bad in ({"action": "deleted"}, {"since": "2024-02-01T00:00:00"}):
+            assert client.get("/v1/audit", params=bad).status_code == 422
+        assert client.get("/v1/audit", params={"entity": "Nobody"}).status_code == 404

@@ -67,3 +67,19 @@ def test_the_checker_sees_a_violation(tmp_path: Path) -> None:
     source.write_text("def f():\n    from asof.extraction.pipeline import build_nlp\n"
                       "import graph.models\n")
     assert _asof_imports(source) == {("extraction", 2), ("bare:graph", 3)}
+
+
+def test_the_cli_starts_without_its_heavy_dependencies() -> None:
+    """`asof --help` and `asof --version` stay instant: importing the CLI loads no language
+    model, web framework, database driver or pydantic model (commands import them inside)."""
+    import subprocess
+    import sys
+
+    script = ("import sys, asof.api.cli\n"
+              "print('\\n'.join(sorted(sys.modules)))")
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=True, timeout=60).stdout.split()
+    heavy = {"spacy", "fastapi", "starlette", "neo4j", "pydantic", "networkx", "uvicorn",
+             "dateparser", "asof.extraction", "asof.graph.models", "asof.query"}
+    assert not [m for m in loaded if m in heavy or m.rsplit(".", 1)[0] in heavy
+                or any(m.startswith(h + ".") for h in heavy)]
