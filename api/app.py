@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from asof.api import problems
 from asof.api.keys import KeyRing, load_keys
 from asof.api.memory import Memory
+from asof.api.read_log import ReadLog
 from asof.api.routes import audit, health, read, write
 from asof.api.settings import Settings
 from asof.graph.errors import InvalidInputError
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
     )
     app.state.keys = keys
     app.state.settings = settings
+    app.state.read_log = ReadLog(settings.read_log) if settings.read_log else None
     if memory is not None:  # usable even by clients that do not run the lifespan
         app.state.memory = memory
     problems.install(app, settings)

@@ -10,6 +10,7 @@ the key, never from the request body, so a key for tenant A finds nothing of B's
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from asof.api.keys import ApiKey, KeyRing
 from asof.api.memory import Memory
+from asof.api.read_log import ReadLog
 from asof.api.settings import Settings
 from asof.graph.store import GraphStore
 from asof.query.paging import MAX_OFFSET
@@ -100,3 +102,43 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET,
                               description="Items to skip: the previous page's next_offset.")]
 #: How many items a page of a list route holds.
 Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page.")]
+
+
+class ReadRecorder:
+    """Notes which entity a read was about, for the read-access log (when it is on)."""
+
+    def __init__(self) -> None:
+        self.entity: str | None = None  #: a name, alias or id, as the request gave it
+
+    def about(self, entity: str | None) -> None:
+        self.entity = entity
+
+
+def record_read(request: Request, key: Caller, store: Store) -> Iterator[ReadRecorder]:
+    """Every read route depends on this (router-level): after the route, it appends who read
+    which entity through which route to the read log. The entity comes from the path
+    (``entity``, ``fact_key``) or the ``subject``/``entity`` query parameter, or from the route
+    itself (``reads.about(...)``) for bodies."""
+    recorder = ReadRecorder()
+    try:
+        yield recorder
+    finally:
+        log: ReadLog | None = request.app.state.read_log
+        if log is not None:
+            log.record(actor=key.name, tenant=store.tenant,
+                       route=f"{request.method} {request.scope['route'].path}",
+                       entity_id=_entity_id(store, request, recorder.entity))
+
+
+def _entity_id(store: GraphStore, request: Request, named: str | None) -> str | None:
+    named = (named or request.path_params.get("entity")
+             or request.query_params.get("subject") or request.query_params.get("entity"))
+    if named:
+        found = store.entity(named)
+        return found.id if found else None
+    fact_key = request.path_params.get("fact_key")
+    versions = store.versions(fact_key) if fact_key else []
+    return versions[0].subject_id if versions else None
+
+
+Reads = Annotated[ReadRecorder, Depends(record_read)]

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     api_keys: str | None = Field(
         default=None, description="JSON list of {sha256, tenant | role: admin, name}")
     api_keys_file: Path | None = Field(default=None, description="a file holding that JSON")
+    read_log: Path | None = Field(
+        default=None, description="a JSONL file: REST reads are logged there, hash-chained")
     max_message_chars: int = Field(default=20_000, ge=1, le=100_000)
     max_batch: int = Field(default=1_000, ge=1, le=100_000)
     max_body_bytes: int = Field(default=5_000_000, ge=1_000)
@@ -43,6 +45,11 @@ class Settings(BaseSettings):
     @classmethod
     def _tenant(cls, value: str) -> str:
         return validate_tenant(value)
+
+    @field_validator("read_log", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        return None if value == "" else value  # ASOF_READ_LOG= turns the log off, not "."
 
     def audit_key_bytes(self) -> bytes | None:
         return self.audit_key.get_secret_value().encode() if self.audit_key else None

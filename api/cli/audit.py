@@ -12,6 +12,7 @@ from asof.api.cli.common import (
     ExitCode,
     emit,
     emit_page,
+    load_settings,
     open_memory,
     page_options,
     parse_time,
@@ -132,3 +133,26 @@ def audit_checkpoint(output: Path | None, store_url: str | None, tenant: str | N
                    f"to {output}")
     else:
         click.echo(text)
+
+
+@audit.command("verify-reads")
+@click.argument("log_file", required=False,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def audit_verify_reads(log_file: Path | None, as_json: bool) -> None:
+    """Recompute the read-access log's chain (LOG_FILE, default ASOF_READ_LOG); exit 1 and
+    report the first bad seq if it was tampered with."""
+    from asof.api.read_log import verify_read_log
+
+    path = log_file or load_settings().read_log
+    if path is None:
+        raise CliError("no read log: give LOG_FILE or set ASOF_READ_LOG")
+    report = verify_read_log(path)
+
+    def human() -> None:
+        click.echo(f"ok: {report.records} reads verified" if report.ok
+                   else f"TAMPERED at seq {report.first_bad_seq}: {report.reason}")
+
+    emit(report.as_dict(), as_json, human)
+    if not report.ok:
+        sys.exit(ExitCode.NOT_FOUND)  # a failed check

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
-from asof.api.deps import Limit, Offset, Store, instant
+from asof.api.deps import Limit, Offset, Store, instant, record_read
 from asof.api.schemas import AuditEventOut, AuditOut, VerifyIn, VerifyOut
 from asof.graph.audit import Checkpoint
 from asof.graph.models import AuditAction
@@ -14,7 +14,7 @@ from asof.graph.models import AuditAction
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 
-@router.get("", response_model=AuditOut,
+@router.get("", response_model=AuditOut, dependencies=[Depends(record_read)],
             summary="Audit events (ids and hashes only), in seq order, filtered and paged.")
 def get_audit(store: Store,
               from_seq: Annotated[int, Query(ge=1, le=2**53,

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 
-from asof.api.deps import Limit, Offset, Store, instant
+from asof.api.deps import Limit, Offset, Reads, Store, instant, record_read
 from asof.api.schemas import (
     AskIn,
     AskOut,
@@ -26,7 +26,8 @@ from asof.api.schemas import (
 from asof.graph.errors import NotFoundError
 from asof.graph.instants import isoformat
 
-router = APIRouter(prefix="/v1", tags=["read"])
+#: Every read is offered to the read-access log (ASOF_READ_LOG; off by default).
+router = APIRouter(prefix="/v1", tags=["read"], dependencies=[Depends(record_read)])
 
 
 @router.get("/facts", response_model=FactsOut,
@@ -91,18 +92,20 @@ def get_entities(store: Store, limit: Limit = 100, offset: Offset = 0) -> Entiti
 
 @router.post("/ask", response_model=AskOut,
              summary="Answer an English question with evidence (no LLM).")
-def post_ask(body: AskIn, store: Store) -> AskOut:
+def post_ask(body: AskIn, store: Store, reads: Reads) -> AskOut:
     from asof.query.ask import ask
 
     answer = ask(store, body.question, now=body.now, known_at=body.known_at, asker=body.asker)
+    reads.about(answer.facts[0].version.subject_id if answer.facts else None)
     return AskOut(**answer.as_dict())
 
 
 @router.post("/context", response_model=ContextOut,
              summary="A compact memory block about one entity for an agent's prompt.")
-def post_context(body: ContextIn, store: Store) -> ContextOut:
+def post_context(body: ContextIn, store: Store, reads: Reads) -> ContextOut:
     from asof.query.context import context
 
+    reads.about(body.subject)
     block = context(store, body.subject, query=body.query,
                     budget_tokens=body.budget_tokens, now=body.now)
     return ContextOut(**block.as_dict())
