@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from asof.api.files import check_input_file
 from asof.graph.errors import InvalidInputError
 from asof.graph.ids import validate_tenant
 
@@ -71,6 +72,7 @@ def load_keys(inline: str | None, file: Path | None) -> list[ApiKey]:
     if inline:
         keys += parse_keys(inline, "ASOF_API_KEYS")
     if file:
+        check_input_file(file, what="ASOF_API_KEYS_FILE", max_bytes=1_000_000, setting="1 MB")
         try:
             text = file.read_text(encoding="utf-8")
         except OSError as exc:

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import networkx as nx
 
+from asof.api.files import check_input_file
 from asof.extraction.readers import Conversation, Message, read_conversations
 from asof.graph.audit import Checkpoint, VerifyReport
 from asof.graph.clock import Clock, FakeClock
@@ -190,13 +191,15 @@ class Memory:
                actor: str | None = None, replay: bool = False) -> IngestReport:
         """Extract facts from messages and store them.
 
-        ``source`` is a file path (any format of :func:`extraction.readers.read_conversations`),
+        ``source`` is a file path (any format of :func:`extraction.readers.read_conversations`;
+        a regular file of at most :data:`~asof.api.files.MAX_INPUT_BYTES`),
         a :class:`Conversation`, or message dicts ``{speaker, at, text, role?, id?}`` with
         aware ``at`` timestamps. The whole input is validated before anything is stored.
         Re-ingesting the same messages changes nothing.
         """
         if isinstance(source, (str, Path)):
-            conversations = read_conversations(source, format=format, assume_tz=assume_tz)
+            conversations = read_conversations(check_input_file(source), format=format,
+                                               assume_tz=assume_tz)
         elif isinstance(source, Conversation):
             conversations = [source]
         else:

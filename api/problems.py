@@ -1,17 +1,18 @@
 """Every REST error is ``application/problem+json`` (RFC 9457): the library's :class:`AsofError`
-tree, FastAPI's validation errors and HTTP errors all map here, and the body-size limit too."""
+tree, FastAPI's validation errors and HTTP errors all map here, and the body-size limit too
+(:class:`BodyLimit`, which also counts chunked bodies)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from asof.api.schemas import Problem
 from asof.api.settings import Settings
@@ -35,21 +36,56 @@ def problem(status: int, title: str, detail: str) -> JSONResponse:
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
-def install(app: FastAPI, settings: Settings) -> None:
-    """The body-size limit and the exception handlers."""
+class BodyLimit:
+    """Refuses a request body over ``max_bytes`` with 413 before the app sees any of it.
 
-    @app.middleware("http")
-    async def limit_body(request: Request,
-                         call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
+    Content-Length is checked first; a body without one (chunked transfer) is counted as it
+    streams in, and held until it ends, so the app never parses a body that goes over. A pure
+    ASGI middleware: Starlette's ``@app.middleware`` cannot see the body without reading it."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
         if length is not None:
             if not length.isdigit():
-                return problem(400, "Bad request", "Content-Length is not a number")
-            if int(length) > settings.max_body_bytes:
-                return problem(413, "Request too large",
-                               f"body of {length} bytes exceeds the limit of "
-                               f"{settings.max_body_bytes} bytes")
-        return await call_next(request)
+                await problem(400, "Bad request", "Content-Length is not a number")(
+                    scope, receive, send)
+                return
+            if int(length) > self.max_bytes:
+                await self._too_large(scope, receive, send, length.decode())
+                return
+        messages: list[Message] = []
+        size, more = 0, True
+        while more:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":  # the client went away
+                break
+            size += len(message.get("body", b""))
+            if size > self.max_bytes:
+                await self._too_large(scope, receive, send, f"more than {size}")
+                return
+            more = message.get("more_body", False)
+        replay = iter(messages)
+
+        async def receive_again() -> Message:
+            return next(replay, None) or await receive()
+
+        await self.app(scope, receive_again, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send, size: str) -> None:
+        await problem(413, "Request too large", f"body of {size} bytes exceeds the limit of "
+                                                f"{self.max_bytes} bytes")(scope, receive, send)
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """The body-size limit and the exception handlers."""
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     @app.exception_handler(AsofError)
     async def asof_error(request: Request, exc: AsofError) -> JSONResponse:

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(default=20_000, ge=1, le=100_000)
     max_batch: int = Field(default=1_000, ge=1, le=100_000)
     max_body_bytes: int = Field(default=5_000_000, ge=1_000)
+    max_file_bytes: int = Field(default=100_000_000, ge=1,
+                                description="largest input file the CLI reads")
     assume_tz: str | None = Field(default=None,
                                   description="zone for naive timestamps in input files")
 

@@ -70,9 +70,12 @@ def audit_verify(checkpoint_file: Path | None, store_url: str | None, tenant: st
     if checkpoint_file:
         from pydantic import ValidationError
 
+        from asof.api.files import check_input_file
         from asof.graph.audit import Checkpoint
 
         try:
+            check_input_file(checkpoint_file, what="--checkpoint", max_bytes=100_000,
+                             setting="100 kB")
             checkpoint = Checkpoint.model_validate_json(checkpoint_file.read_text())
         except ValidationError as exc:
             raise CliError(f"{checkpoint_file}: not a checkpoint file "

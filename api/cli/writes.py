@@ -45,11 +45,15 @@ def ingest(files: tuple[Path, ...], fmt: str, assume_tz: str | None, replay: boo
     Every file is validated before anything from it is stored; re-ingesting the same
     messages changes nothing.
     """
+    from asof.api.files import check_input_file
     from asof.extraction.readers import read_conversations
     from asof.graph.clock import FakeClock
 
     who = resolve_actor(actor)
-    tz_name = assume_tz or load_settings().assume_tz
+    settings = load_settings()
+    for path in files:  # before anything is read: a FIFO or /dev/zero would never end
+        check_input_file(path, max_bytes=settings.max_file_bytes)
+    tz_name = assume_tz or settings.assume_tz
     parse_zone(tz_name)
     conversations = [c for f in files for c in read_conversations(f, format=fmt,
                                                                    assume_tz=tz_name)]

@@ -187,6 +187,27 @@ def test_malformed_json_and_oversized_bodies(client: TestClient) -> None:
     assert _audit_len(client) == before
 
 
+def test_a_chunked_body_over_the_limit_is_refused_too(client: TestClient) -> None:
+    """Without Content-Length (chunked transfer), the limit is counted as the body streams."""
+    before = _audit_len(client)
+
+    def chunks(total: int) -> Iterator[bytes]:
+        yield b'{"facts": [], "observed_at": "'
+        for _ in range(total // 65_536):
+            yield b"x" * 65_536
+        yield b'"}'
+
+    huge = client.post("/v1/facts", content=chunks(7_000_000),
+                       headers={**auth(KEY_A), "Content-Type": "application/json"})
+    body = assert_problem(huge, 413)
+    assert "200000 bytes" in body["detail"]
+    small = client.post("/v1/facts", content=iter([json.dumps({"facts": [WORKS_AT_ACME]})
+                                                   .encode()]),
+                        headers={**auth(KEY_A), "Content-Type": "application/json"})
+    assert small.status_code == 200, small.text
+    assert _audit_len(client) == before + len(small.json()["audit_seqs"])
+
+
 def test_erasure_over_rest(client: TestClient) -> None:
     post_facts(client, KEY_A, [WORKS_AT_ACME])
     entity_id = client.get("/v1/facts", headers=auth(KEY_A)).json()["items"][0]["subject_id"]
