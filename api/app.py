@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from asof.api import problems
-from asof.api.keys import KeyRing, load_keys
+from asof.api.keys import KeyRing
 from asof.api.memory import Memory
 from asof.api.read_log import ReadLog
 from asof.api.routes import audit, health, read, write
@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
     """Build the API. ``memory`` lets tests inject an open store; otherwise the lifespan opens
     the store named by ``settings.store``."""
     settings = settings or Settings()
-    keys = KeyRing(load_keys(settings.api_keys, settings.api_keys_file))
+    keys = KeyRing(settings.api_keys, settings.api_keys_file)
     if len(keys) == 0:
         raise InvalidInputError(
             "no API keys configured: set ASOF_API_KEYS or ASOF_API_KEYS_FILE "

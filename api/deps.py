@@ -11,7 +11,7 @@ the key, never from the request body, so a key for tenant A finds nothing of B's
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Query, Request, Security
@@ -62,6 +62,9 @@ def authenticate(request: Request,
     key = ring.find(presented)
     if key is None:
         raise _unauthorized("unknown API key")
+    refusal = key.refusal(datetime.now(UTC))
+    if refusal:
+        raise _unauthorized(refusal)
     return key
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from asof.api.cli.common import CliError, emit, load_settings, open_memory
+from asof.api.cli.common import CliError, emit, load_settings, open_memory, parse_time
 
 
 @click.command()
@@ -42,11 +42,18 @@ def keys() -> None:
 @keys.command("new")
 @click.option("--tenant", default=None, help="The tenant the key is bound to.")
 @click.option("--admin", is_flag=True, help="An admin key (acts on any tenant it names).")
-@click.option("--name", default="key", show_default=True, help="A label for the key.")
-def keys_new(tenant: str | None, admin: bool, name: str) -> None:
-    """Create a key: prints it once, and the JSON entry to add to ASOF_API_KEYS(_FILE)."""
-    from asof.api.keys import hash_key, new_key
-    from asof.graph.ids import validate_tenant
+@click.option("--name", default="key", show_default=True,
+              help="A unique label; the audit chain records it as the actor of the key's "
+                   "writes.")
+@click.option("--expires-at", default=None,
+              help="When the key stops working (ISO 8601 with an offset).")
+def keys_new(tenant: str | None, admin: bool, name: str, expires_at: str | None) -> None:
+    """Create a key: prints it once, and the JSON entry to add to ASOF_API_KEYS(_FILE).
+
+    A running server re-reads ASOF_API_KEYS_FILE when it changes: add an entry, or set
+    "revoked": true on one, without a restart."""
+    from asof.api.keys import hash_key, new_key, parse_keys
+    from asof.graph.instants import isoformat
 
     if admin == (tenant is not None):
         raise CliError("give exactly one of --tenant NAME or --admin")
@@ -56,7 +63,11 @@ def keys_new(tenant: str | None, admin: bool, name: str) -> None:
         entry["role"] = "admin"
     else:
         assert tenant is not None
-        entry["tenant"] = validate_tenant(tenant)
+        entry["tenant"] = tenant
+    expires = parse_time(expires_at, "--expires-at")
+    if expires is not None:
+        entry["expires_at"] = isoformat(expires) or ""
+    parse_keys(json.dumps([entry]), "the new entry")  # the same checks as the server's
     click.echo(f"key (shown once): {key}")
     click.echo("entry for ASOF_API_KEYS / ASOF_API_KEYS_FILE (a JSON list of these):")
     click.echo(json.dumps(entry))
