@@ -23,7 +23,7 @@ from asof.extraction.readers import Conversation, Message, read_conversations
 from asof.graph.audit import Checkpoint, VerifyReport
 from asof.graph.clock import Clock, FakeClock
 from asof.graph.contract import SearchHit
-from asof.graph.errors import InvalidInputError, InvalidIntervalError
+from asof.graph.errors import ConflictError, InvalidInputError, InvalidIntervalError
 from asof.graph.models import (
     AssertionKind,
     AuditAction,
@@ -133,6 +133,50 @@ def conversation_from_messages(messages: Iterable[MessageInput | Message], *,
     return Conversation(conversation_id, out)
 
 
+#: How the contract reads an erased episode back (GraphStore.get_episodes): its text is gone.
+_ERASED = "[erased]"
+#: The conversation GraphStore.assert_facts files each structured request under.
+STRUCTURED = "structured"
+#: Ids looked up per read when checking resends.
+_RESEND_CHUNK = 500
+
+
+def check_resends(store: GraphStore, conversations: Sequence[Conversation]) -> None:
+    """Refuse a message whose caller-given id is already stored with other content
+    (:class:`ConflictError`): a retry must repeat the message exactly, and a new message needs
+    a new id. Before, the store kept the first version and reported a duplicate, so the new
+    text was dropped without a word. An erased message may be resent (a backlog replay) and
+    stays erased."""
+    given = [e for c in conversations if any(m.id for m in c.messages)
+             for e, m in zip(c.episodes(store.tenant), c.messages, strict=True) if m.id]
+    for start in range(0, len(given), _RESEND_CHUNK):
+        chunk = given[start:start + _RESEND_CHUNK]
+        stored = {e.id: e for e in store.get_episodes([e.id for e in chunk])}
+        for episode in chunk:
+            old = stored.get(episode.id)
+            if old is None or old.text == _ERASED:
+                continue
+            differs = [name for name in ("conversation_id", "speaker", "role", "occurred_at",
+                                         "text")
+                       if getattr(old, name) != getattr(episode, name)]
+            if differs:
+                raise ConflictError(
+                    f"message {episode.id!r} is already stored with another "
+                    f"{', '.join(differs)}: a retry must repeat the message exactly, and a "
+                    "new message needs a new id")
+
+
+def check_source_id(store: GraphStore, source_id: str | None) -> None:
+    """Refuse a structured write whose ``source_id`` is the id of a stored message: the facts
+    would be dropped as a "duplicate" of that message."""
+    if source_id is None:
+        return
+    for old in store.get_episodes([source_id]):
+        if old.conversation_id != STRUCTURED or old.role is not Role.TOOL:
+            raise ConflictError(f"source_id {source_id!r} is already the id of a message in "
+                                f"conversation {old.conversation_id!r}; choose another")
+
+
 class Memory:
     """asof's Python API: one object per store, any number of tenants."""
 
@@ -221,6 +265,7 @@ class Memory:
         store = self.store(tenant)
         if replay and not isinstance(store.clock, FakeClock):
             raise InvalidInputError("replay needs a store opened with a FakeClock")
+        check_resends(store, conversations)
         report = IngestReport(conversations=len(conversations))
         total = sum(len(c.messages) for c in conversations)
         started = time.perf_counter()
@@ -280,6 +325,7 @@ class Memory:
         """Store structured facts (for callers that extract by themselves)."""
         parsed = [a if isinstance(a, FactAssertion) else FactAssertion.parse(
             a, context=f"facts[{i}]") for i, a in enumerate(assertions)]
+        check_source_id(self.store(tenant), source_id)
         return self.store(tenant).assert_facts(parsed, observed_at=observed_at,
                                                source_id=source_id, actor=actor)
 

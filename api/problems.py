@@ -16,7 +16,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from asof.api.schemas import Problem
 from asof.api.settings import Settings
-from asof.graph.errors import AsofError, InvalidInputError, NotFoundError, StoreUnavailableError
+from asof.graph.errors import (
+    AsofError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    StoreUnavailableError,
+)
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
@@ -29,6 +35,11 @@ TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not f
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": title, "content": {PROBLEM: {}}}
     for status, title in TITLES.items() if status in (400, 401, 403, 404, 413, 422)}
+
+
+#: For routes that can refuse a conflicting resend.
+PROBLEM_RESPONSES_409: dict[str, Any] = {"model": Problem, "description": TITLES[409],
+                                         "content": {PROBLEM: {}}}
 
 
 def problem(status: int, title: str, detail: str) -> JSONResponse:
@@ -91,6 +102,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     async def asof_error(request: Request, exc: AsofError) -> JSONResponse:
         if isinstance(exc, NotFoundError):
             return problem(404, "Not found", str(exc))
+        if isinstance(exc, ConflictError):
+            return problem(409, "Conflict", str(exc))
         if isinstance(exc, InvalidInputError):
             return problem(422, "Invalid input", str(exc))
         if isinstance(exc, StoreUnavailableError):

@@ -73,3 +73,8 @@ class AuditKeyRequiredError(StoreError):
 
 class IntegrityError(StoreError):
     """The store's contents contradict the audit chain or the schema."""
+
+
+class ConflictError(InvalidInputError):
+    """The input reuses an id for different content (a message id resent with other text, a
+    ``source_id`` that names a message); nothing was changed."""

@@ -8,7 +8,8 @@ from typing import Any
 from fastapi import APIRouter
 
 from asof.api.deps import AppSettings, Caller, Mem, Store
-from asof.api.memory import conversation_from_messages
+from asof.api.memory import check_source_id, conversation_from_messages
+from asof.api.problems import PROBLEM_RESPONSES_409
 from asof.api.schemas import EpisodesIn, ErasureOut, FactsIn, IngestOut, WriteOut
 from asof.graph.errors import InvalidInputError, NotFoundError
 from asof.graph.instants import isoformat
@@ -18,7 +19,10 @@ router = APIRouter(prefix="/v1", tags=["write"])
 
 
 @router.post("/episodes", response_model=IngestOut,
-             summary="Ingest a batch of messages (idempotent by message id).")
+             summary="Ingest a batch of messages (idempotent by message id).",
+             description="Resending a message exactly is a no-op (counted in `duplicates`); "
+                         "resending its id with other content is a 409 and stores nothing.",
+             responses={409: PROBLEM_RESPONSES_409})
 def post_episodes(body: EpisodesIn, store: Store, mem: Mem, settings: AppSettings,
                   key: Caller) -> IngestOut:
     if len(body.messages) > settings.max_batch:
@@ -43,12 +47,16 @@ def post_episodes(body: EpisodesIn, store: Store, mem: Mem, settings: AppSetting
 
 
 @router.post("/facts", response_model=WriteOut,
-             summary="Store structured facts (for callers that extract by themselves).")
+             summary="Store structured facts (for callers that extract by themselves).",
+             description="`source_id` makes retries no-ops; a `source_id` that is the id of a "
+                         "stored message is a 409.",
+             responses={409: PROBLEM_RESPONSES_409})
 def post_facts(body: FactsIn, store: Store, settings: AppSettings, key: Caller) -> WriteOut:
     if len(body.facts) > settings.max_batch:
         raise InvalidInputError(f"facts: {len(body.facts)} exceeds the batch limit")
     assertions = [FactAssertion.parse(f.model_dump(exclude_none=True), context=f"facts[{i}]")
                   for i, f in enumerate(body.facts)]
+    check_source_id(store, body.source_id)
     result = store.assert_facts(assertions, observed_at=body.observed_at,
                                 source_id=body.source_id, actor=key.name)
     return WriteOut(recorded_at=isoformat(result.recorded_at), duplicate=result.duplicate,

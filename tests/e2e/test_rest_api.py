@@ -270,3 +270,39 @@ def test_injected_memory_is_used(tmp_path: Path, tenants: tuple[str, str]) -> No
         assert post_facts(test_client, KEY_A, [WORKS_AT_ACME]).status_code == 200
     assert mem.facts("Priya", tenant=tenants[0])
     mem.close()
+
+
+def test_a_source_id_that_is_a_message_id_is_a_conflict_not_a_silent_drop(
+        client: TestClient) -> None:
+    message = {"id": "m1", "speaker": "Priya", "at": "2024-03-05T09:00:00Z",
+               "text": "I work at Initech."}
+    ingested = client.post("/v1/episodes", json={"messages": [message]}, headers=auth(KEY_A))
+    message_id = ingested.json()["episode_ids"][0]
+    before = _audit_len(client)
+    clash = post_facts(client, KEY_A, [WORKS_AT_ACME], source_id=message_id)
+    assert message_id in assert_problem(clash, 409)["detail"]
+    assert _audit_len(client) == before
+    assert client.get("/v1/facts", params={"predicate": "works_at", "object": "Acme Corp"},
+                      headers=auth(KEY_A)).json()["items"] == []
+
+
+def test_a_resent_message_id_with_other_text_is_a_conflict(client: TestClient) -> None:
+    message = {"id": "m1", "speaker": "Priya", "at": "2024-03-05T09:00:00Z",
+               "text": "I work at Initech."}
+    assert client.post("/v1/episodes", json={"messages": [message]},
+                       headers=auth(KEY_A)).status_code == 200
+    before = _audit_len(client)
+    same = client.post("/v1/episodes", json={"messages": [message]}, headers=auth(KEY_A))
+    assert same.status_code == 200 and same.json()["duplicates"] == 1  # a true retry
+    other = {**message, "text": "I work at Hooli."}
+    changed = client.post("/v1/episodes", json={"messages": [
+        {**message, "id": "m2"}, other]}, headers=auth(KEY_A))
+    detail = assert_problem(changed, 409)["detail"]
+    assert "m1" in detail and "text" in detail
+    assert _audit_len(client) == before  # m2 was not stored either: all or nothing
+    # an erased message may be resent (a backlog replay) without bringing it back
+    entity = client.get("/v1/facts", params={"subject": "Priya"},
+                        headers=auth(KEY_A)).json()["items"][0]["subject_id"]
+    assert client.delete(f"/v1/entities/{entity}", headers=auth(KEY_A)).status_code == 200
+    resent = client.post("/v1/episodes", json={"messages": [message]}, headers=auth(KEY_A))
+    assert resent.status_code == 200 and resent.json()["duplicates"] == 1
