@@ -27,18 +27,23 @@ MAX_SEARCH_LIMIT = 1_000
 
 @dataclass(frozen=True, slots=True)
 class Provenance:
-    """Where a fact came from: the message, who said it, when, and the words."""
+    """Where a fact came from, per source: the message, who said it, when, and the words that
+    source itself said (its claim's quote, with the quote's character offsets in the message
+    text; ``None`` when the claim carried no quote or the message no longer holds it)."""
 
     episode_id: str
     speaker: str | None
     occurred_at: datetime | None
     conversation_id: str | None
     evidence: str | None
+    evidence_start: int | None = None
+    evidence_end: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"episode_id": self.episode_id, "speaker": self.speaker,
                 "occurred_at": isoformat(self.occurred_at),
-                "conversation_id": self.conversation_id, "evidence": self.evidence}
+                "conversation_id": self.conversation_id, "evidence": self.evidence,
+                "evidence_start": self.evidence_start, "evidence_end": self.evidence_end}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +82,11 @@ class FactView:
 
 def with_provenance(store: GraphStore, versions: Sequence[FactVersion],
                     events: Sequence[AuditEvent] = ()) -> list[FactView]:
-    """Attach source episodes (one read for all) and, if given, the events touching each."""
+    """Attach source episodes (one read for all) with each source's own quote (one claims
+    read per subject) and, if given, the events touching each version."""
     episode_ids = sorted({e for v in versions for e in v.episode_ids})
     episodes = {e.id: e for e in store.get_episodes(episode_ids)} if episode_ids else {}
+    quotes = _quotes(store, versions)
     by_version: dict[str, list[AuditEvent]] = defaultdict(list)
     for event in events:
         for t in (*event.targets, *event.superseded):
@@ -87,16 +94,35 @@ def with_provenance(store: GraphStore, versions: Sequence[FactVersion],
                 by_version[t.removeprefix("version:")].append(event)
     views = []
     for v in versions:
-        provenance = tuple(_provenance(eid, episodes.get(eid), v) for eid in v.episode_ids)
+        provenance = tuple(_provenance(eid, episodes.get(eid), quotes.get(
+            (v.subject_id, v.predicate, v.object_key, eid))) for eid in v.episode_ids)
         views.append(FactView(v, provenance, tuple(by_version.get(v.version_id, ()))))
     return views
 
 
-def _provenance(episode_id: str, episode: Episode | None, v: FactVersion) -> Provenance:
+#: (subject id, predicate, object key, episode id) -> what that episode's claim quoted
+_QuoteKey = tuple[str, str, str, str]
+
+
+def _quotes(store: GraphStore, versions: Sequence[FactVersion]) -> dict[_QuoteKey, str]:
+    quotes: dict[_QuoteKey, str] = {}
+    for subject_id in sorted({v.subject_id for v in versions if v.episode_ids}):
+        for claim in store.find_claims(subject_id):
+            if claim.episode_id is None or claim.evidence is None:
+                continue
+            key = (claim.subject_id, claim.predicate, claim.object_key, claim.episode_id)
+            if key not in quotes or not claim.retraction:  # an assertion's quote first
+                quotes[key] = claim.evidence
+    return quotes
+
+
+def _provenance(episode_id: str, episode: Episode | None, quote: str | None) -> Provenance:
     if episode is None:
-        return Provenance(episode_id, None, None, None, v.evidence)
+        return Provenance(episode_id, None, None, None, quote)
+    start = episode.text.find(quote) if quote else -1
     return Provenance(episode_id, episode.speaker, episode.occurred_at, episode.conversation_id,
-                      v.evidence)
+                      quote, start if start >= 0 else None,
+                      start + len(quote) if quote and start >= 0 else None)
 
 
 def facts(store: GraphStore, subject: str | None = None, predicate: str | None = None,

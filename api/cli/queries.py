@@ -111,8 +111,18 @@ def history(target: str, predicate: str | None, limit: int | None, offset: int,
              short_date(v.version.valid_to, "now"),
              isoformat(v.version.recorded_at), isoformat(v.version.superseded_at) or "",
              ",".join(e.action.value for e in v.events)] for v in views]
-    emit_page(views, [v.as_dict() for v in views], as_json, lambda: table(
-        rows, ["predicate", "object", "from", "to", "recorded", "superseded", "events"]))
+    def human() -> None:
+        table(rows, ["predicate", "object", "from", "to", "recorded", "superseded", "events"])
+        sources = [(v, p) for v in views for p in v.provenance]
+        if sources:
+            click.echo("\nsources (each with its own words):")
+        for v, p in sources:
+            where = (f" [{p.evidence_start}:{p.evidence_end}]"
+                     if p.evidence_start is not None else "")
+            click.echo(f"  {v.version.predicate} {v.object}: {p.episode_id} ({p.speaker}, "
+                       f"{short_date(p.occurred_at, '?')}){where}: {p.evidence or '(no quote)'}")
+
+    emit_page(views, [v.as_dict() for v in views], as_json, human)
 
 
 @click.command()
