@@ -24,6 +24,7 @@ from asof.graph.audit import Checkpoint, VerifyReport
 from asof.graph.clock import Clock, FakeClock
 from asof.graph.contract import SearchHit
 from asof.graph.errors import ConflictError, InvalidInputError, InvalidIntervalError
+from asof.graph.ids import canonical_json
 from asof.graph.models import (
     AssertionKind,
     AuditAction,
@@ -166,15 +167,24 @@ def check_resends(store: GraphStore, conversations: Sequence[Conversation]) -> N
                     "new message needs a new id")
 
 
-def check_source_id(store: GraphStore, source_id: str | None) -> None:
-    """Refuse a structured write whose ``source_id`` is the id of a stored message: the facts
-    would be dropped as a "duplicate" of that message."""
+def check_source_id(store: GraphStore, source_id: str | None,
+                    assertions: Sequence[FactAssertion]) -> None:
+    """Refuse a structured write whose ``source_id`` is the id of a stored message, or of an
+    earlier request with other facts (:class:`ConflictError`): either way the facts would be
+    dropped as a "duplicate". An exact retry stays a no-op."""
     if source_id is None:
         return
     for old in store.get_episodes([source_id]):
         if old.conversation_id != STRUCTURED or old.role is not Role.TOOL:
             raise ConflictError(f"source_id {source_id!r} is already the id of a message in "
                                 f"conversation {old.conversation_id!r}; choose another")
+        # the request's text as GraphStore.assert_facts stores it: its facts, canonically
+        text = canonical_json([a.model_dump(mode="json", exclude_defaults=True)
+                               for a in assertions])
+        if old.text not in (text, _ERASED):
+            raise ConflictError(f"source_id {source_id!r} was already used for other facts: "
+                                "a retry must repeat the request's facts, and new facts need "
+                                "a new source_id")
 
 
 class Memory:
@@ -325,7 +335,7 @@ class Memory:
         """Store structured facts (for callers that extract by themselves)."""
         parsed = [a if isinstance(a, FactAssertion) else FactAssertion.parse(
             a, context=f"facts[{i}]") for i, a in enumerate(assertions)]
-        check_source_id(self.store(tenant), source_id)
+        check_source_id(self.store(tenant), source_id, parsed)
         return self.store(tenant).assert_facts(parsed, observed_at=observed_at,
                                                source_id=source_id, actor=actor)
 

@@ -48,15 +48,15 @@ def post_episodes(body: EpisodesIn, store: Store, mem: Mem, settings: AppSetting
 
 @router.post("/facts", response_model=WriteOut,
              summary="Store structured facts (for callers that extract by themselves).",
-             description="`source_id` makes retries no-ops; a `source_id` that is the id of a "
-                         "stored message is a 409.",
+             description="`source_id` makes retries no-ops; a `source_id` already used for "
+                         "other facts, or that is the id of a stored message, is a 409.",
              responses={409: PROBLEM_RESPONSES_409})
 def post_facts(body: FactsIn, store: Store, settings: AppSettings, key: Caller) -> WriteOut:
     if len(body.facts) > settings.max_batch:
         raise InvalidInputError(f"facts: {len(body.facts)} exceeds the batch limit")
     assertions = [FactAssertion.parse(f.model_dump(exclude_none=True), context=f"facts[{i}]")
                   for i, f in enumerate(body.facts)]
-    check_source_id(store, body.source_id)
+    check_source_id(store, body.source_id, assertions)
     result = store.assert_facts(assertions, observed_at=body.observed_at,
                                 source_id=body.source_id, actor=key.name)
     return WriteOut(recorded_at=isoformat(result.recorded_at), duplicate=result.duplicate,

@@ -286,6 +286,17 @@ def test_a_source_id_that_is_a_message_id_is_a_conflict_not_a_silent_drop(
                       headers=auth(KEY_A)).json()["items"] == []
 
 
+def test_a_source_id_reused_for_other_facts_is_a_conflict(client: TestClient) -> None:
+    assert post_facts(client, KEY_A, [WORKS_AT_ACME], source_id="req-7").status_code == 200
+    before = _audit_len(client)
+    retry = post_facts(client, KEY_A, [WORKS_AT_ACME], source_id="req-7")
+    assert retry.status_code == 200 and retry.json()["duplicate"] is True
+    other = {**WORKS_AT_ACME, "object": {"name": "Initech", "type": "organization"}}
+    clash = post_facts(client, KEY_A, [other], source_id="req-7")
+    assert "req-7" in assert_problem(clash, 409)["detail"]
+    assert _audit_len(client) == before
+
+
 def test_a_resent_message_id_with_other_text_is_a_conflict(client: TestClient) -> None:
     message = {"id": "m1", "speaker": "Priya", "at": "2024-03-05T09:00:00Z",
                "text": "I work at Initech."}
