@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     api_keys: str | None = Field(
         default=None, description="JSON list of {sha256, tenant | role: admin, name}")
     api_keys_file: Path | None = Field(default=None, description="a file holding that JSON")
+    actor: str | None = Field(default=None,
+                              description="who the CLI's writes and reads are recorded as")
     read_log: Path | None = Field(
         default=None, description="a JSONL file: REST reads are logged there, hash-chained")
     max_message_chars: int = Field(default=20_000, ge=1, le=100_000)

@@ -14,6 +14,7 @@ from asof.api.cli.common import (
     emit_page,
     load_settings,
     open_memory,
+    open_reader,
     page_options,
     parse_time,
     resolve_tenant,
@@ -47,7 +48,7 @@ def audit_show(start: int, end: int | None, entity: str | None, actor: str | Non
                action: str | None, since: str | None, until: str | None, limit: int | None,
                offset: int, store_url: str | None, tenant: str | None, as_json: bool) -> None:
     """List audit events (ids and hashes only, never raw text), optionally filtered."""
-    with open_memory(store_url) as mem:
+    with open_reader(store_url, "audit show", tenant, entity) as mem:
         events = mem.audit(tenant=resolve_tenant(tenant), start_seq=start, end_seq=end,
                            entity=entity, actor=actor, action=action,
                            since=parse_time(since, "--since"),

@@ -183,6 +183,31 @@ def open_memory(store_url: str | None, **kwargs: Any) -> Iterator[Memory]:
         mem.close()
 
 
+@contextmanager
+def open_reader(store_url: str | None, command: str, tenant: str | None,
+                entity: str | None = None) -> Iterator[Memory]:
+    """:func:`open_memory` for a read command: when ASOF_READ_LOG is set, the read is appended
+    to the read-access log afterwards (as the REST API does), its actor ASOF_ACTOR or the login
+    name, the entity as its id (never its name). A failed read is recorded too."""
+    settings = load_settings()
+    with open_memory(store_url) as mem:
+        try:
+            yield mem
+        finally:
+            if settings.read_log is not None:
+                from asof.api.read_log import ReadLog
+
+                name = resolve_tenant(tenant)
+                found = mem.entity(entity, tenant=name) if entity else None
+                entity_id = found.id if found else None
+                if entity and found is None:  # a fact key (history): its subject
+                    versions = mem.store(name).versions(entity)
+                    entity_id = versions[0].subject_id if versions else None
+                ReadLog(settings.read_log).record(
+                    actor=resolve_actor(settings.actor or None), tenant=name,
+                    route=f"cli {command}", entity_id=entity_id)
+
+
 def resolve_tenant(tenant: str | None) -> str:
     return tenant or load_settings().tenant
 

@@ -16,7 +16,7 @@ from asof.api.cli.common import (
     emit_page,
     fact_rows,
     more_hint,
-    open_memory,
+    open_reader,
     page_options,
     parse_time,
     resolve_tenant,
@@ -40,7 +40,7 @@ def ask(question: str, now_text: str | None, known_at: str | None, asker: str | 
 
     Example: asof ask "Where did Priya work in March 2024?"
     """
-    with open_memory(store_url) as mem:
+    with open_reader(store_url, "ask", tenant) as mem:
         answer = mem.ask(question, tenant=resolve_tenant(tenant),
                          now=parse_time(now_text, "--now"),
                          known_at=parse_time(known_at, "--known-at"), asker=asker)
@@ -77,7 +77,7 @@ def facts(entity: str | None, predicate: str | None, obj: str | None, valid_at: 
           known_at: str | None, limit: int | None, offset: int, store_url: str | None,
           tenant: str | None, as_json: bool) -> None:
     """Facts about ENTITY (or all) true at --valid-at as known at --known-at."""
-    with open_memory(store_url) as mem:
+    with open_reader(store_url, "facts", tenant, entity) as mem:
         views = mem.facts(entity, predicate, obj, tenant=resolve_tenant(tenant),
                           valid_at=parse_time(valid_at, "--valid-at"),
                           known_at=parse_time(known_at, "--known-at"), limit=limit,
@@ -96,7 +96,7 @@ def history(target: str, predicate: str | None, limit: int | None, offset: int,
     """Every version on both time axes, with audit events and sources: of one fact (TARGET a
     fact key, fk_…), or of every fact about an entity (TARGET a name), optionally of one
     PREDICATE. Exits 1 when there is no such fact or entity."""
-    with open_memory(store_url) as mem:
+    with open_reader(store_url, "history", tenant, target) as mem:
         if target.startswith("fk_") and predicate is None:
             views = mem.history(target, tenant=resolve_tenant(tenant), limit=limit,
                                 offset=offset)
@@ -133,7 +133,7 @@ def history(target: str, predicate: str | None, limit: int | None, offset: int,
 def timeline(entity: str, known_at: str | None, limit: int | None, offset: int,
              store_url: str | None, tenant: str | None, as_json: bool) -> None:
     """ENTITY's facts as valid-time intervals, per predicate."""
-    with open_memory(store_url) as mem:
+    with open_reader(store_url, "timeline", tenant, entity) as mem:
         result = mem.timeline(entity, tenant=resolve_tenant(tenant),
                               known_at=parse_time(known_at, "--known-at"), limit=limit,
                               offset=offset)
@@ -167,7 +167,7 @@ def timeline(entity: str, known_at: str | None, limit: int | None, offset: int,
 def diff(t1: str, t2: str, axis: str, subject: str | None, store_url: str | None,
          tenant: str | None, as_json: bool) -> None:
     """What started, ended or changed between T1 and T2."""
-    with open_memory(store_url) as mem:
+    with open_reader(store_url, "diff", tenant, subject) as mem:
         result = mem.diff(parse_time(t1, "T1"), parse_time(t2, "T2"),  # type: ignore[arg-type]
                           tenant=resolve_tenant(tenant), axis=axis,  # type: ignore[arg-type]
                           subject=subject)
@@ -203,7 +203,7 @@ def snapshot(valid_at: str | None, known_at: str | None, fmt: str, output: Path 
     """The graph of one (valid time, known time) view, as JSON or GraphML."""
     from asof.query.views import snapshot_graphml, snapshot_json
 
-    with open_memory(store_url) as mem:
+    with open_reader(store_url, "snapshot", tenant) as mem:
         graph = mem.snapshot(tenant=resolve_tenant(tenant),
                              valid_at=parse_time(valid_at, "--valid-at"),
                              known_at=parse_time(known_at, "--known-at"))
@@ -227,7 +227,7 @@ def search(text: str, limit: int, offset: int, valid_at: str | None, known_at: s
            store_url: str | None, tenant: str | None, as_json: bool) -> None:
     """Full-text search over messages and facts, best first (temporal filters before the
     limit)."""
-    with open_memory(store_url) as mem:
+    with open_reader(store_url, "search", tenant) as mem:
         hits = mem.search(text, tenant=resolve_tenant(tenant), limit=limit, offset=offset,
                           valid_at=parse_time(valid_at, "--valid-at"),
                           known_at=parse_time(known_at, "--known-at"))
@@ -243,7 +243,7 @@ def search(text: str, limit: int, offset: int, valid_at: str | None, known_at: s
 def entities(limit: int, offset: int, store_url: str | None, tenant: str | None,
              as_json: bool) -> None:
     """The tenant's entities, by name, with their ids and aliases."""
-    with open_memory(store_url) as mem:
+    with open_reader(store_url, "entities", tenant) as mem:
         page = mem.entities(tenant=resolve_tenant(tenant), limit=limit, offset=offset)
     data = [{"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases)}
             for e in page]
@@ -263,7 +263,7 @@ def entities(limit: int, offset: int, store_url: str | None, tenant: str | None,
 def context(entity: str, query: str | None, budget: int, now_text: str | None,
             store_url: str | None, tenant: str | None, as_json: bool) -> None:
     """A compact memory block about ENTITY for an agent's prompt."""
-    with open_memory(store_url) as mem:
+    with open_reader(store_url, "context", tenant, entity) as mem:
         block = mem.context(entity, tenant=resolve_tenant(tenant), query=query,
                             budget_tokens=budget, now=parse_time(now_text, "--now"))
     emit(block.as_dict(), as_json, lambda: click.echo(block.text))
@@ -281,7 +281,7 @@ def export_subject(entity: str, output: Path | None, store_url: str | None,
     every fact version on both time axes, the claims and messages behind them, the messages
     that name it or that it spoke, and the audit events about them. Exits 1 if no entity has
     that name."""
-    with open_memory(store_url) as mem:
+    with open_reader(store_url, "export-subject", tenant, entity) as mem:
         export = mem.export_subject(entity, tenant=resolve_tenant(tenant))
     text = json.dumps(export, indent=2, ensure_ascii=False)
     if output:

@@ -78,6 +78,28 @@ def test_reads_are_logged_by_key_and_entity_id_as_a_chain(tmp_path: Path) -> Non
     assert deleted.exit_code == 1 and "TAMPERED at seq 5" in deleted.output
 
 
+def test_cli_reads_join_the_same_chain(tmp_path: Path) -> None:
+    log = tmp_path / "reads.jsonl"
+    settings = _settings(tmp_path, log)
+    with TestClient(create_app(settings)) as client:
+        entity_id = _reads(client)
+        key = client.get("/v1/facts", params={"subject": entity_id}).json()["items"][0][
+            "fact_key"]
+    env = {"ASOF_READ_LOG": str(log), "ASOF_ACTOR": "auditor-1"}
+    for args in (["facts", "Priya Raman"], ["history", key], ["timeline", "Priya Raman"],
+                 ["search", "Acme"], ["audit", "show", "--entity", "Priya Raman"]):
+        result = CliRunner().invoke(cli, [*args, "--store", settings.store, "--tenant",
+                                          TENANT], env=env)
+        assert result.exit_code == 0, result.output
+    cli_records = [json.loads(line) for line in log.read_text().splitlines()][-5:]
+    assert [(r["actor"], r["route"], r["entity_id"]) for r in cli_records] == [
+        ("auditor-1", "cli facts", entity_id), ("auditor-1", "cli history", entity_id),
+        ("auditor-1", "cli timeline", entity_id), ("auditor-1", "cli search", None),
+        ("auditor-1", "cli audit show", entity_id)]
+    verified = CliRunner().invoke(cli, ["audit", "verify-reads", str(log)])
+    assert verified.exit_code == 0 and "ok: 14 reads verified" in verified.output
+
+
 def test_the_read_log_is_off_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     with TestClient(create_app(_settings(tmp_path, None))) as client:
