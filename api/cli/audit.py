@@ -151,7 +151,10 @@ def audit_verify_reads(log_file: Path | None, as_json: bool) -> None:
     path = log_file or load_settings().read_log
     if path is None:
         raise CliError("no read log: give LOG_FILE or set ASOF_READ_LOG")
-    report = verify_read_log(path)
+    from asof.api.files import check_input_file
+
+    # a regular file (never a FIFO); no size cap: the log grows with every read
+    report = verify_read_log(check_input_file(path, what="read log", max_bytes=None))
 
     def human() -> None:
         click.echo(f"ok: {report.records} reads verified" if report.ok

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from asof.api.cli.common import CliError
+from asof.api.cli.common import CliError, load_settings
 
 
 @click.command("train")
@@ -97,6 +97,9 @@ def eval_gold(directory: Path, as_json: bool, show_errors: bool, without_learned
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def eval_locomo(file: Path, k: int, assume_tz: str, as_json: bool) -> None:
     """Temporal questions of a LoCoMo FILE: evidence recall@k vs BM25, date accuracy."""
+    from asof.api.files import check_input_file
+
+    check_input_file(file, max_bytes=load_settings().max_file_bytes)
     _evals_on_path()
     from bench.evals.locomo import evaluate_locomo, render_locomo
 

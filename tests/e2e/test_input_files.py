@@ -65,3 +65,6 @@ def test_keys_and_checkpoint_files_are_checked_too(fifo: Path, tmp_path: Path) -
     result = CliRunner().invoke(cli, ["audit", "verify", "--checkpoint", "/dev/zero",
                                       "--store", f"sqlite:///{tmp_path / 's.db'}"])
     assert result.exit_code == 2 and "not a regular file" in result.output
+    for args in (["audit", "verify-reads", str(fifo)], ["eval", "locomo", "/dev/zero"]):
+        refused = CliRunner().invoke(cli, args)
+        assert refused.exit_code == 2 and "not a regular file" in refused.output, args
