@@ -61,6 +61,13 @@ def test_wheel_installs_one_namespace_with_its_data(wheel: Path) -> None:
             assert shipped in names, shipped
     assert not any(n.startswith(("bench/", "tests/", "asof/bench")) for n in names)
 
+    # every source module of every layer, subpackages included (a folder missing from
+    # pyproject's package list would install without its modules)
+    for layer in ("graph", "extraction", "query", "api", "cypher", "timex"):
+        for module in sorted((ROOT / layer).rglob("*.py")):
+            packaged = f"asof/{module.relative_to(ROOT).as_posix()}"
+            assert packaged in names, f"{packaged} is not in the wheel"
+
 
 def test_readme_example_runs_beside_an_app_named_api(wheel: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
