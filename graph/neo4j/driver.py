@@ -52,32 +52,6 @@ def params_shape(params: Mapping[str, object]) -> dict[str, str]:
 # ------------------------------------------------------------------------------------- errors
 
 
-def _translate(exc: Exception, action: str) -> StoreError:
-    if isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
-        return StoreUnavailableError(f"{action}: Neo4j cannot be reached; retry later ({exc})")
-    if isinstance(exc, neo4j_errors.ConstraintError):
-        return IntegrityError(f"{action}: constraint violated ({exc}); nothing was written")
-    if isinstance(exc, neo4j_errors.TransientError):
-        return StoreUnavailableError(
-            f"{action}: Neo4j reported a transient error and retries ran out; retry later "
-            f"({exc})")
-    return StoreError(f"{action}: Neo4j error ({exc})")
-
-
-@contextmanager
-def _driver_errors(action: str) -> Iterator[None]:
-    """Translate driver errors into the project's tree; AsofErrors pass through unchanged."""
-    try:
-        yield
-    except AsofError:
-        raise
-    except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
-        raise _translate(exc, action) from exc
-
-
-# ------------------------------------------------------------------------------------- errors
-
-
 def translate(exc: Exception, action: str) -> StoreError:
     if isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
         return StoreUnavailableError(f"{action}: Neo4j cannot be reached; retry later ({exc})")
