@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -41,17 +40,6 @@ def run(args: list[str], store: str, tenant: str, *, ok: bool = True) -> Any:
     if ok:
         assert result.exit_code == 0, result.output
     return result
-
-
-@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path,
-              monkeypatch: pytest.MonkeyPatch) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'cli.db'}"
-    request.getfixturevalue("neo4j_driver")
-    monkeypatch.setenv("ASOF_NEO4J_USER", os.environ.get("ASOF_NEO4J_USER", "neo4j"))
-    monkeypatch.setenv("ASOF_NEO4J_PASSWORD", os.environ.get("ASOF_NEO4J_PASSWORD", ""))
-    return os.environ["ASOF_NEO4J_URI"]
 
 
 def test_ingest_ask_facts_timeline_audit(store_url: str, fresh_tenant: str,

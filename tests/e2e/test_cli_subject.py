@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -19,17 +18,6 @@ MESSAGES = [
     {"id": "2", "speaker": "Tom Reyes", "role": "user", "at": "2024-02-02T10:00:00+01:00",
      "text": "I work at Umbrella Corp."},
 ]
-
-
-@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path,
-              monkeypatch: pytest.MonkeyPatch) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'cli.db'}"
-    request.getfixturevalue("neo4j_driver")
-    monkeypatch.setenv("ASOF_NEO4J_USER", os.environ.get("ASOF_NEO4J_USER", "neo4j"))
-    monkeypatch.setenv("ASOF_NEO4J_PASSWORD", os.environ.get("ASOF_NEO4J_PASSWORD", ""))
-    return os.environ["ASOF_NEO4J_URI"]
 
 
 def asof(*args: str) -> tuple[int, str]:
