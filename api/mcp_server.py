@@ -23,7 +23,7 @@ from mcp_types import ToolAnnotations
 from pydantic import Field
 
 import asof
-from asof.api.memory import Memory, conversation_from_messages
+from asof.api.memory import Memory, conversations_from_batch
 from asof.api.schemas import MessageIn
 from asof.graph.errors import AsofError, InvalidInputError
 from asof.graph.instants import isoformat, parse_instant
@@ -100,20 +100,9 @@ def build_server(memory: Memory, *, tenant: str, actor: str = "mcp",
         if len(messages) > max_messages:
             raise InvalidInputError(f"messages: {len(messages)} exceeds the limit of "
                                     f"{max_messages} per call")
-        ids = [m.id for m in messages if m.id is not None]
-        if len(ids) != len(set(ids)):
-            raise InvalidInputError("messages: duplicate ids in one call")
-        by_conversation: dict[str, list[dict[str, Any]]] = {}
-        for index, m in enumerate(messages):
-            if len(m.text) > max_message_chars:
-                raise InvalidInputError(f"messages[{index}].text: longer than "
-                                        f"{max_message_chars} characters")
-            by_conversation.setdefault(m.conversation_id, []).append(
-                m.model_dump(exclude={"conversation_id"}))
-        conversations = [conversation_from_messages(msgs, conversation_id=cid)
-                         for cid, msgs in by_conversation.items()]
-        for conversation in conversations:  # validate everything before storing anything
-            conversation.episodes(tenant)
+        conversations = conversations_from_batch(messages, tenant=tenant,
+                                                 max_message_chars=max_message_chars,
+                                                 unit="call")
         report = memory.ingest_conversations(conversations, tenant=tenant, actor=actor)
         return {**report.as_dict(), "episode_ids": report.episode_ids}
 

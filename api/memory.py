@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 
@@ -42,6 +42,9 @@ from asof.query import views
 from asof.query.ask import Answer, ask
 from asof.query.context import ContextBlock, context
 from asof.query.paging import Page
+
+if TYPE_CHECKING:
+    from asof.api.schemas import MessageIn
 
 #: Called after each transaction of messages: (messages done, messages total).
 Progress = Callable[[int, int], None]
@@ -132,6 +135,28 @@ def conversation_from_messages(messages: Iterable[MessageInput | Message], *,
     if not out:
         raise InvalidInputError("messages: at least one message is required")
     return Conversation(conversation_id, out)
+
+
+def conversations_from_batch(messages: Sequence[MessageIn], *, tenant: str,
+                             max_message_chars: int, unit: str) -> list[Conversation]:
+    """A batch of validated request messages (REST, MCP) → one conversation per
+    ``conversation_id``, each checked down to its episodes before anything is stored.
+    ``unit`` names the batch in errors ("batch", "call")."""
+    ids = [m.id for m in messages if m.id is not None]
+    if len(ids) != len(set(ids)):
+        raise InvalidInputError(f"messages: duplicate ids in one {unit}")
+    by_conversation: dict[str, list[dict[str, Any]]] = {}
+    for index, m in enumerate(messages):
+        if len(m.text) > max_message_chars:
+            raise InvalidInputError(f"messages[{index}].text: longer than "
+                                    f"{max_message_chars} characters")
+        by_conversation.setdefault(m.conversation_id, []).append(
+            m.model_dump(exclude={"conversation_id"}))
+    conversations = [conversation_from_messages(msgs, conversation_id=cid)
+                     for cid, msgs in by_conversation.items()]
+    for conversation in conversations:  # validate everything before storing anything
+        conversation.episodes(tenant)
+    return conversations
 
 
 #: How the contract reads an erased episode back (GraphStore.get_episodes): its text is gone.

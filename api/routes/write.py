@@ -3,12 +3,10 @@ audit chain with the name of the API key that made it as its actor."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from asof.api.deps import AppSettings, Caller, Mem, Store
-from asof.api.memory import check_source_id, conversation_from_messages
+from asof.api.memory import check_source_id, conversations_from_batch
 from asof.api.problems import PROBLEM_RESPONSES_409
 from asof.api.schemas import EpisodesIn, ErasureOut, FactsIn, IngestOut, WriteOut
 from asof.graph.errors import InvalidInputError, NotFoundError
@@ -28,20 +26,9 @@ def post_episodes(body: EpisodesIn, store: Store, mem: Mem, settings: AppSetting
     if len(body.messages) > settings.max_batch:
         raise InvalidInputError(f"messages: {len(body.messages)} exceeds the batch limit "
                                 f"of {settings.max_batch}")
-    ids = [m.id for m in body.messages if m.id is not None]
-    if len(ids) != len(set(ids)):
-        raise InvalidInputError("messages: duplicate ids in one batch")
-    by_conversation: dict[str, list[dict[str, Any]]] = {}
-    for index, m in enumerate(body.messages):
-        if len(m.text) > settings.max_message_chars:
-            raise InvalidInputError(f"messages[{index}].text: longer than "
-                                    f"{settings.max_message_chars} characters")
-        by_conversation.setdefault(m.conversation_id, []).append(
-            m.model_dump(exclude={"conversation_id"}))
-    conversations = [conversation_from_messages(msgs, conversation_id=cid)
-                     for cid, msgs in by_conversation.items()]
-    for conversation in conversations:  # validate everything before storing anything
-        conversation.episodes(store.tenant)
+    conversations = conversations_from_batch(body.messages, tenant=store.tenant,
+                                             max_message_chars=settings.max_message_chars,
+                                             unit="batch")
     report = mem.ingest_conversations(conversations, tenant=store.tenant, actor=key.name)
     return IngestOut(**report.as_dict(), episode_ids=report.episode_ids)
 
