@@ -16,7 +16,7 @@ from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
 
 from asof.extraction import components
-from asof.extraction.assemble import EXTRACTOR, Assembler, ConversationState
+from asof.extraction.assembly import EXTRACTOR, Assembler, ConversationState
 from asof.extraction.components.attributes import FastAttributes
 from asof.extraction.prefilter import needs_parse
 from asof.extraction.readers import Conversation

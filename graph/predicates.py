@@ -40,6 +40,12 @@ class Predicate:
     def literal_object(self) -> bool:
         return self.object_types == (LITERAL,)
 
+    @property
+    def default_object_type(self) -> str:
+        """The type given to a new object entity of this predicate when nothing else says
+        what it is: the first entity type listed (so list the most likely first)."""
+        return next((t for t in self.object_types if t != LITERAL), "concept")
+
 
 _PERSON = ("person",)
 _ORG = ("organization",)
@@ -51,7 +57,7 @@ DEFAULT_PREDICATES: tuple[Predicate, ...] = (
     Predicate("reports_to", Cardinality.ONE, _PERSON, _PERSON, description="manager"),
     Predicate("studies_at", Cardinality.ONE, _PERSON, _ORG, description="school"),
     Predicate("married_to", Cardinality.ONE, _PERSON, _PERSON, description="spouse"),
-    Predicate("member_of", Cardinality.MANY, _PERSON, ("organization", "group"),
+    Predicate("member_of", Cardinality.MANY, _PERSON, ("group", "organization"),
               description="team, club or group"),
     Predicate("uses", Cardinality.MANY, ("person", "organization"),
               ("product", "concept", LITERAL), description="tool, product or plan used"),

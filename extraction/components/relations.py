@@ -1,7 +1,7 @@
 """``asof_relations_v1``: find relation candidates with spaCy's ``Matcher`` (patterns in
 :mod:`extraction.patterns`), read their subject and object spans, and write them to
 ``doc._.asof_candidates``. Resolution (pronouns, aliases, "we", times) happens later, at the
-conversation level (:mod:`extraction.assemble`): finding matches is separate from deciding
+conversation level (:mod:`asof.extraction.assembly`): finding matches is separate from deciding
 what they mean.
 """
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
+from asof.extraction.assembly.records import RecordKeeping
 from asof.extraction.patterns import LANGUAGES
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _tok
@@ -20,9 +21,7 @@ from asof.graph.models import AssertionKind, Basis
 from asof.timex import Role
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from asof.extraction.assemble import ConversationState, Record
+    from asof.extraction.assembly.state import Record
 
 #: "Routa broke up in March": a group that no longer exists
 _GROUP_ENDED_RE = re.compile(
@@ -69,13 +68,9 @@ _LANGUAGE_LIST_RE = re.compile(
     r"(?P<langs>[A-Z][a-z]+(?:\s*(?:,|&|\band\b)\s*[A-Z][a-z]+)+)\s*(?=[.!?;]|$)")
 
 
-class PhraseReaders:
-    """Mixed into :class:`extraction.assemble.Assembler` (which provides ``state``,
-    ``_positions`` and ``_record``)."""
-
-    state: ConversationState
-    _positions: dict[str, int]
-    _record: Callable[..., Record]
+class PhraseReaders(RecordKeeping):
+    """Mixed into :class:`~asof.extraction.assembly.assembler.Assembler` next to the
+    clause-by-clause stages."""
 
     def _group_ended(self, doc: Doc, index: int, buffer: list[Record]) -> None:
         """"Routa broke up in March": every membership of the group ends then."""

@@ -1,0 +1,351 @@
+"""Times: the times a trigger owns, those inherited from a neighbouring clause, asides
+("since 2019, I think"), dates given as context for an earlier fact, and one record per fact
+with its interval."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from spacy.tokens import Doc
+
+from asof.extraction.assembly.routing import PredicateRouting
+from asof.extraction.assembly.state import Record
+from asof.extraction.components.base import Candidate, Clause
+from asof.extraction.spans import text_of as _text
+from asof.extraction.spans import token_at as _tok
+from asof.graph.ids import normalize_name
+from asof.graph.models import AssertionKind, Basis, Episode, Granularity
+from asof.timex import Role, TimeMention, TimeValue, duration_before
+
+TITLE_RULES = frozenset({"title", "as_title", "title_at", "promoted", "title_colon"})
+#: "before Kōwhai", "before Xero": a name after "before" (its fact's start ends this one)
+_BEFORE_NAME_RE = re.compile(
+    r"\b[Bb]efore\s+((?!I\b)[A-Z][\w&'.-]*(?:\s+(?!I\b)[A-Z][\w&'.-]*)*)")
+
+
+#: Words a time aside may carry besides the time ("since 2016 I think", "from May or so").
+_ASIDE_WORDS = frozenset({"since", "from", "as", "of", "i", "think", "believe", "guess", "or",
+                          "so", "ish", "roughly", "about", "around", "and", "starting",
+                          "effective", "officially", "actually", "probably", "maybe"})
+
+
+def _fronted(doc: Doc, time: TimeMention) -> bool:
+    """A time right before a subject pronoun: it opens the clause that follows."""
+    after = doc.char_span(time.start_char, time.end_char, alignment_mode="expand")
+    if after is None or after.end >= len(doc):
+        return False
+    k = after.end + (1 if doc[after.end].text == "," else 0)
+    return k < len(doc) and doc[k].lower_ in ("i", "we", "he", "she", "they") and \
+        k + 1 < len(doc) and doc[k + 1].pos_ in ("AUX", "VERB")
+
+
+def _governing_anchor(doc: Doc, position: int, anchors: list[int]) -> int | None:
+    """The trigger whose verb governs a time expression in the parse ("signed with X in
+    April and retired Y": April hangs off "signed"), or None when no trigger does."""
+    token = doc[position]
+    seen = 0
+    while token.head.i != token.i and seen < 8:
+        token = token.head
+        seen += 1
+        if token.i in anchors:
+            return token.i
+    return None
+
+
+def _span_start(times: list[TimeMention], end: datetime) -> TimeValue | None:
+    """The start of a stated length ("for four years") that ended at ``end``."""
+    for t in times:
+        if t.role is Role.DURATION:
+            return duration_before(t, end)
+    return None
+
+
+class TimeAnchoring(PredicateRouting):
+    """Anchors each fact in time and records it."""
+
+    def _date_context(self, subject: str, time: TimeMention, buffer: list[Record]) -> bool:
+        """"…, first day is 1 July" / "moving day is May 13" / "I start March 4": the date
+        of a fact stated earlier in the message (and of the facts stated with it)."""
+        for record in reversed(buffer):
+            if record.subject != subject or record.kind is not AssertionKind.ASSERT or \
+                    record.valid_from is not None or record.basis is Basis.UNKNOWN or \
+                    record.predicate not in ("works_at", "studies_at", "member_of",
+                                             "lives_in", "job_title", "reports_to"):
+                continue
+            for other in buffer:
+                if other.group == record.group and other.valid_from is None and \
+                        other.kind is AssertionKind.ASSERT and other.basis is not Basis.UNKNOWN:
+                    other.valid_from, other.basis = time.value.start, Basis.STATED
+                    other.granularity = time.value.granularity
+            return True
+        return False
+
+    def _date_earlier(self, subject: str, predicate: str, time: TimeMention, index: int,
+                      cand: Candidate, doc: Doc, buffer: list[Record]) -> bool:
+        """"Noa and I are moving to Denver" … later "we move April 1": the date of an undated
+        plan stated in an earlier message, restated with its date for everyone it was
+        stated for."""
+        state = self.state
+        for record in reversed(state.records):
+            if record.subject != subject or record.predicate != predicate or \
+                    record.kind is not AssertionKind.ASSERT or record.valid_from is not None \
+                    or record.valid_to is not None or record.basis is not Basis.OBSERVED:
+                continue
+            if not any(c.obj == record.obj for c in state.current(subject, predicate)):
+                continue
+            span = (doc[cand.trigger[0]].idx, time.end_char)
+            for other in state.records:
+                if other.group == record.group and other.predicate == predicate and \
+                        other.kind is AssertionKind.ASSERT and other.valid_from is None and \
+                        other.valid_to is None:
+                    # a correction: the plan's start was only the day it was mentioned
+                    buffer.append(self._record(other.subject, predicate, other.obj,
+                                               other.literal, AssertionKind.CORRECT,
+                                               time.value.start, None, index, span, 0.7,
+                                               basis=Basis.STATED,
+                                               granularity=time.value.granularity,
+                                               stated=time.value))
+            return True
+        return False
+
+    def _context_object(self, subject: str, predicate: str,
+                        buffer: list[Record]) -> str | None:
+        for record in reversed(buffer):
+            if record.subject == subject and record.predicate == predicate and \
+                    record.kind is AssertionKind.ASSERT:
+                return record.obj
+        held = self.state.current(subject, predicate)
+        return held[-1].obj if held else None
+
+    def _own_times(self, doc: Doc, ci: int, cand: Candidate,
+                   times: list[TimeMention]) -> list[TimeMention]:
+        """Several facts in one clause ("I leave X at the end of April, move to Munich on May
+        20 and start at Y on June 3"): each time belongs to the nearest trigger."""
+        anchors = self._anchors.get(ci, [])
+        if len(anchors) < 2 or not times:
+            return times
+        mine = cand.trigger[0]
+        if cand.rule in TITLE_RULES or mine not in anchors:
+            mine = min(anchors, key=lambda a: (abs(a - cand.trigger[0]), a > cand.trigger[0]))
+        kept = []
+        for t in times:
+            position = _tok(doc, t.start_char)
+            nearest = min(anchors, key=lambda a: (abs(a - position) + (0 if a <= position
+                                                                       else 1), a))
+            later = [a for a in anchors if a > position]
+            if later and _fronted(doc, t):
+                nearest = min(later)  # "…, and since last October I've been working at X"
+            elif nearest > position:
+                # a time before the next trigger belongs to the verb that governs it
+                governing = _governing_anchor(doc, position, anchors)
+                if governing is not None and governing < position:
+                    nearest = governing
+            if nearest == mine:
+                kept.append(t)
+        return kept
+
+    def _inherit_times(self, doc: Doc, clause: Clause, ci: int, cand: Candidate,
+                       clause_times: dict[int, list[TimeMention]], times: list[TimeMention],
+                       clauses: list[Clause]) -> list[TimeMention]:
+        if times:
+            low = doc[clause.start:clause.end].text.lower()
+            if "since then" in low or "from then" in low:
+                for prev in range(ci - 1, -1, -1):
+                    if clause_times.get(prev):
+                        t = clause_times[prev][-1]
+                        return [TimeMention(t.start_char, t.end_char, t.text, t.value,
+                                            Role.START)]
+            return times
+        aside = self._time_aside(doc, ci, clauses, clause_times)
+        if aside:
+            return aside
+        low = doc[clause.start:clause.end].text.lower()
+        if ci > 0 and doc[clauses[ci - 1].start:clauses[ci - 1].end].text.lower().rstrip(
+                " ,;:—–-").endswith(("since then", "from then on", "from then")):
+            low = "since then " + low  # "…left in May, and since then | I report to X"
+        if "since then" in low or "from then" in low or (
+                clause.connector == "so" and cand.kind in ("assert", "retract")) or (
+                cand.kind == "retract" and clause.connector in ("and", ",")):
+            for prev in range(ci - 1, -1, -1):
+                if clauses[prev].sent != clause.sent and "since then" not in low:
+                    break
+                if clause_times.get(prev):
+                    t = clause_times[prev][-1]
+                    role = Role.START if "since then" in low or cand.kind == "assert" \
+                        else Role.AT
+                    return [TimeMention(t.start_char, t.end_char, t.text, t.value, role)]
+        return []
+
+    def _time_aside(self, doc: Doc, ci: int, clauses: list[Clause],
+                    clause_times: dict[int, list[TimeMention]]) -> list[TimeMention]:
+        """"she's been at Bluefin forever — since 2016 I think", "head of support now (since
+        Feb 1)": the next part of the sentence is only a time, so it dates this one."""
+        nxt = ci + 1
+        if nxt >= len(clauses) or nxt in self._anchors or not clause_times.get(nxt) or \
+                clauses[nxt].sent != clauses[ci].sent:
+            return []
+        part = clauses[nxt]
+        times = clause_times[nxt]
+        covered = {i for t in times for i in range(_tok(doc, t.start_char),
+                                                   _tok(doc, t.end_char - 1) + 1)}
+        rest = [t for t in doc[part.start:part.end] if not t.is_punct and t.i not in covered
+                and t.lower_ not in _ASIDE_WORDS]
+        return [] if rest else times
+
+    def _emit_one(self, doc: Doc, index: int, episode: Episode, clause: Clause,
+                  cand: Candidate, predicate: str, kind: str, subject: str, obj: str,
+                  literal: bool, times: list[TimeMention], group: int,
+                  span: tuple[int, int], buffer: list[Record]) -> None:
+        state = self.state
+        spec = state.registry.get(predicate)
+        valid_from: datetime | None = None
+        valid_to: datetime | None = None
+        basis: Basis | None = None
+        granularity: Granularity | None = None
+        stated: TimeValue | None = None
+        at: TimeValue | None = None
+        for t in times:
+            if t.role is Role.RANGE and t.end_value is not None:
+                valid_from, valid_to = t.value.start, t.end_value.start
+                if spec.event:
+                    valid_to = t.end_value.end
+                stated, granularity = t.value, t.value.granularity
+            elif t.role in (Role.START, Role.DURATION) and valid_from is None:
+                valid_from, stated, granularity = t.value.start, t.value, t.value.granularity
+            elif t.role is Role.END and valid_to is None:
+                valid_to = t.value.start
+            elif t.role is Role.AT and at is None:
+                at = t.value
+        ev = (doc[span[0]].idx if span[0] < len(doc) else 0,
+              doc[min(span[1], len(doc)) - 1].idx + len(doc[min(span[1], len(doc)) - 1]))
+        ev = (min(ev[0], doc[cand.trigger[0]].idx), max(ev[1], ev[0]))
+        used_to = kind == "used_to" or (clause.used_to and kind == "assert")
+        from_length = any(t.role is Role.DURATION for t in times) and not any(
+            t.role in (Role.START, Role.RANGE) for t in times)
+        if kind in ("retract",):
+            # a length ("after ten years") says when it began, not when it ends
+            when = at.start if at is not None else (
+                (None if from_length else valid_from) or valid_to)
+            if when is None and clause.future:
+                return  # "is leaving them": the new start will end it
+            if not state.known(subject, predicate, obj) and not any(
+                    r.subject == subject and r.predicate == predicate and r.obj == obj
+                    for r in buffer):
+                # mentioned only as already over: valid_from unknown (FORMAT.md), unless a
+                # length says it ("left L'Oréal in June after five years")
+                end = when if when is not None else episode.occurred_at
+                began = _span_start(times, end)
+                buffer.append(self._record(subject, predicate, obj, literal,
+                                           AssertionKind.ASSERT,
+                                           began.start if began else None, end, index, ev,
+                                           0.6, basis=Basis.STATED if began else Basis.UNKNOWN,
+                                           granularity=began.granularity if began else None,
+                                           group=group, stated=began))
+                if predicate == "works_at" and obj == state.org_of(subject) or (
+                        predicate == "works_at" and state.org_of(subject) is None):
+                    # leaving ends the title and the reporting line there too
+                    for dependent in ("job_title", "reports_to"):
+                        if state.current(subject, dependent):
+                            buffer.append(self._record(subject, dependent, "", True,
+                                                       AssertionKind.RETRACT, end, None,
+                                                       index, ev, 0.6, group=group))
+                return
+            buffer.append(self._record(subject, predicate, obj, literal, AssertionKind.RETRACT,
+                                       when, None, index, ev, 0.7, group=group))
+            if predicate == "works_at":
+                for dependent in ("job_title", "reports_to"):
+                    if state.current(subject, dependent):
+                        buffer.append(self._record(subject, dependent, "", True,
+                                                   AssertionKind.RETRACT, when, None, index,
+                                                   ev, 0.6, group=group))
+            return
+        if kind == "switch_from":
+            when = at.start if at is not None else (valid_from or valid_to)
+            if when is None:
+                when = episode.occurred_at
+            if state.known(subject, predicate, obj):
+                buffer.append(self._record(subject, predicate, obj, literal,
+                                           AssertionKind.RETRACT, when, None, index, ev, 0.7,
+                                           group=group))
+            else:
+                buffer.append(self._record(subject, predicate, obj, literal,
+                                           AssertionKind.ASSERT, None, when, index, ev, 0.6,
+                                           basis=Basis.UNKNOWN, group=group))
+            return
+        if used_to:
+            end = valid_to or (at.start if at is not None else None) or episode.occurred_at
+            buffer.append(self._record(subject, predicate, obj, literal, AssertionKind.ASSERT,
+                                       None, end, index, ev, 0.7, basis=Basis.UNKNOWN,
+                                       group=group))
+            return
+        if spec.event:
+            period = at or stated
+            if period is None:
+                day = episode.occurred_at
+                from asof.timex import period as make_period
+                period = make_period(day.date(), Granularity.DAY, day.tzinfo or UTC)
+            valid_from, valid_to = period.start, period.end
+            if times and times[0].role is Role.RANGE and times[0].end_value is not None:
+                valid_to = times[0].end_value.end
+            buffer.append(self._record(subject, predicate, obj, literal, AssertionKind.ASSERT,
+                                       valid_from, valid_to, index, ev, 0.75,
+                                       granularity=period.granularity, basis=Basis.STATED,
+                                       group=group, stated=period))
+            return
+        if valid_to is None and at is None and not kind == "used_to":
+            before = self._before_anchor(doc, clause, subject)
+            if before is not None:
+                # "before Kōwhai I was head of product at Xero for four years"
+                valid_to = before
+                began = _span_start(times, before)
+                if began is not None:
+                    valid_from, stated, granularity = began.start, began, began.granularity
+        if valid_from is None and at is not None:
+            valid_from, stated, granularity = at.start, at, at.granularity
+        if valid_from is None and valid_to is None and clause.future:
+            # "she starts December 4, will report to me": the start this message gave her
+            started = next((r for r in reversed(buffer) if r.subject == subject and
+                          r.predicate in ("works_at", "job_title") and
+                          r.kind is AssertionKind.ASSERT and r.basis is Basis.STATED and
+                          r.valid_from is not None and r.valid_from > episode.occurred_at),
+                         None)
+            if started is not None:
+                valid_from, granularity = started.valid_from, started.granularity
+                stated = started.stated_time
+        if valid_from is not None and valid_to is not None and valid_to <= valid_from:
+            valid_to = None
+        basis = Basis.STATED if valid_from is not None else Basis.OBSERVED
+        if valid_from is None and valid_to is not None and valid_to <= episode.occurred_at:
+            basis = Basis.UNKNOWN
+        buffer.append(self._record(subject, predicate, obj, literal, AssertionKind.ASSERT,
+                                   valid_from, valid_to, index, ev, 0.8, basis=basis,
+                                   granularity=granularity, group=group, stated=stated))
+        if predicate == "member_of" and self._merged_group not in (None, obj):
+            buffer.append(self._record(subject, predicate, self._merged_group, False,
+                                       AssertionKind.RETRACT, valid_from, None, index, ev,
+                                       0.7, group=group))
+
+    def _before_anchor(self, doc: Doc, clause: Clause, subject: str) -> datetime | None:
+        """"before Kōwhai …" / "… before Xero": the start of the subject's fact with the
+        named object, which ends the fact stated here."""
+        state = self.state
+        lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
+        sent = doc[clause.start].sent
+        text = _text(doc)[sent.start_char:sent.end_char]
+        for match in _BEFORE_NAME_RE.finditer(text):
+            at = sent.start_char + match.start()
+            if not (lo <= at < hi or (at < lo and match.end() + sent.start_char <= lo)):
+                continue
+            entity = state.alias_of(match.group(1), "organization")
+            if entity is None:
+                continue
+            key = normalize_name(entity.name)
+            # the named object's own fact: "before Xero" for a title means the job there
+            starts = [r.valid_from for r in state.records
+                      if r.subject == subject and normalize_name(r.obj) == key and
+                      r.valid_from is not None and
+                      r.kind is not AssertionKind.RETRACT]
+            if starts:
+                return min(starts)
+        return None

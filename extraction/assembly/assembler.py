@@ -1,0 +1,355 @@
+"""The entry point: :class:`Assembler` walks one conversation's annotated docs message by
+message, runs the stages clause by clause, then the phrase readers, corrections and implied
+facts, and returns the message's assertions."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from asof.extraction.assembly.anchoring import TITLE_RULES
+from asof.extraction.assembly.corrections import Corrections
+from asof.extraction.assembly.phrases import PhraseReaders
+from asof.extraction.assembly.state import Record
+from asof.extraction.assembly.words import vague_literal
+from asof.extraction.components.base import Candidate, Clause, is_nameish
+from asof.extraction.patterns import (
+    OWNABLE_WORDS,
+    PET_WORDS,
+)
+from asof.extraction.spans import text_of as _text
+from asof.extraction.spans import token_at as _tok
+from asof.extraction.tagger.component import LEARNED_RULE
+from asof.graph.ids import normalize_name
+from asof.graph.models import Episode, FactAssertion
+from asof.graph.predicates import LITERAL
+from asof.timex import Role, TimeMention
+
+_CONTEXT_START_RULES = frozenset({"start_bare", "first_day", "moving_day", "move_bare"})
+#: Nouns whose "was at X" names an employer ("my first job was at X", "her role is with Y").
+_JOB_WORDS = frozenset({"job", "role", "position", "internship", "gig", "stint", "placement"})
+#: Nouns a tool's name may qualify and still be the tool ("the HubSpot CRM", "Slack app").
+_TOOL_NOUNS = frozenset({"app", "apps", "tool", "tools", "software", "platform", "system",
+                         "crm", "erp", "account", "subscription", "plan", "license", "licence",
+                         "instance", "workspace", "integration", "database", "db", "suite",
+                         "stack", "cloud", "server", "servers", "service", "api", "sdk"})
+#: Nouns that stand for the subject's employer ("left the company", "quit his job").
+_EMPLOYER_NOUNS = frozenset({"company", "firm", "job", "organisation", "organization",
+                             "business", "employer"})
+
+
+def _objectless_stop(cand: Candidate) -> bool:
+    """"… but cancelled in 2020": a stop verb with nothing to stop yields no fact of its own,
+    so it owns no time (the fact it ends does)."""
+    return cand.kind == "retract" and not cand.objects and \
+        cand.rule not in ("resign", "last_day")
+
+
+def _adoption_times(doc: Doc, ci: int, clauses: list[Clause],
+                    clause_times: dict[int, list[TimeMention]]) -> list[TimeMention]:
+    """"We adopted a greyhound on Saturday! His name is Bran", "his name is Kiki, … we got
+    him from a shelter in 2021": the adoption's time, said before or after the name."""
+    order = [*range(ci - 1, -1, -1), *range(ci + 1, len(clauses))]
+    for other in order:
+        tokens = doc[clauses[other].start:clauses[other].end]
+        if clause_times.get(other) and any(t.lemma_ in ("adopt", "get", "bring", "rescue")
+                                           for t in tokens) and \
+                any(t.lower_ in PET_WORDS or (other > ci and t.lower_ in ("him", "her"))
+                    for t in tokens):
+            return clause_times[other][:1]
+    return []
+
+#: Heads of a workplace phrase ("the hospital pharmacy at X", "their Leeds office at Y").
+_WORKPLACE_HEADS = frozenset({"pharmacy", "office", "team", "department", "clinic", "hospital",
+                              "lab", "branch", "store", "site", "role", "job", "position",
+                              "unit", "ward", "desk", "division", "group", "hq", "headquarters",
+                              "practice", "studio", "plant", "factory", "warehouse"})
+
+
+#: Heads of a dwelling phrase ("a tiny flat in Cork", "a shared house in Leeds").
+_DWELLINGS = frozenset({"flat", "apartment", "house", "place", "studio", "room", "condo",
+                        "home", "cottage", "bungalow", "townhouse", "dorm", "loft"})
+
+
+def _workplace_after(doc: Doc, i: int, end: int, heads: frozenset[str] = _WORKPLACE_HEADS,
+                     preps: tuple[str, ...] = ("at", "with")
+                     ) -> tuple[int, int, str, bool] | None:
+    """"the hospital pharmacy at <Name>": the name after a phrase headed by one of ``heads``
+    and one of ``preps``."""
+    k = i
+    while k < end and k - i < 6 and doc[k].pos_ in ("DET", "ADJ", "NOUN", "PROPN", "PRON") \
+            and doc[k].lower_ not in preps:
+        k += 1
+    if k == i or doc[k - 1].lower_ not in heads or k + 1 >= end or \
+            doc[k].lower_ not in preps or not is_nameish(doc[k + 1]):
+        return None
+    stop = k + 2
+    while stop < end and is_nameish(doc[stop]):
+        stop += 1
+    return k + 1, stop, doc[k + 1:stop].text, True
+
+
+def _at_name_before(doc: Doc, i: int) -> tuple[int, int, str, bool] | None:
+    """The last "at <Name>" before token ``i`` in its sentence."""
+    sent = doc[i].sent
+    for k in range(i - 1, sent.start, -1):
+        if doc[k - 1].lower_ == "at" and is_nameish(doc[k]):
+            end = k + 1
+            while end < i and is_nameish(doc[end]):
+                end += 1
+            return k, end, doc[k:end].text, True
+    return None
+
+
+class Assembler(Corrections, PhraseReaders):
+    """Turns the annotated docs of one conversation into assertions, message by message."""
+
+
+    def observe(self, index: int, episode: Episode, doc: Doc) -> None:
+        """A message on the light path (tokens and name runs only, no facts possible): keep
+        the recency of the people and organisations it names."""
+        state = self.state
+        self._message = index
+        if episode.role.value == "user":
+            state.user_speakers.add(state.add_person(episode.speaker))
+        self._learn_people(doc, episode.speaker)
+        self._learn_orgs(doc, index)
+
+    def message(self, index: int, episode: Episode, doc: Doc | None) -> list[FactAssertion]:
+        state = self.state
+        self._message = index
+        if episode.role.value != "user":
+            if doc is not None:
+                self._learn_people(doc, episode.speaker)
+            return []
+        speaker = state.add_person(episode.speaker)
+        state.user_speakers.add(speaker)
+        if doc is None:
+            return []
+        self._learn_people(doc, speaker)
+        self._learn_orgs(doc, index)
+        buffer: list[Record] = []
+        state.pending = buffer
+        self._intro(doc, speaker, index, buffer)
+        clauses: list[Clause] = doc._.asof_clauses or []
+        times: list[TimeMention] = doc._.asof_times or []
+        by_clause: dict[int, list[Candidate]] = {}
+        for cand in doc._.asof_candidates or []:
+            by_clause.setdefault(cand.clause, []).append(cand)
+        subjects: dict[int, list[str]] = {}
+        clause_times: dict[int, list[TimeMention]] = {}
+        for ci, clause in enumerate(clauses):
+            lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
+            clause_times[ci] = [t for t in times if lo <= t.start_char < hi]
+        # triggers that own times; "since the company started in 2016" has no subject to own
+        # one, so its time goes to the fact it dates
+        # (a learned candidate's "trigger" is its object span: it owns no time of its own and
+        # takes those of the nearest rule trigger)
+        self._anchors = {ci: sorted({c.trigger[0] for c in cands if c.rule not in TITLE_RULES
+                                     and c.rule != LEARNED_RULE and c.subject != "none"
+                                     and not _objectless_stop(c)})
+                         for ci, cands in by_clause.items()}
+        for ci, clause in enumerate(clauses):
+            for cand in by_clause.get(ci, []):
+                if not self._factual(doc, clause, cand):
+                    continue
+                self._merged_group = None
+                subs = self._subjects(doc, clause, ci, cand, speaker, subjects)
+                if cand.predicate == "reports_to" and cand.subject in ("name", "none",
+                                                                       "default"):
+                    # "Dias and Madina report to me", "two people report to me, Dias and
+                    # Madina": every person named
+                    subs = subs + [p for p in self._listed_people(doc, clause, cand)
+                                   if p not in subs]
+                if not subs:
+                    continue
+                subjects.setdefault(ci, subs)
+                if cand.predicate == "lives_in" and cand.kind in ("assert", "switch_from"):
+                    # "I moved to Warsaw with my son Danylo": the people who moved along
+                    subs = subs + [p for p in self._companions(doc, clause, cand)
+                                   if p not in subs]
+                for subject in subs:
+                    self._emit(doc, index, episode, clause, ci, cand, subject, speaker,
+                               clause_times, buffer, clauses)
+        self._pet_owner(doc, index, speaker, buffer)
+        self._language_lists(doc, index, buffer)
+        self._cv_lines(doc, index, speaker, buffer)
+        self._my_home(doc, index, speaker, buffer)
+        self._language_skill(doc, index, speaker, buffer)
+        self._boss_of(doc, index, speaker, buffer)
+        self._instead_of(doc, index, speaker, buffer)
+        self._named_group(doc, index, speaker, buffer)
+        self._group_ended(doc, index, buffer)
+        self._plans(doc, index, episode, speaker, clauses, clause_times, buffer)
+        self._roles(doc, index, episode, speaker, buffer)
+        self._corrections(doc, index, episode, clause_times, buffer)
+        merged = [r for r in self._merge(self._rules_first(buffer))
+                  if self._types_fit(r, episode.occurred_at)]
+        self._end_old_plans(index, episode, merged)
+        self._implied(index, episode, merged)
+        state.records.extend(merged)
+        return [self._assertion(r, doc, episode) for r in merged]
+
+
+    def _emit(self, doc: Doc, index: int, episode: Episode, clause: Clause, ci: int,
+              cand: Candidate, subject: str, speaker: str,
+              clause_times: dict[int, list[TimeMention]], buffer: list[Record],
+              clauses: list[Clause]) -> None:
+        state = self.state
+        predicate = cand.predicate
+        kind = cand.kind
+        objects = list(cand.objects)
+        if not objects and cand.rule in _CONTEXT_START_RULES:
+            times = self._own_times(doc, ci, cand, clause_times.get(ci, []))
+            if times and self._date_context(subject, times[0], buffer):
+                return
+            if times and times[0].role in (Role.AT, Role.START) and \
+                    self._date_earlier(subject, predicate, times[0], index, cand, doc, buffer):
+                return
+        if kind == "offer":
+            self._offer(doc, index, episode, clause, ci, cand, subject, clause_times, buffer)
+            return
+        if cand.inverse:
+            self._hired(doc, index, episode, clause, ci, cand, subject, speaker, clause_times,
+                        buffer)
+            return
+        if not objects and predicate == "lives_in" and kind == "assert":
+            home = _workplace_after(doc, cand.trigger[1], clause.end, _DWELLINGS, ("in",))
+            if home is not None:
+                objects = [home]  # "we live in a tiny flat in Cork city"
+        if not objects and cand.rule == "move_to" and kind == "assert":
+            workplace = _workplace_after(doc, cand.trigger[1], clause.end)
+            if workplace is not None:
+                # "I'm moving to the hospital pharmacy at Szpital Bielański": a job move
+                objects, predicate = [workplace], "works_at"
+        if not objects and predicate == "works_at" and kind == "assert" and \
+                subject in state.offers:
+            # "I accepted an offer from X. … first day is June 3": the offered job starts
+            objects = [(cand.trigger[0], cand.trigger[0] + 1, state.offers.pop(subject), True)]
+        if kind == "retract" and predicate == "works_at" and not objects and \
+                cand.rule == "left_org":
+            k = cand.trigger[1]
+            while k < clause.end and doc[k].lower_ in ("the", "her", "his", "their", "my",
+                                                       "our", "its"):
+                k += 1
+            if k < clause.end and doc[k].lower_ in _EMPLOYER_NOUNS:
+                objects = [(k, k + 1, "company", False)]  # "Dana left the company in January"
+            elif k == cand.trigger[1] and doc[cand.trigger[0]].pos_ == "VERB" and (
+                    k >= clause.end or doc[k].is_punct or doc[k].ent_type_ == "DATE") and \
+                    state.org_of(subject) is not None:
+                # "our ops lead Marcus left last week": someone with a known employer left it
+                objects = [(cand.trigger[0], cand.trigger[0] + 1, "company", False)]
+        if not objects:
+            obj = None
+            if not (kind == "retract" and cand.rule not in ("resign", "last_day")):
+                obj = self._context_object(subject, predicate, buffer)
+            if obj is None and predicate == "works_at" and kind == "assert":
+                obj = state.conversation_org(subject)
+            if obj is None:
+                if kind == "retract" and predicate in ("works_at",) and \
+                        cand.rule in ("resign", "last_day"):
+                    obj = state.org_of(subject) or ""
+                    if not obj:
+                        return
+                else:
+                    return
+            # the verb alone stands for the object: a time inside the match stays a time
+            objects = [(cand.trigger[0], cand.trigger[0] + 1, obj, True)]
+        times = [t for t in clause_times.get(ci, [])
+                 if not any(o[0] <= _tok(doc, t.start_char) < o[1] for o in objects)]
+        times = self._own_times(doc, ci, cand, times)
+        times = self._inherit_times(doc, clause, ci, cand, clause_times, times, clauses)
+        if cand.rule == "had_since" and not any(t.role is Role.START for t in times):
+            return
+        if cand.rule == "as_title" and cand.trigger[0] >= 2 and (
+                doc[cand.trigger[0] - 2].lemma_ in ("know", "call", "refer", "address") or
+                doc[cand.trigger[0] - 1].lemma_ in ("know", "call")):
+            return  # "the students know me as Demir Hoca": a name they use, not a title
+        if cand.rule == "picked_up" and objects and doc[objects[0][1] - 1].lower_.endswith(
+                "ing"):
+            # "picked up cross-country skiing": a hobby, not a purchase; "I love it" next
+            # means the hobby
+            self._thing = (index, objects[0][2])
+            return
+        if cand.rule == "sell" and cand.trigger[1] < len(doc) and \
+                doc[cand.trigger[1]].lower_ in ("to", "for"):
+            return  # "I sell to Quorra Bank": a customer, not a thing sold
+        if cand.rule == "job_at" and cand.trigger[0] >= 2 and \
+                doc[cand.trigger[0] - 1].lower_ in ("a", "an") and \
+                doc[cand.trigger[0] - 2].lower_ in ("'s", "is", "are", "was", "there"):
+            return  # "there's a job at X I could take": an opening, not a job held
+        if cand.rule == "pet_named" and not times:
+            times = _adoption_times(doc, ci, clauses, clause_times)
+        if cand.rule == "been_there":
+            if not any(t.role in (Role.START, Role.DURATION) for t in times):
+                return  # "I've been there": a visit, not a tenure
+            named = _at_name_before(doc, cand.trigger[0])
+            if named is not None:
+                # "Théo is at Michelin, he's been there since 2019": the place named before
+                objects = [named]
+        # facts of one clause form a group: a date or a correction applies to all of them
+        group = self._groups.setdefault((index, ci), state.group_counter + 1)
+        state.group_counter = max(state.group_counter, group)
+        if kind == "retract" and predicate in ("works_at", "lives_in"):
+            fixed = []
+            for start, end, text, is_name in objects:
+                if normalize_name(text) in ("company", "firm", "them", "us", "job",
+                                            "organisation", "organization", "team", "business"):
+                    org = state.org_of(subject)
+                    if org is None:
+                        continue
+                    fixed.append((start, end, org, True))
+                    predicate = "works_at"
+                else:
+                    fixed.append((start, end, text, is_name))
+            objects = fixed
+        self._rule = cand.rule
+        if cand.rule == "be_at" and any(t.lower_ in _JOB_WORDS
+                                        for t in doc[clause.start:cand.trigger[0]]):
+            self._rule = "job_at"  # "my first job was at Bancolombia": an employer, not a place
+        for start, end, text, is_name in objects:
+            if not is_name and LITERAL in state.registry.get(predicate).object_types and \
+                    vague_literal(doc, start, end):
+                continue  # "love the ones with…", "like the way…": no thing named
+            if predicate in ("owns", "uses") and is_name and end < clause.end and \
+                    doc[end].pos_ == "NOUN" and doc[end].is_lower and \
+                    doc[end - 1].head.i == end and doc[end].lower_ not in (
+                        OWNABLE_WORDS if predicate == "owns" else _TOOL_NOUNS):
+                # "will own the Flowdesk config", "used to run the Denver depot": the name
+                # only describes the thing owned or run
+                continue
+            if predicate == "works_at" and kind == "assert" and text.lower() == "them":
+                # "joined them in January": the organisation "they" would mean here
+                org = self._they_org(doc, doc[start].idx)
+                if org is None:
+                    continue
+                text, is_name = org, True
+            self._object_at = doc[start].idx if start < len(doc) else len(_text(doc))
+            target = self._route(doc, predicate, kind, text, is_name, subject, speaker, times)
+            if target is None:
+                continue
+            pred, obj_name, literal = target
+            if pred == "uses" and predicate == "lives_in" and cand.subject == "we" and \
+                    state.we_as_org:
+                subject = state.conversation_org(speaker) or subject  # "we moved to Planbase"
+            if normalize_name(obj_name) == normalize_name(subject):
+                continue
+            if pred == "has_pet" and kind == "retract":
+                subject = self._pet_holder(obj_name) or subject  # "we rehomed Moon" (Leyla's)
+                new_home = self._rehomed_with(doc, cand, clause, end)
+                if new_home is not None:
+                    # "… with my sister Shirin": the pet lives on with her
+                    self._emit_one(doc, index, episode, clause, cand, pred, "assert",
+                                   new_home, obj_name, literal, times, group, (start, end),
+                                   buffer)
+            if pred == "works_at" and kind == "assert" and obj_name == state.org_of(subject) \
+                    and cand.rule in ("join_org",) and not times:
+                continue
+            self._emit_one(doc, index, episode, clause, cand, pred, kind, subject, obj_name,
+                           literal, times, group, (start, end), buffer)
+            if kind == "switch_from":
+                self._switch_target(doc, index, episode, clause, cand, pred, subject, speaker,
+                                    end, times, group, buffer)
+            # "at EVENT in CITY" / "in CITY for EVENT": the place and the event together
+            if pred in ("attended", "visited"):
+                self._event_companion(doc, index, episode, clause, cand, pred, subject, end,
+                                      times, group, buffer)

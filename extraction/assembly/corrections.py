@@ -1,0 +1,162 @@
+"""Corrections of what was said earlier in the conversation ("sorry, it was May", "not
+Flutterwave, Paystack"): the earlier record is corrected, not duplicated."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from asof.extraction.assembly.situations import Situations
+from asof.extraction.assembly.state import Record
+from asof.extraction.components.base import Clause
+from asof.extraction.spans import text_of as _text
+from asof.graph.ids import normalize_name
+from asof.graph.models import AssertionKind, Basis, Episode
+from asof.timex import Role, TimeMention
+
+_TIME_FIX_RE = re.compile(r"\b(?:was|were|happened|is|moved|started|joined)\b", re.I)
+
+
+class Corrections(Situations):
+    """Applies corrections to earlier records."""
+
+
+    def _corrections(self, doc: Doc, index: int, episode: Episode,
+                     clause_times: dict[int, list[TimeMention]], buffer: list[Record]) -> None:
+        """"X, not Y" and "X was <time>, not <time>": replace an earlier statement."""
+        clauses: list[Clause] = doc._.asof_clauses or []
+        if not clauses or not clauses[0].correction:
+            return
+        state = self.state
+        text = _text(doc)
+        handled: set[int] = set()
+        # 1) object corrections: a new fact in this message that names "not Y"
+        for match in re.finditer(r"\bnot\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)",
+                                 text):
+            wrong = normalize_name(match.group(1))
+            for record in buffer:
+                if record.kind is AssertionKind.ASSERT and record.message == index:
+                    earlier = [r for r in state.records if r.subject == record.subject and
+                               r.predicate == record.predicate and
+                               normalize_name(r.obj).split()[0] == wrong.split()[0]]
+                    if earlier:
+                        record.kind = AssertionKind.CORRECT
+                        record.corrects = earlier[-1].obj
+                        handled.add(id(record))
+                        break
+            else:
+                # "his name is Kiki, not Kiwi": no relation matched; rename the earlier object
+                before = text[:match.start()].rstrip(" ,—-")
+                renamed = re.search(r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)$", before)
+                earlier = [r for r in state.records if normalize_name(r.obj) == wrong]
+                if renamed and earlier:
+                    target = earlier[-1]
+                    buffer.append(Record(target.subject, target.predicate,
+                                         state.canonical(renamed.group(1), "concept"),
+                                         target.literal, AssertionKind.CORRECT, None, None,
+                                         None, None, target.group, index,
+                                         (renamed.start(), match.end()), 0.6, corrects=target.obj))
+        # 2) time corrections: "<X> was April, not May" / "it actually happened on April 2"
+        for ci, clause in enumerate(clauses):
+            times = clause_times.get(ci, [])
+            if not times:
+                continue
+            span_text = doc[clause.start:clause.end].text
+            if not _TIME_FIX_RE.search(span_text) and "not" not in span_text.lower():
+                continue
+            fix = times[0]
+            old = times[1] if len(times) > 1 and "not" in span_text[
+                times[0].end_char - doc[clause.start].idx:].lower() else None
+            own = [r for r in buffer if r.message == index and
+                   r.kind is AssertionKind.ASSERT and id(r) not in handled and
+                   doc[clause.start].idx <= r.evidence[0] < doc[clause.end - 1].idx + 1]
+            if own and old is not None:
+                # "I joined X on May 13, not May 6": the restated fact corrects its own date
+                for record in own:
+                    if state.known(record.subject, record.predicate, record.obj):
+                        record.kind = AssertionKind.CORRECT
+                        handled.add(id(record))
+                        # the facts stated together with the corrected one move with it
+                        earlier = [r for r in state.records if r.subject == record.subject
+                                   and r.predicate == record.predicate and
+                                   normalize_name(r.obj) == normalize_name(record.obj) and
+                                   r.kind is not AssertionKind.RETRACT]
+                        # the statement that gave the start being corrected (a later mention
+                        # without a date only confirmed it)
+                        dated = [r for r in earlier if r.valid_from is not None]
+                        earlier = dated or earlier
+                        old_from = earlier[-1].valid_from if earlier else None
+                        for mate in state.records:
+                            if earlier and mate.group == earlier[-1].group and \
+                                    mate is not earlier[-1] and \
+                                    mate.kind is not AssertionKind.RETRACT and \
+                                    mate.valid_from == old_from and old_from is not None and \
+                                    not any(b.predicate == mate.predicate and
+                                            b.subject == mate.subject for b in buffer):
+                                buffer.append(Record(
+                                    mate.subject, mate.predicate, mate.obj, mate.literal,
+                                    AssertionKind.CORRECT, record.valid_from, mate.valid_to,
+                                    Basis.STATED, record.granularity, mate.group, index,
+                                    record.evidence, 0.6))
+                if any(id(r) in handled for r in own):
+                    continue
+            if any(r.message == index and r.kind is not AssertionKind.RETRACT and
+                   doc[clause.start].idx <= r.evidence[0] < doc[clause.end - 1].idx + 1
+                   for r in buffer if id(r) not in handled and r.predicate != "uses"):
+                # the clause stated a fact of its own: corrections of it are handled above
+                if "actually" not in span_text.lower():
+                    continue
+            targets = self._correction_targets(doc, clause, old)
+            if not targets:
+                continue
+            for target in targets:
+                fix_from, fix_to = target.valid_from, target.valid_to
+                spec = state.registry.get(target.predicate)
+                if fix.role is Role.RANGE and fix.end_value is not None:
+                    fix_from, fix_to = fix.value.start, fix.end_value.start
+                elif spec.event:
+                    fix_from, fix_to = fix.value.start, fix.value.end
+                elif "end" in span_text.lower():
+                    fix_to = fix.value.start
+                else:
+                    fix_from = fix.value.start
+                if fix_from is not None and fix_to is not None and fix_to <= fix_from:
+                    fix_to = None
+                buffer[:] = [r for r in buffer if not (
+                    r.message == index and r.subject == target.subject and
+                    r.predicate == target.predicate and r.obj == target.obj)]
+                buffer.append(Record(target.subject, target.predicate, target.obj,
+                                     target.literal, AssertionKind.CORRECT, fix_from, fix_to,
+                                     Basis.STATED, fix.value.granularity, target.group, index,
+                                     (fix.start_char, fix.end_char), 0.6))
+
+    def _correction_targets(self, doc: Doc, clause: Clause,
+                            old: TimeMention | None) -> list[Record]:
+        state = self.state
+        names = [s for s in doc.spans.get("asof_mentions", [])
+                 if clause.start <= s.start < clause.end]
+        for span in names:
+            key = normalize_name(span.text)
+            hits = [r for r in state.records if r.kind is not AssertionKind.RETRACT and (
+                normalize_name(r.obj) == key or normalize_name(r.obj).endswith(" " + key) or
+                key in normalize_name(r.obj).split())]
+            if hits:
+                group = hits[-1].group
+                return [r for r in state.records if r.group == group and
+                        r.kind is not AssertionKind.RETRACT]
+        if old is not None:
+            day = old.value.start.date()
+            hits = [r for r in state.records if r.kind is not AssertionKind.RETRACT and
+                    r.valid_from is not None and r.valid_from.date() == day]
+            return hits
+        # "I actually moved on March 9": the latest fact of the move/start verb's predicate
+        lows = {t.lemma_ for t in doc[clause.start:clause.end]}
+        for lemma, predicate in (("move", "lives_in"), ("start", "works_at"),
+                                 ("join", "works_at")):
+            if lemma in lows:
+                hits = [r for r in state.records if r.predicate == predicate and
+                        r.kind is AssertionKind.ASSERT and r.valid_to is None]
+                if hits:
+                    return [hits[-1]]
+        return []

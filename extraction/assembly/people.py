@@ -1,0 +1,344 @@
+"""Who is named in a message and who the pronouns mean: people and organisations learned
+from the text, "she"/"they" resolved to the most recent compatible mention, introductions
+("I'm Ana, I work at …"), and the people listed or travelling along with the subject."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from asof.extraction.assembly.records import RecordKeeping
+from asof.extraction.assembly.state import Record
+from asof.extraction.assembly.words import is_event
+from asof.extraction.components.base import NOT_NAMES, Candidate, Clause, is_nameish, name_start
+from asof.extraction.components.mentions import name_run
+from asof.extraction.patterns import (
+    COMPANY_HEADS,
+    DEPARTMENTS,
+    EXEC_TITLES,
+    KINSHIP,
+    LANGUAGES,
+    WORK_ROLES,
+)
+from asof.extraction.spans import text_of as _text
+from asof.extraction.spans import trim_name as _trim_name
+from asof.graph.ids import normalize_name
+from asof.graph.models import AssertionKind
+
+#: The department of "head of …" / "vp of …": at most three words, never across "and"/"or"
+#: ("our head of sales and she reports to X" is not a title "head of sales and she …").
+DEPT = r"(?:(?!and\b|or\b|but\b)[\w-]+?(?: |(?=\W))){1,3}?"
+ROLE_RE = re.compile(
+    r"\b(my|our|her|his|their)\s+((?:new\s+|current\s+|actual\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?i:manager|boss|lead|admin|administrator|deputy|contact|colleague|coworker|ceo|cto|cfo|"
+    r"coo|cio|cmo|director|(?:head|vp) of " + DEPT + r"|president|founder|owner|"
+    r"account owner))\s*(?:,|is|was|will be|-|—)?\s+(?:the\s+)?"
+    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+(?:(?:van|der|den|de|von|da|del|du)\b|[A-Z][\w'’-]+))*)")
+_INTRO_RE = re.compile(
+    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]+(?:here[ \t]+)?(?:from|at|with)[ \t]+"
+    r"(?:the\s+)?(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w'’-]*)*)")
+_HERE_AT_RE = re.compile(r"\bhere at\s+(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w'’-]*)*)")
+_KIN_RE = re.compile(r"\b(?:my|our|her|his)\s+(?P<kin>" + "|".join(KINSHIP) +
+                     r")[ \t]*,?[ \t]+(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)")
+
+
+def _pronoun_after(doc: Doc, end: int) -> str | None:
+    """"he"/"she" right after a name, past a comma ("Tunde Bakare, he's …")."""
+    i = end + 1 if end < len(doc) and doc[end].text in (",", "—", "–", "-") else end
+    if i < len(doc) and doc[i].lower_ in ("he", "she") and i + 1 < len(doc) and \
+            doc[i + 1].pos_ in ("AUX", "VERB"):
+        return doc[i].lower_
+    return None
+
+
+class PeopleAndNames(RecordKeeping):
+    """Names and references, learned message by message."""
+
+
+    def _learn_people(self, doc: Doc, speaker: str) -> None:
+        state = self.state
+        positions: dict[str, int] = {}
+
+        def seen(name: str, at: int) -> None:
+            if name not in positions or at < positions[name]:
+                positions[name] = at
+
+        for match in _KIN_RE.finditer(_text(doc)):
+            name = match.group("name")
+            if normalize_name(name) in ("and", "is"):
+                continue
+            seen(state.add_person(name.split(" is")[0], KINSHIP.get(match.group("kin").lower())),
+                 match.start("name"))
+        for match in ROLE_RE.finditer(_text(doc)):
+            # "my deputy Priyanka Sharma", "our CTO, Omar Haddad": a person, whatever the NER says
+            name = _trim_name(match.group("name"))
+            words = match.group(2).lower().split()
+            key = normalize_name(name)
+            if key and key.split()[0] not in NOT_NAMES and key not in LANGUAGES and \
+                    any(w in WORK_ROLES for w in words) and name.lower() not in EXEC_TITLES \
+                    and state.type_of(name) in (None, "person", "unknown", "concept"):
+                seen(state.add_person(name), match.start("name"))
+        for span in doc.spans.get("asof_mentions", []):
+            # "Hana at Kestrel" tagged as one PERSON: the name ends before the preposition
+            text = _trim_name(re.split(r"\s+(?:at|from|with|here)\b", span.text)[0])
+            key = normalize_name(text)
+            if not key or key.split()[0] in NOT_NAMES or key in LANGUAGES or \
+                    key.split()[-1] in LANGUAGES:
+                continue
+            if span.label_ == "PERSON":
+                if key == normalize_name(speaker) or not text[:1].isupper():
+                    continue
+                if state.type_of(text) is None:
+                    state.add_person(text)
+                    entity = state.entity(text)
+                    if entity is not None:
+                        entity.tentative = True
+                    seen(entity.name if entity else text, span.start_char)
+                elif state.type_of(text) == "person":
+                    name = state.entity(text).name  # type: ignore[union-attr]
+                    state.touch(name)
+                    seen(name, span.start_char)
+            elif (known := state.entity(text) or state.alias_of(text, "person")) is not None \
+                    and (known.type == "person" or state.entity(text) is not None):
+                # a known name, or a person's short name ("not Ifeoma"): mentioned again now
+                name = known.name
+                state.touch(name)
+                if known.type == "person":
+                    seen(name, span.start_char)
+            elif span.label_ not in ("PERSON", "LANGUAGE", "NORP") and \
+                    key != normalize_name(speaker) and \
+                    state.type_of(text) is None and \
+                    key.split()[-1] not in COMPANY_HEADS and not (
+                        span.start > 0 and doc[span.start - 1].lower_ in ("at", "in", "on")) \
+                    and (gender := _pronoun_after(doc, span.end)) is not None:
+                # "Tunde Bakare, he's their lead": a name the model missed, taken up by he/she
+                seen(state.add_person(text, gender), span.start_char)
+        # a known person's first name typed in lower case ("kenji's been there for years")
+        firsts: dict[str, set[str]] = {}
+        for entity in {id(e): e for e in state.entities.values()}.values():
+            if entity.type == "person" and entity.name.lower() != normalize_name(speaker):
+                first = entity.name.split()[0].lower()
+                if len(first) >= 3 and first not in NOT_NAMES and first not in state.speakers:
+                    firsts.setdefault(first, set()).add(entity.name)
+        if firsts:
+            for token in doc:
+                names = firsts.get(token.lower_) if token.is_lower else None
+                if names and len(names) == 1 and token.pos_ != "VERB":
+                    name = next(iter(names))
+                    state.touch(name)
+                    seen(name, token.idx)
+        self._positions = positions
+
+    def _learn_orgs(self, doc: Doc, index: int) -> None:
+        """Organisation names a later "they" may mean ("…Bengal Textiles call … they run
+        SAP"): ORG entities of the model plus known organisations named in any case."""
+        state = self.state
+        found: list[tuple[int, str]] = []
+        for ent in doc.ents:
+            if ent.label_ != "ORG":
+                continue
+            text = _trim_name(ent.text)
+            key = normalize_name(text)
+            if not key or key in DEPARTMENTS or key.split()[0] in NOT_NAMES or \
+                    key in EXEC_TITLES or len(key) < 2:
+                continue
+            known = state.entity(text)
+            if known is not None and not known.tentative and known.type != "organization":
+                continue
+            found.append((ent.start_char, text))
+        found = [(at, text) for at, text in found if not state.inside_person_name(text)]
+        for span in doc.spans.get("asof_mentions", []):
+            # a name the model missed or took for a person, but its last word says is a
+            # company ("Quorra Bank", "Kestrel Dairy")
+            words = span.text.split()
+            if len(words) >= 2 and \
+                    words[-1].lower().rstrip(".") in COMPANY_HEADS and \
+                    not any(a == span.start_char for a, _ in found):
+                found.append((span.start_char, _trim_name(span.text)))
+        low = _text(doc).lower()
+        for entity in {id(e): e for e in state.entities.values()}.values():
+            if entity.type != "organization":
+                continue
+            at = low.find(entity.name.lower())
+            if at >= 0 and not any(a == at for a, _ in found):
+                found.append((at, entity.name))
+        if found:
+            state.org_mentions[index] = sorted(found)
+
+    def _they_person(self, at: int) -> bool:
+        """A singular "they" for a person ("our friend Sam can help — they live in …"): a
+        person is named before it in this message and no organisation is."""
+        named = [pos for pos in self._positions.values() if pos < at]
+        orgs = [start for start, _ in self.state.org_mentions.get(self._message, [])
+                if start < at]
+        # "Meridian dropped Tableau and they've been on Snowflake": an organisation already
+        # acted in this message
+        acted = any(self.state.type_of(r.subject) == "organization" for r in self.state.pending)
+        return bool(named) and not orgs and not acted
+
+    def _they_org(self, doc: Doc, at: int) -> str | None:
+        """The organisation a "they"/"them" at char ``at`` with an organisation-valued
+        predicate means: the first one named before it in this message, else the latest known
+        one, else the first one named in the latest earlier message that named one."""
+        state = self.state
+        index = self._message
+        here = [name for start, name in state.org_mentions.get(index, []) if start < at and
+                not state.inside_person_name(name)]
+        pick = here[0] if here else state.recent_of(("organization",))
+        if pick is None:
+            for earlier in sorted((i for i in state.org_mentions if i < index), reverse=True):
+                pick = state.org_mentions[earlier][0][1]
+                break
+        if pick is None:
+            return None
+        known = state.entity(pick)
+        if known is not None and known.type == "organization":
+            return known.name
+        canonical = state.canonical(pick, "organization")
+        entity = state.entity(canonical)
+        if entity is not None and entity.tentative:
+            entity.type, entity.tentative = "organization", False
+        if entity is not None and entity.type not in ("organization", "unknown", "concept"):
+            return None
+        state.touch(canonical)
+        return canonical
+
+    def _intro(self, doc: Doc, speaker: str, index: int, buffer: list[Record]) -> None:
+        """"Rafael from Northwind", "Thanh from ACME here", "here at Lumen Grid"."""
+        state = self.state
+        first = normalize_name(speaker).split()[0]
+        for match in _INTRO_RE.finditer(_text(doc)):
+            name = normalize_name(match.group("name"))
+            known = state.entity(name)
+            if not name or (name.split()[0] != first and (
+                    known is None or known.type in ("location", "event"))):
+                continue  # "Leeds with Ana": a place is not introduced as a person
+            person = state.add_person(match.group("name")) if name.split()[0] != first \
+                else speaker
+            org = _trim_name(match.group("org"))
+            if not org or normalize_name(org) in DEPARTMENTS or \
+                    self._intro_place(doc, org) or is_event(org) or (
+                        (known_org := state.entity(org)) is not None and
+                        known_org.type == "person" and not known_org.tentative):
+                continue
+            if person != speaker and normalize_name(org) in LANGUAGES:
+                continue
+            state.retype(org, "organization")  # the NER's guess ("Kestrel Labs": PERSON)
+            canonical = state.canonical(org, "organization")
+            state.touch(canonical)
+            start = match.start("org")
+            buffer.append(self._record(person, "works_at", canonical, False,
+                                       AssertionKind.ASSERT, None, None, index,
+                                       (match.start(), match.end()), 0.7))
+            del start
+        for match in _HERE_AT_RE.finditer(_text(doc)):
+            org = _trim_name(match.group("org"))
+            if org and normalize_name(org) not in DEPARTMENTS:
+                canonical = state.canonical(org, "organization")
+                buffer.append(self._record(speaker, "works_at", canonical, False,
+                                           AssertionKind.ASSERT, None, None, index,
+                                           (match.start(), match.end()), 0.7))
+
+    def _intro_place(self, doc: Doc, name: str) -> bool:
+        """"Dana from Leeds" names a place only when the NER calls it a city or country
+        (GPE) or it is a known place: its LOC label ("Andes Outdoor") is too unsure."""
+        if self.state.type_of(name) == "location":
+            return True
+        return any(ent.text == name and ent.label_ == "GPE" for ent in doc.ents)
+
+    def _leaving_place(self, doc: Doc, name: str) -> bool:
+        """"I'm leaving Pune on Feb 1 for Oslo", "leaving Pune after 10 years here": a move
+        announced with the progressive, about a place the NER names (not a known org)."""
+        if self.state.type_of(name) in ("organization", "product", "group"):
+            return False
+        if self.state.type_of(name) == "location":
+            return True
+        return any(ent.text == name and ent.label_ in ("GPE", "LOC") and ent.start > 0 and
+                   doc[ent.start - 1].lower_ == "leaving" for ent in doc.ents)
+
+    def _listed_people(self, doc: Doc, clause: Clause, cand: Candidate) -> list[str]:
+        """Names joined by "and" to the subject, or listed after the object's comma."""
+        spans: list[tuple[int, int]] = []
+        if cand.subject in ("name", "default"):
+            # name runs joined by "and" right before the verb: "Timur and Dana report to me"
+            k = cand.trigger[0]
+            while k > clause.start and doc[k - 1].lower_ in ("now", "both", "all", "also"):
+                k -= 1
+            k -= 1
+            if cand.subject == "name" and cand.subject_span is not None:
+                k = cand.subject_span[0] - 1
+            elif k >= clause.start and is_nameish(doc[k]):
+                first = name_start(doc, k + 1, clause.start)
+                spans.append((first, k + 1))
+                k = first - 1
+            while k >= clause.start and doc[k].lower_ in ("and", ","):
+                first = name_start(doc, k, clause.start)
+                if first >= k:
+                    break
+                spans.append((first, k))
+                k = first - 1
+        else:
+            last = max((o[1] for o in cand.objects), default=cand.trigger[1])
+            k = last
+            if k < clause.end and doc[k].text == ",":
+                k += 1
+                while k < clause.end:
+                    run = name_run(doc, k, clause.end)
+                    if run is None:
+                        break
+                    spans.append(run)
+                    k = run[1]
+                    if k < clause.end and doc[k].lower_ in ("and", ","):
+                        k += 1
+                    else:
+                        break
+        found = []
+        for start, end in spans:
+            name = _trim_name(doc[start:end].text)
+            if name and self.state.type_of(name) in (None, "person", "unknown"):
+                found.append(self.state.add_person(name))
+        return found
+
+    def _companions(self, doc: Doc, clause: Clause, cand: Candidate) -> list[str]:
+        """People named after "with" in a move's clause ("with my son Danylo", "with Ana"),
+        not pets ("with our dog Bublyk")."""
+        found = []
+        for k in range(cand.trigger[1], clause.end - 1):
+            if doc[k].lower_ != "with":
+                continue
+            j = k + 1
+            kin = None
+            while j < clause.end and (doc[j].lower_ in ("my", "our", "his", "her", "their")
+                                      or doc[j].lower_ in KINSHIP):
+                kin = doc[j].lower_ if doc[j].lower_ in KINSHIP else kin
+                j += 1
+            if j > k + 1 and kin is None:
+                continue  # "with our dog Bublyk", "with my old car"
+            run = name_run(doc, j, clause.end)
+            if run is None:
+                continue
+            name = _trim_name(doc[run[0]:run[1]].text)
+            if name and self.state.type_of(name) in (None, "person", "unknown"):
+                found.append(self.state.add_person(name, KINSHIP.get(kin) if kin else None))
+        return found
+
+    def _tool_talk(self, doc: Doc) -> bool:
+        """The message is about tools: another candidate in it is a tool relation."""
+        return any(c.predicate == "uses" and c.objects and (
+            c.rule != "be_on" or any(o[3] for o in c.objects))
+            for c in doc._.asof_candidates or [])
+
+    def _looks_like_place(self, doc: Doc, name: str) -> bool:
+        known = self.state.alias_of(name, "organization")
+        words = normalize_name(name).split()
+        if known is not None and known.type in ("organization", "product") and \
+                normalize_name(known.name).split()[:len(words)] == words or \
+                self.state.named_org(name):
+            # "Meridian" once "Meridian Bank" is known, whatever the NER says (but "Delft"
+            # after "TU Delft" is still the city)
+            return False
+        for ent in doc.ents:
+            if ent.text == name and ent.label_ in ("GPE", "LOC"):
+                return True
+        return self.state.type_of(name) == "location"

@@ -1,0 +1,191 @@
+"""Records and the message's output: building a record, keeping the rules' record over the
+tagger's, merging duplicates, checking object types, the facts a record implies, and the
+final :class:`~asof.graph.models.FactAssertion`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import ValidationError
+from spacy.tokens import Doc
+
+from asof.extraction.assembly.state import ConversationState, Record
+from asof.extraction.spans import text_of as _text
+from asof.extraction.tagger.component import LEARNED_RULE
+from asof.graph.errors import InvalidInputError
+from asof.graph.ids import normalize_name
+from asof.graph.models import AssertionKind, Basis, EntityRef, Episode, FactAssertion, Granularity
+from asof.timex import TimeValue, find_times
+
+EXTRACTOR = "asof-rules/1"
+
+
+#: Entity types a relation or a speaker can establish for sure; "unknown"/"concept" fit any slot.
+_DEFINITE_TYPES = frozenset({"person", "organization", "location", "product", "animal"})
+
+
+class RecordKeeping:
+    """The bottom layer of the assembler: the per-message working state and the records."""
+
+    def __init__(self, state: ConversationState) -> None:
+        self.state = state
+        self._anchors: dict[int, list[int]] = {}
+        self._groups: dict[tuple[int, int], int] = {}
+        self._rule = ""
+        self._message = 0
+        self._positions: dict[str, int] = {}
+        self._merged_group: str | None = None  #: the team a "X is merged into Y" dissolves
+        self._thing: tuple[int, str] | None = None  #: a thing named without a fact of its own
+        self._object_at = 0  #: char offset of the object being routed ("there" looks before)
+
+
+    @staticmethod
+    def _merge(buffer: list[Record]) -> list[Record]:
+        """One record per (subject, predicate, object, kind) per message: a stated time wins
+        over an observed one ("relocating to Toronto … moving day is May 13")."""
+        merged: list[Record] = []
+        for record in buffer:
+            twin = next((m for m in merged if m.subject == record.subject and
+                         m.predicate == record.predicate and
+                         normalize_name(m.obj) == normalize_name(record.obj) and
+                         m.kind is record.kind), None)
+            if twin is None:
+                merged.append(record)
+                continue
+            if twin.valid_from is None and record.valid_from is not None and \
+                    twin.basis is not Basis.UNKNOWN:
+                twin.valid_from, twin.basis = record.valid_from, record.basis
+                twin.granularity = record.granularity
+            if twin.valid_to is None and record.valid_to is not None and \
+                    (twin.valid_from is None or record.valid_to > twin.valid_from):
+                twin.valid_to = record.valid_to
+        return merged
+
+    @staticmethod
+    def _rules_first(buffer: list[Record]) -> list[Record]:
+        """The tagger reads every object span again, also those a rule already read: its
+        record stands only where no rule's record says the same predicate of the same
+        object (whoever the subject), since the rules' subjects and times are the more
+        precise."""
+        ruled = {(r.predicate, normalize_name(r.obj)) for r in buffer if not r.learned}
+        return [r for r in buffer
+                if not r.learned or (r.predicate, normalize_name(r.obj)) not in ruled]
+
+    def _types_fit(self, record: Record, at: datetime) -> bool:
+        """The registry's subject and object types against what the conversation already
+        established about the two names (typed by a relation or a speaker, not by the NER
+        alone): a pet does not live in Ottawa, a company is nobody's spouse, a colleague is no
+        tool and "tmrw" is no employer."""
+        state = self.state
+        spec = state.registry.get(record.predicate)
+        subject = state.entity(record.subject)
+        if subject is not None and not subject.tentative and \
+                subject.type in _DEFINITE_TYPES and subject.type not in spec.subject_types:
+            return False
+        if record.literal or not record.obj:
+            return True
+        text = record.obj.strip()
+        covered = sum(m.end_char - m.start_char for m in find_times(text, at))
+        if covered and covered >= 0.75 * len(text):
+            return False
+        obj = state.entity(record.obj)
+        if obj is None or obj.tentative or obj.type not in _DEFINITE_TYPES:
+            return True
+        if obj.type == "person" and "animal" in spec.object_types:
+            return True  # a pet is "he" or "she" too, and typed a person by that
+        # an organisation and a product are often one name ("we use Stripe", "works at Slack")
+        return obj.type in spec.object_types or (
+            obj.type in ("organization", "product") and
+            ("organization" in spec.object_types or "product" in spec.object_types))
+
+    def _implied(self, index: int, episode: Episode, records: list[Record]) -> None:
+        """A new job with a known start ends the previous reporting line. (A manager's employer
+        is not implied by the report's: "my lead is X" says nothing of where X works.)"""
+        state = self.state
+        for record in list(records):
+            if record.predicate != "works_at" or record.kind is not AssertionKind.ASSERT or \
+                    record.valid_from is None or record.valid_to is not None:
+                continue
+            # the employer held before this message (org_of would see this message's own)
+            previous = [r.obj for r in state.current(record.subject, "works_at")
+                        if r.message < index]
+            if not previous or all(normalize_name(p) == normalize_name(record.obj)
+                                   for p in previous):
+                continue
+            for held in state.current(record.subject, "reports_to"):
+                if held.message < index and (held.valid_from is None or
+                                              held.valid_from < record.valid_from):
+                    records.append(self._record(record.subject, "reports_to", "", True,
+                                                AssertionKind.RETRACT, record.valid_from,
+                                                None, index, record.evidence, 0.5))
+                    break
+
+
+    def _object_type(self, predicate: str) -> str:
+        return self.state.registry.get(predicate).default_object_type
+
+    def _record(self, subject: str, predicate: str, obj: str, literal: bool,
+                kind: AssertionKind, valid_from: datetime | None, valid_to: datetime | None,
+                index: int, evidence: tuple[int, int], confidence: float, *,
+                basis: Basis | None = None, granularity: Granularity | None = None,
+                group: int | None = None, stated: TimeValue | None = None) -> Record:
+        if group is None:
+            self.state.group_counter += 1
+            group = self.state.group_counter
+        return Record(subject, predicate, obj, literal, kind, valid_from, valid_to, basis,
+                      granularity, group, index, evidence, confidence, stated_time=stated,
+                      learned=self._rule == LEARNED_RULE)
+
+    def _assertion(self, record: Record, doc: Doc, episode: Episode) -> FactAssertion:
+        state = self.state
+        spec = state.registry.get(record.predicate)
+        subject_type = state.type_of(record.subject) or "person"
+        if subject_type not in spec.subject_types:
+            subject_type = spec.subject_types[0]
+        obj: EntityRef | None = None
+        value: str | None = None
+        if record.obj:
+            if record.literal:
+                value = record.obj.lower()
+            else:
+                obj_type = state.type_of(record.obj) or self._object_type(record.predicate)
+                obj = EntityRef(name=record.obj, type=obj_type)
+        corrects = None
+        corrects_value = None
+        if record.corrects:
+            if record.literal:
+                corrects_value = record.corrects.lower()
+            else:
+                corrects = EntityRef(name=record.corrects,
+                                     type=state.type_of(record.corrects) or "concept")
+        start, end = record.evidence
+        start = max(0, min(start, len(_text(doc))))
+        end = max(start, min(end, len(_text(doc))))
+        sentence_start = _text(doc).rfind(".", 0, start) + 1
+        evidence_start = sentence_start if start - sentence_start < 120 else start
+        evidence_end = max(end, start + 1)
+        raw = _text(doc)[evidence_start:evidence_end]
+        if not raw.strip():
+            evidence_start, raw = 0, _text(doc)[:200]
+        # the offsets point at exactly the quoted text, without surrounding whitespace
+        evidence_start += len(raw) - len(raw.lstrip())
+        text = raw.strip()
+        evidence_end = evidence_start + len(text)
+        try:
+            return FactAssertion(
+                subject=EntityRef(name=record.subject, type=subject_type),
+                predicate=record.predicate, object=obj, value=value,
+                valid_from=record.valid_from, valid_to=record.valid_to, basis=record.basis,
+                granularity=record.granularity, kind=record.kind, corrects=corrects,
+                corrects_value=corrects_value, confidence=record.confidence,
+                evidence=text, evidence_start=evidence_start, evidence_end=evidence_end,
+                extractor=EXTRACTOR)
+        except (InvalidInputError, ValidationError):
+            # an inverted interval (two readings of the message's times disagree): keep the
+            # fact without its times rather than lose it or the message
+            return FactAssertion(
+                subject=EntityRef(name=record.subject, type=subject_type),
+                predicate=record.predicate, object=obj, value=value, kind=record.kind,
+                basis=record.basis, confidence=record.confidence * 0.5, evidence=text,
+                evidence_start=evidence_start, evidence_end=evidence_end,
+                extractor=EXTRACTOR)

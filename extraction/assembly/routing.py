@@ -1,0 +1,218 @@
+"""Which predicate a candidate's object really belongs to: a place said as an employer, an
+event, a team, a tool or a school is routed to the predicate its kind fits, or dropped."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from asof.extraction.assembly.subjects import SubjectResolution
+from asof.extraction.assembly.words import (
+    clean_literal,
+    company_group,
+    event_appositive,
+    is_event,
+    is_group,
+)
+from asof.extraction.patterns import (
+    DEPARTMENTS,
+    EXEC_TITLES,
+    LANGUAGES,
+)
+from asof.extraction.spans import text_of as _text
+from asof.extraction.spans import trim_name as _trim_name
+from asof.graph.ids import normalize_name
+from asof.timex import Role, TimeMention
+
+#: Triggers too common to trust against the NER's opinion of the object ("I'm at …").
+_WEAK_RULES = frozenset({"be_at", "join_org", "with_carrier", "here_at"})
+#: Tool verbs: their object is a product even when the NER guesses a place ("use Tableau").
+_TOOL_RULES = frozenset({"use", "connect", "run_on", "run_tool", "switch_to", "stop_using",
+                         "no_longer_use", "dont_use_anymore", "track_in", "switch_from",
+                         "drop", "sign_with"})
+
+
+class PredicateRouting(SubjectResolution):
+    """Routes an object to the predicate its kind fits."""
+
+    def _route(self, doc: Doc, predicate: str, kind: str, text: str, is_name: bool,
+               subject: str, speaker: str, times: list[TimeMention]
+               ) -> tuple[str, str, bool] | None:
+        """Decide the final predicate and canonical object (entity or literal)."""
+        state = self.state
+        text = text.strip(" ,.;:!?\"'")
+        low = text.lower()
+        if not text or normalize_name(text) in ("", "it", "them", "him", "her", "that",
+                                                 "here", "there", "this", "me", "you", "us"):
+            pron = normalize_name(text)
+            if pron in ("here", "there"):
+                types = ("location",) if predicate == "lives_in" else ("organization",)
+                found = state.offers.pop(subject, None) if predicate == "works_at" and \
+                    kind == "assert" else None
+                found = found or state.recent_of(types) or (
+                    state.org_of(subject) or self._they_org(doc, self._object_at)
+                    if predicate == "works_at" else None)
+                return (predicate, found, False) if found else None
+            if pron == "me" and predicate in ("reports_to", "married_to") and \
+                    subject != speaker:
+                return predicate, speaker, False  # "she reports to me"
+            if pron in ("him", "her") and predicate in ("reports_to", "married_to"):
+                # "Dev Patel, he reports to her": the latest other person of that gender
+                person = state.recent_person("he" if pron == "him" else "she",
+                                             {subject, speaker})
+                return (predicate, person, False) if person else None
+            if pron == "us" and predicate == "works_at" and kind == "assert" and \
+                    subject != speaker:
+                # "Teo joins us on July 8": the speaker's organisation, when it is known
+                org = state.conversation_org(speaker)
+                return (predicate, org, False) if org else None
+            if pron in ("it", "them", "that") and predicate in ("uses", "owns", "likes",
+                                                                 "dislikes", "prefers"):
+                found = self._thing[1] if self._thing and self._thing[0] == self._message \
+                    and predicate in ("likes", "dislikes") else self._recent_object(predicate)
+                return (predicate, found, False) if found else None
+            return None
+        if predicate in ("job_title",):
+            title = clean_literal(text)
+            if not title or len(title.split()) > 6:
+                return None
+            return predicate, title, True
+        if predicate == "speaks":
+            if low.split()[-1] not in LANGUAGES:
+                return None
+            return predicate, text[:1].upper() + text[1:] if text.islower() else text, False
+        if predicate in ("prefers", "likes", "dislikes"):
+            if is_name and text[:1].isupper() and predicate != "prefers":
+                return predicate, state.canonical(text, "product"), False
+            literal = clean_literal(text)
+            if not literal:
+                return None
+            known = state.entity(literal)
+            if known is not None and known.type in ("product", "organization"):
+                return predicate, known.name, False
+            return predicate, literal, True
+        if predicate in ("uses", "owns"):
+            if re.search(r"\b(plan|tier)$", low):
+                return "uses", clean_literal(text), True
+            if not is_name:
+                literal = clean_literal(text)
+                known = state.entity(literal) if literal else None
+                if known is not None:
+                    return predicate, known.name, False
+                if predicate == "owns" and literal:
+                    return predicate, literal, True
+                if predicate == "uses" and literal and kind != "assert" and \
+                        state.known(subject, "uses", literal):
+                    return predicate, literal, True
+                return None
+            if self._looks_like_place(doc, text) and kind == "assert" and not (
+                    self._rule in _TOOL_RULES and state.type_of(text) != "location") and \
+                    not (state.type_of(subject) == "organization" and
+                         state.type_of(text) != "location"):
+                # an organisation "on Tableau" runs a tool, whatever the NER calls it
+                # a tool verb decides when only the NER calls the object a place
+                if predicate == "uses" and subject == speaker:
+                    return "lives_in", state.canonical(text, "location"), False
+                return None
+            # "three Zebra ZD420s": one model, whatever the count
+            text = re.sub(r"(?<=\d)s$", "", text)
+            return predicate, state.canonical(text, "product"), False
+        if not is_name:
+            if predicate == "member_of" and is_group(text):
+                return predicate, state.canonical(clean_literal(text), "group"), False
+            if predicate == "has_pet":
+                return None
+            if predicate in ("lives_in", "works_at", "visited", "attended", "studies_at",
+                             "reports_to", "married_to", "member_of"):
+                # lowercase place names typed casually ("moved to kyoto") are still names
+                if predicate in ("lives_in", "visited") and len(text.split()) == 1 and \
+                        any(e.text.lower() == low and e.label_ in ("GPE", "LOC")
+                            for e in doc.ents):
+                    return predicate, state.canonical(text.title(), "location"), False
+                return None
+        name = _trim_name(text)
+        if not name:
+            return None
+        if predicate == "lives_in" and kind == "assert" and self._rule.startswith("move") and \
+                not self._looks_like_place(doc, name) and (
+                    state.type_of(name) == "product" or self._tool_talk(doc)):
+            # "we moved to HubSpot … and don't use Salesforce anymore": a tool move
+            state.retype(name, "product")
+            return "uses", state.canonical(name, "product"), False
+        if predicate not in ("reports_to", "married_to"):
+            state.retype(name, self._object_type(predicate))
+        # the object's kind can change the predicate
+        if predicate == "works_at":
+            if normalize_name(name) in DEPARTMENTS:
+                return None
+            if is_event(name):
+                return "attended", state.canonical(name, "event"), False
+            if is_group(name) and not re.search(r"\b(office|hospital)\b", name, re.I) and \
+                    not (self._rule != "join_org" and company_group(name)):
+                return "member_of", state.canonical(name, "group"), False
+            if kind == "retract" and self._leaving_place(doc, name):
+                # "leaving Lyon on Feb 1": a place left is a move
+                return "lives_in", state.canonical(name, "location"), False
+            if state.type_of(name) == "location" or (
+                    self._rule in _WEAK_RULES and self._looks_like_place(doc, name)):
+                return None
+            if state.type_of(name) == "person":
+                return None
+            if state.alias_of(name, "organization") is None:
+                name = state.named_org(name) or name
+            return predicate, state.canonical(name, "organization"), False
+        if predicate == "lives_in":
+            existing = state.type_of(name)
+            if is_group(name):
+                return "member_of", state.canonical(name, "group"), False
+            if existing in ("product",) or (existing == "organization" and
+                                            subject != speaker and
+                                            state.type_of(subject) == "organization"):
+                return "uses", state.canonical(name, "product"), False
+            if existing == "organization" and kind in ("retract", "switch_from"):
+                return "works_at", state.canonical(name, "organization"), False
+            if kind == "switch_from" and not self._looks_like_place(doc, name) and any(
+                    e.text == name and e.label_ == "ORG" for e in doc.ents):
+                # "she is coming from Norvik": an employer left, not a home
+                return "works_at", state.canonical(name, "organization"), False
+            if existing == "person":
+                return None
+            if state.type_of(subject) == "organization":
+                return "uses", state.canonical(name, "product"), False
+            if any(e.text == name and e.label_ in ("ORG", "PRODUCT") for e in doc.ents) and \
+                    not self._looks_like_place(doc, name) and kind == "retract":
+                return "works_at", state.canonical(name, "organization"), False
+            return predicate, state.canonical(name, "location"), False
+        if predicate == "visited":
+            if state.type_of(name) in ("animal", "person"):
+                return None  # "Leyla visits Moon at Shirin's": visiting a pet, not a place
+            if is_event(name) or event_appositive(_text(doc), name):
+                # "I went to FIL, the book fair here, …": an event, whatever its name
+                return "attended", state.canonical(name, "event"), False
+            if times and any(t.role in (Role.RANGE, Role.START, Role.DURATION) for t in times):
+                return "lives_in", state.canonical(name, "location"), False
+            return predicate, state.canonical(name, "location"), False
+        if predicate == "attended":
+            return predicate, state.canonical(name, "event"), False
+        if predicate in ("reports_to", "married_to"):
+            if state.type_of(name) not in (None, "person", "unknown"):
+                return None
+            if normalize_name(name) in ("the", "our") or name.lower() in EXEC_TITLES:
+                return None
+            return predicate, state.add_person(name), False
+        if predicate == "studies_at":
+            return predicate, state.canonical(name, "organization"), False
+        if predicate == "member_of":
+            return predicate, state.canonical(name, "group"), False
+        if predicate == "has_pet":
+            canonical = state.canonical(name, "animal")
+            return predicate, canonical, False
+        return predicate, state.canonical(name, self._object_type(predicate)), False
+
+    def _recent_object(self, predicate: str) -> str | None:
+        for record in reversed([*self.state.records, *self.state.pending]):
+            if record.predicate == predicate or (predicate in ("likes", "sells") and
+                                                 record.predicate in ("uses", "owns")):
+                return record.obj
+        return None

@@ -1,0 +1,254 @@
+"""What the conversation has established so far: its entities (with their types and
+aliases), the people most recently named, and every record emitted. One per conversation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from asof.extraction.patterns import (
+    GROUP_WORDS,
+)
+from asof.graph.ids import normalize_name
+from asof.graph.models import AssertionKind, Basis, Granularity
+from asof.graph.predicates import PredicateRegistry
+from asof.timex import TimeValue
+
+
+@dataclass(slots=True)
+class Entity:
+    name: str
+    type: str
+    gender: str | None = None
+    tentative: bool = False  #: typed by the statistical NER only; relations may retype it
+
+
+@dataclass(slots=True)
+class Record:
+    """An assertion emitted (or buffered) for the conversation, kept for later reference."""
+
+    subject: str
+    predicate: str
+    obj: str
+    literal: bool
+    kind: AssertionKind
+    valid_from: datetime | None
+    valid_to: datetime | None
+    basis: Basis | None
+    granularity: Granularity | None
+    group: int
+    message: int
+    evidence: tuple[int, int]
+    confidence: float = 0.8
+    corrects: str | None = None
+    stated_time: TimeValue | None = None
+    #: found by the learned tagger alone; dropped when a rule stated the same thing
+    learned: bool = False
+
+
+@dataclass(slots=True)
+class ConversationState:
+    tenant: str
+    registry: PredicateRegistry
+    we_as_org: bool = True
+    entities: dict[str, Entity] = field(default_factory=dict)  #: normalised key → entity
+    recent: list[str] = field(default_factory=list)  #: canonical names, most recent last
+    records: list[Record] = field(default_factory=list)
+    group_counter: int = 0
+    speakers: set[str] = field(default_factory=set)
+    pending: list[Record] = field(default_factory=list)  #: the message being assembled
+    user_speakers: set[str] = field(default_factory=set)
+    #: the full names of everyone who speaks as a user in the conversation, known up front
+    speaker_names: set[str] = field(default_factory=set)
+    #: organisation names mentioned per message (char offset, surface name), for "they"
+    org_mentions: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    #: accepted job offers not yet started: person → organisation ("accepted an offer from X")
+    offers: dict[str, str] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ entities
+
+    def canonical(self, name: str, type_: str) -> str:
+        """Resolve a surface name to the conversation's canonical name, learning aliases."""
+        name = name.strip(" ,.;:!?'\"")
+        key = normalize_name(name)
+        if not key:
+            return name
+        entity = self.alias_of(name, type_)
+        if entity is None and type_ == "person":
+            # "Noa and I are moving" before Noa Levi speaks: the speaker's first name
+            full = [s for s in self.speaker_names
+                    if len(s.split()) > 1 and normalize_name(s).split()[0] == key]
+            if len(full) == 1:
+                entity = self.entities.setdefault(normalize_name(full[0]),
+                                                  Entity(full[0], "person"))
+        if entity is None:
+            entity = Entity(name, type_)
+        self.entities[key] = entity
+        return entity.name
+
+    def alias_of(self, name: str, type_: str) -> Entity | None:
+        """The known entity a surface name means (itself or by alias), learning nothing."""
+        key = normalize_name(name.strip(" ,.;:!?'\""))
+        known = self.entities.get(key)
+        if known is not None or not key:
+            return known
+        words = key.split()
+        for entity in list(self.entities.values()):
+            ekey = normalize_name(entity.name)
+            ewords = ekey.split()
+            compatible = entity.type == type_ or {entity.type, type_} <= {
+                "organization", "product", "group", "concept"} or "unknown" in (
+                entity.type, type_)
+            if not compatible:
+                continue
+            # "Dana" ~ "Dana Whitfield", "Meridian" ~ "Meridian Bank", "Helix Bio" ~ "Helix …"
+            if len(words) < len(ewords) and ewords[:len(words)] == words:
+                return entity
+            if len(words) < len(ewords) and words[0] == ewords[0] and type_ != "person" and \
+                    len(words[0]) > 3 and all(w[:3] == e[:3] for w, e in zip(words, ewords,
+                                                                              strict=False)):
+                return entity
+            if type_ != "person" and entity.type != "person" and len(words) < len(ewords) \
+                    and ewords[-len(words):] == words and len(words[-1]) > 3:
+                # "Access" ~ "Microsoft Access", "Teams" ~ "Microsoft Teams"
+                return entity
+            if entity.type == "person" and len(ewords) < len(words) and \
+                    words[:len(ewords)] == ewords and ewords[0] not in self.speakers:
+                # a short name seen first, the full name later: one person
+                return entity
+        return None
+
+    def entity(self, name: str) -> Entity | None:
+        return self.entities.get(normalize_name(name))
+
+    def team_named(self, name: str) -> Entity | None:
+        """The known team a bare name means ("Fleet" for "Fleet team"), whatever the NER
+        made of the bare name."""
+        words = normalize_name(name).split()
+        for entity in self.entities.values():
+            ewords = normalize_name(entity.name).split()
+            if entity.type == "group" and len(ewords) == len(words) + 1 and \
+                    ewords[:-1] == words and ewords[-1] in GROUP_WORDS:
+                return entity
+        return None
+
+    def named_org(self, name: str) -> str | None:
+        """The longer organisation name already mentioned that ``name`` shortens
+        ("Meridian" after "my Meridian Bank call"), even if no relation used it yet."""
+        words = normalize_name(name).split()
+        if not words:
+            return None
+        for index in sorted(self.org_mentions, reverse=True):
+            for _, full in self.org_mentions[index]:
+                fwords = normalize_name(full).split()
+                if len(words) < len(fwords) and fwords[:len(words)] == words:
+                    return full
+        return None
+
+    def inside_person_name(self, name: str) -> bool:
+        """``name`` runs inside a known person's name ("Nwachukwu" in "Obi Nwachukwu"): the
+        NER's organisation there is a piece of the person."""
+        words = normalize_name(name).split()
+        n = len(words)
+        for entity in self.entities.values():
+            full = normalize_name(entity.name).split()
+            if entity.type == "person" and 0 < n <= len(full) and any(
+                    full[i:i + n] == words for i in range(len(full) - n + 1)):
+                return True
+        return False
+
+    def type_of(self, name: str) -> str | None:
+        entity = self.entity(name)
+        return entity.type if entity else None
+
+    def retype(self, name: str, type_: str) -> None:
+        """A relation says what a NER-only entity is ("started at Ferrovia Labs")."""
+        entity = self.entity(name)
+        if entity is not None and entity.tentative:
+            entity.type, entity.tentative = type_, False
+
+    def touch(self, name: str) -> None:
+        if name in self.recent:
+            self.recent.remove(name)
+        self.recent.append(name)
+
+    def add_person(self, name: str, gender: str | None = None) -> str:
+        canonical = self.canonical(name, "person")
+        entity = self.entity(canonical)
+        if entity is not None:
+            if entity.type != "person" and entity.type in ("unknown", "concept"):
+                entity.type = "person"
+            if gender and entity.gender is None:
+                entity.gender = gender
+        self.touch(canonical)
+        return canonical
+
+    def recent_person(self, gender: str | None, exclude: set[str]) -> str | None:
+        fallback = None
+        for name in reversed(self.recent):
+            entity = self.entity(name)
+            if entity is None or entity.type != "person" or name in exclude:
+                continue
+            if gender is None or entity.gender in (None, gender) or gender == "they":
+                if entity.gender is None and gender in ("he", "she"):
+                    entity.gender = gender
+                return name
+            if fallback is None and entity.gender is None:
+                fallback = name
+        return fallback
+
+    def recent_of(self, types: tuple[str, ...]) -> str | None:
+        for name in reversed(self.recent):
+            entity = self.entity(name)
+            if entity is not None and entity.type in types:
+                return name
+        return None
+
+    # ------------------------------------------------------------------ facts
+
+    def current(self, subject: str, predicate: str) -> list[Record]:
+        """Records of (subject, predicate) still believed (asserted, not retracted after)."""
+        alive: dict[str, Record] = {}
+        for record in self.records:
+            if record.subject != subject or record.predicate != predicate:
+                continue
+            if record.kind is AssertionKind.RETRACT:
+                if record.obj:
+                    alive.pop(normalize_name(record.obj), None)
+                else:
+                    alive.clear()
+            elif record.valid_to is None:
+                alive[normalize_name(record.obj)] = record
+            else:
+                alive.pop(normalize_name(record.obj), None)
+        return list(alive.values())
+
+    def org_of(self, person: str) -> str | None:
+        for record in reversed(self.pending):
+            if record.subject == person and record.predicate == "works_at" and \
+                    record.kind is AssertionKind.ASSERT and record.valid_to is None:
+                return record.obj
+        held = self.current(person, "works_at")
+        if not held:
+            return None
+        # two jobs held (a new one known before the old one is closed): the latest started
+        return max(enumerate(held), key=lambda p: (
+            p[1].valid_from.timestamp() if p[1].valid_from else float("-inf"), p[0]))[1].obj
+
+    def conversation_org(self, person: str) -> str | None:
+        """The person's organisation, else the one other user speakers work at."""
+        own = self.org_of(person)
+        if own:
+            return own
+        for other in self.user_speakers:
+            if other != person:
+                org = self.org_of(other)
+                if org:
+                    return org
+        return None
+
+    def known(self, subject: str, predicate: str, obj: str) -> bool:
+        key = normalize_name(obj)
+        return any(r.subject == subject and r.predicate == predicate and
+                   normalize_name(r.obj) == key and r.kind is not AssertionKind.RETRACT
+                   for r in self.records)
