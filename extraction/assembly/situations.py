@@ -11,6 +11,7 @@ from asof.extraction.assembly.anchoring import TimeAnchoring
 from asof.extraction.assembly.people import DEPT, ROLE_RE
 from asof.extraction.assembly.state import Record
 from asof.extraction.assembly.words import is_event
+from asof.extraction.components.arguments import read_any, read_name
 from asof.extraction.components.base import NOT_NAMES, Candidate, Clause
 from asof.extraction.components.mentions import name_run
 from asof.extraction.patterns import (
@@ -99,7 +100,6 @@ class Situations(TimeAnchoring):
                        cand: Candidate, pred: str, subject: str, speaker: str, end: int,
                        times: list[TimeMention], group: int, buffer: list[Record]) -> None:
         """"from Zendesk over to Flowdesk", "from Vancouver to Toronto": the new object."""
-        from asof.extraction.components.relations import read_any
 
         j = end
         while j < clause.end and doc[j].lower_ in ("over", "all", "the", "way", "back"):
@@ -121,7 +121,6 @@ class Situations(TimeAnchoring):
         if end + 1 >= clause.end:
             return
         word = doc[end].lower_
-        from asof.extraction.components.relations import read_name
 
         if word == "in" and pred == "attended":
             found = read_name(doc, end + 1, clause.end)

@@ -11,6 +11,23 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from asof.extraction.components.arguments import (
+    FRAGMENT_ADVERBS,
+    JOB_NOUNS,
+    find_subject,
+    hired_before,
+    list_more,
+    name_before_comma,
+    read_after_comma_name,
+    read_any,
+    read_before,
+    read_languages,
+    read_name,
+    read_np,
+    read_owned,
+    read_pet_name,
+    read_team,
+)
 from asof.extraction.components.base import (
     FIRST_PERSON,
     FIRST_PLURAL,
@@ -24,370 +41,10 @@ from asof.extraction.components.base import (
 )
 from asof.extraction.components.mentions import name_run
 from asof.extraction.patterns import (
-    GROUP_WORDS,
-    LANGUAGES,
-    OWNABLE_WORDS,
-    PET_WORDS,
     RULES,
     TITLE_HEADS,
     Rule,
 )
-
-_SKIP_BEFORE_OBJECT = frozenset({"a", "an", "the", "my", "our", "his", "her", "their", "its",
-                                 "new", "old", "secondhand", "second-hand", "used", "brand",
-                                 "this", "that", "these", "those", "some", "both", "all",
-                                 "over", "to", "in", "into", "at", "with", "on", "for",
-                                 "entire", "whole", "two", "three", "four", "several", "few",
-                                 "back", "off", "rescue", "remote", "little", "tiny", "big",
-                                 "whatever"})
-_NP_STOP = frozenset({"over", "to", "than", "instead", "when", "because", "since", "until",
-                      "till", "but", "and", "or", "so", "if", "which", "that", "who", "at",
-                      "for", "from", "in", "on", "as", "after", "before", "while", "lol",
-                      "honestly", "though", "tho", "anyway", "actually", "too", "now",
-                      "either", "btw", "haha", "pls", "please", "not", "rather", "these",
-                      "there", "here", "every", "all", "really", "much", "more", "is", "are",
-                      "was", "were", "'s", "it", "i", "mostly", "especially", "like", "via",
-                      "anymore", "today", "yesterday", "then", "ever", "again"})
-_NP_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM", "X"})
-#: Title words that are not in TITLE_HEADS but head an appositive ("our CEO, X").
-EXEC_WORDS = frozenset({"ceo", "cto", "cfo", "coo", "cio", "cmo", "cpo", "cro", "cso", "cdo",
-                        "cco", "chro", "vp", "director",
-                        "head", "chief", "president", "founder", "manager", "boss", "lead",
-                        "supervisor"})
-_PRON_OBJECTS = {"it": "it", "me": "me", "them": "them", "him": "him", "her": "her", "that": "it",
-                 "here": "here", "there": "there", "us": "us"}
-#: Ordinals that belong to a title ("first officer", "second engineer"), not a count.
-_ORDINALS = frozenset({"first", "second", "third"})
-
-
-_JOB_NOUNS = frozenset({"job", "position", "role", "post", "internship", "contract", "gig",
-                        "placement", "fellowship", "residency"})
-_FRAGMENT_ADVERBS = frozenset({"currently", "now", "still", "also", "then", "and", "so",
-                               "officially", "today"})
-
-
-def _skip(doc: Doc, i: int, end: int) -> int:
-    while i < end and (doc[i].lower_ in _SKIP_BEFORE_OBJECT or doc[i].like_num and
-                       doc[i].lower_ not in ("one",) and i + 1 < end and
-                       not (doc[i].lower_ in _ORDINALS and doc[i + 1].lower_ in TITLE_HEADS) and
-                       (is_nameish(doc[i + 1]) or doc[i + 1].pos_ in ("NOUN", "ADJ"))):
-        i += 1
-    return i
-
-
-def _name_before_comma(doc: Doc, start: int) -> tuple[int, int] | None:
-    """A name run that ends right before ``start`` with a comma ("…, Rita Gomez, | is …")."""
-    end = start - 1
-    if end < 1 or doc[end].text != ",":
-        return None
-    first = name_start(doc, end)
-    return (first, end) if first < end else None
-
-
-_HIRING = frozenset({"hire", "appoint", "promote", "recruit", "onboard", "bring", "name",
-                     "take"})
-
-
-def _hired_before(doc: Doc, i: int) -> tuple[int, int] | None:
-    """The name right before token ``i`` when it is the object of a hiring verb."""
-    end = i
-    start = name_start(doc, end)
-    if start == end or start == 0:
-        return None
-    verb = doc[start - 1]
-    if verb.lemma_ in _HIRING and verb.pos_ == "VERB":
-        return start, end
-    return None
-
-
-def read_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
-    if i < end and doc[i].lower_ in ("her", "him") and (
-            i + 1 >= end or doc[i + 1].is_punct or doc[i + 1].pos_ not in ("NOUN", "PROPN",
-                                                                             "ADJ")):
-        return i, i + 1, _PRON_OBJECTS[doc[i].lower_], False  # "reports to her."
-    i = _skip(doc, i, end)
-    if i < end and doc[i].lower_ in _PRON_OBJECTS:
-        return i, i + 1, _PRON_OBJECTS[doc[i].lower_], False
-    run = name_run(doc, i, end)
-    if run is None:
-        return None
-    start, stop = run
-    # "our CTO, Omar Haddad" / "the COO, Segun Afolabi": the name after a title
-    if all(t.lower_ in TITLE_HEADS or t.lower_ in EXEC_WORDS for t in doc[start:stop]) and \
-            stop + 1 < len(doc) and doc[stop].text == ",":
-        named = name_run(doc, stop + 1, len(doc))
-        if named is not None and not any(t.lower_ in TITLE_HEADS for t in
-                                         doc[named[0]:named[1]]) and not (
-                named[1] < len(doc) and doc[named[1]].pos_ in ("VERB", "AUX")):
-            start, stop = named
-    # "Grid Analytics team", "Toronto office": keep a trailing group word
-    if stop < end and doc[stop].lower_ in GROUP_WORDS:
-        stop += 1
-    # "Women in Tech Aotearoa", "Rega Planar 3": the model's entity, when it starts here and
-    # runs on through lower-case connectors or a model number, is the whole name
-    ent_end = _entity_end(doc, start, stop, end)
-    if ent_end is not None:
-        stop = ent_end
-    text = doc[start:stop].text.strip(" ,.'\"")
-    if text.endswith("'s"):
-        text = text[:-2]
-    return (start, stop, text, True) if text else None
-
-
-#: Lower-case words that can sit inside an organisation's name ("Women in Tech Aotearoa").
-_NAME_INNER = frozenset({"of", "in", "for", "de", "la", "du", "del", "der", "von", "van",
-                         "des", "di", "da", "y", "e", "the"})
-
-
-def _entity_end(doc: Doc, start: int, stop: int, end: int) -> int | None:
-    """Where a named entity that begins at ``start`` ends, when it reaches past ``stop``
-    without a date or a clause break inside."""
-    token = doc[start]
-    if token.ent_iob_ != "B" or token.ent_type_ not in ("ORG", "PRODUCT", "FAC", "WORK_OF_ART",
-                                                         "EVENT", "NORP"):
-        return None
-    k = start + 1
-    while k < len(doc) and doc[k].ent_iob_ == "I":
-        k += 1
-    if k <= stop or k > end:
-        return None
-    inside = doc[stop:k]
-    if any(t.is_punct and t.text not in ("&", "-") or t.like_num and len(t.text) == 4 or
-           t.is_lower and t.is_stop and t.lower_ not in _NAME_INNER for t in inside):
-        return None  # "Klinikum rechts der Isar" stays whole; "Jira to Linear" is two names
-    if not is_nameish(doc[k - 1]):
-        return None
-    if any(t.ent_type_ == "DATE" or t.pos_ in ("VERB", "AUX") for t in inside):
-        return None
-    return k
-
-
-def read_np(doc: Doc, i: int, end: int, preps: tuple[str, ...] = ()) -> tuple[
-        int, int, str, bool] | None:
-    i = _skip(doc, i, end)
-    if i < end and doc[i].lower_ in _PRON_OBJECTS:
-        return i, i + 1, _PRON_OBJECTS[doc[i].lower_], False
-    start = i
-    j = i
-    while j < end:
-        token = doc[j]
-        low = token.lower_
-        if token.is_punct and token.text not in ("-", "&", "/"):
-            break
-        if low in preps and j > start and j + 1 < end and doc[j + 1].pos_ in (
-                "NOUN", "PROPN", "ADJ", "DET"):
-            j += 1
-            if doc[j].pos_ == "DET":
-                j += 1
-            continue
-        if low == "of" and j > start and j + 1 < end and doc[j + 1].pos_ in ("NOUN", "PROPN",
-                                                                            "ADJ"):
-            j += 1
-            continue
-        if low in _NP_STOP:
-            break
-        if token.pos_ in _NP_POS or (token.pos_ == "VERB" and token.tag_ in ("VBG", "VBN")
-                                     and j > start) or token.text in ("-", "&", "/") or (
-                token.pos_ in ("ADV", "VERB") and j == start and j + 1 < end and
-                doc[j + 1].pos_ in ("ADJ", "NOUN")) or (token.pos_ == "VERB" and
-                                                        token.tag_ == "VBG" and j == start):
-            j += 1
-            continue
-        if token.pos_ == "ADV" and low in ("downtown", "remote", "abroad", "outdoors",
-                                           "online"):
-            j += 1
-            continue
-        break
-    while j > start and (doc[j - 1].text in ("-", "&", "/") or doc[j - 1].pos_ == "NUM"):
-        j -= 1
-    if j <= start:
-        return None
-    text = doc[start:j].text
-    return start, j, text, any(is_nameish(t) for t in doc[start:j])
-
-
-def read_any(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
-    k = _skip(doc, i, end)
-    if k < end and (is_nameish(doc[k]) or doc[k].lower_ in _PRON_OBJECTS):
-        found = read_name(doc, i, end)
-        if found is not None:
-            # "the Enterprise plan", "Zebra ZD420s": a name followed by a plain noun
-            stop = found[1]
-            if stop < end and doc[stop].pos_ == "NOUN" and doc[stop].lower_ in (
-                    "plan", "tier", "subscription", "package", "license", "licence"):
-                return found[0], stop + 1, doc[found[0]:stop + 1].text, False
-            return found
-    return read_np(doc, i, end)
-
-
-def _list_more(doc: Doc, first: tuple[int, int, str, bool], end: int,
-               reader: str) -> list[tuple[int, int, str, bool]]:
-    """", Y and Z" after a first object: more objects of the same kind."""
-    found = [first]
-    j = first[1]
-    while j < end:
-        if doc[j].lower_ in (",", "and", "or", "&", "plus") or doc[j].text == ",":
-            k = j + 1
-            while k < end and doc[k].lower_ in (",", "and", "or", "also", "even"):
-                k += 1
-            if reader == "language":
-                nxt = _language_at(doc, k, end)
-            elif reader == "np":
-                nxt = read_np(doc, k, end)
-            else:
-                nxt = read_any(doc, k, end)
-            if nxt is None or nxt[0] != _skip(doc, k, end):
-                break
-            found.append(nxt)
-            j = nxt[1]
-            continue
-        break
-    return found
-
-
-def _language_at(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
-    i = _skip(doc, i, end)
-    while i < end and doc[i].lower_ in ("fluent", "decent", "basic", "some", "native",
-                                        "conversational", "a", "bit", "of", "little"):
-        i += 1
-    if i < end and doc[i].lower_ in LANGUAGES:
-        start = i
-        if i >= 2 and doc[i - 2].lower_ == "te" and doc[i - 1].lower_ == "reo":
-            start = i - 2
-        return start, i + 1, doc[start:i + 1].text, True
-    return None
-
-
-def read_languages(doc: Doc, i: int, end: int) -> list[tuple[int, int, str, bool]]:
-    found = []
-    for j in range(i, end):
-        if doc[j].lower_ in LANGUAGES:
-            start = j
-            if j >= 2 and doc[j - 2].lower_ == "te" and doc[j - 1].lower_ == "reo":
-                start = j - 2
-            found.append((start, j + 1, doc[start:j + 1].text, True))
-    return found
-
-
-def read_before(doc: Doc, i: int, start: int) -> tuple[int, int, str, bool] | None:
-    j = i - 1
-    while j >= start and doc[j].lower_ in ("was", "were", "has", "have", "had", "got", "'s",
-                                           "just", "finally", "officially", "and", "i",
-                                           "me", "also", "all", "then"):
-        j -= 1
-    if j < start:
-        return None
-    if doc[j].lower_ in _PRON_OBJECTS or doc[j].lower_ in ("he", "she", "they"):
-        return j, j + 1, doc[j].lower_, False
-    if not is_nameish(doc[j]):
-        if doc[j].pos_ == "NOUN":
-            k = j
-            while k > start and doc[k - 1].pos_ in ("NOUN", "ADJ", "PROPN"):
-                k -= 1
-            return k, j + 1, doc[k:j + 1].text, False
-        return None
-    k = j
-    while k > start and (is_nameish(doc[k - 1]) or doc[k - 1].text == "&"):
-        k -= 1
-    return k, j + 1, doc[k:j + 1].text, True
-
-
-def read_pet_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
-    j = i
-    while j < end and doc[j].text in (",", "-", "named", "called", "—"):
-        j += 1
-    if j < end and doc[j].lower_ in ("named", "called"):
-        j += 1
-    if j < end and is_nameish(doc[j]) and doc[j].lower_ not in PET_WORDS:
-        return j, j + 1, doc[j].text, True
-    return None
-
-
-def read_after_comma_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
-    for j in range(i, min(end, i + 8)):
-        if doc[j].text == ",":
-            return read_name(doc, j + 1, end)
-    return read_name(doc, i, end)
-
-
-def read_team(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
-    found = read_name(doc, i, end)
-    if found is not None and found[3]:
-        words = found[2].lower().split()
-        if words and words[-1] in GROUP_WORDS:
-            return found
-        return None
-    found = read_np(doc, i, end)
-    if found is not None and found[2].lower().split()[-1] in GROUP_WORDS:
-        return found
-    return None
-
-
-def read_owned(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
-    found = read_any(doc, i, end)
-    if found is None:
-        return None
-    words = found[2].lower().split()
-    if not words or words[-1].rstrip("s") not in OWNABLE_WORDS and words[-1] not in \
-            OWNABLE_WORDS:
-        return None
-    # "a car tho, a 2017 Mazda CX-5": prefer the name given after the comma
-    for j in range(found[1], min(end, found[1] + 4)):
-        if doc[j].text == ",":
-            named = read_name(doc, j + 1, end)
-            if named is not None and named[3]:
-                return named
-            break
-    return found
-
-
-def find_subject(doc: Doc, clause: Clause, before: int) -> tuple[str, tuple[int, int] | None]:
-    """The subject of a trigger at token ``before``: the last subject-like word of its clause
-    before the trigger ("speaker", "we", "he", "she", "they", "name", or "none")."""
-    best: tuple[str, tuple[int, int] | None] | None = None
-    j = clause.start
-    while j < before:
-        token = doc[j]
-        low = token.lower_
-        if low in ("i", "i'm", "i've", "i'd", "im", "ive", "me") and low != "me":
-            best = ("speaker", (j, j + 1))
-        elif low in ("we", "we're", "we've"):
-            best = ("we", (j, j + 1))
-        elif low in ("he", "she", "they") and token.dep_ != "pobj":
-            best = (low, (j, j + 1))
-        elif low in ("who",) and best is None:
-            best = ("who", (j, j + 1))
-        elif low in ("you", "everyone", "everybody", "nobody", "it", "everything"
-                     ) and token.dep_ in ("nsubj", "nsubjpass"):
-            best = ("none", None)
-        elif is_nameish(token) and (token.dep_ in ("nsubj", "nsubjpass", "compound", "ROOT",
-                                                   "npadvmod", "appos", "poss", "conj")
-                                    or j == clause.start):
-            run = name_run(doc, j, before)
-            if run is not None:
-                stop = run[1]
-                nxt = doc[stop] if stop < len(doc) else None
-                is_subject = any(doc[k].dep_ in ("nsubj", "nsubjpass") for k in
-                                 range(run[0], stop)) or (
-                    nxt is not None and (nxt.pos_ in ("VERB", "AUX") or nxt.lower_ in (
-                        "'s", "is", "was", "has", "had", "just", "still", "now", "also",
-                        "who", "moved", "left", "hired"))) or (
-                    nxt is not None and nxt.text == "," and stop + 1 < before and
-                    doc[stop + 1].lower_ in ("who", "he", "she", "they"))
-                if nxt is not None and nxt.text == ":":
-                    is_subject = True
-                if is_subject:
-                    best = ("name", run)
-                j = stop
-                continue
-        elif token.dep_ in ("nsubj", "nsubjpass") and token.pos_ == "NOUN" and \
-                low not in ("everything", "everyone", "thing", "one"):
-            # "my husband Cian", "her boss", "the academy move": possessor or a following name
-            best = ("noun", (j, j + 1))
-        j += 1
-    if best is None:
-        return ("default", None)
-    return best
 
 
 def _required_words(rule: Rule) -> tuple[tuple[str, frozenset[str]], ...]:
@@ -511,7 +168,7 @@ class RelationFinder:
         if found is not None:
             objects = [found]
             if rule.list_objects:
-                objects = _list_more(doc, found, c_end, "np" if reader == "np" else "any")
+                objects = list_more(doc, found, c_end, "np" if reader == "np" else "any")
         if reader == "language":
             pass
         elif reader == "none":
@@ -531,7 +188,7 @@ class RelationFinder:
                 subject, span = THIRD_PERSON[owner], (start, start + 1)
             else:
                 subject, span = find_subject(doc, clause, start)
-        elif rule.id == "as_title" and (hired := _hired_before(doc, start)) is not None:
+        elif rule.id == "as_title" and (hired := hired_before(doc, start)) is not None:
             subject, span = "name", hired  # "I hired Kateryna Bondar as support manager"
         elif rule.subj == "we":
             subject, span = "we", None
@@ -576,7 +233,7 @@ class RelationFinder:
             if run is not None:
                 return "name", run
         owner = [c for c in head.children if c.dep_ == "poss"]
-        if owner and head.lower_ in _JOB_NOUNS:
+        if owner and head.lower_ in JOB_NOUNS:
             # "my first job was at X", "her previous role was with Y": the possessor
             pron = owner[0].lower_
             if pron in FIRST_PERSON:
@@ -701,7 +358,7 @@ class RelationFinder:
                     return result
                 subject, subject_span = find_subject(doc, clause, k)
                 if subject == "default":
-                    named = _name_before_comma(doc, clause.start)
+                    named = name_before_comma(doc, clause.start)
                     # "my old boss, Rita Gomez, | is now CFO at X": the appositive's name
                     subject, subject_span = ("name", named) if named else ("speaker", None)
                 if subject in ("none", "noun", "who") and subject != "who":
@@ -736,7 +393,7 @@ class RelationFinder:
             # "new title: principal designer as of May 1": a verbless fragment about the
             # speaker, at the start of a sentence or right after a colon or dash
             k = start
-            while k > clause.start and doc[k - 1].lower_ in _FRAGMENT_ADVERBS:
+            while k > clause.start and doc[k - 1].lower_ in FRAGMENT_ADVERBS:
                 k -= 1
             opens = k == 0 or doc[k].is_sent_start or doc[k - 1].text in (":", "—", "–", ";")
             after_colon = k > 0 and doc[k - 1].text in (":", "—", "–")
