@@ -103,7 +103,6 @@ def _at_name_before(doc: Doc, i: int) -> tuple[int, int, str, bool] | None:
 class Assembler(Corrections, PhraseReaders):
     """Turns the annotated docs of one conversation into assertions, message by message."""
 
-
     def observe(self, index: int, episode: Episode, doc: Doc) -> None:
         """A message on the light path (tokens and name runs only, no facts possible): keep
         the recency of the people and organisations it names."""
@@ -188,7 +187,6 @@ class Assembler(Corrections, PhraseReaders):
         self._implied(index, episode, merged)
         state.records.extend(merged)
         return [self._assertion(r, doc, episode) for r in merged]
-
 
     def _emit(self, doc: Doc, index: int, episode: Episode, clause: Clause, ci: int,
               cand: Candidate, subject: str, speaker: str,

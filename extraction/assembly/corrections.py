@@ -21,7 +21,6 @@ _TIME_FIX_RE = re.compile(r"\b(?:was|were|happened|is|moved|started|joined)\b", 
 class Corrections(Situations):
     """Applies corrections to earlier records."""
 
-
     def _corrections(self, doc: Doc, index: int, episode: Episode,
                      clause_times: dict[int, list[TimeMention]], buffer: list[Record]) -> None:
         """"X, not Y" and "X was <time>, not <time>": replace an earlier statement."""

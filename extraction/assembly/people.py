@@ -55,7 +55,6 @@ def _pronoun_after(doc: Doc, end: int) -> str | None:
 class PeopleAndNames(RecordKeeping):
     """Names and references, learned message by message."""
 
-
     def _learn_people(self, doc: Doc, speaker: str) -> None:
         state = self.state
         positions: dict[str, int] = {}

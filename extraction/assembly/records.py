@@ -38,7 +38,6 @@ class RecordKeeping:
         self._thing: tuple[int, str] | None = None  #: a thing named without a fact of its own
         self._object_at = 0  #: char offset of the object being routed ("there" looks before)
 
-
     @staticmethod
     def _merge(buffer: list[Record]) -> list[Record]:
         """One record per (subject, predicate, object, kind) per message: a stated time wins
@@ -119,7 +118,6 @@ class RecordKeeping:
                                                 AssertionKind.RETRACT, record.valid_from,
                                                 None, index, record.evidence, 0.5))
                     break
-
 
     def _object_type(self, predicate: str) -> str:
         return self.state.registry.get(predicate).default_object_type

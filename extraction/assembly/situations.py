@@ -135,7 +135,6 @@ class Situations(TimeAnchoring):
                                subject, self.state.canonical(_trim_name(found[2]), "event"),
                                False, times, group, (found[0], found[1]), buffer)
 
-
     def _pet_holder(self, pet: str) -> str | None:
         """Who has the pet now, as far as the conversation knows."""
         state = self.state

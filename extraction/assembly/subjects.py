@@ -49,7 +49,6 @@ def _and_i(doc: Doc, clause: Clause) -> str | None:
 class SubjectResolution(PeopleAndNames):
     """Decides who a candidate is about."""
 
-
     @staticmethod
     def _factual(doc: Doc, clause: Clause, cand: Candidate) -> bool:
         start = cand.trigger[0]
@@ -69,7 +68,6 @@ class SubjectResolution(PeopleAndNames):
                 if doc[p].head.i in range(cand.trigger[0], cand.trigger[1]):
                     return False
         return True
-
 
     def _subjects(self, doc: Doc, clause: Clause, ci: int, cand: Candidate, speaker: str,
                   subjects: dict[int, list[str]]) -> list[str]:
