@@ -9,10 +9,7 @@ from spacy.tokens import Doc
 
 from asof.extraction.assembly.people import PeopleAndNames
 from asof.extraction.components.base import Candidate, Clause, is_nameish, name_start
-from asof.extraction.patterns import (
-    LANGUAGES,
-    common_english,
-)
+from asof.extraction.patterns import LANGUAGES, TITLE_HEADS, common_english
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import trim_name as _trim_name
 from asof.graph.ids import normalize_name
@@ -44,6 +41,29 @@ def _and_i(doc: Doc, clause: Clause) -> str | None:
     text = _text(doc)
     match = re.search(r"([A-Z][\w'’-]+) and I\b", text)
     return match.group(1) if match else None
+
+
+#: Punctuation that attaches a description to the name before it: "Tomasz Lis (COO)",
+#: "Marta Gil — Sr. BA", "Aleksi Koskinen: at Kuura since 2021", "Brian Njoroge, our drummer".
+_APPOSITIVE_MARKS = frozenset({"(", "—", "–", "-", ":", ","})
+#: Words allowed between that punctuation and the described span.
+_APPOSITIVE_FILLERS = frozenset({"our", "my", "his", "her", "their", "the", "a", "an", "at",
+                                 "in", "from", "with", "now", "currently", "still", "new",
+                                 "based", "lives", "living", "works", "working"})
+_FIRST_PERSON = frozenset({"i", "me", "my", "mine", "i'm", "im", "i've", "i'd", "myself", "we",
+                           "our", "us", "we're"})
+
+
+def _name_ending_at(doc: Doc, j: int) -> tuple[int, int] | None:
+    """The proper-name run whose last token is ``j``, or None."""
+    if j < 0 or not is_nameish(doc[j]):
+        return None
+    k = name_start(doc, j)
+    # "Vasquez-Lund": a hyphen typed without spaces joins the parts of one name
+    while k >= 2 and doc[k - 1].text == "-" and not doc[k - 2].whitespace_ and \
+            not doc[k - 1].whitespace_ and is_nameish(doc[k - 2]):
+        k = name_start(doc, k - 2)
+    return k, j + 1
 
 
 class SubjectResolution(PeopleAndNames):
@@ -137,7 +157,8 @@ class SubjectResolution(PeopleAndNames):
                 return [speaker]
             return [name]
         if kind == "default":
-            named = self._lowercase_subject(doc, clause, cand)
+            named = self._lowercase_subject(doc, clause, cand) or \
+                self._described_person(doc, cand)
             if named is not None:
                 return [named]
             if clause.connector and ci - 1 in subjects and \
@@ -146,8 +167,70 @@ class SubjectResolution(PeopleAndNames):
             for prev in range(ci - 1, -1, -1):
                 if prev in subjects and doc._.asof_clauses[prev].sent == clause.sent:
                     return subjects[prev]
-            return [speaker]
+            named = self._sentence_subject(doc, cand)
+            return [named] if named is not None else [speaker]
         return []
+
+    def _person_named(self, doc: Doc, span: tuple[int, int]) -> str | None:
+        """The person a name run means, unless the conversation or the model knows it as
+        something else (an organisation, a place, a product)."""
+        text = _trim_name(doc[span[0]:span[1]].text)
+        if not text or self._everyday_word(doc, span, text) or \
+                normalize_name(text) in LANGUAGES:
+            return None
+        known = self.state.entity(text)
+        if known is not None and known.type != "person":
+            return None
+        tokens = doc[span[0]:span[1]]
+        spoken = normalize_name(text) in self.state.speakers or any(
+            normalize_name(text) in (normalize_name(n), normalize_name(n.split()[0]))
+            for n in self.state.speaker_names)
+        if not spoken and (any(t.is_upper and len(t) > 1 for t in tokens) or not (
+                any(t.ent_type_ == "PERSON" for t in tokens) or
+                (len(tokens) >= 2 and all(t.is_title and t.is_alpha and
+                                          not common_english(t.text) and
+                                          t.lower_ not in TITLE_HEADS for t in tokens)))):
+            # "CV says …", "Presentations: …", "Senior Data Scientist — …": an abbreviation,
+            # a heading or a title, not a person
+            return None
+        return self.state.add_person(text)
+
+    def _described_person(self, doc: Doc, cand: Candidate) -> str | None:
+        """"Tomasz Lis (COO)", "Marta Gil — Sr. BA", "Brian Njoroge, our drummer": a span
+        attached to the name right before it by punctuation describes that person."""
+        if not cand.objects or cand.predicate not in self._person_predicates():
+            return None
+        j = cand.objects[0][0] - 1
+        while j >= 0 and doc[j].lower_ in _APPOSITIVE_FILLERS:
+            j -= 1
+        if j < 1 or doc[j].text not in _APPOSITIVE_MARKS:
+            return None
+        run = _name_ending_at(doc, j - 1)
+        return self._person_named(doc, run) if run is not None else None
+
+    def _sentence_subject(self, doc: Doc, cand: Candidate) -> str | None:
+        """"Tunde flies for Skyvale Air, first officer": a span with no subject of its own
+        belongs to the named person who is the grammatical subject of its sentence, unless
+        the speaker comes into the sentence between them ("Sara says my title is …")."""
+        if not cand.objects or cand.predicate not in self._person_predicates():
+            return None
+        start = cand.objects[0][0]
+        sent = doc[start].sent
+        for token in doc[sent.start:start]:
+            if token.lower_ in _FIRST_PERSON:
+                return None
+            if token.dep_ in ("nsubj", "nsubjpass") and is_nameish(token):
+                run = _name_ending_at(doc, token.i)
+                if run is None:
+                    return None
+                if any(doc[k].lower_ in _FIRST_PERSON for k in range(run[1], start)):
+                    return None
+                return self._person_named(doc, run)
+        return None
+
+    def _person_predicates(self) -> frozenset[str]:
+        registry = self.state.registry
+        return frozenset(p.name for p in registry if p.subject_types == ("person",))
 
     def _everyday_word(self, doc: Doc, span: tuple[int, int], text: str) -> bool:
         """A one-word "name" that is an everyday English word the model does not call a person

@@ -1,0 +1,55 @@
+"""Who a subjectless span is about: the person a parenthesis, a dash or an appositive attaches
+it to, and the named grammatical subject of its sentence; but never a heading, a title or an
+abbreviation standing where a name would. Sentences and names are the tests' own."""
+
+from __future__ import annotations
+
+import pytest
+
+from asof.extraction import Conversation, Message, Pipeline, build_nlp
+from asof.graph.models import Role
+from tests.unit.extraction.conftest import AT, Extract, triples
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture(scope="module")
+def with_tagger() -> Extract:
+    """Extraction with the shipped learned tagger, which finds titles no rule reads."""
+    nlp = build_nlp()
+
+    def run(*texts: str) -> list:  # type: ignore[type-arg]
+        messages = [Message("Maren Holt", Role.USER, AT, text, id=f"u{i}")
+                    for i, text in enumerate(texts)]
+        return [a for _, found in Pipeline("unit", nlp=nlp).extract(
+            Conversation("c", messages)) for a in found]
+    return run
+
+
+def _titles(found: set[tuple[str, str, str, str]]) -> set[tuple[str, str]]:
+    return {(t[1], t[3]) for t in found if t[2] == "job_title"}
+
+
+def test_a_title_in_parentheses_after_a_name(with_tagger: Extract) -> None:
+    found = triples(with_tagger("My manager Priya Vasquez-Lund (CFO) wants the renewal quote by "
+                            "Friday."))
+    assert ("Priya Vasquez-Lund", "cfo") in _titles(found)
+    assert ("Maren Holt", "cfo") not in _titles(found)
+
+
+def test_a_title_after_a_name_and_a_comma(extract: Extract) -> None:
+    found = triples(extract("Our buyer Kofi Mensah, procurement director, asked for a demo."))
+    assert ("Kofi Mensah", "procurement director") in _titles(found)
+    assert ("Maren Holt", "procurement director") not in _titles(found)
+
+
+def test_a_heading_before_a_colon_is_not_a_person(extract: Extract) -> None:
+    found = triples(extract("Publications: a paper at the Baltic Hydrology Forum in Riga "
+                            "last spring."))
+    assert not any(t[1] == "Publications" for t in found)
+
+
+def test_an_abbreviation_is_not_a_person(extract: Extract) -> None:
+    found = triples(extract("Candidate: Tomas Riedl. CV says Finance Manager at Ostrava "
+                            "Glassworks from 2021."))
+    assert not any(t[1] == "CV" for t in found)
