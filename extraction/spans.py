@@ -34,15 +34,36 @@ _TRAILING_DATE_RE = re.compile(
     r"day\b|(?:last|next|this)\b).*$", re.IGNORECASE)
 
 
+#: A numeric date typed after a name ("Honda 6/30", "Brooke 9/9", "Acme 1.4."): cut.
+_TRAILING_NUMERIC_DATE_RE = re.compile(r"\s+\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\.?$")
+#: Lower-case weekday abbreviations glued after a name in chat ("tostadora fri").
+_WEEKDAYS = frozenset({"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
+                       "sun", "monday", "tuesday", "wednesday", "thursday", "friday",
+                       "saturday", "sunday", "yday", "tmrw", "tmr", "tomorrow", "yesterday"})
+#: Lower-case particles that belong inside a name ("Sanne de Vries", "Leonardo da Vinci").
+_NAME_PARTICLES = frozenset({"de", "da", "di", "do", "dos", "das", "del", "della", "van",
+                             "von", "der", "den", "ter", "ten", "du", "bin", "ibn", "bint"})
+
+
 def trim_name(text: str) -> str:
     text = _TRAILING_DATE_RE.sub("", text)
+    text = _TRAILING_NUMERIC_DATE_RE.sub("", text)
     text = text.strip(" ,.;:!?\"'’()")
     if text.endswith(("'s", "’s")):
         text = text[:-2]
     words = text.split()
-    while words and words[-1].lower() in ("here", "now", "the", "and", "in", "at", "on",
-                                          "today", "tho", "lol", "again", "btw"):
+    # an emoji or a symbol typed after the name ("head of it 🙂")
+    while words and not any(c.isalnum() for c in words[-1]):
+        words.pop()
+    while words and (words[-1].lower() in ("here", "now", "the", "and", "in", "at", "on",
+                                           "today", "tho", "lol", "again", "btw") or
+                     (words[-1] in _WEEKDAYS and len(words) > 1)):
         words.pop()
     while words and words[0].lower() in ("the", "a", "an", "our", "my", "their"):
+        words.pop(0)
+    # "w/ Chiamaka Obi", "en Cemex": a lower-case word before a capitalised name is not part
+    # of it, unless it is a name particle
+    while len(words) > 1 and words[0].islower() and words[0] not in _NAME_PARTICLES and \
+            any(w[:1].isupper() for w in words[1:]):
         words.pop(0)
     return " ".join(words)

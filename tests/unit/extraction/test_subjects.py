@@ -1,5 +1,6 @@
-"""Who a subjectless span is about: the person a parenthesis, a dash or an appositive attaches
-it to, and the named grammatical subject of its sentence; but never a heading, a title or an
+"""Names and subjects: names trimmed of chat debris (a date, an emoji, "w/"); a span with
+no subject of its own belongs to the person a parenthesis, a dash or an appositive attaches it
+to, or to the named grammatical subject of its sentence, but never to a heading, a title or an
 abbreviation standing where a name would. Sentences and names are the tests' own."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from asof.extraction import Conversation, Message, Pipeline, build_nlp
+from asof.extraction.spans import trim_name
 from asof.graph.models import Role
 from tests.unit.extraction.conftest import AT, Extract, triples
 
@@ -53,3 +55,18 @@ def test_an_abbreviation_is_not_a_person(extract: Extract) -> None:
     found = triples(extract("Candidate: Tomas Riedl. CV says Finance Manager at Ostrava "
                             "Glassworks from 2021."))
     assert not any(t[1] == "CV" for t in found)
+
+
+@pytest.mark.parametrize(("typed", "name"), [
+    ("Honda 6/30", "Honda"),
+    ("Brooke 9/9", "Brooke"),
+    ("w/ Chiamaka Obi", "Chiamaka Obi"),
+    ("en Cemex", "Cemex"),
+    ("head of it 🙂", "head of it"),
+    ("tostadora fri", "tostadora"),
+    ("Sanne de Vries", "Sanne de Vries"),
+    ("de Wit Bakkerij", "de Wit Bakkerij"),
+    ("penpot", "penpot"),
+])
+def test_names_are_trimmed_of_chat_debris(typed: str, name: str) -> None:
+    assert trim_name(typed) == name
