@@ -35,6 +35,10 @@ class Predicate:
     ttl: timedelta | None = None  #: default time-to-live of a belief, None = forever
     description: str = ""
     inverse_label: str = field(default="", compare=False)
+    #: said at work without anyone's "I", it belongs to the speaker's organisation ("Business
+    #: Standard since January", "get access to Jira") while "I use dbt" stays the person's;
+    #: extraction reads this
+    employer_holds: bool = False
 
     @property
     def literal_object(self) -> bool:
@@ -60,7 +64,8 @@ DEFAULT_PREDICATES: tuple[Predicate, ...] = (
     Predicate("member_of", Cardinality.MANY, _PERSON, ("group", "organization"),
               description="team, club or group"),
     Predicate("uses", Cardinality.MANY, ("person", "organization"),
-              ("product", "concept", LITERAL), description="tool, product or plan used"),
+              ("product", "concept", LITERAL), description="tool, product or plan used",
+              employer_holds=True),
     Predicate("prefers", Cardinality.MANY, _PERSON, ("concept", "product", LITERAL),
               description="preference"),
     Predicate("likes", Cardinality.MANY, _PERSON, ("concept", "product", LITERAL)),
@@ -113,12 +118,13 @@ class PredicateRegistry:
     def from_mapping(cls, data: Mapping[str, Mapping[str, Any]],
                      base: PredicateRegistry | None = None) -> PredicateRegistry:
         """Build from configuration: ``{name: {cardinality, subject_types, object_types, event,
-        ttl_days, description}}``, layered over ``base`` (the defaults when omitted)."""
+        ttl_days, description, employer_holds}}``, layered over ``base`` (the defaults when
+        omitted)."""
         base = base if base is not None else default_registry()
         added = []
         for name, spec in data.items():
             known = {"cardinality", "subject_types", "object_types", "event", "ttl_days",
-                     "description"}
+                     "description", "employer_holds"}
             unknown = set(spec) - known
             if unknown:
                 raise InvalidInputError(
@@ -139,6 +145,7 @@ class PredicateRegistry:
                 event=bool(spec.get("event", False)),
                 ttl=None if ttl_days is None else timedelta(days=float(ttl_days)),
                 description=str(spec.get("description", "")),
+                employer_holds=bool(spec.get("employer_holds", False)),
             )
             added.append(predicate)
         return base.extended(added)

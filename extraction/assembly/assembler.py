@@ -166,6 +166,12 @@ class Assembler(Corrections, PhraseReaders):
                     # "I moved to Warsaw with my son Danylo": the people who moved along
                     subs = subs + [p for p in self._companions(doc, clause, cand)
                                    if p not in subs]
+                if cand.subject == "default" and \
+                        state.registry.get(cand.predicate).employer_holds:
+                    # "Business Standard since January", "get access to Jira, Slack": a tool
+                    # or plan said without anyone's "I" is the employer's ("I use dbt" stays
+                    # the speaker's)
+                    subs = list(dict.fromkeys(self._holder_at_work(s, cand) for s in subs))
                 for subject in subs:
                     self._emit(doc, index, episode, clause, ci, cand, subject, speaker,
                                clause_times, buffer, clauses)
@@ -187,6 +193,19 @@ class Assembler(Corrections, PhraseReaders):
         self._implied(index, episode, merged)
         state.records.extend(merged)
         return [self._assertion(r, doc, episode) for r in merged]
+
+    def _holder_at_work(self, person: str, cand: Candidate) -> str:
+        """Who holds a tool or plan said of ``person`` without their "I": the employer,
+        unless the person already holds that very object themselves ("no longer on Tableau"
+        ends their own Tableau, stated before the employer was known)."""
+        state = self.state
+        org = state.org_of(person)
+        if org is None:
+            return person
+        named = {normalize_name(o[2]) for o in cand.objects}
+        if any(normalize_name(r.obj) in named for r in state.current(person, cand.predicate)):
+            return person
+        return org
 
     def _emit(self, doc: Doc, index: int, episode: Episode, clause: Clause, ci: int,
               cand: Candidate, subject: str, speaker: str,

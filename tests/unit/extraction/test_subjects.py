@@ -70,3 +70,16 @@ def test_an_abbreviation_is_not_a_person(extract: Extract) -> None:
 ])
 def test_names_are_trimmed_of_chat_debris(typed: str, name: str) -> None:
     assert trim_name(typed) == name
+
+
+def test_a_tool_said_without_an_i_at_work_is_the_employers(with_tagger: Extract) -> None:
+    found = triples(with_tagger("I work at Harrowgate Mills as a planner.",
+                            "first week: got access to Trello and Miro."))
+    assert ("assert", "Harrowgate Mills", "uses", "trello") in found
+    assert not any(t[1] == "Maren Holt" and t[2] == "uses" for t in found)
+
+
+def test_a_tool_i_use_stays_mine(extract: Extract) -> None:
+    found = triples(extract("I work at Harrowgate Mills as a planner.",
+                            "I use Trello for everything at the moment."))
+    assert ("assert", "Maren Holt", "uses", "trello") in found
