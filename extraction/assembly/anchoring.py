@@ -19,6 +19,8 @@ from asof.graph.models import AssertionKind, Basis, Episode, Granularity
 from asof.timex import Role, TimeMention, TimeValue, duration_before
 
 TITLE_RULES = frozenset({"title", "as_title", "title_at", "promoted", "title_colon"})
+#: The facts of one job: a start announced for one of them holds for the others.
+_JOB_PREDICATES = frozenset({"works_at", "job_title", "reports_to"})
 #: "before Kōwhai", "before Xero": a name after "before" (its fact's start ends this one)
 _BEFORE_NAME_RE = re.compile(
     r"\b[Bb]efore\s+((?!I\b)[A-Z][\w&'.-]*(?:\s+(?!I\b)[A-Z][\w&'.-]*)*)")
@@ -325,6 +327,29 @@ class TimeAnchoring(PredicateRouting):
             buffer.append(self._record(subject, predicate, self._merged_group, False,
                                        AssertionKind.RETRACT, valid_from, None, index, ev,
                                        0.7, group=group))
+
+    def _scheduled_starts(self, episode: Episode, buffer: list[Record]) -> None:
+        """"I start at Andes Data on Sept 9, as staff engineer", "he kicks off on 14 October.
+        he'll report to Sizwe": the facts of a job announced for a future date hold from that
+        date, not from the message. A job fact without a time of its own takes the future
+        start another fact of the same job states in this message (unless the message names
+        two jobs: "he's with Arik Air until then")."""
+        at = episode.occurred_at
+        for record in buffer:
+            if record.predicate not in _JOB_PREDICATES or \
+                    record.kind is not AssertionKind.ASSERT or record.valid_from is not None \
+                    or record.valid_to is not None or record.basis is Basis.UNKNOWN:
+                continue
+            if any(r.subject == record.subject and r.predicate == record.predicate and
+                   normalize_name(r.obj) != normalize_name(record.obj) for r in buffer):
+                continue  # "joins us on April 15. he's with Arik Air until then": two jobs
+            stated = [r for r in buffer if r.subject == record.subject and
+                      r.predicate in _JOB_PREDICATES and r.kind is AssertionKind.ASSERT and
+                      r.valid_from is not None and r.valid_from > at and r.valid_to is None]
+            if stated:
+                source = min(stated, key=lambda r: r.evidence[0])
+                record.valid_from, record.basis = source.valid_from, Basis.STATED
+                record.granularity, record.stated_time = source.granularity, source.stated_time
 
     def _before_anchor(self, doc: Doc, clause: Clause, subject: str) -> datetime | None:
         """"before Kōwhai …" / "… before Xero": the start of the subject's fact with the

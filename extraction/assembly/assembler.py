@@ -187,6 +187,7 @@ class Assembler(Corrections, PhraseReaders):
         self._plans(doc, index, episode, speaker, clauses, clause_times, buffer)
         self._roles(doc, index, episode, speaker, buffer)
         self._corrections(doc, index, episode, clause_times, buffer)
+        self._scheduled_starts(episode, buffer)
         merged = [r for r in self._merge(self._rules_first(buffer))
                   if self._types_fit(r, episode.occurred_at)]
         self._end_old_plans(index, episode, merged)

@@ -83,3 +83,11 @@ def test_a_tool_i_use_stays_mine(extract: Extract) -> None:
     found = triples(extract("I work at Harrowgate Mills as a planner.",
                             "I use Trello for everything at the moment."))
     assert ("assert", "Maren Holt", "uses", "trello") in found
+
+
+def test_a_job_announced_for_a_date_holds_from_it(with_tagger: Extract) -> None:
+    found = with_tagger("Quorra Bank sent the contract!! I start there on 9 September. "
+                        "Staff engineer, finally.")
+    starts = {(a.predicate, a.valid_from.astimezone(AT.tzinfo).date() if a.valid_from else None)
+              for a in found if a.subject.name == "Maren Holt"}
+    assert ("job_title", AT.replace(month=9, day=9).date()) in starts
