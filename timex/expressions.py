@@ -5,61 +5,28 @@ said at ``2024-04-02T09:00+09:00`` is March in that zone. Every value keeps its 
 (a day, a month, a year…): a stated period is ``[start, end)``.
 
 The common English forms are parsed here directly (fast, predictable); anything else that spaCy
-tags as a DATE goes to dateparser, always with ``RELATIVE_BASE`` set to the aware message time,
-and the result is cached.
+tags as a DATE goes to dateparser (:mod:`asof.timex.fallback`). The values are in
+:mod:`asof.timex.values`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from enum import StrEnum
-from functools import lru_cache
 
 from asof.graph.models import Granularity
-
-
-class Tense(StrEnum):
-    PAST = "past"
-    FUTURE = "future"
-    UNKNOWN = "unknown"
-
-
-class Role(StrEnum):
-    """How a time expression relates to the fact in its clause."""
-
-    AT = "at"  #: the time the event/change happened ("in March", "on Saturday")
-    START = "start"  #: "since", "from", "as of", "starting"
-    END = "end"  #: "until", "till", "through"
-    RANGE = "range"  #: "from 2018 to 2020", "2014–2019"
-    DURATION = "duration"  #: "for six years": start = reference year − N
-
-
-@dataclass(frozen=True, slots=True)
-class TimeValue:
-    """A resolved period ``[start, end)`` at a granularity."""
-
-    start: datetime
-    end: datetime
-    granularity: Granularity
-
-    @property
-    def day(self) -> date:
-        return self.start.date()
-
-
-@dataclass(frozen=True, slots=True)
-class TimeMention:
-    """A time expression found in text: char offsets, what it resolved to and its role."""
-
-    start_char: int
-    end_char: int
-    text: str
-    value: TimeValue
-    role: Role = Role.AT
-    end_value: TimeValue | None = None  #: for ranges: the end period
-
+from asof.timex.values import (
+    Role,
+    Tense,
+    TimeMention,
+    TimeValue,
+    add_months,
+    day_value,
+    month_value,
+    period,
+    weekend_ago,
+    year_value,
+)
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
@@ -82,8 +49,9 @@ HOLIDAYS = {"new year's eve": (12, 31), "new years eve": (12, 31), "new year's d
             "christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25),
             "valentine's day": (2, 14), "valentines day": (2, 14), "halloween": (10, 31)}
 
-_MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
-       r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+#: A month name or abbreviation ("sept.", "March").
+MONTH_PATTERN = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|" \
+    r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _NUM = r"(?:\d{1,2}|a couple of|couple of|a couple|couple|a few|few|an?|one|two|three|four|" \
@@ -114,19 +82,19 @@ _PATTERNS: list[tuple[str, str]] = [
     ("num_dm", r"(?<![\d./-])(?:[12]\d|3[01]|0?[1-9])(?:\.(?:1[0-2]|0?[1-9])\.|"
                r"/(?:[12]\d|3[01]|0?[1-9]))(?![\d/]|\.\d)"),
     # two-digit years: "march '21", "'16 to '19", "since '86"
-    ("mon_year2", rf"\b{_MON}\s+['’]\d\d\b"),
+    ("mon_year2", rf"\b{MONTH_PATTERN}\s+['’]\d\d\b"),
     ("range_years2", r"(?<![\w'’])['’]\d\d\s*(?:-|–|—|to|until|till|through)\s*['’]\d\d\b"),
     ("year2", r"(?<![\w'’])['’]\d\d\b"),
     ("hol_year", rf"\b(?:{_HOL})(?:,)?\s+{_YEAR}\b"),
-    ("mon_day_year", rf"\b{_MON}\s+{_DAY}(?:,)?\s+{_YEAR}\b"),
-    ("day_mon_year", rf"\b{_DAY}\s+(?:of\s+)?{_MON}(?:,)?\s+{_YEAR}\b"),
+    ("mon_day_year", rf"\b{MONTH_PATTERN}\s+{_DAY}(?:,)?\s+{_YEAR}\b"),
+    ("day_mon_year", rf"\b{_DAY}\s+(?:of\s+)?{MONTH_PATTERN}(?:,)?\s+{_YEAR}\b"),
     ("range_years", rf"\b{_YEAR}\s*(?:-|–|—|to|until|till|through)\s*{_YEAR}\b"),
     ("ago_this_month", rf"\b{_NUM}\s+years?\s+ago\s+this\s+month\b"),
     ("weekends_ago", rf"\b{_NUM}\s+weekends?\s+(?:ago|back)\b"),
     ("ago", rf"\b{_NUM}\s+(?:days?|weeks?|months?|years?)\s+(?:ago|back)\b"),
-    ("mon_rel_year", rf"\b{_MON}\s+(?:of\s+)?(?:last|this|next)\s+year\b"),
-    ("part_mon_year", rf"\b{_PART}{_PART_SEP}{_MON}\s+(?:of\s+)?{_YEAR}\b"),
-    ("mon_year", rf"\b{_MON}(?:,)?\s+(?:of\s+)?{_YEAR}\b"),
+    ("mon_rel_year", rf"\b{MONTH_PATTERN}\s+(?:of\s+)?(?:last|this|next)\s+year\b"),
+    ("part_mon_year", rf"\b{_PART}{_PART_SEP}{MONTH_PATTERN}\s+(?:of\s+)?{_YEAR}\b"),
+    ("mon_year", rf"\b{MONTH_PATTERN}(?:,)?\s+(?:of\s+)?{_YEAR}\b"),
     ("season_year", rf"\b{_THE_SEASON}\s+(?:of\s+)?{_YEAR}\b"),
     ("season_rel_year", rf"\b{_THE_SEASON}\s+of\s+(?:last|this|next)\s+year\b"),
     ("quarter_year", rf"\bq[1-4]\s+(?:of\s+)?{_YEAR}\b"),
@@ -137,12 +105,12 @@ _PATTERNS: list[tuple[str, str]] = [
     ("part_year", rf"\b{_PART}{_PART_SEP}{_YEAR}\b"),
     ("end_of_rel", r"\b(?:the\s+)?(?:end|start|beginning)\s+of\s+(?:the\s+)?(?:this\s+|next\s+|"
                    r"last\s+)?(?:month|year|week)\b"),
-    ("part_mon", rf"\b{_PART}{_PART_SEP}{_MON}(?![a-z])"),
+    ("part_mon", rf"\b{_PART}{_PART_SEP}{MONTH_PATTERN}(?![a-z])"),
     ("hol", rf"\b(?:{_HOL})\b"),
-    ("mon_day", rf"\b{_MON}\s+{_DAY}\b(?!\s*(?:am|pm|%|:))"),
-    ("day_mon", rf"\b{_DAY}\s+(?:of\s+)?{_MON}(?![a-z])"),
+    ("mon_day", rf"\b{MONTH_PATTERN}\s+{_DAY}\b(?!\s*(?:am|pm|%|:))"),
+    ("day_mon", rf"\b{_DAY}\s+(?:of\s+)?{MONTH_PATTERN}(?![a-z])"),
     ("the_day", r"\bthe\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"),
-    ("rel_mon", rf"\b(?:last|this|next)\s+{_MON}(?![a-z])"),
+    ("rel_mon", rf"\b(?:last|this|next)\s+{MONTH_PATTERN}(?![a-z])"),
     ("rel_wd", rf"\b(?:last|this|next)\s+(?:{_WD}|{_WD_ABBR})(?![a-z])"),
     ("rel_unit", r"\b(?:last|this|next|past)\s+(?:week|wk|weekend|month|mo|year|yr)\b"),
     ("day_word", r"\b(?:the\s+day\s+before\s+yesterday|yesterday|yday|yest|today|tdy|"
@@ -154,7 +122,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("wd", rf"\b{_WD}s?\b"),
     ("wd_abbr", rf"\b{_WD_ABBR}(?![a-z])"),
     ("year", rf"(?<![\d-]){_YEAR}(?![\d-])"),
-    ("mon", rf"\b{_MON}(?![a-z])"),
+    ("mon", rf"\b{MONTH_PATTERN}(?![a-z])"),
 ]
 _MASTER = re.compile("|".join(f"(?P<{name}>{pat})" for name, pat in _PATTERNS), re.IGNORECASE)
 _INT = re.compile(r"\d+")
@@ -163,60 +131,6 @@ _INT = re.compile(r"\d+")
 _START_CUES = ("since", "from", "as of", "starting", "starting on", "starting from",
                "effective", "beginning", "from around", "ever since", "as from")
 _END_CUES = ("until", "till", "til", "through", "up to", "up until", "by")
-
-
-def _month_start(year: int, month: int, tz: tzinfo) -> datetime:
-    return datetime(year, month, 1, tzinfo=tz)
-
-
-def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + delta
-    return index // 12, index % 12 + 1
-
-
-def period(start: date, granularity: Granularity, tz: tzinfo) -> TimeValue:
-    """The period of ``granularity`` that starts at ``start`` (already aligned)."""
-    begin = datetime(start.year, start.month, start.day, tzinfo=tz)
-    if granularity is Granularity.DAY:
-        end = begin + timedelta(days=1)
-    elif granularity is Granularity.WEEK:
-        end = begin + timedelta(days=7)
-    elif granularity in (Granularity.MONTH,):
-        y, m = _add_months(start.year, start.month, 1)
-        end = datetime(y, m, 1, tzinfo=tz)
-    elif granularity in (Granularity.QUARTER, Granularity.SEASON):
-        y, m = _add_months(start.year, start.month, 3)
-        end = datetime(y, m, 1, tzinfo=tz)
-    elif granularity is Granularity.YEAR:
-        end = datetime(start.year + 1, 1, 1, tzinfo=tz)
-    elif granularity is Granularity.DECADE:
-        end = datetime(start.year + 10, 1, 1, tzinfo=tz)
-    else:
-        end = begin + timedelta(microseconds=1)
-    return TimeValue(begin, end, granularity)
-
-
-def _day(d: date, tz: tzinfo) -> TimeValue:
-    return period(d, Granularity.DAY, tz)
-
-
-def _month(year: int, month: int, tz: tzinfo) -> TimeValue:
-    return period(date(year, month, 1), Granularity.MONTH, tz)
-
-
-def _year(year: int, tz: tzinfo) -> TimeValue:
-    return period(date(year, 1, 1), Granularity.YEAR, tz)
-
-
-def _weekend_ago(today: date, n: int, tz: tzinfo) -> TimeValue:
-    """The ``n``-th latest Saturday–Sunday that has ended by ``today`` (``n=1``: "last
-    weekend"), a 2-day period at ``DAY`` granularity."""
-    saturday = today - timedelta(days=(today.weekday() - 5) % 7 or 7)
-    if saturday + timedelta(days=2) > today:
-        saturday -= timedelta(days=7)
-    saturday -= timedelta(weeks=max(n, 1) - 1)
-    start = datetime(saturday.year, saturday.month, saturday.day, tzinfo=tz)
-    return TimeValue(start, start + timedelta(days=2), Granularity.DAY)
 
 
 def _num(text: str) -> int:
@@ -285,11 +199,11 @@ def _numeric_day(text: str, ref: datetime, tense: Tense) -> TimeValue | None:
         if year < 100:
             year = _two_digit_year(parts[2], ref.date())
         try:
-            return _day(date(year, month, day), tz)
+            return day_value(date(year, month, day), tz)
         except ValueError:
             return None
     picked = _pick_day(month, day, ref.date(), tense)
-    return _day(picked, tz) if picked else None
+    return day_value(picked, tz) if picked else None
 
 
 def _two_digit_year(digits: str, today: date) -> int:
@@ -329,59 +243,59 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
     role = Role.AT
     if kind == "iso_day":
         y, m, d = (int(p) for p in low.split("-"))
-        value = _day(date(y, m, d), tz)
+        value = day_value(date(y, m, d), tz)
     elif kind == "iso_month":
         y, m = (int(p) for p in low.split("-"))
-        value = _month(y, m, tz)
+        value = month_value(y, m, tz)
     elif kind in ("mon_day_year", "day_mon_year"):
         year = _years(low)[-1]
         without_year = low.replace(str(year), "")
-        value = _day(date(year, _month_of(without_year), _day_num(without_year)), tz)
+        value = day_value(date(year, _month_of(without_year), _day_num(without_year)), tz)
     elif kind in ("num_dmy", "num_dm"):
         value = _numeric_day(low, ref, tense)
     elif kind == "num_my":
         m, y = (int(p) for p in re.split(r"[/.]", low))
-        value = _month(y, m, tz)
+        value = month_value(y, m, tz)
     elif kind == "mon_year2":
-        value = _month(_two_digit_year(low[-2:], today), _month_of(low), tz)
+        value = month_value(_two_digit_year(low[-2:], today), _month_of(low), tz)
     elif kind == "range_years2":
         first, last = (_two_digit_year(y, today) for y in re.findall(r"\d\d", low))
-        value, end_value, role = _year(first, tz), _year(last, tz), Role.RANGE
+        value, end_value, role = year_value(first, tz), year_value(last, tz), Role.RANGE
     elif kind == "year2":
-        value = _year(_two_digit_year(low[-2:], today), tz)
+        value = year_value(_two_digit_year(low[-2:], today), tz)
     elif kind == "hol_year":
         year = _years(low)[-1]
         name = re.sub(r"[,\s]*\d{4}$", "", low).strip()
         m, d = HOLIDAYS[name]
-        value = _day(date(year, m, d), tz)
+        value = day_value(date(year, m, d), tz)
     elif kind == "range_years":
         first, last = _years(low)[:2]
-        value, end_value, role = _year(first, tz), _year(last, tz), Role.RANGE
+        value, end_value, role = year_value(first, tz), year_value(last, tz), Role.RANGE
     elif kind == "ago_this_month":
         n = _num(re.match(r"(.+?)\s+years?", low).group(1))  # type: ignore[union-attr]
-        value = _month(today.year - n, today.month, tz)
+        value = month_value(today.year - n, today.month, tz)
     elif kind == "weekends_ago":
         # "two weekends ago": the weekend before last; one weekend ago is "last weekend"
         n = _num(re.match(r"(.+?)\s+weekends?", low).group(1))  # type: ignore[union-attr]
-        value = _weekend_ago(today, n, tz)
+        value = weekend_ago(today, n, tz)
     elif kind == "ago":
         match = re.match(r"(.+?)\s+(day|week|month|year)s?\s+(?:ago|back)", low)
         assert match is not None
         n, unit = _num(match.group(1)), match.group(2)
         if unit == "day":
-            value = _day(today - timedelta(days=n), tz)
+            value = day_value(today - timedelta(days=n), tz)
         elif unit == "week":
-            value = _day(today - timedelta(weeks=n), tz)
+            value = day_value(today - timedelta(weeks=n), tz)
         elif unit == "month":
-            y, m = _add_months(today.year, today.month, -n)
-            value = _month(y, m, tz)
+            y, m = add_months(today.year, today.month, -n)
+            value = month_value(y, m, tz)
         else:
-            value = _year(today.year - n, tz)
+            value = year_value(today.year - n, tz)
     elif kind == "mon_rel_year":
         offset = -1 if "last" in low else (1 if "next" in low else 0)
-        value = _month(today.year + offset, _month_of(low.split()[0]), tz)
+        value = month_value(today.year + offset, _month_of(low.split()[0]), tz)
     elif kind in ("mon_year", "part_mon_year"):
-        value = _month(_years(low)[-1], _month_of(re.sub(_YEAR, "", low)), tz)
+        value = month_value(_years(low)[-1], _month_of(re.sub(_YEAR, "", low)), tz)
     elif kind in ("season_year", "season_rel_year"):
         season = next(s for s in SEASONS if s in low)
         if kind == "season_year":
@@ -403,7 +317,7 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
     elif kind == "rel_quarter":
         current = (today.month - 1) // 3
         delta = -1 if "last" in low else (1 if "next" in low else 0)
-        y, m = _add_months(today.year, current * 3 + 1, 3 * delta)
+        y, m = add_months(today.year, current * 3 + 1, 3 * delta)
         value = period(date(y, m, 1), Granularity.QUARTER, tz)
     elif kind in ("rel_season", "over_season"):
         season = next(s for s in SEASONS if s in low)
@@ -418,41 +332,41 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
                 year = today.year - 1
         value = period(date(year, month, 1), Granularity.SEASON, tz)
     elif kind == "part_year":
-        value = _year(_years(low)[-1], tz)
+        value = year_value(_years(low)[-1], tz)
     elif kind == "end_of_rel":
         offset = -1 if "last" in low else (1 if "next" in low else 0)
         if "year" in low:
-            value = _year(today.year + offset, tz)
+            value = year_value(today.year + offset, tz)
         elif "week" in low:
-            value = _month(today.year, today.month, tz)
+            value = month_value(today.year, today.month, tz)
         else:
-            y, m = _add_months(today.year, today.month, offset)
-            value = _month(y, m, tz)
+            y, m = add_months(today.year, today.month, offset)
+            value = month_value(y, m, tz)
     elif kind in ("part_mon", "mon"):
         if kind == "mon" and low.rstrip(".") in ("may", "mar", "jan", "jun", "sep", "dec"):
             return None  # too ambiguous alone ("may" the verb); DATE-entity checked upstream
         month = _month_of(low)
-        value = _month(_pick_year_for_month(month, today, tense), month, tz)
+        value = month_value(_pick_year_for_month(month, today, tense), month, tz)
     elif kind == "hol":
         m, d = HOLIDAYS[low.strip()]
         picked = _pick_day(m, d, today, tense if tense is not Tense.UNKNOWN else Tense.PAST)
         if picked is None:
             return None
-        value = _day(picked, tz)
+        value = day_value(picked, tz)
     elif kind in ("mon_day", "day_mon"):
         picked = _pick_day(_month_of(low), _day_num(low), today, tense)
         if picked is None:
             return None
-        value = _day(picked, tz)
+        value = day_value(picked, tz)
     elif kind == "the_day":
         day = _day_num(low)
         y, m = today.year, today.month
         if tense is Tense.FUTURE and day < today.day:
-            y, m = _add_months(y, m, 1)
+            y, m = add_months(y, m, 1)
         elif tense is Tense.PAST and day > today.day:
-            y, m = _add_months(y, m, -1)
+            y, m = add_months(y, m, -1)
         try:
-            value = _day(date(y, m, day), tz)
+            value = day_value(date(y, m, day), tz)
         except ValueError:
             return None
     elif kind == "rel_mon":
@@ -463,7 +377,7 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
             year = today.year if month > today.month else today.year + 1
         else:
             year = today.year
-        value = _month(year, month, tz)
+        value = month_value(year, month, tz)
     elif kind == "rel_wd":
         name = low.split()[1].rstrip(".")
         wd = WEEKDAYS.get(name, WEEKDAY_ABBREVIATIONS.get(name, -1))
@@ -471,21 +385,21 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
             return None
         if low.startswith("last"):
             delta = (today.weekday() - wd) % 7 or 7
-            value = _day(today - timedelta(days=delta), tz)
+            value = day_value(today - timedelta(days=delta), tz)
         else:
             delta = (wd - today.weekday()) % 7 or 7
             if low.startswith("next") and delta < 7 and "this" not in low:
                 pass
-            value = _day(today + timedelta(days=delta), tz)
+            value = day_value(today + timedelta(days=delta), tz)
     elif kind in ("wd", "wd_abbr"):
         wd = WEEKDAYS[low.rstrip("s")] if kind == "wd" else \
             WEEKDAY_ABBREVIATIONS[low.rstrip(".")]
         if tense is Tense.FUTURE:
             delta = (wd - today.weekday()) % 7 or 7
-            value = _day(today + timedelta(days=delta), tz)
+            value = day_value(today + timedelta(days=delta), tz)
         else:
             delta = (today.weekday() - wd) % 7 or 7
-            value = _day(today - timedelta(days=delta), tz)
+            value = day_value(today - timedelta(days=delta), tz)
     elif kind == "rel_unit":
         sign = -1 if low.startswith(("last", "past")) else (1 if low.startswith("next") else 0)
         unit = {"wk": "week", "mo": "month", "yr": "year"}.get(low.split()[-1], low.split()[-1])
@@ -496,32 +410,32 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
         elif unit == "weekend":
             # last/past: the latest Saturday-Sunday that has ended; this: the one of this week
             if sign < 0:
-                value = _weekend_ago(today, 1, tz)
+                value = weekend_ago(today, 1, tz)
             else:
                 saturday = today - timedelta(days=today.weekday()) + timedelta(days=5 + 7 * sign)
                 start = datetime(saturday.year, saturday.month, saturday.day, tzinfo=tz)
                 value = TimeValue(start, start + timedelta(days=2), Granularity.DAY)
         elif unit == "month":
-            y, m = _add_months(today.year, today.month, sign)
-            value = _month(y, m, tz)
+            y, m = add_months(today.year, today.month, sign)
+            value = month_value(y, m, tz)
         else:
-            value = _year(today.year + sign, tz)
+            value = year_value(today.year + sign, tz)
     elif kind == "day_word":
         if "before yesterday" in low:
-            value = _day(today - timedelta(days=2), tz)
+            value = day_value(today - timedelta(days=2), tz)
         elif "yesterday" in low or "last night" in low or low in ("yday", "yest"):
-            value = _day(today - timedelta(days=1), tz)
+            value = day_value(today - timedelta(days=1), tz)
         elif "tomorrow" in low or low in ("tmrw", "tmr", "tmw", "2mrw", "2moro", "tomoz"):
-            value = _day(today + timedelta(days=1), tz)
+            value = day_value(today + timedelta(days=1), tz)
         else:
-            value = _day(today, tz)
+            value = day_value(today, tz)
     elif kind in ("for_years", "num_years"):
         value = _length_back(low, today.year, today.month, tz)
         if value is None:
             return None
         role = Role.DURATION
     elif kind == "year":
-        value = _year(int(low), tz)
+        value = year_value(int(low), tz)
     if value is None:
         return None
     return TimeMention(0, 0, text, value, role, end_value)
@@ -535,9 +449,9 @@ def _length_back(text: str, year: int, month: int, tz: tzinfo) -> TimeValue | No
         return None
     n = _num(match.group(1))
     if match.group(2) == "year":
-        return _year(year - n, tz)
-    y, m = _add_months(year, month, -n)
-    return _month(y, m, tz)
+        return year_value(year - n, tz)
+    y, m = add_months(year, month, -n)
+    return month_value(y, m, tz)
 
 
 def duration_before(mention: TimeMention, end: datetime) -> TimeValue | None:
@@ -659,44 +573,3 @@ def _merge_ranges(text: str, found: list[TimeMention]) -> list[TimeMention]:
     return merged
 
 
-#: What dateparser can turn into a date: a number (digits or words), a month or weekday name,
-#: or "ago". Other DATE spans of the NER ("a busy week", "the day") are not worth its cost.
-_DATEPARSER_WORTH = re.compile(
-    r"\d|\bago\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"twenty|thirty|a\s+couple)\b|\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?\b|"
-    + _MON, re.IGNORECASE)
-
-
-@lru_cache(maxsize=4096)
-def _dateparser_cached(text: str, ref_iso: str, prefer: str) -> tuple[str, str] | None:
-    from dateparser.date import DateDataParser
-
-    ref = datetime.fromisoformat(ref_iso)
-    parser = DateDataParser(languages=["en"], settings={
-        "RELATIVE_BASE": ref, "PREFER_DATES_FROM": prefer,
-        "RETURN_AS_TIMEZONE_AWARE": True})
-    data = parser.get_date_data(text)
-    if data.date_obj is None:
-        return None
-    return data.date_obj.date().isoformat(), str(data.period or "day")
-
-
-def parse_with_dateparser(text: str, ref: datetime, tense: Tense) -> TimeValue | None:
-    """Fallback for DATE spans the patterns above do not know (cached)."""
-    if not _DATEPARSER_WORTH.search(text):
-        return None  # "a long day", "the weekend", "each day": no date to find
-    prefer = "future" if tense is Tense.FUTURE else "past"
-    # only the date is kept, so the cache is keyed by the message's day and offset
-    day_ref = ref.replace(hour=12, minute=0, second=0, microsecond=0)
-    result = _dateparser_cached(text, day_ref.isoformat(), prefer)
-    if result is None:
-        return None
-    day, kind = result
-    tz = ref.tzinfo
-    assert tz is not None
-    parsed = date.fromisoformat(day)
-    if kind == "year":
-        return _year(parsed.year, tz)
-    if kind == "month":
-        return _month(parsed.year, parsed.month, tz)
-    return _day(parsed, tz)
