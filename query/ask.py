@@ -761,8 +761,9 @@ def _select(store: GraphStore, q: ParsedQuestion, versions: list[FactVersion]
         return []
     if q.valid_at is not None:
         live = q.valid_at == q.now
-        return [v for v in versions if v.valid_at(q.valid_at)
-                and not (live and v.expires_at is not None and v.expires_at <= q.now)]
+        return sorted((v for v in versions if v.valid_at(q.valid_at)
+                       and not (live and v.expires_at is not None and v.expires_at <= q.now)),
+                      key=_in_time_order)
     if q.period is not None:
         lo, hi = start_us(q.period.start), start_us(q.period.end)
         overlapping = [(min(hi, end_us(v.valid_to)) - max(lo, start_us(v.valid_from)), v)
@@ -772,11 +773,18 @@ def _select(store: GraphStore, q: ParsedQuestion, versions: list[FactVersion]
         if predicate.cardinality is Cardinality.ONE and not predicate.event \
                 and q.kind == "objects" and overlapping:
             return [max(overlapping, key=lambda x: (x[0], start_us(x[1].valid_from)))[1]]
-        return [v for _, v in sorted(overlapping, key=lambda x: start_us(x[1].valid_from))]
+        return [v for _, v in sorted(overlapping, key=lambda x: _in_time_order(x[1]))]
     # no time given, past tense: everything that held up to now ("previously": that ended)
     return sorted((v for v in versions if (v.valid_from is None or v.valid_from <= q.now)
                    and (not q.ended_only or v.valid_to is not None and v.valid_to <= q.now)),
-                  key=lambda v: start_us(v.valid_from))
+                  key=_in_time_order)
+
+
+def _in_time_order(v: FactVersion) -> tuple[int, str, str]:
+    """By start, then by the names (versions found through several entity ids come in id
+    order, a hash of the tenant's name, which must not decide what is listed first)."""
+    return (start_us(v.valid_from), normalize_name(v.subject_name or ""),
+            normalize_name(v.object_name or v.object_value or ""))
 
 
 def _answer_when(store: GraphStore, q: ParsedQuestion, versions: list[FactVersion]) -> Answer:
