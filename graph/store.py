@@ -59,7 +59,13 @@ from asof.graph.models import (
     Role,
 )
 from asof.graph.predicates import LITERAL, PredicateRegistry, default_registry
-from asof.graph.writes import WritePlanner, WriteResult, episode_content, transaction_time
+from asof.graph.writes import (
+    WritePlanner,
+    WriteResult,
+    episode_content,
+    replay_time,
+    transaction_time,
+)
 
 T = TypeVar("T")
 
@@ -170,11 +176,12 @@ class GraphStore(ABC):
     def _now(self) -> datetime:
         return require_aware(self.clock.now(), "clock.now()")
 
-    def _lock_head(self, tx: WriteTx) -> AuditHead | None:
+    def _lock_head(self, tx: WriteTx, at: datetime | None = None) -> AuditHead | None:
         """Take the tenant's write lock and hold the store to its signing mode: a signed chain
         takes no unsigned event (:class:`AuditKeyRequiredError`, nothing written); the first
         write with a key to an unsigned chain records a ``signing_enabled`` event ("signed
-        from seq N") before anything else, so verification knows where signatures start."""
+        from seq N") before anything else, so verification knows where signatures start (at
+        ``at``, a replay's first message time, or now)."""
         head = tx.lock_head()
         if head is None:  # an empty chain: its first event sets the mode
             return None
@@ -187,16 +194,17 @@ class GraphStore(ABC):
             seq = head.seq + 1
             enabled = make_event(
                 seq=seq, prev_hash=head.hash, tenant=self.tenant,
-                at=transaction_time(self._now(), head), actor="asof",
+                at=transaction_time(at or self._now(), head), actor="asof",
                 action=AuditAction.SIGNING_ENABLED, contents=[],
                 reason=f"signed from seq {seq}", key=self.audit_key)
             tx.write(WriteBatch(events=[enabled]))
             head = AuditHead(seq=seq, hash=enabled.hash, at=enabled.at, signed=True)
         return head
 
-    def _planner(self, tx: PlanningReads, head: AuditHead | None,
-                 actor: str | None) -> WritePlanner:
-        return WritePlanner(tx, tenant=self.tenant, now=transaction_time(self._now(), head),
+    def _planner(self, tx: PlanningReads, head: AuditHead | None, actor: str | None,
+                 now: datetime | None = None) -> WritePlanner:
+        now = now or transaction_time(self._now(), head)
+        return WritePlanner(tx, tenant=self.tenant, now=now,
                             head=head, registry=self.registry, actor=actor or "asof",
                             audit_key=self.audit_key)
 
@@ -219,7 +227,7 @@ class GraphStore(ABC):
         return self.apply_many([(episode, assertions)], actor=actor)[0]
 
     def apply_many(self, items: Sequence[tuple[Episode, Sequence[FactAssertion]]], *,
-                   actor: str | None = None) -> list[WriteResult]:
+                   actor: str | None = None, replay: bool = False) -> list[WriteResult]:
         """Store several episodes and their assertions in one transaction (bulk loading).
 
         The result is exactly that of calling :meth:`apply` on each item in order — the same
@@ -228,6 +236,11 @@ class GraphStore(ABC):
         what the batch touches and one statement per kind of row. All or nothing: if any item
         is invalid, nothing is stored. One result per item, in order; an episode already stored
         (or earlier in ``items``) gives ``duplicate=True``.
+
+        ``replay=True`` backfills history: each episode is recorded at its own message time
+        instead of the clock's (:func:`~graph.writes.replay_time`), so "as known at" a message's
+        time sees what it said; an episode earlier than the tenant's head raises
+        :class:`~graph.errors.ReplayOrderError` and nothing is stored.
         """
         checked: list[tuple[Episode, list[FactAssertion]]] = []
         for episode, assertions in items:
@@ -240,7 +253,7 @@ class GraphStore(ABC):
             return []
 
         def work(tx: WriteTx) -> list[WriteResult]:
-            head = self._lock_head(tx)
+            head = self._lock_head(tx, checked[0][0].occurred_at if replay else None)
             view = PendingTx(tx)
             stored = view.existing_episodes([e.id for e, _ in checked])
             view.find_entities(sorted({  # one read for every name the batch uses
@@ -254,7 +267,8 @@ class GraphStore(ABC):
                     results.append(WriteResult(recorded_at=None, duplicate=True))
                     continue
                 seen.add(episode.id)
-                planner = self._planner(view, head, actor)
+                planner = self._planner(view, head, actor,
+                                        replay_time(episode, head) if replay else None)
                 planner.add_episode(episode)
                 planner.add_assertions(assertions, observed_at=episode.occurred_at,
                                        episode_id=episode.id)
