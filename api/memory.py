@@ -241,11 +241,15 @@ class Memory:
     @classmethod
     def open(cls, url: str, *, clock: Clock | None = None,
              registry: PredicateRegistry | None = None, audit_key: bytes | None = None,
+             old_audit_keys: Sequence[bytes] = (),
              neo4j_user: str = "neo4j", neo4j_password: str | None = None,
              neo4j_database: str = "neo4j", migrate: bool = True) -> Memory:
-        """Open ``sqlite:///memory.db`` or ``neo4j://host:7687`` (schema migrated)."""
+        """Open ``sqlite:///memory.db`` or ``neo4j://host:7687`` (schema migrated).
+        ``audit_key`` signs the audit chain; ``old_audit_keys`` are keys it replaced, to
+        verify the events they signed."""
         store = open_store(url, tenant="default", clock=clock, registry=registry,
-                           audit_key=audit_key, neo4j_user=neo4j_user,
+                           audit_key=audit_key, old_audit_keys=old_audit_keys,
+                           neo4j_user=neo4j_user,
                            neo4j_password=neo4j_password, neo4j_database=neo4j_database,
                            migrate=migrate)
         return cls(store)
@@ -512,3 +516,9 @@ class Memory:
         """Record a ``checkpointed`` event and return the signed checkpoint ending with it
         (needs the audit key)."""
         return self.store(tenant).record_checkpoint(actor=actor)
+
+    def rotate_key(self, new_key: bytes, *, tenant: str,
+                   actor: str | None = None) -> AuditEvent:
+        """Replace the tenant's audit key by ``new_key`` (a recorded ``key_rotated`` event; see
+        :meth:`GraphStore.rotate_key`). Needs the current key as the audit key."""
+        return self.store(tenant).rotate_key(new_key, actor=actor)

@@ -23,13 +23,11 @@ from asof.graph.audit import (
     GENESIS_HASH,
     VERSION,
     Checkpoint,
-    StoredRow,
     VerifyReport,
     key_id,
     make_event,
-    split_target,
+    rotation_reason,
     target,
-    verify_chain,
 )
 from asof.graph.batches import PendingTx, merge_batches
 from asof.graph.clock import Clock, SystemClock
@@ -59,10 +57,10 @@ from asof.graph.models import (
     Role,
 )
 from asof.graph.predicates import LITERAL, PredicateRegistry, default_registry
+from asof.graph.verification import verify_store
 from asof.graph.writes import (
     WritePlanner,
     WriteResult,
-    episode_content,
     replay_time,
     transaction_time,
 )
@@ -78,6 +76,8 @@ class GraphStore(ABC):
         clock: where transaction time comes from (tests inject a ``FakeClock``).
         registry: the predicate registry (defaults to the built-in one).
         audit_key: when set, every audit event is also signed with HMAC-SHA256.
+        old_audit_keys: keys ``audit_key`` replaced (:meth:`rotate_key`): never used to sign,
+            only to verify the events signed with them.
     """
 
     def __init__(
@@ -87,11 +87,13 @@ class GraphStore(ABC):
         clock: Clock | None = None,
         registry: PredicateRegistry | None = None,
         audit_key: bytes | None = None,
+        old_audit_keys: Sequence[bytes] = (),
     ) -> None:
         self._tenant = validate_tenant(tenant)
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.registry = registry if registry is not None else default_registry()
         self.audit_key = audit_key
+        self.old_audit_keys = tuple(old_audit_keys)
 
     @property
     def tenant(self) -> str:
@@ -190,6 +192,13 @@ class GraphStore(ABC):
                 f"tenant {self.tenant!r}: the audit chain is signed (head seq {head.seq}), and "
                 "this store was opened without its audit key; set ASOF_AUDIT_KEY (or pass "
                 "audit_key) to write. Nothing was written.")
+        mine = key_id(self.audit_key) if self.audit_key else None
+        if head.key_id is not None and mine != head.key_id:
+            raise AuditKeyRequiredError(
+                f"tenant {self.tenant!r}: the audit chain is signed with key id {head.key_id} "
+                f"(head seq {head.seq}), and this store's audit key is {mine}; set "
+                "ASOF_AUDIT_KEY to the current key (after 'asof audit rotate-key', the new "
+                "one). Nothing was written.")
         if not head.signed and self.audit_key is not None:
             seq = head.seq + 1
             enabled = make_event(
@@ -522,6 +531,38 @@ class GraphStore(ABC):
 
         return self.run_write(work)
 
+    def rotate_key(self, new_key: bytes, *, actor: str | None = None) -> AuditEvent:
+        """Replace the audit key: record a ``key_rotated`` event signed with ``new_key`` and
+        endorsed by the current key, naming both key ids. Later writes need ``new_key`` as
+        the audit key; verifying the events signed before needs the old key among
+        ``old_audit_keys``.
+
+        Raises:
+            AuditKeyRequiredError: this store has no audit key (or not the chain's current one).
+            InvalidInputError: ``new_key`` is the current key.
+        """
+        old_key = self.audit_key
+        if old_key is None:
+            raise AuditKeyRequiredError(
+                "rotating the audit key needs the current one: set ASOF_AUDIT_KEY (or pass "
+                "audit_key)")
+        if not new_key or key_id(new_key) == key_id(old_key):
+            raise InvalidInputError("the new audit key must be non-empty and differ from the "
+                                    "current one")
+
+        def work(tx: WriteTx) -> AuditEvent:
+            head = self._lock_head(tx)
+            prev_hash = head.hash if head else GENESIS_HASH
+            event = make_event(
+                seq=(head.seq if head else 0) + 1, prev_hash=prev_hash, tenant=self.tenant,
+                at=transaction_time(self._now(), head), actor=actor or "asof",
+                action=AuditAction.KEY_ROTATED, contents=[],
+                reason=rotation_reason(old_key, new_key, prev_hash), key=new_key)
+            tx.write(WriteBatch(events=[event]))
+            return event
+
+        return self.run_write(work)
+
     def verify(self, checkpoint: Checkpoint | None = None) -> VerifyReport:
         """Recompute the audit chain and the content hashes of the rows it points to.
 
@@ -531,57 +572,13 @@ class GraphStore(ABC):
         if checkpoint is not None and checkpoint.tenant != self.tenant:
             raise InvalidInputError(
                 f"checkpoint is for tenant {checkpoint.tenant!r}, not {self.tenant!r}")
-        # The events and the rows are separate reads: a write committed between them would
-        # look like a row no event wrote. Only a consistent reading counts: one snapshot where
-        # the backend has them; else retry while the chain grew under the reads, then read
-        # once more with the writers held off.
-        with self._snapshot() as consistent:
-            if consistent:
-                return self._verify_reading(checkpoint)[1]
-        for _ in range(_VERIFY_OPTIMISTIC_ATTEMPTS):
-            events, report = self._verify_reading(checkpoint)
-            after = events[-1].seq + 1 if events else 1
-            if not self.audit_events(after, after):
-                return report
-
-        def with_writers_held_off(tx: WriteTx) -> VerifyReport:
-            tx.lock_head()
-            return self._verify_reading(checkpoint)[1]
-
-        return self.run_write(with_writers_held_off)
+        return verify_store(self, checkpoint)
 
     @contextmanager
     def _snapshot(self) -> Iterator[bool]:
         """Reads of this handle inside the block see one committed state if this yields True
         (a backend with snapshot reads overrides it); False: no such guarantee."""
         yield False
-
-    def _verify_reading(self, checkpoint: Checkpoint | None
-                        ) -> tuple[list[AuditEvent], VerifyReport]:
-        events = self.audit_events(1)
-        wanted: dict[str, set[str]] = {}
-        for event in events:
-            for t in (*event.targets, *event.superseded):
-                kind, row_id = split_target(t)
-                wanted.setdefault(kind, set()).add(row_id)
-        rows: dict[str, StoredRow] = {}
-        all_versions = self.find_versions(VersionQuery())
-        for v in all_versions:
-            rows[target(VERSION, v.version_id)] = StoredRow(v.content(), v.superseded_at)
-        for c in self.get_claims(sorted(wanted.get(CLAIM, ()))):
-            rows[target(CLAIM, c.claim_id)] = StoredRow(c.content(), c.superseded_at)
-        for e in self.get_episodes(sorted(wanted.get(EPISODE, ()))):
-            rows[target(EPISODE, e.id)] = StoredRow(episode_content(e))
-        for n in self.get_entities(sorted(wanted.get(ENTITY, ()))):
-            rows[target(ENTITY, n.id)] = StoredRow(
-                {"id": n.id, "tenant": n.tenant, "name": n.name, "type": n.type})
-        stored = [target(VERSION, v.version_id) for v in all_versions]
-        stored += [target(kind, i) for kind, found in self.row_ids().items() for i in found]
-        return events, verify_chain(events, rows, all_row_targets=stored,
-                                    key=self.audit_key, checkpoint=checkpoint)
-
-
-_VERIFY_OPTIMISTIC_ATTEMPTS = 3
 
 
 def _version_order(v: FactVersion) -> tuple[str, str, int, datetime, str]:

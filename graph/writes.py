@@ -13,7 +13,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from asof.graph import ids
-from asof.graph.audit import CLAIM, ENTITY, EPISODE, GENESIS_HASH, VERSION, make_event, target
+from asof.graph.audit import (
+    CLAIM,
+    ENTITY,
+    EPISODE,
+    GENESIS_HASH,
+    VERSION,
+    key_id,
+    make_event,
+    target,
+)
 from asof.graph.contract import AuditHead, PlanningReads, Source, WriteBatch
 from asof.graph.errors import InvalidInputError, ReplayOrderError
 from asof.graph.instants import check_interval, end_us, isoformat, start_us
@@ -118,7 +127,8 @@ class WritePlanner:
     def head(self) -> AuditHead:
         """The audit head once this planner's batch is written."""
         return AuditHead(seq=self._seq, hash=self._prev, at=self.now,
-                         signed=self.audit_key is not None)
+                         signed=self.audit_key is not None,
+                         key_id=key_id(self.audit_key) if self.audit_key else None)
 
     # ------------------------------------------------------------------ audit
 

@@ -10,6 +10,7 @@ import click
 from asof.api.cli.common import (
     CliError,
     ExitCode,
+    actor_option,
     emit,
     emit_page,
     load_settings,
@@ -17,6 +18,7 @@ from asof.api.cli.common import (
     open_reader,
     page_options,
     parse_time,
+    resolve_actor,
     resolve_tenant,
     store_options,
     table,
@@ -27,7 +29,7 @@ from asof.graph.instants import isoformat
 @click.group()
 def audit() -> None:
     """The tamper-evident audit chain: show, verify, take a signed checkpoint, export the
-    head."""
+    head, rotate the signing key."""
 
 
 @audit.command("show")
@@ -137,6 +139,26 @@ def audit_checkpoint(output: Path | None, store_url: str | None, tenant: str | N
                    f"to {output}")
     else:
         click.echo(text)
+
+
+@audit.command("rotate-key")
+@actor_option
+@store_options
+def audit_rotate_key(actor: str | None, store_url: str | None, tenant: str | None,
+                     as_json: bool) -> None:
+    """Replace the audit key: ASOF_AUDIT_KEY (the current key) endorses ASOF_AUDIT_NEW_KEY in
+    a recorded 'key_rotated' event. Afterwards set ASOF_AUDIT_KEY to the new key and add the
+    old one to ASOF_AUDIT_KEYS (comma-separated): writes need the new key, and verifying the
+    events signed before needs the old."""
+    new_key = load_settings().audit_new_key
+    if new_key is None or not new_key.get_secret_value():
+        raise CliError("set ASOF_AUDIT_NEW_KEY to the new audit key (never on the command "
+                       "line, where other users see it)")
+    with open_memory(store_url) as mem:
+        event = mem.rotate_key(new_key.get_secret_value().encode(),
+                               tenant=resolve_tenant(tenant), actor=resolve_actor(actor))
+    emit({"seq": event.seq, "key_id": event.key_id, "reason": event.reason}, as_json,
+         lambda: click.echo(f"rotated at seq {event.seq}: {event.reason}"))
 
 
 @audit.command("verify-reads")
