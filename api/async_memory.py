@@ -127,9 +127,10 @@ class AsyncMemory:
         return await self._run(self.memory.assert_facts, assertions, tenant=tenant,
                                observed_at=observed_at, source_id=source_id, actor=actor)
 
-    async def forget(self, entity: str, *, tenant: str,
-                     actor: str | None = None) -> ErasureResult:
-        return await self._run(self.memory.forget, entity, tenant=tenant, actor=actor)
+    async def forget(self, entity: str, *, tenant: str, actor: str | None = None,
+                     requester: str | None = None, ticket: str | None = None) -> ErasureResult:
+        return await self._run(self.memory.forget, entity, tenant=tenant, actor=actor,
+                               requester=requester, ticket=ticket)
 
     async def export_subject(self, entity: str, *, tenant: str) -> dict[str, Any]:
         return await self._run(self.memory.export_subject, entity, tenant=tenant)

@@ -394,9 +394,12 @@ class Memory:
         return self.store(tenant).assert_facts(parsed, observed_at=observed_at,
                                                source_id=source_id, actor=actor)
 
-    def forget(self, entity: str, *, tenant: str, actor: str | None = None) -> ErasureResult:
-        """Erase an entity and everything that mentions it (right to be forgotten)."""
-        return self.store(tenant).forget(entity, actor=actor)
+    def forget(self, entity: str, *, tenant: str, actor: str | None = None,
+               requester: str | None = None, ticket: str | None = None) -> ErasureResult:
+        """Erase an entity and everything that mentions it (right to be forgotten). The
+        erasure event records who requested it and the ticket it was requested under."""
+        return self.store(tenant).forget(entity, actor=actor, requester=requester,
+                                         ticket=ticket)
 
     def export_subject(self, entity: str, *, tenant: str) -> dict[str, Any]:
         """Everything stored about an entity (subject access): its facts on both time axes,

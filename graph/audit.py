@@ -16,7 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from asof.graph.ids import canonical_json
+from asof.graph.errors import InvalidInputError
+from asof.graph.ids import canonical_json, fold
 from asof.graph.models import AuditAction, AuditEvent, Instant
 
 GENESIS_HASH = "0" * 64
@@ -146,6 +147,35 @@ def _signature_problem(event: AuditEvent, current: str | None,
                for k in candidates):
         return "HMAC signature wrong (forged chain or wrong ASOF_AUDIT_KEY)"
     return None
+
+
+#: Longest requester or ticket reference an erasure request may carry.
+MAX_REQUEST_FIELD = 200
+
+
+def erasure_reason(names: Sequence[str], requester: str | None, ticket: str | None) -> str:
+    """The reason of an ``erased`` event: who asked for the erasure and under which ticket,
+    so an auditor can match it to its request.
+
+    Raises:
+        InvalidInputError: a field is blank, too long, holds control characters, or contains
+            one of ``names`` (the erased entity's name and aliases: the chain keeps none; say
+            "the data subject" instead).
+    """
+    parts = ["erasure request"]
+    for label, value in (("requester", requester), ("ticket", ticket)):
+        if value is None:
+            continue
+        if not value.strip() or len(value) > MAX_REQUEST_FIELD or not value.isprintable():
+            raise InvalidInputError(f"{label}: give 1 to {MAX_REQUEST_FIELD} printable "
+                                    "characters")
+        folded = fold(value)
+        if any(fold(n) and fold(n) in folded for n in names):
+            raise InvalidInputError(
+                f"{label}: names the entity being erased, which the audit chain must not "
+                "keep; refer to them as 'the data subject'. Nothing was erased.")
+        parts.append(f"{label}: {value.strip()}")
+    return "; ".join(parts)
 
 
 class Checkpoint(BaseModel):

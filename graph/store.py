@@ -24,6 +24,7 @@ from asof.graph.audit import (
     VERSION,
     Checkpoint,
     VerifyReport,
+    erasure_reason,
     key_id,
     make_event,
     rotation_reason,
@@ -364,14 +365,16 @@ class GraphStore(ABC):
 
         return self.run_write(work)
 
-    def forget(self, entity: str, *, actor: str | None = None,
-               reason: str = "erasure request") -> ErasureResult:
+    def forget(self, entity: str, *, actor: str | None = None, requester: str | None = None,
+               ticket: str | None = None) -> ErasureResult:
         """Erase an entity (right to be forgotten): its entity, every fact version and claim
         where it is subject or object, and the text of the episodes that mention it or that it
         spoke, from every view including past transaction times. The audit chain gets a
-        PII-free ``erased`` tombstone listing only ids, and still verifies."""
+        PII-free ``erased`` tombstone listing only ids, and still verifies; its reason records
+        ``requester`` and ``ticket`` (:func:`~graph.audit.erasure_reason`)."""
         found = self.resolve(entity)
         names = [found.name, *found.aliases]
+        reason = erasure_reason(names, requester, ticket)
 
         def work(tx: WriteTx) -> ErasureResult:
             head = self._lock_head(tx)

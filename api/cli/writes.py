@@ -86,17 +86,26 @@ def _print_ingest(report: IngestReport) -> None:
 @click.command()
 @click.argument("entity")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--requester", default=None,
+              help="Who requested the erasure (a role or a staff member; 'the data subject', "
+                   "never their name), recorded in the erasure event.")
+@click.option("--ticket", default=None,
+              help="The reference of the erasure request (e.g. DSR-2024-017), recorded in the "
+                   "erasure event.")
 @actor_option
 @store_options
-def forget(entity: str, yes: bool, actor: str | None, store_url: str | None,
-           tenant: str | None, as_json: bool) -> None:
-    """Erase ENTITY everywhere (right to be forgotten); the audit keeps a PII-free tombstone."""
+def forget(entity: str, yes: bool, requester: str | None, ticket: str | None,
+           actor: str | None, store_url: str | None, tenant: str | None,
+           as_json: bool) -> None:
+    """Erase ENTITY everywhere (right to be forgotten); the audit keeps a PII-free tombstone
+    with the requester and ticket."""
     who = resolve_actor(actor)
     if not yes and not click.confirm(
             f"Erase {entity!r} and every message that mentions it or that it spoke?"):
         raise CliError("aborted; nothing was erased")
     with open_memory(store_url) as mem:
-        result = mem.forget(entity, tenant=resolve_tenant(tenant), actor=who)
+        result = mem.forget(entity, tenant=resolve_tenant(tenant), actor=who,
+                            requester=requester, ticket=ticket)
     data = {"entity_id": result.entity_id, "versions": result.versions,
             "claims": result.claims, "episodes": result.episodes, "audit_seq": result.event.seq}
     emit(data, as_json, lambda: click.echo(
