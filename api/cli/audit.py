@@ -161,6 +161,56 @@ def audit_rotate_key(actor: str | None, store_url: str | None, tenant: str | Non
          lambda: click.echo(f"rotated at seq {event.seq}: {event.reason}"))
 
 
+@audit.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", default="jsonl", show_default=True,
+              type=click.Choice(["csv", "jsonl"]), help="File format of the tables.")
+@store_options
+def audit_export_history(directory: Path, fmt: str, store_url: str | None, tenant: str | None,
+                         as_json: bool) -> None:
+    """Write the tenant's full history for an auditor into DIRECTORY: events, fact versions on
+    both time axes, and their sources, as CSV or JSONL, with manifest.json holding each file's
+    SHA-256 and, with ASOF_AUDIT_KEY, an HMAC signature and key id. Check it with
+    'asof audit verify-export'."""
+    from asof.api.audit_export import export_history
+
+    with open_memory(store_url) as mem:
+        manifest = export_history(mem.store(resolve_tenant(tenant)), directory,
+                                  "csv" if fmt == "csv" else "jsonl")
+    written = ", ".join(f"{name} ({entry['rows']} rows)"
+                        for name, entry in manifest["files"].items())
+    emit(manifest, as_json, lambda: click.echo(
+        f"wrote {written} and {directory / 'manifest.json'}"
+        + (f", signed with key id {manifest['key_id']}" if manifest["signature"]
+           else ", NOT signed (no ASOF_AUDIT_KEY)")))
+
+
+@audit.command("verify-export")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def audit_verify_export(directory: Path, as_json: bool) -> None:
+    """Check an 'asof audit export' folder: each file against the manifest's SHA-256, and the
+    manifest's signature with ASOF_AUDIT_KEY / ASOF_AUDIT_KEYS. Exit 1 if anything fails."""
+    from asof.api.audit_export import verify_export
+
+    settings = load_settings()
+    keys = [k for k in (settings.audit_key_bytes(), *settings.old_audit_keys_bytes()) if k]
+    check = verify_export(directory, keys)
+
+    def human() -> None:
+        if not check.ok:
+            click.echo(f"FAILED: {check.problem}")
+        elif check.problem:
+            click.echo(f"files intact, manifest signature NOT checked: {check.problem}")
+        else:
+            click.echo("ok: every file matches the manifest"
+                       + (", and its signature holds" if check.signed else ""))
+
+    emit(check.as_dict(), as_json, human)
+    if not check.ok:
+        sys.exit(ExitCode.NOT_FOUND)  # a failed check
+
+
 @audit.command("verify-reads")
 @click.argument("log_file", required=False,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
