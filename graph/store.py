@@ -208,7 +208,8 @@ class GraphStore(ABC):
                 action=AuditAction.SIGNING_ENABLED, contents=[],
                 reason=f"signed from seq {seq}", key=self.audit_key)
             tx.write(WriteBatch(events=[enabled]))
-            head = AuditHead(seq=seq, hash=enabled.hash, at=enabled.at, signed=True)
+            head = AuditHead(seq=seq, hash=enabled.hash, at=enabled.at, signed=True,
+                             key_id=enabled.key_id)
         return head
 
     def _planner(self, tx: PlanningReads, head: AuditHead | None, actor: str | None,
