@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = memory or Memory.open(
             settings.store, audit_key=settings.audit_key_bytes(),
+            old_audit_keys=settings.old_audit_keys_bytes(),
             neo4j_user=settings.neo4j_user, neo4j_password=settings.neo4j_password_text(),
             neo4j_database=settings.neo4j_database)
         opened.load_language_model()  # before the first request, not during it

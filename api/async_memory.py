@@ -77,13 +77,14 @@ class AsyncMemory:
     @classmethod
     async def open(cls, url: str, *, clock: Clock | None = None,
                    registry: PredicateRegistry | None = None, audit_key: bytes | None = None,
-                   neo4j_user: str = "neo4j", neo4j_password: str | None = None,
+                   old_audit_keys: Sequence[bytes] = (), neo4j_user: str = "neo4j",
+                   neo4j_password: str | None = None,
                    neo4j_database: str = "neo4j", migrate: bool = True,
                    max_workers: int = DEFAULT_WORKERS) -> AsyncMemory:
         """Open a store as :meth:`Memory.open` does (connecting and migrating off the loop)."""
         memory = await asyncio.to_thread(
             Memory.open, url, clock=clock, registry=registry, audit_key=audit_key,
-            neo4j_user=neo4j_user, neo4j_password=neo4j_password,
+            old_audit_keys=old_audit_keys, neo4j_user=neo4j_user, neo4j_password=neo4j_password,
             neo4j_database=neo4j_database, migrate=migrate)
         return cls(memory, max_workers=max_workers)
 
@@ -126,9 +127,10 @@ class AsyncMemory:
         return await self._run(self.memory.assert_facts, assertions, tenant=tenant,
                                observed_at=observed_at, source_id=source_id, actor=actor)
 
-    async def forget(self, entity: str, *, tenant: str,
-                     actor: str | None = None) -> ErasureResult:
-        return await self._run(self.memory.forget, entity, tenant=tenant, actor=actor)
+    async def forget(self, entity: str, *, tenant: str, actor: str | None = None,
+                     requester: str | None = None, ticket: str | None = None) -> ErasureResult:
+        return await self._run(self.memory.forget, entity, tenant=tenant, actor=actor,
+                               requester=requester, ticket=ticket)
 
     async def export_subject(self, entity: str, *, tenant: str) -> dict[str, Any]:
         return await self._run(self.memory.export_subject, entity, tenant=tenant)
@@ -222,3 +224,7 @@ class AsyncMemory:
 
     async def record_checkpoint(self, *, tenant: str, actor: str | None = None) -> Checkpoint:
         return await self._run(self.memory.record_checkpoint, tenant=tenant, actor=actor)
+
+    async def rotate_key(self, new_key: bytes, *, tenant: str,
+                         actor: str | None = None) -> AuditEvent:
+        return await self._run(self.memory.rotate_key, new_key, tenant=tenant, actor=actor)

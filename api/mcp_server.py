@@ -230,11 +230,16 @@ def build_server(memory: Memory, *, tenant: str, actor: str = "mcp",
     def forget(
         entity: Annotated[str, Field(min_length=1, max_length=300, description=(
             "The entity to erase (name, alias or id)."))],
+        requester: Annotated[str | None, Field(max_length=200, description=(
+            "Who asked for the erasure ('the user', a role; never the erased name)."))] = None,
+        ticket: Annotated[str | None, Field(max_length=200, description=(
+            "The erasure request's reference, if there is one."))] = None,
     ) -> dict[str, Any]:
         """Erase an entity for good (right to be forgotten): the entity, every fact about it
         and the text of every message that mentions it, from every view, past ones included.
         Only do this when the user asks for it. The audit log keeps an anonymous record."""
-        result = memory.forget(entity, tenant=tenant, actor=actor)
+        result = memory.forget(entity, tenant=tenant, actor=actor, requester=requester,
+                               ticket=ticket)
         return {"entity_id": result.entity_id, "versions": result.versions,
                 "claims": result.claims, "episodes": result.episodes,
                 "audit_seq": result.event.seq}

@@ -22,7 +22,7 @@ from asof.api.files import check_input_file
 from asof.extraction.readers import Conversation, Message, read_conversations
 from asof.graph.audit import Checkpoint, VerifyReport
 from asof.graph.clock import Clock, FakeClock
-from asof.graph.contract import SearchHit
+from asof.graph.contract import AuditHead, SearchHit, WriteTx
 from asof.graph.errors import ConflictError, InvalidInputError, InvalidIntervalError
 from asof.graph.ids import canonical_json
 from asof.graph.models import (
@@ -37,7 +37,7 @@ from asof.graph.models import (
 from asof.graph.predicates import PredicateRegistry
 from asof.graph.store import ErasureResult, GraphStore
 from asof.graph.urls import open_store
-from asof.graph.writes import WriteResult
+from asof.graph.writes import WriteResult, replay_time
 from asof.query import views
 from asof.query.ask import Answer, ask
 from asof.query.context import ContextBlock, context
@@ -212,6 +212,24 @@ def check_source_id(store: GraphStore, source_id: str | None,
                                 "a new source_id")
 
 
+def check_replay(store: GraphStore, conversations: Sequence[Conversation]) -> None:
+    """Refuse a replay before anything is stored when its earliest message not yet stored lies
+    before the tenant's latest transaction time (:class:`ReplayOrderError`, naming the
+    message). Messages already stored are skipped, so a replay cut short can be run again."""
+    episodes = [e for c in conversations for e in c.episodes(store.tenant)]
+    stored: set[str] = set()
+    for start in range(0, len(episodes), _RESEND_CHUNK):
+        chunk = episodes[start:start + _RESEND_CHUNK]
+        stored.update(e.id for e in store.get_episodes([e.id for e in chunk]))
+    new = [e for e in episodes if e.id not in stored]
+    if new:
+        replay_time(min(new, key=lambda e: e.occurred_at), store.run_write(_read_head))
+
+
+def _read_head(tx: WriteTx) -> AuditHead | None:
+    return tx.lock_head()
+
+
 class Memory:
     """asof's Python API: one object per store, any number of tenants."""
 
@@ -223,11 +241,15 @@ class Memory:
     @classmethod
     def open(cls, url: str, *, clock: Clock | None = None,
              registry: PredicateRegistry | None = None, audit_key: bytes | None = None,
+             old_audit_keys: Sequence[bytes] = (),
              neo4j_user: str = "neo4j", neo4j_password: str | None = None,
              neo4j_database: str = "neo4j", migrate: bool = True) -> Memory:
-        """Open ``sqlite:///memory.db`` or ``neo4j://host:7687`` (schema migrated)."""
+        """Open ``sqlite:///memory.db`` or ``neo4j://host:7687`` (schema migrated).
+        ``audit_key`` signs the audit chain; ``old_audit_keys`` are keys it replaced, to
+        verify the events they signed."""
         store = open_store(url, tenant="default", clock=clock, registry=registry,
-                           audit_key=audit_key, neo4j_user=neo4j_user,
+                           audit_key=audit_key, old_audit_keys=old_audit_keys,
+                           neo4j_user=neo4j_user,
                            neo4j_password=neo4j_password, neo4j_database=neo4j_database,
                            migrate=migrate)
         return cls(store)
@@ -292,53 +314,60 @@ class Memory:
                              replay: bool = False) -> IngestReport:
         """Extract and store ``conversations`` (see :meth:`ingest`).
 
-        ``replay=True`` backfills history "as if live": before each message the store's clock
-        (which must be a :class:`~graph.clock.FakeClock`) is moved to the message time, so
-        transaction time follows the conversation and "what did we know on …" questions about
-        the past have answers. Used by the demo and the evaluations.
+        ``replay=True`` backfills history "as if live": every message is recorded at its own
+        time (transaction time follows the messages, in the order they were sent across all
+        ``conversations``), so "what did we know on …" questions about the past have answers.
+        The tenant's transaction time never goes back: a replay whose earliest new message is
+        older than what the tenant already recorded raises
+        :class:`~graph.errors.ReplayOrderError` before anything is stored. Other tenants do
+        not matter. If the store has a :class:`~graph.clock.FakeClock`, it ends no earlier
+        than the last message replayed, so reads "now" see the replay.
         """
         store = self.store(tenant)
-        if replay and not isinstance(store.clock, FakeClock):
-            raise InvalidInputError("replay needs a store opened with a FakeClock")
         check_resends(store, conversations)
+        if replay:
+            check_replay(store, conversations)
         report = IngestReport(conversations=len(conversations))
         total = sum(len(c.messages) for c in conversations)
         started = time.perf_counter()
         pipeline = self.pipeline(tenant)
         actor = actor or "asof-ingest"
-        for conversation in conversations:
-            extracted = pipeline.extract(conversation)
-            # Replays move the clock before each message, so each is its own transaction;
-            # otherwise messages are stored INGEST_BATCH to a transaction (apply_many: the
-            # same result as one by one, a fraction of the round trips).
-            step = 1 if replay else INGEST_BATCH
-            for start in range(0, len(extracted), step):
-                chunk = extracted[start:start + step]
-                if replay:
-                    assert isinstance(store.clock, FakeClock)
-                    store.clock.set(max(store.clock.now(), chunk[0][0].occurred_at))
-                for result, count in self._apply_extracted(store, chunk, actor, report):
+        extracted: Iterable[list[tuple[Episode, list[FactAssertion]]]] = (
+            pipeline.extract(conversation) for conversation in conversations)
+        if replay:  # in the order the messages were sent (stable: a conversation keeps its own)
+            extracted = [sorted((item for items in extracted for item in items),
+                                key=lambda item: item[0].occurred_at)]
+        # INGEST_BATCH messages to a transaction (apply_many: the same result as one by one, a
+        # fraction of the round trips).
+        for items in extracted:
+            for start in range(0, len(items), INGEST_BATCH):
+                chunk = items[start:start + INGEST_BATCH]
+                for result, count in self._apply_extracted(store, chunk, actor, report, replay):
                     report.add(result, count)
                 if progress is not None:
                     progress(report.messages, total)
+            if replay and items and isinstance(store.clock, FakeClock):
+                store.clock.set(max(store.clock.now(), items[-1][0].occurred_at))
         report.seconds = time.perf_counter() - started
         return report
 
     @staticmethod
     def _apply_extracted(store: GraphStore, chunk: list[tuple[Episode, list[FactAssertion]]],
-                         actor: str, report: IngestReport) -> list[tuple[WriteResult, int]]:
+                         actor: str, report: IngestReport,
+                         replay: bool) -> list[tuple[WriteResult, int]]:
         """Store a chunk of extracted messages. The write rules refuse an assertion that would
         make an inverted interval (a correction of a start past the end it keeps); extraction
         is a guess, so such an assertion is dropped (counted in ``report.rejected``) and the
         message is stored with the rest, instead of failing the whole ingestion. Nothing is
         written by a refused transaction, so retrying is safe."""
         try:
-            results = store.apply_many(chunk, actor=actor)
+            results = store.apply_many(chunk, actor=actor, replay=replay)
             return [(r, len(a)) for r, (_, a) in zip(results, chunk, strict=True)]
         except InvalidIntervalError:
             if len(chunk) > 1:
                 return [pair for item in chunk
-                        for pair in Memory._apply_extracted(store, [item], actor, report)]
+                        for pair in Memory._apply_extracted(store, [item], actor, report,
+                                                            replay)]
         episode, assertions = chunk[0]
         # drop corrections first, latest first; then anything else, latest first
         order = sorted(range(len(assertions)), reverse=True,
@@ -348,7 +377,8 @@ class Memory:
             kept.remove(drop)
             report.rejected += 1
             try:
-                result = store.apply(episode, [assertions[i] for i in kept], actor=actor)
+                result = store.apply_many([(episode, [assertions[i] for i in kept])],
+                                          actor=actor, replay=replay)[0]
             except InvalidIntervalError:
                 continue
             return [(result, len(kept))]
@@ -364,9 +394,12 @@ class Memory:
         return self.store(tenant).assert_facts(parsed, observed_at=observed_at,
                                                source_id=source_id, actor=actor)
 
-    def forget(self, entity: str, *, tenant: str, actor: str | None = None) -> ErasureResult:
-        """Erase an entity and everything that mentions it (right to be forgotten)."""
-        return self.store(tenant).forget(entity, actor=actor)
+    def forget(self, entity: str, *, tenant: str, actor: str | None = None,
+               requester: str | None = None, ticket: str | None = None) -> ErasureResult:
+        """Erase an entity and everything that mentions it (right to be forgotten). The
+        erasure event records who requested it and the ticket it was requested under."""
+        return self.store(tenant).forget(entity, actor=actor, requester=requester,
+                                         ticket=ticket)
 
     def export_subject(self, entity: str, *, tenant: str) -> dict[str, Any]:
         """Everything stored about an entity (subject access): its facts on both time axes,
@@ -486,3 +519,9 @@ class Memory:
         """Record a ``checkpointed`` event and return the signed checkpoint ending with it
         (needs the audit key)."""
         return self.store(tenant).record_checkpoint(actor=actor)
+
+    def rotate_key(self, new_key: bytes, *, tenant: str,
+                   actor: str | None = None) -> AuditEvent:
+        """Replace the tenant's audit key by ``new_key`` (a recorded ``key_rotated`` event; see
+        :meth:`GraphStore.rotate_key`). Needs the current key as the audit key."""
+        return self.store(tenant).rotate_key(new_key, actor=actor)

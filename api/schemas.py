@@ -230,6 +230,9 @@ class AuditEventOut(BaseModel):
     prev_hash: str
     hash: str
     signature: str | None
+    key_id: str | None = Field(
+        None, description="The id of the audit key that signed the event (null: unsigned, or "
+        "signed before key ids); it changes only at a key_rotated event.")
 
 
 class AuditOut(_Page):

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     neo4j_database: str = "neo4j"
     audit_key: SecretStr | None = Field(
         default=None, description="when set, audit events are also HMAC-SHA256 signed")
+    audit_keys: SecretStr | None = Field(
+        default=None, description="earlier audit keys, comma-separated: never used to sign, "
+                                  "only to verify the events they signed before a rotation")
+    audit_new_key: SecretStr | None = Field(
+        default=None, description="the key 'asof audit rotate-key' replaces ASOF_AUDIT_KEY by")
     api_keys: str | None = Field(
         default=None, description="JSON list of {sha256, tenant | role: admin, name}")
     api_keys_file: Path | None = Field(default=None, description="a file holding that JSON")
@@ -57,6 +62,10 @@ class Settings(BaseSettings):
 
     def audit_key_bytes(self) -> bytes | None:
         return self.audit_key.get_secret_value().encode() if self.audit_key else None
+
+    def old_audit_keys_bytes(self) -> list[bytes]:
+        text = self.audit_keys.get_secret_value() if self.audit_keys else ""
+        return [k.strip().encode() for k in text.split(",") if k.strip()]
 
     def neo4j_password_text(self) -> str | None:
         return self.neo4j_password.get_secret_value() if self.neo4j_password else None

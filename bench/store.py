@@ -157,7 +157,8 @@ def store_url(args: argparse.Namespace) -> str:
 
 
 def open_bench_store(args: argparse.Namespace, tenant: str, clock: FakeClock) -> GraphStore:
-    return open_store(store_url(args), tenant=tenant, clock=clock,
+    key = args.audit_key.encode() if args.audit_key else None
+    return open_store(store_url(args), tenant=tenant, clock=clock, audit_key=key,
                       neo4j_user=args.user or os.environ.get("ASOF_NEO4J_USER", "neo4j"),
                       neo4j_password=args.password or os.environ.get("ASOF_NEO4J_PASSWORD", ""),
                       neo4j_database=args.database)
@@ -359,6 +360,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--path", help="SQLite file (default: a new temporary file)")
     parser.add_argument("--cleanup", action="store_true", help="delete the run's tenants")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--audit-key", help="sign the audit chain with this key (HMAC and key "
+                        "ids), to measure what signing costs")
     args = parser.parse_args(argv)
 
     run = uuid.uuid4().hex[:8]

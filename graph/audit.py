@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from asof.graph.ids import canonical_json
+from asof.graph.errors import InvalidInputError
+from asof.graph.ids import canonical_json, fold
 from asof.graph.models import AuditAction, AuditEvent, Instant
 
 GENESIS_HASH = "0" * 64
@@ -73,10 +75,107 @@ def make_event(
         seq=seq, tenant=tenant, at=at, actor=actor, action=action, targets=tuple(targets),
         superseded=tuple(superseded), episode_id=episode_id, fact_key=fact_key, reason=reason,
         content_hash=content_hash(contents), prev_hash=prev_hash, hash="",
+        key_id=key_id(key) if key else None,
     )
     event_hash = chain_hash(prev_hash, draft.chained_content())
     return draft.model_copy(update={
         "hash": event_hash, "signature": sign(key, event_hash) if key else None})
+
+
+def keyring(keys: Iterable[bytes]) -> dict[str, bytes]:
+    """Audit keys by :func:`key_id`: the current key and the earlier ones, to verify events
+    signed before a rotation."""
+    return {key_id(k): k for k in keys}
+
+
+_ROTATION = re.compile(r"key rotated from (k_[0-9a-f]{16}) to (k_[0-9a-f]{16}); "
+                       r"endorsed by the old key: ([0-9a-f]{64})")
+
+
+def rotation_reason(old_key: bytes, new_key: bytes, prev_hash: str) -> str:
+    """The reason of a ``key_rotated`` event. The event is signed with the new key; the old
+    key endorses the new key's id at this point of the chain, so only the holder of the key in
+    use can hand the chain over to another."""
+    endorsement = sign(old_key, f"{prev_hash}:{key_id(new_key)}")
+    return (f"key rotated from {key_id(old_key)} to {key_id(new_key)}; "
+            f"endorsed by the old key: {endorsement}")
+
+
+def _rotation_problem(event: AuditEvent, current: str | None,
+                      keys: Mapping[str, bytes]) -> str | None:
+    """Why a ``key_rotated`` event does not hand the chain over from ``current`` to its own
+    key id (``None``: it does)."""
+    found = _ROTATION.fullmatch(event.reason or "")
+    if found is None:
+        return "the key_rotated event does not name the old and new key ids"
+    old, new, endorsement = found.groups()
+    if new != event.key_id or (current is not None and old != current):
+        return (f"the key_rotated event hands over from {old} to {new}, but the chain was "
+                f"signed with {current} and the event with {event.key_id}")
+    old_key = keys.get(old)
+    if old_key is not None and not hmac.compare_digest(
+            sign(old_key, f"{event.prev_hash}:{new}"), endorsement):
+        return f"the key_rotated event's endorsement by {old} is wrong (forged rotation)"
+    return None
+
+
+def _signature_problem(event: AuditEvent, current: str | None,
+                       keys: Mapping[str, bytes]) -> str | None:
+    """Why a signed event's signature does not hold under ``keys`` (``None``: it does, or no
+    key was given). ``current`` is the key id the chain was signed with before it."""
+    if event.action is AuditAction.KEY_ROTATED:
+        problem = _rotation_problem(event, current, keys)
+        if problem:
+            return problem
+    elif event.key_id is None and current is not None:
+        return (f"the event has no key id, but the chain is signed with {current} (its key "
+                "id was stripped)")
+    elif event.key_id is not None and current is not None and event.key_id != current:
+        return (f"the event is signed with key id {event.key_id}, but the chain is signed "
+                f"with {current} and no key_rotated event changed that")
+    if not keys:
+        return None
+    if event.key_id is None:  # signed before key ids: any key of the ring may have made it
+        candidates = list(keys.values())
+    elif event.key_id in keys:
+        candidates = [keys[event.key_id]]
+    else:
+        return (f"the event's signature was made with key id {event.key_id}, and no given "
+                "key has that id (give the earlier keys in ASOF_AUDIT_KEYS, or the chain was "
+                "re-signed with a foreign key)")
+    if not any(hmac.compare_digest(sign(k, event.hash), event.signature or "")
+               for k in candidates):
+        return "HMAC signature wrong (forged chain or wrong ASOF_AUDIT_KEY)"
+    return None
+
+
+#: Longest requester or ticket reference an erasure request may carry.
+MAX_REQUEST_FIELD = 200
+
+
+def erasure_reason(names: Sequence[str], requester: str | None, ticket: str | None) -> str:
+    """The reason of an ``erased`` event: who asked for the erasure and under which ticket,
+    so an auditor can match it to its request.
+
+    Raises:
+        InvalidInputError: a field is blank, too long, holds control characters, or contains
+            one of ``names`` (the erased entity's name and aliases: the chain keeps none; say
+            "the data subject" instead).
+    """
+    parts = ["erasure request"]
+    for label, value in (("requester", requester), ("ticket", ticket)):
+        if value is None:
+            continue
+        if not value.strip() or len(value) > MAX_REQUEST_FIELD or not value.isprintable():
+            raise InvalidInputError(f"{label}: give 1 to {MAX_REQUEST_FIELD} printable "
+                                    "characters")
+        folded = fold(value)
+        if any(fold(n) and fold(n) in folded for n in names):
+            raise InvalidInputError(
+                f"{label}: names the entity being erased, which the audit chain must not "
+                "keep; refer to them as 'the data subject'. Nothing was erased.")
+        parts.append(f"{label}: {value.strip()}")
+    return "; ".join(parts)
 
 
 class Checkpoint(BaseModel):
@@ -103,13 +202,15 @@ class Checkpoint(BaseModel):
         return draft.model_copy(update={
             "signature": hmac.new(key, draft._signed_text(), hashlib.sha256).hexdigest()})
 
-    def signature_problem(self, key: bytes) -> str | None:
-        """Why this signed checkpoint does not verify under ``key`` (``None``: it does)."""
+    def signature_problem(self, keys: Mapping[str, bytes]) -> str | None:
+        """Why this signed checkpoint does not verify under the keyring ``keys`` (``None``: it
+        does)."""
         if self.signature is None:
             return None
-        if self.key_id != key_id(key):
+        key = keys.get(self.key_id or "")
+        if key is None:
             return (f"the checkpoint was signed with another key (key id {self.key_id}; the "
-                    f"given key is {key_id(key)})")
+                    f"given keys are {', '.join(keys)})")
         expected = hmac.new(key, self._signed_text(), hashlib.sha256).hexdigest()
         if not hmac.compare_digest(expected, self.signature):
             return "the checkpoint's signature is wrong (the checkpoint was edited or forged)"
@@ -157,7 +258,7 @@ def verify_chain(
     rows: Mapping[str, StoredRow],
     *,
     all_row_targets: Iterable[str],
-    key: bytes | None = None,
+    keys: Mapping[str, bytes] | None = None,
     checkpoint: Checkpoint | None = None,
 ) -> VerifyReport:
     """Recompute the chain and the content hashes of the rows its events point to.
@@ -167,13 +268,18 @@ def verify_chain(
         rows: every stored row the events target, by typed target id ("version:…").
         all_row_targets: typed ids of every claim and version stored for the tenant (to catch
             rows inserted or closed behind the chain's back).
-        key: the HMAC key, to check signatures.
+        keys: the HMAC keys by key id (:func:`keyring`): the current one and those it
+            replaced, to check signatures.
         checkpoint: an exported head; the chain must still contain it.
 
     Signing mode: signatures start at the first signed event (``signed_from``), which is seq 1
     or a ``signing_enabled`` event, and every later event must carry one, with or without the
-    key. With the key every signature from there on is checked, and a chain with none fails.
+    key. With keys every signature from there on is checked, each under the key its key id
+    names, and a chain with none fails. The key id changes only at a ``key_rotated`` event,
+    which the old key endorses.
     """
+    keys = keys or {}
+    key = next(iter(keys.values()), None)  # whether keys were given at all
     head_seq, head_hash = 0, GENESIS_HASH
     signed_from = next((e.seq for e in events if e.signature is not None), None)
 
@@ -193,6 +299,7 @@ def verify_chain(
     written_by: dict[str, AuditEvent] = {}
     closed_by: dict[str, AuditEvent] = {}
     prev = GENESIS_HASH
+    signing_key: str | None = None  # the key id the chain is signed with so far
     for index, event in enumerate(events):
         expected_seq = index + 1
         if event.seq != expected_seq:
@@ -213,10 +320,10 @@ def verify_chain(
                 return bad(event.seq, f"the event is unsigned, but the chain is signed from seq "
                            f"{signed_from} (written without the audit key, or its signature "
                            "was stripped)", index)
-            if key is not None and not hmac.compare_digest(sign(key, event.hash),
-                                                           event.signature):
-                return bad(event.seq, "HMAC signature wrong (forged chain or wrong "
-                           "ASOF_AUDIT_KEY)", index)
+            problem = _signature_problem(event, signing_key, keys)
+            if problem:
+                return bad(event.seq, problem, index)
+            signing_key = event.key_id or signing_key
         if event.action is not AuditAction.ERASED:
             problem = _check_contents(event, rows, erased)
             if problem:
@@ -243,7 +350,7 @@ def verify_chain(
             return bad(written_by[t].seq, f"{t} was closed in the store but no audit event "
                        "closed it (edited in the store)", checked)
     if checkpoint is not None:
-        problem = checkpoint.signature_problem(key) if key is not None else None
+        problem = checkpoint.signature_problem(keys) if keys else None
         if problem:
             return bad(checkpoint.seq, problem, checked)
         if checkpoint.seq > head_seq:

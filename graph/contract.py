@@ -57,6 +57,9 @@ class AuditHead:
     #: whether the head event carries a signature (the store's signing mode: once signed,
     #: every later event must be)
     signed: bool = False
+    #: the id of the key the head event was signed with: every later event must be signed
+    #: with it, until a ``key_rotated`` event (``None``: unsigned, or signed before key ids)
+    key_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

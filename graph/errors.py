@@ -54,6 +54,26 @@ class UnknownPredicateError(InvalidInputError):
         )
 
 
+class ReplayOrderError(InvalidInputError):
+    """A replay would record a message before its tenant's latest transaction time: transaction
+    time never goes back, so the replay was refused and nothing was stored."""
+
+    def __init__(self, *, tenant: str, episode_id: str, conversation_id: str,
+                 occurred_at: object, head_at: object) -> None:
+        self.tenant = tenant
+        self.episode_id = episode_id
+        self.occurred_at = occurred_at
+        self.head_at = head_at
+        super().__init__(
+            f"replay refused: message {episode_id!r} of conversation {conversation_id!r} was "
+            f"sent at {occurred_at}, before tenant {tenant!r}'s latest transaction time "
+            f"{head_at}. Transaction time never goes back, so a replay must come after "
+            "everything the tenant already recorded: replay into a new tenant, or ingest "
+            "without --replay (transaction time is then the time of ingestion). "
+            "Nothing was stored."
+        )
+
+
 class NotFoundError(AsofError, LookupError):
     """The requested object does not exist in this tenant."""
 

@@ -129,6 +129,8 @@ class AuditAction(StrEnum):
     SIGNING_ENABLED = "signing_enabled"
     #: a signed checkpoint of the chain was taken (``asof audit checkpoint``)
     CHECKPOINTED = "checkpointed"
+    #: the audit key was replaced: this event and the later ones carry the new key's id
+    KEY_ROTATED = "key_rotated"
 
 
 class Episode(_Frozen):
@@ -346,7 +348,12 @@ class AuditEvent(_Frozen):
     prev_hash: str
     hash: str
     signature: str | None = None
+    #: the id of the key the signature was made with (``graph.audit.key_id``); ``None`` on
+    #: unsigned events and on events signed before key ids existed
+    key_id: str | None = None
 
     def chained_content(self) -> dict[str, Any]:
-        """What ``hash`` covers (everything but the hash and signature)."""
-        return self.model_dump(mode="json", exclude={"hash", "signature"})
+        """What ``hash`` covers: everything but the hash and signature (and the key id when
+        there is none, so events written before key ids existed keep their hashes)."""
+        return self.model_dump(mode="json", exclude={"hash", "signature"} | (
+            {"key_id"} if self.key_id is None else set()))

@@ -23,13 +23,12 @@ from asof.graph.audit import (
     GENESIS_HASH,
     VERSION,
     Checkpoint,
-    StoredRow,
     VerifyReport,
+    erasure_reason,
     key_id,
     make_event,
-    split_target,
+    rotation_reason,
     target,
-    verify_chain,
 )
 from asof.graph.batches import PendingTx, merge_batches
 from asof.graph.clock import Clock, SystemClock
@@ -59,7 +58,13 @@ from asof.graph.models import (
     Role,
 )
 from asof.graph.predicates import LITERAL, PredicateRegistry, default_registry
-from asof.graph.writes import WritePlanner, WriteResult, episode_content, transaction_time
+from asof.graph.verification import verify_store
+from asof.graph.writes import (
+    WritePlanner,
+    WriteResult,
+    replay_time,
+    transaction_time,
+)
 
 T = TypeVar("T")
 
@@ -72,6 +77,8 @@ class GraphStore(ABC):
         clock: where transaction time comes from (tests inject a ``FakeClock``).
         registry: the predicate registry (defaults to the built-in one).
         audit_key: when set, every audit event is also signed with HMAC-SHA256.
+        old_audit_keys: keys ``audit_key`` replaced (:meth:`rotate_key`): never used to sign,
+            only to verify the events signed with them.
     """
 
     def __init__(
@@ -81,11 +88,13 @@ class GraphStore(ABC):
         clock: Clock | None = None,
         registry: PredicateRegistry | None = None,
         audit_key: bytes | None = None,
+        old_audit_keys: Sequence[bytes] = (),
     ) -> None:
         self._tenant = validate_tenant(tenant)
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.registry = registry if registry is not None else default_registry()
         self.audit_key = audit_key
+        self.old_audit_keys = tuple(old_audit_keys)
 
     @property
     def tenant(self) -> str:
@@ -170,11 +179,12 @@ class GraphStore(ABC):
     def _now(self) -> datetime:
         return require_aware(self.clock.now(), "clock.now()")
 
-    def _lock_head(self, tx: WriteTx) -> AuditHead | None:
+    def _lock_head(self, tx: WriteTx, at: datetime | None = None) -> AuditHead | None:
         """Take the tenant's write lock and hold the store to its signing mode: a signed chain
         takes no unsigned event (:class:`AuditKeyRequiredError`, nothing written); the first
         write with a key to an unsigned chain records a ``signing_enabled`` event ("signed
-        from seq N") before anything else, so verification knows where signatures start."""
+        from seq N") before anything else, so verification knows where signatures start (at
+        ``at``, a replay's first message time, or now)."""
         head = tx.lock_head()
         if head is None:  # an empty chain: its first event sets the mode
             return None
@@ -183,20 +193,29 @@ class GraphStore(ABC):
                 f"tenant {self.tenant!r}: the audit chain is signed (head seq {head.seq}), and "
                 "this store was opened without its audit key; set ASOF_AUDIT_KEY (or pass "
                 "audit_key) to write. Nothing was written.")
+        mine = key_id(self.audit_key) if self.audit_key else None
+        if head.key_id is not None and mine != head.key_id:
+            raise AuditKeyRequiredError(
+                f"tenant {self.tenant!r}: the audit chain is signed with key id {head.key_id} "
+                f"(head seq {head.seq}), and this store's audit key is {mine}; set "
+                "ASOF_AUDIT_KEY to the current key (after 'asof audit rotate-key', the new "
+                "one). Nothing was written.")
         if not head.signed and self.audit_key is not None:
             seq = head.seq + 1
             enabled = make_event(
                 seq=seq, prev_hash=head.hash, tenant=self.tenant,
-                at=transaction_time(self._now(), head), actor="asof",
+                at=transaction_time(at or self._now(), head), actor="asof",
                 action=AuditAction.SIGNING_ENABLED, contents=[],
                 reason=f"signed from seq {seq}", key=self.audit_key)
             tx.write(WriteBatch(events=[enabled]))
-            head = AuditHead(seq=seq, hash=enabled.hash, at=enabled.at, signed=True)
+            head = AuditHead(seq=seq, hash=enabled.hash, at=enabled.at, signed=True,
+                             key_id=enabled.key_id)
         return head
 
-    def _planner(self, tx: PlanningReads, head: AuditHead | None,
-                 actor: str | None) -> WritePlanner:
-        return WritePlanner(tx, tenant=self.tenant, now=transaction_time(self._now(), head),
+    def _planner(self, tx: PlanningReads, head: AuditHead | None, actor: str | None,
+                 now: datetime | None = None) -> WritePlanner:
+        now = now or transaction_time(self._now(), head)
+        return WritePlanner(tx, tenant=self.tenant, now=now,
                             head=head, registry=self.registry, actor=actor or "asof",
                             audit_key=self.audit_key)
 
@@ -219,7 +238,7 @@ class GraphStore(ABC):
         return self.apply_many([(episode, assertions)], actor=actor)[0]
 
     def apply_many(self, items: Sequence[tuple[Episode, Sequence[FactAssertion]]], *,
-                   actor: str | None = None) -> list[WriteResult]:
+                   actor: str | None = None, replay: bool = False) -> list[WriteResult]:
         """Store several episodes and their assertions in one transaction (bulk loading).
 
         The result is exactly that of calling :meth:`apply` on each item in order — the same
@@ -228,6 +247,11 @@ class GraphStore(ABC):
         what the batch touches and one statement per kind of row. All or nothing: if any item
         is invalid, nothing is stored. One result per item, in order; an episode already stored
         (or earlier in ``items``) gives ``duplicate=True``.
+
+        ``replay=True`` backfills history: each episode is recorded at its own message time
+        instead of the clock's (:func:`~graph.writes.replay_time`), so "as known at" a message's
+        time sees what it said; an episode earlier than the tenant's head raises
+        :class:`~graph.errors.ReplayOrderError` and nothing is stored.
         """
         checked: list[tuple[Episode, list[FactAssertion]]] = []
         for episode, assertions in items:
@@ -240,7 +264,7 @@ class GraphStore(ABC):
             return []
 
         def work(tx: WriteTx) -> list[WriteResult]:
-            head = self._lock_head(tx)
+            head = self._lock_head(tx, checked[0][0].occurred_at if replay else None)
             view = PendingTx(tx)
             stored = view.existing_episodes([e.id for e, _ in checked])
             view.find_entities(sorted({  # one read for every name the batch uses
@@ -254,7 +278,8 @@ class GraphStore(ABC):
                     results.append(WriteResult(recorded_at=None, duplicate=True))
                     continue
                 seen.add(episode.id)
-                planner = self._planner(view, head, actor)
+                planner = self._planner(view, head, actor,
+                                        replay_time(episode, head) if replay else None)
                 planner.add_episode(episode)
                 planner.add_assertions(assertions, observed_at=episode.occurred_at,
                                        episode_id=episode.id)
@@ -341,14 +366,16 @@ class GraphStore(ABC):
 
         return self.run_write(work)
 
-    def forget(self, entity: str, *, actor: str | None = None,
-               reason: str = "erasure request") -> ErasureResult:
+    def forget(self, entity: str, *, actor: str | None = None, requester: str | None = None,
+               ticket: str | None = None) -> ErasureResult:
         """Erase an entity (right to be forgotten): its entity, every fact version and claim
         where it is subject or object, and the text of the episodes that mention it or that it
         spoke, from every view including past transaction times. The audit chain gets a
-        PII-free ``erased`` tombstone listing only ids, and still verifies."""
+        PII-free ``erased`` tombstone listing only ids, and still verifies; its reason records
+        ``requester`` and ``ticket`` (:func:`~graph.audit.erasure_reason`)."""
         found = self.resolve(entity)
         names = [found.name, *found.aliases]
+        reason = erasure_reason(names, requester, ticket)
 
         def work(tx: WriteTx) -> ErasureResult:
             head = self._lock_head(tx)
@@ -508,6 +535,38 @@ class GraphStore(ABC):
 
         return self.run_write(work)
 
+    def rotate_key(self, new_key: bytes, *, actor: str | None = None) -> AuditEvent:
+        """Replace the audit key: record a ``key_rotated`` event signed with ``new_key`` and
+        endorsed by the current key, naming both key ids. Later writes need ``new_key`` as
+        the audit key; verifying the events signed before needs the old key among
+        ``old_audit_keys``.
+
+        Raises:
+            AuditKeyRequiredError: this store has no audit key (or not the chain's current one).
+            InvalidInputError: ``new_key`` is the current key.
+        """
+        old_key = self.audit_key
+        if old_key is None:
+            raise AuditKeyRequiredError(
+                "rotating the audit key needs the current one: set ASOF_AUDIT_KEY (or pass "
+                "audit_key)")
+        if not new_key or key_id(new_key) == key_id(old_key):
+            raise InvalidInputError("the new audit key must be non-empty and differ from the "
+                                    "current one")
+
+        def work(tx: WriteTx) -> AuditEvent:
+            head = self._lock_head(tx)
+            prev_hash = head.hash if head else GENESIS_HASH
+            event = make_event(
+                seq=(head.seq if head else 0) + 1, prev_hash=prev_hash, tenant=self.tenant,
+                at=transaction_time(self._now(), head), actor=actor or "asof",
+                action=AuditAction.KEY_ROTATED, contents=[],
+                reason=rotation_reason(old_key, new_key, prev_hash), key=new_key)
+            tx.write(WriteBatch(events=[event]))
+            return event
+
+        return self.run_write(work)
+
     def verify(self, checkpoint: Checkpoint | None = None) -> VerifyReport:
         """Recompute the audit chain and the content hashes of the rows it points to.
 
@@ -517,57 +576,13 @@ class GraphStore(ABC):
         if checkpoint is not None and checkpoint.tenant != self.tenant:
             raise InvalidInputError(
                 f"checkpoint is for tenant {checkpoint.tenant!r}, not {self.tenant!r}")
-        # The events and the rows are separate reads: a write committed between them would
-        # look like a row no event wrote. Only a consistent reading counts: one snapshot where
-        # the backend has them; else retry while the chain grew under the reads, then read
-        # once more with the writers held off.
-        with self._snapshot() as consistent:
-            if consistent:
-                return self._verify_reading(checkpoint)[1]
-        for _ in range(_VERIFY_OPTIMISTIC_ATTEMPTS):
-            events, report = self._verify_reading(checkpoint)
-            after = events[-1].seq + 1 if events else 1
-            if not self.audit_events(after, after):
-                return report
-
-        def with_writers_held_off(tx: WriteTx) -> VerifyReport:
-            tx.lock_head()
-            return self._verify_reading(checkpoint)[1]
-
-        return self.run_write(with_writers_held_off)
+        return verify_store(self, checkpoint)
 
     @contextmanager
     def _snapshot(self) -> Iterator[bool]:
         """Reads of this handle inside the block see one committed state if this yields True
         (a backend with snapshot reads overrides it); False: no such guarantee."""
         yield False
-
-    def _verify_reading(self, checkpoint: Checkpoint | None
-                        ) -> tuple[list[AuditEvent], VerifyReport]:
-        events = self.audit_events(1)
-        wanted: dict[str, set[str]] = {}
-        for event in events:
-            for t in (*event.targets, *event.superseded):
-                kind, row_id = split_target(t)
-                wanted.setdefault(kind, set()).add(row_id)
-        rows: dict[str, StoredRow] = {}
-        all_versions = self.find_versions(VersionQuery())
-        for v in all_versions:
-            rows[target(VERSION, v.version_id)] = StoredRow(v.content(), v.superseded_at)
-        for c in self.get_claims(sorted(wanted.get(CLAIM, ()))):
-            rows[target(CLAIM, c.claim_id)] = StoredRow(c.content(), c.superseded_at)
-        for e in self.get_episodes(sorted(wanted.get(EPISODE, ()))):
-            rows[target(EPISODE, e.id)] = StoredRow(episode_content(e))
-        for n in self.get_entities(sorted(wanted.get(ENTITY, ()))):
-            rows[target(ENTITY, n.id)] = StoredRow(
-                {"id": n.id, "tenant": n.tenant, "name": n.name, "type": n.type})
-        stored = [target(VERSION, v.version_id) for v in all_versions]
-        stored += [target(kind, i) for kind, found in self.row_ids().items() for i in found]
-        return events, verify_chain(events, rows, all_row_targets=stored,
-                                    key=self.audit_key, checkpoint=checkpoint)
-
-
-_VERIFY_OPTIMISTIC_ATTEMPTS = 3
 
 
 def _version_order(v: FactVersion) -> tuple[str, str, int, datetime, str]:

@@ -10,6 +10,7 @@ no driver.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final, Literal
 
@@ -45,6 +46,7 @@ def backend_of(url: str) -> Backend:
 
 def open_store(url: str, *, tenant: str, clock: Clock | None = None,
                registry: PredicateRegistry | None = None, audit_key: bytes | None = None,
+               old_audit_keys: Sequence[bytes] = (),
                neo4j_user: str = "neo4j", neo4j_password: str | None = None,
                neo4j_database: str = "neo4j", migrate: bool = True) -> GraphStore:
     """Open the store ``url`` names and, unless ``migrate=False``, apply pending migrations.
@@ -58,7 +60,8 @@ def open_store(url: str, *, tenant: str, clock: Clock | None = None,
         from asof.graph.sqlite import SqliteStore
 
         return SqliteStore.from_url(url, tenant=tenant, clock=clock, registry=registry,
-                                    audit_key=audit_key, migrate=migrate)
+                                    audit_key=audit_key, old_audit_keys=old_audit_keys,
+                                    migrate=migrate)
     from asof.graph.neo4j import Neo4jStore
 
     if neo4j_password is None:
@@ -66,7 +69,8 @@ def open_store(url: str, *, tenant: str, clock: Clock | None = None,
             "Neo4j needs a password: set ASOF_NEO4J_PASSWORD (or pass neo4j_password)")
     return Neo4jStore.from_url(url, tenant=tenant, user=neo4j_user, password=neo4j_password,
                                database=neo4j_database, clock=clock, registry=registry,
-                               audit_key=audit_key, migrate=migrate)
+                               audit_key=audit_key, old_audit_keys=old_audit_keys,
+                               migrate=migrate)
 
 
 def store_files(url: str) -> list[Path] | None:

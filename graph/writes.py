@@ -13,9 +13,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from asof.graph import ids
-from asof.graph.audit import CLAIM, ENTITY, EPISODE, GENESIS_HASH, VERSION, make_event, target
+from asof.graph.audit import (
+    CLAIM,
+    ENTITY,
+    EPISODE,
+    GENESIS_HASH,
+    VERSION,
+    key_id,
+    make_event,
+    target,
+)
 from asof.graph.contract import AuditHead, PlanningReads, Source, WriteBatch
-from asof.graph.errors import InvalidInputError
+from asof.graph.errors import InvalidInputError, ReplayOrderError
 from asof.graph.instants import check_interval, end_us, isoformat, start_us
 from asof.graph.models import (
     AssertionKind,
@@ -48,6 +57,23 @@ def transaction_time(clock_now: datetime, head: AuditHead | None) -> datetime:
     if head is not None and clock_now <= head.at:
         return head.at + timedelta(microseconds=1)
     return clock_now
+
+
+def replay_time(episode: Episode, head: AuditHead | None) -> datetime:
+    """The transaction time a replayed ``episode`` is recorded at: its message time, moved a
+    microsecond past the head when messages share a timestamp.
+
+    Raises:
+        ReplayOrderError: the message lies before the tenant's head by more than those steps
+            (at most one microsecond per event so far): recording it at the head would file its
+            facts later than the message, where "as known at" its own time finds nothing.
+    """
+    if head is not None and episode.occurred_at < head.at - timedelta(microseconds=head.seq):
+        raise ReplayOrderError(tenant=episode.tenant, episode_id=episode.id,
+                               conversation_id=episode.conversation_id,
+                               occurred_at=episode.occurred_at.isoformat(),
+                               head_at=head.at.isoformat())
+    return transaction_time(episode.occurred_at, head)
 
 
 @dataclass(slots=True)
@@ -101,7 +127,8 @@ class WritePlanner:
     def head(self) -> AuditHead:
         """The audit head once this planner's batch is written."""
         return AuditHead(seq=self._seq, hash=self._prev, at=self.now,
-                         signed=self.audit_key is not None)
+                         signed=self.audit_key is not None,
+                         key_id=key_id(self.audit_key) if self.audit_key else None)
 
     # ------------------------------------------------------------------ audit
 

@@ -10,6 +10,7 @@ import click
 from asof.api.cli.common import (
     CliError,
     ExitCode,
+    actor_option,
     emit,
     emit_page,
     load_settings,
@@ -17,6 +18,7 @@ from asof.api.cli.common import (
     open_reader,
     page_options,
     parse_time,
+    resolve_actor,
     resolve_tenant,
     store_options,
     table,
@@ -27,7 +29,7 @@ from asof.graph.instants import isoformat
 @click.group()
 def audit() -> None:
     """The tamper-evident audit chain: show, verify, take a signed checkpoint, export the
-    head."""
+    head, rotate the signing key."""
 
 
 @audit.command("show")
@@ -137,6 +139,76 @@ def audit_checkpoint(output: Path | None, store_url: str | None, tenant: str | N
                    f"to {output}")
     else:
         click.echo(text)
+
+
+@audit.command("rotate-key")
+@actor_option
+@store_options
+def audit_rotate_key(actor: str | None, store_url: str | None, tenant: str | None,
+                     as_json: bool) -> None:
+    """Replace the audit key: ASOF_AUDIT_KEY (the current key) endorses ASOF_AUDIT_NEW_KEY in
+    a recorded 'key_rotated' event. Afterwards set ASOF_AUDIT_KEY to the new key and add the
+    old one to ASOF_AUDIT_KEYS (comma-separated): writes need the new key, and verifying the
+    events signed before needs the old."""
+    new_key = load_settings().audit_new_key
+    if new_key is None or not new_key.get_secret_value():
+        raise CliError("set ASOF_AUDIT_NEW_KEY to the new audit key (never on the command "
+                       "line, where other users see it)")
+    with open_memory(store_url) as mem:
+        event = mem.rotate_key(new_key.get_secret_value().encode(),
+                               tenant=resolve_tenant(tenant), actor=resolve_actor(actor))
+    emit({"seq": event.seq, "key_id": event.key_id, "reason": event.reason}, as_json,
+         lambda: click.echo(f"rotated at seq {event.seq}: {event.reason}"))
+
+
+@audit.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", default="jsonl", show_default=True,
+              type=click.Choice(["csv", "jsonl"]), help="File format of the tables.")
+@store_options
+def audit_export_history(directory: Path, fmt: str, store_url: str | None, tenant: str | None,
+                         as_json: bool) -> None:
+    """Write the tenant's full history for an auditor into DIRECTORY: events, fact versions on
+    both time axes, and their sources, as CSV or JSONL, with manifest.json holding each file's
+    SHA-256 and, with ASOF_AUDIT_KEY, an HMAC signature and key id. Check it with
+    'asof audit verify-export'."""
+    from asof.api.audit_export import export_history
+
+    with open_memory(store_url) as mem:
+        manifest = export_history(mem.store(resolve_tenant(tenant)), directory,
+                                  "csv" if fmt == "csv" else "jsonl")
+    written = ", ".join(f"{name} ({entry['rows']} rows)"
+                        for name, entry in manifest["files"].items())
+    emit(manifest, as_json, lambda: click.echo(
+        f"wrote {written} and {directory / 'manifest.json'}"
+        + (f", signed with key id {manifest['key_id']}" if manifest["signature"]
+           else ", NOT signed (no ASOF_AUDIT_KEY)")))
+
+
+@audit.command("verify-export")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def audit_verify_export(directory: Path, as_json: bool) -> None:
+    """Check an 'asof audit export' folder: each file against the manifest's SHA-256, and the
+    manifest's signature with ASOF_AUDIT_KEY / ASOF_AUDIT_KEYS. Exit 1 if anything fails."""
+    from asof.api.audit_export import verify_export
+
+    settings = load_settings()
+    keys = [k for k in (settings.audit_key_bytes(), *settings.old_audit_keys_bytes()) if k]
+    check = verify_export(directory, keys)
+
+    def human() -> None:
+        if not check.ok:
+            click.echo(f"FAILED: {check.problem}")
+        elif check.problem:
+            click.echo(f"files intact, manifest signature NOT checked: {check.problem}")
+        else:
+            click.echo("ok: every file matches the manifest"
+                       + (", and its signature holds" if check.signed else ""))
+
+    emit(check.as_dict(), as_json, human)
+    if not check.ok:
+        sys.exit(ExitCode.NOT_FOUND)  # a failed check
 
 
 @audit.command("verify-reads")

@@ -174,6 +174,7 @@ def open_memory(store_url: str | None, **kwargs: Any) -> Iterator[Memory]:
     settings = load_settings()
     url = store_url or settings.store
     mem = Memory.open(url, audit_key=settings.audit_key_bytes(),
+                      old_audit_keys=settings.old_audit_keys_bytes(),
                       neo4j_user=settings.neo4j_user,
                       neo4j_password=settings.neo4j_password_text(),
                       neo4j_database=settings.neo4j_database, **kwargs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -34,7 +34,9 @@ from asof.api.cli.common import (
 @click.option("--assume-tz", default=None,
               help="Zone for naive timestamps in the input (never assumed otherwise).")
 @click.option("--replay", is_flag=True,
-              help="Backfill as if live: transaction time follows the message times.")
+              help="Backfill as if live: each message is recorded at its own time, in the "
+                   "order sent; refused (nothing stored) if a new message is older than what "
+                   "the tenant already recorded.")
 @actor_option
 @store_options
 def ingest(files: tuple[Path, ...], fmt: str, assume_tz: str | None, replay: bool,
@@ -47,7 +49,6 @@ def ingest(files: tuple[Path, ...], fmt: str, assume_tz: str | None, replay: boo
     """
     from asof.api.files import check_input_file
     from asof.extraction.readers import read_conversations
-    from asof.graph.clock import FakeClock
 
     who = resolve_actor(actor)
     settings = load_settings()
@@ -58,12 +59,7 @@ def ingest(files: tuple[Path, ...], fmt: str, assume_tz: str | None, replay: boo
     conversations = [c for f in files for c in read_conversations(f, format=fmt,
                                                                    assume_tz=tz_name)]
     total = sum(len(c.messages) for c in conversations)
-    extra: dict[str, Any] = {}
-    if replay:
-        first = min((m.at for c in conversations for m in c.messages), default=None)
-        if first is not None:
-            extra["clock"] = FakeClock(first)
-    with open_memory(store_url, **extra) as mem:
+    with open_memory(store_url) as mem:
         show = total >= 20 and not as_json and sys.stderr.isatty()
         started = time.perf_counter()
 
@@ -90,17 +86,26 @@ def _print_ingest(report: IngestReport) -> None:
 @click.command()
 @click.argument("entity")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--requester", default=None,
+              help="Who requested the erasure (a role or a staff member; 'the data subject', "
+                   "never their name), recorded in the erasure event.")
+@click.option("--ticket", default=None,
+              help="The reference of the erasure request (e.g. DSR-2024-017), recorded in the "
+                   "erasure event.")
 @actor_option
 @store_options
-def forget(entity: str, yes: bool, actor: str | None, store_url: str | None,
-           tenant: str | None, as_json: bool) -> None:
-    """Erase ENTITY everywhere (right to be forgotten); the audit keeps a PII-free tombstone."""
+def forget(entity: str, yes: bool, requester: str | None, ticket: str | None,
+           actor: str | None, store_url: str | None, tenant: str | None,
+           as_json: bool) -> None:
+    """Erase ENTITY everywhere (right to be forgotten); the audit keeps a PII-free tombstone
+    with the requester and ticket."""
     who = resolve_actor(actor)
     if not yes and not click.confirm(
             f"Erase {entity!r} and every message that mentions it or that it spoke?"):
         raise CliError("aborted; nothing was erased")
     with open_memory(store_url) as mem:
-        result = mem.forget(entity, tenant=resolve_tenant(tenant), actor=who)
+        result = mem.forget(entity, tenant=resolve_tenant(tenant), actor=who,
+                            requester=requester, ticket=ticket)
     data = {"entity_id": result.entity_id, "versions": result.versions,
             "claims": result.claims, "episodes": result.episodes, "audit_seq": result.event.seq}
     emit(data, as_json, lambda: click.echo(

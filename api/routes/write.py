@@ -3,12 +3,15 @@ audit chain with the name of the API key that made it as its actor."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from asof.api.deps import AppSettings, Caller, Mem, Store
 from asof.api.memory import check_source_id, conversations_from_batch
 from asof.api.problems import PROBLEM_RESPONSES_409
 from asof.api.schemas import EpisodesIn, ErasureOut, FactsIn, IngestOut, WriteOut
+from asof.graph.audit import MAX_REQUEST_FIELD
 from asof.graph.errors import InvalidInputError, NotFoundError
 from asof.graph.instants import isoformat
 from asof.graph.models import FactAssertion
@@ -55,10 +58,18 @@ def post_facts(body: FactsIn, store: Store, settings: AppSettings, key: Caller) 
 
 @router.delete("/entities/{entity_id}", response_model=ErasureOut,
                summary="Erase an entity everywhere (right to be forgotten).")
-def delete_entity(entity_id: str, store: Store, key: Caller) -> ErasureOut:
+def delete_entity(
+        entity_id: str, store: Store, key: Caller,
+        requester: Annotated[str | None, Query(
+            max_length=MAX_REQUEST_FIELD, description="Who requested the erasure (a role or a "
+            "staff member; 'the data subject', never their name); recorded in the erasure "
+            "event.")] = None,
+        ticket: Annotated[str | None, Query(
+            max_length=MAX_REQUEST_FIELD, description="The erasure request's reference; "
+            "recorded in the erasure event.")] = None) -> ErasureOut:
     if not store.get_entities([entity_id]):
         raise NotFoundError(f"no entity {entity_id!r}")
-    result = store.forget(entity_id, actor=key.name)
+    result = store.forget(entity_id, actor=key.name, requester=requester, ticket=ticket)
     return ErasureOut(entity_id=result.entity_id, versions=result.versions,
                       claims=result.claims, episodes=result.episodes,
                       audit_seq=result.event.seq)

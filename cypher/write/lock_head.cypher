@@ -12,4 +12,5 @@ WHERE e.seq >= hint
 WITH hint, e
 ORDER BY e.seq DESC
 LIMIT 1
-RETURN hint, e.seq AS seq, e.hash AS hash, e.at AS at, e.signature IS NOT NULL AS signed
+RETURN hint, e.seq AS seq, e.hash AS hash, e.at AS at, e.signature IS NOT NULL AS signed,
+       e.key_id AS key_id

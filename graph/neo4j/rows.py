@@ -146,6 +146,7 @@ def event(p: Mapping[str, Any]) -> AuditEvent:
         superseded=tuple(p.get("superseded") or ()), episode_id=p.get("episode_id"),
         fact_key=p.get("fact_key"), reason=p.get("reason"), content_hash=p["content_hash"],
         prev_hash=p["prev_hash"], hash=p["hash"], signature=p.get("signature"),
+        key_id=p.get("key_id"),
     )
 
 
@@ -157,7 +158,7 @@ def event_row(e: AuditEvent) -> dict[str, Any]:
             "targets": list(e.targets), "superseded": list(e.superseded),
             "episode_id": e.episode_id, "fact_key": e.fact_key, "reason": e.reason,
             "content_hash": e.content_hash, "prev_hash": e.prev_hash, "hash": e.hash,
-            "signature": e.signature,
+            "signature": e.signature, "key_id": e.key_id,
         },
     }
 

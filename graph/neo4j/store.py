@@ -84,7 +84,8 @@ class Neo4jStore(GraphStore):
             constructor does no I/O: call :meth:`migrate` (or use :meth:`from_url`) before the
             first read or write.
         database: the database to use (Community Edition has one: ``"neo4j"``).
-        tenant, clock, registry, audit_key: see :class:`~graph.store.GraphStore`.
+        tenant, clock, registry, audit_key, old_audit_keys: see
+            :class:`~graph.store.GraphStore`.
         tracer: sees every statement's name, parameter shape and duration (:class:`Tracer`).
     """
 
@@ -97,9 +98,11 @@ class Neo4jStore(GraphStore):
         clock: Clock | None = None,
         registry: PredicateRegistry | None = None,
         audit_key: bytes | None = None,
+        old_audit_keys: Sequence[bytes] = (),
         tracer: Tracer | None = None,
     ) -> None:
-        super().__init__(tenant=tenant, clock=clock, registry=registry, audit_key=audit_key)
+        super().__init__(tenant=tenant, clock=clock, registry=registry, audit_key=audit_key,
+                         old_audit_keys=old_audit_keys)
         self._driver = driver
         self._database = database
         self.tracer = tracer
@@ -117,6 +120,7 @@ class Neo4jStore(GraphStore):
         clock: Clock | None = None,
         registry: PredicateRegistry | None = None,
         audit_key: bytes | None = None,
+        old_audit_keys: Sequence[bytes] = (),
         tracer: Tracer | None = None,
         migrate: bool = True,
         **driver_config: Any,
@@ -134,7 +138,8 @@ class Neo4jStore(GraphStore):
             driver = GraphDatabase.driver(url, auth=(user, password), **driver_config)
         try:
             store = cls(driver, tenant=tenant, database=database, clock=clock,
-                        registry=registry, audit_key=audit_key, tracer=tracer)
+                        registry=registry, audit_key=audit_key,
+                        old_audit_keys=old_audit_keys, tracer=tracer)
             store._owns_driver = True
             if migrate:
                 store.migrate()

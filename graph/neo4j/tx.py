@@ -74,7 +74,7 @@ class Neo4jTx:
         if row is None or row["seq"] is None:
             return None
         return AuditHead(seq=row["seq"], hash=row["hash"], at=from_us(row["at"]),
-                         signed=bool(row["signed"]))
+                         signed=bool(row["signed"]), key_id=row["key_id"])
 
     def existing_episodes(self, episode_ids: Sequence[str]) -> set[str]:
         if not episode_ids:

@@ -49,7 +49,8 @@ class SqliteStore(GraphStore):
             manages transactions) and, if it is shared between threads,
             ``check_same_thread=False``. The constructor does no I/O: call :meth:`migrate`
             (or use :meth:`from_url`) before the first read or write.
-        tenant, clock, registry, audit_key: see :class:`~graph.store.GraphStore`.
+        tenant, clock, registry, audit_key, old_audit_keys: see
+            :class:`~graph.store.GraphStore`.
     """
 
     def __init__(
@@ -60,8 +61,10 @@ class SqliteStore(GraphStore):
         clock: Clock | None = None,
         registry: PredicateRegistry | None = None,
         audit_key: bytes | None = None,
+        old_audit_keys: Sequence[bytes] = (),
     ) -> None:
-        super().__init__(tenant=tenant, clock=clock, registry=registry, audit_key=audit_key)
+        super().__init__(tenant=tenant, clock=clock, registry=registry, audit_key=audit_key,
+                         old_audit_keys=old_audit_keys)
         self._conn = conn
         # Shared by every for_tenant() clone (copy.copy keeps the reference): one connection
         # runs one transaction at a time.
@@ -77,6 +80,7 @@ class SqliteStore(GraphStore):
         clock: Clock | None = None,
         registry: PredicateRegistry | None = None,
         audit_key: bytes | None = None,
+        old_audit_keys: Sequence[bytes] = (),
         migrate: bool = True,
     ) -> SqliteStore:
         """Open ``sqlite:///relative/path.db``, ``sqlite:////absolute/path.db`` or
@@ -87,7 +91,7 @@ class SqliteStore(GraphStore):
         conn = connect(sqlite_path(url))
         try:
             store = cls(conn, tenant=tenant, clock=clock, registry=registry,
-                        audit_key=audit_key)
+                        audit_key=audit_key, old_audit_keys=old_audit_keys)
             store._owns_connection = True
             if migrate:
                 store.migrate()

@@ -39,7 +39,7 @@ class SqliteTx:
         with self._db("lock head") as conn:
             row = conn.execute(sql.load("write/lock_head"), (self._tenant,)).fetchone()
         return None if row is None else AuditHead(seq=row[0], hash=row[1], at=from_us(row[2]),
-                                                  signed=bool(row[3]))
+                                                  signed=bool(row[3]), key_id=row[4])
 
     def existing_episodes(self, episode_ids: Sequence[str]) -> set[str]:
         if not episode_ids:

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from asof.graph.audit import GENESIS_HASH, make_event
+from asof.graph.audit import GENESIS_HASH, key_id, keyring, make_event
 from asof.graph.clock import FakeClock
 from asof.graph.contract import WriteBatch, WriteTx
-from asof.graph.errors import AuditKeyRequiredError
+from asof.graph.errors import AuditKeyRequiredError, InvalidInputError
 from asof.graph.models import AuditAction, EntityRef, Episode, FactAssertion
 from asof.graph.store import GraphStore
 
@@ -168,5 +168,88 @@ def test_an_edited_checkpoint_fails_its_signature(store_factory: Any, tenant: st
     report = signed.verify(edited)
     assert not report.ok and report.first_bad_seq == head.seq
     assert "edited or forged" in (report.reason or "")
-    assert "another key" in (checkpoint.signature_problem(OTHER_KEY) or "")
-    assert checkpoint.signature_problem(KEY) is None
+    assert "another key" in (checkpoint.signature_problem(keyring([OTHER_KEY])) or "")
+    assert checkpoint.signature_problem(keyring([KEY])) is None
+
+
+# ------------------------------------------------------------------ key ids and rotation (#16)
+
+NEW_KEY = b"n" * 32
+
+
+def _append_signed(store: GraphStore, key: bytes, reason: str | None = None,
+                   action: AuditAction = AuditAction.INGESTED) -> int:
+    """An event signed with ``key`` appended behind the store's key check."""
+
+    def work(tx: WriteTx) -> int:
+        head = tx.lock_head()
+        assert head is not None
+        event = make_event(seq=head.seq + 1, prev_hash=head.hash, tenant=store.tenant,
+                           at=head.at + timedelta(seconds=1), actor="intruder", action=action,
+                           contents=[], reason=reason, key=key)
+        tx.write(WriteBatch(events=[event]))
+        return event.seq
+
+    return store.run_write(work)
+
+
+def test_every_signed_event_names_its_key(store_factory: Any, tenant: str,
+                                          clock: FakeClock) -> None:
+    say(store_factory(tenant, audit_key=KEY), clock, "I live in Berlin", "Berlin")
+    other = store_factory().tenant
+    say(store_factory(other), clock, "I live in Paris", "Paris")
+    assert {e.key_id for e in store_factory(tenant).audit()} == {key_id(KEY)}
+    assert {e.key_id for e in store_factory(other).audit()} == {None}
+
+
+def test_a_rotated_key_signs_from_the_rotation_and_old_events_verify_under_their_own(
+        store_factory: Any, tenant: str, clock: FakeClock) -> None:
+    old = store_factory(tenant, audit_key=KEY)
+    say(old, clock, "I live in Berlin", "Berlin")
+    signed_before = len(old.audit())
+    clock.advance(timedelta(minutes=1))
+    rotated = old.rotate_key(NEW_KEY, actor="security")
+    assert rotated.action is AuditAction.KEY_ROTATED and rotated.actor == "security"
+    assert rotated.key_id == key_id(NEW_KEY) and rotated.seq == signed_before + 1
+    assert f"from {key_id(KEY)} to {key_id(NEW_KEY)}" in (rotated.reason or "")
+    # the old key writes no more, and nothing is written by trying
+    with pytest.raises(AuditKeyRequiredError, match=key_id(NEW_KEY)):
+        say(old, clock, "I live in Paris", "Paris")
+    assert len(old.audit()) == rotated.seq
+    new = store_factory(tenant, audit_key=NEW_KEY)
+    new.old_audit_keys = (KEY,)
+    say(new, clock, "I live in Rome", "Rome")
+    events = new.audit()
+    assert [e.key_id for e in events] == [key_id(KEY)] * signed_before + [
+        key_id(NEW_KEY)] * (len(events) - signed_before)
+    report = new.verify(new.record_checkpoint())
+    assert report.ok and report.signatures_checked, report
+    assert new.checkpoint().key_id == key_id(NEW_KEY)
+    # without the old key the old signatures cannot be checked: not an ok
+    alone = store_factory(tenant, audit_key=NEW_KEY).verify()
+    assert not alone.ok and alone.first_bad_seq == 1 and "ASOF_AUDIT_KEYS" in (alone.reason or "")
+    keyless = store_factory(tenant).verify()
+    assert keyless.ok and keyless.unchecked_signatures
+    with pytest.raises(InvalidInputError, match="differ"):
+        new.rotate_key(NEW_KEY)
+
+
+def test_a_forged_rotation_or_a_foreign_key_is_caught(store_factory: Any, tenant: str,
+                                                       clock: FakeClock) -> None:
+    signed = store_factory(tenant, audit_key=KEY)
+    say(signed, clock, "I live in Berlin", "Berlin")
+    # an intruder without the key claims a rotation to a key of theirs
+    forged = f"key rotated from {key_id(KEY)} to {key_id(OTHER_KEY)}; " \
+             f"endorsed by the old key: {'0' * 64}"
+    seq = _append_signed(store_factory(tenant), OTHER_KEY, forged, AuditAction.KEY_ROTATED)
+    report = signed.verify()
+    assert not report.ok and report.first_bad_seq == seq and "forged rotation" in (
+        report.reason or ""), report
+    # an event signed with another key, with no rotation at all
+    third = store_factory().tenant
+    say(store_factory(third, audit_key=KEY), clock, "I live in Berlin", "Berlin")
+    seq = _append_signed(store_factory(third), OTHER_KEY)
+    for verifier in (store_factory(third), store_factory(third, audit_key=KEY)):
+        report = verifier.verify()
+        assert not report.ok and report.first_bad_seq == seq, report
+        assert "no key_rotated event" in (report.reason or "")

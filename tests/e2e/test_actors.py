@@ -145,3 +145,31 @@ def test_audit_filters_by_entity_actor_action_and_time_on_every_surface(
         for bad in ({"action": "deleted"}, {"since": "2024-02-01T00:00:00"}):
             assert client.get("/v1/audit", params=bad).status_code == 422
         assert client.get("/v1/audit", params={"entity": "Nobody"}).status_code == 404
+
+
+def test_an_erasure_request_records_its_requester_and_ticket_over_rest_and_the_cli(
+        tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'requests.db'}"
+    keys = json.dumps([{"name": "dpo-office", "sha256": hash_key("k-admin"), "role": "admin"}])
+    with TestClient(create_app(Settings(store=url, api_keys=keys))) as client:
+        admin = {"X-API-Key": "k-admin", "X-Asof-Tenant": TENANT}
+        for name in ("Priya", "Sam"):
+            fact = {**FACT, "subject": {"name": name, "type": "person"}}
+            assert client.post("/v1/facts", json={"facts": [fact]},
+                               headers=admin).status_code == 200
+        priya = client.get("/v1/facts", params={"subject": "Priya"},
+                           headers=admin).json()["items"][0]["subject_id"]
+        named = client.delete(f"/v1/entities/{priya}", headers=admin,
+                              params={"requester": "Priya's lawyer", "ticket": "DSR-1"})
+        assert named.status_code == 422, named.text  # the chain keeps no erased name
+        erased = client.delete(f"/v1/entities/{priya}", headers=admin,
+                               params={"requester": "the data subject", "ticket": "DSR-1"})
+        assert erased.status_code == 200, erased.text
+        shown = client.get("/v1/audit", params={"action": "erased"}, headers=admin).json()
+    assert [e["reason"] for e in shown["items"]] == [
+        "erasure request; requester: the data subject; ticket: DSR-1"]
+    _cli(url, "forget", "Sam", "--yes", "--requester", "HR", "--ticket", "DSR-2")
+    result = CliRunner().invoke(cli, ["audit", "show", "--action", "erased", "--json",
+                                      "--store", url, "--tenant", TENANT])
+    assert [e["reason"] for e in json.loads(result.output)["items"]][-1] == (
+        "erasure request; requester: HR; ticket: DSR-2")

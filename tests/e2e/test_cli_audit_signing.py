@@ -71,3 +71,35 @@ def test_audit_checkpoint_signs_records_and_verifies(store_url: str, fresh_tenan
     head.write_text(json.dumps(saved), encoding="utf-8")
     code, out = asof("audit", "verify", "--checkpoint", str(head), *where)
     assert code == 1 and "edited or forged" in out, out
+
+
+def test_audit_rotate_key_hands_the_chain_to_a_new_key(store_url: str, fresh_tenant: str,
+                                                       tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    where = ["--store", store_url, "--tenant", fresh_tenant]
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(json.dumps(MESSAGES[0]) + "\n", encoding="utf-8")
+    second.write_text(json.dumps(MESSAGES[1]) + "\n", encoding="utf-8")
+    old, new = "the-old-audit-key-for-tests", "the-new-audit-key-for-tests"
+    monkeypatch.setenv("ASOF_AUDIT_KEY", old)
+    assert asof("ingest", str(first), *where)[0] == 0
+    monkeypatch.delenv("ASOF_AUDIT_NEW_KEY", raising=False)
+    code, out = asof("audit", "rotate-key", *where)
+    assert code == 2 and "ASOF_AUDIT_NEW_KEY" in out, out
+    monkeypatch.setenv("ASOF_AUDIT_NEW_KEY", new)
+    code, out = asof("audit", "rotate-key", "--actor", "security", "--json", *where)
+    assert code == 0, out
+    rotated = json.loads(out)
+    code, out = asof("ingest", str(second), *where)  # the old key writes no more
+    assert code == 2 and rotated["key_id"] in out and "Nothing was written" in out, out
+    monkeypatch.setenv("ASOF_AUDIT_KEY", new)
+    assert asof("ingest", str(second), *where)[0] == 0
+    code, out = asof("audit", "verify", *where)  # the old events need the old key
+    assert code == 1 and "ASOF_AUDIT_KEYS" in out, out
+    monkeypatch.setenv("ASOF_AUDIT_KEYS", f"some-other-key,{old}")
+    code, out = asof("audit", "verify", *where)
+    assert code == 0 and out.startswith("ok:"), out
+    code, out = asof("audit", "show", "--action", "key_rotated", "--json", *where)
+    shown = json.loads(out)["items"]
+    assert [(e["seq"], e["actor"], e["key_id"]) for e in shown] == [
+        (rotated["seq"], "security", rotated["key_id"])]

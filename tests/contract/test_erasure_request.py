@@ -1,0 +1,55 @@
+"""An erasure request carries its requester and ticket reference (issue #16, erasure), on
+every backend: both are recorded in the ``erased`` event, and a field that would put the
+erased name back into the chain is refused before anything is erased."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from asof.graph.clock import FakeClock
+from asof.graph.errors import InvalidInputError
+from asof.graph.models import AuditAction, EntityRef, Episode, FactAssertion
+from asof.graph.store import GraphStore
+
+pytestmark = pytest.mark.contract
+
+
+def _bob_works_at_initech(store: GraphStore, clock: FakeClock) -> None:
+    clock.advance(timedelta(minutes=1))
+    episode = Episode.create(tenant=store.tenant, speaker="Ann", text="Bob Stone works at Initech",
+                             occurred_at=datetime(2024, 1, 2, tzinfo=UTC))
+    store.apply(episode, [FactAssertion(
+        subject=EntityRef(name="Bob Stone", type="person"), predicate="works_at",
+        object=EntityRef(name="Initech", type="organization"))])
+
+
+def test_the_erasure_event_records_requester_and_ticket(store: GraphStore,
+                                                        clock: FakeClock) -> None:
+    _bob_works_at_initech(store, clock)
+    result = store.forget("Bob Stone", actor="dpo-desk", requester="the data subject",
+                          ticket="DSR-2024-017")
+    assert result.event.action is AuditAction.ERASED and result.event.actor == "dpo-desk"
+    assert result.event.reason == ("erasure request; requester: the data subject; "
+                                   "ticket: DSR-2024-017")
+    assert store.audit()[-1] == result.event
+    assert store.verify().ok
+
+
+@pytest.mark.parametrize(("requester", "ticket"), [
+    ("bob stone", None),  # the erased name, in any case
+    ("Bo\u200bb Stone's lawyer", None),  # or spelled with an invisible character
+    (None, "ticket for Bob Stone"),
+    ("  ", None),
+    ("dpo\nforged: line", None),
+    (None, "x" * 201),
+])
+def test_a_request_field_that_is_blank_malformed_or_names_the_person_is_refused(
+        store: GraphStore, clock: FakeClock, requester: str | None, ticket: str | None) -> None:
+    _bob_works_at_initech(store, clock)
+    before = store.audit()
+    with pytest.raises(InvalidInputError):
+        store.forget("Bob Stone", requester=requester, ticket=ticket)
+    assert store.audit() == before
+    assert store.current("Bob Stone")  # nothing was erased
