@@ -22,7 +22,7 @@ from asof.api.files import check_input_file
 from asof.extraction.readers import Conversation, Message, read_conversations
 from asof.graph.audit import Checkpoint, VerifyReport
 from asof.graph.clock import Clock, FakeClock
-from asof.graph.contract import SearchHit
+from asof.graph.contract import Capability, SearchHit
 from asof.graph.errors import ConflictError, InvalidInputError, InvalidIntervalError
 from asof.graph.ids import canonical_json
 from asof.graph.models import (
@@ -41,7 +41,10 @@ from asof.graph.writes import WriteResult
 from asof.query import views
 from asof.query.ask import Answer, ask
 from asof.query.context import ContextBlock, context
+from asof.query.embedding import BATCH as EMBED_BATCH
+from asof.query.embedding import Embedder, embed_rows, reindex
 from asof.query.paging import Page
+from asof.query.retrieval import Mode
 
 if TYPE_CHECKING:
     from asof.api.schemas import MessageIn
@@ -215,22 +218,27 @@ def check_source_id(store: GraphStore, source_id: str | None,
 class Memory:
     """asof's Python API: one object per store, any number of tenants."""
 
-    def __init__(self, store: GraphStore, *, nlp: Any | None = None) -> None:
+    def __init__(self, store: GraphStore, *, nlp: Any | None = None,
+                 embedder: Embedder | None = None) -> None:
         self._root = store
         self._stores: dict[str, GraphStore] = {store.tenant: store}
         self._nlp = nlp
+        #: Embeds what is stored and what is searched (None: lexical search only). Used only
+        #: where the store keeps vectors (Capability.VECTOR).
+        self.embedder = embedder
 
     @classmethod
     def open(cls, url: str, *, clock: Clock | None = None,
              registry: PredicateRegistry | None = None, audit_key: bytes | None = None,
              neo4j_user: str = "neo4j", neo4j_password: str | None = None,
-             neo4j_database: str = "neo4j", migrate: bool = True) -> Memory:
+             neo4j_database: str = "neo4j", migrate: bool = True,
+             embedder: Embedder | None = None) -> Memory:
         """Open ``sqlite:///memory.db`` or ``neo4j://host:7687`` (schema migrated)."""
         store = open_store(url, tenant="default", clock=clock, registry=registry,
                            audit_key=audit_key, neo4j_user=neo4j_user,
                            neo4j_password=neo4j_password, neo4j_database=neo4j_database,
                            migrate=migrate)
-        return cls(store)
+        return cls(store, embedder=embedder)
 
     def __enter__(self) -> Memory:
         return self
@@ -306,6 +314,8 @@ class Memory:
         started = time.perf_counter()
         pipeline = self.pipeline(tenant)
         actor = actor or "asof-ingest"
+        pending_episodes: list[Episode] = []
+        pending_results: list[WriteResult] = []
         for conversation in conversations:
             extracted = pipeline.extract(conversation)
             # Replays move the clock before each message, so each is its own transaction;
@@ -317,10 +327,17 @@ class Memory:
                 if replay:
                     assert isinstance(store.clock, FakeClock)
                     store.clock.set(max(store.clock.now(), chunk[0][0].occurred_at))
-                for result, count in self._apply_extracted(store, chunk, actor, report):
+                results = self._apply_extracted(store, chunk, actor, report)
+                for result, count in results:
                     report.add(result, count)
+                pending_episodes += [e for e, _ in chunk]
+                pending_results += [r for r, _ in results]
+                if len(pending_episodes) >= EMBED_BATCH:  # vectors in batches, even in replays
+                    self._embed(store, pending_episodes, pending_results)
+                    pending_episodes, pending_results = [], []
                 if progress is not None:
                     progress(report.messages, total)
+        self._embed(store, pending_episodes, pending_results)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -361,8 +378,11 @@ class Memory:
         parsed = [a if isinstance(a, FactAssertion) else FactAssertion.parse(
             a, context=f"facts[{i}]") for i, a in enumerate(assertions)]
         check_source_id(self.store(tenant), source_id, parsed)
-        return self.store(tenant).assert_facts(parsed, observed_at=observed_at,
-                                               source_id=source_id, actor=actor)
+        store = self.store(tenant)
+        result = store.assert_facts(parsed, observed_at=observed_at, source_id=source_id,
+                                    actor=actor)
+        self._embed(store, [], [result])
+        return result
 
     def forget(self, entity: str, *, tenant: str, actor: str | None = None) -> ErasureResult:
         """Erase an entity and everything that mentions it (right to be forgotten)."""
@@ -447,10 +467,34 @@ class Memory:
                        now=now)
 
     def search(self, text: str, *, tenant: str, limit: int = 10, offset: int = 0,
-               valid_at: datetime | None = None,
-               known_at: datetime | None = None) -> Page[SearchHit]:
+               valid_at: datetime | None = None, known_at: datetime | None = None,
+               mode: Mode | str | None = None) -> Page[SearchHit]:
+        """Episodes and facts for ``text``: ``mode`` lexical, vector or hybrid (``None``:
+        hybrid when vectors are available, else lexical)."""
         return views.search(self.store(tenant), text, limit=limit, offset=offset,
-                            valid_at=valid_at, known_at=known_at)
+                            valid_at=valid_at, known_at=known_at,
+                            mode=None if mode is None else Mode(mode), embedder=self.embedder)
+
+    def reindex(self, *, tenant: str, progress: Progress | None = None) -> int:
+        """Embed the tenant's episodes and facts that have no vector under the configured
+        model (stores made before embeddings, or a changed model). Returns how many."""
+        if self.embedder is None:
+            raise InvalidInputError("reindex needs an embedding model (ASOF_EMBEDDER)")
+        store = self.store(tenant)
+        if not store.supports(Capability.VECTOR):
+            raise InvalidInputError("this store keeps no vectors: nothing to reindex")
+        return reindex(store, self.embedder, progress)
+
+    def _embed(self, store: GraphStore, episodes: Sequence[Episode],
+               results: Sequence[WriteResult]) -> None:
+        """Vectors of what a write stored, when this memory has an embedder and the store
+        keeps vectors. Derived data: should the model fail, the rows are already stored and
+        ``asof reindex`` completes their vectors."""
+        if self.embedder is None or not store.supports(Capability.VECTOR):
+            return
+        stored = {i for r in results for i in r.episode_ids}
+        embed_rows(store, self.embedder, [e for e in episodes if e.id in stored],
+                   [v for r in results for v in r.written])
 
     def entity(self, name_or_id: str, *, tenant: str) -> Entity | None:
         return self.store(tenant).entity(name_or_id)
