@@ -464,7 +464,7 @@ class Memory:
                 budget_tokens: int = 300, now: datetime | None = None) -> ContextBlock:
         """A compact memory block about ``subject`` for an agent's prompt."""
         return context(self.store(tenant), subject, query=query, budget_tokens=budget_tokens,
-                       now=now)
+                       now=now, embedder=self.embedder)
 
     def search(self, text: str, *, tenant: str, limit: int = 10, offset: int = 0,
                valid_at: datetime | None = None, known_at: datetime | None = None,

@@ -153,3 +153,20 @@ def test_a_backend_without_vectors_searches_full_text_and_refuses_vector_modes(
         views.search(store, "marathon", mode=Mode.HYBRID, embedder=embedder)
     with pytest.raises(UnsupportedError):
         store.put_embeddings("m", [Embedding(kind="episode", id=said.id, vector=[1.0])])
+
+
+def test_context_takes_facts_related_by_meaning(
+        vector_store: GraphStore, clock: FakeClock, embedder: BundledEmbedder) -> None:
+    from asof.query.context import context
+
+    say(vector_store, clock, d(2024, 4, 2), "I started at Brightline Health. I live in Porto.",
+        FactAssertion(subject=MAYA, predicate="works_at",
+                      object=EntityRef(name="Brightline Health", type="organization")),
+        FactAssertion(subject=MAYA, predicate="lives_in",
+                      object=EntityRef(name="Porto", type="location")))
+    reindex(vector_store, embedder)
+    plain = context(vector_store, "Maya", query="hospital shifts")
+    assert "Related to the question:" not in plain.text
+    block = context(vector_store, "Maya", query="hospital shifts", embedder=embedder)
+    related = block.text.split("Related to the question:\n", 1)[1].split("\n")[0]
+    assert "Brightline Health" in related
