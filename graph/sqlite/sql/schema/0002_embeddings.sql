@@ -5,15 +5,18 @@
 -- keyed by the model that made it, so vectors of two models never mix and switching models
 -- needs no migration. `kind` is 'episode' (id = episode id) or 'fact' (id = version id).
 -- `vector` holds `dim` little-endian float32 values, L2-normalised (a dot product is the
--- cosine). The key leads with (kind, id) so that erasure finds a row's vectors under every
--- model; the scans of one model filter the tenant's rows of a kind.
+-- cosine). The unique key leads with (kind, id) so that erasure finds a row's vectors under
+-- every model; the scans of one model walk the tenant's rows of a kind. A rowid table, not
+-- WITHOUT ROWID: vectors (1.5 kB at 384 dimensions) are large rows, which SQLite's
+-- documentation advises against in WITHOUT ROWID tables.
 
 CREATE TABLE IF NOT EXISTS embeddings (
+    pk     INTEGER PRIMARY KEY,
     tenant TEXT    NOT NULL,
     model  TEXT    NOT NULL,
     kind   TEXT    NOT NULL,
     id     TEXT    NOT NULL,
     dim    INTEGER NOT NULL,
     vector BLOB    NOT NULL,
-    PRIMARY KEY (tenant, kind, id, model)
-) WITHOUT ROWID;
+    UNIQUE (tenant, kind, id, model)
+);
