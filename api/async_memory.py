@@ -50,7 +50,9 @@ from asof.graph.writes import WriteResult
 from asof.query import views
 from asof.query.ask import Answer
 from asof.query.context import ContextBlock
+from asof.query.embedding import Embedder
 from asof.query.paging import Page
+from asof.query.retrieval import Mode
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -80,12 +82,13 @@ class AsyncMemory:
                    old_audit_keys: Sequence[bytes] = (), neo4j_user: str = "neo4j",
                    neo4j_password: str | None = None,
                    neo4j_database: str = "neo4j", migrate: bool = True,
+                   embedder: Embedder | None = None,
                    max_workers: int = DEFAULT_WORKERS) -> AsyncMemory:
         """Open a store as :meth:`Memory.open` does (connecting and migrating off the loop)."""
         memory = await asyncio.to_thread(
             Memory.open, url, clock=clock, registry=registry, audit_key=audit_key,
             old_audit_keys=old_audit_keys, neo4j_user=neo4j_user, neo4j_password=neo4j_password,
-            neo4j_database=neo4j_database, migrate=migrate)
+            neo4j_database=neo4j_database, migrate=migrate, embedder=embedder)
         return cls(memory, max_workers=max_workers)
 
     async def __aenter__(self) -> AsyncMemory:
@@ -199,10 +202,13 @@ class AsyncMemory:
                                budget_tokens=budget_tokens, now=now)
 
     async def search(self, text: str, *, tenant: str, limit: int = 10, offset: int = 0,
-                     valid_at: datetime | None = None,
-                     known_at: datetime | None = None) -> Page[SearchHit]:
+                     valid_at: datetime | None = None, known_at: datetime | None = None,
+                     mode: Mode | str | None = None) -> Page[SearchHit]:
         return await self._run(self.memory.search, text, tenant=tenant, limit=limit,
-                               offset=offset, valid_at=valid_at, known_at=known_at)
+                               offset=offset, valid_at=valid_at, known_at=known_at, mode=mode)
+
+    async def reindex(self, *, tenant: str, progress: Progress | None = None) -> int:
+        return await self._run(self.memory.reindex, tenant=tenant, progress=progress)
 
     async def entity(self, name_or_id: str, *, tenant: str) -> Entity | None:
         return await self._run(self.memory.entity, name_or_id, tenant=tenant)

@@ -18,7 +18,8 @@ How items map onto the graph (DESIGN.md §3-4):
 
 ``search`` and ``list_namespaces`` read the tenant's items in one query and filter them here:
 cost grows with the number of items. ``query`` is a keyword match over each item's JSON (the
-share of the query's words it contains), not a semantic search: asof has no embeddings.
+share of the query's words it contains), not a semantic search: asof's embeddings serve
+``Memory.search`` over messages and facts, not this store's items.
 """
 
 from __future__ import annotations

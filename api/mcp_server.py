@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -198,12 +198,15 @@ def build_server(memory: Memory, *, tenant: str, actor: str = "mcp",
         limit: Annotated[int, Field(ge=1, le=100, description="At most this many hits.")] = 10,
         valid_at: Time = None,
         known_at: Time = None,
+        mode: Annotated[Literal["lexical", "vector", "hybrid"] | None, Field(description=(
+            "lexical: the words; vector: the meaning; hybrid: both (the default where "
+            "available)."))] = None,
     ) -> dict[str, Any]:
-        """Full-text search over remembered messages and facts, best first. Use it when you
-        do not know an entity's exact name or want the original wording."""
+        """Search remembered messages and facts by their words and meaning, best first. Use
+        it when you do not know an entity's exact name, or the words the user used."""
         hits = memory.search(text, tenant=tenant, limit=limit,
                              valid_at=_instant(valid_at, "valid_at"),
-                             known_at=_instant(known_at, "known_at"))
+                             known_at=_instant(known_at, "known_at"), mode=mode)
         return {"hits": [{"kind": h.kind, "id": h.id, "score": h.score, "text": h.text}
                          for h in hits]}
 

@@ -22,7 +22,7 @@ from asof.api.files import check_input_file
 from asof.extraction.readers import Conversation, Message, read_conversations
 from asof.graph.audit import Checkpoint, VerifyReport
 from asof.graph.clock import Clock, FakeClock
-from asof.graph.contract import AuditHead, SearchHit, WriteTx
+from asof.graph.contract import AuditHead, Capability, SearchHit, WriteTx
 from asof.graph.errors import ConflictError, InvalidInputError, InvalidIntervalError
 from asof.graph.ids import canonical_json
 from asof.graph.models import (
@@ -41,7 +41,10 @@ from asof.graph.writes import WriteResult, replay_time
 from asof.query import views
 from asof.query.ask import Answer, ask
 from asof.query.context import ContextBlock, context
+from asof.query.embedding import BATCH as EMBED_BATCH
+from asof.query.embedding import Embedder, embed_rows, reindex
 from asof.query.paging import Page
+from asof.query.retrieval import Mode
 
 if TYPE_CHECKING:
     from asof.api.schemas import MessageIn
@@ -233,26 +236,31 @@ def _read_head(tx: WriteTx) -> AuditHead | None:
 class Memory:
     """asof's Python API: one object per store, any number of tenants."""
 
-    def __init__(self, store: GraphStore, *, nlp: Any | None = None) -> None:
+    def __init__(self, store: GraphStore, *, nlp: Any | None = None,
+                 embedder: Embedder | None = None) -> None:
         self._root = store
         self._stores: dict[str, GraphStore] = {store.tenant: store}
         self._nlp = nlp
+        #: Embeds what is stored and what is searched (None: lexical search only). Used only
+        #: where the store keeps vectors (Capability.VECTOR).
+        self.embedder = embedder
 
     @classmethod
     def open(cls, url: str, *, clock: Clock | None = None,
              registry: PredicateRegistry | None = None, audit_key: bytes | None = None,
              old_audit_keys: Sequence[bytes] = (),
              neo4j_user: str = "neo4j", neo4j_password: str | None = None,
-             neo4j_database: str = "neo4j", migrate: bool = True) -> Memory:
+             neo4j_database: str = "neo4j", migrate: bool = True,
+             embedder: Embedder | None = None) -> Memory:
         """Open ``sqlite:///memory.db`` or ``neo4j://host:7687`` (schema migrated).
         ``audit_key`` signs the audit chain; ``old_audit_keys`` are keys it replaced, to
-        verify the events they signed."""
+        verify the events they signed. ``embedder`` embeds episodes and facts for search."""
         store = open_store(url, tenant="default", clock=clock, registry=registry,
                            audit_key=audit_key, old_audit_keys=old_audit_keys,
                            neo4j_user=neo4j_user,
                            neo4j_password=neo4j_password, neo4j_database=neo4j_database,
                            migrate=migrate)
-        return cls(store)
+        return cls(store, embedder=embedder)
 
     def __enter__(self) -> Memory:
         return self
@@ -337,17 +345,26 @@ class Memory:
         if replay:  # in the order the messages were sent (stable: a conversation keeps its own)
             extracted = [sorted((item for items in extracted for item in items),
                                 key=lambda item: item[0].occurred_at)]
+        pending_episodes: list[Episode] = []
+        pending_results: list[WriteResult] = []
         # INGEST_BATCH messages to a transaction (apply_many: the same result as one by one, a
         # fraction of the round trips).
         for items in extracted:
             for start in range(0, len(items), INGEST_BATCH):
                 chunk = items[start:start + INGEST_BATCH]
-                for result, count in self._apply_extracted(store, chunk, actor, report, replay):
+                results = self._apply_extracted(store, chunk, actor, report, replay)
+                for result, count in results:
                     report.add(result, count)
+                pending_episodes += [e for e, _ in chunk]
+                pending_results += [r for r, _ in results]
+                if len(pending_episodes) >= EMBED_BATCH:  # vectors in batches, even in replays
+                    self._embed(store, pending_episodes, pending_results)
+                    pending_episodes, pending_results = [], []
                 if progress is not None:
                     progress(report.messages, total)
             if replay and items and isinstance(store.clock, FakeClock):
                 store.clock.set(max(store.clock.now(), items[-1][0].occurred_at))
+        self._embed(store, pending_episodes, pending_results)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -391,8 +408,11 @@ class Memory:
         parsed = [a if isinstance(a, FactAssertion) else FactAssertion.parse(
             a, context=f"facts[{i}]") for i, a in enumerate(assertions)]
         check_source_id(self.store(tenant), source_id, parsed)
-        return self.store(tenant).assert_facts(parsed, observed_at=observed_at,
-                                               source_id=source_id, actor=actor)
+        store = self.store(tenant)
+        result = store.assert_facts(parsed, observed_at=observed_at, source_id=source_id,
+                                    actor=actor)
+        self._embed(store, [], [result])
+        return result
 
     def forget(self, entity: str, *, tenant: str, actor: str | None = None,
                requester: str | None = None, ticket: str | None = None) -> ErasureResult:
@@ -477,13 +497,37 @@ class Memory:
                 budget_tokens: int = 300, now: datetime | None = None) -> ContextBlock:
         """A compact memory block about ``subject`` for an agent's prompt."""
         return context(self.store(tenant), subject, query=query, budget_tokens=budget_tokens,
-                       now=now)
+                       now=now, embedder=self.embedder)
 
     def search(self, text: str, *, tenant: str, limit: int = 10, offset: int = 0,
-               valid_at: datetime | None = None,
-               known_at: datetime | None = None) -> Page[SearchHit]:
+               valid_at: datetime | None = None, known_at: datetime | None = None,
+               mode: Mode | str | None = None) -> Page[SearchHit]:
+        """Episodes and facts for ``text``: ``mode`` lexical, vector or hybrid (``None``:
+        hybrid when vectors are available, else lexical)."""
         return views.search(self.store(tenant), text, limit=limit, offset=offset,
-                            valid_at=valid_at, known_at=known_at)
+                            valid_at=valid_at, known_at=known_at,
+                            mode=None if mode is None else Mode(mode), embedder=self.embedder)
+
+    def reindex(self, *, tenant: str, progress: Progress | None = None) -> int:
+        """Embed the tenant's episodes and facts that have no vector under the configured
+        model (stores made before embeddings, or a changed model). Returns how many."""
+        if self.embedder is None:
+            raise InvalidInputError("reindex needs an embedding model (ASOF_EMBEDDER)")
+        store = self.store(tenant)
+        if not store.supports(Capability.VECTOR):
+            raise InvalidInputError("this store keeps no vectors: nothing to reindex")
+        return reindex(store, self.embedder, progress)
+
+    def _embed(self, store: GraphStore, episodes: Sequence[Episode],
+               results: Sequence[WriteResult]) -> None:
+        """Vectors of what a write stored, when this memory has an embedder and the store
+        keeps vectors. Derived data: should the model fail, the rows are already stored and
+        ``asof reindex`` completes their vectors."""
+        if self.embedder is None or not store.supports(Capability.VECTOR):
+            return
+        stored = {i for r in results for i in r.episode_ids}
+        embed_rows(store, self.embedder, [e for e in episodes if e.id in stored],
+                   [v for r in results for v in r.written])
 
     def entity(self, name_or_id: str, *, tenant: str) -> Entity | None:
         return self.store(tenant).entity(name_or_id)

@@ -4,12 +4,16 @@ factory (the library itself never reads the environment)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from asof.graph.ids import validate_tenant
+
+if TYPE_CHECKING:
+    from asof.query.embedding import Embedder
 
 
 def default_store_url() -> str:
@@ -49,6 +53,14 @@ class Settings(BaseSettings):
                                 description="largest input file the CLI reads")
     assume_tz: str | None = Field(default=None,
                                   description="zone for naive timestamps in input files")
+    embedder: Literal["bundled", "openai", "none"] | None = Field(
+        default=None, description="embedding model for vector and hybrid search: bundled "
+        "(asof[embed]), openai (an OpenAI-compatible endpoint) or none; unset: bundled when "
+        "installed, else none")
+    embed_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible API root, e.g. http://localhost:8000/v1")
+    embed_model: str | None = Field(default=None, description="model name for that endpoint")
+    embed_api_key: SecretStr | None = None
 
     @field_validator("tenant")
     @classmethod
@@ -59,6 +71,15 @@ class Settings(BaseSettings):
     @classmethod
     def _unset_when_empty(cls, value: object) -> object:
         return None if value == "" else value  # ASOF_READ_LOG= turns the log off, not "."
+
+    def make_embedder(self) -> Embedder | None:
+        """The configured embedding model (``None``: lexical search only)."""
+        from asof.query.embedding import make_embedder
+
+        return make_embedder(self.embedder, base_url=self.embed_base_url,
+                             model=self.embed_model,
+                             api_key=self.embed_api_key.get_secret_value()
+                             if self.embed_api_key else None)
 
     def audit_key_bytes(self) -> bytes | None:
         return self.audit_key.get_secret_value().encode() if self.audit_key else None

@@ -23,6 +23,7 @@ class Capability(StrEnum):
     FULLTEXT = "fulltext"
     CONCURRENT_WRITERS = "concurrent_writers"  #: several processes may write at once
     EXPLAIN = "explain"
+    VECTOR = "vector"  #: stores embeddings and answers nearest-neighbour searches
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,17 @@ class SearchHit:
     text: str
     episode: Episode | None = None
     version: FactVersion | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Embedding:
+    """A vector of one stored row under one embedding model: an episode's text (``id`` = the
+    episode id) or a fact version's rendering (``id`` = the version id). Derived data: it is
+    rebuilt from the rows, and is not evidence."""
+
+    kind: Literal["episode", "fact"]
+    id: str
+    vector: Sequence[float]
 
 
 class PlanningReads(Protocol):

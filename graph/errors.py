@@ -82,6 +82,11 @@ class StoreError(AsofError):
     """The storage backend failed; the operation was rolled back."""
 
 
+class UnsupportedError(StoreError):
+    """The backend lacks the capability an operation needs (``store.supports(...)`` says so
+    beforehand); nothing was changed."""
+
+
 class StoreUnavailableError(StoreError):
     """The storage backend cannot be reached."""
 

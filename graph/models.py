@@ -322,6 +322,13 @@ class FactVersion(_Frozen):
     def object_label(self) -> str:
         return self.object_name or self.object_value or self.object_id or ""
 
+    @property
+    def sentence(self) -> str:
+        """The fact as a short sentence ("Maya Okafor works at Brightline Health"): what search
+        shows and what an embedding model reads (needs the read-side names)."""
+        subject = self.subject_name or self.subject_id
+        return f"{subject} {self.predicate.replace('_', ' ')} {self.object_label}"
+
     def valid_at(self, instant: datetime) -> bool:
         return (self.valid_from is None or self.valid_from <= instant) and (
             self.valid_to is None or instant < self.valid_to)

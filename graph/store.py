@@ -35,6 +35,7 @@ from asof.graph.clock import Clock, SystemClock
 from asof.graph.contract import (
     AuditHead,
     Capability,
+    Embedding,
     Erasure,
     PlanningReads,
     SearchHit,
@@ -166,6 +167,22 @@ class GraphStore(ABC):
 
     @abstractmethod
     def supports(self, capability: Capability) -> bool: ...
+
+    # Embeddings (Capability.VECTOR; without it these raise UnsupportedError). Derived rows,
+    # outside the audit chain: see docs/retrieval.md.
+    @abstractmethod
+    def put_embeddings(self, model: str, items: Sequence[Embedding]) -> None:
+        """Store vectors made by ``model``; one already stored for (model, kind, id) is kept."""
+
+    @abstractmethod
+    def unembedded(self, model: str) -> list[tuple[str, str]]:
+        """(kind, id) of the episodes (not erased) and versions with no vector under ``model``."""
+
+    @abstractmethod
+    def vector_search(self, vector: Sequence[float], *, model: str, limit: int = 10,
+                      valid_at: datetime | None = None,
+                      known_at: datetime | None = None) -> list[SearchHit]:
+        """Nearest neighbours by cosine (the score), filtered as :meth:`search` filters."""
 
     @abstractmethod
     def migrate(self) -> list[str]:

@@ -19,6 +19,8 @@ from asof.graph.instants import LATEST, require_aware, start_us
 from asof.graph.models import FactVersion
 from asof.graph.store import GraphStore
 from asof.query.ask import format_date, question_predicates
+from asof.query.embedding import Embedder
+from asof.query.retrieval import POOL, Mode, retrieve, vectors_available
 
 CHARS_PER_TOKEN = 4
 MIN_BUDGET = 16
@@ -68,11 +70,19 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2}
 
 
+#: Facts found by meaning alone that the related section takes.
+BY_MEANING = 3
+
+
 def context(store: GraphStore, subject: str, *, query: str | None = None,
             budget_tokens: int = 300, now: datetime | None = None,
-            recent: int = 5) -> ContextBlock:
+            recent: int = 5, embedder: Embedder | None = None) -> ContextBlock:
     """A memory block about ``subject``: facts related to ``query`` first, then current facts
     with their validity dates, then recent changes (facts that ended), cut to the budget.
+
+    With an ``embedder`` (and a store that keeps vectors), the :data:`BY_MEANING` facts about
+    the subject closest to ``query`` in meaning join the related ones, after those sharing its
+    words (nearest neighbours have no threshold: a cap keeps the rest in their sections).
 
     Lines are added in priority order while they fit; the block is then rendered in fixed
     sections so an agent can read it at a glance.
@@ -97,6 +107,13 @@ def context(store: GraphStore, subject: str, *, query: str | None = None,
                    v) for v in believed]
         related = [v for score, v in sorted(scored, key=lambda x: (-x[0], x[1].version_id))
                    if score > 0]
+        if vectors_available(store, embedder):
+            # facts found by meaning ("running" for a marathon) follow those found by words
+            ids = {v.version_id: v for v in believed}
+            found = retrieve(store, query, limit=POOL, embedder=embedder, mode=Mode.VECTOR,
+                             known_at=ref if now is not None else None)
+            nearest = [ids[h.id] for h in found if h.id in ids and ids[h.id] not in related]
+            related += nearest[:BY_MEANING]
 
     header = f"Memory about {entity.name} (as of {ref.date().isoformat()}):"
     sections: dict[str, list[tuple[str, str]]] = {"related": [], "current": [], "changes": []}

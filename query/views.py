@@ -17,7 +17,9 @@ from asof.graph.errors import InvalidInputError
 from asof.graph.instants import LATEST, isoformat, require_aware, start_us
 from asof.graph.models import AuditAction, AuditEvent, Entity, Episode, FactVersion
 from asof.graph.store import GraphStore
+from asof.query.embedding import Embedder
 from asof.query.paging import Page, check_window, fetch_size, page_after, page_of
+from asof.query.retrieval import Mode, retrieve
 
 #: The largest page of facts, versions, timeline entries, entities or audit events.
 MAX_LIMIT = 100_000
@@ -331,16 +333,17 @@ def snapshot_graphml(graph: nx.MultiDiGraph[str]) -> str:
 
 
 def search(store: GraphStore, text: str, *, limit: int = 10, offset: int = 0,
-           valid_at: datetime | None = None,
-           known_at: datetime | None = None) -> Page[SearchHit]:
-    """Full text over episodes and facts, best first, temporal filters applied before the
-    limit."""
+           valid_at: datetime | None = None, known_at: datetime | None = None,
+           mode: Mode | None = None, embedder: Embedder | None = None) -> Page[SearchHit]:
+    """Episodes and facts, best first, temporal filters applied before the limit: full text,
+    vectors or both fused (:func:`query.retrieval.retrieve`; ``mode=None`` is hybrid when
+    vectors are available, else lexical)."""
     if not text or not text.strip():
         raise InvalidInputError("search text must not be empty")
     check_window(offset, limit, max_limit=MAX_SEARCH_LIMIT)
-    hits = store.search(text, limit=offset + limit + 1,
-                        valid_at=require_aware(valid_at, "valid_at") if valid_at else None,
-                        known_at=require_aware(known_at, "known_at") if known_at else None)
+    hits = retrieve(store, text, limit=offset + limit + 1, embedder=embedder, mode=mode,
+                    valid_at=require_aware(valid_at, "valid_at") if valid_at else None,
+                    known_at=require_aware(known_at, "known_at") if known_at else None)
     return page_of(hits, offset=offset, limit=limit)
 
 

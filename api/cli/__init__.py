@@ -6,7 +6,8 @@ and a non-zero exit; ``--debug`` shows the traceback.
 
 The commands live by what they do: ``writes`` (ingest, forget, expire), ``queries`` (ask, facts,
 history, timeline, diff, snapshot, search, context, entities), ``audit``, ``admin`` (migrate,
-serve, keys, info), ``evals`` (train, eval, demo) and ``mcp``; ``common`` holds what they share.
+reindex, serve, keys, info), ``evals`` (train, eval, demo) and ``mcp``; ``common`` holds what
+they share.
 Each command imports its heavy modules (spaCy, FastAPI, the drivers, the MCP SDK) inside itself, so
 ``asof --help`` starts instantly.
 """
@@ -45,8 +46,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 for command in (writes.ingest, writes.forget, writes.expire,
                 queries.ask, queries.facts, queries.history, queries.timeline, queries.diff,
                 queries.snapshot, queries.search, queries.context, queries.entities,
-                queries.export_subject, audit.audit, admin.migrate, admin.serve, admin.keys,
-                admin.info, evals.train_command, evals.evaluate, evals.demo, mcp.mcp_command):
+                queries.export_subject, audit.audit, admin.migrate, admin.reindex, admin.serve,
+                admin.keys, admin.info, evals.train_command, evals.evaluate, evals.demo,
+                mcp.mcp_command):
     cli.add_command(command)
 
 

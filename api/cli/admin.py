@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from asof.api.cli.common import CliError, emit, load_settings, open_memory, parse_time
+from asof.api.cli.common import (
+    CliError,
+    emit,
+    load_settings,
+    open_memory,
+    parse_time,
+    resolve_tenant,
+    store_options,
+)
 
 
 @click.command()
@@ -18,6 +26,32 @@ def migrate(store_url: str | None) -> None:
     with open_memory(store_url, migrate=False) as mem:
         applied = mem.migrate()
     click.echo("applied: " + ", ".join(applied) if applied else "schema is up to date")
+
+
+@click.command()
+@store_options
+def reindex(store_url: str | None, tenant: str | None, as_json: bool) -> None:
+    """Embed the messages and facts that have no vector under the configured embedding model
+    (stores made before embeddings, or after changing ASOF_EMBEDDER / ASOF_EMBED_MODEL)."""
+    import sys
+    import time
+
+    with open_memory(store_url) as mem:
+        if mem.embedder is None:
+            raise CliError("no embedding model: install asof[embed] or set ASOF_EMBEDDER")
+        show = not as_json and sys.stderr.isatty()
+        started = time.perf_counter()
+
+        def progress(done: int, of: int) -> None:
+            if show:
+                rate = done / max(time.perf_counter() - started, 1e-9)
+                click.echo(f"\r  {done}/{of} rows  {rate:,.0f} rows/s", nl=done == of,
+                           err=True)
+
+        count = mem.reindex(tenant=resolve_tenant(tenant), progress=progress)
+        model = mem.embedder.model_id
+    emit({"embedded": count, "model": model}, as_json,
+         lambda: click.echo(f"embedded {count} rows with {model}"))
 
 
 @click.command()

@@ -173,6 +173,7 @@ def open_memory(store_url: str | None, **kwargs: Any) -> Iterator[Memory]:
 
     settings = load_settings()
     url = store_url or settings.store
+    kwargs.setdefault("embedder", settings.make_embedder())
     mem = Memory.open(url, audit_key=settings.audit_key_bytes(),
                       old_audit_keys=settings.old_audit_keys_bytes(),
                       neo4j_user=settings.neo4j_user,

@@ -89,21 +89,29 @@ def eval_gold(directory: Path, as_json: bool, show_errors: bool, without_learned
 
 
 @evaluate.command("locomo")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
 @click.option("--k", default=5, show_default=True, type=click.IntRange(1, 100),
               help="Evidence recall at this many retrieved items.")
 @click.option("--assume-tz", default="UTC", show_default=True,
               help="Zone for LoCoMo's naive session times.")
+@click.option("--format", "data_format", type=click.Choice(["locomo", "realtalk"]),
+              default="locomo", show_default=True,
+              help="locomo: one JSON file of samples; realtalk: a chat file in the REALTALK "
+                   "layout, or a folder of them.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-def eval_locomo(file: Path, k: int, assume_tz: str, as_json: bool) -> None:
-    """Temporal questions of a LoCoMo FILE: evidence recall@k vs BM25, date accuracy."""
+def eval_locomo(file: Path, k: int, assume_tz: str, data_format: str, as_json: bool) -> None:
+    """Temporal questions of a LoCoMo FILE: evidence recall@k vs BM25, date accuracy, and
+    recall@1/5/10 and MRR per retrieval mode (bm25, lexical, vector, hybrid; the vector modes
+    need an embedding model, ASOF_EMBEDDER)."""
     from asof.api.files import check_input_file
 
-    check_input_file(file, max_bytes=load_settings().max_file_bytes)
+    if not (data_format == "realtalk" and file.is_dir()):
+        check_input_file(file, max_bytes=load_settings().max_file_bytes)
     _evals_on_path()
     from bench.evals.locomo import evaluate_locomo, render_locomo
 
-    report = evaluate_locomo(file, k=k, assume_tz=assume_tz)
+    report = evaluate_locomo(file, k=k, assume_tz=assume_tz,
+                             embedder=load_settings().make_embedder(), format=data_format)
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 
-from asof.api.deps import Limit, Offset, Reads, Store, instant, record_read
+from asof.api.deps import Limit, Mem, Offset, Reads, Store, instant, record_read
 from asof.api.schemas import (
     AskIn,
     AskOut,
@@ -112,19 +112,27 @@ def post_context(body: ContextIn, store: Store, reads: Reads) -> ContextOut:
 
 
 @router.get("/search", response_model=SearchOut,
-            summary="Full text over messages and facts; temporal filters before the limit.")
+            summary="Messages and facts by words, meaning or both; temporal filters before "
+                    "the limit.")
 def get_search(
     store: Store,
+    mem: Mem,
     q: Annotated[str, Query(min_length=1, max_length=500, description="Plain text.")],
     limit: Annotated[int, Query(ge=1, le=100, description="Hits per page.")] = 10,
     offset: Offset = 0,
     valid_at: Annotated[str | None, Query()] = None,
     known_at: Annotated[str | None, Query()] = None,
+    mode: Annotated[Literal["lexical", "vector", "hybrid"] | None, Query(description=(
+        "lexical (full text, score bm25), vector (embeddings, score cosine) or hybrid (both, "
+        "fused by reciprocal rank); default hybrid when the server has an embedding model "
+        "and the store keeps vectors, else lexical."))] = None,
 ) -> SearchOut:
+    from asof.query.retrieval import Mode
     from asof.query.views import search
 
     page = search(store, q, limit=limit, offset=offset, valid_at=instant(valid_at, "valid_at"),
-                  known_at=instant(known_at, "known_at"))
+                  known_at=instant(known_at, "known_at"),
+                  mode=None if mode is None else Mode(mode), embedder=mem.embedder)
     return SearchOut(items=[SearchHitOut(kind=h.kind, id=h.id, score=h.score, text=h.text)
                             for h in page], **page.window())
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from asof.api.deps import AppSettings, Caller, Mem, Store
-from asof.api.memory import check_source_id, conversations_from_batch
+from asof.api.memory import conversations_from_batch
 from asof.api.problems import PROBLEM_RESPONSES_409
 from asof.api.schemas import EpisodesIn, ErasureOut, FactsIn, IngestOut, WriteOut
 from asof.graph.audit import MAX_REQUEST_FIELD
@@ -41,14 +41,15 @@ def post_episodes(body: EpisodesIn, store: Store, mem: Mem, settings: AppSetting
              description="`source_id` makes retries no-ops; a `source_id` already used for "
                          "other facts, or that is the id of a stored message, is a 409.",
              responses={409: PROBLEM_RESPONSES_409})
-def post_facts(body: FactsIn, store: Store, settings: AppSettings, key: Caller) -> WriteOut:
+def post_facts(body: FactsIn, store: Store, mem: Mem, settings: AppSettings,
+               key: Caller) -> WriteOut:
     if len(body.facts) > settings.max_batch:
         raise InvalidInputError(f"facts: {len(body.facts)} exceeds the batch limit")
     assertions = [FactAssertion.parse(f.model_dump(exclude_none=True), context=f"facts[{i}]")
                   for i, f in enumerate(body.facts)]
-    check_source_id(store, body.source_id, assertions)
-    result = store.assert_facts(assertions, observed_at=body.observed_at,
-                                source_id=body.source_id, actor=key.name)
+    # through the facade: it checks the source id and embeds the new versions
+    result = mem.assert_facts(assertions, tenant=store.tenant, observed_at=body.observed_at,
+                              source_id=body.source_id, actor=key.name)
     return WriteOut(recorded_at=isoformat(result.recorded_at), duplicate=result.duplicate,
                     episode_ids=result.episode_ids,
                     versions_written=[v.version_id for v in result.written],

@@ -42,7 +42,9 @@ from asof.graph.errors import InvalidInputError
 from asof.graph.models import Episode, Granularity
 from asof.graph.store import GraphStore
 from asof.query.ask import ask, format_date
+from asof.query.embedding import Embedder
 from asof.timex import MONTHS, SEASONS, WEEKDAYS, Role, Tense, TimeValue, find_times, period
+from bench.evals import retrieval_modes
 
 TENANT = "locomo"
 TEMPORAL_CATEGORY = 2
@@ -64,9 +66,14 @@ POOL = 50
 #: - ``period``: the question names a period ("in June") and the turn's session day or one of
 #:   its time expressions falls in it;
 #: - ``fact``: the turn is the source of a fact asof extracted about a person the question
-#:   names that the full-text search over facts returns, or of a fact ``ask`` answered with.
+#:   names that the full-text search over facts returns, or of a fact ``ask`` answered with;
+#: - ``vector`` (hybrid mode only): the cosine between the question's and the turn's
+#:   embeddings, min-max scaled over the conversation's turns; weighted as ``bm25`` is, the
+#:   other retrieval signal asof does not compute itself (see docs/retrieval.md).
 _WEIGHTS: Mapping[str, float] = {"lexical": 1.0, "bm25": 0.5, "speaker": 0.3, "time": 0.3,
-                                 "period": 0.5, "fact": 0.3}
+                                 "period": 0.5, "fact": 0.3, "vector": 0.5}
+#: How many of the turns closest to the question by embedding join the hybrid candidate pool.
+VECTOR_POOL = 20
 
 #: Words dropped from questions before searching (for asof and the baseline alike).
 _QUESTION_WORDS = frozenset({
@@ -475,8 +482,11 @@ def question_lemmas(question: str, lemmas: _Lemmas, speakers: Sequence[str]) -> 
 
 def rank_turns(store: GraphStore, question: str, turns: Mapping[str, Turn],
                lemmas: _Lemmas, *, speakers: Sequence[str], now: datetime,
-               idf: Mapping[str, float]) -> list[Ranked]:
-    """asof's ranking of a conversation's turns for a temporal question (see ``_WEIGHTS``)."""
+               idf: Mapping[str, float],
+               similarity: Mapping[str, float] | None = None) -> list[Ranked]:
+    """asof's ranking of a conversation's turns for a temporal question (see ``_WEIGHTS``);
+    with ``similarity`` (turn id → scaled cosine, the hybrid mode) the embedding feature and
+    the turns closest by embedding join in."""
     query = query_terms(question, lemmas.stop)
     named = _named(question, speakers)
     named_lower = {w.lower() for s in named for w in s.split()}
@@ -505,6 +515,8 @@ def rank_turns(store: GraphStore, question: str, turns: Mapping[str, Turn],
     # the period the question names filters before any limit: every turn said in it, or
     # dating something in it, is a candidate
     pool |= {i for i, t in turns.items() if wanted and _in_periods(t, wanted)}
+    if similarity:
+        pool |= set(sorted(similarity, key=lambda i: -similarity[i])[:VECTOR_POOL]) & set(turns)
     ranked = []
     for episode_id in pool:
         turn = turns[episode_id]
@@ -515,6 +527,7 @@ def rank_turns(store: GraphStore, question: str, turns: Mapping[str, Turn],
             "time": 1.0 if _answers_time(turn, future=future, how_long=how_long) else 0.0,
             "period": 1.0 if wanted and _in_periods(turn, wanted) else 0.0,
             "fact": 1.0 if episode_id in fact_sources else 0.0,
+            "vector": similarity.get(episode_id, 0.0) if similarity else 0.0,
         }
         score = sum(_WEIGHTS[name] * value for name, value in features.items())
         ranked.append(Ranked(episode_id, score, features))
@@ -650,16 +663,26 @@ def _samples(path: Path) -> list[dict[str, Any]]:
     return [data] if isinstance(data, dict) else list(data)
 
 
-def evaluate_locomo(path: str | Path, *, k: int = 5, assume_tz: str = "UTC") -> dict[str, Any]:
+def evaluate_locomo(path: str | Path, *, k: int = 5, assume_tz: str = "UTC",
+                    embedder: Embedder | None = None, format: str = "locomo") -> dict[str, Any]:
     """Ingest every conversation of a LoCoMo file into a fresh store and score its temporal
-    questions (see the module docstring). Returns a JSON-able report."""
+    questions (see the module docstring). With an ``embedder``, the turns are embedded too and
+    the vector and hybrid modes are scored beside the others (:mod:`.retrieval_modes`).
+    ``format="realtalk"`` reads the REALTALK layout (:mod:`.realtalk`; a file or a folder).
+    Returns a JSON-able report."""
     from asof.api.memory import Memory
     from asof.graph.urls import open_store
 
     path = Path(path)
     started = time.perf_counter()
-    conversations = read_locomo(path, assume_tz=assume_tz)
-    samples = _samples(path)
+    if format == "realtalk":
+        from bench.evals.realtalk import read_realtalk
+
+        conversations, samples = read_realtalk(path, assume_tz=assume_tz)
+    elif format == "locomo":
+        conversations, samples = read_locomo(path, assume_tz=assume_tz), _samples(path)
+    else:
+        raise InvalidInputError(f"format: 'locomo' or 'realtalk', got {format!r}")
     nlp: Any = None  # the extraction model, loaded by the first store, then shared
     lemmas = _Lemmas()
     rows: list[dict[str, Any]] = []
@@ -672,14 +695,14 @@ def evaluate_locomo(path: str | Path, *, k: int = 5, assume_tz: str = "UTC") -> 
             raise InvalidInputError(f"{path}: conversation {conversation.id} has no turns")
         first = conversation.messages[0].at
         store = open_store("sqlite:///:memory:", tenant=TENANT, clock=FakeClock(first))
-        memory = Memory(store, nlp=nlp)
+        memory = Memory(store, nlp=nlp, embedder=embedder)
         try:
             t0 = time.perf_counter()
             report = memory.ingest_conversations([conversation], tenant=TENANT, replay=True)
             nlp = memory.load_language_model()
             t1 = time.perf_counter()
             conv_rows = _evaluate_conversation(memory.store(TENANT), conversation, temporal,
-                                               lemmas, k)
+                                               lemmas, k, embedder)
             t2 = time.perf_counter()
         finally:
             memory.close()
@@ -701,6 +724,8 @@ def evaluate_locomo(path: str | Path, *, k: int = 5, assume_tz: str = "UTC") -> 
                    "query_seconds": round(query_total, 2),
                    "seconds_per_question": round(query_total / len(rows), 3) if rows
                    else None},
+        "modes": retrieval_modes.summarise(rows),
+        "embedding_model": None if embedder is None else embedder.model_id,
         "weights": dict(_WEIGHTS), "pool": POOL,
         "unresolvable_answers": [r["gold_answer"] for r in rows if r["gold_period"] is None
                                  and r["time_answer"]],
@@ -710,7 +735,7 @@ def evaluate_locomo(path: str | Path, *, k: int = 5, assume_tz: str = "UTC") -> 
 
 def _evaluate_conversation(store: GraphStore, conversation: Conversation,
                            questions: Sequence[Mapping[str, Any]], lemmas: _Lemmas,
-                           k: int) -> list[dict[str, Any]]:
+                           k: int, embedder: Embedder | None = None) -> list[dict[str, Any]]:
     episodes = store.get_episodes([e.id for e in conversation.episodes(TENANT)])
     texts = lemmas.of([e.text for e in episodes])
     turns = {
@@ -740,6 +765,14 @@ def _evaluate_conversation(store: GraphStore, conversation: Conversation,
         retrieved = ranking[:k]
         baseline_ranking = baseline_turns(store, question, lemmas.stop, POOL)
         baseline = baseline_ranking[:k]
+        by_mode: dict[str, list[str] | None] = {"bm25": baseline_ranking, "lexical": ranking}
+        if embedder is not None:
+            cosine = retrieval_modes.similarities(store, embedder, question, list(turns))
+            by_mode["vector"] = sorted(cosine, key=lambda i: (-cosine[i], i))
+            by_mode["rrf"] = retrieval_modes.rrf([ranking, by_mode["vector"]])
+            by_mode["hybrid"] = [r.episode_id for r in rank_turns(
+                store, question, turns, lemmas, speakers=speakers, now=now, idf=idf,
+                similarity=retrieval_modes.scaled(cosine))]
         tense = _tense(question)
         row: dict[str, Any] = {
             "conversation": conversation.id, "question": question,
@@ -755,6 +788,8 @@ def _evaluate_conversation(store: GraphStore, conversation: Conversation,
             "rank": first_rank(ranking, gold_ids),
             "baseline_rank": first_rank(baseline_ranking, gold_ids),
             "top_features": ranked[0].features if ranked else None,
+            "mode_ranks": retrieval_modes.ranks(by_mode, gold_ids),
+            "mode_ranks_run": sorted(by_mode),
             **_reachable(question, [turns[g] for g in gold_ids if g in turns], turns, lemmas,
                          speakers, idf, ranking),
         }
@@ -897,7 +932,7 @@ def render_locomo(report: Mapping[str, Any]) -> str:
                      f"{report['asof_questions']} entity-answer questions")
     else:
         lines.append("  as-of accuracy       n/a: no temporal question has an entity answer")
-    lines += ["", "  per conversation:"]
+    lines += ["", *retrieval_modes.render(report["modes"]), "", "  per conversation:"]
     for c in report["per_conversation"]:
         lines.append(
             f"    {c['conversation']:<10} q {c['temporal_questions']:>3}  "

@@ -23,8 +23,8 @@ from neo4j import exceptions as neo4j_errors
 from asof import cypher
 from asof.graph.adapter_helpers import in_order
 from asof.graph.clock import Clock
-from asof.graph.contract import Capability, SearchHit, VersionQuery, WriteTx
-from asof.graph.errors import InvalidInputError
+from asof.graph.contract import Capability, Embedding, SearchHit, VersionQuery, WriteTx
+from asof.graph.errors import InvalidInputError, UnsupportedError
 from asof.graph.ids import validate_tenant
 from asof.graph.instants import MAX_US, MIN_US, to_us
 from asof.graph.models import AuditEvent, Claim, Entity, Episode, FactVersion
@@ -49,6 +49,9 @@ __all__ = ["INDEX_TIMEOUT_S", "Neo4jStore"]
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+_NO_VECTORS: Final = ("the Neo4j store keeps no embeddings yet: use lexical search, or a "
+                      "SQLite store for vector and hybrid search")
 
 _SUPPORTED: Final = frozenset(
     {Capability.FULLTEXT, Capability.CONCURRENT_WRITERS, Capability.EXPLAIN})
@@ -189,6 +192,19 @@ class Neo4jStore(GraphStore):
                     logger.debug("%s: retrying after %s", name, exc)
                     time.sleep(_READ_BACKOFF_S * 2**attempt)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    # Vectors are not stored in Neo4j yet (docs/retrieval.md): hybrid search falls back to
+    # full text on this backend, which does not advertise Capability.VECTOR.
+    def put_embeddings(self, model: str, items: Sequence[Embedding]) -> None:
+        raise UnsupportedError(_NO_VECTORS)
+
+    def unembedded(self, model: str) -> list[tuple[str, str]]:
+        raise UnsupportedError(_NO_VECTORS)
+
+    def vector_search(self, vector: Sequence[float], *, model: str, limit: int = 10,
+                      valid_at: datetime | None = None,
+                      known_at: datetime | None = None) -> list[SearchHit]:
+        raise UnsupportedError(_NO_VECTORS)
 
     def supports(self, capability: Capability) -> bool:
         return capability in _SUPPORTED

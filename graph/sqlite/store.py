@@ -13,13 +13,13 @@ from typing import Any, Final, TypeVar
 
 from asof.graph.adapter_helpers import in_order, search_terms
 from asof.graph.clock import Clock
-from asof.graph.contract import Capability, SearchHit, VersionQuery, WriteTx
+from asof.graph.contract import Capability, Embedding, SearchHit, VersionQuery, WriteTx
 from asof.graph.errors import InvalidInputError, StoreError
 from asof.graph.ids import validate_tenant
 from asof.graph.instants import MAX_US, MIN_US, to_us
 from asof.graph.models import AuditEvent, Claim, Entity, Episode, FactVersion
 from asof.graph.predicates import PredicateRegistry
-from asof.graph.sqlite import rows, sql
+from asof.graph.sqlite import rows, sql, vectors
 from asof.graph.sqlite.connect import connect, rollback, sqlite_errors, sqlite_path, translate
 from asof.graph.sqlite.tx import SqliteTx
 from asof.graph.store import GraphStore
@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _SUPPORTED: Final = frozenset(
-    {Capability.FULLTEXT, Capability.CONCURRENT_WRITERS, Capability.EXPLAIN})
+    {Capability.FULLTEXT, Capability.CONCURRENT_WRITERS, Capability.EXPLAIN, Capability.VECTOR})
 
 
 def _search_expression(text: str) -> str | None:
@@ -330,3 +330,71 @@ class SqliteStore(GraphStore):
         text = f"{subject} {version.predicate} {version.object_label}"
         return SearchHit(kind="fact", id=version.version_id, score=-row[21], text=text,
                          version=version)
+
+    # ---------------------------------------------------------------------------- embeddings
+
+    def put_embeddings(self, model: str, items: Sequence[Embedding]) -> None:
+        params = [(self.tenant, model, *vectors.row(item)) for item in items]
+        if not params:
+            return
+        with self._lock, sqlite_errors("store embeddings"):
+            conn = self._conn
+            own_transaction = not conn.in_transaction
+            if own_transaction:
+                conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany(sql.load("write/insert_embeddings"), params)
+                if own_transaction:
+                    conn.execute("COMMIT")
+            except BaseException as exc:
+                if own_transaction:
+                    rollback(conn, exc)
+                raise
+
+    def unembedded(self, model: str) -> list[tuple[str, str]]:
+        with self._reading("unembedded rows") as conn:
+            found = conn.execute(sql.load("read/unembedded"),
+                                 (self.tenant, model, self.tenant, model)).fetchall()
+        return [(kind, row_id) for kind, row_id in found]
+
+    def vector_search(self, vector: Sequence[float], *, model: str, limit: int = 10,
+                      valid_at: datetime | None = None,
+                      known_at: datetime | None = None) -> list[SearchHit]:
+        """Exact scan: every candidate vector passing the filters (as :meth:`search` applies
+        them) is scored in one matrix product; docs/retrieval.md has the figures that chose
+        this over an approximate index."""
+        if limit < 0:
+            raise InvalidInputError(f"limit: must be >= 0, got {limit}")
+        query = vectors.query(vector)
+        if limit == 0:
+            return []
+        if valid_at is None:
+            valid_hi, valid_lo = MAX_US + 1, MIN_US - 1
+        else:
+            valid_lo = to_us(valid_at)
+            valid_hi = valid_lo + 1
+        known = MAX_US - 1 if known_at is None else to_us(known_at)
+        ingested_by = MAX_US if known_at is None else known
+        dim = len(query)
+        with self._snapshot(), self._reading("vector search") as conn:
+            facts = conn.execute(sql.load("read/vector_facts"), (
+                self.tenant, model, dim, valid_hi, valid_lo, known, known)).fetchall()
+            episodes = conn.execute(sql.load("read/vector_episodes"),
+                                    (self.tenant, model, dim, ingested_by)).fetchall()
+            best = vectors.nearest(query, [("fact", r[0], r[1]) for r in facts]
+                                   + [("episode", r[0], r[1]) for r in episodes], limit)
+            versions = {v.version_id: v for v in self.get_versions(
+                [i for kind, i, _ in best if kind == "fact"])}
+            found = {e.id: e for e in self.get_episodes(
+                [i for kind, i, _ in best if kind == "episode"])}
+        hits = []
+        for kind, row_id, score in best:
+            if kind == "fact":
+                version = versions[row_id]
+                hits.append(SearchHit(kind="fact", id=row_id, score=score,
+                                      text=version.sentence, version=version))
+            else:
+                episode = found[row_id]
+                hits.append(SearchHit(kind="episode", id=row_id, score=score,
+                                      text=episode.text, episode=episode))
+        return hits

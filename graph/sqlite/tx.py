@@ -172,6 +172,8 @@ class SqliteTx:
                  rows.ids_param(erasure.redacted_version_ids)),
                 ("write/redact_claim_evidence", rows.ids_param(erasure.redacted_claim_ids)),
                 ("write/redact_episodes", rows.ids_param(erasure.episode_ids)),
+                ("write/erase_fact_embeddings", versions),
+                ("write/erase_episode_embeddings", rows.ids_param(erasure.episode_ids)),
             ):
                 conn.execute(sql.load(name), (tenant, ids))
             for statement in sql.statements("schema/optimize_fulltext"):

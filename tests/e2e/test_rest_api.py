@@ -119,6 +119,14 @@ def test_ask_context_search_snapshot(client: TestClient) -> None:
     assert "Acme Corp" in block["text"] and block["tokens"] <= 60
     hits = client.get("/v1/search", params={"q": "Slack"}, headers=auth(KEY_A)).json()["items"]
     assert hits and all(h["kind"] in ("episode", "fact") for h in hits)
+    # by meaning (the server's bundled embedding model): no word of the query is stored
+    chat = client.get("/v1/search", params={"q": "team chat tool", "mode": "vector"},
+                      headers=auth(KEY_A)).json()["items"]
+    assert chat[0]["text"] == "Priya uses Slack"
+    assert client.get("/v1/search", params={"q": "team chat tool", "mode": "lexical"},
+                      headers=auth(KEY_A)).json()["items"] == []
+    assert_problem(client.get("/v1/search", params={"q": "Slack", "mode": "semantic"},
+                              headers=auth(KEY_A)), 422)
     snap = client.get("/v1/snapshot", headers=auth(KEY_A)).json()
     assert len(snap["edges"]) == 2
     graphml = client.get("/v1/snapshot", params={"format": "graphml"}, headers=auth(KEY_A))

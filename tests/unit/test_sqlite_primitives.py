@@ -20,6 +20,7 @@ from asof.graph import ids
 from asof.graph.clock import FakeClock
 from asof.graph.contract import (
     Capability,
+    Embedding,
     Erasure,
     Source,
     VersionQuery,
@@ -206,12 +207,27 @@ def test_constructor_does_no_io(conn: sqlite3.Connection) -> None:
 
 def test_migrate_applies_each_migration_once(conn: sqlite3.Connection) -> None:
     store = SqliteStore(conn, tenant="t1", clock=FakeClock(T0))
-    assert store.migrate() == ["0001_initial", "0002_event_key_ids"]
+    assert store.migrate() == ["0001_initial", "0002_event_key_ids",
+                               "0003_embeddings"]
     assert store.migrate() == []
     assert store.for_tenant("other").migrate() == []
     recorded = conn.execute("SELECT name, applied_at FROM schema_migrations").fetchall()
     assert recorded == [("0001_initial", 1704101415123456),
-                        ("0002_event_key_ids", 1704101415123456)]
+                        ("0002_event_key_ids", 1704101415123456),
+                        ("0003_embeddings", 1704101415123456)]
+
+
+def test_a_store_made_before_embeddings_migrates_and_lists_its_rows_to_embed(
+        conn: sqlite3.Connection) -> None:
+    store = SqliteStore(conn, tenant="t1", clock=FakeClock(T0))
+    store.migrate()
+    conn.execute("DROP TABLE embeddings")  # the schema as 0002_event_key_ids left it
+    conn.execute("DELETE FROM schema_migrations WHERE name = '0003_embeddings'")
+    w, batch = build_world("t1")
+    write(store, batch)
+    assert store.migrate() == ["0003_embeddings"]
+    missing = store.unembedded("m")
+    assert ("episode", w.e1.id) in missing and ("fact", "v-acme") in missing
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert {"episodes", "entities", "entity_aliases", "claims", "versions", "sources",
             "audit_events", "episodes_fts", "facts_fts"} <= tables
@@ -222,7 +238,7 @@ def test_every_table_has_a_tenant_column(store: SqliteStore, conn: sqlite3.Conne
         "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE '%VIRTUAL%'"
         " AND name NOT LIKE '%fts%' AND name NOT LIKE 'sqlite_%'"
         " AND name != 'schema_migrations'")]
-    assert len(tables) == 7
+    assert len(tables) == 8
     for table in tables:
         columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
         assert "tenant" in columns, table
@@ -252,7 +268,8 @@ def test_from_url_absolute_path_uses_wal(tmp_path: Path) -> None:
     assert str(path).startswith("/")
     store = SqliteStore.from_url(f"sqlite:///{path}", tenant="t1", migrate=False)
     try:
-        assert store.migrate() == ["0001_initial", "0002_event_key_ids"]
+        assert store.migrate() == ["0001_initial", "0002_event_key_ids",
+                                   "0003_embeddings"]
     finally:
         store.close()
     probe = sqlite3.connect(path)
@@ -715,6 +732,7 @@ _TENANT_WIDE_BY_DESIGN = [
     r"ORDER BY name, id LIMIT",  # list_entities: a page in index order
     r"ORDER BY seq DESC LIMIT 1",  # lock_head: the last event
     r"^SELECT id, text, speaker FROM episodes WHERE",  # mentions: reads every episode
+    r"^SELECT 'episode', e\.id FROM episodes AS e WHERE",  # unembedded: every row, for reindex
 ]
 
 
@@ -745,6 +763,10 @@ def test_no_statement_scans_a_table(conn: sqlite3.Connection) -> None:
     store.get_episodes([w.e1.id])
     store.audit_events(1, 2)
     store.search("Globex", valid_at=day(1), known_at=day(1))
+    store.put_embeddings("m", [Embedding(kind="episode", id=w.e1.id, vector=[1.0, 0.0]),
+                               Embedding(kind="fact", id="v-acme", vector=[0.0, 1.0])])
+    store.unembedded("m")
+    store.vector_search([1.0, 0.5], model="m", valid_at=day(1), known_at=day(1))
 
     def tx_reads(tx: WriteTx) -> None:
         tx.lock_head()
