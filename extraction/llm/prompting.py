@@ -16,10 +16,6 @@ from asof.graph.instants import isoformat
 from asof.graph.models import AssertionKind
 from asof.graph.predicates import LITERAL, Cardinality, PredicateRegistry
 
-#: bounds the schema puts on what a server that enforces them may generate (a small model
-#: otherwise repeats itself until max_tokens)
-_MAX_FIELD_CHARS = 200
-
 
 def prompt_versions() -> list[str]:
     """The prompt versions this installation ships."""
@@ -29,21 +25,16 @@ def prompt_versions() -> list[str]:
 
 
 @cache
-def load_prompt(version: str) -> tuple[Template, Template]:
-    """The (system, user) templates of prompt ``version``; an unknown version fails loudly."""
+def load_prompt(version: str) -> Template:
+    """The template of prompt ``version`` (comment lines removed); an unknown version fails
+    loudly."""
     if version not in prompt_versions():
         raise InvalidInputError(f"unknown prompt version {version!r}; shipped: "
                                 f"{', '.join(prompt_versions())}")
     text = files("asof.extraction.llm").joinpath("prompts", f"{version}.txt").read_text(
         encoding="utf-8")
-    lines = [line for line in text.splitlines() if not line.startswith("#")]
-    body = "\n".join(lines)
-    _, _, rest = body.partition("=== system ===\n")
-    system, marker, user = rest.partition("=== user ===\n")
-    if not marker or not system.strip() or not user.strip():
-        raise InvalidInputError(f"prompt {version!r} needs a '=== system ===' and a "
-                                "'=== user ===' section")
-    return Template(system.strip()), Template(user.strip())
+    return Template("\n".join(line for line in text.splitlines()
+                               if not line.startswith("#")).strip())
 
 
 def describe_predicates(registry: PredicateRegistry) -> str:
@@ -63,23 +54,19 @@ def describe_predicates(registry: PredicateRegistry) -> str:
 
 
 def claims_schema(registry: PredicateRegistry, *, max_claims: int | None) -> dict[str, Any]:
-    """The JSON schema of an answer. ``max_claims`` also bounds string lengths (for servers
-    that constrain generation by grammar; OpenAI's strict mode does not take those keys)."""
-    def text(nullable: bool = False) -> dict[str, Any]:
-        schema: dict[str, Any] = {"type": ["string", "null"] if nullable else "string"}
-        if max_claims is not None:
-            schema["maxLength"] = _MAX_FIELD_CHARS
-        return schema
-
+    """The JSON schema of an answer; ``max_claims`` bounds the list for servers that constrain
+    generation by grammar (OpenAI's strict mode does not take ``maxItems``). Strings are left
+    unbounded: a length bound makes llama.cpp's grammar sampling many times slower."""
+    text = {"type": "string"}
     claim = {
         "type": "object",
         "properties": {
             "kind": {"type": "string", "enum": [k.value for k in AssertionKind]},
-            "subject": text(),
+            "subject": text,
             "predicate": {"type": "string", "enum": registry.names()},
-            "object": text(),
-            "evidence": text(),
-            "time_phrase": text(nullable=True),
+            "object": text,
+            "evidence": text,
+            "time_phrase": {"type": ["string", "null"]},
         },
         "required": ["kind", "subject", "predicate", "object", "evidence", "time_phrase"],
         "additionalProperties": False,
@@ -98,7 +85,7 @@ def _line(message: Message) -> str:
 def build_request(config: LLMConfig, registry: PredicateRegistry, message: Message,
                   context: Sequence[Message]) -> dict[str, Any]:
     """The chat-completions body for one message, with the earlier ``context`` messages."""
-    system, user = load_prompt(config.prompt)
+    template = load_prompt(config.prompt)
     earlier = ("Earlier messages (context only):\n" + "\n".join(_line(m) for m in context)
                if context else "")
     values = {"speaker": message.speaker, "time": isoformat(message.at),
@@ -112,8 +99,7 @@ def build_request(config: LLMConfig, registry: PredicateRegistry, message: Messa
                                                 "schema": schema}})
     return {
         "model": config.model,
-        "messages": [{"role": "system", "content": system.safe_substitute(values)},
-                     {"role": "user", "content": user.safe_substitute(values).strip()}],
+        "messages": [{"role": "user", "content": template.safe_substitute(values)}],
         "response_format": response_format,
         "max_tokens": config.max_tokens,
         "temperature": config.temperature,

@@ -62,7 +62,7 @@ def _extractor(handler: Handler, tmp_path: Path | None = None, **config: Any
 
 
 def _answers(request: httpx.Request) -> httpx.Response:
-    text = json.loads(request.content)["messages"][1]["content"].rsplit("\n", 1)[-1]
+    text = json.loads(request.content)["messages"][0]["content"].rsplit("\n", 1)[-1]
     if "Acme" in text:
         return _completion([_claim("Acme", "I joined Acme", "in March 2021"),
                             _claim("Globex", "I joined Acme")])  # Globex: not in it
@@ -81,7 +81,7 @@ def test_one_request_per_user_message_with_the_earlier_messages_as_context() -> 
     llm = _extractor(handler, context_messages=2)
     out = llm.extract(_conversation())
     assert len(seen) == 3  # the assistant's message is context, never extracted
-    last = seen[-1]["messages"][1]["content"]
+    last = seen[-1]["messages"][0]["content"]
     assert "Hello Priya! Where do you work?" in last and "I joined Acme" in last
     assert "Hi, I'm Priya." not in last  # only the two previous messages
     assert seen[0]["max_tokens"] == 512
@@ -188,7 +188,7 @@ def test_hybrid_asks_the_model_only_where_the_rules_found_names_but_no_fact(
     sent: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
-        text = json.loads(request.content)["messages"][1]["content"].rsplit("\n", 1)[-1]
+        text = json.loads(request.content)["messages"][0]["content"].rsplit("\n", 1)[-1]
         sent.append(text)
         return _completion([_claim("Zorblax", "Zorblax", predicate="uses")])
 
