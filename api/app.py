@@ -36,7 +36,8 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
         opened = memory or Memory.open(
             settings.store, audit_key=settings.audit_key_bytes(),
             neo4j_user=settings.neo4j_user, neo4j_password=settings.neo4j_password_text(),
-            neo4j_database=settings.neo4j_database)
+            neo4j_database=settings.neo4j_database, registry=settings.registry(),
+            extractor=settings.extractor, llm=settings.llm_config())
         opened.load_language_model()  # before the first request, not during it
         app.state.memory = opened
         try:

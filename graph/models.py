@@ -129,6 +129,8 @@ class AuditAction(StrEnum):
     SIGNING_ENABLED = "signing_enabled"
     #: a signed checkpoint of the chain was taken (``asof audit checkpoint``)
     CHECKPOINTED = "checkpointed"
+    #: the first write under another predicate registry (its sha256 in ``reason``)
+    REGISTRY_CHANGED = "registry_changed"
 
 
 class Episode(_Frozen):
