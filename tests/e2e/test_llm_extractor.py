@@ -8,6 +8,7 @@ and clear errors (never a hang) from servers that fail.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import socket
@@ -68,9 +69,8 @@ def _gguf() -> Path:
 @pytest.fixture(scope="module")
 def model_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A llama-cpp-python server on a free port; its base URL once /v1/models answers."""
-    try:
-        import llama_cpp.server  # noqa: F401
-    except ImportError:
+    # looked up, not imported: the server runs in its own process
+    if importlib.util.find_spec("llama_cpp") is None:
         pytest.fail("llama-cpp-python[server] is missing: pip install -e '.[dev]' (the "
                     "llm-server extra; it builds from source, ~10 minutes the first time)")
     model = _gguf()
