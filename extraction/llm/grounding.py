@@ -229,7 +229,7 @@ def ground(claim: ProposedClaim, message: Message, context: Sequence[Message],
         if predicate.literal_object or predicate.object_types[0] == LITERAL:
             fields["value"] = named
         else:
-            fields["object"] = EntityRef(name=named, type=predicate.object_types[0])
+            fields["object"] = EntityRef(name=named, type=predicate.default_object_type)
     try:
         return FactAssertion.parse(fields)
     except InvalidInputError:
