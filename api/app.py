@@ -37,7 +37,9 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
             settings.store, audit_key=settings.audit_key_bytes(),
             old_audit_keys=settings.old_audit_keys_bytes(),
             neo4j_user=settings.neo4j_user, neo4j_password=settings.neo4j_password_text(),
-            neo4j_database=settings.neo4j_database, embedder=settings.make_embedder())
+            neo4j_database=settings.neo4j_database, embedder=settings.make_embedder(),
+            registry=settings.registry(), extractor=settings.extractor,
+            llm=settings.llm_config())
         opened.load_language_model()  # before the first request, not during it
         app.state.memory = opened
         try:

@@ -34,9 +34,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
 import networkx as nx
+
+if TYPE_CHECKING:
+    from asof.extraction.llm import LLMConfig
 
 from asof.api.memory import IngestReport, Memory, MessageInput, Progress
 from asof.extraction.readers import Conversation, Message
@@ -83,12 +86,14 @@ class AsyncMemory:
                    neo4j_password: str | None = None,
                    neo4j_database: str = "neo4j", migrate: bool = True,
                    embedder: Embedder | None = None,
+                   extractor: str = "rules", llm: LLMConfig | None = None,
                    max_workers: int = DEFAULT_WORKERS) -> AsyncMemory:
         """Open a store as :meth:`Memory.open` does (connecting and migrating off the loop)."""
         memory = await asyncio.to_thread(
             Memory.open, url, clock=clock, registry=registry, audit_key=audit_key,
             old_audit_keys=old_audit_keys, neo4j_user=neo4j_user, neo4j_password=neo4j_password,
-            neo4j_database=neo4j_database, migrate=migrate, embedder=embedder)
+            neo4j_database=neo4j_database, migrate=migrate, embedder=embedder,
+            extractor=extractor, llm=llm)
         return cls(memory, max_workers=max_workers)
 
     async def __aenter__(self) -> AsyncMemory:
@@ -111,17 +116,20 @@ class AsyncMemory:
     async def ingest(self, source: str | Path | Conversation | Iterable[MessageInput | Message],
                      *, tenant: str, conversation_id: str = "default", format: str = "auto",
                      assume_tz: str | None = None, progress: Progress | None = None,
-                     actor: str | None = None, replay: bool = False) -> IngestReport:
+                     actor: str | None = None, replay: bool = False,
+                     extractor: str | None = None) -> IngestReport:
         return await self._run(self.memory.ingest, source, tenant=tenant,
                                conversation_id=conversation_id, format=format,
                                assume_tz=assume_tz, progress=progress, actor=actor,
-                               replay=replay)
+                               replay=replay, extractor=extractor)
 
     async def ingest_conversations(self, conversations: Sequence[Conversation], *, tenant: str,
                                    progress: Progress | None = None, actor: str | None = None,
-                                   replay: bool = False) -> IngestReport:
+                                   replay: bool = False,
+                                   extractor: str | None = None) -> IngestReport:
         return await self._run(self.memory.ingest_conversations, conversations, tenant=tenant,
-                               progress=progress, actor=actor, replay=replay)
+                               progress=progress, actor=actor, replay=replay,
+                               extractor=extractor)
 
     async def assert_facts(self, assertions: Sequence[FactAssertion | Mapping[str, Any]], *,
                            tenant: str, observed_at: datetime | None = None,

@@ -35,6 +35,7 @@ from asof.graph.models import (
     Role,
 )
 from asof.graph.predicates import PredicateRegistry
+from asof.graph.registry_log import record_registry
 from asof.graph.store import ErasureResult, GraphStore
 from asof.graph.urls import open_store
 from asof.graph.writes import WriteResult, replay_time
@@ -48,6 +49,22 @@ from asof.query.retrieval import Mode
 
 if TYPE_CHECKING:
     from asof.api.schemas import MessageIn
+    from asof.extraction.llm import LLMConfig
+
+#: what ``extractor=`` takes (the same names as ``asof.extraction.llm.EXTRACTORS``, which is
+#: not imported here: the rules need neither httpx nor tenacity)
+EXTRACTORS = ("rules", "llm", "hybrid")
+
+
+def check_extractor(name: str, llm: LLMConfig | None) -> str:
+    """``name`` if it is an extractor this memory can run; else a clear error."""
+    if name not in EXTRACTORS:
+        raise InvalidInputError(f"extractor: {name!r} is not one of {', '.join(EXTRACTORS)}")
+    if name != "rules" and llm is None:
+        raise InvalidInputError(
+            f"extractor {name!r} needs a model endpoint: set ASOF_LLM_BASE_URL and "
+            "ASOF_LLM_MODEL (or pass llm=LLMConfig(...))")
+    return name
 
 #: Called after each transaction of messages: (messages done, messages total).
 Progress = Callable[[int, int], None]
@@ -73,6 +90,8 @@ class IngestReport:
     #: extracted assertions the write rules refused (a correction that would invert the
     #: interval it corrects); the rest of the message was stored
     rejected: int = 0
+    #: the llm/hybrid extractors' counts (calls, tokens, cache hits, grounding drops)
+    llm: dict[str, Any] | None = None
 
     @property
     def messages_per_second(self) -> float:
@@ -95,7 +114,8 @@ class IngestReport:
                 "versions_written": self.versions_written,
                 "versions_closed": self.versions_closed, "confirmations": self.confirmations,
                 "rejected": self.rejected, "seconds": round(self.seconds, 3),
-                "messages_per_second": round(self.messages_per_second, 1)}
+                "messages_per_second": round(self.messages_per_second, 1),
+                **({"llm": self.llm} if self.llm is not None else {})}
 
 
 MessageInput = Mapping[str, Any]
@@ -237,13 +257,17 @@ class Memory:
     """asof's Python API: one object per store, any number of tenants."""
 
     def __init__(self, store: GraphStore, *, nlp: Any | None = None,
-                 embedder: Embedder | None = None) -> None:
+                 embedder: Embedder | None = None, extractor: str = "rules",
+                 llm: LLMConfig | None = None) -> None:
         self._root = store
         self._stores: dict[str, GraphStore] = {store.tenant: store}
         self._nlp = nlp
         #: Embeds what is stored and what is searched (None: lexical search only). Used only
         #: where the store keeps vectors (Capability.VECTOR).
         self.embedder = embedder
+        self.llm = llm
+        self.extractor = check_extractor(extractor, llm)
+        self._registry_recorded: set[str] = set()
 
     @classmethod
     def open(cls, url: str, *, clock: Clock | None = None,
@@ -251,16 +275,21 @@ class Memory:
              old_audit_keys: Sequence[bytes] = (),
              neo4j_user: str = "neo4j", neo4j_password: str | None = None,
              neo4j_database: str = "neo4j", migrate: bool = True,
-             embedder: Embedder | None = None) -> Memory:
+             embedder: Embedder | None = None, extractor: str = "rules",
+             llm: LLMConfig | None = None) -> Memory:
         """Open ``sqlite:///memory.db`` or ``neo4j://host:7687`` (schema migrated).
+
         ``audit_key`` signs the audit chain; ``old_audit_keys`` are keys it replaced, to
-        verify the events they signed. ``embedder`` embeds episodes and facts for search."""
+        verify the events they signed. ``embedder`` embeds episodes and facts for search.
+        ``extractor`` is ``rules`` (offline, the default), ``llm`` or ``hybrid``; the last two
+        need ``llm``, the model endpoint (:class:`~asof.extraction.llm.LLMConfig`)."""
+        check_extractor(extractor, llm)
         store = open_store(url, tenant="default", clock=clock, registry=registry,
                            audit_key=audit_key, old_audit_keys=old_audit_keys,
                            neo4j_user=neo4j_user,
                            neo4j_password=neo4j_password, neo4j_database=neo4j_database,
                            migrate=migrate)
-        return cls(store, embedder=embedder)
+        return cls(store, embedder=embedder, extractor=extractor, llm=llm)
 
     def __enter__(self) -> Memory:
         return self
@@ -277,6 +306,15 @@ class Memory:
             self._stores[tenant] = self._root.for_tenant(tenant)
         return self._stores[tenant]
 
+    def _writer(self, tenant: str, actor: str | None) -> GraphStore:
+        """The store for a write: the first write of a tenant through this memory records the
+        predicate registry in its chain when it is not the one recorded last."""
+        store = self.store(tenant)
+        if tenant not in self._registry_recorded:
+            record_registry(store, actor=actor)
+            self._registry_recorded.add(tenant)
+        return store
+
     def load_language_model(self) -> Any:
         """The spaCy pipeline (loaded once, on first use, shared by every tenant)."""
         if self._nlp is None:
@@ -285,26 +323,39 @@ class Memory:
             self._nlp = build_nlp()
         return self._nlp
 
-    def pipeline(self, tenant: str) -> Any:
-        """An extraction pipeline for ``tenant`` (aliases never cross tenants)."""
+    def pipeline(self, tenant: str, extractor: str | None = None) -> Any:
+        """An extractor for ``tenant`` (aliases never cross tenants): the rules' pipeline,
+        the LLM extractor or the hybrid of both (``extractor``, else this memory's)."""
         from asof.extraction.pipeline import Pipeline
 
-        return Pipeline(tenant, nlp=self.load_language_model(),
-                        registry=self.store(tenant).registry)
+        name = check_extractor(extractor or self.extractor, self.llm)
+        registry = self.store(tenant).registry
+        if name != "rules":
+            from asof.extraction.llm import HybridExtractor, LLMExtractor
+
+            assert self.llm is not None
+            llm = LLMExtractor(self.llm, tenant, registry=registry)
+            if name == "llm":
+                return llm
+            rules = Pipeline(tenant, nlp=self.load_language_model(), registry=registry)
+            return HybridExtractor(rules, llm)
+        return Pipeline(tenant, nlp=self.load_language_model(), registry=registry)
 
     # ------------------------------------------------------------------ writes
 
     def ingest(self, source: str | Path | Conversation | Iterable[MessageInput | Message], *,
                tenant: str, conversation_id: str = "default", format: str = "auto",
                assume_tz: str | None = None, progress: Progress | None = None,
-               actor: str | None = None, replay: bool = False) -> IngestReport:
+               actor: str | None = None, replay: bool = False,
+               extractor: str | None = None) -> IngestReport:
         """Extract facts from messages and store them.
 
         ``source`` is a file path (any format of :func:`extraction.readers.read_conversations`;
         a regular file of at most :data:`~asof.api.files.MAX_INPUT_BYTES`),
         a :class:`Conversation`, or message dicts ``{speaker, at, text, role?, id?}`` with
         aware ``at`` timestamps. The whole input is validated before anything is stored.
-        Re-ingesting the same messages changes nothing.
+        Re-ingesting the same messages changes nothing. ``extractor`` overrides this
+        memory's (``rules``, ``llm``, ``hybrid``) for this call.
         """
         if isinstance(source, (str, Path)):
             conversations = read_conversations(check_input_file(source), format=format,
@@ -315,11 +366,12 @@ class Memory:
             conversations = [conversation_from_messages(source,
                                                         conversation_id=conversation_id)]
         return self.ingest_conversations(conversations, tenant=tenant, progress=progress,
-                                         actor=actor, replay=replay)
+                                         actor=actor, replay=replay, extractor=extractor)
 
     def ingest_conversations(self, conversations: Sequence[Conversation], *, tenant: str,
                              progress: Progress | None = None, actor: str | None = None,
-                             replay: bool = False) -> IngestReport:
+                             replay: bool = False,
+                             extractor: str | None = None) -> IngestReport:
         """Extract and store ``conversations`` (see :meth:`ingest`).
 
         ``replay=True`` backfills history "as if live": every message is recorded at its own
@@ -338,8 +390,22 @@ class Memory:
         report = IngestReport(conversations=len(conversations))
         total = sum(len(c.messages) for c in conversations)
         started = time.perf_counter()
-        pipeline = self.pipeline(tenant)
-        actor = actor or "asof-ingest"
+        pipeline = self.pipeline(tenant, extractor)
+        try:
+            self._ingest_with(pipeline, store, conversations, actor or "asof-ingest", replay,
+                              progress, report, total)
+        finally:
+            close = getattr(pipeline, "close", None)
+            if close is not None:
+                close()
+        report.seconds = time.perf_counter() - started
+        stats = getattr(pipeline, "stats", None)
+        report.llm = stats.as_dict() if stats is not None else None
+        return report
+
+    def _ingest_with(self, pipeline: Any, store: GraphStore,
+                     conversations: Sequence[Conversation], actor: str, replay: bool,
+                     progress: Progress | None, report: IngestReport, total: int) -> None:
         extracted: Iterable[list[tuple[Episode, list[FactAssertion]]]] = (
             pipeline.extract(conversation) for conversation in conversations)
         if replay:  # in the order the messages were sent (stable: a conversation keeps its own)
@@ -352,6 +418,8 @@ class Memory:
         for items in extracted:
             for start in range(0, len(items), INGEST_BATCH):
                 chunk = items[start:start + INGEST_BATCH]
+                # after extraction: a model server that fails leaves the store unchanged
+                self._writer(store.tenant, actor)
                 results = self._apply_extracted(store, chunk, actor, report, replay)
                 for result, count in results:
                     report.add(result, count)
@@ -365,8 +433,6 @@ class Memory:
             if replay and items and isinstance(store.clock, FakeClock):
                 store.clock.set(max(store.clock.now(), items[-1][0].occurred_at))
         self._embed(store, pending_episodes, pending_results)
-        report.seconds = time.perf_counter() - started
-        return report
 
     @staticmethod
     def _apply_extracted(store: GraphStore, chunk: list[tuple[Episode, list[FactAssertion]]],
@@ -408,7 +474,7 @@ class Memory:
         parsed = [a if isinstance(a, FactAssertion) else FactAssertion.parse(
             a, context=f"facts[{i}]") for i, a in enumerate(assertions)]
         check_source_id(self.store(tenant), source_id, parsed)
-        store = self.store(tenant)
+        store = self._writer(tenant, actor)
         result = store.assert_facts(parsed, observed_at=observed_at, source_id=source_id,
                                     actor=actor)
         self._embed(store, [], [result])

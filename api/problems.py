@@ -19,6 +19,7 @@ from asof.api.settings import Settings
 from asof.graph.errors import (
     AsofError,
     ConflictError,
+    ExtractorUnavailableError,
     InvalidInputError,
     NotFoundError,
     StoreUnavailableError,
@@ -106,7 +107,7 @@ def install(app: FastAPI, settings: Settings) -> None:
             return problem(409, "Conflict", str(exc))
         if isinstance(exc, InvalidInputError):
             return problem(422, "Invalid input", str(exc))
-        if isinstance(exc, StoreUnavailableError):
+        if isinstance(exc, StoreUnavailableError | ExtractorUnavailableError):
             return problem(503, "Service unavailable", str(exc))
         log.exception("store error")
         return problem(500, "Store error", "the store failed; the operation was rolled back")

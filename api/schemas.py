@@ -48,6 +48,11 @@ class MessageIn(_Schema):
 
 class EpisodesIn(_Schema):
     messages: list[MessageIn] = Field(min_length=1, description="Messages, oldest first.")
+    extractor: Literal["rules", "llm", "hybrid"] | None = Field(
+        default=None, description="How the messages become facts: `rules` (offline), `llm` "
+        "(the model server the API is configured with, ASOF_LLM_*: claims must quote the "
+        "message; asof resolves their times) or `hybrid` (the model only where the rules "
+        "found names but no fact). Default: the server's ASOF_EXTRACTOR.")
 
 
 class IngestOut(_Schema):
@@ -64,6 +69,10 @@ class IngestOut(_Schema):
     seconds: float
     messages_per_second: float
     episode_ids: list[str]
+    llm: dict[str, Any] | None = Field(
+        default=None, description="With the llm or hybrid extractor: model calls, cache hits, "
+        "calls the rules saved, tokens, seconds per call, claims proposed and kept, the "
+        "grounding-drop rate and the reasons claims were dropped or answers rejected.")
 
 
 class EntityIn(_Schema):

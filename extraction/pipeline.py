@@ -111,6 +111,9 @@ class Pipeline:
         #: Tableau" ends the Tableau stated in an earlier session
         self._known: ConversationState | None = None
         self._messages_seen = 0
+        #: per message of the last conversation extracted: how many entity mentions its doc
+        #: has (the hybrid extractor asks the model where the rules saw names but no fact)
+        self.mentions_found: list[int] = []
 
     @property
     def nlp(self) -> Language:
@@ -162,6 +165,7 @@ class Pipeline:
         """One ``(episode, assertions)`` pair per message, in order."""
         episodes = conversation.episodes(self.tenant)
         docs = self.docs(conversation)
+        self.mentions_found = [len(doc.spans.get("asof_mentions", ())) for doc in docs]
         state = ConversationState(self.tenant, self.registry, we_as_org=self.we_as_org)
         state.speakers = {m.speaker.split()[0].lower() for m in conversation.messages}
         state.speaker_names = {m.speaker for m in conversation.messages

@@ -103,3 +103,8 @@ class IntegrityError(StoreError):
 class ConflictError(InvalidInputError):
     """The input reuses an id for different content (a message id resent with other text, a
     ``source_id`` that names a message); nothing was changed."""
+
+
+class ExtractorUnavailableError(AsofError):
+    """The configured extractor's model server could not be reached or refused the request
+    (after the configured retries); nothing was stored for the messages being ingested."""

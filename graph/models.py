@@ -131,6 +131,8 @@ class AuditAction(StrEnum):
     CHECKPOINTED = "checkpointed"
     #: the audit key was replaced: this event and the later ones carry the new key's id
     KEY_ROTATED = "key_rotated"
+    #: the first write under another predicate registry (its sha256 in ``reason``)
+    REGISTRY_CHANGED = "registry_changed"
 
 
 class Episode(_Frozen):

@@ -1,16 +1,22 @@
 """The predicate registry: every predicate asof knows, in one place.
 
-Shared code asks the registry (cardinality, types, event-ness, TTL); it never special-cases a
-predicate by name. Deployments extend it with :meth:`PredicateRegistry.extended` (e.g. from a
-JSON/TOML file through :meth:`PredicateRegistry.from_mapping`).
+Shared code asks the registry (cardinality, types, event-ness, TTL, question words); it never
+special-cases a predicate by name. Deployments extend it with
+:meth:`PredicateRegistry.extended`, from configuration through
+:meth:`PredicateRegistry.from_mapping`, or from a TOML file (``ASOF_PREDICATES``) through
+:func:`load_registry`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from asof.graph.errors import InvalidInputError, UnknownPredicateError
@@ -39,6 +45,9 @@ class Predicate:
     #: Standard since January", "get access to Jira") while "I use dbt" stays the person's;
     #: extraction reads this
     employer_holds: bool = False
+    #: words of a question that ask about this predicate ("tier", "renewal"): ``ask`` tries
+    #: it when one of them occurs (the v1 predicates' words live in ``query.ask``)
+    question_words: tuple[str, ...] = ()
 
     @property
     def literal_object(self) -> bool:
@@ -117,41 +126,99 @@ class PredicateRegistry:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Mapping[str, Any]],
                      base: PredicateRegistry | None = None) -> PredicateRegistry:
-        """Build from configuration: ``{name: {cardinality, subject_types, object_types, event,
-        ttl_days, description, employer_holds}}``, layered over ``base`` (the defaults when
-        omitted)."""
+        """Build from configuration, layered over ``base`` (the defaults when omitted):
+        ``{name: {cardinality, subject | subject_types, object | object_types,
+        kind ("state" | "event") | event, question_words, ttl_days, description,
+        employer_holds}}``.
+        ``object`` is an entity type or ``"literal"``."""
         base = base if base is not None else default_registry()
-        added = []
-        for name, spec in data.items():
-            known = {"cardinality", "subject_types", "object_types", "event", "ttl_days",
-                     "description", "employer_holds"}
-            unknown = set(spec) - known
-            if unknown:
-                raise InvalidInputError(
-                    f"predicate {name!r}: unknown keys {sorted(unknown)}; allowed: {sorted(known)}"
-                )
-            try:
-                cardinality = Cardinality(spec.get("cardinality", "many"))
-            except ValueError:
-                raise InvalidInputError(
-                    f"predicate {name!r}: cardinality must be 'one' or 'many'"
-                ) from None
-            ttl_days = spec.get("ttl_days")
-            predicate = Predicate(
-                name=name,
-                cardinality=cardinality,
-                subject_types=tuple(spec.get("subject_types", ("person",))),
-                object_types=tuple(spec.get("object_types", ("concept",))),
-                event=bool(spec.get("event", False)),
-                ttl=None if ttl_days is None else timedelta(days=float(ttl_days)),
-                description=str(spec.get("description", "")),
-                employer_holds=bool(spec.get("employer_holds", False)),
-            )
-            added.append(predicate)
-        return base.extended(added)
+        return base.extended(_predicate(name, spec) for name, spec in data.items())
+
+    def fingerprint(self) -> str:
+        """A hash of every predicate's definition: the registry's version."""
+        rows = [{"name": p.name, "cardinality": p.cardinality.value,
+                 "subject_types": p.subject_types, "object_types": p.object_types,
+                 "event": p.event, "ttl_s": p.ttl.total_seconds() if p.ttl else None,
+                 "description": p.description, "question_words": p.question_words,
+                 "employer_holds": p.employer_holds}
+                for p in sorted(self, key=lambda p: p.name)]
+        body = json.dumps(rows, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(body.encode()).hexdigest()
 
     def with_ttl(self, name: str, ttl: timedelta | None) -> PredicateRegistry:
         return self.extended([replace(self.get(name), ttl=ttl)])
+
+
+_KEYS = {"cardinality", "subject", "subject_types", "object", "object_types", "kind", "event",
+         "question_words", "ttl_days", "description", "employer_holds"}
+
+
+def _types(name: str, spec: Mapping[str, Any], one: str, many: str,
+           default: tuple[str, ...]) -> tuple[str, ...]:
+    value = spec.get(one, spec.get(many, default))
+    values = (value,) if isinstance(value, str) else value
+    if not isinstance(values, (list, tuple)) or not values or not all(
+            isinstance(v, str) and v.strip() for v in values):
+        raise InvalidInputError(f"predicate {name!r}: {one} must be a type name or a list "
+                                "of them (an entity type such as 'organization', or "
+                                f"'{LITERAL}')")
+    return tuple(v.strip() for v in values)
+
+
+def _predicate(name: str, spec: Mapping[str, Any]) -> Predicate:
+    if not isinstance(spec, Mapping):
+        raise InvalidInputError(f"predicate {name!r}: expected a table of settings")
+    unknown = set(spec) - _KEYS
+    if unknown:
+        raise InvalidInputError(
+            f"predicate {name!r}: unknown keys {sorted(unknown)}; allowed: {sorted(_KEYS)}")
+    try:
+        cardinality = Cardinality(spec.get("cardinality", "many"))
+    except ValueError:
+        raise InvalidInputError(
+            f"predicate {name!r}: cardinality must be 'one' or 'many'") from None
+    kind = spec.get("kind", "event" if spec.get("event") else "state")
+    if kind not in ("state", "event") or not isinstance(spec.get("event", False), bool):
+        raise InvalidInputError(f"predicate {name!r}: kind must be 'state' or 'event'")
+    words = spec.get("question_words", ())
+    if isinstance(words, str) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise InvalidInputError(f"predicate {name!r}: question_words must be a list of words")
+    if not isinstance(spec.get("employer_holds", False), bool):
+        raise InvalidInputError(f"predicate {name!r}: employer_holds must be true or false")
+    ttl_days = spec.get("ttl_days")
+    if ttl_days is not None and (isinstance(ttl_days, bool)
+                                 or not isinstance(ttl_days, (int, float)) or ttl_days <= 0):
+        raise InvalidInputError(f"predicate {name!r}: ttl_days must be a positive number")
+    return Predicate(
+        name=name, cardinality=cardinality,
+        subject_types=_types(name, spec, "subject", "subject_types", ("person",)),
+        object_types=_types(name, spec, "object", "object_types", ("concept",)),
+        event=kind == "event",
+        ttl=None if ttl_days is None else timedelta(days=float(ttl_days)),
+        description=str(spec.get("description", "")),
+        question_words=tuple(w.strip().lower() for w in words),
+        employer_holds=spec.get("employer_holds", False))
+
+
+def load_registry(path: str | Path, base: PredicateRegistry | None = None
+                  ) -> PredicateRegistry:
+    """The default predicates (or ``base``) plus the ``[predicates.<name>]`` tables of a TOML
+    file; any problem is an :class:`InvalidInputError` naming the file."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidInputError(f"{path}: cannot read the predicate file ({exc.strerror})"
+                                ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInputError(f"{path}: not valid TOML ({exc})") from None
+    table = data.get("predicates")
+    if not isinstance(table, dict) or not table or set(data) - {"predicates"}:
+        raise InvalidInputError(f"{path}: expected only [predicates.<name>] tables")
+    try:
+        return PredicateRegistry.from_mapping(table, base)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{path}: {exc}") from None
 
 
 _DEFAULT = PredicateRegistry(DEFAULT_PREDICATES)

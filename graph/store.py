@@ -538,17 +538,24 @@ class GraphStore(ABC):
                 "a signed checkpoint needs the audit key: set ASOF_AUDIT_KEY (or pass "
                 "audit_key); 'asof audit export-checkpoint' exports an unsigned one")
 
-        def work(tx: WriteTx) -> Checkpoint:
+        event = self.record_event(AuditAction.CHECKPOINTED,
+                                  f"signed checkpoint (key id {key_id(key)})", actor=actor)
+        return Checkpoint(tenant=self.tenant, seq=event.seq, hash=event.hash,
+                          at=event.at).signed(key)
+
+    def record_event(self, action: AuditAction, reason: str, *,
+                     actor: str | None = None) -> AuditEvent:
+        """Append an event that writes no row (a checkpoint, a registry version): what it
+        records is its ``reason``, covered by the chain's hash."""
+        def work(tx: WriteTx) -> AuditEvent:
             head = self._lock_head(tx)
             event = make_event(
                 seq=(head.seq if head else 0) + 1,
                 prev_hash=head.hash if head else GENESIS_HASH, tenant=self.tenant,
                 at=transaction_time(self._now(), head), actor=actor or "asof",
-                action=AuditAction.CHECKPOINTED, contents=[],
-                reason=f"signed checkpoint (key id {key_id(key)})", key=key)
+                action=action, contents=[], reason=reason, key=self.audit_key)
             tx.write(WriteBatch(events=[event]))
-            return Checkpoint(tenant=self.tenant, seq=event.seq, hash=event.hash,
-                              at=event.at).signed(key)
+            return event
 
         return self.run_write(work)
 

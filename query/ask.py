@@ -39,7 +39,7 @@ from asof.graph.contract import VersionQuery
 from asof.graph.ids import normalize_name
 from asof.graph.instants import LATEST, end_us, isoformat, require_aware, start_us
 from asof.graph.models import Entity, FactVersion, Granularity
-from asof.graph.predicates import Cardinality, Predicate
+from asof.graph.predicates import Cardinality, Predicate, PredicateRegistry
 from asof.graph.store import GraphStore
 from asof.query.views import FactView, Provenance, with_provenance
 from asof.timex import Tense, TimeMention, TimeValue, find_times
@@ -299,7 +299,7 @@ def parse_question(store: GraphStore, text: str, *, now: datetime,
     if anchor_text:
         core = text.replace(anchor_text, " ")
     mentions = _entity_mentions(store, core, asker)
-    predicates = _predicates(core.lower())
+    predicates = _predicates(core.lower(), store.registry)
     lead = _LEADING_CLAUSE.sub("", low)
     first_word = lead.split()[0] if lead.split() else ""
     if not predicates and first_word == "where":
@@ -354,6 +354,13 @@ def parse_question(store: GraphStore, text: str, *, now: datetime,
     object_text = _object_text(core, mentions, predicates) if obj is None and kind in (
         "when_start", "when_end") else None
     filter_noun = _filter_noun(low)
+    asked_words = tuple(w for p in predicates
+                        for w in getattr(_spec(store, p), "question_words", ()))
+    if filter_noun and filter_noun.startswith(asked_words):
+        filter_noun = None  # "what tier is Acme on?" names the predicate, not the object
+    if object_text and all(w.lower().startswith(asked_words) or w.lower() in ("its", "the")
+                           for w in object_text.split()):
+        object_text = None  # "when does Acme renew its contract?": no object named
     valid_at = None
     if anchor_text is not None:
         valid_at = _anchor_instant(store, anchor_text, subject, asker, known)
@@ -559,14 +566,20 @@ _QUESTION_WORDS = {"who", "what", "where", "when", "which", "how", "does", "did"
                    "according", "as", "in", "on", "before", "after"}
 
 
-def question_predicates(text: str) -> tuple[str, ...]:
+def question_predicates(text: str, registry: PredicateRegistry | None = None
+                        ) -> tuple[str, ...]:
     """The predicates a question or query's words point at, most specific first."""
-    return _predicates(text.lower())
+    return _predicates(text.lower(), registry)
 
 
-def _predicates(low: str) -> tuple[str, ...]:
+def _predicates(low: str, registry: PredicateRegistry | None = None) -> tuple[str, ...]:
+    """The v1 predicates' words (``_KEYWORDS``), then the question words of every registered
+    predicate (a word or the start of one: "licen" finds "licence"), by position."""
+    keywords = _KEYWORDS if registry is None else (*_KEYWORDS, *(
+        (r"\b(?:" + "|".join(re.escape(w) for w in p.question_words) + ")", (p.name,))
+        for p in registry if p.question_words))
     found: list[tuple[int, str]] = []
-    for pattern, names in _KEYWORDS:
+    for pattern, names in keywords:
         match = re.search(pattern, low)
         if match is None:
             continue

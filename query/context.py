@@ -101,7 +101,7 @@ def context(store: GraphStore, subject: str, *, query: str | None = None,
     related: list[FactVersion] = []
     if query:
         wanted = _words(query)
-        asked_about = set(question_predicates(query))  # "which tools" → uses
+        asked_about = set(question_predicates(query, store.registry))  # "which tools" → uses
         scored = [(2 * (v.predicate in asked_about)
                    + len(wanted & _words(f"{v.predicate} {v.object_label} {v.evidence or ''}")),
                    v) for v in believed]

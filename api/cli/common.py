@@ -40,7 +40,7 @@ class ExitCode(IntEnum):
     OK = 0
     NOT_FOUND = 1  #: nothing of that name or key, or a check failed (audit verify)
     USAGE = 2  #: bad options or arguments, invalid input (naive times, bad files), no audit key
-    STORE = 3  #: the store is unavailable or failed (nothing was changed)
+    STORE = 3  #: the store or the model server is unavailable or failed (nothing changed)
     CLOSED_PIPE = 141  #: the reader of the output went away, as for a SIGPIPE death
 
 
@@ -50,7 +50,8 @@ Exit codes:
   1    not found (no such entity or fact), or a check failed (audit verify)
   2    usage error or invalid input (bad options, naive timestamps, bad files, a
        missing ASOF_AUDIT_KEY on a signed store)
-  3    the store is unavailable or failed; nothing was changed
+  3    the store (or the model server of the llm/hybrid extractor) is unavailable
+       or failed; nothing was changed
   141  the reader of the output went away (`asof facts | head`); nothing is printed"""
 
 
@@ -141,6 +142,15 @@ def store_options(func: F) -> F:
     return func
 
 
+def extractor_option(func: F) -> F:
+    """--extractor: rules, llm or hybrid (env ASOF_EXTRACTOR)."""
+    return click.option(
+        "--extractor", type=click.Choice(["rules", "llm", "hybrid"]), default=None,
+        help="rules (offline), llm (the model at ASOF_LLM_BASE_URL / ASOF_LLM_MODEL) or "
+             "hybrid (the model only where the rules found names but no fact); env "
+             "ASOF_EXTRACTOR, default rules.")(func)
+
+
 #: An actor: one line, at most this long (it is recorded in every audit event of a write).
 MAX_ACTOR = 200
 
@@ -178,7 +188,8 @@ def open_memory(store_url: str | None, **kwargs: Any) -> Iterator[Memory]:
                       old_audit_keys=settings.old_audit_keys_bytes(),
                       neo4j_user=settings.neo4j_user,
                       neo4j_password=settings.neo4j_password_text(),
-                      neo4j_database=settings.neo4j_database, **kwargs)
+                      neo4j_database=settings.neo4j_database, registry=settings.registry(),
+                      extractor=settings.extractor, llm=settings.llm_config(), **kwargs)
     try:
         yield mem
     finally:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from asof.api.cli.common import CliError, load_settings
+from asof.api.cli.common import CliError, extractor_option, load_settings
 
 
 @click.command("train")
@@ -68,16 +68,26 @@ def evaluate() -> None:
               help="Rules only: leave the trained tagger out (an ablation).")
 @click.option("--tagger-model", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="A folder with another trained tagger (from `asof train`).")
+@extractor_option
+@click.option("--limit", type=click.IntRange(1), default=None,
+              help="Only the first N conversations by file name (a subset for slow models).")
 def eval_gold(directory: Path, as_json: bool, show_errors: bool, without_learned: bool,
-              tagger_model: Path | None) -> None:
-    """Fact precision/recall/F1, interval and question accuracy on a gold DIRECTORY."""
+              tagger_model: Path | None, extractor: str | None, limit: int | None) -> None:
+    """Fact precision/recall/F1, interval and question accuracy on a gold DIRECTORY.
+
+    With --extractor llm or hybrid (the model of ASOF_LLM_BASE_URL / ASOF_LLM_MODEL), the
+    model's calls, tokens, cache hits, seconds per message and grounding-drop rate are
+    reported next to the scores."""
     _evals_on_path()
     from asof.extraction.pipeline import build_nlp
     from bench.evals.gold import evaluate_dir, render
 
+    settings = load_settings()
+    name = extractor or settings.extractor
     nlp = build_nlp(learned=not without_learned,
                     tagger_model=str(tagger_model) if tagger_model else None)
-    report = evaluate_dir(directory, nlp=nlp)
+    report = evaluate_dir(directory, nlp=nlp, extractor=name, llm=settings.llm_config(),
+                          limit=limit)
     if as_json:
         if not show_errors:
             for f in report["files"]:
@@ -99,19 +109,25 @@ def eval_gold(directory: Path, as_json: bool, show_errors: bool, without_learned
               help="locomo: one JSON file of samples; realtalk: a chat file in the REALTALK "
                    "layout, or a folder of them.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-def eval_locomo(file: Path, k: int, assume_tz: str, data_format: str, as_json: bool) -> None:
+@extractor_option
+def eval_locomo(file: Path, k: int, assume_tz: str, data_format: str, as_json: bool,
+                extractor: str | None) -> None:
     """Temporal questions of a LoCoMo FILE: evidence recall@k vs BM25, date accuracy, and
     recall@1/5/10 and MRR per retrieval mode (bm25, lexical, vector, hybrid; the vector modes
-    need an embedding model, ASOF_EMBEDDER)."""
+    need an embedding model, ASOF_EMBEDDER); with --extractor llm or hybrid, the model's calls,
+    tokens, cache hits, seconds per message and grounding-drop rate."""
     from asof.api.files import check_input_file
 
+    settings = load_settings()
     if not (data_format == "realtalk" and file.is_dir()):
-        check_input_file(file, max_bytes=load_settings().max_file_bytes)
+        check_input_file(file, max_bytes=settings.max_file_bytes)
     _evals_on_path()
     from bench.evals.locomo import evaluate_locomo, render_locomo
 
     report = evaluate_locomo(file, k=k, assume_tz=assume_tz,
-                             embedder=load_settings().make_embedder(), format=data_format)
+                             embedder=settings.make_embedder(), format=data_format,
+                             extractor=extractor or settings.extractor,
+                             llm=settings.llm_config())
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:

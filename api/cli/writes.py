@@ -16,6 +16,7 @@ from asof.api.cli.common import (
     CliError,
     actor_option,
     emit,
+    extractor_option,
     load_settings,
     open_memory,
     parse_zone,
@@ -37,15 +38,18 @@ from asof.api.cli.common import (
               help="Backfill as if live: each message is recorded at its own time, in the "
                    "order sent; refused (nothing stored) if a new message is older than what "
                    "the tenant already recorded.")
+@extractor_option
 @actor_option
 @store_options
 def ingest(files: tuple[Path, ...], fmt: str, assume_tz: str | None, replay: bool,
-           actor: str | None, store_url: str | None, tenant: str | None,
-           as_json: bool) -> None:
+           extractor: str | None, actor: str | None, store_url: str | None,
+           tenant: str | None, as_json: bool) -> None:
     """Extract facts from conversation FILES and store them.
 
     Every file is validated before anything from it is stored; re-ingesting the same
-    messages changes nothing.
+    messages changes nothing. With --extractor llm or hybrid, every claim the model proposes
+    must quote the message; asof resolves its times and applies the write rules, and the
+    model's answers are cached (ASOF_LLM_CACHE_DIR).
     """
     from asof.api.files import check_input_file
     from asof.extraction.readers import read_conversations
@@ -70,7 +74,8 @@ def ingest(files: tuple[Path, ...], fmt: str, assume_tz: str | None, replay: boo
                            err=True)
 
         report = mem.ingest_conversations(conversations, tenant=resolve_tenant(tenant),
-                                          progress=progress, replay=replay, actor=who)
+                                          progress=progress, replay=replay, actor=who,
+                                          extractor=extractor)
     emit(report.as_dict(), as_json, lambda: _print_ingest(report))
 
 
@@ -81,6 +86,15 @@ def _print_ingest(report: IngestReport) -> None:
                f"{report.versions_written} versions written, {report.versions_closed} closed, "
                f"{report.confirmations} confirmations, {report.duplicates} already stored"
                + (f", {report.rejected} refused by the write rules" if report.rejected else ""))
+    if report.llm is not None:
+        stats = report.llm
+        click.echo(f"llm: {stats['calls']} calls, {stats['cache_hits']} cache hits, "
+                   f"{stats['calls_saved']} saved by the rules, "
+                   f"{stats['prompt_tokens'] + stats['completion_tokens']} tokens, "
+                   f"{stats['seconds_per_call']:.2f} s/call; {stats['claims_kept']} of "
+                   f"{stats['claims_proposed']} claims grounded (drop rate "
+                   f"{stats['grounding_drop_rate']:.2f}), "
+                   f"{sum(stats['answers_rejected'].values())} answers rejected")
 
 
 @click.command()

@@ -22,7 +22,9 @@ router = APIRouter(prefix="/v1", tags=["write"])
 @router.post("/episodes", response_model=IngestOut,
              summary="Ingest a batch of messages (idempotent by message id).",
              description="Resending a message exactly is a no-op (counted in `duplicates`); "
-                         "resending its id with other content is a 409 and stores nothing.",
+                         "resending its id with other content is a 409 and stores nothing. "
+                         "With the llm or hybrid extractor, a model server that cannot be "
+                         "reached is a 503.",
              responses={409: PROBLEM_RESPONSES_409})
 def post_episodes(body: EpisodesIn, store: Store, mem: Mem, settings: AppSettings,
                   key: Caller) -> IngestOut:
@@ -32,7 +34,8 @@ def post_episodes(body: EpisodesIn, store: Store, mem: Mem, settings: AppSetting
     conversations = conversations_from_batch(body.messages, tenant=store.tenant,
                                              max_message_chars=settings.max_message_chars,
                                              unit="batch")
-    report = mem.ingest_conversations(conversations, tenant=store.tenant, actor=key.name)
+    report = mem.ingest_conversations(conversations, tenant=store.tenant, actor=key.name,
+                                      extractor=body.extractor)
     return IngestOut(**report.as_dict(), episode_ids=report.episode_ids)
 
 

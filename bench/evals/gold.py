@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from asof.api.memory import Memory
+from asof.extraction.llm import LLMConfig
 from asof.extraction.readers import read_gold
 from asof.graph.clock import FakeClock
 from asof.graph.contract import VersionQuery
@@ -41,6 +42,7 @@ from asof.graph.ids import normalize_name
 from asof.graph.instants import parse_instant
 from asof.graph.urls import open_store
 from asof.query.ask import Answer
+from bench.evals.llm_usage import add_usage, finish_usage, render_usage
 
 TENANT = "eval"
 
@@ -224,16 +226,21 @@ def score_question(question: dict[str, Any], answer: Answer, table: dict[str, st
 
 
 def evaluate_dir(directory: str | Path, *, memory: Memory | None = None,
-                 nlp: Any | None = None, tenant_prefix: str = "gold-") -> dict[str, Any]:
-    """Score every ``*.json`` gold conversation in ``directory`` (one tenant per file).
-    ``nlp``: another extraction pipeline than the default (ablations, another artifact)."""
+                 nlp: Any | None = None, tenant_prefix: str = "gold-",
+                 extractor: str = "rules", llm: LLMConfig | None = None,
+                 limit: int | None = None) -> dict[str, Any]:
+    """Score every ``*.json`` gold conversation in ``directory`` (one tenant per file), or
+    the first ``limit`` by name.
+    ``nlp``: another extraction pipeline than the default (ablations, another artifact);
+    ``extractor``/``llm``: the llm or hybrid extractor (their usage is reported as ``llm``)."""
     directory = Path(directory)
-    files = sorted(p for p in directory.glob("*.json"))
+    files = sorted(p for p in directory.glob("*.json"))[:limit]
     if not files:
         raise InvalidInputError(f"{directory}: no gold conversations (*.json) found")
     clock = FakeClock(datetime(1970, 1, 1, tzinfo=UTC))
     mem = memory or Memory(open_store("sqlite:///:memory:", tenant="default", clock=clock),
-                           nlp=nlp)
+                           nlp=nlp, extractor=extractor, llm=llm)
+    usage: dict[str, Any] | None = None
     scores: list[FileScore] = []
     try:
         for index, path in enumerate(files):
@@ -243,7 +250,8 @@ def evaluate_dir(directory: str | Path, *, memory: Memory | None = None,
             store = mem.store(tenant)
             assert isinstance(store.clock, FakeClock)
             store.clock.set(datetime(1970, 1, 1, tzinfo=UTC))
-            mem.ingest_conversations([conversation], tenant=tenant, replay=True)
+            report = mem.ingest_conversations([conversation], tenant=tenant, replay=True)
+            usage = add_usage(usage, report.llm)
             last = max(m.at for m in conversation.messages)
             versions = store.find_versions(VersionQuery(known_at=last + timedelta(days=1)))
             predicted = [PredictedFact(v.subject_name or v.subject_id, v.predicate,
@@ -270,7 +278,10 @@ def evaluate_dir(directory: str | Path, *, memory: Memory | None = None,
     finally:
         if memory is None:
             mem.close()
-    return summarise(scores)
+    summary = summarise(scores)
+    if usage is not None:
+        summary["llm"] = finish_usage(usage)
+    return summary
 
 
 def summarise(scores: list[FileScore]) -> dict[str, Any]:
@@ -319,6 +330,8 @@ def render(report: dict[str, Any], *, show_errors: bool = False) -> str:
                  f"  F1 {report['fact_f1']:.3f}  interval accuracy "
                  f"{report['interval_accuracy']:.3f}  question accuracy "
                  f"{'n/a' if q is None else f'{q:.3f}'}")
+    if report.get("llm") is not None:
+        lines.append(render_usage(report["llm"]))
     return "\n".join(lines)
 
 

@@ -664,14 +664,17 @@ def _samples(path: Path) -> list[dict[str, Any]]:
 
 
 def evaluate_locomo(path: str | Path, *, k: int = 5, assume_tz: str = "UTC",
-                    embedder: Embedder | None = None, format: str = "locomo") -> dict[str, Any]:
+                    embedder: Embedder | None = None, format: str = "locomo",
+                    extractor: str = "rules", llm: Any = None) -> dict[str, Any]:
     """Ingest every conversation of a LoCoMo file into a fresh store and score its temporal
     questions (see the module docstring). With an ``embedder``, the turns are embedded too and
     the vector and hybrid modes are scored beside the others (:mod:`.retrieval_modes`).
     ``format="realtalk"`` reads the REALTALK layout (:mod:`.realtalk`; a file or a folder).
+    With the llm or hybrid extractor (``llm``: an ``LLMConfig``), its usage as ``llm``.
     Returns a JSON-able report."""
     from asof.api.memory import Memory
     from asof.graph.urls import open_store
+    from bench.evals.llm_usage import add_usage, finish_usage
 
     path = Path(path)
     started = time.perf_counter()
@@ -688,6 +691,7 @@ def evaluate_locomo(path: str | Path, *, k: int = 5, assume_tz: str = "UTC",
     rows: list[dict[str, Any]] = []
     per_conversation: list[dict[str, Any]] = []
     ingest_total = query_total = 0.0
+    usage: dict[str, Any] | None = None
     for index, conversation in enumerate(conversations):
         qa = samples[index].get("qa", []) if index < len(samples) else []
         temporal = [q for q in qa if q.get("category") == TEMPORAL_CATEGORY]
@@ -695,10 +699,11 @@ def evaluate_locomo(path: str | Path, *, k: int = 5, assume_tz: str = "UTC",
             raise InvalidInputError(f"{path}: conversation {conversation.id} has no turns")
         first = conversation.messages[0].at
         store = open_store("sqlite:///:memory:", tenant=TENANT, clock=FakeClock(first))
-        memory = Memory(store, nlp=nlp, embedder=embedder)
+        memory = Memory(store, nlp=nlp, embedder=embedder, extractor=extractor, llm=llm)
         try:
             t0 = time.perf_counter()
             report = memory.ingest_conversations([conversation], tenant=TENANT, replay=True)
+            usage = add_usage(usage, report.llm)
             nlp = memory.load_language_model()
             t1 = time.perf_counter()
             conv_rows = _evaluate_conversation(memory.store(TENANT), conversation, temporal,
@@ -718,6 +723,7 @@ def evaluate_locomo(path: str | Path, *, k: int = 5, assume_tz: str = "UTC",
     return {
         "file": str(path), "k": k, "assume_tz": assume_tz,
         "conversations": len(conversations), **summary,
+        **({"llm": finish_usage(usage)} if usage is not None else {}),
         "per_conversation": per_conversation,
         "timing": {"total_seconds": round(time.perf_counter() - started, 2),
                    "ingest_seconds": round(ingest_total, 2),
@@ -932,6 +938,10 @@ def render_locomo(report: Mapping[str, Any]) -> str:
                      f"{report['asof_questions']} entity-answer questions")
     else:
         lines.append("  as-of accuracy       n/a: no temporal question has an entity answer")
+    if report.get("llm") is not None:
+        from bench.evals.llm_usage import render_usage
+
+        lines.append(f"  {render_usage(report['llm'])}")
     lines += ["", *retrieval_modes.render(report["modes"]), "", "  per conversation:"]
     for c in report["per_conversation"]:
         lines.append(

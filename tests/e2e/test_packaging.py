@@ -52,10 +52,13 @@ def test_wheel_installs_one_namespace_with_its_data(wheel: Path) -> None:
                    "asof/extraction/models/object_tagger.crfsuite",
                    "asof/extraction/models/object_tagger.json",
                    "asof/graph/sqlite/sql/schema/0001_initial.sql",
-                   "asof/cypher/read/versions_by_subject.cypher"):
+                   "asof/cypher/read/versions_by_subject.cypher",
+                   "asof/extraction/llm/prompts/claims-v1.txt"):
         assert needed in names, needed
-    # Every named statement of both adapters ships (a missing one fails only when it runs).
-    for folder, suffix in (("graph/sqlite/sql", ".sql"), ("cypher", ".cypher")):
+    # Every named statement of both adapters ships (a missing one fails only when it runs),
+    # and every prompt version of the LLM extractor.
+    for folder, suffix in (("graph/sqlite/sql", ".sql"), ("cypher", ".cypher"),
+                           ("extraction/llm/prompts", ".txt")):
         for statement in sorted((ROOT / folder).rglob(f"*{suffix}")):
             shipped = f"asof/{statement.relative_to(ROOT)}"
             assert shipped in names, shipped
