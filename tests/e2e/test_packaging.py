@@ -54,8 +54,10 @@ def test_wheel_installs_one_namespace_with_its_data(wheel: Path) -> None:
                    "asof/graph/sqlite/sql/schema/0001_initial.sql",
                    "asof/cypher/read/versions_by_subject.cypher"):
         assert needed in names, needed
-    # Every named statement of both adapters ships (a missing one fails only when it runs).
-    for folder, suffix in (("graph/sqlite/sql", ".sql"), ("cypher", ".cypher")):
+    # Every named statement of both adapters ships (a missing one fails only when it runs), and
+    # so does every template and static file of the web UI.
+    for folder, suffix in (("graph/sqlite/sql", ".sql"), ("cypher", ".cypher"),
+                           ("api/ui/templates", ".html"), ("api/ui/static", "")):
         for statement in sorted((ROOT / folder).rglob(f"*{suffix}")):
             shipped = f"asof/{statement.relative_to(ROOT)}"
             assert shipped in names, shipped
