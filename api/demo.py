@@ -4,7 +4,7 @@ Five sessions over ten months (a job change announced ahead of time, a move, a r
 correction, a new pet, a trip) are ingested into an embedded store *as if live* — the
 transaction clock follows the messages — so that both "what was true then" and "what did we
 believe then" have answers. Then it asks questions, shows a timeline, an audit excerpt and the
-chain's verification.
+chain's verification. ``asof demo --serve`` then serves that store's web UI (docs/ui.md).
 """
 
 from __future__ import annotations
