@@ -15,7 +15,7 @@ from asof.api.ui.timeline import bars_markup, layout
 from asof.graph.contract import VersionQuery
 from asof.graph.errors import NotFoundError
 from asof.graph.instants import parse_instant
-from asof.graph.models import Entity, Episode
+from asof.graph.models import Claim, Entity, Episode
 from asof.graph.store import GraphStore
 from asof.query import views
 from asof.query.paging import MAX_OFFSET
@@ -95,13 +95,13 @@ def timeline_page(request: Request, entity: str, viewer: Viewing,
     known = optional_instant(known_at, "known_at")
     versions = store.find_versions(VersionQuery(subject_id=found.id))
     chart = layout(versions, known) if versions else None
-    # What brought each change: the message of the audit event recorded at that instant.
+    # What brought each change: the entity's claim recorded then (its message and its quote;
+    # a read that grows with the entity, not with the tenant's audit log).
     times = {step.at for step in chart.steps} if chart else set()
-    told = {e.at: e.episode_id for e in store.audit_events(1)
-            if e.at in times and e.episode_id is not None}
-    episodes = {e.id: e for e in store.get_episodes(sorted(set(told.values())))} \
-        if told else {}
-    causes = {at: episodes.get(episode_id) for at, episode_id in told.items()}
+    causes: dict[datetime, Claim] = {}
+    for claim in store.find_claims(found.id):
+        if claim.recorded_at in times and claim.episode_id is not None:
+            causes.setdefault(claim.recorded_at, claim)
     return page(request, "timeline.html", viewer=viewer, entity=found, chart=chart,
                 causes=causes, known_at=known_at, bars_markup=bars_markup)
 
