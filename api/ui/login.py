@@ -14,12 +14,16 @@ from asof.graph.errors import InvalidInputError
 
 router = APIRouter(prefix="/ui", route_class=UiRoute, include_in_schema=False)
 
+SESSION_ENDED = ("your session ended: the key is no longer accepted (revoked, expired or "
+                 "removed from the keys); log in again")
+
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request,
                next: Annotated[str, Query(max_length=2_000)] = "",
-               error: Annotated[str, Query(max_length=300)] = "") -> HTMLResponse:
-    return page(request, "login.html", next=safe_next(next), error=error)
+               ended: bool = False) -> HTMLResponse:
+    return page(request, "login.html", next=safe_next(next), error=SESSION_ENDED if ended
+                else "")
 
 
 @router.post("/login", response_class=HTMLResponse)

@@ -92,7 +92,8 @@ class UiRoute(APIRoute):
             except LoginRequired as exc:
                 target = request.url.path + (f"?{request.url.query}" if request.url.query
                                              else "")
-                params = {"next": target, **({"error": exc.reason} if exc.reason else {})}
+                # a flag, not the reason's text: a login link must not carry words to show
+                params = {"next": target, **({"ended": "1"} if exc.reason else {})}
                 return RedirectResponse(f"/ui/login?{urlencode(params)}", status_code=303)
             except NotFoundError as exc:
                 return _error_page(request, 404, "Not found", str(exc))

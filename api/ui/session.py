@@ -30,7 +30,8 @@ COOKIE_PATH = "/ui"
 
 
 class LoginRequired(Exception):
-    """No usable key in the session: the UI sends the browser to the login page."""
+    """No usable key in the session: the UI sends the browser to the login page (saying the
+    session ended when there was a key that is no longer accepted)."""
 
     def __init__(self, reason: str | None = None) -> None:
         super().__init__(reason or "")

@@ -119,7 +119,10 @@ def test_a_revoked_key_is_logged_out_at_its_next_click(client: TestClient,
     keys_file.write_text(json.dumps(_entries(revoked=True)))
     response = client.get("/ui/entities", follow_redirects=False)
     assert response.status_code == 303
-    assert "revoked" in client.get(response.headers["location"]).text
+    assert response.headers["location"].endswith("&ended=1")
+    assert "your session ended" in client.get(response.headers["location"]).text
+    # the login page shows no words a link brings along
+    assert "call us" not in client.get("/ui/login?error=call+us&ended=0").text
 
 
 def test_logout_clears_the_cookie(client: TestClient) -> None:
