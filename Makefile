@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help install demo test test-fast lint neo4j-up neo4j-down bench soak clean
+.PHONY: help install demo ui-demo browser test test-fast lint neo4j-up neo4j-down bench soak clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -22,10 +22,20 @@ install: $(STAMP)  ## create .venv and install asof with its dev extras
 demo: $(STAMP)  ## the main job on the embedded SQLite store
 	$(VENV)/bin/asof demo
 
-test: $(STAMP)  ## the whole suite, against a real local Neo4j (started and stopped here)
+ui-demo: $(STAMP)  ## the demo store in the web UI: prints the URL and a key, serves until Ctrl-C
+	$(VENV)/bin/asof demo --serve
+
+# The browser tests drive Debian's chromium through Playwright (no browser download: the
+# tests point Playwright at /usr/bin/chromium). Without it they fail, never skip.
+browser:  ## install Debian's chromium for the browser tests (apt) if it is missing
+	@command -v chromium >/dev/null 2>&1 || { \
+	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$sudo apt-get update -qq && $$sudo apt-get install -y -qq chromium; }
+
+test: $(STAMP) browser  ## the whole suite, against a real local Neo4j (started and stopped here)
 	ASOF_PYTHON=$(abspath $(PY)) ASOF_REQUIRE_NEO4J=$${ASOF_REQUIRE_NEO4J:-1} scripts/run-tests
 
-test-fast: $(STAMP)  ## everything that needs no Neo4j server
+test-fast: $(STAMP) browser  ## everything that needs no Neo4j server
 	$(PY) -m pytest -m "not neo4j" -q
 
 lint: $(STAMP)  ## ruff and mypy --strict

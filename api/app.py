@@ -2,7 +2,8 @@
 
 The routes live in :mod:`asof.api.routes` by concern (write, read, audit, health), their shared
 dependencies (auth, tenant, settings) in :mod:`asof.api.deps`, and the mapping of every error to
-``application/problem+json`` in :mod:`asof.api.problems`.
+``application/problem+json`` in :mod:`asof.api.problems`. The auditor's web view (``/ui``) is
+:mod:`asof.api.ui`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from asof.api import problems
+from asof.api import problems, ui
 from asof.api.keys import KeyRing
 from asof.api.memory import Memory
 from asof.api.read_log import ReadLog
@@ -67,4 +68,5 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
     problems.install(app, settings)
     for module in (health, write, read, audit):
         app.include_router(module.router)
+    ui.install(app)  # the read-only web view at /ui, behind the same keys
     return app

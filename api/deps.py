@@ -130,10 +130,11 @@ def record_read(request: Request, key: Caller, store: Store) -> Iterator[ReadRec
         if log is not None:
             log.record(actor=key.name, tenant=store.tenant,
                        route=f"{request.method} {request.scope['route'].path}",
-                       entity_id=_entity_id(store, request, recorder.entity))
+                       entity_id=read_entity_id(store, request, recorder.entity))
 
 
-def _entity_id(store: GraphStore, request: Request, named: str | None) -> str | None:
+def read_entity_id(store: GraphStore, request: Request, named: str | None) -> str | None:
+    """The id of the entity a read was about, for the read-access log (REST and the UI)."""
     named = (named or request.path_params.get("entity")
              or request.query_params.get("subject") or request.query_params.get("entity"))
     if named:

@@ -61,7 +61,8 @@ def reindex(store_url: str | None, tenant: str | None, as_json: bool) -> None:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes.")
 def serve(host: str, port: int, workers: int) -> None:
-    """Run the REST API (configuration from ASOF_* environment variables)."""
+    """Run the REST API, and the web UI at /ui (configuration from ASOF_* environment
+    variables)."""
     import uvicorn
 
     load_settings()

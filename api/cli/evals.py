@@ -137,8 +137,16 @@ def eval_locomo(file: Path, k: int, assume_tz: str, data_format: str, as_json: b
 @click.command()
 @click.option("--store", "store_url", default=None,
               help="Store URL (default: a fresh embedded SQLite file in a temp directory).")
-def demo(store_url: str | None) -> None:
+@click.option("--serve", is_flag=True,
+              help="Then open the demo store in the web UI: prints its URL and a one-off key "
+                   "for the demo tenant, and serves until Ctrl-C.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="With --serve: the address to bind.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="With --serve: the port to listen on.")
+def demo(store_url: str | None, serve: bool, host: str, port: int) -> None:
     """The main job end to end on a bundled sample conversation."""
-    from asof.api.demo import run_demo
+    from asof.api.demo import run_demo, serve_demo
 
-    run_demo(store_url, echo=click.echo)
+    run_demo(store_url, echo=click.echo, then=(
+        lambda url: serve_demo(url, host=host, port=port, echo=click.echo)) if serve else None)

@@ -56,9 +56,11 @@ def test_wheel_installs_one_namespace_with_its_data(wheel: Path) -> None:
                    "asof/extraction/llm/prompts/claims-v1.txt"):
         assert needed in names, needed
     # Every named statement of both adapters ships (a missing one fails only when it runs),
-    # and every prompt version of the LLM extractor.
+    # every prompt version of the LLM extractor, and every template and static file of the
+    # web UI.
     for folder, suffix in (("graph/sqlite/sql", ".sql"), ("cypher", ".cypher"),
-                           ("extraction/llm/prompts", ".txt")):
+                           ("extraction/llm/prompts", ".txt"), ("api/ui/templates", ".html"),
+                           ("api/ui/static", "")):
         for statement in sorted((ROOT / folder).rglob(f"*{suffix}")):
             shipped = f"asof/{statement.relative_to(ROOT)}"
             assert shipped in names, shipped
