@@ -41,15 +41,15 @@ import networkx as nx
 if TYPE_CHECKING:
     from asof.extraction.llm import LLMConfig
 
-from asof.api.memory import IngestReport, Memory, MessageInput, Progress
+from asof.api.ingest_input import MessageInput
+from asof.api.memory import IngestReport, Memory, Progress
 from asof.extraction.readers import Conversation, Message
 from asof.graph.audit import Checkpoint, VerifyReport
 from asof.graph.clock import Clock
 from asof.graph.contract import SearchHit
 from asof.graph.models import AuditAction, AuditEvent, Entity, FactAssertion
 from asof.graph.predicates import PredicateRegistry
-from asof.graph.store import ErasureResult
-from asof.graph.writes import WriteResult
+from asof.graph.writes import ErasureResult, WriteResult
 from asof.query import views
 from asof.query.ask import Answer
 from asof.query.context import ContextBlock

@@ -23,7 +23,8 @@ from mcp_types import ToolAnnotations
 from pydantic import Field
 
 import asof
-from asof.api.memory import Memory, conversations_from_batch
+from asof.api.ingest_input import conversations_from_batch
+from asof.api.memory import Memory
 from asof.api.schemas import MessageIn
 from asof.graph.errors import AsofError, InvalidInputError
 from asof.graph.instants import isoformat, parse_instant

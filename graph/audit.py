@@ -193,6 +193,15 @@ class Checkpoint(BaseModel):
     key_id: str | None = None
     signature: str | None = None
 
+    @classmethod
+    def of_head(cls, tenant: str, events: Sequence[AuditEvent],
+                key: bytes | None) -> Checkpoint:
+        """The checkpoint of a chain's last event (seq 0 for an empty chain), signed with
+        ``key`` when there is one."""
+        found = cls(tenant=tenant, seq=0, hash=GENESIS_HASH) if not events else cls(
+            tenant=tenant, seq=events[-1].seq, hash=events[-1].hash, at=events[-1].at)
+        return found.signed(key) if key else found
+
     def _signed_text(self) -> bytes:
         return canonical_json(self.model_dump(mode="json", exclude={"signature"})).encode()
 

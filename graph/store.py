@@ -12,7 +12,6 @@ import copy
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
@@ -61,6 +60,7 @@ from asof.graph.models import (
 from asof.graph.predicates import LITERAL, PredicateRegistry, default_registry
 from asof.graph.verification import verify_store
 from asof.graph.writes import (
+    ErasureResult,
     WritePlanner,
     WriteResult,
     replay_time,
@@ -496,7 +496,8 @@ class GraphStore(ABC):
         for q in queries:
             for v in self.find_versions(q):
                 seen.setdefault(v.version_id, v)
-        out = sorted(seen.values(), key=_version_order)
+        out = sorted(seen.values(), key=lambda v: (v.subject_id, v.predicate, start_us(
+            v.valid_from), v.recorded_at, v.version_id))
         return out[:limit] if limit is not None else out
 
     def current(self, subject: str | None = None, predicate: str | None = None,
@@ -516,13 +517,7 @@ class GraphStore(ABC):
     def checkpoint(self) -> Checkpoint:
         """The chain's head, to export and verify against later (detects truncation and
         rollback); signed when this store has the audit key."""
-        events = self.audit_events(1)
-        if not events:
-            found = Checkpoint(tenant=self.tenant, seq=0, hash=GENESIS_HASH)
-        else:
-            last = events[-1]
-            found = Checkpoint(tenant=self.tenant, seq=last.seq, hash=last.hash, at=last.at)
-        return found.signed(self.audit_key) if self.audit_key else found
+        return Checkpoint.of_head(self.tenant, self.audit_events(1), self.audit_key)
 
     def record_checkpoint(self, *, actor: str | None = None) -> Checkpoint:
         """Record a ``checkpointed`` event and return the signed checkpoint of the chain
@@ -543,17 +538,20 @@ class GraphStore(ABC):
         return Checkpoint(tenant=self.tenant, seq=event.seq, hash=event.hash,
                           at=event.at).signed(key)
 
-    def record_event(self, action: AuditAction, reason: str, *,
-                     actor: str | None = None) -> AuditEvent:
-        """Append an event that writes no row (a checkpoint, a registry version): what it
-        records is its ``reason``, covered by the chain's hash."""
+    def record_event(self, action: AuditAction, reason: str | Callable[[str], str], *,
+                     actor: str | None = None, key: bytes | None = None) -> AuditEvent:
+        """Append an event that writes no row (a checkpoint, a registry version, a key
+        rotation): what it records is its ``reason`` (or ``reason(previous hash)``), covered
+        by the chain's hash, signed with ``key`` (default: this store's audit key)."""
         def work(tx: WriteTx) -> AuditEvent:
             head = self._lock_head(tx)
+            prev_hash = head.hash if head else GENESIS_HASH
             event = make_event(
-                seq=(head.seq if head else 0) + 1,
-                prev_hash=head.hash if head else GENESIS_HASH, tenant=self.tenant,
+                seq=(head.seq if head else 0) + 1, prev_hash=prev_hash, tenant=self.tenant,
                 at=transaction_time(self._now(), head), actor=actor or "asof",
-                action=action, contents=[], reason=reason, key=self.audit_key)
+                action=action, contents=[],
+                reason=reason(prev_hash) if callable(reason) else reason,
+                key=key or self.audit_key)
             tx.write(WriteBatch(events=[event]))
             return event
 
@@ -578,18 +576,9 @@ class GraphStore(ABC):
             raise InvalidInputError("the new audit key must be non-empty and differ from the "
                                     "current one")
 
-        def work(tx: WriteTx) -> AuditEvent:
-            head = self._lock_head(tx)
-            prev_hash = head.hash if head else GENESIS_HASH
-            event = make_event(
-                seq=(head.seq if head else 0) + 1, prev_hash=prev_hash, tenant=self.tenant,
-                at=transaction_time(self._now(), head), actor=actor or "asof",
-                action=AuditAction.KEY_ROTATED, contents=[],
-                reason=rotation_reason(old_key, new_key, prev_hash), key=new_key)
-            tx.write(WriteBatch(events=[event]))
-            return event
-
-        return self.run_write(work)
+        return self.record_event(AuditAction.KEY_ROTATED,
+                                 lambda prev_hash: rotation_reason(old_key, new_key, prev_hash),
+                                 actor=actor, key=new_key)
 
     def verify(self, checkpoint: Checkpoint | None = None) -> VerifyReport:
         """Recompute the audit chain and the content hashes of the rows it points to.
@@ -607,16 +596,3 @@ class GraphStore(ABC):
         """Reads of this handle inside the block see one committed state if this yields True
         (a backend with snapshot reads overrides it); False: no such guarantee."""
         yield False
-
-
-def _version_order(v: FactVersion) -> tuple[str, str, int, datetime, str]:
-    return (v.subject_id, v.predicate, start_us(v.valid_from), v.recorded_at, v.version_id)
-
-
-@dataclass(frozen=True, slots=True)
-class ErasureResult:
-    entity_id: str
-    versions: int
-    claims: int
-    episodes: int
-    event: AuditEvent

@@ -76,6 +76,17 @@ def replay_time(episode: Episode, head: AuditHead | None) -> datetime:
     return transaction_time(episode.occurred_at, head)
 
 
+@dataclass(frozen=True, slots=True)
+class ErasureResult:
+    """What one erasure removed, and the event that records it."""
+
+    entity_id: str
+    versions: int
+    claims: int
+    episodes: int
+    event: AuditEvent
+
+
 @dataclass(slots=True)
 class WriteResult:
     """What one write did."""

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from asof.api.deps import AppSettings, Caller, Mem, Store
-from asof.api.memory import conversations_from_batch
+from asof.api.ingest_input import conversations_from_batch
 from asof.api.problems import PROBLEM_RESPONSES_409
 from asof.api.schemas import EpisodesIn, ErasureOut, FactsIn, IngestOut, WriteOut
 from asof.graph.audit import MAX_REQUEST_FIELD

@@ -21,7 +21,8 @@ import pytest
 from click.testing import CliRunner
 
 from asof.api.cli import cli
-from asof.api.memory import Memory, conversation_from_messages
+from asof.api.ingest_input import conversation_from_messages
+from asof.api.memory import Memory
 from asof.extraction.readers import Conversation
 from asof.graph.clock import FakeClock
 from asof.graph.errors import ReplayOrderError
