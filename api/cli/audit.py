@@ -22,6 +22,7 @@ from asof.api.cli.common import (
     resolve_tenant,
     store_options,
     table,
+    write_or_print,
 )
 from asof.graph.instants import isoformat
 
@@ -113,11 +114,7 @@ def audit_export(output: Path | None, store_url: str | None, tenant: str | None)
     with open_memory(store_url) as mem:
         checkpoint = mem.checkpoint(tenant=resolve_tenant(tenant))
     text = checkpoint.model_dump_json(indent=2)
-    if output:
-        output.write_text(text + "\n", encoding="utf-8")
-        click.echo(f"wrote checkpoint seq {checkpoint.seq} to {output}")
-    else:
-        click.echo(text)
+    write_or_print(text, output, f"wrote checkpoint seq {checkpoint.seq}")
 
 
 @audit.command("checkpoint")
@@ -133,12 +130,8 @@ def audit_checkpoint(output: Path | None, store_url: str | None, tenant: str | N
     with open_memory(store_url) as mem:
         checkpoint = mem.record_checkpoint(tenant=resolve_tenant(tenant))
     text = checkpoint.model_dump_json(indent=2)
-    if output:
-        output.write_text(text + "\n", encoding="utf-8")
-        click.echo(f"wrote signed checkpoint seq {checkpoint.seq} (key id {checkpoint.key_id}) "
-                   f"to {output}")
-    else:
-        click.echo(text)
+    write_or_print(text, output,
+                   f"wrote signed checkpoint seq {checkpoint.seq} (key id {checkpoint.key_id})")
 
 
 @audit.command("rotate-key")

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from enum import IntEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -287,6 +288,16 @@ def more_hint(next_offset: int | None) -> None:
     """Tell a reader at a terminal how to get the next page (on stderr: pipes get the rows)."""
     if next_offset is not None:
         click.echo(f"(more: --offset {next_offset})", err=True)
+
+
+def write_or_print(text: str, output: Path | None, wrote: str) -> None:
+    """Write ``text`` to ``output`` and say what was written (``wrote``, e.g. "wrote 3
+    nodes"), or print it when no file is given."""
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"{wrote} to {output}")
+    else:
+        click.echo(text)
 
 
 def emit(data: Any, as_json: bool, human: Callable[[], None]) -> None:

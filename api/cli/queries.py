@@ -23,6 +23,7 @@ from asof.api.cli.common import (
     short_date,
     store_options,
     table,
+    write_or_print,
 )
 from asof.graph.instants import isoformat
 
@@ -209,12 +210,8 @@ def snapshot(valid_at: str | None, known_at: str | None, fmt: str, output: Path 
                              known_at=parse_time(known_at, "--known-at"))
     text = (json.dumps(snapshot_json(graph), indent=2, ensure_ascii=False) if fmt == "json"
             else snapshot_graphml(graph))
-    if output:
-        output.write_text(text + "\n", encoding="utf-8")
-        click.echo(f"wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges "
-                   f"to {output}")
-    else:
-        click.echo(text)
+    write_or_print(text, output, f"wrote {graph.number_of_nodes()} nodes and "
+                                 f"{graph.number_of_edges()} edges")
 
 
 @click.command()
@@ -288,10 +285,6 @@ def export_subject(entity: str, output: Path | None, store_url: str | None,
     with open_reader(store_url, "export-subject", tenant, entity) as mem:
         export = mem.export_subject(entity, tenant=resolve_tenant(tenant))
     text = json.dumps(export, indent=2, ensure_ascii=False)
-    if output:
-        output.write_text(text + "\n", encoding="utf-8")
-        click.echo(f"wrote {len(export['versions'])} fact versions, {len(export['episodes'])} "
-                   f"messages and {len(export['events'])} audit events about {entity!r} to "
-                   f"{output}")
-    else:
-        click.echo(text)
+    write_or_print(text, output, f"wrote {len(export['versions'])} fact versions, "
+                                 f"{len(export['episodes'])} messages and "
+                                 f"{len(export['events'])} audit events about {entity!r}")
