@@ -73,8 +73,10 @@ def test_names_are_trimmed_of_chat_debris(typed: str, name: str) -> None:
 
 
 def test_a_tool_said_without_an_i_at_work_is_the_employers(with_tagger: Extract) -> None:
+    # the tagger reads the tool (a learned span, no subject of its own); which sentences it
+    # reads that way depends on the trained model, the assembler's decision is tested here
     found = triples(with_tagger("I work at Harrowgate Mills as a planner.",
-                            "first week: got access to Trello and Miro."))
+                                "first week: got access to Trello."))
     assert ("assert", "Harrowgate Mills", "uses", "trello") in found
     assert not any(t[1] == "Maren Holt" and t[2] == "uses" for t in found)
 
