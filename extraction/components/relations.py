@@ -84,8 +84,14 @@ class RelationFinder:
         self._matchers: dict[frozenset[int], Matcher] = {}
 
     def _matcher_for(self, doc: Doc) -> Matcher | None:
-        words = {"LOWER": {t.lower_ for t in doc}, "LEMMA": {t.lemma_ for t in doc},
-                 "ORTH": {t.text for t in doc}}
+        lower: set[str] = set()
+        lemma: set[str] = set()
+        orth: set[str] = set()
+        for t in doc:  # one pass: spaCy builds a Token object per step
+            lower.add(t.lower_)
+            lemma.add(t.lemma_)
+            orth.add(t.text)
+        words = {"LOWER": lower, "LEMMA": lemma, "ORTH": orth}
         key = frozenset(index for index, required in enumerate(self._required)
                         if all(not needed.isdisjoint(words[attr]) for attr, needed in required))
         if not key:

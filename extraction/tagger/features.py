@@ -65,22 +65,23 @@ def question_words(text: str | None) -> list[str]:
     return seen[:10]
 
 
-def _left_context(doc: Doc, i: int, lo: int) -> list[str]:
-    """The nearest verb and preposition to the left inside the clause."""
-    out: list[str] = []
-    verb = prep = None
-    for k in range(i - 1, lo - 1, -1):
-        token = doc[k]
-        if prep is None and token.pos_ == "ADP":
-            prep = token.lower_
-        if verb is None and token.pos_ in ("VERB", "AUX"):
-            verb = token.lemma_.lower()
-        if verb is not None and prep is not None:
-            break
-    if verb:
-        out.append(f"lverb={verb}")
-    if prep:
-        out.append(f"lprep={prep}")
+def _left_contexts(pos: list[str], lows: list[str], lemmas: list[str],
+                   starts: list[int]) -> list[list[str]]:
+    """Per token: the nearest verb and preposition to its left inside its clause (``starts``:
+    each token's clause start), found in one pass."""
+    out: list[list[str]] = []
+    last_verb = last_prep = -1
+    for i, start in enumerate(starts):
+        found: list[str] = []
+        if last_verb >= start:
+            found.append(f"lverb={lemmas[last_verb]}")
+        if last_prep >= start:
+            found.append(f"lprep={lows[last_prep]}")
+        out.append(found)
+        if pos[i] in ("VERB", "AUX"):
+            last_verb = i
+        if pos[i] == "ADP":
+            last_prep = i
     return out
 
 
@@ -109,20 +110,34 @@ def doc_features(doc: Doc, prompt: str | None = None) -> list[list[str]]:
     asked = [f"q={w}" for w in question_words(prompt)] if short else []
     speaker = (doc._.asof_speaker or "").split()
     speaker_first = speaker[0].lower() if speaker else ""
-    basics = [(t.lower_, t.pos_, _shape(t.text)) for t in doc]
-    neighbours = {offset: [(f"{offset:+d}:w={b[0]}", f"{offset:+d}:pos={b[1]}",
-                            f"{offset:+d}:shape={b[2]}") for b in basics]
+    # each token's attributes read once (spaCy builds a Token object on every doc[k])
+    tokens = list(doc)
+    n = len(tokens)
+    lows = [t.lower_ for t in tokens]
+    pos = [t.pos_ for t in tokens]
+    lemmas = [t.lemma_.lower() for t in tokens]
+    ents = [t.ent_type_ for t in tokens]
+    alpha = [t.is_alpha for t in tokens]
+    shapes = [_shape(t.text) for t in tokens]
+    freq = [_frequency(low) if is_alpha else () for low, is_alpha in zip(lows, alpha,
+                                                                       strict=True)]
+    clause_of = [t._.asof_clause for t in tokens]
+    starts = [clauses[ci].start if 0 <= ci < len(clauses) else 0 for ci in clause_of]
+    left = _left_contexts(pos, lows, lemmas, starts)
+    neighbours = {offset: [(f"{offset:+d}:w={lows[k]}", f"{offset:+d}:pos={pos[k]}",
+                            f"{offset:+d}:shape={shapes[k]}") for k in range(n)]
                   for offset in (-2, -1, 1, 2)}
     out: list[list[str]] = []
-    for token in doc:
-        i = token.i
-        low = token.lower_
-        f = ["bias", f"w={low}", f"lemma={token.lemma_.lower()}", f"shape={basics[i][2]}",
-             f"suf3={low[-3:]}", f"pre2={low[:2]}", f"pos={token.pos_}", f"tag={token.tag_}",
-             f"dep={token.dep_}", f"hlemma={token.head.lemma_.lower()}",
-             f"hpos={token.head.pos_}", f"dep_h={token.dep_}:{token.head.lemma_.lower()}"]
-        if token.ent_type_:
-            f.append(f"ent={token.ent_type_}")
+    for i, token in enumerate(tokens):
+        low = lows[i]
+        head = token.head
+        head_lemma = head.lemma_.lower()
+        f = ["bias", f"w={low}", f"lemma={lemmas[i]}", f"shape={shapes[i]}",
+             f"suf3={low[-3:]}", f"pre2={low[:2]}", f"pos={pos[i]}", f"tag={token.tag_}",
+             f"dep={token.dep_}", f"hlemma={head_lemma}",
+             f"hpos={head.pos_}", f"dep_h={token.dep_}:{head_lemma}"]
+        if ents[i]:
+            f.append(f"ent={ents[i]}")
             f.append(f"ent_iob={token.ent_iob_}")
         if token.is_title:
             f.append("title")
@@ -132,8 +147,8 @@ def doc_features(doc: Doc, prompt: str | None = None) -> list[list[str]]:
             f.append("num")
         if token.is_stop:
             f.append("stop")
-        if token.is_alpha:
-            f.extend(_frequency(low))
+        if alpha[i]:
+            f.extend(freq[i])
         if low in LANGUAGES:
             f.append("lexicon=language")
         if low in KINSHIP:
@@ -144,28 +159,26 @@ def doc_features(doc: Doc, prompt: str | None = None) -> list[list[str]]:
             f.append("time")
         for offset in (-2, -1, 1, 2):
             k = i + offset
-            if 0 <= k < len(doc):
+            if 0 <= k < n:
                 f.extend(neighbours[offset][k])
-                if offset in (-1, 1) and doc[k].ent_type_:
-                    f.append(f"{offset:+d}:ent={doc[k].ent_type_}")
+                if offset in (-1, 1) and ents[k]:
+                    f.append(f"{offset:+d}:ent={ents[k]}")
                 if offset == -1:
-                    f.append(f"-1:lemma={doc[k].lemma_.lower()}")
-                if offset in (-1, 1) and doc[k].is_alpha:
-                    f.extend(f"{offset:+d}:{x}" for x in _frequency(doc[k].lower_))
+                    f.append(f"-1:lemma={lemmas[k]}")
+                if offset in (-1, 1) and alpha[k]:
+                    f.extend(f"{offset:+d}:{x}" for x in freq[k])
             else:
                 f.append(f"{offset:+d}:edge")
         if i >= 1:
-            f.append(f"bigram=-1:{doc[i - 1].lower_}|{low}")
-        ci = token._.asof_clause
-        lo = 0
+            f.append(f"bigram=-1:{lows[i - 1]}|{low}")
+        ci = clause_of[i]
         if 0 <= ci < len(clauses):
             clause = clauses[ci]
-            lo = clause.start
             for flag in ("negated", "hypothetical", "question", "reported", "used_to",
                          "correction", "future"):
                 if getattr(clause, flag):
                     f.append(f"clause={flag}")
-        f.extend(_left_context(doc, i, lo))
+        f.extend(left[i])
         f.extend(rule_obj.get(i, ()))
         f.extend(rule_trig.get(i, ()))
         if short:
