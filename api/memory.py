@@ -25,6 +25,7 @@ from asof.api.ingest_input import (
     check_resends,
     check_source_id,
     conversation_from_messages,
+    with_stored_ids,
 )
 from asof.extraction.readers import Conversation, Message, read_conversations
 from asof.graph.audit import Checkpoint, VerifyReport
@@ -288,6 +289,8 @@ class Memory:
         for items in extracted:
             for start in range(0, len(items), INGEST_BATCH):
                 chunk = items[start:start + INGEST_BATCH]
+                chunk = list(zip(with_stored_ids(store, [e for e, _ in chunk]),
+                                 (a for _, a in chunk), strict=True))
                 # after extraction: a model server that fails leaves the store unchanged
                 self._writer(store.tenant, actor)
                 results = self._apply_extracted(store, chunk, actor, report, replay)

@@ -242,6 +242,10 @@ class AuditEventOut(BaseModel):
     key_id: str | None = Field(
         None, description="The id of the audit key that signed the event (null: unsigned, or "
         "signed before key ids); it changes only at a key_rotated event.")
+    commitments: dict[str, str] = Field(
+        default_factory=dict, description="On an erased event: the hash each erased or "
+        "redacted row had, by target (a redacted row that survives: '<before> <after>'), so "
+        "the events that wrote them stay verifiable; covered by the event's hash when present.")
 
 
 class AuditOut(_Page):

@@ -23,7 +23,14 @@ from neo4j import exceptions as neo4j_errors
 from asof import cypher
 from asof.graph.adapter_helpers import in_order
 from asof.graph.clock import Clock
-from asof.graph.contract import Capability, Embedding, SearchHit, VersionQuery, WriteTx
+from asof.graph.contract import (
+    Capability,
+    Embedding,
+    LinkRows,
+    SearchHit,
+    VersionQuery,
+    WriteTx,
+)
 from asof.graph.errors import InvalidInputError, UnsupportedError
 from asof.graph.ids import validate_tenant
 from asof.graph.instants import MAX_US, MIN_US, to_us
@@ -340,7 +347,14 @@ class Neo4jStore(GraphStore):
 
     def row_ids(self) -> dict[str, list[str]]:
         row = self._read("read/row_ids")[0]
-        return {"episode": sorted(row["episodes"]), "claim": sorted(row["claims"])}
+        return {"episode": sorted(row["episodes"]), "claim": sorted(row["claims"]),
+                "entity": sorted(row["entities"])}
+
+    def link_rows(self) -> LinkRows:
+        row = self._read("read/link_rows")[0]
+        return LinkRows(aliases=[(e, a) for e, a in row["aliases"]],
+                        sources=[(v, c, ep) for v, c, ep in row["sources"]],
+                        fulltext_mismatches=sorted(row["mismatches"]))
 
     def search(self, text: str, *, limit: int = 10, valid_at: datetime | None = None,
                known_at: datetime | None = None) -> list[SearchHit]:
