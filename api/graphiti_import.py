@@ -21,8 +21,8 @@ rebuild what Graphiti no longer stores:
   ``expired_at`` (usually an open-ended ``invalid_at``) are gone, so asof imports the final
   interval, known from ``created_at``. "As known at" a time between ``created_at`` and
   ``expired_at`` therefore shows the end that Graphiti only learned at ``expired_at``. These
-  edges are counted as ``overwritten``. An edge that arrived with an end (``expired_at`` equal
-  to ``created_at``) lost nothing.
+  edges, withdrawn ones included, are counted as ``overwritten``. An edge that arrived with an
+  end (``expired_at`` equal to ``created_at``) lost nothing.
 - **Withdrawn edges.** An edge with ``expired_at`` but no ``invalid_at`` is one Graphiti no
   longer believes: a correction, or a fact judged wrong. asof has no claim for "believed from
   ``created_at`` until ``expired_at``, then dropped with no valid-time end", so these are not
