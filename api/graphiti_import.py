@@ -132,6 +132,8 @@ def read_graphiti(url: str, *, user: str, password: str, group_ids: Sequence[str
     driver = Neo4jDriver(url, user, password, database)
     try:
         return asyncio.run(_read_and_close(driver, list(group_ids)))
+    except InvalidInputError:
+        raise
     except neo4j_errors.AuthError as exc:
         raise InvalidInputError(f"Graphiti database {url}: authentication failed "
                                 f"({exc.message})") from None

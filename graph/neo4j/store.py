@@ -176,7 +176,9 @@ class Neo4jStore(GraphStore):
         switch, a transient failure) with back-off for up to the driver's
         ``max_transaction_retry_time`` (30 s by default). Every session of this store shares
         the driver's bookmark manager, so a read waits for the writes this process committed
-        before it (read-your-writes across requests; docs/scaling.md)."""
+        before it (read-your-writes across requests; docs/scaling.md). The price is one round
+        trip more than an auto-commit query (the COMMIT): +0.76 ms per as-of read on the busy
+        test machine (docs/benchmarks.md), paid for cluster routing and the driver's retry."""
         runner = self._runner()
 
         def transaction(tx: ManagedTransaction) -> list[neo4j.Record]:
