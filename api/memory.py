@@ -353,6 +353,16 @@ class Memory:
         self._embed(store, [], [result])
         return result
 
+    def apply_episodes(self, items: Sequence[tuple[Episode, Sequence[FactAssertion]]], *,
+                       tenant: str, actor: str | None = None,
+                       replay: bool = False) -> list[WriteResult]:
+        """Store episodes with the assertions made about them elsewhere (an import), in one
+        transaction: :meth:`GraphStore.apply_many` through this memory's writer."""
+        store = self._writer(tenant, actor)
+        results = store.apply_many(items, actor=actor, replay=replay)
+        self._embed(store, [episode for episode, _ in items], results)
+        return results
+
     def forget(self, entity: str, *, tenant: str, actor: str | None = None,
                requester: str | None = None, ticket: str | None = None) -> ErasureResult:
         """Erase an entity and everything that mentions it (right to be forgotten). The

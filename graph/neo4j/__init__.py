@@ -26,7 +26,10 @@ Writes: :meth:`Neo4jStore.run_write` runs the base's ``work`` in ``session.execu
 managed transaction the driver may retry; ``work`` re-reads everything, and writes MERGE on
 generated ids). ``lock_head`` MERGEs the tenant's audit head and sets a property on it, taking
 its write lock until commit: writers of one tenant are serialised, writers of different tenants
-are not. Each kind of row is written with one ``UNWIND`` statement.
+are not. Each kind of row is written with one ``UNWIND`` statement. Reads run in
+``session.execute_read`` (routed to a reader on a cluster, retried by the driver). Every session
+shares the driver's bookmark manager: a read sees the writes the same process committed before
+it, on a single server or a cluster (docs/scaling.md).
 
 The package, by concern: ``store.py`` (:class:`Neo4jStore`: sessions, migrations, reads,
 search), ``tx.py`` (the write transaction), ``rows.py`` (models to parameters and back, the

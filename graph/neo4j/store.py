@@ -66,10 +66,6 @@ _SUPPORTED: Final = frozenset(
 _URL_SCHEMES: Final = ("neo4j://", "neo4j+s://", "neo4j+ssc://",
                        "bolt://", "bolt+s://", "bolt+ssc://")
 
-#: Auto-commit reads: attempts on retryable errors, and the first back-off.
-_READ_ATTEMPTS: Final = 4
-_READ_BACKOFF_S: Final = 0.2
-
 #: How long migrate() waits for new indexes to come online.
 INDEX_TIMEOUT_S: Final = 300
 
@@ -181,24 +177,22 @@ class Neo4jStore(GraphStore):
         return Runner(self.tenant, self.tracer)
 
     def _read(self, name: LiteralString, **params: Any) -> list[neo4j.Record]:
-        """Run one named read statement as an auto-commit query: one round trip (RUN and PULL
-        pipelined) where a managed transaction needs two (BEGIN+RUN+PULL, then COMMIT) — the
-        difference is most of an as-of read's latency. A single statement sees one consistent
-        snapshot either way. Errors the driver classifies as retryable (a server restarting, a
-        transient failure) are retried a few times, with a short back-off, like
-        ``execute_read`` would."""
+        """Run one named read statement in a managed read transaction (``execute_read``): on a
+        cluster or Aura (``neo4j://`` URLs) the driver routes it to a server that serves reads,
+        and it retries the errors it classes as retryable (a server restarting, a leader
+        switch, a transient failure) with back-off for up to the driver's
+        ``max_transaction_retry_time`` (30 s by default). Every session of this store shares
+        the driver's bookmark manager, so a read waits for the writes this process committed
+        before it (read-your-writes across requests; docs/scaling.md). The price is one round
+        trip more than an auto-commit query (the COMMIT): +0.76 ms per as-of read on the busy
+        test machine (docs/benchmarks.md), paid for cluster routing and the driver's retry."""
         runner = self._runner()
-        with driver_errors(name):
-            for attempt in range(_READ_ATTEMPTS):
-                try:
-                    with self._session() as session:
-                        return runner.run(session, name, **params)
-                except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
-                    if not exc.is_retryable() or attempt + 1 == _READ_ATTEMPTS:
-                        raise
-                    logger.debug("%s: retrying after %s", name, exc)
-                    time.sleep(_READ_BACKOFF_S * 2**attempt)
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        def transaction(tx: ManagedTransaction) -> list[neo4j.Record]:
+            return runner.run(tx, name, **params)
+
+        with driver_errors(name), self._session() as session:
+            return session.execute_read(transaction)
 
     # Vectors are not stored in Neo4j yet (docs/retrieval.md): hybrid search falls back to
     # full text on this backend, which does not advertise Capability.VECTOR.
