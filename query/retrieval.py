@@ -11,6 +11,7 @@ before its limit, so "what did we know in March" never sees what was recorded la
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
@@ -21,7 +22,8 @@ from asof.graph.store import GraphStore
 from asof.query.embedding import Embedder
 from asof.timex import TimeValue, find_times
 
-__all__ = ["POOL", "RRF_K", "TIME_BOOST", "Mode", "fuse", "retrieve"]
+__all__ = ["FUNCTION_WORDS", "PASSAGES", "POOL", "RRF_K", "TIME_BOOST", "Mode", "content_words",
+           "fuse", "related_messages", "retrieve"]
 
 
 class Mode(StrEnum):
@@ -35,9 +37,27 @@ class Mode(StrEnum):
 RRF_K = 60
 #: Hits each list contributes before fusion (then cut to the caller's limit).
 POOL = 50
+#: Messages an answer of ``ask`` carries beside its evidence.
+PASSAGES = 5
 #: Half a first place in one list: enough to order otherwise tied hits by the question's
 #: time, not enough to lift a hit that only one list found far down.
 TIME_BOOST = 0.5 / (RRF_K + 1)
+
+
+#: English function words: in hybrid mode the full-text list is asked for the other words of
+#: the query, because a full-text hit on "a" or "when" alone ranks in that list at par with
+#: the vector list's best hit, and RRF sees ranks, not scores.
+FUNCTION_WORDS = frozenset("""
+a an the and or but if of to in on at by for with from about as into than then so not no
+i me my we our you your he him his she her it its they them their this that these those
+is am are was were be been being do does did done have has had will would can could shall
+should may might must what when where which who whom whose why how there here s t d ll ve
+""".split())
+
+
+def content_words(text: str) -> str:
+    """``text`` without its :data:`FUNCTION_WORDS` (words are letter/digit runs)."""
+    return " ".join(w for w in re.findall(r"[^\W_]+", text) if w.lower() not in FUNCTION_WORDS)
 
 
 def vectors_available(store: GraphStore, embedder: Embedder | None) -> bool:
@@ -90,7 +110,9 @@ def retrieve(store: GraphStore, text: str, *, limit: int, embedder: Embedder | N
     pool = max(limit, POOL)
     rankings: list[list[SearchHit]] = []
     if mode is not Mode.VECTOR:
-        rankings.append(store.search(text, limit=pool, valid_at=valid_at, known_at=known_at))
+        words = text if mode is Mode.LEXICAL else content_words(text)
+        rankings.append(store.search(words, limit=pool, valid_at=valid_at, known_at=known_at)
+                        if words else [])
     if mode is not Mode.LEXICAL:
         assert embedder is not None
         vector = embedder.embed([text], query=True)[0]
@@ -101,3 +123,15 @@ def retrieve(store: GraphStore, text: str, *, limit: int, embedder: Embedder | N
     reference = now or known_at or store.clock.now()
     periods = [m.value for m in find_times(text, reference)]
     return fuse(rankings, periods=periods)[:limit]
+
+
+def related_messages(store: GraphStore, text: str, *, embedder: Embedder | None,
+                     known_at: datetime | None = None, now: datetime | None = None,
+                     limit: int = PASSAGES) -> list[SearchHit]:
+    """The ``limit`` messages closest to ``text`` (hybrid when vectors are available, else
+    full text), recorded by ``known_at``: the passages ``ask`` returns beside its answer, so
+    that an agent's own model can read what was said where the structured answer is thin
+    ("nothing known", a paraphrase no fact captured)."""
+    hits = retrieve(store, text, limit=max(limit, POOL), embedder=embedder,
+                    known_at=known_at, now=now)
+    return [hit for hit in hits if hit.kind == "episode"][:limit]

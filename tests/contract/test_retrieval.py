@@ -183,3 +183,21 @@ def test_context_takes_facts_related_by_meaning(
     block = context(vector_store, "Maya", query="hospital shifts", embedder=embedder)
     related = block.text.split("Related to the question:\n", 1)[1].split("\n")[0]
     assert "Brightline Health" in related
+
+
+def test_ask_returns_the_messages_hybrid_retrieval_finds_as_known_then(
+        vector_store: GraphStore, clock: FakeClock, embedder: BundledEmbedder) -> None:
+    from asof.query.ask import ask
+
+    said = _diary(vector_store, clock, embedder)
+    question = "When did Maya run a marathon?"  # no fact and no word of the 42k message
+    answer = ask(vector_store, question, embedder=embedder)
+    assert answer.status != "answered"
+    assert answer.passages[0].id == said[0].id
+    assert answer.as_dict()["passages"][0]["text"] == said[0].text
+    assert said[0].id not in [h.id for h in ask(vector_store, question).passages]
+    # as known before the Lisbon message was recorded: it is not among the passages
+    trip = "Where is Maya going on holiday?"
+    assert said[3].id in [h.id for h in ask(vector_store, trip, embedder=embedder).passages]
+    earlier = ask(vector_store, trip, embedder=embedder, known_at=d(2024, 4, 30))
+    assert earlier.passages and said[3].id not in [h.id for h in earlier.passages]
