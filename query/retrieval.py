@@ -4,9 +4,9 @@
 nearest-neighbour search over embeddings of episode texts and fact sentences; ``hybrid`` ranks
 every hit of either list by ``sum(1 / (RRF_K + rank))`` over the lists it is in, so a hit both
 find comes first and neither list's raw scores need calibrating against the other. A fact
-whose valid-time interval overlaps a time the query names ("in June 2023") gains
-:data:`TIME_BOOST`. The temporal filters (``valid_at``, ``known_at``) apply inside each list,
-before its limit, so "what did we know in March" never sees what was recorded later.
+whose valid-time interval overlaps a time the query names ("in June 2023"), or a message said
+in it, gains :data:`TIME_BOOST`. The temporal filters (``valid_at``, ``known_at``) apply inside
+each list, before its limit, so "what did we know in March" never sees what was recorded later.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def fuse(rankings: Sequence[Sequence[SearchHit]], *,
             scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + rank)
             first.setdefault(key, hit)
     for key, hit in first.items():
-        if hit.version is not None and any(_overlaps(hit, p) for p in periods):
+        if any(_in_period(hit, p) for p in periods):
             scores[key] += TIME_BOOST
     ordered = sorted(scores, key=lambda key: (-scores[key], key))
     return [SearchHit(kind=first[k].kind, id=first[k].id, score=round(scores[k], 6),
@@ -85,9 +85,13 @@ def fuse(rankings: Sequence[Sequence[SearchHit]], *,
             for k in ordered]
 
 
-def _overlaps(hit: SearchHit, wanted: TimeValue) -> bool:
+def _in_period(hit: SearchHit, wanted: TimeValue) -> bool:
+    """A fact whose valid-time interval overlaps the period, or a message said in it."""
+    if hit.episode is not None:
+        return wanted.start <= hit.episode.occurred_at < wanted.end
     version = hit.version
-    assert version is not None
+    if version is None:
+        return False
     starts_before_end = version.valid_from is None or version.valid_from < wanted.end
     ends_after_start = version.valid_to is None or wanted.start < version.valid_to
     return starts_before_end and ends_after_start
