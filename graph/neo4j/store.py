@@ -111,6 +111,9 @@ class Neo4jStore(GraphStore):
         self._database = database
         self.tracer = tracer
         self._owns_driver = False
+        #: vector search asks the index for at most this many candidates, then scans
+        #: (:data:`MAX_VECTOR_CANDIDATES`; 0: always the exact scan, for benchmarks and tests)
+        self.max_vector_candidates = MAX_VECTOR_CANDIDATES
 
     @classmethod
     def from_url(
@@ -401,7 +404,7 @@ class Neo4jStore(GraphStore):
         tenant, the model and the bounds :meth:`search` applies, before the limit. The index
         is shared by every tenant, so it is asked for :data:`_MIN_CANDIDATES` (or 10 x
         ``limit``) candidates, 8x more while the filters leave fewer than ``limit`` and the
-        index has more, and past :data:`MAX_VECTOR_CANDIDATES` the tenant's vectors are
+        index has more, and past :attr:`max_vector_candidates` the tenant's vectors are
         scanned exactly. Score: the cosine."""
         if limit < 0:
             raise InvalidInputError(f"limit: must be >= 0, got {limit}")
@@ -417,7 +420,7 @@ class Neo4jStore(GraphStore):
             known_hi=known, known_lo=known, ingested_by=MAX_US if known_at is None else known)
         candidates = max(_MIN_CANDIDATES, limit * 10)
         while True:
-            if candidates > MAX_VECTOR_CANDIDATES:
+            if candidates > self.max_vector_candidates:
                 rows = self._read("read/vector_scan", **params)[0]["rows"]
                 break
             record = self._read("read/vector_search", candidates=candidates, **params)[0]

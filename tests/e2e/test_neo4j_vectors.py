@@ -12,7 +12,6 @@ from asof.graph.clock import FakeClock
 from asof.graph.instants import MAX_US, MIN_US
 from asof.graph.models import Episode
 from asof.graph.neo4j import Neo4jStore
-from asof.graph.neo4j import store as neo4j_store
 from asof.query.embedding import BundledEmbedder, embed_rows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.neo4j]
@@ -80,7 +79,7 @@ def _diary(store: Neo4jStore, texts: list[str]) -> list[Episode]:
 
 
 def test_a_tenant_drowned_in_the_shared_index_is_answered_by_the_exact_scan(
-        store: Neo4jStore, embedder: BundledEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:
+        store: Neo4jStore, embedder: BundledEmbedder) -> None:
     crowd = store.for_tenant(f"{store.tenant}-crowd")
     assert isinstance(crowd, Neo4jStore)
     theirs = _diary(crowd, [f"Ran a marathon in {n} hours and {n} minutes." for n in range(40)])
@@ -90,7 +89,7 @@ def test_a_tenant_drowned_in_the_shared_index_is_answered_by_the_exact_scan(
     query = embedder.embed(["running a marathon"], query=True)[0]
     by_index = store.vector_search(query, model=embedder.model_id, limit=2)
     # the index's first candidates are the crowd's; with no room to grow, the scan answers
-    monkeypatch.setattr(neo4j_store, "MAX_VECTOR_CANDIDATES", 1)
+    store.max_vector_candidates = 1
     by_scan = store.vector_search(query, model=embedder.model_id, limit=2)
     assert sorted(h.id for h in by_scan) == sorted(e.id for e in mine)
     assert [(h.id, round(h.score, 5)) for h in by_scan] == \
