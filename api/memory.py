@@ -390,7 +390,8 @@ class Memory:
     def ask(self, question: str, *, tenant: str, now: datetime | None = None,
             known_at: datetime | None = None, asker: str | None = None) -> Answer:
         """Answer an English question with evidence ("Where did Priya work in March 2024?")."""
-        return ask(self.store(tenant), question, now=now, known_at=known_at, asker=asker)
+        return ask(self.store(tenant), question, now=now, known_at=known_at, asker=asker,
+                   embedder=self.embedder)
 
     # Lists come in pages: ``limit`` items from ``offset``; the answer's ``next_offset`` is
     # where the next page starts (None at the end). A Page is a list, with those attributes.

@@ -176,6 +176,10 @@ class AskOut(BaseModel):
     evidence: list[dict[str, Any]]
     closest: list[dict[str, Any]]
     parsed: dict[str, Any] | None
+    passages: list[dict[str, Any]] = Field(description=(
+        "The messages closest to the question (hybrid retrieval when an embedding model is "
+        "configured, else full text), recorded by the answer's known_at: context to read, "
+        "not what the answer relied on (that is `evidence`)."))
 
 
 class ContextIn(_Schema):

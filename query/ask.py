@@ -35,12 +35,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from asof.graph.contract import VersionQuery
+from asof.graph.contract import SearchHit, VersionQuery
 from asof.graph.ids import normalize_name
 from asof.graph.instants import LATEST, end_us, isoformat, require_aware, start_us
 from asof.graph.models import Entity, FactVersion, Granularity
 from asof.graph.predicates import Cardinality, Predicate, PredicateRegistry
 from asof.graph.store import GraphStore
+from asof.query.embedding import Embedder
+from asof.query.retrieval import related_messages
 from asof.query.views import FactView, Provenance, with_provenance
 from asof.timex import Tense, TimeMention, TimeValue, find_times
 
@@ -176,6 +178,9 @@ class Answer:
     facts: list[FactView] = field(default_factory=list)  #: the facts relied on
     closest: list[FactView] = field(default_factory=list)  #: for "nothing known"
     parsed: ParsedQuestion | None = None
+    #: messages closest to the question (:func:`query.retrieval.related_messages`): context
+    #: for a reader, not what the answer relied on (that is :attr:`evidence`)
+    passages: list[SearchHit] = field(default_factory=list)
 
     @property
     def evidence(self) -> list[Provenance]:
@@ -191,6 +196,9 @@ class Answer:
             "evidence": [p.as_dict() for p in self.evidence],
             "closest": [f.as_dict() for f in self.closest],
             "parsed": self.parsed.as_dict() if self.parsed else None,
+            "passages": [{"episode_id": h.id, "speaker": h.episode.speaker,
+                          "occurred_at": isoformat(h.episode.occurred_at), "text": h.text,
+                          "score": h.score} for h in self.passages if h.episode is not None],
         }
 
 
@@ -250,7 +258,8 @@ _CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "au
 
 
 def ask(store: GraphStore, question: str, *, now: datetime | None = None,
-        known_at: datetime | None = None, asker: str | None = None) -> Answer:
+        known_at: datetime | None = None, asker: str | None = None,
+        embedder: Embedder | None = None) -> Answer:
     """Answer an English question from the store, with evidence.
 
     Args:
@@ -259,11 +268,24 @@ def ask(store: GraphStore, question: str, *, now: datetime | None = None,
         known_at: transaction time to answer as of (default: ``now``, or what the question
             says: "according to what we knew on 1 May").
         asker: the user asking: "I/me/my" in the question means this entity.
+        embedder: with one (and a store that keeps vectors), the answer's :attr:`passages`
+            are found by hybrid retrieval; without, by full text.
     """
     text = " ".join(question.split())
     if not text:
         return Answer(question, "unparseable", "The question is empty.")
     ref = require_aware(now, "now") if now is not None else store.clock.now()
+    answer = _structured(store, text, question, ref, now, known_at, asker)
+    # the passages are filtered as the answer was: as believed at its known_at
+    believed = answer.parsed.known_at if answer.parsed is not None else known_at or now
+    answer.passages = related_messages(
+        store, text, embedder=embedder, now=ref,
+        known_at=None if believed is None or believed >= LATEST else believed)
+    return answer
+
+
+def _structured(store: GraphStore, text: str, question: str, ref: datetime,
+                now: datetime | None, known_at: datetime | None, asker: str | None) -> Answer:
     from_question = known_at is None  # a knowledge cue in the question may set it
     if known_at is None and now is None:
         known_at = LATEST  # as currently believed

@@ -18,6 +18,9 @@ The graph (every node and relationship carries ``tenant``; ids are generated, ne
 - ``(:Claim)``: the claims the valid-time view is derived from;
   ``(:Claim)-[:FROM]->(:Episode)``, and provenance ``(:Fact)-[:SOURCE {claim_id, episode_id,
   recorded_at}]->(:Claim)`` (a claim without an episode, e.g. from expiry, still links).
+- ``(:Embedding {kind, id, model, dim, vector})``: the vector of an episode's text or a fact
+  version's sentence under one embedding model (derived, outside the audit chain), in the
+  native vector index ``asof_embedding_vector``; erased with the text it was computed from.
 - ``(:Episode)``, ``(:Entity)`` (aliases as an ordered list property, plus ``(:Alias)`` nodes
   for lookups by normalised alias), ``(:AuditEvent)`` and one ``(:AuditHead {tenant})`` per
   tenant.
