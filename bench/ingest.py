@@ -2,6 +2,7 @@
 extract, write, embed), on SQLite and on Neo4j, with and without the embedding model.
 
     python -m bench.ingest [--backends sqlite,neo4j] [--embedders none,bundled] [--rounds 2]
+                           [--sources locomo,train,dev] [--limit N]
                            [--url bolt://… --password …] [--out bench/results/FILE.json]
 
 The messages: LoCoMo-dev's turns (``shared/eval/locomo-dev``, naive times read as UTC) and the
@@ -41,12 +42,23 @@ from bench.runinfo import header, log
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
 
-def conversations(eval_dir: Path) -> list[Any]:
+SOURCES = ("locomo", "train", "dev")  # never blind/
+
+
+def conversations(eval_dir: Path, sources: Sequence[str], limit: int | None) -> list[Any]:
+    """The conversations of ``sources`` (at most ``limit`` of each)."""
     from asof.extraction.readers import read_gold, read_locomo
 
-    convs = list(read_locomo(eval_dir / "locomo-dev" / "locomo-dev.json", assume_tz="UTC"))
-    for split in ("train", "dev"):  # never blind/
-        convs += [read_gold(p) for p in sorted((eval_dir / split).glob("*.json"))]
+    convs: list[Any] = []
+    for source in sources:
+        if source not in SOURCES:
+            raise SystemExit(f"unknown source {source!r}: use {', '.join(SOURCES)}")
+        if source == "locomo":
+            found = list(read_locomo(eval_dir / "locomo-dev" / "locomo-dev.json",
+                                     assume_tz="UTC"))
+        else:
+            found = [read_gold(p) for p in sorted((eval_dir / source).glob("*.json"))]
+        convs += found[:limit]
     return convs
 
 
@@ -65,7 +77,7 @@ def one(backend: str, embedder: str, args: argparse.Namespace) -> dict[str, Any]
     from asof.api.memory import Memory
     from asof.query.embedding import make_embedder
 
-    convs = conversations(args.eval_dir)
+    convs = conversations(args.eval_dir, args.sources.split(","), args.limit)
     run = uuid.uuid4().hex[:8]
     tenant = f"ingest-{run}"
     if backend == "neo4j":
@@ -121,6 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--embedders", default="none,bundled")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--eval-dir", type=Path, default=EVAL)
+    parser.add_argument("--sources", default=",".join(SOURCES),
+                        help="which of locomo, train, dev (default: all three)")
+    parser.add_argument("--limit", type=int, help="at most this many conversations of each")
     parser.add_argument("--url", default=os.environ.get("ASOF_NEO4J_URI"))
     parser.add_argument("--user", default=os.environ.get("ASOF_NEO4J_USER", "neo4j"))
     parser.add_argument("--password", default=os.environ.get("ASOF_NEO4J_PASSWORD"))
@@ -140,10 +155,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     for r in range(args.rounds):
         for backend, embedder in configs if r % 2 == 0 else configs[::-1]:
             cmd = [sys.executable, "-m", "bench.ingest", "--one", backend, embedder,
-                   "--eval-dir", str(args.eval_dir)]
+                   "--eval-dir", str(args.eval_dir), "--sources", args.sources]
+            if args.limit is not None:
+                cmd += ["--limit", str(args.limit)]
             if backend == "neo4j":
                 cmd += ["--url", args.url, "--user", args.user, "--password", args.password]
-            out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+            out = subprocess.run(cmd, capture_output=True, text=True, check=True,
+                                 cwd=Path(__file__).resolve().parents[1])
             result = {"round": r, **json.loads(out.stdout.strip().splitlines()[-1])}
             report["runs"].append(result)
             log(f"{backend}/{embedder}: {result['messages_per_s']} messages/s, "

@@ -114,7 +114,8 @@ def cold(args: argparse.Namespace, asker: Asker, reopen: Any) -> dict[str, Any]:
         out["server_restart_s"] = restart_neo4j(args)
     elif args.backend == "neo4j":
         out["server_restart_s"] = None  # no --neo4j-dir: the server's caches stay warm
-    out["page_cache"] = drop_page_cache()
+    out["page_cache"] = "kept (--keep-page-cache)" if args.keep_page_cache else \
+        drop_page_cache()
     base = reopen()
     stores = {d.tenant: base.for_tenant(d.tenant) for d in asker.workload.tenants}
     rng = random.Random(args.seed + 7)
@@ -189,6 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--cold-queries", type=int, default=500)
+    parser.add_argument("--keep-page-cache", action="store_true",
+                        help="do not drop the OS page cache for the cold run (it is global)")
     parser.add_argument("--readers", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=1)

@@ -224,7 +224,7 @@ def load_asof(w: Workload, url: str,
             corrects=EntityRef(name=s.corrects, type=typ) if s.corrects else None,
             evidence=f"{s.story}: {s.subject} {PHRASE[s.predicate]} {s.object}")
 
-    backend = url.split(":", 1)[0]
+    backend = "sqlite" if url.startswith("sqlite") else "neo4j"
     log(f"asof[{backend}]: loading {len(w.batches)} messages, {w.statements} statements")
     written = closed = 0
     started = time.perf_counter()
@@ -377,7 +377,8 @@ async def interleaved(variants: dict[str, Variant], queries: list[Query],
         out["variants"][n] = {**latency(pooled), "round_p50_ms": p50s,
                               "median_round_p50_ms": round(statistics.median(p50s), 3),
                               "spread_round_p50_ms": [min(p50s), max(p50s)],
-                              **graders[n].report()}
+                              **graders[n].report(),  # n: queries graded
+                              "n_timed": len(pooled)}
     out["ratios"] = {}
     for base in (n for n in names if n.startswith(("asof_", "sqlite_"))):
         # asof on Neo4j against everything on Neo4j; asof on SQLite only against itself
