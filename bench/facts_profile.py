@@ -3,7 +3,7 @@
     python -m bench.facts_profile --backend sqlite [--versions 10000] [--out FILE.json]
     python -m bench.facts_profile --backend neo4j --url bolt://127.0.0.1:7687 --password …
 
-Loads the ``bench.workload`` history (tenants ``prof-tNN``, left in a Neo4j database; a fresh
+Loads the ``bench.workload`` history (tenants ``prof-<run>-tNN``, left in a Neo4j database; a fresh
 temporary file for SQLite) through ``GraphStore.apply``, then:
 
 1. times, interleaved (``bench.vs_graphiti.interleaved``: every query of every variant in a
@@ -27,6 +27,7 @@ import asyncio
 import json
 import sys
 import tempfile
+import uuid
 from collections import Counter
 from collections.abc import Sequence
 from datetime import timedelta
@@ -92,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from pyinstrument import Profiler
 
-    w = generate(args.versions, seed=args.seed, run="prof")
+    w = generate(args.versions, seed=args.seed, run=f"prof-{uuid.uuid4().hex[:8]}")
     if args.backend == "neo4j":
         if not args.url or not args.password:
             sys.exit("--backend neo4j needs --url and --password")
