@@ -87,8 +87,19 @@ def git_commit() -> str | None:
         return None
 
 
+def redacted(argv: list[str]) -> list[str]:
+    """``argv`` without the value of ``--password`` (result files are committed)."""
+    out = list(argv)
+    for i, arg in enumerate(out):
+        if arg == "--password" and i + 1 < len(out):
+            out[i + 1] = "***"
+        elif arg.startswith("--password="):
+            out[i] = "--password=***"
+    return out
+
+
 def header(benchmark: str, argv: list[str]) -> dict[str, Any]:
     """The fields every result file starts with."""
-    return {"benchmark": benchmark, "argv": argv, "commit": git_commit(),
+    return {"benchmark": benchmark, "argv": redacted(argv), "commit": git_commit(),
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "machine": machine(), "nproc": os.cpu_count(), "loadavg_start": loadavg()}

@@ -104,3 +104,10 @@ def test_graphiti_filters_in_python_are_the_four_date_conditions() -> None:
     assert not holds(edge, day(3), day(6))  # superseded (expired_at is exclusive)
     assert holds(SimpleNamespace(valid_at=None, invalid_at=None, created_at=day(1),
                                  expired_at=None), day(9), day(9))
+
+
+def test_result_files_never_record_a_password() -> None:
+    from bench.runinfo import header
+
+    argv = header("bench.x", ["--url", "bolt://h", "--password", "s3cret", "--password=two"])
+    assert argv["argv"] == ["--url", "bolt://h", "--password", "***", "--password=***"]
