@@ -55,6 +55,7 @@ def test_scale_loads_measures_disk_and_reads_cold_and_concurrently(tmp_path: Pat
     assert report["concurrent_readers"]["read"]["n"] > 0
     both = report["concurrent_readers_and_writer"]
     assert both["read"]["n"] > 0 and both["versions_written"] > 0
+    assert both["transactions_writing_nothing"] == 0  # the writer carries on, never replays
 
 
 def test_ingest_splits_wall_time_between_extraction_and_storage(tmp_path: Path) -> None:
