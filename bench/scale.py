@@ -166,13 +166,14 @@ def concurrent(args: argparse.Namespace, base: GraphStore, asker: Asker, stream:
         t.start()
     time.sleep(args.seconds)
     stop.set()
+    window = time.perf_counter() - started  # the readers stop here
     for t in threads:
-        t.join()
+        t.join()  # the writer finishes its transaction
     wall = time.perf_counter() - started
     pooled = [x for r in reads for x in r]
     out: dict[str, Any] = {"readers": args.readers, "writer": with_writer,
-                           "seconds": round(wall, 2),
-                           "reads_per_s": round(len(pooled) / wall, 1),
+                           "seconds": round(wall, 2), "read_window_s": round(window, 2),
+                           "reads_per_s": round(len(pooled) / window, 1),
                            "read": bs.latency(pooled), "loadavg": list(os.getloadavg())}
     if with_writer:
         out.update({"versions_written": written[0], "transactions_writing_nothing": replayed[0],
