@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import shutil
 import sys
 import tempfile
 import uuid
@@ -141,6 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     profiler.stop()
     text = profiler.output_text(show_all=False) if args.profile_queries else ""
     base.close()
+    if conn is None:
+        shutil.rmtree(Path(url.removeprefix("sqlite:///")).parent)  # its temporary store
     out = json.dumps(report, indent=2, default=str)
     if args.out:
         Path(args.out).write_text(out + "\n")

@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -113,6 +114,8 @@ def one(backend: str, embedder: str, args: argparse.Namespace) -> dict[str, Any]
     wall = time.perf_counter() - t0
     cpu = time.process_time() - cpu0
     memory.close()
+    if backend == "sqlite":
+        shutil.rmtree(path.parent)  # the benchmark's own temporary store
     split = {k: round(v, 3) for k, v in sorted(spent.items())}
     split["other"] = round(wall - sum(spent.values()), 3)
     return {"backend": backend, "embedder": embedder, "conversations": len(convs),
