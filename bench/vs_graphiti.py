@@ -11,8 +11,9 @@ start and at the end: point it at a private server, never a shared one. The URL 
 ``ASOF_NEO4J_URI``, the server the test suites share. graphiti-core is the ``bench`` extra.
 
 One process, one workload (``bench.workload``, deterministic from ``--seed``), both systems
-loaded side by side in one database (asof's nodes carry ``tenant``, Graphiti's ``group_id``;
-no label or index of one is used by the other's queries):
+loaded side by side in one database (both label entities ``:Entity``, but asof's have no
+``uuid`` and Graphiti's no ``tenant``/``id``, so each one's index lookups find only its own;
+Graphiti's edges are ``RELATES_TO`` relationships, which asof does not write):
 
 1. **asof**: every message through ``GraphStore.apply`` (one transaction per message: the write
    rules plan versions, claims and the audit chain; the store's clock is set to each message's
