@@ -135,7 +135,7 @@ def _nothing_written(url: str, tenant: str) -> bool:
         return True
     store = open_store(url, tenant=tenant)
     try:
-        return store.audit_events() == [] and store.row_ids() == {"episode": [], "claim": []}
+        return store.audit_events() == [] and not any(store.row_ids().values())
     finally:
         store.close()
 
