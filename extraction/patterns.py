@@ -333,6 +333,11 @@ RELATIONAL_ROLES = frozenset({"manager", "boss", "lead", "supervisor", "admin", 
                               "contact", "colleague", "coworker", "co-worker", "buddy",
                               "mentor", "owner", "report", "hire", "teammate"})
 
+#: Courtesy titles before a person's name ("Mr. Samuel Odhiambo", "Dr Helen Carter"): not part
+#: of the name the memory keeps.
+HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "miss", "dr", "prof", "herr", "frau", "mme",
+                        "mlle", "sra", "srta"})
+
 #: Role nouns that tie a person to the possessor's organisation ("our admin is X").
 WORK_ROLES = frozenset({"manager", "boss", "lead", "admin", "administrator", "deputy",
                         "contact", "colleague", "coworker", "co-worker", "ceo", "cto", "cfo",

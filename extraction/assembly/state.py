@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from asof.extraction.patterns import (
-    GROUP_WORDS,
-)
+from asof.extraction.patterns import GROUP_WORDS, HONORIFICS
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Granularity
 from asof.graph.predicates import PredicateRegistry
@@ -70,6 +68,8 @@ class ConversationState:
     def canonical(self, name: str, type_: str) -> str:
         """Resolve a surface name to the conversation's canonical name, learning aliases."""
         name = name.strip(" ,.;:!?'\"")
+        if type_ == "person":
+            name = self._without_honorific(name)
         key = normalize_name(name)
         if not key:
             return name
@@ -85,6 +85,20 @@ class ConversationState:
             entity = Entity(name, type_)
         self.entities[key] = entity
         return entity.name
+
+    def _without_honorific(self, name: str) -> str:
+        """"Mr. Samuel Odhiambo" is Samuel Odhiambo; "Dr. Nandakumar" is the one known person
+        of that surname, if there is one (else the name stays as written)."""
+        words = name.split()
+        if len(words) < 2 or words[0].rstrip(".").lower() not in HONORIFICS or \
+                not all(w[:1].isupper() for w in words[1:]):
+            return name
+        if len(words) > 2:
+            return " ".join(words[1:])
+        surname = normalize_name(words[1])
+        known = [e.name for e in self.entities.values() if e.type == "person" and
+                 len(e.name.split()) > 1 and normalize_name(e.name).split()[-1] == surname]
+        return known[0] if len(set(known)) == 1 else name
 
     def alias_of(self, name: str, type_: str) -> Entity | None:
         """The known entity a surface name means (itself or by alias), learning nothing."""

@@ -93,3 +93,11 @@ def test_a_job_announced_for_a_date_holds_from_it(with_tagger: Extract) -> None:
     starts = {(a.predicate, a.valid_from.astimezone(AT.tzinfo).date() if a.valid_from else None)
               for a in found if a.subject.name == "Maren Holt"}
     assert ("job_title", AT.replace(month=9, day=9).date()) in starts
+
+
+def test_a_courtesy_title_is_not_part_of_a_name(extract: Extract) -> None:
+    found = triples(extract("I report to Mr. Tendai Moyo since March.",
+                            "Dr Imke Brandt manages the lab in Graz. Dr. Brandt is leaving."))
+    people = {t[1] for t in found} | {t[3] for t in found}
+    assert "tendai moyo" in people
+    assert not any(p.lower().startswith(("mr", "dr")) for p in people)
