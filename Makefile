@@ -14,7 +14,7 @@ help:  ## list the targets
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --find-links "$$(scripts/llama-wheel $(PY))" -e '.[dev]'
 	@touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install asof with its dev extras

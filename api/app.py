@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from asof.api import problems, ui
+from asof.api.deps import single_valued_query
 from asof.api.keys import KeyRing
 from asof.api.memory import Memory
 from asof.api.read_log import ReadLog
@@ -67,6 +68,6 @@ def create_app(settings: Settings | None = None, *, memory: Memory | None = None
         app.state.memory = memory
     problems.install(app, settings)
     for module in (health, write, read, audit):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=[Depends(single_valued_query)])
     ui.install(app)  # the read-only web view at /ui, behind the same keys
     return app

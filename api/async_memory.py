@@ -47,7 +47,7 @@ from asof.extraction.readers import Conversation, Message
 from asof.graph.audit import Checkpoint, VerifyReport
 from asof.graph.clock import Clock
 from asof.graph.contract import SearchHit
-from asof.graph.models import AuditAction, AuditEvent, Entity, FactAssertion
+from asof.graph.models import AuditAction, AuditEvent, Entity, Episode, FactAssertion
 from asof.graph.predicates import PredicateRegistry
 from asof.graph.writes import ErasureResult, WriteResult
 from asof.query import views
@@ -137,6 +137,12 @@ class AsyncMemory:
                            actor: str | None = None) -> WriteResult:
         return await self._run(self.memory.assert_facts, assertions, tenant=tenant,
                                observed_at=observed_at, source_id=source_id, actor=actor)
+
+    async def apply_episodes(self, items: Sequence[tuple[Episode, Sequence[FactAssertion]]], *,
+                             tenant: str, actor: str | None = None,
+                             replay: bool = False) -> list[WriteResult]:
+        return await self._run(self.memory.apply_episodes, items, tenant=tenant, actor=actor,
+                               replay=replay)
 
     async def forget(self, entity: str, *, tenant: str, actor: str | None = None,
                      requester: str | None = None, ticket: str | None = None) -> ErasureResult:

@@ -42,9 +42,11 @@ _EPISODE_CHUNK = 500
 
 
 def _cell(value: Any) -> str:
-    """A CSV cell: lists as JSON, None as empty, instants in ISO 8601."""
+    """A CSV cell: lists and maps as JSON, None as empty, instants in ISO 8601."""
     if value is None:
         return ""
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if isinstance(value, (list, tuple)):
         return json.dumps(list(value), ensure_ascii=False)
     return str(value)

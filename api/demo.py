@@ -20,6 +20,7 @@ from pathlib import Path
 from asof.api.memory import IngestReport, Memory
 from asof.extraction.readers import read_conversations
 from asof.graph.clock import FakeClock
+from asof.graph.ids import message_id_of
 from asof.graph.instants import isoformat
 from asof.query.ask import Answer
 
@@ -46,7 +47,7 @@ def _answer_line(answer: Answer) -> str:
     if answer.status != "answered":
         return f"{answer.status.replace('_', ' ')}: {answer.message}"
     line = ", ".join(answer.answers)
-    sources = sorted({p.episode_id.split(":")[-1] for p in answer.evidence})
+    sources = sorted({message_id_of(p.episode_id) for p in answer.evidence})
     return f"{line}   (from messages {', '.join(sources)})" if sources else line
 
 

@@ -37,6 +37,16 @@ def get_memory(request: Request) -> Memory:
     return mem
 
 
+def single_valued_query(request: Request) -> None:
+    """Refuse a query parameter given more than once: every parameter of the REST API takes one
+    value, and taking the last of several would answer a question the caller did not ask."""
+    keys = [key for key, _ in request.query_params.multi_items()]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise HTTPException(422, f"query parameter {', '.join(repeated)} given more than once; "
+                                 "each takes one value")
+
+
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings

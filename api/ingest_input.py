@@ -11,11 +11,8 @@ from typing import TYPE_CHECKING, Any
 from asof.extraction.readers import Conversation, Message
 from asof.graph.contract import AuditHead, WriteTx
 from asof.graph.errors import ConflictError, InvalidInputError
-from asof.graph.ids import canonical_json
-from asof.graph.models import (
-    FactAssertion,
-    Role,
-)
+from asof.graph.ids import canonical_json, legacy_message_episode_id
+from asof.graph.models import Episode, FactAssertion, Role
 from asof.graph.store import GraphStore
 from asof.graph.writes import replay_time
 
@@ -95,14 +92,33 @@ STRUCTURED = "structured"
 _RESEND_CHUNK = 500
 
 
+def with_stored_ids(store: GraphStore, episodes: Sequence[Episode]) -> list[Episode]:
+    """``episodes`` under the ids their messages are stored with: a message stored before the
+    parts of its id were escaped (``ids.message_episode_id``) keeps its old id, so sending it
+    again is still a resend (a no-op, or a conflict), never a second copy. The old id is
+    ambiguous, so it counts only when the stored message is in the same conversation."""
+    legacy = {e.id: legacy_message_episode_id(e.id, e.conversation_id) for e in episodes}
+    wanted = sorted({old for old in legacy.values() if old})
+    stored: dict[str, Episode] = {}
+    for start in range(0, len(wanted), _RESEND_CHUNK):
+        stored.update({e.id: e for e in store.get_episodes(wanted[start:start + _RESEND_CHUNK])})
+    out = []
+    for episode in episodes:
+        old = stored.get(legacy[episode.id] or "")
+        same = old is not None and old.conversation_id == episode.conversation_id
+        out.append(episode.model_copy(update={"id": old.id}) if old and same else episode)
+    return out
+
+
 def check_resends(store: GraphStore, conversations: Sequence[Conversation]) -> None:
     """Refuse a message whose caller-given id is already stored with other content
     (:class:`ConflictError`): a retry must repeat the message exactly, and a new message needs
     a new id. Before, the store kept the first version and reported a duplicate, so the new
     text was dropped without a word. An erased message may be resent (a backlog replay) and
     stays erased."""
-    given = [e for c in conversations if any(m.id for m in c.messages)
-             for e, m in zip(c.episodes(store.tenant), c.messages, strict=True) if m.id]
+    given = with_stored_ids(store, [
+        e for c in conversations if any(m.id for m in c.messages)
+        for e, m in zip(c.episodes(store.tenant), c.messages, strict=True) if m.id])
     for start in range(0, len(given), _RESEND_CHUNK):
         chunk = given[start:start + _RESEND_CHUNK]
         stored = {e.id: e for e in store.get_episodes([e.id for e in chunk])}
@@ -144,7 +160,8 @@ def check_replay(store: GraphStore, conversations: Sequence[Conversation]) -> No
     """Refuse a replay before anything is stored when its earliest message not yet stored lies
     before the tenant's latest transaction time (:class:`ReplayOrderError`, naming the
     message). Messages already stored are skipped, so a replay cut short can be run again."""
-    episodes = [e for c in conversations for e in c.episodes(store.tenant)]
+    episodes = with_stored_ids(store, [e for c in conversations
+                                       for e in c.episodes(store.tenant)])
     stored: set[str] = set()
     for start in range(0, len(episodes), _RESEND_CHUNK):
         chunk = episodes[start:start + _RESEND_CHUNK]

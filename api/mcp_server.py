@@ -125,7 +125,8 @@ def build_server(memory: Memory, *, tenant: str, actor: str = "mcp",
         """Answer a question about what was true at some time, with evidence: the answer
         text, the facts it relied on with their validity intervals, and the source messages
         (episode ids and quoted spans). status is 'answered', 'nothing_known' or
-        'unparseable' (then rephrase the question)."""
+        'unparseable' (then rephrase the question). passages: the stored messages closest to
+        the question, to read when the facts do not answer it."""
         answer = memory.ask(question, tenant=tenant, now=_instant(now, "now"),
                             known_at=_instant(known_at, "known_at"), asker=asker)
         return answer.as_dict()

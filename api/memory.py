@@ -25,6 +25,7 @@ from asof.api.ingest_input import (
     check_resends,
     check_source_id,
     conversation_from_messages,
+    with_stored_ids,
 )
 from asof.extraction.readers import Conversation, Message, read_conversations
 from asof.graph.audit import Checkpoint, VerifyReport
@@ -288,6 +289,8 @@ class Memory:
         for items in extracted:
             for start in range(0, len(items), INGEST_BATCH):
                 chunk = items[start:start + INGEST_BATCH]
+                chunk = list(zip(with_stored_ids(store, [e for e, _ in chunk]),
+                                 (a for _, a in chunk), strict=True))
                 # after extraction: a model server that fails leaves the store unchanged
                 self._writer(store.tenant, actor)
                 results = self._apply_extracted(store, chunk, actor, report, replay)
@@ -350,6 +353,16 @@ class Memory:
         self._embed(store, [], [result])
         return result
 
+    def apply_episodes(self, items: Sequence[tuple[Episode, Sequence[FactAssertion]]], *,
+                       tenant: str, actor: str | None = None,
+                       replay: bool = False) -> list[WriteResult]:
+        """Store episodes with the assertions made about them elsewhere (an import), in one
+        transaction: :meth:`GraphStore.apply_many` through this memory's writer."""
+        store = self._writer(tenant, actor)
+        results = store.apply_many(items, actor=actor, replay=replay)
+        self._embed(store, [episode for episode, _ in items], results)
+        return results
+
     def forget(self, entity: str, *, tenant: str, actor: str | None = None,
                requester: str | None = None, ticket: str | None = None) -> ErasureResult:
         """Erase an entity and everything that mentions it (right to be forgotten). The
@@ -377,7 +390,8 @@ class Memory:
     def ask(self, question: str, *, tenant: str, now: datetime | None = None,
             known_at: datetime | None = None, asker: str | None = None) -> Answer:
         """Answer an English question with evidence ("Where did Priya work in March 2024?")."""
-        return ask(self.store(tenant), question, now=now, known_at=known_at, asker=asker)
+        return ask(self.store(tenant), question, now=now, known_at=known_at, asker=asker,
+                   embedder=self.embedder)
 
     # Lists come in pages: ``limit`` items from ``offset``; the answer's ``next_offset`` is
     # where the next page starts (None at the end). A Page is a list, with those attributes.

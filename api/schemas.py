@@ -176,6 +176,10 @@ class AskOut(BaseModel):
     evidence: list[dict[str, Any]]
     closest: list[dict[str, Any]]
     parsed: dict[str, Any] | None
+    passages: list[dict[str, Any]] = Field(description=(
+        "The messages closest to the question (hybrid retrieval when an embedding model is "
+        "configured, else full text), recorded by the answer's known_at: context to read, "
+        "not what the answer relied on (that is `evidence`)."))
 
 
 class ContextIn(_Schema):
@@ -242,6 +246,10 @@ class AuditEventOut(BaseModel):
     key_id: str | None = Field(
         None, description="The id of the audit key that signed the event (null: unsigned, or "
         "signed before key ids); it changes only at a key_rotated event.")
+    commitments: dict[str, str] = Field(
+        default_factory=dict, description="On an erased event: the hash each erased or "
+        "redacted row had, by target (a redacted row that survives: '<before> <after>'), so "
+        "the events that wrote them stay verifiable; covered by the event's hash when present.")
 
 
 class AuditOut(_Page):

@@ -123,7 +123,9 @@ def score(w: Workload, queries: list[Query]) -> dict[str, object]:
             if q.needs_known_at:
                 hard += 1
                 hard_ok += right
+        easy = len(queries) - hard
         out[mode] = {"correct": round(ok / len(queries), 4),
+                     "correct_valid_time_only": round((ok - hard_ok) / easy, 4) if easy else None,
                      "correct_needs_known_at": round(hard_ok / hard, 4) if hard else None}
     return out
 

@@ -14,12 +14,14 @@ import sys
 from pathlib import Path
 
 SERIES = (
-    # (label, report path, style)
-    ("asof find_versions (Neo4j)", ("asof", "as_of_find_versions"), "o-"),
-    ("asof facts API (Neo4j)", ("asof", "as_of_facts_api"), "o--"),
-    ("Graphiti search_ (scoped filters)", ("graphiti", "as_of_search"), "s-"),
-    ("Graphiti edge_bfs_search", ("graphiti", "as_of_bfs"), "s--"),
-    ("Graphiti search_ (text + temporal filters)", ("graphiti", "as_of_search_text"), "s:"),
+    # (label, variant in the report's "as_of", style)
+    ("asof find_versions (Neo4j)", "asof_find_versions", "o-"),
+    ("asof Memory.facts (Neo4j)", "asof_memory_facts", "o--"),
+    ("asof REST /v1/facts (Neo4j)", "asof_rest_facts", "o:"),
+    ("asof find_versions (SQLite)", "sqlite_find_versions", "^-"),
+    ("Graphiti search_ (scoped filters)", "graphiti_search", "s-"),
+    ("Graphiti get_by_node_uuid + Python filter", "graphiti_by_node", "s--"),
+    ("plain Cypher on Graphiti's schema", "graphiti_cypher", "s:"),
 )
 
 
@@ -37,19 +39,15 @@ def main(argv: list[str] | None = None) -> int:
                      key=lambda r: r["versions"])
     fig, axes = plt.subplots(1, 2, figsize=(11, 5), sharex=True)
     for ax, pct in zip(axes, ("p50_ms", "p99_ms"), strict=True):
-        for label, (system, key), style in SERIES:
+        for label, key, style in SERIES:
             xs, ys = [], []
             for r in reports:
-                stats = r.get(system, {}).get(key)
+                stats = r["as_of"]["variants"].get(key)
                 if stats:
                     xs.append(r["versions"])
                     ys.append(stats[pct])
             if xs:
                 ax.plot(xs, ys, style, label=label)
-        sqlite = [(r["versions"], r["asof_other_backends"][0]["as_of_find_versions"][pct])
-                  for r in reports if r.get("asof_other_backends")]
-        if sqlite:
-            ax.plot(*zip(*sqlite, strict=True), "^-", label="asof find_versions (SQLite)")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("fact versions (N)")
@@ -58,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         ax.grid(True, which="both", alpha=0.3)
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, fontsize=8, loc="lower center", ncol=3)
-    fig.suptitle("asof vs Graphiti on the same Neo4j 5.26 and the same facts "
+    fig.suptitle("asof vs Graphiti on the same Neo4j 5.26 and the same facts, interleaved "
                  "(bench.vs_graphiti)", fontsize=10)
     fig.tight_layout(rect=(0, 0.13, 1, 1))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """Retrieval benchmarks: the cost of embeddings at ingest, and search latency per mode.
 
     python -m bench.retrieval embed  [--path …/locomo-dev.json] [--runs 3]
-    python -m bench.retrieval search [--episodes 100000] [--queries 200]
+    python -m bench.retrieval search [--episodes 100000] [--queries 200] [--store URL]
 
 Both print JSON.
 
@@ -11,12 +11,17 @@ interleaved (A, B, A, B, …) in fresh stores, and the medians reported as messa
 clock) and messages per CPU second (the figure to compare on a shared machine); the embedding
 model alone is timed on the same turns (batches of ``query.embedding.BATCH``).
 
-``search``: a SQLite file store is filled with ``--episodes`` synthetic messages (words drawn
-from a fixed vocabulary, seeded) and, for each, a random unit vector of the bundled model's
-dimension (embedding 100k real texts would take hours of CPU here; the exact scan's cost does
-not depend on the vectors' values). Then ``--queries`` random two-word queries are timed per
-mode through ``query.views.search`` with a fixed query vector (the model's query embedding is
-timed separately and added by the reader: ``query_embedding_ms``). Reports p50/p99 in ms.
+``search``: a store (a fresh SQLite file, or ``--store neo4j://…``/``bolt://…`` with
+``ASOF_NEO4J_USER``/``ASOF_NEO4J_PASSWORD``, in a fresh tenant) is filled with ``--episodes``
+synthetic messages (words drawn from a fixed vocabulary, seeded) and, for each, a random unit
+vector of the bundled model's dimension (embedding 100k real texts would take hours of CPU
+here; an exact scan's cost does not depend on the vectors' values). Then ``--queries`` random
+two-word queries are timed per mode through ``query.views.search`` with a fixed query vector
+(the model's query embedding is timed separately and added by the reader:
+``query_embedding_ms``). On Neo4j, ``vector_exact_scan`` times the vector mode with the
+vector index bypassed (the tenant's vectors scanned, ``read/vector_scan``), the path a tenant
+takes when the shared index's nearest candidates hold too few of its own. Reports p50/p99 in
+ms.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,7 +44,7 @@ import numpy as np
 
 from asof.graph.contract import Embedding
 from asof.graph.models import Episode, Role
-from asof.graph.urls import open_store
+from asof.graph.urls import backend_of, open_store
 from asof.query import views
 from asof.query.embedding import BATCH, BundledEmbedder
 from asof.query.retrieval import Mode
@@ -123,7 +129,21 @@ def bench_embed(path: Path, runs: int) -> dict[str, Any]:
     }
 
 
-def bench_search(episodes: int, queries: int, seed: int) -> dict[str, Any]:
+def _timed(store: Any, texts: Sequence[str], mode: Mode,
+           embedder: FixedEmbedder) -> dict[str, float]:
+    views.search(store, texts[0], mode=mode, embedder=embedder)
+    times = []
+    for text in texts:
+        t0 = time.perf_counter()
+        views.search(store, text, mode=mode, embedder=embedder, limit=10)
+        times.append(1000 * (time.perf_counter() - t0))
+    times.sort()
+    return {"p50_ms": round(statistics.median(times), 2),
+            "p99_ms": round(times[min(len(times) - 1, int(0.99 * len(times)))], 2)}
+
+
+def bench_search(episodes: int, queries: int, seed: int,
+                 store_url: str | None = None) -> dict[str, Any]:
     rng = random.Random(seed)
     model = BundledEmbedder()
     started = time.perf_counter()
@@ -139,8 +159,13 @@ def bench_search(episodes: int, queries: int, seed: int) -> dict[str, Any]:
     out: dict[str, Any] = {"commit": _commit(), "episodes": episodes, "queries": queries,
                            "query_embedding_ms": {"p50": round(statistics.median(query_ms), 2),
                                                   "max": round(max(query_ms), 2)}}
+    tenant = f"bench-{uuid.uuid4().hex[:8]}" if store_url else "bench"
     with tempfile.TemporaryDirectory() as folder:
-        store = open_store(f"sqlite:///{folder}/bench.db", tenant="bench")
+        url = store_url or f"sqlite:///{folder}/bench.db"
+        out["backend"] = backend_of(url)
+        store = open_store(url, tenant=tenant,
+                           neo4j_user=os.environ.get("ASOF_NEO4J_USER", "neo4j"),
+                           neo4j_password=os.environ.get("ASOF_NEO4J_PASSWORD"))
         try:
             load = time.perf_counter()
             for offset in range(0, episodes, 1000):
@@ -148,7 +173,7 @@ def bench_search(episodes: int, queries: int, seed: int) -> dict[str, Any]:
                 for i in range(offset, min(offset + 1000, episodes)):
                     text = " ".join(rng.choice(WORDS) for _ in range(12))
                     batch.append((Episode.create(
-                        tenant="bench", speaker=f"Speaker {i % 50}", role=Role.USER,
+                        tenant=tenant, speaker=f"Speaker {i % 50}", role=Role.USER,
                         occurred_at=start + timedelta(minutes=i), text=text,
                         conversation_id=f"c{i // 500}"), []))
                 store.apply_many(batch)
@@ -159,16 +184,10 @@ def bench_search(episodes: int, queries: int, seed: int) -> dict[str, Any]:
             out["load_seconds"] = round(time.perf_counter() - load, 1)
             texts = [f"{rng.choice(WORDS)} {rng.choice(WORDS)}" for _ in range(queries)]
             for mode in Mode:
-                views.search(store, texts[0], mode=mode, embedder=embedder)
-                times = []
-                for text in texts:
-                    t0 = time.perf_counter()
-                    views.search(store, text, mode=mode, embedder=embedder, limit=10)
-                    times.append(1000 * (time.perf_counter() - t0))
-                times.sort()
-                out[mode.value] = {"p50_ms": round(statistics.median(times), 2),
-                                   "p99_ms": round(times[min(len(times) - 1,
-                                                             int(0.99 * len(times)))], 2)}
+                out[mode.value] = _timed(store, texts, mode, embedder)
+            if out["backend"] == "neo4j":  # the index bypassed: the exact scan alone
+                setattr(store, "max_vector_candidates", 0)  # noqa: B010 (a Neo4jStore attribute)
+                out["vector_exact_scan"] = _timed(store, texts, Mode.VECTOR, embedder)
         finally:
             store.close()
     out["seconds"] = round(time.perf_counter() - started, 1)
@@ -183,15 +202,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     embed = sub.add_parser("embed", help="ingest messages/s with and without embeddings")
     embed.add_argument("--path", type=Path, default=DEFAULT_PATH)
     embed.add_argument("--runs", type=int, default=3)
-    search = sub.add_parser("search", help="search p50/p99 per mode on a SQLite store")
+    search = sub.add_parser("search", help="search p50/p99 per mode on a SQLite or Neo4j store")
     search.add_argument("--episodes", type=int, default=100_000)
     search.add_argument("--queries", type=int, default=200)
     search.add_argument("--seed", type=int, default=7)
+    search.add_argument("--store", default=None,
+                        help="a Neo4j URL (default: a fresh SQLite file)")
     args = parser.parse_args(argv)
     if args.what == "embed":
         result = bench_embed(args.path, args.runs)
     else:
-        result = bench_search(args.episodes, args.queries, args.seed)
+        result = bench_search(args.episodes, args.queries, args.seed, args.store)
     print(json.dumps(result, indent=2))
 
 

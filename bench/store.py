@@ -202,8 +202,10 @@ def _cpu_s(pid: int | None) -> float | None:
 
 
 def load(args: argparse.Namespace, base: GraphStore, workload: Workload,
-         clock: FakeClock) -> dict[str, Any]:
-    stream = transactions(workload, args)
+         clock: FakeClock, stream: Any = None) -> dict[str, Any]:
+    """Write until ``args.versions`` versions; ``stream`` (default: a new
+    :func:`transactions`) can be passed to carry on writing from where this load stopped."""
+    stream = transactions(workload, args) if stream is None else stream
     lock = threading.Lock()
     totals = {"versions": 0, "episodes": 0, "assertions": 0, "closed": 0, "transactions": 0}
     busy = [0.0]

@@ -1,52 +1,68 @@
-"""asof vs Graphiti (graphiti-core) on the same Neo4j, the same facts, the same questions.
+"""asof vs Graphiti (graphiti-core), like for like: the same Neo4j, the same fact versions, the
+same questions, timed interleaved.
 
-    python -m bench.vs_graphiti --versions 100000 --json [--url bolt://127.0.0.1:7698]
+    python -m bench.vs_graphiti --versions 100000 --out bench/results/FILE.json \
+        [--url bolt://127.0.0.1:7698] [--rounds 5] [--queries 500] [--sqlite]
 
-**This wipes the Neo4j database it is pointed at** (every node, index and constraint) before
-each system's run and at the end: point it at a private server, never a shared one. The URL
-comes from ``--url`` or ``ASOF_BENCH_NEO4J_URI`` (user/password: ``--user``/``--password`` or
+**This wipes the Neo4j database it is pointed at** (every node, index and constraint) at the
+start and at the end: point it at a private server, never a shared one. The URL comes from
+``--url`` or ``ASOF_BENCH_NEO4J_URI`` (user/password: ``--user``/``--password`` or
 ``ASOF_BENCH_NEO4J_USER``/``ASOF_BENCH_NEO4J_PASSWORD``); it deliberately does not fall back to
-``ASOF_NEO4J_URI``, the server the test suites share.
+``ASOF_NEO4J_URI``, the server the test suites share. graphiti-core is the ``bench`` extra.
 
-One run, one process, one workload (``bench.workload``, deterministic from ``--seed``):
+One process, one workload (``bench.workload``, deterministic from ``--seed``), both systems
+loaded side by side in one database (both label entities ``:Entity``, but asof's have no
+``uuid`` and Graphiti's no ``tenant``/``id``, so each one's index lookups find only its own;
+Graphiti's edges are ``RELATES_TO`` relationships, which asof does not write):
 
-1. **asof**: wipe, load every message through ``GraphStore.apply`` (one transaction per
-   message, the write rules planning versions, claims and the audit chain; the store's clock is
-   set to each message's transaction time so ``recorded_at`` is the workload's), then the
-   queries. Optionally the same on SQLite (``--sqlite``).
-2. **Graphiti**: wipe, ``build_indices_and_constraints``, then the *same fact versions* — the
-   workload's materialised history, each version one ``EntityEdge`` (``valid_at``/``invalid_at``
-   = valid time, ``created_at``/``expired_at`` = transaction time), plus ``EntityNode``s,
-   ``EpisodicNode``s (one per message) and ``MENTIONS`` edges — written with its bulk writer
-   ``add_nodes_and_edges_bulk`` and a deterministic local hash embedder. No LLM: the client
-   passed to ``Graphiti`` raises if called (it never is). Then the queries.
+1. **asof**: every message through ``GraphStore.apply`` (one transaction per message: the write
+   rules plan versions, claims and the audit chain; the store's clock is set to each message's
+   transaction time, so ``recorded_at`` is the workload's).
+2. **Graphiti**: ``build_indices_and_constraints``, then the *same fact versions*, one
+   ``EntityEdge`` each (``valid_at``/``invalid_at`` = valid time, ``created_at``/``expired_at`` =
+   transaction time), with ``EntityNode``s, ``EpisodicNode``s and ``MENTIONS`` edges, through
+   its bulk writer and a deterministic local hash embedder. No LLM: the client passed to
+   ``Graphiti`` raises if called (it never is). See ``bench.graphiti_side``.
 
-Queries: the same random (tenant, subject, predicate, valid_at, known_at), after a warm-up,
-each timed alone (``time.perf_counter`` around one call). Every answer is compared with the
-workload's ground truth; a query is correct when the returned set of objects equals it exactly
-(including "nothing").
+Then ``--rounds`` rounds over the same ``--queries`` random (tenant, subject, predicate,
+valid_at, known_at). Within a round every query is asked of every variant in turn, the order
+rotating from query to query and round to round (ABAB at the finest grain), each call timed
+alone (``time.perf_counter``). Variants:
 
-- asof ``find_versions``: ``VersionQuery(subject_id, predicate, valid_at, known_at)`` — one
-  Cypher statement; asof ``facts``: the public API by subject *name* (adds an entity lookup).
-- Graphiti has no as-of query; the filters its maintainers point to (``SearchFilters`` with
-  ``DateFilter``s; getzep/graphiti#769, the ``temporal_mode`` of #1804) give, for (t, k)::
+- ``asof_find_versions``: the store primitive, ``VersionQuery(subject_id, predicate, valid_at,
+  known_at)``, one statement;
+- ``asof_memory_facts``: the public Python API, ``Memory.facts(name, predicate, valid_at=,
+  known_at=)`` (entity lookup by name, the versions, their source episodes and quotes);
+- ``asof_rest_facts``: ``GET /v1/facts`` on the REST API served by uvicorn in this process
+  (a keep-alive HTTP client; authentication, validation and JSON included);
+- ``graphiti_search``: ``Graphiti.search_`` with ``EDGE_HYBRID_SEARCH_RRF`` (BM25 + cosine,
+  RRF, limit 10), scoped to the subject and the relation, with the four date filters its
+  maintainers point to (``SearchFilters``/``DateFilter``; getzep/graphiti#769, #1804)::
 
       valid_at   <= t  OR valid_at IS NULL        (started by t)
       invalid_at >  t  OR invalid_at IS NULL      (not ended by t)
       created_at <= k                             (recorded by k)
       expired_at >  k  OR expired_at IS NULL      (not yet superseded at k)
 
-  run three ways: ``search`` = ``Graphiti.search_`` with the stock ``EDGE_HYBRID_SEARCH_RRF``
-  recipe (BM25 + cosine, RRF, limit 10), the query text "<name> <relation>", ``group_ids`` =
-  [tenant] and the filters above plus ``edge_types`` = [relation] and
-  ``edge_source_node_uuids`` = [subject] (the best-informed use: it knows the subject and the
-  relation, like asof's query); ``bfs`` = ``search_utils.edge_bfs_search`` from the subject's
-  node, depth 1, same filters, limit 50; ``search_text`` = ``search_`` with only the temporal
-  filters (no subject/relation scoping: what a text-first caller does), graded generously on
-  the returned edges that are about that subject and relation.
-- Current truth: asof ``current`` / the primitive with ``live_at``; Graphiti ``search_``
-  (scoped) with ``valid_at <= now OR NULL``, ``invalid_at > now OR NULL``,
-  ``expired_at IS NULL`` (#1804's "current" mode).
+- ``graphiti_by_node``: ``EntityEdge.get_by_node_uuid`` (every edge of the subject) with the
+  same four conditions applied in Python;
+- ``graphiti_cypher``: one plain auto-commit Cypher statement on Graphiti's schema with the
+  four conditions (``graphiti_side.PLAIN_AS_OF``), through the same synchronous driver asof
+  uses: the data model without Graphiti's API;
+- with ``--sqlite``, asof loaded a second time into a SQLite file and asked the same way
+  (``sqlite_find_versions``, ``sqlite_memory_facts``).
+
+Each answer is compared with the workload's ground truth: correct when the returned set of
+objects equals it exactly (including "nothing"), per query class — ``valid_time_only`` (the
+answer is the same as for "as known now") and ``needs_known_at`` (only a transaction-time
+filter gets it right). ``graphiti_native_model`` scores what Graphiti's *own* ingestion would
+have stored (``bench.graphiti_native``): the live Graphiti runs get asof-grade immutable
+versions, which its pipeline never writes. Current truth (valid = known = now, TTL) is timed
+the same way for ``asof_find_versions`` (``live_at``), ``asof_memory_current`` and
+``graphiti_search`` (``expired_at IS NULL``, #1804's "current" mode).
+
+The report gives, per variant, the pooled p50/p95/p99, every round's p50 with the median and
+spread (min–max), and per-round ratios against the asof variants (median and range).
 """
 
 from __future__ import annotations
@@ -54,27 +70,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
-import math
 import os
-import platform
-import resource
-import subprocess
+import statistics
 import sys
 import tempfile
+import threading
 import time
-import uuid as uuidlib
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-# graphiti-core reads these at import time
-os.environ.setdefault("GRAPHITI_TELEMETRY_ENABLED", "false")
-EMBED_DIM = int(os.environ.setdefault("EMBEDDING_DIM", "128"))
-
-from bench.store import latency  # noqa: E402
-from bench.workload import (  # noqa: E402
+from bench.graphiti_side import PLAIN_AS_OF, ent_uuid, load_graphiti
+from bench.runinfo import header, loadavg, log, peak_rss_mb, server_rss_mb
+from bench.store import latency
+from bench.workload import (
     OBJECT_TYPE,
     PHRASE,
     Query,
@@ -82,40 +92,9 @@ from bench.workload import (  # noqa: E402
     current_queries,
     generate,
     sample_queries,
-    stable_hash,
 )
 
 # ------------------------------------------------------------------------------- helpers
-
-
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-
-
-def peak_rss_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-def loadavg() -> list[float]:
-    return [round(x, 2) for x in os.getloadavg()]
-
-
-def server_rss_mb(pid_file: str | None) -> dict[str, float] | None:
-    if not pid_file:
-        return None
-    try:
-        pid = Path(pid_file).read_text().strip()
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    out = {}
-    for line in status.splitlines():
-        if line.startswith(("VmRSS:", "VmHWM:")):
-            key, value = line.split(":", 1)
-            out[key] = round(int(value.split()[0]) / 1024, 1)
-    return out
 
 
 class Grader:
@@ -123,9 +102,13 @@ class Grader:
 
     def __init__(self) -> None:
         self.n = self.ok = self.hard = self.hard_ok = self.nonempty = self.nonempty_ok = 0
+        self.graded: set[int] = set()
         self.examples: list[dict[str, Any]] = []
 
     def add(self, q: Query, got: set[str]) -> None:
+        if id(q) in self.graded:  # later rounds ask the same query again: grade it once
+            return
+        self.graded.add(id(q))
         right = got == set(q.expected)
         self.n += 1
         self.ok += right
@@ -146,6 +129,8 @@ class Grader:
             return round(a / b, 4) if b else None
 
         return {"correct": share(self.ok, self.n), "n": self.n,
+                "correct_valid_time_only": share(self.ok - self.hard_ok, self.n - self.hard),
+                "n_valid_time_only": self.n - self.hard,
                 "correct_needs_known_at": share(self.hard_ok, self.hard),
                 "n_needs_known_at": self.hard,
                 "correct_nonempty": share(self.nonempty_ok, self.nonempty),
@@ -200,57 +185,56 @@ def db_counts(url: str, user: str, password: str) -> dict[str, int]:
     return {"nodes": nodes, "relationships": rels}
 
 
+
+#: a way of asking one query: returns the set of object names it answered
+Variant = Callable[[Query], Awaitable[set[str]]]
+
+
+def sync(fn: Callable[[Query], set[str]]) -> Variant:
+    async def call(q: Query) -> set[str]:
+        return fn(q)
+
+    return call
+
+
 # ---------------------------------------------------------------------------------- asof
 
 
-def run_asof(args: argparse.Namespace, w: Workload, queries: list[Query], warm: list[Query],
-             current: list[Query], now: datetime, backend: str,
-             conn: tuple[str, str, str] | None) -> dict[str, Any]:
+def load_asof(w: Workload, url: str,
+              conn: tuple[str, str, str] | None) -> tuple[Any, Any, dict[str, Any]]:
+    """Open asof at ``url`` and load every message through ``GraphStore.apply``; the store's
+    FakeClock is set to each message's transaction time. Returns (root store, clock, load)."""
     from asof.graph.clock import FakeClock
-    from asof.graph.contract import VersionQuery
-    from asof.graph.ids import entity_id
     from asof.graph.models import AssertionKind, EntityRef, Episode, FactAssertion
-
-    clock = FakeClock(w.first_recorded - timedelta(hours=1))
-    first = w.tenants[0].name
     from asof.graph.urls import open_store
 
-    if conn is not None:  # the Neo4j server graphiti runs on too
-        url, user, password = conn
-        base = open_store(url, tenant=first, neo4j_user=user, neo4j_password=password,
-                          clock=clock)
-    else:
-        path = Path(tempfile.mkdtemp(prefix="asof-vs-graphiti-")) / "bench.db"
-        base = open_store(f"sqlite:///{path}", tenant=first, clock=clock)
+    clock = FakeClock(w.first_recorded - timedelta(hours=1))
+    user, password = (conn[1], conn[2]) if conn else ("neo4j", None)
+    base = open_store(url, tenant=w.tenants[0].name, neo4j_user=user, neo4j_password=password,
+                      clock=clock)
     stores = {t.name: base.for_tenant(t.name) for t in w.tenants}
+    kinds = {"assert": AssertionKind.ASSERT, "retract": AssertionKind.RETRACT,
+             "correct": AssertionKind.CORRECT}
 
-    def ref(tenant: str, name: str, typ: str) -> EntityRef:
-        return EntityRef(name=name, type=typ)
-
-    def assertion(tenant: str, s: Any) -> FactAssertion:
+    def assertion(s: Any) -> FactAssertion:
         typ = OBJECT_TYPE[s.predicate]
-        kind = {"assert": AssertionKind.ASSERT, "retract": AssertionKind.RETRACT,
-                "correct": AssertionKind.CORRECT}[s.kind]
         return FactAssertion(
-            subject=ref(tenant, s.subject, "person"), predicate=s.predicate,
-            object=ref(tenant, s.object, typ), valid_from=s.valid_from, valid_to=s.valid_to,
-            kind=kind, corrects=ref(tenant, s.corrects, typ) if s.corrects else None,
+            subject=EntityRef(name=s.subject, type="person"), predicate=s.predicate,
+            object=EntityRef(name=s.object, type=typ), valid_from=s.valid_from,
+            valid_to=s.valid_to, kind=kinds[s.kind],
+            corrects=EntityRef(name=s.corrects, type=typ) if s.corrects else None,
             evidence=f"{s.story}: {s.subject} {PHRASE[s.predicate]} {s.object}")
 
-    # ---- load
+    backend = "sqlite" if url.startswith("sqlite") else "neo4j"
     log(f"asof[{backend}]: loading {len(w.batches)} messages, {w.statements} statements")
     written = closed = 0
-    busy = 0.0
     started = time.perf_counter()
     next_report = 0.1
     for i, b in enumerate(w.batches):
         episode = Episode.create(tenant=b.tenant, speaker="bench", occurred_at=b.occurred_at,
                                  text=b.text, conversation_id="bench")
-        facts = [assertion(b.tenant, s) for s in b.statements]
         clock.set(b.recorded_at)
-        t0 = time.perf_counter()
-        result = stores[b.tenant].apply(episode, facts)
-        busy += time.perf_counter() - t0
+        result = stores[b.tenant].apply(episode, [assertion(s) for s in b.statements])
         written += len(result.written)
         closed += len(result.closed)
         if (i + 1) / len(w.batches) >= next_report:
@@ -259,14 +243,70 @@ def run_asof(args: argparse.Namespace, w: Workload, queries: list[Query], warm: 
                 f"{el:.0f} s ({written / el:.0f} versions/s), load {loadavg()}")
             next_report += 0.1
     load_s = time.perf_counter() - started
-    load = {"load_s": round(load_s, 2), "apply_s": round(busy, 2), "versions_written": written,
-            "versions_closed": closed, "versions_expected": len(w.versions),
-            "versions_per_s": round(written / load_s, 1),
-            "statements_per_s": round(w.statements / load_s, 1),
-            "messages": len(w.batches), "loadavg_after": loadavg()}
+    load = {"load_s": round(load_s, 2), "versions_written": written, "versions_closed": closed,
+            "versions_expected": len(w.versions), "versions_per_s": round(written / load_s, 1),
+            "statements_per_s": round(w.statements / load_s, 1), "messages": len(w.batches),
+            "loadavg_after": loadavg()}
     log(f"asof[{backend}]: loaded in {load_s:.1f} s: {load}")
+    return base, clock, load
 
-    # ---- queries
+
+class RestServer:
+    """The REST API (``api.app.create_app``) on ``memory``, served by uvicorn on a free local
+    port in a thread of this process, one API key per tenant; ``get`` is a keep-alive client."""
+
+    def __init__(self, memory: Any, tenants: list[str]) -> None:
+        import socket
+
+        import httpx
+        import uvicorn
+
+        from asof.api.app import create_app
+        from asof.api.keys import hash_key
+        from asof.api.settings import Settings
+
+        self.keys = {t: f"bench-key-{t}" for t in tenants}
+        keys = json.dumps([{"name": t, "sha256": hash_key(k), "tenant": t}
+                           for t, k in self.keys.items()])
+        app = create_app(Settings(store="sqlite:///unused.db", api_keys=keys), memory=memory)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                                    log_level="warning", access_log=False))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the REST server did not start")
+            time.sleep(0.05)
+        self.client = httpx.Client(base_url=f"http://127.0.0.1:{port}")
+
+    def facts(self, q: Query) -> set[str]:
+        r = self.client.get("/v1/facts", params={
+            "subject": q.subject, "predicate": q.predicate,
+            "valid_at": q.valid_at.isoformat(), "known_at": q.known_at.isoformat()},
+            headers={"Authorization": f"Bearer {self.keys[q.tenant]}"})
+        r.raise_for_status()
+        return {item["object"] for item in r.json()["items"]}
+
+    def close(self) -> None:
+        self.client.close()
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+def asof_variants(base: Any, clock: Any, w: Workload, now: datetime,
+                  prefix: str) -> tuple[dict[str, Variant], dict[str, Variant], Any]:
+    """The as-of and current-truth variants of one asof store; the Memory to close."""
+    from asof.api.memory import Memory
+    from asof.graph.contract import VersionQuery
+    from asof.graph.ids import entity_id
+
+    memory = Memory(base)
+    stores = {t.name: memory.store(t.name) for t in w.tenants}
+    clock.set(now)
     names: dict[str, dict[str, str]] = {}  # tenant -> object id -> name
     for t in w.tenants:
         m = names.setdefault(t.name, {})
@@ -275,466 +315,206 @@ def run_asof(args: argparse.Namespace, w: Workload, queries: list[Query], warm: 
             for n in pool:
                 m[entity_id(t.name, typ, n)] = n
 
-    def subject_id(q: Query) -> str:
+    def ent_id(q: Query) -> str:
         return entity_id(q.tenant, "person", q.subject)
 
-    def objects(q: Query, versions: list[Any]) -> set[str]:
-        return {names[q.tenant].get(v.object_id, v.object_id) for v in versions}
-
-    clock.set(now)
-    for q in warm:
-        stores[q.tenant].find_versions(VersionQuery(
-            subject_id=subject_id(q), predicate=q.predicate, valid_at=q.valid_at,
+    def find_versions(q: Query) -> set[str]:
+        found = stores[q.tenant].find_versions(VersionQuery(
+            subject_id=ent_id(q), predicate=q.predicate, valid_at=q.valid_at,
             known_at=q.known_at))
-        stores[q.tenant].facts(q.subject, q.predicate, valid_at=q.valid_at, known_at=q.known_at)
-    prim, api = [], []
-    g_prim, g_api = Grader(), Grader()
-    log(f"asof[{backend}]: {len(queries)} as-of queries")
-    qstart = loadavg()
-    for q in queries:
-        store = stores[q.tenant]
-        vq = VersionQuery(subject_id=subject_id(q), predicate=q.predicate,
-                          valid_at=q.valid_at, known_at=q.known_at)
-        t0 = time.perf_counter()
-        found = store.find_versions(vq)
-        prim.append(time.perf_counter() - t0)
-        g_prim.add(q, objects(q, found))
-        t0 = time.perf_counter()
-        found = store.facts(q.subject, q.predicate, valid_at=q.valid_at, known_at=q.known_at)
-        api.append(time.perf_counter() - t0)
-        g_api.add(q, objects(q, found))
-    cur_prim, cur_api = [], []
-    g_cur = Grader()
-    for q in current:
-        store = stores[q.tenant]
-        t0 = time.perf_counter()
-        found = store.find_versions(VersionQuery(subject_id=subject_id(q), predicate=q.predicate,
-                                                 valid_at=now, known_at=now, live_at=now))
-        cur_prim.append(time.perf_counter() - t0)
-        g_cur.add(q, objects(q, found))
-        t0 = time.perf_counter()
-        store.current(q.subject, q.predicate)
-        cur_api.append(time.perf_counter() - t0)
-    base.close()
-    return {"backend": backend, "load": load,
-            "as_of_find_versions": {**latency(prim), **g_prim.report()},
-            "as_of_facts_api": {**latency(api), **g_api.report()},
-            "current_find_versions": {**latency(cur_prim), **g_cur.report()},
-            "current_api": latency(cur_api),
-            "loadavg_queries": [qstart, loadavg()], "peak_rss_mb": peak_rss_mb()}
+        return {names[q.tenant].get(v.object_id, v.object_id) for v in found}
+
+    def memory_facts(q: Query) -> set[str]:
+        return {f.object for f in memory.facts(q.subject, q.predicate, tenant=q.tenant,
+                                               valid_at=q.valid_at, known_at=q.known_at)}
+
+    def current_primitive(q: Query) -> set[str]:
+        found = stores[q.tenant].find_versions(VersionQuery(
+            subject_id=ent_id(q), predicate=q.predicate, valid_at=now, known_at=now,
+            live_at=now))
+        return {names[q.tenant].get(v.object_id, v.object_id) for v in found}
+
+    def memory_current(q: Query) -> set[str]:
+        return {f.object for f in memory.current(q.subject, q.predicate, tenant=q.tenant)}
+
+    as_of = {f"{prefix}_find_versions": sync(find_versions),
+             f"{prefix}_memory_facts": sync(memory_facts)}
+    current = {f"{prefix}_find_versions": sync(current_primitive),
+               f"{prefix}_memory_current": sync(memory_current)}
+    return as_of, current, memory
 
 
-# ------------------------------------------------------------------------------ graphiti
+# ------------------------------------------------------------------------- interleaving
 
-
-def _uuid(*parts: object) -> str:
-    return str(uuidlib.UUID(stable_hash(*parts)))
-
-
-def hash_embedder_class() -> type:
-    from graphiti_core.embedder.client import EmbedderClient
-
-    class HashEmbedder(EmbedderClient):
-        """Deterministic, local, no network: each lower-cased token hashed (blake2b) to a
-        dimension and a sign; the vector is L2-normalised (a text whose tokens all cancel gets
-        a unit vector). Texts sharing words are similar."""
-
-        def __init__(self, dim: int = EMBED_DIM) -> None:
-            self.dim = dim
-            self._tokens: dict[str, tuple[int, float]] = {}
-
-        def _token(self, tok: str) -> tuple[int, float]:
-            hit = self._tokens.get(tok)
-            if hit is None:
-                import hashlib
-
-                h = hashlib.blake2b(tok.encode(), digest_size=8).digest()
-                hit = (int.from_bytes(h[:4], "little") % self.dim,
-                       1.0 if h[4] & 1 else -1.0)
-                self._tokens[tok] = hit
-            return hit
-
-        def embed(self, text: str) -> list[float]:
-            v = [0.0] * self.dim
-            for tok in text.lower().replace("_", " ").split():
-                i, s = self._token(tok)
-                v[i] += s
-            norm = math.sqrt(sum(x * x for x in v))
-            if norm == 0.0:  # every token cancelled out: Neo4j rejects a zero vector
-                v[0], norm = 1.0, 1.0
-            return [x / norm for x in v]
-
-        async def create(self, input_data: Any) -> list[float]:
-            text = input_data[0] if isinstance(input_data, list) else input_data
-            return self.embed(str(text))
-
-        async def create_batch(self, input_data_list: list[str]) -> list[list[float]]:
-            return [self.embed(t) for t in input_data_list]
-
-    return HashEmbedder
-
-
-def no_llm_classes() -> tuple[type, type]:
-    from graphiti_core.cross_encoder.client import CrossEncoderClient
-    from graphiti_core.llm_client.client import LLMClient
-
-    class NoLLM(LLMClient):
-        """Graphiti needs an LLM client object; this one fails loudly if ever called."""
-
-        def __init__(self) -> None:
-            super().__init__(config=None)
-
-        async def _generate_response(self, *args: Any, **kwargs: Any) -> Any:
-            raise RuntimeError("the benchmark must never call an LLM")
-
-        async def generate_response(self, *args: Any, **kwargs: Any) -> Any:
-            raise RuntimeError("the benchmark must never call an LLM")
-
-    class NoCrossEncoder(CrossEncoderClient):
-        async def rank(self, query: str, passages: list[str]) -> list[tuple[str, float]]:
-            raise RuntimeError("the benchmark must never call a cross-encoder")
-
-    return NoLLM, NoCrossEncoder
-
-
-def graphiti_filters(q_valid: datetime, q_known: datetime, *, scope: tuple[str, str] | None,
-                     current: bool = False) -> Any:
-    from graphiti_core.search.search_filters import (
-        ComparisonOperator as Op,
-    )
-    from graphiti_core.search.search_filters import (
-        DateFilter,
-        SearchFilters,
-    )
-
-    extra: dict[str, Any] = {}
-    if scope is not None:
-        extra = {"edge_types": [scope[0]], "edge_source_node_uuids": [scope[1]]}
-    expired = ([[DateFilter(comparison_operator=Op.is_null)]] if current else
-               [[DateFilter(date=q_known, comparison_operator=Op.greater_than)],
-                [DateFilter(comparison_operator=Op.is_null)]])
-    created = None if current else [[DateFilter(date=q_known,
-                                                comparison_operator=Op.less_than_equal)]]
-    return SearchFilters(
-        valid_at=[[DateFilter(date=q_valid, comparison_operator=Op.less_than_equal)],
-                  [DateFilter(comparison_operator=Op.is_null)]],
-        invalid_at=[[DateFilter(date=q_valid, comparison_operator=Op.greater_than)],
-                    [DateFilter(comparison_operator=Op.is_null)]],
-        created_at=created, expired_at=expired, **extra)
-
-
-async def graphiti_phase(args: argparse.Namespace, w: Workload, queries: list[Query],
-                         warm: list[Query], current: list[Query], now: datetime,
-                         conn: tuple[str, str, str]) -> dict[str, Any]:
-    from graphiti_core import Graphiti
-    from graphiti_core.driver.neo4j_driver import Neo4jDriver
-    from graphiti_core.edges import EntityEdge, EpisodicEdge
-    from graphiti_core.nodes import EntityNode, EpisodeType, EpisodicNode
-    from graphiti_core.search.search_config_recipes import EDGE_HYBRID_SEARCH_RRF
-    from graphiti_core.search.search_utils import edge_bfs_search
-    from graphiti_core.utils.bulk_utils import add_nodes_and_edges_bulk
-
-    url, user, password = conn
-    HashEmbedder = hash_embedder_class()
-    NoLLM, NoCrossEncoder = no_llm_classes()
-    embedder = HashEmbedder()
-    driver = Neo4jDriver(url, user, password)
-    graphiti = Graphiti(graph_driver=driver, llm_client=NoLLM(), embedder=embedder,
-                        cross_encoder=NoCrossEncoder())
-    started_all = time.perf_counter()
-    # The driver's constructor already scheduled index creation; its concurrent CREATE INDEX IF
-    # NOT EXISTS race and log harmless "already exists" errors: keep them off the console.
-    quiet = logging.getLogger("graphiti_core.driver.neo4j_driver")
-    level = quiet.level
-    quiet.setLevel(logging.CRITICAL)
-    try:
-        await graphiti.build_indices_and_constraints()
-        if driver._init_task is not None:
-            await driver._init_task
-    finally:
-        quiet.setLevel(level)
-    await driver.execute_query("CALL db.awaitIndexes(300)")
-    index_s = time.perf_counter() - started_all
-
-    label = {"person": "Person", "organization": "Organization", "location": "Location",
-             "product": "Product"}
-
-    def ent_uuid(tenant: str, typ: str, name: str) -> str:
-        return _uuid("entity", tenant, typ, name)
-
-    # ---- build the rows (timed separately from the writes)
-    t0 = time.perf_counter()
-    entities: dict[str, Any] = {}
-    target_name: dict[str, str] = {}
-
-    def entity(tenant: str, typ: str, name: str, created: datetime) -> str:
-        u = ent_uuid(tenant, typ, name)
-        if u not in entities:
-            entities[u] = EntityNode(uuid=u, name=name, group_id=tenant,
-                                     labels=["Entity", label[typ]], created_at=created,
-                                     summary="", name_embedding=embedder.embed(name))
-            target_name[u] = name
-        return u
-
-    batch_by_index = {b.index: b for b in w.batches}
-    episodes: dict[int, Any] = {}
-    mentions: dict[int, list[Any]] = {}
-    for b in w.batches:
-        ep_uuid = _uuid("episode", b.tenant, b.index)
-        episodes[b.index] = EpisodicNode(
-            uuid=ep_uuid, name=f"message {b.index}", group_id=b.tenant,
-            source=EpisodeType.message, source_description="bench.workload", content=b.text,
-            valid_at=b.occurred_at, created_at=b.recorded_at)
-        seen: set[str] = set()
-        edges = []
-        for s in b.statements:
-            for typ, name in (("person", s.subject), (OBJECT_TYPE[s.predicate], s.object)):
-                u = entity(b.tenant, typ, name, b.recorded_at)
-                if u not in seen:
-                    seen.add(u)
-                    edges.append(EpisodicEdge(uuid=_uuid("mentions", ep_uuid, u),
-                                              group_id=b.tenant, source_node_uuid=ep_uuid,
-                                              target_node_uuid=u, created_at=b.recorded_at))
-        mentions[b.index] = edges
-    facts_by_batch: dict[int, list[Any]] = {}
-    for v in w.versions:
-        b = batch_by_index[v.batch]
-        fact = f"{v.subject} {PHRASE[v.predicate]} {v.object}"
-        facts_by_batch.setdefault(v.batch, []).append(EntityEdge(
-            uuid=_uuid("version", v.version_id), group_id=v.tenant,
-            source_node_uuid=ent_uuid(v.tenant, "person", v.subject),
-            target_node_uuid=ent_uuid(v.tenant, OBJECT_TYPE[v.predicate], v.object),
-            name=v.predicate.upper(), fact=fact, fact_embedding=embedder.embed(fact),
-            episodes=[episodes[v.batch].uuid], created_at=v.recorded_at,
-            expired_at=v.superseded_at, valid_at=v.valid_from, invalid_at=v.valid_to,
-            reference_time=b.occurred_at))
-    build_s = time.perf_counter() - t0
-    log(f"graphiti: built {len(entities)} entities, {len(episodes)} episodes, "
-        f"{len(w.versions)} entity edges (embedded) in {build_s:.1f} s")
-
-    # ---- write with the bulk writer
-    t0 = time.perf_counter()
-    ents = list(entities.values())
-    chunk = args.graphiti_chunk
-    for i in range(0, len(ents), chunk):
-        await add_nodes_and_edges_bulk(driver, [], [], ents[i:i + chunk], [], embedder)
-    log(f"graphiti: {len(ents)} entity nodes written in {time.perf_counter() - t0:.1f} s")
-    pending_eps: list[Any] = []
-    pending_mentions: list[Any] = []
-    pending_edges: list[Any] = []
-    done = 0
-    next_report = 0.1
-
-    async def flush() -> None:
-        await add_nodes_and_edges_bulk(driver, pending_eps, pending_mentions, [],
-                                       pending_edges, embedder)
-        pending_eps.clear()
-        pending_mentions.clear()
-        pending_edges.clear()
-
-    for b in w.batches:
-        pending_eps.append(episodes[b.index])
-        pending_mentions.extend(mentions[b.index])
-        pending_edges.extend(facts_by_batch.get(b.index, []))
-        if len(pending_edges) >= chunk:
-            done += len(pending_edges)
-            await flush()
-            if done / len(w.versions) >= next_report:
-                el = time.perf_counter() - t0
-                log(f"graphiti: {done}/{len(w.versions)} edges, {el:.0f} s, load {loadavg()}")
-                next_report += 0.1
-    done += len(pending_edges)
-    await flush()
-    write_s = time.perf_counter() - t0
-    load = {"load_s": round(build_s + write_s, 2), "write_s": round(write_s, 2),
-            "build_and_embed_s": round(build_s, 2), "index_setup_s": round(index_s, 2),
-            "entity_edges": len(w.versions), "entity_nodes": len(entities),
-            "episodic_nodes": len(episodes),
-            "mentions_edges": sum(len(m) for m in mentions.values()),
-            "edges_per_s": round(len(w.versions) / (build_s + write_s), 1),
-            "chunk": chunk, "loadavg_after": loadavg()}
-    log(f"graphiti: loaded in {build_s + write_s:.1f} s: {load}")
-    await driver.execute_query("CALL db.awaitIndexes(300)")
-
-    # ---- queries
-    config = EDGE_HYBRID_SEARCH_RRF.model_copy(deep=True)
-    config.limit = 10
-
-    def subject_uuid(q: Query) -> str:
-        return ent_uuid(q.tenant, "person", q.subject)
-
-    def objects(q: Query, edges: list[Any]) -> set[str]:
-        s, rel = subject_uuid(q), q.predicate.upper()
-        return {target_name.get(e.target_node_uuid, e.target_node_uuid) for e in edges
-                if e.source_node_uuid == s and e.name == rel}
-
-    def text(q: Query) -> str:
-        return f"{q.subject} {PHRASE[q.predicate]}"
-
-    async def search_scoped(q: Query, valid: datetime, known: datetime,
-                            current: bool = False) -> list[Any]:
-        f = graphiti_filters(valid, known, scope=(q.predicate.upper(), subject_uuid(q)),
-                             current=current)
-        r = await graphiti.search_(text(q), config=config, group_ids=[q.tenant],
-                                   search_filter=f)
-        return list(r.edges)
-
-    async def search_text(q: Query) -> list[Any]:
-        f = graphiti_filters(q.valid_at, q.known_at, scope=None)
-        r = await graphiti.search_(text(q), config=config, group_ids=[q.tenant],
-                                   search_filter=f)
-        return list(r.edges)
-
-    async def bfs(q: Query) -> list[Any]:
-        f = graphiti_filters(q.valid_at, q.known_at, scope=None)
-        f.edge_types = [q.predicate.upper()]
-        return await edge_bfs_search(driver, [subject_uuid(q)], 1, f, group_ids=[q.tenant],
-                                     limit=50)
-
+async def interleaved(variants: dict[str, Variant], queries: list[Query],
+                      warm: list[Query], rounds: int) -> dict[str, Any]:
+    """Every query asked of every variant in turn, the order rotating per query and per round;
+    latency pooled and per round, correctness graded on the first round."""
+    names = list(variants)
     for q in warm:
-        await search_scoped(q, q.valid_at, q.known_at)
-        await bfs(q)
-        await search_text(q)
-    variants: dict[str, Callable[[Query], Any]] = {
-        "search": lambda q: search_scoped(q, q.valid_at, q.known_at),
-        "bfs": bfs,
-        "search_text": search_text,
-    }
-    samples: dict[str, list[float]] = {k: [] for k in variants}
-    graders = {k: Grader() for k in variants}
-    order = list(variants)
-    text_every = max(1, len(queries) // max(1, args.text_queries))
-    log(f"graphiti: {len(queries)} as-of queries ({', '.join(order)}; search_text on 1 in "
-        f"{text_every})")
-    qstart = loadavg()
-    for i, q in enumerate(queries):
-        order = order[1:] + order[:1]  # rotate which variant goes first
-        for name in order:
-            if name == "search_text" and i % text_every:
+        for name in names:
+            await variants[name](q)
+    samples: dict[str, list[list[float]]] = {n: [] for n in names}
+    graders = {n: Grader() for n in names}
+    loads = []
+    for r in range(rounds):
+        for n in names:
+            samples[n].append([])
+        for i, q in enumerate(queries):
+            shift = (i + r) % len(names)
+            for name in names[shift:] + names[:shift]:
+                t0 = time.perf_counter()
+                got = await variants[name](q)
+                samples[name][r].append(time.perf_counter() - t0)
+                graders[name].add(q, got)
+        loads.append(loadavg())
+        log(f"round {r + 1}/{rounds}: " + ", ".join(
+            f"{n} {statistics.median(samples[n][r]) * 1000:.2f}" for n in names)
+            + f" ms p50; load {loads[-1]}")
+    out: dict[str, Any] = {"rounds": rounds, "loadavg_per_round": loads, "variants": {}}
+    for n in names:
+        pooled = [x for rnd in samples[n] for x in rnd]
+        p50s = [round(statistics.median(rnd) * 1000, 3) for rnd in samples[n]]
+        out["variants"][n] = {**latency(pooled), "round_p50_ms": p50s,
+                              "median_round_p50_ms": round(statistics.median(p50s), 3),
+                              "spread_round_p50_ms": [min(p50s), max(p50s)],
+                              **graders[n].report(),  # n: queries graded
+                              "n_timed": len(pooled)}
+    out["ratios"] = {}
+    for base in (n for n in names if n.startswith(("asof_", "sqlite_"))):
+        # asof on Neo4j against everything on Neo4j; asof on SQLite only against itself
+        prefix = base.split("_", 1)[0]
+        for n in names:
+            if n == base or (n.startswith("sqlite_") or prefix == "sqlite") and not \
+                    n.startswith(f"{prefix}_"):
                 continue
-            t0 = time.perf_counter()
-            edges = await variants[name](q)
-            samples[name].append(time.perf_counter() - t0)
-            graders[name].add(q, objects(q, edges))
-    cur: list[float] = []
-    g_cur = Grader()
-    for q in current:
-        t0 = time.perf_counter()
-        edges = await search_scoped(q, now, now, current=True)
-        cur.append(time.perf_counter() - t0)
-        g_cur.add(q, objects(q, edges))
-    await graphiti.close()
-    return {"load": load,
-            **{f"as_of_{k}": {**latency(samples[k]), **graders[k].report()} for k in variants},
-            "current_search": {**latency(cur), **g_cur.report()},
-            "loadavg_queries": [qstart, loadavg()], "peak_rss_mb": peak_rss_mb()}
+            per_round = [round(statistics.median(a) / statistics.median(b), 2)
+                         for a, b in zip(samples[n], samples[base], strict=True)]
+            out["ratios"][f"{n} / {base}"] = {
+                "median": statistics.median(per_round), "range": [min(per_round),
+                                                                  max(per_round)],
+                "per_round": per_round}
+    return out
 
 
 # ---------------------------------------------------------------------------------- main
-
-
-def versions_of(pkg: str) -> str | None:
-    try:
-        from importlib.metadata import version
-
-        return version(pkg)
-    except Exception:
-        return None
-
-
-def machine() -> dict[str, Any]:
-    cpu = None
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
-        mem_gb = round(int(mem) / 1024 / 1024, 1)
-    except OSError:
-        mem_gb = None
-    return {"python": platform.python_version(), "platform": platform.platform(),
-            "cpus": os.cpu_count(), "cpu": cpu, "mem_gb": mem_gb,
-            "graphiti_core": versions_of("graphiti-core"), "neo4j_driver": versions_of("neo4j"),
-            "java": _java()}
-
-
-def _java() -> str | None:
-    try:
-        out = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=20)
-        return out.stderr.splitlines()[0] if out.stderr else None
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
 def summary(report: dict[str, Any]) -> dict[str, Any]:
-    a = report.get("asof", {})
-    g = report.get("graphiti", {})
-    ap = a.get("as_of_find_versions", {})
-    gs = g.get("as_of_search", {})
-    gb = g.get("as_of_bfs", {})
+    """The headline figures: like-for-like ratios and per-class correctness."""
+    v = report["as_of"]["variants"]
+    ratios = report["as_of"]["ratios"]
 
-    def ratio(x: float | None, y: float | None) -> float | None:
-        return round(x / y, 2) if x and y else None
+    def p50(name: str) -> float | None:
+        return v.get(name, {}).get("median_round_p50_ms")
 
+    def ratio(name: str) -> float | None:
+        return ratios.get(name, {}).get("median")
+
+    native = report.get("graphiti_native_model", {})
     return {
         "versions": report["versions"],
-        "asof_p50_ms": ap.get("p50_ms"), "asof_p95_ms": ap.get("p95_ms"),
-        "asof_p99_ms": ap.get("p99_ms"),
-        "graphiti_p50_ms": gs.get("p50_ms"), "graphiti_p95_ms": gs.get("p95_ms"),
-        "graphiti_p99_ms": gs.get("p99_ms"),
-        "ratio_p50": ratio(gs.get("p50_ms"), ap.get("p50_ms")),
-        "ratio_p99": ratio(gs.get("p99_ms"), ap.get("p99_ms")),
-        "asof_correct": ap.get("correct"), "graphiti_correct": gs.get("correct"),
-        "graphiti_bfs_p50_ms": gb.get("p50_ms"), "graphiti_bfs_p99_ms": gb.get("p99_ms"),
-        "ratio_bfs_p50": ratio(gb.get("p50_ms"), ap.get("p50_ms")),
-        "graphiti_bfs_correct": gb.get("correct"),
-        "graphiti_text_p50_ms": g.get("as_of_search_text", {}).get("p50_ms"),
-        "graphiti_text_correct": g.get("as_of_search_text", {}).get("correct"),
-        "asof_facts_api_p50_ms": a.get("as_of_facts_api", {}).get("p50_ms"),
-        "asof_current_p50_ms": a.get("current_find_versions", {}).get("p50_ms"),
-        "asof_current_p99_ms": a.get("current_find_versions", {}).get("p99_ms"),
-        "asof_current_correct": a.get("current_find_versions", {}).get("correct"),
-        "graphiti_current_p50_ms": g.get("current_search", {}).get("p50_ms"),
-        "graphiti_current_p99_ms": g.get("current_search", {}).get("p99_ms"),
-        "graphiti_current_correct": g.get("current_search", {}).get("correct"),
-        "asof_load_s": a.get("load", {}).get("load_s"),
-        "graphiti_load_s": g.get("load", {}).get("load_s"),
-        "asof_versions_per_s": a.get("load", {}).get("versions_per_s"),
-        "graphiti_native_model_correct": report.get("graphiti_native_model", {}).get(
-            "all", {}).get("correct"),
+        "median_round_p50_ms": {n: p50(n) for n in v},
+        "graphiti_search_vs_memory_facts": ratio("graphiti_search / asof_memory_facts"),
+        "graphiti_search_vs_find_versions": ratio("graphiti_search / asof_find_versions"),
+        "graphiti_cypher_vs_find_versions": ratio("graphiti_cypher / asof_find_versions"),
+        "memory_facts_vs_find_versions": ratio("asof_memory_facts / asof_find_versions"),
+        "rest_facts_vs_find_versions": ratio("asof_rest_facts / asof_find_versions"),
+        "correct": {n: {k: r.get(k) for k in ("correct", "correct_valid_time_only",
+                                               "correct_needs_known_at")}
+                    for n, r in v.items()},
+        "graphiti_native_model": {mode: {k: native.get(mode, {}).get(k) for k in (
+            "correct", "correct_valid_time_only", "correct_needs_known_at")}
+            for mode in ("all", "no_expired", "valid_only") if mode in native},
     }
 
 
 def table(report: dict[str, Any]) -> str:
-    s = report["summary"]
-    a, g = report.get("asof", {}), report.get("graphiti", {})
-    rows = [("asof find_versions", a.get("as_of_find_versions")),
-            ("asof facts (by name)", a.get("as_of_facts_api")),
-            ("graphiti search_ (scoped)", g.get("as_of_search")),
-            ("graphiti edge_bfs_search", g.get("as_of_bfs")),
-            ("graphiti search_ (text)", g.get("as_of_search_text")),
-            ("asof current (primitive)", a.get("current_find_versions")),
-            ("graphiti current (search_)", g.get("current_search"))]
-    for extra in report.get("asof_other_backends", []):
-        rows.append((f"asof[{extra['backend']}] find_versions", extra.get("as_of_find_versions")))
-    lines = [f"N = {report['versions']} fact versions ({report['workload']['statements']} "
-             f"statements, {report['workload']['messages']} messages, "
-             f"{report['workload']['tenants']} tenants)",
-             f"{'query':32s} {'p50 ms':>9s} {'p95 ms':>9s} {'p99 ms':>9s} {'correct':>8s} "
-             f"{'n':>6s}"]
-    for name, r in rows:
-        if not r:
-            continue
-        corr = r.get("correct")
-        lines.append(f"{name:32s} {r['p50_ms']:9.2f} {r['p95_ms']:9.2f} {r['p99_ms']:9.2f} "
-                     f"{'' if corr is None else f'{corr:.1%}':>8s} {r['n']:6d}")
-    lines.append(f"ratio p50 (Graphiti search / asof): {s['ratio_p50']}x; p99: {s['ratio_p99']}x;"
-                 f" bfs p50 ratio: {s['ratio_bfs_p50']}x")
-    lines.append(f"load: asof {s['asof_load_s']} s ({s['asof_versions_per_s']} versions/s, "
-                 f"write rules + audit, one transaction per message); graphiti "
-                 f"{s['graphiti_load_s']} s (bulk writer, pre-computed versions)")
+    w = report["workload"]
+    lines = [f"N = {report['versions']} fact versions ({w['statements']} statements, "
+             f"{w['messages']} messages, {w['tenants']} tenants); "
+             f"{report['as_of']['rounds']} interleaved rounds of {w['queries']} queries",
+             f"{'as-of variant':24s} {'p50':>7s} {'p95':>7s} {'p99':>7s} {'round p50 range':>17s}"
+             f" {'correct':>8s} {'valid-t':>8s} {'k-dep':>8s}"]
+
+    def pct(x: float | None) -> str:
+        return "" if x is None else f"{x:.1%}"
+
+    for section in ("as_of", "current"):
+        if section == "current":
+            lines.append("current truth")
+        for n, r in report[section]["variants"].items():
+            lo, hi = r["spread_round_p50_ms"]
+            lines.append(f"{n:24s} {r['p50_ms']:7.2f} {r['p95_ms']:7.2f} {r['p99_ms']:7.2f} "
+                         f"{lo:8.2f}-{hi:<8.2f} {pct(r['correct']):>8s} "
+                         f"{pct(r['correct_valid_time_only']):>8s} "
+                         f"{pct(r['correct_needs_known_at']):>8s}")
+    for name, r in report["as_of"]["ratios"].items():
+        if name.endswith(("/ asof_find_versions", "/ asof_memory_facts")):
+            lines.append(f"ratio {name}: {r['median']} (rounds {r['range'][0]}-{r['range'][1]})")
+    for mode, r in report["summary"]["graphiti_native_model"].items():
+        lines.append(f"Graphiti's own model, filters {mode}: {pct(r['correct'])} correct, "
+                     f"valid-time only {pct(r['correct_valid_time_only'])}, "
+                     f"known_at-dependent {pct(r['correct_needs_known_at'])}")
     return "\n".join(lines)
+
+
+async def compare(args: argparse.Namespace, w: Workload, conn: tuple[str, str, str],
+                  report: dict[str, Any]) -> None:
+    queries = sample_queries(w, args.queries, args.seed + 2)
+    warm = sample_queries(w, args.warmup, args.seed + 3)
+    now = w.last_recorded + timedelta(days=1)
+    current = current_queries(w, args.current_queries, args.seed + 4, now)
+    report["workload"].update({
+        "queries": len(queries), "queries_nonempty": sum(1 for q in queries if q.expected),
+        "queries_needing_known_at": sum(q.needs_known_at for q in queries)})
+    from neo4j import GraphDatabase
+
+    closing: list[Callable[[], Any]] = []
+    side = None
+    try:
+        base, clock, report["asof_load"] = load_asof(w, conn[0], conn)
+        closing.append(base.close)
+        as_of, cur, memory = asof_variants(base, clock, w, now, "asof")
+        rest = RestServer(memory, [t.name for t in w.tenants])
+        closing.insert(0, rest.close)
+        as_of["asof_rest_facts"] = sync(rest.facts)
+        if args.sqlite:
+            path = Path(tempfile.mkdtemp(prefix="asof-vs-graphiti-")) / "bench.db"
+            sq_base, sq_clock, report["asof_sqlite_load"] = load_asof(w, f"sqlite:///{path}",
+                                                                      None)
+            closing.append(sq_base.close)
+            sq_as_of, sq_cur, _ = asof_variants(sq_base, sq_clock, w, now, "sqlite")
+            as_of.update(sq_as_of)
+            cur.update(sq_cur)
+        side = await load_graphiti(w, conn, args.graphiti_chunk)
+        report["graphiti_load"] = side.load
+        plain = GraphDatabase.driver(conn[0], auth=(conn[1], conn[2]))
+        closing.append(plain.close)
+        session = plain.session()
+        closing.insert(0, session.close)
+
+        def cypher(q: Query) -> set[str]:
+            rows = session.run(PLAIN_AS_OF, subject=ent_uuid(q.tenant, "person", q.subject),
+                               group=q.tenant, relation=q.predicate.upper(), t=q.valid_at,
+                               k=q.known_at)
+            return {row["name"] for row in rows}
+
+        as_of["graphiti_search"] = lambda q: side.search(q, q.valid_at, q.known_at)
+        as_of["graphiti_by_node"] = side.by_node
+        as_of["graphiti_cypher"] = sync(cypher)
+        cur["graphiti_search"] = lambda q: side.search(q, now, now, current=True)
+        report["db"] = db_counts(*conn)
+        report["server_rss_mb_loaded"] = server_rss_mb(args.server_pid_file)
+        report["loadavg_queries_start"] = loadavg()
+        log(f"as-of: {len(as_of)} variants x {len(queries)} queries x {args.rounds} rounds")
+        report["as_of"] = await interleaved(as_of, queries, warm, args.rounds)
+        log(f"current: {len(cur)} variants x {len(current)} queries x {args.rounds} rounds")
+        report["current"] = await interleaved(cur, current, warm[:20], args.rounds)
+    finally:
+        for close in closing:
+            close()
+        if side is not None:
+            await side.graphiti.close()
+    report["peak_rss_mb"] = peak_rss_mb()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -745,16 +525,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=200,
                         help="max statements per message (smaller at small N)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--queries", type=int, default=1000)
-    parser.add_argument("--current-queries", type=int, default=300)
+    parser.add_argument("--queries", type=int, default=500, help="as-of queries per round")
+    parser.add_argument("--current-queries", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=100)
-    parser.add_argument("--text-queries", type=int, default=300,
-                        help="how many of the queries also run Graphiti's unscoped text search")
     parser.add_argument("--graphiti-chunk", type=int, default=2000,
                         help="entity edges per add_nodes_and_edges_bulk call")
-    parser.add_argument("--systems", default="asof,graphiti")
     parser.add_argument("--sqlite", action="store_true",
-                        help="also load and query asof on SQLite (same workload)")
+                        help="also load and ask asof on SQLite (same workload)")
     parser.add_argument("--url")
     parser.add_argument("--user")
     parser.add_argument("--password")
@@ -764,52 +542,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", help="also write the JSON report to this file")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    systems = {s.strip() for s in args.systems.split(",") if s.strip()}
     conn = connection(args)
 
     t0 = time.perf_counter()
     w = generate(args.versions, tenants=args.tenants, seed=args.seed, batch=args.batch,
                  run="bench")
     gen_s = time.perf_counter() - t0
-    queries = sample_queries(w, args.queries, args.seed + 2)
-    warm = sample_queries(w, args.warmup, args.seed + 3)
-    now = w.last_recorded + timedelta(days=1)
-    current = current_queries(w, args.current_queries, args.seed + 4, now)
     log(f"workload: {len(w.versions)} versions, {w.statements} statements, "
         f"{len(w.batches)} messages in {gen_s:.1f} s; {w.stories}")
     report: dict[str, Any] = {
+        **header("bench.vs_graphiti", list(sys.argv[1:] if argv is None else argv)),
         "versions": len(w.versions), "target_versions": args.versions, "seed": args.seed,
         "workload": {"tenants": args.tenants, "statements": w.statements,
                      "messages": len(w.batches), "stories": w.stories,
                      "people": sum(len(t.people) for t in w.tenants),
                      "groups": len(w.groups), "generate_s": round(gen_s, 2),
-                     "queries": len(queries),
-                     "queries_nonempty": sum(1 for q in queries if q.expected),
-                     "queries_needing_known_at": sum(q.needs_known_at for q in queries),
                      "valid_time": [w.valid_start.isoformat(), w.valid_end.isoformat()],
                      "transaction_time": [w.first_recorded.isoformat(),
                                           w.last_recorded.isoformat()]},
-        "machine": machine(), "loadavg_start": loadavg(),
     }
-    if "graphiti" in systems:
-        from bench.graphiti_native import score
+    from bench.graphiti_native import score
 
-        report["graphiti_native_model"] = score(w, queries)
+    report["graphiti_native_model"] = score(w, sample_queries(w, args.queries, args.seed + 2))
     try:
-        if "asof" in systems:
-            report["server"] = wipe(*conn)
-            report["asof"] = run_asof(args, w, queries, warm, current, now, "neo4j", conn)
-            report["asof"]["db"] = db_counts(*conn)
-            report["asof"]["server_rss_mb"] = server_rss_mb(args.server_pid_file)
-            if args.sqlite:
-                report["asof_other_backends"] = [
-                    run_asof(args, w, queries, warm, current, now, "sqlite", None)]
-        if "graphiti" in systems:
-            report["server"] = wipe(*conn)
-            report["graphiti"] = asyncio.run(
-                graphiti_phase(args, w, queries, warm, current, now, conn))
-            report["graphiti"]["db"] = db_counts(*conn)
-            report["graphiti"]["server_rss_mb"] = server_rss_mb(args.server_pid_file)
+        report["server"] = wipe(*conn)
+        asyncio.run(compare(args, w, conn, report))
     finally:
         if not args.keep:
             wipe(*conn)
@@ -819,10 +576,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.out:
         Path(args.out).write_text(out + "\n")
     print(table(report), file=sys.stderr)
-    if args.json:
-        print(out)
-    else:
-        print(table(report))
+    print(out if args.json else table(report))
     return 0
 
 

@@ -32,6 +32,7 @@ __all__ = ["LABELS", "RELATIONSHIPS", "SCHEMA_AREA", "load", "migrations", "name
 #: Every node label a statement may use.
 LABELS: Final = frozenset({
     "Episode", "Entity", "Alias", "Claim", "Fact", "AuditEvent", "AuditHead", "SchemaMigration",
+    "Embedding",
 })
 #: Every relationship type a statement may use.
 RELATIONSHIPS: Final = frozenset({"SUBJECT", "OBJECT", "SOURCE", "FROM"})

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from asof.graph import ids
 from asof.graph.errors import InvalidInputError
 from asof.graph.instants import require_aware
 from asof.graph.models import MAX_TEXT_CHARS, Episode, Role
@@ -77,7 +78,7 @@ class Conversation:
                            text=m.text if m.caption is None
                            else f"{m.text}\n[image: {m.caption}]",
                            conversation_id=self.id, role=m.role,
-                           id=f"{self.id}:{m.id}" if m.id else None,
+                           id=ids.message_episode_id(self.id, m.id) if m.id else None,
                            metadata=None if m.caption is None
                            else {"image_caption": m.caption, "spoken_chars": len(m.text)})
             for m in self.messages

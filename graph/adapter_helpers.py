@@ -1,6 +1,7 @@
 """Helpers both storage adapters (``graph/sqlite/``, ``graph/neo4j/``) share, so their
 behaviour cannot drift apart: the text erased episodes are read back with, the search tokenizer,
-ordering rows as asked and as the write rules expect, and the tenant check of a write."""
+ordering rows as asked and as the write rules expect, the tenant check of a write, and the check
+of a vector."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Final, TypeVar
 
+import numpy as np
+import numpy.typing as npt
+
+from asof.graph.contract import Embedding
 from asof.graph.errors import InvalidInputError
 from asof.graph.instants import start_us, to_us
 from asof.graph.models import AuditEvent, Claim, Entity, Episode, FactVersion
 
-__all__ = ["ERASED_TEXT", "MAX_SEARCH_TERMS", "check_tenant", "claim_order", "in_order",
-           "search_terms", "version_order"]
+__all__ = ["ERASED_TEXT", "MAX_SEARCH_TERMS", "check_embedding", "check_tenant", "claim_order",
+           "in_order", "search_terms", "unit_vector", "version_order"]
 
 T = TypeVar("T")
 
@@ -58,3 +63,24 @@ def check_tenant(tenant: str,
             raise InvalidInputError(
                 f"{type(row).__name__} of tenant {row.tenant!r} written in a transaction of "
                 f"tenant {tenant!r}")
+
+
+def unit_vector(vector: Sequence[float], what: str) -> npt.NDArray[np.float32]:
+    """``vector`` as float32 scaled to length 1 (so a dot product is the cosine); refuses an
+    empty, non-finite or zero vector."""
+    array = np.asarray(vector, dtype=np.float32)
+    if array.ndim != 1 or array.size == 0:
+        raise InvalidInputError(f"{what}: a vector must be a non-empty list of numbers")
+    if not np.all(np.isfinite(array)):
+        raise InvalidInputError(f"{what}: a vector must hold finite numbers only")
+    norm = float(np.linalg.norm(array))
+    if norm == 0.0:
+        raise InvalidInputError(f"{what}: the zero vector has no direction to compare")
+    return (array / norm).astype(np.float32)
+
+
+def check_embedding(item: Embedding) -> npt.NDArray[np.float32]:
+    """The checked, normalised vector of an embedding to store."""
+    if item.kind not in ("episode", "fact"):
+        raise InvalidInputError(f"embedding kind must be 'episode' or 'fact', got {item.kind!r}")
+    return unit_vector(item.vector, f"embedding of {item.kind} {item.id!r}")

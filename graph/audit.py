@@ -17,13 +17,19 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from asof.graph.errors import InvalidInputError
-from asof.graph.ids import canonical_json, fold
+from asof.graph.ids import canonical_json, digest, fold
 from asof.graph.models import AuditAction, AuditEvent, Instant
 
 GENESIS_HASH = "0" * 64
 
-#: Target ids are typed: "episode:<id>", "claim:<id>", "version:<id>", "entity:<id>".
+#: Target ids are typed: "episode:<id>", "claim:<id>", "version:<id>", "entity:<id>",
+#: "alias:<entity id>/<hash of the alias>", "source:<version id>/<claim id>".
 EPISODE, CLAIM, VERSION, ENTITY = "episode", "claim", "version", "entity"
+ALIAS, SOURCE = "alias", "source"
+
+#: The prefix of a content hash over the rows' own hashes (:func:`content_hash`); a hash
+#: without it is the older hash of the rows' JSON (:func:`content_hash_v1`).
+ROWS_V2 = "v2:"
 
 
 def target(kind: str, row_id: str) -> str:
@@ -35,8 +41,48 @@ def split_target(value: str) -> tuple[str, str]:
     return kind, row_id
 
 
+def alias_row(entity_id: str, alias: str) -> tuple[str, str, dict[str, Any]]:
+    """An alias as a row an event writes: (kind, id, content). The id names the entity and a
+    hash of the alias, never the alias itself (events carry no names)."""
+    return (ALIAS, f"{entity_id}/als_{digest('alias', entity_id, alias, length=16)}",
+            {"entity_id": entity_id, "alias": alias})
+
+
+def source_row(version_id: str, claim_id: str,
+               episode_id: str | None) -> tuple[str, str, dict[str, Any]]:
+    """A provenance link (claim → version) as a row an event writes."""
+    return (SOURCE, f"{version_id}/{claim_id}",
+            {"version_id": version_id, "claim_id": claim_id, "episode_id": episode_id})
+
+
+def erased_with(row_target: str) -> tuple[str, ...]:
+    """The targets whose erasure lawfully removes ``row_target`` too: an alias goes with its
+    entity, a provenance link with its version or its claim."""
+    kind, row_id = split_target(row_target)
+    if kind == ALIAS:
+        return (target(ENTITY, row_id.partition("/")[0]),)
+    if kind == SOURCE:
+        version_id, _, claim_id = row_id.partition("/")
+        return target(VERSION, version_id), target(CLAIM, claim_id)
+    return ()
+
+
+def row_hash(content: Mapping[str, Any]) -> str:
+    """One row's hash: what an event's content hash is built from, and what stands for the row
+    once it is erased."""
+    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
+
+
 def content_hash(contents: Sequence[Mapping[str, Any]]) -> str:
-    """The hash of what an event wrote: the canonical JSON of the rows, in target order."""
+    """The hash of what an event wrote: over each row's :func:`row_hash`, in target order, so
+    an erased row's hash can stand in for it and the rest stay checkable."""
+    return ROWS_V2 + hashlib.sha256(
+        canonical_json([row_hash(c) for c in contents]).encode()).hexdigest()
+
+
+def content_hash_v1(contents: Sequence[Mapping[str, Any]]) -> str:
+    """The content hash of events written before rows were hashed one by one: the canonical
+    JSON of the rows, in target order."""
     return hashlib.sha256(canonical_json(list(contents)).encode()).hexdigest()
 
 
@@ -69,13 +115,14 @@ def make_event(
     fact_key: str | None = None,
     reason: str | None = None,
     key: bytes | None = None,
+    commitments: Mapping[str, str] | None = None,
 ) -> AuditEvent:
     """Build the next link of the chain."""
     draft = AuditEvent(
         seq=seq, tenant=tenant, at=at, actor=actor, action=action, targets=tuple(targets),
         superseded=tuple(superseded), episode_id=episode_id, fact_key=fact_key, reason=reason,
         content_hash=content_hash(contents), prev_hash=prev_hash, hash="",
-        key_id=key_id(key) if key else None,
+        key_id=key_id(key) if key else None, commitments=dict(commitments or {}),
     )
     event_hash = chain_hash(prev_hash, draft.chained_content())
     return draft.model_copy(update={
@@ -269,6 +316,7 @@ def verify_chain(
     all_row_targets: Iterable[str],
     keys: Mapping[str, bytes] | None = None,
     checkpoint: Checkpoint | None = None,
+    fulltext_mismatches: Sequence[str] = (),
 ) -> VerifyReport:
     """Recompute the chain and the content hashes of the rows its events point to.
 
@@ -280,6 +328,8 @@ def verify_chain(
         keys: the HMAC keys by key id (:func:`keyring`): the current one and those it
             replaced, to check signatures.
         checkpoint: an exported head; the chain must still contain it.
+        fulltext_mismatches: typed ids of the rows whose full-text index entry no longer
+            matches them (an index edited behind the chain's back).
 
     Signing mode: signatures start at the first signed event (``signed_from``), which is seq 1
     or a ``signing_enabled`` event, and every later event must carry one, with or without the
@@ -301,9 +351,12 @@ def verify_chain(
                    "(this store was never signed, or its signatures were stripped)", 0)
 
     erased: set[str] = set()
+    commitments: dict[str, str] = {}  # the first erasure of a row saw it as written
     for event in events:
         if event.action is AuditAction.ERASED:
             erased.update(event.targets)
+            for t, committed in event.commitments.items():
+                commitments.setdefault(t, committed)
 
     written_by: dict[str, AuditEvent] = {}
     closed_by: dict[str, AuditEvent] = {}
@@ -334,7 +387,9 @@ def verify_chain(
                 return bad(event.seq, problem, index)
             signing_key = event.key_id or signing_key
         if event.action is not AuditAction.ERASED:
-            problem = _check_contents(event, rows, erased)
+            problem = (_check_row_hashes(event, rows, commitments)
+                       if event.content_hash.startswith(ROWS_V2)
+                       else _check_contents(event, rows, erased))
             if problem:
                 return bad(event.seq, problem, index)
             for t in event.targets:
@@ -350,14 +405,25 @@ def verify_chain(
         if row is not None and row.superseded_at != event.at:
             return bad(event.seq, f"{t} was closed at {row.superseded_at}, but the chain says "
                        f"{event.at} (edited in the store)", checked)
+    # Stores whose chain began before entities, aliases and provenance links were rows of
+    # events hold such rows that no event names; only a chain hashed row by row from seq 1
+    # (ROWS_V2) can tell an inserted one.
+    links_covered = bool(events) and events[0].content_hash.startswith(ROWS_V2)
     for t in all_row_targets:
         row = rows.get(t)
+        if split_target(t)[0] in _LINK_KINDS and not links_covered:
+            continue
         if t not in written_by:
             return bad(head_seq + 1, f"{t} is in the store but no audit event wrote it "
                        "(inserted behind the chain's back)", checked)
         if row is not None and row.superseded_at is not None and t not in closed_by:
             return bad(written_by[t].seq, f"{t} was closed in the store but no audit event "
                        "closed it (edited in the store)", checked)
+    for t in sorted(fulltext_mismatches, key=lambda t: (
+            written_by[t].seq if t in written_by else head_seq + 1, t)):
+        seq = written_by[t].seq if t in written_by else head_seq + 1
+        return bad(seq, f"the full-text index entry of {t} does not match the stored row "
+                   "(the search index was edited behind the chain's back)", checked)
     if checkpoint is not None:
         problem = checkpoint.signature_problem(keys) if keys else None
         if problem:
@@ -373,18 +439,50 @@ def verify_chain(
                         signed_from)
 
 
+_LINK_KINDS = frozenset({ENTITY, ALIAS, SOURCE})
+
+
+def _lawfully_erased(row_target: str, erased: set[str]) -> bool:
+    return row_target in erased or any(t in erased for t in erased_with(row_target))
+
+
+def _check_row_hashes(event: AuditEvent, rows: Mapping[str, StoredRow],
+                      commitments: Mapping[str, str]) -> str | None:
+    """Check an event hashed row by row: an erased row counts by the hash its erasure
+    committed to, a redacted row must be as its erasure left it, the rest as written."""
+    hashes = []
+    for t in event.targets:
+        row = rows.get(t)
+        committed = commitments.get(t)
+        if committed is not None:
+            before, _, after = committed.partition(" ")
+            if after and (row is None or row_hash(row.content) != after):
+                return (f"{t}, redacted by an erasure, is missing or differs from what the "
+                        "erasure left (edited in the store)")
+            hashes.append(before)
+        elif row is not None:
+            hashes.append(row_hash(row.content))
+        else:  # every erasure since row-by-row hashing commits to each row it removes
+            return f"{t} written by this event is missing from the store"
+    hashed = ROWS_V2 + hashlib.sha256(canonical_json(hashes).encode()).hexdigest()
+    if hashed != event.content_hash:
+        return "the rows this event wrote do not match its content hash (edited in the store)"
+    return None
+
+
 def _check_contents(event: AuditEvent, rows: Mapping[str, StoredRow],
                     erased: set[str]) -> str | None:
+    """Check an event hashed before rows were hashed one by one (:func:`content_hash_v1`)."""
     contents = []
     for t in event.targets:
         row = rows.get(t)
-        if t in erased:
+        if _lawfully_erased(t, erased):
             return None  # part of what this event wrote is gone by lawful erasure
         if row is None:
             return f"{t} written by this event is missing from the store"
         if row.redacted:
             return None
         contents.append(row.content)
-    if content_hash(contents) != event.content_hash:
+    if content_hash_v1(contents) != event.content_hash:
         return "the rows this event wrote do not match its content hash (edited in the store)"
     return None

@@ -74,6 +74,17 @@ class Source:
 
 
 @dataclass(slots=True)
+class LinkRows:
+    """A tenant's aliases, (entity id, alias), and provenance links, (version id, claim id,
+    episode id), as stored: what verify holds against the chain; and the versions whose entry
+    in a full-text index the adapter keeps itself no longer matches the version."""
+
+    aliases: list[tuple[str, str]] = field(default_factory=list)
+    sources: list[tuple[str, str, str | None]] = field(default_factory=list)
+    fulltext_mismatches: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class WriteBatch:
     """Everything one write transaction persists. Rows are only ever inserted; the one change to
     an existing row is closing it in transaction time (``superseded_at``), listed separately."""

@@ -88,6 +88,42 @@ def episode_id(tenant: str, conversation_id: str, speaker: str, occurred_at_iso:
                            length=24)
 
 
+_ESCAPED = re.compile("%(25|3A)")
+
+
+def message_episode_id(conversation_id: str, message_id: str) -> str:
+    """The episode id of a message its sender named: ``<conversation>:<message>``, with ``%``
+    and ``:`` percent-escaped in each part, so ``a:b`` + ``c`` and ``a`` + ``b:c`` are two ids
+    (they were one, and the second message was dropped as a resend). Ids whose parts hold
+    neither character are what they always were."""
+    return f"{_escape_part(conversation_id)}:{_escape_part(message_id)}"
+
+
+def legacy_message_episode_id(episode_id: str, conversation_id: str) -> str | None:
+    """The id an episode of :func:`message_episode_id` had before the parts were escaped, when
+    that differs (``None``: the same id, or not an id of a named message)."""
+    head, colon, tail = episode_id.partition(":")
+    if not colon or _unescape_part(head) != conversation_id:
+        return None
+    legacy = f"{conversation_id}:{_unescape_part(tail)}"
+    return None if legacy == episode_id else legacy
+
+
+def message_id_of(episode_id: str) -> str:
+    """The message id a sender gave, from the id of its episode (:func:`message_episode_id`);
+    an episode id without one (a content hash) is returned as it is."""
+    _, colon, tail = episode_id.partition(":")
+    return _unescape_part(tail) if colon else episode_id
+
+
+def _escape_part(part: str) -> str:
+    return part.replace("%", "%25").replace(":", "%3A")
+
+
+def _unescape_part(part: str) -> str:
+    return _ESCAPED.sub(lambda m: "%" if m.group(1) == "25" else ":", part)
+
+
 @functools.lru_cache(maxsize=65_536)  # every version written, closed copies included
 def fact_key(tenant: str, subject_id: str, predicate: str, object_key: str) -> str:
     return "fk_" + digest("fact", tenant, subject_id, predicate, object_key, length=24)

@@ -360,9 +360,14 @@ class AuditEvent(_Frozen):
     #: the id of the key the signature was made with (``graph.audit.key_id``); ``None`` on
     #: unsigned events and on events signed before key ids existed
     key_id: str | None = None
+    #: on an ``erased`` event: the hash each erased or redacted row had (``graph.audit.
+    #: row_hash``), by target, so the events that wrote them stay checkable; a redacted row
+    #: that survives has ``"<before> <after>"``, the second its hash as the erasure left it
+    commitments: dict[str, str] = Field(default_factory=dict)
 
     def chained_content(self) -> dict[str, Any]:
-        """What ``hash`` covers: everything but the hash and signature (and the key id when
-        there is none, so events written before key ids existed keep their hashes)."""
+        """What ``hash`` covers: everything but the hash and signature (and the key id and
+        commitments when there are none, so events written before them keep their hashes)."""
         return self.model_dump(mode="json", exclude={"hash", "signature"} | (
-            {"key_id"} if self.key_id is None else set()))
+            {"key_id"} if self.key_id is None else set()) | (
+            set() if self.commitments else {"commitments"}))

@@ -16,18 +16,13 @@ from datetime import datetime
 from typing import TypeVar
 
 from asof.graph.audit import (
-    CLAIM,
-    ENTITY,
-    EPISODE,
     GENESIS_HASH,
-    VERSION,
     Checkpoint,
     VerifyReport,
     erasure_reason,
     key_id,
     make_event,
     rotation_reason,
-    target,
 )
 from asof.graph.batches import PendingTx, merge_batches
 from asof.graph.clock import Clock, SystemClock
@@ -35,13 +30,14 @@ from asof.graph.contract import (
     AuditHead,
     Capability,
     Embedding,
-    Erasure,
+    LinkRows,
     PlanningReads,
     SearchHit,
     VersionQuery,
     WriteBatch,
     WriteTx,
 )
+from asof.graph.erasure import erase
 from asof.graph.errors import AuditKeyRequiredError, InvalidInputError, NotFoundError
 from asof.graph.ids import canonical_json, normalize_name, validate_tenant
 from asof.graph.instants import LATEST, require_aware, start_us
@@ -152,10 +148,12 @@ class GraphStore(ABC):
 
     @abstractmethod
     def row_ids(self) -> dict[str, list[str]]:
-        """Every episode and claim id stored for this tenant, sorted, by kind (``"episode"``,
-        ``"claim"``): what :meth:`verify` holds against the events that wrote them, to catch
-        rows inserted behind the chain's back. (Entities are not listed: the write planner
-        can store an entity that no event names, see docs/audit.md.)"""
+        """Every episode, claim and entity id of this tenant, sorted, by kind: what
+        :meth:`verify` holds against the events that wrote them (to catch inserted rows)."""
+
+    @abstractmethod
+    def link_rows(self) -> LinkRows:
+        """Aliases, provenance links and full-text mismatches of this tenant (for verify)."""
 
     @abstractmethod
     def search(self, text: str, *, limit: int = 10, valid_at: datetime | None = None,
@@ -387,40 +385,14 @@ class GraphStore(ABC):
                ticket: str | None = None) -> ErasureResult:
         """Erase an entity (right to be forgotten): its entity, every fact version and claim
         where it is subject or object, and the text of the episodes that mention it or that it
-        spoke, from every view including past transaction times. The audit chain gets a
-        PII-free ``erased`` tombstone listing only ids, and still verifies; its reason records
-        ``requester`` and ``ticket`` (:func:`~graph.audit.erasure_reason`)."""
+        spoke, from every view including past transaction times. The chain gets an ``erased``
+        tombstone of ids and the erased rows' hashes (never names), with ``requester`` and
+        ``ticket`` (``erasure_reason``); see :mod:`graph.erasure`."""
         found = self.resolve(entity)
         names = [found.name, *found.aliases]
         reason = erasure_reason(names, requester, ticket)
 
-        def work(tx: WriteTx) -> ErasureResult:
-            head = self._lock_head(tx)
-            version_ids, claim_ids, episode_ids = tx.mentions(found.id, names)
-            sourced_versions, sourced_claims = tx.sourced_from(episode_ids)
-            redacted_versions = sorted(set(sourced_versions) - set(version_ids))
-            redacted_claims = sorted(set(sourced_claims) - set(claim_ids))
-            targets = sorted(
-                [target(ENTITY, found.id)]
-                + [target(VERSION, i) for i in {*version_ids, *redacted_versions}]
-                + [target(CLAIM, i) for i in {*claim_ids, *redacted_claims}]
-                + [target(EPISODE, i) for i in episode_ids])
-            now = transaction_time(self._now(), head)
-            event = make_event(
-                seq=(head.seq if head else 0) + 1, prev_hash=head.hash if head else GENESIS_HASH,
-                tenant=self.tenant, at=now, actor=actor or "asof", action=AuditAction.ERASED,
-                contents=[{"erased": targets}], targets=targets, reason=reason,
-                key=self.audit_key)
-            tx.erase(Erasure(
-                entity_ids=[found.id], version_ids=sorted(version_ids),
-                claim_ids=sorted(claim_ids), episode_ids=sorted(episode_ids),
-                redacted_version_ids=redacted_versions, redacted_claim_ids=redacted_claims,
-                event=event))
-            return ErasureResult(entity_id=found.id, versions=len(version_ids),
-                                 claims=len(claim_ids), episodes=len(episode_ids),
-                                 event=event)
-
-        result = self.run_write(work)
+        result = self.run_write(lambda tx: erase(self, tx, found, names, reason, actor))
         self._purge_erased()
         return result
 

@@ -14,7 +14,9 @@ from asof.graph.audit import (
     Checkpoint,
     StoredRow,
     VerifyReport,
+    alias_row,
     keyring,
+    source_row,
     split_target,
     target,
     verify_chain,
@@ -56,16 +58,17 @@ def verify_store(store: GraphStore, checkpoint: Checkpoint | None) -> VerifyRepo
 def _verify_reading(store: GraphStore, checkpoint: Checkpoint | None
                     ) -> tuple[list[AuditEvent], VerifyReport]:
     events = store.audit_events(1)
-    rows, stored = chain_rows(store, events)
+    rows, stored, mismatches = chain_rows(store, events)
     keys = keyring([k for k in (store.audit_key, *store.old_audit_keys) if k is not None])
     return events, verify_chain(events, rows, all_row_targets=stored, keys=keys,
-                                checkpoint=checkpoint)
+                                checkpoint=checkpoint, fulltext_mismatches=mismatches)
 
 
 def chain_rows(store: GraphStore, events: Sequence[AuditEvent]
-               ) -> tuple[dict[str, StoredRow], list[str]]:
-    """The rows ``events`` wrote or closed, by typed target id, and the typed ids of every
-    version, episode and claim stored (to catch rows no event wrote)."""
+               ) -> tuple[dict[str, StoredRow], list[str], list[str]]:
+    """The rows ``events`` wrote or closed, by typed target id; the typed ids of every row
+    stored (to catch rows no event wrote); and of the versions whose full-text entry differs
+    from them."""
     wanted: dict[str, set[str]] = {}
     for event in events:
         for t in (*event.targets, *event.superseded):
@@ -84,4 +87,9 @@ def chain_rows(store: GraphStore, events: Sequence[AuditEvent]
             {"id": n.id, "tenant": n.tenant, "name": n.name, "type": n.type})
     stored = [target(VERSION, v.version_id) for v in all_versions]
     stored += [target(kind, i) for kind, found in store.row_ids().items() for i in found]
-    return rows, stored
+    links = store.link_rows()
+    for kind, row_id, content in [*(alias_row(*a) for a in links.aliases),
+                                  *(source_row(*s) for s in links.sources)]:
+        rows[target(kind, row_id)] = StoredRow(content)
+        stored.append(target(kind, row_id))
+    return rows, stored, [target(VERSION, i) for i in links.fulltext_mismatches]

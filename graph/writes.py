@@ -19,8 +19,10 @@ from asof.graph.audit import (
     EPISODE,
     GENESIS_HASH,
     VERSION,
+    alias_row,
     key_id,
     make_event,
+    source_row,
     target,
 )
 from asof.graph.contract import AuditHead, PlanningReads, Source, WriteBatch
@@ -133,7 +135,13 @@ class WritePlanner:
         self._seq = head.seq if head else 0
         self._prev = head.hash if head else GENESIS_HASH
         self._entities: dict[str, Entity] = {}
-        self._new_entities: list[Entity] = []
+        #: Entities, aliases and provenance links made since the last event: they join the
+        #: batch with the next event, which names them, so no row is stored without one. Names
+        #: resolved after the last event (a retraction about someone of whom nothing holds)
+        #: are stored nowhere: no row refers to them.
+        self._pending_entities: list[Entity] = []
+        self._pending_aliases: list[tuple[str, str]] = []
+        self._pending_sources: list[Source] = []
 
     def head(self) -> AuditHead:
         """The audit head once this planner's batch is written."""
@@ -146,10 +154,16 @@ class WritePlanner:
     def event(self, action: AuditAction, rows: Sequence[tuple[str, str, dict[str, Any]]],
               *, superseded: Sequence[str] = (), episode_id: str | None = None,
               fact_key: str | None = None, reason: str | None = None) -> AuditEvent:
-        """Append an event that wrote ``rows`` ((kind, id, content) triples)."""
-        if self._new_entities:  # new entities ride on the first event that needs them
-            rows = [*rows, *((ENTITY, e.id, _entity_content(e)) for e in self._new_entities)]
-            self._new_entities = []
+        """Append an event that wrote ``rows`` ((kind, id, content) triples), and the
+        entities, aliases and provenance links made since the last event."""
+        rows = [*rows, *((ENTITY, e.id, _entity_content(e)) for e in self._pending_entities),
+                *(alias_row(entity_id, alias) for entity_id, alias in self._pending_aliases),
+                *(source_row(s.version_id, s.claim_id, s.episode_id)
+                  for s in self._pending_sources)]
+        self.batch.entities.extend(self._pending_entities)
+        self.batch.aliases.extend(self._pending_aliases)
+        self.batch.sources.extend(self._pending_sources)
+        self._pending_entities, self._pending_aliases, self._pending_sources = [], [], []
         self._seq += 1
         event = make_event(
             seq=self._seq, prev_hash=self._prev, tenant=self.tenant, at=self.now,
@@ -185,15 +199,14 @@ class WritePlanner:
         if entity is None:
             entity = Entity(id=ids.entity_id(self.tenant, ref.type, ref.name), tenant=self.tenant,
                             name=ref.name, type=ref.type)
-            self.batch.entities.append(entity)
-            self._new_entities.append(entity)
+            self._pending_entities.append(entity)
             self._entities[key] = entity
         known = {ids.normalize_name(n) for n in (entity.name, *entity.aliases)}
         for alias in (ref.name, *ref.aliases):
             norm = ids.normalize_name(alias)
             if norm not in known:
                 known.add(norm)
-                self.batch.aliases.append((entity.id, alias))
+                self._pending_aliases.append((entity.id, alias))
                 entity = entity.model_copy(update={"aliases": (*entity.aliases, alias)})
                 self._entities[norm] = entity
         for norm in known:
@@ -292,8 +305,19 @@ class WritePlanner:
         if lineage:  # a corrected fact keeps the provenance of what it corrected
             links += [(version_id, old) for version_id, c in rec.links
                       for old in lineage.get(c.claim_id, ())]
-        self.batch.sources.extend(
-            Source(version_id, c.claim_id, c.episode_id, self.now) for version_id, c in links)
+        # Each link rides on the event that writes its version, or else the claim it links.
+        unlinked = [Source(version_id, c.claim_id, c.episode_id, self.now)
+                    for version_id, c in links]
+
+        def link_rows(version_id: str | None,
+                      claims_: Sequence[Claim]) -> list[tuple[str, str, dict[str, Any]]]:
+            claim_ids = {c.claim_id for c in claims_}
+            taken = [s for s in unlinked
+                     if s.version_id == version_id or s.claim_id in claim_ids]
+            for s in taken:
+                unlinked.remove(s)
+            self.batch.sources.extend(taken)
+            return [source_row(s.version_id, s.claim_id, s.episode_id) for s in taken]
 
         pending_claims = {c.claim_id: c for c in new}
         pending_dropped = [target(CLAIM, c.claim_id) for c in stored_dropped]
@@ -312,6 +336,7 @@ class WritePlanner:
             if change.kind == "confirm":
                 self.result.confirmed += 1
                 assert change.version is not None
+                rows += link_rows(None, change.claims)
                 self.event(AuditAction.CONFIRMED, rows, superseded=superseded,
                            episode_id=episode_id, fact_key=change.version.fact_key,
                            reason=f"supports {change.version.version_id}")
@@ -319,7 +344,8 @@ class WritePlanner:
             if change.kind == "write":
                 assert change.version is not None
                 version = change.version
-                rows = [(VERSION, version.version_id, version.content()), *rows]
+                rows = [(VERSION, version.version_id, version.content()), *rows,
+                        *link_rows(version.version_id, change.claims)]
                 if change.replaced is not None:
                     superseded.append(target(VERSION, change.replaced.version_id))
                 self.event(_write_action(intent, change), rows, superseded=superseded,
@@ -330,6 +356,7 @@ class WritePlanner:
             self.event(_close_action(intent), rows, superseded=superseded,
                        episode_id=episode_id, fact_key=change.replaced.fact_key,
                        reason="no longer in the valid-time view")
+        self._pending_sources.extend(unlinked)
         if pending_claims or pending_dropped:
             leftover = list(pending_claims.values())
             self.event(_close_action(intent) if intent != "assert" else AuditAction.ASSERTED,

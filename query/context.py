@@ -18,8 +18,9 @@ from asof.graph.errors import InvalidInputError
 from asof.graph.instants import LATEST, require_aware, start_us
 from asof.graph.models import FactVersion
 from asof.graph.store import GraphStore
-from asof.query.ask import format_date, question_predicates
+from asof.query.ask import format_date
 from asof.query.embedding import Embedder
+from asof.query.question import question_predicates
 from asof.query.retrieval import POOL, Mode, retrieve, vectors_available
 
 CHARS_PER_TOKEN = 4

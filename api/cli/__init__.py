@@ -4,10 +4,10 @@ Every command takes ``--store`` (or ``ASOF_STORE``) and ``--tenant`` (or ``ASOF_
 prints human-readable tables by default and JSON with ``--json``. Errors are one clear line
 and a non-zero exit; ``--debug`` shows the traceback.
 
-The commands live by what they do: ``writes`` (ingest, forget, expire), ``queries`` (ask, facts,
-history, timeline, diff, snapshot, search, context, entities), ``audit``, ``admin`` (migrate,
-reindex, serve, keys, info), ``evals`` (train, eval, demo) and ``mcp``; ``common`` holds what
-they share.
+The commands live by what they do: ``writes`` (ingest, forget, expire), ``imports`` (import
+graphiti), ``queries`` (ask, facts, history, timeline, diff, snapshot, search, context,
+entities), ``audit``, ``admin`` (migrate, reindex, serve, keys, info), ``evals`` (train, eval,
+demo) and ``mcp``; ``common`` holds what they share.
 Each command imports its heavy modules (spaCy, FastAPI, the drivers, the MCP SDK) inside itself, so
 ``asof --help`` starts instantly.
 """
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 import click
 
-from asof.api.cli import admin, audit, evals, mcp, queries, writes
+from asof.api.cli import admin, audit, evals, imports, mcp, queries, writes
 from asof.api.cli.common import EXIT_CODES_HELP, AsofGroup
 
 
@@ -48,7 +48,7 @@ for command in (writes.ingest, writes.forget, writes.expire,
                 queries.snapshot, queries.search, queries.context, queries.entities,
                 queries.export_subject, audit.audit, admin.migrate, admin.reindex, admin.serve,
                 admin.keys, admin.info, evals.train_command, evals.evaluate, evals.demo,
-                mcp.mcp_command):
+                mcp.mcp_command, imports.import_group):
     cli.add_command(command)
 
 

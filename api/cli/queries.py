@@ -60,6 +60,10 @@ def ask(question: str, now_text: str | None, known_at: str | None, asker: str | 
             click.echo(f"  closest: {fact.subject} {fact.version.predicate} {fact.object} "
                        f"[{short_date(fact.version.valid_from, '…')} → "
                        f"{short_date(fact.version.valid_to, 'now')}]")
+        for hit in answer.passages:
+            assert hit.episode is not None
+            click.echo(f"  related message {hit.id} ({hit.episode.speaker}, "
+                       f"{short_date(hit.episode.occurred_at, '?')}): {hit.text}")
 
     emit(answer.as_dict(), as_json, human)
     if answer.status == "unparseable":

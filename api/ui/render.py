@@ -23,6 +23,7 @@ from asof.graph.errors import (
     NotFoundError,
     StoreUnavailableError,
 )
+from asof.graph.ids import message_id_of
 from asof.graph.instants import isoformat, to_us
 
 #: No inline script or style, nothing from another origin: the UI works offline and a name
@@ -58,8 +59,8 @@ def _us(instant: datetime | None) -> str:
 
 
 def _short_id(episode_id: str) -> str:
-    """A message id as its speaker gave it (the last part of the episode id)."""
-    return episode_id.rsplit(":", 1)[-1]
+    """A message id as its speaker gave it."""
+    return message_id_of(episode_id)
 
 
 _ENV = Environment(loader=PackageLoader("asof.api.ui", "templates"),

@@ -5,9 +5,9 @@ Each LoCoMo conversation is ingested into a fresh embedded store (``sqlite:///:m
 Then, for the temporal questions (category 2):
 
 - **evidence recall@k**: the share of questions where a gold ``dia_id`` is among the turns asof
-  ranks top-k (episode ids are ``f"{conversation}:{dia_id}"``; facts count through the episodes
-  they were extracted from). asof ranks *turns*, with facts as evidence for their source turns,
-  so k items are compared with k items;
+  ranks top-k (episode ids are ``ids.message_episode_id(conversation, dia_id)``; facts count
+  through the episodes they were extracted from). asof ranks *turns*, with facts as evidence
+  for their source turns, so k items are compared with k items;
 - **BM25 baseline** from the same run: the store's own full-text search (FTS5 bm25) over the raw
   turns, with the same query words and the same k, and no temporal or structural reasoning;
 - **date accuracy**: the date asof answers (from its best turn: the first time expression in it
@@ -39,6 +39,7 @@ from typing import Any
 from asof.extraction.readers import Conversation, read_locomo
 from asof.graph.clock import FakeClock
 from asof.graph.errors import InvalidInputError
+from asof.graph.ids import message_episode_id
 from asof.graph.models import Episode, Granularity
 from asof.graph.store import GraphStore
 from asof.query.ask import ask, format_date
@@ -755,12 +756,15 @@ def _evaluate_conversation(store: GraphStore, conversation: Conversation,
     idf = _idf(turns.values())
     speakers = sorted({e.speaker for e in episodes})
     now = max(e.occurred_at for e in episodes) + timedelta(minutes=1)
-    prefix = f"{conversation.id}:"
+    # the gold evidence names turns by dia_id ("D1:3"); the store by episode id
+    episode_of = {m.id: message_episode_id(conversation.id, m.id)
+                  for m in conversation.messages if m.id}
+    dia_of = {episode_id: dia_id for dia_id, episode_id in episode_of.items()}
     rows = []
     for qa in questions:
         question = str(qa.get("question", ""))
         gold = evidence_ids(qa.get("evidence") or [])
-        gold_ids = [prefix + g for g in gold]
+        gold_ids = [episode_of.get(g, message_episode_id(conversation.id, g)) for g in gold]
         gold_answer = qa.get("answer", qa.get("adversarial_answer"))
         ref_turn = next((turns[g] for g in gold_ids if g in turns), None)
         ref = ref_turn.episode.occurred_at.date() if ref_turn else None
@@ -785,8 +789,8 @@ def _evaluate_conversation(store: GraphStore, conversation: Conversation,
             "gold_answer": gold_answer, "gold_evidence": gold,
             "unknown_evidence": [g for g in gold_ids if g not in turns],
             "time_answer": time_answer,
-            "retrieved": [i.removeprefix(prefix) for i in retrieved],
-            "baseline": [i.removeprefix(prefix) for i in baseline],
+            "retrieved": [dia_of.get(i, i) for i in retrieved],
+            "baseline": [dia_of.get(i, i) for i in baseline],
             "hit": recall_hit(retrieved, gold_ids, k),
             "baseline_hit": recall_hit(baseline, gold_ids, k),
             "hit_at_1": recall_hit(ranking, gold_ids, 1),

@@ -28,6 +28,7 @@ JUDGED = ROOT / "bench" / "judgements" / "locomo_precision_judgements.jsonl"
 
 def extracted(path: Path) -> list[dict[str, Any]]:
     from asof.extraction import Pipeline, build_nlp, read_locomo
+    from asof.graph.ids import message_id_of
 
     nlp = build_nlp()
     facts: list[dict[str, Any]] = []
@@ -36,7 +37,9 @@ def extracted(path: Path) -> list[dict[str, Any]]:
         for episode, found in pipeline.extract(conversation):
             for a in found:
                 facts.append({
-                    "conversation": conversation.id, "turn": episode.id.split(":")[-1],
+                    # the turn's number within its session, as the judgements name it
+                    "conversation": conversation.id,
+                    "turn": message_id_of(episode.id).rsplit(":", 1)[-1],
                     "speaker": episode.speaker, "text": episode.text,
                     "kind": a.kind.value, "subject": a.subject.name, "predicate": a.predicate,
                     "object": a.object.name if a.object else a.value,

@@ -18,6 +18,9 @@ The graph (every node and relationship carries ``tenant``; ids are generated, ne
 - ``(:Claim)``: the claims the valid-time view is derived from;
   ``(:Claim)-[:FROM]->(:Episode)``, and provenance ``(:Fact)-[:SOURCE {claim_id, episode_id,
   recorded_at}]->(:Claim)`` (a claim without an episode, e.g. from expiry, still links).
+- ``(:Embedding {kind, id, model, dim, vector})``: the vector of an episode's text or a fact
+  version's sentence under one embedding model (derived, outside the audit chain), in the
+  native vector index ``asof_embedding_vector``; erased with the text it was computed from.
 - ``(:Episode)``, ``(:Entity)`` (aliases as an ordered list property, plus ``(:Alias)`` nodes
   for lookups by normalised alias), ``(:AuditEvent)`` and one ``(:AuditHead {tenant})`` per
   tenant.
@@ -26,7 +29,10 @@ Writes: :meth:`Neo4jStore.run_write` runs the base's ``work`` in ``session.execu
 managed transaction the driver may retry; ``work`` re-reads everything, and writes MERGE on
 generated ids). ``lock_head`` MERGEs the tenant's audit head and sets a property on it, taking
 its write lock until commit: writers of one tenant are serialised, writers of different tenants
-are not. Each kind of row is written with one ``UNWIND`` statement.
+are not. Each kind of row is written with one ``UNWIND`` statement. Reads run in
+``session.execute_read`` (routed to a reader on a cluster, retried by the driver). Every session
+shares the driver's bookmark manager: a read sees the writes the same process committed before
+it, on a single server or a cluster (docs/scaling.md).
 
 The package, by concern: ``store.py`` (:class:`Neo4jStore`: sessions, migrations, reads,
 search), ``tx.py`` (the write transaction), ``rows.py`` (models to parameters and back, the

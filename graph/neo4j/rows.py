@@ -146,7 +146,7 @@ def event(p: Mapping[str, Any]) -> AuditEvent:
         superseded=tuple(p.get("superseded") or ()), episode_id=p.get("episode_id"),
         fact_key=p.get("fact_key"), reason=p.get("reason"), content_hash=p["content_hash"],
         prev_hash=p["prev_hash"], hash=p["hash"], signature=p.get("signature"),
-        key_id=p.get("key_id"),
+        key_id=p.get("key_id"), commitments=json.loads(p.get("commitments") or "{}"),
     )
 
 
@@ -159,6 +159,7 @@ def event_row(e: AuditEvent) -> dict[str, Any]:
             "episode_id": e.episode_id, "fact_key": e.fact_key, "reason": e.reason,
             "content_hash": e.content_hash, "prev_hash": e.prev_hash, "hash": e.hash,
             "signature": e.signature, "key_id": e.key_id,
+            "commitments": canonical_json(e.commitments) if e.commitments else None,
         },
     }
 

@@ -21,10 +21,17 @@ from neo4j import (
 from neo4j import exceptions as neo4j_errors
 
 from asof import cypher
-from asof.graph.adapter_helpers import in_order
+from asof.graph.adapter_helpers import check_embedding, in_order, unit_vector
 from asof.graph.clock import Clock
-from asof.graph.contract import Capability, Embedding, SearchHit, VersionQuery, WriteTx
-from asof.graph.errors import InvalidInputError, UnsupportedError
+from asof.graph.contract import (
+    Capability,
+    Embedding,
+    LinkRows,
+    SearchHit,
+    VersionQuery,
+    WriteTx,
+)
+from asof.graph.errors import InvalidInputError
 from asof.graph.ids import validate_tenant
 from asof.graph.instants import MAX_US, MIN_US, to_us
 from asof.graph.models import AuditEvent, Claim, Entity, Episode, FactVersion
@@ -44,24 +51,17 @@ from asof.graph.neo4j.tx import Neo4jTx
 from asof.graph.predicates import PredicateRegistry
 from asof.graph.store import GraphStore
 
-__all__ = ["INDEX_TIMEOUT_S", "Neo4jStore"]
+__all__ = ["INDEX_TIMEOUT_S", "MAX_VECTOR_CANDIDATES", "Neo4jStore"]
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-_NO_VECTORS: Final = ("the Neo4j store keeps no embeddings yet: use lexical search, or a "
-                      "SQLite store for vector and hybrid search")
-
 _SUPPORTED: Final = frozenset(
-    {Capability.FULLTEXT, Capability.CONCURRENT_WRITERS, Capability.EXPLAIN})
+    {Capability.FULLTEXT, Capability.CONCURRENT_WRITERS, Capability.EXPLAIN, Capability.VECTOR})
 
 _URL_SCHEMES: Final = ("neo4j://", "neo4j+s://", "neo4j+ssc://",
                        "bolt://", "bolt+s://", "bolt+ssc://")
-
-#: Auto-commit reads: attempts on retryable errors, and the first back-off.
-_READ_ATTEMPTS: Final = 4
-_READ_BACKOFF_S: Final = 0.2
 
 #: How long migrate() waits for new indexes to come online.
 INDEX_TIMEOUT_S: Final = 300
@@ -73,6 +73,10 @@ _EPISODE_FIELDS: Final = ("text",)
 #: fewer than ``limit`` hits and the index has more, up to the maximum.
 _MIN_CANDIDATES: Final = 100
 _MAX_CANDIDATES: Final = 100_000
+#: The most nearest-neighbour candidates asked of the vector index (over every tenant) before
+#: an exact scan of the tenant's own vectors takes over (read/vector_scan): a tenant whose
+#: vectors are a small part of a shared index is answered exactly, not with too few hits.
+MAX_VECTOR_CANDIDATES: Final = 6_400
 
 #: Schema errors that mean "someone else created it first" (concurrent migrations).
 _ALREADY_EXISTS: Final = ("EquivalentSchemaRuleAlreadyExists", "ConstraintAlreadyExists",
@@ -110,6 +114,9 @@ class Neo4jStore(GraphStore):
         self._database = database
         self.tracer = tracer
         self._owns_driver = False
+        #: vector search asks the index for at most this many candidates, then scans
+        #: (:data:`MAX_VECTOR_CANDIDATES`; 0: always the exact scan, for benchmarks and tests)
+        self.max_vector_candidates = MAX_VECTOR_CANDIDATES
 
     @classmethod
     def from_url(
@@ -174,37 +181,22 @@ class Neo4jStore(GraphStore):
         return Runner(self.tenant, self.tracer)
 
     def _read(self, name: LiteralString, **params: Any) -> list[neo4j.Record]:
-        """Run one named read statement as an auto-commit query: one round trip (RUN and PULL
-        pipelined) where a managed transaction needs two (BEGIN+RUN+PULL, then COMMIT) — the
-        difference is most of an as-of read's latency. A single statement sees one consistent
-        snapshot either way. Errors the driver classifies as retryable (a server restarting, a
-        transient failure) are retried a few times, with a short back-off, like
-        ``execute_read`` would."""
+        """Run one named read statement in a managed read transaction (``execute_read``): on a
+        cluster or Aura (``neo4j://`` URLs) the driver routes it to a server that serves reads,
+        and it retries the errors it classes as retryable (a server restarting, a leader
+        switch, a transient failure) with back-off for up to the driver's
+        ``max_transaction_retry_time`` (30 s by default). Every session of this store shares
+        the driver's bookmark manager, so a read waits for the writes this process committed
+        before it (read-your-writes across requests; docs/scaling.md). The price is one round
+        trip more than an auto-commit query (the COMMIT): +0.76 ms per as-of read on the busy
+        test machine (docs/benchmarks.md), paid for cluster routing and the driver's retry."""
         runner = self._runner()
-        with driver_errors(name):
-            for attempt in range(_READ_ATTEMPTS):
-                try:
-                    with self._session() as session:
-                        return runner.run(session, name, **params)
-                except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
-                    if not exc.is_retryable() or attempt + 1 == _READ_ATTEMPTS:
-                        raise
-                    logger.debug("%s: retrying after %s", name, exc)
-                    time.sleep(_READ_BACKOFF_S * 2**attempt)
-        raise AssertionError("unreachable")  # pragma: no cover
 
-    # Vectors are not stored in Neo4j yet (docs/retrieval.md): hybrid search falls back to
-    # full text on this backend, which does not advertise Capability.VECTOR.
-    def put_embeddings(self, model: str, items: Sequence[Embedding]) -> None:
-        raise UnsupportedError(_NO_VECTORS)
+        def transaction(tx: ManagedTransaction) -> list[neo4j.Record]:
+            return runner.run(tx, name, **params)
 
-    def unembedded(self, model: str) -> list[tuple[str, str]]:
-        raise UnsupportedError(_NO_VECTORS)
-
-    def vector_search(self, vector: Sequence[float], *, model: str, limit: int = 10,
-                      valid_at: datetime | None = None,
-                      known_at: datetime | None = None) -> list[SearchHit]:
-        raise UnsupportedError(_NO_VECTORS)
+        with driver_errors(name), self._session() as session:
+            return session.execute_read(transaction)
 
     def supports(self, capability: Capability) -> bool:
         return capability in _SUPPORTED
@@ -340,7 +332,14 @@ class Neo4jStore(GraphStore):
 
     def row_ids(self) -> dict[str, list[str]]:
         row = self._read("read/row_ids")[0]
-        return {"episode": sorted(row["episodes"]), "claim": sorted(row["claims"])}
+        return {"episode": sorted(row["episodes"]), "claim": sorted(row["claims"]),
+                "entity": sorted(row["entities"])}
+
+    def link_rows(self) -> LinkRows:
+        row = self._read("read/link_rows")[0]
+        return LinkRows(aliases=[(e, a) for e, a in row["aliases"]],
+                        sources=[(v, c, ep) for v, c, ep in row["sources"]],
+                        fulltext_mismatches=sorted(row["mismatches"]))
 
     def search(self, text: str, *, limit: int = 10, valid_at: datetime | None = None,
                known_at: datetime | None = None) -> list[SearchHit]:
@@ -384,6 +383,70 @@ class Neo4jStore(GraphStore):
             if len(rows) >= limit or seen < candidates or candidates >= _MAX_CANDIDATES:
                 return list(rows)
             candidates = min(candidates * 8, _MAX_CANDIDATES)
+
+    # ---------------------------------------------------------------------------- embeddings
+
+    def put_embeddings(self, model: str, items: Sequence[Embedding]) -> None:
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for item in items:  # all checked before anything is written; the first of a pair wins
+            vector = check_embedding(item)
+            rows.setdefault((item.kind, item.id), {
+                "kind": item.kind, "id": item.id, "vector": [float(x) for x in vector]})
+        if not rows:
+            return
+        runner = self._runner()
+
+        def work(tx: ManagedTransaction) -> None:
+            runner.run(tx, "write/merge_embeddings", model=model, rows=list(rows.values()))
+
+        with driver_errors("store embeddings"), self._session() as session:
+            session.execute_write(work)
+
+    def unembedded(self, model: str) -> list[tuple[str, str]]:
+        return [(r["kind"], r["id"]) for r in self._read("read/unembedded", model=model)]
+
+    def vector_search(self, vector: Sequence[float], *, model: str, limit: int = 10,
+                      valid_at: datetime | None = None,
+                      known_at: datetime | None = None) -> list[SearchHit]:
+        """Nearest neighbours through the vector index (approximate: HNSW), filtered on the
+        tenant, the model and the bounds :meth:`search` applies, before the limit. The index
+        is shared by every tenant, so it is asked for :data:`_MIN_CANDIDATES` (or 10 x
+        ``limit``) candidates, 8x more while the filters leave fewer than ``limit`` and the
+        index has more, and past :attr:`max_vector_candidates` the tenant's vectors are
+        scanned exactly. Score: the cosine."""
+        if limit < 0:
+            raise InvalidInputError(f"limit: must be >= 0, got {limit}")
+        query = [float(x) for x in unit_vector(vector, "query vector")]
+        if limit == 0:
+            return []
+        valid = None if valid_at is None else to_us(valid_at)
+        known = MAX_US - 1 if known_at is None else to_us(known_at)
+        params: dict[str, Any] = dict(
+            vector=query, model=model, limit=limit,
+            valid_hi=MAX_US if valid is None else valid,
+            valid_lo=MIN_US if valid is None else valid,
+            known_hi=known, known_lo=known, ingested_by=MAX_US if known_at is None else known)
+        candidates = max(_MIN_CANDIDATES, limit * 10)
+        while True:
+            if candidates > self.max_vector_candidates:
+                rows = self._read("read/vector_scan", **params)[0]["rows"]
+                break
+            record = self._read("read/vector_search", candidates=candidates, **params)[0]
+            rows = record["rows"]
+            if len(rows) >= limit or record["seen"] < candidates:
+                break
+            candidates *= 8
+        return [self._vector_hit(row) for row in rows]
+
+    @staticmethod
+    def _vector_hit(row: Mapping[str, Any]) -> SearchHit:
+        if row["kind"] == "fact":
+            found = version(row["version"], row["episode_ids"])
+            return SearchHit(kind="fact", id=found.version_id, score=float(row["score"]),
+                             text=found.sentence, version=found)
+        said = episode(row["episode"])
+        return SearchHit(kind="episode", id=said.id, score=float(row["score"]),
+                         text=said.text, episode=said)
 
     @staticmethod
     def _fact_hit(row: Mapping[str, Any]) -> SearchHit:

@@ -225,4 +225,7 @@ class Neo4jTx:
         self._run("write/redact_versions", ids=list(erasure.redacted_version_ids))
         self._run("write/redact_claims", ids=list(erasure.redacted_claim_ids))
         self._run("write/redact_episodes", ids=list(erasure.episode_ids), erased=ERASED_TEXT)
+        self._run("write/erase_embeddings", rows=[
+            *({"kind": "fact", "id": i} for i in erasure.version_ids),
+            *({"kind": "episode", "id": i} for i in erasure.episode_ids)])
         self._count("write/create_events", "written", 1, rows=[event_row(erasure.event)])

@@ -196,7 +196,7 @@ def event(row: Sequence[Any]) -> AuditEvent:
         "action": row[4], "targets": tuple(json.loads(row[5])),
         "superseded": tuple(json.loads(row[6])), "episode_id": row[7], "fact_key": row[8],
         "reason": row[9], "content_hash": row[10], "prev_hash": row[11], "hash": row[12],
-        "signature": row[13], "key_id": row[14],
+        "signature": row[13], "key_id": row[14], "commitments": json.loads(row[15]),
     })
 
 
@@ -204,7 +204,7 @@ def event_params(tenant: str, e: AuditEvent) -> tuple[Any, ...]:
     return (
         tenant, e.seq, us(e.at), e.actor, e.action.value, json.dumps(list(e.targets)),
         json.dumps(list(e.superseded)), e.episode_id, e.fact_key, e.reason, e.content_hash,
-        e.prev_hash, e.hash, e.signature, e.key_id,
+        e.prev_hash, e.hash, e.signature, e.key_id, canonical_json(e.commitments),
     )
 
 

@@ -13,7 +13,14 @@ from typing import Any, Final, TypeVar
 
 from asof.graph.adapter_helpers import in_order, search_terms
 from asof.graph.clock import Clock
-from asof.graph.contract import Capability, Embedding, SearchHit, VersionQuery, WriteTx
+from asof.graph.contract import (
+    Capability,
+    Embedding,
+    LinkRows,
+    SearchHit,
+    VersionQuery,
+    WriteTx,
+)
 from asof.graph.errors import InvalidInputError, StoreError
 from asof.graph.ids import validate_tenant
 from asof.graph.instants import MAX_US, MIN_US, to_us
@@ -271,11 +278,23 @@ class SqliteStore(GraphStore):
         return [rows.event(row) for row in found]
 
     def row_ids(self) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = {"episode": [], "claim": []}
+        found: dict[str, list[str]] = {"episode": [], "claim": [], "entity": []}
         with self._reading("row ids") as conn:
-            for kind, row_id in conn.execute(sql.load("read/row_ids"), (self.tenant,) * 2):
+            for kind, row_id in conn.execute(sql.load("read/row_ids"), (self.tenant,) * 3):
                 found[kind].append(row_id)
         return found
+
+    def link_rows(self) -> LinkRows:
+        links = LinkRows()
+        with self._reading("link rows") as conn:
+            for kind, a, b, c in conn.execute(sql.load("read/link_rows"), (self.tenant,) * 2):
+                if kind == "alias":
+                    links.aliases.append((a, b))
+                else:
+                    links.sources.append((a, b, c))
+            links.fulltext_mismatches = [row[0] for row in conn.execute(
+                sql.load("read/fulltext_mismatches"), (self.tenant,))]
+        return links
 
     def search(self, text: str, *, limit: int = 10, valid_at: datetime | None = None,
                known_at: datetime | None = None) -> list[SearchHit]:

@@ -11,37 +11,23 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from asof.graph.adapter_helpers import check_embedding, unit_vector
 from asof.graph.contract import Embedding
-from asof.graph.errors import InvalidInputError
 
 __all__ = ["nearest", "query", "row"]
 
 _FLOAT32 = np.dtype("<f4")
 
 
-def _normalised(vector: Sequence[float], what: str) -> npt.NDArray[np.float32]:
-    array = np.asarray(vector, dtype=_FLOAT32)
-    if array.ndim != 1 or array.size == 0:
-        raise InvalidInputError(f"{what}: a vector must be a non-empty list of numbers")
-    if not np.all(np.isfinite(array)):
-        raise InvalidInputError(f"{what}: a vector must hold finite numbers only")
-    norm = float(np.linalg.norm(array))
-    if norm == 0.0:
-        raise InvalidInputError(f"{what}: the zero vector has no direction to compare")
-    return (array / norm).astype(_FLOAT32)
-
-
 def row(item: Embedding) -> tuple[str, str, int, bytes]:
     """``(kind, id, dim, blob)`` of an embedding, normalised."""
-    if item.kind not in ("episode", "fact"):
-        raise InvalidInputError(f"embedding kind must be 'episode' or 'fact', got {item.kind!r}")
-    array = _normalised(item.vector, f"embedding of {item.kind} {item.id!r}")
+    array = check_embedding(item).astype(_FLOAT32)
     return item.kind, item.id, int(array.size), array.tobytes()
 
 
 def query(vector: Sequence[float]) -> npt.NDArray[np.float32]:
     """The query vector, checked and normalised."""
-    return _normalised(vector, "query vector")
+    return unit_vector(vector, "query vector").astype(_FLOAT32)
 
 
 def nearest(target: npt.NDArray[np.float32], candidates: Sequence[tuple[str, str, bytes]],

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 import pytest
 
 from asof.graph.clock import FakeClock
+from asof.graph.ids import normalize_name
 from asof.graph.instants import MAX_US, MIN_US, to_us
 from asof.graph.predicates import PredicateRegistry
 from asof.graph.store import GraphStore
@@ -86,6 +87,24 @@ class Tamper(Protocol):
     def drop_tenant(self, store: GraphStore) -> None:
         """Delete every row of the store's tenant, so another history can be replayed under
         the same tenant (whose name every id and audit hash includes)."""
+
+    def insert_entity(self, store: GraphStore, entity_id: str, name: str) -> None:
+        """A new entity row ``name`` (type person), with no audit event."""
+
+    def rename_entity(self, store: GraphStore, entity_id: str, name: str) -> None:
+        """Edit a stored entity's name (and the key names are resolved by)."""
+
+    def insert_alias(self, store: GraphStore, entity_id: str, alias: str) -> None:
+        """An alias row for ``entity_id``, as resolution reads aliases, with no audit event."""
+
+    def delete_sources(self, store: GraphStore, version_id: str) -> None:
+        """Delete every provenance link of one version."""
+
+    def edit_fulltext(self, store: GraphStore, version_id: str, object_name: str) -> None:
+        """Change what the full-text index holds as one version's object name."""
+
+    def unredact_episode(self, store: GraphStore, episode_id: str, text: str) -> None:
+        """Put text back into an episode an erasure redacted."""
 
 
 def _sqlite_connection(store: GraphStore) -> sqlite3.Connection:
@@ -160,6 +179,37 @@ class SqliteTamper:
             f"SELECT ?, {listed} FROM {table} WHERE tenant = ? LIMIT 1", (new_id, store.tenant))
         assert changed == 1, f"no {kind} row to copy"
 
+
+    def insert_entity(self, store: GraphStore, entity_id: str, name: str) -> None:
+        self._exec(store, "INSERT INTO entities (tenant, id, name, type, norm_name) "
+                   "VALUES (?, ?, ?, 'person', ?)",
+                   (store.tenant, entity_id, name, normalize_name(name)))
+
+    def rename_entity(self, store: GraphStore, entity_id: str, name: str) -> None:
+        changed = self._exec(store, "UPDATE entities SET name = ?, norm_name = ? "
+                             "WHERE tenant = ? AND id = ?",
+                             (name, normalize_name(name), store.tenant, entity_id))
+        assert changed == 1, f"no entity {entity_id}"
+
+    def insert_alias(self, store: GraphStore, entity_id: str, alias: str) -> None:
+        self._exec(store, "INSERT INTO entity_aliases (tenant, entity_id, alias, norm_alias) "
+                   "VALUES (?, ?, ?, ?)", (store.tenant, entity_id, alias, normalize_name(alias)))
+
+    def delete_sources(self, store: GraphStore, version_id: str) -> None:
+        changed = self._exec(store, "DELETE FROM sources WHERE tenant = ? AND version_id = ?",
+                             (store.tenant, version_id))
+        assert changed >= 1, f"no sources of {version_id}"
+
+    def edit_fulltext(self, store: GraphStore, version_id: str, object_name: str) -> None:
+        changed = self._exec(store, "UPDATE facts_fts SET object = ? WHERE rowid = (SELECT pk "
+                             "FROM versions WHERE tenant = ? AND version_id = ?)",
+                             (object_name, store.tenant, version_id))
+        assert changed == 1, f"no full-text row of {version_id}"
+
+    def unredact_episode(self, store: GraphStore, episode_id: str, text: str) -> None:
+        changed = self._exec(store, "UPDATE episodes SET text = ?, redacted = 0 "
+                             "WHERE tenant = ? AND id = ?", (text, store.tenant, episode_id))
+        assert changed == 1, f"no episode {episode_id}"
 
     def drop_tenant(self, store: GraphStore) -> None:
         # Triggers remove the full-text rows of deleted episodes and versions.

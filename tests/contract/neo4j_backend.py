@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from asof.graph.clock import FakeClock
+from asof.graph.ids import normalize_name
 from asof.graph.instants import MAX_US, MIN_US, to_us
 from asof.graph.neo4j import Neo4jStore
 from asof.graph.predicates import PredicateRegistry
@@ -120,6 +121,39 @@ class Neo4jTamper:
                        f"CREATE (c:{label}) SET c = n {{.*, {key}: $new_id}} "
                        "RETURN count(c) AS n", new_id=new_id)
         assert records[0]["n"] == 1, f"no {kind} node to copy"
+
+    def insert_entity(self, store: GraphStore, entity_id: str, name: str) -> None:
+        _run(store, "CREATE (:Entity {tenant: $tenant, id: $id, name: $name, type: 'person', "
+             "norm_name: $norm, aliases: []})", id=entity_id, name=name,
+             norm=normalize_name(name))
+
+    def rename_entity(self, store: GraphStore, entity_id: str, name: str) -> None:
+        records = _run(store, "MATCH (e:Entity {tenant: $tenant, id: $id}) "
+                       "SET e.name = $name, e.norm_name = $norm RETURN count(e) AS n",
+                       id=entity_id, name=name, norm=normalize_name(name))
+        assert records[0]["n"] == 1, f"no entity {entity_id}"
+
+    def insert_alias(self, store: GraphStore, entity_id: str, alias: str) -> None:
+        _run(store, "CREATE (:Alias {tenant: $tenant, entity_id: $id, alias: $alias, "
+             "norm_alias: $norm})", id=entity_id, alias=alias, norm=normalize_name(alias))
+
+    def delete_sources(self, store: GraphStore, version_id: str) -> None:
+        records = _run(store, "MATCH (:Fact {tenant: $tenant, version_id: $id})-[s:SOURCE]->() "
+                       "DELETE s RETURN count(*) AS n", id=version_id)
+        assert records[0]["n"] >= 1, f"no sources of {version_id}"
+
+    def edit_fulltext(self, store: GraphStore, version_id: str, object_name: str) -> None:
+        """The asof_fact_text index reads the entity names copied onto the Fact node."""
+        records = _run(store, "MATCH (f:Fact {tenant: $tenant, version_id: $id}) "
+                       "SET f.object_name = $name RETURN count(f) AS n",
+                       id=version_id, name=object_name)
+        assert records[0]["n"] == 1, f"no version {version_id}"
+
+    def unredact_episode(self, store: GraphStore, episode_id: str, text: str) -> None:
+        records = _run(store, "MATCH (e:Episode {tenant: $tenant, id: $id}) "
+                       "SET e.text = $text, e.redacted = false RETURN count(e) AS n",
+                       id=episode_id, text=text)
+        assert records[0]["n"] == 1, f"no episode {episode_id}"
 
     def drop_tenant(self, store: GraphStore) -> None:
         for label in ("Fact", "Claim", "Alias", "Entity", "Episode", "AuditEvent", "AuditHead"):

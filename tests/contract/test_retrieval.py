@@ -1,7 +1,7 @@
 """Vector and hybrid retrieval on every backend, with the bundled embedding model (real
 vectors, real stores): a paraphrase found by hybrid search and missed by full text, ``known_at``
-hiding what was recorded later, erasure taking vectors with it, reindexing old stores, and
-the clear refusal of a backend that keeps no vectors."""
+hiding what was recorded later, erasure taking vectors with it, reindexing old stores, tenants kept
+apart, and the clear refusal of vector modes without an embedding model."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from asof.graph.clock import FakeClock
 from asof.graph.contract import Capability, Embedding
-from asof.graph.errors import InvalidInputError, UnsupportedError
+from asof.graph.errors import InvalidInputError
 from asof.graph.models import EntityRef, Episode, FactAssertion
 from asof.graph.store import GraphStore
 from asof.query import views
@@ -44,7 +44,7 @@ def say(store: GraphStore, clock: FakeClock, when: datetime, text: str,
 @pytest.fixture
 def vector_store(store: GraphStore) -> GraphStore:
     if not store.supports(Capability.VECTOR):
-        pytest.skip("this backend keeps no vectors (test_a_backend_without_vectors covers it)")
+        pytest.skip("this backend keeps no vectors")
     return store
 
 
@@ -143,16 +143,29 @@ def test_bad_vectors_are_refused_and_nothing_is_stored(
         vector_store.vector_search([0.0, 0.0], model="m")
 
 
-def test_a_backend_without_vectors_searches_full_text_and_refuses_vector_modes(
-        store: GraphStore, clock: FakeClock, embedder: BundledEmbedder) -> None:
-    if store.supports(Capability.VECTOR):
-        pytest.skip("this backend keeps vectors")
+def test_without_an_embedding_model_search_is_full_text_and_vector_modes_are_refused(
+        store: GraphStore, clock: FakeClock) -> None:
     said = say(store, clock, d(2024, 3, 4), "Ran my first marathon on Sunday.")
-    assert [h.id for h in views.search(store, "marathon", embedder=embedder)] == [said.id]
-    with pytest.raises(InvalidInputError, match="--mode lexical"):
-        views.search(store, "marathon", mode=Mode.HYBRID, embedder=embedder)
-    with pytest.raises(UnsupportedError):
-        store.put_embeddings("m", [Embedding(kind="episode", id=said.id, vector=[1.0])])
+    assert [h.id for h in views.search(store, "marathon", embedder=None)] == [said.id]
+    for mode in (Mode.VECTOR, Mode.HYBRID):
+        with pytest.raises(InvalidInputError, match="--mode lexical"):
+            views.search(store, "marathon", mode=mode, embedder=None)
+
+
+def test_vector_search_sees_only_its_own_tenant(
+        vector_store: GraphStore, clock: FakeClock, embedder: BundledEmbedder) -> None:
+    """Another tenant's vectors, nearer to the query and more numerous than the limit, are
+    never returned (Neo4j's vector index is shared by every tenant and filtered after)."""
+    other = vector_store.for_tenant(f"{vector_store.tenant}-other")
+    theirs = [say(other, clock, d(2024, 3, day), f"Ran a marathon, number {day}.")
+              for day in range(1, 13)]
+    embed_rows(other, embedder, theirs, [])
+    mine = say(vector_store, clock, d(2024, 3, 20), "We bought a new sofa.")
+    embed_rows(vector_store, embedder, [mine], [])
+    query = embedder.embed(["marathon"], query=True)[0]
+    assert [h.id for h in vector_store.vector_search(query, model=embedder.model_id,
+                                                     limit=5)] == [mine.id]
+    assert len(other.vector_search(query, model=embedder.model_id, limit=5)) == 5
 
 
 def test_context_takes_facts_related_by_meaning(
@@ -170,3 +183,21 @@ def test_context_takes_facts_related_by_meaning(
     block = context(vector_store, "Maya", query="hospital shifts", embedder=embedder)
     related = block.text.split("Related to the question:\n", 1)[1].split("\n")[0]
     assert "Brightline Health" in related
+
+
+def test_ask_returns_the_messages_hybrid_retrieval_finds_as_known_then(
+        vector_store: GraphStore, clock: FakeClock, embedder: BundledEmbedder) -> None:
+    from asof.query.ask import ask
+
+    said = _diary(vector_store, clock, embedder)
+    question = "When did Maya run a marathon?"  # no fact and no word of the 42k message
+    answer = ask(vector_store, question, embedder=embedder)
+    assert answer.status != "answered"
+    assert answer.passages[0].id == said[0].id
+    assert answer.as_dict()["passages"][0]["text"] == said[0].text
+    assert said[0].id not in [h.id for h in ask(vector_store, question).passages]
+    # as known before the Lisbon message was recorded: it is not among the passages
+    trip = "Where is Maya going on holiday?"
+    assert said[3].id in [h.id for h in ask(vector_store, trip, embedder=embedder).passages]
+    earlier = ask(vector_store, trip, embedder=embedder, known_at=d(2024, 4, 30))
+    assert earlier.passages and said[3].id not in [h.id for h in earlier.passages]

@@ -1,9 +1,10 @@
-"""`asof search --mode` and `asof reindex` end to end on a real SQLite file, with the bundled
-embedding model, configured as a user does (ASOF_EMBEDDER)."""
+"""`asof search --mode` and `asof reindex` end to end on a real SQLite file and a real Neo4j,
+with the bundled embedding model, configured as a user does (ASOF_EMBEDDER)."""
 
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -35,8 +36,8 @@ def talk(tmp_path: Path) -> Path:
 
 
 def test_a_store_ingested_without_vectors_is_reindexed_then_searched_by_meaning(
-        tmp_path: Path, talk: Path) -> None:
-    store = ["--store", f"sqlite:///{tmp_path / 'memory.db'}", "--tenant", "t"]
+        store_url: str, talk: Path) -> None:
+    store = ["--store", store_url, "--tenant", f"t-{uuid.uuid4().hex[:12]}"]
     run(["ingest", str(talk), "--replay", *store], {"ASOF_EMBEDDER": "none"})
     lexical = json.loads(run(["search", "marathon", "--json", *store],
                              {"ASOF_EMBEDDER": "none"}))

@@ -325,3 +325,21 @@ def test_a_resent_message_id_with_other_text_is_a_conflict(client: TestClient) -
     assert client.delete(f"/v1/entities/{entity}", headers=auth(KEY_A)).status_code == 200
     resent = client.post("/v1/episodes", json={"messages": [message]}, headers=auth(KEY_A))
     assert resent.status_code == 200 and resent.json()["duplicates"] == 1
+
+
+@pytest.mark.parametrize("method, url", [
+    ("GET", "/v1/facts?subject=Priya&subject=Mallory"),
+    ("GET", "/v1/audit?limit=5&limit=6"),
+    ("DELETE", "/v1/entities/ent_x?ticket=A-1&ticket=A-2"),
+])
+def test_a_query_parameter_given_twice_is_refused(client: TestClient, method: str,
+                                                  url: str) -> None:
+    """Every parameter takes one value; before, the last of several silently won (the OpenAPI
+    fuzz test caught GET /v1/facts?subject=…&subject=… answered 200 about one of them)."""
+    post_facts(client, KEY_A, [WORKS_AT_ACME])
+    before = _audit_len(client)
+    body = assert_problem(client.request(method, url, headers=auth(KEY_A)), 422)
+    assert "given more than once" in body["detail"]
+    assert _audit_len(client) == before
+    single = client.get("/v1/facts?subject=Priya", headers=auth(KEY_A))
+    assert single.status_code == 200 and len(single.json()["items"]) == 1

@@ -24,7 +24,7 @@ def test_there_are_statements_in_every_area() -> None:
     areas = {n.split("/", 1)[0] for n in ALL}
     assert {"read", "write", "schema", "fragment"} <= areas
     assert sql.migrations() == ["schema/0001_initial", "schema/0002_event_key_ids",
-                                "schema/0003_embeddings"]
+                                "schema/0003_embeddings", "schema/0004_audit_rows_commitments"]
 
 
 def test_an_unknown_name_fails_loudly_naming_the_known_ones() -> None:
@@ -41,8 +41,9 @@ def test_one_statement_per_file_and_values_are_parameters(name: str) -> None:
     assert text and ";" not in text, f"{name}: one statement per file, no trailing ';'"
     literals = set(_STRING.findall(text))
     # The only literals: the erased placeholder and empty metadata of a redacted episode, and
-    # the kinds of row read/row_ids and the embeddings table label their ids with.
-    allowed = {"''", "'[erased]'", "'{}'", "'episode'", "'claim'", "'fact'"}
+    # the kinds of row read/row_ids, read/link_rows and the embeddings table label rows with.
+    allowed = {"''", "'[erased]'", "'{}'", "'episode'", "'claim'", "'fact'", "'entity'",
+               "'alias'", "'source'"}
     assert literals <= allowed, f"{name}: literal values {literals}"
 
 

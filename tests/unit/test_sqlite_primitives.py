@@ -208,13 +208,28 @@ def test_constructor_does_no_io(conn: sqlite3.Connection) -> None:
 def test_migrate_applies_each_migration_once(conn: sqlite3.Connection) -> None:
     store = SqliteStore(conn, tenant="t1", clock=FakeClock(T0))
     assert store.migrate() == ["0001_initial", "0002_event_key_ids",
-                               "0003_embeddings"]
+                               "0003_embeddings", "0004_audit_rows_commitments"]
     assert store.migrate() == []
     assert store.for_tenant("other").migrate() == []
     recorded = conn.execute("SELECT name, applied_at FROM schema_migrations").fetchall()
     assert recorded == [("0001_initial", 1704101415123456),
                         ("0002_event_key_ids", 1704101415123456),
-                        ("0003_embeddings", 1704101415123456)]
+                        ("0003_embeddings", 1704101415123456),
+                        ("0004_audit_rows_commitments", 1704101415123456)]
+
+
+def test_a_store_made_before_erasure_commitments_migrates_and_reads_its_events(
+        conn: sqlite3.Connection) -> None:
+    store = SqliteStore(conn, tenant="t1", clock=FakeClock(T0))
+    store.migrate()
+    _, batch = build_world("t1")
+    write(store, batch)
+    before = store.audit_events(1)
+    conn.execute("ALTER TABLE audit_events DROP COLUMN commitments")  # as 0003 left it
+    conn.execute("DELETE FROM schema_migrations WHERE name = '0004_audit_rows_commitments'")
+    assert store.migrate() == ["0004_audit_rows_commitments"]
+    after = store.audit_events(1)
+    assert after == before and all(e.commitments == {} for e in after)
 
 
 def test_a_store_made_before_embeddings_migrates_and_lists_its_rows_to_embed(
@@ -269,7 +284,7 @@ def test_from_url_absolute_path_uses_wal(tmp_path: Path) -> None:
     store = SqliteStore.from_url(f"sqlite:///{path}", tenant="t1", migrate=False)
     try:
         assert store.migrate() == ["0001_initial", "0002_event_key_ids",
-                                   "0003_embeddings"]
+                                   "0003_embeddings", "0004_audit_rows_commitments"]
     finally:
         store.close()
     probe = sqlite3.connect(path)

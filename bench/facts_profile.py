@@ -1,0 +1,158 @@
+"""Where the public read path spends its time beyond the store primitive.
+
+    python -m bench.facts_profile --backend sqlite [--versions 10000] [--out FILE.json]
+    python -m bench.facts_profile --backend neo4j --url bolt://127.0.0.1:7687 --password …
+
+Loads the ``bench.workload`` history (tenants ``prof-<run>-tNN``, left in a Neo4j database; a fresh
+temporary file for SQLite) through ``GraphStore.apply``, then:
+
+1. times, interleaved (``bench.vs_graphiti.interleaved``: every query of every variant in a
+   rotating order, ``--rounds`` rounds), the store primitive ``find_versions``, the store's
+   ``facts`` by name (entity lookup + ``find_versions``) and ``Memory.facts`` (those plus the
+   source episodes and their quotes, ``query.views.with_provenance``);
+2. counts the store calls one ``Memory.facts`` makes (each is one statement, one round trip on
+   Neo4j);
+3. profiles ``--profile-queries`` ``Memory.facts`` calls with pyinstrument (statistical
+   sampling) and writes the call tree as text next to ``--out`` (``…-profile.txt``).
+
+``asof_memory_facts_all_claims`` is ``Memory.facts`` with the quotes read as before commit
+"Views: …quotes…" (every claim of the subject, whatever the predicate): the before/after of
+that change, interleaved in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import sys
+import tempfile
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from bench.runinfo import header, log
+from bench.vs_graphiti import asof_variants, interleaved, load_asof, sync
+from bench.workload import Query, generate, sample_queries
+
+#: the GraphStore reads the public path can make (each one statement)
+STORE_READS = ("get_entities", "find_entities", "find_versions", "get_episodes",
+               "find_claims", "audit_events")
+
+
+def count_store_calls(store: Any, call: Any) -> Counter[str]:
+    """The store reads ``call()`` makes, by name (the store's methods wrapped for one call)."""
+    seen: Counter[str] = Counter()
+    originals = {name: getattr(store, name) for name in STORE_READS}
+
+    def counting(name: str) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            seen[name] += 1
+            return originals[name](*args, **kwargs)
+        return wrapper
+
+    for name in STORE_READS:
+        setattr(store, name, counting(name))
+    try:
+        call()
+    finally:
+        for name in STORE_READS:
+            delattr(store, name)  # back to the class's methods
+    return seen
+
+
+def quotes_all_predicates(store: Any, versions: Sequence[Any]) -> dict[Any, str]:
+    """``query.views._quotes`` before it read one predicate's claims only (verbatim)."""
+    quotes: dict[Any, str] = {}
+    for subject_id in sorted({v.subject_id for v in versions if v.episode_ids}):
+        for claim in store.find_claims(subject_id):
+            if claim.episode_id is None or claim.evidence is None:
+                continue
+            key = (claim.subject_id, claim.predicate, claim.object_key, claim.episode_id)
+            if key not in quotes or not claim.retraction:  # an assertion's quote first
+                quotes[key] = claim.evidence
+    return quotes
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.facts_profile", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", choices=("sqlite", "neo4j"), default="sqlite")
+    parser.add_argument("--versions", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--profile-queries", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--url", help="the Neo4j server (bolt://…)")
+    parser.add_argument("--user", default="neo4j")
+    parser.add_argument("--password")
+    parser.add_argument("--out", help="write the JSON report here (the profile next to it)")
+    args = parser.parse_args(argv)
+    from pyinstrument import Profiler
+
+    w = generate(args.versions, seed=args.seed, run=f"prof-{uuid.uuid4().hex[:8]}")
+    if args.backend == "neo4j":
+        if not args.url or not args.password:
+            sys.exit("--backend neo4j needs --url and --password")
+        conn: tuple[str, str, str] | None = (args.url, args.user, args.password)
+        url = args.url
+    else:
+        conn, url = None, f"sqlite:///{Path(tempfile.mkdtemp(prefix='asof-prof-')) / 'p.db'}"
+    report: dict[str, Any] = {**header("bench.facts_profile",
+                                       list(sys.argv[1:] if argv is None else argv)),
+                              "backend": args.backend, "versions": len(w.versions)}
+    base, clock, report["load"] = load_asof(w, url, conn)
+    now = w.last_recorded + timedelta(days=1)
+    as_of, _, memory = asof_variants(base, clock, w, now, "asof")
+    stores = {t.name: memory.store(t.name) for t in w.tenants}
+
+    def store_facts(q: Query) -> set[str]:
+        return {v.object_name or v.object_id or "" for v in stores[q.tenant].facts(
+            q.subject, q.predicate, valid_at=q.valid_at, known_at=q.known_at)}
+
+    def memory_facts_all_claims(q: Query) -> set[str]:
+        from asof.query import views
+
+        current = views._quotes
+        views._quotes = quotes_all_predicates
+        try:
+            return {f.object for f in memory.facts(q.subject, q.predicate, tenant=q.tenant,
+                                                   valid_at=q.valid_at, known_at=q.known_at)}
+        finally:
+            views._quotes = current
+
+    as_of["asof_store_facts"] = sync(store_facts)
+    as_of["asof_memory_facts_all_claims"] = sync(memory_facts_all_claims)
+    queries = sample_queries(w, args.queries, args.seed + 2)
+    warm = sample_queries(w, 50, args.seed + 3)
+    report["timing"] = asyncio.run(interleaved(as_of, queries, warm, args.rounds))
+    q = queries[0]
+    calls = count_store_calls(stores[q.tenant], lambda: memory.facts(
+        q.subject, q.predicate, tenant=q.tenant, valid_at=q.valid_at, known_at=q.known_at))
+    report["store_calls_per_memory_facts"] = dict(calls)
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for q in sample_queries(w, args.profile_queries, args.seed + 5):
+        memory.facts(q.subject, q.predicate, tenant=q.tenant, valid_at=q.valid_at,
+                     known_at=q.known_at)
+    profiler.stop()
+    text = profiler.output_text(show_all=False) if args.profile_queries else ""
+    base.close()
+    if conn is None:
+        shutil.rmtree(Path(url.removeprefix("sqlite:///")).parent)  # its temporary store
+    out = json.dumps(report, indent=2, default=str)
+    if args.out:
+        Path(args.out).write_text(out + "\n")
+        Path(args.out).with_name(Path(args.out).stem + "-profile.txt").write_text(text)
+    print(text, file=sys.stderr)
+    print(out)
+    log(f"store calls per Memory.facts: {dict(calls)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
