@@ -2,7 +2,7 @@
 turns, for each way of ranking a conversation's turns, side by side in one run.
 
 - ``bm25``: the store's full-text search over the raw turns (the baseline);
-- ``lexical``: asof's ranking without vectors (:func:`bench.evals.locomo.rank_turns`: words,
+- ``lexical``: asof's ranking without vectors (:func:`bench.evals.locomo_rank.rank_turns`: words,
   full text, speakers, times, facts);
 - ``vector``: the turns by cosine between the question and the turn (the configured embedding
   model, question embedded as a query);
@@ -10,7 +10,7 @@ turns, for each way of ranking a conversation's turns, side by side in one run.
   :func:`query.retrieval.fuse` applies to ``asof search`` (constant ``RRF_K``);
 - ``hybrid``: asof's ranking with the embedding similarity as one more feature of its score
   (weighted as the bm25 feature is) and the turns closest by embedding added to its candidate
-  pool (:func:`bench.evals.locomo.rank_turns` with ``similarity``).
+  pool (:func:`bench.evals.locomo_rank.rank_turns` with ``similarity``).
 """
 
 from __future__ import annotations

@@ -8,20 +8,9 @@ import pytest
 
 from asof.graph.models import Episode, Granularity
 from asof.timex import Tense, TimeValue, find_times
-from bench.evals.locomo import (
-    GoldPeriod,
-    Turn,
-    _answers_time,
-    _lemma_in,
-    _Lemmas,
-    _question_idf,
-    answer_date,
-    evidence_ids,
-    first_rank,
-    is_time_answer,
-    recall_hit,
-    resolve_gold,
-)
+from bench.evals.locomo import evidence_ids, first_rank, recall_hit
+from bench.evals.locomo_gold import GoldPeriod, is_time_answer, resolve_gold
+from bench.evals.locomo_rank import Lemmas, Turn, _answers_time, answer_date, lemma_in, question_idf
 
 pytestmark = pytest.mark.unit
 
@@ -128,17 +117,17 @@ def test_answer_date_from_turn_or_session() -> None:
 # (sentences written for these tests)
 
 @pytest.fixture(scope="module")
-def lemmas() -> _Lemmas:
-    return _Lemmas()
+def lemmas() -> Lemmas:
+    return Lemmas()
 
 
-def _turn(text: str, at: datetime, lemmas: _Lemmas) -> Turn:
+def _turn(text: str, at: datetime, lemmas: Lemmas) -> Turn:
     episode = Episode.create(tenant="t", speaker="Ana", occurred_at=at, text=text)
     return Turn(episode, lemmas.of([text])[0], tuple(
         m.value for m in find_times(text, at, Tense.PAST)))
 
 
-def _date_for(question: str, text: str, lemmas: _Lemmas) -> tuple[TimeValue, str]:
+def _date_for(question: str, text: str, lemmas: Lemmas) -> tuple[TimeValue, str]:
     """answer_date for ``question`` over one turn of ``text`` said on Thursday 14 March 2024."""
     at = datetime(2024, 3, 14, 10, 0, tzinfo=UTC)
     said = Episode.create(tenant="t", speaker="Ana", occurred_at=at, text=text)
@@ -146,21 +135,21 @@ def _date_for(question: str, text: str, lemmas: _Lemmas) -> tuple[TimeValue, str
                        event=lemmas.verbs(question))
 
 
-def test_answer_date_takes_a_time_said_before_the_event_sentence(lemmas: _Lemmas) -> None:
+def test_answer_date_takes_a_time_said_before_the_event_sentence(lemmas: Lemmas) -> None:
     value, source = _date_for("When did Ana throw a party for her nephew?",
                               "Hi! Last Saturday was wild. We threw a party for my nephew.",
                               lemmas)
     assert (value.start.date(), source) == (date(2024, 3, 9), "Last Saturday")
 
 
-def test_answer_date_prefers_the_sentence_with_the_question_verb(lemmas: _Lemmas) -> None:
+def test_answer_date_prefers_the_sentence_with_the_question_verb(lemmas: Lemmas) -> None:
     value, _ = _date_for("When did Ana hike with her cousins and neighbours?",
                          "My cousins and neighbours are the best. We hiked together "
                          "last month!", lemmas)
     assert (value.start.date(), value.granularity) == (date(2024, 2, 1), Granularity.MONTH)
 
 
-def test_answer_date_ignores_a_later_sentence_about_something_else(lemmas: _Lemmas) -> None:
+def test_answer_date_ignores_a_later_sentence_about_something_else(lemmas: Lemmas) -> None:
     value, source = _date_for("When did Ana start repainting her bakery's front?",
                               "I'm repainting the bakery's front. I'm also hosting a tasting "
                               "next month.", lemmas)
@@ -168,24 +157,24 @@ def test_answer_date_ignores_a_later_sentence_about_something_else(lemmas: _Lemm
 
 
 def test_word_forms_match() -> None:
-    assert _lemma_in("collaborate", frozenset({"collaboration"}))
-    assert _lemma_in("celebrate", frozenset({"celebration"}))
-    assert _lemma_in("mentorship", frozenset({"mentor"}))
-    assert not _lemma_in("collect", frozenset({"college"}))
-    assert not _lemma_in("present", frozenset({"prevent"}))
+    assert lemma_in("collaborate", frozenset({"collaboration"}))
+    assert lemma_in("celebrate", frozenset({"celebration"}))
+    assert lemma_in("mentorship", frozenset({"mentor"}))
+    assert not lemma_in("collect", frozenset({"college"}))
+    assert not lemma_in("present", frozenset({"prevent"}))
 
 
 def test_question_idf_weighs_a_lemma_by_the_turns_holding_a_form_of_it(
-        lemmas: _Lemmas) -> None:
+        lemmas: Lemmas) -> None:
     at = datetime(2024, 3, 14, 10, 0, tzinfo=UTC)
     turns = [_turn("I got mentored yesterday.", at, lemmas),
              _turn("The weather is nice.", at, lemmas),
              _turn("We went hiking.", at, lemmas)]
-    idf = _question_idf({"mentorship", "submarine"}, turns, {})
+    idf = question_idf({"mentorship", "submarine"}, turns, {})
     assert idf["mentorship"] > 0 and "submarine" not in idf
 
 
-def test_time_feature_asks_for_the_kind_of_time_the_question_wants(lemmas: _Lemmas) -> None:
+def test_time_feature_asks_for_the_kind_of_time_the_question_wants(lemmas: Lemmas) -> None:
     at = datetime(2024, 3, 14, 10, 0, tzinfo=UTC)
     past = _turn("We moved the shop last week.", at, lemmas)
     plan = _turn("The shop reopens tomorrow.", at, lemmas)
