@@ -59,6 +59,9 @@ def conversations(eval_dir: Path, sources: Sequence[str], limit: int | None) -> 
                                      assume_tz="UTC"))
         else:
             found = [read_gold(p) for p in sorted((eval_dir / source).glob("*.json"))]
+        if not found:
+            raise SystemExit(f"{eval_dir / source}: no conversations found (--eval-dir names "
+                             "the folder that holds train/, dev/ and locomo-dev/)")
         convs += found[:limit]
     return convs
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,7 +23,9 @@ from bench.workload import Query
 
 pytestmark = pytest.mark.e2e
 
-EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
+#: the repo's own annotated conversations stand in for the evaluation sets, which a clean
+#: clone may not have beside it
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 def test_facts_profile_counts_the_store_calls_of_memory_facts(tmp_path: Path) -> None:
@@ -60,8 +63,12 @@ def test_scale_loads_measures_disk_and_reads_cold_and_concurrently(tmp_path: Pat
 
 def test_ingest_splits_wall_time_between_extraction_and_storage(tmp_path: Path) -> None:
     out = tmp_path / "ingest.json"
+    dev = tmp_path / "eval" / "dev"
+    dev.mkdir(parents=True)
+    for path in sorted((CORPUS / "life").glob("*.json"))[:2]:
+        shutil.copy(path, dev / path.name)
     ingest.main(["--backends", "sqlite", "--embedders", "none", "--rounds", "1",
-                 "--sources", "dev", "--limit", "2", "--eval-dir", str(EVAL),
+                 "--sources", "dev", "--limit", "2", "--eval-dir", str(dev.parent),
                  "--out", str(out)])
     (run,) = json.loads(out.read_text())["runs"]
     assert run["conversations"] == 2 and run["messages"] > 0 and run["versions_written"] > 0
