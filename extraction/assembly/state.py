@@ -254,7 +254,10 @@ class ConversationState:
         own = self.org_of(person)
         if own:
             return own
-        for other in self.user_speakers:
+        # the most recently named other speaker first (a set's order would change from run to
+        # run with Python's string hashing)
+        rank = {name: i for i, name in enumerate(self.recent)}
+        for other in sorted(self.user_speakers, key=lambda n: (-rank.get(n, -1), n)):
             if other != person:
                 org = self.org_of(other)
                 if org:
