@@ -43,23 +43,17 @@ from asof.graph.store import GraphStore
 from asof.query.embedding import Embedder
 from asof.query.question import (
     LEADING_CLAUSE,
-    Kind,
     NothingKnown,
     ParsedQuestion,
     Unparseable,
     parse_question,
     predicate_spec,
-    question_predicates,
     same_named,
 )
 from asof.query.retrieval import related_messages
 from asof.query.views import FactView, Provenance, with_provenance
 
 Status = Literal["answered", "nothing_known", "unparseable"]
-
-__all__ = ["Answer", "Kind", "ParsedQuestion", "ask", "format_date", "parse_question",
-           "question_predicates"]
-
 
 @dataclass(slots=True)
 class Answer:
