@@ -280,7 +280,8 @@ class VerifyOut(_Schema):
 
 
 class ErasureOut(_Schema):
-    entity_id: str
+    entity_id: str | None = Field(description="The erased entity's id; null when a speaker "
+                                  "who is no entity was erased (their messages only).")
     versions: int
     claims: int
     episodes: int

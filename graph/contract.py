@@ -202,12 +202,12 @@ class WriteTx(PlanningReads, Protocol):
         """Versions not superseded whose ``expires_at <= now``."""
         ...
 
-    def mentions(self, entity_id: str, names: Sequence[str]) -> tuple[
+    def mentions(self, entity_id: str | None, names: Sequence[str]) -> tuple[
             list[str], list[str], list[str]]:
         """(version ids, claim ids, episode ids) that involve the entity: versions and claims
         where it is subject or object, and episodes that are their sources or whose text or
         speaker contains one of ``names`` (compared :func:`~graph.ids.fold`-ed). Includes
-        superseded rows."""
+        superseded rows. ``entity_id`` None: episodes only (a speaker who is no entity)."""
         ...
 
     def sourced_from(self, episode_ids: Sequence[str]) -> tuple[list[str], list[str]]:

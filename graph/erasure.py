@@ -27,6 +27,7 @@ from asof.graph.audit import (
     target,
 )
 from asof.graph.contract import Erasure, WriteTx
+from asof.graph.errors import NotFoundError
 from asof.graph.models import AuditAction, Entity
 from asof.graph.writes import ErasureResult, episode_content, transaction_time
 
@@ -34,16 +35,21 @@ if TYPE_CHECKING:
     from asof.graph.store import GraphStore
 
 
-def erase(store: GraphStore, tx: WriteTx, found: Entity, names: list[str], reason: str,
+def erase(store: GraphStore, tx: WriteTx, found: Entity | None, names: list[str], reason: str,
           actor: str | None) -> ErasureResult:
-    """Erase ``found`` (see :meth:`GraphStore.forget`) inside the write transaction ``tx``."""
+    """Erase ``found`` (see :meth:`GraphStore.forget`) inside the write transaction ``tx``;
+    ``found`` None: a speaker who is no entity, of whom only the messages that ``names`` match
+    go."""
     head = store._lock_head(tx)
-    version_ids, claim_ids, episode_ids = tx.mentions(found.id, names)
+    version_ids, claim_ids, episode_ids = tx.mentions(found.id if found else None, names)
+    if found is None and not episode_ids:
+        raise NotFoundError(f"no entity or speaker named {names[0]!r} in tenant "
+                            f"{store.tenant!r}")
     sourced_versions, sourced_claims = tx.sourced_from(episode_ids)
     redacted_versions = sorted(set(sourced_versions) - set(version_ids))
     redacted_claims = sorted(set(sourced_claims) - set(claim_ids))
     targets = sorted(
-        [target(ENTITY, found.id)]
+        ([target(ENTITY, found.id)] if found else [])
         + [target(VERSION, i) for i in {*version_ids, *redacted_versions}]
         + [target(CLAIM, i) for i in {*claim_ids, *redacted_claims}]
         + [target(EPISODE, i) for i in episode_ids])
@@ -55,20 +61,22 @@ def erase(store: GraphStore, tx: WriteTx, found: Entity, names: list[str], reaso
         action=AuditAction.ERASED, contents=[{"erased": targets}], targets=targets,
         reason=reason, key=store.audit_key, commitments=commitments)
     tx.erase(Erasure(
-        entity_ids=[found.id], version_ids=sorted(version_ids), claim_ids=sorted(claim_ids),
+        entity_ids=[found.id] if found else [], version_ids=sorted(version_ids),
+        claim_ids=sorted(claim_ids),
         episode_ids=sorted(episode_ids), redacted_version_ids=redacted_versions,
         redacted_claim_ids=redacted_claims, event=event))
-    return ErasureResult(entity_id=found.id, versions=len(version_ids), claims=len(claim_ids),
+    return ErasureResult(entity_id=found.id if found else None, versions=len(version_ids),
+                         claims=len(claim_ids),
                          episodes=len(episode_ids), event=event)
 
 
-def _commitments(store: GraphStore, found: Entity, version_ids: list[str],
+def _commitments(store: GraphStore, found: Entity | None, version_ids: list[str],
                  claim_ids: list[str], episode_ids: list[str], redacted_versions: list[str],
                  redacted_claims: list[str]) -> dict[str, str]:
     """The hash of every row the erasure deletes, and ``"<before> <after>"`` for every row it
     redacts: read before the erasure, under its transaction's lock."""
     deleted_versions, deleted_claims = set(version_ids), set(claim_ids)
-    out: dict[str, str] = {target(ENTITY, found.id): row_hash(
+    out: dict[str, str] = {} if found is None else {target(ENTITY, found.id): row_hash(
         {"id": found.id, "tenant": found.tenant, "name": found.name, "type": found.type})}
 
     def commit(row_target: str, content: Mapping[str, Any],
@@ -90,7 +98,7 @@ def _commitments(store: GraphStore, found: Entity, version_ids: list[str],
     links = store.link_rows()
     for kind, row_id, content in [
             *(alias_row(entity_id, alias) for entity_id, alias in links.aliases
-              if entity_id == found.id),
+              if found is not None and entity_id == found.id),
             *(source_row(*s) for s in links.sources
               if s[0] in deleted_versions or s[1] in deleted_claims)]:
         commit(target(kind, row_id), content, None)

@@ -387,9 +387,17 @@ class GraphStore(ABC):
         where it is subject or object, and the text of the episodes that mention it or that it
         spoke, from every view including past transaction times. The chain gets an ``erased``
         tombstone of ids and the erased rows' hashes (never names), with ``requester`` and
-        ``ticket`` (``erasure_reason``); see :mod:`graph.erasure`."""
-        found = self.resolve(entity)
-        names = [found.name, *found.aliases]
+        ``ticket`` (``erasure_reason``); see :mod:`graph.erasure`.
+
+        ``entity`` may also name a speaker who is no entity (someone whose messages were
+        stored, but of whom no fact was): the text of every message they spoke or that names
+        them is erased, and the quotes of the facts those messages sourced.
+
+        Raises:
+            NotFoundError: no entity, and no message spoken by or naming ``entity``.
+        """
+        found = self.entity(entity)
+        names = [found.name, *found.aliases] if found is not None else [entity]
         reason = erasure_reason(names, requester, ticket)
 
         result = self.run_write(lambda tx: erase(self, tx, found, names, reason, actor))

@@ -82,7 +82,8 @@ def replay_time(episode: Episode, head: AuditHead | None) -> datetime:
 class ErasureResult:
     """What one erasure removed, and the event that records it."""
 
-    entity_id: str
+    #: None: a speaker who was no entity (only their messages were erased)
+    entity_id: str | None
     versions: int
     claims: int
     episodes: int

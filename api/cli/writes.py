@@ -112,7 +112,8 @@ def forget(entity: str, yes: bool, requester: str | None, ticket: str | None,
            actor: str | None, store_url: str | None, tenant: str | None,
            as_json: bool) -> None:
     """Erase ENTITY everywhere (right to be forgotten); the audit keeps a PII-free tombstone
-    with the requester and ticket."""
+    with the requester and ticket. ENTITY may also be a speaker of whom no fact was stored:
+    the messages they spoke or that name them are erased."""
     who = resolve_actor(actor)
     if not yes and not click.confirm(
             f"Erase {entity!r} and every message that mentions it or that it spoke?"):
@@ -122,8 +123,9 @@ def forget(entity: str, yes: bool, requester: str | None, ticket: str | None,
                             requester=requester, ticket=ticket)
     data = {"entity_id": result.entity_id, "versions": result.versions,
             "claims": result.claims, "episodes": result.episodes, "audit_seq": result.event.seq}
+    erased = result.entity_id or "a speaker who is no entity"
     emit(data, as_json, lambda: click.echo(
-        f"erased {result.entity_id}: {result.versions} fact versions, {result.claims} claims, "
+        f"erased {erased}: {result.versions} fact versions, {result.claims} claims, "
         f"{result.episodes} messages redacted (audit seq {result.event.seq})"))
 
 

@@ -15,6 +15,7 @@ from asof.graph.audit import MAX_REQUEST_FIELD
 from asof.graph.errors import InvalidInputError, NotFoundError
 from asof.graph.instants import isoformat
 from asof.graph.models import FactAssertion
+from asof.graph.writes import ErasureResult
 
 router = APIRouter(prefix="/v1", tags=["write"])
 
@@ -74,6 +75,32 @@ def delete_entity(
     if not store.get_entities([entity_id]):
         raise NotFoundError(f"no entity {entity_id!r}")
     result = store.forget(entity_id, actor=key.name, requester=requester, ticket=ticket)
+    return _erasure_out(result)
+
+
+@router.delete("/speakers/{speaker}", response_model=ErasureOut,
+               summary="Erase a speaker's messages everywhere (right to be forgotten).",
+               description="For someone who spoke but of whom no fact was stored (an entity "
+                           "is erased with DELETE /v1/entities/{entity_id}, which also erases "
+                           "the messages it spoke): the text, speaker and metadata of every "
+                           "message they spoke or that names them, and the quotes of the "
+                           "facts those messages sourced. A name that is an entity's erases "
+                           "that entity. 404 when no entity and no message matches.")
+def delete_speaker(
+        speaker: str, store: Store, key: Caller,
+        requester: Annotated[str | None, Query(
+            max_length=MAX_REQUEST_FIELD, description="Who requested the erasure; recorded "
+            "in the erasure event.")] = None,
+        ticket: Annotated[str | None, Query(
+            max_length=MAX_REQUEST_FIELD, description="The erasure request's reference; "
+            "recorded in the erasure event.")] = None) -> ErasureOut:
+    if not speaker.strip():
+        raise InvalidInputError("speaker: must not be empty")
+    return _erasure_out(store.forget(speaker, actor=key.name, requester=requester,
+                                     ticket=ticket))
+
+
+def _erasure_out(result: ErasureResult) -> ErasureOut:
     return ErasureOut(entity_id=result.entity_id, versions=result.versions,
                       claims=result.claims, episodes=result.episodes,
                       audit_seq=result.event.seq)

@@ -135,17 +135,19 @@ class Neo4jTx:
         return [version(r["version"], bare=True)
                 for r in self._run("write/expired_versions", open=MAX_US, now=to_us(now))]
 
-    def mentions(self, entity_id: str, names: Sequence[str]) -> tuple[
+    def mentions(self, entity_id: str | None, names: Sequence[str]) -> tuple[
             list[str], list[str], list[str]]:
         episode_ids: set[str] = set()
         version_ids = set()
-        for r in self._run("write/mentioned_versions", entity_id=entity_id):
-            version_ids.add(r["id"])
-            episode_ids.update(i for i in r["episode_ids"] if i is not None)
         claim_ids = set()
-        for r in self._run("write/mentioned_claims", entity_id=entity_id):
-            claim_ids.add(r["id"])
-            episode_ids.update(i for i in (r["episode_id"], *r["episode_ids"]) if i is not None)
+        if entity_id is not None:
+            for r in self._run("write/mentioned_versions", entity_id=entity_id):
+                version_ids.add(r["id"])
+                episode_ids.update(i for i in r["episode_ids"] if i is not None)
+            for r in self._run("write/mentioned_claims", entity_id=entity_id):
+                claim_ids.add(r["id"])
+                episode_ids.update(i for i in (r["episode_id"], *r["episode_ids"])
+                                   if i is not None)
         # Substring match of folded text in Python (graph.ids.fold), the same everywhere;
         # Cypher's toLower differs on some scripts, and erasure must not under-match.
         folded = [fold(name) for name in names if name.strip()]

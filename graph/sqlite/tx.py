@@ -71,10 +71,11 @@ class SqliteTx:
                                  (self._tenant, MAX_US, to_us(now))).fetchall()
         return [rows.version(row) for row in found]
 
-    def mentions(self, entity_id: str, names: Sequence[str]) -> tuple[
+    def mentions(self, entity_id: str | None, names: Sequence[str]) -> tuple[
             list[str], list[str], list[str]]:
         tenant = self._tenant
         with self._db("find mentions") as conn:
+            # No entity (a speaker only): "= NULL" matches no row
             version_ids = sorted(row[0] for row in conn.execute(
                 sql.load("write/mentioned_versions"), (tenant, entity_id, tenant, entity_id)))
             claim_ids = sorted(row[0] for row in conn.execute(

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from asof.graph.clock import FakeClock
-from asof.graph.errors import InvalidInputError
+from asof.graph.errors import InvalidInputError, NotFoundError
 from asof.graph.models import AuditAction, EntityRef, Episode, FactAssertion
 from asof.graph.store import GraphStore
 
@@ -53,3 +53,32 @@ def test_a_request_field_that_is_blank_malformed_or_names_the_person_is_refused(
         store.forget("Bob Stone", requester=requester, ticket=ticket)
     assert store.audit() == before
     assert store.current("Bob Stone")  # nothing was erased
+
+
+# ---------------------------------------------------------------- erasure by speaker
+# Issue #16: erase by entity and by speaker. Ann spoke, but no fact is about her: she is no
+# entity, and her erasure takes the text of her messages and the quotes they gave.
+
+def test_a_speaker_who_is_no_entity_is_erased_by_name(store: GraphStore,
+                                                      clock: FakeClock) -> None:
+    _bob_works_at_initech(store, clock)
+    assert store.entity("Ann") is None
+    result = store.forget("Ann", requester="the data subject")
+    assert result.entity_id is None and result.episodes == 1 and result.versions == 0
+    assert not any(t.startswith("entity:") for t in result.event.targets)
+    (episode,) = store.get_episodes([t.partition(":")[2] for t in result.event.targets
+                                     if t.startswith("episode:")])
+    assert "Bob" not in episode.text and episode.speaker != "Ann"
+    (job,) = store.facts("Bob Stone", "works_at")  # Bob's fact stays
+    assert job.object_name == "Initech" and job.episode_ids == (episode.id,)
+    assert store.verify().ok
+
+
+def test_a_name_nobody_has_erases_nothing(store: GraphStore, clock: FakeClock) -> None:
+    _bob_works_at_initech(store, clock)
+    before = store.audit()
+    with pytest.raises(NotFoundError, match="no entity or speaker named 'Zed Nobody'"):
+        store.forget("Zed Nobody")
+    assert store.audit() == before
+    (job,) = store.facts("Bob Stone", "works_at")
+    assert store.get_episodes(list(job.episode_ids))[0].text == "Bob Stone works at Initech"

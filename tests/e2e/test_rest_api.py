@@ -225,6 +225,22 @@ def test_erasure_over_rest(client: TestClient) -> None:
     assert client.post("/v1/audit/verify", headers=auth(KEY_A)).json()["ok"] is True
 
 
+def test_a_speaker_who_is_no_entity_is_erased_over_rest(client: TestClient) -> None:
+    message = {"id": "m1", "speaker": "Dana Kerr", "at": "2024-03-05T09:00:00Z",
+               "text": "Lovely weather today."}
+    assert client.post("/v1/episodes", json={"messages": [message]},
+                       headers=auth(KEY_A)).status_code == 200
+    assert_problem(client.delete("/v1/speakers/Dana Kerr", headers=auth(KEY_B)), 404)
+    erased = client.delete("/v1/speakers/Dana Kerr", params={"ticket": "DSR-9"},
+                           headers=auth(KEY_A))
+    assert erased.status_code == 200, erased.text
+    assert erased.json()["entity_id"] is None and erased.json()["episodes"] == 1
+    assert client.get("/v1/search", params={"q": "weather"}, headers=auth(KEY_A)).json()[
+        "items"] == []
+    assert_problem(client.delete("/v1/speakers/Dana Kerr", headers=auth(KEY_A)), 404)
+    assert client.post("/v1/audit/verify", headers=auth(KEY_A)).json()["ok"] is True
+
+
 def test_openapi_describes_every_route(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     for path, methods in spec["paths"].items():
