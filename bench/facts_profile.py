@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import shutil
 import sys
 import tempfile
@@ -35,7 +34,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.runinfo import header, log
+from bench.runinfo import header, log, save_report
 from bench.vs_graphiti import asof_variants, interleaved, load_asof, sync
 from bench.workload import Query, generate, sample_queries
 
@@ -144,9 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     base.close()
     if conn is None:
         shutil.rmtree(Path(url.removeprefix("sqlite:///")).parent)  # its temporary store
-    out = json.dumps(report, indent=2, default=str)
+    out = save_report(report, args.out)
     if args.out:
-        Path(args.out).write_text(out + "\n")
         Path(args.out).with_name(Path(args.out).stem + "-profile.txt").write_text(text)
     print(text, file=sys.stderr)
     print(out)

@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.runinfo import header, log
+from bench.runinfo import header, log, save_report
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
@@ -189,10 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                         for x in runs)
                                    for k in runs[0]["split_share"]}}
     report["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
-    text = json.dumps(report, indent=2)
-    if args.out:
-        Path(args.out).write_text(text + "\n")
-    print(text)
+    print(save_report(report, args.out))
     return 0
 
 

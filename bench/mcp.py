@@ -36,6 +36,7 @@ from mcp import Client, StdioServerParameters
 
 from asof.api.memory import Memory
 from asof.graph.urls import backend_of
+from bench.runinfo import save_report
 
 TENANT = "bench"
 #: The demo's questions. The messages are remembered live (transaction time is the real clock),
@@ -139,10 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                           # a shared machine: the 1-minute load before and after the run
                           "load_average": [round(load_before, 2),
                                            round(os.getloadavg()[0], 2)]}}
-    text = json.dumps(report, indent=2)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n")
+    text = save_report(report, args.out)
     if args.json:
         print(text)
     else:

@@ -62,6 +62,7 @@ from asof.graph.contract import VersionQuery, WriteTx
 from asof.graph.neo4j import Neo4jStore
 from asof.graph.neo4j.driver import Runner, Tracer
 from asof.graph.neo4j.rows import version_params, version_statement
+from bench.runinfo import save_report
 from bench.store import (
     CLOCK_START,
     _cpu_s,
@@ -367,9 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                   "loadavg_before": list(os.getloadavg()), "cpus": os.cpu_count(),
                   "index_ab": index_ab(args, url, user, password),
                   "loadavg_after": list(os.getloadavg())}
-        text = json.dumps(report, indent=2)
-        if args.out:
-            args.out.write_text(text + "\n", encoding="utf-8")
+        text = save_report(report, args.out)
         print(text if args.json else json.dumps(report["index_ab"]["medians"]))
         return 0
 
@@ -411,9 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             cleanup(base, workload)
         base.close()
     report["loadavg_after"] = list(os.getloadavg())
-    text = json.dumps(report, indent=2)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    text = save_report(report, args.out)
     if args.json:
         print(text)
     else:

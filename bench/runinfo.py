@@ -3,6 +3,7 @@ its load (``os.getloadavg``) and ``nproc``, and the peak RSS; plus the progress 
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import resource
@@ -96,6 +97,16 @@ def redacted(argv: list[str]) -> list[str]:
         elif arg.startswith("--password="):
             out[i] = "--password=***"
     return out
+
+
+def save_report(report: dict[str, Any], out: str | Path | None) -> str:
+    """``report`` as indented JSON (values JSON has no type for as strings), written to
+    ``out`` (its folder made) when given; returned for printing."""
+    text = json.dumps(report, indent=2, default=str)
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text(text + "\n", encoding="utf-8")
+    return text
 
 
 def header(benchmark: str, argv: list[str]) -> dict[str, Any]:

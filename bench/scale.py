@@ -26,7 +26,6 @@ Everything of one run in one process; the report records the commit, ``nproc`` a
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import subprocess
@@ -43,7 +42,7 @@ from asof.graph.clock import FakeClock
 from asof.graph.contract import VersionQuery
 from asof.graph.store import GraphStore
 from bench import store as bs
-from bench.runinfo import header, log
+from bench.runinfo import header, log, save_report
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -242,10 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     log(f"{args.readers} readers + 1 writer: {report['concurrent_readers_and_writer']}")
     base.close()
     report["loadavg_end"] = list(os.getloadavg())
-    text = json.dumps(report, indent=2, default=str)
-    if args.out:
-        Path(args.out).write_text(text + "\n")
-    print(text)
+    print(save_report(report, args.out))
     return 0
 
 

@@ -82,7 +82,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.graphiti_side import PLAIN_AS_OF, ent_uuid, load_graphiti
-from bench.runinfo import header, loadavg, log, peak_rss_mb, server_rss_mb
+from bench.runinfo import header, loadavg, log, peak_rss_mb, save_report, server_rss_mb
 from bench.store import latency
 from bench.workload import (
     OBJECT_TYPE,
@@ -572,9 +572,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             wipe(*conn)
     report["loadavg_end"] = loadavg()
     report["summary"] = summary(report)
-    out = json.dumps(report, indent=2, default=str)
-    if args.out:
-        Path(args.out).write_text(out + "\n")
+    out = save_report(report, args.out)
     print(table(report), file=sys.stderr)
     print(out if args.json else table(report))
     return 0
