@@ -41,6 +41,7 @@ def erase(store: GraphStore, tx: WriteTx, found: Entity | None, names: list[str]
     ``found`` None: a speaker who is no entity, of whom only the messages that ``names`` match
     go."""
     head = store._lock_head(tx)
+    entity_ids = [found.id] if found else []
     version_ids, claim_ids, episode_ids = tx.mentions(found.id if found else None, names)
     if found is None and not episode_ids:
         raise NotFoundError(f"no entity or speaker named {names[0]!r} in tenant "
@@ -49,7 +50,7 @@ def erase(store: GraphStore, tx: WriteTx, found: Entity | None, names: list[str]
     redacted_versions = sorted(set(sourced_versions) - set(version_ids))
     redacted_claims = sorted(set(sourced_claims) - set(claim_ids))
     targets = sorted(
-        ([target(ENTITY, found.id)] if found else [])
+        [target(ENTITY, i) for i in entity_ids]
         + [target(VERSION, i) for i in {*version_ids, *redacted_versions}]
         + [target(CLAIM, i) for i in {*claim_ids, *redacted_claims}]
         + [target(EPISODE, i) for i in episode_ids])
@@ -61,13 +62,11 @@ def erase(store: GraphStore, tx: WriteTx, found: Entity | None, names: list[str]
         action=AuditAction.ERASED, contents=[{"erased": targets}], targets=targets,
         reason=reason, key=store.audit_key, commitments=commitments)
     tx.erase(Erasure(
-        entity_ids=[found.id] if found else [], version_ids=sorted(version_ids),
-        claim_ids=sorted(claim_ids),
+        entity_ids=entity_ids, version_ids=sorted(version_ids), claim_ids=sorted(claim_ids),
         episode_ids=sorted(episode_ids), redacted_version_ids=redacted_versions,
         redacted_claim_ids=redacted_claims, event=event))
     return ErasureResult(entity_id=found.id if found else None, versions=len(version_ids),
-                         claims=len(claim_ids),
-                         episodes=len(episode_ids), event=event)
+                         claims=len(claim_ids), episodes=len(episode_ids), event=event)
 
 
 def _commitments(store: GraphStore, found: Entity | None, version_ids: list[str],
