@@ -162,7 +162,11 @@ def score_file(name: str, gold: list[GoldFact], predicted: list[PredictedFact],
     for g in gold:
         gold_by.setdefault(key(g.subject, g.predicate, g.object), []).append(g)
     pred_by: dict[tuple[str, str, str], list[PredictedFact]] = {}
-    for p in predicted:
+    # In content order, not the store's: entity ids are keyed with the tenant's random
+    # secret, so two stores list the same facts in different orders, and which of two
+    # facts naming the same gold object (an entity and its alias) pairs first must not
+    # depend on that.
+    for p in sorted(predicted, key=_content_order):
         pred_by.setdefault(key(p.subject, p.predicate, p.object), []).append(p)
     result = FileScore(name, len(gold), len(predicted), 0, 0)
     offs = sorted(offsets) or [timedelta(0)]
@@ -192,6 +196,11 @@ def score_file(name: str, gold: list[GoldFact], predicted: list[PredictedFact],
                                            "interval": [_iso(p.valid_from),
                                                         _iso(p.valid_to)]})
     return result
+
+
+def _content_order(p: PredictedFact) -> tuple[str, str, str, str, str]:
+    return (p.subject, p.predicate, p.object, _iso(p.valid_from) or "",
+            _iso(p.valid_to) or "~")
 
 
 def _iso(value: datetime | None) -> str | None:

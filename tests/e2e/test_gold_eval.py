@@ -58,8 +58,10 @@ def test_eval_gold_on_an_empty_directory_is_a_clear_error(tmp_path: Path) -> Non
 
 
 def test_the_same_conversations_give_the_same_facts_under_any_tenant_name() -> None:
-    """Deterministic extraction and writes: tenant names feed the ids (hashes), never the
-    outcome (a claim-id tie-break once made a conversation's facts depend on them)."""
+    """Deterministic extraction and writes: tenant names and each tenant's random secret feed
+    the ids, never the outcome (a claim-id tie-break once made a conversation's facts depend
+    on them, and pairing predictions with gold facts in the store's order, which follows the
+    ids, once made a file's false positives depend on the secret)."""
     from asof.extraction.pipeline import build_nlp
     from bench.evals.gold import evaluate_dir
 
