@@ -51,7 +51,7 @@ from langgraph.store.base import (
 
 from asof.graph.contract import VersionQuery
 from asof.graph.errors import InvalidInputError
-from asof.graph.ids import canonical_json, digest, entity_id
+from asof.graph.ids import canonical_json, digest
 from asof.graph.instants import LATEST, require_aware
 from asof.graph.models import AssertionKind, EntityRef, Episode, FactAssertion, FactVersion, Role
 from asof.graph.predicates import LITERAL, Cardinality, Predicate
@@ -193,7 +193,7 @@ class AsofStore(BaseStore):
             if op.ttl is not None:
                 raise InvalidInputError("AsofStore has no per-item TTL")
             subject = _subject(op.namespace, op.key)
-            ref_id = entity_id(self.tenant, ITEM_TYPE, subject.name)
+            ref_id = self._store.entity_id_for(ITEM_TYPE, subject.name)
             if op.value is None and ref_id not in started:
                 continue
             now = require_aware(self._store.clock.now(), "clock.now()")
@@ -235,7 +235,7 @@ class AsofStore(BaseStore):
         if paths is not None and not paths:
             return {}
         subjects = None if paths is None else {
-            entity_id(self.tenant, ITEM_TYPE, _subject(ns, key).name) for ns, key in paths}
+            self._store.entity_id_for(ITEM_TYPE, _subject(ns, key).name) for ns, key in paths}
         if subjects is not None and len(subjects) <= _QUERIES_PER_READ:
             versions = [v for subject_id in sorted(subjects)
                         for v in self._store.find_versions(VersionQuery(

@@ -302,7 +302,6 @@ def asof_variants(base: Any, clock: Any, w: Workload, now: datetime,
     """The as-of and current-truth variants of one asof store; the Memory to close."""
     from asof.api.memory import Memory
     from asof.graph.contract import VersionQuery
-    from asof.graph.ids import entity_id
 
     memory = Memory(base)
     stores = {t.name: memory.store(t.name) for t in w.tenants}
@@ -313,10 +312,10 @@ def asof_variants(base: Any, clock: Any, w: Workload, now: datetime,
         for pool, typ in ((t.companies, "organization"), (t.cities, "location"),
                           (t.tools, "product")):
             for n in pool:
-                m[entity_id(t.name, typ, n)] = n
+                m[stores[t.name].entity_id_for(typ, n)] = n
 
     def ent_id(q: Query) -> str:
-        return entity_id(q.tenant, "person", q.subject)
+        return stores[q.tenant].entity_id_for("person", q.subject)
 
     def find_versions(q: Query) -> set[str]:
         found = stores[q.tenant].find_versions(VersionQuery(

@@ -30,6 +30,14 @@ ALIAS, SOURCE = "alias", "source"
 #: The prefix of a content hash over the rows' own hashes (:func:`content_hash`); a hash
 #: without it is the older hash of the rows' JSON (:func:`content_hash_v1`).
 ROWS_V2 = "v2:"
+#: The prefix of a content hash over the rows' hashes keyed with the tenant's secret (every
+#: tenant created since): an erasure's commitments then confirm no guessed row to anyone
+#: without the secret.
+ROWS_V3 = "v3:"
+
+
+def hashed_row_by_row(event: AuditEvent) -> bool:
+    return event.content_hash.startswith((ROWS_V2, ROWS_V3))
 
 
 def target(kind: str, row_id: str) -> str:
@@ -67,17 +75,24 @@ def erased_with(row_target: str) -> tuple[str, ...]:
     return ()
 
 
-def row_hash(content: Mapping[str, Any]) -> str:
+def row_hash(content: Mapping[str, Any], secret: bytes | None = None) -> str:
     """One row's hash: what an event's content hash is built from, and what stands for the row
-    once it is erased."""
-    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
+    once it is erased. Keyed (HMAC) with the tenant's ``secret`` where it has one."""
+    body = canonical_json(content).encode()
+    if secret is None:
+        return hashlib.sha256(body).hexdigest()
+    return hmac.new(secret, body, hashlib.sha256).hexdigest()
 
 
-def content_hash(contents: Sequence[Mapping[str, Any]]) -> str:
+def content_hash(contents: Sequence[Mapping[str, Any]], secret: bytes | None = None) -> str:
     """The hash of what an event wrote: over each row's :func:`row_hash`, in target order, so
     an erased row's hash can stand in for it and the rest stay checkable."""
-    return ROWS_V2 + hashlib.sha256(
-        canonical_json([row_hash(c) for c in contents]).encode()).hexdigest()
+    return _rows_hash([row_hash(c, secret) for c in contents], secret is not None)
+
+
+def _rows_hash(hashes: Sequence[str], keyed: bool) -> str:
+    return (ROWS_V3 if keyed else ROWS_V2) + hashlib.sha256(
+        canonical_json(list(hashes)).encode()).hexdigest()
 
 
 def content_hash_v1(contents: Sequence[Mapping[str, Any]]) -> str:
@@ -116,12 +131,14 @@ def make_event(
     reason: str | None = None,
     key: bytes | None = None,
     commitments: Mapping[str, str] | None = None,
+    row_secret: bytes | None = None,
 ) -> AuditEvent:
-    """Build the next link of the chain."""
+    """Build the next link of the chain (``row_secret``: the tenant's secret, which keys the
+    rows' hashes)."""
     draft = AuditEvent(
         seq=seq, tenant=tenant, at=at, actor=actor, action=action, targets=tuple(targets),
         superseded=tuple(superseded), episode_id=episode_id, fact_key=fact_key, reason=reason,
-        content_hash=content_hash(contents), prev_hash=prev_hash, hash="",
+        content_hash=content_hash(contents, row_secret), prev_hash=prev_hash, hash="",
         key_id=key_id(key) if key else None, commitments=dict(commitments or {}),
     )
     event_hash = chain_hash(prev_hash, draft.chained_content())
@@ -317,6 +334,7 @@ def verify_chain(
     keys: Mapping[str, bytes] | None = None,
     checkpoint: Checkpoint | None = None,
     fulltext_mismatches: Sequence[str] = (),
+    row_secret: bytes | None = None,
 ) -> VerifyReport:
     """Recompute the chain and the content hashes of the rows its events point to.
 
@@ -330,6 +348,8 @@ def verify_chain(
         checkpoint: an exported head; the chain must still contain it.
         fulltext_mismatches: typed ids of the rows whose full-text index entry no longer
             matches them (an index edited behind the chain's back).
+        row_secret: the tenant's secret, which keys the row hashes of its events (``v3:``
+            content hashes); ``None`` for a tenant created before there was one.
 
     Signing mode: signatures start at the first signed event (``signed_from``), which is seq 1
     or a ``signing_enabled`` event, and every later event must carry one, with or without the
@@ -387,8 +407,8 @@ def verify_chain(
                 return bad(event.seq, problem, index)
             signing_key = event.key_id or signing_key
         if event.action is not AuditAction.ERASED:
-            problem = (_check_row_hashes(event, rows, commitments)
-                       if event.content_hash.startswith(ROWS_V2)
+            problem = (_check_row_hashes(event, rows, commitments, row_secret)
+                       if hashed_row_by_row(event)
                        else _check_contents(event, rows, erased))
             if problem:
                 return bad(event.seq, problem, index)
@@ -408,7 +428,7 @@ def verify_chain(
     # Stores whose chain began before entities, aliases and provenance links were rows of
     # events hold such rows that no event names; only a chain hashed row by row from seq 1
     # (ROWS_V2) can tell an inserted one.
-    links_covered = bool(events) and events[0].content_hash.startswith(ROWS_V2)
+    links_covered = bool(events) and hashed_row_by_row(events[0])
     for t in all_row_targets:
         row = rows.get(t)
         if split_target(t)[0] in _LINK_KINDS and not links_covered:
@@ -447,25 +467,29 @@ def _lawfully_erased(row_target: str, erased: set[str]) -> bool:
 
 
 def _check_row_hashes(event: AuditEvent, rows: Mapping[str, StoredRow],
-                      commitments: Mapping[str, str]) -> str | None:
+                      commitments: Mapping[str, str], secret: bytes | None) -> str | None:
     """Check an event hashed row by row: an erased row counts by the hash its erasure
     committed to, a redacted row must be as its erasure left it, the rest as written."""
+    keyed = event.content_hash.startswith(ROWS_V3)
+    if keyed and secret is None:
+        return ("the rows of this event are hashed with the tenant's secret, and the store "
+                "has none (the secret was deleted from the store)")
+    secret = secret if keyed else None
     hashes = []
     for t in event.targets:
         row = rows.get(t)
         committed = commitments.get(t)
         if committed is not None:
             before, _, after = committed.partition(" ")
-            if after and (row is None or row_hash(row.content) != after):
+            if after and (row is None or row_hash(row.content, secret) != after):
                 return (f"{t}, redacted by an erasure, is missing or differs from what the "
                         "erasure left (edited in the store)")
             hashes.append(before)
         elif row is not None:
-            hashes.append(row_hash(row.content))
+            hashes.append(row_hash(row.content, secret))
         else:  # every erasure since row-by-row hashing commits to each row it removes
             return f"{t} written by this event is missing from the store"
-    hashed = ROWS_V2 + hashlib.sha256(canonical_json(hashes).encode()).hexdigest()
-    if hashed != event.content_hash:
+    if _rows_hash(hashes, keyed) != event.content_hash:
         return "the rows this event wrote do not match its content hash (edited in the store)"
     return None
 

@@ -194,6 +194,13 @@ class WriteTx(PlanningReads, Protocol):
         Must be called first: it is what serialises writers of a tenant."""
         ...
 
+    def tenant_secret(self, create: bytes | None = None) -> bytes | None:
+        """The tenant's secret, which keys its entity ids and its rows' audit hashes
+        (``None``: a tenant created before there was one). With ``create`` and no secret
+        stored, store ``create`` as the secret and return it; the store passes it only for a
+        tenant whose chain is empty. Call after :meth:`lock_head`."""
+        ...
+
     def existing_episodes(self, episode_ids: Sequence[str]) -> set[str]:
         """The ids among ``episode_ids`` already stored (one read for a whole batch)."""
         ...

@@ -5,7 +5,9 @@ An event's content hash is built from each row's own hash (:func:`~graph.audit.r
 the tombstone records, for every row it erases or redacts, the hash the row had; verification
 uses it in place of the row, and holds a redacted row that survives (an episode without its
 text, a version or claim without its quote) to the hash it had once redacted. The surviving
-rows of the same events are checked as before.
+rows of the same events are checked as before. The hashes are keyed with the tenant's secret
+(every tenant created since there is one), as are entity ids, so neither a tombstone's ids nor
+its hashes confirm a guessed name to anyone without the secret.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def erase(store: GraphStore, tx: WriteTx, found: Entity | None, names: list[str]
     """Erase ``found`` (see :meth:`GraphStore.forget`) inside the write transaction ``tx``;
     ``found`` None: a speaker who is no entity, of whom only the messages that ``names`` match
     go."""
-    head = store._lock_head(tx)
+    head, secret = store._lock_head(tx)
     entity_ids = [found.id] if found else []
     version_ids, claim_ids, episode_ids = tx.mentions(found.id if found else None, names)
     if found is None and not episode_ids:
@@ -54,13 +56,13 @@ def erase(store: GraphStore, tx: WriteTx, found: Entity | None, names: list[str]
         + [target(VERSION, i) for i in {*version_ids, *redacted_versions}]
         + [target(CLAIM, i) for i in {*claim_ids, *redacted_claims}]
         + [target(EPISODE, i) for i in episode_ids])
-    commitments = _commitments(store, found, sorted(version_ids), sorted(claim_ids),
+    commitments = _commitments(store, secret, found, sorted(version_ids), sorted(claim_ids),
                                sorted(episode_ids), redacted_versions, redacted_claims)
     event = make_event(
         seq=(head.seq if head else 0) + 1, prev_hash=head.hash if head else GENESIS_HASH,
         tenant=store.tenant, at=transaction_time(store._now(), head), actor=actor or "asof",
         action=AuditAction.ERASED, contents=[{"erased": targets}], targets=targets,
-        reason=reason, key=store.audit_key, commitments=commitments)
+        reason=reason, key=store.audit_key, commitments=commitments, row_secret=secret)
     tx.erase(Erasure(
         entity_ids=entity_ids, version_ids=sorted(version_ids), claim_ids=sorted(claim_ids),
         episode_ids=sorted(episode_ids), redacted_version_ids=redacted_versions,
@@ -69,20 +71,22 @@ def erase(store: GraphStore, tx: WriteTx, found: Entity | None, names: list[str]
                          claims=len(claim_ids), episodes=len(episode_ids), event=event)
 
 
-def _commitments(store: GraphStore, found: Entity | None, version_ids: list[str],
+def _commitments(store: GraphStore, secret: bytes | None, found: Entity | None,
+                 version_ids: list[str],
                  claim_ids: list[str], episode_ids: list[str], redacted_versions: list[str],
                  redacted_claims: list[str]) -> dict[str, str]:
     """The hash of every row the erasure deletes, and ``"<before> <after>"`` for every row it
     redacts: read before the erasure, under its transaction's lock."""
     deleted_versions, deleted_claims = set(version_ids), set(claim_ids)
     out: dict[str, str] = {} if found is None else {target(ENTITY, found.id): row_hash(
-        {"id": found.id, "tenant": found.tenant, "name": found.name, "type": found.type})}
+        {"id": found.id, "tenant": found.tenant, "name": found.name, "type": found.type},
+        secret)}
 
     def commit(row_target: str, content: Mapping[str, Any],
                redacted: Mapping[str, Any] | None) -> None:
-        before = row_hash(content)
+        before = row_hash(content, secret)
         out[row_target] = before if redacted is None else (
-            f"{before} {row_hash({**content, **redacted})}")
+            f"{before} {row_hash({**content, **redacted}, secret)}")
 
     unquoted = {"evidence": None}
     for v in store.get_versions([*version_ids, *redacted_versions]):

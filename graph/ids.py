@@ -1,13 +1,15 @@
 """Deterministic identifiers and name normalisation.
 
 Ids are content hashes so that the same input always yields the same id (idempotent ingestion,
-MERGE-safe retries). They never embed raw text.
+MERGE-safe retries). They never embed raw text. Entity ids are keyed with the tenant's secret
+(:func:`entity_id`), and every id derived from one (fact keys, versions, aliases) with it.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import json
 import re
 import unicodedata
@@ -78,8 +80,29 @@ def _invalid_tenant(tenant: object) -> Exception:
     )
 
 
-def entity_id(tenant: str, entity_type: str, name: str) -> str:
-    return "ent_" + digest("entity", tenant, entity_type, normalize_name(name), length=24)
+def keyed_digest(secret: bytes, *parts: Any, length: int = 32) -> str:
+    """:func:`digest` keyed with a tenant's secret (HMAC-SHA256): nobody without the secret
+    can recompute it from a guessed name."""
+    return hmac.new(secret, canonical_json(list(parts)).encode(),
+                    hashlib.sha256).hexdigest()[:length]
+
+
+def entity_id(tenant: str, entity_type: str, name: str, secret: bytes | None = None) -> str:
+    """The id of the entity ``name`` of ``entity_type``. With the tenant's ``secret`` (every
+    tenant created since ids were keyed) it is keyed, so an id left in an erasure's tombstone
+    or an audit export cannot be linked to a guessed name; without (tenants created before) it
+    is the plain hash it always was."""
+    if secret is None:
+        return "ent_" + digest("entity", tenant, entity_type, normalize_name(name), length=24)
+    return "ent_" + keyed_digest(secret, "entity", tenant, entity_type, normalize_name(name),
+                                 length=24)
+
+
+def entity_order(entity: Any) -> tuple[str, str, str, str]:
+    """The order to prefer one entity over another where several answer to a name: by folded
+    name, type and name, never first by id, which is keyed with the tenant's random secret
+    (ordering by it made the outcome differ from store to store)."""
+    return normalize_name(entity.name), entity.type, entity.name, entity.id
 
 
 def episode_id(tenant: str, conversation_id: str, speaker: str, occurred_at_iso: str,

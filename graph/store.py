@@ -9,6 +9,7 @@ sibling handle on the same client for another tenant.
 from __future__ import annotations
 
 import copy
+import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -39,7 +40,13 @@ from asof.graph.contract import (
 )
 from asof.graph.erasure import erase
 from asof.graph.errors import AuditKeyRequiredError, InvalidInputError, NotFoundError
-from asof.graph.ids import canonical_json, normalize_name, validate_tenant
+from asof.graph.ids import (
+    canonical_json,
+    entity_id,
+    entity_order,
+    normalize_name,
+    validate_tenant,
+)
 from asof.graph.instants import LATEST, require_aware, start_us
 from asof.graph.models import (
     AssertionKind,
@@ -147,6 +154,10 @@ class GraphStore(ABC):
         """Events with ``start_seq <= seq <= end_seq``, ordered by seq."""
 
     @abstractmethod
+    def stored_tenant_secret(self) -> bytes | None:
+        """The tenant's secret as stored (:meth:`WriteTx.tenant_secret`); ``None``: none."""
+
+    @abstractmethod
     def row_ids(self) -> dict[str, list[str]]:
         """Every episode, claim and entity id of this tenant, sorted, by kind: what
         :meth:`verify` holds against the events that wrote them (to catch inserted rows)."""
@@ -194,15 +205,19 @@ class GraphStore(ABC):
     def _now(self) -> datetime:
         return require_aware(self.clock.now(), "clock.now()")
 
-    def _lock_head(self, tx: WriteTx, at: datetime | None = None) -> AuditHead | None:
-        """Take the tenant's write lock and hold the store to its signing mode: a signed chain
-        takes no unsigned event (:class:`AuditKeyRequiredError`, nothing written); the first
-        write with a key to an unsigned chain records a ``signing_enabled`` event ("signed
-        from seq N") before anything else, so verification knows where signatures start (at
-        ``at``, a replay's first message time, or now)."""
+    def _lock_head(self, tx: WriteTx, at: datetime | None = None
+                   ) -> tuple[AuditHead | None, bytes | None]:
+        """Take the tenant's write lock; return its head and its secret (a new tenant, whose
+        chain is empty, gets a random one now: its entity ids and row hashes are keyed with
+        it). Hold the store to its signing mode: a signed chain takes no unsigned event
+        (:class:`AuditKeyRequiredError`, nothing written); the first write with a key to an
+        unsigned chain records a ``signing_enabled`` event ("signed from seq N") before
+        anything else, so verification knows where signatures start (at ``at``, a replay's
+        first message time, or now)."""
         head = tx.lock_head()
+        secret = tx.tenant_secret(create=secrets.token_bytes(32) if head is None else None)
         if head is None:  # an empty chain: its first event sets the mode
-            return None
+            return None, secret
         if head.signed and self.audit_key is None:
             raise AuditKeyRequiredError(
                 f"tenant {self.tenant!r}: the audit chain is signed (head seq {head.seq}), and "
@@ -221,18 +236,30 @@ class GraphStore(ABC):
                 seq=seq, prev_hash=head.hash, tenant=self.tenant,
                 at=transaction_time(at or self._now(), head), actor="asof",
                 action=AuditAction.SIGNING_ENABLED, contents=[],
-                reason=f"signed from seq {seq}", key=self.audit_key)
+                reason=f"signed from seq {seq}", key=self.audit_key, row_secret=secret)
             tx.write(WriteBatch(events=[enabled]))
             head = AuditHead(seq=seq, hash=enabled.hash, at=enabled.at, signed=True,
                              key_id=enabled.key_id)
-        return head
+        return head, secret
 
-    def _planner(self, tx: PlanningReads, head: AuditHead | None, actor: str | None,
-                 now: datetime | None = None) -> WritePlanner:
+    def _planner(self, tx: PlanningReads, head: AuditHead | None, secret: bytes | None,
+                 actor: str | None, now: datetime | None = None) -> WritePlanner:
         now = now or transaction_time(self._now(), head)
         return WritePlanner(tx, tenant=self.tenant, now=now,
                             head=head, registry=self.registry, actor=actor or "asof",
-                            audit_key=self.audit_key)
+                            audit_key=self.audit_key, secret=secret)
+
+    def tenant_secret(self) -> bytes | None:
+        """The tenant's secret (``None``: a tenant created before secrets, or none yet). Once
+        stored it never changes, so it is read once."""
+        secret = getattr(self, "_secret", None)
+        if secret is None:
+            secret = self._secret = self.stored_tenant_secret()
+        return secret
+
+    def entity_id_for(self, entity_type: str, name: str) -> str:
+        """The id the entity ``name`` of ``entity_type`` has (or would get) in this tenant."""
+        return entity_id(self.tenant, entity_type, name, self.tenant_secret())
 
     def _check_assertions(self, assertions: Sequence[FactAssertion]) -> list[FactAssertion]:
         checked = []
@@ -279,7 +306,7 @@ class GraphStore(ABC):
             return []
 
         def work(tx: WriteTx) -> list[WriteResult]:
-            head = self._lock_head(tx, checked[0][0].occurred_at if replay else None)
+            head, secret = self._lock_head(tx, checked[0][0].occurred_at if replay else None)
             view = PendingTx(tx)
             stored = view.existing_episodes([e.id for e, _ in checked])
             view.find_entities(sorted({  # one read for every name the batch uses
@@ -293,7 +320,7 @@ class GraphStore(ABC):
                     results.append(WriteResult(recorded_at=None, duplicate=True))
                     continue
                 seen.add(episode.id)
-                planner = self._planner(view, head, actor,
+                planner = self._planner(view, head, secret, actor,
                                         replay_time(episode, head) if replay else None)
                 planner.add_episode(episode)
                 planner.add_assertions(assertions, observed_at=episode.occurred_at,
@@ -371,8 +398,8 @@ class GraphStore(ABC):
         """End every belief whose TTL has passed at its expiry instant (audit ``expired``)."""
 
         def work(tx: WriteTx) -> WriteResult:
-            head = self._lock_head(tx)
-            planner = self._planner(tx, head, actor or "asof-expire")
+            head, secret = self._lock_head(tx)
+            planner = self._planner(tx, head, secret, actor or "asof-expire")
             planner.retract_expired(tx.expired_versions(planner.now))
             if planner.batch.is_empty():
                 return WriteResult(recorded_at=None)
@@ -424,7 +451,8 @@ class GraphStore(ABC):
             return by_id[0]
         key = normalize_name(name_or_id)
         matches = self.find_entities([key]) if key else []
-        return min(matches, key=lambda e: (e.name != name_or_id, e.id)) if matches else None
+        return min(matches, key=lambda e: (e.name != name_or_id, entity_order(e))
+                   ) if matches else None
 
     def entity_ids(self, name_or_id: str | None) -> list[str] | None:
         if name_or_id is None:
@@ -524,14 +552,14 @@ class GraphStore(ABC):
         rotation): what it records is its ``reason`` (or ``reason(previous hash)``), covered
         by the chain's hash, signed with ``key`` (default: this store's audit key)."""
         def work(tx: WriteTx) -> AuditEvent:
-            head = self._lock_head(tx)
+            head, secret = self._lock_head(tx)
             prev_hash = head.hash if head else GENESIS_HASH
             event = make_event(
                 seq=(head.seq if head else 0) + 1, prev_hash=prev_hash, tenant=self.tenant,
                 at=transaction_time(self._now(), head), actor=actor or "asof",
                 action=action, contents=[],
                 reason=reason(prev_hash) if callable(reason) else reason,
-                key=key or self.audit_key)
+                key=key or self.audit_key, row_secret=secret)
             tx.write(WriteBatch(events=[event]))
             return event
 

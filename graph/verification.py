@@ -61,7 +61,8 @@ def _verify_reading(store: GraphStore, checkpoint: Checkpoint | None
     rows, stored, mismatches = chain_rows(store, events)
     keys = keyring([k for k in (store.audit_key, *store.old_audit_keys) if k is not None])
     return events, verify_chain(events, rows, all_row_targets=stored, keys=keys,
-                                checkpoint=checkpoint, fulltext_mismatches=mismatches)
+                                checkpoint=checkpoint, fulltext_mismatches=mismatches,
+                                row_secret=store.stored_tenant_secret())
 
 
 def chain_rows(store: GraphStore, events: Sequence[AuditEvent]

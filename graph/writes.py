@@ -124,8 +124,11 @@ class WritePlanner:
 
     def __init__(self, tx: PlanningReads, *, tenant: str, now: datetime,
                  head: AuditHead | None,
-                 registry: PredicateRegistry, actor: str, audit_key: bytes | None) -> None:
+                 registry: PredicateRegistry, actor: str, audit_key: bytes | None,
+                 secret: bytes | None = None) -> None:
         self.tx = tx
+        #: the tenant's secret: keys new entity ids and the rows' audit hashes
+        self.secret = secret
         self.tenant = tenant
         self.now = now
         self.registry = registry
@@ -170,7 +173,8 @@ class WritePlanner:
             seq=self._seq, prev_hash=self._prev, tenant=self.tenant, at=self.now,
             actor=self.actor, action=action, contents=[content for _, _, content in rows],
             targets=[target(kind, row_id) for kind, row_id, _ in rows], superseded=superseded,
-            episode_id=episode_id, fact_key=fact_key, reason=reason, key=self.audit_key)
+            episode_id=episode_id, fact_key=fact_key, reason=reason, key=self.audit_key,
+            row_secret=self.secret)
         self._prev = event.hash
         self.batch.events.append(event)
         self.result.events.append(event)
@@ -190,7 +194,7 @@ class WritePlanner:
         keys = sorted({ids.normalize_name(r.name) for r in refs} - set(self._entities))
         if not keys:
             return
-        for entity in sorted(self.tx.find_entities(keys), key=lambda e: e.id):
+        for entity in sorted(self.tx.find_entities(keys), key=ids.entity_order):
             for name in (entity.name, *entity.aliases):
                 self._entities.setdefault(ids.normalize_name(name), entity)
 
@@ -198,7 +202,8 @@ class WritePlanner:
         key = ids.normalize_name(ref.name)
         entity = self._entities.get(key)
         if entity is None:
-            entity = Entity(id=ids.entity_id(self.tenant, ref.type, ref.name), tenant=self.tenant,
+            entity = Entity(id=ids.entity_id(self.tenant, ref.type, ref.name, self.secret),
+                            tenant=self.tenant,
                             name=ref.name, type=ref.type)
             self._pending_entities.append(entity)
             self._entities[key] = entity

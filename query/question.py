@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from asof.graph.contract import VersionQuery
-from asof.graph.ids import normalize_name
+from asof.graph.ids import entity_order, normalize_name
 from asof.graph.instants import LATEST, isoformat, require_aware, start_us
 from asof.graph.models import Entity, Granularity
 from asof.graph.predicates import Predicate, PredicateRegistry
@@ -420,7 +420,7 @@ def _entity_mentions(store: GraphStore, text: str, asker: str | None
     keys = sorted({normalize_name(p) for _, _, p in spans if normalize_name(p)})
     found = store.find_entities(keys) if keys else []
     by_key: dict[str, Entity] = {}
-    for known in sorted(found, key=lambda e: e.id):
+    for known in sorted(found, key=entity_order):
         for name in (known.name, *known.aliases):
             by_key.setdefault(normalize_name(name), known)
     taken: list[tuple[int, int]] = []

@@ -330,6 +330,10 @@ class Neo4jStore(GraphStore):
         records = self._read("read/audit_events", start_seq=start_seq, end_seq=end)
         return [event(r["event"]) for r in records]
 
+    def stored_tenant_secret(self) -> bytes | None:
+        records = self._read("read/tenant_secret")
+        return bytes(records[0]["secret"]) if records and records[0]["secret"] else None
+
     def row_ids(self) -> dict[str, list[str]]:
         row = self._read("read/row_ids")[0]
         return {"episode": sorted(row["episodes"]), "claim": sorted(row["claims"]),

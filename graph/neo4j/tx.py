@@ -76,6 +76,10 @@ class Neo4jTx:
         return AuditHead(seq=row["seq"], hash=row["hash"], at=from_us(row["at"]),
                          signed=bool(row["signed"]), key_id=row["key_id"])
 
+    def tenant_secret(self, create: bytes | None = None) -> bytes | None:
+        records = self._run("write/tenant_secret", create=create)
+        return bytes(records[0]["secret"]) if records else None
+
     def existing_episodes(self, episode_ids: Sequence[str]) -> set[str]:
         if not episode_ids:
             return set()

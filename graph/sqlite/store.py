@@ -277,6 +277,11 @@ class SqliteStore(GraphStore):
                                  (self.tenant, start_seq, end)).fetchall()
         return [rows.event(row) for row in found]
 
+    def stored_tenant_secret(self) -> bytes | None:
+        with self._reading("tenant secret") as conn:
+            row = conn.execute(sql.load("read/tenant_secret"), (self.tenant,)).fetchone()
+        return None if row is None else bytes(row[0])
+
     def row_ids(self) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {"episode": [], "claim": [], "entity": []}
         with self._reading("row ids") as conn:

@@ -41,6 +41,14 @@ class SqliteTx:
         return None if row is None else AuditHead(seq=row[0], hash=row[1], at=from_us(row[2]),
                                                   signed=bool(row[3]), key_id=row[4])
 
+    def tenant_secret(self, create: bytes | None = None) -> bytes | None:
+        with self._db("tenant secret") as conn:
+            row = conn.execute(sql.load("read/tenant_secret"), (self._tenant,)).fetchone()
+            if row is None and create is not None:
+                conn.execute(sql.load("write/insert_tenant_secret"), (self._tenant, create))
+                return create
+        return None if row is None else bytes(row[0])
+
     def existing_episodes(self, episode_ids: Sequence[str]) -> set[str]:
         if not episode_ids:
             return set()

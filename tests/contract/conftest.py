@@ -86,7 +86,11 @@ class Tamper(Protocol):
 
     def drop_tenant(self, store: GraphStore) -> None:
         """Delete every row of the store's tenant, so another history can be replayed under
-        the same tenant (whose name every id and audit hash includes)."""
+        the same tenant (whose name every id and audit hash includes). The tenant's secret
+        stays: a replay gets the same ids and hashes."""
+
+    def delete_secret(self, store: GraphStore) -> None:
+        """Delete the tenant's secret (which keys its entity ids and row hashes)."""
 
     def insert_entity(self, store: GraphStore, entity_id: str, name: str) -> None:
         """A new entity row ``name`` (type person), with no audit event."""
@@ -217,6 +221,11 @@ class SqliteTamper:
                       "entities", "episodes"):
             self._exec(store, f"DELETE FROM {table} WHERE tenant = ?",  # noqa: S608
                        (store.tenant,))
+
+    def delete_secret(self, store: GraphStore) -> None:
+        changed = self._exec(store, "DELETE FROM tenant_secrets WHERE tenant = ?",
+                             (store.tenant,))
+        assert changed == 1, "the tenant has no secret"
 
 
 TAMPERS: dict[str, Tamper] = {"sqlite": SqliteTamper()}

@@ -156,5 +156,13 @@ class Neo4jTamper:
         assert records[0]["n"] == 1, f"no episode {episode_id}"
 
     def drop_tenant(self, store: GraphStore) -> None:
-        for label in ("Fact", "Claim", "Alias", "Entity", "Episode", "AuditEvent", "AuditHead"):
+        for label in ("Fact", "Claim", "Alias", "Entity", "Episode", "AuditEvent"):
             _run(store, f"MATCH (n:{label} {{tenant: $tenant}}) DETACH DELETE n")
+        # The head stays, with the tenant's secret: a history replayed after this gets the
+        # same ids and hashes.
+        _run(store, "MATCH (h:AuditHead {tenant: $tenant}) REMOVE h.seq, h.writes")
+
+    def delete_secret(self, store: GraphStore) -> None:
+        records = _run(store, "MATCH (h:AuditHead {tenant: $tenant}) WHERE h.secret IS NOT NULL "
+                       "REMOVE h.secret RETURN count(h) AS n")
+        assert records[0]["n"] == 1, "the tenant has no secret"

@@ -141,6 +141,22 @@ def ingest_cmd(path: Path, url: str, tenant: str, *, replay: bool) -> list[str]:
             "--actor", ACTOR, *(["--replay"] if replay else [])]
 
 
+#: The tenant secret both stores of a comparison start from: a tenant's entity ids and row
+#: hashes are keyed with its secret (random per tenant otherwise), so two stores agree byte for
+#: byte only when they share it.
+RUN_SECRET = b"reliability-run".ljust(32, b"\0")
+
+
+def share_secret(store: GraphStore) -> GraphStore:
+    """Give ``store``'s tenant :data:`RUN_SECRET` before its first write."""
+    def seed(tx: Any) -> bytes | None:
+        tx.lock_head()
+        return tx.tenant_secret(create=RUN_SECRET)
+
+    assert store.run_write(seed) == RUN_SECRET, "the tenant already had another secret"
+    return store
+
+
 def clean_in_process(path: Path, url: str, tenant: str, nlp: Any, *,
                      replay: bool) -> GraphStore:
     """The reference run, in this process (no model load): what ``asof ingest [--replay]``
@@ -151,7 +167,7 @@ def clean_in_process(path: Path, url: str, tenant: str, nlp: Any, *,
 
     convs = read_conversations(path)
     first = min(m.at for c in convs for m in c.messages)
-    store = open_for(url, tenant, **({"clock": FakeClock(first)} if replay else {}))
+    store = share_secret(open_for(url, tenant, **({"clock": FakeClock(first)} if replay else {})))
     Memory(store, nlp=nlp).ingest_conversations(convs, tenant=tenant, replay=replay,
                                                 actor=ACTOR)
     return store

@@ -33,6 +33,7 @@ from reliability.rel_support import (
     ingest_cmd,
     invariant_problems,
     logical_fingerprint,
+    share_secret,
     state_diff,
     store_env,
     write_jsonl,
@@ -107,7 +108,7 @@ def test_sigkill_at_random_points_then_rerun_equals_a_clean_run(
     total = len(clean["audit"])
     assert len(clean["episodes"]) == count * length and total > count * length
 
-    store = inspect(backend_url, fresh_tenant)
+    store = share_secret(inspect(backend_url, fresh_tenant))
     runs = []
     cmd = ingest_cmd(data, backend_url, fresh_tenant, replay=True)
     for _ in range(kills):
@@ -150,7 +151,7 @@ def test_sigkill_on_the_wall_clock_keeps_the_logical_state(
     reference.close()
     total = len(clean["audit"])
 
-    store = inspect(backend_url, fresh_tenant)
+    store = share_secret(inspect(backend_url, fresh_tenant))
     cmd = ingest_cmd(data, backend_url, fresh_tenant, replay=False)
     runs = []
     for _ in range(depth(1, 4)):

@@ -208,14 +208,16 @@ def test_constructor_does_no_io(conn: sqlite3.Connection) -> None:
 def test_migrate_applies_each_migration_once(conn: sqlite3.Connection) -> None:
     store = SqliteStore(conn, tenant="t1", clock=FakeClock(T0))
     assert store.migrate() == ["0001_initial", "0002_event_key_ids",
-                               "0003_embeddings", "0004_audit_rows_commitments"]
+                               "0003_embeddings", "0004_audit_rows_commitments",
+                               "0005_tenant_secrets"]
     assert store.migrate() == []
     assert store.for_tenant("other").migrate() == []
     recorded = conn.execute("SELECT name, applied_at FROM schema_migrations").fetchall()
     assert recorded == [("0001_initial", 1704101415123456),
                         ("0002_event_key_ids", 1704101415123456),
                         ("0003_embeddings", 1704101415123456),
-                        ("0004_audit_rows_commitments", 1704101415123456)]
+                        ("0004_audit_rows_commitments", 1704101415123456),
+                        ("0005_tenant_secrets", 1704101415123456)]
 
 
 def test_a_store_made_before_erasure_commitments_migrates_and_reads_its_events(
@@ -253,7 +255,7 @@ def test_every_table_has_a_tenant_column(store: SqliteStore, conn: sqlite3.Conne
         "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE '%VIRTUAL%'"
         " AND name NOT LIKE '%fts%' AND name NOT LIKE 'sqlite_%'"
         " AND name != 'schema_migrations'")]
-    assert len(tables) == 8
+    assert len(tables) == 9
     for table in tables:
         columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
         assert "tenant" in columns, table
@@ -284,7 +286,8 @@ def test_from_url_absolute_path_uses_wal(tmp_path: Path) -> None:
     store = SqliteStore.from_url(f"sqlite:///{path}", tenant="t1", migrate=False)
     try:
         assert store.migrate() == ["0001_initial", "0002_event_key_ids",
-                                   "0003_embeddings", "0004_audit_rows_commitments"]
+                                   "0003_embeddings", "0004_audit_rows_commitments",
+                                   "0005_tenant_secrets"]
     finally:
         store.close()
     probe = sqlite3.connect(path)
