@@ -45,7 +45,8 @@ users say and to answer questions about people, organisations and their history.
   facts by words.
 - Times are ISO 8601 with an offset ("2024-03-01T09:00:00Z"); a time without one is refused.
   `valid_at` asks what was true at that time; `known_at` asks what the memory believed then.
-- `forget` erases an entity everywhere (right to be forgotten); it cannot be undone.
+- `forget` erases a person or thing everywhere, or someone who only spoke (right to be
+  forgotten); it cannot be undone.
 """
 
 Time = Annotated[str | None, Field(
@@ -234,15 +235,18 @@ def build_server(memory: Memory, *, tenant: str, actor: str = "mcp",
     @_tool_errors
     def forget(
         entity: Annotated[str, Field(min_length=1, max_length=300, description=(
-            "The entity to erase (name, alias or id)."))],
+            "The entity to erase (name, alias or id), or the name of a speaker of whom no fact "
+            "was stored."))],
         requester: Annotated[str | None, Field(max_length=200, description=(
             "Who asked for the erasure ('the user', a role; never the erased name)."))] = None,
         ticket: Annotated[str | None, Field(max_length=200, description=(
             "The erasure request's reference, if there is one."))] = None,
     ) -> dict[str, Any]:
         """Erase an entity for good (right to be forgotten): the entity, every fact about it
-        and the text of every message that mentions it, from every view, past ones included.
-        Only do this when the user asks for it. The audit log keeps an anonymous record."""
+        and the text of every message that mentions it or that it spoke, from every view, past
+        ones included. A speaker of whom no fact was stored is erased by name the same way
+        (their messages and the messages naming them; entity_id is then null). Only do this
+        when the user asks for it. The audit log keeps an anonymous record."""
         result = memory.forget(entity, tenant=tenant, actor=actor, requester=requester,
                                ticket=ticket)
         return {"entity_id": result.entity_id, "versions": result.versions,

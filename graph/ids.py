@@ -50,6 +50,38 @@ def fold(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").casefold()
 
 
+# Scripts written without spaces between words: a name there is a run of the text with no
+# boundary to check ("山田さん", "민수가" with its particle attached).
+_UNSPACED_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "LAO", "KHMER",
+                     "MYANMAR", "TIBETAN", "IDEOGRAPHIC")
+
+
+def _unspaced(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith(_UNSPACED_SCRIPTS)
+
+
+def _joins(ch: str, edge: str) -> bool:
+    """Does ``ch``, next to a name's ``edge`` character, make both one word ("Ana" in
+    "banana")? Only between letters or digits of scripts written with spaces."""
+    return ch.isalnum() and edge.isalnum() and not (_unspaced(ch) or _unspaced(edge))
+
+
+def says_name(folded_text: str, folded_name: str) -> bool:
+    """Does ``folded_name`` occur in ``folded_text`` (both :func:`fold`-ed) as whole words:
+    "Ana" in "ana's plan" or "call ana.", not in "banana" or "Anastasia"? Erasure and the
+    subject-access export find a person's messages by it."""
+    if not folded_name:
+        return False
+    start = folded_text.find(folded_name)
+    while start != -1:
+        end = start + len(folded_name)
+        if not (start > 0 and _joins(folded_text[start - 1], folded_name[0])) and \
+                not (end < len(folded_text) and _joins(folded_text[end], folded_name[-1])):
+            return True
+        start = folded_text.find(folded_name, start + 1)
+    return False
+
+
 @functools.lru_cache(maxsize=65_536)  # a write normalises every name it sees several times
 def normalize_name(name: str) -> str:
     """The key names are matched on: :func:`fold`-ed, single spaces, punctuation trimmed,

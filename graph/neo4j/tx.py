@@ -13,7 +13,7 @@ from neo4j import ManagedTransaction
 from asof.graph.adapter_helpers import ERASED_TEXT, check_tenant, claim_order, version_order
 from asof.graph.contract import AuditHead, Erasure, Source, WriteBatch
 from asof.graph.errors import IntegrityError, InvalidInputError, StoreError
-from asof.graph.ids import fold, normalize_name
+from asof.graph.ids import fold, normalize_name, says_name
 from asof.graph.instants import MAX_US, from_us, to_us
 from asof.graph.models import Claim, Entity, FactVersion
 from asof.graph.neo4j.driver import Runner
@@ -152,13 +152,13 @@ class Neo4jTx:
                 claim_ids.add(r["id"])
                 episode_ids.update(i for i in (r["episode_id"], *r["episode_ids"])
                                    if i is not None)
-        # Substring match of folded text in Python (graph.ids.fold), the same everywhere;
+        # Whole-word match of folded text in Python (graph.ids.says_name), the same everywhere;
         # Cypher's toLower differs on some scripts, and erasure must not under-match.
         folded = [fold(name) for name in names if name.strip()]
         if folded:
             for r in self._run("write/episode_texts"):
                 said, by = fold(r["text"]), fold(r["speaker"])
-                if any(name in said or name in by for name in folded):
+                if any(says_name(said, name) or says_name(by, name) for name in folded):
                     episode_ids.add(r["id"])
         return sorted(version_ids), sorted(claim_ids), sorted(episode_ids)
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from asof.graph.adapter_helpers import check_tenant
 from asof.graph.contract import AuditHead, Erasure, WriteBatch
 from asof.graph.errors import IntegrityError, InvalidInputError, StoreError
-from asof.graph.ids import fold, normalize_name
+from asof.graph.ids import fold, normalize_name, says_name
 from asof.graph.instants import MAX_US, from_us, to_us
 from asof.graph.models import Claim, Entity, FactVersion
 from asof.graph.sqlite import rows, sql
@@ -92,14 +92,14 @@ class SqliteTx:
             episode_ids = {row[0] for row in conn.execute(
                 sql.load("write/mentioned_episodes"),
                 (tenant, versions, tenant, claims, tenant, claims))} - {None}
-            # Substring match of folded text and speaker in Python: SQLite's lower() folds
-            # ASCII only.
+            # Whole-word match of folded text and speaker in Python (graph.ids.says_name):
+            # SQLite's lower() folds ASCII only.
             folded = [fold(name) for name in names if name.strip()]
             if folded:
                 for episode_id, text, speaker in conn.execute(
                         sql.load("write/episode_texts"), (tenant,)):
                     said, by = fold(text), fold(speaker)
-                    if any(name in said or name in by for name in folded):
+                    if any(says_name(said, name) or says_name(by, name) for name in folded):
                         episode_ids.add(episode_id)
         return version_ids, claim_ids, sorted(episode_ids)
 

@@ -82,3 +82,27 @@ def test_a_name_nobody_has_erases_nothing(store: GraphStore, clock: FakeClock) -
     assert store.audit() == before
     (job,) = store.facts("Bob Stone", "works_at")
     assert store.get_episodes(list(job.episode_ids))[0].text == "Bob Stone works at Initech"
+
+
+def test_a_speaker_erasure_takes_whole_words_only(store: GraphStore, clock: FakeClock) -> None:
+    """Erasing Ann takes what she said and what names her, not Joanna's messages or an
+    "annual" review (names were once matched as substrings)."""
+    _bob_works_at_initech(store, clock)
+    kept = []
+    for speaker, text in [("Joanna", "Back from holiday"),
+                          ("Dave", "The annual review is on Friday")]:
+        clock.advance(timedelta(minutes=1))
+        episode = Episode.create(tenant=store.tenant, speaker=speaker, text=text,
+                                 occurred_at=datetime(2024, 1, 3, tzinfo=UTC))
+        store.apply(episode, [])
+        kept.append(episode)
+    clock.advance(timedelta(minutes=1))
+    named = Episode.create(tenant=store.tenant, speaker="Dave", text="ann's laptop is fixed",
+                           occurred_at=datetime(2024, 1, 4, tzinfo=UTC))
+    store.apply(named, [])
+    result = store.forget("Ann")
+    assert result.episodes == 2  # what she said, and the message naming her
+    assert [(e.speaker, e.text) for e in store.get_episodes([e.id for e in kept])] == [
+        ("Joanna", "Back from holiday"), ("Dave", "The annual review is on Friday")]
+    assert "ann" not in store.get_episodes([named.id])[0].text.casefold()
+    assert store.verify().ok
