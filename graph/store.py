@@ -9,7 +9,6 @@ sibling handle on the same client for another tenant.
 from __future__ import annotations
 
 import copy
-import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -62,6 +61,7 @@ from asof.graph.models import (
 )
 from asof.graph.predicates import LITERAL, PredicateRegistry, default_registry
 from asof.graph.verification import verify_store
+from asof.graph.write_lock import lock_head
 from asof.graph.writes import (
     ErasureResult,
     WritePlanner,
@@ -207,40 +207,8 @@ class GraphStore(ABC):
 
     def _lock_head(self, tx: WriteTx, at: datetime | None = None
                    ) -> tuple[AuditHead | None, bytes | None]:
-        """Take the tenant's write lock; return its head and its secret (a new tenant, whose
-        chain is empty, gets a random one now: its entity ids and row hashes are keyed with
-        it). Hold the store to its signing mode: a signed chain takes no unsigned event
-        (:class:`AuditKeyRequiredError`, nothing written); the first write with a key to an
-        unsigned chain records a ``signing_enabled`` event ("signed from seq N") before
-        anything else, so verification knows where signatures start (at ``at``, a replay's
-        first message time, or now)."""
-        head = tx.lock_head()
-        secret = tx.tenant_secret(create=secrets.token_bytes(32) if head is None else None)
-        if head is None:  # an empty chain: its first event sets the mode
-            return None, secret
-        if head.signed and self.audit_key is None:
-            raise AuditKeyRequiredError(
-                f"tenant {self.tenant!r}: the audit chain is signed (head seq {head.seq}), and "
-                "this store was opened without its audit key; set ASOF_AUDIT_KEY (or pass "
-                "audit_key) to write. Nothing was written.")
-        mine = key_id(self.audit_key) if self.audit_key else None
-        if head.key_id is not None and mine != head.key_id:
-            raise AuditKeyRequiredError(
-                f"tenant {self.tenant!r}: the audit chain is signed with key id {head.key_id} "
-                f"(head seq {head.seq}), and this store's audit key is {mine}; set "
-                "ASOF_AUDIT_KEY to the current key (after 'asof audit rotate-key', the new "
-                "one). Nothing was written.")
-        if not head.signed and self.audit_key is not None:
-            seq = head.seq + 1
-            enabled = make_event(
-                seq=seq, prev_hash=head.hash, tenant=self.tenant,
-                at=transaction_time(at or self._now(), head), actor="asof",
-                action=AuditAction.SIGNING_ENABLED, contents=[],
-                reason=f"signed from seq {seq}", key=self.audit_key, row_secret=secret)
-            tx.write(WriteBatch(events=[enabled]))
-            head = AuditHead(seq=seq, hash=enabled.hash, at=enabled.at, signed=True,
-                             key_id=enabled.key_id)
-        return head, secret
+        """:func:`graph.write_lock.lock_head` for this store's tenant, key and clock."""
+        return lock_head(tx, tenant=self.tenant, audit_key=self.audit_key, now=self._now, at=at)
 
     def _planner(self, tx: PlanningReads, head: AuditHead | None, secret: bytes | None,
                  actor: str | None, now: datetime | None = None) -> WritePlanner:
