@@ -9,15 +9,15 @@ temporary file for SQLite) through ``GraphStore.apply``, then:
 1. times, interleaved (``bench.vs_graphiti.interleaved``: every query of every variant in a
    rotating order, ``--rounds`` rounds), the store primitive ``find_versions``, the store's
    ``facts`` by name (entity lookup + ``find_versions``) and ``Memory.facts`` (those plus the
-   source episodes and their quotes, ``query.views.with_provenance``);
+   source episodes and their quotes, ``query.views.with_provenance``: one
+   ``get_provenance`` read);
 2. counts the store calls one ``Memory.facts`` makes (each is one statement, one round trip on
    Neo4j);
 3. profiles ``--profile-queries`` ``Memory.facts`` calls with pyinstrument (statistical
    sampling) and writes the call tree as text next to ``--out`` (``…-profile.txt``).
 
-``asof_memory_facts_all_claims`` is ``Memory.facts`` with the quotes read as before commit
-"Views: …quotes…" (every claim of the subject, whatever the predicate): the before/after of
-that change, interleaved in the same run.
+To compare two versions of the read path, run this in a checkout of each, alternating, and
+compare the ratios each run reports (``Memory.facts`` / ``find_versions`` within one run).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from bench.workload import Query, generate, sample_queries
 
 #: the GraphStore reads the public path can make (each one statement)
 STORE_READS = ("get_entities", "find_entities", "find_versions", "get_episodes",
-               "find_claims", "audit_events")
+               "find_claims", "get_provenance", "audit_events")
 
 
 def count_store_calls(store: Any, call: Any) -> Counter[str]:
@@ -62,19 +62,6 @@ def count_store_calls(store: Any, call: Any) -> Counter[str]:
         for name in STORE_READS:
             delattr(store, name)  # back to the class's methods
     return seen
-
-
-def quotes_all_predicates(store: Any, versions: Sequence[Any]) -> dict[Any, str]:
-    """``query.views._quotes`` before it read one predicate's claims only (verbatim)."""
-    quotes: dict[Any, str] = {}
-    for subject_id in sorted({v.subject_id for v in versions if v.episode_ids}):
-        for claim in store.find_claims(subject_id):
-            if claim.episode_id is None or claim.evidence is None:
-                continue
-            key = (claim.subject_id, claim.predicate, claim.object_key, claim.episode_id)
-            if key not in quotes or not claim.retraction:  # an assertion's quote first
-                quotes[key] = claim.evidence
-    return quotes
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -113,19 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return {v.object_name or v.object_id or "" for v in stores[q.tenant].facts(
             q.subject, q.predicate, valid_at=q.valid_at, known_at=q.known_at)}
 
-    def memory_facts_all_claims(q: Query) -> set[str]:
-        from asof.query import views
-
-        current = views._quotes
-        views._quotes = quotes_all_predicates
-        try:
-            return {f.object for f in memory.facts(q.subject, q.predicate, tenant=q.tenant,
-                                                   valid_at=q.valid_at, known_at=q.known_at)}
-        finally:
-            views._quotes = current
-
     as_of["asof_store_facts"] = sync(store_facts)
-    as_of["asof_memory_facts_all_claims"] = sync(memory_facts_all_claims)
     queries = sample_queries(w, args.queries, args.seed + 2)
     warm = sample_queries(w, 50, args.seed + 3)
     report["timing"] = asyncio.run(interleaved(as_of, queries, warm, args.rounds))

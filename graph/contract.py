@@ -73,6 +73,18 @@ class Source:
     recorded_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A provenance link as readers show it: ``version_id`` is supported by a claim from
+    ``episode_id`` that quoted ``text`` (``None``: no quote kept, or erased); ``retraction``:
+    that claim is the retraction that ended the version."""
+
+    version_id: str
+    episode_id: str | None
+    text: str | None
+    retraction: bool
+
+
 @dataclass(slots=True)
 class LinkRows:
     """A tenant's aliases, (entity id, alias), and provenance links, (version id, claim id,

@@ -112,6 +112,15 @@ def _invalid_tenant(tenant: object) -> Exception:
     )
 
 
+#: every entity id's shape (:func:`entity_id`): a name of any other shape is looked up by name
+#: only, one read fewer for every read by name
+_ENTITY_ID = re.compile(r"ent_[0-9a-f]{24}")
+
+
+def could_be_entity_id(text: str) -> bool:
+    return _ENTITY_ID.fullmatch(text) is not None
+
+
 def keyed_digest(secret: bytes, *parts: Any, length: int = 32) -> str:
     """:func:`digest` keyed with a tenant's secret (HMAC-SHA256): nobody without the secret
     can recompute it from a guessed name."""

@@ -32,6 +32,7 @@ from asof.graph.contract import (
     Embedding,
     LinkRows,
     PlanningReads,
+    Quote,
     SearchHit,
     VersionQuery,
     WriteBatch,
@@ -41,6 +42,7 @@ from asof.graph.erasure import erase
 from asof.graph.errors import AuditKeyRequiredError, InvalidInputError, NotFoundError
 from asof.graph.ids import (
     canonical_json,
+    could_be_entity_id,
     entity_id,
     entity_order,
     normalize_name,
@@ -148,6 +150,11 @@ class GraphStore(ABC):
 
     @abstractmethod
     def get_episodes(self, episode_ids: Sequence[str]) -> list[Episode]: ...
+
+    @abstractmethod
+    def get_provenance(self, version_ids: Sequence[str]) -> tuple[list[Quote], list[Episode]]:
+        """The provenance links of these versions, each with its claim's quote, and the
+        episodes they name (as :meth:`get_episodes`), in one read."""
 
     @abstractmethod
     def audit_events(self, start_seq: int = 1, end_seq: int | None = None) -> list[AuditEvent]:
@@ -414,7 +421,7 @@ class GraphStore(ABC):
         return found
 
     def entity(self, name_or_id: str) -> Entity | None:
-        by_id = self.get_entities([name_or_id])
+        by_id = self.get_entities([name_or_id]) if could_be_entity_id(name_or_id) else []
         if by_id:
             return by_id[0]
         key = normalize_name(name_or_id)
@@ -425,7 +432,7 @@ class GraphStore(ABC):
     def entity_ids(self, name_or_id: str | None) -> list[str] | None:
         if name_or_id is None:
             return None
-        by_id = self.get_entities([name_or_id])
+        by_id = self.get_entities([name_or_id]) if could_be_entity_id(name_or_id) else []
         if by_id:
             return [by_id[0].id]
         key = normalize_name(name_or_id)

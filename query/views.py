@@ -84,11 +84,16 @@ class FactView:
 
 def with_provenance(store: GraphStore, versions: Sequence[FactVersion],
                     events: Sequence[AuditEvent] = ()) -> list[FactView]:
-    """Attach source episodes (one read for all) with each source's own quote (one claims
-    read per subject) and, if given, the events touching each version."""
-    episode_ids = sorted({e for v in versions for e in v.episode_ids})
-    episodes = {e.id: e for e in store.get_episodes(episode_ids)} if episode_ids else {}
-    quotes = _quotes(store, versions)
+    """Attach each version's source episodes, each with its own claim's quote (one read for
+    all: :meth:`GraphStore.get_provenance`), and, if given, the events touching each
+    version."""
+    links, episodes = store.get_provenance([v.version_id for v in versions if v.episode_ids])
+    by_id = {e.id: e for e in episodes}
+    quotes: dict[tuple[str, str | None], str] = {}
+    for link in links:  # an asserting claim's quote before a retraction's
+        key = (link.version_id, link.episode_id)
+        if link.text is not None and (key not in quotes or not link.retraction):
+            quotes[key] = link.text
     by_version: dict[str, list[AuditEvent]] = defaultdict(list)
     for event in events:
         for t in (*event.targets, *event.superseded):
@@ -96,33 +101,17 @@ def with_provenance(store: GraphStore, versions: Sequence[FactVersion],
                 by_version[t.removeprefix("version:")].append(event)
     views = []
     for v in versions:
-        provenance = tuple(_provenance(eid, episodes.get(eid), quotes.get(
-            (v.subject_id, v.predicate, v.object_key, eid))) for eid in v.episode_ids)
+        provenance = tuple(sorted(
+            (_provenance(eid, by_id.get(eid), quotes.get((v.version_id, eid)))
+             for eid in v.episode_ids), key=_said_order))
         views.append(FactView(v, provenance, tuple(by_version.get(v.version_id, ()))))
     return views
 
 
-#: (subject id, predicate, object key, episode id) -> what that episode's claim quoted
-_QuoteKey = tuple[str, str, str, str]
-
-
-def _quotes(store: GraphStore, versions: Sequence[FactVersion]) -> dict[_QuoteKey, str]:
-    quotes: dict[_QuoteKey, str] = {}
-    predicates: dict[str, set[str]] = defaultdict(set)
-    for v in versions:
-        if v.episode_ids:
-            predicates[v.subject_id].add(v.predicate)
-    for subject_id in sorted(predicates):
-        # one predicate (the usual question) reads only its claims: a subject's other
-        # predicates can hold many more (measured in bench/facts_profile.py)
-        only = next(iter(predicates[subject_id])) if len(predicates[subject_id]) == 1 else None
-        for claim in store.find_claims(subject_id, only):
-            if claim.episode_id is None or claim.evidence is None:
-                continue
-            key = (claim.subject_id, claim.predicate, claim.object_key, claim.episode_id)
-            if key not in quotes or not claim.retraction:  # an assertion's quote first
-                quotes[key] = claim.evidence
-    return quotes
+def _said_order(source: Provenance) -> tuple[bool, datetime | None, str]:
+    """Sources in the order they were said (a missing message last); a store keeps a
+    version's links in no particular order."""
+    return (source.occurred_at is None, source.occurred_at, source.episode_id)
 
 
 def _provenance(episode_id: str, episode: Episode | None, quote: str | None) -> Provenance:

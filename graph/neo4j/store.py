@@ -27,6 +27,7 @@ from asof.graph.contract import (
     Capability,
     Embedding,
     LinkRows,
+    Quote,
     SearchHit,
     VersionQuery,
     WriteTx,
@@ -324,6 +325,17 @@ class Neo4jStore(GraphStore):
         records = self._read("read/episodes_by_id", ids=list(dict.fromkeys(episode_ids)))
         return in_order(episode_ids, {r["episode"]["id"]: episode(r["episode"])
                                        for r in records})
+
+    def get_provenance(self, version_ids: Sequence[str]) -> tuple[list[Quote], list[Episode]]:
+        if not version_ids:
+            return [], []
+        quotes, episodes = [], {}
+        for r in self._read("read/provenance", ids=list(dict.fromkeys(version_ids))):
+            quotes.append(Quote(r["version_id"], r["episode_id"], r["quote"],
+                                bool(r["retraction"])))
+            if r["episode"] is not None and r["episode"]["id"] not in episodes:
+                episodes[r["episode"]["id"]] = episode(r["episode"])
+        return quotes, list(episodes.values())
 
     def audit_events(self, start_seq: int = 1, end_seq: int | None = None) -> list[AuditEvent]:
         end = MAX_US if end_seq is None else end_seq

@@ -17,6 +17,7 @@ from asof.graph.contract import (
     Capability,
     Embedding,
     LinkRows,
+    Quote,
     SearchHit,
     VersionQuery,
     WriteTx,
@@ -269,6 +270,16 @@ class SqliteStore(GraphStore):
             return []
         found = self._by_ids("read/episodes_by_id", episode_ids)
         return in_order(episode_ids, {row[0]: rows.episode(row) for row in found})
+
+    def get_provenance(self, version_ids: Sequence[str]) -> tuple[list[Quote], list[Episode]]:
+        if not version_ids:
+            return [], []
+        quotes, episodes = [], {}
+        for row in self._by_ids("read/provenance", version_ids):
+            quotes.append(Quote(row[0], row[1], row[2], bool(row[3])))
+            if row[4] is not None and row[4] not in episodes:
+                episodes[row[4]] = rows.episode(row[4:])
+        return quotes, list(episodes.values())
 
     def audit_events(self, start_seq: int = 1, end_seq: int | None = None) -> list[AuditEvent]:
         end = MAX_US if end_seq is None else end_seq

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from asof.graph.clock import FakeClock
+from asof.graph.contract import VersionQuery
 from asof.graph.models import AssertionKind, Basis, EntityRef, Episode, FactAssertion, Granularity
 from asof.graph.store import GraphStore
 from asof.query import views
@@ -63,13 +64,15 @@ def lena(store: GraphStore, clock: FakeClock) -> GraphStore:
         FactAssertion(subject=LENA, predicate="lives_in", object=place("Nantes"),
                       valid_from=d(2024, 3), granularity=Granularity.MONTH),
         FactAssertion(subject=LENA, predicate="uses", object=tool("Figma")),
-        FactAssertion(subject=LENA, predicate="uses", object=tool("Notion")))
+        FactAssertion(subject=LENA, predicate="uses", object=tool("Notion"),
+                      evidence="I use Figma and Notion"))
     say(store, clock, d(2024, 6, 3), "I visited Porto on 1 June.",
         FactAssertion(subject=LENA, predicate="visited", object=place("Porto"),
                       valid_from=d(2024, 6, 1), granularity=Granularity.DAY))
     say(store, clock, d(2024, 9, 9), "I stopped using Notion last week.",
         FactAssertion(subject=LENA, predicate="uses", object=tool("Notion"),
-                      kind=AssertionKind.RETRACT, valid_from=d(2024, 9, 2)))
+                      kind=AssertionKind.RETRACT, valid_from=d(2024, 9, 2),
+                      evidence="I stopped using Notion"))
     say(store, clock, d(2024, 10, 1), "I used to play in the Rivet club.",
         FactAssertion(subject=LENA, predicate="member_of", object=org("Rivet club"),
                       basis=Basis.UNKNOWN))
@@ -86,6 +89,25 @@ def test_facts_carry_provenance(lena: GraphStore) -> None:
     [source] = fact.provenance
     assert source.speaker == "Lena Moreau" and source.occurred_at == d(2023, 2, 10)
     assert views.current(lena, "Lena Moreau", "works_at")[0].object == "Vela Labs"
+
+
+def test_provenance_is_one_read_with_each_link_quoting_its_own_claim(lena: GraphStore) -> None:
+    """get_provenance: every link of the versions asked for, with its own claim's quote and
+    its episode, in one read; a retraction's link quotes the retraction."""
+    versions = lena.find_versions(VersionQuery(subject_id=lena.resolve("Lena").id,
+                                               predicate="uses"))
+    notion = [v for v in versions if v.object_name == "Notion" and v.valid_to is not None]
+    assert len(notion) == 1
+    links, episodes = lena.get_provenance([notion[0].version_id, "ver_unknown"])
+    said = {e.id: e.text for e in episodes}
+    assert sorted((said[link.episode_id], link.text, link.retraction) for link in links) == [
+        ("I stopped using Notion last week.", "I stopped using Notion", True),
+        ("We moved to Nantes in March. I use Figma and Notion.", "I use Figma and Notion",
+         False)]
+    assert lena.get_provenance([]) == ([], [])
+    [fact] = views.facts(lena, "Lena", "uses", "Notion", valid_at=d(2024, 5, 1))
+    assert [(p.evidence, p.evidence_start) for p in fact.provenance] == [
+        ("I use Figma and Notion", 29), ("I stopped using Notion", 0)]
 
 
 def test_history_shows_both_axes_and_audit_events(lena: GraphStore) -> None:

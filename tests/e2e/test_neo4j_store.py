@@ -267,6 +267,8 @@ EXPLAINED: list[tuple[str, dict[str, Any], list[str]]] = [
      ["RANGE INDEX e:Entity(tenant, norm_name)", "RANGE INDEX a:Alias(tenant, norm_alias)"]),
     ("read/entities_list", {"limit": 10, "offset": 0}, ["RANGE INDEX e:Entity(tenant, name)"]),
     ("read/episodes_by_id", {"ids": ["e"]}, ["UNIQUE e:Episode(tenant, id)"]),
+    ("read/provenance", {"ids": ["v1"]},
+     ["UNIQUE f:Fact(tenant, version_id)", "UNIQUE e:Episode(tenant, id)"]),
     ("read/audit_events", {"start_seq": 1, "end_seq": 10},
      ["UNIQUE e:AuditEvent(tenant, seq)"]),
     ("write/current_of_group", {"subject_id": "s", "predicate": "p", "open": MAX_US},
