@@ -36,9 +36,12 @@ class VersionQuery:
       ``None`` = every transaction-time version.
     - ``live_at``: drop versions whose ``expires_at <= live_at`` (TTL; used for current truth).
     - ``entity_id``: versions whose subject *or* object is this entity.
+    - ``subject_key``: versions whose subject is any entity with this normalised name
+      (:func:`graph.ids.normalize_name`) or alias, resolved in the same read.
     """
 
     subject_id: str | None = None
+    subject_key: str | None = None
     predicate: str | None = None
     object_id: str | None = None
     object_value: str | None = None

@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from asof.graph.audit import (
     GENESIS_HASH,
@@ -452,29 +452,25 @@ class GraphStore(ABC):
         known = require_aware(known_at, "known_at") if known_at is not None else LATEST
         if predicate is not None:
             self.registry.get(predicate)
-        subjects = self.entity_ids(subject)
         objects = self.entity_ids(obj)
-        if subjects == [] or (objects == [] and obj is not None
-                              and not normalize_name(obj)):
+        if objects == [] and obj is not None and not normalize_name(obj):
             return []
+        # A subject by name is resolved in the versions' own read (subject_key); by id, here.
+        subjects: list[dict[str, Any]] = [{}]
+        if subject is not None and could_be_entity_id(subject):
+            subjects = [{"subject_id": s} for s in self.entity_ids(subject) or []]
+        elif subject is not None:
+            subjects = [{"subject_key": normalize_name(subject)}] if normalize_name(
+                subject) else []
+        window: dict[str, Any] = {"predicate": predicate, "valid_at": valid, "known_at": known,
+                  "live_at": now if valid_at is None else None, "limit": limit}
         queries = []
-        subject_ids: list[str | None] = list(subjects) if subjects is not None else [None]
-        for s in subject_ids:
+        for by in subjects:
             if obj is None:
-                queries.append(VersionQuery(subject_id=s, predicate=predicate, valid_at=valid,
-                                            known_at=known,
-                                            live_at=now if valid_at is None else None,
-                                            limit=limit))
+                queries.append(VersionQuery(**by, **window))
                 continue
-            for o in objects or []:
-                queries.append(VersionQuery(subject_id=s, predicate=predicate, object_id=o,
-                                            valid_at=valid, known_at=known,
-                                            live_at=now if valid_at is None else None,
-                                            limit=limit))
-            queries.append(VersionQuery(subject_id=s, predicate=predicate, object_value=obj,
-                                        valid_at=valid, known_at=known,
-                                        live_at=now if valid_at is None else None,
-                                        limit=limit))
+            queries += [VersionQuery(**by, object_id=o, **window) for o in objects or []]
+            queries.append(VersionQuery(**by, object_value=obj, **window))
         seen: dict[str, FactVersion] = {}
         for q in queries:
             for v in self.find_versions(q):

@@ -171,6 +171,10 @@ def source_row(s: Source) -> dict[str, Any]:
 
 def version_statement(q: VersionQuery) -> LiteralString:
     """The named statement whose index seek serves ``q`` (the other filters are residual)."""
+    if q.subject_key is not None:
+        if q.predicate is not None:
+            return "read/versions_by_subject_key_predicate"
+        return "read/versions_by_subject_key"
     if q.fact_key is not None:
         return "read/versions_by_fact_key"
     if q.subject_id is not None:
@@ -196,7 +200,8 @@ def version_params(q: VersionQuery) -> dict[str, Any]:
     valid = None if q.valid_at is None else to_us(q.valid_at)
     known = None if q.known_at is None else to_us(q.known_at)
     return {
-        "subject_id": q.subject_id, "predicate": q.predicate, "object_id": q.object_id,
+        "subject_id": q.subject_id, "subject_key": q.subject_key, "predicate": q.predicate,
+        "object_id": q.object_id,
         "object_value": q.object_value, "fact_key": q.fact_key, "entity_id": q.entity_id,
         "valid_hi": MAX_US if valid is None else valid,
         "valid_lo": MIN_US if valid is None else valid,

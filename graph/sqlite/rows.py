@@ -59,6 +59,9 @@ def version_sql(tenant: str, query: VersionQuery) -> tuple[str, list[Any]]:
         if value is not None:
             where.append(column)
             params.append(value)
+    if query.subject_key is not None:
+        where.append(sql.load("fragment/subject_key_versions"))
+        params += [tenant, query.subject_key, tenant, query.subject_key]
     if query.entity_id is not None:
         where.append(sql.load("fragment/entity_versions"))
         params += [tenant, query.entity_id, tenant, query.entity_id]
@@ -78,7 +81,7 @@ def version_sql(tenant: str, query: VersionQuery) -> tuple[str, list[Any]]:
     params.append(-1 if query.limit is None else query.limit)
     if query.fact_key is not None:
         source = "fact_key"
-    elif query.subject_id is not None:
+    elif query.subject_id is not None or query.subject_key is not None:
         source = "subject"
     elif query.object_id is not None:
         source = "object"

@@ -91,6 +91,22 @@ def test_facts_carry_provenance(lena: GraphStore) -> None:
     assert views.current(lena, "Lena Moreau", "works_at")[0].object == "Vela Labs"
 
 
+def test_versions_by_subject_key_resolve_names_and_aliases_in_the_same_read(
+        lena: GraphStore) -> None:
+    lena_id = lena.resolve("Lena Moreau").id
+    by_id = lena.find_versions(VersionQuery(subject_id=lena_id))
+    assert by_id
+    for key in ("lena moreau", "lena"):  # her name, and her alias
+        assert lena.find_versions(VersionQuery(subject_key=key)) == by_id
+    jobs = lena.find_versions(VersionQuery(subject_key="lena", predicate="works_at",
+                                           valid_at=d(2022, 5, 1), known_at=NOW))
+    assert [v.object_name for v in jobs] == ["Orbit Freight"]
+    assert lena.find_versions(VersionQuery(subject_key="nobody")) == []
+    # with another filter, both hold
+    assert lena.find_versions(VersionQuery(subject_key="lena", subject_id="ent_" + "0" * 24)) \
+        == []
+
+
 def test_provenance_is_one_read_with_each_link_quoting_its_own_claim(lena: GraphStore) -> None:
     """get_provenance: every link of the versions asked for, with its own claim's quote and
     its episode, in one read; a retraction's link quotes the retraction."""

@@ -206,12 +206,12 @@ def test_tracer_sees_names_and_shapes_never_values(neo4j_driver: Any, fresh_tena
     store.current("Priya")
     names = Counter(name for name, _, _ in calls)
     assert names["write/lock_head"] == 1 and names["read/versions_by_subject_predicate"] == 0
-    assert names["read/versions_by_subject"] == 1
+    assert names["read/versions_by_subject_key"] == 1  # the name resolved in the same read
     for _, shape, duration in calls:
         assert duration >= 0
         assert all(isinstance(v, str) for v in shape.values())
         assert fresh_tenant not in str(shape) and "Secret" not in str(shape)
-    assert ("read/versions_by_subject", "str[" + str(len(fresh_tenant)) + "]") in {
+    assert ("read/versions_by_subject_key", "str[" + str(len(fresh_tenant)) + "]") in {
         (n, s.get("tenant", "")) for n, s, _ in calls}
 
 
@@ -233,7 +233,8 @@ SEEKS = ("NodeIndexSeek", "NodeUniqueIndexSeek")
 
 def _params(**over: Any) -> dict[str, Any]:
     params: dict[str, Any] = {
-        "subject_id": None, "predicate": None, "object_id": None, "object_value": None,
+        "subject_id": None, "subject_key": None, "predicate": None, "object_id": None,
+        "object_value": None,
         "fact_key": None, "entity_id": None, "valid_hi": T0, "valid_lo": T0, "known_hi": T0,
         "known_lo": T0, "live_at": MIN_US, "limit": 10}
     params.update(over)
@@ -246,6 +247,12 @@ EXPLAINED: list[tuple[str, dict[str, Any], list[str]]] = [
      ["RANGE INDEX f:Fact(tenant, subject_id, predicate, valid_from)"]),
     ("read/versions_by_subject", _params(subject_id="ent_x"),
      ["RANGE INDEX f:Fact(tenant, subject_id, predicate, valid_from)"]),
+    ("read/versions_by_subject_key_predicate", _params(subject_key="priya", predicate="uses"),
+     ["RANGE INDEX e:Entity(tenant, norm_name)", "RANGE INDEX a:Alias(tenant, norm_alias)",
+      "RANGE INDEX f:Fact(tenant, subject_id, predicate, valid_from)"]),
+    ("read/versions_by_subject_key", _params(subject_key="priya"),
+     ["RANGE INDEX e:Entity(tenant, norm_name)", "RANGE INDEX a:Alias(tenant, norm_alias)",
+      "RANGE INDEX f:Fact(tenant, subject_id, predicate, valid_from)"]),
     ("read/versions_by_fact_key", _params(fact_key="fk_x"),
      ["RANGE INDEX f:Fact(tenant, fact_key)"]),
     ("read/versions_by_object", _params(object_id="ent_y"),

@@ -769,9 +769,12 @@ def test_no_statement_scans_a_table(conn: sqlite3.Connection) -> None:
                                known_at=day(1), live_at=day(1)),
                   VersionQuery(entity_id=w.acme.id, known_at=day(2)),
                   VersionQuery(fact_key=w.v_acme.fact_key), VersionQuery(object_id=w.acme.id),
-                  VersionQuery(valid_at=day(1), known_at=day(1))):
+                  VersionQuery(valid_at=day(1), known_at=day(1)),
+                  VersionQuery(subject_key="priya", predicate="works_at", valid_at=day(1),
+                               known_at=day(1))):
         store.find_versions(query)
     store.get_versions(["v-acme"])
+    store.get_provenance(["v-acme"])
     store.get_claims(["c1"])
     store.find_claims(w.priya.id)
     store.find_claims(w.priya.id, "works_at")
