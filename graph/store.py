@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from asof.graph.audit import (
     GENESIS_HASH,
@@ -40,6 +40,7 @@ from asof.graph.contract import (
 )
 from asof.graph.erasure import erase
 from asof.graph.errors import AuditKeyRequiredError, InvalidInputError, NotFoundError
+from asof.graph.fact_queries import fact_queries, in_fact_order
 from asof.graph.ids import (
     canonical_json,
     could_be_entity_id,
@@ -48,7 +49,7 @@ from asof.graph.ids import (
     normalize_name,
     validate_tenant,
 )
-from asof.graph.instants import LATEST, require_aware, start_us
+from asof.graph.instants import require_aware, start_us
 from asof.graph.models import (
     AssertionKind,
     AuditAction,
@@ -155,6 +156,14 @@ class GraphStore(ABC):
     def get_provenance(self, version_ids: Sequence[str]) -> tuple[list[Quote], list[Episode]]:
         """The provenance links of these versions, each with its claim's quote, and the
         episodes they name (as :meth:`get_episodes`), in one read."""
+
+    def find_versions_with_provenance(self, query: VersionQuery
+                                      ) -> tuple[list[FactVersion], list[Quote], list[Episode]]:
+        """:meth:`find_versions` and the :meth:`get_provenance` of what it found (an adapter
+        may answer both in one read)."""
+        versions = self.find_versions(query)
+        quotes, episodes = self.get_provenance([v.version_id for v in versions if v.episode_ids])
+        return versions, quotes, episodes
 
     @abstractmethod
     def audit_events(self, start_seq: int = 1, end_seq: int | None = None) -> list[AuditEvent]:
@@ -447,37 +456,25 @@ class GraphStore(ABC):
         When asking about now, beliefs whose TTL has passed are left out. ``subject`` and
         ``obj`` are entity ids, names or aliases; ``obj`` also matches literal values.
         """
-        now = self._now()
-        valid = require_aware(valid_at, "valid_at") if valid_at is not None else now
-        known = require_aware(known_at, "known_at") if known_at is not None else LATEST
-        if predicate is not None:
-            self.registry.get(predicate)
-        objects = self.entity_ids(obj)
-        if objects == [] and obj is not None and not normalize_name(obj):
-            return []
-        # A subject by name is resolved in the versions' own read (subject_key); by id, here.
-        subjects: list[dict[str, Any]] = [{}]
-        if subject is not None and could_be_entity_id(subject):
-            subjects = [{"subject_id": s} for s in self.entity_ids(subject) or []]
-        elif subject is not None:
-            subjects = [{"subject_key": normalize_name(subject)}] if normalize_name(
-                subject) else []
-        window: dict[str, Any] = {"predicate": predicate, "valid_at": valid, "known_at": known,
-                  "live_at": now if valid_at is None else None, "limit": limit}
-        queries = []
-        for by in subjects:
-            if obj is None:
-                queries.append(VersionQuery(**by, **window))
-                continue
-            queries += [VersionQuery(**by, object_id=o, **window) for o in objects or []]
-            queries.append(VersionQuery(**by, object_value=obj, **window))
-        seen: dict[str, FactVersion] = {}
-        for q in queries:
-            for v in self.find_versions(q):
-                seen.setdefault(v.version_id, v)
-        out = sorted(seen.values(), key=lambda v: (v.subject_id, v.predicate, start_us(
-            v.valid_from), v.recorded_at, v.version_id))
-        return out[:limit] if limit is not None else out
+        queries = fact_queries(self, subject, predicate, obj, valid_at, known_at, limit)
+        return in_fact_order([v for q in queries for v in self.find_versions(q)], limit)
+
+    def facts_with_provenance(
+            self, subject: str | None = None, predicate: str | None = None,
+            obj: str | None = None, *, valid_at: datetime | None = None,
+            known_at: datetime | None = None, limit: int | None = None
+    ) -> tuple[list[FactVersion], list[Quote], list[Episode]]:
+        """:meth:`facts`, with the provenance of the versions returned: on Neo4j, a read by
+        subject name is then one statement (:meth:`find_versions_with_provenance`)."""
+        versions, quotes, episodes = [], [], []
+        for q in fact_queries(self, subject, predicate, obj, valid_at, known_at, limit):
+            found, said, spoken = self.find_versions_with_provenance(q)
+            versions += found
+            quotes += said
+            episodes += spoken
+        out = in_fact_order(versions, limit)
+        kept = {v.version_id for v in out}
+        return out, [q for q in quotes if q.version_id in kept], episodes
 
     def current(self, subject: str | None = None, predicate: str | None = None,
                 obj: str | None = None, *, limit: int | None = None) -> list[FactVersion]:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 import networkx as nx
 
 from asof.graph.audit import CLAIM, ENTITY, EPISODE, VERSION, target
-from asof.graph.contract import SearchHit, VersionQuery
+from asof.graph.contract import Quote, SearchHit, VersionQuery
 from asof.graph.errors import InvalidInputError
 from asof.graph.instants import LATEST, isoformat, require_aware, start_us
 from asof.graph.models import AuditAction, AuditEvent, Entity, Episode, FactVersion
@@ -88,6 +88,12 @@ def with_provenance(store: GraphStore, versions: Sequence[FactVersion],
     all: :meth:`GraphStore.get_provenance`), and, if given, the events touching each
     version."""
     links, episodes = store.get_provenance([v.version_id for v in versions if v.episode_ids])
+    return _with_sources(versions, links, episodes, events)
+
+
+def _with_sources(versions: Sequence[FactVersion], links: Sequence[Quote],
+                  episodes: Sequence[Episode], events: Sequence[AuditEvent] = ()
+                  ) -> list[FactView]:
     by_id = {e.id: e for e in episodes}
     quotes: dict[tuple[str, str | None], str] = {}
     for link in links:  # an asserting claim's quote before a retraction's
@@ -129,9 +135,16 @@ def facts(store: GraphStore, subject: str | None = None, predicate: str | None =
           offset: int = 0) -> Page[FactView]:
     """What was true at ``valid_at`` as believed at ``known_at`` (both default to now)."""
     check_window(offset, limit, max_limit=MAX_LIMIT)
-    page = page_of(store.facts(subject, predicate, obj, valid_at=valid_at, known_at=known_at,
-                               limit=fetch_size(offset, limit)), offset=offset, limit=limit)
-    return page.with_items(with_provenance(store, page))
+    if offset:  # a later page: the provenance of that page only
+        page = page_of(store.facts(subject, predicate, obj, valid_at=valid_at,
+                                   known_at=known_at, limit=fetch_size(offset, limit)),
+                       offset=offset, limit=limit)
+        return page.with_items(with_provenance(store, page))
+    versions, links, episodes = store.facts_with_provenance(
+        subject, predicate, obj, valid_at=valid_at, known_at=known_at,
+        limit=fetch_size(0, limit))
+    page = page_of(versions, offset=0, limit=limit)
+    return page.with_items(_with_sources(page, links, episodes))
 
 
 def current(store: GraphStore, subject: str | None = None, predicate: str | None = None,

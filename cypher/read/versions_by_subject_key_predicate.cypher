@@ -28,4 +28,15 @@ WHERE true
 WITH f
 ORDER BY f.subject_id, f.predicate, f.valid_from, f.recorded_at, f.version_id
 LIMIT $limit
-RETURN f {.*} AS version, [(f)-[s:SOURCE]->() | s.episode_id] AS episode_ids
+// With $with_provenance, each version's provenance links too, with their claims' quotes and
+// their episodes (seek on (tenant, id)): the public read by name is then one round trip.
+CALL {
+  WITH f
+  MATCH (f)-[s:SOURCE]->(c:Claim)
+  WHERE $with_provenance
+  OPTIONAL MATCH (e:Episode {tenant: $tenant, id: s.episode_id})
+  RETURN collect({episode_id: s.episode_id, quote: c.evidence, retraction: c.retraction,
+                  episode: e {.*}}) AS links
+}
+RETURN f {.*} AS version, [(f)-[s:SOURCE]->() | s.episode_id] AS episode_ids, links
+ORDER BY f.subject_id, f.predicate, f.valid_from, f.recorded_at, f.version_id

@@ -192,9 +192,10 @@ def version_statement(q: VersionQuery) -> LiteralString:
     return "read/versions_all"
 
 
-def version_params(q: VersionQuery) -> dict[str, Any]:
+def version_params(q: VersionQuery, *, with_provenance: bool = False) -> dict[str, Any]:
     """The parameters of every ``read/versions_*`` statement. Unset bounds become the
-    sentinels, so each bound is always the same integer range test (no NULL logic)."""
+    sentinels, so each bound is always the same integer range test (no NULL logic).
+    ``with_provenance``: the statements by subject key also return each version's links."""
     if q.limit is not None and q.limit < 0:
         raise InvalidInputError(f"limit: must be >= 0, got {q.limit}")
     valid = None if q.valid_at is None else to_us(q.valid_at)
@@ -209,6 +210,7 @@ def version_params(q: VersionQuery) -> dict[str, Any]:
         "known_lo": MIN_US if known is None else known,
         "live_at": MIN_US if q.live_at is None else to_us(q.live_at),
         "limit": _NO_LIMIT if q.limit is None else q.limit,
+        "with_provenance": with_provenance,
     }
 
 

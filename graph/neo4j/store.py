@@ -274,6 +274,25 @@ class Neo4jStore(GraphStore):
         records = self._read(version_statement(query), **version_params(query))
         return [version(r["version"], r["episode_ids"]) for r in records]
 
+    def find_versions_with_provenance(self, query: VersionQuery
+                                      ) -> tuple[list[FactVersion], list[Quote], list[Episode]]:
+        """By subject key (the public read by name), versions and provenance in one
+        statement; otherwise as the base class (two)."""
+        if query.subject_key is None:
+            return super().find_versions_with_provenance(query)
+        records = self._read(version_statement(query),
+                             **version_params(query, with_provenance=True))
+        versions, quotes, episodes = [], [], {}
+        for r in records:
+            versions.append(version(r["version"], r["episode_ids"]))
+            for link in r["links"]:
+                quotes.append(Quote(r["version"]["version_id"], link["episode_id"],
+                                    link["quote"], bool(link["retraction"])))
+                found = link["episode"]
+                if found is not None and found["id"] not in episodes:
+                    episodes[found["id"]] = episode(found)
+        return versions, quotes, list(episodes.values())
+
     def get_versions(self, version_ids: Sequence[str]) -> list[FactVersion]:
         """Versions by id, in the order of ``version_ids``; unknown ids are skipped."""
         if not version_ids:

@@ -107,6 +107,20 @@ def test_versions_by_subject_key_resolve_names_and_aliases_in_the_same_read(
         == []
 
 
+@pytest.mark.parametrize(("subject", "predicate", "obj"), [
+    ("Lena", "uses", None), ("lena moreau", None, None), ("Lena", "uses", "Notion"),
+    (None, "lives_in", None)])
+def test_facts_with_provenance_are_facts_and_their_provenance(
+        lena: GraphStore, subject: str | None, predicate: str | None, obj: str | None) -> None:
+    for when in ({"valid_at": d(2024, 5, 1), "known_at": NOW}, {}):
+        versions, links, episodes = lena.facts_with_provenance(subject, predicate, obj, **when)
+        assert versions == lena.facts(subject, predicate, obj, **when)
+        assert versions or not when  # May 2024: every case has an answer
+        want_links, want_episodes = lena.get_provenance([v.version_id for v in versions])
+        assert sorted(links, key=repr) == sorted(want_links, key=repr)
+        assert {e.id: e for e in episodes} == {e.id: e for e in want_episodes}
+
+
 def test_provenance_is_one_read_with_each_link_quoting_its_own_claim(lena: GraphStore) -> None:
     """get_provenance: every link of the versions asked for, with its own claim's quote and
     its episode, in one read; a retraction's link quotes the retraction."""

@@ -236,7 +236,7 @@ def _params(**over: Any) -> dict[str, Any]:
         "subject_id": None, "subject_key": None, "predicate": None, "object_id": None,
         "object_value": None,
         "fact_key": None, "entity_id": None, "valid_hi": T0, "valid_lo": T0, "known_hi": T0,
-        "known_lo": T0, "live_at": MIN_US, "limit": 10}
+        "known_lo": T0, "live_at": MIN_US, "limit": 10, "with_provenance": False}
     params.update(over)
     return params
 
@@ -247,12 +247,15 @@ EXPLAINED: list[tuple[str, dict[str, Any], list[str]]] = [
      ["RANGE INDEX f:Fact(tenant, subject_id, predicate, valid_from)"]),
     ("read/versions_by_subject", _params(subject_id="ent_x"),
      ["RANGE INDEX f:Fact(tenant, subject_id, predicate, valid_from)"]),
-    ("read/versions_by_subject_key_predicate", _params(subject_key="priya", predicate="uses"),
+    ("read/versions_by_subject_key_predicate",
+     _params(subject_key="priya", predicate="uses", with_provenance=True),
      ["RANGE INDEX e:Entity(tenant, norm_name)", "RANGE INDEX a:Alias(tenant, norm_alias)",
-      "RANGE INDEX f:Fact(tenant, subject_id, predicate, valid_from)"]),
-    ("read/versions_by_subject_key", _params(subject_key="priya"),
+      "RANGE INDEX f:Fact(tenant, subject_id, predicate, valid_from)",
+      "UNIQUE e:Episode(tenant, id)"]),
+    ("read/versions_by_subject_key", _params(subject_key="priya", with_provenance=True),
      ["RANGE INDEX e:Entity(tenant, norm_name)", "RANGE INDEX a:Alias(tenant, norm_alias)",
-      "RANGE INDEX f:Fact(tenant, subject_id, predicate, valid_from)"]),
+      "RANGE INDEX f:Fact(tenant, subject_id, predicate, valid_from)",
+      "UNIQUE e:Episode(tenant, id)"]),
     ("read/versions_by_fact_key", _params(fact_key="fk_x"),
      ["RANGE INDEX f:Fact(tenant, fact_key)"]),
     ("read/versions_by_object", _params(object_id="ent_y"),
