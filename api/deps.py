@@ -6,15 +6,20 @@ Auth: ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``, declared through 
 classes so the OpenAPI document lists both schemes. Keys are stored hashed and map to one tenant,
 or to the admin role (which names its tenant with ``X-Asof-Tenant``). The tenant always comes from
 the key, never from the request body, so a key for tenant A finds nothing of B's (404).
+
+The dependencies are ``async``: none of them waits on the store, and FastAPI runs a plain
+``def`` dependency in its thread pool, a hop per dependency per request (``bench.vs_graphiti``
+measured the REST path; docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Query, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from asof.api.keys import ApiKey, KeyRing
@@ -32,12 +37,12 @@ _API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name="apiKey"
                         description="The API key in `X-API-Key` (alternative to Bearer).")
 
 
-def get_memory(request: Request) -> Memory:
+async def get_memory(request: Request) -> Memory:
     mem: Memory = request.app.state.memory
     return mem
 
 
-def single_valued_query(request: Request) -> None:
+async def single_valued_query(request: Request) -> None:
     """Refuse a query parameter given more than once: every parameter of the REST API takes one
     value, and taking the last of several would answer a question the caller did not ask."""
     keys = [key for key, _ in request.query_params.multi_items()]
@@ -47,7 +52,7 @@ def single_valued_query(request: Request) -> None:
                                  "each takes one value")
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -56,7 +61,7 @@ def _unauthorized(detail: str) -> HTTPException:
     return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def authenticate(request: Request,
+async def authenticate(request: Request,
                  _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)] = None,
                  x_api_key: Annotated[str | None, Security(_API_KEY)] = None) -> ApiKey:
     presented = x_api_key
@@ -83,7 +88,7 @@ Mem = Annotated[Memory, Depends(get_memory)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 
 
-def tenant_store(
+async def tenant_store(
     key: Caller, mem: Mem,
     x_asof_tenant: Annotated[str | None, Header(
         description="Admin keys only: the tenant to act on.")] = None,
@@ -127,7 +132,8 @@ class ReadRecorder:
         self.entity = entity
 
 
-def record_read(request: Request, key: Caller, store: Store) -> Iterator[ReadRecorder]:
+async def record_read(request: Request, key: Caller, store: Store
+                      ) -> AsyncIterator[ReadRecorder]:
     """Every read route depends on this (router-level): after the route, it appends who read
     which entity through which route to the read log. The entity comes from the path
     (``entity``, ``fact_key``) or the ``subject``/``entity`` query parameter, or from the route
@@ -137,10 +143,11 @@ def record_read(request: Request, key: Caller, store: Store) -> Iterator[ReadRec
         yield recorder
     finally:
         log: ReadLog | None = request.app.state.read_log
-        if log is not None:
-            log.record(actor=key.name, tenant=store.tenant,
-                       route=f"{request.method} {request.scope['route'].path}",
-                       entity_id=read_entity_id(store, request, recorder.entity))
+        if log is not None:  # a store read and a file append: off the event loop
+            await run_in_threadpool(
+                lambda: log.record(actor=key.name, tenant=store.tenant,
+                                   route=f"{request.method} {request.scope['route'].path}",
+                                   entity_id=read_entity_id(store, request, recorder.entity)))
 
 
 def read_entity_id(store: GraphStore, request: Request, named: str | None) -> str | None:
