@@ -13,7 +13,11 @@ temporary file for SQLite) through ``GraphStore.apply``, then:
    ``get_provenance`` read);
 2. counts the store calls one ``Memory.facts`` makes (each is one statement, one round trip on
    Neo4j);
-3. profiles ``--profile-queries`` ``Memory.facts`` calls with pyinstrument (statistical
+3. times REST ``GET /v1/facts`` (uvicorn in this process, ``bench.vs_graphiti.RestServer``)
+   among the interleaved variants, and splits a request into FastAPI's phases
+   (``rest_phases``: dependencies, the endpoint, serialisation; the rest is HTTP and the
+   client, with ``GET /healthz`` as its floor);
+4. profiles ``--profile-queries`` ``Memory.facts`` calls with pyinstrument (statistical
    sampling) and writes the call tree as text next to ``--out`` (``…-profile.txt``).
 
 To compare two versions of the read path, run this in a checkout of each, alternating, and
@@ -25,8 +29,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import shutil
+import statistics
 import sys
 import tempfile
+import time
 import uuid
 from collections import Counter
 from collections.abc import Sequence
@@ -35,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.runinfo import header, log, save_report
-from bench.vs_graphiti import asof_variants, interleaved, load_asof, sync
+from bench.vs_graphiti import RestServer, asof_variants, interleaved, load_asof, sync
 from bench.workload import Query, generate, sample_queries
 
 #: the GraphStore reads the public path can make, each one statement, except
@@ -65,6 +71,48 @@ def count_store_calls(store: Any, call: Any) -> Counter[str]:
         for name in STORE_READS:
             delattr(store, name)  # back to the class's methods
     return seen
+
+
+#: the phases of FastAPI's request handling that rest_phases times (module functions its
+#: route handler awaits); the rest of a request is HTTP, uvicorn, Starlette and the client
+REST_PHASES = {"solve_dependencies": "dependencies (key, tenant store, query parameters)",
+               "run_endpoint_function": "endpoint (thread pool, the read, the response model)",
+               "serialize_response": "response validation and serialisation"}
+
+
+def rest_phases(rest: Any, queries: Sequence[Query]) -> dict[str, float]:
+    """Median ms per request of each of :data:`REST_PHASES` over ``queries`` through ``rest``
+    (a ``bench.vs_graphiti.RestServer``), with the whole request and ``GET /healthz``."""
+    import fastapi.routing
+
+    spent: dict[str, list[float]] = {label: [] for label in REST_PHASES.values()}
+    originals = {name: getattr(fastapi.routing, name) for name in REST_PHASES}
+
+    def timed(name: str) -> Any:
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return await originals[name](*args, **kwargs)
+            finally:
+                spent[REST_PHASES[name]].append((time.perf_counter() - start) * 1000)
+        return wrapper
+
+    whole, health = [], []
+    for name in REST_PHASES:
+        setattr(fastapi.routing, name, timed(name))
+    try:
+        for q in queries:
+            start = time.perf_counter()
+            rest.facts(q)
+            whole.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            rest.client.get("/healthz").raise_for_status()
+            health.append((time.perf_counter() - start) * 1000)
+    finally:
+        for name, original in originals.items():
+            setattr(fastapi.routing, name, original)
+    return {"GET /v1/facts": statistics.median(whole), "GET /healthz": statistics.median(health),
+            **{label: statistics.median(times) for label, times in spent.items()}}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -104,9 +152,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             q.subject, q.predicate, valid_at=q.valid_at, known_at=q.known_at)}
 
     as_of["asof_store_facts"] = sync(store_facts)
+    rest = RestServer(memory, [t.name for t in w.tenants])
+    as_of["asof_rest_facts"] = sync(rest.facts)
     queries = sample_queries(w, args.queries, args.seed + 2)
     warm = sample_queries(w, 50, args.seed + 3)
     report["timing"] = asyncio.run(interleaved(as_of, queries, warm, args.rounds))
+    report["rest_phases_ms"] = rest_phases(rest, queries)
+    rest.close()
     q = queries[0]
     calls = count_store_calls(stores[q.tenant], lambda: memory.facts(
         q.subject, q.predicate, tenant=q.tenant, valid_at=q.valid_at, known_at=q.known_at))
@@ -127,6 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(text, file=sys.stderr)
     print(out)
     log(f"store calls per Memory.facts: {dict(calls)}")
+    log(f"REST phases, median ms: {report['rest_phases_ms']}")
     return 0
 
 

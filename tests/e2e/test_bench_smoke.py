@@ -34,11 +34,17 @@ def test_facts_profile_counts_the_store_calls_of_memory_facts(tmp_path: Path) ->
                         "--rounds", "2", "--profile-queries", "30", "--out", str(out)])
     report = json.loads(out.read_text())
     variants = report["timing"]["variants"]
-    assert set(variants) == {"asof_find_versions", "asof_memory_facts", "asof_store_facts"}
+    assert set(variants) == {"asof_find_versions", "asof_memory_facts", "asof_store_facts",
+                             "asof_rest_facts"}
     assert all(v["correct"] == 1.0 and (v["n"], v["n_timed"]) == (20, 40)
                for v in variants.values())
     assert report["store_calls_per_memory_facts"] == {  # on SQLite: two statements
         "find_versions_with_provenance": 1, "find_versions": 1, "get_provenance": 1}
+    phases = report["rest_phases_ms"]
+    assert set(phases) == {"GET /v1/facts", "GET /healthz", *facts_profile.REST_PHASES.values()}
+    assert all(ms > 0 for ms in phases.values())
+    assert phases["GET /v1/facts"] > sum(ms for name, ms in phases.items()
+                                         if name in facts_profile.REST_PHASES.values())
     assert "Memory.facts" in (tmp_path / "profile-profile.txt").read_text()
     assert report["commit"] and report["nproc"] and len(report["loadavg_start"]) == 3
 
