@@ -50,33 +50,29 @@ def fold(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").casefold()
 
 
-# Scripts written without spaces between words: a name there is a run of the text with no
-# boundary to check ("山田さん", "민수가" with its particle attached).
+# Scripts in which a name need not start a word: written without spaces between words
+# ("山田さん"), or taking prefixes ("وأحمد", "ולדוד": "and Ahmad", "and to David").
 _UNSPACED_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "LAO", "KHMER",
-                     "MYANMAR", "TIBETAN", "IDEOGRAPHIC")
+                     "MYANMAR", "TIBETAN", "IDEOGRAPHIC", "ARABIC", "HEBREW")
 
 
 def _unspaced(ch: str) -> bool:
     return unicodedata.name(ch, "").startswith(_UNSPACED_SCRIPTS)
 
 
-def _joins(ch: str, edge: str) -> bool:
-    """Does ``ch``, next to a name's ``edge`` character, make both one word ("Ana" in
-    "banana")? Only between letters or digits of scripts written with spaces."""
-    return ch.isalnum() and edge.isalnum() and not (_unspaced(ch) or _unspaced(edge))
-
-
 def says_name(folded_text: str, folded_name: str) -> bool:
-    """Does ``folded_name`` occur in ``folded_text`` (both :func:`fold`-ed) as whole words:
-    "Ana" in "ana's plan" or "call ana.", not in "banana" or "Anastasia"? Erasure and the
-    subject-access export find a person's messages by it."""
+    """Does ``folded_name`` occur in ``folded_text`` (both :func:`fold`-ed) where a word
+    starts? Erasure and the subject-access export find a person's messages by it, and an
+    erasure must not miss one, so only the start is checked: "Ana" is found in "ana's plan",
+    "Annas Auto", "the Smiths" or "@ana2", not inside "banana" or "Joanna". Where the script
+    does not mark word starts (CJK, Thai, Arabic, Hebrew, ...) any occurrence counts."""
     if not folded_name:
         return False
     start = folded_text.find(folded_name)
     while start != -1:
-        end = start + len(folded_name)
-        if not (start > 0 and _joins(folded_text[start - 1], folded_name[0])) and \
-                not (end < len(folded_text) and _joins(folded_text[end], folded_name[-1])):
+        before = folded_text[start - 1] if start else " "
+        if not (before.isalnum() and folded_name[0].isalnum()) or _unspaced(before) or \
+                _unspaced(folded_name[0]):
             return True
         start = folded_text.find(folded_name, start + 1)
     return False
