@@ -111,6 +111,7 @@ class GraphStore(ABC):
         """A handle on the same client, bound to ``tenant``."""
         clone = copy.copy(self)
         clone._tenant = validate_tenant(tenant)
+        clone._secret = None  # the secret is the tenant's: read again for this one
         return clone
 
     # ------------------------------------------------------------------ adapter primitives

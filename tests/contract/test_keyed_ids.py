@@ -100,3 +100,15 @@ def test_a_tenant_created_before_secrets_keeps_plain_ids_and_verifies(
     assert store.verify().ok
     store.forget("Bob Stone")
     assert store.verify().ok
+
+
+def test_a_handle_for_another_tenant_uses_that_tenants_secret(store: GraphStore,
+                                                              clock: FakeClock) -> None:
+    """for_tenant copies the handle: the copy must not keep the first tenant's cached
+    secret, or it would compute ids the other tenant's entities do not have."""
+    _said(store, clock, 2, "Bob Stone works at Initech", "Initech")
+    store.entity_id_for("person", "Bob Stone")  # caches this tenant's secret
+    other = store.for_tenant(store.tenant + "-other")
+    _said(other, clock, 3, "Bob Stone works at Globex", "Globex")
+    assert other.tenant_secret() != store.tenant_secret()
+    assert other.entity_id_for("person", "Bob Stone") == other.resolve("Bob Stone").id
