@@ -194,9 +194,13 @@ class WritePlanner:
         keys = sorted({ids.normalize_name(r.name) for r in refs} - set(self._entities))
         if not keys:
             return
-        for entity in sorted(self.tx.find_entities(keys), key=ids.entity_order):
-            for name in (entity.name, *entity.aliases):
-                self._entities.setdefault(ids.normalize_name(name), entity)
+        found = sorted(self.tx.find_entities(keys), key=ids.entity_order)
+        # An entity's own name before another's alias, as store.entity resolves a name.
+        for entity in found:
+            self._entities.setdefault(ids.normalize_name(entity.name), entity)
+        for entity in found:
+            for alias in entity.aliases:
+                self._entities.setdefault(ids.normalize_name(alias), entity)
 
     def resolve(self, ref: EntityRef) -> Entity:
         key = ids.normalize_name(ref.name)
