@@ -35,6 +35,8 @@ CALL {
   MATCH (f)-[s:SOURCE]->(c:Claim)
   WHERE $with_provenance
   OPTIONAL MATCH (e:Episode {tenant: $tenant, id: s.episode_id})
+  WITH s, c, e
+  ORDER BY s.recorded_at, c.claim_id
   RETURN collect({episode_id: s.episode_id, quote: c.evidence, retraction: c.retraction,
                   episode: e {.*}}) AS links
 }
