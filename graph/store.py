@@ -102,6 +102,8 @@ class GraphStore(ABC):
         self.registry = registry if registry is not None else default_registry()
         self.audit_key = audit_key
         self.old_audit_keys = tuple(old_audit_keys)
+        #: the tenant's secret once read (:meth:`tenant_secret`); it never changes once stored
+        self._secret: bytes | None = None
 
     @property
     def tenant(self) -> str:
@@ -237,10 +239,9 @@ class GraphStore(ABC):
     def tenant_secret(self) -> bytes | None:
         """The tenant's secret (``None``: a tenant created before secrets, or none yet). Once
         stored it never changes, so it is read once."""
-        secret = getattr(self, "_secret", None)
-        if secret is None:
-            secret = self._secret = self.stored_tenant_secret()
-        return secret
+        if self._secret is None:
+            self._secret = self.stored_tenant_secret()
+        return self._secret
 
     def entity_id_for(self, entity_type: str, name: str) -> str:
         """The id the entity ``name`` of ``entity_type`` has (or would get) in this tenant."""
@@ -430,10 +431,15 @@ class GraphStore(ABC):
             raise NotFoundError(f"no entity named {name_or_id!r} in tenant {self.tenant!r}")
         return found
 
-    def entity(self, name_or_id: str) -> Entity | None:
+    def _entity_by_id(self, name_or_id: str) -> Entity | None:
+        """The entity whose id ``name_or_id`` is; no read for what cannot be an id."""
         by_id = self.get_entities([name_or_id]) if could_be_entity_id(name_or_id) else []
-        if by_id:
-            return by_id[0]
+        return by_id[0] if by_id else None
+
+    def entity(self, name_or_id: str) -> Entity | None:
+        by_id = self._entity_by_id(name_or_id)
+        if by_id is not None:
+            return by_id
         key = normalize_name(name_or_id)
         matches = self.find_entities([key]) if key else []
         return min(matches, key=lambda e: (e.name != name_or_id, entity_order(e))
@@ -442,9 +448,9 @@ class GraphStore(ABC):
     def entity_ids(self, name_or_id: str | None) -> list[str] | None:
         if name_or_id is None:
             return None
-        by_id = self.get_entities([name_or_id]) if could_be_entity_id(name_or_id) else []
-        if by_id:
-            return [by_id[0].id]
+        by_id = self._entity_by_id(name_or_id)
+        if by_id is not None:
+            return [by_id.id]
         key = normalize_name(name_or_id)
         return sorted({e.id for e in self.find_entities([key])}) if key else []
 
