@@ -282,15 +282,13 @@ class Neo4jStore(GraphStore):
             return super().find_versions_with_provenance(query)
         records = self._read(version_statement(query),
                              **version_params(query, with_provenance=True))
-        versions, quotes, episodes = [], [], {}
+        versions: list[FactVersion] = []
+        quotes: list[Quote] = []
+        episodes: dict[str, Episode] = {}
         for r in records:
             versions.append(version(r["version"], r["episode_ids"]))
             for link in r["links"]:
-                quotes.append(Quote(r["version"]["version_id"], link["episode_id"],
-                                    link["quote"], bool(link["retraction"])))
-                found = link["episode"]
-                if found is not None and found["id"] not in episodes:
-                    episodes[found["id"]] = episode(found)
+                _add_link(r["version"]["version_id"], link, quotes, episodes)
         return versions, quotes, list(episodes.values())
 
     def get_versions(self, version_ids: Sequence[str]) -> list[FactVersion]:
@@ -348,12 +346,10 @@ class Neo4jStore(GraphStore):
     def get_provenance(self, version_ids: Sequence[str]) -> tuple[list[Quote], list[Episode]]:
         if not version_ids:
             return [], []
-        quotes, episodes = [], {}
+        quotes: list[Quote] = []
+        episodes: dict[str, Episode] = {}
         for r in self._read("read/provenance", ids=list(dict.fromkeys(version_ids))):
-            quotes.append(Quote(r["version_id"], r["episode_id"], r["quote"],
-                                bool(r["retraction"])))
-            if r["episode"] is not None and r["episode"]["id"] not in episodes:
-                episodes[r["episode"]["id"]] = episode(r["episode"])
+            _add_link(r["version_id"], r, quotes, episodes)
         return quotes, list(episodes.values())
 
     def audit_events(self, start_seq: int = 1, end_seq: int | None = None) -> list[AuditEvent]:
@@ -490,3 +486,14 @@ class Neo4jStore(GraphStore):
         text = f"{subject} {found.predicate} {found.object_label}"
         return SearchHit(kind="fact", id=found.version_id, score=float(row["score"]),
                          text=text, version=found)
+
+
+def _add_link(version_id: str, link: Mapping[str, Any], quotes: list[Quote],
+              episodes: dict[str, Episode]) -> None:
+    """One provenance link (``episode_id``, ``quote``, ``retraction``, ``episode``: a row of
+    read/provenance, or an element of the links the statements by subject key collect) into
+    ``quotes``, and its episode into ``episodes`` once."""
+    quotes.append(Quote(version_id, link["episode_id"], link["quote"], bool(link["retraction"])))
+    found = link["episode"]
+    if found is not None and found["id"] not in episodes:
+        episodes[found["id"]] = episode(found)
