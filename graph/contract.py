@@ -228,7 +228,7 @@ class WriteTx(PlanningReads, Protocol):
             list[str], list[str], list[str]]:
         """(version ids, claim ids, episode ids) that involve the entity: versions and claims
         where it is subject or object, and episodes that are their sources or whose text or
-        speaker contains one of ``names`` (compared :func:`~graph.ids.fold`-ed). Includes
+        speaker says one of ``names`` (:func:`~graph.ids.says_name`, compared fold-ed). Includes
         superseded rows. ``entity_id`` None: episodes only (a speaker who is no entity)."""
         ...
 

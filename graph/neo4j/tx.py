@@ -152,7 +152,7 @@ class Neo4jTx:
                 claim_ids.add(r["id"])
                 episode_ids.update(i for i in (r["episode_id"], *r["episode_ids"])
                                    if i is not None)
-        # Whole-word match of folded text in Python (graph.ids.says_name), the same everywhere;
+        # Folded text matched in Python (graph.ids.says_name), the same everywhere;
         # Cypher's toLower differs on some scripts, and erasure must not under-match.
         folded = [fold(name) for name in names if name.strip()]
         if folded:

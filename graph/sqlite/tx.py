@@ -92,8 +92,8 @@ class SqliteTx:
             episode_ids = {row[0] for row in conn.execute(
                 sql.load("write/mentioned_episodes"),
                 (tenant, versions, tenant, claims, tenant, claims))} - {None}
-            # Whole-word match of folded text and speaker in Python (graph.ids.says_name):
-            # SQLite's lower() folds ASCII only.
+            # Folded text and speaker matched in Python (graph.ids.says_name): SQLite's
+            # lower() folds ASCII only.
             folded = [fold(name) for name in names if name.strip()]
             if folded:
                 for episode_id, text, speaker in conn.execute(
