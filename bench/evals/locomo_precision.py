@@ -1,11 +1,14 @@
 """Precision of extraction on open-domain chat (LoCoMo-dev), judged by hand.
 
     python -m bench.evals.locomo_precision sample [--n 100] [--seed 0]   # draw the facts
+    python -m bench.evals.locomo_precision show                          # facts with turns
     python -m bench.evals.locomo_precision score                         # precision
 
 ``sample`` runs the default pipeline over every conversation of LoCoMo-dev, collects every
-extracted fact with its source turn, and draws ``n`` of them at random (seeded) into
-``bench/judgements/locomo_precision_sample.jsonl``. A person then judges each line against its turn
+extracted fact with the conversation and turn it came from, and draws ``n`` of them at random
+(seeded) into ``bench/judgements/locomo_precision_sample.jsonl``. The sample names each turn
+and where in it the fact's quote is, and keeps no text of LoCoMo's: ``show`` prints every drawn
+fact under its turn, read from the dataset. A person then judges each fact against its turn
 and writes ``bench/judgements/locomo_precision_judgements.jsonl``: one object per sample with
 ``id``, ``correct`` (true/false) and ``reason``. ``score`` joins the two files (failing when a
 judgement is missing or was made for a different sample) and prints the precision.
@@ -26,9 +29,21 @@ SAMPLE = ROOT / "bench" / "judgements" / "locomo_precision_sample.jsonl"
 JUDGED = ROOT / "bench" / "judgements" / "locomo_precision_judgements.jsonl"
 
 
+def _turn(episode_id: str) -> str:
+    """The turn's id in LoCoMo (its ``dia_id``, "D1:3": session and turn), as the sample
+    names it."""
+    from asof.graph.ids import message_id_of
+
+    return message_id_of(episode_id)
+
+
+def _span(text: str, quote: str | None) -> list[int] | None:
+    start = text.find(quote) if quote else -1
+    return None if quote is None or start < 0 else [start, start + len(quote)]
+
+
 def extracted(path: Path) -> list[dict[str, Any]]:
     from asof.extraction import Pipeline, build_nlp, read_locomo
-    from asof.graph.ids import message_id_of
 
     nlp = build_nlp()
     facts: list[dict[str, Any]] = []
@@ -37,15 +52,14 @@ def extracted(path: Path) -> list[dict[str, Any]]:
         for episode, found in pipeline.extract(conversation):
             for a in found:
                 facts.append({
-                    # the turn's number within its session, as the judgements name it
-                    "conversation": conversation.id,
-                    "turn": message_id_of(episode.id).rsplit(":", 1)[-1],
-                    "speaker": episode.speaker, "text": episode.text,
+                    "conversation": conversation.id, "turn": _turn(episode.id),
+                    "speaker": episode.speaker,
                     "kind": a.kind.value, "subject": a.subject.name, "predicate": a.predicate,
                     "object": a.object.name if a.object else a.value,
                     "valid_from": a.valid_from.isoformat() if a.valid_from else None,
                     "valid_to": a.valid_to.isoformat() if a.valid_to else None,
-                    "evidence": a.evidence,
+                    # where in the turn the fact's quote is (the text stays in LoCoMo)
+                    "evidence_span": _span(episode.text, a.evidence),
                 })
     return facts
 
@@ -57,6 +71,22 @@ def sample(n: int, seed: int) -> list[dict[str, Any]]:
     SAMPLE.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     print(f"{len(facts)} facts extracted; {len(rows)} drawn (seed {seed}) into {SAMPLE}")
     return rows
+
+
+def show() -> None:
+    """Print every drawn fact under the turn it was drawn from (read from LoCoMo-dev)."""
+    from asof.extraction import read_locomo
+
+    said = {(conversation.id, _turn(episode.id)): episode.text
+            for conversation in read_locomo(DATA, assume_tz="UTC")
+            for episode in conversation.episodes("precision")}
+    for row in map(json.loads, SAMPLE.read_text().splitlines()):
+        text = said.get((row["conversation"], row["turn"]), "(turn not found in LoCoMo-dev)")
+        print(f"{row['id']} {row['conversation']} turn {row['turn']}, {row['speaker']}: {text}")
+        span = row["evidence_span"]
+        quote = text[span[0]:span[1]] if span else None
+        print(f"    {row['kind']} {row['subject']} | {row['predicate']} | {row['object']}"
+              f" [{row['valid_from']}, {row['valid_to']})  quote: {quote!r}\n")
 
 
 def score() -> dict[str, Any]:
@@ -84,10 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     draw = sub.add_parser("sample")
     draw.add_argument("--n", type=int, default=100)
     draw.add_argument("--seed", type=int, default=0)
+    sub.add_parser("show")
     sub.add_parser("score")
     args = parser.parse_args(argv)
     if args.command == "sample":
         sample(args.n, args.seed)
+    elif args.command == "show":
+        show()
     else:
         score()
     return 0
