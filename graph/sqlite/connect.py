@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +13,8 @@ from typing import Final
 
 from asof.graph.errors import IntegrityError, InvalidInputError, StoreError, StoreUnavailableError
 
-__all__ = ["BUSY_TIMEOUT_S", "connect", "rollback", "sqlite_errors", "sqlite_path", "translate"]
+__all__ = ["BUSY_TIMEOUT_S", "ReaderPool", "connect", "rollback", "sqlite_errors", "sqlite_path",
+           "translate"]
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +45,11 @@ def sqlite_path(url: str) -> Path | None:
     return Path(rest)
 
 
-def connect(path: Path | None) -> sqlite3.Connection:
+def connect(path: Path | None, *, read_only: bool = False) -> sqlite3.Connection:
     """Open ``path`` (``None``: in memory) in autocommit mode, creating its directory, and
     configure it: busy timeout, foreign keys, ``synchronous=NORMAL``, secure delete and, for a
-    file, WAL."""
+    file, WAL. ``read_only``: a reader of a file the writer has configured already
+    (``query_only``, so a bug cannot write through it)."""
     target = ":memory:" if path is None else str(path)
     try:
         if path is not None:
@@ -60,6 +63,9 @@ def connect(path: Path | None) -> sqlite3.Connection:
     try:
         with sqlite_errors(f"configure {target}"):
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            if read_only:
+                conn.execute("PRAGMA query_only = ON")
+                return conn
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA secure_delete = ON")
@@ -103,3 +109,43 @@ def rollback(conn: sqlite3.Connection, error: BaseException) -> None:
     except sqlite3.Error as exc:
         logger.exception("rollback failed")
         error.add_note(f"rollback also failed: {exc}")
+
+
+class ReaderPool:
+    """One read-only connection per thread to a database file, so that readers neither wait
+    for a writer nor for each other: in WAL mode each reads the last committed state while
+    another connection writes. Without this, every reader of a store queued behind the one
+    connection's write transactions (8 readers with 1 writer: 12 reads/s and a 28 s p99 at
+    100k versions, docs/benchmarks.md).
+
+    The thread that holds the store's write transaction reads on the writer's connection
+    instead (:attr:`writer`), so a write sees its own uncommitted rows."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._guard = threading.Lock()
+        self._closed = False
+        #: The id of the thread inside a write transaction on the writer's connection.
+        self.writer: int | None = None
+
+    def connection(self) -> sqlite3.Connection:
+        """This thread's reader, opened on first use."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        with self._guard:
+            if self._closed:
+                raise StoreError("read: the SQLite store is closed")
+            conn = connect(self.path, read_only=True)
+            self._opened.append(conn)
+        self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        with self._guard:
+            self._closed = True
+            for conn in self._opened:
+                conn.close()
+            self._opened.clear()

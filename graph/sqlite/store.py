@@ -28,7 +28,14 @@ from asof.graph.instants import MAX_US, MIN_US, to_us
 from asof.graph.models import AuditEvent, Claim, Entity, Episode, FactVersion
 from asof.graph.predicates import PredicateRegistry
 from asof.graph.sqlite import rows, sql, vectors
-from asof.graph.sqlite.connect import connect, rollback, sqlite_errors, sqlite_path, translate
+from asof.graph.sqlite.connect import (
+    ReaderPool,
+    connect,
+    rollback,
+    sqlite_errors,
+    sqlite_path,
+    translate,
+)
 from asof.graph.sqlite.tx import SqliteTx
 from asof.graph.store import GraphStore
 
@@ -47,6 +54,22 @@ def _search_expression(text: str) -> str | None:
     documents matching more of them first). ``None`` when the text has no searchable term."""
     terms = search_terms(text)
     return " OR ".join(f'"{term}"' for term in terms) if terms else None
+
+
+@contextmanager
+def _read_transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction on ``conn``, or the one already open (a write's, or an enclosing
+    snapshot's: already one consistent state)."""
+    if conn.in_transaction:
+        yield
+        return
+    with sqlite_errors("begin read"):
+        conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
 
 
 class SqliteStore(GraphStore):
@@ -78,6 +101,9 @@ class SqliteStore(GraphStore):
         # runs one transaction at a time.
         self._lock = threading.RLock()
         self._owns_connection = False
+        # A file opened by from_url gets a reader connection per thread (shared by clones too);
+        # a connection handed in, or an in-memory database, is read through itself.
+        self._readers: ReaderPool | None = None
 
     @classmethod
     def from_url(
@@ -96,11 +122,14 @@ class SqliteStore(GraphStore):
         busy timeout, foreign keys, ``synchronous=NORMAL``, secure delete) and, unless
         ``migrate=False``, apply pending migrations. :meth:`close` closes the connection."""
         validate_tenant(tenant)
-        conn = connect(sqlite_path(url))
+        path = sqlite_path(url)
+        conn = connect(path)
         try:
             store = cls(conn, tenant=tenant, clock=clock, registry=registry,
                         audit_key=audit_key, old_audit_keys=old_audit_keys)
             store._owns_connection = True
+            if path is not None:
+                store._readers = ReaderPool(path)
             if migrate:
                 store.migrate()
         except BaseException:
@@ -110,26 +139,35 @@ class SqliteStore(GraphStore):
 
     # ------------------------------------------------------------------------------ plumbing
 
+    def _reader(self) -> sqlite3.Connection | None:
+        """This thread's own read connection, or None where reads go through the writer's
+        (no pool, or this thread is inside a write and must see its own rows)."""
+        readers = self._readers
+        if readers is None or readers.writer == threading.get_ident():
+            return None
+        return readers.connection()
+
     @contextmanager
     def _reading(self, action: str) -> Iterator[sqlite3.Connection]:
+        reader = self._reader()
+        if reader is not None:
+            with sqlite_errors(action):
+                yield reader
+            return
         with self._lock, sqlite_errors(action):
             yield self._conn
 
     @contextmanager
     def _snapshot(self) -> Iterator[bool]:
         # WAL: a read transaction sees the database as of its first read, whatever other
-        # connections commit meanwhile. The RLock keeps this handle's other threads out.
-        with self._lock:
-            if self._conn.in_transaction:  # inside run_write: already one consistent state
+        # connections commit meanwhile.
+        reader = self._reader()
+        if reader is not None:  # this thread's own connection: no other thread uses it
+            with _read_transaction(reader):
                 yield True
-                return
-            with sqlite_errors("begin read"):
-                self._conn.execute("BEGIN")
-            try:
-                yield True
-            finally:
-                if self._conn.in_transaction:
-                    self._conn.execute("COMMIT")
+            return
+        with self._lock, _read_transaction(self._conn):  # the RLock keeps other threads out
+            yield True
 
     def supports(self, capability: Capability) -> bool:
         return capability in _SUPPORTED
@@ -140,6 +178,8 @@ class SqliteStore(GraphStore):
         if self._owns_connection:
             with self._lock:
                 self._conn.close()
+            if self._readers is not None:
+                self._readers.close()
 
     def migrate(self) -> list[str]:
         applied: list[str] = []
@@ -167,8 +207,8 @@ class SqliteStore(GraphStore):
         return applied
 
     def _purge_erased(self) -> None:
-        with self._reading("truncate the write-ahead log") as conn:
-            busy, _, _ = conn.execute(sql.load("schema/truncate_wal")).fetchone()
+        with self._lock, sqlite_errors("truncate the write-ahead log"):
+            busy, _, _ = self._conn.execute(sql.load("schema/truncate_wal")).fetchone()
         if busy:
             # Another connection's read transaction pins old frames; they go at the next
             # checkpoint that finds no reader.
@@ -185,6 +225,8 @@ class SqliteStore(GraphStore):
             with sqlite_errors("begin write"):
                 conn.execute("BEGIN IMMEDIATE")
             tx = SqliteTx(conn, self.tenant)
+            if self._readers is not None:
+                self._readers.writer = threading.get_ident()
             try:
                 result = work(tx)
                 conn.execute("COMMIT")
@@ -195,6 +237,8 @@ class SqliteStore(GraphStore):
                 raise
             finally:
                 tx.closed = True
+                if self._readers is not None:
+                    self._readers.writer = None
             return result
 
     def explain_versions(self, query: VersionQuery) -> list[str]:

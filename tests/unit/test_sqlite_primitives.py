@@ -969,6 +969,73 @@ def test_reads_inside_a_write_see_its_rows(store: SqliteStore, world: World) -> 
     assert store.run_write(work) == [episode.id]
 
 
+def test_a_file_store_reads_inside_a_write_see_its_rows(tmp_path: Path) -> None:
+    store = SqliteStore.from_url(f"sqlite:///{tmp_path / 'own.db'}", tenant="t1")
+    episode = make_episode("t1", "visible inside", 3)
+
+    def work(tx: WriteTx) -> list[str]:
+        tx.write(WriteBatch(episodes=[episode]))
+        with store._snapshot():
+            return [hit.id for hit in store.search("visible")]
+
+    try:
+        assert store.run_write(work) == [episode.id]
+    finally:
+        store.close()
+
+
+def test_readers_of_a_file_store_do_not_wait_for_a_write(tmp_path: Path) -> None:
+    """Another thread reads the last committed state while a write transaction is open. The
+    writer holds its transaction until the reader has finished, so a reader that queued behind
+    the write would never finish (the join's timeout is a deadlock guard, not a speed check)."""
+    store = SqliteStore.from_url(f"sqlite:///{tmp_path / 'shared.db'}", tenant="t1")
+    committed = make_episode("t1", "committed before", 1)
+    pending = make_episode("t1", "pending inside", 2)
+    store.run_write(lambda tx: tx.write(WriteBatch(episodes=[committed])))
+    writing, reader_done = threading.Event(), threading.Event()
+    seen: list[list[str]] = []
+    errors: list[BaseException] = []
+
+    def work(tx: WriteTx) -> None:
+        tx.write(WriteBatch(episodes=[pending]))
+        writing.set()
+        assert reader_done.wait(timeout=60), "the reader never finished during the write"
+
+    def read() -> None:
+        try:
+            assert writing.wait(timeout=60)
+            with store.for_tenant("t1")._snapshot():
+                seen.append([e.id for e in store.get_episodes([committed.id, pending.id])])
+                seen.append([hit.id for hit in store.search("pending committed")])
+        except BaseException as exc:  # reported to the main thread
+            errors.append(exc)
+        finally:
+            reader_done.set()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        store.run_write(work)
+        reader.join(timeout=60)
+        assert errors == []
+        assert seen == [[committed.id], [committed.id]]
+        assert {e.id for e in store.get_episodes([committed.id, pending.id])} == {
+            committed.id, pending.id}
+    finally:
+        reader_done.set()
+        store.close()
+
+
+def test_closing_a_file_store_closes_its_readers(tmp_path: Path) -> None:
+    store = SqliteStore.from_url(f"sqlite:///{tmp_path / 'closed.db'}", tenant="t1")
+    reader = threading.Thread(target=store.audit_events)
+    reader.start()
+    reader.join(timeout=60)
+    store.close()
+    with pytest.raises(StoreError, match="closed"):
+        store.audit_events()
+
+
 def test_a_locked_database_is_store_unavailable(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'locked.db'}"
     SqliteStore.from_url(url, tenant="t1").close()
