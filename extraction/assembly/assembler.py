@@ -9,6 +9,7 @@ from spacy.tokens import Doc
 from asof.extraction.assembly.anchoring import TITLE_RULES
 from asof.extraction.assembly.corrections import Corrections
 from asof.extraction.assembly.phrases import PhraseReaders
+from asof.extraction.assembly.start_cues import date_cued_starts
 from asof.extraction.assembly.state import Record
 from asof.extraction.assembly.words import vague_literal
 from asof.extraction.components.base import Candidate, Clause, is_nameish
@@ -188,6 +189,7 @@ class Assembler(Corrections, PhraseReaders):
         self._roles(doc, index, episode, speaker, buffer)
         self._corrections(doc, index, episode, clause_times, buffer)
         self._scheduled_starts(episode, buffer)
+        date_cued_starts(doc, buffer, self.state.user_speakers)
         merged = [r for r in self._merge(self._rules_first(buffer))
                   if self._types_fit(r, episode.occurred_at)]
         self._end_old_plans(index, episode, merged)

@@ -7,11 +7,22 @@ DATE entities the patterns do not cover go to dateparser (cached, RELATIVE_BASE 
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from asof.extraction.components.base import ensure_extensions, ref_time
-from asof.timex import Role, Tense, TimeMention, find_times, parse_with_dateparser
+from asof.timex import (
+    MONTHS,
+    WEEKDAY_ABBREVIATIONS,
+    WEEKDAYS,
+    Role,
+    Tense,
+    TimeMention,
+    find_times,
+    parse_with_dateparser,
+)
 
 _PAST_TAGS = frozenset({"VBD", "VBN"})
 
@@ -23,15 +34,39 @@ _SCHEDULED = frozenset({"start", "move", "join", "begin", "leave", "arrive", "la
                         "relocate", "report", "go", "fly", "upgrade", "switch"})
 
 
+#: Words after "last" that make it a time gone by ("last week", "last May", "last Friday",
+#: "last few months"); before anything else ("last day July 26", "my last shift") it says
+#: nothing about tense.
+_LAST_TIME_WORDS = frozenset(
+    {"week", "wk", "weekend", "month", "mo", "year", "yr", "night", "time", "summer", "winter",
+     "spring", "autumn", "fall", "quarter", "semester", "term", "few", "couple", "two", "three"}
+    | set(MONTHS) | set(WEEKDAYS) | set(WEEKDAY_ABBREVIATIONS))
+
+
+def _says_last_time(doc: Doc, start: int, end: int) -> bool:
+    return any(doc[i].lower_ == "last" and i + 1 < len(doc) and
+               doc[i + 1].lower_.rstrip(".") in _LAST_TIME_WORDS for i in range(start, end))
+
+
+def _is_past_verb(token: Token) -> bool:
+    """A past tense or participle, but not the participle of "get" ("getting married aug 19",
+    "we get promoted in May": a change still to come)."""
+    if token.tag_ not in _PAST_TAGS or token.pos_ not in ("VERB", "AUX"):
+        return False
+    before = token.doc[token.i - 1] if token.i > 0 else None
+    return not (token.tag_ == "VBN" and before is not None and before.lemma_ == "get" and
+                before.tag_ not in _PAST_TAGS)
+
+
 def clause_tense(doc: Doc, start: int, end: int) -> Tense:
     tokens = doc[start:end]
     lows = {t.lower_ for t in tokens}
     if lows & {"will", "'ll", "gonna", "next", "upcoming", "tomorrow", "soon"}:
         return Tense.FUTURE
-    if any(t.tag_ in _PAST_TAGS and t.pos_ in ("VERB", "AUX") for t in tokens):
+    if any(_is_past_verb(t) for t in tokens):
         # "is moving" / "starts" would be future; a past participle after have/be is past
         return Tense.PAST
-    if lows & {"ago", "since", "yesterday", "last"}:
+    if lows & {"ago", "since", "yesterday"} or _says_last_time(doc, start, end):
         return Tense.PAST
     if any(t.tag_ in ("VBZ", "VBP", "VBG") and (t.lemma_ in _SCHEDULED or
                                                 t.lemma_ in ("be", "speak")) for t in tokens):
@@ -61,6 +96,14 @@ def verb_tense(doc: Doc, i: int) -> Tense:
             not any(c.lower_ in ("since", "ago") for c in doc[i].subtree):
         return Tense.FUTURE
     return Tense.UNKNOWN
+
+
+#: A day without a year ("July 26", "31 August", "the 4th", "6/30"), not a relative one.
+_YEARLESS_DAY = re.compile(r"^(?!.*\d{4})(?!.*\b(?:last|next|this|ago|yesterday|today|"
+                           r"tomorrow)\b).*\d", re.IGNORECASE)
+#: Words right before a time that place it in the past whatever its verb ("since July 26",
+#: "was July 26").
+_PAST_CUE = re.compile(r"\b(?:since|last|ago|was|were|on)\s*$", re.IGNORECASE)
 
 
 @Language.factory("asof_times_v1", default_config={"use_dateparser": True})
@@ -105,8 +148,10 @@ class TimeFinder:
     @staticmethod
     def _governed_tenses(doc: Doc, found: list[TimeMention],
                          tense_at: dict[int, Tense]) -> dict[int, Tense]:
-        """Times whose own verb is a scheduled future in a clause read as past: their tense,
-        keyed by offset, and the clause's tense again right after them."""
+        """Times in a clause read as past whose own verb says otherwise: a scheduled future
+        ("I start May 6, already gave notice"), or no tense at all for a day without a year
+        ("handed in my notice, last day July 26": the nearest July 26, which may be ahead).
+        Their tense keyed by offset, and the clause's tense again right after them."""
         changes: dict[int, Tense] = {}
         starts = sorted(tense_at)
         for mention in found:
@@ -118,7 +163,10 @@ class TimeFinder:
                                   alignment_mode="expand")
             if token is None:
                 continue
-            if verb_tense(doc, token.root.i) is Tense.FUTURE:
-                changes[mention.start_char] = Tense.FUTURE
+            own = verb_tense(doc, token.root.i)
+            if own is Tense.FUTURE or own is Tense.UNKNOWN and _YEARLESS_DAY.match(
+                    mention.text) and not _PAST_CUE.search(
+                        doc.text[max(0, mention.start_char - 12):mention.start_char]):
+                changes[mention.start_char] = own
                 changes.setdefault(mention.end_char, clause_tense_here)
         return changes

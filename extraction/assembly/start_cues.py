@@ -1,0 +1,142 @@
+"""Starts said with a date: "he kicks off on 14 October", "first day 3 March", "Andes Data
+sent the contract!! I start there on Sept 9 as Staff Engineer".
+
+A date right after a start cue (``data/start_cues.txt``, words between them from
+``data/start_cue_gaps.txt``) is when the undated facts said beside it begin, for the
+predicates the cue begins ("start" a job, a course or a membership; "move" a home): those of
+its sentence, or of the sentence before or after it, whose subject is one that sentence (or
+the one before) speaks of, unless the cue's verb says the start of something or someone else
+("the contract starts March 1", "he starts March 4" beside the speaker's own job).
+
+The rules read the date as the cue's own; without this, the facts of the same announcement
+("he'll report to Sizwe", "as a data engineer") took the message time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from spacy.tokens import Doc, Token
+
+from asof.extraction.assembly.state import Record
+from asof.graph.ids import normalize_name
+from asof.graph.models import AssertionKind, Basis, Granularity
+from asof.timex import Role, TimeMention
+
+__all__ = ["date_cued_starts"]
+
+#: How far back from a date a cue may stand, in tokens.
+_REACH = 6
+#: Pronouns that name someone other than the one who speaks.
+_THIRD_PERSON = frozenset({"he", "she", "they"})
+
+
+def _lines(name: str) -> list[str]:
+    text = resources.files("asof.extraction").joinpath(f"data/{name}").read_text("utf-8")
+    return [line.strip() for line in text.splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+@cache
+def _cues() -> tuple[tuple[tuple[tuple[str, ...], frozenset[str]], ...], frozenset[str]]:
+    """The cues (lemma tuples, longest first) with the predicates each begins, and the gap
+    words."""
+    cues: list[tuple[tuple[str, ...], frozenset[str]]] = []
+    predicates: frozenset[str] = frozenset()
+    for line in _lines("start_cues.txt"):
+        if line.startswith("["):
+            predicates = frozenset(line.strip("[]").split())
+        else:
+            cues.append((tuple(line.lower().split()), predicates))
+    cues.sort(key=lambda cue: len(cue[0]), reverse=True)
+    return tuple(cues), frozenset(line.lower() for line in _lines("start_cue_gaps.txt"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    time: TimeMention
+    sentence: int
+    predicates: frozenset[str]
+    #: who or what the cue's verb says starts ("the contract starts March 1"), if it says
+    said_of: Token | None
+
+
+def _cue_before(doc: Doc, time: TimeMention) -> tuple[int, frozenset[str]] | None:
+    """The first token of a start cue right before ``time`` (past gap words and an "at
+    Name" aside) and the predicates it begins."""
+    cues, gaps = _cues()
+    span = doc.char_span(time.start_char, time.end_char, alignment_mode="expand")
+    if span is None:
+        return None
+    i = span.start - 1
+    floor = max(0, span.start - _REACH)
+    while i >= floor and (doc[i].lower_ in gaps or doc[i].pos_ == "PROPN" and
+                          any(doc[k].lower_ == "at" for k in range(max(0, i - 3), i))):
+        i -= 1
+    for words, predicates in cues:
+        lo = i - len(words) + 1
+        if lo >= 0 and all(doc[lo + k].lemma_.lower() == word or doc[lo + k].lower_ == word
+                           for k, word in enumerate(words)):
+            return lo, predicates
+    return None
+
+
+def _said_of(doc: Doc, i: int) -> Token | None:
+    verb = doc[i]
+    return next((k for k in verb.children if k.dep_ in ("nsubj", "nsubjpass")), None)
+
+
+def _belongs(record: Record, cue: _Cue, speakers: set[str]) -> bool:
+    """Whether the start the cue states can be ``record``'s: not when the cue's verb says
+    it of something else ("the contract starts March 1") or of a third person while the
+    record is a speaker's ("he starts March 4")."""
+    said_of = cue.said_of
+    if said_of is None:
+        return True
+    if said_of.pos_ == "PRON":
+        return not (said_of.lower_ in _THIRD_PERSON and record.subject in speakers)
+    name = normalize_name(said_of.text)
+    return name in normalize_name(record.subject).split()
+
+
+def date_cued_starts(doc: Doc, buffer: list[Record], speakers: set[str]) -> None:
+    """Give the undated state facts of ``buffer`` (this message's records) the date a start
+    cue beside them states (see the module docstring). ``speakers``: the names of those who
+    speak in the conversation."""
+    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+
+    def sentence_of(offset: int) -> int:
+        return next((k for k, (lo, hi) in enumerate(sentences) if lo <= offset < hi), -1)
+
+    cues = []
+    for time in doc._.asof_times or []:
+        if time.role not in (Role.AT, Role.START) or \
+                time.value.granularity not in (Granularity.DAY, Granularity.MONTH):
+            continue
+        found = _cue_before(doc, time)
+        if found is not None:
+            cues.append(_Cue(time, sentence_of(time.start_char), found[1],
+                             _said_of(doc, found[0])))
+    if not cues:
+        return
+    for record in buffer:
+        if record.kind is not AssertionKind.ASSERT or record.valid_from is not None or \
+                record.valid_to is not None or record.basis is Basis.UNKNOWN:
+            continue
+        here = sentence_of(record.evidence[0])
+        fitting = [c for c in cues if record.predicate in c.predicates]
+        near = [c for c in fitting if c.sentence == here] or \
+            [c for c in fitting if c.sentence in (here - 1, here + 1)]
+        if not near or not _belongs(record, near[0], speakers):
+            continue
+        time = near[0].time
+        # whose start it is: the subjects spoken of up to the date, in its sentence or the one
+        # before ("Thabo joins on the 14th. he'll report to Sizwe" — not Sizwe's)
+        owners = {r.subject for r in buffer if r.evidence[0] <= time.start_char and
+                  sentence_of(r.evidence[0]) in (near[0].sentence, near[0].sentence - 1)}
+        if owners and record.subject not in owners:
+            continue
+        record.valid_from, record.basis = time.value.start, Basis.STATED
+        record.granularity, record.stated_time = time.value.granularity, time.value

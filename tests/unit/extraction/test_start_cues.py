@@ -1,0 +1,68 @@
+"""A date right after a start cue ("kicks off on 14 October", "first day 3 March", "we move
+April 1") is when the undated facts beside it begin, for the predicates the cue begins; and a
+day without a year is not put in the past by a "last" that names no time ("last day July
+26"). Sentences and names are the tests' own."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from asof.graph.models import AssertionKind, FactAssertion
+from tests.unit.extraction.conftest import TZ, Extract
+
+pytestmark = pytest.mark.unit
+
+
+def _starts(found: list[FactAssertion], subject: str) -> dict[str, date | None]:
+    return {a.predicate: a.valid_from.astimezone(TZ).date() if a.valid_from else None
+            for a in found if a.subject.name == subject}
+
+
+def _endings(found: list[FactAssertion], subject: str) -> dict[str, date | None]:
+    return {a.predicate: a.valid_from.astimezone(TZ).date() if a.valid_from else None
+            for a in found if a.subject.name == subject and a.kind is AssertionKind.RETRACT}
+
+
+def test_a_hire_who_kicks_off_on_a_date_starts_then_with_the_facts_beside_it(
+        extract: Extract) -> None:
+    found = extract("I work at Kestrel Labs.",
+                    "We hired Oskar Lindgren as a dispatcher, he kicks off on 14 October. "
+                    "He'll report to Ilse Brandt.")
+    starts = _starts(found, "Oskar Lindgren")
+    assert starts.get("job_title") == date(2024, 10, 14)
+    assert starts.get("reports_to") == date(2024, 10, 14)
+
+
+def test_a_first_day_dates_the_new_job(extract: Extract) -> None:
+    found = extract("Got the job! Junior analyst at Fjordline Freight, first day is 1 July.")
+    starts = _starts(found, "Maren Holt")
+    assert starts.get("works_at") == date(2024, 7, 1)
+    assert starts.get("job_title") == date(2024, 7, 1)
+
+
+def test_a_move_dates_the_home_and_a_job_start_does_not(extract: Extract) -> None:
+    found = extract("We move to Tromsø on August 1. I got a job at Kestrel Labs there, I "
+                    "start July 15.")
+    starts = _starts(found, "Maren Holt")
+    assert starts.get("lives_in") == date(2024, 8, 1)
+    assert starts.get("works_at") == date(2024, 7, 15)
+
+
+def test_a_contract_that_starts_is_not_a_job_start(extract: Extract) -> None:
+    found = extract("I'm the support lead at Kestrel Labs. The contract starts July 1 on the "
+                    "Growth plan.")
+    assert _starts(found, "Maren Holt").get("works_at") != date(2024, 7, 1)
+
+
+def test_his_start_does_not_date_the_speakers_job(extract: Extract) -> None:
+    found = extract("I'm head of support at Kestrel Labs now and we hired a team lead, he "
+                    "starts July 4.")
+    assert _starts(found, "Maren Holt").get("job_title") != date(2024, 7, 4)
+
+
+def test_a_last_day_ahead_is_this_year(extract: Extract) -> None:
+    found = extract("I'm a dispatcher at Fjordline Freight. Handed in my notice. "
+                    "Last day July 26.")
+    assert _endings(found, "Maren Holt").get("works_at") == date(2024, 7, 26)
