@@ -270,6 +270,12 @@ class TimeAnchoring(PredicateRouting):
                 buffer.append(self._record(subject, predicate, obj, literal,
                                            AssertionKind.RETRACT, when, None, index, ev, 0.7,
                                            group=group))
+            elif when > episode.occurred_at:
+                # "we're moving from Leipzig to Hamburg on 1.5.": the origin holds now, as
+                # far as this message can vouch for it, until then
+                buffer.append(self._record(subject, predicate, obj, literal,
+                                           AssertionKind.ASSERT, None, when, index, ev, 0.6,
+                                           basis=Basis.OBSERVED, group=group))
             else:
                 buffer.append(self._record(subject, predicate, obj, literal,
                                            AssertionKind.ASSERT, None, when, index, ev, 0.6,

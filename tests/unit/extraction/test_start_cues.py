@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from asof.graph.models import AssertionKind, FactAssertion
+from asof.graph.models import AssertionKind, Basis, FactAssertion
 from tests.unit.extraction.conftest import TZ, Extract
 
 pytestmark = pytest.mark.unit
@@ -66,3 +66,13 @@ def test_a_last_day_ahead_is_this_year(extract: Extract) -> None:
     found = extract("I'm a dispatcher at Fjordline Freight. Handed in my notice. "
                     "Last day July 26.")
     assert _endings(found, "Maren Holt").get("works_at") == date(2024, 7, 26)
+
+
+def test_a_home_left_on_a_date_ahead_holds_from_the_message_until_then(
+        extract: Extract) -> None:
+    found = extract("We're moving from Leipzig to Hamburg on August 1.")
+    origin = next(a for a in found if a.predicate == "lives_in" and a.object is not None
+                  and a.object.name == "Leipzig")
+    assert origin.valid_from is None and origin.basis is Basis.OBSERVED  # the message time
+    assert origin.valid_to is not None and origin.valid_to.astimezone(TZ).date() == date(
+        2024, 8, 1)
