@@ -231,6 +231,7 @@ class TimeAnchoring(PredicateRouting):
                 (None if from_length else valid_from) or valid_to)
             if when is None and clause.future:
                 return  # "is leaving them": the new start will end it
+            obj = state.open_named_by(subject, predicate, obj) or obj  # "left Kuura"
             if not state.known(subject, predicate, obj) and not any(
                     r.subject == subject and r.predicate == predicate and r.obj == obj
                     for r in buffer):

@@ -264,6 +264,19 @@ class ConversationState:
                     return org
         return None
 
+    def open_named_by(self, subject: str, predicate: str, obj: str) -> str | None:
+        """The object of the one open fact of (subject, predicate) that ``obj`` names by some
+        of its words ("left Kuura" for Kuura Interactive). None when ``obj`` is known as it
+        is, or when no open fact or more than one fits."""
+        if not obj or self.known(subject, predicate, obj):
+            return None
+        words = [w for w in normalize_name(obj).split() if w != "the"]
+        if not words:
+            return None
+        fitting = {record.obj for record in self.current(subject, predicate)
+                   if set(words) <= set(normalize_name(record.obj).split())}
+        return fitting.pop() if len(fitting) == 1 else None
+
     def known(self, subject: str, predicate: str, obj: str) -> bool:
         key = normalize_name(obj)
         return any(r.subject == subject and r.predicate == predicate and

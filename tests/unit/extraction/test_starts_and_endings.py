@@ -1,7 +1,8 @@
-"""A date right after a start cue ("kicks off on 14 October", "first day 3 March", "we move
-April 1") is when the undated facts beside it begin, for the predicates the cue begins; and a
-day without a year is not put in the past by a "last" that names no time ("last day July
-26"). Sentences and names are the tests' own."""
+"""When facts start and end: a date right after a start cue ("kicks off on 14 October",
+"first day is 1 July", "we move April 1") is when the undated facts beside it begin, for the
+predicates the cue begins; a day without a year is not put in the past by a "last" that names
+no time ("last day July 26"); a home left on a date ahead holds until then; an ending that
+names an open fact by a shorter name ends it. Sentences and names are the tests' own."""
 
 from __future__ import annotations
 
@@ -76,3 +77,9 @@ def test_a_home_left_on_a_date_ahead_holds_from_the_message_until_then(
     assert origin.valid_from is None and origin.basis is Basis.OBSERVED  # the message time
     assert origin.valid_to is not None and origin.valid_to.astimezone(TZ).date() == date(
         2024, 8, 1)
+
+
+def test_leaving_a_place_by_a_short_name_ends_the_open_fact(extract: Extract) -> None:
+    found = extract("I work at Kuura Interactive as a designer.", "I left Kuura last week.")
+    ended = [a for a in found if a.kind is AssertionKind.RETRACT and a.predicate == "works_at"]
+    assert [a.object.name for a in ended if a.object is not None] == ["Kuura Interactive"]
