@@ -112,7 +112,14 @@ RULES: tuple[Rule, ...] = (
          (_lower("first", "start"), _lower("day", "date"), _opt("is", "will", ":"),
           _opt("be")), obj="none"),
     Rule("last_day", "works_at", "retract",
-         (_lower("last"), _opt("working"), _lower("day")), obj="none"),
+         (_lower("last", "final"), _opt("working", "official"), _lower("day", "shift", "duty")),
+         obj="none"),
+    # "priya wrapped up at Zeptonic last month", "I finish at the school on 28 Feb", "we
+    # parted ways with Kora": an ending, whose date is no start
+    Rule("wrap_up_at", "works_at", "retract",
+         (_lemma("wrap", "finish"), _opt("up"), _ADV, _lower("at", "with"))),
+    Rule("part_ways", "works_at", "retract",
+         (_lemma("part"), _lower("ways", "way"), _lower("with"))),
     # ---------------------------------------------------------------- job_title
     Rule("as_title", "job_title", "assert", (_lower("as"), _DET), obj="np"),
     Rule("promoted", "job_title", "assert",
@@ -225,6 +232,10 @@ RULES: tuple[Rule, ...] = (
          list_objects=True),
     Rule("drop", "uses", "retract",
          (_lemma("drop", "cancel", "retire", "remove", "ditch", "abandon", "uninstall"),),
+         obj="any"),
+    # "B&S moves off DocuSign in July", "we migrated away from Trello"
+    Rule("move_off", "uses", "retract",
+         (_lemma("move", "migrate", "get"), _ADV, _lower("off", "away"), _opt("from", "of")),
          obj="any"),
     Rule("stop_using", "uses", "retract",
          (_lemma("stop", "quit"), _lower("using")), obj="any"),

@@ -83,3 +83,22 @@ def test_leaving_a_place_by_a_short_name_ends_the_open_fact(extract: Extract) ->
     found = extract("I work at Kuura Interactive as a designer.", "I left Kuura last week.")
     ended = [a for a in found if a.kind is AssertionKind.RETRACT and a.predicate == "works_at"]
     assert [a.object.name for a in ended if a.object is not None] == ["Kuura Interactive"]
+
+
+@pytest.mark.parametrize(("texts", "predicate", "ended"), [
+    (("I'm a nurse at Perpetual Light.", "My last shift is July 28."), "works_at",
+     date(2024, 7, 28)),
+    (("We use DocuSign.", "We're moving off DocuSign in July."), "uses", date(2024, 7, 1)),
+    (("I work at Zeptonic.", "I wrapped up at Zeptonic last month."), "works_at",
+     date(2024, 5, 1)),
+])
+def test_endings_said_in_other_words(extract: Extract, texts: tuple[str, ...], predicate: str,
+                                     ended: date) -> None:
+    assert _endings(extract(*texts), "Maren Holt").get(predicate) == ended
+
+
+def test_an_ending_with_its_date_is_no_start(extract: Extract) -> None:
+    found = extract("Priya wrapped up at Zeptonic last month.")
+    over = next(a for a in found if a.predicate == "works_at")
+    assert over.valid_from is None
+    assert over.valid_to is not None and over.valid_to.astimezone(TZ).date() == date(2024, 5, 1)
