@@ -4,15 +4,21 @@ Resolution is calendar arithmetic in the message's own zone (its UTC offset), so
 said at ``2024-04-02T09:00+09:00`` is March in that zone. Every value keeps its granularity
 (a day, a month, a year…): a stated period is ``[start, end)``.
 
-The common English forms are parsed here directly (fast, predictable); anything else that spaCy
-tags as a DATE goes to dateparser (:mod:`asof.timex.fallback`). The values are in
+The common English forms are parsed here directly (fast, predictable), with the month and
+weekday names, day words ("ayer", "heute") and start/end words ("desde", "à partir du", "bis")
+of the languages English chat switches into (``data/other_languages.json``); anything else
+that spaCy tags as a DATE goes to dateparser (:mod:`asof.timex.fallback`). The values are in
 :mod:`asof.timex.values`.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from importlib import resources
+from typing import Any
 
 from asof.graph.models import Granularity
 from asof.timex.values import (
@@ -49,14 +55,39 @@ HOLIDAYS = {"new year's eve": (12, 31), "new years eve": (12, 31), "new year's d
             "christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25),
             "valentine's day": (2, 14), "valentines day": (2, 14), "halloween": (10, 31)}
 
-#: A month name or abbreviation ("sept.", "March").
+
+def _other_languages() -> dict[str, Any]:
+    text = resources.files("asof.timex").joinpath("data/other_languages.json").read_text(
+        "utf-8")
+    return dict(json.loads(text))
+
+
+#: Time words of the languages chat in English switches into (data/other_languages.json).
+_OTHER = _other_languages()
+#: Month and weekday names of every language read, English first.
+_MONTH_NAMES: dict[str, int] = {**MONTHS, **_OTHER["months"]}
+_WEEKDAY_NAMES: dict[str, int] = {**WEEKDAYS, **_OTHER["weekdays"]}
+#: Month names that are also everyday words, read alone only after a date word.
+_AMBIGUOUS_MONTHS = frozenset({"may", "mar", "jan", "jun", "sep", "dec",
+                               *_OTHER["ambiguous_months"]})
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+#: A month name or abbreviation ("sept.", "March", "septiembre").
 MONTH_PATTERN = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|" \
-    r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|" + \
+    _alternatives(_OTHER["months"]) + r")\.?"
+#: "1 de septiembre", "2 do março": the word between a day and its month.
+_DAY_MONTH_LINK = r"(?:of|" + _alternatives(_OTHER["day_month_links"]) + ")"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _NUM = r"(?:\d{1,2}|a couple of|couple of|a couple|couple|a few|few|an?|one|two|three|four|" \
        r"five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
-_WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|" + \
+    _alternatives(_OTHER["weekdays"]) + ")"
 _WD_ABBR = r"(?:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?"
 _HOL = "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True))
 _SEASON = r"(?:spring|summer|autumn|fall|winter)"
@@ -87,14 +118,15 @@ _PATTERNS: list[tuple[str, str]] = [
     ("year2", r"(?<![\w'’])['’]\d\d\b"),
     ("hol_year", rf"\b(?:{_HOL})(?:,)?\s+{_YEAR}\b"),
     ("mon_day_year", rf"\b{MONTH_PATTERN}\s+{_DAY}(?:,)?\s+{_YEAR}\b"),
-    ("day_mon_year", rf"\b{_DAY}\s+(?:of\s+)?{MONTH_PATTERN}(?:,)?\s+{_YEAR}\b"),
+    ("day_mon_year", rf"\b{_DAY}\.?\s+(?:{_DAY_MONTH_LINK}\s+)?{MONTH_PATTERN}"
+                     rf"(?:,|\s+{_DAY_MONTH_LINK})?\s+{_YEAR}\b"),
     ("range_years", rf"\b{_YEAR}\s*(?:-|–|—|to|until|till|through)\s*{_YEAR}\b"),
     ("ago_this_month", rf"\b{_NUM}\s+years?\s+ago\s+this\s+month\b"),
     ("weekends_ago", rf"\b{_NUM}\s+weekends?\s+(?:ago|back)\b"),
     ("ago", rf"\b{_NUM}\s+(?:days?|weeks?|months?|years?)\s+(?:ago|back)\b"),
     ("mon_rel_year", rf"\b{MONTH_PATTERN}\s+(?:of\s+)?(?:last|this|next)\s+year\b"),
     ("part_mon_year", rf"\b{_PART}{_PART_SEP}{MONTH_PATTERN}\s+(?:of\s+)?{_YEAR}\b"),
-    ("mon_year", rf"\b{MONTH_PATTERN}(?:,)?\s+(?:of\s+)?{_YEAR}\b"),
+    ("mon_year", rf"\b{MONTH_PATTERN}(?:,)?\s+(?:{_DAY_MONTH_LINK}\s+)?{_YEAR}\b"),
     ("season_year", rf"\b{_THE_SEASON}\s+(?:of\s+)?{_YEAR}\b"),
     ("season_rel_year", rf"\b{_THE_SEASON}\s+of\s+(?:last|this|next)\s+year\b"),
     ("quarter_year", rf"\bq[1-4]\s+(?:of\s+)?{_YEAR}\b"),
@@ -108,7 +140,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("part_mon", rf"\b{_PART}{_PART_SEP}{MONTH_PATTERN}(?![a-z])"),
     ("hol", rf"\b(?:{_HOL})\b"),
     ("mon_day", rf"\b{MONTH_PATTERN}\s+{_DAY}\b(?!\s*(?:am|pm|%|:))"),
-    ("day_mon", rf"\b{_DAY}\s+(?:of\s+)?{MONTH_PATTERN}(?![a-z])"),
+    ("day_mon", rf"\b{_DAY}\.?\s+(?:{_DAY_MONTH_LINK}\s+)?{MONTH_PATTERN}(?![a-z])"),
     ("the_day", r"\bthe\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"),
     ("rel_mon", rf"\b(?:last|this|next)\s+{MONTH_PATTERN}(?![a-z])"),
     ("rel_wd", rf"\b(?:last|this|next)\s+(?:{_WD}|{_WD_ABBR})(?![a-z])"),
@@ -116,6 +148,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("day_word", r"\b(?:the\s+day\s+before\s+yesterday|yesterday|yday|yest|today|tdy|"
                  r"tonight|tomorrow|tmrw|tmr|tmw|2mrw|2moro|tomoz|this\s+morning|"
                  r"this\s+afternoon|this\s+evening|last\s+night)\b"),
+    ("other_day_word", r"(?<![\w'])(?:" + _alternatives(_OTHER["day_words"]) + r")(?![\w'])"),
     ("for_years", rf"\b(?:for|after)\s+(?:the\s+(?:past|last)\s+)?(?:{_ABOUT}\s+)?{_NUM}\s+"
                   r"(?:years?|months?)\b"),
     ("num_years", rf"\b(?:been\s+(?:\w+\s+){{1,4}}?){_NUM}\s+years?\b"),
@@ -129,8 +162,10 @@ _INT = re.compile(r"\d+")
 
 # Words before a time expression that give it its role.
 _START_CUES = ("since", "from", "as of", "starting", "starting on", "starting from",
-               "effective", "beginning", "from around", "ever since", "as from")
-_END_CUES = ("until", "till", "til", "through", "up to", "up until", "by")
+               "effective", "beginning", "from around", "ever since", "as from",
+               *_OTHER["start_cues"])
+_END_CUES = ("until", "till", "til", "through", "up to", "up until", "by",
+             *_OTHER["end_cues"])
 
 
 def _num(text: str) -> int:
@@ -213,10 +248,9 @@ def _two_digit_year(digits: str, today: date) -> int:
 
 
 def _month_of(text: str) -> int:
-    for word in re.findall(r"[a-z]+", text.lower()):
-        word = word.rstrip(".")
-        if word in MONTHS and not (word == "may" and False):
-            return MONTHS[word]
+    for word in re.findall(r"[^\W\d_]+", text.lower()):
+        if word in _MONTH_NAMES:
+            return _MONTH_NAMES[word]
     raise ValueError(text)
 
 
@@ -343,7 +377,7 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
             y, m = add_months(today.year, today.month, offset)
             value = month_value(y, m, tz)
     elif kind in ("part_mon", "mon"):
-        if kind == "mon" and low.rstrip(".") in ("may", "mar", "jan", "jun", "sep", "dec"):
+        if kind == "mon" and low.rstrip(".") in _AMBIGUOUS_MONTHS:
             return None  # too ambiguous alone ("may" the verb); DATE-entity checked upstream
         month = _month_of(low)
         value = month_value(_pick_year_for_month(month, today, tense), month, tz)
@@ -392,8 +426,10 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
                 pass
             value = day_value(today + timedelta(days=delta), tz)
     elif kind in ("wd", "wd_abbr"):
-        wd = WEEKDAYS[low.rstrip("s")] if kind == "wd" else \
-            WEEKDAY_ABBREVIATIONS[low.rstrip(".")]
+        wd = _WEEKDAY_NAMES.get(low, _WEEKDAY_NAMES.get(low.rstrip("s"), -1)) \
+            if kind == "wd" else WEEKDAY_ABBREVIATIONS[low.rstrip(".")]
+        if wd < 0:
+            return None
         if tense is Tense.FUTURE:
             delta = (wd - today.weekday()) % 7 or 7
             value = day_value(today + timedelta(days=delta), tz)
@@ -429,6 +465,8 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
             value = day_value(today + timedelta(days=1), tz)
         else:
             value = day_value(today, tz)
+    elif kind == "other_day_word":
+        value = day_value(today + timedelta(days=_OTHER["day_words"][low]), tz)
     elif kind in ("for_years", "num_years"):
         value = _length_back(low, today.year, today.month, tz)
         if value is None:
@@ -537,7 +575,7 @@ _SINCE_EVENT = re.compile(r"\bsince\s+(?:the|it|they|we|he|she|i|our|my|their|it
 
 
 def _cue_role(before: str) -> Role:
-    words = re.findall(r"[a-z']+", before)
+    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]*)*", before)
     tail1 = words[-1] if words else ""
     tail2 = " ".join(words[-2:]) if len(words) >= 2 else tail1
     if tail2 in _START_CUES or tail1 in _START_CUES:

@@ -305,3 +305,29 @@ def test_a_season_of_a_year_dates_the_fact(extract: Extract) -> None:
     (fact,) = [a for a in extract("I moved to Ghent in the summer of 2021.")
                if a.predicate == "lives_in"]
     assert local(fact.valid_from) == date(2021, 6, 1) and fact.granularity is Granularity.SEASON
+
+
+@pytest.mark.parametrize(("text", "tense", "role", "day", "granularity"), [
+    ("à partir du 2 septembre", Tense.FUTURE, Role.START, date(2024, 9, 2), Granularity.DAY),
+    ("desde enero", Tense.PAST, Role.START, date(2024, 1, 1), Granularity.MONTH),
+    ("el 1 de septiembre", Tense.FUTURE, Role.AT, date(2024, 9, 1), Granularity.DAY),
+    ("desde el 1 de febrero de 2023", Tense.PAST, Role.START, date(2023, 2, 1),
+     Granularity.DAY),
+    ("noch bis 14.4.", Tense.PAST, Role.END, date(2024, 4, 14), Granularity.DAY),
+    ("seit März", Tense.PAST, Role.START, date(2024, 3, 1), Granularity.MONTH),
+    ("desde el lunes", Tense.PAST, Role.START, date(2024, 6, 10), Granularity.DAY),
+    ("ayer", Tense.UNKNOWN, Role.AT, date(2024, 6, 11), Granularity.DAY),
+    ("heute", Tense.UNKNOWN, Role.AT, date(2024, 6, 12), Granularity.DAY),
+    ("le 3 août", Tense.FUTURE, Role.AT, date(2024, 8, 3), Granularity.DAY),
+])
+def test_time_words_of_other_languages(text: str, tense: Tense, role: Role, day: date,
+                                       granularity: Granularity) -> None:
+    found = one(text, tense)
+    assert (found.role, found.value.start.date(), found.value.granularity) == (
+        role, day, granularity)
+
+
+@pytest.mark.parametrize("text", ["Mai Nguyen joined us", "I read about Mars rovers",
+                                  "hier ist alles gut"])
+def test_words_that_are_also_names_are_no_dates(text: str) -> None:
+    assert find_times(text, REF) == []
