@@ -102,7 +102,15 @@ _ABOUT = r"(?:over|about|around|almost|nearly|roughly|more\s+than|close\s+to)"
 # Order matters: longer, more specific forms first. Each alternative is a named group.
 _PATTERNS: list[tuple[str, str]] = [
     ("iso_day", rf"\b{_YEAR}-[01]\d-[0-3]\d\b"),
-    ("iso_month", rf"\b{_YEAR}-[01]\d\b"),
+    ("iso_month", rf"\b{_YEAR}-(?:0[1-9]|1[0-2])\b"),
+    # year ranges written short, month ranges sharing a year, day ranges: "2010-14",
+    # "Jul–Aug 2019", "the 8th–11th", "8th to 11th"
+    ("range_year_yy", rf"\b{_YEAR}\s*[-–—]\s*\d\d\b(?![-/.]\d)"),
+    ("range_mon_year", rf"\b{MONTH_PATTERN}\s*(?:-|–|—|to|until|till|through|thru)\s*"
+                       rf"{MONTH_PATTERN},?\s+{_YEAR}\b"),
+    ("range_ord", r"\b(?:the\s+)?(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\s*"
+                  r"(?:-|–|—|to|until|till|through|thru)\s*(?:the\s+)?"
+                  r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"),
     # numeric dates: 1.5.2023, 30/06/2023, 6/30/24, 12-5-1984 (order: see _numeric_order)
     ("num_dmy", r"(?<![\d./-])(?:" + "|".join(
         rf"(?:[12]\d|3[01]|0?[1-9]){sep}(?:[12]\d|3[01]|0?[1-9]){sep}(?:(?:19|20)\d\d|\d\d)"
@@ -141,7 +149,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("hol", rf"\b(?:{_HOL})\b"),
     ("mon_day", rf"\b{MONTH_PATTERN}\s+{_DAY}\b(?!\s*(?:am|pm|%|:))"),
     ("day_mon", rf"\b{_DAY}\.?\s+(?:{_DAY_MONTH_LINK}\s+)?{MONTH_PATTERN}(?![a-z])"),
-    ("the_day", r"\bthe\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"),
+    ("the_day", rf"\bthe\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
+                rf"(?!\s+(?:{_DAY_MONTH_LINK}\s+)?{MONTH_PATTERN})"),
     ("rel_mon", rf"\b(?:last|this|next)\s+{MONTH_PATTERN}(?![a-z])"),
     ("rel_wd", rf"\b(?:last|this|next)\s+(?:{_WD}|{_WD_ABBR})(?![a-z])"),
     ("rel_unit", r"\b(?:last|this|next|past)\s+(?:week|wk|weekend|month|mo|year|yr)\b"),
@@ -292,6 +301,30 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
         value = month_value(y, m, tz)
     elif kind == "mon_year2":
         value = month_value(_two_digit_year(low[-2:], today), _month_of(low), tz)
+    elif kind == "range_year_yy":
+        first = _years(low)[0]
+        last = first // 100 * 100 + int(low[-2:])
+        if last <= first:
+            return None  # "2019-05" is no range; "2020-12" was read as a month above
+        value, end_value, role = year_value(first, tz), year_value(last, tz), Role.RANGE
+    elif kind == "range_mon_year":
+        year = _years(low)[-1]
+        first_month, last_month = (_MONTH_NAMES[w] for w in re.findall(r"[^\W\d_]+", low)
+                                   if w in _MONTH_NAMES)
+        value = month_value(year - (first_month > last_month), first_month, tz)
+        end_value, role = month_value(year, last_month, tz), Role.RANGE
+    elif kind == "range_ord":
+        first_day, last_day = (int(x) for x in _INT.findall(low)[:2])
+        y, m = today.year, today.month
+        if tense is Tense.FUTURE and first_day < today.day:
+            y, m = add_months(y, m, 1)
+        elif tense is not Tense.FUTURE and last_day > today.day:
+            y, m = add_months(y, m, -1)
+        try:
+            value = day_value(date(y, m, first_day), tz)
+            end_value, role = day_value(date(y, m, last_day), tz), Role.RANGE
+        except ValueError:
+            return None
     elif kind == "range_years2":
         first, last = (_two_digit_year(y, today) for y in re.findall(r"\d\d", low))
         value, end_value, role = year_value(first, tz), year_value(last, tz), Role.RANGE

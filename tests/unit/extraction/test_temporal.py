@@ -331,3 +331,28 @@ def test_time_words_of_other_languages(text: str, tense: Tense, role: Role, day:
                                   "hier ist alles gut"])
 def test_words_that_are_also_names_are_no_dates(text: str) -> None:
     assert find_times(text, REF) == []
+
+
+@pytest.mark.parametrize(("text", "tense", "first", "last", "granularity"), [
+    ("2010-14", Tense.PAST, date(2010, 1, 1), date(2014, 1, 1), Granularity.YEAR),
+    ("Jul–Aug 2019", Tense.PAST, date(2019, 7, 1), date(2019, 8, 1), Granularity.MONTH),
+    ("Dec to Feb 2020", Tense.PAST, date(2019, 12, 1), date(2020, 2, 1), Granularity.MONTH),
+    ("the 8th–10th", Tense.PAST, date(2024, 6, 8), date(2024, 6, 10), Granularity.DAY),
+    ("the 18th to the 20th", Tense.FUTURE, date(2024, 6, 18), date(2024, 6, 20),
+     Granularity.DAY),
+])
+def test_short_ranges(text: str, tense: Tense, first: date, last: date,
+                      granularity: Granularity) -> None:
+    found = one(text, tense)
+    assert found.role is Role.RANGE and found.end_value is not None
+    assert (found.value.start.date(), found.end_value.start.date(),
+            found.value.granularity) == (first, last, granularity)
+
+
+def test_the_nth_of_a_month_is_that_month() -> None:
+    assert one("the 20th of August", Tense.PAST).value.start.date() == date(2023, 8, 20)
+
+
+def test_an_iso_month_is_no_year_range() -> None:
+    found = one("2020-12")
+    assert (found.role, found.value.granularity) == (Role.AT, Granularity.MONTH)
