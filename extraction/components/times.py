@@ -8,6 +8,9 @@ DATE entities the patterns do not cover go to dateparser (cached, RELATIVE_BASE 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from functools import cache
+from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -98,6 +101,40 @@ def verb_tense(doc: Doc, i: int) -> Tense:
     return Tense.UNKNOWN
 
 
+#: The most text between a time and the one that corrects it ("— no, wait, ").
+_CORRECTION_GAP = 30
+
+
+@cache
+def _correction_words() -> frozenset[str]:
+    text = resources.files("asof.extraction").joinpath(
+        "data/time_correction_words.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def _self_corrected(text: str, found: list[TimeMention]) -> list[TimeMention]:
+    """A time corrected in the same breath ("married in '71 — no, wait, '72", "on 3.4. — nee,
+    Quatsch, 17.4."): the first mention takes the second's value, keeping its own place and
+    role (so the fact it belongs to gets the corrected time), and the second is dropped."""
+    kept: list[TimeMention] = []
+    skip = False
+    for first, second in zip(found, [*found[1:], None], strict=False):
+        if skip:
+            skip = False
+            continue
+        if second is not None and second.role is Role.AT and \
+                0 < second.start_char - first.end_char <= _CORRECTION_GAP and \
+                first.value.granularity is second.value.granularity:
+            between = re.findall(r"[^\W\d_]+", text[first.end_char:second.start_char].lower())
+            if between and set(between) & _correction_words():
+                kept.append(replace(first, value=second.value))
+                skip = True
+                continue
+        kept.append(first)
+    return kept
+
+
 #: A day without a year ("July 26", "31 August", "the 4th", "6/30"), not a relative one.
 _YEARLESS_DAY = re.compile(r"^(?!.*\d{4})(?!.*\b(?:last|next|this|ago|yesterday|today|"
                            r"tomorrow)\b).*\d", re.IGNORECASE)
@@ -142,7 +179,7 @@ class TimeFinder:
                     found.append(TimeMention(ent.start_char, ent.end_char, ent.text, value,
                                              Role.AT))
             found.sort(key=lambda m: m.start_char)
-        doc._.asof_times = found
+        doc._.asof_times = _self_corrected(doc.text, found)
         return doc
 
     @staticmethod

@@ -356,3 +356,19 @@ def test_the_nth_of_a_month_is_that_month() -> None:
 def test_an_iso_month_is_no_year_range() -> None:
     found = one("2020-12")
     assert (found.role, found.value.granularity) == (Role.AT, Granularity.MONTH)
+
+
+@pytest.mark.parametrize(("text", "predicate", "day"), [
+    ("I married Brenda Holt in '71 — no, wait, '72.", "married_to", date(1972, 1, 1)),
+    ("I started at the Uniklinik on 3.4. — nee, Quatsch, 17.4.", "works_at",
+     date(2024, 4, 17)),
+    ("I joined Kestrel Labs on May 3, sorry, May 5.", "works_at", date(2024, 5, 5)),
+])
+def test_a_time_corrected_in_the_same_breath(extract: Extract, text: str, predicate: str,
+                                            day: date) -> None:
+    found = [a for a in extract(text) if a.predicate == predicate]
+    assert [a.valid_from.astimezone(TZ).date() for a in found if a.valid_from] == [day]
+
+
+def test_two_times_without_a_correction_word_both_stay() -> None:
+    assert [m.text for m in find_times("from May 3 to May 5", REF)] == ["May 3 to May 5"]
