@@ -416,7 +416,14 @@ KINSHIP = {"husband": "he", "wife": "she", "son": "he", "daughter": "she", "brot
            "father": "he", "partner": None, "friend": None, "cousin": None, "boyfriend": "he",
            "girlfriend": "she", "aunt": "she", "uncle": "he", "grandma": "she",
            "grandpa": "he", "niece": "she", "nephew": "he", "fiancé": None, "fiance": None,
-           "fiancée": "she", "spouse": None, "kid": None, "child": None}
+           "fiancée": "she", "spouse": None, "kid": None, "child": None,
+           "granddaughter": "she", "grandson": "he", "grandmother": "she",
+           "grandfather": "he", "stepmother": "she", "stepfather": "he", "stepson": "he",
+           "stepdaughter": "she"}
+
+#: Lower-case particles inside a person's name ("Joost de Vries", "Ana da Silva").
+NAME_PARTICLES = frozenset({"de", "da", "di", "do", "dos", "das", "del", "della", "van", "von",
+                            "der", "den", "ter", "ten", "du", "bin", "ibn", "bint", "le", "la"})
 
 #: Words that make a clause non-factual when they govern it.
 HYPOTHETICAL = frozenset({"if", "would", "could", "might", "should", "maybe", "perhaps",

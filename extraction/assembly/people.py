@@ -58,8 +58,10 @@ class PeopleAndNames(RecordKeeping):
     def _learn_people(self, doc: Doc, speaker: str) -> None:
         state = self.state
         positions: dict[str, int] = {}
+        mentions: list[tuple[int, str]] = []
 
         def seen(name: str, at: int) -> None:
+            mentions.append((at, name))
             if name not in positions or at < positions[name]:
                 positions[name] = at
 
@@ -128,6 +130,8 @@ class PeopleAndNames(RecordKeeping):
                     state.touch(name)
                     seen(name, token.idx)
         self._positions = positions
+        #: every mention of a person in this message (char offset, name), not just the first
+        self._mentions = sorted(set(mentions))
 
     def _learn_orgs(self, doc: Doc, index: int) -> None:
         """Organisation names a later "they" may mean ("…Bengal Textiles call … they run

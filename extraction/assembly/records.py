@@ -34,6 +34,7 @@ class RecordKeeping:
         self._rule = ""
         self._message = 0
         self._positions: dict[str, int] = {}
+        self._mentions: list[tuple[int, str]] = []
         self._merged_group: str | None = None  #: the team a "X is merged into Y" dissolves
         self._thing: tuple[int, str] | None = None  #: a thing named without a fact of its own
         self._object_at = 0  #: char offset of the object being routed ("there" looks before)

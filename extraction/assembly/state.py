@@ -3,14 +3,41 @@ aliases), the people most recently named, and every record emitted. One per conv
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from asof.extraction.patterns import GROUP_WORDS, HONORIFICS
+from asof.extraction.patterns import GROUP_WORDS, HONORIFICS, NAME_PARTICLES
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Granularity
 from asof.graph.predicates import PredicateRegistry
 from asof.timex import TimeValue
+
+#: Punctuation a name never runs across: "Marta Gil — Sr. BA", "Trans-Wisła Logistyka
+#: (Gdańsk)", "Amara = CEO", "Contact: Rui".
+_NAME_BREAK_RE = re.compile(r"\s+[—–=(]|\s-\s|:\s|\s*\(")
+_ORG_BREAK_RE = re.compile(r"\s+[—–(]|\s-\s|\s*\(")
+#: Lower-case words that belong inside a name ("Sanne de Vries", "Banco do Brasil", "Ana y
+#: Luis", "Bank of Ireland").
+_NAME_WORDS = NAME_PARTICLES | {"y", "e", "of", "and", "&", "el", "al", "the", "for", "in"}
+
+
+def name_proper(name: str, type_: str) -> str:
+    """A person's or an organisation's name itself, without a description glued on by the
+    NER: cut at a bracket or a spaced dash ("Trans-Wisła Logistyka (Gdańsk)"); a person's also
+    at "=" or a colon, and without lower-case words trailing a capitalised name ("Julien et
+    moi", "Hector lol"). Other names (teams, events, products) stay as they are."""
+    if type_ not in ("person", "organization"):
+        return name
+    pattern = _NAME_BREAK_RE if type_ == "person" else _ORG_BREAK_RE
+    cut = pattern.split(name, maxsplit=1)[0].strip(" ,.;:!?'\"")
+    if cut:
+        name = cut
+    words = name.split()
+    if type_ == "person" and words and words[0][:1].isupper():
+        while len(words) > 1 and words[-1].islower() and words[-1] not in _NAME_WORDS:
+            words.pop()
+    return " ".join(words)
 
 
 @dataclass(slots=True)
@@ -67,7 +94,7 @@ class ConversationState:
 
     def canonical(self, name: str, type_: str) -> str:
         """Resolve a surface name to the conversation's canonical name, learning aliases."""
-        name = name.strip(" ,.;:!?'\"")
+        name = name_proper(name.strip(" ,.;:!?'\""), type_)
         if type_ == "person":
             name = self._without_honorific(name)
         key = normalize_name(name)
@@ -276,6 +303,13 @@ class ConversationState:
         fitting = {record.obj for record in self.current(subject, predicate)
                    if set(words) <= set(normalize_name(record.obj).split())}
         return fitting.pop() if len(fitting) == 1 else None
+
+    def first_name_known(self, name: str) -> bool:
+        """Whether ``name`` is the first name of a person the conversation knows ("Marcus"
+        for Marcus Ito)."""
+        key = normalize_name(name)
+        return any(e.type == "person" and normalize_name(e.name).split()[:1] == [key]
+                   for e in self.entities.values())
 
     def known(self, subject: str, predicate: str, obj: str) -> bool:
         key = normalize_name(obj)

@@ -4,13 +4,22 @@ partner), and whether its clause asserts anything at all (questions, wishes, con
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from asof.extraction.assembly.people import PeopleAndNames
 from asof.extraction.components.base import Candidate, Clause, is_nameish, name_start
-from asof.extraction.patterns import LANGUAGES, TITLE_HEADS, common_english
+from asof.extraction.components.mentions import glued_hyphen, name_run
+from asof.extraction.patterns import (
+    LANGUAGES,
+    NAME_PARTICLES,
+    RELATIONAL_ROLES,
+    TITLE_HEADS,
+    common_english,
+)
 from asof.extraction.spans import text_of as _text
+from asof.extraction.spans import token_at as _token_at
 from asof.extraction.spans import trim_name as _trim_name
 from asof.graph.ids import normalize_name
 
@@ -56,9 +65,12 @@ _FIRST_PERSON = frozenset({"i", "me", "my", "mine", "i'm", "im", "i've", "i'd", 
 
 def _name_ending_at(doc: Doc, j: int) -> tuple[int, int] | None:
     """The proper-name run whose last token is ``j``, or None."""
-    if j < 0 or not is_nameish(doc[j]):
+    if j >= 2 and glued_hyphen(doc, j - 1, j + 1):
+        k = name_start(doc, j - 1)  # "Park Seo-yeon"
+    elif j < 0 or not is_nameish(doc[j]):
         return None
-    k = name_start(doc, j)
+    else:
+        k = name_start(doc, j)
     # "Vasquez-Lund": a hyphen typed without spaces joins the parts of one name
     while k >= 2 and doc[k - 1].text == "-" and not doc[k - 2].whitespace_ and \
             not doc[k - 1].whitespace_ and is_nameish(doc[k - 2]):
@@ -95,6 +107,14 @@ class SubjectResolution(PeopleAndNames):
         kind = cand.subject
         predicate = cand.predicate
         org_subject = "organization" in state.registry.get(predicate).subject_types
+        if kind in ("default", "speaker") and cand.objects and \
+                predicate in self._person_predicates():
+            described = self._titled_name(doc, cand) if kind == "default" or \
+                predicate == "job_title" else None
+            if described is None and (kind == "default" or cand.subject_span is None):
+                described = self._line_head(doc, cand)
+            if described is not None:
+                return [described]
         if kind == "speaker":
             span = cand.subject_span
             if span is not None and span[0] >= 2 and doc[span[0] - 1].lower_ == "and" and \
@@ -117,12 +137,28 @@ class SubjectResolution(PeopleAndNames):
                 if org is not None:
                     return [org]
             gender = kind if kind != "they" else None
+            # the closest person named before the pronoun in this message, in a slot that
+            # refers ("she is Leiterin Recht", "from Tampere" do not)
+            near = self._antecedent(doc, at, gender, speaker, plural=kind == "they")
+            if near:
+                return near
             # people first named after the pronoun in this message are not its antecedent
             later = {name for name, pos in self._positions.items() if pos > at}
             person = state.recent_person(gender, {speaker} | later) or \
                 state.recent_person(gender, {speaker})
             return [person] if person else []
         if kind == "who":
+            if cand.subject_span is not None:
+                # "his brother Obinna, who's the CEO": a relative "who" means the name right
+                # before it
+                k = cand.subject_span[0] - 1
+                if k >= 0 and doc[k].text == ",":
+                    k -= 1
+                if k >= 0 and is_nameish(doc[k]):
+                    near = self._antecedent(doc, doc[cand.subject_span[0]].idx, None, speaker,
+                                           adjacent=True)
+                    if near:
+                        return near
             person = state.recent_person(None, {speaker})
             return [person] if person else []
         if kind == "name" and cand.subject_span is not None:
@@ -152,6 +188,13 @@ class SubjectResolution(PeopleAndNames):
             if predicate in ("uses", "owns") and known is None and \
                     any(e.text == text and e.label_ == "ORG" for e in doc.ents):
                 return [state.canonical(text, "organization")]
+            if known is None and not self._could_be_person(doc, cand.subject_span) and \
+                    not state.first_name_known(text):
+                # "Junior Unity Developer, starts 3 June", "Joined Razorpay in Jan '21",
+                # "matías y yo vamos": no one's name; read the clause as if it had no subject
+                return self._subjects(doc, clause, ci, replace(cand, subject="default",
+                                                               subject_span=None),
+                                      speaker, subjects)
             name = state.add_person(text)
             if normalize_name(name) == normalize_name(speaker):
                 return [speaker]
@@ -171,6 +214,87 @@ class SubjectResolution(PeopleAndNames):
             return [named] if named is not None else [speaker]
         return []
 
+    def _antecedent(self, doc: Doc, at: int, gender: str | None, speaker: str,
+                    plural: bool = False, adjacent: bool = False) -> list[str]:
+        """The person a pronoun at char ``at`` means when this message names one before it.
+        Sentence by sentence back from the pronoun's own: a person named as (or inside) a
+        sentence subject first ("Erik's mum is from Tampere and he …", "Valentina is coming
+        from Enel, she …"), else the closest one named; the gender must fit, and names in
+        slots that do not refer to a person are skipped (a predicate nominal of a pronoun,
+        "she is Leiterin Recht"; a name only the NER calls a person after a place
+        preposition, "lives in Tampere"). ``adjacent`` (a relative "who"): the closest one.
+        A plural "they" takes two names joined by "and"/"&" together, and no single one."""
+        state = self.state
+        text = _text(doc)
+        named = set(self._mentions)
+        for known in {id(e): e for e in state.entities.values()}.values():
+            # people the message's earlier clauses made known (a name the NER missed)
+            if known.type == "person" and known.name != speaker:
+                for match in re.finditer(r"\b" + re.escape(known.name) + r"\b", text[:at]):
+                    named.add((match.start(), known.name))
+        # a part of a longer name said at the same place is that name ("Nwachukwu" inside
+        # "Obi Nwachukwu")
+        named = {(pos, name) for pos, name in named if not any(
+            (p, n) != (pos, name) and p <= pos and pos + len(name) <= p + len(n)
+            for p, n in named)}
+        before = []
+        for pos, name in sorted(named):
+            if pos >= at or name == speaker:
+                continue
+            entity = state.entity(name)
+            if entity is None or entity.type != "person":
+                continue
+            if gender in ("he", "she") and entity.gender not in (None, gender):
+                continue
+            token = doc[_token_at(doc, pos)]
+            if not self._referring_slot(token, entity.tentative):
+                continue
+            before.append((pos, name, token))
+        if not before:
+            return []
+        if adjacent:
+            pick = len(before) - 1
+        else:
+            # in the pronoun's own sentence a subject first; in an earlier one the closest
+            own = doc[_token_at(doc, at)].sent.start
+            here = [i for i, (_, _, t) in enumerate(before) if t.sent.start == own]
+            subjects = [i for i in here if self._in_subject(before[i][2])]
+            pick = (subjects or here or [len(before) - 1])[-1]
+        pos, name, _ = before[pick]
+        chosen = state.entity(name)
+        if chosen is not None and gender in ("he", "she") and chosen.gender is None:
+            chosen.gender = gender
+        if not plural:
+            return [name]
+        if pick > 0:
+            pos2, name2, _ = before[pick - 1]
+            if name2 != name and re.fullmatch(r"[\w'’-]+(?:\s+[\w'’-]+){0,2}\s+(?:and|&)\s+",
+                                              text[pos2:pos]):
+                return [name2, name]
+        return []  # a plural "they" and one person: not decided here
+
+    @staticmethod
+    def _np_head(token: Token) -> Token:
+        while token.dep_ in ("compound", "flat", "poss", "appos") and token.head.i != token.i:
+            if token.dep_ == "poss":
+                return token.head
+            token = token.head
+        return token
+
+    def _in_subject(self, token: Token) -> bool:
+        """The name is the subject of its clause, or inside it ("Erik's mum")."""
+        return self._np_head(token).dep_ in ("nsubj", "nsubjpass")
+
+    def _referring_slot(self, token: Token, tentative: bool) -> bool:
+        head = token
+        while head.dep_ in ("compound", "flat") and head.head.i > head.i:
+            head = head.head
+        if head.dep_ == "attr" and any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PRON"
+                                       for c in head.head.children):
+            return False
+        return not (tentative and head.dep_ == "pobj" and
+                    head.head.lower_ in ("in", "at", "into", "near", "around", "on", "onto"))
+
     def _person_named(self, doc: Doc, span: tuple[int, int]) -> str | None:
         """The person a name run means, unless the conversation or the model knows it as
         something else (an organisation, a place, a product)."""
@@ -182,6 +306,9 @@ class SubjectResolution(PeopleAndNames):
         if known is not None and known.type != "person":
             return None
         tokens = doc[span[0]:span[1]]
+        if known is not None and not known.tentative and \
+                not any(t.is_upper and len(t) > 1 for t in tokens):
+            return self.state.add_person(text)  # a person the conversation already knows
         spoken = normalize_name(text) in self.state.speakers or any(
             normalize_name(text) in (normalize_name(n), normalize_name(n.split()[0]))
             for n in self.state.speaker_names)
@@ -189,11 +316,66 @@ class SubjectResolution(PeopleAndNames):
                 any(t.ent_type_ == "PERSON" for t in tokens) or
                 (len(tokens) >= 2 and all(t.is_title and t.is_alpha and
                                           not common_english(t.text) and
-                                          t.lower_ not in TITLE_HEADS for t in tokens)))):
+                                          t.lower_ not in TITLE_HEADS for t in tokens
+                                          if t.lower_ not in NAME_PARTICLES)))):
             # "CV says …", "Presentations: …", "Senior Data Scientist — …": an abbreviation,
             # a heading or a title, not a person
             return None
         return self.state.add_person(text)
+
+    def _titled_name(self, doc: Doc, cand: Candidate) -> str | None:
+        """"our motion designer Joost de Vries", "the new operations director, Iván Castro": a
+        title right before a name (a noun phrase in apposition) is that person's; not a
+        relation to someone ("my manager Ewa")."""
+        start, end = cand.objects[0][0], cand.objects[0][1]
+        words = [t.lower_ for t in doc[start:end]]
+        if not words or words[-1] not in TITLE_HEADS or \
+                (len(words) == 1 and words[0] in RELATIONAL_ROLES):
+            return None
+        k = start - 1
+        while k >= 0 and doc[k].pos_ == "ADJ" and doc[k].lower_ not in _FIRST_PERSON:
+            k -= 1
+        if k >= 0 and doc[k].lower_ not in ("our", "their", "the", "his", "her", "my", "your",
+                                            "its"):
+            return None
+        if k >= 1 and doc[k - 1].lemma_ == "be":
+            return None  # "I'm the e-commerce manager, Carlos …": the title is predicated
+        j = end + 1 if end < len(doc) and doc[end].text == "," else end
+        run = name_run(doc, j, len(doc)) if j < len(doc) else None
+        if run is None or any(t.lower_ in TITLE_HEADS for t in doc[run[0]:run[1]]):
+            return None
+        if j > end and run[1] < len(doc) and doc[run[1]].pos_ in ("VERB", "AUX"):
+            return None  # "…, Carlos Mendes is the account owner": a new clause's subject
+        return self._person_named(doc, run)
+
+    def _line_head(self, doc: Doc, cand: Candidate) -> str | None:
+        """A line of a list or a roster that opens with a person's name and a dash or a colon
+        ("Aleksi Koskinen — at Kuura since 2021, lives in Tampere", "1) Henrik Dahl — was
+        Senior Data Scientist", "Dani (Daniel Ortega) — joined us as an intern"): what the line
+        says without a subject of its own is about that person, unless "I" comes in."""
+        text = _text(doc)
+        at = doc[cand.objects[0][0]].idx
+        line = text.rfind("\n", 0, at) + 1
+        k = _token_at(doc, line)
+        if doc[k].idx < line:
+            k += 1
+        while k < len(doc) and (doc[k].is_space or doc[k].text in ("-", "*", "•", ")", ".") or
+                                doc[k].like_num and len(doc[k]) <= 2):
+            k += 1
+        run = name_run(doc, k, len(doc))
+        if run is None:
+            return None
+        j = run[1]
+        if j < len(doc) and doc[j].text == "(":
+            while j < len(doc) and doc[j].text != ")" and doc[j].idx < at:
+                j += 1
+            j += 1
+        if j >= len(doc) or doc[j].text not in ("—", "–", "-", ":") or doc[j].idx >= at:
+            return None
+        if any(t.lower_ in ("i", "i'm", "im", "i've", "i'd", "we", "we're", "we've")
+               for t in doc[j:cand.objects[0][0]]):
+            return None  # "Aleksi — I met him at …": the speaker's own clause
+        return self._person_named(doc, run)
 
     def _described_person(self, doc: Doc, cand: Candidate) -> str | None:
         """"Tomasz Lis (COO)", "Marta Gil — Sr. BA", "Brian Njoroge, our drummer": a span
@@ -227,6 +409,28 @@ class SubjectResolution(PeopleAndNames):
                     return None
                 return self._person_named(doc, run)
         return None
+
+    def _could_be_person(self, doc: Doc, span: tuple[int, int]) -> bool:
+        """A name run read as a clause subject can be a new person's name: not a job title
+        ("Junior Unity Developer"), not an everyday word or a verb opening the sentence
+        ("Joined Razorpay"), not an abbreviation ("SAP"); written in lower case only when
+        the NER finds exactly a person there (in lower-case chat, words of another language
+        are tagged as names: "dev en", "y yo vamos")."""
+        tokens = doc[span[0]:span[1]]
+        person = [t for t in tokens if t.ent_type_ == "PERSON"]
+        if all(t.is_lower or not t.is_alpha for t in tokens):
+            first, last = tokens[0], tokens[-1]
+            return first.ent_iob_ == "B" and first.ent_type_ == "PERSON" and (
+                last.i + 1 >= len(doc) or doc[last.i + 1].ent_iob_ != "I")
+        if any(t.lower_ in TITLE_HEADS for t in tokens):
+            return False
+        if any(t.is_upper and len(t) > 1 for t in tokens) and not person:
+            return False
+        head = tokens[0]
+        if head.is_sent_start and (head.pos_ in ("VERB", "AUX") or
+                                   common_english(head.text)) and not person:
+            return False
+        return True
 
     def _person_predicates(self) -> frozenset[str]:
         registry = self.state.registry

@@ -23,6 +23,14 @@ def make_mentions(nlp: Language, name: str, labels: list[str], name_runs: bool) 
     return Mentions(tuple(labels), name_runs)
 
 
+def glued_hyphen(doc: Doc, j: int, end: int) -> bool:
+    """Token ``j`` is a hyphen typed without spaces between a name part and a lower-case
+    word ("Sun-hee", "Seo-yeon", "Ji-ho"): the two parts are one name."""
+    return doc[j].text == "-" and j + 1 < end and j > 0 and not doc[j - 1].whitespace_ and \
+        not doc[j].whitespace_ and doc[j + 1].is_alpha and doc[j + 1].is_lower and \
+        is_nameish(doc[j - 1])
+
+
 def name_run(doc: Doc, i: int, end: int) -> tuple[int, int] | None:
     """The proper-name run starting at token ``i`` (connectors allowed inside), or None."""
     if i >= end or not is_nameish(doc[i]):
@@ -36,6 +44,9 @@ def name_run(doc: Doc, i: int, end: int) -> tuple[int, int] | None:
         if token.lower_ in NAME_CONNECTORS and j + 1 < end and is_nameish(doc[j + 1]) \
                 and token.lower_ != "the":
             j += 2
+            continue
+        if glued_hyphen(doc, j, end):
+            j += 2  # "Sun-hee Park", "Park Seo-yeon": a hyphenated given name
             continue
         if token.lower_ in ("nr", "no", "no.", "#") and j + 1 < end and doc[j + 1].like_num \
                 and not doc[j + 1].like_url:
