@@ -73,7 +73,27 @@ _AMBIGUOUS_MONTHS = frozenset({"may", "mar", "jan", "jun", "sep", "dec",
 
 
 def _alternatives(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    """A regex matching any of ``words``, as a trie ("ma(?:rzo|yo|rs|i)"): the time pattern
+    is tried at every character of every message, and a flat list of some hundred words cost
+    half again the time of the English patterns alone."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word.lower():
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + pattern(child)
+                    for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and not ends else \
+            "(?:" + "|".join(branches) + ")"
+        return body + "?" if ends else body
+
+    return pattern(trie)
 
 
 #: A month name or abbreviation ("sept.", "March", "septiembre").
