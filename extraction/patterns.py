@@ -463,6 +463,16 @@ def _data_words(name: str) -> frozenset[str]:
 
 #: Nouns that stand in for a thing without naming it ("the ones", "the way", "a lot").
 VAGUE_NOUNS = _data_words("vague_nouns.txt")
+#: Words that take back the statement before them as a joke ("… joking o, lagos for life").
+JOKE_MARKERS = _data_words("joke_markers.txt")
+#: Marks that make the praise they close sarcastic ("we simply LOVE that printer … 🙄").
+SARCASM_MARKERS = _data_words("sarcasm_markers.txt")
+#: Head nouns that make "<Name> <noun>" no place to live in ("the Dublin office", "Pro plan").
+NON_PLACE_HEADS = _data_words("non_place_heads.txt")
+#: A school's last name word or a study noun ("Minami Sumiyoshi Elementary", "nursing program").
+STUDY_WORDS = _data_words("study_words.txt")
+#: Head nouns that make "<Name> <noun>" a group ("Didsbury Dads running club").
+GROUP_HEADS = _data_words("group_heads.txt")
 
 
 @cache

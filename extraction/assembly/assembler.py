@@ -21,7 +21,7 @@ from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _tok
 from asof.extraction.tagger.component import LEARNED_RULE
 from asof.graph.ids import normalize_name
-from asof.graph.models import Episode, FactAssertion
+from asof.graph.models import AssertionKind, Episode, FactAssertion
 from asof.graph.predicates import LITERAL
 from asof.timex import Role, TimeMention
 
@@ -43,6 +43,38 @@ def _objectless_stop(cand: Candidate) -> bool:
     so it owns no time (the fact it ends does)."""
     return cand.kind == "retract" and not cand.objects and \
         cand.rule not in ("resign", "last_day")
+
+
+#: Words after an ending verb that name where one goes, not what one leaves ("leaving for
+#: Nexon", "retiring to the coast").
+_DESTINATION = frozenset({"for", "to", "into", "towards"})
+
+
+def _learned_under_rules(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+    """The tagger's reading of a span a rule reads as the end of the same predicate gives way
+    to the rule's; and an ending said without its object ("last day @ tostadora fri", "left
+    behaviour at the end of march") takes the object the tagger found right after it, so the
+    name is what ends, not a fact that starts on the day it ended."""
+    ruled = [c for c in cands if c.rule != LEARNED_RULE]
+    kept: list[Candidate] = []
+    for cand in cands:
+        if cand.rule != LEARNED_RULE or not cand.objects:
+            kept.append(cand)
+            continue
+        start, end = cand.objects[0][0], cand.objects[0][1]
+        if any(c.predicate == cand.predicate and c.kind != cand.kind and
+               any(o[0] < end and start < o[1] for o in c.objects) for c in ruled):
+            continue  # "left Kuura": the rule's ending of "Kuura" stands
+        ending = next((c for c in ruled if c.kind == "retract" and
+                       c.predicate == cand.predicate and not c.objects and
+                       0 <= start - c.trigger[1] <= 2 and
+                       not any(t.pos_ in ("VERB", "AUX") or t.lower_ in _DESTINATION
+                               for t in doc[c.trigger[1]:start])), None)
+        if ending is not None:
+            ending.objects = list(cand.objects)
+            continue
+        kept.append(cand)
+    return kept
 
 
 def _adoption_times(doc: Doc, ci: int, clauses: list[Clause],
@@ -135,6 +167,9 @@ class Assembler(Corrections, PhraseReaders):
         by_clause: dict[int, list[Candidate]] = {}
         for cand in doc._.asof_candidates or []:
             by_clause.setdefault(cand.clause, []).append(cand)
+        for ci in by_clause:
+            by_clause[ci] = _learned_under_rules(doc, by_clause[ci])
+        state.message_times[index] = episode.occurred_at
         subjects: dict[int, list[str]] = {}
         clause_times: dict[int, list[TimeMention]] = {}
         for ci, clause in enumerate(clauses):
@@ -191,11 +226,27 @@ class Assembler(Corrections, PhraseReaders):
         self._scheduled_starts(episode, buffer)
         date_cued_starts(doc, buffer, self.state.user_speakers)
         merged = [r for r in self._merge(self._rules_first(buffer))
-                  if self._types_fit(r, episode.occurred_at)]
+                  if self._types_fit(r, episode.occurred_at) and not self._restated(r)]
         self._end_old_plans(index, episode, merged)
         self._implied(index, episode, merged)
         state.records.extend(merged)
         return [self._assertion(r, doc, episode) for r in merged]
+
+    def _restated(self, record: Record) -> bool:
+        """A fact the tagger alone reads again while the conversation already holds it ("told
+        Farid this morning", "back in Dublin", "1) Matthias is relocating") is a mention, not
+        news: it neither starts the fact again nor cuts the interval already believed. A start
+        said earlier than the one held still stands."""
+        if not record.learned or record.kind is not AssertionKind.ASSERT or \
+                record.valid_to is not None:
+            return False
+        key = normalize_name(record.obj)
+        for held in self.state.current(record.subject, record.predicate):
+            if normalize_name(held.obj) != key:
+                continue
+            began = held.valid_from or self.state.message_times.get(held.message)
+            return record.valid_from is None or began is None or record.valid_from >= began
+        return False
 
     def _holder_at_work(self, person: str, cand: Candidate) -> str:
         """Who holds a tool or plan said of ``person`` without their "I": the employer,
@@ -297,6 +348,9 @@ class Assembler(Corrections, PhraseReaders):
                 doc[cand.trigger[0] - 1].lower_ in ("a", "an") and \
                 doc[cand.trigger[0] - 2].lower_ in ("'s", "is", "are", "was", "there"):
             return  # "there's a job at X I could take": an opening, not a job held
+        if cand.rule == "pet_named" and cand.trigger[0] > 0 and \
+                doc[cand.trigger[0] - 1].lower_ == "my":
+            return  # "my name is Katarzyna": the speaker introduces herself, no pet
         if cand.rule == "pet_named" and not times:
             times = _adoption_times(doc, ci, clauses, clause_times)
         if cand.rule == "been_there":
@@ -344,7 +398,9 @@ class Assembler(Corrections, PhraseReaders):
                     continue
                 text, is_name = org, True
             self._object_at = doc[start].idx if start < len(doc) else len(_text(doc))
+            self._object_end = end if is_name else None
             target = self._route(doc, predicate, kind, text, is_name, subject, speaker, times)
+            self._object_end = None
             if target is None:
                 continue
             pred, obj_name, literal = target

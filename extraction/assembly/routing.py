@@ -12,13 +12,19 @@ from asof.extraction.assembly.words import (
     clean_literal,
     company_group,
     event_appositive,
+    head_after,
     is_event,
     is_group,
 )
 from asof.extraction.patterns import (
     DEPARTMENTS,
     EXEC_TITLES,
+    GROUP_HEADS,
     LANGUAGES,
+    NON_PLACE_HEADS,
+    SCHOOL_WORDS,
+    STUDY_WORDS,
+    TITLE_HEADS,
 )
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import trim_name as _trim_name
@@ -73,7 +79,28 @@ class PredicateRouting(SubjectResolution):
                     and predicate in ("likes", "dislikes") else self._recent_object(predicate)
                 return (predicate, found, False) if found else None
             return None
-        if predicate in ("job_title",):
+        if predicate in ("job_title", "uses") and low.split() and \
+                all(w in LANGUAGES for w in low.split()):
+            return None  # "switch to French", "as well as English": a language, no tool or title
+        if is_name and self._object_end is not None and predicate in ("lives_in", "works_at",
+                                                                     "uses"):
+            stop = doc[self._object_end - 1].sent.end if self._object_end else len(doc)
+            possessive, heads, name_end = head_after(doc, self._object_end, stop)
+            if predicate == "lives_in" and kind != "retract" and (
+                    possessive or any(w in NON_PLACE_HEADS for w in heads)):
+                return None  # "moved to the Pro plan", "moves to Tomás Aguilar's team"
+            if predicate in ("works_at", "uses") and not possessive and \
+                    any(w in GROUP_HEADS for w in heads):
+                # "joined the Didsbury Dads running club", "from Cards over to the Payments
+                # squad": a group the subject is a member of, no employer and no tool
+                if name_end > self._object_end:
+                    first = next((t.i for t in doc if t.idx >= self._object_at), None)
+                    if first is not None and first < self._object_end:
+                        text = doc[first:name_end].text  # "Women in Data Italia"
+                name = _trim_name(text)
+                if name:
+                    return "member_of", state.canonical(name, "group"), False
+        if predicate == "job_title":
             title = clean_literal(text)
             if not title or len(title.split()) > 6:
                 return None
@@ -117,6 +144,9 @@ class PredicateRouting(SubjectResolution):
                 return None
             # "three Zebra ZD420s": one model, whatever the count
             text = re.sub(r"(?<=\d)s$", "", text)
+            group = self._known_group(text) if predicate == "uses" else None
+            if group is not None:
+                return "member_of", group, False  # "from Cards over to …": a known team
             return predicate, state.canonical(text, "product"), False
         if not is_name:
             if predicate == "member_of" and is_group(text):
@@ -140,6 +170,9 @@ class PredicateRouting(SubjectResolution):
             # "we moved to HubSpot … and don't use Salesforce anymore": a tool move
             state.retype(name, "product")
             return "uses", state.canonical(name, "product"), False
+        group = self._known_group(name) if predicate in ("works_at", "uses") else None
+        if group is not None:
+            return "member_of", group, False  # a known club or team ("left Bokcirkeln")
         if predicate not in ("reports_to", "married_to"):
             state.retype(name, self._object_type(predicate))
         # the object's kind can change the predicate
@@ -151,6 +184,11 @@ class PredicateRouting(SubjectResolution):
             if is_group(name) and not re.search(r"\b(office|hospital)\b", name, re.I) and \
                     not (self._rule != "join_org" and company_group(name)):
                 return "member_of", state.canonical(name, "group"), False
+            if kind == "assert" and self._rule in ("start_at", "join_org", "be_at") and \
+                    self._studying_at(doc, name):
+                # "Kayla started at Ohio State in August, nursing program", "Hana started at
+                # Minami Sumiyoshi Elementary": a place of study
+                return "studies_at", state.canonical(name, "organization"), False
             if kind == "retract" and self._leaving_place(doc, name):
                 # "leaving Lyon on Feb 1": a place left is a move
                 return "lives_in", state.canonical(name, "location"), False
@@ -209,6 +247,29 @@ class PredicateRouting(SubjectResolution):
             canonical = state.canonical(name, "animal")
             return predicate, canonical, False
         return predicate, state.canonical(name, self._object_type(predicate)), False
+
+    def _studying_at(self, doc: Doc, name: str) -> bool:
+        """A school named by its kind ("… Elementary") or a study noun in the object's
+        sentence, and no job title there ("started at X as a teacher" stays a job)."""
+        at = self._object_at
+        sent = next((t.sent for t in doc if t.idx >= at), None)
+        if sent is None:
+            return False
+        words = [t.lower_ for t in sent]
+        if any(w in TITLE_HEADS for w in words) or "as" in words:
+            return False
+        last = normalize_name(name).split()[-1:] or [""]
+        return last[0] in STUDY_WORDS or any(w in STUDY_WORDS for w in words)
+
+    def _known_group(self, name: str) -> str | None:
+        """The club or team the conversation already knows ``name`` to mean ("Bokcirkeln" for
+        Bokcirkeln Söder, "Cards" for the Cards squad)."""
+        state = self.state
+        known = state.alias_of(name, "group") or state.team_named(name)
+        if known is None or known.type != "group" or \
+                normalize_name(known.name).split()[-1] in SCHOOL_WORDS:
+            return None  # "Greenhill Academy" may be a workplace as well as a group
+        return known.name
 
     def _recent_object(self, predicate: str) -> str | None:
         for record in reversed([*self.state.records, *self.state.pending]):

@@ -109,7 +109,9 @@ class Situations(TimeAnchoring):
         found = read_any(doc, j + 1, clause.end)
         if found is None:
             return
+        self._object_end = found[1] if found[3] else None
         target = self._route(doc, pred, "assert", found[2], found[3], subject, speaker, times)
+        self._object_end = None
         if target is None:
             return
         self._emit_one(doc, index, episode, clause, cand, target[0], "assert", subject,
@@ -180,7 +182,8 @@ class Situations(TimeAnchoring):
             if ci < 0:
                 continue
             clause = clauses[ci]
-            if clause.question or clause.hypos or clause.negations or clause.reports:
+            if clause.question or clause.hypos or clause.negations or clause.reports or \
+                    clause.requests:
                 continue
             literal = f"{word} {match.group(2)}".lower()
             subject = state.org_of(speaker) or speaker

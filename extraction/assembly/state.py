@@ -89,6 +89,8 @@ class ConversationState:
     org_mentions: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
     #: accepted job offers not yet started: person → organisation ("accepted an offer from X")
     offers: dict[str, str] = field(default_factory=dict)
+    #: when each message of the conversation was sent (message index → its time)
+    message_times: dict[int, datetime] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ entities
 

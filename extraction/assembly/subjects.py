@@ -91,7 +91,13 @@ class SubjectResolution(PeopleAndNames):
             # "if", "someday", "kidding" colour the whole clause; modals only what follows
             if p <= cand.trigger[1] or doc[p].lower_ in _CLAUSE_WIDE_HYPO:
                 return False
-        if any(p < start for p in clause.reports):
+        if cand.predicate in ("prefers", "likes", "uses", "owns") and \
+                any(p <= cand.trigger[1] for p in clause.requests):
+            return False  # "wants the q1 deck by fri": a request, not a preference
+        if any(p < start for p in clause.reports) and \
+                doc[start].lower_ not in ("my", "our", "his", "her", "their"):
+            # "heard my lead kim sumin is leaving": the lead is the speaker's whatever the
+            # rumour says (a possessive description holds outside the report)
             return False
         if cand.negated:
             for p in clause.negations:

@@ -54,6 +54,33 @@ def company_group(name: str) -> bool:
 
 # ---------------------------------------------------------------------------- helpers
 
+def head_after(doc: Doc, end: int, stop: int) -> tuple[bool, list[str], int]:
+    """What follows a name inside its noun phrase: whether it is a possessor ("Tomás
+    Aguilar's team") and the lower-case nouns it qualifies ("the Dublin office", "Didsbury
+    Dads running club", "Pro plan"), up to three words; and where the name really ends when
+    the reader stopped at a lower-case word inside it ("Women in Data Italia mentoring
+    programme")."""
+    k = min(end, stop)
+    while k + 1 < stop and doc[k].lower_ in ("in", "of", "for", "and", "&") and \
+            doc[k + 1].text[:1].isupper():
+        k += 1
+        while k < stop and doc[k].text[:1].isupper():
+            k += 1
+    if k > end and not (k < stop and doc[k].is_lower and doc[k].is_alpha):
+        k = end  # the capitalised words after "in" are a place or another name, not this one
+    name_end = k
+    possessive = k < stop and doc[k].lower_ in ("'s", "’s", "'")
+    if possessive:
+        k += 1
+    words: list[str] = []
+    while k < stop and len(words) < 3 and doc[k].is_alpha and doc[k].is_lower and \
+            doc[k].pos_ in ("NOUN", "PROPN", "ADJ", "VERB") and \
+            doc[k].ent_type_ not in ("DATE", "TIME"):
+        words.append(doc[k].lower_)
+        k += 1
+    return possessive, words, name_end
+
+
 def vague_literal(doc: Doc, start: int, end: int) -> bool:
     """A literal object with no noun of its own, or only a stand-in noun ("ones", "way")."""
     span = doc[start:min(end, len(doc))]

@@ -36,6 +36,8 @@ class Clause:
     negations: list[int] = field(default_factory=list)  #: token indices of negation words
     hypos: list[int] = field(default_factory=list)  #: token indices of hypothetical cues
     reports: list[int] = field(default_factory=list)  #: reporting verbs ("X thinks …")
+    #: "want" of a one-off thing ("wants the q1 deck by fri"): what is wanted is no preference
+    requests: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -8,10 +8,17 @@ about"), question, reported speech ("my friend says …"), "used to", correction
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from asof.extraction.components.base import SUBJECT_PRONOUNS, Clause, ensure_extensions
-from asof.extraction.patterns import CORRECTION_CUES, HYPOTHETICAL, REPORTING_VERBS, TITLE_HEADS
+from asof.extraction.patterns import (
+    CORRECTION_CUES,
+    HYPOTHETICAL,
+    JOKE_MARKERS,
+    REPORTING_VERBS,
+    SARCASM_MARKERS,
+    TITLE_HEADS,
+)
 
 _HARD_BREAKS = frozenset({";", "—", "–", "(", ")", "--", "…", "!", "|"})
 _SOFT_BREAKS = frozenset({",", "and", "but", "so", "then", "because", "cause", "while",
@@ -30,8 +37,73 @@ _FUTURE = frozenset({"will", "'ll", "gonna", "shall", "tomorrow", "next", "upcom
 _APPOSITIVE_HEADS = TITLE_HEADS | {"ceo", "cto", "cfo", "coo", "cio", "cmo", "vp", "director",
                                    "head", "chief", "president", "founder", "manager", "boss",
                                    "lead", "supervisor"}
+#: Words that make the thing wanted a one-off request, not a standing preference ("wants the
+#: q1 deck by fri", "wants a demo in February", "Mum wants one paragraph in Igbo").
+_SPECIFIC = frozenset({"the", "this", "that", "these", "those", "one", "two", "three"})
+_DEADLINE = frozenset({"by", "before", "asap", "until", "till", "about"})
+#: Hearing something is hearsay whoever hears it ("also heard dr otieno is relocating").
+_HEARSAY = frozenset({"hear"})
+#: Positive affect a sarcasm mark can turn ("we simply LOVE that printer 🙄").
+_PRAISE = frozenset({"love", "like", "enjoy", "adore", "loving"})
 _NEGATIONS = frozenset({"not", "n't", "never", "no", "nobody", "nothing", "nor", "neither",
                         "dont", "didnt", "doesnt", "cant", "won't", "wont", "isnt"})
+
+
+def _request(tokens: Span, k: int) -> bool:
+    """"wants the q1 deck by fri", "wants a demo in February", "will want the Honda part more
+    dramatic": a want of one specific thing, or by a time, is a request, not a preference
+    ("she wants a Linux laptop", "wants fully remote" stay preferences)."""
+    rest = []
+    for t in tokens[k + 1:k + 8]:
+        if t.is_punct:
+            break
+        rest.append(t)
+    if not rest:
+        return False
+    if rest[0].lower_ in _SPECIFIC or rest[0].like_num:
+        return True
+    return any(t.lower_ in _DEADLINE or t.ent_type_ in ("DATE", "TIME") for t in rest)
+
+
+def _subjects_of(verb: Token) -> list[Token]:
+    """The verb's subjects, or its governing verb's ("Tita Nena kept telling everyone …")."""
+    own = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if own or verb.dep_ not in ("xcomp", "ccomp", "conj"):
+        return own
+    return [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+
+
+def _mark_jokes_and_sarcasm(doc: Doc, clauses: list[Clause]) -> None:
+    """A joke marker takes back the statement before it: its own clause up to it and the
+    clause before ("i'm relocating to abuja 😤 this traffic... joking o, lagos for life").
+    Hearsay ("also heard dr otieno (simba's vet) is relocating …") reports the rest of its
+    sentence. A sarcasm mark closing praise ("we simply LOVE that printer. Best part of my
+    mornings 🙄") makes the praise no fact."""
+    sents = list(doc.sents)
+    for token in doc:
+        low = token.lower_
+        ci = token._.asof_clause
+        if low in JOKE_MARKERS and 0 <= ci < len(clauses):
+            for clause in clauses[max(ci - 1, 0):ci + 1]:
+                clause.hypothetical = True
+                clause.hypos.append(token.i)
+        elif token.lemma_ in _HEARSAY and token.pos_ == "VERB" and 0 <= ci < len(clauses):
+            for clause in clauses[ci + 1:]:
+                if clause.sent != clauses[ci].sent:
+                    break
+                clause.reports.append(clause.start - 1)
+        elif low in SARCASM_MARKERS or token.text in SARCASM_MARKERS:
+            sent = token.sent
+            index = next(i for i, s in enumerate(sents) if s.start == sent.start)
+            scope = [sent]
+            if index > 0 and len(sent) <= 8:
+                scope.append(sents[index - 1])  # "… LOVE that printer. Best part of my mornings 🙄"
+            for part in scope:
+                for t in part:
+                    if t.lemma_ in _PRAISE and t.pos_ == "VERB" and t.i < token.i:
+                        tc = t._.asof_clause
+                        if 0 <= tc < len(clauses):
+                            clauses[tc].hypos.append(t.i)
 
 
 def _starts_clause(doc: Doc, i: int) -> bool:
@@ -126,12 +198,20 @@ class ClauseSplitter:
                         # "I'd love sushi" is a taste; "I'd love a second dog" is a wish
                         continue
                     if w in ("want", "wants") and nxt not in ("to",):
+                        if _request(tokens, k):
+                            clause.requests.append(tokens[k].i)
                         continue
                     if w in ("plan", "planning", "dream") and (tokens[k].pos_ == "NOUN" or
                                                                nxt not in ("to", "on")):
                         continue
                     if w == "thinking" and nxt not in ("about", "of"):
                         continue
+                    hypo = True
+                    clause.hypos.append(tokens[k].i)
+            for k, w in enumerate(lows[:-1]):
+                if w in ("planned", "supposed") and lows[k + 1] == "to":
+                    # "we planned to start with Slack … but the board rejected it", "were
+                    # supposed to go to Japan": a plan, said as one that did not happen
                     hypo = True
                     clause.hypos.append(tokens[k].i)
             if "if" in lows:
@@ -157,13 +237,19 @@ class ClauseSplitter:
                         clause.question_from = clause.start + tail
             clause.reports = [
                 t.i for t in tokens
-                if t.lemma_ in REPORTING_VERBS and t.pos_ == "VERB" and any(
-                    c.dep_ == "nsubj" and c.lower_ not in ("i", "we") for c in t.children)]
+                if (t.lemma_ in REPORTING_VERBS and t.pos_ == "VERB" and any(
+                    c.dep_ == "nsubj" and c.lower_ not in ("i", "we") for c in _subjects_of(t)))
+                or (t.lemma_ in _HEARSAY and t.pos_ == "VERB")]
+            if any(lows[k] == "according" and lows[k + 1] == "to"
+                   for k in range(len(lows) - 1)):
+                # "apparently I'm now CEO according to Workday": what a record says
+                clause.reports.append(clause.start - 1)
             clause.reported = bool(clause.reports)
             clause.future = any(w in _FUTURE for w in lows) or any(
                 t.lemma_ == "go" and t.tag_ == "VBG" and t.nbor(1).lower_ == "to"
                 for t in tokens if t.i + 1 < len(doc))
             for t in tokens:
                 t._.asof_clause = index
+        _mark_jokes_and_sarcasm(doc, clauses)
         doc._.asof_clauses = clauses
         return doc

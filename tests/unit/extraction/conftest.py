@@ -64,3 +64,24 @@ def triples(assertions: list[FactAssertion]) -> set[tuple[str, str, str, str]]:
     return {(a.kind.value, a.subject.name, a.predicate,
              (a.object.name if a.object is not None else (a.value or "")).lower())
             for a in assertions}
+
+
+@pytest.fixture(scope="session")
+def learned_nlp():  # type: ignore[no-untyped-def]
+    """The whole default pipeline, learned tagger included: for facts the tagger's spans
+    carry and the rules resolve."""
+    return build_nlp()
+
+
+@pytest.fixture()
+def learned_extract(learned_nlp) -> Extract:  # type: ignore[no-untyped-def]
+    """``extract`` with the whole default pipeline."""
+    pipeline = Pipeline("unit", nlp=learned_nlp)
+
+    def run(*texts: str, speaker: str = "Maren Holt") -> list[FactAssertion]:
+        messages = [Message(speaker, Role.USER, AT + timedelta(minutes=i), text, id=f"u{i}")
+                    for i, text in enumerate(texts)]
+        return [a for _, found in pipeline.extract(Conversation("c1", messages))
+                for a in found]
+
+    return run

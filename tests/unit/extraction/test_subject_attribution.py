@@ -5,35 +5,11 @@ name never runs across a dash or a bracket. Sentences and names are the tests' o
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from asof.extraction import Conversation, Message, Pipeline, build_nlp
-from asof.graph.models import Role
-from tests.unit.extraction.conftest import AT, Extract
+from tests.unit.extraction.conftest import Extract
 
 pytestmark = pytest.mark.unit
-
-
-@pytest.fixture(scope="module")
-def learned_nlp():  # type: ignore[no-untyped-def]
-    # the whole default pipeline: most of these facts come from the learned tagger's spans,
-    # whose subjects the rules resolve
-    return build_nlp()
-
-
-@pytest.fixture()
-def extract(learned_nlp) -> Extract:  # type: ignore[no-untyped-def]
-    pipeline = Pipeline("unit", nlp=learned_nlp)
-
-    def run(*texts: str):  # type: ignore[no-untyped-def]
-        messages = [Message("Maren Holt", Role.USER, AT + timedelta(minutes=i), text,
-                            id=f"u{i}") for i, text in enumerate(texts)]
-        return [a for _, found in pipeline.extract(Conversation("c1", messages))
-                for a in found]
-
-    return run
 
 
 def _facts(found) -> set[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
@@ -41,28 +17,30 @@ def _facts(found) -> set[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
             for a in found}
 
 
-def test_a_pronoun_means_the_person_named_before_it_in_the_message(extract: Extract) -> None:
-    facts = _facts(extract("My sister Ilse Brandt came over from Vienna last year and she "
-                           "works at Kestrel Labs now."))
+def test_a_pronoun_means_the_person_named_before_it_in_the_message(
+        learned_extract: Extract) -> None:
+    facts = _facts(learned_extract("My sister Ilse Brandt came over from Vienna last year and "
+                                   "she works at Kestrel Labs now."))
     assert ("Ilse Brandt", "works_at", "Kestrel Labs") in facts
     assert ("Maren Holt", "works_at", "Kestrel Labs") not in facts
 
 
-def test_a_title_before_a_name_is_that_persons(extract: Extract) -> None:
-    facts = _facts(extract("I run support at Fjordline Freight. Our new operations director, "
-                           "Tomasz Wilk, starts next week."))
+def test_a_title_before_a_name_is_that_persons(learned_extract: Extract) -> None:
+    facts = _facts(learned_extract("I run support at Fjordline Freight. Our new operations "
+                                   "director, Tomasz Wilk, starts next week."))
     assert ("Tomasz Wilk", "job_title", "operations director") in facts
     assert ("Maren Holt", "job_title", "operations director") not in facts
 
 
-def test_a_roster_line_is_about_the_name_it_opens_with(extract: Extract) -> None:
-    facts = _facts(extract("Team update:\nOskar Lindgren — lives in Tromsø, joined in May\n"
-                           "Ilse Brandt — on leave"))
+def test_a_roster_line_is_about_the_name_it_opens_with(learned_extract: Extract) -> None:
+    facts = _facts(learned_extract("Team update:\nOskar Lindgren — lives in Tromsø, joined in "
+                                   "May\nIlse Brandt — on leave"))
     assert ("Oskar Lindgren", "lives_in", "Tromsø") in facts
     assert ("Maren Holt", "lives_in", "Tromsø") not in facts
 
 
-def test_a_job_title_is_no_subject(extract: Extract) -> None:
-    facts = _facts(extract("I work at Kestrel Labs.",
-                           "Senior Data Engineer, starts Monday, reports to Ilse Brandt."))
+def test_a_job_title_is_no_subject(learned_extract: Extract) -> None:
+    facts = _facts(learned_extract("I work at Kestrel Labs.",
+                                   "Senior Data Engineer, starts Monday, reports to Ilse "
+                                   "Brandt."))
     assert not any(s == "Senior Data Engineer" for s, _, _ in facts)

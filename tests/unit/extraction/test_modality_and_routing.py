@@ -1,0 +1,43 @@
+"""What is said but is no fact, or a fact of another predicate: a plan tier or an office is no
+home, a club is no employer, a one-off want is no preference, a joke is taken back, "my name
+is" introduces the speaker. Sentences and names are the tests' own."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.extraction.conftest import Extract
+
+pytestmark = pytest.mark.unit
+
+
+def _facts(found) -> set[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    return {(a.subject.name, a.predicate, (a.object.name if a.object else a.value) or "")
+            for a in found}
+
+
+def test_a_name_before_plan_or_office_is_no_home(learned_extract: Extract) -> None:
+    facts = _facts(learned_extract("We moved to the Harbor plan last month.",
+                                   "I'm relocating to the Tromsø office in May."))
+    assert not any(p == "lives_in" for _, p, _ in facts)
+
+
+def test_a_club_joined_is_a_membership(learned_extract: Extract) -> None:
+    facts = _facts(learned_extract("I joined the Fjellstad Dads running club in March."))
+    assert not any(p in ("works_at", "uses") for _, p, _ in facts)
+
+
+def test_a_want_with_a_deadline_is_no_preference(learned_extract: Extract) -> None:
+    facts = _facts(learned_extract("My boss wants the budget deck by Friday."))
+    assert not any(p == "prefers" for _, p, _ in facts)
+
+
+def test_a_joke_takes_back_what_was_said(learned_extract: Extract) -> None:
+    facts = _facts(learned_extract("I'm moving to Tromsø 😤 this rain... kidding, Bergen "
+                                   "forever"))
+    assert ("Maren Holt", "lives_in", "Tromsø") not in facts
+
+
+def test_my_name_is_no_pet(learned_extract: Extract) -> None:
+    facts = _facts(learned_extract("Hi, my name is Maren and I need help with a CV."))
+    assert not any(p == "has_pet" for _, p, _ in facts)
