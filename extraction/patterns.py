@@ -37,6 +37,9 @@ class Rule:
     list_objects: bool = False
     inverse: bool = False  #: object and subject swap ("X reports to me")
     peek: bool = False  #: the last pattern token is the object's first token
+    #: the object may be typed in lower case ("empecé en quillay"): a run of words that are
+    #: no everyday English or foreign words reads as a name
+    lower_names: bool = False
 
 
 def _lemma(*words: str) -> dict[str, Any]:
@@ -321,6 +324,48 @@ RULES: tuple[Rule, ...] = (
          obj="name"),
 )
 
+
+
+@cache
+def other_language_data() -> dict[str, Any]:
+    """``data/other_language_phrases.json``: relation phrasings in the languages English chat
+    switches into, and the languages' own names for languages ("deutsch" → German)."""
+    import json
+
+    text = resources.files("asof.extraction").joinpath(
+        "data/other_language_phrases.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _other_language_rules() -> tuple[Rule, ...]:
+    data = other_language_data()
+    determiners = {"LOWER": {"IN": list(data["determiners"])}, "OP": "?"}
+    rules: list[Rule] = []
+    for group in data["rules"]:
+        for n, phrase in enumerate(group["phrases"]):
+            words = phrase.split()
+            pattern: list[dict[str, Any]] = [
+                {"ORTH": w} if not any(c.isalnum() for c in w) else {"LOWER": w}
+                for w in words]
+            reader = group["object"]
+            if reader in ("name", "any"):
+                pattern.append(determiners)
+            subj = "speaker" if group["subject"] == "speaker" else "name_before"
+            rules.append(Rule(f"{group['id']}_{n}", group["predicate"], group["kind"],
+                              tuple(pattern), obj=reader, subj=subj,
+                              list_objects=bool(group.get("list_objects")),
+                              lower_names=reader in ("name", "before") and
+                              group["predicate"] not in ("owns", "uses")))
+    return tuple(rules)
+
+
+RULES = RULES + _other_language_rules()
+
+#: Other languages' names for languages, lower case → the English name ("deutsch": German).
+OTHER_LANGUAGE_NAMES: dict[str, str] = {k.lower(): v for k, v in
+                                        other_language_data()["languages"].items()}
+
 # ------------------------------------------------------------------------------- lexicons
 
 TITLE_HEADS = frozenset("""
@@ -337,6 +382,7 @@ illustrator artist musician translator interpreter paralegal auditor banker brok
 secretary receptionist cashier driver courier firefighter paramedic midwife veterinarian
 vet pharmacologist biologist chemist physicist mathematician professor postdoc fellow
 apprentice supervisor superintendent foreman contractor freelancer pm po sre devops
+agronomist hygienist nanny fd md gm
 """.split())
 
 #: Titles that name a relation to a person rather than a job ("my manager is X").

@@ -8,7 +8,7 @@ from spacy.tokens import Doc
 
 from asof.extraction.assembly.anchoring import TITLE_RULES
 from asof.extraction.assembly.corrections import Corrections
-from asof.extraction.assembly.phrases import PhraseReaders
+from asof.extraction.assembly.roles import RoleReaders
 from asof.extraction.assembly.start_cues import date_cued_starts
 from asof.extraction.assembly.state import Record
 from asof.extraction.assembly.words import vague_literal
@@ -133,7 +133,7 @@ def _at_name_before(doc: Doc, i: int) -> tuple[int, int, str, bool] | None:
     return None
 
 
-class Assembler(Corrections, PhraseReaders):
+class Assembler(Corrections, RoleReaders):
     """Turns the annotated docs of one conversation into assertions, message by message."""
 
     def observe(self, index: int, episode: Episode, doc: Doc) -> None:
@@ -217,6 +217,7 @@ class Assembler(Corrections, PhraseReaders):
         self._my_home(doc, index, speaker, buffer)
         self._language_skill(doc, index, speaker, buffer)
         self._boss_of(doc, index, speaker, buffer)
+        self._role_phrases(doc, index, speaker, buffer)
         self._instead_of(doc, index, speaker, buffer)
         self._named_group(doc, index, speaker, buffer)
         self._group_ended(doc, index, buffer)

@@ -193,7 +193,8 @@ class PredicateRouting(SubjectResolution):
                 # "leaving Lyon on Feb 1": a place left is a move
                 return "lives_in", state.canonical(name, "location"), False
             if state.type_of(name) == "location" or (
-                    self._rule in _WEAK_RULES and self._looks_like_place(doc, name)):
+                    (self._rule in _WEAK_RULES or self._rule.startswith("xl_")) and
+                    self._looks_like_place(doc, name)):
                 return None
             if state.type_of(name) == "person":
                 return None

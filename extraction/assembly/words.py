@@ -95,7 +95,7 @@ def vague_literal(doc: Doc, start: int, end: int) -> bool:
 
 _LITERAL_DROP = frozenset({"a", "an", "the", "my", "our", "his", "her", "their", "its",
                            "some", "really", "very", "so", "just", "also", "still", "lol",
-                           "honestly", "actually"})
+                           "honestly", "actually", "como", "comme", "als"})
 
 
 def clean_literal(text: str) -> str:

@@ -41,9 +41,11 @@ from asof.extraction.components.base import (
 )
 from asof.extraction.components.mentions import name_run
 from asof.extraction.patterns import (
+    OTHER_LANGUAGE_NAMES,
     RULES,
     TITLE_HEADS,
     Rule,
+    common_words,
 )
 
 
@@ -165,12 +167,24 @@ class RelationFinder:
             found = read_owned(doc, end, c_end)
         elif reader == "language":
             objects = read_languages(doc, end, c_end)
+            if rule.lower_names or rule.id.startswith("xl_"):
+                # "sprech deutsch", "hablo español": the language's own name
+                objects += [(j, j + 1, OTHER_LANGUAGE_NAMES[doc[j].lower_], True)
+                            for j in range(end, c_end)
+                            if doc[j].lower_ in OTHER_LANGUAGE_NAMES]
         elif reader == "poss":
             # "accepted Norvik's offer": the name between the verb and "'s"
             k = start + 1
             while k < end and doc[k].text not in ("'s", "’s"):
                 k += 1
             found = read_name(doc, start + 1, k)
+        if found is not None and rule.id.startswith("xl_"):
+            found = _trim_foreign(doc, found)
+        if found is None and rule.lower_names:
+            found = _read_lower_name(doc, start, end, c_end, clause.start, reader)
+        if found is not None and rule.id.startswith("xl_as_title") and \
+                not _title_like(doc[found[0]:found[1]].text):
+            found = None  # "como siempre": no title
         if found is not None:
             objects = [found]
             if rule.list_objects:
@@ -198,6 +212,21 @@ class RelationFinder:
             subject, span = "name", hired  # "I hired Kateryna Bondar as support manager"
         elif rule.subj == "we":
             subject, span = "we", None
+        elif rule.subj == "speaker":
+            subject, span = "speaker", None  # a first-person verb form ("trabajo en")
+        elif rule.subj == "name_before":
+            # "Andrés empieza en LogiCaribe": the name right before the verb (the English
+            # parse of another language has no reliable subject)
+            k = start - 1
+            while k >= clause.start and doc[k].lower_ in ("ya", "también", "ahora", "aussi",
+                                                          "auch", "jetzt", "maintenant"):
+                k -= 1
+            run = name_run(doc, name_start(doc, k + 1, clause.start), k + 1) \
+                if k >= clause.start and is_nameish(doc[k]) else None
+            if run is not None:
+                subject, span = "name", run
+            else:
+                subject, span = find_subject(doc, clause, start)
         elif rule.subj == "inner":
             # "Kofi and I got married": the pronoun inside the match, not the parse's subject
             pron = next((t for t in doc[start:end] if t.lower_ in FIRST_PERSON or
@@ -339,7 +368,7 @@ class RelationFinder:
         if subject is None and prev is not None:
             k = start - 1
             while k >= clause.start and doc[k].lower_ in ("our", "their", "the", "his", "her",
-                                                          "a", "an", "my"):
+                                                          "a", "an", "my", "new"):
                 k -= 1
             if k >= clause.start and doc[k].text == "," and k - 1 >= clause.start:
                 j = k - 1
@@ -358,7 +387,7 @@ class RelationFinder:
                                                           "now", "currently", "also", "still",
                                                           "basically", "officially", "just"):
                 k -= 1
-            if k >= clause.start and (doc[k].lemma_ == "be" or doc[k].lower_ in (
+            if k >= clause.start and (doc[k].lemma_ in ("be", "become") or doc[k].lower_ in (
                     "'m", "'s", "am", "is", "was", "been", "i'm", "im")):
                 if k - 1 >= clause.start and doc[k - 1].lower_ == "as":
                     return result
@@ -424,6 +453,86 @@ class RelationFinder:
                                         (start, end + 1), subject, subject_span, [org],
                                         negated=clause.negated))
         return result
+
+
+#: Function words of the languages chat switches into: never part of a lower-case name.
+_FOREIGN_FUNCTION = frozenset("""
+el la los las le les un una unos unas de del al en y e o u con por para que desde hasta hace
+ya muy mas más pero como cuando donde este esta ese esa mi mis tu su sus lo se me te nos
+der die das dem den des ein eine einen und oder mit seit bis bei von zu im am ist bin
+le la les un une des du et ou avec pour depuis jusqu au aux chez dans sur
+o a os as um uma do da dos das no na nos nas em com para desde até e ou
+na ya wa za kwa ni sa ng si ang mga ko
+""".split())
+
+
+def _trim_foreign(doc: Doc, found: tuple[int, int, str, bool]
+                  ) -> tuple[int, int, str, bool] | None:
+    """A name read after an other-language phrase, without the function words the English
+    model ran it into ("Medellín el 4 y 5 de", "& lina", "desde hoy")."""
+    start, end, _text, is_name = found
+    while start < end and (doc[start].lower_ in _FOREIGN_FUNCTION or
+                           not any(c.isalnum() for c in doc[start].text)):
+        start += 1
+    k = start + 1
+    while k < end:
+        t = doc[k]
+        if t.text.islower() and (t.lower_ in _FOREIGN_FUNCTION or t.like_num) and not (
+                k + 1 < end and doc[k + 1].text[:1].isupper()):
+            break
+        if t.like_num:
+            break
+        k += 1
+    end = k
+    while end > start and (doc[end - 1].lower_ in _FOREIGN_FUNCTION or
+                           not any(c.isalnum() for c in doc[end - 1].text)):
+        end -= 1
+    if end <= start or (is_name and not any(t.text[:1].isupper() for t in doc[start:end])):
+        return None
+    return start, end, doc[start:end].text, is_name
+
+
+def _lower_name_word(doc: Doc, j: int) -> bool:
+    t = doc[j]
+    low = t.lower_
+    if not t.is_alpha or not t.text.islower() or len(low) < 3 or t.is_stop or \
+            low in _FOREIGN_FUNCTION or t.ent_type_ in ("DATE", "TIME", "CARDINAL"):
+        return False
+    english, _other = common_words().get(low, (0, False))
+    return english < 8
+
+
+def _read_lower_name(doc: Doc, start: int, end: int, c_end: int, c_start: int,
+                     reader: str) -> tuple[int, int, str, bool] | None:
+    """A name typed in lower case after (or, for ``before``, right before) an other-language
+    phrase: up to three words that are no everyday English word nor a function word
+    ("empecé en quillay el viernes" → Quillay, "reporto a pablo serrano" → Pablo Serrano)."""
+    if reader == "before":
+        j = start - 1
+        while j >= c_start and doc[j].is_punct:
+            j -= 1
+        k = j + 1
+        while j >= c_start and k - j <= 3 and _lower_name_word(doc, j):
+            j -= 1
+        lo, hi = j + 1, k
+    else:
+        lo = hi = end
+        while hi < c_end and hi - lo < 3 and _lower_name_word(doc, hi):
+            hi += 1
+    if hi <= lo:
+        return None
+    text = " ".join(w[:1].upper() + w[1:] for w in doc[lo:hi].text.split())
+    return lo, hi, text, True
+
+
+_TITLE_ENDINGS = ("or", "ora", "er", "ero", "era", "ista", "ente", "ante", "eur", "euse",
+                  "in", "ist", "ant", "ent", "ier", "iere", "ière")
+
+
+def _title_like(text: str) -> bool:
+    """"director de operaciones", "diseñadora", "Data Engineer": a job title, not "siempre"."""
+    words = [w.lower() for w in text.split()]
+    return any(w in TITLE_HEADS or (len(w) > 4 and w.endswith(_TITLE_ENDINGS)) for w in words)
 
 
 @Language.factory("asof_relations_v1", default_config={})
