@@ -79,6 +79,10 @@ def _mark_jokes_and_sarcasm(doc: Doc, clauses: list[Clause]) -> None:
     Hearsay ("also heard dr otieno (simba's vet) is relocating …") reports the rest of its
     sentence. A sarcasm mark closing praise ("we simply LOVE that printer. Best part of my
     mornings 🙄") makes the praise no fact."""
+    text = doc.text.lower()
+    if "hear" not in text and not any(marker in text
+                                      for marker in JOKE_MARKERS | SARCASM_MARKERS):
+        return  # most messages: no need to visit every token
     sents = list(doc.sents)
     for token in doc:
         low = token.lower_

@@ -83,6 +83,16 @@ class RelationFinder:
         for rule in rules:
             self.matcher.add(rule.id, [list(rule.pattern)], greedy="LONGEST")
         self._required = [_required_words(rule) for rule in rules]
+        # rules by a word their first requirement needs: only those are checked in full
+        self._by_word: dict[tuple[str, str], list[int]] = {}
+        self._always: list[int] = []
+        for index, required in enumerate(self._required):
+            if not required:
+                self._always.append(index)
+                continue
+            attr, needed = required[0]
+            for word in needed:
+                self._by_word.setdefault((attr, word), []).append(index)
         self._matchers: dict[frozenset[int], Matcher] = {}
 
     def _matcher_for(self, doc: Doc) -> Matcher | None:
@@ -94,8 +104,13 @@ class RelationFinder:
             lemma.add(t.lemma_)
             orth.add(t.text)
         words = {"LOWER": lower, "LEMMA": lemma, "ORTH": orth}
-        key = frozenset(index for index, required in enumerate(self._required)
-                        if all(not needed.isdisjoint(words[attr]) for attr, needed in required))
+        candidates = set(self._always)
+        for attr, present in words.items():
+            for word in present:
+                candidates.update(self._by_word.get((attr, word), ()))
+        key = frozenset(index for index in candidates
+                        if all(not needed.isdisjoint(words[attr])
+                               for attr, needed in self._required[index]))
         if not key:
             return None
         matcher = self._matchers.get(key)
