@@ -98,8 +98,13 @@ _LITERAL_DROP = frozenset({"a", "an", "the", "my", "our", "his", "her", "their",
                            "honestly", "actually", "como", "comme", "als"})
 
 
+#: A word with no letter or digit: an emoji, a symbol ("Head of IT 🙂", "tech lead ✨").
+_NO_WORD = re.compile(r"^[^\w]+$")
+
+
 def clean_literal(text: str) -> str:
-    words = [w for w in re.split(r"\s+", text.strip(" ,.;:!?\"'")) if w]
+    words = [w for w in re.split(r"\s+", text.strip(" ,.;:!?\"'"))
+             if w and not (_NO_WORD.match(w) and w not in ("&", "/", "+", "-"))]
     while words and words[0].lower() in _LITERAL_DROP:
         words.pop(0)
     while words and words[-1].lower() in _LITERAL_DROP:

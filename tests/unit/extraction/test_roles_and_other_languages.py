@@ -44,3 +44,8 @@ def test_phrasings_of_other_languages(extract: Extract, text: str,
 def test_a_role_in_a_question_is_no_fact(extract: Extract) -> None:
     assert not any(p == "married_to" for _, p, _ in _facts(extract(
         "Is Oskar Lindgren my husband's cousin or not?")))
+
+
+def test_an_emoji_is_no_part_of_a_title(extract: Extract) -> None:
+    assert ("Maren Holt", "job_title", "head of it") in _facts(extract(
+        "I'm Head of IT 🙂 at Kestrel Labs now."))
