@@ -129,7 +129,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("range_mon_year", rf"\b{MONTH_PATTERN}\s*(?:-|–|—|to|until|till|through|thru)\s*"
                        rf"{MONTH_PATTERN},?\s+{_YEAR}\b"),
     ("range_ord", r"\b(?:the\s+)?(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\s*"
-                  r"(?:-|–|—|to|until|till|through|thru)\s*(?:the\s+)?"
+                  r"(?:-|–|—|to|until|till|through|thru|and|&)\s*(?:the\s+)?"
                   r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"),
     # numeric dates: 1.5.2023, 30/06/2023, 6/30/24, 12-5-1984 (order: see _numeric_order)
     ("num_dmy", r"(?<![\d./-])(?:" + "|".join(
@@ -638,7 +638,7 @@ def _cue_role(before: str) -> Role:
     return Role.AT
 
 
-_BETWEEN_RANGE = re.compile(r"^\s*(?:-|–|—|to|until|till|through|and)\s*(?:the\s+)?$",
+_BETWEEN_RANGE = re.compile(r"^\s*(?:-|–|—|&|to|until|till|through|thru|and)\s*(?:the\s+)?$",
                             re.IGNORECASE)
 
 

@@ -29,6 +29,7 @@ from asof.extraction.patterns import (
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import trim_name as _trim_name
 from asof.graph.ids import normalize_name
+from asof.graph.models import Granularity
 from asof.timex import Role, TimeMention
 
 #: Triggers too common to trust against the NER's opinion of the object ("I'm at …").
@@ -229,7 +230,8 @@ class PredicateRouting(SubjectResolution):
             if is_event(name) or event_appositive(_text(doc), name):
                 # "I went to FIL, the book fair here, …": an event, whatever its name
                 return "attended", state.canonical(name, "event"), False
-            if times and any(t.role in (Role.RANGE, Role.START, Role.DURATION) for t in times):
+            if times and any(t.role in (Role.RANGE, Role.START, Role.DURATION) and
+                             not _short_stay(t) for t in times):
                 return "lives_in", state.canonical(name, "location"), False
             return predicate, state.canonical(name, "location"), False
         if predicate == "attended":
@@ -278,3 +280,17 @@ class PredicateRouting(SubjectResolution):
                                                  record.predicate in ("uses", "owns")):
                 return record.obj
         return None
+
+
+#: The longest closed day-by-day range that is still a trip, not a stay at a home.
+_SHORT_STAY_DAYS = 45
+
+
+def _short_stay(t: TimeMention) -> bool:
+    """"Dec 29 thru Jan 2", "from the 23rd to the 27th": a closed range of days that is a
+    trip, not a residence ("in Berlin from 2019 to 2021")."""
+    end = t.end_value
+    if t.role is not Role.RANGE or end is None or \
+            t.value.granularity is not Granularity.DAY or end.granularity is not Granularity.DAY:
+        return False
+    return 0 <= (end.end - t.value.start).days <= _SHORT_STAY_DAYS

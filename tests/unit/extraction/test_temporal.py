@@ -372,3 +372,14 @@ def test_a_time_corrected_in_the_same_breath(extract: Extract, text: str, predic
 
 def test_two_times_without_a_correction_word_both_stay() -> None:
     assert [m.text for m in find_times("from May 3 to May 5", REF)] == ["May 3 to May 5"]
+
+
+@pytest.mark.parametrize("text", ["the 8th and 9th", "Dec 29 thru Jan 2", "Friday & Saturday"])
+def test_day_ranges_joined_by_and_thru_and_ampersand(text: str) -> None:
+    found = find_times(text, REF, Tense.PAST)
+    assert [m.role for m in found] == [Role.RANGE], found
+
+
+def test_a_stay_of_some_days_is_a_visit_not_a_home(extract: Extract) -> None:
+    found = extract("I was in Tromsø from the 3rd to the 7th for the film festival.")
+    assert not any(a.predicate == "lives_in" for a in found)
