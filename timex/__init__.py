@@ -3,16 +3,10 @@ text against a reference instant. A leaf: extraction, query (``ask``) and the ev
 read times through this one module, and it imports nothing of asof's but the granularity enum.
 """
 
-from asof.timex.expressions import (
-    MONTHS,
-    SEASONS,
-    WEEKDAY_ABBREVIATIONS,
-    WEEKDAYS,
-    duration_before,
-    find_times,
-)
+from asof.timex.expressions import duration_before, find_times
 from asof.timex.fallback import parse_with_dateparser
 from asof.timex.values import Role, Tense, TimeMention, TimeValue, period
+from asof.timex.vocabulary import MONTHS, SEASONS, WEEKDAY_ABBREVIATIONS, WEEKDAYS
 
 __all__ = ["MONTHS", "SEASONS", "WEEKDAYS", "WEEKDAY_ABBREVIATIONS", "Role", "Tense",
            "TimeMention", "TimeValue", "duration_before", "find_times", "parse_with_dateparser",

@@ -7,8 +7,8 @@ import re
 from datetime import date, datetime
 from functools import lru_cache
 
-from asof.timex.expressions import MONTH_PATTERN
 from asof.timex.values import Tense, TimeValue, day_value, month_value, year_value
+from asof.timex.vocabulary import MONTH_PATTERN
 
 #: What dateparser can turn into a date: a number (digits or words), a month or weekday name,
 #: or "ago". Other DATE spans of the NER ("a busy week", "the day") are not worth its cost.

@@ -1,0 +1,168 @@
+"""The words and regex building blocks of time expressions: English month, weekday, number,
+season and holiday names; those of the languages English chat switches into
+(``data/other_languages.json``); and the pattern pieces (a day, a year, a month name…) that
+:mod:`asof.timex.expressions` resolves: ``MASTER``, one regex of every form, each a named group."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from importlib import resources
+from typing import Any
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+            "saturday": 5, "sunday": 6}
+#: Abbreviations people type ("last Fri", "fri", "on Sat"): "mon", "wed", "sat" and "sun" are
+#: read alone only after a word that expects a date (see _date_cue).
+WEEKDAY_ABBREVIATIONS = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3,
+                         "thurs": 3, "fri": 4, "sat": 5, "sun": 6}
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+           "fifteen": 15, "twenty": 20, "couple of": 2, "a couple of": 2, "couple": 2,
+           "a couple": 2, "few": 3, "a few": 3}
+SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+HOLIDAYS = {"new year's eve": (12, 31), "new years eve": (12, 31), "new year's day": (1, 1),
+            "christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25),
+            "valentine's day": (2, 14), "valentines day": (2, 14), "halloween": (10, 31)}
+
+
+def _other_languages() -> dict[str, Any]:
+    text = resources.files("asof.timex").joinpath("data/other_languages.json").read_text(
+        "utf-8")
+    return dict(json.loads(text))
+
+
+#: Time words of the languages chat in English switches into (data/other_languages.json).
+OTHER_LANGUAGES = _other_languages()
+#: Month and weekday names of every language read, English first.
+MONTH_NAMES: dict[str, int] = {**MONTHS, **OTHER_LANGUAGES["months"]}
+WEEKDAY_NAMES: dict[str, int] = {**WEEKDAYS, **OTHER_LANGUAGES["weekdays"]}
+#: Month names that are also everyday words, read alone only after a date word.
+AMBIGUOUS_MONTHS = frozenset({"may", "mar", "jan", "jun", "sep", "dec",
+                               *OTHER_LANGUAGES["ambiguous_months"]})
+
+
+def alternatives(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, as a trie ("ma(?:rzo|yo|rs|i)"): the time pattern
+    is tried at every character of every message, and a flat list of some hundred words cost
+    half again the time of the English patterns alone."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word.lower():
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + pattern(child)
+                    for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and not ends else \
+            "(?:" + "|".join(branches) + ")"
+        return body + "?" if ends else body
+
+    return pattern(trie)
+
+
+#: A month name or abbreviation ("sept.", "March", "septiembre").
+MONTH_PATTERN = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|" \
+    r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|" + \
+    alternatives(OTHER_LANGUAGES["months"]) + r")\.?"
+#: "1 de septiembre", "2 do março": the word between a day and its month.
+DAY_MONTH_LINK = r"(?:of|" + alternatives(OTHER_LANGUAGES["day_month_links"]) + ")"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+NUM = r"(?:\d{1,2}|a couple of|couple of|a couple|couple|a few|few|an?|one|two|three|four|" \
+       r"five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
+WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|" + \
+    alternatives(OTHER_LANGUAGES["weekdays"]) + ")"
+WD_ABBR = r"(?:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?"
+HOL = "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True))
+SEASON = r"(?:spring|summer|autumn|fall|winter)"
+#: "in the summer of …": taken with the season so it is not read as the latest summer.
+THE_SEASON = rf"(?:(?:in|over|during)\s+)?(?:the\s+)?(?:early\s+|late\s+)?{SEASON}"
+#: Qualifiers of a year or month ("late 2023", "mid-March", "the first half of 2023").
+PART = r"(?:early|mid|late|(?:the\s+)?middle\s+of|(?:the\s+)?(?:start|beginning|end)\s+of|" \
+        r"(?:the\s+)?(?:first|second)\s+half\s+of)"
+PART_SEP = r"(?:\s+|\s*-\s*)"  # "mid 2022", "mid-2022"
+ABOUT = r"(?:over|about|around|almost|nearly|roughly|more\s+than|close\s+to)"
+
+
+# Order matters: longer, more specific forms first. Each alternative is a named group.
+PATTERNS: list[tuple[str, str]] = [
+    ("iso_day", rf"\b{YEAR}-[01]\d-[0-3]\d\b"),
+    ("iso_month", rf"\b{YEAR}-(?:0[1-9]|1[0-2])\b"),
+    # year ranges written short, month ranges sharing a year, day ranges: "2010-14",
+    # "Jul–Aug 2019", "the 8th–11th", "8th to 11th"
+    ("range_year_yy", rf"\b{YEAR}\s*[-–—]\s*\d\d\b(?![-/.]\d)"),
+    ("range_mon_year", rf"\b{MONTH_PATTERN}\s*(?:-|–|—|to|until|till|through|thru)\s*"
+                       rf"{MONTH_PATTERN},?\s+{YEAR}\b"),
+    ("range_ord", r"\b(?:the\s+)?(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\s*"
+                  r"(?:-|–|—|to|until|till|through|thru|and|&)\s*(?:the\s+)?"
+                  r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"),
+    # numeric dates: 1.5.2023, 30/06/2023, 6/30/24, 12-5-1984 (order: see _numeric_order)
+    ("num_dmy", r"(?<![\d./-])(?:" + "|".join(
+        rf"(?:[12]\d|3[01]|0?[1-9]){sep}(?:[12]\d|3[01]|0?[1-9]){sep}(?:(?:19|20)\d\d|\d\d)"
+        for sep in (r"\.", "/", "-")) + r")(?![\d./-])"),
+    # month and year: 04/2021, 06.2019
+    ("num_my", rf"(?<![\d./-])(?:0?[1-9]|1[0-2])[/.]{YEAR}(?![\d./-])"),
+    # day and month without a year: "17.4.", "14.4" after a cue, "6/30", "3/1"
+    ("num_dm", r"(?<![\d./-])(?:[12]\d|3[01]|0?[1-9])(?:\.(?:1[0-2]|0?[1-9])\.|"
+               r"/(?:[12]\d|3[01]|0?[1-9]))(?![\d/]|\.\d)"),
+    # two-digit years: "march '21", "'16 to '19", "since '86"
+    ("mon_year2", rf"\b{MONTH_PATTERN}\s+['’]\d\d\b"),
+    ("range_years2", r"(?<![\w'’])['’]\d\d\s*(?:-|–|—|to|until|till|through)\s*['’]\d\d\b"),
+    ("year2", r"(?<![\w'’])['’]\d\d\b"),
+    ("hol_year", rf"\b(?:{HOL})(?:,)?\s+{YEAR}\b"),
+    ("mon_day_year", rf"\b{MONTH_PATTERN}\s+{DAY}(?:,)?\s+{YEAR}\b"),
+    ("day_mon_year", rf"\b{DAY}\.?\s+(?:{DAY_MONTH_LINK}\s+)?{MONTH_PATTERN}"
+                     rf"(?:,|\s+{DAY_MONTH_LINK})?\s+{YEAR}\b"),
+    ("range_years", rf"\b{YEAR}\s*(?:-|–|—|to|until|till|through)\s*{YEAR}\b"),
+    ("ago_this_month", rf"\b{NUM}\s+years?\s+ago\s+this\s+month\b"),
+    ("weekends_ago", rf"\b{NUM}\s+weekends?\s+(?:ago|back)\b"),
+    ("ago", rf"\b{NUM}\s+(?:days?|weeks?|months?|years?)\s+(?:ago|back)\b"),
+    ("mon_rel_year", rf"\b{MONTH_PATTERN}\s+(?:of\s+)?(?:last|this|next)\s+year\b"),
+    ("part_mon_year", rf"\b{PART}{PART_SEP}{MONTH_PATTERN}\s+(?:of\s+)?{YEAR}\b"),
+    ("mon_year", rf"\b{MONTH_PATTERN}(?:,)?\s+(?:{DAY_MONTH_LINK}\s+)?{YEAR}\b"),
+    ("season_year", rf"\b{THE_SEASON}\s+(?:of\s+)?{YEAR}\b"),
+    ("season_rel_year", rf"\b{THE_SEASON}\s+of\s+(?:last|this|next)\s+year\b"),
+    ("quarter_year", rf"\bq[1-4]\s+(?:of\s+)?{YEAR}\b"),
+    ("rel_season", rf"\b(?:last|this|next)\s+{SEASON}\b"),
+    ("over_season", rf"\b(?:over|during|in)\s+the\s+{SEASON}\b"),
+    ("rel_quarter", r"\b(?:last|this|next)\s+quarter\b"),
+    ("quarter", r"\bq[1-4]\b"),
+    ("part_year", rf"\b{PART}{PART_SEP}{YEAR}\b"),
+    ("end_of_rel", r"\b(?:the\s+)?(?:end|start|beginning)\s+of\s+(?:the\s+)?(?:this\s+|next\s+|"
+                   r"last\s+)?(?:month|year|week)\b"),
+    ("part_mon", rf"\b{PART}{PART_SEP}{MONTH_PATTERN}(?![a-z])"),
+    ("hol", rf"\b(?:{HOL})\b"),
+    ("mon_day", rf"\b{MONTH_PATTERN}\s+{DAY}\b(?!\s*(?:am|pm|%|:))"),
+    ("day_mon", rf"\b{DAY}\.?\s+(?:{DAY_MONTH_LINK}\s+)?{MONTH_PATTERN}(?![a-z])"),
+    ("the_day", rf"\bthe\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
+                rf"(?!\s+(?:{DAY_MONTH_LINK}\s+)?{MONTH_PATTERN})"),
+    ("rel_mon", rf"\b(?:last|this|next)\s+{MONTH_PATTERN}(?![a-z])"),
+    ("rel_wd", rf"\b(?:last|this|next)\s+(?:{WD}|{WD_ABBR})(?![a-z])"),
+    ("rel_unit", r"\b(?:last|this|next|past)\s+(?:week|wk|weekend|month|mo|year|yr)\b"),
+    ("day_word", r"\b(?:the\s+day\s+before\s+yesterday|yesterday|yday|yest|today|tdy|"
+                 r"tonight|tomorrow|tmrw|tmr|tmw|2mrw|2moro|tomoz|this\s+morning|"
+                 r"this\s+afternoon|this\s+evening|last\s+night)\b"),
+    ("other_day_word",
+     r"(?<![\w'])(?:" + alternatives(OTHER_LANGUAGES["day_words"]) + r")(?![\w'])"),
+    ("for_years", rf"\b(?:for|after)\s+(?:the\s+(?:past|last)\s+)?(?:{ABOUT}\s+)?{NUM}\s+"
+                  r"(?:years?|months?)\b"),
+    ("num_years", rf"\b(?:been\s+(?:\w+\s+){{1,4}}?){NUM}\s+years?\b"),
+    ("wd", rf"\b{WD}s?\b"),
+    ("wd_abbr", rf"\b{WD_ABBR}(?![a-z])"),
+    ("year", rf"(?<![\d-]){YEAR}(?![\d-])"),
+    ("mon", rf"\b{MONTH_PATTERN}(?![a-z])"),
+]
+MASTER = re.compile("|".join(f"(?P<{name}>{pat})" for name, pat in PATTERNS), re.IGNORECASE)
