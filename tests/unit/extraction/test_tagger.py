@@ -26,21 +26,21 @@ def parsed(nlp, text: str):  # type: ignore[no-untyped-def]
 
 CONVERSATION = {
     "id": "toy-1",
-    "aliases": {"Lisbon": ["lx"], "Tostadora Digital": ["tostadora"]},
+    "aliases": {"Tallinn": ["tln"], "Brasa Digital": ["brasa"]},
     "messages": [
         {"id": "m1", "speaker": "Ana Ruiz", "role": "user", "at": "2024-03-05T09:00:00+00:00",
-         "text": "new job!! ux lead @ tostadora, starting monday"},
+         "text": "new job!! ux lead @ brasa, starting monday"},
         {"id": "m2", "speaker": "assistant", "role": "assistant",
          "at": "2024-03-05T09:00:05+00:00", "text": "Congrats! Where are you based?"},
         {"id": "m3", "speaker": "Ana Ruiz", "role": "user", "at": "2024-03-05T09:01:00+00:00",
-         "text": "lx. not moving to porto, that was a joke"},
+         "text": "tln. not moving to riga, that was a joke"},
     ],
     "facts": [
-        {"subject": "Ana Ruiz", "predicate": "works_at", "object": "Tostadora Digital",
+        {"subject": "Ana Ruiz", "predicate": "works_at", "object": "Brasa Digital",
          "valid_from": "2024-03-11", "valid_to": None, "evidence": ["m1"]},
         {"subject": "Ana Ruiz", "predicate": "job_title", "object": "ux lead",
          "valid_from": "2024-03-11", "valid_to": None, "evidence": ["m1"]},
-        {"subject": "Ana Ruiz", "predicate": "lives_in", "object": "Lisbon",
+        {"subject": "Ana Ruiz", "predicate": "lives_in", "object": "Tallinn",
          "valid_from": "2024-03-05", "valid_to": None, "evidence": ["m3"]},
     ],
     "questions": [],
@@ -49,20 +49,20 @@ CONVERSATION = {
 
 def test_objects_are_labelled_through_their_aliases(nlp) -> None:  # type: ignore[no-untyped-def]
     objects = labelled_objects(CONVERSATION)
-    doc = nlp.make_doc("new job!! ux lead @ tostadora, starting monday")
+    doc = nlp.make_doc("new job!! ux lead @ brasa, starting monday")
     labels = message_labels(doc, objects["m1"])
     assert [(t.text, label) for t, label in zip(doc, labels, strict=True) if label != "O"] == [
-        ("ux", "B-job_title"), ("lead", "I-job_title"), ("tostadora", "B-works_at")]
-    doc = nlp.make_doc("lx. not moving to porto, that was a joke")
+        ("ux", "B-job_title"), ("lead", "I-job_title"), ("brasa", "B-works_at")]
+    doc = nlp.make_doc("tln. not moving to riga, that was a joke")
     labels = message_labels(doc, objects["m3"])
-    assert labels[0] == "B-lives_in" and labels.count("O") == len(doc) - 1  # porto stays O
+    assert labels[0] == "B-lives_in" and labels.count("O") == len(doc) - 1  # riga stays O
 
 
 def test_a_short_reply_sees_the_question_it_answers(nlp) -> None:  # type: ignore[no-untyped-def]
     assert question_words("Congrats! Where are you based?") == ["based"]
-    doc = parsed(nlp, "lx.")
+    doc = parsed(nlp, "tln.")
     assert "q=based" in doc_features(doc, "Congrats! Where are you based?")[0]
-    long = parsed(nlp, "I have lived in a small flat in the old town of Lisbon for many years.")
+    long = parsed(nlp, "I have lived in a small flat in the old town of Tallinn for many years.")
     assert not any(f.startswith("q=") for f in doc_features(long, "Where are you based?")[0])
 
 
