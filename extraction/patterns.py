@@ -9,10 +9,28 @@ has several phrasings here.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
+
+
+def data_lines(name: str) -> list[str]:
+    """The lines of ``extraction/data/<name>``, stripped, without blank lines and ``#``
+    comments: where the lexicons live."""
+    text = resources.files("asof.extraction").joinpath(f"data/{name}").read_text("utf-8")
+    return [line.strip() for line in text.splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+@cache
+def data_json(name: str) -> dict[str, Any]:
+    """``extraction/data/<name>`` read as JSON (once; callers must not change it)."""
+    text = resources.files("asof.extraction").joinpath(f"data/{name}").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
 
 # Object readers (see components/relations.py):
 #   name   — a proper name after the trigger (entity object)
@@ -326,16 +344,10 @@ RULES: tuple[Rule, ...] = (
 
 
 
-@cache
 def other_language_data() -> dict[str, Any]:
     """``data/other_language_phrases.json``: relation phrasings in the languages English chat
     switches into, and the languages' own names for languages ("deutsch" → German)."""
-    import json
-
-    text = resources.files("asof.extraction").joinpath(
-        "data/other_language_phrases.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
+    return data_json("other_language_phrases.json")
 
 
 def _other_language_rules() -> tuple[Rule, ...]:
@@ -501,10 +513,8 @@ COMPANY_HEADS = frozenset({
 
 
 def _data_words(name: str) -> frozenset[str]:
-    """A word list from ``extraction/data/`` (one word a line, ``#`` comments)."""
-    text = resources.files("asof.extraction").joinpath(f"data/{name}").read_text("utf-8")
-    return frozenset(line.strip().lower() for line in text.splitlines()
-                     if line.strip() and not line.startswith("#"))
+    """A word list from ``extraction/data/`` (one word a line, ``#`` comments), lower case."""
+    return frozenset(line.lower() for line in data_lines(name))
 
 
 #: Nouns that stand in for a thing without naming it ("the ones", "the way", "a lot").
@@ -519,6 +529,8 @@ NON_PLACE_HEADS = _data_words("non_place_heads.txt")
 STUDY_WORDS = _data_words("study_words.txt")
 #: Head nouns that make "<Name> <noun>" a group ("Didsbury Dads running club").
 GROUP_HEADS = _data_words("group_heads.txt")
+#: Words between two times that make the second correct the first ("'71 — no, wait, '72").
+TIME_CORRECTION_WORDS = _data_words("time_correction_words.txt")
 
 
 @cache

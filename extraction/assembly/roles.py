@@ -11,10 +11,8 @@ a place or an organisation."""
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc
@@ -22,7 +20,14 @@ from spacy.tokens import Doc
 from asof.extraction.assembly.phrases import PhraseReaders
 from asof.extraction.assembly.subjects import _CLAUSE_WIDE_HYPO
 from asof.extraction.assembly.words import clean_literal
-from asof.extraction.patterns import GROUP_WORDS, KINSHIP, PET_WORDS, TITLE_HEADS, common_english
+from asof.extraction.patterns import (
+    GROUP_WORDS,
+    KINSHIP,
+    PET_WORDS,
+    TITLE_HEADS,
+    common_english,
+    data_json,
+)
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _tok
 from asof.extraction.spans import trim_name as _trim_name
@@ -33,12 +38,8 @@ if TYPE_CHECKING:
     from asof.extraction.assembly.state import Record
 
 
-@cache
 def role_words() -> dict[str, Any]:
-    text = resources.files("asof.extraction").joinpath("data/role_words.json").read_text(
-        "utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
+    return data_json("role_words.json")
 
 
 def _alt(words: set[str] | frozenset[str] | list[str]) -> str:

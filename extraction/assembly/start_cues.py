@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from spacy.tokens import Doc, Token
 
 from asof.extraction.assembly.state import Record
+from asof.extraction.patterns import data_lines
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Granularity
 from asof.timex import Role, TimeMention
@@ -33,25 +33,19 @@ _REACH = 6
 _THIRD_PERSON = frozenset({"he", "she", "they"})
 
 
-def _lines(name: str) -> list[str]:
-    text = resources.files("asof.extraction").joinpath(f"data/{name}").read_text("utf-8")
-    return [line.strip() for line in text.splitlines()
-            if line.strip() and not line.startswith("#")]
-
-
 @cache
 def _cues() -> tuple[tuple[tuple[tuple[str, ...], frozenset[str]], ...], frozenset[str]]:
     """The cues (lemma tuples, longest first) with the predicates each begins, and the gap
     words."""
     cues: list[tuple[tuple[str, ...], frozenset[str]]] = []
     predicates: frozenset[str] = frozenset()
-    for line in _lines("start_cues.txt"):
+    for line in data_lines("start_cues.txt"):
         if line.startswith("["):
             predicates = frozenset(line.strip("[]").split())
         else:
             cues.append((tuple(line.lower().split()), predicates))
     cues.sort(key=lambda cue: len(cue[0]), reverse=True)
-    return tuple(cues), frozenset(line.lower() for line in _lines("start_cue_gaps.txt"))
+    return tuple(cues), frozenset(line.lower() for line in data_lines("start_cue_gaps.txt"))
 
 
 @dataclass(frozen=True, slots=True)

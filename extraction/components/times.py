@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import cache
-from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from asof.extraction.components.base import ensure_extensions, ref_time
+from asof.extraction.patterns import TIME_CORRECTION_WORDS
 from asof.timex import (
     MONTHS,
     WEEKDAY_ABBREVIATIONS,
@@ -105,14 +104,6 @@ def verb_tense(doc: Doc, i: int) -> Tense:
 _CORRECTION_GAP = 30
 
 
-@cache
-def _correction_words() -> frozenset[str]:
-    text = resources.files("asof.extraction").joinpath(
-        "data/time_correction_words.txt").read_text("utf-8")
-    return frozenset(line.strip() for line in text.splitlines()
-                     if line.strip() and not line.startswith("#"))
-
-
 def _self_corrected(text: str, found: list[TimeMention]) -> list[TimeMention]:
     """A time corrected in the same breath ("married in '71 — no, wait, '72", "on 3.4. — nee,
     Quatsch, 17.4."): the first mention takes the second's value, keeping its own place and
@@ -127,7 +118,7 @@ def _self_corrected(text: str, found: list[TimeMention]) -> list[TimeMention]:
                 0 < second.start_char - first.end_char <= _CORRECTION_GAP and \
                 first.value.granularity is second.value.granularity:
             between = re.findall(r"[^\W\d_]+", text[first.end_char:second.start_char].lower())
-            if between and set(between) & _correction_words():
+            if between and set(between) & TIME_CORRECTION_WORDS:
                 kept.append(replace(first, value=second.value))
                 skip = True
                 continue
