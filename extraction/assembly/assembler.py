@@ -399,9 +399,8 @@ class Assembler(Corrections, RoleReaders):
                     continue
                 text, is_name = org, True
             self._object_at = doc[start].idx if start < len(doc) else len(_text(doc))
-            self._object_end = end if is_name else None
-            target = self._route(doc, predicate, kind, text, is_name, subject, speaker, times)
-            self._object_end = None
+            target = self._route(doc, predicate, kind, text, is_name, subject, speaker, times,
+                                 end if is_name else None)
             if target is None:
                 continue
             pred, obj_name, literal = target

@@ -38,8 +38,6 @@ class RecordKeeping:
         self._merged_group: str | None = None  #: the team a "X is merged into Y" dissolves
         self._thing: tuple[int, str] | None = None  #: a thing named without a fact of its own
         self._object_at = 0  #: char offset of the object being routed ("there" looks before)
-        #: token index right after the object being routed (its head noun follows there)
-        self._object_end: int | None = None
 
     @staticmethod
     def _merge(buffer: list[Record]) -> list[Record]:

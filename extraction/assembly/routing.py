@@ -44,9 +44,11 @@ class PredicateRouting(SubjectResolution):
     """Routes an object to the predicate its kind fits."""
 
     def _route(self, doc: Doc, predicate: str, kind: str, text: str, is_name: bool,
-               subject: str, speaker: str, times: list[TimeMention]
-               ) -> tuple[str, str, bool] | None:
-        """Decide the final predicate and canonical object (entity or literal)."""
+               subject: str, speaker: str, times: list[TimeMention],
+               object_end: int | None = None) -> tuple[str, str, bool] | None:
+        """Decide the final predicate and canonical object (entity or literal).
+        ``object_end``: the token right after a name object, where a head noun it qualifies
+        would follow ("the Dublin office", "the Payments squad")."""
         state = self.state
         text = text.strip(" ,.;:!?\"'")
         low = text.lower()
@@ -83,10 +85,10 @@ class PredicateRouting(SubjectResolution):
         if predicate in ("job_title", "uses") and low.split() and \
                 all(w in LANGUAGES for w in low.split()):
             return None  # "switch to French", "as well as English": a language, no tool or title
-        if is_name and self._object_end is not None and predicate in ("lives_in", "works_at",
+        if is_name and object_end is not None and predicate in ("lives_in", "works_at",
                                                                      "uses"):
-            stop = doc[self._object_end - 1].sent.end if self._object_end else len(doc)
-            possessive, heads, name_end = head_after(doc, self._object_end, stop)
+            stop = doc[object_end - 1].sent.end if object_end else len(doc)
+            possessive, heads, name_end = head_after(doc, object_end, stop)
             if predicate == "lives_in" and kind != "retract" and (
                     possessive or any(w in NON_PLACE_HEADS for w in heads)):
                 return None  # "moved to the Pro plan", "moves to Tomás Aguilar's team"
@@ -94,9 +96,9 @@ class PredicateRouting(SubjectResolution):
                     any(w in GROUP_HEADS for w in heads):
                 # "joined the Didsbury Dads running club", "from Cards over to the Payments
                 # squad": a group the subject is a member of, no employer and no tool
-                if name_end > self._object_end:
+                if name_end > object_end:
                     first = next((t.i for t in doc if t.idx >= self._object_at), None)
-                    if first is not None and first < self._object_end:
+                    if first is not None and first < object_end:
                         text = doc[first:name_end].text  # "Women in Data Italia"
                 name = _trim_name(text)
                 if name:

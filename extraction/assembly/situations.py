@@ -109,9 +109,8 @@ class Situations(TimeAnchoring):
         found = read_any(doc, j + 1, clause.end)
         if found is None:
             return
-        self._object_end = found[1] if found[3] else None
-        target = self._route(doc, pred, "assert", found[2], found[3], subject, speaker, times)
-        self._object_end = None
+        target = self._route(doc, pred, "assert", found[2], found[3], subject, speaker, times,
+                             found[1] if found[3] else None)
         if target is None:
             return
         self._emit_one(doc, index, episode, clause, cand, target[0], "assert", subject,
