@@ -22,6 +22,7 @@ from asof.timex import Role
 
 if TYPE_CHECKING:
     from asof.extraction.assembly.state import Record
+    from asof.extraction.components.base import Clause
 
 #: "Routa broke up in March": a group that no longer exists
 _GROUP_ENDED_RE = re.compile(
@@ -68,6 +69,12 @@ _LANGUAGE_LIST_RE = re.compile(
     r"(?P<langs>[A-Z][a-z]+(?:\s*(?:,|&|\band\b)\s*[A-Z][a-z]+)+)\s*(?=[.!?;]|$)")
 
 
+def clause_at(doc: Doc, char: int) -> Clause | None:
+    """The clause holding the token at char offset ``char`` (None outside every clause)."""
+    ci = doc[_tok(doc, char)]._.asof_clause
+    return doc._.asof_clauses[ci] if ci >= 0 else None
+
+
 class PhraseReaders(RecordKeeping):
     """Mixed into :class:`~asof.extraction.assembly.assembler.Assembler` next to the
     clause-by-clause stages."""
@@ -95,8 +102,7 @@ class PhraseReaders(RecordKeeping):
         in apposition."""
         state = self.state
         for match in _NAMED_GROUP_RE.finditer(_text(doc)):
-            ci = doc[_tok(doc, match.start())]._.asof_clause
-            clause = doc._.asof_clauses[ci] if ci >= 0 else None
+            clause = clause_at(doc, match.start())
             name = _trim_name(match.group("name"))
             known = state.entity(name) if name else None
             if clause is None or clause.question or clause.hypos or clause.negated or \
@@ -164,8 +170,7 @@ class PhraseReaders(RecordKeeping):
         """"she's his boss", "Ilse is my manager": the possessor reports to the subject."""
         state = self.state
         for match in _BOSS_OF_RE.finditer(_text(doc)):
-            ci = doc[_tok(doc, match.start())]._.asof_clause
-            clause = doc._.asof_clauses[ci] if ci >= 0 else None
+            clause = clause_at(doc, match.start())
             if clause is None or clause.question or clause.hypos or clause.negated:
                 continue
             raw, poss = match.group("x"), match.group("poss").lower()
@@ -197,8 +202,7 @@ class PhraseReaders(RecordKeeping):
             lang = match.group("lang") or match.group("lang2")
             if normalize_name(lang) not in LANGUAGES:
                 continue
-            ci = doc[_tok(doc, match.start())]._.asof_clause
-            clause = doc._.asof_clauses[ci] if ci >= 0 else None
+            clause = clause_at(doc, match.start())
             if clause is None or clause.question or clause.hypos or clause.negated:
                 continue
             owner = (match.group("owner") or "my").lower()
@@ -218,8 +222,7 @@ class PhraseReaders(RecordKeeping):
         """"ten minutes from my apartment here in Osaka": where the speaker lives."""
         for match in _MY_HOME_RE.finditer(_text(doc)):
             place = _trim_name(match.group("place"))
-            ci = doc[_tok(doc, match.start())]._.asof_clause
-            clause = doc._.asof_clauses[ci] if ci >= 0 else None
+            clause = clause_at(doc, match.start())
             if not place or clause is None or clause.question or clause.hypos or \
                     self.state.type_of(place) not in (None, "location", "unknown") or \
                     any(r.predicate == "lives_in" and r.subject == speaker for r in buffer):

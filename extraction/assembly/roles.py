@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc
 
-from asof.extraction.assembly.phrases import PhraseReaders
+from asof.extraction.assembly.phrases import PhraseReaders, clause_at
 from asof.extraction.assembly.subjects import _CLAUSE_WIDE_HYPO
 from asof.extraction.assembly.words import clean_literal
 from asof.extraction.patterns import (
@@ -120,8 +120,7 @@ class RoleReaders(PhraseReaders):
         """The clause at ``char`` asserts: no question before the phrase, no hypothetical cue
         before it or colouring the whole clause, no negation."""
         i = _tok(doc, char)
-        ci = doc[i]._.asof_clause
-        clause = doc._.asof_clauses[ci] if ci >= 0 else None
+        clause = clause_at(doc, char)
         if clause is None or clause.negated:
             return False
         if clause.question and (clause.question_from is None or i >= clause.question_from):
