@@ -5,6 +5,7 @@ version). Both ship inside the package (``asof/extraction/models/``)."""
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -54,12 +55,20 @@ class ObjectTagger:
                 f"this code makes v{FEATURES_VERSION}: run `asof train` again")
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
+        # A Tagger keeps the last sequence it tagged, and marginal() reads that sequence:
+        # one process tags from several threads (the REST server's pool), so a tag and the
+        # marginals read after it must not interleave with another thread's tag.
+        self._lock = threading.Lock()
 
     def spans(self, features: list[list[str]], threshold: float = 0.5) -> list[TaggedSpan]:
         """The most likely labelling's spans whose mean marginal probability passes
         ``threshold``."""
         if not features:
             return []
+        with self._lock:
+            return self._spans(features, threshold)
+
+    def _spans(self, features: list[list[str]], threshold: float) -> list[TaggedSpan]:
         tagger = self._tagger
         labels = tagger.tag(features)
         found: list[TaggedSpan] = []

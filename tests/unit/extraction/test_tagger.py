@@ -139,3 +139,21 @@ def test_a_new_predicate_needs_only_the_registry_and_annotated_data(tmp_path: Pa
         "c", [Message("Bea Lopez", Role.USER, at, "I play volleyball every weekend now.")]))
         for a in fs]
     assert not [a for a in plain if a.predicate == "plays"]
+
+
+def test_tagging_from_several_threads_gives_what_one_thread_gives(  # type: ignore[no-untyped-def]
+        nlp) -> None:
+    """The REST server extracts in a thread pool: a tag and the marginals read after it must
+    not see another thread's sequence (once "The position, 9 is out of range of 6")."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from asof.extraction.tagger.model import default_dir
+
+    tagger = ObjectTagger(default_dir())
+    texts = ["design lead @ quillon since march, moved to tallinn", "hamburg. 2 cats",
+             "I work at Kestrel Labs as a data analyst and live in Tromsø now", "ok"]
+    sequences = [doc_features(parsed(nlp, t)) for t in texts]
+    serial = [tagger.spans(f, 0.0) for f in sequences]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda i: tagger.spans(sequences[i % 4], 0.0), range(4000)))
+    assert all(r == serial[i % 4] for i, r in enumerate(results))
