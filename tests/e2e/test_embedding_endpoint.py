@@ -71,7 +71,7 @@ def test_endpoint_failures_are_embedding_errors(endpoint: str) -> None:
 def test_configuration_is_checked() -> None:
     with pytest.raises(InvalidInputError, match="ASOF_EMBED_BASE_URL"):
         make_embedder("openai")
-    with pytest.raises(InvalidInputError, match="bundled, openai or none"):
+    with pytest.raises(InvalidInputError, match="bundled, static, openai or none"):
         make_embedder("word2vec")
     with pytest.raises(InvalidInputError):
         OpenAIEmbedder("ftp://host/v1", "m")
