@@ -244,8 +244,14 @@ def _select(store: GraphStore, q: ParsedQuestion, versions: list[FactVersion]
                        and not (live and v.expires_at is not None and v.expires_at <= q.now)),
                       key=_in_time_order)
     if q.period is not None:
-        lo, hi = start_us(q.period.start), start_us(q.period.end)
-        overlapping = [(min(hi, end_us(v.valid_to)) - max(lo, start_us(v.valid_from)), v)
+        # dates on both sides are local ones: a period's edges and a dated fact's are read
+        # as the nearest midnight ("January" asked at +00:00 and "from February" said at
+        # +01:00 do not overlap by an hour), as format_date reads them
+        coarse = q.period.granularity
+        lo, hi = start_us(_local_day(q.period.start, coarse)), \
+            start_us(_local_day(q.period.end, coarse))
+        overlapping = [(min(hi, end_us(_local_day(v.valid_to, v.granularity)))
+                        - max(lo, start_us(_local_day(v.valid_from, v.granularity))), v)
                        for v in versions]
         overlapping = [(o, v) for o, v in overlapping if o > 0]
         predicate = store.registry.get(versions[0].predicate)
@@ -257,6 +263,16 @@ def _select(store: GraphStore, q: ParsedQuestion, versions: list[FactVersion]
     return sorted((v for v in versions if (v.valid_from is None or v.valid_from <= q.now)
                    and (not q.ended_only or v.valid_to is not None and v.valid_to <= q.now)),
                   key=_in_time_order)
+
+
+def _local_day(instant: datetime | None, granularity: Granularity | None) -> datetime | None:
+    """A period edge at a day or coarser granularity, stored in UTC from a local midnight
+    (on a quarter-hour, offsets within ±12 h), read as the nearest UTC midnight."""
+    if instant is None or granularity in (None, Granularity.INSTANT) or instant.second or \
+            instant.microsecond or instant.minute % 15 or (instant.hour, instant.minute) == (0, 0):
+        return instant
+    shifted = instant + timedelta(hours=12)
+    return shifted.replace(hour=0, minute=0)
 
 
 def _in_time_order(v: FactVersion) -> tuple[int, str, str]:

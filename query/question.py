@@ -15,13 +15,17 @@ from asof.graph.instants import LATEST, isoformat, require_aware, start_us
 from asof.graph.models import Entity, Granularity
 from asof.graph.predicates import Predicate, PredicateRegistry
 from asof.graph.store import GraphStore
+from asof.query.first_names import QUESTION_WORDS as _QUESTION_WORDS
+from asof.query.first_names import STOP_WORDS as _STOP
+from asof.query.first_names import first_name_mentions as _first_name_mentions
 from asof.timex import Tense, TimeMention, TimeValue, find_times
 
 Kind = Literal["objects", "subjects", "when_start", "when_end"]
 
 #: question words → candidate predicates, most specific first
 _KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (r"job title|title|role|position|do for a living|what does \S+ do|promot", ("job_title",)),
+    (r"job title|title|role|position|do for a living|what does \S+ do|promot|"
+     r"\bbec(?:ome|omes|ame|oming)\b", ("job_title",)),
     (r"manager|boss|supervis|report(?:s|ed|ing)? to|line manager|\bmanag(?:e|es|ed|ing)\b|"
      r"\boversee|\boversaw", ("reports_to",)),
     (r"married|marry|spouse|husband|wife", ("married_to",)),
@@ -32,14 +36,16 @@ _KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
      r"\bm\.?sc\b|graduat", ("studies_at",)),
     (r"attend|conferences?|events?|meetups?|workshops?|summits?", ("attended",)),
     (r"visit|travel|trips?|holiday|vacation", ("visited",)),
-    (r"member|teams?|clubs?|groups?|belong|part of", ("member_of",)),
+    (r"member|teams?|clubs?|groups?|belong|part of|\bsquads?\b|\bcrews?\b|\bunits?\b|"
+     r"department|division|committee|\bchapters?\b|\btribes?\b|\bguilds?\b|\bbands?\b|"
+     r"\bchoirs?\b|\bcollective", ("member_of",)),
     (r"prefer", ("prefers",)),
     (r"dislike|hates?|hated|can't stand", ("dislikes",)),
     (r"\blikes?\b|\bliked\b|enjoy|\blove|fan of", ("likes",)),
     (r"\bowns?\b|owned|\bcars?\b|\bsell|\bsold|\bbuy|bought|\bdrive", ("owns",)),
     (r"\blive|living|lived|reside|based|home town|hometown|move|moved|relocat",
      ("lives_in",)),
-    (r"\bwork|employ|job\b|company|hired|\bquit|\bresign", ("works_at",)),
+    (r"\bwork|employ|job\b(?!\s+title)|company|hired|\bquit|\bresign", ("works_at",)),
     (r"\buse|using|\bused\b|tools?|software|plans?\b|platforms?|stack|subscri|switch",
      ("uses",)),
     (r"\bjoin|\bstart|\bbegin|\bbegan|\bleave|\bleft\b", ("works_at", "member_of",
@@ -53,11 +59,12 @@ _START_VERBS = re.compile(
     r"begun|move|moves|moved|moving|relocat\w*|adopt\w*|marr\w*|buy|buys|buying|bought|get|"
     r"gets|getting|got|become|becomes|becoming|became|promot\w*|enrol\w*|sign\w* up|"
     r"switch\w* to|hired|take up|took up|taking up|pick\w* up|visit\w*|attend\w*|go|going|went|"
-    r"travel\w*)\b")
+    r"travel\w*|first (?:working )?day)\b")
 _END_VERBS = re.compile(
     r"\b(leave|leaves|leaving|left|quit|quits|quitting|stop\w*|sell|sells|selling|sold|"
     r"cancel\w*|end\w*|retire\w*|divorc\w*|drop\w*|give up|gave up|giving up|lose|losing|lost|"
-    r"resign\w*|move out|moved out|moving out|finish\w*|graduat\w*)\b")
+    r"resign\w*|move out|moved out|moving out|finish\w*|graduat\w*|"
+    r"(?:last|final) (?:working )?day)\b")
 _KNOWLEDGE_CUE = re.compile(
     r"(according to (what )?(we|the agent|it|memory|our records) (knew|believed|had)|"
     r"(what )?(did )?(we|the agent) (know|believe|think)|as (we|the agent) knew( it)?|"
@@ -445,38 +452,6 @@ def _entity_mentions(store: GraphStore, text: str, asker: str | None
         if all(entity.id != e.id for _, e in deduped):
             deduped.append((start, entity))
     return deduped
-
-
-_STOP = {"i", "me", "my", "we", "our", "it", "the", "a", "an", "who", "what", "where", "when",
-         "which", "how", "does", "did", "is", "was", "now", "in", "on", "at", "to", "of"}
-
-
-def _first_name_mentions(store: GraphStore, text: str) -> list[tuple[int, Entity]]:
-    """A capitalised word that starts a longer entity name ("Priya" → "Priya Raman"), found
-    through full-text search. Only an unambiguous match counts."""
-    out = []
-    for m in re.finditer(r"\b[A-Z][\w\-]+", text):
-        word = m.group()
-        if word.lower() in _STOP or m.start() == 0 and word.lower() in _QUESTION_WORDS:
-            continue
-        hits = store.search(word, limit=20)
-        names: dict[str, str] = {}
-        for hit in hits:
-            v = hit.version
-            if v is None:
-                continue
-            for eid, name in ((v.subject_id, v.subject_name), (v.object_id, v.object_name)):
-                if eid and name and normalize_name(name).split()[0] == normalize_name(word):
-                    names[eid] = name
-        if len(names) == 1:
-            entity = store.get_entities(list(names))
-            if entity:
-                out.append((m.start(), entity[0]))
-    return out
-
-
-_QUESTION_WORDS = {"who", "what", "where", "when", "which", "how", "does", "did", "is", "was",
-                   "according", "as", "in", "on", "before", "after"}
 
 
 def question_predicates(text: str, registry: PredicateRegistry | None = None

@@ -352,3 +352,42 @@ def test_format_date_keeps_granularity() -> None:
     assert format_date(instant, Granularity.QUARTER) == "2023-Q3"
     assert format_date(instant, None) == "2023-08-14"
     assert format_date(instant + timedelta(hours=5), Granularity.DAY) == "2023-08-14"
+
+
+def test_ask_reads_names_and_words_people_use(lena: GraphStore, clock: FakeClock) -> None:
+    """A given name after the family name ("Ji-woo" for Park Ji-woo), a capital outside
+    ASCII ("Élodie"), "become" for a title, "squad" for a group, "job title" without the
+    employer, "last day" for an end."""
+    ji_woo = EntityRef(name="Park Ji-woo", type="person")
+    elodie = EntityRef(name="Élodie Marchand", type="person")
+    say(lena, clock, d(2024, 11, 3), "Ji-woo is lead artist now; Élodie married Julien Roux.",
+        FactAssertion(subject=ji_woo, predicate="job_title", value="lead artist",
+                      valid_from=d(2024, 1, 8), granularity=Granularity.DAY),
+        FactAssertion(subject=elodie, predicate="married_to",
+                      object=EntityRef(name="Julien Roux", type="person"),
+                      valid_from=d(2019, 6), granularity=Granularity.MONTH),
+        FactAssertion(subject=LENA, predicate="member_of", object=org("Payments squad"),
+                      valid_from=d(2024, 8), granularity=Granularity.MONTH))
+    clock.set(NOW)
+    assert ask(lena, "When did Ji-woo become lead artist?", now=NOW).date == "2024-01-08"
+    # a word inside another full name is no part of Park Ji-woo's ("Quillon Ji-woo")
+    other = ask(lena, "What is Quillon Ji-woo's job title?", now=NOW)
+    assert other.status == "nothing_known" and "Quillon Ji-woo" in other.message
+    assert ask(lena, "Who was Élodie married to in 2023?", now=NOW).answers == ["Julien Roux"]
+    assert ask(lena, "Which squad is Lena in?", now=NOW).answers == ["Payments squad"]
+    assert ask(lena, "What is Lena's job title?", now=NOW).answers == ["analyst"]
+    assert ask(lena, "When was Lena's last day at Orbit Freight?", now=NOW).date == \
+        "2023-12-01"
+
+
+def test_a_month_said_at_an_offset_does_not_reach_into_the_month_before(
+        lena: GraphStore, clock: FakeClock) -> None:
+    """"From February" said at +01:00 starts at 23:00 UTC on 31 January: asked about
+    January, it is not there yet."""
+    say(lena, clock, d(2024, 2, 3), "We use Quire since February.",
+        FactAssertion(subject=LENA, predicate="uses", object=tool("Quire"),
+                      valid_from=datetime(2024, 1, 31, 23, tzinfo=UTC),
+                      granularity=Granularity.MONTH))
+    clock.set(NOW)
+    assert "Quire" not in ask(lena, "What did Lena use in January 2024?", now=NOW).answers
+    assert "Quire" in ask(lena, "What did Lena use in February 2024?", now=NOW).answers
