@@ -76,6 +76,9 @@ _ADV = {"LOWER": {"IN": ["still", "now", "currently", "also", "just", "already",
                          "officially", "finally", "recently", "all", "both", "basically",
                          "mostly", "really", "pretty", "even", "only", "back", "full-time",
                          "fully", "remotely", "part-time", "freelance"]}, "OP": "*"}
+#: "Lost my job …" opens a sentence, where the tagger may take "Lost" for a name
+_LOSE_JOB = {"LOWER": {"IN": ["lose", "loses", "lost", "losing", "quit", "quits", "quitting",
+                              "leave", "leaves", "left", "leaving"]}}
 _DET = {"LOWER": {"IN": ["a", "an", "the", "my", "our", "his", "her", "their", "its"]},
         "OP": "?"}
 _BE = _lemma("be")
@@ -90,9 +93,9 @@ _PET_LEMMAS = ["dog", "cat", "puppy", "kitten", "greyhound", "bunny", "rabbit", 
 RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------- works_at
     Rule("work_at", "works_at", "assert",
-         (_lemma("work"), _ADV, _lower("at", "for", "with"))),
+         (_lemma("work"), _ADV, _lower("at", "for", "with")), lower_names=True),
     Rule("start_at", "works_at", "assert",
-         (_lemma("start", "begin"), _ADV, _lower("at", "with"))),
+         (_lemma("start", "begin"), _ADV, _lower("at", "with")), lower_names=True),
     Rule("join_org", "works_at", "assert", (_lemma("join"), _ADV)),
     # "I'm the IT manager here, joined in October 2022": joined the organisation in context
     Rule("join_bare", "works_at", "assert",
@@ -115,6 +118,19 @@ RULES: tuple[Rule, ...] = (
     Rule("hired_by2", "works_at", "assert", (_lower("hired"), _lower("by"))),
     Rule("left_org", "works_at", "retract", (_lemma("leave", "quit"), _ADV)),
     Rule("resign", "works_at", "retract", (_lemma("resign", "retire"),), obj="none"),
+    # "lost my job at X", "got laid off from X", "was fired by X": the job ended
+    Rule("lost_job_at", "works_at", "retract",
+         (_LOSE_JOB, _lower("my", "his", "her", "their", "our", "the"),
+          _opt("old", "last", "first"), _lower("job", "position", "role", "post"),
+          _lower("at", "with")), allow_negation=False),
+    Rule("lost_job_as", "job_title", "retract",
+         (_LOSE_JOB, _lower("my", "his", "her", "their", "the"),
+          _opt("old", "last", "first"), _lower("job", "position", "role", "post"),
+          _lower("as"), _DET), obj="np"),
+    Rule("laid_off", "works_at", "retract",
+         (_lemma("lay"), _lower("off"), _lower("from", "by", "at"))),
+    Rule("fired_from", "works_at", "retract",
+         (_lemma("fire", "sack", "dismiss"), _lower("from", "by", "at"))),
     Rule("resign_from", "works_at", "retract", (_lemma("resign", "retire"), _lower("from"))),
     # "he's been there since 2019": a tenure (the clause must give a start or a length)
     Rule("been_there", "works_at", "assert", (_lower("been"), _ADV, _lower("there")),
@@ -354,6 +370,7 @@ def _other_language_rules() -> tuple[Rule, ...]:
     data = other_language_data()
     determiners = {"LOWER": {"IN": list(data["determiners"])}, "OP": "?"}
     rules: list[Rule] = []
+    english = {rule.id: rule for rule in RULES}
     for group in data["rules"]:
         for n, phrase in enumerate(group["phrases"]):
             words = phrase.split()
@@ -364,7 +381,10 @@ def _other_language_rules() -> tuple[Rule, ...]:
             if reader in ("name", "any"):
                 pattern.append(determiners)
             subj = "speaker" if group["subject"] == "speaker" else "name_before"
-            rules.append(Rule(f"{group['id']}_{n}", group["predicate"], group["kind"],
+            rule_id = group.get("rule") or f"{group['id']}_{n}"
+            if rule_id in english:
+                subj = english[rule_id].subj  # read as the English rule is
+            rules.append(Rule(rule_id, group["predicate"], group["kind"],
                               tuple(pattern), obj=reader, subj=subj,
                               list_objects=bool(group.get("list_objects")),
                               lower_names=reader in ("name", "before") and
@@ -529,8 +549,16 @@ NON_PLACE_HEADS = _data_words("non_place_heads.txt")
 STUDY_WORDS = _data_words("study_words.txt")
 #: Head nouns that make "<Name> <noun>" a group ("Didsbury Dads running club").
 GROUP_HEADS = _data_words("group_heads.txt")
+#: Head nouns that make "<Name> <noun>" a place visited for what it is ("a LGBTQ center").
+VENUE_HEADS = _data_words("venue_heads.txt")
+#: Verbs that make "a plan" a document written, not a subscription ("drafting the plan").
+DOCUMENT_VERBS = _data_words("document_verbs.txt")
+#: Life stages that are over ("when I was younger"): a past-tense clause beside one is "used to".
+CHILDHOOD_PHRASES = tuple(line.lower() for line in data_lines("childhood_phrases.txt"))
 #: Words between two times that make the second correct the first ("'71 — no, wait, '72").
 TIME_CORRECTION_WORDS = _data_words("time_correction_words.txt")
+#: Head nouns that make "as a <noun>" no job title ("as a friend", "as a career").
+NON_TITLE_HEADS = _data_words("non_title_heads.txt")
 
 
 @cache

@@ -5,6 +5,7 @@ them."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 
 from spacy.tokens import Doc
@@ -43,6 +44,13 @@ _WEEKDAYS = frozenset({"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri
 #: Lower-case particles that belong inside a name ("Sanne de Vries", "Leonardo da Vinci").
 _NAME_PARTICLES = frozenset({"de", "da", "di", "do", "dos", "das", "del", "della", "van",
                              "von", "der", "den", "ter", "ten", "du", "bin", "ibn", "bint"})
+
+
+def is_emoji(text: str) -> bool:
+    """A token made only of emoji, symbols and their joiners ("😬", "🇵🇹", "👍🏽"): in chat it
+    parts a sentence as punctuation does."""
+    return bool(text) and all(unicodedata.category(c) in ("So", "Sk", "Mn", "Cf")
+                              for c in text)
 
 
 def trim_name(text: str) -> str:

@@ -5,9 +5,10 @@ read times through this one module, and it imports nothing of asof's but the gra
 
 from asof.timex.expressions import duration_before, find_times
 from asof.timex.fallback import parse_with_dateparser
+from asof.timex.ranges import weekday_range
 from asof.timex.values import Role, Tense, TimeMention, TimeValue, period
 from asof.timex.vocabulary import MONTHS, SEASONS, WEEKDAY_ABBREVIATIONS, WEEKDAYS
 
 __all__ = ["MONTHS", "SEASONS", "WEEKDAYS", "WEEKDAY_ABBREVIATIONS", "Role", "Tense",
            "TimeMention", "TimeValue", "duration_before", "find_times", "parse_with_dateparser",
-           "period"]
+           "period", "weekday_range"]

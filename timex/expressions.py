@@ -17,6 +17,7 @@ import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from asof.graph.models import Granularity
+from asof.timex.ranges import merge_ranges, weekday_pair
 from asof.timex.values import (
     Role,
     Tense,
@@ -354,12 +355,17 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
             if kind == "wd" else WEEKDAY_ABBREVIATIONS[low.rstrip(".")]
         if wd < 0:
             return None
-        if tense is Tense.FUTURE:
-            delta = (wd - today.weekday()) % 7 or 7
-            value = day_value(today + timedelta(days=delta), tz)
+        ahead, back = (wd - today.weekday()) % 7 or 7, (today.weekday() - wd) % 7 or 7
+        if tense is Tense.UNKNOWN:
+            # no verb says which ("last day @ X fri", "vet thurs 4pm"): the nearer one, the
+            # past one when both are as near; the day itself when it is today
+            ahead = 0 if wd == today.weekday() else ahead
+            value = day_value(today + timedelta(days=ahead) if ahead < back else
+                              today - timedelta(days=back), tz)
+        elif tense is Tense.FUTURE:
+            value = day_value(today + timedelta(days=ahead), tz)
         else:
-            delta = (today.weekday() - wd) % 7 or 7
-            value = day_value(today - timedelta(days=delta), tz)
+            value = day_value(today - timedelta(days=back), tz)
     elif kind == "rel_unit":
         sign = -1 if low.startswith(("last", "past")) else (1 if low.startswith("next") else 0)
         unit = {"wk": "week", "mo": "month", "yr": "year"}.get(low.split()[-1], low.split()[-1])
@@ -390,7 +396,8 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
         else:
             value = day_value(today, tz)
     elif kind == "other_day_word":
-        value = day_value(today + timedelta(days=_OTHER["day_words"][low]), tz)
+        offset = _OTHER["day_words"].get(low, _OTHER["lower_case_day_words"].get(low, 0))
+        value = day_value(today + timedelta(days=offset), tz)
     elif kind in ("for_years", "num_years"):
         value = _length_back(low, today.year, today.month, tz)
         if value is None:
@@ -448,7 +455,8 @@ def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
         if kind == "mon" and re.search(r"\b(in|since|till|until|til|from|by|of|through|to|"
                                        r"early|late|mid|last|next|this)$", before):
             kind = "part_mon"  # "till May": a month, not the modal verb
-        if kind in ("num_dm", "wd_abbr") and not _date_cue(before, match.group(), kind):
+        if kind in ("num_dm", "wd_abbr") and not _date_cue(before, match.group(), kind) and \
+                not (kind == "wd_abbr" and weekday_pair(low, start, end)):
             continue  # "3/5 stars", "24/7", "I sat down", "the sun"
         try:
             mention = resolve(kind, match.group(), ref, local_tense)
@@ -463,7 +471,27 @@ def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
                 role = Role.START  # "since the company started in 2016"
         found.append(TimeMention(start, end, match.group(), mention.value, role,
                                  mention.end_value))
-    return _merge_ranges(text, found)
+    return merge_ranges(text, _weekday_labels_date(text, found))
+
+
+def _weekday_labels_date(text: str, found: list[TimeMention]) -> list[TimeMention]:
+    """"fri april 5", "Saturday, 12 August": a weekday right before a date only labels it;
+    the date decides, with the role the weekday's place gave ("from Monday 3 June")."""
+    kept: list[TimeMention] = []
+    for mention in found:
+        label = kept[-1] if kept else None
+        if label is not None and mention.value.granularity is Granularity.DAY and \
+                mention.role is Role.AT and \
+                _WEEKDAY_NAMES.get(label.text.lower().rstrip(".s"),
+                                   WEEKDAY_ABBREVIATIONS.get(label.text.lower().rstrip("."),
+                                                             -1)) >= 0 and \
+                re.fullmatch(r"[\s,]*(?:the\s+)?", text[label.end_char:mention.start_char]):
+            kept[-1] = TimeMention(label.start_char, mention.end_char,
+                                   text[label.start_char:mention.end_char], mention.value,
+                                   label.role, mention.end_value)
+            continue
+        kept.append(mention)
+    return kept
 
 
 _DATE_CUE = re.compile(r"(?:^|\b)(?:on|from|since|until|till|til|by|effective|starting|start|"
@@ -507,31 +535,3 @@ def _cue_role(before: str) -> Role:
     if tail2 in _END_CUES or tail1 in _END_CUES:
         return Role.END
     return Role.AT
-
-
-_BETWEEN_RANGE = re.compile(r"^\s*(?:-|–|—|&|to|until|till|through|thru|and)\s*(?:the\s+)?$",
-                            re.IGNORECASE)
-
-
-def _merge_ranges(text: str, found: list[TimeMention]) -> list[TimeMention]:
-    """"from March to June", "2019 until 2021": join two mentions into one range."""
-    merged: list[TimeMention] = []
-    index = 0
-    while index < len(found):
-        current = found[index]
-        if index + 1 < len(found):
-            nxt = found[index + 1]
-            between = text[current.end_char:nxt.start_char]
-            if _BETWEEN_RANGE.match(between) and (
-                    current.role in (Role.START, Role.AT)
-                    and (current.role is Role.START or "and" not in between.lower())):
-                merged.append(TimeMention(current.start_char, nxt.end_char,
-                                          text[current.start_char:nxt.end_char],
-                                          current.value, Role.RANGE, nxt.value))
-                index += 2
-                continue
-        merged.append(current)
-        index += 1
-    return merged
-
-

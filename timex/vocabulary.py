@@ -156,7 +156,8 @@ PATTERNS: list[tuple[str, str]] = [
                  r"tonight|tomorrow|tmrw|tmr|tmw|2mrw|2moro|tomoz|this\s+morning|"
                  r"this\s+afternoon|this\s+evening|last\s+night)\b"),
     ("other_day_word",
-     r"(?<![\w'])(?:" + alternatives(OTHER_LANGUAGES["day_words"]) + r")(?![\w'])"),
+     r"(?<![\w'])(?:" + alternatives(OTHER_LANGUAGES["day_words"]) + r"|(?-i:" +
+     alternatives(OTHER_LANGUAGES["lower_case_day_words"]) + r"))(?![\w'])"),
     ("for_years", rf"\b(?:for|after)\s+(?:the\s+(?:past|last)\s+)?(?:{ABOUT}\s+)?{NUM}\s+"
                   r"(?:years?|months?)\b"),
     ("num_years", rf"\b(?:been\s+(?:\w+\s+){{1,4}}?){NUM}\s+years?\b"),

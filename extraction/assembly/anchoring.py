@@ -12,8 +12,10 @@ from spacy.tokens import Doc
 from asof.extraction.assembly.routing import PredicateRouting
 from asof.extraction.assembly.state import Record
 from asof.extraction.components.base import Candidate, Clause
+from asof.extraction.spans import is_emoji
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _tok
+from asof.extraction.tagger.component import LEARNED_RULE
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Episode, Granularity
 from asof.timex import Role, TimeMention, TimeValue, duration_before
@@ -29,7 +31,8 @@ _BEFORE_NAME_RE = re.compile(
 #: Words a time aside may carry besides the time ("since 2016 I think", "from May or so").
 _ASIDE_WORDS = frozenset({"since", "from", "as", "of", "i", "think", "believe", "guess", "or",
                           "so", "ish", "roughly", "about", "around", "and", "starting",
-                          "effective", "officially", "actually", "probably", "maybe"})
+                          "effective", "officially", "actually", "probably", "maybe",
+                          "in", "on", "at", "back", "then", "early", "late", "mid"})
 
 
 def _fronted(doc: Doc, time: TimeMention) -> bool:
@@ -51,6 +54,38 @@ def _governing_anchor(doc: Doc, position: int, anchors: list[int]) -> int | None
         token = token.head
         seen += 1
         if token.i in anchors:
+            return token.i
+    return None
+
+
+#: Words that date a statement by the time said before it, as "since then" does ("2) from the
+#: same day my new lead is Aylin Demir").
+_BACK_REFERENCE = re.compile(r"\b(?:from\s+)?(?:that|the)\s+same\s+day\b|"
+                             r"\bfrom\s+that\s+day(?:\s+on)?\b")
+#: Marks that part one statement from the next ("last day @ X fri, start at Y the 2nd").
+_PARTING = frozenset({",", ";", "—", "–", "-", ".", "!", "?"})
+
+
+def _distance(doc: Doc, anchor: int, position: int) -> int:
+    """How far a time at ``position`` is from a trigger: tokens between them, one more when
+    the trigger comes after the time (a time usually follows its verb), and three more for
+    each mark between them that parts one statement from the next."""
+    low, high = sorted((anchor, position))
+    parted = sum(1 for k in range(low + 1, high)
+                 if doc[k].text in _PARTING or is_emoji(doc[k].text))
+    return abs(anchor - position) + (anchor > position) + 3 * parted
+
+
+def _governing_verb(doc: Doc, position: int) -> int | None:
+    """The verb a token hangs on, within a few steps up the parse and in its clause."""
+    token, clause = doc[position], doc[position]._.asof_clause
+    for _ in range(4):
+        if token.head.i == token.i:
+            return None
+        token = token.head
+        if token._.asof_clause != clause:
+            return None
+        if token.pos_ == "VERB":
             return token.i
     return None
 
@@ -125,16 +160,21 @@ class TimeAnchoring(PredicateRouting):
         """Several facts in one clause ("I leave X at the end of April, move to Munich on May
         20 and start at Y on June 3"): each time belongs to the nearest trigger."""
         anchors = self._anchors.get(ci, [])
+        mine = cand.trigger[0]
+        if cand.rule == LEARNED_RULE:
+            # a tagged span owns no trigger, but the verb it hangs on is one ("started at
+            # behaviour on the 9th", where no rule read the lower-case name)
+            verb = _governing_verb(doc, mine)
+            if verb is not None and verb not in anchors:
+                anchors, mine = sorted([*anchors, verb]), verb
         if len(anchors) < 2 or not times:
             return times
-        mine = cand.trigger[0]
         if cand.rule in TITLE_RULES or mine not in anchors:
             mine = min(anchors, key=lambda a: (abs(a - cand.trigger[0]), a > cand.trigger[0]))
         kept = []
         for t in times:
             position = _tok(doc, t.start_char)
-            nearest = min(anchors, key=lambda a: (abs(a - position) + (0 if a <= position
-                                                                       else 1), a))
+            nearest = min(anchors, key=lambda a: (_distance(doc, a, position), a))
             later = [a for a in anchors if a > position]
             if later and _fronted(doc, t):
                 nearest = min(later)  # "…, and since last October I've been working at X"
@@ -150,8 +190,8 @@ class TimeAnchoring(PredicateRouting):
     def _inherit_times(self, doc: Doc, clause: Clause, ci: int, cand: Candidate,
                        clause_times: dict[int, list[TimeMention]], times: list[TimeMention],
                        clauses: list[Clause]) -> list[TimeMention]:
+        low = _BACK_REFERENCE.sub("since then", doc[clause.start:clause.end].text.lower())
         if times:
-            low = doc[clause.start:clause.end].text.lower()
             if "since then" in low or "from then" in low:
                 for prev in range(ci - 1, -1, -1):
                     if clause_times.get(prev):
@@ -162,12 +202,11 @@ class TimeAnchoring(PredicateRouting):
         aside = self._time_aside(doc, ci, clauses, clause_times)
         if aside:
             return aside
-        low = doc[clause.start:clause.end].text.lower()
         if ci > 0 and doc[clauses[ci - 1].start:clauses[ci - 1].end].text.lower().rstrip(
                 " ,;:—–-").endswith(("since then", "from then on", "from then")):
             low = "since then " + low  # "…left in May, and since then | I report to X"
         if "since then" in low or "from then" in low or (
-                clause.connector == "so" and cand.kind in ("assert", "retract")) or (
+                clause.connector in ("so", "when") and cand.kind in ("assert", "retract")) or (
                 cand.kind == "retract" and clause.connector in ("and", ",")):
             for prev in range(ci - 1, -1, -1):
                 if clauses[prev].sent != clause.sent and "since then" not in low:
@@ -179,21 +218,54 @@ class TimeAnchoring(PredicateRouting):
                     return [TimeMention(t.start_char, t.end_char, t.text, t.value, role)]
         return []
 
+    def _event_day(self, doc: Doc, ci: int, at: int,
+                   clause_times: dict[int, list[TimeMention]]) -> list[TimeMention]:
+        """An event named without a time of its own is dated by the nearest day or day range
+        of its message that no other fact's trigger owns ("ran my first 10k last Sunday!
+        Heaton Park 10K, 58:41", "back from Istanbul, we were there 8th–11th"), in its
+        sentence or the ones beside it; else by none (the message's date)."""
+        sentence = doc[at].sent
+        best: tuple[int, TimeMention] | None = None
+        for other, times in clause_times.items():
+            if other == ci or other in self._anchors:
+                continue
+            for t in times:
+                k = _tok(doc, t.start_char)
+                if t.role not in (Role.AT, Role.RANGE) or \
+                        t.value.granularity is not Granularity.DAY or \
+                        abs(doc[k].sent.start - sentence.start) > 0 and \
+                        not (doc[k].sent.end == sentence.start or
+                             sentence.end == doc[k].sent.start):
+                    continue
+                distance = abs(k - at)
+                if best is None or distance < best[0]:
+                    best = (distance, t)
+        return [best[1]] if best else []
+
     def _time_aside(self, doc: Doc, ci: int, clauses: list[Clause],
                     clause_times: dict[int, list[TimeMention]]) -> list[TimeMention]:
         """"she's been at Bluefin forever — since 2016 I think", "head of support now (since
-        Feb 1)": the next part of the sentence is only a time, so it dates this one."""
-        nxt = ci + 1
-        if nxt >= len(clauses) or nxt in self._anchors or not clause_times.get(nxt) or \
-                clauses[nxt].sent != clauses[ci].sent:
-            return []
-        part = clauses[nxt]
-        times = clause_times[nxt]
-        covered = {i for t in times for i in range(_tok(doc, t.start_char),
-                                                   _tok(doc, t.end_char - 1) + 1)}
-        rest = [t for t in doc[part.start:part.end] if not t.is_punct and t.i not in covered
-                and t.lower_ not in _ASIDE_WORDS]
-        return [] if rest else times
+        Feb 1)": the next part of the sentence is only a time, so it dates this one; so does
+        a time that opens the sentence on its own ("Last Friday, | I went to …")."""
+        for other in (ci + 1, ci - 1):
+            if not 0 <= other < len(clauses) or other in self._anchors or \
+                    not clause_times.get(other) or clauses[other].sent != clauses[ci].sent:
+                continue
+            if other < ci and clauses[other].start != doc[clauses[other].start].sent.start:
+                continue  # only a time at the head of the sentence leads into the next part
+            part = clauses[other]
+            times = clause_times[other]
+            covered = {i for t in times for i in range(_tok(doc, t.start_char),
+                                                       _tok(doc, t.end_char - 1) + 1)}
+            # "in June Erik | and I spent a week on Gotland": the names joined to the "I"
+            joined = other < ci and doc[part.end - 1].lower_ in ("and", "&") and \
+                doc[clauses[ci].start].lower_ in ("i", "we")
+            rest = [t for t in doc[part.start:part.end] if not t.is_punct and
+                    t.i not in covered and t.lower_ not in _ASIDE_WORDS and
+                    not (joined and t.pos_ == "PROPN")]
+            if not rest:
+                return times
+        return []
 
     def _emit_one(self, doc: Doc, index: int, episode: Episode, clause: Clause,
                   cand: Candidate, predicate: str, kind: str, subject: str, obj: str,

@@ -6,25 +6,33 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from asof.extraction.assembly.aliases import AliasReaders
 from asof.extraction.assembly.anchoring import TITLE_RULES
 from asof.extraction.assembly.corrections import Corrections
 from asof.extraction.assembly.roles import RoleReaders
 from asof.extraction.assembly.start_cues import date_cued_starts
 from asof.extraction.assembly.state import Record
-from asof.extraction.assembly.words import vague_literal
+from asof.extraction.assembly.words import passing_taste, vague_literal, written_plan
+from asof.extraction.components.arguments import read_name
 from asof.extraction.components.base import Candidate, Clause, is_nameish
 from asof.extraction.patterns import (
+    EVENT_WORDS,
+    GROUP_HEADS,
     OWNABLE_WORDS,
     PET_WORDS,
+    VENUE_HEADS,
 )
+from asof.extraction.spans import is_emoji
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _tok
 from asof.extraction.tagger.component import LEARNED_RULE
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Episode, FactAssertion
 from asof.graph.predicates import LITERAL
-from asof.timex import Role, TimeMention
+from asof.timex import Role, TimeMention, weekday_range
 
+#: "a LGBTQ support group", "the Hokusai museum": the noun is what was visited
+_VISITED_HEADS = EVENT_WORDS | GROUP_HEADS | VENUE_HEADS
 _CONTEXT_START_RULES = frozenset({"start_bare", "first_day", "moving_day", "move_bare"})
 #: Nouns whose "was at X" names an employer ("my first job was at X", "her role is with Y").
 _JOB_WORDS = frozenset({"job", "role", "position", "internship", "gig", "stint", "placement"})
@@ -36,6 +44,25 @@ _TOOL_NOUNS = frozenset({"app", "apps", "tool", "tools", "software", "platform",
 #: Nouns that stand for the subject's employer ("left the company", "quit his job").
 _EMPLOYER_NOUNS = frozenset({"company", "firm", "job", "organisation", "organization",
                              "business", "employer"})
+
+
+def _object_end(doc: Doc, obj: tuple[int, int, str, bool],
+                times: list[TimeMention]) -> tuple[int, int, str, bool]:
+    """An object read into a time that ends it or runs on past it ("Dodoma mon–wed", "Porto
+    fri-sun"), or across an emoji ("coast 🏖️ Hamish Boyd": in chat an emoji parts statements
+    as punctuation does), ends before it. A time inside a name ("Kestrel 2020 Summit") or one
+    that starts with a number of the name ("Gimnazjum nr 7 now") leaves it whole."""
+    start, end, text, is_name = obj
+    if start >= len(doc) or end > len(doc):
+        return obj
+    cuts = [first for t in times
+            if start < (first := _tok(doc, t.start_char)) < end <= _tok(doc, t.end_char - 1) + 1
+            and not doc[first].like_num]
+    cuts += [k for k in range(start + 1, end) if is_emoji(doc[k].text)]
+    if not cuts:
+        return obj
+    cut = min(cuts)
+    return start, cut, doc[start:cut].text.strip(" ,;:"), is_name
 
 
 def _objectless_stop(cand: Candidate) -> bool:
@@ -75,6 +102,20 @@ def _learned_under_rules(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
             continue
         kept.append(cand)
     return kept
+
+
+def _visited_head(doc: Doc, start: int, end: int) -> int | None:
+    """The group, event or venue noun the name ``doc[start:end]`` only qualifies, through a
+    compound ("a LGBTQ+ pride parade", "a Pride support group downtown"): where the head of
+    its last word that has one leads."""
+    for token in reversed(doc[start:end]):
+        if not start <= token.head.i < end:
+            head = token.head
+            while head.lower_ not in _VISITED_HEADS and head.dep_ == "compound" and \
+                    head.head.i > head.i:
+                head = head.head
+            return head.i if head.lower_ in _VISITED_HEADS else None
+    return None
 
 
 def _adoption_times(doc: Doc, ci: int, clauses: list[Clause],
@@ -133,7 +174,7 @@ def _at_name_before(doc: Doc, i: int) -> tuple[int, int, str, bool] | None:
     return None
 
 
-class Assembler(Corrections, RoleReaders):
+class Assembler(Corrections, RoleReaders, AliasReaders):
     """Turns the annotated docs of one conversation into assertions, message by message."""
 
     def observe(self, index: int, episode: Episode, doc: Doc) -> None:
@@ -143,6 +184,11 @@ class Assembler(Corrections, RoleReaders):
         self._message = index
         if episode.role.value == "user":
             state.user_speakers.add(state.add_person(episode.speaker))
+            self._last_user = state.add_person(episode.speaker)
+            self._learn_aliases(doc, self._last_user, index, "user")
+        else:
+            self._learn_aliases(doc, episode.speaker, index, "assistant",
+                                self._last_user)
         self._learn_people(doc, episode.speaker)
         self._learn_orgs(doc, index)
 
@@ -152,11 +198,15 @@ class Assembler(Corrections, RoleReaders):
         if episode.role.value != "user":
             if doc is not None:
                 self._learn_people(doc, episode.speaker)
+                self._learn_aliases(doc, episode.speaker, index, "assistant",
+                                    self._last_user)
             return []
         speaker = state.add_person(episode.speaker)
         state.user_speakers.add(speaker)
+        self._last_user = speaker
         if doc is None:
             return []
+        self._learn_aliases(doc, speaker, index, "user")
         self._learn_people(doc, speaker)
         self._learn_orgs(doc, index)
         buffer: list[Record] = []
@@ -186,6 +236,7 @@ class Assembler(Corrections, RoleReaders):
         for ci, clause in enumerate(clauses):
             for cand in by_clause.get(ci, []):
                 if not self._factual(doc, clause, cand):
+                    self._type_places(cand)
                     continue
                 self._merged_group = None
                 subs = self._subjects(doc, clause, ci, cand, speaker, subjects)
@@ -221,9 +272,15 @@ class Assembler(Corrections, RoleReaders):
         self._instead_of(doc, index, speaker, buffer)
         self._named_group(doc, index, speaker, buffer)
         self._group_ended(doc, index, buffer)
+        self._pet_left(doc, index, buffer)
+        self._took_over(doc, index, buffer)
+        self._notice_ends(doc, index, speaker, buffer)
+        self._left_us(doc, index, speaker, buffer)
+        self._left_group(doc, index, speaker, buffer)
         self._plans(doc, index, episode, speaker, clauses, clause_times, buffer)
         self._roles(doc, index, episode, speaker, buffer)
         self._corrections(doc, index, episode, clause_times, buffer)
+        self._answered_when(doc, index, speaker, buffer)
         self._scheduled_starts(episode, buffer)
         date_cued_starts(doc, buffer, self.state.user_speakers)
         merged = [r for r in self._merge(self._rules_first(buffer))
@@ -232,6 +289,16 @@ class Assembler(Corrections, RoleReaders):
         self._implied(index, episode, merged)
         state.records.extend(merged)
         return [self._assertion(r, doc, episode) for r in merged]
+
+    def _type_places(self, cand: Candidate) -> None:
+        """A place named in a statement that gives no fact ("we should move to Kutaisi",
+        "NOT moving to porto") is still a place: a name only the NER typed is retyped, so
+        that a later "he" does not take it for a person."""
+        if self.state.registry.get(cand.predicate).object_types != ("location",):
+            return
+        for _start, _end, text, is_name in cand.objects:
+            if is_name:
+                self.state.retype(text.strip(" ,.;:!?"), "location")
 
     def _restated(self, record: Record) -> bool:
         """A fact the tagger alone reads again while the conversation already holds it ("told
@@ -310,6 +377,13 @@ class Assembler(Corrections, RoleReaders):
                     state.org_of(subject) is not None:
                 # "our ops lead Marcus left last week": someone with a known employer left it
                 objects = [(cand.trigger[0], cand.trigger[0] + 1, "company", False)]
+        if not objects and cand.rule == "last_day":
+            k = cand.trigger[1]
+            while k < clause.end and doc[k].lower_ in ("at", "with", "in", "for", "the"):
+                k += 1
+            named = read_name(doc, k, clause.end) if k > cand.trigger[1] else None
+            if named is not None:
+                objects = [named]  # "her last duty at Cedar Hospital": that employer
         if not objects:
             obj = None
             if not (kind == "retract" and cand.rule not in ("resign", "last_day")):
@@ -326,10 +400,15 @@ class Assembler(Corrections, RoleReaders):
                     return
             # the verb alone stands for the object: a time inside the match stays a time
             objects = [(cand.trigger[0], cand.trigger[0] + 1, obj, True)]
+        objects = [_object_end(doc, o, clause_times.get(ci, [])) for o in objects]
+        event = state.registry.get(predicate).event
         times = [t for t in clause_times.get(ci, [])
-                 if not any(o[0] <= _tok(doc, t.start_char) < o[1] for o in objects)]
+                 if not any(o[0] <= _tok(doc, t.start_char) < o[1] for o in objects) and
+                 (event or not weekday_range(t))]
         times = self._own_times(doc, ci, cand, times)
         times = self._inherit_times(doc, clause, ci, cand, clause_times, times, clauses)
+        if not times and event and objects:
+            times = self._event_day(doc, ci, objects[0][0], clause_times)
         if cand.rule == "had_since" and not any(t.role is Role.START for t in times):
             return
         if cand.rule == "as_title" and cand.trigger[0] >= 2 and (
@@ -385,6 +464,14 @@ class Assembler(Corrections, RoleReaders):
             if not is_name and LITERAL in state.registry.get(predicate).object_types and \
                     vague_literal(doc, start, end):
                 continue  # "love the ones with…", "like the way…": no thing named
+            if predicate == "uses" and doc[end - 1].lower_ == "plan" and \
+                    written_plan(doc, end - 1):
+                continue  # "wrapping up the business plan": a document, no subscription
+            if predicate == "job_title" and doc[end - 1].lower_ in _VISITED_HEADS:
+                continue  # "went to a pride parade": an event or a place, no job
+            if predicate in ("likes", "dislikes") and kind == "assert" and passing_taste(
+                    doc, None if cand.rule == LEARNED_RULE else cand.trigger, start, end):
+                continue  # "love that painting", "love seeing your dedication"
             if predicate in ("owns", "uses") and is_name and end < clause.end and \
                     doc[end].pos_ == "NOUN" and doc[end].is_lower and \
                     doc[end - 1].head.i == end and doc[end].lower_ not in (
@@ -392,6 +479,14 @@ class Assembler(Corrections, RoleReaders):
                 # "will own the Flowdesk config", "used to run the Denver depot": the name
                 # only describes the thing owned or run
                 continue
+            head = _visited_head(doc, start, end)
+            if predicate in ("visited", "attended", "member_of") and is_name and \
+                    end < clause.end and \
+                    doc[end].is_lower and doc[end].is_alpha and \
+                    head is not None and end <= head < clause.end:
+                # "went to a LGBTQ+ support group": the name only says which group
+                end = head + 1
+                text = doc[start:end].text
             if predicate == "works_at" and kind == "assert" and text.lower() == "them":
                 # "joined them in January": the organisation "they" would mean here
                 org = self._they_org(doc, doc[start].idx)
@@ -407,10 +502,12 @@ class Assembler(Corrections, RoleReaders):
             if pred == "uses" and predicate == "lives_in" and cand.subject == "we" and \
                     state.we_as_org:
                 subject = state.conversation_org(speaker) or subject  # "we moved to Planbase"
+            if pred == "has_pet" and kind == "retract":
+                # "we rehomed Moon" (Leyla's), "Kuro died" (the pet is the clause's subject)
+                subject = state.pet_holder(obj_name) or subject
             if normalize_name(obj_name) == normalize_name(subject):
                 continue
             if pred == "has_pet" and kind == "retract":
-                subject = self._pet_holder(obj_name) or subject  # "we rehomed Moon" (Leyla's)
                 new_home = self._rehomed_with(doc, cand, clause, end)
                 if new_home is not None:
                     # "… with my sister Shirin": the pet lives on with her

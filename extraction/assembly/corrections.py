@@ -4,6 +4,7 @@ Flutterwave, Paystack"): the earlier record is corrected, not duplicated."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from spacy.tokens import Doc
 
@@ -18,6 +19,47 @@ from asof.timex import Role, TimeMention
 _TIME_FIX_RE = re.compile(r"\b(?:was|were|happened|is|moved|started|joined)\b", re.I)
 
 
+#: Words that make a corrected time an end ("so I actually left in 2019").
+_END_LEMMAS = frozenset({"leave", "end", "finish", "quit", "resign", "retire", "last"})
+
+
+def _time_not_time(doc: Doc, times: list[TimeMention]) -> bool:
+    """"from 25 March, not April": a time and, right after "not", the one it replaces."""
+    return any(re.fullmatch(r"[\s,;—–-]*not\s+(?:in\s+|on\s+|the\s+)?",
+                            _text(doc)[a.end_char:b.start_char], re.I) is not None
+               for a, b in zip(times, times[1:], strict=False))
+
+
+def _says_end(doc: Doc, clause: Clause) -> bool:
+    return any(t.lemma_.lower() in _END_LEMMAS for t in doc[clause.start:clause.end])
+
+
+def _within(value: datetime | None, old: TimeMention, fix: TimeMention) -> bool:
+    """``value`` lies in the period of the time being replaced; a month or day said without
+    a year ("15 July 2019, not june") is taken in the year of the time replacing it."""
+    if value is None:
+        return False
+    start, end = old.value.start, old.value.end
+    if not re.search(r"\d{4}|'\d\d", old.text) and re.search(r"\d{4}", fix.text) and \
+            start.year != fix.value.start.year:
+        try:
+            shift = fix.value.start.year - start.year
+            start, end = start.replace(year=start.year + shift), end.replace(
+                year=end.year + shift)
+        except ValueError:
+            return False
+    # a stored instant is UTC; the period is local: compare in the period's offset
+    local = value.astimezone(start.tzinfo)
+    return start <= local < end
+
+
+#: What an assistant's "when …?" asks about: the verb's predicate, and whether the answer is
+#: the fact's start or its end ("When do you start there?" → "5 june").
+_WHEN_ASKED = re.compile(
+    r"\bwhen\b[^?]*?\b(?:(?P<start>start|begin|join|first\s+day)|(?P<move>move|relocat|"
+    r"arriv|land)|(?P<end>leav|finish|last\s+day|quit))", re.IGNORECASE)
+
+
 class Corrections(Situations):
     """Applies corrections to earlier records."""
 
@@ -25,7 +67,8 @@ class Corrections(Situations):
                      clause_times: dict[int, list[TimeMention]], buffer: list[Record]) -> None:
         """"X, not Y" and "X was <time>, not <time>": replace an earlier statement."""
         clauses: list[Clause] = doc._.asof_clauses or []
-        if not clauses or not clauses[0].correction:
+        if not clauses or not (clauses[0].correction or any(
+                _time_not_time(doc, clause_times.get(ci, [])) for ci in range(len(clauses)))):
             return
         state = self.state
         text = _text(doc)
@@ -34,11 +77,13 @@ class Corrections(Situations):
         for match in re.finditer(r"\bnot\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)",
                                  text):
             wrong = normalize_name(match.group(1))
+            if not wrong:
+                continue
             for record in buffer:
                 if record.kind is AssertionKind.ASSERT and record.message == index:
                     earlier = [r for r in state.records if r.subject == record.subject and
                                r.predicate == record.predicate and
-                               normalize_name(r.obj).split()[0] == wrong.split()[0]]
+                               normalize_name(r.obj).split()[:1] == wrong.split()[:1]]
                     if earlier:
                         record.kind = AssertionKind.CORRECT
                         record.corrects = earlier[-1].obj
@@ -71,6 +116,7 @@ class Corrections(Situations):
                    r.kind is AssertionKind.ASSERT and id(r) not in handled and
                    doc[clause.start].idx <= r.evidence[0] < doc[clause.end - 1].idx + 1]
             if own and old is not None:
+                own = [self._as_earlier(record, old, buffer) for record in own]
                 # "I joined X on May 13, not May 6": the restated fact corrects its own date
                 for record in own:
                     if state.known(record.subject, record.predicate, record.obj):
@@ -116,7 +162,9 @@ class Corrections(Situations):
                     fix_from, fix_to = fix.value.start, fix.end_value.start
                 elif spec.event:
                     fix_from, fix_to = fix.value.start, fix.value.end
-                elif "end" in span_text.lower():
+                elif "end" in span_text.lower() or _says_end(doc, clause) or (
+                        old is not None and _within(target.valid_to, old, fix) and
+                        not _within(target.valid_from, old, fix)):
                     fix_to = fix.value.start
                 else:
                     fix_from = fix.value.start
@@ -129,6 +177,55 @@ class Corrections(Situations):
                                      target.literal, AssertionKind.CORRECT, fix_from, fix_to,
                                      Basis.STATED, fix.value.granularity, target.group, index,
                                      (fix.start_char, fix.end_char), 0.6))
+
+    def _answered_when(self, doc: Doc, index: int, speaker: str,
+                       buffer: list[Record]) -> None:
+        """A reply that is only a time ("5 june") to the assistant's "When do you start
+        there?": the speaker's fact the question was about (the latest of its predicate, said
+        in the last few messages) starts or ends then, with the facts stated beside it."""
+        asked = _WHEN_ASKED.search(doc._.asof_prompt or "")
+        times = doc._.asof_times or []
+        if asked is None or len(times) != 1 or any(
+                t.is_alpha and t.pos_ in ("VERB", "AUX") for t in doc) or \
+                sum(t.is_alpha for t in doc) - len(times[0].text.split()) > 2:
+            return
+        predicate = "lives_in" if asked.group("move") else "works_at"
+        state = self.state
+        target = next((r for r in reversed(state.records)
+                       if r.subject == speaker and r.predicate == predicate and
+                       r.kind is AssertionKind.ASSERT and r.message >= index - 4), None)
+        if target is None:
+            return
+        when = times[0].value
+        mates = [r for r in state.records if r.group == target.group and
+                 r.subject == target.subject and r.kind is AssertionKind.ASSERT and
+                 r.valid_from == target.valid_from]
+        for mate in mates:
+            start, end = (mate.valid_from, when.start) if asked.group("end") else \
+                (when.start, mate.valid_to)
+            if start is not None and end is not None and end <= start:
+                continue
+            buffer.append(Record(mate.subject, mate.predicate, mate.obj, mate.literal,
+                                 AssertionKind.CORRECT, start, end, Basis.STATED,
+                                 when.granularity, mate.group, index,
+                                 (times[0].start_char, times[0].end_char), 0.6))
+
+    def _as_earlier(self, record: Record, old: TimeMention, buffer: list[Record]) -> Record:
+        """A restated fact whose subject the clause got wrong ("her start as practice
+        manager was June 10, not June 3", said by someone else): the earlier fact with the
+        same predicate and object and the time being replaced is the one meant."""
+        state = self.state
+        if state.known(record.subject, record.predicate, record.obj):
+            return record
+        fix = TimeMention(record.evidence[0], record.evidence[1], "", old.value, old.role)
+        earlier = [r for r in state.records if r.predicate == record.predicate and
+                   normalize_name(r.obj) == normalize_name(record.obj) and
+                   r.kind is not AssertionKind.RETRACT and
+                   (_within(r.valid_from, old, fix) or _within(r.valid_to, old, fix))]
+        if not earlier:
+            return record
+        record.subject = earlier[-1].subject
+        return record
 
     def _correction_targets(self, doc: Doc, clause: Clause,
                             old: TimeMention | None) -> list[Record]:
@@ -145,10 +242,9 @@ class Corrections(Situations):
                 return [r for r in state.records if r.group == group and
                         r.kind is not AssertionKind.RETRACT]
         if old is not None:
-            day = old.value.start.date()
-            hits = [r for r in state.records if r.kind is not AssertionKind.RETRACT and
-                    r.valid_from is not None and r.valid_from.date() == day]
-            return hits
+            fix = (doc._.asof_times or [old])[0]
+            return [r for r in state.records if r.kind is not AssertionKind.RETRACT and
+                    (_within(r.valid_from, old, fix) or _within(r.valid_to, old, fix))]
         # "I actually moved on March 9": the latest fact of the move/start verb's predicate
         lows = {t.lemma_ for t in doc[clause.start:clause.end]}
         for lemma, predicate in (("move", "lives_in"), ("start", "works_at"),

@@ -7,6 +7,7 @@ and adds records to the message's buffer through the assembler's own helpers."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
@@ -18,7 +19,7 @@ from asof.extraction.spans import token_at as _tok
 from asof.extraction.spans import trim_name as _trim_name
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis
-from asof.timex import Role
+from asof.timex import Role, TimeMention
 
 if TYPE_CHECKING:
     from asof.extraction.assembly.state import Record
@@ -28,6 +29,37 @@ if TYPE_CHECKING:
 _GROUP_ENDED_RE = re.compile(
     r"\b(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)\s+(?:broke\s+up|split\s+up|"
     r"disbanded|folded|dissolved)\b")
+#: "Tatu went to Njeri yesterday", "Pip moved to my mum's", "Rolo left us in May": a pet's
+#: name (read only when the conversation knows it as a pet) before a verb of leaving
+_PET_LEFT_RE = re.compile(
+    r"\b(?P<name>[\w'’-]+)\s+(?:went|moved|has\s+gone|has\s+moved|left\s+us)\b", re.I)
+#: "I left the choir in December", "I quit the rowing club in january": the speaker's own
+#: membership of a group of that kind ends
+_LEFT_GROUP_RE = re.compile(
+    r"\b(?:I|I've|I\s+have|I\s+finally|I\s+just)\s+(?:left|quit)\s+(?:the|my|our)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?P<head>club|choir|band|orchestra|league|circle|society|crew|"
+    r"group|squad)\b", re.I)
+#: "I took over from Alejandro as IT coordinator on 17 July", "Lindiwe takes over from me on
+#: 1 Nov", "she replaced Omar as team lead": the one taken over from leaves that title
+_TOOK_OVER_RE = re.compile(
+    r"\b(?:took|take|takes|taking|taken)\s+over\s+from\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z]"
+    r"[\w'’-]+)*)|\b(?:replaced|replaces|replacing)\s+(?P<name2>[A-Z][\w'’-]+(?:\s+[A-Z]"
+    r"[\w'’-]+)*)\s+as\b")
+#: "notice period till 31 may", "His notice at Desert Rose ends 31 October", "handing in my
+#: notice at Transalp today; it runs until 23 August": a job's notice, whose end is its end
+_NOTICE_RE = re.compile(
+    r"\b(?:(?P<owner>[Mm]y|[Hh]is|[Hh]er|[A-Z][\w'’-]+(?:'s|’s))\s+)?notice(?:\s+period)?"
+    r"(?:\s+(?:at|with)\s+(?P<org>[A-Z][\w&'’-]+(?:\s+[A-Z][\w&'’-]+)*))?")
+#: "Rafael left us last Friday", "Constança is leaving us end of March", "Oleg Smirnov
+#: leaves us on 28 February": someone leaves the speaker's organisation or group
+_LEFT_US_RE = re.compile(
+    r"\b(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)(?:['’]s|\s+is|\s+has|\s+will)?"
+    r"\s+(?:left|leaving|leaves|leave)\s+us\b")
+#: What ends when someone leaves "us": their place there.
+_LEAVING_ENDS = ("works_at", "job_title", "reports_to", "member_of")
+#: Words right before a time that make it the day something ends ("ends 31 October").
+_ENDING_BEFORE_RE = re.compile(r"\b(?:ends?|ending|over|done|finish(?:es)?|runs?|up)\b"
+                               r"[\s\w]{0,12}$", re.I)
 #: "I play bass in a band, Routa", "I'm in a running club, Majorna Löparklubb"
 _NAMED_GROUP_RE = re.compile(
     r"\bI(?:['’]\w+)?(?:\s+[\w'’]+){0,3}?\s+in\s+(?:a|an)\s+(?:[\w-]+\s+)?"
@@ -75,6 +107,35 @@ def clause_at(doc: Doc, char: int) -> Clause | None:
     return doc._.asof_clauses[ci] if ci >= 0 else None
 
 
+def _asserted_at(doc: Doc, char: int) -> bool:
+    """The clause at ``char`` states something: no question, wish, condition or negation."""
+    clause = clause_at(doc, char)
+    return clause is not None and not (clause.question or clause.hypos or clause.negated)
+
+
+def _time_after(doc: Doc, match: re.Match[str]) -> datetime | None:
+    """When a phrase's change happens: the first time said after it in its sentence
+    ("Tatu went to Njeri yesterday", "I left the choir in December"), else None."""
+    sent_end = doc[_tok(doc, match.start())].sent.end_char
+    when = next((t for t in doc._.asof_times or [] if match.end() <= t.start_char < sent_end
+                 and t.role in (Role.AT, Role.START)), None)
+    return when.value.start if when else None
+
+
+def _notice_end(doc: Doc, text: str, match: re.Match[str]) -> datetime | None:
+    """The day a notice ends: the first time after it in its sentence said as an end ("till
+    31 may") or right after an ending word ("ends 31 October", "runs until …")."""
+    sent_end = doc[_tok(doc, match.start())].sent.end_char
+    times: list[TimeMention] = doc._.asof_times or []
+    for t in times:
+        if not match.end() <= t.start_char < sent_end:
+            continue
+        if t.role is Role.END or (t.role is Role.AT and _ENDING_BEFORE_RE.search(
+                text[match.end():t.start_char])):
+            return t.value.start
+    return None
+
+
 class PhraseReaders(RecordKeeping):
     """Mixed into :class:`~asof.extraction.assembly.assembler.Assembler` next to the
     clause-by-clause stages."""
@@ -96,6 +157,123 @@ class PhraseReaders(RecordKeeping):
                                            AssertionKind.RETRACT,
                                            when.value.start if when else None, None, index,
                                            (match.start(), match.end()), 0.7))
+
+    def _pet_left(self, doc: Doc, index: int, buffer: list[Record]) -> None:
+        """"Tatu went to Njeri yesterday", "Kuro left us in September": a known pet leaves
+        its keeper then (the time after the verb, else the message's)."""
+        state = self.state
+        for match in _PET_LEFT_RE.finditer(_text(doc)):
+            pet = state.entity(match.group("name"))
+            if pet is None or pet.type != "animal":
+                continue
+            holder = state.pet_holder(pet.name)
+            if holder is None or not _asserted_at(doc, match.start()) or any(
+                    r.predicate == "has_pet" and r.obj == pet.name and
+                    r.kind is AssertionKind.RETRACT for r in buffer):
+                continue
+            when = _time_after(doc, match)
+            buffer.append(self._record(holder, "has_pet", pet.name, False,
+                                       AssertionKind.RETRACT,
+                                       when, None, index, (match.start(), match.end()), 0.6))
+
+    def _left_group(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
+        """"I left the choir in December": the speaker's open membership whose name has that
+        word ends then, or, if no name has it, the only one open."""
+        state = self.state
+        for match in _LEFT_GROUP_RE.finditer(_text(doc)):
+            if not _asserted_at(doc, match.start()):
+                continue
+            held = [r.obj for r in state.current(speaker, "member_of")]
+            head = match.group("head").lower()
+            named = [g for g in held if head in normalize_name(g).split()]
+            ended = named or (held if len(set(held)) == 1 else [])
+            if not ended or any(r.predicate == "member_of" and r.subject == speaker and
+                                r.kind is AssertionKind.RETRACT for r in buffer):
+                continue
+            when = _time_after(doc, match)
+            buffer.append(self._record(speaker, "member_of", ended[0], False,
+                                       AssertionKind.RETRACT,
+                                       when, None, index, (match.start(), match.end()), 0.6))
+
+    def _took_over(self, doc: Doc, index: int, buffer: list[Record]) -> None:
+        """"I took over from Alejandro as IT coordinator on 17 July": the person taken over
+        from holds their title no longer, from the time after the verb (else the message's)."""
+        state = self.state
+        for match in _TOOK_OVER_RE.finditer(_text(doc)):
+            person = state.alias_of(match.group("name") or match.group("name2"), "person")
+            if not _asserted_at(doc, match.start()) or person is None or \
+                    person.type != "person":
+                continue
+            when = _time_after(doc, match)
+            for held in state.current(person.name, "job_title"):
+                buffer.append(self._record(person.name, "job_title", held.obj, True,
+                                           AssertionKind.RETRACT,
+                                           when, None, index, (match.start(), match.end()),
+                                           0.6))
+
+    def _notice_ends(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
+        """"notice period till 31 may", "His notice at Desert Rose ends 31 October": the job
+        the notice is served at (named after it, else the owner's only open one) ends on the
+        day the notice ends, said after it in its sentence ("until 23 August", "ends …")."""
+        state = self.state
+        text = _text(doc)
+        for match in _NOTICE_RE.finditer(text):
+            when = _notice_end(doc, text, match)
+            if when is None or not _asserted_at(doc, match.start()):
+                continue
+            owner_word = (match.group("owner") or "my").lower()
+            if owner_word == "my":
+                owner: str | None = speaker
+            elif owner_word in ("his", "her"):
+                # someone named before the notice, not a name said after it
+                later = {n for n in state.recent if text.find(n) >= match.start()}
+                owner = state.recent_person("he" if owner_word == "his" else "she",
+                                            {speaker} | later)
+            else:
+                known = state.alias_of(re.sub(r"['’]s$", "", match.group("owner")), "person")
+                owner = known.name if known is not None and known.type == "person" else None
+            if owner is None:
+                continue
+            held = [r.obj for r in state.current(owner, "works_at")]
+            if match.group("org"):
+                said = normalize_name(match.group("org"))
+                # "at Desert Rose": Desert Rose Hotels, a name it starts
+                held = [h for h in held if normalize_name(h) == said or
+                        normalize_name(h).startswith(said + " ")]
+            if len(set(held)) != 1:
+                continue
+            job = held[0]
+            ending = next((r for r in buffer if r.subject == owner and
+                           r.predicate == "works_at" and r.kind is AssertionKind.RETRACT and
+                           normalize_name(r.obj) == normalize_name(job)), None)
+            if ending is not None:
+                if ending.valid_from is None:  # "resigned 😬 notice period till 31 may"
+                    ending.valid_from, ending.basis = when, Basis.STATED
+                continue
+            buffer.append(self._record(owner, "works_at", job, False, AssertionKind.RETRACT,
+                                       when, None, index, (match.start(), match.end()), 0.6,
+                                       basis=Basis.STATED))
+
+    def _left_us(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
+        """"Rafael left us last Friday", "Constança is leaving us end of March": a known
+        person's job, title, manager and memberships held now end then (the time said after
+        the phrase in its sentence, else the message's); what the message already ends for
+        them stays as read ("…, last day 31/08")."""
+        state = self.state
+        for match in _LEFT_US_RE.finditer(_text(doc)):
+            person = state.alias_of(match.group("name"), "person")
+            if person is None or person.type != "person" or person.name == speaker or \
+                    not _asserted_at(doc, match.start()):
+                continue
+            if any(r.subject == person.name and r.kind is AssertionKind.RETRACT and
+                   r.predicate in _LEAVING_ENDS for r in buffer):
+                continue
+            when = _time_after(doc, match)
+            for predicate in _LEAVING_ENDS:
+                for held in state.current(person.name, predicate):
+                    buffer.append(self._record(person.name, predicate, held.obj, held.literal,
+                                               AssertionKind.RETRACT, when, None, index,
+                                               (match.start(), match.end()), 0.6))
 
     def _named_group(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
         """"I also play bass in a band, Routa": the speaker is a member of the group named
@@ -170,8 +348,7 @@ class PhraseReaders(RecordKeeping):
         """"she's his boss", "Ilse is my manager": the possessor reports to the subject."""
         state = self.state
         for match in _BOSS_OF_RE.finditer(_text(doc)):
-            clause = clause_at(doc, match.start())
-            if clause is None or clause.question or clause.hypos or clause.negated:
+            if not _asserted_at(doc, match.start()):
                 continue
             raw, poss = match.group("x"), match.group("poss").lower()
             if raw.lower() in ("he", "she"):
@@ -202,8 +379,7 @@ class PhraseReaders(RecordKeeping):
             lang = match.group("lang") or match.group("lang2")
             if normalize_name(lang) not in LANGUAGES:
                 continue
-            clause = clause_at(doc, match.start())
-            if clause is None or clause.question or clause.hypos or clause.negated:
+            if not _asserted_at(doc, match.start()):
                 continue
             owner = (match.group("owner") or "my").lower()
             if owner == "my":

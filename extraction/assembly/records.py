@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.state import ConversationState, Record
+from asof.extraction.patterns import COMPANY_HEADS, DEPARTMENTS, EXEC_TITLES, TITLE_HEADS
 from asof.extraction.spans import text_of as _text
 from asof.extraction.tagger.component import LEARNED_RULE
 from asof.graph.errors import InvalidInputError
@@ -22,6 +23,8 @@ EXTRACTOR = "asof-rules/1"
 
 #: Entity types a relation or a speaker can establish for sure; "unknown"/"concept" fit any slot.
 _DEFINITE_TYPES = frozenset({"person", "organization", "location", "product", "animal"})
+#: Words of a title or a department: a subject made only of them names a role, not a person.
+_ROLE_WORDS = TITLE_HEADS | EXEC_TITLES | DEPARTMENTS
 
 
 class RecordKeeping:
@@ -38,6 +41,7 @@ class RecordKeeping:
         self._merged_group: str | None = None  #: the team a "X is merged into Y" dissolves
         self._thing: tuple[int, str] | None = None  #: a thing named without a fact of its own
         self._object_at = 0  #: char offset of the object being routed ("there" looks before)
+        self._last_user: str | None = None  #: the user an assistant's reply answers
 
     @staticmethod
     def _merge(buffer: list[Record]) -> list[Record]:
@@ -82,6 +86,14 @@ class RecordKeeping:
         if subject is not None and not subject.tentative and \
                 subject.type in _DEFINITE_TYPES and subject.type not in spec.subject_types:
             return False
+        words = record.subject.lower().split()
+        if "organization" not in spec.subject_types and len(words) > 1 and \
+                words[-1].rstrip(".") in COMPANY_HEADS and record.subject not in \
+                state.user_speakers:
+            return False  # "Got the offer: Hoshizora Systems, system engineer": no person
+        if words and record.subject not in state.user_speakers and all(
+                w.strip(".,") in _ROLE_WORDS for w in words):
+            return False  # "VP Ops lives in Singapore": a title is nobody's name
         if record.literal or not record.obj:
             return True
         text = record.obj.strip()
@@ -148,7 +160,8 @@ class RecordKeeping:
                 value = record.obj.lower()
             else:
                 obj_type = state.type_of(record.obj) or self._object_type(record.predicate)
-                obj = EntityRef(name=record.obj, type=obj_type)
+                obj = EntityRef(name=record.obj, type=obj_type,
+                                aliases=state.aliases_of(record.obj))
         corrects = None
         corrects_value = None
         if record.corrects:
@@ -172,7 +185,8 @@ class RecordKeeping:
         evidence_end = evidence_start + len(text)
         try:
             return FactAssertion(
-                subject=EntityRef(name=record.subject, type=subject_type),
+                subject=EntityRef(name=record.subject, type=subject_type,
+                                  aliases=state.aliases_of(record.subject)),
                 predicate=record.predicate, object=obj, value=value,
                 valid_from=record.valid_from, valid_to=record.valid_to, basis=record.basis,
                 granularity=record.granularity, kind=record.kind, corrects=corrects,
@@ -183,7 +197,8 @@ class RecordKeeping:
             # an inverted interval (two readings of the message's times disagree): keep the
             # fact without its times rather than lose it or the message
             return FactAssertion(
-                subject=EntityRef(name=record.subject, type=subject_type),
+                subject=EntityRef(name=record.subject, type=subject_type,
+                                  aliases=state.aliases_of(record.subject)),
                 predicate=record.predicate, object=obj, value=value, kind=record.kind,
                 basis=record.basis, confidence=record.confidence * 0.5, evidence=text,
                 evidence_start=evidence_start, evidence_end=evidence_end,

@@ -101,6 +101,10 @@ class PredicateRouting(SubjectResolution):
                     if first is not None and first < object_end:
                         text = doc[first:name_end].text  # "Women in Data Italia"
                 name = _trim_name(text)
+                last = max(i for i, w in enumerate(heads) if w in GROUP_HEADS)
+                if name and name_end == object_end:
+                    # "the Hackney running club": the group's name runs to its head noun
+                    name = " ".join([name, *doc[name_end:name_end + last + 1].text.split()])
                 if name:
                     return "member_of", state.canonical(name, "group"), False
         if predicate == "job_title":
@@ -278,6 +282,8 @@ class PredicateRouting(SubjectResolution):
 
     def _recent_object(self, predicate: str) -> str | None:
         for record in reversed([*self.state.records, *self.state.pending]):
+            if predicate in ("likes", "dislikes") and record.message < self._message - 2:
+                return None  # "I love it" means something of this turn or the one before
             if record.predicate == predicate or (predicate in ("likes", "sells") and
                                                  record.predicate in ("uses", "owns")):
                 return record.obj

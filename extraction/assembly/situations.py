@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 from asof.extraction.assembly.anchoring import TimeAnchoring
 from asof.extraction.assembly.people import DEPT, ROLE_RE
 from asof.extraction.assembly.state import Record
-from asof.extraction.assembly.words import is_event
+from asof.extraction.assembly.words import is_event, written_plan
 from asof.extraction.components.arguments import read_any, read_name
 from asof.extraction.components.base import NOT_NAMES, Candidate, Clause
 from asof.extraction.components.mentions import name_run
@@ -136,18 +136,6 @@ class Situations(TimeAnchoring):
                                subject, self.state.canonical(_trim_name(found[2]), "event"),
                                False, times, group, (found[0], found[1]), buffer)
 
-    def _pet_holder(self, pet: str) -> str | None:
-        """Who has the pet now, as far as the conversation knows."""
-        state = self.state
-        for subject in dict.fromkeys(r.subject for r in reversed([*state.records,
-                                                                  *state.pending])
-                                     if r.predicate == "has_pet" and r.obj == pet):
-            if any(c.obj == pet for c in state.current(subject, "has_pet")) or any(
-                    r.subject == subject and r.obj == pet and r.kind is AssertionKind.ASSERT
-                    for r in state.pending):
-                return subject
-        return None
-
     def _rehomed_with(self, doc: Doc, cand: Candidate, clause: Clause,
                       after: int) -> str | None:
         """"rehomed Moon last month with my sister Shirin": the new keeper."""
@@ -178,7 +166,7 @@ class Situations(TimeAnchoring):
                 continue
             token = _tok(doc, match.start())
             ci = doc[token]._.asof_clause
-            if ci < 0:
+            if ci < 0 or written_plan(doc, _tok(doc, match.end() - 1)):
                 continue
             clause = clauses[ci]
             if clause.question or clause.hypos or clause.negations or clause.reports or \

@@ -46,6 +46,9 @@ class Entity:
     type: str
     gender: str | None = None
     tentative: bool = False  #: typed by the statistical NER only; relations may retype it
+    #: other names the conversation gave it ("Ola" for Aleksandra, the old name of a renamed
+    #: company), stored with it so that a question may use any of them
+    aliases: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -103,6 +106,19 @@ class ConversationState:
         if not key:
             return name
         entity = self.alias_of(name, type_)
+        if entity is not None and type_ == "organization" and (
+                entity.type == "person" and entity.tentative or
+                entity.type == "organization" and not self._named_by_facts(entity)) and \
+                normalize_name(entity.name) == key:
+            # "COO at Marula" after Marula Trust Bank, the NER having read "Marula" as a
+            # person: the short form of the organisation known by its full name
+            del self.entities[key]
+            longer = self.alias_of(name, type_)
+            self.entities[key] = entity
+            if longer is not None and longer.type == type_:
+                entity = longer
+                if key not in {normalize_name(a) for a in entity.aliases}:
+                    entity.aliases.append(name)
         if entity is None and type_ == "person":
             # "Noa and I are moving" before Noa Levi speaks: the speaker's first name
             full = [s for s in self.speaker_names
@@ -110,10 +126,104 @@ class ConversationState:
             if len(full) == 1:
                 entity = self.entities.setdefault(normalize_name(full[0]),
                                                   Entity(full[0], "person"))
+        if entity is None and type_ == "organization":
+            entity = self._shorter_org(key, name)
         if entity is None:
             entity = Entity(name, type_)
         self.entities[key] = entity
         return entity.name
+
+    def _shorter_org(self, key: str, name: str) -> Entity | None:
+        """"Sahel Agro Processing" after "at Sahel": the organisation named first by the start
+        of its name, which learns the full name (one entity; a person the NER alone saw in
+        the short name too). Only one such organisation counts."""
+        words = key.split()
+
+        def starts(short: list[str]) -> bool:
+            # "Helix Bio" starts "Helix Biotherapeutics": the first word itself, then the
+            # start of each next word
+            return 0 < len(short) <= len(words) and short != words and short[0] == words[0] and all(
+                w.startswith(x) and len(x) >= 3 for x, w in zip(short[1:], words[1:],
+                                                                strict=False))
+
+        found = {id(e): e for k, e in self.entities.items()
+                 if starts(k.split()) and len(words[0]) > 3 and (
+                     e.type == "organization" or (e.type == "person" and e.tentative))
+                 and normalize_name(e.name) == k}
+        if len(found) != 1:
+            return None
+        entity = next(iter(found.values()))
+        if self._named_by_facts(entity):
+            if len(normalize_name(entity.name).split()) != len(words):
+                # "Klinikum" stored already, "Klinikum rechts der Isar" now: maybe another
+                return None
+            entity.aliases.append(name)  # "Helix Bio" stored, "Helix Biotherapeutics" now
+            return entity
+        # no fact names the short form yet: the full name is the name
+        if entity.type == "person":
+            entity.type, entity.tentative = "organization", False
+        self.recent = [name if n == entity.name else n for n in self.recent]
+        entity.aliases.insert(0, entity.name)
+        entity.name = name
+        return entity
+
+    def link(self, alias: str, name: str, type_: str) -> str | None:
+        """``alias`` and ``name`` are one entity ("Adaeze (Ada to everyone)", "Urenboek is now
+        called Tessel"): the entity already known under either keeps its name and learns the
+        other; when neither is known, ``name`` is the name. Returns the entity's name, or None
+        when the two are already two different known entities (nothing is merged)."""
+        alias = name_proper(alias.strip(" ,.;:!?'\"‘’“”"), type_)
+        name = name_proper(name.strip(" ,.;:!?'\"‘’“”"), type_)
+        akey, nkey = normalize_name(alias), normalize_name(name)
+        if not akey or not nkey or akey == nkey:
+            return None
+        known_a, known_n = self.entities.get(akey), self.entities.get(nkey)
+        if known_a is not None and known_n is not None and known_a is not known_n:
+            # two entities already: one that no fact names yet is merged into the other
+            unused = [e for e in (known_a, known_n) if not self._named_by_facts(e)]
+            if not unused:
+                return None
+            gone = unused[-1] if len(unused) == 2 and unused[-1] is known_a else unused[0]
+            keep = known_n if gone is known_a else known_a
+            for key, held in list(self.entities.items()):
+                if held is gone:
+                    self.entities[key] = keep
+            for other in (gone.name, *gone.aliases):
+                if normalize_name(other) != normalize_name(keep.name) and normalize_name(
+                        other) not in {normalize_name(a) for a in keep.aliases}:
+                    keep.aliases.append(other)
+            self.recent = [keep.name if normalize_name(n) == normalize_name(gone.name) else n
+                           for n in self.recent]
+            known_a = known_n = keep
+        entity = known_n or known_a
+        if entity is not None and known_n is None and normalize_name(entity.name) == akey \
+                and not self._named_by_facts(entity):
+            # only the other name was seen, and no fact uses it yet: the name is ``name``
+            entity.aliases = [a for a in entity.aliases if normalize_name(a) != nkey]
+            entity.aliases.insert(0, entity.name)
+            self.recent = [name if normalize_name(n) == akey else n for n in self.recent]
+            entity.name = name
+            alias = entity.aliases[0]
+        if entity is None:
+            entity = Entity(name, type_)
+            self.entities[nkey] = entity
+        for surface, key in ((alias, akey), (name, nkey)):
+            self.entities[key] = entity
+            if key != normalize_name(entity.name) and \
+                    key not in {normalize_name(a) for a in entity.aliases}:
+                entity.aliases.append(surface)
+        return entity.name
+
+    def _named_by_facts(self, entity: Entity) -> bool:
+        """Whether a record emitted or being assembled names ``entity`` by its name."""
+        key = normalize_name(entity.name)
+        return any(normalize_name(n) == key for r in (*self.records, *self.pending)
+                   for n in (r.subject, r.obj))
+
+    def aliases_of(self, name: str) -> tuple[str, ...]:
+        """The other names of the entity ``name`` means, as the conversation gave them."""
+        entity = self.entities.get(normalize_name(name))
+        return tuple(entity.aliases) if entity is not None else ()
 
     def _without_honorific(self, name: str) -> str:
         """"Mr. Samuel Odhiambo" is Samuel Odhiambo; "Dr. Nandakumar" is the one known person
@@ -248,6 +358,17 @@ class ConversationState:
         return None
 
     # ------------------------------------------------------------------ facts
+
+    def pet_holder(self, pet: str) -> str | None:
+        """Who has the pet now, as far as the conversation knows."""
+        for subject in dict.fromkeys(r.subject for r in reversed([*self.records,
+                                                                  *self.pending])
+                                     if r.predicate == "has_pet" and r.obj == pet):
+            if any(c.obj == pet for c in self.current(subject, "has_pet")) or any(
+                    r.subject == subject and r.obj == pet and r.kind is AssertionKind.ASSERT
+                    for r in self.pending):
+                return subject
+        return None
 
     def current(self, subject: str, predicate: str) -> list[Record]:
         """Records of (subject, predicate) still believed (asserted, not retracted after)."""

@@ -63,6 +63,23 @@ _FIRST_PERSON = frozenset({"i", "me", "my", "mine", "i'm", "im", "i've", "i'd", 
                            "our", "us", "we're"})
 
 
+def _third_person_opening(doc: Doc, clause: Clause) -> bool:
+    """The clause opens a sentence with a verb in the third person singular and no subject
+    ("starts 2 December as senior project manager"): someone else's statement, elided."""
+    first = next((t for t in doc[clause.start:clause.end] if not t.is_punct), None)
+    return first is not None and bool(first.is_sent_start) and first.tag_ == "VBZ" and \
+        first.pos_ in ("VERB", "AUX") and \
+        not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in first.children)
+
+
+#: A heading that names the person a message is about: "Candidate: Omar Khalil", "a
+#: candidate, Daniel Mensah", "new starter — Ewan Baird", "Priya Nair's CV".
+_TOPIC_RE = re.compile(
+    r"\b(?i:candidate|applicant|new\s+hire|new\s+starter)\b\s*(?:is\s+|[:,—–-]\s*)"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)|"
+    r"\b(?P<owner>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)['’]s\s+(?i:CV|resume|résumé)\b")
+
+
 def _name_ending_at(doc: Doc, j: int) -> tuple[int, int] | None:
     """The proper-name run whose last token is ``j``, or None."""
     if j >= 2 and glued_hyphen(doc, j - 1, j + 1):
@@ -121,6 +138,10 @@ class SubjectResolution(PeopleAndNames):
                 described = self._line_head(doc, cand)
             if described is not None:
                 return [described]
+        if kind in ("default", "speaker") and cand.subject_span is None:
+            topic = self._topic_person(doc, cand)  # no "I" said: a CV line of the candidate's
+            if topic is not None:
+                return [topic]
         if kind == "speaker":
             span = cand.subject_span
             if span is not None and span[0] >= 2 and doc[span[0] - 1].lower_ == "and" and \
@@ -148,6 +169,15 @@ class SubjectResolution(PeopleAndNames):
             near = self._antecedent(doc, at, gender, speaker, plural=kind == "they")
             if near:
                 return near
+            if kind == "they":
+                # no antecedent in a referring slot: the latest person named before it in
+                # this message who is not in the chat ("our friend Sam can help — they live
+                # in …"); the people of the chat are "you", and a "they" with no one named
+                # is a group ("you're right, Caroline … they loved the canyon")
+                earlier = [(pos, name) for name, pos in self._positions.items()
+                           if pos < at and name not in state.user_speakers and
+                           name != speaker and state.type_of(name) == "person"]
+                return [max(earlier)[1]] if earlier else []
             # people first named after the pronoun in this message are not its antecedent
             later = {name for name, pos in self._positions.items() if pos > at}
             person = state.recent_person(gender, {speaker} | later) or \
@@ -187,6 +217,9 @@ class SubjectResolution(PeopleAndNames):
             if known is not None and known.type in ("organization", "product") and org_subject:
                 state.touch(known.name)
                 return [known.name]
+            if known is not None and known.type == "animal" and predicate == "has_pet":
+                holder = state.pet_holder(known.name)  # "Kuro died": its keeper loses it
+                return [holder] if holder else []
             if known is not None and known.type not in ("person", "unknown", "concept"):
                 return []  # an animal, a place, … is not the subject of these relations
             if normalize_name(text) in LANGUAGES:
@@ -216,9 +249,30 @@ class SubjectResolution(PeopleAndNames):
             for prev in range(ci - 1, -1, -1):
                 if prev in subjects and doc._.asof_clauses[prev].sent == clause.sent:
                     return subjects[prev]
+            if _third_person_opening(doc, clause):
+                # "he accepted. starts 2 December as …": "starts" is nobody's "I"
+                at = doc[clause.start].idx
+                earlier = [(pos, name) for name, pos in self._positions.items()
+                           if pos < at and name != speaker and
+                           state.type_of(name) == "person"]
+                person = max(earlier)[1] if earlier else state.recent_person(None, {speaker})
+                if person is not None:
+                    return [person]
             named = self._sentence_subject(doc, cand)
             return [named] if named is not None else [speaker]
         return []
+
+    def _topic_person(self, doc: Doc, cand: Candidate) -> str | None:
+        """The person a message is about, named before the statement by a heading ("Candidate:
+        Omar Khalil. CV says Senior Accountant at …", "I'm verifying a candidate, Daniel
+        Mensah. His CV: …", "Priya Nair's CV: …"): a verbless fact of a person is theirs."""
+        if cand.predicate not in self._person_predicates():
+            return None
+        at = doc[cand.trigger[0]].idx
+        found = [m for m in _TOPIC_RE.finditer(_text(doc)) if m.end() <= at]
+        if not found:
+            return None
+        return self.state.add_person(found[-1].group("name") or found[-1].group("owner"))
 
     def _antecedent(self, doc: Doc, at: int, gender: str | None, speaker: str,
                     plural: bool = False, adjacent: bool = False) -> list[str]:
@@ -298,6 +352,9 @@ class SubjectResolution(PeopleAndNames):
         if head.dep_ == "attr" and any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PRON"
                                        for c in head.head.children):
             return False
+        if head.dep_ == "pobj" and head.head.lower_ == "from" and \
+                head.head.head.pos_ == "PROPN":
+            return False  # "my sister Amra from Mostar": where the person named is from
         return not (tentative and head.dep_ == "pobj" and
                     head.head.lower_ in ("in", "at", "into", "near", "around", "on", "onto"))
 
@@ -433,8 +490,12 @@ class SubjectResolution(PeopleAndNames):
         if any(t.is_upper and len(t) > 1 for t in tokens) and not person:
             return False
         head = tokens[0]
+        word = head.text
+        if len(tokens) >= 3 and tokens[1].text == "-" and not head.whitespace_ and \
+                not tokens[1].whitespace_:
+            word = tokens[:3].text  # "Min-ji Cho": the given name is "Min-ji", not "Min"
         if head.is_sent_start and (head.pos_ in ("VERB", "AUX") or
-                                   common_english(head.text)) and not person:
+                                   common_english(word)) and not person:
             return False
         return True
 

@@ -8,6 +8,7 @@ import re
 from spacy.tokens import Doc
 
 from asof.extraction.patterns import (
+    DOCUMENT_VERBS,
     EVENT_SUFFIXES,
     EVENT_WORDS,
     GROUP_WORDS,
@@ -91,6 +92,55 @@ def vague_literal(doc: Doc, start: int, end: int) -> bool:
         return True
     nouns = [t for t in tokens if t.pos_ in ("NOUN", "PROPN") or t.tag_ == "VBG"]
     return not nouns or all(t.lower_ in VAGUE_NOUNS for t in nouns)
+
+
+#: Determiners that point at one thing in view ("love that painting", "love your dress").
+_POINTING = frozenset({"that", "this", "these", "those", "your"})
+#: The verbs of a liking, to judge the spans the tagger found under them.
+_LIKING_VERBS = frozenset({"love", "like", "enjoy", "adore", "hate", "dislike"})
+
+
+def passing_taste(doc: Doc, trigger: tuple[int, int] | None, start: int, end: int) -> bool:
+    """A liking said of one thing in view or of a clause, not a standing taste: "love that
+    painting", "Love the colors!" (no subject: a reaction), "like references" ("like" as a
+    preposition), "all my love to a child" (the noun without "for"/"of"), "I love that it
+    teaches me" (a clause), "love seeing your dedication" (an activity named by the thing
+    it is done to, which the object leaves out)."""
+    last = doc[min(end, len(doc)) - 1]
+    if last.tag_ == "VBG" and end - start == 1 and any(
+            c.dep_ in ("dobj", "obj", "dative", "ccomp", "xcomp") and c.i >= end
+            for c in last.children):
+        return True
+    if trigger is None:
+        # a span the tagger found: judged by the verb that governs it, if that is a liking
+        root = next((t for t in doc[start:end] if not start <= t.head.i < end), None)
+        if root is None or root.head.lemma_ not in _LIKING_VERBS:
+            return False
+        trigger = (root.head.i, root.head.i + 1)
+    verb = doc[trigger[0]]
+    if trigger[1] < len(doc) and doc[trigger[1]].text == "-" and not verb.whitespace_:
+        return True  # "like-minded people", "love-hate": part of a compound word
+    if verb.pos_ in ("ADP", "SCONJ") or (verb.dep_ == "amod" and
+                                          verb.lower_.endswith("ing") and any(
+            c.dep_ in ("det", "poss") for c in verb.head.children)):
+        return True  # "documents like references", "a more loving world"
+    if verb.pos_ == "NOUN" and any(c.dep_ in ("det", "poss") for c in verb.children) and \
+            not (verb.i + 1 < len(doc) and doc[verb.i + 1].lower_ in ("for", "of")):
+        return True  # "all my love to a child" (but "love running actually": a verb)
+    between = doc[trigger[1]:start]
+    if any(t.dep_ == "mark" or (t.lower_ == "that" and t.pos_ == "SCONJ") for t in between):
+        return True
+    if any(t.lower_ in _POINTING for t in between):
+        return True
+    has_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+    return not has_subject and verb.pos_ == "VERB" and \
+        any(t.lower_ in ("the", "all") for t in between)
+
+
+def written_plan(doc: Doc, plan: int) -> bool:
+    """The plan at token ``plan`` is a document being written, not a subscription plan
+    ("wrapping up the business plan", "sprucing up my biz plan")."""
+    return doc[plan].head.lemma_.lower() in DOCUMENT_VERBS
 
 
 _LITERAL_DROP = frozenset({"a", "an", "the", "my", "our", "his", "her", "their", "its",

@@ -108,6 +108,17 @@ def name_start(doc: Doc, end: int, floor: int = 0) -> int:
     """Where the run of name-like tokens that ends right before ``end`` starts (``end``
     itself when there is none), not looking before ``floor``."""
     start = end
-    while start > floor and is_nameish(doc[start - 1]):
-        start -= 1
+    while start > floor:
+        if is_nameish(doc[start - 1]):
+            start -= 1
+        elif start - 3 >= floor and doc[start - 1].is_alpha and doc[start - 1].is_lower and \
+                doc[start - 2].text == "-" and not doc[start - 3].whitespace_ and \
+                not doc[start - 2].whitespace_ and is_nameish(doc[start - 3]):
+            start -= 3  # "Min-ji Cho", "Park Seo-yeon": a hyphenated given name
+        elif start - 2 >= floor and doc[start - 1].text == "-" and \
+                not doc[start - 1].whitespace_ and not doc[start - 2].whitespace_ and \
+                is_nameish(doc[start - 2]):
+            start -= 2  # the same, its second part taken for a name of its own
+        else:
+            break
     return start

@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Span, Token
 
 from asof.extraction.components.base import SUBJECT_PRONOUNS, Clause, ensure_extensions
 from asof.extraction.patterns import (
+    CHILDHOOD_PHRASES,
     CORRECTION_CUES,
     HYPOTHETICAL,
     JOKE_MARKERS,
@@ -19,6 +20,17 @@ from asof.extraction.patterns import (
     SARCASM_MARKERS,
     TITLE_HEADS,
 )
+
+
+def _past_life_stage(doc: Doc, tokens: Span) -> bool:
+    """A past-tense clause in a sentence set in a life stage that is over ("I loved taking
+    lessons with my friends | when I was younger")."""
+    verbs = [t for t in tokens if t.tag_ == "VBD" and t.lemma_ != "be"]
+    if not verbs:
+        return False
+    sentence = doc[tokens.start].sent.text.lower()
+    return any(phrase in sentence for phrase in CHILDHOOD_PHRASES)
+
 
 _HARD_BREAKS = frozenset({";", "—", "–", "(", ")", "--", "…", "!", "|"})
 _SOFT_BREAKS = frozenset({",", "and", "but", "so", "then", "because", "cause", "while",
@@ -189,7 +201,7 @@ class ClauseSplitter:
                 lows[k] == "used" and k + 2 < len(lows) and lows[k + 1] == "to" and
                 tokens[k + 2].tag_ == "VB" and not (k > 0 and tokens[k - 1].lemma_ in ("be",
                                                                                     "get"))
-                for k in range(len(lows)))
+                for k in range(len(lows))) or _past_life_stage(doc, tokens)
             hypo = False
             for k, w in enumerate(lows):
                 if w in HYPOTHETICAL:

@@ -39,6 +39,12 @@ from asof.extraction.components.base import (
     is_nameish,
     name_start,
 )
+from asof.extraction.components.match_checks import (
+    day_owner,
+    no_object,
+    no_reading,
+    org_after_of,
+)
 from asof.extraction.components.mentions import name_run
 from asof.extraction.patterns import (
     OTHER_LANGUAGE_NAMES,
@@ -47,6 +53,10 @@ from asof.extraction.patterns import (
     Rule,
     common_words,
 )
+
+#: Words between a title and its employer: "ux lead @ tostadora", and the other languages'
+#: "at" of chat that switches ("IT-Administrator bei Huber", "directeur logistique chez X").
+_EMPLOYER_PREPOSITIONS = ("at", "with", "@", "bei", "chez")
 
 
 def _required_words(rule: Rule) -> tuple[tuple[str, frozenset[str]], ...]:
@@ -195,11 +205,17 @@ class RelationFinder:
             found = read_name(doc, start + 1, k)
         if found is not None and rule.id.startswith("xl_"):
             found = _trim_foreign(doc, found)
-        if found is None and rule.lower_names:
+        if found is None and rule.lower_names and (
+                rule.id.startswith("xl_") or doc[end - 1].lower_ == "at"):
+            # in English only after "at": "work with influencers" names no employer
             found = _read_lower_name(doc, start, end, c_end, clause.start, reader)
         if found is not None and rule.id.startswith("xl_as_title") and \
                 not _title_like(doc[found[0]:found[1]].text):
             found = None  # "como siempre": no title
+        if no_reading(doc, rule, start, end, c_end):
+            return None
+        if found is not None and no_object(doc, rule, end, found):
+            found = None
         if found is not None:
             objects = [found]
             if rule.list_objects:
@@ -223,6 +239,8 @@ class RelationFinder:
                 subject, span = THIRD_PERSON[owner], (start, start + 1)
             else:
                 subject, span = find_subject(doc, clause, start)
+        elif rule.id in ("last_day", "first_day") and (whose := day_owner(doc, start)):
+            subject, span = whose  # "her last duty there", "Lena's last day at B&S"
         elif rule.id == "as_title" and (hired := hired_before(doc, start)) is not None:
             subject, span = "name", hired  # "I hired Kateryna Bondar as support manager"
         elif rule.subj == "we":
@@ -283,7 +301,10 @@ class RelationFinder:
             if run is not None:
                 return "name", run
         owner = [c for c in head.children if c.dep_ == "poss"]
-        if owner and head.lower_ in JOB_NOUNS:
+        workday = head.lower_ in ("day", "duty", "shift") and head.i > 0 and \
+            doc[head.i - 1].lower_ in ("last", "final", "first", "working")
+        if owner and (head.lower_ in JOB_NOUNS or workday):
+            # ("her last duty there is July 28": hers)
             # "my first job was at X", "her previous role was with Y": the possessor
             pron = owner[0].lower_
             if pron in FIRST_PERSON:
@@ -348,7 +369,7 @@ class RelationFinder:
         end = head + 1
         while end < clause.end and doc[end].lower_ in ("of", "for") and end + 1 < clause.end \
                 and doc[end + 1].pos_ in ("NOUN", "PROPN", "ADJ") and \
-                doc[end].lower_ == "of":
+                doc[end].lower_ == "of" and not org_after_of(doc, end + 1, clause.end):
             end += 2
             while end < clause.end and doc[end].pos_ in ("NOUN", "PROPN") and \
                     doc[end].lower_ not in ("at", "since"):
@@ -436,7 +457,7 @@ class RelationFinder:
         if subject is None and start == clause.start and (
                 clause.start == 0 or doc[clause.start - 1].is_sent_start or
                 doc[clause.start - 1].is_punct) and nxt is not None and nxt.lower_ in (
-                "at", ",") and doc[start].is_sent_start:
+                "at", "@", ",") and doc[start].is_sent_start:
             subject = "speaker"  # a fragment answer: "copywriter, from 2019 …"
         if subject is None:
             # "currently product designer at X, since 2021", "context: data analyst at X",
@@ -447,7 +468,7 @@ class RelationFinder:
                 k -= 1
             opens = k == 0 or doc[k].is_sent_start or doc[k - 1].text in (":", "—", "–", ";")
             after_colon = k > 0 and doc[k - 1].text in (":", "—", "–")
-            follows = nxt is None or nxt.lower_ in ("at", "with") or (
+            follows = nxt is None or nxt.lower_ in _EMPLOYER_PREPOSITIONS or (
                 after_colon and (nxt.is_punct or nxt.lower_ in ("as", "since", "from",
                                                                  "starting", "effective")))
             if k == clause.start and opens and follows and not any(
@@ -461,7 +482,9 @@ class RelationFinder:
                                subject_span, [(start, end, title, False)],
                                negated=clause.negated)
         result.append(cand_title)
-        if nxt is not None and nxt.lower_ in ("at", "for", "with") and end + 1 < clause.end:
+        if nxt is not None and nxt.lower_ in (*_EMPLOYER_PREPOSITIONS, "for", "of") and \
+                end + 1 < clause.end and (nxt.lower_ != "of" or
+                                          org_after_of(doc, end + 1, clause.end)):
             org = read_name(doc, end + 1, clause.end)
             if org is not None and org[3]:
                 result.append(Candidate("title_at", "works_at", "assert", index,

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Token
 
 from asof.extraction.components.base import ensure_extensions, ref_time
 from asof.extraction.patterns import TIME_CORRECTION_WORDS
+from asof.extraction.spans import is_emoji
 from asof.timex import (
     MONTHS,
     WEEKDAY_ABBREVIATIONS,
@@ -56,7 +57,9 @@ def _is_past_verb(token: Token) -> bool:
     if token.tag_ not in _PAST_TAGS or token.pos_ not in ("VERB", "AUX"):
         return False
     before = token.doc[token.i - 1] if token.i > 0 else None
-    return not (token.tag_ == "VBN" and before is not None and before.lemma_ == "get" and
+    # the lemmatiser leaves "getting" as it is when the parser calls it an auxiliary
+    return not (token.tag_ == "VBN" and before is not None and
+                (before.lemma_ == "get" or before.lower_ in ("get", "gets", "getting")) and
                 before.tag_ not in _PAST_TAGS)
 
 
@@ -70,6 +73,9 @@ def clause_tense(doc: Doc, start: int, end: int) -> Tense:
         return Tense.PAST
     if lows & {"ago", "since", "yesterday"} or _says_last_time(doc, start, end):
         return Tense.PAST
+    if any(t.tag_ == "VB" and t.dep_ == "ROOT" and t.lemma_ in _SCHEDULED and
+           not any(c.dep_ in ("nsubj", "aux") for c in t.children) for t in tokens):
+        return Tense.FUTURE  # a fragment with the bare verb: "start @ Kora on mon"
     if any(t.tag_ in ("VBZ", "VBP", "VBG") and (t.lemma_ in _SCHEDULED or
                                                 t.lemma_ in ("be", "speak")) for t in tokens):
         if any(t.lemma_ != "be" and t.tag_ in ("VBZ", "VBP", "VBG") for t in tokens) or \
@@ -134,6 +140,28 @@ _YEARLESS_DAY = re.compile(r"^(?!.*\d{4})(?!.*\b(?:last|next|this|ago|yesterday|
 _PAST_CUE = re.compile(r"\b(?:since|last|ago|was|were|on)\s*$", re.IGNORECASE)
 
 
+#: Marks that close one part of a sentence before a time ("…, keys july 1").
+_PART_BREAKS = frozenset({",", ";", ":", "—", "–", "-"})
+
+
+def _verbless_part(doc: Doc, first: int) -> bool:
+    """The time at token ``first`` sits in a part of the sentence with no verb of its own
+    before it ("signed for a place, keys july 1"): the tense of the verb the parser hangs it
+    on belongs to another part."""
+    k = first - 1
+    while k >= 0 and not _part_break(doc[k].text) and not doc[k].is_sent_start:
+        if doc[k].pos_ in ("VERB", "AUX"):
+            return False
+        k -= 1
+    return k >= 0 and _part_break(doc[k].text)
+
+
+def _part_break(text: str) -> bool:
+    """A comma, colon, dash, or an emoji, which parts chat as punctuation does ("resigned 😬
+    notice period till 31 may")."""
+    return text in _PART_BREAKS or is_emoji(text)
+
+
 @Language.factory("asof_times_v1", default_config={"use_dateparser": True})
 def make_times(nlp: Language, name: str, use_dateparser: bool) -> TimeFinder:
     return TimeFinder(use_dateparser)
@@ -191,7 +219,8 @@ class TimeFinder:
                                   alignment_mode="expand")
             if token is None:
                 continue
-            own = verb_tense(doc, token.root.i)
+            own = Tense.UNKNOWN if _verbless_part(doc, token.start) else \
+                verb_tense(doc, token.root.i)
             if own is Tense.FUTURE or own is Tense.UNKNOWN and _YEARLESS_DAY.match(
                     mention.text) and not _PAST_CUE.search(
                         doc.text[max(0, mention.start_char - 12):mention.start_char]):

@@ -5,9 +5,13 @@ are the tests' own."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from tests.unit.extraction.conftest import Extract
+from asof.extraction.assembly.assembler import _object_end
+from asof.graph.models import AssertionKind
+from tests.unit.extraction.conftest import TZ, Extract
 
 pytestmark = pytest.mark.unit
 
@@ -49,3 +53,31 @@ def test_a_role_in_a_question_is_no_fact(extract: Extract) -> None:
 def test_an_emoji_is_no_part_of_a_title(extract: Extract) -> None:
     assert ("Maren Holt", "job_title", "head of it") in _facts(extract(
         "I'm Head of IT 🙂 at Kestrel Labs now."))
+
+
+def test_a_title_of_an_organisation_names_the_employer(extract: Extract) -> None:
+    found = extract("Tomás Vera is the IT coordinator of Grupo Nopal.",
+                    "She is Head of Customer Success.")
+    facts = {(a.subject.name, a.predicate, a.object.name if a.object else a.value)
+             for a in found}
+    assert ("Tomás Vera", "job_title", "it coordinator") in facts
+    assert ("Tomás Vera", "works_at", "Grupo Nopal") in facts
+    assert not any("nopal" in str(o).lower() for _, p, o in facts if p == "job_title")
+
+
+@pytest.mark.parametrize("said", ["me voy, último día el viernes 14",
+                                  "je pars, dernier jour vendredi 14",
+                                  "ich gehe, letzter Arbeitstag am 14.6."])
+def test_a_last_day_in_another_language_ends_the_job(extract: Extract, said: str) -> None:
+    found = extract("I work at Kestrel Labs.", said)
+    ended = [a for a in found if a.kind is AssertionKind.RETRACT and a.predicate == "works_at"]
+    assert [a.object.name if a.object else None for a in ended] == ["Kestrel Labs"], said
+    assert ended[0].valid_from is not None
+    assert ended[0].valid_from.astimezone(TZ).date() == date(2024, 6, 14), said
+
+
+def test_an_object_ends_at_an_emoji(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp.make_doc("retiring to the coast 🏖️ Hamish Boyd is taking over")
+    read = (3, 8, "coast 🏖️ Hamish Boyd", True)  # an object read across the emoji
+    assert _object_end(doc, read, []) == (3, 4, "coast", True)
+    assert _object_end(doc, (6, 8, "Hamish Boyd", True), []) == (6, 8, "Hamish Boyd", True)

@@ -102,3 +102,109 @@ def test_an_ending_with_its_date_is_no_start(extract: Extract) -> None:
     over = next(a for a in found if a.predicate == "works_at")
     assert over.valid_from is None
     assert over.valid_to is not None and over.valid_to.astimezone(TZ).date() == date(2024, 5, 1)
+
+
+def test_a_lost_job_is_a_job_that_ended(extract: Extract) -> None:
+    found = extract("Lost my job as a welder yesterday, so I'm retraining.",
+                    "My brother Tom got laid off from Quorvia in May.",
+                    "I was fired from Helix Foods last week.")
+    ended = {(a.subject.name, a.predicate, (a.object.name if a.object else a.value) or ""):
+             a.valid_to.astimezone(TZ).date() if a.valid_to else None for a in found}
+    assert ended[("Maren Holt", "job_title", "welder")] == date(2024, 6, 11)
+    assert ended[("Tom", "works_at", "Quorvia")] == date(2024, 5, 1)
+    assert ended[("Maren Holt", "works_at", "Helix Foods")] is not None
+    assert not any(a.valid_to is None for a in found if a.predicate in ("works_at", "job_title"))
+
+
+def test_a_past_tense_fact_of_a_life_stage_that_is_over_has_ended(extract: Extract) -> None:
+    found = extract("I loved climbing trees with my cousins when I was younger.",
+                    "As a kid I lived in Mombasa.",
+                    "I've been into chess since I was a kid.")
+    ends = {(a.predicate, (a.object.name if a.object else a.value) or ""): a.valid_to
+            for a in found}
+    assert ends[("likes", "climbing trees")] is not None
+    assert ends[("lives_in", "Mombasa")] is not None
+    assert ends[("likes", "chess")] is None
+
+
+def test_a_pet_that_died_ends_for_its_keeper(talk) -> None:  # type: ignore[no-untyped-def]
+    turns = talk(("Haruko Sato", "I live in Kobe with my dog Kuro."),
+                 ("Haruko Sato", "Kuro died in September. He was old."))
+    assert [(a.kind, a.subject.name, a.predicate, a.object.name if a.object else None)
+            for a in turns[1]] == [(AssertionKind.RETRACT, "Haruko Sato", "has_pet", "Kuro")]
+
+
+def test_whose_last_day_it_is_follows_the_possessive(talk) -> None:  # type: ignore[no-untyped-def]
+    turns = talk(("Rui Lopes", "My sister Joy Lopes is a nurse at Cedar Hospital."),
+                 ("Rui Lopes", "Joy got hired by Palm Clinic. Her last duty at Cedar Hospital "
+                               "is July 28."),
+                 ("Rui Lopes", "Lena Brandt works at Vossberg. Lena's last day at Vossberg "
+                               "is 28 June."))
+    ended = {(a.subject.name, a.object.name if a.object else "") for t in turns for a in t
+             if a.predicate == "works_at" and a.kind is AssertionKind.RETRACT}
+    assert ended == {("Joy Lopes", "Cedar Hospital"), ("Lena Brandt", "Vossberg")}
+
+
+def test_the_one_taken_over_from_leaves_the_title(talk) -> None:  # type: ignore[no-untyped-def]
+    turns = talk(("Dana Ruiz", "Tomas Berg is our office manager."),
+                 ("Dana Ruiz", "I took over from Tomas as office manager on 17 July."))
+    ended = {(a.subject.name, a.value) for a in turns[1]
+             if a.predicate == "job_title" and a.kind is AssertionKind.RETRACT}
+    assert ended == {("Tomas Berg", "office manager")}
+
+
+def test_each_time_dates_the_statement_its_comma_keeps_it_in(extract: Extract) -> None:
+    # "fri" is nearer to "start" than to "last day" by words, but a comma parts them
+    found = extract("I work at Kestrel Labs.",
+                    "last day @ kestrel fri, start at fjordline the 2nd.")
+    ended = [a for a in found if a.kind is AssertionKind.RETRACT and a.predicate == "works_at"]
+    assert [a.valid_from.astimezone(TZ).date() for a in ended if a.valid_from] == \
+        [date(2024, 6, 14)]
+    assert _starts(found, "Maren Holt").get("works_at") == date(2024, 7, 2)
+
+
+def test_a_job_name_typed_in_lower_case_after_work_at_or_start_at(extract: Extract) -> None:
+    for said, name in (("i work at fjordline now", "fjordline"),
+                       ("started at quillon last week", "quillon")):
+        jobs = [a.object.name.lower() for a in extract(said) if a.predicate == "works_at"]
+        assert jobs == [name], said
+    for said in ("I start at the office downstairs on monday", "I work with kids",
+                 "Use social media channels and work with influencers for bigger reach."):
+        assert not [a for a in extract(said) if a.predicate == "works_at"], said
+
+
+def test_a_title_at_sign_employer_fragment_is_the_speakers(extract: Extract) -> None:
+    found = extract("senior designer @ Kestrel Labs since march")
+    facts = {(a.predicate, a.object.name if a.object else a.value) for a in found
+             if a.subject.name == "Maren Holt"}
+    assert {("job_title", "senior designer"), ("works_at", "Kestrel Labs")} <= facts
+
+
+@pytest.mark.parametrize("said", ["resigned 😬 notice period till 12 july",
+                                  "handed in my notice today, it runs until 12 July",
+                                  "my notice at Kestrel ends 12 July"])
+def test_a_notice_ends_the_job_on_its_last_day(extract: Extract, said: str) -> None:
+    found = extract("I work at Kestrel Labs.", said)
+    assert _endings(found, "Maren Holt").get("works_at") == date(2024, 7, 12), said
+
+
+def test_his_notice_ends_his_job_not_the_speakers(extract: Extract) -> None:
+    found = extract("I work at Kestrel Labs. Oskar Lindgren works at Fjordline Freight.",
+                    "He accepted our offer! His notice at Fjordline ends 12 July.")
+    assert _endings(found, "Oskar Lindgren").get("works_at") == date(2024, 7, 12)
+    assert "works_at" not in _endings(found, "Maren Holt")
+
+
+def test_someone_who_left_us_holds_their_place_no_longer(extract: Extract) -> None:
+    found = extract("I run support at Kestrel Labs. Ilse Brandt is our billing lead.",
+                    "Sad news: Ilse left us on 7 June, she's at Fjordline Freight now.")
+    assert _endings(found, "Ilse Brandt").get("job_title") == date(2024, 6, 7)
+    assert "works_at" not in _endings(found, "Maren Holt")
+
+
+def test_a_tagged_employer_takes_the_time_of_its_own_verb(learned_extract: Extract) -> None:
+    # no rule reads "behaviour" (an everyday word); the tagger does, and its verb is "started"
+    found = learned_extract("landed in montréal on the 3rd, started at behaviour on the 9th")
+    starts = {a.object.name.lower(): a.valid_from.astimezone(TZ).date() for a in found
+              if a.predicate == "works_at" and a.object and a.valid_from}
+    assert starts.get("behaviour") == date(2024, 6, 9), starts

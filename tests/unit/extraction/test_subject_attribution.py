@@ -44,3 +44,46 @@ def test_a_job_title_is_no_subject(learned_extract: Extract) -> None:
                                    "Senior Data Engineer, starts Monday, reports to Ilse "
                                    "Brandt."))
     assert not any(s == "Senior Data Engineer" for s, _, _ in facts)
+
+
+def test_a_hyphenated_given_name_stays_whole(extract: Extract) -> None:
+    found = extract("Darnell Reyes, COO, and Min-ji Cho, lead recruiter, joined us.",
+                    "Seo-yeon Park, data lead.")
+    titles = {(a.subject.name, a.value) for a in found if a.predicate == "job_title"}
+    assert titles == {("Darnell Reyes", "coo"), ("Min-ji Cho", "lead recruiter"),
+                      ("Seo-yeon Park", "data lead")}
+
+
+def test_a_company_or_a_title_is_no_person(extract: Extract) -> None:
+    facts = _facts(extract("Got the offer: Kestrel Systems, systems analyst, start 1 April!",
+                           "Our VP Ops lives in Oslo and reports to Ilse Brandt."))
+    assert not any(s in ("Kestrel Systems", "VP Ops") for s, _, _ in facts), facts
+
+
+def test_a_place_is_not_the_person_a_pronoun_means(extract: Extract) -> None:
+    # a place named in a plan that gives no fact, and a place someone is from
+    facts = _facts(extract("my brother Levan lives in Tbilisi.",
+                           "he says we should move to Kutaisi one day. maybe. he only started "
+                           "at TBC Bank last month"))
+    assert ("Levan", "works_at", "TBC Bank") in facts, facts
+    facts = _facts(extract("my sister Amra from Mostar — she's front desk manager at Hotel "
+                           "Kujundžiluk"))
+    assert ("Amra", "works_at", "Hotel Kujundžiluk") in facts, facts
+    assert not any(s == "Mostar" for s, _, _ in facts)
+
+
+def test_a_cv_line_after_a_candidate_heading_is_the_candidates(extract: Extract) -> None:
+    facts = _facts(extract("Hi, I'm Maren from talent acquisition at Kestrel Labs. I'm "
+                           "verifying a candidate, Oskar Lindgren. His CV: Operations Manager "
+                           "at Fjordline Freight (Tromsø), 2019–present."))
+    assert ("Oskar Lindgren", "works_at", "Fjordline Freight") in facts, facts
+    assert ("Maren Holt", "works_at", "Fjordline Freight") not in facts
+
+
+def test_a_sentence_opening_with_starts_is_someone_elses(extract: Extract) -> None:
+    # "starts" has no "I": the person of the sentence before, not the writer
+    facts = _facts(extract("I run people ops at Kestrel Labs.",
+                           "We made the offer to Oskar Lindgren and he accepted. starts 2 "
+                           "December as senior analyst, reporting to Ilse Brandt."))
+    assert ("Oskar Lindgren", "reports_to", "Ilse Brandt") in facts, facts
+    assert ("Maren Holt", "reports_to", "Ilse Brandt") not in facts

@@ -194,6 +194,21 @@ def test_weekday_abbreviations_after_last_this_next(text: str, day: date) -> Non
     assert found.value.granularity is Granularity.DAY
 
 
+@pytest.mark.parametrize(("text", "tense", "day"), [
+    # no verb says which: the nearer one (REF is a Wednesday)
+    ("on fri", Tense.UNKNOWN, date(2024, 6, 14)),
+    ("on Monday", Tense.UNKNOWN, date(2024, 6, 10)),
+    ("on Sunday", Tense.UNKNOWN, date(2024, 6, 9)),  # as near both ways: the past one
+    ("on Wednesday", Tense.UNKNOWN, date(2024, 6, 12)),
+    # a tense decides
+    ("on fri", Tense.PAST, date(2024, 6, 7)),
+    ("on Monday", Tense.FUTURE, date(2024, 6, 17)),
+])
+def test_a_weekday_without_a_tense_is_the_nearer_one(text: str, tense: Tense,
+                                                     day: date) -> None:
+    assert one(text, tense).value.start.date() == day
+
+
 @pytest.mark.parametrize("text", ["I sat down", "the sun is out", "we wed in a barn",
                                   "mon ami"])
 def test_weekday_abbreviations_alone_are_not_dates(text: str) -> None:
@@ -383,3 +398,127 @@ def test_day_ranges_joined_by_and_thru_and_ampersand(text: str) -> None:
 def test_a_stay_of_some_days_is_a_visit_not_a_home(extract: Extract) -> None:
     found = extract("I was in Tromsø from the 3rd to the 7th for the film festival.")
     assert not any(a.predicate == "lives_in" for a in found)
+
+
+def test_a_time_that_opens_the_sentence_before_a_comma_dates_what_follows(
+        extract: Extract) -> None:
+    found = extract("Last Friday, I went to the Brera gallery.",
+                    "In March, I moved to Porto.")
+    starts = {a.predicate: a.valid_from.astimezone(TZ).date() if a.valid_from else None
+              for a in found}
+    assert starts == {"visited": date(2024, 6, 7), "lives_in": date(2024, 3, 1)}
+
+
+def test_a_bare_scheduled_verb_and_a_verbless_part_do_not_put_a_day_in_the_past(
+        learned_extract: Extract) -> None:
+    # AT is Wednesday 12 June 2024
+    found = learned_extract("start @ Kestrel Labs on mon 🙌 product analyst.",
+                            "Tove and I signed for a place in Malmö, keys july 1")
+    starts = {(a.subject.name, a.predicate): a.valid_from.astimezone(TZ).date()
+              for a in found if a.valid_from}
+    assert starts[("Maren Holt", "job_title")] == date(2024, 6, 17)
+    assert starts[("Maren Holt", "lives_in")] == date(2024, 7, 1)
+
+
+def test_an_event_without_a_time_of_its_own_takes_the_nearest_day_of_its_message(
+        extract: Extract, learned_extract: Extract) -> None:
+    # AT is Wednesday 12 June 2024
+    def days(found):  # type: ignore[no-untyped-def]
+        return {(a.object.name if a.object else a.value): (
+            a.valid_from.astimezone(TZ).date(), a.valid_to.astimezone(TZ).date())
+            for a in found if a.predicate in ("attended", "visited")}
+
+    assert days(extract("I went to the Brera gallery! Saturday 8 June, with Ines.")) == {
+        "Brera gallery": (date(2024, 6, 8), date(2024, 6, 9))}
+    found = learned_extract("ran my first 10k last Sunday! Limerick Park 10K, 58:41.")
+    assert days(found) == {"Limerick Park 10K": (date(2024, 6, 9), date(2024, 6, 10))}
+    assert not any(a.predicate == "uses" for a in found)  # a race run is no tool
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("nimejiunga jana!", date(2024, 6, 11)),   # Swahili, lower case only
+    ("kahapon lang", date(2024, 6, 11)),       # Tagalog
+    ("siamo arrivati ieri", date(2024, 6, 11)),
+    ("вчера", date(2024, 6, 11)),
+    ("hôm nay", date(2024, 6, 12)),
+    ("besok", date(2024, 6, 13)),
+])
+def test_day_words_of_more_languages(text: str, day: date) -> None:
+    assert one(text).value.start.date() == day
+
+
+def test_a_day_word_that_is_also_a_name_counts_only_in_lower_case() -> None:
+    assert find_times("Jana joined the team", REF, Tense.UNKNOWN) == []
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("last day at the bakery is fri april 5", date(2024, 4, 5)),
+    ("on Friday, 14 June", date(2024, 6, 14)),
+    ("on Sat 8 June", date(2024, 6, 8)),
+])
+def test_a_weekday_before_a_date_only_labels_it(text: str, day: date) -> None:
+    found = one(text)
+    assert found.value.start.date() == day and found.text.lower().startswith(
+        ("fri", "sat"))
+
+
+def test_a_range_whose_yearless_end_would_come_before_its_start_ends_a_year_later() -> None:
+    # REF is 12 June 2024: "30 January" alone is the last one, nearer than the next
+    found = one("from 3 July to 30 January")
+    assert found.role is Role.RANGE and found.end_value is not None
+    assert (found.value.start.date(), found.end_value.start.date()) == (
+        date(2024, 7, 3), date(2025, 1, 30))
+
+
+def test_an_emoji_parts_a_sentence_as_punctuation_does(extract: Extract) -> None:
+    # "got" is past; the day after the emoji has no verb of its own: the nearest July 1
+    found = extract("I got the job at Kestrel Labs 🎉 first day july 1")
+    starts = [a.valid_from.astimezone(TZ).date() for a in found
+              if a.predicate == "works_at" and a.valid_from]
+    assert starts == [date(2024, 7, 1)]
+
+
+def test_getting_married_is_a_change_to_come(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "getting" (an auxiliary to the parser, lemma left as is) before a participle does not
+    # make the clause past: the coming Aug 19, not last year's
+    doc = nlp.make_doc("we're getting married aug 19!! need help w/ a vendor list")
+    doc._.asof_ref_time = datetime(2023, 4, 17, 18, 30, tzinfo=TZ)
+    for _name, component in nlp.pipeline:
+        doc = component(doc)
+    assert [t.value.start.date() for t in doc._.asof_times] == [date(2023, 8, 19)]
+
+
+@pytest.mark.parametrize(("text", "tense", "first", "last"), [
+    ("dodoma mon–tue for the training", Tense.PAST, date(2024, 6, 10), date(2024, 6, 11)),
+    ("went sat & sun, freezing", Tense.PAST, date(2024, 6, 8), date(2024, 6, 9)),
+    ("fri-sun in porto", Tense.FUTURE, date(2024, 6, 14), date(2024, 6, 16)),
+    ("fri–mon trip", Tense.PAST, date(2024, 6, 7), date(2024, 6, 10)),  # ended Monday
+])
+def test_two_weekdays_joined_are_a_range(text: str, tense: Tense, first: date,
+                                         last: date) -> None:
+    found = one(text, tense)
+    assert found.role is Role.RANGE and found.end_value is not None
+    assert (found.value.start.date(), found.end_value.start.date()) == (first, last)
+
+
+def test_a_weekday_range_dates_a_trip_not_a_job(extract: Extract) -> None:
+    found = extract("I was in Tromsø mon–tue for the training",
+                    "I work at Kestrel Labs Tue–Thu, night shifts")
+    visits = [(a.valid_from.astimezone(TZ).date(), a.valid_to.astimezone(TZ).date())
+              for a in found if a.predicate == "visited" and a.valid_from and a.valid_to]
+    assert visits == [(date(2024, 6, 10), date(2024, 6, 12))]
+    jobs = [a for a in found if a.predicate == "works_at"]
+    assert jobs and all(a.valid_from is None and a.valid_to is None for a in jobs)
+
+
+def test_a_time_reaches_a_statement_that_points_back_to_it(learned_extract: Extract) -> None:
+    # a time before "Name and I", a "when" clause of a dated one, "from the same day"
+    found = learned_extract(
+        "in May Ilse and I spent the whole week on Gotland with her parents.",
+        "Oskar Lindgren, our drummer, left the band end of April when he moved to Tromsø.",
+        "1) my new contract starts on 1 July. 2) from the same day my new lead is Ilse Brandt.")
+    dates = {(a.subject.name, a.predicate): a.valid_from.astimezone(TZ).date()
+             for a in found if a.valid_from and a.kind.value == "assert"}
+    assert dates.get(("Maren Holt", "visited")) == date(2024, 5, 1)
+    assert dates.get(("Oskar Lindgren", "lives_in")) == date(2024, 4, 1)
+    assert dates.get(("Maren Holt", "reports_to")) == date(2024, 7, 1)

@@ -1,0 +1,75 @@
+"""Checks on one rule match before it becomes a candidate: a match that is no reading of its
+rule ("as well as", "my own journey", "ran my first 10k", "getting others involved in"), an
+object that is no object of it ("as a friend"), and whose day a "last day" is."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from asof.extraction.components.base import FIRST_PERSON, THIRD_PERSON, is_nameish, name_start
+from asof.extraction.components.mentions import name_run
+from asof.extraction.patterns import NON_TITLE_HEADS, Rule, common_english
+
+#: Words after "run" that make its object a race run, not a tool ("ran my first 10k").
+_RACE_WORDS = frozenset({"first", "second", "third", "1st", "2nd", "3rd", "fastest",
+                         "longest"})
+
+
+def no_reading(doc: Doc, rule: Rule, start: int, end: int, clause_end: int) -> bool:
+    """The match at ``doc[start:end]`` says nothing of its rule's predicate."""
+    before = doc[start - 1] if start > 0 else None
+    if rule.id == "as_title" and before is not None and before.lower_ in ("well", "such"):
+        return True  # "as well as modern music", "such as": no "as a <title>"
+    if rule.id == "on_team" and _said_of_another(doc[start]):
+        return True  # "getting others involved in the community": theirs, not ours
+    if rule.id == "run_tool" and any(t.lower_ in _RACE_WORDS
+                                     for t in doc[end:min(end + 3, clause_end)]):
+        return True  # "ran my first 10k": a race run, not a tool
+    # "my own journey", "Jon's own studio": a word of emphasis
+    return rule.id == "own" and before is not None and before.tag_ in ("PRP$", "POS")
+
+
+def no_object(doc: Doc, rule: Rule, end: int, found: tuple[int, int, str, bool]) -> bool:
+    """The object read is none the rule's predicate takes: "as a friend", "as a career";
+    a spouse's name comes right after "my husband" (or its comma), not later in the clause
+    ("she followed her husband to Hanoi")."""
+    if rule.id == "spouse":
+        return found[0] > end + (1 if end < len(doc) and doc[end].text == "," else 0)
+    return rule.id == "as_title" and doc[found[1] - 1].lower_ in NON_TITLE_HEADS
+
+
+def day_owner(doc: Doc, start: int) -> tuple[str, tuple[int, int]] | None:
+    """Whose last or first day it is, by the possessive right before it: "my" (the
+    speaker), "her"/"his"/"their" (a pronoun to resolve), "Lena's" (a name)."""
+    if start == 0:
+        return None
+    before = doc[start - 1]
+    if before.lower_ in FIRST_PERSON:
+        return "speaker", (start - 1, start)
+    if before.tag_ == "PRP$" and before.lower_ in THIRD_PERSON:
+        return THIRD_PERSON[before.lower_], (start - 1, start)
+    if before.text in ("'s", "’s") and start >= 2 and is_nameish(doc[start - 2]):
+        return "name", (name_start(doc, start - 1), start - 1)
+    return None
+
+
+def _said_of_another(prep: Token) -> bool:
+    """The phrase the preposition opens belongs to someone the clause's subject acts on:
+    "getting others involved in X" (the participle describes "others"), "encouraged
+    students to get involved in X" (the students get involved)."""
+    head = prep.head
+    if head.dep_ == "acl" and head.head.pos_ in ("NOUN", "PRON", "PROPN"):
+        return True
+    return head.dep_ == "xcomp" and any(c.dep_ in ("dobj", "obj") for c in head.head.children)
+
+
+def org_after_of(doc: Doc, i: int, end: int) -> bool:
+    """"IT coordinator of Grupo Comal", "the CTO of Koivu Timber Oy": the name after "of" is
+    the employer, not part of the title, when the tagger calls it an organisation and one of
+    its words is no everyday English word ("Head of Customer Success" stays one title)."""
+    run = name_run(doc, i, end)
+    if run is None:
+        return False
+    words = doc[run[0]:run[1]]
+    return any(t.ent_type_ == "ORG" for t in words) and \
+        any(t.is_alpha and not common_english(t.lower_) for t in words)

@@ -1,0 +1,88 @@
+"""Ranges: two time mentions joined into one ("from March to June", "2019 until 2021",
+"the 8th–10th", "mon–wed", "sat & sun"), and the weekday pairs that make an abbreviated
+weekday a day ("mon–wed") where it would otherwise need a date word before it."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from asof.timex.values import Role, TimeMention, TimeValue
+from asof.timex.vocabulary import WEEKDAY_ABBREVIATIONS, WEEKDAYS
+
+_WEEKDAY_WORD = "(?:" + "|".join(sorted(set(WEEKDAYS) | set(WEEKDAY_ABBREVIATIONS), key=len,
+                                         reverse=True)) + r")\.?"
+_RANGE_MARK = r"\s*(?:-|–|—|&|to|till|until|through|thru)\s*"
+_WEEKDAY_AFTER = re.compile("^" + _RANGE_MARK + _WEEKDAY_WORD + r"\b")
+_WEEKDAY_BEFORE = re.compile(r"\b" + _WEEKDAY_WORD + _RANGE_MARK + "$")
+
+
+def weekday_pair(low: str, start: int, end: int) -> bool:
+    """An abbreviated weekday joined to another weekday as a range ("mon–wed", "sat & sun",
+    "fri to sun") is a day, whatever word comes before it."""
+    return bool(_WEEKDAY_AFTER.match(low[end:end + 16]) or
+                _WEEKDAY_BEFORE.search(low[max(0, start - 16):start]))
+
+
+_BETWEEN_RANGE = re.compile(r"^\s*(?:-|–|—|&|to|until|till|through|thru|and)\s*(?:the\s+)?$",
+                            re.IGNORECASE)
+
+
+def a_year_later(value: TimeValue) -> TimeValue:
+    """The same period a year on (29 February becomes 28 February)."""
+    def shift(when: datetime) -> datetime:
+        try:
+            return when.replace(year=when.year + 1)
+        except ValueError:
+            return when.replace(year=when.year + 1, day=28)
+    return TimeValue(shift(value.start), shift(value.end), value.granularity)
+
+
+def _is_weekday(text: str) -> bool:
+    return re.fullmatch(_WEEKDAY_WORD, text.lower().strip()) is not None
+
+
+def weekday_range(mention: TimeMention) -> bool:
+    """A range from one weekday to another ("mon–wed", "Tue–Thu"): the days of a trip, or of
+    a weekly schedule ("night shift Tue–Thu"), never the start and end of a job or a home."""
+    parts = re.split(_RANGE_MARK, mention.text.lower(), maxsplit=1)
+    return mention.role is Role.RANGE and len(parts) == 2 and all(
+        _is_weekday(part) for part in parts)
+
+
+def _days_later(value: TimeValue, days: int) -> TimeValue:
+    return TimeValue(value.start + timedelta(days=days), value.end + timedelta(days=days),
+                     value.granularity)
+
+
+def merge_ranges(text: str, found: list[TimeMention]) -> list[TimeMention]:
+    """"from March to June", "2019 until 2021": join two mentions into one range."""
+    merged: list[TimeMention] = []
+    index = 0
+    while index < len(found):
+        current = found[index]
+        if index + 1 < len(found):
+            nxt = found[index + 1]
+            between = text[current.end_char:nxt.start_char]
+            if _BETWEEN_RANGE.match(between) and (
+                    current.role in (Role.START, Role.AT)
+                    and (current.role is Role.START or "and" not in between.lower())):
+                end = nxt.value
+                start_value = current.value
+                if end.start < start_value.start and _is_weekday(current.text) and \
+                        _is_weekday(nxt.text):
+                    # "fri–mon" said on a Tuesday: the days just past, Friday to Monday
+                    start_value = _days_later(start_value, -7)
+                elif end.start < start_value.start and not re.search(r"\d{4}|'\d\d",
+                                                                      nxt.text):
+                    end = a_year_later(end)  # "from 3 June to 30 November": this November
+                merged.append(TimeMention(current.start_char, nxt.end_char,
+                                          text[current.start_char:nxt.end_char],
+                                          start_value, Role.RANGE, end))
+                index += 2
+                continue
+        merged.append(current)
+        index += 1
+    return merged
+
+
