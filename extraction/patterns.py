@@ -170,6 +170,12 @@ RULES: tuple[Rule, ...] = (
     Rule("move_to", "lives_in", "assert",
          (_lemma("move", "relocate", "emigrate"), _ADV, _opt("back", "over"),
           _lower("to"))),
+    # "I moved to Nairobi from Nakuru in December": the home left, after the one moved to
+    Rule("move_to_from", "lives_in", "switch_from",
+         (_lemma("move", "relocate", "emigrate"), _ADV,
+          _opt("back", "over"), _lower("to"),
+          {"OP": "{1,4}", "IS_ALPHA": True, "LOWER": {"NOT_IN": ["from", "to", "and", "but"]}},
+          _lower("from"))),
     Rule("move_in_together", "lives_in", "assert",
          (_lemma("move"), _lower("in"), _lower("together")), obj="none"),
     Rule("moving_day", "lives_in", "assert",

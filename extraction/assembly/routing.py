@@ -43,6 +43,13 @@ _TOOL_RULES = frozenset({"use", "connect", "run_on", "run_tool", "switch_to", "s
 class PredicateRouting(SubjectResolution):
     """Routes an object to the predicate its kind fits."""
 
+    def _moved_here(self, doc: Doc) -> bool:
+        """The object follows "here from" or "over from" ("moved here from Accra"): a home
+        left, whatever the NER calls the name."""
+        first = next((t.i for t in doc if t.idx >= self._object_at), None)
+        return first is not None and first >= 2 and doc[first - 1].lower_ == "from" and \
+            doc[first - 2].lower_ in ("here", "over")
+
     def _route(self, doc: Doc, predicate: str, kind: str, text: str, is_name: bool,
                subject: str, speaker: str, times: list[TimeMention],
                object_end: int | None = None) -> tuple[str, str, bool] | None:
@@ -218,7 +225,8 @@ class PredicateRouting(SubjectResolution):
                 return "uses", state.canonical(name, "product"), False
             if existing == "organization" and kind in ("retract", "switch_from"):
                 return "works_at", state.canonical(name, "organization"), False
-            if kind == "switch_from" and not self._looks_like_place(doc, name) and any(
+            if kind == "switch_from" and not self._looks_like_place(doc, name) and \
+                    self._rule != "move_to_from" and not self._moved_here(doc) and any(
                     e.text == name and e.label_ == "ORG" for e in doc.ents):
                 # "she is coming from Norvik": an employer left, not a home
                 return "works_at", state.canonical(name, "organization"), False

@@ -151,10 +151,12 @@ class RelationFinder:
             clause = clauses[clause_index]
             cand = self._candidate(doc, rule, clause, clause_index, start, end)
             if cand is not None:
-                # one reading per trigger: the first (leftmost, then registry order) wins
-                if cand.objects and any(i in taken for i in range(start, end)):
+                # one reading per trigger: the first (leftmost, then registry order) wins;
+                # a reading of the place left ("moved to X from Y") reads another object
+                second = rule.id == "move_to_from"
+                if cand.objects and not second and any(i in taken for i in range(start, end)):
                     continue
-                if cand.objects:
+                if cand.objects and not second:
                     taken.update(range(start, end))
                 candidates.append(cand)
         candidates.extend(self._titles(doc, clauses))

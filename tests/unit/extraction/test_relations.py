@@ -185,3 +185,18 @@ def test_evidence_extractor_and_confidence(extract: Extract) -> None:
     assert fact.evidence_start is not None and fact.evidence_end is not None
     assert "I live in Tallinn."[fact.evidence_start:fact.evidence_end] == fact.evidence
     assert 0 < fact.confidence <= 1
+
+
+def test_the_home_left_is_named_after_the_home_moved_to(extract: Extract) -> None:
+    """"moved to X from Y": Y is the home left, ended when X begins."""
+    out = {(a.object.name if a.object else a.value): a for a in extract(
+        "I moved to Tallinn from Tartu in March.") if a.predicate == "lives_in"}
+    assert set(out) == {"Tallinn", "Tartu"}
+    assert out["Tallinn"].valid_from is not None and out["Tallinn"].valid_to is None
+    assert out["Tartu"].valid_to == out["Tallinn"].valid_from
+
+
+def test_a_place_moved_here_from_is_a_home_whatever_the_ner_says(extract: Extract) -> None:
+    out = extract("We relocated here from Accra in 2019.")
+    assert [(a.predicate, a.object.name if a.object else a.value) for a in out] == \
+        [("lives_in", "Accra")]
