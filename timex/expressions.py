@@ -47,6 +47,9 @@ from asof.timex.vocabulary import (
     MONTH_NAMES as _MONTH_NAMES,
 )
 from asof.timex.vocabulary import (
+    NAME_LIKE_MONTHS as _NAME_LIKE_MONTHS,
+)
+from asof.timex.vocabulary import (
     NUM as _NUM,
 )
 from asof.timex.vocabulary import (
@@ -453,7 +456,8 @@ def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
         if before.endswith(("since", "last", "ago")):
             local_tense = Tense.PAST
         if kind == "mon" and re.search(r"\b(in|since|till|until|til|from|by|of|through|to|"
-                                       r"early|late|mid|last|next|this)$", before):
+                                       r"early|late|mid|last|next|this)$", before) and not (
+                match.group()[:1].isupper() and match.group().lower() in _NAME_LIKE_MONTHS):
             kind = "part_mon"  # "till May": a month, not the modal verb
         if kind in ("num_dm", "wd_abbr") and not _date_cue(before, match.group(), kind) and \
                 not (kind == "wd_abbr" and weekday_pair(low, start, end)):

@@ -47,6 +47,9 @@ WEEKDAY_NAMES: dict[str, int] = {**WEEKDAYS, **OTHER_LANGUAGES["weekdays"]}
 #: Month names that are also everyday words, read alone only after a date word.
 AMBIGUOUS_MONTHS = frozenset({"may", "mar", "jan", "jun", "sep", "dec",
                                *OTHER_LANGUAGES["ambiguous_months"]})
+#: Of those, the other languages' ones that are also given names ("Marco", "Mai", "Abril"):
+#: capitalised after an English date word ("from Marco") they are the person.
+NAME_LIKE_MONTHS = frozenset(OTHER_LANGUAGES["ambiguous_months"])
 
 
 def alternatives(words: Iterable[str]) -> str:

@@ -221,6 +221,18 @@ def test_till_a_bare_month_still_parses() -> None:
     assert found.role is Role.END
 
 
+@pytest.mark.parametrize("text", ["I took over from Marco as team lead",
+                                  "a parcel came from Abril and Mai", "she went to Mars"])
+def test_a_capitalised_month_of_another_language_after_an_english_word_is_a_name(
+        text: str) -> None:
+    """Portuguese, Spanish and French write months in lower case; "from Marco" is a person."""
+    assert find_times(text, REF) == []
+
+
+def test_the_same_word_in_lower_case_is_still_the_month() -> None:
+    assert one("back from marco").value.start.month == 3
+
+
 # ------------------------------------------------- qualified periods, "back", weekends, durations
 # REF is Wednesday 2024-06-12 (-05:00).
 
