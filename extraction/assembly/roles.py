@@ -32,7 +32,8 @@ from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _tok
 from asof.extraction.spans import trim_name as _trim_name
 from asof.graph.ids import normalize_name
-from asof.graph.models import AssertionKind
+from asof.graph.models import AssertionKind, Basis
+from asof.timex import Role, TimeMention
 
 if TYPE_CHECKING:
     from asof.extraction.assembly.state import Record
@@ -67,9 +68,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?P<name>{_NAME})\s*(?P<open>\(|—|–|,|\s-)\s*(?:(?P<poss>(?i:my|our|his|her))\s+)?"
             rf"(?:(?i:new|lovely|dear|old|sweet|little|darling|actual|direct|line)\s+)?"
             rf"{role}\s*(?P<close>\)|—|–|,|\s-|[.!?;]|$)"),
-        # "Arvind Iyer is my husband", "Rui Carvalho's been my mgr since then"
+        # "Arvind Iyer is my husband", "Rui Carvalho's been my mgr since then", "Ilse Brandt
+        # has been my manager since March"
         "copula": re.compile(
-            rf"(?P<name>{_NAME})\s*(?:'s|’s|\s+is|\s+was)(?:\s+been)?\s+(?:now\s+|also\s+)?"
+            rf"(?P<name>{_NAME})\s*(?:'s|’s|\s+is|\s+was|\s+has(?=\s+been))(?:\s+been)?\s+"
+            rf"(?:now\s+|also\s+)?"
             rf"(?P<poss>my|his|her)\s+(?:(?:new|direct|line|actual|real|team)\s+)?"
             rf"{role}\b"),
         # "our motion designer Joost de Vries wants", "reports to the CIO Riikka Salonen"
@@ -111,6 +114,13 @@ def _first_person_before(text: str, start: int) -> bool:
     left = re.split(r"[.!?\n]", text[:start])[-1]
     return re.search(r"\b(?:I|I'm|I’m|I've|Im|i'm|we|We|we're|We're)\b", left) is not None
 
+
+
+def _start_after(doc: Doc, end: int) -> TimeMention | None:
+    """A start said after a role in its sentence ("… has been my manager since March")."""
+    sent_end = doc[_tok(doc, max(end - 1, 0))].sent.end_char
+    return next((t for t in doc._.asof_times or [] if end <= t.start_char < sent_end
+                 and t.role is Role.START), None)
 
 class RoleReaders(PhraseReaders):
     """Role phrases, read after the phrase readers (whose ``_named_before`` finds who a
@@ -164,7 +174,8 @@ class RoleReaders(PhraseReaders):
         return name
 
     def _add(self, buffer: list[Record], subject: str, predicate: str, obj: str,
-             literal: bool, index: int, span: tuple[int, int], confidence: float = 0.6) -> None:
+             literal: bool, index: int, span: tuple[int, int], confidence: float = 0.6,
+             since: TimeMention | None = None) -> None:
         if not obj or normalize_name(obj) == normalize_name(subject):
             return
         if any(r.subject == subject and r.predicate == predicate and
@@ -174,8 +185,12 @@ class RoleReaders(PhraseReaders):
                 r.subject == subject and r.predicate == predicate and
                 r.kind is AssertionKind.ASSERT for r in buffer):
             return  # one-valued: the rules' own reading of this message stands
-        buffer.append(self._record(subject, predicate, obj, literal, AssertionKind.ASSERT,
-                                   None, None, index, span, confidence))
+        buffer.append(self._record(
+            subject, predicate, obj, literal, AssertionKind.ASSERT,
+            since.value.start if since else None, None, index, span, confidence,
+            basis=Basis.STATED if since else None,
+            granularity=since.value.granularity if since else None,
+            stated=since.value if since else None))
 
     def _role_phrases(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
         state = self.state
@@ -223,8 +238,10 @@ class RoleReaders(PhraseReaders):
                     self._add(buffer, owner, predicate, state.canonical(name, "animal"), False,
                               index, span)
                 else:
+                    # "Ilse has been my manager since March": the start said after it
+                    since = _start_after(doc, m.end()) if key == "copula" else None
                     self._add(buffer, owner, predicate, state.add_person(name), False, index,
-                              span)
+                              span, since=since)
         for m in pats["title_name"].finditer(text):
             title = clean_literal(m.group("title"))
             head = title.split()[-1] if title else ""

@@ -45,6 +45,15 @@ def test_phrasings_of_other_languages(extract: Extract, text: str,
     assert fact in _facts(extract(text))
 
 
+def test_a_role_held_since_a_time_starts_then(extract: Extract) -> None:
+    """"has been my manager since March": the manager, from March."""
+    found = [a for a in extract("Ilse Brandt has been my manager since March.")
+             if a.predicate == "reports_to"]
+    assert [(a.object.name if a.object else None) for a in found] == ["Ilse Brandt"]
+    assert found[0].valid_from is not None and \
+        found[0].valid_from.astimezone(TZ).date() == date(2024, 3, 1)
+
+
 def test_a_role_in_a_question_is_no_fact(extract: Extract) -> None:
     assert not any(p == "married_to" for _, p, _ in _facts(extract(
         "Is Oskar Lindgren my husband's cousin or not?")))
