@@ -81,7 +81,8 @@ def _learned_under_rules(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
     """The tagger's reading of a span a rule reads as the end of the same predicate gives way
     to the rule's; and an ending said without its object ("last day @ tostadora fri", "left
     behaviour at the end of march") takes the object the tagger found right after it, so the
-    name is what ends, not a fact that starts on the day it ended."""
+    name is what ends, not a fact that starts on the day it ended. So does a start ("moved to
+    porto last month"), which would otherwise restart the home already held."""
     ruled = [c for c in cands if c.rule != LEARNED_RULE]
     kept: list[Candidate] = []
     for cand in cands:
@@ -92,7 +93,7 @@ def _learned_under_rules(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
         if any(c.predicate == cand.predicate and c.kind != cand.kind and
                any(o[0] < end and start < o[1] for o in c.objects) for c in ruled):
             continue  # "left Kuura": the rule's ending of "Kuura" stands
-        ending = next((c for c in ruled if c.kind == "retract" and
+        ending = next((c for c in ruled if c.kind in ("retract", "assert") and
                        c.predicate == cand.predicate and not c.objects and
                        0 <= start - c.trigger[1] <= 2 and
                        not any(t.pos_ in ("VERB", "AUX") or t.lower_ in _DESTINATION

@@ -41,3 +41,12 @@ def test_a_joke_takes_back_what_was_said(learned_extract: Extract) -> None:
 def test_my_name_is_no_pet(learned_extract: Extract) -> None:
     facts = _facts(learned_extract("Hi, my name is Maren and I need help with a CV."))
     assert not any(p == "has_pet" for _, p, _ in facts)
+
+
+def test_a_move_to_a_place_typed_in_lower_case_does_not_restart_the_old_home(
+        learned_extract: Extract) -> None:
+    """The rule reads no name in "porto"; the tagger does, and the move takes it, rather than
+    the home already held taking the move's date."""
+    found = [a for a in learned_extract("I live in Tromsø.", "moved to porto last month")
+             if a.predicate == "lives_in" and a.valid_from is not None]
+    assert [(a.object.name if a.object else a.value) for a in found] == ["porto"]
