@@ -8,7 +8,18 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from asof.timex.values import Tense, TimeValue, day_value, month_value, year_value
-from asof.timex.vocabulary import MONTH_PATTERN
+from asof.timex.vocabulary import MONTH_PATTERN, NUM
+
+#: A length alone ("5 days", "for two weeks", "3 months"): dateparser reads it as that long
+#: ago. A short one is how long a trip or a task took, never when; a length of months or
+#: years in a clause that is not past ("6 years there", "seven years na ako dito") is how long
+#: something has held, so it began that long ago, but in a past or future clause ("lived in
+#: Rome for 3 years", "will stay two years") it is the length of another span.
+_LENGTH = r"(?:for\s+)?(?:about\s+|around\s+|almost\s+|nearly\s+|over\s+|another\s+)?" \
+    rf"(?:{NUM}|\d+|several|many)\s+(?:full\s+)?"
+_SHORT_LENGTH = re.compile(_LENGTH + r"(?:days?|nights?|weeks?|hours?|minutes?|weekends?)",
+                           re.IGNORECASE)
+_LONG_LENGTH = re.compile(_LENGTH + r"(?:months?|years?)", re.IGNORECASE)
 
 #: What dateparser can turn into a date: a number (digits or words), a month or weekday name,
 #: or "ago". Other DATE spans of the NER ("a busy week", "the day") are not worth its cost.
@@ -34,8 +45,9 @@ def _dateparser_cached(text: str, ref_iso: str, prefer: str) -> tuple[str, str] 
 
 def parse_with_dateparser(text: str, ref: datetime, tense: Tense) -> TimeValue | None:
     """Fallback for DATE spans the patterns above do not know (cached)."""
-    if not _DATEPARSER_WORTH.search(text):
-        return None  # "a long day", "the weekend", "each day": no date to find
+    if not _DATEPARSER_WORTH.search(text) or _SHORT_LENGTH.fullmatch(text.strip()) or (
+            tense in (Tense.PAST, Tense.FUTURE) and _LONG_LENGTH.fullmatch(text.strip())):
+        return None  # "a long day", "the weekend", "each day", "5 days": no date to find
     prefer = "future" if tense is Tense.FUTURE else "past"
     # only the date is kept, so the cache is keyed by the message's day and offset
     day_ref = ref.replace(hour=12, minute=0, second=0, microsecond=0)

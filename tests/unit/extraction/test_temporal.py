@@ -534,3 +534,21 @@ def test_a_time_reaches_a_statement_that_points_back_to_it(learned_extract: Extr
     assert dates.get(("Maren Holt", "visited")) == date(2024, 5, 1)
     assert dates.get(("Oskar Lindgren", "lives_in")) == date(2024, 4, 1)
     assert dates.get(("Maren Holt", "reports_to")) == date(2024, 7, 1)
+
+
+def test_a_length_alone_is_no_date_but_a_length_held_until_now_began_that_long_ago() -> None:
+    """dateparser reads a bare length as that long ago."""
+    from asof.timex.fallback import parse_with_dateparser
+
+    assert parse_with_dateparser("5 days", REF, Tense.UNKNOWN) is None
+    assert parse_with_dateparser("two weeks", REF, Tense.PAST) is None
+    assert parse_with_dateparser("3 years", REF, Tense.PAST) is None
+    held = parse_with_dateparser("6 years", REF, Tense.UNKNOWN)
+    assert held is not None and held.start.year == REF.year - 6
+
+
+def test_a_trip_of_some_days_in_a_month_is_dated_by_the_month(extract: Extract) -> None:
+    found = [a for a in extract("went to Lisbon for 5 days in april with Tom")
+             if a.predicate == "visited"]
+    assert found and found[0].valid_from is not None
+    assert found[0].valid_from.astimezone(TZ).date() == date(2024, 4, 1)
