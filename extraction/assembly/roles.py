@@ -254,8 +254,13 @@ class RoleReaders(PhraseReaders):
             named = self._person_name(doc, m.group("name"), m.start("name"), strict=True)
             if not named or any(w.lower() in GROUP_WORDS for w in named.split()):
                 continue
-            self._add(buffer, state.add_person(named), "job_title", title, True, index,
-                      (m.start(), m.end()))
+            titled = state.add_person(named)
+            self._add(buffer, titled, "job_title", title, True, index, (m.start(), m.end()))
+            org = state.conversation_org(speaker) if m.group("det").lower() == "our" else None
+            if org is not None and head not in KINSHIP and not state.current(titled,
+                                                                            "works_at"):
+                # "our finance lead Abena Owusu": one of the speaker's organisation
+                self._add(buffer, titled, "works_at", org, False, index, (m.start(), m.end()))
         for m in pats["one_of"].finditer(text):
             if not self._clause_ok(doc, m.start("title")):
                 continue

@@ -54,6 +54,13 @@ def test_a_role_held_since_a_time_starts_then(extract: Extract) -> None:
         found[0].valid_from.astimezone(TZ).date() == date(2024, 3, 1)
 
 
+def test_our_titled_colleague_works_at_our_organisation(extract: Extract) -> None:
+    found = _facts(extract("Hi, Maren from Kelpie Freight here.",
+                           "Our finance lead Abena Owusu will be the admin going forward."))
+    assert ("Abena Owusu", "works_at", "Kelpie Freight") in found
+    assert ("Abena Owusu", "job_title", "finance lead") in found
+
+
 def test_a_role_in_a_question_is_no_fact(extract: Extract) -> None:
     assert not any(p == "married_to" for _, p, _ in _facts(extract(
         "Is Oskar Lindgren my husband's cousin or not?")))
