@@ -285,7 +285,10 @@ class TimeAnchoring(PredicateRouting):
                 if spec.event:
                     valid_to = t.end_value.end
                 stated, granularity = t.value, t.value.granularity
-            elif t.role in (Role.START, Role.DURATION) and valid_from is None:
+            elif t.role is Role.START and valid_from is None or t.role is Role.DURATION and \
+                    valid_from is None and not any(o.role is Role.AT for o in times):
+                # a length counts back from now only when no time says when ("interned at X
+                # for 6 months in 2018" is 2018)
                 valid_from, stated, granularity = t.value.start, t.value, t.value.granularity
             elif t.role is Role.END and valid_to is None:
                 valid_to = t.value.start

@@ -552,3 +552,11 @@ def test_a_trip_of_some_days_in_a_month_is_dated_by_the_month(extract: Extract) 
              if a.predicate == "visited"]
     assert found and found[0].valid_from is not None
     assert found[0].valid_from.astimezone(TZ).date() == date(2024, 4, 1)
+
+
+def test_a_length_with_a_stated_time_is_dated_by_the_time(extract: Extract) -> None:
+    """"for 6 months in 2018": 2018, not six months before the message."""
+    found = [a for a in extract("Before that I worked at Farfetch for 6 months in 2018.")
+             if a.predicate == "works_at"]
+    assert found and found[0].valid_from is not None
+    assert found[0].valid_from.astimezone(TZ).year == 2018
