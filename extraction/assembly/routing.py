@@ -22,6 +22,7 @@ from asof.extraction.patterns import (
     GROUP_HEADS,
     LANGUAGES,
     NON_PLACE_HEADS,
+    NON_TITLE_HEADS,
     SCHOOL_WORDS,
     STUDY_WORDS,
     TITLE_HEADS,
@@ -118,6 +119,8 @@ class PredicateRouting(SubjectResolution):
             title = clean_literal(text)
             if not title or len(title.split()) > 6:
                 return None
+            if title in NON_TITLE_HEADS:
+                return None  # "I'm vegan since 2019", "I'm a mum of two": no job
             return predicate, title, True
         if predicate == "speaks":
             if low.split()[-1] not in LANGUAGES:

@@ -50,3 +50,8 @@ def test_a_move_to_a_place_typed_in_lower_case_does_not_restart_the_old_home(
     found = [a for a in learned_extract("I live in Tromsø.", "moved to porto last month")
              if a.predicate == "lives_in" and a.valid_from is not None]
     assert [(a.object.name if a.object else a.value) for a in found] == ["porto"]
+
+
+def test_a_way_of_living_is_no_job_title(learned_extract: Extract) -> None:
+    assert not [a for a in learned_extract("I'm vegan since 2019 btw")
+                if a.predicate == "job_title"]
