@@ -40,6 +40,10 @@ def _partner_before(doc: Doc, i: int) -> bool:
     return not (k > 0 and doc[k - 1].pos_ in ("ADP", "VERB", "AUX"))
 
 
+#: "me and Luca …", "me & my sister Ana …": the speaker is a subject beside the name.
+_ME_AND = re.compile(r"(?:^|[^\w'’])(?i:me|i)\s+(?:and|&|n)\s+(?:(?i:my|our)\s+[\w-]+\s+)?$")
+
+
 def _and_i(doc: Doc, clause: Clause) -> str | None:
     """"Fatou and I …" / "she and I": the partner named with the speaker."""
     for token in doc[max(0, clause.start - 1):clause.end]:
@@ -237,6 +241,10 @@ class SubjectResolution(PeopleAndNames):
             name = state.add_person(text)
             if normalize_name(name) == normalize_name(speaker):
                 return [speaker]
+            before = _text(doc)[max(0, doc[cand.subject_span[0]].idx - 40):
+                                doc[cand.subject_span[0]].idx]
+            if _ME_AND.search(before):
+                return [speaker, name]  # "me and my boyfriend Luca moved in together"
             return [name]
         if kind == "default":
             named = self._lowercase_subject(doc, clause, cand) or \

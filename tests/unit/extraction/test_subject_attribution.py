@@ -87,3 +87,10 @@ def test_a_sentence_opening_with_starts_is_someone_elses(extract: Extract) -> No
                            "December as senior analyst, reporting to Ilse Brandt."))
     assert ("Oskar Lindgren", "reports_to", "Ilse Brandt") in facts, facts
     assert ("Maren Holt", "reports_to", "Ilse Brandt") not in facts
+
+
+@pytest.mark.parametrize("text", ["me and Luca Ferri moved to Bologna in May.",
+                                  "me and my boyfriend Luca Ferri moved to Bologna in May."])
+def test_me_and_a_named_person_are_both_subjects(extract: Extract, text: str) -> None:
+    subjects = {a.subject.name for a in extract(text) if a.predicate == "lives_in"}
+    assert subjects == {"Maren Holt", "Luca Ferri"}
