@@ -12,6 +12,7 @@ from asof.extraction.assembly.people import PeopleAndNames
 from asof.extraction.components.base import Candidate, Clause, is_nameish, name_start
 from asof.extraction.components.mentions import glued_hyphen, name_run
 from asof.extraction.patterns import (
+    KINSHIP,
     LANGUAGES,
     NAME_PARTICLES,
     RELATIONAL_ROLES,
@@ -74,6 +75,19 @@ def _third_person_opening(doc: Doc, clause: Clause) -> bool:
     return first is not None and bool(first.is_sent_start) and first.tag_ == "VBZ" and \
         first.pos_ in ("VERB", "AUX") and \
         not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in first.children)
+
+
+def _kin_opening(doc: Doc, clause: Clause) -> str | None:
+    """The clause opens with a relative said without a name, with "'s" for "is" or "has"
+    before a verb ("wife's starting at GTBank", "sister's moved to Leeds"): that relative's
+    word, whose fact it is, not the speaker's."""
+    tokens = [t for t in doc[clause.start:clause.end] if not t.is_punct][:4]
+    if tokens and tokens[0].lower_ in ("my", "our"):
+        tokens = tokens[1:]
+    if len(tokens) >= 3 and tokens[0].lower_ in KINSHIP and \
+            tokens[1].text.lower() in ("'s", "’s") and tokens[2].pos_ in ("VERB", "AUX"):
+        return tokens[0].lower_
+    return None
 
 
 #: A heading that names the person a message is about: "Candidate: Omar Khalil", "a
@@ -251,6 +265,12 @@ class SubjectResolution(PeopleAndNames):
                 self._described_person(doc, cand)
             if named is not None:
                 return [named]
+            kin = _kin_opening(doc, clause)
+            if kin is not None:
+                # "wife's starting at GTBank": hers, the spouse named before, if any
+                spouse = state.current(speaker, "married_to") if kin in (
+                    "wife", "husband", "spouse", "partner") else []
+                return [spouse[-1].obj] if len(spouse) == 1 else []
             if clause.connector and ci - 1 in subjects and \
                     doc._.asof_clauses[ci - 1].sent == clause.sent:
                 return subjects[ci - 1]

@@ -94,3 +94,15 @@ def test_a_sentence_opening_with_starts_is_someone_elses(extract: Extract) -> No
 def test_me_and_a_named_person_are_both_subjects(extract: Extract, text: str) -> None:
     subjects = {a.subject.name for a in extract(text) if a.predicate == "lives_in"}
     assert subjects == {"Maren Holt", "Luca Ferri"}
+
+
+def test_a_relative_said_with_an_apostrophe_s_is_the_subject_not_the_speaker(
+        extract: Extract) -> None:
+    """"wife's starting at X": the wife's job (the spouse named before), never the
+    speaker's."""
+    assert not [a for a in extract("wife's starting at Brasa Digital next month")
+                if a.predicate == "works_at"]
+    found = [a for a in extract("My wife Amina Diallo loves Lagos.",
+                                "wife's starting at Brasa Digital next month")
+             if a.predicate == "works_at"]
+    assert [a.subject.name for a in found] == ["Amina Diallo"]
