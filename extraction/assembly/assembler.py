@@ -77,6 +77,19 @@ def _objectless_stop(cand: Candidate) -> bool:
 _DESTINATION = frozenset({"for", "to", "into", "towards"})
 
 
+#: Verbs by which a person leaves a job (as lemmas).
+_LEAVING = frozenset({"leave", "quit", "retire", "resign"})
+
+
+def _leaves(doc: Doc, end: int) -> bool:
+    """The name ending before token ``end`` is the subject of a leaving verb right after it
+    ("my manager Priya left in April", "my boss Tom just quit")."""
+    k = end
+    while k < len(doc) and doc[k].pos_ == "ADV":
+        k += 1
+    return k < len(doc) and doc[k].pos_ in ("VERB", "AUX") and doc[k].lemma_ in _LEAVING
+
+
 def _learned_under_rules(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
     """The tagger's reading of a span a rule reads as the end of the same predicate gives way
     to the rule's; and an ending said without its object ("last day @ tostadora fri", "left
@@ -338,6 +351,8 @@ class Assembler(Corrections, RoleReaders, AliasReaders):
         predicate = cand.predicate
         kind = cand.kind
         objects = list(cand.objects)
+        if cand.rule == "manager_is" and objects and _leaves(doc, objects[0][1]):
+            kind = "retract"  # "my manager Priya left in April": reported to her until then
         if not objects and cand.rule in _CONTEXT_START_RULES:
             times = self._own_times(doc, ci, cand, clause_times.get(ci, []))
             if times and self._date_context(subject, times[0], buffer):

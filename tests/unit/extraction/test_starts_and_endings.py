@@ -208,3 +208,11 @@ def test_a_tagged_employer_takes_the_time_of_its_own_verb(learned_extract: Extra
     starts = {a.object.name.lower(): a.valid_from.astimezone(TZ).date() for a in found
               if a.predicate == "works_at" and a.object and a.valid_from}
     assert starts.get("behaviour") == date(2024, 6, 9), starts
+
+
+def test_a_manager_who_left_was_the_manager_until_then(extract: Extract) -> None:
+    """"my manager Priya Shah left in April": reported to her until April, not from it."""
+    found = [a for a in extract("my manager Priya Shah left in April, I report to Sam Okoro now")
+             if a.predicate == "reports_to" and a.object and a.object.name == "Priya Shah"]
+    assert len(found) == 1 and found[0].valid_to is not None
+    assert found[0].valid_to.astimezone(TZ).date() == date(2024, 4, 1)
