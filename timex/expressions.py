@@ -504,6 +504,13 @@ _DATE_CUE = re.compile(r"(?:^|\b)(?:on|from|since|until|till|til|by|effective|st
                        r"[-–—(,:])$")
 
 
+#: The words after which a dashed day and month ("I start 1-4", "last day is 29-3") is a date:
+#: not "from" or "to", which also open office hours and scores ("from 9-5").
+_DASHED_DATE_CUE = re.compile(r"(?:^|\b)(?:on|since|until|till|by|effective|start|starts|"
+                              r"starting|started|as\s+of|due|moving|moved|retired|left|"
+                              r"joined|(?:day|date)\s+is)$")
+
+
 def _date_cue(before: str, text: str, kind: str) -> bool:
     """A day-and-month or an abbreviated weekday stands alone only after a word that expects
     a date ("on 6/30", "from fri"); the dotted form ("17.4.") and the unambiguous weekday
@@ -511,6 +518,8 @@ def _date_cue(before: str, text: str, kind: str) -> bool:
     low = text.lower().rstrip(".")
     if kind == "num_dm" and text.count(".") == 2:
         return True
+    if kind == "num_dm" and "-" in text:
+        return bool(_DASHED_DATE_CUE.search(before))
     if kind == "wd_abbr" and low in ("tue", "tues", "thu", "thur", "thurs", "fri"):
         return True
     return bool(_DATE_CUE.search(before))

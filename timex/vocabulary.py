@@ -118,9 +118,10 @@ PATTERNS: list[tuple[str, str]] = [
         for sep in (r"\.", "/", "-")) + r")(?![\d./-])"),
     # month and year: 04/2021, 06.2019
     ("num_my", rf"(?<![\d./-])(?:0?[1-9]|1[0-2])[/.]{YEAR}(?![\d./-])"),
-    # day and month without a year: "17.4.", "14.4" after a cue, "6/30", "3/1"
+    # day and month without a year: "17.4.", "14.4" after a cue, "6/30", "3/1", and day-first
+    # with a dash ("29-3", after a stricter cue: "9-5" is often office hours)
     ("num_dm", r"(?<![\d./-])(?:[12]\d|3[01]|0?[1-9])(?:\.(?:1[0-2]|0?[1-9])\.|"
-               r"/(?:[12]\d|3[01]|0?[1-9]))(?![\d/]|\.\d)"),
+               r"/(?:[12]\d|3[01]|0?[1-9])|-(?:1[0-2]|0?[1-9])(?![\d-]))(?![\d/]|\.\d)"),
     # two-digit years: "march '21", "'16 to '19", "since '86"
     ("mon_year2", rf"\b{MONTH_PATTERN}\s+['’]\d\d\b"),
     ("range_years2", r"(?<![\w'’])['’]\d\d\s*(?:-|–|—|to|until|till|through)\s*['’]\d\d\b"),

@@ -560,3 +560,16 @@ def test_a_length_with_a_stated_time_is_dated_by_the_time(extract: Extract) -> N
              if a.predicate == "works_at"]
     assert found and found[0].valid_from is not None
     assert found[0].valid_from.astimezone(TZ).year == 2018
+
+
+@pytest.mark.parametrize(("text", "day"), [("I start 1-4 as product owner", date(2024, 4, 1)),
+                                           ("last day is 29-3", date(2024, 3, 29))])
+def test_a_dashed_day_and_month_after_a_date_word_is_a_date(text: str, day: date) -> None:
+    ref = datetime(2024, 3, 18, 18, tzinfo=timezone(timedelta(hours=1)))
+    found = find_times(text, ref)
+    assert [m.value.start.date() for m in found] == [day]
+
+
+@pytest.mark.parametrize("text", ["open from 9-5", "we won 3-1", "pages 1-4", "4-6 weeks"])
+def test_dashed_numbers_elsewhere_are_no_dates(text: str) -> None:
+    assert find_times(text, REF) == []
