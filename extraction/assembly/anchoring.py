@@ -246,7 +246,12 @@ class TimeAnchoring(PredicateRouting):
                     clause_times: dict[int, list[TimeMention]]) -> list[TimeMention]:
         """"she's been at Bluefin forever — since 2016 I think", "head of support now (since
         Feb 1)": the next part of the sentence is only a time, so it dates this one; so does
-        a time that opens the sentence on its own ("Last Friday, | I went to …")."""
+        a time that opens the sentence on its own ("Last Friday, | I went to …"); and a time
+        the parser left at the end of the sentence before, with no stop after it ("TRANSFER
+        APPROVED 🎉 April 1 | I move to ML Platform")."""
+        fronted = self._fronted_across_split(doc, ci, clauses, clause_times)
+        if fronted:
+            return fronted
         for other in (ci + 1, ci - 1):
             if not 0 <= other < len(clauses) or other in self._anchors or \
                     not clause_times.get(other) or clauses[other].sent != clauses[ci].sent:
@@ -266,6 +271,24 @@ class TimeAnchoring(PredicateRouting):
             if not rest:
                 return times
         return []
+
+    def _fronted_across_split(self, doc: Doc, ci: int, clauses: list[Clause],
+                              clause_times: dict[int, list[TimeMention]]
+                              ) -> list[TimeMention]:
+        """The time that ends the part before, in another sentence by the parser's reading
+        but with no punctuation between them, when this part opens with a subject pronoun."""
+        prev = ci - 1
+        if prev < 0 or prev in self._anchors or not clause_times.get(prev) or \
+                clauses[prev].sent == clauses[ci].sent or clauses[prev].end != clauses[ci].start:
+            return []
+        last = clause_times[prev][-1]
+        end = _tok(doc, last.end_char - 1)
+        opener = doc[clauses[ci].start]
+        if end != clauses[prev].end - 1 or end + 1 != opener.i or doc[end].is_punct or \
+                last.text.rstrip()[-1:] in (".", "!", "?") or \
+                opener.lower_ not in ("i", "we", "he", "she", "they"):
+            return []
+        return [last]
 
     def _emit_one(self, doc: Doc, index: int, episode: Episode, clause: Clause,
                   cand: Candidate, predicate: str, kind: str, subject: str, obj: str,

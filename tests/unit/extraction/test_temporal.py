@@ -573,3 +573,13 @@ def test_a_dashed_day_and_month_after_a_date_word_is_a_date(text: str, day: date
 @pytest.mark.parametrize("text", ["open from 9-5", "we won 3-1", "pages 1-4", "4-6 weeks"])
 def test_dashed_numbers_elsewhere_are_no_dates(text: str) -> None:
     assert find_times(text, REF) == []
+
+
+def test_a_time_the_parser_leaves_at_the_end_of_the_sentence_before_dates_the_next(
+        extract: Extract) -> None:
+    """"TRANSFER APPROVED 🎉 April 1 I move to Leeds": the parser ends a sentence after
+    "April 1"; with no stop there, the time fronts the move."""
+    found = [a for a in extract("TRANSFER APPROVED 🎉🎉 April 1 I move to Leeds")
+             if a.predicate == "lives_in"]
+    assert found and found[0].valid_from is not None
+    assert found[0].valid_from.astimezone(TZ).date() == date(2024, 4, 1)
