@@ -8,6 +8,9 @@ from typing import cast
 
 from spacy.tokens import Doc, Token
 
+from asof.extraction.patterns import common_english
+from asof.timex.vocabulary import HOLIDAYS, MONTH_NAMES, SEASONS, WEEKDAY_NAMES
+
 SUBJECT_PRONOUNS = frozenset({"i", "we", "he", "she", "they", "you"})
 FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
 FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
@@ -91,13 +94,24 @@ NOT_NAMES = frozenset({"i", "i'm", "i've", "i'd", "i'll", "im", "ok", "okay", "h
                        "mrs", "dr", "dr.", "am", "pm", "new", "old", "maybe", "sorry"})
 
 
+def _name_in_a_date(token: Token) -> bool:
+    """A capitalised word the model puts in a date that no time word explains: a name the
+    model took for one ("my husband Joon": DATE, like "June")."""
+    low = token.lower_.rstrip(".")
+    return token.text[:1].isupper() and token.is_alpha and not token.is_sent_start and \
+        low not in MONTH_NAMES and low not in WEEKDAY_NAMES and low not in SEASONS and \
+        not any(low in h.split() for h in HOLIDAYS) and not common_english(low)
+
+
 def is_nameish(token: Token) -> bool:
     """A token that can be part of a proper name (case as written, or tagged PROPN)."""
     text = token.text
     if not text or not (text[0].isalnum()):
         return False
-    if token.lower_ in NOT_NAMES or token.ent_type_ in ("DATE", "TIME", "CARDINAL",
-                                                         "PERCENT", "MONEY", "ORDINAL"):
+    if token.lower_ in NOT_NAMES or token.ent_type_ in ("CARDINAL", "PERCENT", "MONEY",
+                                                         "ORDINAL"):
+        return False
+    if token.ent_type_ in ("DATE", "TIME") and not _name_in_a_date(token):
         return False
     if text[0].isupper() or (text[0].isdigit() and any(c.isalpha() for c in text)):
         return True

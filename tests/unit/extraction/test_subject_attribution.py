@@ -106,3 +106,10 @@ def test_a_relative_said_with_an_apostrophe_s_is_the_subject_not_the_speaker(
                                 "wife's starting at Brasa Digital next month")
              if a.predicate == "works_at"]
     assert [a.subject.name for a in found] == ["Amina Diallo"]
+
+
+def test_a_name_the_model_takes_for_a_date_is_still_a_name(extract: Extract) -> None:
+    """The small model tags "Joon" DATE (like "June"); no time word explains it."""
+    found = _facts(extract("my husband Joon works at Samsung as an engineer"))
+    assert ("Maren Holt", "married_to", "Joon") in found
+    assert ("Joon", "works_at", "Samsung") in found
