@@ -131,6 +131,15 @@ RULES: tuple[Rule, ...] = (
          (_lemma("lay"), _lower("off"), _lower("from", "by", "at"))),
     Rule("fired_from", "works_at", "retract",
          (_lemma("fire", "sack", "dismiss"), _lower("from", "by", "at"))),
+    # "Tom got laid off last week", "I was let go on Friday", "she got made redundant": the
+    # job the subject holds ends (named or not)
+    Rule("laid_off_bare", "works_at", "retract", (_lemma("lay"), _lower("off")), obj="none"),
+    Rule("let_go", "works_at", "retract",
+         (_lower("was", "were", "got", "been", "get", "getting"), _ADV,
+          _lower("let", "fired", "sacked", "dismissed"), _opt("go")), obj="none"),
+    Rule("made_redundant", "works_at", "retract",
+         (_lower("was", "were", "got", "been", "get", "getting"), _ADV, _lower("made"),
+          _lower("redundant")), obj="none"),
     Rule("resign_from", "works_at", "retract", (_lemma("resign", "retire"), _lower("from"))),
     # "he's been there since 2019": a tenure (the clause must give a start or a length)
     Rule("been_there", "works_at", "assert", (_lower("been"), _ADV, _lower("there")),

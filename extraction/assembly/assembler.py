@@ -65,11 +65,16 @@ def _object_end(doc: Doc, obj: tuple[int, int, str, bool],
     return start, cut, doc[start:cut].text.strip(" ,;:"), is_name
 
 
+#: Endings said without the job's name ("I resigned", "Tom got laid off", "last day
+#: Friday"): they end the job the subject holds.
+_JOB_ENDINGS = frozenset({"resign", "last_day", "laid_off_bare", "let_go", "made_redundant"})
+
+
 def _objectless_stop(cand: Candidate) -> bool:
     """"… but cancelled in 2020": a stop verb with nothing to stop yields no fact of its own,
     so it owns no time (the fact it ends does)."""
     return cand.kind == "retract" and not cand.objects and \
-        cand.rule not in ("resign", "last_day")
+        cand.rule not in _JOB_ENDINGS
 
 
 #: Words after an ending verb that name where one goes, not what one leaves ("leaving for
@@ -402,13 +407,13 @@ class Assembler(Corrections, RoleReaders, AliasReaders):
                 objects = [named]  # "her last duty at Cedar Hospital": that employer
         if not objects:
             obj = None
-            if not (kind == "retract" and cand.rule not in ("resign", "last_day")):
+            if not (kind == "retract" and cand.rule not in _JOB_ENDINGS):
                 obj = self._context_object(subject, predicate, buffer)
             if obj is None and predicate == "works_at" and kind == "assert":
                 obj = state.conversation_org(subject)
             if obj is None:
                 if kind == "retract" and predicate in ("works_at",) and \
-                        cand.rule in ("resign", "last_day"):
+                        cand.rule in _JOB_ENDINGS:
                     obj = state.org_of(subject) or ""
                     if not obj:
                         return

@@ -216,3 +216,14 @@ def test_a_manager_who_left_was_the_manager_until_then(extract: Extract) -> None
              if a.predicate == "reports_to" and a.object and a.object.name == "Priya Shah"]
     assert len(found) == 1 and found[0].valid_to is not None
     assert found[0].valid_to.astimezone(TZ).date() == date(2024, 4, 1)
+
+
+@pytest.mark.parametrize("said", ["Tom Reyes got laid off last week",
+                                  "Tom Reyes was let go last week",
+                                  "Tom Reyes got made redundant last week"])
+def test_an_ending_said_without_the_employer_ends_the_job_held(extract: Extract,
+                                                                said: str) -> None:
+    found = extract("Tom Reyes works at Samsung as an engineer.", said)
+    ends = [a for a in found if a.predicate == "works_at" and a.kind is AssertionKind.RETRACT]
+    assert [(a.subject.name, a.object.name if a.object else None) for a in ends] == \
+        [("Tom Reyes", "Samsung")]
