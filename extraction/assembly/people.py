@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 
 from asof.extraction.assembly.records import RecordKeeping
 from asof.extraction.assembly.state import Record
-from asof.extraction.assembly.words import is_event
+from asof.extraction.assembly.words import clean_literal, is_event
 from asof.extraction.components.base import NOT_NAMES, Candidate, Clause, is_nameish, name_start
 from asof.extraction.components.mentions import name_run
 from asof.extraction.patterns import (
@@ -19,6 +19,7 @@ from asof.extraction.patterns import (
     EXEC_TITLES,
     KINSHIP,
     LANGUAGES,
+    TITLE_HEADS,
     WORK_ROLES,
 )
 from asof.extraction.spans import text_of as _text
@@ -38,6 +39,13 @@ ROLE_RE = re.compile(
 _INTRO_RE = re.compile(
     r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]+(?:here[ \t]+)?(?:from|at|with)[ \t]+"
     r"(?:the\s+)?(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w'’-]*)*)")
+#: "Olu here, IT lead at Kanmi Foods": an introduction with a title between (the parser may
+#: read "IT lead" as a pronoun and a verb).
+_HERE_TITLE_AT_RE = re.compile(
+    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]+here[ \t]*[,—–-][ \t]*"
+    r"(?:(?:the|a|an)[ \t]+)?(?P<title>(?:[\w&/-]+[ \t]+){0,3}?(?P<head>[\w-]+))[ \t]+"
+    r"(?:at|@|with|for)[ \t]+(?:the\s+)?(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+)?"
+    r"[A-Z][\w'’-]*)*)")
 _HERE_AT_RE = re.compile(r"\bhere at\s+(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w'’-]*)*)")
 _KIN_RE = re.compile(r"\b(?:my|our|her|his)\s+(?P<kin>" + "|".join(KINSHIP) +
                      r")[ \t]*,?[ \t]+(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)")
@@ -235,6 +243,8 @@ class PeopleAndNames(RecordKeeping):
                                        AssertionKind.ASSERT, None, None, index,
                                        (match.start(), match.end()), 0.7))
             del start
+        for match in _HERE_TITLE_AT_RE.finditer(_text(doc)):
+            self._titled_intro(doc, match, speaker, first, index, buffer)
         for match in _HERE_AT_RE.finditer(_text(doc)):
             org = _trim_name(match.group("org"))
             if org and normalize_name(org) not in DEPARTMENTS:
@@ -242,6 +252,26 @@ class PeopleAndNames(RecordKeeping):
                 buffer.append(self._record(speaker, "works_at", canonical, False,
                                            AssertionKind.ASSERT, None, None, index,
                                            (match.start(), match.end()), 0.7))
+
+    def _titled_intro(self, doc: Doc, match: re.Match[str], speaker: str, first: str,
+                      index: int, buffer: list[Record]) -> None:
+        """The speaker's introduction with a title: its employer and its title."""
+        state = self.state
+        if normalize_name(match.group("name")).split()[0] != first or \
+                match.group("head").lower() not in TITLE_HEADS:
+            return
+        org = _trim_name(match.group("org"))
+        title = clean_literal(match.group("title"))
+        if not org or not title or normalize_name(org) in DEPARTMENTS or \
+                self._intro_place(doc, org) or state.type_of(org) in ("person", "event"):
+            return
+        state.retype(org, "organization")
+        canonical = state.canonical(org, "organization")
+        span = (match.start(), match.end())
+        buffer.append(self._record(speaker, "works_at", canonical, False, AssertionKind.ASSERT,
+                                   None, None, index, span, 0.7))
+        buffer.append(self._record(speaker, "job_title", title, True, AssertionKind.ASSERT,
+                                   None, None, index, span, 0.7))
 
     def _intro_place(self, doc: Doc, name: str) -> bool:
         """"Dana from Leeds" names a place only when the NER calls it a city or country

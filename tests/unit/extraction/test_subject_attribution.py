@@ -113,3 +113,11 @@ def test_a_name_the_model_takes_for_a_date_is_still_a_name(extract: Extract) -> 
     found = _facts(extract("my husband Joon works at Samsung as an engineer"))
     assert ("Maren Holt", "married_to", "Joon") in found
     assert ("Joon", "works_at", "Samsung") in found
+
+
+def test_an_introduction_with_a_title_names_the_employer(extract: Extract) -> None:
+    found = _facts(extract("Hi, Maren here, IT lead at Kanmi Foods.",
+                           "We upgraded to the Pro plan on 1 March."))
+    assert ("Maren Holt", "works_at", "Kanmi Foods") in found
+    assert ("Maren Holt", "job_title", "it lead") in found
+    assert ("Kanmi Foods", "uses", "pro plan") in found
