@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 from asof.extraction.assembly.situations import Situations
 from asof.extraction.assembly.state import Record
 from asof.extraction.components.base import Clause
+from asof.extraction.patterns import common_english
 from asof.extraction.spans import text_of as _text
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Episode
@@ -60,6 +61,12 @@ _WHEN_ASKED = re.compile(
     r"arriv|land)|(?P<end>leav|finish|last\s+day|quit))", re.IGNORECASE)
 
 
+#: The right name said after "not Y": "not Sage — it's Zoho Books", "not Sage but Xero".
+_RIGHT_NAME_AFTER = re.compile(
+    r"\s*[,;:—–-]*\s*(?:(?:it|that)(?:'s|’s|\s+is|\s+was)\s+|but\s+|rather\s+)?(?:the\s+)?"
+    r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")
+
+
 class Corrections(Situations):
     """Applies corrections to earlier records."""
 
@@ -93,6 +100,9 @@ class Corrections(Situations):
                 # "his name is Kiki, not Kiwi": no relation matched; rename the earlier object
                 before = text[:match.start()].rstrip(" ,—-")
                 renamed = re.search(r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)$", before)
+                if renamed is not None and common_english(renamed.group(1).split()[0]):
+                    # "Actually not Sage — it's Zoho Books": the right name comes after
+                    renamed = _RIGHT_NAME_AFTER.match(text, match.end())
                 earlier = [r for r in state.records if normalize_name(r.obj) == wrong]
                 if renamed and earlier:
                     target = earlier[-1]

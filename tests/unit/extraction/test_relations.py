@@ -200,3 +200,13 @@ def test_a_place_moved_here_from_is_a_home_whatever_the_ner_says(extract: Extrac
     out = extract("We relocated here from Accra in 2019.")
     assert [(a.predicate, a.object.name if a.object else a.value) for a in out] == \
         [("lives_in", "Accra")]
+
+
+def test_the_right_name_after_not_corrects_the_earlier_one(extract: Extract) -> None:
+    """"Actually not Sage — it's Zoho Books": the name after is the right one, not the
+    sentence's first word."""
+    found = extract("Hi, Maren here, IT lead at Kanmi Foods.",
+                    "Our accounting runs on Sage, payroll on Paystack.",
+                    "Actually not Sage — it's Zoho Books, sorry.")
+    fixed = [a for a in found if a.kind is AssertionKind.CORRECT]
+    assert [(a.object.name if a.object else a.value) for a in fixed] == ["Zoho Books"]
