@@ -455,6 +455,9 @@ def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
         before = low[max(0, start - 14):start].rstrip()
         if before.endswith(("since", "last", "ago")):
             local_tense = Tense.PAST
+        if kind in ("wd", "wd_abbr") and local_tense is not Tense.PAST and \
+                _STARTS_AHEAD.search(before):
+            local_tense = Tense.FUTURE  # "joins mon", "starts Monday", "from Monday": the next
         if kind == "mon" and re.search(r"\b(in|since|till|until|til|from|by|of|through|to|"
                                        r"early|late|mid|last|next|this)$", before) and not (
                 match.group()[:1].isupper() and match.group().lower() in _NAME_LIKE_MONTHS):
@@ -502,6 +505,12 @@ _DATE_CUE = re.compile(r"(?:^|\b)(?:on|from|since|until|till|til|by|effective|st
                        r"started|starts|before|after|through|thru|to|and|day|of|"
                        r"from\s+the|as\s+of|due|moving|moved|retired|left|joined|back|"
                        r"[-–—(,:])$")
+
+
+#: A start said in the present with a bare weekday after it: the coming one ("joins mon" on a
+#: Wednesday, "starts monday" on a Monday is next week's).
+_STARTS_AHEAD = re.compile(r"\b(?:start|starts|starting|join|joins|joining|begin|begins|"
+                           r"beginning|resume|resumes|from|kicks\s+off)(?:\s+on)?$")
 
 
 #: The words after which a dashed day and month ("I start 1-4", "last day is 29-3") is a date:

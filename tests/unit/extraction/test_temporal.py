@@ -583,3 +583,14 @@ def test_a_time_the_parser_leaves_at_the_end_of_the_sentence_before_dates_the_ne
              if a.predicate == "lives_in"]
     assert found and found[0].valid_from is not None
     assert found[0].valid_from.astimezone(TZ).date() == date(2024, 4, 1)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("she joins Monday", date(2024, 6, 17)),        # said on a Wednesday: the coming Monday
+    ("he starts Monday, senior accountant", date(2024, 6, 17)),
+    ("our new IT admin from Monday", date(2024, 6, 17)),
+    ("I started Monday", date(2024, 6, 10)),
+])
+def test_a_bare_weekday_after_a_start_said_in_the_present_is_the_coming_one(
+        text: str, day: date) -> None:
+    assert one(text).value.start.date() == day
