@@ -457,7 +457,7 @@ def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
             local_tense = Tense.PAST
         if kind in ("wd", "wd_abbr") and local_tense is not Tense.PAST and \
                 _STARTS_AHEAD.search(before):
-            local_tense = Tense.FUTURE  # "joins mon", "starts Monday", "from Monday": the next
+            local_tense = Tense.FUTURE  # "joins Monday", "starts Monday", "from Monday": the next
         if kind == "mon" and re.search(r"\b(in|since|till|until|til|from|by|of|through|to|"
                                        r"early|late|mid|last|next|this)$", before) and not (
                 match.group()[:1].isupper() and match.group().lower() in _NAME_LIKE_MONTHS):
@@ -507,7 +507,7 @@ _DATE_CUE = re.compile(r"(?:^|\b)(?:on|from|since|until|till|til|by|effective|st
                        r"[-–—(,:])$")
 
 
-#: A start said in the present with a bare weekday after it: the coming one ("joins mon" on a
+#: A start said in the present with a bare weekday after it: the coming one ("joins Monday" on a
 #: Wednesday, "starts monday" on a Monday is next week's).
 _STARTS_AHEAD = re.compile(r"\b(?:start|starts|starting|join|joins|joining|begin|begins|"
                            r"beginning|resume|resumes|from|kicks\s+off)(?:\s+on)?$")
