@@ -91,9 +91,11 @@ def _kin_opening(doc: Doc, clause: Clause) -> str | None:
 
 
 #: A heading that names the person a message is about: "Candidate: Omar Khalil", "a
-#: candidate, Daniel Mensah", "new starter — Ewan Baird", "Priya Nair's CV".
+#: candidate, Daniel Mensah", "new starter — Ewan Baird", "Candidate notes — Selam Tesfaye:",
+#: "Priya Nair's CV".
 _TOPIC_RE = re.compile(
-    r"\b(?i:candidate|applicant|new\s+hire|new\s+starter)\b\s*(?:is\s+|[:,—–-]\s*)"
+    r"\b(?i:candidate|applicant|new\s+hire|new\s+starter)"
+    r"(?:\s+(?i:notes|profile|summary|details|info|update|brief))?\b\s*(?:is\s+|[:,—–-]\s*)"
     r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)|"
     r"\b(?P<owner>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)['’]s\s+(?i:CV|resume|résumé)\b")
 

@@ -121,3 +121,11 @@ def test_an_introduction_with_a_title_names_the_employer(extract: Extract) -> No
     assert ("Maren Holt", "works_at", "Kanmi Foods") in found
     assert ("Maren Holt", "job_title", "it lead") in found
     assert ("Kanmi Foods", "uses", "pro plan") in found
+
+
+def test_a_candidate_notes_heading_names_whose_facts_follow(
+        learned_extract: Extract) -> None:
+    found = _facts(learned_extract("Candidate notes — Selam Tesfaye: currently Senior QA at Kifiya "
+                           "since 2021. Lives in Addis, open to relocating."))
+    assert ("Selam Tesfaye", "works_at", "Kifiya") in found
+    assert not [f for f in found if f[0] == "Maren Holt"]
