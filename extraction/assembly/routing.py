@@ -29,6 +29,7 @@ from asof.extraction.patterns import (
 )
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import trim_name as _trim_name
+from asof.extraction.tagger.component import LEARNED_RULE
 from asof.graph.ids import normalize_name
 from asof.graph.models import Granularity
 from asof.timex import Role, TimeMention
@@ -201,7 +202,8 @@ class PredicateRouting(SubjectResolution):
             if is_group(name) and not re.search(r"\b(office|hospital)\b", name, re.I) and \
                     not (self._rule != "join_org" and company_group(name)):
                 return "member_of", state.canonical(name, "group"), False
-            if kind == "assert" and self._rule in ("start_at", "join_org", "be_at") and \
+            if kind == "assert" and (self._rule in ("start_at", "join_org", "be_at") or
+                                     self._rule == LEARNED_RULE and self._started_at(doc)) and \
                     self._studying_at(doc, name):
                 # "Kayla started at Ohio State in August, nursing program", "Hana started at
                 # Minami Sumiyoshi Elementary": a place of study
@@ -268,8 +270,18 @@ class PredicateRouting(SubjectResolution):
             return predicate, canonical, False
         return predicate, state.canonical(name, self._object_type(predicate)), False
 
+    def _started_at(self, doc: Doc) -> bool:
+        """The object follows "started at", "joins", "begins at" (the tagger's reading of a
+        school a rule reads as one too)."""
+        k = next((t.i for t in doc if t.idx >= self._object_at), None)
+        if k is None:
+            return False
+        while k > 0 and doc[k - 1].lower_ in ("at", "@", "the"):
+            k -= 1
+        return k > 0 and doc[k - 1].lemma_ in ("start", "join", "begin")
+
     def _studying_at(self, doc: Doc, name: str) -> bool:
-        """A school named by its kind ("… Elementary") or a study noun in the object's
+        """A school named by its kind ("… Elementary", "Lycée …") or a study noun in the object's
         sentence, and no job title there ("started at X as a teacher" stays a job)."""
         at = self._object_at
         sent = next((t.sent for t in doc if t.idx >= at), None)
@@ -278,8 +290,8 @@ class PredicateRouting(SubjectResolution):
         words = [t.lower_ for t in sent]
         if any(w in TITLE_HEADS for w in words) or "as" in words:
             return False
-        last = normalize_name(name).split()[-1:] or [""]
-        return last[0] in STUDY_WORDS or any(w in STUDY_WORDS for w in words)
+        return any(w in STUDY_WORDS for w in normalize_name(name).split()) or \
+            any(w in STUDY_WORDS for w in words)
 
     def _known_group(self, name: str) -> str | None:
         """The club or team the conversation already knows ``name`` to mean ("Bokcirkeln" for

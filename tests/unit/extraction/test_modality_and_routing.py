@@ -55,3 +55,12 @@ def test_a_move_to_a_place_typed_in_lower_case_does_not_restart_the_old_home(
 def test_a_way_of_living_is_no_job_title(learned_extract: Extract) -> None:
     assert not [a for a in learned_extract("I'm vegan since 2019 btw")
                 if a.predicate == "job_title"]
+
+
+def test_a_school_named_by_its_kind_first_is_a_place_of_study(learned_extract: Extract) -> None:
+    found = _facts(learned_extract("My daughter Chloé Martin started at Lycée Hoche in "
+                                   "September."))
+    assert ("Chloé Martin", "studies_at", "Lycée Hoche") in found
+    assert ("Chloé Martin", "works_at", "Lycée Hoche") not in found
+    assert ("Maren Holt", "works_at", "Lycée Hoche") in _facts(
+        learned_extract("I teach at Lycée Hoche."))
