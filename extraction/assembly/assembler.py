@@ -230,6 +230,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders):
         self._learn_orgs(doc, index)
         buffer: list[Record] = []
         state.pending = buffer
+        self._rule = ""
         self._intro(doc, speaker, index, buffer)
         clauses: list[Clause] = doc._.asof_clauses or []
         times: list[TimeMention] = doc._.asof_times or []
@@ -281,6 +282,9 @@ class Assembler(Corrections, RoleReaders, AliasReaders):
                 for subject in subs:
                     self._emit(doc, index, episode, clause, ci, cand, subject, speaker,
                                clause_times, buffer, clauses)
+        # the readers below are rules of their own: their records are no tagger's, whatever
+        # candidate came last
+        self._rule = ""
         self._pet_owner(doc, index, speaker, buffer)
         self._language_lists(doc, index, buffer)
         self._cv_lines(doc, index, speaker, buffer)

@@ -157,3 +157,25 @@ def test_tagging_from_several_threads_gives_what_one_thread_gives(  # type: igno
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda i: tagger.spans(sequences[i % 4], 0.0), range(4000)))
     assert all(r == serial[i % 4] for i, r in enumerate(results))
+
+
+def test_the_readers_after_the_candidates_write_rules_records(  # type: ignore[no-untyped-def]
+        learned_nlp) -> None:
+    """The phrase and role readers run after the candidates: their records are the rules',
+    not the tagger's, whichever candidate came last (the tagger's are dropped where a rule
+    says the same, and restatements of held facts are read as mentions)."""
+    from datetime import datetime, timedelta, timezone
+
+    from asof.extraction import Conversation, Message, Pipeline
+    from asof.graph.models import Role
+
+    at = datetime(2024, 6, 12, 10, tzinfo=timezone(timedelta(hours=2)))
+    pipeline = Pipeline("unit", nlp=learned_nlp)
+    pipeline.extract(Conversation("c", [
+        Message("Maren Holt", Role.USER, at, "hamburg. 2 cats. mochi + pixel", id="u0"),
+        Message("Maren Holt", Role.USER, at + timedelta(minutes=1),
+                "Oskar Lindgren is my husband, by the way.", id="u1")]))
+    state = pipeline._known
+    assert state is not None
+    spouse = [r for r in state.records if r.predicate == "married_to"]
+    assert spouse and not any(r.learned for r in spouse)
