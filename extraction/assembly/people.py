@@ -46,6 +46,18 @@ _HERE_TITLE_AT_RE = re.compile(
     r"(?:(?:the|a|an)[ \t]+)?(?P<title>(?:[\w&/-]+[ \t]+){0,3}?(?P<head>[\w-]+))[ \t]+"
     r"(?:at|@|with|for)[ \t]+(?:the\s+)?(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+)?"
     r"[A-Z][\w'’-]*)*)")
+#: Someone met, named with their organisation: "call with Priya Shah from Acme Robotics",
+#: "spoke with Dana Kim at Quillon Labs", "met Tomás Vera (IT manager at Viña Sol)".
+_ORG = r"(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w'’-]*)*)"
+_MET_FROM_RE = re.compile(
+    r"\b(?i:with|w/|met|meeting|call|spoke\s+to|talked\s+to)[ \t]+"
+    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]+(?:from|at|of|@)[ \t]+(?:the[ \t]+)?"
+    + _ORG)
+_MET_TITLED_RE = re.compile(
+    r"\b(?i:with|w/|met|meeting|call|spoke\s+to|talked\s+to)[ \t]+"
+    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]*\([ \t]*"
+    r"(?P<title>(?:[\w&/-]+[ \t]+){0,3}?(?P<head>[\w-]+))[ \t]+(?:at|@|of)[ \t]+" + _ORG +
+    r"[ \t]*\)")
 _HERE_AT_RE = re.compile(r"\bhere at\s+(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w'’-]*)*)")
 _KIN_RE = re.compile(r"\b(?:my|our|her|his)\s+(?P<kin>" + "|".join(KINSHIP) +
                      r")[ \t]*,?[ \t]+(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)")
@@ -243,6 +255,9 @@ class PeopleAndNames(RecordKeeping):
                                        AssertionKind.ASSERT, None, None, index,
                                        (match.start(), match.end()), 0.7))
             del start
+        for regex in (_MET_FROM_RE, _MET_TITLED_RE):
+            for match in regex.finditer(_text(doc)):
+                self._met(doc, match, speaker, first, index, buffer)
         for match in _HERE_TITLE_AT_RE.finditer(_text(doc)):
             self._titled_intro(doc, match, speaker, first, index, buffer)
         for match in _HERE_AT_RE.finditer(_text(doc)):
@@ -252,6 +267,37 @@ class PeopleAndNames(RecordKeeping):
                 buffer.append(self._record(speaker, "works_at", canonical, False,
                                            AssertionKind.ASSERT, None, None, index,
                                            (match.start(), match.end()), 0.7))
+
+    def _met(self, doc: Doc, match: re.Match[str], speaker: str, first: str, index: int,
+             buffer: list[Record]) -> None:
+        """Someone the speaker met, named with their organisation (and title): theirs."""
+        state = self.state
+        raw = match.group("name")
+        if normalize_name(raw).split()[0] == first or \
+                state.type_of(raw) not in (None, "person", "unknown"):
+            return
+        titled = "head" in match.groupdict() and match.group("head") is not None
+        if titled and match.group("head").lower() not in TITLE_HEADS:
+            return
+        org = _trim_name(match.group("org"))
+        if not org or normalize_name(org) in DEPARTMENTS or self._intro_place(doc, org) or \
+                state.type_of(org) in ("person", "event", "location") or is_event(org):
+            return
+        words = normalize_name(org).split()
+        if not titled and state.type_of(org) != "organization" and words[-1:] != [] and \
+                words[-1] not in COMPANY_HEADS and not any(
+                    e.text == org and e.label_ == "ORG" for e in doc.ents):
+            return  # "lunch with Tom from Leeds": a home town, not an employer
+        person = state.add_person(raw)
+        state.retype(org, "organization")
+        canonical = state.canonical(org, "organization")
+        span = (match.start(), match.end())
+        buffer.append(self._record(person, "works_at", canonical, False, AssertionKind.ASSERT,
+                                   None, None, index, span, 0.7))
+        title = clean_literal(match.group("title")) if titled else ""
+        if title:
+            buffer.append(self._record(person, "job_title", title, True, AssertionKind.ASSERT,
+                                       None, None, index, span, 0.7))
 
     def _titled_intro(self, doc: Doc, match: re.Match[str], speaker: str, first: str,
                       index: int, buffer: list[Record]) -> None:

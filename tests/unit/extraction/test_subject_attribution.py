@@ -129,3 +129,17 @@ def test_a_candidate_notes_heading_names_whose_facts_follow(
                            "since 2021. Lives in Addis, open to relocating."))
     assert ("Selam Tesfaye", "works_at", "Kifiya") in found
     assert not [f for f in found if f[0] == "Maren Holt"]
+
+
+@pytest.mark.parametrize(("text", "fact"), [
+    ("Call with Priya Shah from Acme Robotics today.", ("Priya Shah", "works_at", "Acme Robotics")),
+    ("Spoke with Dana Kim at Quillon Labs about the renewal.",
+     ("Dana Kim", "works_at", "Quillon Labs")),
+    ("Met Tomás Vera (IT manager at Viña Sol) at the expo.",
+     ("Tomás Vera", "works_at", "Viña Sol")),
+])
+def test_someone_met_with_their_organisation_works_there_not_the_speaker(
+        learned_extract: Extract, text: str, fact: tuple[str, str, str]) -> None:
+    found = _facts(learned_extract(text))
+    assert fact in found
+    assert not [f for f in found if f[0] == "Maren Holt" and f[1] == "works_at"]
