@@ -36,29 +36,25 @@ ROLE_RE = re.compile(
     r"coo|cio|cmo|director|(?:head|vp) of " + DEPT + r"|president|founder|owner|"
     r"account owner))\s*(?:,|is|was|will be|-|—)?\s+(?:the\s+)?"
     r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+(?:(?:van|der|den|de|von|da|del|du)\b|[A-Z][\w'’-]+))*)")
+#: An organisation's name ("Kanmi Foods", "Maple & Finch") and a person's first one or two.
+_ORG = r"(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w'’-]*)*)"
+_PERSON = r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)"
+#: A title of up to four words, its last word kept to be checked against the title heads.
+_TITLE = r"(?P<title>(?:[\w&/-]+[ \t]+){0,3}?(?P<head>[\w-]+))"
 _INTRO_RE = re.compile(
-    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]+(?:here[ \t]+)?(?:from|at|with)[ \t]+"
-    r"(?:the\s+)?(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w'’-]*)*)")
+    _PERSON + r"[ \t]+(?:here[ \t]+)?(?:from|at|with)[ \t]+(?:the\s+)?" + _ORG)
 #: "Olu here, IT lead at Kanmi Foods": an introduction with a title between (the parser may
 #: read "IT lead" as a pronoun and a verb).
 _HERE_TITLE_AT_RE = re.compile(
-    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]+here[ \t]*[,—–-][ \t]*"
-    r"(?:(?:the|a|an)[ \t]+)?(?P<title>(?:[\w&/-]+[ \t]+){0,3}?(?P<head>[\w-]+))[ \t]+"
-    r"(?:at|@|with|for)[ \t]+(?:the\s+)?(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+)?"
-    r"[A-Z][\w'’-]*)*)")
+    _PERSON + r"[ \t]+here[ \t]*[,—–-][ \t]*(?:(?:the|a|an)[ \t]+)?" + _TITLE +
+    r"[ \t]+(?:at|@|with|for)[ \t]+(?:the\s+)?" + _ORG)
 #: Someone met, named with their organisation: "call with Priya Shah from Acme Robotics",
 #: "spoke with Dana Kim at Quillon Labs", "met Tomás Vera (IT manager at Viña Sol)".
-_ORG = r"(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w'’-]*)*)"
-_MET_FROM_RE = re.compile(
-    r"\b(?i:with|w/|met|meeting|call|spoke\s+to|talked\s+to)[ \t]+"
-    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]+(?:from|at|of|@)[ \t]+(?:the[ \t]+)?"
-    + _ORG)
+_MET = r"\b(?i:with|w/|met|meeting|call|spoke\s+to|talked\s+to)[ \t]+" + _PERSON
+_MET_FROM_RE = re.compile(_MET + r"[ \t]+(?:from|at|of|@)[ \t]+(?:the[ \t]+)?" + _ORG)
 _MET_TITLED_RE = re.compile(
-    r"\b(?i:with|w/|met|meeting|call|spoke\s+to|talked\s+to)[ \t]+"
-    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]*\([ \t]*"
-    r"(?P<title>(?:[\w&/-]+[ \t]+){0,3}?(?P<head>[\w-]+))[ \t]+(?:at|@|of)[ \t]+" + _ORG +
-    r"[ \t]*\)")
-_HERE_AT_RE = re.compile(r"\bhere at\s+(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w'’-]*)*)")
+    _MET + r"[ \t]*\([ \t]*" + _TITLE + r"[ \t]+(?:at|@|of)[ \t]+" + _ORG + r"[ \t]*\)")
+_HERE_AT_RE = re.compile(r"\bhere at\s+" + _ORG)
 _KIN_RE = re.compile(r"\b(?:my|our|her|his)\s+(?P<kin>" + "|".join(KINSHIP) +
                      r")[ \t]*,?[ \t]+(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)")
 
