@@ -45,7 +45,7 @@ def test_a_time_then_not_a_time_is_a_correction_without_a_cue_word(learned_nlp) 
                  ("Tomas Berg", datetime(2024, 3, 22, 17, tzinfo=TZ),
                   "news: Ewa is going on leave, so from April I report to Marek Lis."),
                  ("Tomas Berg", datetime(2024, 6, 12, 9, tzinfo=TZ),
-                  "HR says the switch to Marek was official from 25 March, not April."))
+                  "payroll says my move to Marek counted from 25 March, not April."))
     assert [(a.predicate, _local(a.valid_from)) for a in turns[1]] == [
         ("reports_to", date(2024, 3, 25))]
 
