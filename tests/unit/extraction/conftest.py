@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from asof.extraction import Conversation, Message, Pipeline, build_nlp
-from asof.graph.models import FactAssertion, Role
+from asof.graph.models import AssertionKind, FactAssertion, Role
 
 TZ = timezone(timedelta(hours=2))
 AT = datetime(2024, 6, 12, 10, 0, tzinfo=TZ)  # a Wednesday
@@ -58,6 +58,13 @@ def talk(pipeline: Pipeline) -> Talk:
         return [found for _, found in pipeline.extract(Conversation("talk", messages))]
 
     return run
+
+
+def ended_objects(found: list[FactAssertion], predicate: str) -> dict[str, date | None]:
+    """The objects of ``predicate`` the assertions end, with the local day they end."""
+    return {(a.object.name if a.object else a.value or ""):
+            a.valid_from.astimezone(TZ).date() if a.valid_from else None
+            for a in found if a.predicate == predicate and a.kind is AssertionKind.RETRACT}
 
 
 def triples(assertions: list[FactAssertion]) -> set[tuple[str, str, str, str]]:

@@ -5,37 +5,28 @@ own."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from asof.graph.models import AssertionKind, FactAssertion
-from tests.unit.extraction.conftest import TZ, Extract
+from tests.unit.extraction.conftest import Extract, ended_objects
 
 pytestmark = pytest.mark.unit
-
-
-def _group_endings(found: list[FactAssertion]) -> dict[str, date | None]:
-    return {(a.object.name if a.object else a.value or ""):
-            a.valid_from.astimezone(TZ).date() if a.valid_from else None
-            for a in found if a.predicate == "member_of" and a.kind is AssertionKind.RETRACT}
 
 
 def test_leaving_the_club_ends_the_club_named_so(extract: Extract) -> None:
     found = extract("I joined the Fjellstua Hiking Club in January.",
                     "Bad news, I quit the hiking club in April, my ankle is done.")
-    ending = _group_endings(found).get("Fjellstua Hiking Club")
+    ending = ended_objects(found, "member_of").get("Fjellstua Hiking Club")
     assert ending is not None and (ending.year, ending.month) == (2024, 4)
 
 
 def test_leaving_the_choir_ends_the_only_membership(extract: Extract) -> None:
     found = extract("I'm in a choir, Nordlys Voices.",
                     "I left the choir in March, too many late nights.")
-    ending = _group_endings(found).get("Nordlys Voices")
+    ending = ended_objects(found, "member_of").get("Nordlys Voices")
     assert ending is not None and (ending.year, ending.month) == (2024, 3)
 
 
 def test_someone_else_leaving_a_club_ends_nothing(extract: Extract) -> None:
     found = extract("I joined the Fjellstua Hiking Club in January.",
                     "Oda left the club in April.")
-    assert _group_endings(found) == {}
+    assert ended_objects(found, "member_of") == {}

@@ -8,32 +8,25 @@ from datetime import date
 
 import pytest
 
-from asof.graph.models import AssertionKind, FactAssertion
-from tests.unit.extraction.conftest import TZ, Extract
+from tests.unit.extraction.conftest import Extract, ended_objects
 
 pytestmark = pytest.mark.unit
-
-
-def _pet_endings(found: list[FactAssertion]) -> dict[str, date | None]:
-    return {(a.object.name if a.object else a.value or ""):
-            a.valid_from.astimezone(TZ).date() if a.valid_from else None
-            for a in found if a.predicate == "has_pet" and a.kind is AssertionKind.RETRACT}
 
 
 def test_a_known_pet_that_went_to_a_relative_ends_then(extract: Extract) -> None:
     found = extract("I have two rabbits, Pip and Clover.",
                     "Pip went to my aunt Sigrun yesterday, Clover stays with me.")
-    endings = _pet_endings(found)
+    endings = ended_objects(found, "has_pet")
     assert endings.get("Pip") == date(2024, 6, 11)
     assert "Clover" not in endings
 
 
 def test_a_known_pet_that_left_us_in_a_month_ends_in_that_month(extract: Extract) -> None:
     found = extract("I live with my old cat Rolo.", "Rolo left us in May, very peacefully.")
-    ending = _pet_endings(found).get("Rolo")
+    ending = ended_objects(found, "has_pet").get("Rolo")
     assert ending is not None and (ending.year, ending.month) == (2024, 5)
 
 
 def test_a_person_who_went_somewhere_ends_no_pet(extract: Extract) -> None:
     found = extract("I have a dog, Bruno.", "Oda went to Bergen yesterday for a conference.")
-    assert _pet_endings(found) == {}
+    assert ended_objects(found, "has_pet") == {}
