@@ -45,10 +45,14 @@ _TOOL_RULES = frozenset({"use", "connect", "run_on", "run_tool", "switch_to", "s
 class PredicateRouting(SubjectResolution):
     """Routes an object to the predicate its kind fits."""
 
+    def _object_token(self, doc: Doc) -> int | None:
+        """The first token of the object being routed (at ``self._object_at``), if any."""
+        return next((t.i for t in doc if t.idx >= self._object_at), None)
+
     def _moved_here(self, doc: Doc) -> bool:
         """The object follows "here from" or "over from" ("moved here from Accra"): a home
         left, whatever the NER calls the name."""
-        first = next((t.i for t in doc if t.idx >= self._object_at), None)
+        first = self._object_token(doc)
         return first is not None and first >= 2 and doc[first - 1].lower_ == "from" and \
             doc[first - 2].lower_ in ("here", "over")
 
@@ -106,7 +110,7 @@ class PredicateRouting(SubjectResolution):
                 # "joined the Didsbury Dads running club", "from Cards over to the Payments
                 # squad": a group the subject is a member of, no employer and no tool
                 if name_end > object_end:
-                    first = next((t.i for t in doc if t.idx >= self._object_at), None)
+                    first = self._object_token(doc)
                     if first is not None and first < object_end:
                         text = doc[first:name_end].text  # "Women in Data Italia"
                 name = _trim_name(text)
@@ -273,7 +277,7 @@ class PredicateRouting(SubjectResolution):
     def _started_at(self, doc: Doc) -> bool:
         """The object follows "started at", "joins", "begins at" (the tagger's reading of a
         school a rule reads as one too)."""
-        k = next((t.i for t in doc if t.idx >= self._object_at), None)
+        k = self._object_token(doc)
         if k is None:
             return False
         while k > 0 and doc[k - 1].lower_ in ("at", "@", "the"):
