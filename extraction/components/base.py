@@ -94,13 +94,17 @@ NOT_NAMES = frozenset({"i", "i'm", "i've", "i'd", "i'll", "im", "ok", "okay", "h
                        "mrs", "dr", "dr.", "am", "pm", "new", "old", "maybe", "sorry"})
 
 
+#: Every word of a holiday's name ("christmas", "eve"): a date word, not a name.
+_HOLIDAY_WORDS = frozenset(word for holiday in HOLIDAYS for word in holiday.split())
+
+
 def _name_in_a_date(token: Token) -> bool:
     """A capitalised word the model puts in a date that no time word explains: a name the
     model took for one ("my husband Joon": DATE, like "June")."""
     low = token.lower_.rstrip(".")
     return token.text[:1].isupper() and token.is_alpha and not token.is_sent_start and \
         low not in MONTH_NAMES and low not in WEEKDAY_NAMES and low not in SEASONS and \
-        not any(low in h.split() for h in HOLIDAYS) and not common_english(low)
+        low not in _HOLIDAY_WORDS and not common_english(low)
 
 
 def is_nameish(token: Token) -> bool:
