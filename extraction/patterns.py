@@ -179,7 +179,7 @@ RULES: tuple[Rule, ...] = (
     Rule("move_to", "lives_in", "assert",
          (_lemma("move", "relocate", "emigrate"), _ADV, _opt("back", "over"),
           _lower("to"))),
-    # "I moved to Nairobi from Nakuru in December": the home left, after the one moved to
+    # "I moved to Tallinn from Tartu in March": the home left, after the one moved to
     Rule("move_to_from", "lives_in", "switch_from",
          (_lemma("move", "relocate", "emigrate"), _ADV,
           _opt("back", "over"), _lower("to"),

@@ -48,7 +48,7 @@ _CALLS_HIM_RE = re.compile(
 _AKA_RE = re.compile(
     rf"(?P<a>{_RUN})\b\s*(?:,|\(|—|–)?\s*\b(?:aka|a\.k\.a\.?|also known as|better known as|"
     rf"(?:who\s+)?goes by|(?:who\s+)?went by)\s+(?P<b>{_RUN})", re.IGNORECASE)
-#: "(Baba = Vijay Kulkarni, in case I switch names)", "Mama = Halina Nowak, turning 70": a
+#: "(Appa = Suresh Menon, so you know)", "Oma = Greta Lind, turning 80": a
 #: one-word name (often what the family says) glossed by a full name
 _EQUALS_RE = re.compile(rf"(?:^|(?<=[(\n:;,.!?]))\s*(?P<a>{_TOKEN})\s*=\s*(?P<b>{_RUN})")
 #: "her name's Rosa btw": the name of the relative talked about as "mom"
@@ -81,12 +81,12 @@ _NOW_AFTER_RE = re.compile(rf"(?P<x>{_RUN})\s+(?:is|'s|are)\s+(?P<y>{_RUN})\s+no
 _FORMERLY_RE = re.compile(
     rf"(?P<y>{_RUN})\s*(?:,|\(|—|–)\s*(?:formerly|previously|once|ex-|née|nee)\s*"
     rf"(?:known\s+as\s+|called\s+)?(?P<x>['‘\"“]?{_RUN})", re.IGNORECASE)
-#: "it's called TallyPrime now", "it's 'wildatlantic interactive' now": X is named before
+#: "it's called Ledgerly now", "it's 'northcove studios' now": X is named before
 _ITS_NOW_RE = re.compile(
     rf"\b(?:it|they)(?:'s|’s|\s+is|\s+are|'re)\s+(?:now\s+|officially\s+)?(?:called\s+|named\s+)?"
     rf"(?P<y>['‘\"“]?{_RUN})(?:['’\"”])?\s+now\b|\b(?:it|they)(?:'s|’s|\s+is|\s+are|'re)\s+now\s+"
     rf"(?:called\s+|named\s+)?(?P<y2>['‘\"“]?{_RUN})", re.IGNORECASE)
-#: "the firm is now IRA Advisory LLP", "we're officially Flinkwerk": the speaker's organisation
+#: "the firm is now Okafor & Lee LLP", "we're officially Brightwick": the speaker's organisation
 _OUR_ORG_NOW_RE = re.compile(
     rf"\b(?:(?:the|our)\s+(?:firm|company|business|startup|studio|agency|practice|shop|brand)"
     rf"(?:\s+is|'s|’s)|we(?:'re|’re|\s+are))\s+(?:now|officially|now\s+officially|officially\s+now)\s+"

@@ -59,7 +59,7 @@ def _governing_anchor(doc: Doc, position: int, anchors: list[int]) -> int | None
 
 
 #: Words that date a statement by the time said before it, as "since then" does ("2) from the
-#: same day my new lead is Aylin Demir").
+#: same day my new manager is Tove Berg").
 _BACK_REFERENCE = re.compile(r"\b(?:from\s+)?(?:that|the)\s+same\s+day\b|"
                              r"\bfrom\s+that\s+day(?:\s+on)?\b")
 #: Marks that part one statement from the next ("last day @ X fri, start at Y the 2nd").

@@ -33,20 +33,20 @@ _GROUP_ENDED_RE = re.compile(
 #: name (read only when the conversation knows it as a pet) before a verb of leaving
 _PET_LEFT_RE = re.compile(
     r"\b(?P<name>[\w'’-]+)\s+(?:went|moved|has\s+gone|has\s+moved|left\s+us)\b", re.I)
-#: "I left the choir in December", "I quit the rowing club in january": the speaker's own
+#: "I left the choir in October", "I quit the chess club in march": the speaker's own
 #: membership of a group of that kind ends
 _LEFT_GROUP_RE = re.compile(
     r"\b(?:I|I've|I\s+have|I\s+finally|I\s+just)\s+(?:left|quit)\s+(?:the|my|our)\s+"
     r"(?:[\w-]+\s+){0,2}?(?P<head>club|choir|band|orchestra|league|circle|society|crew|"
     r"group|squad)\b", re.I)
-#: "I took over from Alejandro as IT coordinator on 17 July", "Lindiwe takes over from me on
+#: "I took over from Mateo as office manager on 3 May", "Nandi takes over from me on
 #: 1 Nov", "she replaced Omar as team lead": the one taken over from leaves that title
 _TOOK_OVER_RE = re.compile(
     r"\b(?:took|take|takes|taking|taken)\s+over\s+from\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z]"
     r"[\w'’-]+)*)|\b(?:replaced|replaces|replacing)\s+(?P<name2>[A-Z][\w'’-]+(?:\s+[A-Z]"
     r"[\w'’-]+)*)\s+as\b")
-#: "notice period till 31 may", "His notice at Desert Rose ends 31 October", "handing in my
-#: notice at Transalp today; it runs until 23 August": a job's notice, whose end is its end
+#: "notice period till 30 june", "His notice at Harbor Line ends 15 March", "handing in my
+#: notice at Kestrel today; it runs until 9 August": a job's notice, whose end is its end
 _NOTICE_RE = re.compile(
     r"\b(?:(?P<owner>[Mm]y|[Hh]is|[Hh]er|[A-Z][\w'’-]+(?:'s|’s))\s+)?notice(?:\s+period)?"
     r"(?:\s+(?:at|with)\s+(?P<org>[A-Z][\w&'’-]+(?:\s+[A-Z][\w&'’-]+)*))?")
@@ -196,7 +196,7 @@ class PhraseReaders(RecordKeeping):
                                        when, None, index, (match.start(), match.end()), 0.6))
 
     def _took_over(self, doc: Doc, index: int, buffer: list[Record]) -> None:
-        """"I took over from Alejandro as IT coordinator on 17 July": the person taken over
+        """"I took over from Mateo as office manager on 3 May": the person taken over
         from holds their title no longer, from the time after the verb (else the message's)."""
         state = self.state
         for match in _TOOK_OVER_RE.finditer(_text(doc)):
@@ -212,7 +212,7 @@ class PhraseReaders(RecordKeeping):
                                            0.6))
 
     def _notice_ends(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
-        """"notice period till 31 may", "His notice at Desert Rose ends 31 October": the job
+        """"notice period till 30 june", "His notice at Harbor Line ends 15 March": the job
         the notice is served at (named after it, else the owner's only open one) ends on the
         day the notice ends, said after it in its sentence ("until 23 August", "ends …")."""
         state = self.state
@@ -247,7 +247,7 @@ class PhraseReaders(RecordKeeping):
                            r.predicate == "works_at" and r.kind is AssertionKind.RETRACT and
                            normalize_name(r.obj) == normalize_name(job)), None)
             if ending is not None:
-                if ending.valid_from is None:  # "resigned 😬 notice period till 31 may"
+                if ending.valid_from is None:  # "quit today, notice period till 30 june"
                     ending.valid_from, ending.basis = when, Basis.STATED
                 continue
             buffer.append(self._record(owner, "works_at", job, False, AssertionKind.RETRACT,

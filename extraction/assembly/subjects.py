@@ -294,7 +294,7 @@ class SubjectResolution(PeopleAndNames):
 
     def _topic_person(self, doc: Doc, cand: Candidate) -> str | None:
         """The person a message is about, named before the statement by a heading ("Candidate:
-        Omar Khalil. CV says Senior Accountant at …", "I'm verifying a candidate, Daniel
+        Lior Ben-Ami. CV says Senior Analyst at …", "I'm verifying a candidate, Daniel
         Mensah. His CV: …", "Priya Nair's CV: …"): a verbless fact of a person is theirs."""
         if cand.predicate not in self._person_predicates():
             return None
