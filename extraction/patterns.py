@@ -560,7 +560,7 @@ JOKE_MARKERS = _data_words("joke_markers.txt")
 SARCASM_MARKERS = _data_words("sarcasm_markers.txt")
 #: Head nouns that make "<Name> <noun>" no place to live in ("the Dublin office", "Pro plan").
 NON_PLACE_HEADS = _data_words("non_place_heads.txt")
-#: A school's last name word or a study noun ("Minami Sumiyoshi Elementary", "nursing program").
+#: A school's last name word or a study noun ("Hillcrest Elementary", "nursing program").
 STUDY_WORDS = _data_words("study_words.txt")
 #: Head nouns that make "<Name> <noun>" a group ("Didsbury Dads running club").
 GROUP_HEADS = _data_words("group_heads.txt")

@@ -209,8 +209,8 @@ class PredicateRouting(SubjectResolution):
             if kind == "assert" and (self._rule in ("start_at", "join_org", "be_at") or
                                      self._rule == LEARNED_RULE and self._started_at(doc)) and \
                     self._studying_at(doc, name):
-                # "Kayla started at Ohio State in August, nursing program", "Hana started at
-                # Minami Sumiyoshi Elementary": a place of study
+                # "Noor started at Lakeshore State in September, nursing program", "Sami started at
+                # Hillcrest Elementary": a place of study
                 return "studies_at", state.canonical(name, "organization"), False
             if kind == "retract" and self._leaving_place(doc, name):
                 # "leaving Lyon on Feb 1": a place left is a move
