@@ -53,8 +53,10 @@ def _says_last_time(doc: Doc, start: int, end: int) -> bool:
 
 def _is_past_verb(token: Token) -> bool:
     """A past tense or participle, but not the participle of "get" ("getting married aug 19",
-    "we get promoted in May": a change still to come)."""
-    if token.tag_ not in _PAST_TAGS or token.pos_ not in ("VERB", "AUX"):
+    "we get promoted in May": a change still to come), nor a month the tagger took for a verb
+    ("moving to Lyon sept 14": "sept" as a past tense)."""
+    if token.tag_ not in _PAST_TAGS or token.pos_ not in ("VERB", "AUX") or \
+            token.lower_.rstrip(".") in MONTHS:
         return False
     before = token.doc[token.i - 1] if token.i > 0 else None
     # the lemmatiser leaves "getting" as it is when the parser calls it an auxiliary

@@ -113,6 +113,14 @@ def test_future_start(extract: Extract) -> None:
     assert local(fact.valid_from) == date(2024, 7, 1)
 
 
+@pytest.mark.parametrize("text", ["we're moving to Lyon sept 14", "moving to Lyon sept 14"])
+def test_a_month_the_tagger_takes_for_a_past_verb_says_no_tense(extract: Extract,
+                                                                 text: str) -> None:
+    # the small model tags "sept" VBD: the move would go back to last September
+    (fact,) = [a for a in extract(text) if a.predicate == "lives_in"]
+    assert local(fact.valid_from) == date(2024, 9, 14)
+
+
 def test_start_date_given_later_in_the_message(extract: Extract) -> None:
     facts = extract("I'm joining Kestrel Bank as a risk analyst, first day is September 2.")
     dates = {a.predicate: local(a.valid_from) for a in facts}
