@@ -23,11 +23,8 @@ from asof.api.cli.common import CliError, extractor_option, load_settings
 def train_command(folders: tuple[Path, ...], out: Path | None) -> None:
     """Train the object tagger, the learned part of extraction, from annotated conversations.
 
-    Each conversation is learned with a copy whose facts' objects are swapped for others of the
-    same predicate (seeded), so the model learns contexts rather than names. Deterministic: the
-    same files give the same model. Writes object_tagger.crfsuite and object_tagger.json (with
-    the SHA-256 of the data it was trained on). About 5 minutes on 2 cores for the default
-    data."""
+    Deterministic: the same files give the same model. Writes object_tagger.crfsuite and
+    object_tagger.json (with the SHA-256 of the data it was trained on)."""
     from asof.extraction.tagger.model import default_dir
     from asof.extraction.tagger.train import default_folders, train
 
@@ -38,7 +35,6 @@ def train_command(folders: tuple[Path, ...], out: Path | None) -> None:
     meta = train(chosen, out or default_dir(),
                  progress=lambda message: click.echo(message, err=True))
     click.echo(f"trained on {meta['messages']} messages of {len(meta['files'])} conversations "
-               f"and their swapped copies "
                f"in {time.perf_counter() - started:.0f} s; data sha256 "
                f"{meta['data_sha256'][:16]}…")
 

@@ -50,8 +50,7 @@ def checksum(files: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
-def name_forms(name: str, aliases: dict[str, list[str]]) -> list[str]:
-    """``name`` and every alias the conversation gives it, longest first."""
+def _forms(name: str, aliases: dict[str, list[str]]) -> list[str]:
     forms = {name}
     for canonical, others in aliases.items():
         group = {canonical, *others}
@@ -82,7 +81,7 @@ def labelled_objects(data: dict[str, Any]) -> dict[str, list[tuple[str, list[str
     aliases: dict[str, list[str]] = data.get("aliases") or {}
     found: dict[str, list[tuple[str, list[str]]]] = {}
     for fact in data.get("facts", []):
-        forms = name_forms(str(fact["object"]), aliases)
+        forms = _forms(str(fact["object"]), aliases)
         for message_id in fact.get("evidence") or []:
             found.setdefault(str(message_id), []).append((fact["predicate"], forms))
     return found

@@ -1,20 +1,13 @@
 """Train the object tagger from annotated conversations (``asof train``).
 
-Each conversation is trained on with one object-swapped copy of it (``augment.py``): the same
-sentences with other objects of the same predicates, so the model learns the context of an
-employer or a pet's name rather than the names themselves.
-
-Reproducible: the files are read in sorted order, the copies' objects are drawn with a fixed
-seed, the pipeline that annotates them is the same code the tagger later runs behind, and
-L-BFGS has no random state, so the same files and parameters give the same weights. The
-artifact records the data checksum it was trained on.
+Reproducible: the files are read in sorted order, the pipeline that annotates them is the same
+code the tagger later runs behind, and L-BFGS has no random state, so the same files and
+parameters give the same weights. The artifact records the data checksum it was trained on.
 """
 
 from __future__ import annotations
 
 import json
-import random
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,7 +15,6 @@ from typing import Any
 
 import pycrfsuite
 
-from asof.extraction.tagger.augment import object_pool, swapped
 from asof.extraction.tagger.corpus import checksum, gold_files, sequences
 from asof.extraction.tagger.features import FEATURES_VERSION
 from asof.extraction.tagger.model import META_FILE, MODEL_FILE
@@ -31,11 +23,6 @@ from asof.extraction.tagger.model import META_FILE, MODEL_FILE
 #: (docs/extraction.md).
 DEFAULT_PARAMS: dict[str, Any] = {"c1": 0.05, "c2": 0.02, "max_iterations": 200,
                                   "feature.possible_transitions": True}
-
-#: Object-swapped copies of each conversation trained on beside it (``augment.py``), and the
-#: seed that picks the swapped-in objects.
-SWAPPED_COPIES = 1
-SWAP_SEED = 13
 
 Progress = Callable[[str], None]
 
@@ -62,55 +49,27 @@ def _docs_of(nlp: Any) -> Callable[[Path], Iterator[tuple[Any, Any]]]:
     return docs_of
 
 
-def _write_swapped_copies(files: list[Path], folder: Path, copies: int) -> list[Path]:
-    """Write ``copies`` object-swapped copies of every file into ``folder``; their paths."""
-    conversations = [json.loads(p.read_text(encoding="utf-8")) for p in files]
-    pool = object_pool(conversations)
-    rng = random.Random(SWAP_SEED)
-    written: list[Path] = []
-    for copy_number in range(copies):
-        for path, data in zip(files, conversations, strict=True):
-            copied = swapped(data, pool, rng)
-            if copied is not None:
-                target = folder / f"{copy_number}-{path.parent.name}-{path.name}"
-                target.write_text(json.dumps(copied, ensure_ascii=False), encoding="utf-8")
-                written.append(target)
-    return written
-
-
 def train(folders: list[Path], out: Path, *, params: dict[str, Any] | None = None,
-          progress: Progress | None = None,
-          swapped_copies: int = SWAPPED_COPIES) -> dict[str, Any]:
-    """Train on every gold file under ``folders`` and ``swapped_copies`` object-swapped copies
-    of each; write the artifact into ``out``; return its metadata."""
+          progress: Progress | None = None) -> dict[str, Any]:
+    """Train on every gold file under ``folders``; write the artifact into ``out``; return its
+    metadata."""
+    from asof.extraction.pipeline import build_nlp
+
     say = progress or (lambda _message: None)
     files = gold_files(folders)
     if not files:
         raise ValueError(f"no gold files (*.json) under {', '.join(map(str, folders))}")
-    with tempfile.TemporaryDirectory(prefix="asof-train-") as scratch:
-        copies = _write_swapped_copies(files, Path(scratch), swapped_copies)
-        if copies:
-            say(f"{len(copies)} object-swapped copies of {len(files)} conversations")
-        return _fit(files, [*files, *copies], out, params, say, swapped_copies)
-
-
-def _fit(files: list[Path], annotated: list[Path], out: Path, params: dict[str, Any] | None,
-         say: Progress, swapped_copies: int) -> dict[str, Any]:
-    """Annotate ``annotated`` (the files and their copies), fit the CRF, write the artifact;
-    the metadata names and checksums ``files``, the data as given."""
-    from asof.extraction.pipeline import build_nlp
-
     nlp = build_nlp(learned=False)
     trainer = pycrfsuite.Trainer(verbose=False)
     labels: Counter[str] = Counter()
     count = 0
-    for index, sequence in enumerate(sequences(annotated, _docs_of(nlp))):
+    for index, sequence in enumerate(sequences(files, _docs_of(nlp))):
         trainer.append(sequence.features, sequence.labels)
         labels.update(label[2:] for label in sequence.labels if label.startswith("B-"))
         count = index + 1
         if count % 200 == 0:
             say(f"annotated {count} messages")
-    say(f"annotated {count} messages from {len(annotated)} conversations; fitting the CRF")
+    say(f"annotated {count} messages from {len(files)} conversations; fitting the CRF")
     chosen = {**DEFAULT_PARAMS, **(params or {})}
     trainer.set_params(chosen)
     out.mkdir(parents=True, exist_ok=True)
@@ -120,8 +79,6 @@ def _fit(files: list[Path], annotated: list[Path], out: Path, params: dict[str, 
         "features_version": FEATURES_VERSION,
         "params": chosen,
         "messages": count,
-        "swapped_copies": swapped_copies,
-        "swap_seed": SWAP_SEED,
         "spans_per_predicate": dict(sorted(labels.items())),
         "files": [f"{p.parent.name}/{p.name}" for p in files],
         "data_sha256": checksum(files),

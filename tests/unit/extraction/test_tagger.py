@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from asof.extraction.tagger.augment import object_pool, swapped
 from asof.extraction.tagger.corpus import checksum, labelled_objects, message_labels
 from asof.extraction.tagger.features import doc_features, question_words
-from asof.extraction.tagger.model import ModelArtifactError, ObjectTagger, TaggedSpan
+from asof.extraction.tagger.model import ModelArtifactError, ObjectTagger
 from asof.extraction.tagger.train import train
 
 pytestmark = pytest.mark.unit
@@ -65,64 +64,6 @@ def test_a_short_reply_sees_the_question_it_answers(nlp) -> None:  # type: ignor
     assert "q=based" in doc_features(doc, "Congrats! Where are you based?")[0]
     long = parsed(nlp, "I have lived in a small flat in the old town of Tallinn for many years.")
     assert not any(f.startswith("q=") for f in doc_features(long, "Where are you based?")[0])
-
-
-OTHER = {
-    "id": "toy-2",
-    "messages": [
-        {"id": "m1", "speaker": "Tomás Vega", "role": "user", "at": "2024-04-02T10:00:00+00:00",
-         "text": "I'm a data analyst at Kopa Labs, based in Vilnius. I report to Ana Ruiz."},
-    ],
-    "facts": [
-        {"subject": "Tomás Vega", "predicate": "works_at", "object": "Kopa Labs",
-         "valid_from": "2024-04-02", "valid_to": None, "evidence": ["m1"]},
-        {"subject": "Tomás Vega", "predicate": "job_title", "object": "data analyst",
-         "valid_from": "2024-04-02", "valid_to": None, "evidence": ["m1"]},
-        {"subject": "Tomás Vega", "predicate": "lives_in", "object": "Vilnius",
-         "valid_from": "2024-04-02", "valid_to": None, "evidence": ["m1"]},
-        {"subject": "Tomás Vega", "predicate": "reports_to", "object": "Ana Ruiz",
-         "valid_from": "2024-04-02", "valid_to": None, "evidence": ["m1"]},
-    ],
-    "questions": [],
-}
-
-
-def test_a_swapped_copy_puts_other_objects_of_the_predicate_in_the_same_sentences(
-        nlp) -> None:  # type: ignore[no-untyped-def]
-    import random
-
-    pool = object_pool([CONVERSATION, OTHER])
-    assert pool["works_at"] == ["Brasa Digital", "Kopa Labs"]
-    copy = swapped(CONVERSATION, pool, random.Random(0))
-    assert copy is not None
-    texts = [m["text"] for m in copy["messages"]]
-    # aliases are swapped too, in the case they were typed in; the assistant is left alone
-    assert texts == ["new job!! data analyst @ kopa labs, starting monday",
-                     "Congrats! Where are you based?",
-                     "vilnius. not moving to riga, that was a joke"]
-    assert [f["object"] for f in copy["facts"]] == ["Kopa Labs", "data analyst", "Vilnius"]
-    assert copy["aliases"] == {}
-    assert CONVERSATION["messages"][0]["text"].endswith("@ brasa, starting monday")
-    doc = nlp.make_doc(texts[0])
-    labels = message_labels(doc, labelled_objects(copy)["m1"])
-    assert [t.text for t, label in zip(doc, labels, strict=True) if label != "O"] == [
-        "data", "analyst", "kopa", "labs"]
-    # a speaker's name is who talks, not what is said: it stays
-    other = swapped(OTHER, pool, random.Random(0))
-    assert other is not None
-    assert other["messages"][0]["text"].endswith("I report to Ana Ruiz.")
-
-
-def test_training_adds_a_swapped_copy_of_each_conversation(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "toy-1.json").write_text(json.dumps(CONVERSATION))
-    (data / "toy-2.json").write_text(json.dumps(OTHER))
-    meta = train([data], tmp_path / "model")
-    assert meta["swapped_copies"] == 1
-    assert meta["messages"] == 2 * 3  # three user messages, each twice
-    assert meta["files"] == ["data/toy-1.json", "data/toy-2.json"]
-    assert train([data], tmp_path / "without", swapped_copies=0)["messages"] == 3
 
 
 def test_training_end_to_end_is_deterministic(tmp_path: Path) -> None:
@@ -218,27 +159,16 @@ def test_tagging_from_several_threads_gives_what_one_thread_gives(  # type: igno
     assert all(r == serial[i % 4] for i, r in enumerate(results))
 
 
-class _CatNameTagger:
-    """Stands in for a tagger that reads "mochi" as a pet: a learned candidate whatever the
-    shipped model happens to tag."""
-
-    def spans(self, features: list[list[str]], threshold: float) -> list[TaggedSpan]:
-        return [TaggedSpan(i, i + 1, "has_pet", 0.9) for i, token in enumerate(features)
-                if "w=mochi" in token]
-
-
 def test_the_readers_after_the_candidates_write_rules_records(  # type: ignore[no-untyped-def]
-        learned_nlp, monkeypatch) -> None:
+        learned_nlp) -> None:
     """The phrase and role readers run after the candidates: their records are the rules',
     not the tagger's, whichever candidate came last (the tagger's are dropped where a rule
     says the same, and restatements of held facts are read as mentions)."""
     from datetime import datetime, timedelta, timezone
 
     from asof.extraction import Conversation, Message, Pipeline
-    from asof.extraction.tagger import component
     from asof.graph.models import Role
 
-    monkeypatch.setattr(component, "load", lambda _model: _CatNameTagger())
     at = datetime(2024, 6, 12, 10, tzinfo=timezone(timedelta(hours=2)))
     pipeline = Pipeline("unit", nlp=learned_nlp)
     pipeline.extract(Conversation("c", [
@@ -247,6 +177,5 @@ def test_the_readers_after_the_candidates_write_rules_records(  # type: ignore[n
                 "Oskar Lindgren is my husband, by the way.", id="u1")]))
     state = pipeline._known
     assert state is not None
-    assert any(r.learned for r in state.records if r.predicate == "has_pet")
     spouse = [r for r in state.records if r.predicate == "married_to"]
     assert spouse and not any(r.learned for r in spouse)
