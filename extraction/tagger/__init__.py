@@ -3,7 +3,7 @@ that are objects of a registry predicate ("ux lead" → job_title, "lx" → live
 uses), trained from annotated conversations by ``asof train``.
 
 - :mod:`.features`: what the model sees of each token (words, shapes, the parse, the clause's
-  modality, the assistant question a short reply answers; not the rules' candidates);
+  modality, the rules' own candidates, the assistant question a short reply answers);
 - :mod:`.corpus`: gold conversations → token sequences labelled BIO with predicates;
 - :mod:`.model`: the trained artifact, loading and prediction;
 - :mod:`.train`: the seeded, reproducible training run;

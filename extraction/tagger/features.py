@@ -3,12 +3,8 @@ time, so what the model learned is what it sees.
 
 Features are strings (``name=value``); python-crfsuite weighs each as a binary attribute. They
 describe the token, its neighbours, its place in the parse, its clause's modality flags (negated,
-hypothetical, question, used-to) and, for short replies, the content words of the assistant
-question the reply answers ("What's the role?" → "ux lead.").
-
-The rules' own candidates are deliberately not features (they were up to version 2): a tagger
-that reads them learns the rules of the day it was trained, so every rule change shifted what
-the shipped weights see, and held-out scores were lower with them (docs/extraction.md).
+hypothetical, question, used-to), the rules' candidates covering it, and, for short replies, the
+content words of the assistant question the reply answers ("What's the role?" → "ux lead.").
 """
 
 from __future__ import annotations
@@ -18,11 +14,11 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from asof.extraction.components.base import Clause
+from asof.extraction.components.base import Candidate, Clause
 from asof.extraction.patterns import KINSHIP, LANGUAGES, common_words
 
 #: Bumped whenever the features change: an artifact trained on other features is refused.
-FEATURES_VERSION = 3
+FEATURES_VERSION = 2
 
 #: A reply this short (in tokens) is read together with the question before it.
 SHORT_REPLY = 14
@@ -92,6 +88,7 @@ def _left_contexts(pos: list[str], lows: list[str], lemmas: list[str],
 def doc_features(doc: Doc, prompt: str | None = None) -> list[list[str]]:
     """One feature list per token of ``doc`` (a user message, fully annotated)."""
     clauses: list[Clause] = doc._.asof_clauses or []
+    candidates: list[Candidate] = doc._.asof_candidates or []
     times = doc._.asof_times or []
     in_time: set[int] = set()
     text_len = len(doc.text)
@@ -99,6 +96,16 @@ def doc_features(doc: Doc, prompt: str | None = None) -> list[list[str]]:
         span = doc.char_span(t.start_char, min(t.end_char, text_len), alignment_mode="expand")
         if span is not None:
             in_time.update(range(span.start, span.end))
+    rule_obj: dict[int, list[str]] = {}
+    rule_trig: dict[int, list[str]] = {}
+    for cand in candidates:
+        for k in range(cand.trigger[0], cand.trigger[1]):
+            rule_trig.setdefault(k, []).append(f"rtrig={cand.predicate}")
+        for start, end, _text, _is_name in cand.objects:
+            for k in range(start, min(end, len(doc))):
+                rule_obj.setdefault(k, []).append(f"robj={cand.predicate}:{cand.kind}")
+                if k == start:
+                    rule_obj[k].append("robj_begin")
     short = len(doc) <= SHORT_REPLY
     asked = [f"q={w}" for w in question_words(prompt)] if short else []
     speaker = (doc._.asof_speaker or "").split()
@@ -172,6 +179,8 @@ def doc_features(doc: Doc, prompt: str | None = None) -> list[list[str]]:
                 if getattr(clause, flag):
                     f.append(f"clause={flag}")
         f.extend(left[i])
+        f.extend(rule_obj.get(i, ()))
+        f.extend(rule_trig.get(i, ()))
         if short:
             f.append("short_reply")
             f.extend(asked)
