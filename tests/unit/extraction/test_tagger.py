@@ -9,7 +9,7 @@ import pytest
 
 from asof.extraction.tagger.corpus import checksum, labelled_objects, message_labels
 from asof.extraction.tagger.features import doc_features, question_words
-from asof.extraction.tagger.model import ModelArtifactError, ObjectTagger
+from asof.extraction.tagger.model import ModelArtifactError, ObjectTagger, TaggedSpan
 from asof.extraction.tagger.train import train
 
 pytestmark = pytest.mark.unit
@@ -159,16 +159,27 @@ def test_tagging_from_several_threads_gives_what_one_thread_gives(  # type: igno
     assert all(r == serial[i % 4] for i, r in enumerate(results))
 
 
+class _CatNameTagger:
+    """Stands in for a tagger that reads "mochi" as a pet: a learned candidate whatever the
+    shipped model happens to tag."""
+
+    def spans(self, features: list[list[str]], threshold: float) -> list[TaggedSpan]:
+        return [TaggedSpan(i, i + 1, "has_pet", 0.9) for i, token in enumerate(features)
+                if "w=mochi" in token]
+
+
 def test_the_readers_after_the_candidates_write_rules_records(  # type: ignore[no-untyped-def]
-        learned_nlp) -> None:
+        learned_nlp, monkeypatch) -> None:
     """The phrase and role readers run after the candidates: their records are the rules',
     not the tagger's, whichever candidate came last (the tagger's are dropped where a rule
     says the same, and restatements of held facts are read as mentions)."""
     from datetime import datetime, timedelta, timezone
 
     from asof.extraction import Conversation, Message, Pipeline
+    from asof.extraction.tagger import component
     from asof.graph.models import Role
 
+    monkeypatch.setattr(component, "load", lambda _model: _CatNameTagger())
     at = datetime(2024, 6, 12, 10, tzinfo=timezone(timedelta(hours=2)))
     pipeline = Pipeline("unit", nlp=learned_nlp)
     pipeline.extract(Conversation("c", [
@@ -177,5 +188,6 @@ def test_the_readers_after_the_candidates_write_rules_records(  # type: ignore[n
                 "Oskar Lindgren is my husband, by the way.", id="u1")]))
     state = pipeline._known
     assert state is not None
+    assert any(r.learned for r in state.records if r.predicate == "has_pet")
     spouse = [r for r in state.records if r.predicate == "married_to"]
     assert spouse and not any(r.learned for r in spouse)
