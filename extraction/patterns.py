@@ -566,6 +566,8 @@ STUDY_WORDS = _data_words("study_words.txt")
 GROUP_HEADS = _data_words("group_heads.txt")
 #: Head nouns that make "<Name> <noun>" a place visited for what it is ("a LGBTQ center").
 VENUE_HEADS = _data_words("venue_heads.txt")
+#: Fillers that trail a chat statement ("slack tbh"): no part of a name read into them.
+CHAT_FILLERS = _data_words("chat_fillers.txt")
 #: Verbs that make "a plan" a document written, not a subscription ("drafting the plan").
 DOCUMENT_VERBS = _data_words("document_verbs.txt")
 #: Life stages that are over ("when I was younger"): a past-tense clause beside one is "used to".

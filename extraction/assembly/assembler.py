@@ -16,6 +16,7 @@ from asof.extraction.assembly.words import passing_taste, vague_literal, written
 from asof.extraction.components.arguments import read_name
 from asof.extraction.components.base import Candidate, Clause, is_nameish
 from asof.extraction.patterns import (
+    CHAT_FILLERS,
     EVENT_WORDS,
     GROUP_HEADS,
     OWNABLE_WORDS,
@@ -51,10 +52,17 @@ def _object_end(doc: Doc, obj: tuple[int, int, str, bool],
     """An object read into a time that ends it or runs on past it ("Dodoma mon–wed", "Porto
     fri-sun"), or across an emoji ("coast 🏖️ Hamish Boyd": in chat an emoji parts statements
     as punctuation does), ends before it. A time inside a name ("Kestrel 2020 Summit") or one
-    that starts with a number of the name ("Gimnazjum nr 7 now") leaves it whole."""
+    that starts with a number of the name ("Gimnazjum nr 7 now") leaves it whole. A chat
+    filler read into its end ("slack tbh") is cut."""
     start, end, text, is_name = obj
     if start >= len(doc) or end > len(doc):
         return obj
+    trimmed = end
+    while trimmed - 1 > start and doc[trimmed - 1].lower_ in CHAT_FILLERS:
+        trimmed -= 1
+    if trimmed < end:
+        start, end, text = start, trimmed, doc[start:trimmed].text.strip(" ,;:")
+        obj = (start, end, text, is_name)
     cuts = [first for t in times
             if start < (first := _tok(doc, t.start_char)) < end <= _tok(doc, t.end_char - 1) + 1
             and not doc[first].like_num]

@@ -64,3 +64,13 @@ def test_a_school_named_by_its_kind_first_is_a_place_of_study(learned_extract: E
     assert ("Chloé Martin", "works_at", "Lycée Hoche") not in found
     assert ("Maren Holt", "works_at", "Lycée Hoche") in _facts(
         learned_extract("I teach at Lycée Hoche."))
+
+
+@pytest.mark.parametrize(("text", "predicate", "obj"), [
+    ("honestly i hate asana tbh", "dislikes", "asana"),
+    ("we're on airtable ngl", "uses", "airtable"),
+])
+def test_a_chat_filler_read_into_an_object_is_cut(learned_extract: Extract, text: str,
+                                                  predicate: str, obj: str) -> None:
+    assert {(a.predicate, a.object.name if a.object else a.value)
+            for a in learned_extract(text)} >= {(predicate, obj)}
