@@ -141,8 +141,11 @@ def _entity_end(doc: Doc, start: int, stop: int, end: int) -> int | None:
         return None
     inside = doc[stop:k]
     if any(t.is_punct and t.text not in ("&", "-") or t.like_num and len(t.text) == 4 or
-           t.is_lower and t.is_stop and t.lower_ not in _NAME_INNER for t in inside):
-        return None  # "Klinikum rechts der Isar" stays whole; "Jira to Linear" is two names
+           t.is_lower and t.is_stop and t.lower_ not in _NAME_INNER and
+           t.lower_ not in ("'s", "’s") for t in inside):
+        # "Klinikum rechts der Isar" and "St. Brigid's Hospital" stay whole; "Jira to Linear"
+        # is two names
+        return None
     if not is_nameish(doc[k - 1]):
         return None
     if any(t.ent_type_ == "DATE" or t.pos_ in ("VERB", "AUX") for t in inside):
@@ -359,7 +362,11 @@ def find_subject(doc: Doc, clause: Clause, before: int) -> tuple[str, tuple[int,
                                  range(run[0], stop)) or (
                     nxt is not None and (nxt.pos_ in ("VERB", "AUX") or nxt.lower_ in (
                         "'s", "is", "was", "has", "had", "just", "still", "now", "also",
-                        "who", "moved", "left", "hired"))) or (
+                        "who", "moved", "left", "hired")) and not (
+                        # "at St. Brigid's Hospital": a possessive after a preposition is
+                        # the start of a place's name, not someone who is
+                        nxt.lower_ == "'s" and run[0] > 0 and doc[run[0] - 1].pos_ == "ADP")
+                ) or (
                     nxt is not None and nxt.text == "," and stop + 1 < before and
                     doc[stop + 1].lower_ in ("who", "he", "she", "they"))
                 if nxt is not None and nxt.text == ":":

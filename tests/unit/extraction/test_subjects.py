@@ -101,3 +101,11 @@ def test_a_courtesy_title_is_not_part_of_a_name(extract: Extract) -> None:
     people = {t[1] for t in found} | {t[3] for t in found}
     assert "tendai moyo" in people
     assert not any(p.lower().startswith(("mr", "dr")) for p in people)
+
+
+def test_a_saints_name_with_a_possessive_is_one_place_and_no_subject(extract: Extract) -> None:
+    facts = {(a.subject.name, a.predicate, a.object.name if a.object else a.value)
+             for a in extract("I work at St. Kieran's College as a librarian.")}
+    assert ("Maren Holt", "works_at", "St. Kieran's College") in facts
+    assert ("Maren Holt", "job_title", "librarian") in facts
+    assert not any(subject.startswith("St.") for subject, _p, _o in facts)
