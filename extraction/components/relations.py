@@ -47,6 +47,7 @@ from asof.extraction.components.match_checks import (
 )
 from asof.extraction.components.mentions import name_run
 from asof.extraction.patterns import (
+    DEPARTMENTS,
     OTHER_LANGUAGE_NAMES,
     RULES,
     TITLE_HEADS,
@@ -369,8 +370,10 @@ class RelationFinder:
                 continue
             break
         end = head + 1
+        # ("head of IT": the parser takes "IT" for a pronoun)
         while end < clause.end and doc[end].lower_ in ("of", "for") and end + 1 < clause.end \
-                and doc[end + 1].pos_ in ("NOUN", "PROPN", "ADJ") and \
+                and (doc[end + 1].pos_ in ("NOUN", "PROPN", "ADJ") or
+                     doc[end + 1].lower_ in DEPARTMENTS) and \
                 doc[end].lower_ == "of" and not org_after_of(doc, end + 1, clause.end):
             end += 2
             while end < clause.end and doc[end].pos_ in ("NOUN", "PROPN") and \

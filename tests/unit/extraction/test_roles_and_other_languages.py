@@ -97,3 +97,12 @@ def test_an_object_ends_at_an_emoji(nlp) -> None:  # type: ignore[no-untyped-def
     read = (3, 8, "coast 🏖️ Hamish Boyd", True)  # an object read across the emoji
     assert _object_end(doc, read, []) == (3, 4, "coast", True)
     assert _object_end(doc, (6, 8, "Hamish Boyd", True), []) == (6, 8, "Hamish Boyd", True)
+
+
+@pytest.mark.parametrize(("text", "title"), [("Priya is head of IT at Korva.", "head of it"),
+                                             ("I'm head of HR at Lumo.", "head of hr")])
+def test_a_title_of_a_department_the_parser_takes_for_a_pronoun(extract: Extract, text: str,
+                                                                title: str) -> None:
+    titles = {a.value or (a.object.name if a.object else "") for a in extract(text)
+              if a.predicate == "job_title"}
+    assert titles == {title}
