@@ -114,9 +114,15 @@ def passing_taste(doc: Doc, trigger: tuple[int, int] | None, start: int, end: in
     if trigger is None:
         # a span the tagger found: judged by the verb that governs it, if that is a liking
         root = next((t for t in doc[start:end] if not start <= t.head.i < end), None)
-        if root is None or root.head.lemma_ not in _LIKING_VERBS:
+        governor = root.head if root is not None else None
+        for _ in range(3):  # through the noun phrase it sits in ("the X and Y theme")
+            if governor is None or governor.pos_ not in ("NOUN", "PROPN") or \
+                    governor.head.i == governor.i:
+                break
+            governor = governor.head
+        if governor is None or governor.lemma_ not in _LIKING_VERBS:
             return False
-        trigger = (root.head.i, root.head.i + 1)
+        trigger = (governor.i, governor.i + 1)
     verb = doc[trigger[0]]
     if trigger[1] < len(doc) and doc[trigger[1]].text == "-" and not verb.whitespace_:
         return True  # "like-minded people", "love-hate": part of a compound word
@@ -124,6 +130,9 @@ def passing_taste(doc: Doc, trigger: tuple[int, int] | None, start: int, end: in
                                           verb.lower_.endswith("ing") and any(
             c.dep_ in ("det", "poss") for c in verb.head.children)):
         return True  # "documents like references", "a more loving world"
+    if verb.pos_ == "NOUN" and verb.dep_ in ("conj", "compound", "nmod") and \
+            verb.head.pos_ in ("NOUN", "PROPN"):
+        return True  # "the self-acceptance and love theme": a noun inside a noun phrase
     if verb.pos_ == "NOUN" and any(c.dep_ in ("det", "poss") for c in verb.children) and \
             not (verb.i + 1 < len(doc) and doc[verb.i + 1].lower_ in ("for", "of")):
         return True  # "all my love to a child" (but "love running actually": a verb)
@@ -132,9 +141,24 @@ def passing_taste(doc: Doc, trigger: tuple[int, int] | None, start: int, end: in
         return True
     if any(t.lower_ in _POINTING for t in between):
         return True
+    definite = any(t.lower_ in ("the", "all") for t in between)
+    if definite and _after_exclaiming_over_a_thing(doc, verb.i):
+        return True  # "Wow, that's gorgeous! I love the colours": the ones in view
     has_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
-    return not has_subject and verb.pos_ == "VERB" and \
-        any(t.lower_ in ("the", "all") for t in between)
+    return not has_subject and verb.pos_ == "VERB" and definite
+
+
+def _after_exclaiming_over_a_thing(doc: Doc, i: int) -> bool:
+    """An earlier sentence of the message exclaims over something pointed at ("Wow, that's
+    gorgeous!", "that photo's amazing!"): a definite thing loved after it is in view."""
+    here = doc[i].sent.start
+    for sentence in doc.sents:
+        if sentence.start >= here:
+            return False
+        if sentence[-1].text == "!" and any(t.lower_ in ("that", "this", "those", "these")
+                                             for t in sentence):
+            return True
+    return False
 
 
 def written_plan(doc: Doc, plan: int) -> bool:

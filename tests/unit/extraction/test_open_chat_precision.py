@@ -23,6 +23,22 @@ def test_a_compliment_on_a_thing_in_view_is_no_taste(extract: Extract) -> None:
     assert _objects(found, "likes") == set()
 
 
+def test_a_definite_thing_loved_after_exclaiming_over_what_is_shown_is_no_taste(
+        extract: Extract, nlp) -> None:  # type: ignore[no-untyped-def]
+    from asof.extraction.assembly.words import passing_taste
+
+    found = extract("Wow, Tomás, that's stunning! I love the blue and gold palette.",
+                    "Ha, this photo is great! I love all the little boats.",
+                    "Oh that's sweet! I love the peace and love motif.",
+                    "I love the mountains, we go every summer.")
+    assert _objects(found, "likes") == {"mountains"}
+    # a span the tagger found, under the noun phrase the liking verb governs
+    with nlp.select_pipes(disable=[n for n in nlp.pipe_names if n.startswith("asof_")]):
+        doc = nlp("Wow, that's stunning! I love the calm and light theme.")
+    calm = next(t.i for t in doc if t.text == "calm")
+    assert passing_taste(doc, None, calm, calm + 1)
+
+
 def test_a_standing_taste_still_counts(extract: Extract) -> None:
     found = extract("I love sailing, and I really enjoy jazz.",
                     "She hates the open-plan office.",
