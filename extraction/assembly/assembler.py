@@ -61,7 +61,7 @@ def _object_end(doc: Doc, obj: tuple[int, int, str, bool],
     while trimmed - 1 > start and doc[trimmed - 1].lower_ in CHAT_FILLERS:
         trimmed -= 1
     if trimmed < end:
-        start, end, text = start, trimmed, doc[start:trimmed].text.strip(" ,;:")
+        end, text = trimmed, doc[start:trimmed].text.strip(" ,;:")
         obj = (start, end, text, is_name)
     cuts = [first for t in times
             if start < (first := _tok(doc, t.start_char)) < end <= _tok(doc, t.end_char - 1) + 1
@@ -499,7 +499,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders):
                 continue  # "love the ones with…", "like the way…": no thing named
             if predicate == "uses" and doc[end - 1].lower_ == "plan" and \
                     written_plan(doc, end - 1):
-                continue  # "wrapping up the business plan": a document, no subscription
+                continue  # "polishing the business plan": a document, no subscription
             if predicate == "job_title" and doc[end - 1].lower_ in _VISITED_HEADS:
                 continue  # "went to a pride parade": an event or a place, no job
             if predicate in ("likes", "dislikes") and kind == "assert" and passing_taste(

@@ -246,11 +246,9 @@ class PeopleAndNames(RecordKeeping):
             state.retype(org, "organization")  # the NER's guess ("Kestrel Labs": PERSON)
             canonical = state.canonical(org, "organization")
             state.touch(canonical)
-            start = match.start("org")
             buffer.append(self._record(person, "works_at", canonical, False,
                                        AssertionKind.ASSERT, None, None, index,
                                        (match.start(), match.end()), 0.7))
-            del start
         for regex in (_MET_FROM_RE, _MET_TITLED_RE):
             for match in regex.finditer(_text(doc)):
                 self._met(doc, match, speaker, first, index, buffer)
@@ -272,7 +270,7 @@ class PeopleAndNames(RecordKeeping):
         if normalize_name(raw).split()[0] == first or \
                 state.type_of(raw) not in (None, "person", "unknown"):
             return
-        titled = "head" in match.groupdict() and match.group("head") is not None
+        titled = match.groupdict().get("head") is not None
         if titled and match.group("head").lower() not in TITLE_HEADS:
             return
         org = _trim_name(match.group("org"))
@@ -280,20 +278,13 @@ class PeopleAndNames(RecordKeeping):
                 state.type_of(org) in ("person", "event", "location") or is_event(org):
             return
         words = normalize_name(org).split()
-        if not titled and state.type_of(org) != "organization" and words[-1:] != [] and \
+        if not titled and state.type_of(org) != "organization" and words and \
                 words[-1] not in COMPANY_HEADS and not any(
                     e.text == org and e.label_ == "ORG" for e in doc.ents):
             return  # "lunch with Tom from Leeds": a home town, not an employer
         person = state.add_person(raw)
-        state.retype(org, "organization")
-        canonical = state.canonical(org, "organization")
-        span = (match.start(), match.end())
-        buffer.append(self._record(person, "works_at", canonical, False, AssertionKind.ASSERT,
-                                   None, None, index, span, 0.7))
         title = clean_literal(match.group("title")) if titled else ""
-        if title:
-            buffer.append(self._record(person, "job_title", title, True, AssertionKind.ASSERT,
-                                       None, None, index, span, 0.7))
+        self._works_there(person, org, title, index, (match.start(), match.end()), buffer)
 
     def _titled_intro(self, doc: Doc, match: re.Match[str], speaker: str, first: str,
                       index: int, buffer: list[Record]) -> None:
@@ -307,13 +298,19 @@ class PeopleAndNames(RecordKeeping):
         if not org or not title or normalize_name(org) in DEPARTMENTS or \
                 self._intro_place(doc, org) or state.type_of(org) in ("person", "event"):
             return
+        self._works_there(speaker, org, title, index, (match.start(), match.end()), buffer)
+
+    def _works_there(self, person: str, org: str, title: str, index: int,
+                     span: tuple[int, int], buffer: list[Record]) -> None:
+        """``person`` works at ``org`` (an organisation from now on), with ``title`` if any."""
+        state = self.state
         state.retype(org, "organization")
         canonical = state.canonical(org, "organization")
-        span = (match.start(), match.end())
-        buffer.append(self._record(speaker, "works_at", canonical, False, AssertionKind.ASSERT,
+        buffer.append(self._record(person, "works_at", canonical, False, AssertionKind.ASSERT,
                                    None, None, index, span, 0.7))
-        buffer.append(self._record(speaker, "job_title", title, True, AssertionKind.ASSERT,
-                                   None, None, index, span, 0.7))
+        if title:
+            buffer.append(self._record(person, "job_title", title, True, AssertionKind.ASSERT,
+                                       None, None, index, span, 0.7))
 
     def _intro_place(self, doc: Doc, name: str) -> bool:
         """"Dana from Leeds" names a place only when the NER calls it a city or country
