@@ -163,7 +163,7 @@ def _after_exclaiming_over_a_thing(doc: Doc, i: int) -> bool:
 
 def written_plan(doc: Doc, plan: int) -> bool:
     """The plan at token ``plan`` is a document being written, not a subscription plan
-    ("wrapping up the business plan", "sprucing up my biz plan")."""
+    ("polishing the business plan", "drafting my biz plan")."""
     return doc[plan].head.lemma_.lower() in DOCUMENT_VERBS
 
 

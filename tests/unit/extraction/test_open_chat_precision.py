@@ -128,9 +128,11 @@ def test_they_with_no_one_named_in_the_message_is_a_group(talk: Talk) -> None:
     assert ("assert", "Sam Okoro", "owns", "café lume") in triples(sam[0])
 
 
-def test_a_plan_being_written_is_no_subscription(extract: Extract) -> None:
-    found = extract("I'm wrapping up the business plan and looking for investors.",
-                    "Taking your advice, I'm sprucing up my biz plan.")
+def test_a_plan_being_written_is_no_subscription(extract: Extract,
+                                                 learned_extract: Extract) -> None:
+    # the tagger reads "business plan" as a subscription; the verb says it is being written
+    found = learned_extract("I'm polishing the business plan before we meet investors.")
+    found += extract("Still drafting my biz plan tonight, then bed.")
     assert _objects(found, "uses") == set()
     assert _objects(extract("We moved to the Business plan in May."), "uses") == \
         {"business plan"}
