@@ -568,6 +568,8 @@ GROUP_HEADS = _data_words("group_heads.txt")
 VENUE_HEADS = _data_words("venue_heads.txt")
 #: Fillers that trail a chat statement ("slack tbh"): no part of a name read into them.
 CHAT_FILLERS = _data_words("chat_fillers.txt")
+#: Words by which speakers speak of themselves, in several languages ("I", "my", "yo", "ich").
+SELF_WORDS = _data_words("first_person.txt")
 #: Verbs that make "a plan" a document written, not a subscription ("drafting the plan").
 DOCUMENT_VERBS = _data_words("document_verbs.txt")
 #: Life stages that are over ("when I was younger"): a past-tense clause beside one is "used to".

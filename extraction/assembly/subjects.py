@@ -12,10 +12,12 @@ from asof.extraction.assembly.people import PeopleAndNames
 from asof.extraction.components.base import Candidate, Clause, is_nameish, name_start
 from asof.extraction.components.mentions import glued_hyphen, name_run
 from asof.extraction.patterns import (
+    COMPANY_HEADS,
     KINSHIP,
     LANGUAGES,
     NAME_PARTICLES,
     RELATIONAL_ROLES,
+    SELF_WORDS,
     TITLE_HEADS,
     common_english,
 )
@@ -160,6 +162,8 @@ class SubjectResolution(PeopleAndNames):
                 return [described]
         if kind in ("default", "speaker") and cand.subject_span is None:
             topic = self._topic_person(doc, cand)  # no "I" said: a CV line of the candidate's
+            if topic is None:
+                topic = self._third_person_message(doc, cand, speaker)
             if topic is not None:
                 return [topic]
         if kind == "speaker":
@@ -303,6 +307,28 @@ class SubjectResolution(PeopleAndNames):
         if not found:
             return None
         return self.state.add_person(found[-1].group("name") or found[-1].group("owner"))
+
+    def _third_person_message(self, doc: Doc, cand: Candidate, speaker: str) -> str | None:
+        """A message in which the speaker never speaks of themselves ("Verification file:
+        Oliver Pham, applying to SA Water. CV says: - Lendlease — senior project manager"):
+        a verbless fact of a person is about the last person it names before the fact, not the
+        speaker. A one-word name counts only once an earlier fact names it ("Hahaha she'll
+        take credit" names nobody), and a name ending in a company word is no person."""
+        if cand.predicate not in self._person_predicates() or \
+                any(t.lower_ in SELF_WORDS for t in doc):
+            return None
+        at = doc[cand.objects[0][0]].idx if cand.objects else doc[cand.trigger[0]].idx
+        state = self.state
+        stated = {r.subject for r in state.records} | {r.obj for r in state.records}
+        before = []
+        for pos, name in self._mentions:
+            entity = state.entity(name)
+            if pos < at and name != speaker and name not in state.user_speakers and \
+                    entity is not None and entity.type == "person" and \
+                    (len(name.split()) > 1 or name in stated) and \
+                    name.split()[-1].lower() not in COMPANY_HEADS:  # "Fjordline Freight"
+                before.append((pos, name))
+        return max(before)[1] if before else None
 
     def _antecedent(self, doc: Doc, at: int, gender: str | None, speaker: str,
                     plural: bool = False, adjacent: bool = False) -> list[str]:

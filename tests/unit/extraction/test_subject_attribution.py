@@ -143,3 +143,24 @@ def test_someone_met_with_their_organisation_works_there_not_the_speaker(
     found = _facts(learned_extract(text))
     assert fact in found
     assert not [f for f in found if f[0] == "Maren Holt" and f[1] == "works_at"]
+
+
+def test_a_message_about_someone_else_gives_them_its_verbless_facts(extract: Extract) -> None:
+    facts = _facts(extract("Reference notes: Oskar Lindgren, applying for the ops lead role. "
+                           "Previous job: Fjordline Freight, Tromsø — operations manager, "
+                           "2019–2023."))
+    assert ("Oskar Lindgren", "job_title", "operations manager") in facts, facts
+    assert ("Maren Holt", "job_title", "operations manager") not in facts
+
+
+@pytest.mark.parametrize("text", [
+    # the speaker speaks of themselves in another language: "Mi puesto" is theirs
+    "Hablé con Ilse Brandt, she says hi. Mi puesto ahora: operations manager, Fjordline "
+    "Freight.",
+    # a one-word "name" no fact has named is nobody the message is about
+    "Hahaha she'll take all the credit. Job update: operations manager, Fjordline Freight.",
+])
+def test_a_verbless_fact_stays_the_speakers_when_no_one_else_is_its_topic(
+        extract: Extract, text: str) -> None:
+    facts = _facts(extract(text))
+    assert ("Maren Holt", "job_title", "operations manager") in facts, facts
