@@ -249,6 +249,8 @@ class Assembler(Corrections, RoleReaders, AliasReaders):
             by_clause[ci] = _learned_under_rules(doc, by_clause[ci])
         state.message_times[index] = episode.occurred_at
         subjects: dict[int, list[str]] = {}
+        #: the speaker's records said with "we" or no subject, before their employer was known
+        unplaced: list[Record] = []
         clause_times: dict[int, list[TimeMention]] = {}
         for ci, clause in enumerate(clauses):
             lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
@@ -288,8 +290,11 @@ class Assembler(Corrections, RoleReaders, AliasReaders):
                     # the speaker's)
                     subs = list(dict.fromkeys(self._holder_at_work(s, cand) for s in subs))
                 for subject in subs:
+                    emitted = len(buffer)
                     self._emit(doc, index, episode, clause, ci, cand, subject, speaker,
                                clause_times, buffer, clauses)
+                    if subject == speaker and cand.subject in ("we", "default"):
+                        unplaced.extend(buffer[emitted:])
         # the readers below are rules of their own: their records are no tagger's, whatever
         # candidate came last
         self._rule = ""
@@ -314,12 +319,26 @@ class Assembler(Corrections, RoleReaders, AliasReaders):
         self._answered_when(doc, index, speaker, buffer)
         self._scheduled_starts(episode, buffer)
         date_cued_starts(doc, buffer, self.state.user_speakers)
+        self._our_tools(speaker, unplaced)
         merged = [r for r in self._merge(self._rules_first(buffer))
                   if self._types_fit(r, episode.occurred_at) and not self._restated(r)]
         self._end_old_plans(index, episode, merged)
         self._implied(index, episode, merged)
         state.records.extend(merged)
         return [self._assertion(r, doc, episode) for r in merged]
+
+    def _our_tools(self, speaker: str, unplaced: list[Record]) -> None:
+        """A tool or plan said with "we" (or with no subject) before the message names the
+        speaker's employer ("we use notion for specs … i'm sr eng @ carousell btw", "day 3 @
+        paynest … whole team on linear") is the employer's, as it is once the employer is
+        known."""
+        state = self.state
+        org = state.org_of(speaker) if state.we_as_org else None
+        if org is None:
+            return
+        for record in unplaced:
+            if record.subject == speaker and state.registry.get(record.predicate).employer_holds:
+                record.subject = org
 
     def _type_places(self, cand: Candidate) -> None:
         """A place named in a statement that gives no fact ("we should move to Kutaisi",

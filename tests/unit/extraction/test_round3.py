@@ -164,3 +164,10 @@ def test_coming_from_a_city_is_still_a_move(extract: Extract) -> None:
 def test_person_mention_stops_before_at(extract: Extract) -> None:
     out = extract("hello! Maren at Quorix. I'm the head of support now.")
     assert {a.subject.name for a in out} == {ME}
+
+
+def test_a_tool_said_with_we_before_the_employer_is_named_is_the_employers(
+        extract: Extract) -> None:
+    out = triples(extract("we use Asana for projects. I work at Kestrel Labs."))
+    assert ("assert", "Kestrel Labs", "uses", "asana") in out, out
+    assert ("assert", ME, "uses", "asana") not in out
