@@ -4,6 +4,8 @@ facts, and returns the message's assertions."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.aliases import AliasReaders
@@ -131,6 +133,20 @@ def _learned_under_rules(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
     return kept
 
 
+def _tool_moves(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+    """"we moved from Trello to Linear": a move from a name to a tool some candidate reads as
+    used is a switch of tools, not of homes; the name left is a tool that ends."""
+    tools = {c.objects[0][0] for c in cands if c.predicate == "uses" and c.objects}
+    out: list[Candidate] = []
+    for cand in cands:
+        if cand.predicate == "lives_in" and cand.kind == "switch_from" and cand.objects:
+            k = cand.objects[0][1]
+            if k + 1 < len(doc) and doc[k].lower_ == "to" and k + 1 in tools:
+                cand = replace(cand, rule="switch_from", predicate="uses")
+        out.append(cand)
+    return out
+
+
 def _visited_head(doc: Doc, start: int, end: int) -> int | None:
     """The group, event or venue noun the name ``doc[start:end]`` only qualifies, through a
     compound ("a LGBTQ+ pride parade", "a Pride support group downtown"): where the head of
@@ -246,7 +262,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders):
         for cand in doc._.asof_candidates or []:
             by_clause.setdefault(cand.clause, []).append(cand)
         for ci in by_clause:
-            by_clause[ci] = _learned_under_rules(doc, by_clause[ci])
+            by_clause[ci] = _tool_moves(doc, _learned_under_rules(doc, by_clause[ci]))
         state.message_times[index] = episode.occurred_at
         subjects: dict[int, list[str]] = {}
         #: the speaker's records said with "we" or no subject, before their employer was known

@@ -1,6 +1,7 @@
 """What is said but is no fact, or a fact of another predicate: a plan tier or an office is no
-home, a club is no employer, a one-off want is no preference, a joke is taken back, "my name
-is" introduces the speaker. Sentences and names are the tests' own."""
+home, a club is no employer, a move between tools is no move of home, a one-off want is no
+preference, a joke is taken back, "my name is" introduces the speaker. Sentences and names are
+the tests' own."""
 
 from __future__ import annotations
 
@@ -74,3 +75,9 @@ def test_a_chat_filler_read_into_an_object_is_cut(learned_extract: Extract, text
                                                   predicate: str, obj: str) -> None:
     assert {(a.predicate, a.object.name if a.object else a.value)
             for a in learned_extract(text)} >= {(predicate, obj)}
+
+
+def test_a_move_from_a_name_to_a_tool_is_a_switch_of_tools(learned_extract: Extract) -> None:
+    facts = _facts(learned_extract("we moved from Trello to Linear in September"))
+    assert ("Maren Holt", "uses", "Trello") in facts, facts
+    assert not any(p == "lives_in" for _, p, _ in facts), facts

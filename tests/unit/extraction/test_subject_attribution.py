@@ -164,3 +164,4 @@ def test_a_verbless_fact_stays_the_speakers_when_no_one_else_is_its_topic(
         extract: Extract, text: str) -> None:
     facts = _facts(extract(text))
     assert ("Maren Holt", "job_title", "operations manager") in facts, facts
+
