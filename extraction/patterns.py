@@ -568,6 +568,8 @@ GROUP_HEADS = _data_words("group_heads.txt")
 VENUE_HEADS = _data_words("venue_heads.txt")
 #: Fillers that trail a chat statement ("slack tbh"): no part of a name read into them.
 CHAT_FILLERS = _data_words("chat_fillers.txt")
+#: Subjects that speak for the speaker's side as "we" does ("team uses gitlab").
+COLLECTIVE_SUBJECTS = _data_words("collective_subjects.txt")
 #: Words by which speakers speak of themselves, in several languages ("I", "my", "yo", "ich").
 SELF_WORDS = _data_words("first_person.txt")
 #: Verbs that make "a plan" a document written, not a subscription ("drafting the plan").

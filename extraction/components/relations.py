@@ -47,6 +47,7 @@ from asof.extraction.components.match_checks import (
 )
 from asof.extraction.components.mentions import name_run
 from asof.extraction.patterns import (
+    COLLECTIVE_SUBJECTS,
     DEPARTMENTS,
     OTHER_LANGUAGE_NAMES,
     RULES,
@@ -54,6 +55,14 @@ from asof.extraction.patterns import (
     Rule,
     common_words,
 )
+from asof.graph.predicates import default_registry
+
+
+def held_at_work(doc: Doc, predicate: str) -> bool:
+    """Whether the pipeline's registry has the employer hold ``predicate`` (a tool or plan)."""
+    registry = doc._.asof_registry or default_registry()
+    return predicate in registry and registry.get(predicate).employer_holds
+
 
 #: Words between a title and its employer: "ux lead @ tostadora", and the other languages'
 #: "at" of chat that switches ("IT-Administrator bei Huber", "directeur logistique chez X").
@@ -282,7 +291,8 @@ class RelationFinder:
         else:
             subject, span = find_subject(doc, clause, start)
             if subject == "noun" and span is not None:
-                subject, span = self._noun_subject(doc, span, clause, start)
+                subject, span = self._noun_subject(doc, span, clause, start,
+                                                   collective=held_at_work(doc, rule.predicate))
             verb = doc[start]
             if subject == "none" and verb.dep_ == "conj" and verb.head.i < start and \
                     not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
@@ -294,10 +304,12 @@ class RelationFinder:
                          not rule.allow_negation, inverse=rule.inverse)
 
     @staticmethod
-    def _noun_subject(doc: Doc, span: tuple[int, int], clause: Clause,
-                      trigger: int) -> tuple[str, tuple[int, int] | None]:
-        """A common-noun subject: "my husband Cian …" → Cian; "my team" → we; else none.
-        The name comes before the trigger ("my sister married Tom": not Tom)."""
+    def _noun_subject(doc: Doc, span: tuple[int, int], clause: Clause, trigger: int, *,
+                      collective: bool = False) -> tuple[str, tuple[int, int] | None]:
+        """A common-noun subject: "my husband Cian …" → Cian; "our company" → we; else none.
+        The name comes before the trigger ("my sister married Tom": not Tom). ``collective``
+        (a tool or plan, held at work): "team uses gitlab", "the whole company is on Slack"
+        are "we" too."""
         head = doc[span[0]]
         for k in range(head.i + 1, min(clause.end, head.i + 3, trigger)):
             run = name_run(doc, k, clause.end)
@@ -317,6 +329,10 @@ class RelationFinder:
         if owner and owner[0].lower_ in ("our",) and head.lower_ in (
                 "team", "company", "org", "organisation", "organization", "firm"):
             return "we", None
+        if collective and head.lower_ in COLLECTIVE_SUBJECTS and not owner and \
+                not any(c.dep_ == "det" and c.lower_ not in ("the", "whole", "entire")
+                        for c in head.children):
+            return "we", None  # "team uses gitlab", "the whole company is on Slack"
         return "none", None
 
     # ---------------------------------------------------------------- "a/the TITLE at ORG"

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from asof.extraction.components.arguments import find_subject
 from asof.extraction.components.base import Candidate, Clause
-from asof.extraction.components.relations import RelationFinder
+from asof.extraction.components.relations import RelationFinder, held_at_work
 from asof.extraction.tagger.features import doc_features
 from asof.extraction.tagger.model import TaggedSpan, load
 from asof.graph.predicates import LITERAL, PredicateRegistry, default_registry
@@ -73,8 +73,9 @@ class ObjectTaggerComponent:
         clause = clauses[ci]
         subject, subject_span = find_subject(doc, clause, span.start)
         if subject == "noun" and subject_span is not None:
-            subject, subject_span = RelationFinder._noun_subject(doc, subject_span, clause,
-                                                                 span.start)
+            subject, subject_span = RelationFinder._noun_subject(
+                doc, subject_span, clause, span.start,
+                collective=held_at_work(doc, span.predicate))
         spec = registry.get(span.predicate)
         is_name = spec.object_types[0] not in (LITERAL, "concept")
         text = doc[span.start:span.end].text

@@ -171,3 +171,12 @@ def test_a_tool_said_with_we_before_the_employer_is_named_is_the_employers(
     out = triples(extract("we use Asana for projects. I work at Kestrel Labs."))
     assert ("assert", "Kestrel Labs", "uses", "asana") in out, out
     assert ("assert", ME, "uses", "asana") not in out
+
+
+def test_the_team_or_the_company_as_subject_speaks_for_the_speakers_side(
+        extract: Extract) -> None:
+    out = triples(extract("I work at Kestrel Labs. team uses Asana for tickets. the whole "
+                          "company is on Slack. their team uses Jira."))
+    assert ("assert", "Kestrel Labs", "uses", "asana") in out, out
+    assert ("assert", "Kestrel Labs", "uses", "slack") in out, out
+    assert not any(t[3] == "jira" for t in out), out  # another side's team
