@@ -312,23 +312,45 @@ class SubjectResolution(PeopleAndNames):
         """A message in which the speaker never speaks of themselves ("Verification file:
         Oliver Pham, applying to SA Water. CV says: - Lendlease — senior project manager"):
         a verbless fact of a person is about the last person it names before the fact, not the
-        speaker. A one-word name counts only once an earlier fact names it ("Hahaha she'll
-        take credit" names nobody), and a name ending in a company word is no person."""
+        speaker; an employer named before anyone is the first person's named after it with a
+        title, the contact of a call note ("Discovery call — Volta Mutual Insurance. Contact:
+        Akosua Frimpong, IT security lead"), not of "HR changes for Zephyr Air: Chidi Eze
+        resigned". A one-word name counts only once an earlier fact names
+        it ("Hahaha she'll take credit" names nobody), and a name ending in a company word is
+        no person."""
         if cand.predicate not in self._person_predicates() or \
                 any(t.lower_ in SELF_WORDS for t in doc):
             return None
         at = doc[cand.objects[0][0]].idx if cand.objects else doc[cand.trigger[0]].idx
         state = self.state
         stated = {r.subject for r in state.records} | {r.obj for r in state.records}
-        before = []
+        people = []
         for pos, name in self._mentions:
             entity = state.entity(name)
-            if pos < at and name != speaker and name not in state.user_speakers and \
+            if name != speaker and name not in state.user_speakers and \
                     entity is not None and entity.type == "person" and \
                     (len(name.split()) > 1 or name in stated) and \
                     name.split()[-1].lower() not in COMPANY_HEADS:  # "Fjordline Freight"
-                before.append((pos, name))
-        return max(before)[1] if before else None
+                people.append((pos, name))
+        before = [p for p in people if p[0] < at]
+        if before:
+            return max(before)[1]
+        if cand.predicate == "works_at" and people:
+            pos, name = min(people)
+            if self._titled_after(doc, pos + len(name)):
+                return name  # "Discovery call — Volta Mutual. Contact: Akosua Frimpong, CISO"
+        return None
+
+    @staticmethod
+    def _titled_after(doc: Doc, end_char: int) -> bool:
+        """Whether a title follows a name ending at ``end_char`` in apposition ("Akosua
+        Frimpong, IT security lead", "Fang Jing (purchasing manager)")."""
+        k = _token_at(doc, end_char)
+        while k < len(doc) and doc[k].idx < end_char:
+            k += 1
+        if k >= len(doc) or doc[k].text not in (",", "(", "—", "–", "-"):
+            return False
+        return any(t.lower_ in TITLE_HEADS for t in doc[k + 1:k + 6])
 
     def _antecedent(self, doc: Doc, at: int, gender: str | None, speaker: str,
                     plural: bool = False, adjacent: bool = False) -> list[str]:

@@ -165,3 +165,18 @@ def test_a_verbless_fact_stays_the_speakers_when_no_one_else_is_its_topic(
     facts = _facts(extract(text))
     assert ("Maren Holt", "job_title", "operations manager") in facts, facts
 
+
+
+def test_a_call_notes_employer_is_the_contacts(learned_extract: Extract) -> None:
+    facts = _facts(learned_extract("Discovery call — Tarnwick Insurance (Leeds, ~300 staff). "
+                                   "Contact: Oskar Lindgren, IT security lead; he reports to "
+                                   "the CIO."))
+    assert ("Oskar Lindgren", "works_at", "Tarnwick Insurance") in facts, facts
+    assert ("Maren Holt", "works_at", "Tarnwick Insurance") not in facts
+
+
+def test_an_employer_named_for_a_request_is_not_the_next_persons(
+        learned_extract: Extract) -> None:
+    facts = _facts(learned_extract("Please log these HR changes for Tarnwick Insurance: Oskar "
+                                   "Lindgren resigned, his last working day was Friday."))
+    assert ("Oskar Lindgren", "works_at", "Tarnwick Insurance") not in facts, facts
