@@ -8,16 +8,14 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
-from asof.extraction.assembly.people import PeopleAndNames
+from asof.extraction.assembly.topics import MessageTopics
 from asof.extraction.components.base import Candidate, Clause, is_nameish, name_start
 from asof.extraction.components.mentions import glued_hyphen, name_run
 from asof.extraction.patterns import (
-    COMPANY_HEADS,
     KINSHIP,
     LANGUAGES,
     NAME_PARTICLES,
     RELATIONAL_ROLES,
-    SELF_WORDS,
     TITLE_HEADS,
     common_english,
 )
@@ -95,13 +93,6 @@ def _kin_opening(doc: Doc, clause: Clause) -> str | None:
 #: A heading that names the person a message is about: "Candidate: Omar Khalil", "a
 #: candidate, Daniel Mensah", "new starter — Ewan Baird", "Candidate notes — Selam Tesfaye:",
 #: "Priya Nair's CV".
-_TOPIC_RE = re.compile(
-    r"\b(?i:candidate|applicant|new\s+hire|new\s+starter)"
-    r"(?:\s+(?i:notes|profile|summary|details|info|update|brief))?\b\s*(?:is\s+|[:,—–-]\s*)"
-    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)|"
-    r"\b(?P<owner>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)['’]s\s+(?i:CV|resume|résumé)\b")
-
-
 def _name_ending_at(doc: Doc, j: int) -> tuple[int, int] | None:
     """The proper-name run whose last token is ``j``, or None."""
     if j >= 2 and glued_hyphen(doc, j - 1, j + 1):
@@ -117,7 +108,7 @@ def _name_ending_at(doc: Doc, j: int) -> tuple[int, int] | None:
     return k, j + 1
 
 
-class SubjectResolution(PeopleAndNames):
+class SubjectResolution(MessageTopics):
     """Decides who a candidate is about."""
 
     @staticmethod
@@ -295,62 +286,6 @@ class SubjectResolution(PeopleAndNames):
             named = self._sentence_subject(doc, cand)
             return [named] if named is not None else [speaker]
         return []
-
-    def _topic_person(self, doc: Doc, cand: Candidate) -> str | None:
-        """The person a message is about, named before the statement by a heading ("Candidate:
-        Lior Ben-Ami. CV says Senior Analyst at …", "I'm verifying a candidate, Daniel
-        Mensah. His CV: …", "Priya Nair's CV: …"): a verbless fact of a person is theirs."""
-        if cand.predicate not in self._person_predicates():
-            return None
-        at = doc[cand.trigger[0]].idx
-        found = [m for m in _TOPIC_RE.finditer(_text(doc)) if m.end() <= at]
-        if not found:
-            return None
-        return self.state.add_person(found[-1].group("name") or found[-1].group("owner"))
-
-    def _third_person_message(self, doc: Doc, cand: Candidate, speaker: str) -> str | None:
-        """A message in which the speaker never speaks of themselves ("Verification file:
-        Oliver Pham, applying to SA Water. CV says: - Lendlease — senior project manager"):
-        a verbless fact of a person is about the last person it names before the fact, not the
-        speaker; an employer named before anyone is the first person's named after it with a
-        title, the contact of a call note ("Discovery call — Volta Mutual Insurance. Contact:
-        Akosua Frimpong, IT security lead"), not of "HR changes for Zephyr Air: Chidi Eze
-        resigned". A one-word name counts only once an earlier fact names
-        it ("Hahaha she'll take credit" names nobody), and a name ending in a company word is
-        no person."""
-        if cand.predicate not in self._person_predicates() or \
-                any(t.lower_ in SELF_WORDS for t in doc):
-            return None
-        at = doc[cand.objects[0][0]].idx if cand.objects else doc[cand.trigger[0]].idx
-        state = self.state
-        stated = {r.subject for r in state.records} | {r.obj for r in state.records}
-        people = []
-        for pos, name in self._mentions:
-            entity = state.entity(name)
-            if name != speaker and name not in state.user_speakers and \
-                    entity is not None and entity.type == "person" and \
-                    (len(name.split()) > 1 or name in stated) and \
-                    name.split()[-1].lower() not in COMPANY_HEADS:  # "Fjordline Freight"
-                people.append((pos, name))
-        before = [p for p in people if p[0] < at]
-        if before:
-            return max(before)[1]
-        if cand.predicate == "works_at" and people:
-            pos, name = min(people)
-            if self._titled_after(doc, pos + len(name)):
-                return name  # "Discovery call — Volta Mutual. Contact: Akosua Frimpong, CISO"
-        return None
-
-    @staticmethod
-    def _titled_after(doc: Doc, end_char: int) -> bool:
-        """Whether a title follows a name ending at ``end_char`` in apposition ("Akosua
-        Frimpong, IT security lead", "Fang Jing (purchasing manager)")."""
-        k = _token_at(doc, end_char)
-        while k < len(doc) and doc[k].idx < end_char:
-            k += 1
-        if k >= len(doc) or doc[k].text not in (",", "(", "—", "–", "-"):
-            return False
-        return any(t.lower_ in TITLE_HEADS for t in doc[k + 1:k + 6])
 
     def _antecedent(self, doc: Doc, at: int, gender: str | None, speaker: str,
                     plural: bool = False, adjacent: bool = False) -> list[str]:
@@ -576,10 +511,6 @@ class SubjectResolution(PeopleAndNames):
                                    common_english(word)) and not person:
             return False
         return True
-
-    def _person_predicates(self) -> frozenset[str]:
-        registry = self.state.registry
-        return frozenset(p.name for p in registry if p.subject_types == ("person",))
 
     def _everyday_word(self, doc: Doc, span: tuple[int, int], text: str) -> bool:
         """A one-word "name" that is an everyday English word the model does not call a person

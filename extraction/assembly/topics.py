@@ -1,0 +1,87 @@
+"""Whom a message is about when its statements do not say: a heading that names a candidate
+("Candidate: Lior Ben-Ami. CV says …"), or, in a message where the speaker never speaks of
+themselves, the person it names ("Verification file: Oliver Pham … Lendlease — senior project
+manager"; "Discovery call — Volta Mutual. Contact: Akosua Frimpong, IT security lead")."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from asof.extraction.assembly.people import PeopleAndNames
+from asof.extraction.components.base import Candidate
+from asof.extraction.patterns import COMPANY_HEADS, SELF_WORDS, TITLE_HEADS
+from asof.extraction.spans import text_of as _text
+from asof.extraction.spans import token_at as _token_at
+
+_TOPIC_RE = re.compile(
+    r"\b(?i:candidate|applicant|new\s+hire|new\s+starter)"
+    r"(?:\s+(?i:notes|profile|summary|details|info|update|brief))?\b\s*(?:is\s+|[:,—–-]\s*)"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)|"
+    r"\b(?P<owner>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)['’]s\s+(?i:CV|resume|résumé)\b")
+
+
+class MessageTopics(PeopleAndNames):
+    """The people a message is about, for the statements that name no one."""
+
+    def _person_predicates(self) -> frozenset[str]:
+        registry = self.state.registry
+        return frozenset(p.name for p in registry if p.subject_types == ("person",))
+
+    def _topic_person(self, doc: Doc, cand: Candidate) -> str | None:
+        """The person a message is about, named before the statement by a heading ("Candidate:
+        Lior Ben-Ami. CV says Senior Analyst at …", "I'm verifying a candidate, Daniel
+        Mensah. His CV: …", "Priya Nair's CV: …"): a verbless fact of a person is theirs."""
+        if cand.predicate not in self._person_predicates():
+            return None
+        at = doc[cand.trigger[0]].idx
+        found = [m for m in _TOPIC_RE.finditer(_text(doc)) if m.end() <= at]
+        if not found:
+            return None
+        return self.state.add_person(found[-1].group("name") or found[-1].group("owner"))
+
+    def _third_person_message(self, doc: Doc, cand: Candidate, speaker: str) -> str | None:
+        """A message in which the speaker never speaks of themselves ("Verification file:
+        Oliver Pham, applying to SA Water. CV says: - Lendlease — senior project manager"):
+        a verbless fact of a person is about the last person it names before the fact, not the
+        speaker; an employer named before anyone is the first person's named after it with a
+        title, the contact of a call note ("Discovery call — Volta Mutual Insurance. Contact:
+        Akosua Frimpong, IT security lead"), not of "HR changes for Zephyr Air: Chidi Eze
+        resigned". A one-word name counts only once an earlier fact names
+        it ("Hahaha she'll take credit" names nobody), and a name ending in a company word is
+        no person."""
+        if cand.predicate not in self._person_predicates() or \
+                any(t.lower_ in SELF_WORDS for t in doc):
+            return None
+        at = doc[cand.objects[0][0]].idx if cand.objects else doc[cand.trigger[0]].idx
+        state = self.state
+        stated = {r.subject for r in state.records} | {r.obj for r in state.records}
+        people = []
+        for pos, name in self._mentions:
+            entity = state.entity(name)
+            if name != speaker and name not in state.user_speakers and \
+                    entity is not None and entity.type == "person" and \
+                    (len(name.split()) > 1 or name in stated) and \
+                    name.split()[-1].lower() not in COMPANY_HEADS:  # "Fjordline Freight"
+                people.append((pos, name))
+        before = [p for p in people if p[0] < at]
+        if before:
+            return max(before)[1]
+        if cand.predicate == "works_at" and people:
+            pos, name = min(people)
+            if self._titled_after(doc, pos + len(name)):
+                return name  # "Discovery call — Volta Mutual. Contact: Akosua Frimpong, CISO"
+        return None
+
+    @staticmethod
+    def _titled_after(doc: Doc, end_char: int) -> bool:
+        """Whether a title follows a name ending at ``end_char`` in apposition ("Akosua
+        Frimpong, IT security lead", "Fang Jing (purchasing manager)")."""
+        k = _token_at(doc, end_char)
+        while k < len(doc) and doc[k].idx < end_char:
+            k += 1
+        if k >= len(doc) or doc[k].text not in (",", "(", "—", "–", "-"):
+            return False
+        return any(t.lower_ in TITLE_HEADS for t in doc[k + 1:k + 6])
+
