@@ -415,22 +415,12 @@ OTHER_LANGUAGE_NAMES: dict[str, str] = {k.lower(): v for k, v in
 
 # ------------------------------------------------------------------------------- lexicons
 
-TITLE_HEADS = frozenset("""
-engineer manager designer director officer analyst strategist lead leader nurse teacher
-architect developer scientist researcher consultant executive pharmacist pediatrician
-paediatrician coordinator partner lecturer professor dispatcher builder copywriter instructor
-ceo cto cfo coo cmo cpo cio ciso vp president founder cofounder co-founder head chief
-accountant lawyer attorney doctor physician surgeon dentist programmer
-specialist technician editor writer journalist producer recruiter representative rep
-associate intern assistant advisor adviser planner marketer salesperson clerk chef
-cook baker electrician plumber carpenter mechanic pilot officer dispatcher therapist
-psychologist economist statistician librarian principal tutor trainer coach photographer
-illustrator artist musician translator interpreter paralegal auditor banker broker agent
-secretary receptionist cashier driver courier firefighter paramedic midwife veterinarian
-vet pharmacologist biologist chemist physicist mathematician professor postdoc fellow
-apprentice supervisor superintendent foreman contractor freelancer pm po sre devops
-agronomist hygienist nanny fd md gm
-""".split())
+def _data_words(name: str) -> frozenset[str]:
+    """A word list from ``extraction/data/`` (one word a line, ``#`` comments), lower case."""
+    return frozenset(line.lower() for line in data_lines(name))
+
+
+TITLE_HEADS = _data_words("title_heads.txt")
 
 #: Titles that name a relation to a person rather than a job ("my manager is X").
 RELATIONAL_ROLES = frozenset({"manager", "boss", "lead", "supervisor", "admin", "deputy",
@@ -545,11 +535,6 @@ COMPANY_HEADS = frozenset({
     "inc", "corp", "corporation", "ltd", "limited", "llc", "gmbh", "ag", "plc", "bv",
     "co", "company", "data", "digital", "global", "international", "ai", "cloud",
 })
-
-
-def _data_words(name: str) -> frozenset[str]:
-    """A word list from ``extraction/data/`` (one word a line, ``#`` comments), lower case."""
-    return frozenset(line.lower() for line in data_lines(name))
 
 
 #: Nouns that stand in for a thing without naming it ("the ones", "the way", "a lot").
