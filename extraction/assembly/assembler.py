@@ -15,6 +15,7 @@ from asof.extraction.assembly.roles import RoleReaders
 from asof.extraction.assembly.start_cues import date_cued_starts
 from asof.extraction.assembly.state import Record
 from asof.extraction.assembly.words import passing_taste, vague_literal, written_plan
+from asof.extraction.assembly.workplace import Workplace
 from asof.extraction.components.arguments import read_name
 from asof.extraction.components.base import Candidate, Clause, is_nameish
 from asof.extraction.patterns import (
@@ -217,7 +218,7 @@ def _at_name_before(doc: Doc, i: int) -> tuple[int, int, str, bool] | None:
     return None
 
 
-class Assembler(Corrections, RoleReaders, AliasReaders):
+class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
     """Turns the annotated docs of one conversation into assertions, message by message."""
 
     def observe(self, index: int, episode: Episode, doc: Doc) -> None:
@@ -336,25 +337,13 @@ class Assembler(Corrections, RoleReaders, AliasReaders):
         self._scheduled_starts(episode, buffer)
         date_cued_starts(doc, buffer, self.state.user_speakers)
         self._our_tools(speaker, unplaced)
+        self._colleagues(doc, index, speaker, buffer)
         merged = [r for r in self._merge(self._rules_first(buffer))
                   if self._types_fit(r, episode.occurred_at) and not self._restated(r)]
         self._end_old_plans(index, episode, merged)
         self._implied(index, episode, merged)
         state.records.extend(merged)
         return [self._assertion(r, doc, episode) for r in merged]
-
-    def _our_tools(self, speaker: str, unplaced: list[Record]) -> None:
-        """A tool or plan said with "we" (or with no subject) before the message names the
-        speaker's employer ("we use notion for specs … i'm sr eng @ carousell btw", "day 3 @
-        paynest … whole team on linear") is the employer's, as it is once the employer is
-        known."""
-        state = self.state
-        org = state.org_of(speaker) if state.we_as_org else None
-        if org is None:
-            return
-        for record in unplaced:
-            if record.subject == speaker and state.registry.get(record.predicate).employer_holds:
-                record.subject = org
 
     def _type_places(self, cand: Candidate) -> None:
         """A place named in a statement that gives no fact ("we should move to Kutaisi",
@@ -381,19 +370,6 @@ class Assembler(Corrections, RoleReaders, AliasReaders):
             began = held.valid_from or self.state.message_times.get(held.message)
             return record.valid_from is None or began is None or record.valid_from >= began
         return False
-
-    def _holder_at_work(self, person: str, cand: Candidate) -> str:
-        """Who holds a tool or plan said of ``person`` without their "I": the employer,
-        unless the person already holds that very object themselves ("no longer on Tableau"
-        ends their own Tableau, stated before the employer was known)."""
-        state = self.state
-        org = state.org_of(person)
-        if org is None:
-            return person
-        named = {normalize_name(o[2]) for o in cand.objects}
-        if any(normalize_name(r.obj) in named for r in state.current(person, cand.predicate)):
-            return person
-        return org
 
     def _emit(self, doc: Doc, index: int, episode: Episode, clause: Clause, ci: int,
               cand: Candidate, subject: str, speaker: str,

@@ -180,3 +180,17 @@ def test_the_team_or_the_company_as_subject_speaks_for_the_speakers_side(
     assert ("assert", "Kestrel Labs", "uses", "asana") in out, out
     assert ("assert", "Kestrel Labs", "uses", "slack") in out, out
     assert not any(t[3] == "jira" for t in out), out  # another side's team
+
+
+def test_people_titled_in_a_message_about_our_organisation_work_there(
+        extract: Extract) -> None:
+    out = triples(extract("I'm an HR manager at Kestrel Labs. cleaning up our org chart: - "
+                          "Rigoberto Paz, plant manager since 2019"))
+    assert ("assert", "Rigoberto Paz", "works_at", "kestrel labs") in out, out
+
+
+def test_a_contact_in_a_call_note_is_no_colleague(extract: Extract) -> None:
+    out = triples(extract("I work at Kestrel Labs.",
+                          "Call notes — Tarnwick Insurance: spoke to Oskar Lindgren, finance "
+                          "director."))
+    assert ("assert", "Oskar Lindgren", "works_at", "kestrel labs") not in out, out

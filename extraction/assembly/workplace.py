@@ -1,0 +1,68 @@
+"""The speaker's side at work: what "we", "the team" or nobody in particular holds (the
+employer's tools and plans), and the colleagues a message about the speaker's organisation
+names with a title."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from asof.extraction.assembly.records import RecordKeeping
+from asof.extraction.assembly.state import Record
+from asof.extraction.components.base import Candidate
+from asof.extraction.spans import text_of as _text
+from asof.graph.ids import normalize_name
+from asof.graph.models import AssertionKind
+
+
+class Workplace(RecordKeeping):
+    """Who holds what at work."""
+
+    def _holder_at_work(self, person: str, cand: Candidate) -> str:
+        """Who holds a tool or plan said of ``person`` without their "I": the employer,
+        unless the person already holds that very object themselves ("no longer on Tableau"
+        ends their own Tableau, stated before the employer was known)."""
+        state = self.state
+        org = state.org_of(person)
+        if org is None:
+            return person
+        named = {normalize_name(o[2]) for o in cand.objects}
+        if any(normalize_name(r.obj) in named for r in state.current(person, cand.predicate)):
+            return person
+        return org
+
+    def _our_tools(self, speaker: str, unplaced: list[Record]) -> None:
+        """A tool or plan said with "we" (or with no subject) before the message names the
+        speaker's employer ("we use notion for specs … i'm sr eng @ carousell btw") is the
+        employer's, as it is once the employer is known."""
+        state = self.state
+        org = state.org_of(speaker) if state.we_as_org else None
+        if org is None:
+            return
+        for record in unplaced:
+            if record.subject == speaker and state.registry.get(record.predicate).employer_holds:
+                record.subject = org
+
+    def _colleagues(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
+        """People given a job title in a message about the speaker's own organisation (it is
+        named, or "we"/"our" speak for it) work there, unless the conversation gives them an
+        employer of their own ("Staff: - Nuwan Fernando, operations lead, since 03/2021")."""
+        state = self.state
+        org = state.org_of(speaker)
+        if org is None:
+            return
+        text = _text(doc).lower()
+        if org.lower() not in text and not any(t.lower_ in ("we", "our", "us") for t in doc):
+            return
+        for record in list(buffer):
+            person = record.subject
+            if record.predicate != "job_title" or record.kind is not AssertionKind.ASSERT or \
+                    person == speaker or person in state.user_speakers or \
+                    state.type_of(person) != "person":
+                continue
+            if any(r.subject == person and r.predicate == "works_at" for r in buffer) or \
+                    state.current(person, "works_at"):
+                continue
+            buffer.append(self._record(person, "works_at", org, False, AssertionKind.ASSERT,
+                                       record.valid_from, record.valid_to, index,
+                                       record.evidence, 0.6, basis=record.basis,
+                                       granularity=record.granularity))
