@@ -32,10 +32,13 @@ def _partner_before(doc: Doc, i: int) -> bool:
     """"Fatou and I …": the name before "and I" is a person coordinated with the speaker,
     not the tail of an organisation or place named earlier ("… at Orbit Labs and I live …")."""
     token = doc[i]
-    if not is_nameish(token) or token.ent_type_ in ("ORG", "GPE", "LOC", "FAC", "PRODUCT",
-                                                     "NORP", "EVENT"):
+    if not is_nameish(token):
         return False
-    if token.dep_ in ("pobj", "dobj", "attr", "appos"):
+    if token.dep_ == "appos" and token.head.lower_ in KINSHIP and \
+            token.head.dep_ in ("nsubj", "nsubjpass"):
+        return True  # "my husband Takeshi and I moved": the subject's name, whatever the NER
+    if token.ent_type_ in ("ORG", "GPE", "LOC", "FAC", "PRODUCT", "NORP", "EVENT") or \
+            token.dep_ in ("pobj", "dobj", "attr", "appos"):
         return False
     k = name_start(doc, i)
     return not (k > 0 and doc[k - 1].pos_ in ("ADP", "VERB", "AUX"))

@@ -180,3 +180,12 @@ def test_an_employer_named_for_a_request_is_not_the_next_persons(
     facts = _facts(learned_extract("Please log these HR changes for Tarnwick Insurance: Oskar "
                                    "Lindgren resigned, his last working day was Friday."))
     assert ("Oskar Lindgren", "works_at", "Tarnwick Insurance") not in facts, facts
+
+
+@pytest.mark.parametrize("text", ["my husband Takeshi and I finally moved to Tromsø on April 20.",
+                                  "My wife Nokuthula and I live in Tromsø."])
+def test_a_spouse_named_beside_i_shares_the_home(extract: Extract, text: str) -> None:
+    facts = _facts(extract(text))
+    partner = "Takeshi" if "Takeshi" in text else "Nokuthula"
+    assert ("Maren Holt", "lives_in", "Tromsø") in facts, facts
+    assert (partner, "lives_in", "Tromsø") in facts, facts
