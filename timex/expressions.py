@@ -354,8 +354,9 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
                 pass
             value = day_value(today + timedelta(days=delta), tz)
     elif kind in ("wd", "wd_abbr"):
-        wd = _WEEKDAY_NAMES.get(low, _WEEKDAY_NAMES.get(low.rstrip("s"), -1)) \
-            if kind == "wd" else WEEKDAY_ABBREVIATIONS[low.rstrip(".")]
+        if kind == "wd" and low not in _WEEKDAY_NAMES:
+            return None  # "on call most Thursdays", "rehearse on Tuesdays": every such day
+        wd = _WEEKDAY_NAMES[low] if kind == "wd" else WEEKDAY_ABBREVIATIONS[low.rstrip(".")]
         if wd < 0:
             return None
         ahead, back = (wd - today.weekday()) % 7 or 7, (today.weekday() - wd) % 7 or 7
