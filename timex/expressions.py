@@ -72,6 +72,11 @@ _END_CUES = ("until", "till", "til", "through", "up to", "up until", "by",
              *_OTHER["end_cues"])
 
 
+#: The unit words of "… ago" and "in …" (vocabulary.UNIT, plural "s" removed).
+_UNITS = {"day": "day", "week": "week", "wk": "week", "fortnight": "fortnight", "month": "month",
+          "mo": "month", "mth": "month", "year": "year", "yr": "year"}
+
+
 def _num(text: str) -> int:
     text = text.strip().lower()
     if text.isdigit():
@@ -240,10 +245,15 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
         # "two weekends ago": the weekend before last; one weekend ago is "last weekend"
         n = _num(re.match(r"(.+?)\s+weekends?", low).group(1))  # type: ignore[union-attr]
         value = weekend_ago(today, n, tz)
-    elif kind == "ago":
-        match = re.match(r"(.+?)\s+(day|week|month|year)s?\s+(?:ago|back)", low)
+    elif kind in ("ago", "in_units"):
+        if kind == "in_units" and tense is Tense.PAST:
+            return None  # "learned it in two months": a length, not a date
+        match = re.match(r"(?:in\s+)?(.+?)\s+([a-z]+?)s?(?:\s+(?:ago|back))?$", low)
         assert match is not None
-        n, unit = _num(match.group(1)), match.group(2)
+        n, unit = _num(match.group(1)), _UNITS[match.group(2)]
+        if unit == "fortnight":
+            n, unit = 2 * n, "week"
+        n = -n if kind == "in_units" else n
         if unit == "day":
             value = day_value(today - timedelta(days=n), tz)
         elif unit == "week":
@@ -456,6 +466,8 @@ def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
         before = low[max(0, start - 14):start].rstrip()
         if before.endswith(("since", "last", "ago")):
             local_tense = Tense.PAST
+        if kind in ("wd", "wd_abbr") and re.search(r"\b(?:every|each)(?:\s+other)?$", before):
+            continue  # "every Monday", "each Friday": every such day, no date
         if kind in ("wd", "wd_abbr") and local_tense is not Tense.PAST and \
                 _STARTS_AHEAD.search(before):
             local_tense = Tense.FUTURE  # "joins Monday", "starts Monday", "from Monday": the next

@@ -86,6 +86,8 @@ DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 NUM = r"(?:\d{1,2}|a couple of|couple of|a couple|couple|a few|few|an?|one|two|three|four|" \
        r"five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
+#: A unit of "… ago" and "in …", with the abbreviations of chat ("2 yrs ago", "in 3 wks").
+UNIT = r"(?:days?|weeks?|wks?|fortnights?|months?|mos?|mths?|years?|yrs?)"
 WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|" + \
     alternatives(OTHER_LANGUAGES["weekdays"]) + ")"
 WD_ABBR = r"(?:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?"
@@ -133,7 +135,9 @@ PATTERNS: list[tuple[str, str]] = [
     ("range_years", rf"\b{YEAR}\s*(?:-|–|—|to|until|till|through)\s*{YEAR}\b"),
     ("ago_this_month", rf"\b{NUM}\s+years?\s+ago\s+this\s+month\b"),
     ("weekends_ago", rf"\b{NUM}\s+weekends?\s+(?:ago|back)\b"),
-    ("ago", rf"\b{NUM}\s+(?:days?|weeks?|months?|years?)\s+(?:ago|back)\b"),
+    ("ago", rf"\b{NUM}\s+{UNIT}\s+(?:ago|back)\b"),
+    # "in 2 weeks", "in three months": that far ahead (not in a past clause)
+    ("in_units", rf"\bin\s+{NUM}\s+{UNIT}\b"),
     ("mon_rel_year", rf"\b{MONTH_PATTERN}\s+(?:of\s+)?(?:last|this|next)\s+year\b"),
     ("part_mon_year", rf"\b{PART}{PART_SEP}{MONTH_PATTERN}\s+(?:of\s+)?{YEAR}\b"),
     ("mon_year", rf"\b{MONTH_PATTERN}(?:,)?\s+(?:{DAY_MONTH_LINK}\s+)?{YEAR}\b"),

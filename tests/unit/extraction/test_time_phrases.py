@@ -1,0 +1,57 @@
+"""Time phrases of chat: a weekday said in the plural or after "every" ("most Thursdays",
+"montags", "every other Tuesday") is every such day, not a date, and dates no fact; lengths
+back and ahead take the units chat abbreviates ("2 yrs ago", "3 wks ago", "in 2 weeks").
+Sentences and names are the tests' own."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from asof.graph.models import Granularity
+from asof.timex import Tense, find_times
+from tests.unit.extraction.conftest import Extract
+
+pytestmark = pytest.mark.unit
+
+REF = datetime(2024, 6, 12, 10, 0, tzinfo=timezone(timedelta(hours=2)))  # Wednesday
+
+
+@pytest.mark.parametrize("text", ["on call most Thursdays", "works from home except Tuesdays",
+                                  "we rehearse on Fridays", "montags im Büro",
+                                  "every Monday I go to the gym", "each Friday we demo",
+                                  "every other Tuesday"])
+def test_a_weekday_in_the_plural_is_no_date(text: str) -> None:
+    assert find_times(text, REF) == []
+
+
+@pytest.mark.parametrize("text", ["see you Thursday", "el jueves", "am Montag"])
+def test_a_weekday_in_the_singular_is_still_a_date(text: str) -> None:
+    assert len(find_times(text, REF)) == 1
+
+
+@pytest.mark.parametrize("text", ["I work at Kestrel Labs, in the office except Tuesdays.",
+                                  "I work at Kestrel Labs on Tuesdays."])
+def test_a_recurring_day_does_not_date_a_job(extract: Extract, text: str) -> None:
+    (job,) = [a for a in extract(text) if a.predicate == "works_at"]
+    assert job.valid_from is None, job
+
+
+@pytest.mark.parametrize(("text", "start", "granularity"), [
+    ("moved here 2 yrs ago", datetime(2022, 1, 1), Granularity.YEAR),
+    ("started 3 wks ago", datetime(2024, 5, 22), Granularity.DAY),
+    ("a fortnight ago", datetime(2024, 5, 29), Granularity.DAY),
+    ("6 mos ago", datetime(2023, 12, 1), Granularity.MONTH),
+    ("I start in 2 weeks", datetime(2024, 6, 26), Granularity.DAY),
+    ("moving in three months", datetime(2024, 9, 1), Granularity.MONTH),
+])
+def test_lengths_back_and_ahead_in_the_units_of_chat(text: str, start: datetime,
+                                                     granularity: Granularity) -> None:
+    (found,) = find_times(text, REF)
+    assert found.value.start.replace(tzinfo=None) == start
+    assert found.value.granularity is granularity
+
+
+def test_in_a_length_said_in_the_past_is_no_date() -> None:
+    assert find_times("learned it in two months", REF, Tense.PAST) == []
