@@ -3,7 +3,6 @@ write transaction is in :mod:`.tx`, row translation in :mod:`.rows`, statements 
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 import threading
@@ -105,8 +104,6 @@ class SqliteStore(GraphStore):
         # A file opened by from_url gets a reader connection per thread (shared by clones too);
         # a connection handed in, or an in-memory database, is read through itself.
         self._readers: ReaderPool | None = None
-        # The vectors scans have read, shared by clones too (graph/sqlite/vectors.py).
-        self._vectors = vectors.VectorCache()
 
     @classmethod
     def from_url(
@@ -233,8 +230,6 @@ class SqliteStore(GraphStore):
             try:
                 result = work(tx)
                 conn.execute("COMMIT")
-                if tx.erased:  # no erased text lives on in memory, not even as a vector
-                    self._vectors.forget(self.tenant)
             except BaseException as exc:
                 rollback(conn, exc)
                 if isinstance(exc, sqlite3.Error):
@@ -461,21 +456,12 @@ class SqliteStore(GraphStore):
         ingested_by = MAX_US if known_at is None else known
         dim = len(query)
         with self._snapshot(), self._reading("vector search") as conn:
-            def load(pks: list[int]) -> list[tuple[int, str, bytes]]:
-                return conn.execute(sql.load("read/vector_rows"),
-                                    (json.dumps(pks), self.tenant)).fetchall()
-
-            keys: list[tuple[str, str]] = []
-            scores = []
-            for kind, statement, params in (
-                    ("fact", "read/vector_facts",
-                     (self.tenant, model, dim, valid_hi, valid_lo, known, known)),
-                    ("episode", "read/vector_episodes", (self.tenant, model, dim, ingested_by))):
-                rows = conn.execute(sql.load(statement), params).fetchall()
-                scores.append(self._vectors.scores((self.tenant, model, kind, dim), rows,
-                                                   query, load))
-                keys.extend((kind, row_id) for _, row_id in rows)
-            best = vectors.top(keys, scores, limit)
+            facts = conn.execute(sql.load("read/vector_facts"), (
+                self.tenant, model, dim, valid_hi, valid_lo, known, known)).fetchall()
+            episodes = conn.execute(sql.load("read/vector_episodes"),
+                                    (self.tenant, model, dim, ingested_by)).fetchall()
+            best = vectors.nearest(query, [("fact", r[0], r[1]) for r in facts]
+                                   + [("episode", r[0], r[1]) for r in episodes], limit)
             versions = {v.version_id: v for v in self.get_versions(
                 [i for kind, i, _ in best if kind == "fact"])}
             found = {e.id: e for e in self.get_episodes(

@@ -27,7 +27,6 @@ class SqliteTx:
         self._conn = conn
         self._tenant = tenant
         self.closed = False
-        self.erased = False  #: an erasure ran in this transaction
 
     @contextmanager
     def _db(self, action: str) -> Iterator[sqlite3.Connection]:
@@ -166,7 +165,6 @@ class SqliteTx:
 
     def erase(self, erasure: Erasure) -> None:
         tenant = self._tenant
-        self.erased = True  # the store then drops the vectors it keeps in memory of the tenant
         check_tenant(tenant, [erasure.event])
         entities = rows.ids_param(erasure.entity_ids)
         versions = rows.ids_param(erasure.version_ids)
