@@ -92,6 +92,17 @@ def test_a_last_day_in_another_language_ends_the_job(extract: Extract, said: str
     assert ended[0].valid_from.astimezone(TZ).date() == date(2024, 6, 14), said
 
 
+@pytest.mark.parametrize("said", ["Oskar dejó Kestrel Labs el viernes.",
+                                  "Oskar saiu da Kestrel Labs em maio.",
+                                  "Oskar a quitté Kestrel Labs en mai."])
+def test_someone_elses_leaving_in_another_language_ends_their_job(extract: Extract,
+                                                                  said: str) -> None:
+    found = extract("Oskar Lindgren trabaja en Kestrel Labs desde 2020.", said)
+    ended = [(a.subject.name, a.object.name if a.object else None) for a in found
+             if a.kind is AssertionKind.RETRACT and a.predicate == "works_at"]
+    assert ended == [("Oskar Lindgren", "Kestrel Labs")], said
+
+
 def test_an_object_ends_at_an_emoji(nlp) -> None:  # type: ignore[no-untyped-def]
     doc = nlp.make_doc("retiring to the coast 🏖️ Hamish Boyd is taking over")
     read = (3, 8, "coast 🏖️ Hamish Boyd", True)  # an object read across the emoji
