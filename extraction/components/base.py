@@ -9,6 +9,7 @@ from typing import cast
 from spacy.tokens import Doc, Token
 
 from asof.extraction.patterns import common_english
+from asof.graph.predicates import default_registry
 from asof.timex.vocabulary import HOLIDAYS, MONTH_NAMES, SEASONS, WEEKDAY_NAMES
 
 SUBJECT_PRONOUNS = frozenset({"i", "we", "he", "she", "they", "you"})
@@ -140,3 +141,9 @@ def name_start(doc: Doc, end: int, floor: int = 0) -> int:
         else:
             break
     return start
+
+
+def held_at_work(doc: Doc, predicate: str) -> bool:
+    """Whether the pipeline's registry has the employer hold ``predicate`` (a tool or plan)."""
+    registry = doc._.asof_registry or default_registry()
+    return predicate in registry and registry.get(predicate).employer_holds

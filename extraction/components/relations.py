@@ -36,6 +36,7 @@ from asof.extraction.components.base import (
     Candidate,
     Clause,
     ensure_extensions,
+    held_at_work,
     is_nameish,
     name_start,
 )
@@ -55,14 +56,6 @@ from asof.extraction.patterns import (
     Rule,
     common_words,
 )
-from asof.graph.predicates import default_registry
-
-
-def held_at_work(doc: Doc, predicate: str) -> bool:
-    """Whether the pipeline's registry has the employer hold ``predicate`` (a tool or plan)."""
-    registry = doc._.asof_registry or default_registry()
-    return predicate in registry and registry.get(predicate).employer_holds
-
 
 #: Words between a title and its employer: "ux lead @ tostadora", and the other languages'
 #: "at" of chat that switches ("IT-Administrator bei Huber", "directeur logistique chez X").
