@@ -37,6 +37,7 @@ from asof.timex.vocabulary import (
     HOLIDAYS,
     NUMBERS,
     SEASONS,
+    UNITS,
     WEEKDAY_ABBREVIATIONS,
     WEEKDAYS,
 )
@@ -70,11 +71,6 @@ _START_CUES = ("since", "from", "as of", "starting", "starting on", "starting fr
                *_OTHER["start_cues"])
 _END_CUES = ("until", "till", "til", "through", "up to", "up until", "by",
              *_OTHER["end_cues"])
-
-
-#: The unit words of "… ago" and "in …" (vocabulary.UNIT, plural "s" removed).
-_UNITS = {"day": "day", "week": "week", "wk": "week", "fortnight": "fortnight", "month": "month",
-          "mo": "month", "mth": "month", "year": "year", "yr": "year"}
 
 
 def _num(text: str) -> int:
@@ -250,10 +246,8 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
             return None  # "learned it in two months": a length, not a date
         match = re.match(r"(?:in\s+)?(.+?)\s+([a-z]+?)s?(?:\s+(?:ago|back))?$", low)
         assert match is not None
-        n, unit = _num(match.group(1)), _UNITS[match.group(2)]
-        if unit == "fortnight":
-            n, unit = 2 * n, "week"
-        n = -n if kind == "in_units" else n
+        unit, per = UNITS[match.group(2)]
+        n = _num(match.group(1)) * per * (-1 if kind == "in_units" else 1)
         if unit == "day":
             value = day_value(today - timedelta(days=n), tz)
         elif unit == "week":
@@ -367,8 +361,6 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
         if kind == "wd" and low not in _WEEKDAY_NAMES:
             return None  # "on call most Thursdays", "rehearse on Tuesdays": every such day
         wd = _WEEKDAY_NAMES[low] if kind == "wd" else WEEKDAY_ABBREVIATIONS[low.rstrip(".")]
-        if wd < 0:
-            return None
         ahead, back = (wd - today.weekday()) % 7 or 7, (today.weekday() - wd) % 7 or 7
         if tense is Tense.UNKNOWN:
             # no verb says which ("last day @ X fri", "vet thurs 4pm"): the nearer one, the

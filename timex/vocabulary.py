@@ -86,8 +86,13 @@ DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 NUM = r"(?:\d{1,2}|a couple of|couple of|a couple|couple|a few|few|an?|one|two|three|four|" \
        r"five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
-#: A unit of "… ago" and "in …", with the abbreviations of chat ("2 yrs ago", "in 3 wks").
-UNIT = r"(?:days?|weeks?|wks?|fortnights?|months?|mos?|mths?|years?|yrs?)"
+#: The units of "… ago" and "in …", with the abbreviations of chat ("2 yrs ago", "in 3 wks"):
+#: each word (singular) → the calendar unit it counts and how many of them.
+UNITS: dict[str, tuple[str, int]] = {
+    "day": ("day", 1), "week": ("week", 1), "wk": ("week", 1), "fortnight": ("week", 2),
+    "month": ("month", 1), "mo": ("month", 1), "mth": ("month", 1), "year": ("year", 1),
+    "yr": ("year", 1)}
+UNIT = "(?:" + "|".join(f"{word}s?" for word in sorted(UNITS, key=len, reverse=True)) + ")"
 WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|" + \
     alternatives(OTHER_LANGUAGES["weekdays"]) + ")"
 WD_ABBR = r"(?:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?"

@@ -84,4 +84,3 @@ class MessageTopics(PeopleAndNames):
         if k >= len(doc) or doc[k].text not in (",", "(", "—", "–", "-"):
             return False
         return any(t.lower_ in TITLE_HEADS for t in doc[k + 1:k + 6])
-
