@@ -17,6 +17,14 @@ import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from asof.graph.models import Granularity
+from asof.timex.picking import (
+    from_cue_pick,
+    numeric_day,
+    pick_day,
+    pick_year_for_month,
+    slashed_order,
+    two_digit_year,
+)
 from asof.timex.ranges import merge_ranges, weekday_pair
 from asof.timex.values import (
     Role,
@@ -80,78 +88,6 @@ def _num(text: str) -> int:
     return NUMBERS.get(text, 1)
 
 
-def _pick_year_for_month(month: int, ref: date, tense: Tense) -> int:
-    """The year of a bare month name: the latest one not after the reference month for the
-    past, the next one not before it for the future."""
-    if tense is Tense.FUTURE:
-        return ref.year if month >= ref.month else ref.year + 1
-    return ref.year if month <= ref.month else ref.year - 1
-
-
-def _pick_day(month: int, day: int, ref: date, tense: Tense) -> date | None:
-    candidates = []
-    for year in (ref.year - 1, ref.year, ref.year + 1):
-        try:
-            candidates.append(date(year, month, day))
-        except ValueError:
-            continue
-    if not candidates:
-        return None
-    if tense is Tense.FUTURE:
-        future = [c for c in candidates if c >= ref]
-        return min(future) if future else None
-    if tense is Tense.PAST:
-        past = [c for c in candidates if c <= ref]
-        return max(past) if past else None
-    return min(candidates, key=lambda c: abs((c - ref).days))
-
-
-#: UTC offsets (hours) of the places that write month/day (6/30): the US and Canada.
-_MONTH_FIRST_OFFSETS = range(-10, -3)
-
-
-def _numeric_order(text: str, ref: datetime) -> str:
-    """"dm" or "md" for an ambiguous numeric date: a dotted or dashed date is day-first; a
-    slashed one is month-first where the message is written from a US/Canadian UTC offset,
-    day-first elsewhere. (A date whose first number is over 12 settles it in the resolver.)"""
-    if "/" not in text:
-        return "dm"
-    offset = ref.utcoffset()
-    hours = int(offset.total_seconds() // 3600) if offset is not None else 0
-    return "md" if hours in _MONTH_FIRST_OFFSETS else "dm"
-
-
-def _numeric_day(text: str, ref: datetime, tense: Tense) -> TimeValue | None:
-    parts = [p for p in re.split(r"[./-]", text) if p]
-    first, second = int(parts[0]), int(parts[1])
-    order = _numeric_order(text, ref)
-    if first > 12:
-        order = "dm"
-    elif second > 12:
-        order = "md"
-    day, month = (first, second) if order == "dm" else (second, first)
-    if not 1 <= month <= 12:
-        return None
-    tz = ref.tzinfo
-    assert tz is not None
-    if len(parts) == 3:
-        year = int(parts[2])
-        if year < 100:
-            year = _two_digit_year(parts[2], ref.date())
-        try:
-            return day_value(date(year, month, day), tz)
-        except ValueError:
-            return None
-    picked = _pick_day(month, day, ref.date(), tense)
-    return day_value(picked, tz) if picked else None
-
-
-def _two_digit_year(digits: str, today: date) -> int:
-    """'21 → 2021, '86 → 1986: the latest year with those digits not after next year."""
-    year = 2000 + int(digits)
-    return year if year <= today.year + 1 else year - 100
-
-
 def _month_of(text: str) -> int:
     for word in re.findall(r"[^\W\d_]+", text.lower()):
         if word in _MONTH_NAMES:
@@ -171,8 +107,10 @@ def _day_num(text: str) -> int:
     raise ValueError(text)
 
 
-def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | None:
-    """Resolve one matched expression (``kind`` is the pattern name) against ``ref``."""
+def resolve(kind: str, text: str, ref: datetime, tense: Tense,
+            order_hint: str | None = None) -> TimeMention | None:
+    """Resolve one matched expression (``kind`` is the pattern name) against ``ref``
+    (``order_hint``: the day/month order the text's other slashed dates settle)."""
     tz = ref.tzinfo
     assert tz is not None, "reference times are aware"
     today = ref.date()
@@ -191,12 +129,12 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
         without_year = low.replace(str(year), "")
         value = day_value(date(year, _month_of(without_year), _day_num(without_year)), tz)
     elif kind in ("num_dmy", "num_dm"):
-        value = _numeric_day(low, ref, tense)
+        value = numeric_day(low, ref, tense, order_hint)
     elif kind == "num_my":
         m, y = (int(p) for p in re.split(r"[/.]", low))
         value = month_value(y, m, tz)
     elif kind == "mon_year2":
-        value = month_value(_two_digit_year(low[-2:], today), _month_of(low), tz)
+        value = month_value(two_digit_year(low[-2:], today), _month_of(low), tz)
     elif kind == "range_year_yy":
         first = _years(low)[0]
         last = first // 100 * 100 + int(low[-2:])
@@ -222,10 +160,10 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
         except ValueError:
             return None
     elif kind == "range_years2":
-        first, last = (_two_digit_year(y, today) for y in re.findall(r"\d\d", low))
+        first, last = (two_digit_year(y, today) for y in re.findall(r"\d\d", low))
         value, end_value, role = year_value(first, tz), year_value(last, tz), Role.RANGE
     elif kind == "year2":
-        value = year_value(_two_digit_year(low[-2:], today), tz)
+        value = year_value(two_digit_year(low[-2:], today), tz)
     elif kind == "hol_year":
         year = _years(low)[-1]
         name = re.sub(r"[,\s]*\d{4}$", "", low).strip()
@@ -312,15 +250,15 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense) -> TimeMention | 
         if kind == "mon" and low.rstrip(".") in _AMBIGUOUS_MONTHS:
             return None  # too ambiguous alone ("may" the verb); DATE-entity checked upstream
         month = _month_of(low)
-        value = month_value(_pick_year_for_month(month, today, tense), month, tz)
+        value = month_value(pick_year_for_month(month, today, tense), month, tz)
     elif kind == "hol":
         m, d = HOLIDAYS[low.strip()]
-        picked = _pick_day(m, d, today, tense if tense is not Tense.UNKNOWN else Tense.PAST)
+        picked = pick_day(m, d, today, tense if tense is not Tense.UNKNOWN else Tense.PAST)
         if picked is None:
             return None
         value = day_value(picked, tz)
     elif kind in ("mon_day", "day_mon"):
-        picked = _pick_day(_month_of(low), _day_num(low), today, tense)
+        picked = pick_day(_month_of(low), _day_num(low), today, tense)
         if picked is None:
             return None
         value = day_value(picked, tz)
@@ -444,6 +382,7 @@ def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
     ``tense_at`` optionally maps a char offset to the tense of its clause (else ``tense``)."""
     found: list[TimeMention] = []
     low = text.lower()
+    order = slashed_order(text)
     for match in _MASTER.finditer(text):
         kind = match.lastgroup
         assert kind is not None
@@ -471,7 +410,11 @@ def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
                 not (kind == "wd_abbr" and weekday_pair(low, start, end)):
             continue  # "3/5 stars", "24/7", "I sat down", "the sun"
         try:
-            mention = resolve(kind, match.group(), ref, local_tense)
+            if kind in _YEARLESS_KINDS and local_tense is not Tense.PAST and \
+                    _FROM_CUE.search(before):
+                mention = _from_cue_mention(kind, match.group(), ref, local_tense, order)
+            else:
+                mention = resolve(kind, match.group(), ref, local_tense, order)
         except (ValueError, KeyError, AttributeError):
             mention = None
         if mention is None:
@@ -484,6 +427,26 @@ def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
         found.append(TimeMention(start, end, match.group(), mention.value, role,
                                  mention.end_value))
     return merge_ranges(text, _weekday_labels_date(text, found))
+
+
+#: The kinds of a date said without its year, whose year the tense picks.
+_YEARLESS_KINDS = frozenset({"part_mon", "mon_day", "day_mon", "num_dm", "the_day"})
+#: "from", "starting", "as of", "effective" (not "since"): a start that may lie either side of
+#: the message.
+_FROM_CUE = re.compile(r"\b(?:from|starting|as\s+of|as\s+from|effective|from\s+the)\s*$")
+
+
+def _from_cue_mention(kind: str, text: str, ref: datetime, tense: Tense,
+                      order: str | None) -> TimeMention | None:
+    """A yearless start after "from": the last or the next occurrence, as
+    :func:`asof.timex.picking.from_cue_pick` decides."""
+    past = resolve(kind, text, ref, Tense.PAST, order)
+    future = resolve(kind, text, ref, Tense.FUTURE, order)
+    value = from_cue_pick(past.value if past else None, future.value if future else None,
+                          ref.date(), tense)
+    if value is None:
+        return None
+    return TimeMention(0, 0, text, value, Role.AT)
 
 
 def _weekday_labels_date(text: str, found: list[TimeMention]) -> list[TimeMention]:
@@ -525,15 +488,24 @@ _DASHED_DATE_CUE = re.compile(r"(?:^|\b)(?:on|since|until|till|by|effective|star
                               r"joined|(?:day|date)\s+is)$")
 
 
+#: The words after which a day and month with one dot ("from 1.10", "last day 27.9") is a
+#: date: a stricter list, since "to 4.2", "in 2.1" and "of 7.5" are versions and scores.
+_DOTTED_DATE_CUE = re.compile(r"(?:^|\b)(?:on|since|from|until|till|by|effective|start|starts|"
+                              r"starting|started|as\s+of|due|moved|left|joined|day|"
+                              r"(?:day|date)\s+is)$")
+
+
 def _date_cue(before: str, text: str, kind: str) -> bool:
     """A day-and-month or an abbreviated weekday stands alone only after a word that expects
-    a date ("on 6/30", "from fri"); the dotted form ("17.4.") and the unambiguous weekday
+    a date ("on 6/30", "from fri"); the form with two dots ("17.4.") and the unambiguous weekday
     abbreviations are dates wherever they are."""
     low = text.lower().rstrip(".")
     if kind == "num_dm" and text.count(".") == 2:
         return True
     if kind == "num_dm" and "-" in text:
         return bool(_DASHED_DATE_CUE.search(before))
+    if kind == "num_dm" and text.count(".") == 1:
+        return bool(_DOTTED_DATE_CUE.search(before))
     if kind == "wd_abbr" and low in ("tue", "tues", "thu", "thur", "thurs", "fri"):
         return True
     return bool(_DATE_CUE.search(before))

@@ -119,15 +119,17 @@ PATTERNS: list[tuple[str, str]] = [
     ("range_ord", r"\b(?:the\s+)?(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\s*"
                   r"(?:-|–|—|to|until|till|through|thru|and|&)\s*(?:the\s+)?"
                   r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"),
-    # numeric dates: 1.5.2023, 30/06/2023, 6/30/24, 12-5-1984 (order: see _numeric_order)
+    # numeric dates: 1.5.2023, 30/06/2023, 6/30/24, 12-5-1984 (order: see picking.numeric_order)
     ("num_dmy", r"(?<![\d./-])(?:" + "|".join(
         rf"(?:[12]\d|3[01]|0?[1-9]){sep}(?:[12]\d|3[01]|0?[1-9]){sep}(?:(?:19|20)\d\d|\d\d)"
-        for sep in (r"\.", "/", "-")) + r")(?![\d./-])"),
+        for sep in (r"\.", "/", "-")) + r")(?![\d/-]|\.\d)"),
     # month and year: 04/2021, 06.2019
-    ("num_my", rf"(?<![\d./-])(?:0?[1-9]|1[0-2])[/.]{YEAR}(?![\d./-])"),
-    # day and month without a year: "17.4.", "14.4" after a cue, "6/30", "3/1", and day-first
-    # with a dash ("29-3", after a stricter cue: "9-5" is often office hours)
+    ("num_my", rf"(?<![\d./-])(?:0?[1-9]|1[0-2])[/.]{YEAR}(?![\d/-]|\.\d)"),
+    # day and month without a year: "17.4.", "6/30", "3/1", and after a stricter cue day-first
+    # with one dot ("last day 27.9": "4.2" is often a version) or a dash ("29-3": "9-5" is
+    # often office hours)
     ("num_dm", r"(?<![\d./-])(?:[12]\d|3[01]|0?[1-9])(?:\.(?:1[0-2]|0?[1-9])\.|"
+               r"\.(?:1[0-2]|0?[1-9])(?!\.?\d)|"
                r"/(?:[12]\d|3[01]|0?[1-9])|-(?:1[0-2]|0?[1-9])(?![\d-]))(?![\d/]|\.\d)"),
     # two-digit years: "march '21", "'16 to '19", "since '86"
     ("mon_year2", rf"\b{MONTH_PATTERN}\s+['’]\d\d\b"),

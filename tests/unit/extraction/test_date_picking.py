@@ -1,0 +1,81 @@
+"""Which date a numeric or yearless expression means: the order of day and month settled by
+the text's other slashed dates, a numeric date closing a sentence, a day and month with one dot
+after a cue, and a start said with "from" on either side of the message. Sentences and names
+are the tests' own."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from asof.timex import Tense, find_times
+from asof.timex.picking import slashed_order
+
+pytestmark = pytest.mark.unit
+
+REF = datetime(2024, 6, 12, 10, 0, tzinfo=timezone(timedelta(hours=2)))  # Wednesday
+NEW_YORK = datetime(2024, 6, 12, 10, 0, tzinfo=timezone(timedelta(hours=-4)))
+
+
+def _days(text: str, ref: datetime = REF, tense: Tense = Tense.UNKNOWN) -> list[date]:
+    return [m.value.start.date() for m in find_times(text, ref, tense)]
+
+
+@pytest.mark.parametrize(("text", "order"), [
+    ("joining Pellwick 01/05/2025, flying out 20/04", "dm"),
+    ("at Corvane since 10/3/2022, moved on 9/15/2022", "md"),
+    ("on 3/4 and on 4/5", None),
+    ("open 24/7 from 3/4", None),
+    ("from 13/04 or from 4/13", None),
+])
+def test_the_slashed_dates_of_a_text_settle_their_order(text: str, order: str | None) -> None:
+    assert slashed_order(text) == order
+
+
+def test_a_day_first_date_settles_an_ambiguous_one_beside_it() -> None:
+    # written from a month-first offset, yet "20/04" can only be day first
+    assert _days("joining Pellwick 01/05/2025, flying out on 20/04.", NEW_YORK) == [
+        date(2025, 5, 1), date(2024, 4, 20)]
+
+
+def test_a_month_first_date_settles_an_ambiguous_one_beside_it() -> None:
+    assert _days("at Corvane since 10/3/2022, moved over on 9/15/2022") == [
+        date(2022, 10, 3), date(2022, 9, 15)]
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("my last day at Endava is 11/04/2025.", date(2025, 4, 11)),
+    ("at Brisk since 1.5.2023.", date(2023, 5, 1)),
+])
+def test_a_numeric_date_may_close_a_sentence(text: str, day: date) -> None:
+    assert _days(text) == [day]
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("last day 27.9, then Kolmar from 1.10", [date(2024, 9, 27), date(2024, 10, 1)]),
+    ("she joined 22.01 as head of sales", [date(2024, 1, 22)]),
+    ("the kiosk was still on build 4.11", []),
+    ("after the update to 4.2 it froze", []),
+    ("IELTS 7.5, commute 1.5 hours", []),
+    ("fixed in 4.8.1", []),
+])
+def test_a_day_and_month_with_one_dot_is_a_date_only_after_a_cue(text: str,
+                                                                 day: list[date]) -> None:
+    assert _days(text) == day
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    # no tense: the nearer of the last and the next one
+    ("from September he teaches physics", date(2024, 9, 1)),
+    ("Slack from March", date(2024, 3, 1)),
+    # a present read as scheduled: the next one, unless the day is a few days gone
+    ("from 10 June I report to Ilse", date(2024, 6, 10)),
+    ("from 1 June I report to Ilse", date(2025, 6, 1)),
+])
+def test_a_start_said_with_from_lies_on_either_side(text: str, day: date) -> None:
+    assert _days(text, tense=Tense.UNKNOWN if "Ilse" not in text else Tense.FUTURE) == [day]
+
+
+def test_a_start_said_with_since_stays_in_the_past() -> None:
+    assert _days("since September he teaches physics") == [date(2023, 9, 1)]
