@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 from asof.extraction.assembly.aliases import AliasReaders
 from asof.extraction.assembly.anchoring import TITLE_RULES
 from asof.extraction.assembly.corrections import Corrections
+from asof.extraction.assembly.reschedules import rescheduled_starts
 from asof.extraction.assembly.roles import RoleReaders
 from asof.extraction.assembly.start_cues import date_cued_starts
 from asof.extraction.assembly.state import Record
@@ -334,6 +335,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         self._roles(doc, index, episode, speaker, buffer)
         self._corrections(doc, index, episode, clause_times, buffer)
         self._answered_when(doc, index, speaker, buffer)
+        rescheduled_starts(doc, index, speaker, state, buffer)
         self._scheduled_starts(episode, buffer)
         date_cued_starts(doc, buffer, self.state.user_speakers)
         self._our_tools(speaker, unplaced)

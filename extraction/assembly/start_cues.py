@@ -25,7 +25,7 @@ from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Granularity
 from asof.timex import Role, TimeMention
 
-__all__ = ["date_cued_starts"]
+__all__ = ["date_cued_starts", "start_cue_words"]
 
 #: How far back from a date a cue may stand, in tokens.
 _REACH = 6
@@ -46,6 +46,11 @@ def _cues() -> tuple[tuple[tuple[tuple[str, ...], frozenset[str]], ...], frozens
             cues.append((tuple(line.lower().split()), predicates))
     cues.sort(key=lambda cue: len(cue[0]), reverse=True)
     return tuple(cues), frozenset(line.lower() for line in data_lines("start_cue_gaps.txt"))
+
+
+def start_cue_words() -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
+    """The start cues (lemma tuples, longest first), each with the predicates it begins."""
+    return _cues()[0]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,69 @@
+"""A start moved after it was announced ("Go-live moves to 22 July", "Tomasz's start moved to
+24/6", "start got pushed, sept 1 now") corrects the announced facts' start; a moved wedding,
+a start that was already under way, or a sentence with no date leaves them. Sentences and
+names are the tests' own."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from asof.graph.models import AssertionKind, FactAssertion
+from tests.unit.extraction.conftest import TZ, Extract
+
+pytestmark = pytest.mark.unit
+
+
+def _starts(found: list[FactAssertion], kind: AssertionKind) -> dict[tuple[str, str], date]:
+    return {(a.subject.name, a.predicate): a.valid_from.astimezone(TZ).date()
+            for a in found if a.kind is kind and a.valid_from is not None}
+
+
+def test_a_new_hires_moved_start_moves_the_facts_announced_with_it(extract: Extract) -> None:
+    found = extract("New hire: Tomasz Wrona, QA engineer, starts 17/6, reports to Ilse Brandt.",
+                    "Tomasz's start moved to 24/6 because of his notice period.")
+    corrected = _starts(found, AssertionKind.CORRECT)
+    assert corrected[("Tomasz Wrona", "reports_to")] == date(2024, 6, 24)
+    assert set(corrected.values()) == {date(2024, 6, 24)}
+
+
+def test_a_go_live_moved_moves_the_tool(extract: Extract) -> None:
+    found = extract("We signed the Brevix Business plan, go-live 15 July.",
+                    "Go-live moves to 22 July, our auditors asked for one more week.")
+    corrected = _starts(found, AssertionKind.CORRECT)
+    assert corrected[("Maren Holt", "uses")] == date(2024, 7, 22)
+
+
+def test_my_start_pushed_moves_my_new_job(extract: Extract) -> None:
+    found = extract("backend dev @ Kestrel Media since 2022. not for long tho — starting at "
+                    "Oriel Bank in august",
+                    "btw oriel start got pushed, sept 1 now")
+    assert _starts(found, AssertionKind.CORRECT) == {
+        ("Maren Holt", "works_at"): date(2024, 9, 1)}
+
+
+def test_a_yearless_new_date_takes_the_year_of_the_start_it_replaces(
+        extract: Extract) -> None:
+    # said in the past tense in June, "moved to 2/1" is next January, beside the old start
+    found = extract("Ilse Brandt joins us on 15 December as head of data.",
+                    "Ilse's start moved to 2/1, her notice ran longer.")
+    corrected = _starts(found, AssertionKind.CORRECT)
+    assert corrected[("Ilse Brandt", "job_title")] == date(2025, 1, 2)
+
+
+@pytest.mark.parametrize("second", [
+    "The wedding is moved to 21 July, the hall was double-booked.",  # no start named
+    "My start moved, no date yet.",  # no date
+])
+def test_a_move_without_a_start_and_a_date_changes_nothing(extract: Extract,
+                                                           second: str) -> None:
+    found = extract("starting at Oriel Bank on 1 August as a data engineer", second)
+    assert _starts(found, AssertionKind.CORRECT) == {}
+
+
+def test_a_start_already_under_way_is_not_moved(extract: Extract) -> None:
+    # the job began before it was spoken of: a later "moved" is no reschedule of it
+    found = extract("I've been at Oriel Bank since March 2023.",
+                    "We moved the start of the audit to 3 July.")
+    assert _starts(found, AssertionKind.CORRECT) == {}
