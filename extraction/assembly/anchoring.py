@@ -329,6 +329,25 @@ class TimeAnchoring(PredicateRouting):
                 (None if from_length else valid_from) or valid_to)
             if when is None and clause.future:
                 return  # "is leaving them": the new start will end it
+            if not obj:
+                # "Jure's last day is 4 April", no employer known: the job's title and
+                # reporting line end (not a speaker's: "danang resign 😭 last day jumat"
+                # is read as the speaker's when the subject is missed)
+                for dependent in ("job_title", "reports_to"):
+                    if predicate != "works_at" or subject in state.user_speakers or \
+                            not state.current(subject, dependent):
+                        continue
+                    said = next((r for r in buffer if r.subject == subject and
+                                 r.predicate == dependent and r.kind is AssertionKind.RETRACT),
+                                None)
+                    if said is None:
+                        buffer.append(self._record(subject, dependent, "", True,
+                                                   AssertionKind.RETRACT,
+                                                   when or episode.occurred_at, None, index,
+                                                   ev, 0.6, group=group))
+                    elif when is not None:
+                        said.valid_from = when  # "resigned, his last day is 4 April"
+                return
             obj = state.open_named_by(subject, predicate, obj) or obj  # "left Kuura"
             if not state.known(subject, predicate, obj) and not any(
                     r.subject == subject and r.predicate == predicate and r.obj == obj

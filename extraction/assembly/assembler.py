@@ -440,7 +440,10 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
                 if kind == "retract" and predicate in ("works_at",) and \
                         cand.rule in _JOB_ENDINGS:
                     obj = state.org_of(subject) or ""
-                    if not obj:
+                    if not obj and not any(state.current(subject, held)
+                                           for held in ("job_title", "reports_to")):
+                        # "Jure's last day is 4 April": with no employer known, the title
+                        # and the reporting line end (anchoring ends them with the job)
                         return
                 else:
                     return

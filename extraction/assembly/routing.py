@@ -65,6 +65,8 @@ class PredicateRouting(SubjectResolution):
         state = self.state
         text = text.strip(" ,.;:!?\"'")
         low = text.lower()
+        if not text and kind == "retract" and predicate == "works_at":
+            return predicate, "", True  # an ending whose employer no one named (anchoring)
         if not text or normalize_name(text) in ("", "it", "them", "him", "her", "that",
                                                  "here", "there", "this", "me", "you", "us"):
             pron = normalize_name(text)

@@ -227,3 +227,19 @@ def test_an_ending_said_without_the_employer_ends_the_job_held(extract: Extract,
     ends = [a for a in found if a.predicate == "works_at" and a.kind is AssertionKind.RETRACT]
     assert [(a.subject.name, a.object.name if a.object else None) for a in ends] == \
         [("Tom Reyes", "Samsung")]
+
+
+@pytest.mark.parametrize("second", ["FYI Jure's last day is 4 July, he's joining Brenvik then.",
+                                    "FYI Jure resigned, his last day is 4 July."])
+def test_a_colleagues_last_day_ends_his_title_and_manager_with_no_employer_known(
+        extract: Extract, second: str) -> None:
+    found = extract("Jure Kos is our IT lead, he reports to Maja Novak.", second)
+    assert _endings(found, "Jure Kos") == {"job_title": date(2024, 7, 4),
+                                           "reports_to": date(2024, 7, 4)}
+
+
+def test_a_last_day_read_as_the_speakers_ends_nothing_with_no_employer_known(
+        extract: Extract) -> None:
+    # the subject of "resign" is missed and the speaker taken: no title of theirs ends
+    found = extract("I'm a senior designer, 3 years now.", "pak danang resign, last day jumat")
+    assert _endings(found, "Maren Holt") == {}
