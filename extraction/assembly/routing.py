@@ -296,7 +296,8 @@ class PredicateRouting(SubjectResolution):
         words = [t.lower_ for t in sent]
         if any(w in TITLE_HEADS for w in words) or "as" in words:
             return False
-        return any(w in STUDY_WORDS for w in normalize_name(name).split()) or \
+        return any(w in STUDY_WORDS or w in SCHOOL_WORDS
+                   for w in normalize_name(name).split()) or \
             any(w in STUDY_WORDS for w in words)
 
     def _known_group(self, name: str) -> str | None:

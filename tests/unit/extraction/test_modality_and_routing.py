@@ -67,6 +67,18 @@ def test_a_school_named_by_its_kind_first_is_a_place_of_study(learned_extract: E
         learned_extract("I teach at Lycée Hoche."))
 
 
+def test_a_school_named_by_its_kind_last_is_a_place_of_study(extract: Extract) -> None:
+    # the name says school, and nothing in the sentence says job
+    found = _facts(extract("our son Tevita started at Kolisi College in February."))
+    assert ("Tevita", "studies_at", "Kolisi College") in found
+    assert ("Tevita", "works_at", "Kolisi College") not in found
+    # a title in the sentence keeps it a job; a university elsewhere makes no school of a firm
+    assert ("Maren Holt", "works_at", "Bowen College") in _facts(
+        extract("I started at Bowen College in March as an instructor."))
+    assert ("Maren Holt", "works_at", "Kestrel Labs") in _facts(
+        extract("I studied at Leeds University and joined Kestrel Labs in 2019."))
+
+
 @pytest.mark.parametrize(("text", "predicate", "obj"), [
     ("honestly i hate asana tbh", "dislikes", "asana"),
     ("we're on airtable ngl", "uses", "airtable"),
