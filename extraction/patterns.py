@@ -563,6 +563,9 @@ DOCUMENT_VERBS = _data_words("document_verbs.txt")
 CHILDHOOD_PHRASES = tuple(line.lower() for line in data_lines("childhood_phrases.txt"))
 #: Words between two times that make the second correct the first ("'71 — no, wait, '72").
 TIME_CORRECTION_WORDS = _data_words("time_correction_words.txt")
+#: An assistant's question that makes a verbless reply hypothetical ("the role you're
+#: interviewing for?").
+HYPOTHETICAL_PROMPTS = tuple(line.lower() for line in data_lines("hypothetical_prompts.txt"))
 #: Head nouns that make "as a <noun>" no job title ("as a friend", "as a career").
 NON_TITLE_HEADS = _data_words("non_title_heads.txt")
 

@@ -98,6 +98,26 @@ def _span_start(times: list[TimeMention], end: datetime) -> TimeValue | None:
     return None
 
 
+def _own_part(doc: Doc, cand: Candidate, times: list[TimeMention]) -> list[TimeMention]:
+    """Of several times in a clause, those in the trigger's own part of it, between commas
+    or dashes, where it has any ("notice in tmrw, last day at shipwise 30 aug": the last day
+    is 30 August)."""
+    if len(times) < 2:
+        return times
+    trigger = cand.trigger[0]
+
+    def same_part(t: TimeMention) -> bool:
+        low, high = sorted((trigger, _tok(doc, t.start_char)))
+        return not any(doc[k].text in _PART_MARKS for k in range(low + 1, high))
+
+    own = [t for t in times if same_part(t)]
+    return own if own else times
+
+
+#: Marks that part a clause into statements of their own.
+_PART_MARKS = frozenset({",", ";", "—", "–"})
+
+
 class TimeAnchoring(PredicateRouting):
     """Anchors each fact in time and records it."""
 
@@ -159,6 +179,7 @@ class TimeAnchoring(PredicateRouting):
                    times: list[TimeMention]) -> list[TimeMention]:
         """Several facts in one clause ("I leave X at the end of April, move to Munich on May
         20 and start at Y on June 3"): each time belongs to the nearest trigger."""
+        times = _own_part(doc, cand, times)
         anchors = self._anchors.get(ci, [])
         mine = cand.trigger[0]
         if cand.rule == LEARNED_RULE:

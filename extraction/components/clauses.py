@@ -15,11 +15,18 @@ from asof.extraction.patterns import (
     CHILDHOOD_PHRASES,
     CORRECTION_CUES,
     HYPOTHETICAL,
+    HYPOTHETICAL_PROMPTS,
     JOKE_MARKERS,
     REPORTING_VERBS,
     SARCASM_MARKERS,
     TITLE_HEADS,
 )
+
+
+def _asks_hypothetically(prompt: str | None) -> bool:
+    low = " ".join((prompt or "").lower().replace("’", "'").split())
+    return any(f" {phrase} " in f" {low} " or f" {phrase}?" in f" {low}"
+               for phrase in HYPOTHETICAL_PROMPTS)
 
 
 def _past_life_stage(doc: Doc, tokens: Span) -> bool:
@@ -267,5 +274,12 @@ class ClauseSplitter:
             for t in tokens:
                 t._.asof_clause = index
         _mark_jokes_and_sarcasm(doc, clauses)
+        if _asks_hypothetically(doc._.asof_prompt):
+            # "the role you're interviewing for?" — "senior frontend @ Payhawk": the verbless
+            # reply names what is applied for, not what holds
+            for clause in clauses:
+                if not any(t.pos_ in ("VERB", "AUX") for t in doc[clause.start:clause.end]):
+                    clause.hypothetical = True
+                    clause.hypos.append(clause.start)
         doc._.asof_clauses = clauses
         return doc

@@ -1,0 +1,60 @@
+"""Words that make a title ("sr backend dev", "Administrator bei …"), a verbless reply to an
+assistant's question about a job applied for (no fact), and the time of a statement taken
+from its own part of a clause ("notice in tmrw, last day at X 30 aug"). Sentences and names
+are the tests' own."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from asof.extraction import Conversation, Message, Pipeline
+from asof.graph.models import AssertionKind, FactAssertion, Role
+from tests.unit.extraction.conftest import AT, TZ, Extract, triples
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(("text", "who", "title", "employer"), [
+    ("I'm an administrator at Huber Feinmechanik.", "Maren Holt", "administrator",
+     "huber feinmechanik"),
+    ("i'm sr backend dev @ Corvane", "Maren Holt", "sr backend dev", "corvane"),
+    ("Ana Ruiz, ingeniera en Petrolera Andina.", "Ana Ruiz", "ingeniera", None),
+])
+def test_chat_and_other_languages_name_titles(extract: Extract, text: str, who: str,
+                                              title: str, employer: str | None) -> None:
+    found = triples(extract(text))
+    assert ("assert", who, "job_title", title) in found
+    if employer is not None:
+        assert ("assert", who, "works_at", employer) in found
+
+
+def _chat(nlp, *turns: tuple[str, str]) -> list[FactAssertion]:  # type: ignore[no-untyped-def]
+    messages = [Message("Maren Holt" if who == "user" else "assistant",
+                        Role.USER if who == "user" else Role.ASSISTANT,
+                        AT + timedelta(minutes=i), text, id=f"m{i}")
+                for i, (who, text) in enumerate(turns)]
+    return [a for _, f in Pipeline("unit", nlp=nlp).extract(Conversation("c", messages))
+            for a in f]
+
+
+def test_a_verbless_reply_about_a_job_applied_for_is_no_fact(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = triples(_chat(nlp, ("user", "frontend dev @ Shipwise, 2 yrs there"),
+                          ("assistant", "And the role you're interviewing for?"),
+                          ("user", "senior frontend @ Payhawk. fully remote")))
+    assert ("assert", "Maren Holt", "works_at", "shipwise") in found
+    assert not [t for t in found if t[3] == "payhawk"]
+
+
+def test_a_verbless_reply_to_a_plain_question_stays_a_fact(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = triples(_chat(nlp, ("assistant", "What would you like me to keep track of?"),
+                          ("user", "frontend dev @ Shipwise, 2 yrs there")))
+    assert ("assert", "Maren Holt", "works_at", "shipwise") in found
+
+
+def test_a_time_in_the_statements_own_part_of_the_clause_is_its_own(extract: Extract) -> None:
+    found = extract("frontend dev @ Shipwise.", "notice in tmrw, last day at shipwise 30 aug")
+    ends = {a.predicate: a.valid_from.astimezone(TZ).date() for a in found
+            if a.kind is AssertionKind.RETRACT and a.valid_from is not None}
+    assert ends["works_at"] == date(2024, 8, 30)
