@@ -176,6 +176,9 @@ PATTERNS: list[tuple[str, str]] = [
     ("for_years", rf"\b(?:for|after)\s+(?:the\s+(?:past|last)\s+)?(?:{ABOUT}\s+)?{NUM}\s+"
                   r"(?:years?|months?)\b"),
     ("num_years", rf"\b(?:been\s+(?:\w+\s+){{1,4}}?){NUM}\s+years?\b"),
+    # a length said up to now without "for": "5 yrs already", "2 years there", "3 months now"
+    ("length_now", rf"\b{NUM}\s+(?:years?|yrs?|months?|mos?)\s+(?:already|now|there|so\s+far|"
+                   r"and\s+counting)\b"),
     ("wd", rf"\b{WD}s?\b"),
     ("wd_abbr", rf"\b{WD_ABBR}(?![a-z])"),
     ("year", rf"(?<![\d-]){YEAR}(?![\d-])"),

@@ -1,6 +1,7 @@
 """Time phrases of chat: a weekday said in the plural or after "every" ("most Thursdays",
 "montags", "every other Tuesday") is every such day, not a date, and dates no fact; lengths
-back and ahead take the units chat abbreviates ("2 yrs ago", "3 wks ago", "in 2 weeks").
+back and ahead take the units chat abbreviates ("2 yrs ago", "3 wks ago", "in 2 weeks"), and a
+length up to now needs no "for" ("5 yrs already").
 Sentences and names are the tests' own."""
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ def test_a_recurring_day_does_not_date_a_job(extract: Extract, text: str) -> Non
     ("6 mos ago", datetime(2023, 12, 1), Granularity.MONTH),
     ("I start in 2 weeks", datetime(2024, 6, 26), Granularity.DAY),
     ("moving in three months", datetime(2024, 9, 1), Granularity.MONTH),
+    # a length up to now said without "for"
+    ("lab manager @ Nevet Bio, 5 yrs already", datetime(2019, 1, 1), Granularity.YEAR),
+    ("2 years there", datetime(2022, 1, 1), Granularity.YEAR),
+    ("6 mos now", datetime(2023, 12, 1), Granularity.MONTH),
 ])
 def test_lengths_back_and_ahead_in_the_units_of_chat(text: str, start: datetime,
                                                      granularity: Granularity) -> None:
