@@ -118,6 +118,16 @@ def _own_part(doc: Doc, cand: Candidate, times: list[TimeMention]) -> list[TimeM
 _PART_MARKS = frozenset({",", ";", "—", "–"})
 
 
+def _past_copula(doc: Doc, start: int) -> bool:
+    """A title said with "was" or "were" right before it ("I was HR Ops Specialist, I'm HR
+    Ops Lead since 1 June"): a title held before, not now."""
+    k = start - 1
+    while k >= 0 and doc[k].lower_ in ("a", "an", "the", "their", "our", "his", "her", "my",
+                                       "still", "also", "just"):
+        k -= 1
+    return k >= 0 and doc[k].lower_ in ("was", "were")
+
+
 class TimeAnchoring(PredicateRouting):
     """Anchors each fact in time and records it."""
 
@@ -341,7 +351,10 @@ class TimeAnchoring(PredicateRouting):
         ev = (doc[span[0]].idx if span[0] < len(doc) else 0,
               doc[min(span[1], len(doc)) - 1].idx + len(doc[min(span[1], len(doc)) - 1]))
         ev = (min(ev[0], doc[cand.trigger[0]].idx), max(ev[1], ev[0]))
-        used_to = kind == "used_to" or (clause.used_to and kind == "assert")
+        used_to = kind == "used_to" or (clause.used_to and kind == "assert") or (
+            kind == "assert" and cand.rule in ("title", "title_at") and
+            _past_copula(doc, cand.trigger[0]) and not any(
+                t.role in (Role.START, Role.RANGE, Role.DURATION) for t in times))
         from_length = any(t.role is Role.DURATION for t in times) and not any(
             t.role in (Role.START, Role.RANGE) for t in times)
         if kind in ("retract",):

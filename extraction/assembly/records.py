@@ -111,9 +111,21 @@ class RecordKeeping:
             ("organization" in spec.object_types or "product" in spec.object_types))
 
     def _implied(self, index: int, episode: Episode, records: list[Record]) -> None:
-        """A new job with a known start ends the previous reporting line. (A manager's employer
-        is not implied by the report's: "my lead is X" says nothing of where X works.)"""
+        """A new job with a known start ends the previous reporting line, and a new title with
+        one ends a title said as past in the same message. (A manager's employer is not implied
+        by the report's: "my lead is X" says nothing of where X works.)"""
         state = self.state
+        for record in records:
+            # "I was HR Ops Specialist, I'm HR Ops Lead since 1 June": the title said as past
+            # ends where the new one begins
+            if record.predicate == "job_title" and record.basis is Basis.UNKNOWN and \
+                    record.valid_from is None and record.valid_to == episode.occurred_at:
+                new = next((r for r in records if r.subject == record.subject and
+                            r.predicate == "job_title" and r is not record and
+                            r.kind is AssertionKind.ASSERT and r.valid_from is not None and
+                            r.valid_from < episode.occurred_at), None)
+                if new is not None:
+                    record.valid_to = new.valid_from
         for record in list(records):
             if record.predicate != "works_at" or record.kind is not AssertionKind.ASSERT or \
                     record.valid_from is None or record.valid_to is not None:

@@ -243,3 +243,20 @@ def test_a_last_day_read_as_the_speakers_ends_nothing_with_no_employer_known(
     # the subject of "resign" is missed and the speaker taken: no title of theirs ends
     found = extract("I'm a senior designer, 3 years now.", "pak danang resign, last day jumat")
     assert _endings(found, "Maren Holt") == {}
+
+
+def test_a_title_said_as_past_ends_where_the_new_one_begins(extract: Extract) -> None:
+    found = extract("please update my record too: I was HR Ops Specialist, I'm HR Ops Lead "
+                    "since 1 June.")
+    titles = {(a.value, a.valid_from.astimezone(TZ).date() if a.valid_from else None,
+               a.valid_to.astimezone(TZ).date() if a.valid_to else None)
+              for a in found if a.predicate == "job_title"}
+    assert titles == {("hr ops specialist", None, date(2024, 6, 1)),
+                      ("hr ops lead", date(2024, 6, 1), None)}
+
+
+def test_a_title_said_as_past_with_its_years_keeps_them(extract: Extract) -> None:
+    (title,) = [a for a in extract("I was a nurse at St Brigid's from 2015 to 2019.")
+                if a.predicate == "job_title"]
+    assert (title.valid_from.astimezone(TZ).year, title.valid_to.astimezone(TZ).year) == (
+        2015, 2019)
