@@ -147,6 +147,16 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense,
                                    if w in _MONTH_NAMES)
         value = month_value(year - (first_month > last_month), first_month, tz)
         end_value, role = month_value(year, last_month, tz), Role.RANGE
+    elif kind in ("range_days_mon", "range_mon_days"):
+        first_day, last_day = (int(x) for x in re.findall(r"\d+", re.sub(_YEAR, "", low))[:2])
+        month = _month_of(low)
+        years = _years(low)
+        opening = date(years[-1], month, first_day) if years else \
+            pick_day(month, first_day, today, tense)
+        if opening is None or last_day <= first_day:
+            return None
+        value = day_value(opening, tz)
+        end_value, role = day_value(opening.replace(day=last_day), tz), Role.RANGE
     elif kind == "range_ord":
         first_day, last_day = (int(x) for x in _INT.findall(low)[:2])
         y, m = today.year, today.month

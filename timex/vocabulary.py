@@ -107,6 +107,11 @@ PART_SEP = r"(?:\s+|\s*-\s*)"  # "mid 2022", "mid-2022"
 ABOUT = r"(?:over|about|around|almost|nearly|roughly|more\s+than|close\s+to)"
 
 
+#: A day of the month in a range ("12th", "14") and what joins two of them.
+_DAY_NUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_DAYS_JOIN = r"(?:-|–|—|to|until|till|through|thru|&)"
+
+
 # Order matters: longer, more specific forms first. Each alternative is a named group.
 PATTERNS: list[tuple[str, str]] = [
     ("iso_day", rf"\b{YEAR}-[01]\d-[0-3]\d\b"),
@@ -116,6 +121,11 @@ PATTERNS: list[tuple[str, str]] = [
     ("range_year_yy", rf"\b{YEAR}\s*[-–—]\s*\d\d\b(?![-/.]\d)"),
     ("range_mon_year", rf"\b{MONTH_PATTERN}\s*(?:-|–|—|to|until|till|through|thru)\s*"
                        rf"{MONTH_PATTERN},?\s+{YEAR}\b"),
+    # day ranges inside one month: "12th–14th July", "14–16 June 2023", "June 12-14"
+    ("range_days_mon", rf"\b{_DAY_NUM}\s*{_DAYS_JOIN}\s*{_DAY_NUM}\s+(?:of\s+)?"
+                       rf"{MONTH_PATTERN}\b(?:,?\s+{YEAR}\b)?"),
+    ("range_mon_days", rf"\b{MONTH_PATTERN}\.?\s+{_DAY_NUM}\s*{_DAYS_JOIN}\s*{_DAY_NUM}"
+                       rf"(?![\d:/.]|\s*(?:am|pm|h)\b)(?:,?\s+{YEAR}\b)?"),
     ("range_ord", r"\b(?:the\s+)?(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\s*"
                   r"(?:-|–|—|to|until|till|through|thru|and|&)\s*(?:the\s+)?"
                   r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"),

@@ -79,3 +79,18 @@ def test_a_start_said_with_from_lies_on_either_side(text: str, day: date) -> Non
 
 def test_a_start_said_with_since_stays_in_the_past() -> None:
     assert _days("since September he teaches physics") == [date(2023, 9, 1)]
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ("drove to Akureyri, 12th–14th May. whales!", date(2024, 5, 12), date(2024, 5, 14)),
+    ("in Lisbon 14–16 June 2023", date(2023, 6, 14), date(2023, 6, 16)),
+    ("we were in Porto June 2-4", date(2024, 6, 2), date(2024, 6, 4)),
+])
+def test_a_range_of_days_in_one_month(text: str, first: date, last: date) -> None:
+    (found,) = find_times(text, REF, Tense.PAST)
+    assert found.end_value is not None
+    assert (found.value.start.date(), found.end_value.start.date()) == (first, last)
+
+
+def test_a_day_and_a_clock_time_are_no_range() -> None:
+    assert [m.text for m in find_times("open from June 5 to 9pm", REF)] == ["June 5"]
