@@ -94,3 +94,12 @@ def test_a_range_of_days_in_one_month(text: str, first: date, last: date) -> Non
 
 def test_a_day_and_a_clock_time_are_no_range() -> None:
     assert [m.text for m in find_times("open from June 5 to 9pm", REF)] == ["June 5"]
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("her last day was 30/05, then Hatton", date(2024, 5, 30)),
+    ("last shift will be 3/7", date(2024, 7, 3)),
+    ("start date is 1.9", date(2024, 9, 1)),
+])
+def test_a_day_and_month_after_is_or_was_of_a_day_word(text: str, day: date) -> None:
+    assert _days(text)[:1] == [day]
