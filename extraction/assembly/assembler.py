@@ -13,7 +13,7 @@ from asof.extraction.assembly.anchoring import TITLE_RULES
 from asof.extraction.assembly.corrections import Corrections
 from asof.extraction.assembly.reschedules import rescheduled_starts
 from asof.extraction.assembly.roles import RoleReaders
-from asof.extraction.assembly.start_cues import date_cued_starts
+from asof.extraction.assembly.start_cues import date_cued_starts, trailing_starts
 from asof.extraction.assembly.state import Record
 from asof.extraction.assembly.words import passing_taste, vague_literal, written_plan
 from asof.extraction.assembly.workplace import Workplace
@@ -338,6 +338,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         rescheduled_starts(doc, index, speaker, state, buffer)
         self._scheduled_starts(episode, buffer)
         date_cued_starts(doc, buffer, self.state.user_speakers)
+        trailing_starts(doc, buffer)
         self._our_tools(speaker, unplaced)
         self._colleagues(doc, index, speaker, buffer)
         merged = [r for r in self._merge(self._rules_first(buffer))

@@ -25,7 +25,7 @@ from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Granularity
 from asof.timex import Role, TimeMention
 
-__all__ = ["date_cued_starts", "start_cue_words"]
+__all__ = ["date_cued_starts", "start_cue_words", "trailing_starts"]
 
 #: How far back from a date a cue may stand, in tokens.
 _REACH = 6
@@ -139,3 +139,39 @@ def date_cued_starts(doc: Doc, buffer: list[Record], speakers: set[str]) -> None
             continue
         record.valid_from, record.basis = time.value.start, Basis.STATED
         record.granularity, record.stated_time = time.value.granularity, time.value
+
+
+#: Words a sentence that only says since when may hold beside its time ("since 2016 I
+#: think", "2 yrs there already").
+_TRAILING_WORDS = frozenset({"since", "from", "i", "think", "guess", "about", "around",
+                             "already", "now", "there", "here", "so", "far", "tho", "lol",
+                             "and", "counting", "roughly", "approx", "ish"})
+_JOB = frozenset({"works_at", "job_title"})
+
+
+def trailing_starts(doc: Doc, buffer: list[Record]) -> None:
+    """A sentence that says only since when ("founder @ yeti trail treks, pkr based. since
+    2016", "frontend dev @ Shipwise, remote from plovdiv. 2 yrs there") dates the undated
+    job said before it in the message, or, with no job there, the facts of the sentence right
+    before it."""
+    times: list[TimeMention] = doc._.asof_times or []
+    sentences = list(doc.sents)
+    for k, sentence in enumerate(sentences):
+        inside = [t for t in times if sentence.start_char <= t.start_char < sentence.end_char
+                  and t.role in (Role.START, Role.DURATION)]
+        if k == 0 or len(inside) != 1:
+            continue
+        time = inside[0]
+        rest = [t for t in sentence if not t.is_punct and not (
+            time.start_char <= t.idx < time.end_char) and t.lower_ not in _TRAILING_WORDS]
+        if rest:
+            continue
+        undated = [r for r in buffer if r.kind is AssertionKind.ASSERT and
+                   r.valid_from is None and r.valid_to is None and
+                   r.basis is not Basis.UNKNOWN and r.evidence[0] < sentence.start_char]
+        jobs = [r for r in undated if r.predicate in _JOB]
+        previous = sentences[k - 1]
+        for record in jobs or [r for r in undated
+                               if previous.start_char <= r.evidence[0] < previous.end_char]:
+            record.valid_from, record.basis = time.value.start, Basis.STATED
+            record.granularity, record.stated_time = time.value.granularity, time.value

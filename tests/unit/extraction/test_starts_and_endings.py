@@ -260,3 +260,15 @@ def test_a_title_said_as_past_with_its_years_keeps_them(extract: Extract) -> Non
                 if a.predicate == "job_title"]
     assert (title.valid_from.astimezone(TZ).year, title.valid_to.astimezone(TZ).year) == (
         2015, 2019)
+
+
+@pytest.mark.parametrize(("text", "year"), [
+    ("founder @ Yeti Trail Treks, Pokhara based. since 2016", 2016),
+    ("frontend dev @ Shipwise, remote from Plovdiv. 2 yrs there", 2022),
+])
+def test_a_sentence_that_only_says_since_when_dates_the_job_before_it(extract: Extract,
+                                                                     text: str,
+                                                                     year: int) -> None:
+    starts = _starts(extract(text), "Maren Holt")
+    assert starts["works_at"] == date(year, 1, 1)
+    assert starts.get("lives_in") is None  # the job is what the time dates, not a home
