@@ -341,7 +341,9 @@ def find_subject(doc: Doc, clause: Clause, before: int) -> tuple[str, tuple[int,
         token = doc[j]
         low = token.lower_
         if low in ("i", "i'm", "i've", "i'd", "im", "ive", "me") and low != "me":
-            best = ("speaker", (j, j + 1))
+            if not (token.text == "i" and 0 < j < before - 1 and doc[j - 1].is_title and
+                    doc[j + 1].is_title):
+                best = ("speaker", (j, j + 1))  # not the "i" (and) of "Słowo i Sens"
         elif low in ("we", "we're", "we've"):
             best = ("we", (j, j + 1))
         elif low in ("he", "she", "they") and token.dep_ != "pobj":

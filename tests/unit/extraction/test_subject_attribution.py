@@ -189,3 +189,11 @@ def test_a_spouse_named_beside_i_shares_the_home(extract: Extract, text: str) ->
     partner = "Takeshi" if "Takeshi" in text else "Nokuthula"
     assert ("Maren Holt", "lives_in", "Tromsø") in facts, facts
     assert (partner, "lives_in", "Tromsø") in facts, facts
+
+
+def test_the_and_inside_a_name_is_no_first_person(extract: Extract) -> None:
+    # "i" is "and" in Polish and Catalan names: "Słowo i Sens" is not the speaker speaking
+    found = _facts(extract("Ewelina Mazur starts on Monday, she joins Słowo i Sens as "
+                           "project manager."))
+    assert ("Ewelina Mazur", "job_title", "project manager") in found
+    assert not [f for f in found if f[0] == "Maren Holt"]
