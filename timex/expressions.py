@@ -479,10 +479,13 @@ def _weekday_labels_date(text: str, found: list[TimeMention]) -> list[TimeMentio
     return kept
 
 
+#: "last day is|was|will be …": a day word said before its date.
+_DAY_IS = r"(?:day|date|shift)\s+(?:is|was|will\s+be)"
+
 _DATE_CUE = re.compile(r"(?:^|\b)(?:on|from|since|until|till|til|by|effective|starting|start|"
                        r"started|starts|before|after|through|thru|to|and|day|of|"
                        r"from\s+the|as\s+of|due|moving|moved|retired|left|joined|back|"
-                       r"(?:day|date|shift)\s+(?:is|was|will\s+be)|[-–—(,:])$")
+                       rf"{_DAY_IS}|[-–—(,:])$")
 
 
 #: A start said in the present with a bare weekday after it: the coming one ("joins Monday" on a
@@ -495,14 +498,13 @@ _STARTS_AHEAD = re.compile(r"\b(?:start|starts|starting|join|joins|joining|begin
 #: not "from" or "to", which also open office hours and scores ("from 9-5").
 _DASHED_DATE_CUE = re.compile(r"(?:^|\b)(?:on|since|until|till|by|effective|start|starts|"
                               r"starting|started|as\s+of|due|moving|moved|retired|left|"
-                              r"joined|(?:day|date|shift)\s+(?:is|was|will\s+be))$")
+                              rf"joined|{_DAY_IS})$")
 
 
 #: The words after which a day and month with one dot ("from 1.10", "last day 27.9") is a
 #: date: a stricter list, since "to 4.2", "in 2.1" and "of 7.5" are versions and scores.
 _DOTTED_DATE_CUE = re.compile(r"(?:^|\b)(?:on|since|from|until|till|by|effective|start|starts|"
-                              r"starting|started|as\s+of|due|moved|left|joined|day|"
-                              r"(?:day|date|shift)\s+(?:is|was|will\s+be))$")
+                              rf"starting|started|as\s+of|due|moved|left|joined|day|{_DAY_IS})$")
 
 
 def _date_cue(before: str, text: str, kind: str) -> bool:

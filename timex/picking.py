@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from asof.graph.models import Granularity
 from asof.timex.values import Tense, TimeValue, day_value
 
 #: UTC offsets (hours) of the places that write month/day (6/30): the US and Canada.
@@ -61,12 +62,9 @@ def from_cue_pick(past: TimeValue | None, future: TimeValue | None, ref: date,
     back = (ref - past.start.date()).days
     if tense is Tense.UNKNOWN:
         return past if back <= ahead else future
-    return past if back <= _LATE_REPORT_DAYS and past.granularity is future.granularity \
-        and past.end.date() <= ref and _is_day(past) else future
-
-
-def _is_day(value: TimeValue) -> bool:
-    return (value.end - value.start).days == 1
+    # a day, not a month: both sides of "from" come from one expression, so one granularity
+    return past if back <= _LATE_REPORT_DAYS and past.granularity is Granularity.DAY \
+        else future
 
 
 #: A slashed day and month, with or without a year ("30/06", "6/30/24").

@@ -14,6 +14,7 @@ tense of "moved").
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import cache
 
@@ -62,10 +63,8 @@ def _nearest_year(time: TimeMention, old: datetime) -> datetime:
     """The date in the year, of the one before to the one after, nearest ``old``: a yearless
     "3/24" or "1 July" whose tense picked the wrong year."""
     new = time.value.start
-    if any(ch.isdigit() for ch in time.text) and any(
-            len(run) == 4 for run in "".join(ch if ch.isdigit() else " "
-                                             for ch in time.text).split()):
-        return new
+    if re.search(r"(?<!\d)\d{4}(?!\d)", time.text):
+        return new  # the year was said
     options = []
     for shift in (-1, 0, 1):
         try:
