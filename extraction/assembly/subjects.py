@@ -177,6 +177,8 @@ class SubjectResolution(MessageTopics):
             return result
         if kind in ("he", "she", "they"):
             at = doc[cand.subject_span[0]].idx if cand.subject_span else len(_text(doc))
+            if kind != "they":
+                at = self._chain_start(doc, at, kind)
             if kind == "they" and org_subject and not self._they_person(at):
                 org = self._they_org(doc, at)
                 if org is not None:
@@ -348,6 +350,24 @@ class SubjectResolution(MessageTopics):
                                               text[pos2:pos]):
                 return [name2, name]
         return []  # a plural "they" and one person: not decided here
+
+    def _chain_start(self, doc: Doc, at: int, gender: str) -> int:
+        """Where the chain of "he" (or "she") a pronoun at char ``at`` continues starts: while
+        the pronoun's sentence names no one before it and the sentence before opens with the
+        same pronoun as its subject, that pronoun means the same person ("Rhys accepted! He
+        starts with us, reporting to Gethin Hughes. His last day …": Rhys's, not Gethin's). A
+        name-like word before the pronoun in its own sentence stops the chain ("Our tatik
+        Siranush is in Gyumri with her cat")."""
+        sents = list(doc.sents)
+        while True:
+            k = next(i for i, s in enumerate(sents) if s.start_char <= at < s.end_char or
+                     i == len(sents) - 1)
+            if k == 0 or any(t.idx < at and is_nameish(t) for t in sents[k]):
+                return at
+            subject = next((t for t in sents[k - 1] if t.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is None or subject.lower_ != gender:
+                return at
+            at = subject.idx
 
     @staticmethod
     def _np_head(token: Token) -> Token:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from asof.graph.models import AssertionKind
 from tests.unit.extraction.conftest import Extract
 
 pytestmark = pytest.mark.unit
@@ -197,3 +198,14 @@ def test_the_and_inside_a_name_is_no_first_person(extract: Extract) -> None:
                            "project manager."))
     assert ("Ewelina Mazur", "job_title", "project manager") in found
     assert not [f for f in found if f[0] == "Maren Holt"]
+
+
+def test_a_pronoun_continues_the_he_of_the_sentence_before(extract: Extract) -> None:
+    # "His" names no one in its own sentence; "He" opened the sentence before, so "His" is the
+    # same person, not the manager named last
+    found = extract("Candidate: Oskar Lindgren, dispatcher at Fjordline Freight.",
+                    "Oskar accepted! He starts with us in May, reporting to our ops director "
+                    "Ilse Brandt. His last day at Fjordline Freight is 30 April.")
+    endings = {a.subject.name for a in found
+               if a.kind is AssertionKind.RETRACT and a.predicate == "works_at"}
+    assert endings == {"Oskar Lindgren"}, found
