@@ -111,7 +111,7 @@ def _name_in_a_date(token: Token) -> bool:
 def is_nameish(token: Token) -> bool:
     """A token that can be part of a proper name (case as written, or tagged PROPN)."""
     text = token.text
-    if not text or not (text[0].isalnum()):
+    if not text or not (text[0].isalnum()) or "/" in text:  # "w/", "b/c", "24/7"
         return False
     if token.lower_ in NOT_NAMES or token.ent_type_ in ("CARDINAL", "PERCENT", "MONEY",
                                                          "ORDINAL"):

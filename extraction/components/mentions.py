@@ -7,6 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from asof.extraction.components.base import NAME_CONNECTORS, ensure_extensions, is_nameish
+from asof.extraction.patterns import common_english
 
 #: Words after a number that make it a quantity or a time, not part of a name.
 _UNITS = frozenset({"year", "month", "week", "day", "hour", "minute", "am", "pm", "km",
@@ -62,6 +63,23 @@ def name_run(doc: Doc, i: int, end: int) -> tuple[int, int] | None:
     return i, j
 
 
+def _trimmed(ent: Span) -> Span | None:
+    """The entity without the lower-case abbreviations the model ran into at its end ("Spoke
+    w/" before "Nirosha Perera"); None when all that is left is an everyday word opening the
+    sentence ("Spoke", "Met"), which names nothing."""
+    doc = ent.doc
+    end = ent.end
+    while end - 1 > ent.start and doc[end - 1].text[:1].islower() and \
+            not doc[end - 1].is_alpha and doc[end - 2].whitespace_:
+        end -= 1
+    if end == ent.end:
+        return ent
+    if end - ent.start == 1 and doc[ent.start].is_sent_start and \
+            common_english(doc[ent.start].text):
+        return None
+    return Span(doc, ent.start, end, label=ent.label_)
+
+
 class Mentions:
     def __init__(self, labels: tuple[str, ...], name_runs: bool) -> None:
         ensure_extensions()
@@ -69,6 +87,9 @@ class Mentions:
         self.name_runs = name_runs
 
     def __call__(self, doc: Doc) -> Doc:
+        ents = [e for e in (_trimmed(e) for e in doc.ents) if e is not None]
+        if [(e.start, e.end) for e in ents] != [(e.start, e.end) for e in doc.ents]:
+            doc.ents = ents
         spans = [Span(doc, e.start, e.end, label=e.label_) for e in doc.ents
                  if e.label_ in self.labels]
         if self.name_runs:

@@ -209,3 +209,10 @@ def test_a_pronoun_continues_the_he_of_the_sentence_before(extract: Extract) -> 
     endings = {a.subject.name for a in found
                if a.kind is AssertionKind.RETRACT and a.predicate == "works_at"}
     assert endings == {"Oskar Lindgren"}, found
+
+
+def test_a_verb_before_w_slash_is_no_name(extract: Extract) -> None:
+    # the model reads "Spoke w/" as a person; the title is the contact's
+    facts = _facts(extract("Call notes, Kestrel Labs. Spoke w/ Oskar Lindgren, head of finance."))
+    assert ("Oskar Lindgren", "job_title", "head of finance") in facts, facts
+    assert not any(s.startswith("Spoke") for s, _, _ in facts), facts
