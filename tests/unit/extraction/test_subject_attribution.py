@@ -216,3 +216,21 @@ def test_a_verb_before_w_slash_is_no_name(extract: Extract) -> None:
     facts = _facts(extract("Call notes, Kestrel Labs. Spoke w/ Oskar Lindgren, head of finance."))
     assert ("Oskar Lindgren", "job_title", "head of finance") in facts, facts
     assert not any(s.startswith("Spoke") for s, _, _ in facts), facts
+
+
+def test_an_employer_named_earlier_is_nobodys_group() -> None:
+    # a membership reading (the tagger's, here written by hand) of an organisation someone
+    # works at, known from an earlier message, is dropped; a club stays
+    from asof.extraction.assembly.records import RecordKeeping
+    from asof.extraction.assembly.state import ConversationState, Record
+    from asof.graph.predicates import default_registry
+
+    def record(subject: str, predicate: str, obj: str, message: int) -> Record:
+        return Record(subject, predicate, obj, False, AssertionKind.ASSERT, None, None, None,
+                      None, 0, message, (0, 0), learned=True)
+
+    keeping = RecordKeeping(ConversationState("unit", default_registry()))
+    keeping.state.records.append(record("Dale Rourke", "works_at", "Bitterroot Resort", 0))
+    kept = keeping._not_employers([record("Travis Holt", "member_of", "bitterroot resort", 1),
+                                   record("Travis Holt", "member_of", "Whitefish Ski Club", 1)])
+    assert [r.obj for r in kept] == ["Whitefish Ski Club"]
