@@ -155,7 +155,8 @@ class SubjectResolution(MessageTopics):
             if described is not None:
                 return [described]
         if kind in ("default", "speaker") and cand.subject_span is None:
-            topic = self._topic_person(doc, cand)  # no "I" said: a CV line of the candidate's
+            # no "I" said: a CV line of the candidate's
+            topic = self._topic_person(doc, cand, speaker)
             if topic is None:
                 topic = self._third_person_message(doc, cand, speaker)
             if topic is not None:

@@ -17,9 +17,11 @@ from asof.extraction.spans import token_at as _token_at
 
 _TOPIC_RE = re.compile(
     r"\b(?i:candidate|applicant|new\s+hire|new\s+starter)"
+    r"(?:\s+(?i:one|two|three|four|\#?\d|[A-D]))?"
     r"(?:\s+(?i:notes|profile|summary|details|info|update|brief))?\b\s*(?:is\s+|[:,—–-]\s*)"
     r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)|"
-    r"\b(?P<owner>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)['’]s\s+(?i:CV|resume|résumé)\b")
+    r"\b(?P<owner>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)['’]s\s+(?i:CV|resume|résumé)\b|"
+    r"\b(?P<pronoun>(?i:his|her))\s+(?i:CV|resume|résumé|LinkedIn|profile)\b")
 
 
 class MessageTopics(PeopleAndNames):
@@ -29,7 +31,7 @@ class MessageTopics(PeopleAndNames):
         registry = self.state.registry
         return frozenset(p.name for p in registry if p.subject_types == ("person",))
 
-    def _topic_person(self, doc: Doc, cand: Candidate) -> str | None:
+    def _topic_person(self, doc: Doc, cand: Candidate, speaker: str) -> str | None:
         """The person a message is about, named before the statement by a heading ("Candidate:
         Lior Ben-Ami. CV says Senior Analyst at …", "I'm verifying a candidate, Daniel
         Mensah. His CV: …", "Priya Nair's CV: …"): a verbless fact of a person is theirs."""
@@ -39,6 +41,18 @@ class MessageTopics(PeopleAndNames):
         found = [m for m in _TOPIC_RE.finditer(_text(doc)) if m.end() <= at]
         if not found:
             return None
+        pronoun = found[-1].group("pronoun")
+        if pronoun is not None:
+            # "from his resume: - Viterra: elevator manager 2018 - present": the "his" of the
+            # heading names the person, not the speaker
+            gender = "he" if pronoun.lower() == "his" else "she"
+            state = self.state
+            before = [name for pos, name in self._mentions
+                      if pos < found[-1].start() and name != speaker and
+                      (entity := state.entity(name)) is not None and
+                      entity.gender in (None, gender)]
+            later = {name for name, pos in self._positions.items() if pos > found[-1].start()}
+            return before[-1] if before else state.recent_person(gender, {speaker} | later)
         return self.state.add_person(found[-1].group("name") or found[-1].group("owner"))
 
     def _third_person_message(self, doc: Doc, cand: Candidate, speaker: str) -> str | None:

@@ -234,3 +234,10 @@ def test_an_employer_named_earlier_is_nobodys_group() -> None:
     kept = keeping._not_employers([record("Travis Holt", "member_of", "bitterroot resort", 1),
                                    record("Travis Holt", "member_of", "Whitefish Ski Club", 1)])
     assert [r.obj for r in kept] == ["Whitefish Ski Club"]
+
+
+def test_a_cv_under_his_or_her_heading_is_that_persons(learned_extract: Extract) -> None:
+    facts = _facts(learned_extract("We're about to hire Oskar Lindgren, he interviewed well.",
+                                   "his CV:\n- Fjordline Freight, dispatcher, 2019–present"))
+    assert ("Oskar Lindgren", "works_at", "Fjordline Freight") in facts, facts
+    assert ("Maren Holt", "works_at", "Fjordline Freight") not in facts, facts
