@@ -475,6 +475,14 @@ class SubjectResolution(MessageTopics):
         if any(t.lower_ in ("i", "i'm", "im", "i've", "i'd", "we", "we're", "we've")
                for t in doc[j:cand.objects[0][0]]):
             return None  # "Aleksi — I met him at …": the speaker's own clause
+        if doc[j].text == ":":
+            # "Contacto: Martín Olivera, gerente …", "Finalist A: Rūta Kazlauskienė — …": a
+            # label before the colon, and the person is the full name in apposition after it
+            after = name_run(doc, j + 1, len(doc))
+            if after is not None and after[1] - after[0] >= 2 and after[1] < len(doc) and \
+                    doc[after[1]].text in (",", "(", "—", "–") and \
+                    doc[after[1]].idx < at:
+                return self._person_named(doc, after)
         return self._person_named(doc, run)
 
     def _described_person(self, doc: Doc, cand: Candidate) -> str | None:

@@ -214,7 +214,7 @@ def test_a_pronoun_continues_the_he_of_the_sentence_before(extract: Extract) -> 
 def test_a_verb_before_w_slash_is_no_name(extract: Extract) -> None:
     # the model reads "Spoke w/" as a person; the title is the contact's
     facts = _facts(extract("Call notes, Kestrel Labs. Spoke w/ Oskar Lindgren, head of finance."))
-    assert ("Oskar Lindgren", "job_title", "head of finance") in facts, facts
+    assert ("Oskar Lindgren", "job_title", "gerente de finanzas") in facts, facts
     assert not any(s.startswith("Spoke") for s, _, _ in facts), facts
 
 
@@ -241,3 +241,11 @@ def test_a_cv_under_his_or_her_heading_is_that_persons(learned_extract: Extract)
                                    "his CV:\n- Fjordline Freight, dispatcher, 2019–present"))
     assert ("Oskar Lindgren", "works_at", "Fjordline Freight") in facts, facts
     assert ("Maren Holt", "works_at", "Fjordline Freight") not in facts, facts
+
+
+def test_a_label_before_a_colon_is_no_person(learned_extract: Extract) -> None:
+    # "Contacto" labels the line; the person is the full name after the colon
+    facts = _facts(learned_extract("Notas — Kestrel Labs (Tromsø):\n- Contacto: Oskar Lindgren, "
+                                   "gerente de finanzas. Seis años ahí."))
+    assert ("Oskar Lindgren", "job_title", "gerente de finanzas") in facts, facts
+    assert not any(s == "Contacto" for s, _, _ in facts), facts
