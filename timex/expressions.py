@@ -119,7 +119,7 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense,
     end_value: TimeValue | None = None
     role = Role.AT
     if kind == "iso_day":
-        y, m, d = (int(p) for p in low.split("-"))
+        y, m, d = (int(p) for p in re.split(r"[-./]", low.rstrip("."))[:3])
         value = day_value(date(y, m, d), tz)
     elif kind == "iso_month":
         y, m = (int(p) for p in low.split("-"))

@@ -114,7 +114,11 @@ _DAYS_JOIN = r"(?:-|–|—|to|until|till|through|thru|&)"
 
 # Order matters: longer, more specific forms first. Each alternative is a named group.
 PATTERNS: list[tuple[str, str]] = [
-    ("iso_day", rf"\b{YEAR}-[01]\d-[0-3]\d\b"),
+    ("iso_day", rf"\b{YEAR}-[01]\d-[0-3]\d\b|" +
+     # year first with slashes or, zero-padded (a version is "2024.1.5"), dots ("2025/2/3",
+     # "2024.09.09.": East Asian, Hungarian)
+     rf"\b{YEAR}/(?:1[0-2]|0?[1-9])/(?:[12]\d|3[01]|0?[1-9])(?![\d/])|"
+     rf"\b{YEAR}\.(?:1[0-2]|0[1-9])\.(?:[12]\d|3[01]|0[1-9])(?![\d/]|\.\d)"),
     ("iso_month", rf"\b{YEAR}-(?:0[1-9]|1[0-2])\b"),
     # year ranges written short, month ranges sharing a year, day ranges: "2010-14",
     # "Jul–Aug 2019", "the 8th–11th", "8th to 11th"

@@ -103,3 +103,17 @@ def test_a_day_and_a_clock_time_are_no_range() -> None:
 ])
 def test_a_day_and_month_after_is_or_was_of_a_day_word(text: str, day: date) -> None:
     assert _days(text)[:1] == [day]
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("she started 2024.09.09. and I start 2024.10.01", [date(2024, 9, 9), date(2024, 10, 1)]),
+    ("joined 2025/2/3 as analyst", [date(2025, 2, 3)]),
+    ("on 2024-03-05", [date(2024, 3, 5)]),
+])
+def test_a_year_first_date_with_dots_or_slashes_is_a_day(text: str, days: list[date]) -> None:
+    assert _days(text) == days
+
+
+def test_a_dotted_version_is_no_day() -> None:
+    # a calendar version number ("2024.1.5") is not zero-padded like a date written that way
+    assert all(m.value.granularity.value == "year" for m in find_times("ran 2024.1.5", REF))
