@@ -70,10 +70,11 @@ def evaluate() -> None:
               default=None, help="A folder with another trained tagger (from `asof train`).")
 @extractor_option
 @click.option("--limit", type=click.IntRange(1), default=None,
-              help="Only the first N conversations by file name (a subset for slow models).")
+              help="Only the first N conversations by path (a subset for slow models).")
 def eval_gold(directory: Path, as_json: bool, show_errors: bool, without_learned: bool,
               tagger_model: Path | None, extractor: str | None, limit: int | None) -> None:
-    """Fact precision/recall/F1, interval and question accuracy on a gold DIRECTORY.
+    """Fact precision/recall/F1, interval and question accuracy on a gold DIRECTORY (every
+    *.json in it and its subfolders).
 
     With --extractor llm or hybrid (the model of ASOF_LLM_BASE_URL / ASOF_LLM_MODEL), the
     model's calls, tokens, cache hits, seconds per message and grounding-drop rate are

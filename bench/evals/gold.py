@@ -238,12 +238,12 @@ def evaluate_dir(directory: str | Path, *, memory: Memory | None = None,
                  nlp: Any | None = None, tenant_prefix: str = "gold-",
                  extractor: str = "rules", llm: LLMConfig | None = None,
                  limit: int | None = None) -> dict[str, Any]:
-    """Score every ``*.json`` gold conversation in ``directory`` (one tenant per file), or
-    the first ``limit`` by name.
+    """Score every ``*.json`` gold conversation in ``directory`` and its subfolders (one tenant
+    per file), or the first ``limit`` by path.
     ``nlp``: another extraction pipeline than the default (ablations, another artifact);
     ``extractor``/``llm``: the llm or hybrid extractor (their usage is reported as ``llm``)."""
     directory = Path(directory)
-    files = sorted(p for p in directory.glob("*.json"))[:limit]
+    files = sorted(p for p in directory.rglob("*.json") if p.is_file())[:limit]
     if not files:
         raise InvalidInputError(f"{directory}: no gold conversations (*.json) found")
     clock = FakeClock(datetime(1970, 1, 1, tzinfo=UTC))

@@ -52,6 +52,16 @@ def test_eval_gold_scores_facts_intervals_and_questions(tmp_path: Path) -> None:
     assert "overall" in text
 
 
+def test_eval_gold_reads_the_subfolders_too(tmp_path: Path) -> None:
+    # a set kept in one folder per style ("heldout/terse", "heldout/hr") is scored whole
+    for style in ("terse", "hr"):
+        (tmp_path / style).mkdir()
+        (tmp_path / style / f"{style}-001.json").write_text(json.dumps(GOLD), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", "gold", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert [f["file"] for f in json.loads(result.output)["files"]] == ["hr-001", "terse-001"]
+
+
 def test_eval_gold_on_an_empty_directory_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["eval", "gold", str(tmp_path)])
     assert result.exit_code != 0 and "no gold conversations" in result.output
