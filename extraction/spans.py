@@ -46,6 +46,13 @@ _NAME_PARTICLES = frozenset({"de", "da", "di", "do", "dos", "das", "del", "della
                              "von", "der", "den", "ter", "ten", "du", "bin", "ibn", "bint"})
 
 
+def line_end(doc: Doc, i: int) -> int:
+    """The index of the first token from ``i`` on that breaks the line (or the doc's end)."""
+    while i < len(doc) and "\n" not in doc[i].text:
+        i += 1
+    return i
+
+
 def is_emoji(text: str) -> bool:
     """A token made only of emoji, symbols and their joiners ("😬", "🇵🇹", "👍🏽"): in chat it
     parts a sentence as punctuation does."""

@@ -463,8 +463,8 @@ class SubjectResolution(MessageTopics):
                                 doc[k].like_num and len(doc[k]) <= 2):
             k += 1
         run = name_run(doc, k, len(doc))
-        if run is None:
-            return None
+        if run is None or cand.trigger[0] <= run[0] < cand.trigger[1]:
+            return None  # "Idiomas: español, inglés": the statement's own heading is no one
         j = run[1]
         if j < len(doc) and doc[j].text == "(":
             while j < len(doc) and doc[j].text != ")" and doc[j].idx < at:
@@ -496,7 +496,9 @@ class SubjectResolution(MessageTopics):
         if j < 1 or doc[j].text not in _APPOSITIVE_MARKS:
             return None
         run = _name_ending_at(doc, j - 1)
-        return self._person_named(doc, run) if run is not None else None
+        if run is None or cand.trigger[0] <= run[0] < cand.trigger[1]:
+            return None  # "Idiomas: español": the statement's own heading is no one
+        return self._person_named(doc, run)
 
     def _sentence_subject(self, doc: Doc, cand: Candidate) -> str | None:
         """"Tunde flies for Skyvale Air, first officer": a span with no subject of its own

@@ -19,8 +19,8 @@ _TOPIC_RE = re.compile(
     r"\b(?i:candidate|applicant|new\s+hire|new\s+starter)"
     r"(?:\s+(?i:one|two|three|four|\#?\d|[A-D]))?"
     r"(?:\s+(?i:notes|profile|summary|details|info|update|brief))?\b\s*(?:is\s+|[:,—–-]\s*)"
-    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)|"
-    r"\b(?P<owner>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)['’]s\s+(?i:CV|resume|résumé)\b|"
+    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)+)|"
+    r"\b(?P<owner>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)+)['’]s\s+(?i:CV|resume|résumé)\b|"
     r"\b(?P<pronoun>(?i:his|her))\s+(?i:CV|resume|résumé|LinkedIn|profile)\b")
 
 

@@ -64,16 +64,19 @@ def name_run(doc: Doc, i: int, end: int) -> tuple[int, int] | None:
 
 
 def _trimmed(ent: Span) -> Span | None:
-    """The entity without the lower-case abbreviations the model ran into at its end ("Spoke
-    w/" before "Nirosha Perera"); None when all that is left is an everyday word opening the
-    sentence ("Spoke", "Met"), which names nothing."""
+    """The entity cut at a line break ("Amira Haddad\nExpérience") and without the lower-case
+    abbreviations the model ran into at its end ("Spoke w/" before "Nirosha Perera"); None when
+    all that is left is an everyday word opening the sentence ("Spoke", "Met"), which names
+    nothing."""
     doc = ent.doc
-    end = ent.end
+    end = next((t.i for t in ent if "\n" in t.text), ent.end)  # a name ends with its line
     while end - 1 > ent.start and doc[end - 1].text[:1].islower() and \
             not doc[end - 1].is_alpha and doc[end - 2].whitespace_:
         end -= 1
     if end == ent.end:
         return ent
+    if end <= ent.start:
+        return None
     if end - ent.start == 1 and doc[ent.start].is_sent_start and \
             common_english(doc[ent.start].text):
         return None

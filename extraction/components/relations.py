@@ -56,6 +56,7 @@ from asof.extraction.patterns import (
     Rule,
     common_words,
 )
+from asof.extraction.spans import line_end
 
 #: Words between a title and its employer: "ux lead @ tostadora", and the other languages'
 #: "at" of chat that switches ("IT-Administrator bei Huber", "directeur logistique chez X").
@@ -171,7 +172,9 @@ class RelationFinder:
 
     def _candidate(self, doc: Doc, rule: Rule, clause: Clause, clause_index: int, start: int,
                    end: int) -> Candidate | None:
-        c_end = clause.end
+        # a heading ("Langues: arabe, français"): its list runs to the end of the line
+        heading = doc[end - 1].text == ":" and clause.end <= end
+        c_end = line_end(doc, end) if heading else clause.end
         objects: list[tuple[int, int, str, bool]] = []
         reader = rule.obj
         if reader == "none" and rule.kind == "retract" and any(
@@ -265,6 +268,8 @@ class RelationFinder:
                 subject, span = "name", run
             else:
                 subject, span = find_subject(doc, clause, start)
+                if span is not None and start <= span[0] < end:
+                    subject, span = "default", None  # "Idiomas: español": the heading is no one
         elif rule.subj == "inner":
             # "Kofi and I got married": the pronoun inside the match, not the parse's subject
             pron = next((t for t in doc[start:end] if t.lower_ in FIRST_PERSON or

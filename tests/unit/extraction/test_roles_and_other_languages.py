@@ -117,3 +117,16 @@ def test_a_title_of_a_department_the_parser_takes_for_a_pronoun(extract: Extract
     titles = {a.value or (a.object.name if a.object else "") for a in extract(text)
               if a.predicate == "job_title"}
     assert titles == {title}
+
+
+@pytest.mark.parametrize(("text", "languages"), [
+    ("Idiomas: español, inglés (C1)", {"Spanish", "English"}),
+    ("Sprachen: Deutsch, Englisch, Polnisch", {"German", "English", "Polish"}),
+    ("Languages: Welsh, English", {"Welsh", "English"}),
+])
+def test_a_heading_of_languages_in_any_language(extract: Extract, text: str,
+                                                languages: set[str]) -> None:
+    # the heading is nobody's name, and each language gets its English name
+    found = [a for a in extract(text) if a.predicate == "speaks"]
+    assert {a.object.name for a in found} == languages
+    assert {a.subject.name for a in found} == {"Maren Holt"}
