@@ -101,10 +101,20 @@ def _span_start(times: list[TimeMention], end: datetime) -> TimeValue | None:
 def _own_part(doc: Doc, cand: Candidate, times: list[TimeMention]) -> list[TimeMention]:
     """Of several times in a clause, those in the trigger's own part of it, between commas
     or dashes, where it has any ("notice in tmrw, last day at shipwise 30 aug": the last day
-    is 30 August)."""
+    is 30 August). A time on another line is another statement's ("Formation: ENSI,
+    2014–2017\nLangues: arabe, français"), and a line of a list has its own time where it
+    gives one, even outside the clause ("- '16 to '19: network engineer at Ankobra")."""
+    trigger = cand.trigger[0]
+    text = _text(doc)
+    at = doc[trigger].idx
+
+    def same_line(t: TimeMention) -> bool:
+        return "\n" not in text[min(at, t.start_char):max(at, t.start_char)]
+
+    times = [t for t in times if same_line(t)] or \
+        [t for t in (doc._.asof_times or []) if same_line(t) and "\n" in text[:at]]
     if len(times) < 2:
         return times
-    trigger = cand.trigger[0]
 
     def same_part(t: TimeMention) -> bool:
         low, high = sorted((trigger, _tok(doc, t.start_char)))

@@ -11,6 +11,7 @@ import pytest
 
 from asof.timex import Tense, find_times
 from asof.timex.picking import slashed_order
+from tests.unit.extraction.conftest import AT
 
 pytestmark = pytest.mark.unit
 
@@ -117,3 +118,19 @@ def test_a_year_first_date_with_dots_or_slashes_is_a_day(text: str, days: list[d
 def test_a_dotted_version_is_no_day() -> None:
     # a calendar version number ("2024.1.5") is not zero-padded like a date written that way
     assert all(m.value.granularity.value == "year" for m in find_times("ran 2024.1.5", REF))
+
+
+def test_each_line_of_a_cv_keeps_its_own_dates(extract) -> None:  # type: ignore[no-untyped-def]
+    # the range opening a line is that line's, and the next line's range is not
+    found = extract("Top candidate: Oskar Lindgren.\n- '16 to '19: network engineer at "
+                    "Fjordline Freight\n- Sept 2019 - present: senior network engineer at "
+                    "Kestrel Labs")
+    starts = {(a.object.name if a.object else a.value): a.valid_from.astimezone(AT.tzinfo)
+              for a in found}
+    assert starts["Fjordline Freight"].year == starts["network engineer"].year == 2016
+    assert (starts["Kestrel Labs"].year, starts["Kestrel Labs"].month) == (2019, 9)
+    found = extract("Candidate: Amira Haddad\nFormation: ENSI, 2014–2017\nLangues: arabe, "
+                    "français")
+    langs = {a.object.name: a for a in found if a.predicate == "speaks"}
+    assert set(langs) == {"Arabic", "French"}
+    assert all(a.subject.name == "Amira Haddad" and a.valid_to is None for a in langs.values())
