@@ -48,6 +48,7 @@ from asof.timex.vocabulary import (
     UNITS,
     WEEKDAY_ABBREVIATIONS,
     WEEKDAYS,
+    alternatives,
 )
 from asof.timex.vocabulary import (
     MASTER as _MASTER,
@@ -352,7 +353,7 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense,
     elif kind == "other_day_word":
         offset = _OTHER["day_words"].get(low, _OTHER["lower_case_day_words"].get(low, 0))
         value = day_value(today + timedelta(days=offset), tz)
-    elif kind in ("for_years", "num_years", "length_now"):
+    elif kind in ("for_years", "num_years", "length_now", "other_length_now"):
         value = _length_back(low, today.year, today.month, tz)
         if value is None:
             return None
@@ -367,11 +368,12 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense,
 def _length_back(text: str, year: int, month: int, tz: tzinfo) -> TimeValue | None:
     """The year or month a length in ``text`` ("for six years", "8 months") counts back to
     from ``year``/``month``, at the length's unit."""
-    match = re.search(rf"({_NUM})\s+(year|yr|month|mo)s?\b", text)
+    match = re.search(rf"({_NUM})\s+(year|yr|month|mo)s?\b", text) or \
+        re.search(rf"({_NUM})\s+({alternatives(_OTHER['length_units'])})(?![\w'])", text)
     if match is None:
         return None
     n = _num(match.group(1))
-    if match.group(2) in ("year", "yr"):
+    if _OTHER["length_units"].get(match.group(2), match.group(2)) in ("year", "yr"):
         return year_value(year - n, tz)
     y, m = add_months(year, month, -n)
     return month_value(y, m, tz)

@@ -193,6 +193,13 @@ PATTERNS: list[tuple[str, str]] = [
     # a length said up to now without "for": "5 yrs already", "2 years there", "3 months now"
     ("length_now", rf"\b{NUM}\s+(?:years?|yrs?|months?|mos?)\s+(?:already|now|there|so\s+far|"
                    r"and\s+counting)\b"),
+    # the same in the languages chat switches into: "6 años ya", "lleva 6 años", "3 jaar al",
+    # "depuis 3 ans", "seit 2 Jahren"
+    ("other_length_now",
+     rf"(?<![\w'])(?:{alternatives(OTHER_LANGUAGES['length_before'])})\s+{NUM}\s+"
+     rf"(?:{alternatives(OTHER_LANGUAGES['length_units'])})(?![\w'])|"
+     rf"\b{NUM}\s+(?:{alternatives(OTHER_LANGUAGES['length_units'])})\s+"
+     rf"(?:{alternatives(OTHER_LANGUAGES['length_after'])})(?![\w'])"),
     ("wd", rf"\b{WD}s?\b"),
     ("wd_abbr", rf"\b{WD_ABBR}(?![a-z])"),
     ("year", rf"(?<![\d-]){YEAR}(?![\d-])"),

@@ -134,3 +134,14 @@ def test_each_line_of_a_cv_keeps_its_own_dates(extract) -> None:  # type: ignore
     langs = {a.object.name: a for a in found if a.predicate == "speaks"}
     assert set(langs) == {"Arabic", "French"}
     assert all(a.subject.name == "Amira Haddad" and a.valid_to is None for a in langs.values())
+
+
+@pytest.mark.parametrize(("text", "start"), [
+    ("sous chef, 3 jaar al", date(2021, 1, 1)),
+    ("guía en Andes Trek, 6 años ya", date(2018, 1, 1)),
+    ("depuis 3 ans chez Lumo", date(2021, 1, 1)),
+    ("seit 2 Jahren bei Nordwerk", date(2022, 1, 1)),
+])
+def test_a_length_up_to_now_in_another_language(text: str, start: date) -> None:
+    found = find_times(text, REF)
+    assert [m.value.start.date() for m in found] == [start], found
