@@ -145,3 +145,16 @@ def test_each_line_of_a_cv_keeps_its_own_dates(extract) -> None:  # type: ignore
 def test_a_length_up_to_now_in_another_language(text: str, start: date) -> None:
     found = find_times(text, REF)
     assert [m.value.start.date() for m in found] == [start], found
+
+
+@pytest.mark.parametrize(("text", "day", "role"), [
+    ("giám đốc nhân sự từ 01/05/2024", date(2024, 5, 1), "start"),
+    ("dal 4 novembre lo sostituisce Serena", date(2024, 11, 4), "start"),
+    ("vanaf 1 maart 2025 bij Nordwerk", date(2025, 3, 1), "start"),
+    ("sejak 3 agustus 2021", date(2021, 8, 3), "start"),
+    ("fino al 31/10/2024", date(2024, 10, 31), "end"),
+])
+def test_start_and_end_cues_and_months_of_more_languages(text: str, day: date,
+                                                         role: str) -> None:
+    found = find_times(text, REF)
+    assert [(m.value.start.date(), m.role.value) for m in found] == [(day, role)], found
