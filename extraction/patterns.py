@@ -430,7 +430,8 @@ RELATIONAL_ROLES = frozenset({"manager", "boss", "lead", "supervisor", "admin", 
 #: Courtesy titles before a person's name ("Mr. Samuel Odhiambo", "Dr Helen Carter"): not part
 #: of the name the memory keeps.
 HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "miss", "dr", "prof", "herr", "frau", "mme",
-                        "mlle", "sra", "srta"})
+                        "mlle", "sra", "srta", "capt", "sir", "dame", "pak", "ibu", "bapak",
+                        "ing", "engr", "atty"})
 
 #: Role nouns that tie a person to the possessor's organisation ("our admin is X").
 WORK_ROLES = frozenset({"manager", "boss", "lead", "admin", "administrator", "deputy",

@@ -17,6 +17,7 @@ from asof.extraction.patterns import (
     COMPANY_HEADS,
     DEPARTMENTS,
     EXEC_TITLES,
+    HONORIFICS,
     KINSHIP,
     LANGUAGES,
     TITLE_HEADS,
@@ -106,6 +107,13 @@ class PeopleAndNames(RecordKeeping):
             if span.label_ == "PERSON":
                 if key == normalize_name(speaker) or not text[:1].isupper():
                     continue
+                before = doc[span.start - 1] if span.start else None
+                if before is not None and before.lower_.rstrip(".") in HONORIFICS and \
+                        len(text.split()) == 1:
+                    # "Mr Mwansa retires": the one known person of that surname
+                    full = state.without_honorific(f"{before.text} {text}")
+                    text = full if len(full.split()) > 1 and full.split()[0] != before.text \
+                        else text
                 if state.type_of(text) is None:
                     state.add_person(text)
                     entity = state.entity(text)

@@ -101,7 +101,7 @@ class ConversationState:
         """Resolve a surface name to the conversation's canonical name, learning aliases."""
         name = name_proper(name.strip(" ,.;:!?'\""), type_)
         if type_ == "person":
-            name = self._without_honorific(name)
+            name = self.without_honorific(name)
         key = normalize_name(name)
         if not key:
             return name
@@ -225,7 +225,7 @@ class ConversationState:
         entity = self.entities.get(normalize_name(name))
         return tuple(entity.aliases) if entity is not None else ()
 
-    def _without_honorific(self, name: str) -> str:
+    def without_honorific(self, name: str) -> str:
         """"Mr. Samuel Odhiambo" is Samuel Odhiambo; "Dr. Nandakumar" is the one known person
         of that surname, if there is one (else the name stays as written)."""
         words = name.split()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from asof.graph.models import AssertionKind
-from tests.unit.extraction.conftest import Extract
+from tests.unit.extraction.conftest import AT, Extract
 
 pytestmark = pytest.mark.unit
 
@@ -249,3 +249,16 @@ def test_a_label_before_a_colon_is_no_person(learned_extract: Extract) -> None:
                                    "gerente de finanzas. Seis años ahí."))
     assert ("Oskar Lindgren", "job_title", "gerente de finanzas") in facts, facts
     assert not any(s == "Contacto" for s, _, _ in facts), facts
+
+
+def test_a_courtesy_title_before_a_name(extract: Extract) -> None:
+    # "Mr Patrick Mwansa" is read past the "Mr"; "Mr Mwansa" is the one known Mwansa
+    found = extract("I work at Kestrel Labs. Patrick Mwansa is our maintenance superintendent.",
+                    "My boss is Mr Patrick Mwansa.",
+                    "Mr. Mwansa retires, his last day is 31 July.")
+    facts = _facts(found)
+    assert ("Maren Holt", "reports_to", "Patrick Mwansa") in facts, facts
+    ended = [a for a in found if a.kind is AssertionKind.RETRACT and a.predicate == "works_at"]
+    assert [(a.subject.name, a.valid_from.astimezone(AT.tzinfo).day) for a in ended] == [
+        ("Patrick Mwansa", 31)], ended
+    assert not any(s == "Mwansa" for s, _, _ in facts), facts
