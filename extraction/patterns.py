@@ -268,6 +268,10 @@ RULES: tuple[Rule, ...] = (
     Rule("switch_to", "uses", "assert",
          (_lemma("switch", "upgrade", "downgrade", "migrate", "change"), _ADV,
           _lower("to", "over"), _opt("to")), obj="any"),
+    # "please upgrade us to Business": the speaker's organisation asks the vendor
+    Rule("switch_us_to", "uses", "assert",
+         (_lemma("switch", "upgrade", "downgrade", "migrate", "move", "put"), _lower("us"),
+          _lower("to", "over", "on", "onto")), obj="any", subj="we"),
     Rule("sign_with", "uses", "assert", (_lemma("sign"), _lower("with")), obj="any"),
     # "everything ships via UPS now": the speaker's organisation ships with a carrier
     Rule("ship_via", "uses", "assert",
@@ -426,6 +430,9 @@ TITLE_HEADS = _data_words("title_heads.txt")
 RELATIONAL_ROLES = frozenset({"manager", "boss", "lead", "supervisor", "admin", "deputy",
                               "contact", "colleague", "coworker", "co-worker", "buddy",
                               "mentor", "owner", "report", "hire", "teammate"})
+
+#: Names of subscription tiers ("upgrade us to Business": the business plan).
+PLAN_TIERS = _data_words("plan_tiers.txt")
 
 #: Courtesy titles before a person's name ("Mr. Samuel Odhiambo", "Dr Helen Carter"): not part
 #: of the name the memory keeps.

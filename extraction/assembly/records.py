@@ -83,9 +83,12 @@ class RecordKeeping:
         record stands only where no rule's record says the same predicate of the same
         object (whoever the subject), since the rules' subjects and times are the more
         precise."""
-        ruled = {(r.predicate, normalize_name(r.obj)) for r in buffer if not r.learned}
-        return [r for r in buffer
-                if not r.learned or (r.predicate, normalize_name(r.obj)) not in ruled]
+        def key(r: Record) -> tuple[str, str]:
+            # "Pro" and "pro plan" name one plan
+            return r.predicate, normalize_name(r.obj).removesuffix(" plan")
+
+        ruled = {key(r) for r in buffer if not r.learned}
+        return [r for r in buffer if not r.learned or key(r) not in ruled]
 
     def _types_fit(self, record: Record, at: datetime) -> bool:
         """The registry's subject and object types against what the conversation already

@@ -23,6 +23,7 @@ from asof.extraction.patterns import (
     LANGUAGES,
     NON_PLACE_HEADS,
     NON_TITLE_HEADS,
+    PLAN_TIERS,
     SCHOOL_WORDS,
     STUDY_WORDS,
     TITLE_HEADS,
@@ -146,6 +147,10 @@ class PredicateRouting(SubjectResolution):
         if predicate in ("uses", "owns"):
             if re.search(r"\b(plan|tier)$", low):
                 return "uses", clean_literal(text), True
+            if predicate == "uses" and self._rule in ("switch_to", "switch_us_to") and \
+                    low in PLAN_TIERS:
+                # "upgrade us to Business from 1 April": the business plan
+                return "uses", f"{low} plan", True
             if not is_name:
                 literal = clean_literal(text)
                 known = state.entity(literal) if literal else None

@@ -130,3 +130,23 @@ def test_a_heading_of_languages_in_any_language(extract: Extract, text: str,
     found = [a for a in extract(text) if a.predicate == "speaks"]
     assert {a.object.name for a in found} == languages
     assert {a.subject.name for a in found} == {"Maren Holt"}
+
+
+@pytest.mark.parametrize(("text", "plan"), [
+    ("Please upgrade us to Business from 1 April.", "business plan"),
+    ("switch us to Enterprise on 1 July, please", "enterprise plan"),
+])
+def test_a_lone_tier_name_after_upgrade_us_to_is_a_plan(extract: Extract, text: str,
+                                                          plan: str) -> None:
+    found = extract("I work at Kestrel Labs. We're on the Standard plan.", text)
+    facts = _facts(found)
+    assert ("Kestrel Labs", "uses", plan) in facts, facts
+    ended = {a.value for a in found if a.kind is AssertionKind.RETRACT}
+    assert ended == {"standard plan"}, found
+
+
+def test_a_tool_after_switched_to_stays_a_tool(extract: Extract) -> None:
+    facts = _facts(extract("I work at Kestrel Labs. We're on the Standard plan.",
+                           "We switched to Linear last month."))
+    assert ("Kestrel Labs", "uses", "Linear") in facts, facts
+    assert not any(o.endswith(" plan") and o != "standard plan" for _, _, o in facts), facts
