@@ -64,7 +64,8 @@ def name_run(doc: Doc, i: int, end: int) -> tuple[int, int] | None:
 
 
 def _trimmed(ent: Span) -> Span | None:
-    """The entity cut at a line break ("Amira Haddad\nExpérience") and without the lower-case
+    """The entity cut at a line break ("Amira Haddad\nExpérience") or before the town an
+    organisation is in ("Khangai Cashmere in Ulaanbaatar"), and without the lower-case
     abbreviations the model ran into at its end ("Spoke w/" before "Nirosha Perera"); None when
     all that is left is an everyday word opening the sentence ("Spoke", "Met"), which names
     nothing."""
@@ -73,6 +74,9 @@ def _trimmed(ent: Span) -> Span | None:
     while end - 1 > ent.start and doc[end - 1].text[:1].islower() and \
             not doc[end - 1].is_alpha and doc[end - 2].whitespace_:
         end -= 1
+    if ent.label_ == "ORG" and end - ent.start >= 3 and doc[end - 2].lower_ == "in" and \
+            doc[end - 1].is_title and not common_english(doc[end - 1].text):
+        end -= 2  # "Khangai Cashmere in Ulaanbaatar": the company, then its town
     if end == ent.end:
         return ent
     if end <= ent.start:

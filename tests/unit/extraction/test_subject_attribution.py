@@ -262,3 +262,11 @@ def test_a_courtesy_title_before_a_name(extract: Extract) -> None:
     assert [(a.subject.name, a.valid_from.astimezone(AT.tzinfo).day) for a in ended] == [
         ("Patrick Mwansa", 31)], ended
     assert not any(s == "Mwansa" for s, _, _ in facts), facts
+
+
+def test_an_organisation_ends_before_the_town_it_is_in(extract: Extract) -> None:
+    # the model reads "Tumen Cashmere in Ulaanbaatar" as one organisation
+    facts = _facts(extract("Sain baina uu! Oskar Lindgren, HR manager at Tumen Cashmere in "
+                           "Ulaanbaatar. We have used Staffbook since March."))
+    assert ("Oskar Lindgren", "works_at", "Tumen Cashmere") in facts, facts
+    assert not any("Ulaanbaatar" in o for _, p, o in facts if p != "lives_in"), facts
