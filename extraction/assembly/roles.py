@@ -67,7 +67,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "apposition": re.compile(
             rf"(?P<name>{_NAME})\s*(?P<open>\(|—|–|,|\s-)\s*(?:(?P<poss>(?i:my|our|his|her))\s+)?"
             rf"(?:(?i:new|lovely|dear|old|sweet|little|darling|actual|direct|line)\s+)?"
-            rf"{role}\s*(?P<close>\)|—|–|,|\s-|[.!?;]|$)"),
+            rf"{role}(?:\s+(?i:at|@)\s*(?P<org>{_NAME}))?\s*(?P<close>\)|—|–|,|\s-|[.!?;]|$)"),
         # "Arvind Iyer is my husband", "Rui Carvalho's been my mgr since then", "Ilse Brandt
         # has been my manager since March"
         "copula": re.compile(
@@ -242,6 +242,11 @@ class RoleReaders(PhraseReaders):
                     since = _start_after(doc, m.end()) if key == "copula" else None
                     self._add(buffer, owner, predicate, state.add_person(name), False, index,
                               span, since=since)
+                    if key == "apposition" and m.group("org") and predicate == "reports_to":
+                        # "Kristaps (my lead at Daugava Data)": the boss works there
+                        self._add(buffer, state.add_person(name), "works_at",
+                                  state.canonical(_trim_name(m.group("org")), "organization"),
+                                  False, index, span)
         for m in pats["title_name"].finditer(text):
             title = clean_literal(m.group("title"))
             head = title.split()[-1] if title else ""

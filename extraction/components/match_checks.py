@@ -35,6 +35,8 @@ def no_object(doc: Doc, rule: Rule, end: int, found: tuple[int, int, str, bool])
     ("she followed her husband to Hanoi")."""
     if rule.id == "spouse":
         return found[0] > end + (1 if end < len(doc) and doc[end].text == "," else 0)
+    if rule.id == "manager_is" and any(t.lower_ in ("at", "@") for t in doc[end:found[0]]):
+        return True  # "my lead at Daugava Data": where the boss works, not who
     return rule.id == "as_title" and doc[found[1] - 1].lower_ in NON_TITLE_HEADS
 
 

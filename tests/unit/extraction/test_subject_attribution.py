@@ -270,3 +270,10 @@ def test_an_organisation_ends_before_the_town_it_is_in(extract: Extract) -> None
                            "Ulaanbaatar. We have used Staffbook since March."))
     assert ("Oskar Lindgren", "works_at", "Tumen Cashmere") in facts, facts
     assert not any("Ulaanbaatar" in o for _, p, o in facts if p != "lives_in"), facts
+
+
+def test_my_lead_at_an_organisation_names_where_the_lead_works(extract: Extract) -> None:
+    facts = _facts(extract("Oskar Lindgren (my lead at Kestrel Labs) is out on Friday."))
+    assert ("Maren Holt", "reports_to", "Oskar Lindgren") in facts, facts
+    assert ("Oskar Lindgren", "works_at", "Kestrel Labs") in facts, facts
+    assert ("Maren Holt", "reports_to", "Kestrel Labs") not in facts, facts
