@@ -277,3 +277,13 @@ def test_my_lead_at_an_organisation_names_where_the_lead_works(extract: Extract)
     assert ("Maren Holt", "reports_to", "Oskar Lindgren") in facts, facts
     assert ("Oskar Lindgren", "works_at", "Kestrel Labs") in facts, facts
     assert ("Maren Holt", "reports_to", "Kestrel Labs") not in facts, facts
+
+
+@pytest.mark.parametrize(("text", "boss"), [
+    ("My nurse manager will be Ilse Brandt, she did the interview.", {"Ilse Brandt"}),
+    ("My former manager is Ilse Brandt.", set()),
+])
+def test_a_kind_of_manager_is_still_the_manager(extract: Extract, text: str,
+                                                boss: set[str]) -> None:
+    found = extract(text)
+    assert {a.object.name for a in found if a.predicate == "reports_to"} == boss, found
