@@ -111,8 +111,8 @@ def _own_part(doc: Doc, cand: Candidate, times: list[TimeMention]) -> list[TimeM
     def same_line(t: TimeMention) -> bool:
         return "\n" not in text[min(at, t.start_char):max(at, t.start_char)]
 
-    times = [t for t in times if same_line(t)] or \
-        [t for t in (doc._.asof_times or []) if same_line(t) and "\n" in text[:at]]
+    times = [t for t in times if same_line(t)] or (
+        [t for t in (doc._.asof_times or []) if same_line(t)] if "\n" in text[:at] else [])
     if len(times) < 2:
         return times
 

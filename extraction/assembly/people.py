@@ -11,13 +11,19 @@ from spacy.tokens import Doc
 from asof.extraction.assembly.records import RecordKeeping
 from asof.extraction.assembly.state import Record
 from asof.extraction.assembly.words import clean_literal, is_event
-from asof.extraction.components.base import NOT_NAMES, Candidate, Clause, is_nameish, name_start
+from asof.extraction.components.base import (
+    NOT_NAMES,
+    Candidate,
+    Clause,
+    is_honorific,
+    is_nameish,
+    name_start,
+)
 from asof.extraction.components.mentions import name_run
 from asof.extraction.patterns import (
     COMPANY_HEADS,
     DEPARTMENTS,
     EXEC_TITLES,
-    HONORIFICS,
     KINSHIP,
     LANGUAGES,
     TITLE_HEADS,
@@ -108,8 +114,7 @@ class PeopleAndNames(RecordKeeping):
                 if key == normalize_name(speaker) or not text[:1].isupper():
                     continue
                 before = doc[span.start - 1] if span.start else None
-                if before is not None and before.lower_.rstrip(".") in HONORIFICS and \
-                        len(text.split()) == 1:
+                if before is not None and is_honorific(before) and len(text.split()) == 1:
                     # "Mr Mwansa retires": the one known person of that surname
                     full = state.without_honorific(f"{before.text} {text}")
                     text = full if len(full.split()) > 1 and full.split()[0] != before.text \

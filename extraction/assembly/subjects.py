@@ -9,10 +9,15 @@ from dataclasses import replace
 from spacy.tokens import Doc, Token
 
 from asof.extraction.assembly.topics import MessageTopics
-from asof.extraction.components.base import Candidate, Clause, is_nameish, name_start
+from asof.extraction.components.base import (
+    Candidate,
+    Clause,
+    is_honorific,
+    is_nameish,
+    name_start,
+)
 from asof.extraction.components.mentions import glued_hyphen, name_run
 from asof.extraction.patterns import (
-    HONORIFICS,
     KINSHIP,
     LANGUAGES,
     NAME_PARTICLES,
@@ -224,8 +229,7 @@ class SubjectResolution(MessageTopics):
             if not text or self._everyday_word(doc, cand.subject_span, text):
                 return []
             courtesy = doc[cand.subject_span[0] - 1] if cand.subject_span[0] else None
-            if courtesy is not None and courtesy.lower_.rstrip(".") in HONORIFICS and \
-                    len(text.split()) == 1:
+            if courtesy is not None and is_honorific(courtesy) and len(text.split()) == 1:
                 text = f"{courtesy.text} {text}"  # "Mr Mwansa retires": the known Mwansa
             group = state.team_named(text) if predicate == "member_of" else None
             if group is not None:

@@ -9,13 +9,13 @@ from spacy.tokens import Doc
 
 from asof.extraction.components.base import (
     Clause,
+    is_honorific,
     is_nameish,
     name_start,
 )
 from asof.extraction.components.mentions import name_run
 from asof.extraction.patterns import (
     GROUP_WORDS,
-    HONORIFICS,
     LANGUAGES,
     OWNABLE_WORDS,
     PET_WORDS,
@@ -58,22 +58,22 @@ FRAGMENT_ADVERBS = frozenset({"currently", "now", "still", "also", "then", "and"
 def _skip(doc: Doc, i: int, end: int) -> int:
     """Past the words before an object that are not part of it: determiners and the like, a
     number before a name or noun, a courtesy title before a name ("Mr Patrick Mwansa")."""
-    if i < end and (k := _after_honorific(doc, i, end)) > i:
-        return k
-    while i < end and (doc[i].lower_ in _SKIP_BEFORE_OBJECT or doc[i].like_num and
-                       doc[i].lower_ not in ("one",) and i + 1 < end and
-                       not (doc[i].lower_ in _ORDINALS and doc[i + 1].lower_ in TITLE_HEADS) and
-                       (is_nameish(doc[i + 1]) or doc[i + 1].pos_ in ("NOUN", "ADJ"))):
-        i += 1
-        if i < end and (k := _after_honorific(doc, i, end)) > i:
+    while i < end:
+        if (k := _after_honorific(doc, i, end)) > i:
             return k
+        if not (doc[i].lower_ in _SKIP_BEFORE_OBJECT or doc[i].like_num and
+                doc[i].lower_ not in ("one",) and i + 1 < end and
+                not (doc[i].lower_ in _ORDINALS and doc[i + 1].lower_ in TITLE_HEADS) and
+                (is_nameish(doc[i + 1]) or doc[i + 1].pos_ in ("NOUN", "ADJ"))):
+            break
+        i += 1
     return i
 
 
 def _after_honorific(doc: Doc, i: int, end: int) -> int:
     """Where the name after a courtesy title at ``i`` starts ("Mr. Patrick Mwansa"), or ``i``."""
     k = i + 1 + (i + 1 < end and doc[i + 1].text == ".")
-    if doc[i].lower_.rstrip(".") in HONORIFICS and k < end and is_nameish(doc[k]):
+    if is_honorific(doc[i]) and k < end and is_nameish(doc[k]):
         return k
     return i
 

@@ -8,7 +8,7 @@ from typing import cast
 
 from spacy.tokens import Doc, Token
 
-from asof.extraction.patterns import common_english
+from asof.extraction.patterns import HONORIFICS, common_english
 from asof.graph.predicates import default_registry
 from asof.timex.vocabulary import HOLIDAYS, MONTH_NAMES, SEASONS, WEEKDAY_NAMES
 
@@ -106,6 +106,11 @@ def _name_in_a_date(token: Token) -> bool:
     return token.text[:1].isupper() and token.is_alpha and not token.is_sent_start and \
         low not in MONTH_NAMES and low not in WEEKDAY_NAMES and low not in SEASONS and \
         low not in _HOLIDAY_WORDS and not common_english(low)
+
+
+def is_honorific(token: Token) -> bool:
+    """A courtesy title ("Mr", "Dr.", "Capt") that may stand before a person's name."""
+    return token.lower_.rstrip(".") in HONORIFICS
 
 
 def is_nameish(token: Token) -> bool:
