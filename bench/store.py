@@ -56,9 +56,11 @@ from asof.graph.contract import VersionQuery
 from asof.graph.models import EntityRef, Episode, FactAssertion
 from asof.graph.store import GraphStore
 from asof.graph.urls import open_store
+from bench.runinfo import log
 
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 CLOCK_START = datetime(2025, 1, 1, tzinfo=UTC)
+PROGRESS_EVERY_S = 60.0  # how often a load logs its progress
 
 
 @dataclass
@@ -238,10 +240,26 @@ def load(args: argparse.Namespace, base: GraphStore, workload: Workload,
                 totals["episodes"] += len(items)
                 totals["transactions"] += 1
                 totals["assertions"] += sum(len(facts) for _, facts in items)
+                progress()
+
+    def progress() -> None:
+        # a long load (millions of versions, hours) reports its rate as it goes; the lines
+        # are also the write rate against history size when a load cannot finish
+        now = time.perf_counter()
+        if now - last_report[0] < PROGRESS_EVERY_S:
+            return
+        last_report[0] = now
+        wall = now - started
+        rate = (totals["versions"] - last_report[1]) / max(1e-9, now - last_report[2])
+        log(f"load: {totals['versions']:,} of {args.versions:,} versions in {wall:,.0f} s "
+            f"({totals['versions'] / wall:,.0f}/s overall, {rate:,.0f}/s lately), "
+            f"load average {os.getloadavg()[0]:.1f}")
+        last_report[1:] = [totals["versions"], now]
 
     server_before = _cpu_s(args.server_pid)
     cpu_before = time.process_time()
     started = time.perf_counter()
+    last_report: list[float] = [started, 0, started]  # when, versions then, when
     threads = [threading.Thread(target=writer) for _ in range(args.writers)]
     for t in threads:
         t.start()
