@@ -1,0 +1,194 @@
+"""Job titles as relation candidates: "I'm a data engineer at X", "Elena Petrova, VP of
+Data", "the CFO, Robert Kim", "she's head of data platform", "new title: principal designer".
+Each title found gives a ``job_title`` candidate, and a ``works_at`` one when an employer
+follows ("… at X"). Who holds the title is read here from the words around it; resolving
+that subject (pronouns, aliases) happens later, in :mod:`asof.extraction.assembly`.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from asof.extraction.components.arguments import (
+    FRAGMENT_ADVERBS,
+    find_subject,
+    name_before_comma,
+    read_name,
+)
+from asof.extraction.components.base import Candidate, Clause, is_nameish, name_start
+from asof.extraction.components.match_checks import org_after_of
+from asof.extraction.components.mentions import name_run
+from asof.extraction.patterns import DEPARTMENTS, TITLE_HEADS
+
+#: Words between a title and its employer: "ux lead @ tostadora", and the other languages'
+#: "at" of chat that switches ("IT-Administrator bei Huber", "directeur logistique chez X").
+EMPLOYER_PREPOSITIONS = ("at", "with", "@", "bei", "chez")
+
+
+def find_titles(doc: Doc, clauses: list[Clause]) -> list[Candidate]:
+    """Job titles: "I'm a data engineer at X", "Elena Petrova, VP of Data", "the CFO,
+    Robert Kim", "she's head of data platform". Emits job_title (+ works_at for "at X")."""
+    found: list[Candidate] = []
+    for index, clause in enumerate(clauses):
+        j = clause.start
+        while j < clause.end:
+            token = doc[j]
+            head_low = token.lower_
+            if head_low in TITLE_HEADS:
+                span = _title_span(doc, j, clause)
+                if span is not None:
+                    cand = _title_candidate(doc, clause, index, span)
+                    found.extend(cand)
+                    j = span[1]
+                    continue
+            j += 1
+    # "chief marketing officer": the head "chief" alone is not a second title
+    spans = [c.trigger for c in found if c.rule == "title"]
+
+    def title_span(c: Candidate) -> tuple[int, int]:
+        return c.trigger if c.rule == "title" else (c.trigger[0], c.trigger[1] - 1)
+
+    return [c for c in found if not any(
+        o != title_span(c) and o[0] <= title_span(c)[0] and title_span(c)[1] <= o[1]
+        for o in spans)]
+
+def _title_span(doc: Doc, head: int, clause: Clause) -> tuple[int, int] | None:
+    """Extend a title head word into the full title: modifiers before it ("senior data",
+    "VP"), "of X" after it ("head of product", "VP of Data")."""
+    start = head
+    while start > clause.start:
+        prev = doc[start - 1]
+        if prev.lower_ in ("a", "an", "the", "our", "my", "their", "his", "her", "as",
+                           "is", "'s", "now", "am", "'m", "be", "was", ",", "been",
+                           "currently", "i", "new", "also"):
+            break
+        if prev.pos_ in ("NOUN", "ADJ", "PROPN") or prev.text in ("-",) or \
+                prev.dep_ in ("amod", "compound") and start <= prev.head.i <= head or \
+                prev.lower_ in ("part", "full", "time", "e", "commerce", "co"):
+            start -= 1
+            continue
+        break
+    end = head + 1
+    # ("head of IT": the parser takes "IT" for a pronoun)
+    while end < clause.end and doc[end].lower_ in ("of", "for") and end + 1 < clause.end \
+            and (doc[end + 1].pos_ in ("NOUN", "PROPN", "ADJ") or
+                 doc[end + 1].lower_ in DEPARTMENTS) and \
+            doc[end].lower_ == "of" and not org_after_of(doc, end + 1, clause.end):
+        end += 2
+        while end < clause.end and doc[end].pos_ in ("NOUN", "PROPN") and \
+                doc[end].lower_ not in ("at", "since"):
+            end += 1
+    if end < clause.end and doc[end].lower_ in ("engineer", "manager", "officer", "lead"):
+        end += 1
+    # drop leading names that are really the person ("Elena Petrova, VP")
+    while start < head and (doc[start].ent_type_ in ("PERSON", "ORG", "GPE")
+                            and doc[start].lower_ not in TITLE_HEADS):
+        start += 1
+    return start, end
+
+def _title_candidate(doc: Doc, clause: Clause, index: int,
+                     span: tuple[int, int]) -> list[Candidate]:
+    start, end = span
+    title = doc[start:end].text
+    prev = doc[start - 1] if start > 0 else None
+    prev2 = doc[start - 2] if start > 1 else None
+    nxt = doc[end] if end < len(doc) else None
+    result: list[Candidate] = []
+    subject: str | None = None
+    subject_span: tuple[int, int] | None = None
+    head_low = doc[end - 1].lower_ if doc[end - 1].lower_ in TITLE_HEADS else \
+        doc[start].lower_
+    # "our CTO, Omar Haddad" / "the CFO, Robert Kim" → the name after
+    if nxt is not None and nxt.text == "," and end + 1 < clause.end:
+        run = name_run(doc, end + 1, clause.end)
+        if run is not None and prev is not None and prev.lower_ in (
+                "the", "our", "their", "his", "her", "my"):
+            subject, subject_span = "name", run
+    # "Elena Petrova, VP of Data" / "Grace Okonkwo, our HR director"
+    if subject is None and prev is not None:
+        k = start - 1
+        while k >= clause.start and doc[k].lower_ in ("our", "their", "the", "his", "her",
+                                                      "a", "an", "my", "new"):
+            k -= 1
+        if k >= clause.start and doc[k].text == "," and k - 1 >= clause.start:
+            j = k - 1
+            if is_nameish(doc[j]) and doc[j].lower_ not in ("here",):
+                subject, subject_span = "name", (name_start(doc, j + 1, clause.start),
+                                                 j + 1)
+            elif doc[j].lower_ == "here" and j - 1 >= clause.start:
+                subject, subject_span = "speaker", None
+    # "I'm a nurse", "she's head of data platform", "he's their data platform lead",
+    # "I've been an account executive", "as a content strategist" (handled by as_title)
+    if subject is None and prev is not None:
+        k = start - 1
+        while k >= clause.start and doc[k].lower_ in ("a", "an", "the", "their", "our",
+                                                      "now", "currently", "also", "still",
+                                                      "basically", "officially", "just"):
+            k -= 1
+        if k >= clause.start and (doc[k].lemma_ in ("be", "become") or doc[k].lower_ in (
+                "'m", "'s", "am", "is", "was", "been", "i'm", "im")):
+            if k - 1 >= clause.start and doc[k - 1].lower_ == "as":
+                return result
+            subject, subject_span = find_subject(doc, clause, k)
+            if subject == "default":
+                named = name_before_comma(doc, clause.start)
+                # "my old boss, Rita Gomez, | is now CFO at X": the appositive's name
+                subject, subject_span = ("name", named) if named else ("speaker", None)
+            if subject in ("none", "noun", "who") and subject != "who":
+                subject = None
+        elif k >= clause.start and doc[k].lower_ == "as":
+            return result  # the as_title rule reads it
+        elif k < clause.start and clause.connector in (",", "") and \
+                clause.start > 0 and doc[clause.start - 1].text == "," and \
+                prev2 is not None:
+            # "hi, Ingrid here, finance director at Sable & Finch"
+            k2 = clause.start - 2
+            if k2 >= 0 and doc[k2].lower_ == "here":
+                subject = "speaker"
+    if subject is None and start == clause.start and clause.start > 0:
+        # "…, finance director at X" after "Ingrid here" / "I'm Rafael"
+        k = clause.start - 1
+        if doc[k].text == "," and k >= 1:
+            back = doc[k - 1]
+            if back.lower_ == "here" or (is_nameish(back) and k >= 2 and (
+                    doc[k - 2].lower_ in ("i'm", "'m", "am", "im") or is_nameish(
+                        doc[k - 2]) and k >= 3 and doc[k - 3].lower_ in ("'m", "am"))):
+                subject = "speaker"
+    if subject is None and start == clause.start and (
+            clause.start == 0 or doc[clause.start - 1].is_sent_start or
+            doc[clause.start - 1].is_punct) and nxt is not None and nxt.lower_ in (
+            "at", "@", ",") and doc[start].is_sent_start:
+        subject = "speaker"  # a fragment answer: "copywriter, from 2019 …"
+    if subject is None:
+        # "currently product designer at X, since 2021", "context: data analyst at X",
+        # "new title: principal designer as of May 1": a verbless fragment about the
+        # speaker, at the start of a sentence or right after a colon or dash
+        k = start
+        while k > clause.start and doc[k - 1].lower_ in FRAGMENT_ADVERBS:
+            k -= 1
+        opens = k == 0 or doc[k].is_sent_start or doc[k - 1].text in (":", "—", "–", ";")
+        after_colon = k > 0 and doc[k - 1].text in (":", "—", "–")
+        follows = nxt is None or nxt.lower_ in EMPLOYER_PREPOSITIONS or (
+            after_colon and (nxt.is_punct or nxt.lower_ in ("as", "since", "from",
+                                                             "starting", "effective")))
+        if k == clause.start and opens and follows and not any(
+                t.pos_ in ("VERB", "AUX") for t in doc[clause.start:start]):
+            subject = "speaker"
+    if subject is None:
+        return result
+    if head_low in ("student", "owner", "partner", "fellow", "hire"):
+        return result
+    cand_title = Candidate("title", "job_title", "assert", index, (start, end), subject,
+                           subject_span, [(start, end, title, False)],
+                           negated=clause.negated)
+    result.append(cand_title)
+    if nxt is not None and nxt.lower_ in (*EMPLOYER_PREPOSITIONS, "for", "of") and \
+            end + 1 < clause.end and (nxt.lower_ != "of" or
+                                      org_after_of(doc, end + 1, clause.end)):
+        org = read_name(doc, end + 1, clause.end)
+        if org is not None and org[3]:
+            result.append(Candidate("title_at", "works_at", "assert", index,
+                                    (start, end + 1), subject, subject_span, [org],
+                                    negated=clause.negated))
+    return result
+
