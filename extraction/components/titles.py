@@ -171,9 +171,12 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
         follows = nxt is None or nxt.lower_ in EMPLOYER_PREPOSITIONS or (
             after_colon and (nxt.is_punct or nxt.lower_ in ("as", "since", "from",
                                                              "starting", "effective")))
-        if k == clause.start and opens and follows and not any(
-                t.pos_ in ("VERB", "AUX") for t in doc[clause.start:start]):
-            subject = "speaker"
+        colon = k > 0 and doc[k - 1].text == ":"  # not always a clause break
+        if (k == clause.start or colon) and opens and follows and not any(
+                t.pos_ in ("VERB", "AUX") for t in doc[k:start]):
+            subject, subject_span = _colon_owner(doc, k - 1) if colon else ("speaker", None)
+            if subject is None:
+                return result
     if subject is None:
         return result
     if head_low in ("student", "owner", "partner", "fellow", "hire"):
@@ -191,4 +194,24 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
                                     (start, end + 1), subject, subject_span, [org],
                                     negated=clause.negated))
     return result
+
+
+def _colon_owner(doc: Doc, colon: int) -> tuple[str | None, tuple[int, int] | None]:
+    """Whose is a title given after a colon: the subject of the clause before it, on the
+    same line ("Khải got promoted: rooms division manager"); the speaker after a label
+    without a verb ("new title: principal designer", "- me: nurse at …") or after their own
+    verb ("I got promoted: …") or a document's ("CV says: …"); nobody when that clause is
+    about a group ("we hired: …")."""
+    start = colon
+    while start > doc[colon].sent.start and "\n" not in doc[start - 1].text:
+        start -= 1
+    if not any(t.pos_ in ("VERB", "AUX") for t in doc[start:colon]):
+        return "speaker", None
+    subject, span = find_subject(doc, Clause(start, colon, doc[colon].sent.start), colon)
+    if subject in ("he", "she") or subject == "name" and span is not None and \
+            not doc[span[1] - 1].text.isupper():  # "their CV says:", "HR confirmed:"
+        return subject, span
+    if subject in ("we", "they"):
+        return None, None
+    return "speaker", None  # "I got promoted:", "offer accepted:", "it's official:"
 

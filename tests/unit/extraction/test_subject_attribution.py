@@ -287,3 +287,18 @@ def test_a_kind_of_manager_is_still_the_manager(extract: Extract, text: str,
                                                 boss: set[str]) -> None:
     found = extract(text)
     assert {a.object.name for a in found if a.predicate == "reports_to"} == boss, found
+
+
+def test_a_title_after_a_colon_belongs_to_the_subject_before_it(extract: Extract) -> None:
+    facts = _facts(extract("Back from Tromsø, our dog Rufus stayed with the neighbour. Also "
+                           "Oskar got promoted: logistics manager from 1 June.",
+                           "Quick one. Ilse took over from him: shift supervisor since 1 July.",
+                           "I got promoted too: team lead from 1 August.",
+                           "Their CV says: warehouse supervisor at Fjordline Freight, "
+                           "2019-2022."))
+    assert ("Oskar", "job_title", "logistics manager") in facts
+    assert ("Ilse", "job_title", "shift supervisor") in facts
+    assert ("Maren Holt", "job_title", "team lead") in facts
+    assert not {("Maren Holt", "job_title", "logistics manager"),
+                ("Maren Holt", "job_title", "shift supervisor")} & facts
+    assert not any(s == "CV" for s, _, _ in facts)  # a document is nobody's subject
