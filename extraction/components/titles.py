@@ -171,7 +171,7 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
         follows = nxt is None or nxt.lower_ in EMPLOYER_PREPOSITIONS or (
             after_colon and (nxt.is_punct or nxt.lower_ in ("as", "since", "from",
                                                              "starting", "effective")))
-        colon = k > 0 and doc[k - 1].text == ":"  # not always a clause break
+        colon = k > 0 and doc[k - 1].text in (":", "—", "–")  # not always a clause break
         if (k == clause.start or colon) and opens and follows and not any(
                 t.pos_ in ("VERB", "AUX") for t in doc[k:start]):
             subject, subject_span = _colon_owner(doc, k - 1) if colon else ("speaker", None)
@@ -196,20 +196,28 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
     return result
 
 
+#: Entity types of a subject that cannot hold a title ("Kestrel Labs offered me …").
+_NOT_PERSON = frozenset({"ORG", "GPE", "FAC", "LOC", "PRODUCT", "NORP", "EVENT"})
+
+
 def _colon_owner(doc: Doc, colon: int) -> tuple[str | None, tuple[int, int] | None]:
-    """Whose is a title given after a colon: the subject of the clause before it, on the
-    same line ("Khải got promoted: rooms division manager"); the speaker after a label
-    without a verb ("new title: principal designer", "- me: nurse at …") or after their own
-    verb ("I got promoted: …") or a document's ("CV says: …"); nobody when that clause is
-    about a group ("we hired: …")."""
+    """Whose is a title given after a colon or dash: the subject of the clause before it, on
+    the same line ("Khải got promoted: rooms division manager", "Jon is the problem —
+    auditor at KPMG"). The speaker when that clause names them ("X offered me a contract —
+    UX lead"), has no verb ("new title: principal designer", "- me: nurse at …"), or has
+    their own verb or a document's ("I got promoted: …", "their CV says: …"). Nobody when
+    that clause is about a group ("we hired: …")."""
     start = colon
     while start > doc[colon].sent.start and "\n" not in doc[start - 1].text:
         start -= 1
     if not any(t.pos_ in ("VERB", "AUX") for t in doc[start:colon]):
         return "speaker", None
+    if any(t.lower_ == "me" for t in doc[start:colon]):
+        return "speaker", None  # "X offered me a contract — UX lead"
     subject, span = find_subject(doc, Clause(start, colon, doc[colon].sent.start), colon)
     if subject in ("he", "she") or subject == "name" and span is not None and \
-            not doc[span[1] - 1].text.isupper():  # "their CV says:", "HR confirmed:"
+            not doc[span[1] - 1].text.isupper() and not any(  # "their CV says:"
+                t.ent_type_ in _NOT_PERSON for t in doc[span[0]:span[1]]):
         return subject, span
     if subject in ("we", "they"):
         return None, None

@@ -294,11 +294,16 @@ def test_a_title_after_a_colon_belongs_to_the_subject_before_it(extract: Extract
                            "Oskar got promoted: logistics manager from 1 June.",
                            "Quick one. Ilse took over from him: shift supervisor since 1 July.",
                            "I got promoted too: team lead from 1 August.",
+                           "Tomasz is the problem — auditor at Brandt & Holm, so no trips "
+                           "in March.",
+                           "Kestrel Labs offered me a contract — product manager, from May.",
                            "Their CV says: warehouse supervisor at Fjordline Freight, "
                            "2019-2022."))
     assert ("Oskar", "job_title", "logistics manager") in facts
     assert ("Ilse", "job_title", "shift supervisor") in facts
     assert ("Maren Holt", "job_title", "team lead") in facts
+    assert ("Tomasz", "job_title", "auditor") in facts
+    assert ("Maren Holt", "job_title", "product manager") in facts
     assert not {("Maren Holt", "job_title", "logistics manager"),
                 ("Maren Holt", "job_title", "shift supervisor")} & facts
     assert not any(s == "CV" for s, _, _ in facts)  # a document is nobody's subject
