@@ -15,7 +15,13 @@ from asof.extraction.components.arguments import (
     name_before_comma,
     read_name,
 )
-from asof.extraction.components.base import Candidate, Clause, is_nameish, name_start
+from asof.extraction.components.base import (
+    Candidate,
+    Clause,
+    is_honorific,
+    is_nameish,
+    name_start,
+)
 from asof.extraction.components.match_checks import org_after_of
 from asof.extraction.components.mentions import name_run
 from asof.extraction.patterns import DEPARTMENTS, TITLE_HEADS
@@ -100,7 +106,10 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
         doc[start].lower_
     # "our CTO, Omar Haddad" / "the CFO, Robert Kim" → the name after
     if nxt is not None and nxt.text == "," and end + 1 < clause.end:
-        run = name_run(doc, end + 1, clause.end)
+        first = end + 1
+        while first + 1 < clause.end and (is_honorific(doc[first]) or doc[first].text == "."):
+            first += 1  # "our finance director, Dr. Rose Achieng"
+        run = name_run(doc, first, clause.end)
         if run is not None and prev is not None and prev.lower_ in (
                 "the", "our", "their", "his", "her", "my"):
             subject, subject_span = "name", run
@@ -158,7 +167,8 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
             clause.start == 0 or doc[clause.start - 1].is_sent_start or
             doc[clause.start - 1].is_punct) and nxt is not None and nxt.lower_ in (
             "at", "@", ",") and doc[start].is_sent_start:
-        subject = "speaker"  # a fragment answer: "copywriter, from 2019 …"
+        # a fragment answer: "copywriter, from 2019 …"; after "He signed!", his
+        subject, subject_span = _previous_owner(doc, start)
     if subject is None:
         # "currently product designer at X, since 2021", "context: data analyst at X",
         # "new title: principal designer as of May 1": a verbless fragment about the
@@ -222,4 +232,17 @@ def _colon_owner(doc: Doc, colon: int) -> tuple[str | None, tuple[int, int] | No
     if subject in ("we", "they"):
         return None, None
     return "speaker", None  # "I got promoted:", "offer accepted:", "it's official:"
+
+
+def _previous_owner(doc: Doc, start: int) -> tuple[str, tuple[int, int] | None]:
+    """Whose is a title fragment opening a sentence ("Welding supervisor, starts Monday"):
+    the person the sentence before it, on the same line, was about when that was "he" or
+    "she" ("He signed!! Welding supervisor, …"); otherwise the speaker's own."""
+    if start == 0 or "\n" in doc[start - 1].text:
+        return "speaker", None
+    before = doc[start - 1].sent
+    if before.start == doc[start].sent.start:
+        return "speaker", None
+    subject, span = find_subject(doc, Clause(before.start, before.end, 0), before.end)
+    return (subject, span) if subject in ("he", "she") else ("speaker", None)
 

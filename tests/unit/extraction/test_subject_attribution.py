@@ -307,3 +307,16 @@ def test_a_title_after_a_colon_belongs_to_the_subject_before_it(extract: Extract
     assert not {("Maren Holt", "job_title", "logistics manager"),
                 ("Maren Holt", "job_title", "shift supervisor")} & facts
     assert not any(s == "CV" for s, _, _ in facts)  # a document is nobody's subject
+
+
+def test_a_title_fragment_after_he_did_something_is_his(extract: Extract) -> None:
+    facts = _facts(extract("Oskar Lindgren called. He signed!! Welding supervisor, starts "
+                           "Monday 4 November.",
+                           "Copywriter, from 2019.",
+                           "Start 1 October, reporting to our finance director, Dr. Ilse "
+                           "Brandt."))
+    assert ("Oskar Lindgren", "job_title", "welding supervisor") in facts
+    assert ("Maren Holt", "job_title", "copywriter") in facts
+    assert ("Ilse Brandt", "job_title", "finance director") in facts
+    assert not {("Maren Holt", "job_title", "welding supervisor"),
+                ("Maren Holt", "job_title", "finance director")} & facts
