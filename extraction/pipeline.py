@@ -66,6 +66,8 @@ def build_nlp(model: str | None = None, *, we_as_org: bool = True,
         fast = nlp.replace_pipe("attribute_ruler", "asof_attributes_v1")
         assert isinstance(fast, FastAttributes) and isinstance(ruler, AttributeRuler)
         fast.from_ruler(ruler)
+    if "parser" in nlp.pipe_names and "asof_name_joins_v1" not in nlp.pipe_names:
+        nlp.add_pipe("asof_name_joins_v1", before="parser")
     for name in ASOF_COMPONENTS:
         if name in LEARNED_COMPONENTS and not learned:
             continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from asof.extraction.components import (  # noqa: F401
     attributes,
+    boundaries,
     clauses,
     mentions,
     relations,
