@@ -20,6 +20,7 @@ from asof.extraction.components.base import (
     name_start,
 )
 from asof.extraction.components.mentions import name_run
+from asof.extraction.gazetteer import is_place_name
 from asof.extraction.patterns import (
     COMPANY_HEADS,
     DEPARTMENTS,
@@ -426,4 +427,4 @@ class PeopleAndNames(RecordKeeping):
         for ent in doc.ents:
             if ent.text == name and ent.label_ in ("GPE", "LOC"):
                 return True
-        return self.state.type_of(name) == "location"
+        return self.state.type_of(name) == "location" or is_place_name(name)
