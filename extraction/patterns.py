@@ -460,10 +460,7 @@ GROUP_WORDS = frozenset({"club", "gym", "league", "team", "band", "choir", "grou
                          "verein", "desk", "academy", "department", "dept", "chapter",
                          "meetup", "löparklubb"})
 
-EVENT_WORDS = frozenset({"summit", "conference", "conf", "con", "expo", "fair", "festival",
-                         "world", "week", "meetup", "hackathon", "forum", "symposium",
-                         "congress", "convention", "workshop", "olympics", "marathon",
-                         "concert", "gala", "retreat", "bootcamp", "awards"})
+EVENT_WORDS = _data_words("event_words.txt")
 #: Name endings that mark an event ("DevSummit", "PyCon", "Oktoberfest").
 EVENT_SUFFIXES = ("summit", "con", "conf", "fest", "camp", "expo", "week")
 

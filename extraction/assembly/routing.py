@@ -36,6 +36,8 @@ from asof.graph.models import Granularity
 from asof.timex import Role, TimeMention
 
 #: Triggers too common to trust against the NER's opinion of the object ("I'm at …").
+#: Event words that also name something ongoing: a group one is a member of, a course.
+_ONGOING = frozenset({"meetup", "workshop", "bootcamp"})
 _WEAK_RULES = frozenset({"be_at", "join_org", "with_carrier", "here_at"})
 #: Tool verbs: their object is a product even when the NER guesses a place ("use Tableau").
 _TOOL_RULES = frozenset({"use", "connect", "run_on", "run_tool", "switch_to", "stop_using",
@@ -272,6 +274,11 @@ class PredicateRouting(SubjectResolution):
             if normalize_name(name) in ("the", "our") or name.lower() in EXEC_TITLES:
                 return None
             return predicate, state.add_person(name), False
+        if predicate in ("studies_at", "member_of") and is_event(name) and not (
+                _ONGOING & set(normalize_name(name).split())):
+            # "Mingma and I go to Tourism Expo Japan", "back from the … Beer Festival"; but a
+            # meetup group or a writers' workshop is joined or studied at, not attended
+            return "attended", state.canonical(name, "event"), False
         if predicate == "studies_at":
             return predicate, state.canonical(name, "organization"), False
         if predicate == "member_of":
