@@ -468,17 +468,7 @@ SCHOOL_WORDS = frozenset({"university", "college", "school", "institute", "insti
                           "academy", "polytechnic", "uni", "universität", "université",
                           "universidad", "szkoła", "lycée", "gymnasium", "goethe-institut"})
 
-LANGUAGES = frozenset("""
-english french spanish portuguese german italian dutch swedish norwegian danish finnish
-icelandic polish czech slovak ukrainian russian belarusian hungarian romanian bulgarian
-serbian croatian bosnian slovenian greek turkish arabic hebrew persian farsi urdu hindi
-bengali bangla punjabi gujarati marathi tamil telugu kannada malayalam sinhala nepali
-chinese mandarin cantonese japanese korean vietnamese thai lao khmer burmese malay
-indonesian tagalog filipino swahili amharic somali yoruba igbo hausa zulu xhosa afrikaans
-wolof twi akan tongan samoan maori māori hawaiian catalan basque galician welsh irish
-gaelic latvian lithuanian estonian albanian macedonian georgian armenian azerbaijani
-kazakh uzbek kyrgyz tajik mongolian pashto kurdish tigrinya lingala kinyarwanda shona
-""".split())
+LANGUAGES = _data_words("languages.txt")
 
 PET_WORDS = frozenset({"dog", "cat", "puppy", "kitten", "greyhound", "bunny", "rabbit",
                        "parrot", "budgie", "budgies", "hamster", "turtle", "tortoise",

@@ -100,9 +100,10 @@ class PredicateRouting(SubjectResolution):
                     and predicate in ("likes", "dislikes") else self._recent_object(predicate)
                 return (predicate, found, False) if found else None
             return None
-        if predicate in ("job_title", "uses") and low.split() and \
+        if predicate in ("job_title", "uses", "lives_in", "visited") and low.split() and \
                 all(w in LANGUAGES for w in low.split()):
-            return None  # "switch to French", "as well as English": a language, no tool or title
+            # "switch to French", "sang along in Gaelic": a language, no tool, title or place
+            return None
         if is_name and object_end is not None and predicate in ("lives_in", "works_at",
                                                                      "uses"):
             stop = doc[object_end - 1].sent.end if object_end else len(doc)
