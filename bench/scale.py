@@ -20,6 +20,11 @@
    (``apply_many``): reads/s with p50/p99, and the writer's versions/s with per-transaction
    p50/p99. The threads share one store object, as the REST server's workers share one Memory.
 
+With ``--reuse`` (SQLite), phase 1 is skipped: phases 2-5 run on the file ``--path`` a
+load left, killed or finished (``--versions``, ``--tenants`` and ``--seed`` as at that load,
+so the workload's names match). A load that cannot finish in the time there is still leaves
+its file and its progress lines.
+
 Everything of one run in one process; the report records the commit, ``nproc`` and the load.
 """
 
@@ -28,18 +33,20 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from asof.graph.clock import FakeClock
 from asof.graph.contract import VersionQuery
+from asof.graph.instants import from_us
 from asof.graph.store import GraphStore
 from bench import store as bs
 from bench.runinfo import header, log, save_report
@@ -83,6 +90,28 @@ def restart_neo4j(args: argparse.Namespace) -> float:
     t0 = time.perf_counter()
     subprocess.run([script, "up"], env=env, check=True, capture_output=True)
     return round(time.perf_counter() - t0, 1)
+
+
+def reuse(args: argparse.Namespace) -> tuple[str, dict[str, Any], datetime, datetime]:
+    """What an earlier load left in the SQLite file ``args.path``: its run id, its counts, the
+    latest valid-from and the latest recording time (read-only)."""
+    path = Path(args.path)
+    if not path.is_file():
+        raise SystemExit(f"--reuse: no SQLite file at {path}")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tenants = [t for (t,) in conn.execute("SELECT tenant FROM tenant_secrets")]
+        runs = {t.split("-")[1] for t in tenants if t.startswith("bench-")}
+        if len(runs) != 1:
+            raise SystemExit(f"--reuse: {path} holds {len(runs)} benchmark runs, not one")
+        versions, episodes, valid_us, recorded_us = conn.execute(
+            "SELECT count(*), (SELECT count(*) FROM episodes), max(valid_from), "
+            "max(recorded_at) FROM versions").fetchone()
+    finally:
+        conn.close()
+    counts = {"reused": str(path), "versions": versions, "episodes": episodes,
+              "tenants": len(tenants)}
+    return runs.pop(), counts, from_us(valid_us), from_us(recorded_us)
 
 
 class Asker:
@@ -204,6 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--neo4j-dir", help="the server's ASOF_NEO4J_LOCAL_DIR: disk use and "
                         "the restart of the cold run")
     parser.add_argument("--path", help="SQLite file (default: a new temporary file)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="SQLite: measure the file --path an earlier load left, no load")
     parser.add_argument("--out")
     args = parser.parse_args(argv)
     args.writers, args.audit_key, args.server_pid = 1, None, None  # what bench.store reads
@@ -212,14 +243,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     report: dict[str, Any] = {**header("bench.scale",
                                        list(sys.argv[1:] if argv is None else argv)),
                               "backend": args.backend, "target_versions": args.versions}
-    run = uuid.uuid4().hex[:8]
-    workload = bs.make_workload(run, args.versions, args.tenants, args.seed)
-    clock = FakeClock(bs.CLOCK_START)
+    if args.reuse:
+        if args.backend != "sqlite" or not args.path:
+            parser.error("--reuse needs --backend sqlite and the --path of an earlier load")
+        run, report["load"], last_valid, last_recorded = reuse(args)
+        workload = bs.make_workload(run, args.versions, args.tenants, args.seed)
+        workload.valid_end = last_valid + timedelta(days=1)
+        clock = FakeClock(last_recorded + timedelta(seconds=1))
+    else:
+        run = uuid.uuid4().hex[:8]
+        workload = bs.make_workload(run, args.versions, args.tenants, args.seed)
+        clock = FakeClock(bs.CLOCK_START)
     base = bs.open_bench_store(args, workload.tenants[0].tenant, clock)
-    before = disk(args, base)
-    log(f"{args.backend}: loading {args.versions} versions")
-    stream = bs.transactions(workload, args)  # the writer of phase 5 carries on from the load
-    report["load"] = bs.load(args, base, workload, clock, stream)
+    before = {} if args.reuse else disk(args, base)
+    # the writer of phase 5 carries on from the load; after a reused one, with new messages
+    # saying new things (another seed), or it would only repeat what the store knows
+    stream = bs.transactions(workload, argparse.Namespace(**{**vars(args), "seed": args.seed + 1}),
+                             report["load"]["episodes"]) if args.reuse else \
+        bs.transactions(workload, args)
+    if not args.reuse:
+        log(f"{args.backend}: loading {args.versions} versions")
+        report["load"] = bs.load(args, base, workload, clock, stream)
     after = disk(args, base)
     versions = report["load"]["versions"]
     report["disk_bytes"] = {k: after[k] - before.get(k, 0) for k in after}

@@ -95,11 +95,12 @@ def make_workload(run: str, versions: int, tenants: int, seed: int) -> Workload:
     return Workload(tenants=data)
 
 
-def episodes(workload: Workload, assertions: int, seed: int) -> Any:
-    """Yields (tenant data, episode, assertions) forever, round-robin over tenants."""
+def episodes(workload: Workload, assertions: int, seed: int, first_message: int = 0) -> Any:
+    """Yields (tenant data, episode, assertions) forever, round-robin over tenants; messages
+    are numbered from ``first_message`` (a store that holds some already: new messages)."""
     rng = random.Random(seed + 1)
     cursor = {d.tenant: 0 for d in workload.tenants}
-    message = 0
+    message = first_message
     day = timedelta(days=1)
     while True:
         for d in workload.tenants:
@@ -180,10 +181,10 @@ def server_info(store: GraphStore) -> dict[str, Any]:
 # ------------------------------------------------------------------------------- phases
 
 
-def transactions(workload: Workload, args: argparse.Namespace) -> Any:
+def transactions(workload: Workload, args: argparse.Namespace, first_message: int = 0) -> Any:
     """Yields (tenant data, items) forever: ``--batch`` consecutive episodes of one tenant per
     transaction, tenants round-robin (with ``--batch 1``, the episode stream itself)."""
-    stream = episodes(workload, args.assertions, args.seed)
+    stream = episodes(workload, args.assertions, args.seed, first_message)
     while True:
         queued: dict[str, tuple[TenantData, list[tuple[Episode, list[FactAssertion]]]]] = {}
         for _ in range(args.batch * len(workload.tenants)):

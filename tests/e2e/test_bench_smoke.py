@@ -63,6 +63,18 @@ def test_scale_loads_measures_disk_and_reads_cold_and_concurrently(tmp_path: Pat
     both = report["concurrent_readers_and_writer"]
     assert both["read"]["n"] > 0 and both["versions_written"] > 0
     assert both["transactions_writing_nothing"] == 0  # the writer carries on, never replays
+    # --reuse: the same reads on the file the load left, without loading it again
+    again = tmp_path / "reuse.json"
+    scale.main(["--backend", "sqlite", "--versions", "500", "--queries", "40", "--warmup", "5",
+                "--cold-queries", "10", "--readers", "2", "--seconds", "0.5",
+                "--keep-page-cache", "--path", str(tmp_path / "s.db"), "--reuse",
+                "--out", str(again)])
+    reused = json.loads(again.read_text())
+    assert reused["load"]["reused"] == str(tmp_path / "s.db")
+    assert reused["load"]["versions"] >= report["load"]["versions"] + both["versions_written"]
+    assert reused["warm"]["as_of_rows_found"] > 0
+    writer = reused["concurrent_readers_and_writer"]
+    assert writer["versions_written"] > 0 and writer["transactions_writing_nothing"] == 0
 
 
 def test_ingest_splits_wall_time_between_extraction_and_storage(tmp_path: Path) -> None:
