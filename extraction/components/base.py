@@ -143,9 +143,17 @@ def name_start(doc: Doc, end: int, floor: int = 0) -> int:
                 not doc[start - 1].whitespace_ and not doc[start - 2].whitespace_ and \
                 is_nameish(doc[start - 2]):
             start -= 2  # the same, its second part taken for a name of its own
+        elif start - 2 >= floor and start < end and doc[start - 1].lower_ in _PARTICLES and \
+                doc[start - 1].is_lower and is_nameish(doc[start - 2]):
+            start -= 2  # "Anika de Villiers", "Jan van Dijk": a particle inside the name
         else:
             break
     return start
+
+
+#: Lower-case particles inside a person's name ("de", "van", "da Silva").
+_PARTICLES = frozenset({"de", "da", "do", "dos", "das", "del", "della", "di", "van", "von",
+                        "der", "den", "ter", "du", "la", "le", "bin", "binti", "al", "el"})
 
 
 def held_at_work(doc: Doc, predicate: str) -> bool:

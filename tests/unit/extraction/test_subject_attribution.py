@@ -320,3 +320,10 @@ def test_a_title_fragment_after_he_did_something_is_his(extract: Extract) -> Non
     assert ("Ilse Brandt", "job_title", "finance director") in facts
     assert not {("Maren Holt", "job_title", "welding supervisor"),
                 ("Maren Holt", "job_title", "finance director")} & facts
+
+
+def test_a_name_with_a_particle_keeps_its_first_name(extract: Extract) -> None:
+    facts = _facts(extract("Got the job! My boss will be Ilse de Vries, their logistics "
+                           "manager."))
+    assert ("Ilse de Vries", "job_title", "logistics manager") in facts
+    assert not any(s in ("Vries", "de Vries") for s, _, _ in facts)
