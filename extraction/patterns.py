@@ -217,6 +217,11 @@ RULES: tuple[Rule, ...] = (
           _lower("manager", "boss", "lead", "supervisor", "manger"),
           _opt("there", "here", "now"), _opt("will", "is", "'s", "was"), _opt("be", "now"),
           _DET), subj="possessor"),
+    # terse chat drops the "my": "boss will be Anika de Villiers", "boss lady is ms. ramdial"
+    Rule("manager_is_bare", "reports_to", "assert",
+         ({"LOWER": {"IN": ["manager", "boss", "supervisor"]}, "IS_SENT_START": True},
+          _opt("lady", "man", "there", "here", "now"), _lower("will", "is", "'s"),
+          _opt("be"), _DET), subj="speaker"),
     # ---------------------------------------------------------------- studies_at
     Rule("student_at", "studies_at", "assert",
          (_lower("student", "studying", "study", "studies", "enrolled", "phd", "master",

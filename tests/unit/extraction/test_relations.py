@@ -42,6 +42,8 @@ PHRASINGS: list[tuple[str, tuple[str, str, str, str]]] = [
     # reports_to
     ("My manager is Ottilie Brandt.", ("assert", ME, "reports_to", "ottilie brandt")),
     ("I report to Casimir Duval.", ("assert", ME, "reports_to", "casimir duval")),
+    ("new job!! boss will be Casimir Duval, their ops lead.",
+     ("assert", ME, "reports_to", "casimir duval")),
     # studies_at
     ("I'm a student at Aalto University, started in September 2022.",
      ("assert", ME, "studies_at", "aalto university")),
