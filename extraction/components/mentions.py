@@ -77,14 +77,17 @@ def _trimmed(ent: Span) -> Span | None:
     if ent.label_ == "ORG" and end - ent.start >= 3 and doc[end - 2].lower_ == "in" and \
             doc[end - 1].is_title and not common_english(doc[end - 1].text):
         end -= 2  # "Khangai Cashmere in Ulaanbaatar": the company, then its town
-    if end == ent.end:
+    start = ent.start
+    if end - start >= 2 and doc[start].is_sent_start and doc[start].pos_ in ("VERB", "AUX") \
+            and common_english(doc[start].text):
+        start += 1  # "Speaks Luganda and English.": the verb of a sentence without a subject
+    if (start, end) == (ent.start, ent.end):
         return ent
-    if end <= ent.start:
+    if end <= start:
         return None
-    if end - ent.start == 1 and doc[ent.start].is_sent_start and \
-            common_english(doc[ent.start].text):
+    if end - start == 1 and doc[start].is_sent_start and common_english(doc[start].text):
         return None
-    return Span(doc, ent.start, end, label=ent.label_)
+    return Span(doc, start, end, label=ent.label_)
 
 
 class Mentions:
