@@ -33,6 +33,8 @@ PHRASINGS: list[tuple[str, tuple[str, str, str, str]]] = [
     ("I'm a data scientist at Quorix.", ("assert", ME, "job_title", "data scientist")),
     ("I got promoted to staff engineer on May 1.",
      ("assert", ME, "job_title", "staff engineer")),
+    ("I'm a deckhand at Fjordline Ferries since March.", ("assert", ME, "job_title", "deckhand")),
+    ("I work as a joiner for Brandt Builds.", ("assert", ME, "job_title", "joiner")),
     # lives_in
     ("I live in Tallinn.", ("assert", ME, "lives_in", "tallinn")),
     ("I moved to Ghent two weeks ago.", ("assert", ME, "lives_in", "ghent")),
