@@ -181,10 +181,11 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
         follows = nxt is None or nxt.lower_ in EMPLOYER_PREPOSITIONS or (
             after_colon and (nxt.is_punct or nxt.lower_ in ("as", "since", "from",
                                                              "starting", "effective")))
-        colon = k > 0 and doc[k - 1].text in (":", "—", "–")  # not always a clause break
-        if (k == clause.start or colon) and opens and follows and not any(
+        # after a colon or dash, which does not always end a clause
+        if (k == clause.start or after_colon) and opens and follows and not any(
                 t.pos_ in ("VERB", "AUX") for t in doc[k:start]):
-            subject, subject_span = _colon_owner(doc, k - 1) if colon else ("speaker", None)
+            subject, subject_span = _colon_owner(doc, k - 1) if after_colon else \
+                ("speaker", None)
             if subject is None:
                 return result
     if subject is None:
@@ -224,7 +225,7 @@ def _colon_owner(doc: Doc, colon: int) -> tuple[str | None, tuple[int, int] | No
         return "speaker", None
     if any(t.lower_ == "me" for t in doc[start:colon]):
         return "speaker", None  # "X offered me a contract — UX lead"
-    subject, span = find_subject(doc, Clause(start, colon, doc[colon].sent.start), colon)
+    subject, span = find_subject(doc, _stretch(doc, start, colon), colon)
     if subject in ("he", "she") or subject == "name" and span is not None and \
             not doc[span[1] - 1].text.isupper() and not any(  # "their CV says:"
                 t.ent_type_ in _NOT_PERSON for t in doc[span[0]:span[1]]):
@@ -243,6 +244,14 @@ def _previous_owner(doc: Doc, start: int) -> tuple[str, tuple[int, int] | None]:
     before = doc[start - 1].sent
     if before.start == doc[start].sent.start:
         return "speaker", None
-    subject, span = find_subject(doc, Clause(before.start, before.end, 0), before.end)
+    subject, span = find_subject(doc, _stretch(doc, before.start, before.end), before.end)
     return (subject, span) if subject in ("he", "she") else ("speaker", None)
+
+
+def _stretch(doc: Doc, start: int, end: int) -> Clause:
+    """Tokens ``[start, end)`` read as one clause (of the sentence ``start`` is in), to ask
+    who they are about."""
+    clauses: list[Clause] = doc._.asof_clauses or []
+    index = doc[start]._.asof_clause
+    return Clause(start, end, clauses[index].sent if 0 <= index < len(clauses) else 0)
 
