@@ -250,18 +250,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         workload = bs.make_workload(run, args.versions, args.tenants, args.seed)
         workload.valid_end = last_valid + timedelta(days=1)
         clock = FakeClock(last_recorded + timedelta(seconds=1))
+        base = bs.open_bench_store(args, workload.tenants[0].tenant, clock)
+        before: dict[str, int] = {}
+        # the writer of phase 5 writes new messages saying new things (another seed), or it
+        # would only repeat what the store knows
+        stream = bs.transactions(workload, argparse.Namespace(**{**vars(args),
+                                                                "seed": args.seed + 1}),
+                                 first_message=report["load"]["episodes"])
     else:
-        run = uuid.uuid4().hex[:8]
-        workload = bs.make_workload(run, args.versions, args.tenants, args.seed)
+        workload = bs.make_workload(uuid.uuid4().hex[:8], args.versions, args.tenants,
+                                    args.seed)
         clock = FakeClock(bs.CLOCK_START)
-    base = bs.open_bench_store(args, workload.tenants[0].tenant, clock)
-    before = {} if args.reuse else disk(args, base)
-    # the writer of phase 5 carries on from the load; after a reused one, with new messages
-    # saying new things (another seed), or it would only repeat what the store knows
-    stream = bs.transactions(workload, argparse.Namespace(**{**vars(args), "seed": args.seed + 1}),
-                             report["load"]["episodes"]) if args.reuse else \
-        bs.transactions(workload, args)
-    if not args.reuse:
+        base = bs.open_bench_store(args, workload.tenants[0].tenant, clock)
+        before = disk(args, base)
+        stream = bs.transactions(workload, args)  # the writer of phase 5 carries on from it
         log(f"{args.backend}: loading {args.versions} versions")
         report["load"] = bs.load(args, base, workload, clock, stream)
     after = disk(args, base)

@@ -247,20 +247,20 @@ def load(args: argparse.Namespace, base: GraphStore, workload: Workload,
         # a long load (millions of versions, hours) reports its rate as it goes; the lines
         # are also the write rate against history size when a load cannot finish
         now = time.perf_counter()
-        if now - last_report[0] < PROGRESS_EVERY_S:
+        then, versions_then = last_report
+        if now - then < PROGRESS_EVERY_S:
             return
-        last_report[0] = now
         wall = now - started
-        rate = (totals["versions"] - last_report[1]) / max(1e-9, now - last_report[2])
+        rate = (totals["versions"] - versions_then) / (now - then)
         log(f"load: {totals['versions']:,} of {args.versions:,} versions in {wall:,.0f} s "
             f"({totals['versions'] / wall:,.0f}/s overall, {rate:,.0f}/s lately), "
             f"load average {os.getloadavg()[0]:.1f}")
-        last_report[1:] = [totals["versions"], now]
+        last_report[:] = [now, totals["versions"]]
 
     server_before = _cpu_s(args.server_pid)
     cpu_before = time.process_time()
     started = time.perf_counter()
-    last_report: list[float] = [started, 0, started]  # when, versions then, when
+    last_report: list[float] = [started, 0]  # when the last progress line was, versions then
     threads = [threading.Thread(target=writer) for _ in range(args.writers)]
     for t in threads:
         t.start()
