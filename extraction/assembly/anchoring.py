@@ -116,12 +116,15 @@ def _own_part(doc: Doc, cand: Candidate, times: list[TimeMention]) -> list[TimeM
     if len(times) < 2:
         return times
 
-    def same_part(t: TimeMention) -> bool:
-        low, high = sorted((trigger, _tok(doc, t.start_char)))
-        return not any(doc[k].text in _PART_MARKS for k in range(low + 1, high))
-
-    own = [t for t in times if same_part(t)]
+    own = [t for t in times if _one_part(doc, trigger, _tok(doc, t.start_char))]
     return own if own else times
+
+
+def _one_part(doc: Doc, a: int, b: int) -> bool:
+    """Whether tokens ``a`` and ``b`` are in one part of their clause (no comma, semicolon or
+    dash between them)."""
+    low, high = sorted((a, b))
+    return not any(doc[k].text in _PART_MARKS for k in range(low + 1, high))
 
 
 #: Marks that part a clause into statements of their own.
@@ -202,6 +205,17 @@ class TimeAnchoring(PredicateRouting):
         times = _own_part(doc, cand, times)
         anchors = self._anchors.get(ci, [])
         mine = cand.trigger[0]
+        if cand.rule == "title" and cand.subject == "name":
+            # "Start 1 October, reporting to our finance director, Dr. Rose Achieng": a time
+            # in another part of the clause, beside the verb of a statement about someone
+            # else, dates that statement, not the title of someone named in passing ("Kwon
+            # Dae-ho, senior backend engineer, with us since 2019" and "Mei Lin Chow, senior
+            # gameplay engineer, starts 7 October" are his and hers)
+            others = [c.trigger[0] for c in doc._.asof_candidates or []
+                      if c.clause == ci and c.trigger[0] in anchors and
+                      c.subject_span != cand.subject_span]
+            times = [t for t in times if _one_part(doc, mine, _tok(doc, t.start_char)) or
+                     not any(_one_part(doc, a, _tok(doc, t.start_char)) for a in others)]
         if cand.rule == LEARNED_RULE:
             # a tagged span owns no trigger, but the verb it hangs on is one ("started at
             # behaviour on the 9th", where no rule read the lower-case name)

@@ -272,3 +272,17 @@ def test_a_sentence_that_only_says_since_when_dates_the_job_before_it(extract: E
     starts = _starts(extract(text), "Maren Holt")
     assert starts["works_at"] == date(year, 1, 1)
     assert starts.get("lives_in") is None  # the job is what the time dates, not a home
+
+
+def test_a_start_dates_the_starter_not_the_manager_named_in_passing(extract: Extract) -> None:
+    found = extract("We hired Oskar Lindgren as a dispatcher.",
+                    "Oskar starts 1 July, reporting to our finance director, Dr. Ilse Brandt.")
+    # her title is said of her now; the start is his
+    titles = [a for a in found if a.subject.name == "Ilse Brandt" and
+              a.predicate == "job_title"]
+    assert titles and all(a.valid_from is None for a in titles)
+
+
+def test_a_start_in_a_clause_dates_the_title_of_the_one_who_starts(extract: Extract) -> None:
+    found = extract("Mei Lin Chow, senior gameplay engineer, starts 7 July, reporting to me.")
+    assert _starts(found, "Mei Lin Chow").get("job_title") == date(2024, 7, 7)
