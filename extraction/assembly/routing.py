@@ -16,6 +16,7 @@ from asof.extraction.assembly.words import (
     is_event,
     is_group,
 )
+from asof.extraction.gazetteer import is_place_name
 from asof.extraction.patterns import (
     DEPARTMENTS,
     EXEC_TITLES,
@@ -171,7 +172,9 @@ class PredicateRouting(SubjectResolution):
                          state.type_of(text) != "location"):
                 # an organisation "on Tableau" runs a tool, whatever the NER calls it
                 # a tool verb decides when only the NER calls the object a place
-                if predicate == "uses" and subject == speaker:
+                if predicate == "uses" and (subject == speaker or (
+                        state.type_of(subject) == "person" and is_place_name(text))):
+                    # "Anisur and I have a three-bedroom in Mohammadpur": both live there
                     return "lives_in", state.canonical(text, "location"), False
                 return None
             # "three Zebra ZD420s": one model, whatever the count

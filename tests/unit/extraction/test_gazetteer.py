@@ -31,3 +31,11 @@ def test_a_move_between_towns_is_a_move_not_two_employers(extract: Extract) -> N
     facts = {(a.subject.name, a.predicate, a.object.name if a.object else "") for a in found}
     assert ("Ilse Brandt", "lives_in", "Coimbatore") in facts
     assert not any(p == "works_at" for _, p, _ in facts)
+
+
+def test_a_town_two_people_have_a_flat_in_is_both_homes(learned_extract: Extract) -> None:
+    # the tagger reads the town as something "had"; a gazetteer town is a home for each
+    found = learned_extract("Tomasz and I have a three-bedroom in Mohammadpur.")
+    homes = {(a.subject.name, a.object.name if a.object else "") for a in found
+             if a.predicate == "lives_in"}
+    assert homes == {("Maren Holt", "Mohammadpur"), ("Tomasz", "Mohammadpur")}
