@@ -24,7 +24,7 @@ from asof.extraction.components.base import (
 )
 from asof.extraction.components.match_checks import org_after_of
 from asof.extraction.components.mentions import name_run
-from asof.extraction.patterns import DEPARTMENTS, TITLE_HEADS
+from asof.extraction.patterns import DEPARTMENTS, RELATIONAL_ROLES, TITLE_HEADS
 
 #: Words between a title and its employer: "ux lead @ tostadora", and the other languages'
 #: "at" of chat that switches ("IT-Administrator bei Huber", "directeur logistique chez X").
@@ -68,6 +68,8 @@ def _title_span(doc: Doc, head: int, clause: Clause) -> tuple[int, int] | None:
                            "is", "'s", "now", "am", "'m", "be", "was", ",", "been",
                            "currently", "i", "new", "also"):
             break
+        if prev.text == "-" and prev.whitespace_:
+            break  # "- Junior architect: …": a list line's bullet
         if prev.pos_ in ("NOUN", "ADJ", "PROPN") or prev.text in ("-",) or \
                 prev.dep_ in ("amod", "compound") and start <= prev.head.i <= head or \
                 prev.lower_ in ("part", "full", "time", "e", "commerce", "co"):
@@ -110,8 +112,20 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
         while first + 1 < clause.end and (is_honorific(doc[first]) or doc[first].text == "."):
             first += 1  # "our finance director, Dr. Rose Achieng"
         run = name_run(doc, first, clause.end)
-        if run is not None and prev is not None and prev.lower_ in (
+        k = start - 1
+        while k > 0 and doc[k].lower_ in _INTERIM:
+            k -= 1  # "our new operations manager, Ang Nima Lama"
+        if run is not None and prev is not None and doc[k].lower_ in (
                 "the", "our", "their", "his", "her", "my"):
+            subject, subject_span = "name", run
+    # "- Junior architect: Hadi Fakhoury, started 01/09": a line that opens with the title
+    if subject is None and nxt is not None and nxt.text == ":" and (
+            start == 0 or "\n" in doc[start - 1].text or doc[start - 1].text in ("-", "•", "*")):
+        run = name_run(doc, end + 1, len(doc))
+        if run is not None and head_low not in RELATIONAL_ROLES and not any(
+                t.ent_type_ == "ORG" for t in doc[run[0]:run[1]]):
+            # not "Manager: Dirk Sommer" (whose manager he is), nor "Postdoc: Université
+            # de Montpellier"
             subject, subject_span = "name", run
     # "Elena Petrova, VP of Data" / "Grace Okonkwo, our HR director"
     if subject is None and prev is not None:
@@ -207,6 +221,9 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
     return result
 
 
+#: Words between "our" and a title that keep it the title of the name after it.
+_INTERIM = frozenset({"new", "current", "interim", "acting"})
+
 #: Entity types of a subject that cannot hold a title ("Kestrel Labs offered me …").
 _NOT_PERSON = frozenset({"ORG", "GPE", "FAC", "LOC", "PRODUCT", "NORP", "EVENT"})
 
@@ -245,7 +262,14 @@ def _previous_owner(doc: Doc, start: int) -> tuple[str, tuple[int, int] | None]:
     if before.start == doc[start].sent.start:
         return "speaker", None
     subject, span = find_subject(doc, _stretch(doc, before.start, before.end), before.end)
-    return (subject, span) if subject in ("he", "she") else ("speaker", None)
+    if subject in ("he", "she"):
+        return subject, span
+    # "Isar Antriebe hired him. Quality manager, start 1 October": the one it was done to
+    done_to = [t for t in before if t.dep_ == "dobj" and t.lower_ in ("him", "her")]
+    if done_to:
+        return ("he" if done_to[-1].lower_ == "him" else "she"), (done_to[-1].i,
+                                                                  done_to[-1].i + 1)
+    return "speaker", None
 
 
 def _stretch(doc: Doc, start: int, end: int) -> Clause:

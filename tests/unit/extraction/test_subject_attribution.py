@@ -327,3 +327,27 @@ def test_a_name_with_a_particle_keeps_its_first_name(extract: Extract) -> None:
                            "manager."))
     assert ("Ilse de Vries", "job_title", "logistics manager") in facts
     assert not any(s in ("Vries", "de Vries") for s, _, _ in facts)
+
+
+def test_a_title_after_our_new_and_before_a_name_is_that_persons(extract: Extract) -> None:
+    facts = _facts(extract("Please copy our new logistics manager, Tomasz Wilk, on the "
+                           "invoices."))
+    assert ("Tomasz Wilk", "job_title", "logistics manager") in facts
+    assert ("Maren Holt", "job_title", "logistics manager") not in facts
+
+
+def test_a_list_line_that_opens_with_a_title_is_about_the_name_after_it(
+        extract: Extract) -> None:
+    facts = _facts(extract("Crew list:\n- Site engineer: Oskar Lindgren, since 2021\n"
+                           "- Manager: Ilse Brandt"))
+    assert ("Oskar Lindgren", "job_title", "site engineer") in facts
+    assert ("Maren Holt", "job_title", "site engineer") not in facts
+    # whose manager she is, not her title
+    assert ("Ilse Brandt", "job_title", "manager") not in facts
+
+
+def test_a_title_fragment_after_someone_was_hired_is_the_hires(extract: Extract) -> None:
+    facts = _facts(extract("I sent Oskar Lindgren to Kestrel Labs. Kestrel Labs hired him. "
+                           "Site engineer, starts 1 July."))
+    assert ("Oskar Lindgren", "job_title", "site engineer") in facts
+    assert ("Maren Holt", "job_title", "site engineer") not in facts
