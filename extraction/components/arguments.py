@@ -393,7 +393,8 @@ def find_subject(doc: Doc, clause: Clause, before: int) -> tuple[str, tuple[int,
                 j = stop
                 continue
         elif token.dep_ in ("nsubj", "nsubjpass") and token.pos_ == "NOUN" and \
-                low not in ("everything", "everyone", "thing", "one"):
+                token.is_alpha and low not in ("everything", "everyone", "thing", "one"):
+            # (an emoji the parser calls a noun is nobody: "switched hospitals 🏥 left X")
             # "my husband Cian", "her boss", "the academy move": possessor or a following name
             best = ("noun", (j, j + 1))
         j += 1

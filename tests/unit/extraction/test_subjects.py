@@ -109,3 +109,11 @@ def test_a_saints_name_with_a_possessive_is_one_place_and_no_subject(extract: Ex
     assert ("Maren Holt", "works_at", "St. Kieran's College") in facts
     assert ("Maren Holt", "job_title", "librarian") in facts
     assert not any(subject.startswith("St.") for subject, _p, _o in facts)
+
+
+def test_an_emoji_the_parser_calls_a_noun_is_no_subject(extract: Extract) -> None:
+    found = extract("switched hospitals 🏥 started at Erin Mills Health Centre mon as charge "
+                    "nurse")
+    facts = {(a.subject.name, a.predicate, a.object.name if a.object else a.value)
+             for a in found}
+    assert ("Maren Holt", "works_at", "Erin Mills Health Centre") in facts
