@@ -536,6 +536,7 @@ COMPANY_HEADS = frozenset({
     "realty", "construction", "engineering", "manufacturing", "retail", "markets",
     "inc", "corp", "corporation", "ltd", "limited", "llc", "gmbh", "ag", "plc", "bv",
     "co", "company", "data", "digital", "global", "international", "ai", "cloud",
+    "medical", "fintech", "clinic", "clinics",
 })
 
 

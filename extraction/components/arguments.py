@@ -15,6 +15,7 @@ from asof.extraction.components.base import (
 )
 from asof.extraction.components.mentions import name_run
 from asof.extraction.patterns import (
+    COMPANY_HEADS,
     GROUP_WORDS,
     LANGUAGES,
     OWNABLE_WORDS,
@@ -125,6 +126,10 @@ def read_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
             start, stop = named
     # "Grid Analytics team", "Toronto office": keep a trailing group word
     if stop < end and doc[stop].lower_ in GROUP_WORDS:
+        stop += 1
+    # "leaving uhai medical end of jan": a name typed in lower case keeps its company word
+    while stop < end and doc[stop].lower_ in COMPANY_HEADS and doc[stop].is_lower and \
+            all(t.is_lower for t in doc[start:stop]):
         stop += 1
     # "Women in Tech Aotearoa", "Rega Planar 3": the model's entity, when it starts here and
     # runs on through lower-case connectors or a model number, is the whole name

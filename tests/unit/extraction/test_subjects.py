@@ -117,3 +117,10 @@ def test_an_emoji_the_parser_calls_a_noun_is_no_subject(extract: Extract) -> Non
     facts = {(a.subject.name, a.predicate, a.object.name if a.object else a.value)
              for a in found}
     assert ("Maren Holt", "works_at", "Erin Mills Health Centre") in facts
+
+
+def test_a_lower_case_employer_keeps_its_company_word(extract: Extract) -> None:
+    found = extract("leaving kestrel medical end of jan, head nurse @ Afya Bora Clinics from "
+                    "feb!!")
+    employers = {a.object.name for a in found if a.predicate == "works_at" and a.object}
+    assert "kestrel medical" in {e.lower() for e in employers}
