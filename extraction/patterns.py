@@ -198,6 +198,23 @@ RULES: tuple[Rule, ...] = (
     Rule("my_flat_in", "lives_in", "assert",
          (_lower("my", "our"), _lower("flat", "apartment", "house", "home", "place"),
           _lower("in"))),
+    # "Ruaraidh and I are in a two-bed in Partick", "we found a flat in Porto", "he keeps the
+    # house in Villeurbanne": a dwelling someone is in, has, finds or rents is a home
+    Rule("dwelling_in", "lives_in", "assert",
+         (_lemma("be", "have", "rent", "share", "buy", "find", "keep", "sign", "get"), _ADV,
+          _opt("in", "for"), _lower("a", "an", "the", "our", "my", "their", "his", "her"),
+          {"OP": "{0,4}", "POS": {"IN": ["ADJ", "NUM", "NOUN", "PUNCT", "ADV"]},
+           "LOWER": {"NOT_IN": ["in", "at", ",", ".", "!", "?", ";", "and", "with"]}},
+          _lower("flat", "apartment", "appartement", "house", "studio", "condo", "cottage",
+                 "bungalow", "townhouse", "bed", "bedroom", "bedder", "bedsit", "duplex",
+                 "loft"),
+          _lower("in")), lower_names=True),
+    # "aisha and i signed for a place in mississauga"; not "found the best dumpling place in
+    # Leslieville"
+    Rule("place_in", "lives_in", "assert",
+         (_lemma("rent", "share", "buy", "sign", "get"), _ADV, _opt("for"),
+          _lower("a", "our", "my", "their", "his", "her"), _opt("new", "own", "shared"),
+          _lower("place"), _lower("in")), lower_names=True),
     Rule("leave_place", "lives_in", "retract", (_lemma("leave"), _ADV)),
     Rule("move_from", "lives_in", "switch_from",
          (_lemma("move", "relocate", "come", "emigrate"), _ADV, _opt("over", "here", "away"),

@@ -36,6 +36,9 @@ PHRASINGS: list[tuple[str, tuple[str, str, str, str]]] = [
     ("I'm a deckhand at Fjordline Ferries since March.", ("assert", ME, "job_title", "deckhand")),
     ("I work as a joiner for Brandt Builds.", ("assert", ME, "job_title", "joiner")),
     # lives_in
+    ("Tomasz and I found a flat in Tartu last month.", ("assert", ME, "lives_in", "tartu")),
+    ("we're in a two-bed in Wrzeszcz now", ("assert", ME, "lives_in", "wrzeszcz")),
+    ("we signed for a place in kadıköy, keys july 1", ("assert", ME, "lives_in", "kadıköy")),
     ("I live in Tallinn.", ("assert", ME, "lives_in", "tallinn")),
     ("I moved to Ghent two weeks ago.", ("assert", ME, "lives_in", "ghent")),
     ("I relocated to Tampere in January.", ("assert", ME, "lives_in", "tampere")),
@@ -214,3 +217,8 @@ def test_the_right_name_after_not_corrects_the_earlier_one(extract: Extract) -> 
                     "Actually not Sage — it's Zoho Books, sorry.")
     fixed = [a for a in found if a.kind is AssertionKind.CORRECT]
     assert [(a.object.name if a.object else a.value) for a in fixed] == ["Zoho Books"]
+
+
+def test_a_favourite_place_found_is_no_home(extract: Extract) -> None:
+    found = triples(extract("also found the best dumpling place in Leslieville"))
+    assert not any(p == "lives_in" for _, _, p, _ in found)
