@@ -24,7 +24,8 @@ from asof.extraction.components.base import (
 )
 from asof.extraction.components.match_checks import org_after_of
 from asof.extraction.components.mentions import name_run
-from asof.extraction.patterns import DEPARTMENTS, RELATIONAL_ROLES, TITLE_HEADS
+from asof.extraction.gazetteer import is_place_name
+from asof.extraction.patterns import COMPANY_HEADS, DEPARTMENTS, RELATIONAL_ROLES, TITLE_HEADS
 
 #: Words between a title and its employer: "ux lead @ tostadora", and the other languages'
 #: "at" of chat that switches ("IT-Administrator bei Huber", "directeur logistique chez X").
@@ -215,6 +216,16 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
                                       org_after_of(doc, end + 1, clause.end)):
         org = read_name(doc, end + 1, clause.end)
         if org is not None and org[3]:
+            result.append(Candidate("title_at", "works_at", "assert", index,
+                                    (start, end + 1), subject, subject_span, [org],
+                                    negated=clause.negated))
+    elif nxt is not None and nxt.lower_ == "in" and end + 1 < clause.end:
+        # "IT administrator in Trans-Wisła Logistyka": an organisation, where the model or
+        # a company word says so and no gazetteer place does ("a nurse in Wrexham")
+        org = read_name(doc, end + 1, clause.end)
+        if org is not None and org[3] and (
+                doc[org[0]].ent_type_ == "ORG" or
+                org[2].split()[-1].lower() in COMPANY_HEADS) and not is_place_name(org[2]):
             result.append(Candidate("title_at", "works_at", "assert", index,
                                     (start, end + 1), subject, subject_span, [org],
                                     negated=clause.negated))

@@ -27,6 +27,8 @@ PHRASINGS: list[tuple[str, tuple[str, str, str, str]]] = [
      ("assert", ME, "works_at", "pelican freight")),
     ("I'm a data scientist at Quorix.", ("assert", ME, "works_at", "quorix")),
     ("I start at Ferrovia Labs on July 1.", ("assert", ME, "works_at", "ferrovia labs")),
+    ("I am IT administrator in Ferrovia Labs since 2019.",
+     ("assert", ME, "works_at", "ferrovia labs")),
     # job_title
     ("I work at Orbitron Systems as a backend developer.",
      ("assert", ME, "job_title", "backend developer")),
@@ -222,3 +224,8 @@ def test_the_right_name_after_not_corrects_the_earlier_one(extract: Extract) -> 
 def test_a_favourite_place_found_is_no_home(extract: Extract) -> None:
     found = triples(extract("also found the best dumpling place in Leslieville"))
     assert not any(p == "lives_in" for _, _, p, _ in found)
+
+
+def test_a_title_in_a_town_names_no_employer(extract: Extract) -> None:
+    found = triples(extract("I'm a nurse in Wrexham."))
+    assert not any(p == "works_at" for _, _, p, _ in found)
