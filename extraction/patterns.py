@@ -208,13 +208,13 @@ RULES: tuple[Rule, ...] = (
           _lower("flat", "apartment", "appartement", "house", "studio", "condo", "cottage",
                  "bungalow", "townhouse", "bed", "bedroom", "bedder", "bedsit", "duplex",
                  "loft"),
-          _lower("in")), lower_names=True),
+          _lower("in"))),
     # "aisha and i signed for a place in mississauga"; not "found the best dumpling place in
     # Leslieville"
     Rule("place_in", "lives_in", "assert",
          (_lemma("rent", "share", "buy", "sign", "get"), _ADV, _opt("for"),
           _lower("a", "our", "my", "their", "his", "her"), _opt("new", "own", "shared"),
-          _lower("place"), _lower("in")), lower_names=True),
+          _lower("place"), _lower("in"))),
     Rule("leave_place", "lives_in", "retract", (_lemma("leave"), _ADV)),
     Rule("move_from", "lives_in", "switch_from",
          (_lemma("move", "relocate", "come", "emigrate"), _ADV, _opt("over", "here", "away"),
@@ -231,7 +231,7 @@ RULES: tuple[Rule, ...] = (
           {"OP": "{0,2}", "IS_ALPHA": True, "IS_LOWER": True,
            "LOWER": {"NOT_IN": ["former", "old", "ex", "previous", "last", "future",
                                 "potential", "next", "ideal", "dream"]}},
-          _lower("manager", "boss", "lead", "supervisor", "manger"),
+          _lower("manager", "boss", "lead", "supervisor", "manger", "mgr", "pi"),
           _opt("there", "here", "now"), _opt("will", "is", "'s", "was"), _opt("be", "now"),
           _DET), subj="possessor"),
     # terse chat drops the "my": "boss will be Anika de Villiers", "boss lady is ms. ramdial"

@@ -40,13 +40,15 @@ PHRASINGS: list[tuple[str, tuple[str, str, str, str]]] = [
     # lives_in
     ("Tomasz and I found a flat in Tartu last month.", ("assert", ME, "lives_in", "tartu")),
     ("we're in a two-bed in Wrzeszcz now", ("assert", ME, "lives_in", "wrzeszcz")),
-    ("we signed for a place in kadıköy, keys july 1", ("assert", ME, "lives_in", "kadıköy")),
+    ("we signed for a place in Kadıköy, keys july 1", ("assert", ME, "lives_in", "kadıköy")),
     ("I live in Tallinn.", ("assert", ME, "lives_in", "tallinn")),
     ("I moved to Ghent two weeks ago.", ("assert", ME, "lives_in", "ghent")),
     ("I relocated to Tampere in January.", ("assert", ME, "lives_in", "tampere")),
     ("I'm based in Leeds, been here since 2019.", ("assert", ME, "lives_in", "leeds")),
     ("I moved from Lyon to Nantes in 2021.", ("assert", ME, "lives_in", "nantes")),
     # reports_to
+    ("my PI there is Dr Helen Carter", ("assert", ME, "reports_to", "helen carter")),
+    ("my mgr is Tomasz Lis btw", ("assert", ME, "reports_to", "tomasz lis")),
     ("My manager is Ottilie Brandt.", ("assert", ME, "reports_to", "ottilie brandt")),
     ("I report to Casimir Duval.", ("assert", ME, "reports_to", "casimir duval")),
     ("new job!! boss will be Casimir Duval, their ops lead.",
