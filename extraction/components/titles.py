@@ -265,8 +265,9 @@ def _colon_owner(doc: Doc, colon: int) -> tuple[str | None, tuple[int, int] | No
 
 def _previous_owner(doc: Doc, start: int) -> tuple[str, tuple[int, int] | None]:
     """Whose is a title fragment opening a sentence ("Welding supervisor, starts Monday"):
-    the person the sentence before it, on the same line, was about when that was "he" or
-    "she" ("He signed!! Welding supervisor, …"); otherwise the speaker's own."""
+    the person the sentence before it, on the same line, was about when that was "he",
+    "she" or a name ("He signed!! Welding supervisor, …", "Sara signed!! Junior Unity
+    Developer, …"), or the one it was done to ("X hired him."); otherwise the speaker's own."""
     if start == 0 or "\n" in doc[start - 1].text:
         return "speaker", None
     before = doc[start - 1].sent
@@ -280,6 +281,9 @@ def _previous_owner(doc: Doc, start: int) -> tuple[str, tuple[int, int] | None]:
     if done_to:
         return ("he" if done_to[-1].lower_ == "him" else "she"), (done_to[-1].i,
                                                                   done_to[-1].i + 1)
+    if subject == "name" and span is not None and not any(
+            t.ent_type_ in _NOT_PERSON for t in doc[span[0]:span[1]]):
+        return subject, span  # "Sara signed!! Junior Unity Developer, starts 3 June"
     return "speaker", None
 
 

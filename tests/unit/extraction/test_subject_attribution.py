@@ -351,3 +351,11 @@ def test_a_title_fragment_after_someone_was_hired_is_the_hires(extract: Extract)
                            "Site engineer, starts 1 July."))
     assert ("Oskar Lindgren", "job_title", "site engineer") in facts
     assert ("Maren Holt", "job_title", "site engineer") not in facts
+
+
+def test_a_title_fragment_after_a_named_person_did_something_is_theirs(
+        extract: Extract) -> None:
+    facts = _facts(extract("I run hiring at Kestrel Labs. Oskar Lindgren signed!! Site "
+                           "engineer, starts 3 June."))
+    assert ("Oskar Lindgren", "job_title", "site engineer") in facts
+    assert ("Maren Holt", "job_title", "site engineer") not in facts
