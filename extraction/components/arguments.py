@@ -22,6 +22,7 @@ from asof.extraction.patterns import (
     PET_WORDS,
     TITLE_HEADS,
 )
+from asof.extraction.spans import is_emoji
 
 _SKIP_BEFORE_OBJECT = frozenset({"a", "an", "the", "my", "our", "his", "her", "their", "its",
                                  "new", "old", "secondhand", "second-hand", "used", "brand",
@@ -197,6 +198,11 @@ def read_np(doc: Doc, i: int, end: int, preps: tuple[str, ...] = ()) -> tuple[
             continue
         if low in _NP_STOP:
             break
+        if j > start and (token.ent_type_ in ("DATE", "TIME") and token.ent_iob_ == "B" and
+                          (token.is_lower or token.like_num) or is_emoji(token.text)):
+            # "promoted to senior accountant last week 💃 …": the title ends there (not
+            # "the Namba Thursday futsal league")
+            break
         if token.pos_ in _NP_POS or (token.pos_ == "VERB" and token.tag_ in ("VBG", "VBN")
                                      and j > start) or token.text in ("-", "&", "/") or (
                 token.pos_ in ("ADV", "VERB") and j == start and j + 1 < end and
@@ -360,6 +366,11 @@ def find_subject(doc: Doc, clause: Clause, before: int) -> tuple[str, tuple[int,
     while j < before:
         token = doc[j]
         low = token.lower_
+        if low == "guess" and j + 1 < before and doc[j + 1].lower_ in ("who", "who's"):
+            # "Guess who got promoted …", "guess who's back at kora": the one who speaks
+            best = ("speaker", None)
+            j += 2
+            continue
         if low in ("i", "i'm", "i've", "i'd", "im", "ive", "me") and low != "me":
             if not (token.text == "i" and 0 < j < before - 1 and doc[j - 1].is_title and
                     doc[j + 1].is_title):

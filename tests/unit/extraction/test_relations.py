@@ -30,6 +30,10 @@ PHRASINGS: list[tuple[str, tuple[str, str, str, str]]] = [
     ("I am IT administrator in Ferrovia Labs since 2019.",
      ("assert", ME, "works_at", "ferrovia labs")),
     # job_title
+    ("I got promoted to senior accountant last week 💃 finally",
+     ("assert", ME, "job_title", "senior accountant")),
+    ("Guess who got promoted to head of logistics! Kestrel Labs finally noticed me.",
+     ("assert", ME, "job_title", "head of logistics")),
     ("I work at Orbitron Systems as a backend developer.",
      ("assert", ME, "job_title", "backend developer")),
     ("I'm a data scientist at Quorix.", ("assert", ME, "job_title", "data scientist")),
