@@ -15,7 +15,7 @@ import gzip
 from functools import cache
 from importlib import resources
 
-from asof.extraction.patterns import common_english
+from asof.extraction.word_frequency import common_english
 
 __all__ = ["is_place_name"]
 

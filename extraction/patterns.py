@@ -589,22 +589,3 @@ HYPOTHETICAL_PROMPTS = tuple(line.lower() for line in data_lines("hypothetical_p
 #: Head nouns that make "as a <noun>" no job title ("as a friend", "as a career").
 NON_TITLE_HEADS = _data_words("non_title_heads.txt")
 
-
-@cache
-def common_words() -> dict[str, tuple[int, bool]]:
-    """``data/common_words.tsv`` (scripts/make-word-lexicon): word → (English frequency on the
-    Zipf scale x2, 0 when not an English word; whether it is common in another language)."""
-    table: dict[str, tuple[int, bool]] = {}
-    text = resources.files("asof.extraction").joinpath("data/common_words.tsv").read_text(
-        "utf-8")
-    for line in text.splitlines():
-        if line.startswith("#"):
-            continue
-        word, english, other = line.split("\t")
-        table[word] = (int(english), other == "1")
-    return table
-
-
-def common_english(word: str) -> bool:
-    """An everyday English word (Zipf frequency 4 or more in ``data/common_words.tsv``)."""
-    return common_words().get(word.lower(), (0, False))[0] >= 8

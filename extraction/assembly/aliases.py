@@ -12,8 +12,9 @@ import re
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.state import ConversationState, Entity
-from asof.extraction.patterns import COMPANY_HEADS, EXEC_TITLES, KINSHIP, common_english
+from asof.extraction.patterns import COMPANY_HEADS, EXEC_TITLES, KINSHIP
 from asof.extraction.spans import text_of as _text
+from asof.extraction.word_frequency import common_english
 from asof.graph.ids import normalize_name
 
 #: Lower-case words allowed inside a name ("Universidad de Chile", "Bank of Ireland").

@@ -11,8 +11,8 @@ from spacy.tokens import Doc
 from asof.extraction.assembly.situations import Situations
 from asof.extraction.assembly.state import Record
 from asof.extraction.components.base import Clause
-from asof.extraction.patterns import common_english
 from asof.extraction.spans import text_of as _text
+from asof.extraction.word_frequency import common_english
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Episode
 from asof.timex import Role, TimeMention

@@ -25,12 +25,12 @@ from asof.extraction.patterns import (
     KINSHIP,
     PET_WORDS,
     TITLE_HEADS,
-    common_english,
     data_json,
 )
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _tok
 from asof.extraction.spans import trim_name as _trim_name
+from asof.extraction.word_frequency import common_english
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis
 from asof.timex import Role, TimeMention

@@ -23,11 +23,11 @@ from asof.extraction.patterns import (
     NAME_PARTICLES,
     RELATIONAL_ROLES,
     TITLE_HEADS,
-    common_english,
 )
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _token_at
 from asof.extraction.spans import trim_name as _trim_name
+from asof.extraction.word_frequency import common_english
 from asof.graph.ids import normalize_name
 
 _CLAUSE_WIDE_HYPO = frozenset({"if", "someday", "maybe", "unless", "whether", "kidding",

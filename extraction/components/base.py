@@ -8,7 +8,8 @@ from typing import cast
 
 from spacy.tokens import Doc, Token
 
-from asof.extraction.patterns import HONORIFICS, common_english
+from asof.extraction.patterns import HONORIFICS
+from asof.extraction.word_frequency import common_english
 from asof.graph.predicates import default_registry
 from asof.timex.vocabulary import HOLIDAYS, MONTH_NAMES, SEASONS, WEEKDAY_NAMES
 

@@ -8,7 +8,8 @@ from spacy.tokens import Doc, Token
 
 from asof.extraction.components.base import FIRST_PERSON, THIRD_PERSON, is_nameish, name_start
 from asof.extraction.components.mentions import name_run
-from asof.extraction.patterns import NON_TITLE_HEADS, Rule, common_english
+from asof.extraction.patterns import NON_TITLE_HEADS, Rule
+from asof.extraction.word_frequency import common_english
 
 #: Words after "run" that make its object a race run, not a tool ("ran my first 10k").
 _RACE_WORDS = frozenset({"first", "second", "third", "1st", "2nd", "3rd", "fastest",

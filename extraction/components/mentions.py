@@ -7,7 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from asof.extraction.components.base import NAME_CONNECTORS, ensure_extensions, is_nameish
-from asof.extraction.patterns import common_english
+from asof.extraction.word_frequency import common_english
 
 #: Words after a number that make it a quantity or a time, not part of a name.
 _UNITS = frozenset({"year", "month", "week", "day", "hour", "minute", "am", "pm", "km",

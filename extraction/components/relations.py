@@ -51,9 +51,9 @@ from asof.extraction.patterns import (
     RULES,
     TITLE_HEADS,
     Rule,
-    common_words,
 )
 from asof.extraction.spans import line_end
+from asof.extraction.word_frequency import common_words
 
 
 def _required_words(rule: Rule) -> tuple[tuple[str, frozenset[str]], ...]:
