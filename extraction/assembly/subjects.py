@@ -123,12 +123,17 @@ class SubjectResolution(MessageTopics):
     @staticmethod
     def _factual(doc: Doc, clause: Clause, cand: Candidate) -> bool:
         start = cand.trigger[0]
+        # "if my dog Rex can come in the car", "can my boss Ana join?": a name given by
+        # possession is presupposed, whatever the clause asks or supposes
+        presupposed = doc[start].lower_ in ("my", "our", "his", "her", "their") and \
+            bool(cand.objects) and cand.objects[0][0] == cand.trigger[1]
         if clause.question and (clause.question_from is None or
-                                cand.trigger[1] > clause.question_from):
+                                cand.trigger[1] > clause.question_from) and not presupposed:
             return False
         for p in clause.hypos:
             # "if", "someday", "kidding" colour the whole clause; modals only what follows
-            if p <= cand.trigger[1] or doc[p].lower_ in _CLAUSE_WIDE_HYPO:
+            if (p <= cand.trigger[1] or doc[p].lower_ in _CLAUSE_WIDE_HYPO) and \
+                    not presupposed:
                 return False
         if cand.predicate in ("prefers", "likes", "uses", "owns") and \
                 any(p <= cand.trigger[1] for p in clause.requests):

@@ -78,6 +78,7 @@ PHRASINGS: list[tuple[str, tuple[str, str, str, str]]] = [
     # owns
     ("I own a Vespa scooter.", ("assert", ME, "owns", "vespa")),
     # has_pet
+    ("Yes, if my dog Rex can come in the car.", ("assert", ME, "has_pet", "rex")),
     ("My cat Pimento is three.", ("assert", ME, "has_pet", "pimento")),
     ("We adopted a beagle, her name is Rosie.", ("assert", ME, "has_pet", "rosie")),
     # speaks
@@ -109,6 +110,7 @@ def test_every_predicate_has_a_phrasing() -> None:
     "Do you integrate with Salesforce?",
     "I might sell the kayak if prices go up.",
     "I'm not getting a cat, before you ask.",
+    "If we ever get a dog we'll call him Rex.",
     "Thinking about moving to Lisbon next year.",
 ])
 def test_no_facts_from_hypotheticals_questions_and_negated_wishes(extract: Extract,
