@@ -127,13 +127,13 @@ class SubjectResolution(MessageTopics):
         # possession is presupposed, whatever the clause asks or supposes
         presupposed = doc[start].lower_ in ("my", "our", "his", "her", "their") and \
             bool(cand.objects) and cand.objects[0][0] == cand.trigger[1]
-        if clause.question and (clause.question_from is None or
-                                cand.trigger[1] > clause.question_from) and not presupposed:
-            return False
-        for p in clause.hypos:
+        if not presupposed:
+            if clause.question and (clause.question_from is None or
+                                    cand.trigger[1] > clause.question_from):
+                return False
             # "if", "someday", "kidding" colour the whole clause; modals only what follows
-            if (p <= cand.trigger[1] or doc[p].lower_ in _CLAUSE_WIDE_HYPO) and \
-                    not presupposed:
+            if any(p <= cand.trigger[1] or doc[p].lower_ in _CLAUSE_WIDE_HYPO
+                   for p in clause.hypos):
                 return False
         if cand.predicate in ("prefers", "likes", "uses", "owns") and \
                 any(p <= cand.trigger[1] for p in clause.requests):

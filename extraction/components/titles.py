@@ -211,25 +211,32 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
                            subject_span, [(start, end, title, False)],
                            negated=clause.negated)
     result.append(cand_title)
-    if nxt is not None and nxt.lower_ in (*EMPLOYER_PREPOSITIONS, "for", "of") and \
-            end + 1 < clause.end and (nxt.lower_ != "of" or
-                                      org_after_of(doc, end + 1, clause.end)):
+    org = _employer_after(doc, end, clause)
+    if org is not None:
+        result.append(Candidate("title_at", "works_at", "assert", index, (start, end + 1),
+                                subject, subject_span, [org], negated=clause.negated))
+    return result
+
+
+def _employer_after(doc: Doc, end: int, clause: Clause) -> tuple[int, int, str, bool] | None:
+    """The employer named right after a title that ends at ``end``: "at", "with", "for" or
+    "of" a name ("ux lead @ tostadora"), or "in" an organisation, where the model or a
+    company word says so and no gazetteer place does ("IT administrator in Trans-Wisła
+    Logistyka"; "a nurse in Wrexham" is a town)."""
+    if end + 1 >= clause.end:
+        return None
+    word = doc[end].lower_
+    if word in (*EMPLOYER_PREPOSITIONS, "for") or word == "of" and \
+            org_after_of(doc, end + 1, clause.end):
         org = read_name(doc, end + 1, clause.end)
-        if org is not None and org[3]:
-            result.append(Candidate("title_at", "works_at", "assert", index,
-                                    (start, end + 1), subject, subject_span, [org],
-                                    negated=clause.negated))
-    elif nxt is not None and nxt.lower_ == "in" and end + 1 < clause.end:
-        # "IT administrator in Trans-Wisła Logistyka": an organisation, where the model or
-        # a company word says so and no gazetteer place does ("a nurse in Wrexham")
+        return org if org is not None and org[3] else None
+    if word == "in":
         org = read_name(doc, end + 1, clause.end)
         if org is not None and org[3] and (
                 doc[org[0]].ent_type_ == "ORG" or
                 org[2].split()[-1].lower() in COMPANY_HEADS) and not is_place_name(org[2]):
-            result.append(Candidate("title_at", "works_at", "assert", index,
-                                    (start, end + 1), subject, subject_span, [org],
-                                    negated=clause.negated))
-    return result
+            return org
+    return None
 
 
 #: Words between "our" and a title that keep it the title of the name after it.
@@ -237,6 +244,12 @@ _INTERIM = frozenset({"new", "current", "interim", "acting"})
 
 #: Entity types of a subject that cannot hold a title ("Kestrel Labs offered me …").
 _NOT_PERSON = frozenset({"ORG", "GPE", "FAC", "LOC", "PRODUCT", "NORP", "EVENT"})
+
+
+def _may_be_person(doc: Doc, span: tuple[int, int]) -> bool:
+    """Whether a subject name can hold a title: no word of it tagged an organisation, a place,
+    a product, …"""
+    return not any(t.ent_type_ in _NOT_PERSON for t in doc[span[0]:span[1]])
 
 
 def _colon_owner(doc: Doc, colon: int) -> tuple[str | None, tuple[int, int] | None]:
@@ -255,8 +268,7 @@ def _colon_owner(doc: Doc, colon: int) -> tuple[str | None, tuple[int, int] | No
         return "speaker", None  # "X offered me a contract — UX lead"
     subject, span = find_subject(doc, _stretch(doc, start, colon), colon)
     if subject in ("he", "she") or subject == "name" and span is not None and \
-            not doc[span[1] - 1].text.isupper() and not any(  # "their CV says:"
-                t.ent_type_ in _NOT_PERSON for t in doc[span[0]:span[1]]):
+            not doc[span[1] - 1].text.isupper() and _may_be_person(doc, span):  # "their CV"
         return subject, span
     if subject in ("we", "they"):
         return None, None
@@ -281,8 +293,7 @@ def _previous_owner(doc: Doc, start: int) -> tuple[str, tuple[int, int] | None]:
     if done_to:
         return ("he" if done_to[-1].lower_ == "him" else "she"), (done_to[-1].i,
                                                                   done_to[-1].i + 1)
-    if subject == "name" and span is not None and not any(
-            t.ent_type_ in _NOT_PERSON for t in doc[span[0]:span[1]]):
+    if subject == "name" and span is not None and _may_be_person(doc, span):
         return subject, span  # "Sara signed!! Junior Unity Developer, starts 3 June"
     return "speaker", None
 
