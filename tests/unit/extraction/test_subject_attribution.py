@@ -329,13 +329,6 @@ def test_a_name_with_a_particle_keeps_its_first_name(extract: Extract) -> None:
     assert not any(s in ("Vries", "de Vries") for s, _, _ in facts)
 
 
-def test_a_title_after_our_new_and_before_a_name_is_that_persons(extract: Extract) -> None:
-    facts = _facts(extract("Please copy our new logistics manager, Tomasz Wilk, on the "
-                           "invoices."))
-    assert ("Tomasz Wilk", "job_title", "logistics manager") in facts
-    assert ("Maren Holt", "job_title", "logistics manager") not in facts
-
-
 def test_a_list_line_that_opens_with_a_title_is_about_the_name_after_it(
         extract: Extract) -> None:
     facts = _facts(extract("Crew list:\n- Site engineer: Oskar Lindgren, since 2021\n"
@@ -346,16 +339,19 @@ def test_a_list_line_that_opens_with_a_title_is_about_the_name_after_it(
     assert ("Ilse Brandt", "job_title", "manager") not in facts
 
 
-def test_a_title_fragment_after_someone_was_hired_is_the_hires(extract: Extract) -> None:
-    facts = _facts(extract("I sent Oskar Lindgren to Kestrel Labs. Kestrel Labs hired him. "
-                           "Site engineer, starts 1 July."))
-    assert ("Oskar Lindgren", "job_title", "site engineer") in facts
-    assert ("Maren Holt", "job_title", "site engineer") not in facts
-
-
-def test_a_title_fragment_after_a_named_person_did_something_is_theirs(
-        extract: Extract) -> None:
-    facts = _facts(extract("I run hiring at Kestrel Labs. Oskar Lindgren signed!! Site "
-                           "engineer, starts 3 June."))
-    assert ("Oskar Lindgren", "job_title", "site engineer") in facts
-    assert ("Maren Holt", "job_title", "site engineer") not in facts
+@pytest.mark.parametrize(("text", "owner", "title"), [
+    # "our new X, Name": the name after the title
+    ("Please copy our new logistics manager, Tomasz Wilk, on the invoices.",
+     "Tomasz Wilk", "logistics manager"),
+    # a fragment after "X hired him.": his
+    ("I sent Oskar Lindgren to Kestrel Labs. Kestrel Labs hired him. Site engineer, starts "
+     "1 July.", "Oskar Lindgren", "site engineer"),
+    # a fragment after a sentence about a named person: theirs
+    ("I run hiring at Kestrel Labs. Oskar Lindgren signed!! Site engineer, starts 3 June.",
+     "Oskar Lindgren", "site engineer"),
+])
+def test_a_title_beside_someone_named_is_theirs_not_the_speakers(
+        extract: Extract, text: str, owner: str, title: str) -> None:
+    facts = _facts(extract(text))
+    assert (owner, "job_title", title) in facts
+    assert ("Maren Holt", "job_title", title) not in facts
