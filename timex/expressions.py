@@ -418,6 +418,9 @@ def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
                                        r"early|late|mid|last|next|this)$", before) and not (
                 match.group()[:1].isupper() and match.group().lower() in _NAME_LIKE_MONTHS):
             kind = "part_mon"  # "till May": a month, not the modal verb
+        if kind == "wd_abbr" and re.match(r"-[^\W\d_]", text[end:end + 2]) and \
+                not weekday_pair(low, start, end):
+            continue  # "Sun-hee Park", "Sat-chit": a name, not a day ("Sat-Sun" is a range)
         if kind in ("num_dm", "wd_abbr") and not _date_cue(before, match.group(), kind) and \
                 not (kind == "wd_abbr" and weekday_pair(low, start, end)):
             continue  # "3/5 stars", "24/7", "I sat down", "the sun"

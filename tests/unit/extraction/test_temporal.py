@@ -218,7 +218,7 @@ def test_a_weekday_without_a_tense_is_the_nearer_one(text: str, tense: Tense,
 
 
 @pytest.mark.parametrize("text", ["I sat down", "the sun is out", "we wed in a barn",
-                                  "mon ami"])
+                                  "mon ami", "Darnell Price and Sun-hee Park, recruiters"])
 def test_weekday_abbreviations_alone_are_not_dates(text: str) -> None:
     assert find_times(text, REF) == []
 
