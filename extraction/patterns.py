@@ -553,7 +553,13 @@ COMPANY_HEADS = frozenset({
     "realty", "construction", "engineering", "manufacturing", "retail", "markets",
     "inc", "corp", "corporation", "ltd", "limited", "llc", "gmbh", "ag", "plc", "bv",
     "co", "company", "data", "digital", "global", "international", "ai", "cloud",
-    "medical", "fintech", "clinic", "clinics",
+    "medical", "fintech", "clinic", "clinics", "staffing", "recruitment", "services",
+    "consultancy", "consultants", "games", "interactive", "co-op", "cooperative",
+    "co-operative", "hotels", "resorts", "estates", "exports", "export", "trading", "seafoods",
+    "seafood", "haulage", "brewing", "distribution", "shipping", "shipmanagement", "garments",
+    "microfinance", "mutual", "enterprises", "associates", "contracting", "cruises", "wines",
+    "cellars", "pharmacy", "llp", "oy", "oyj", "ab", "pty", "ltda", "bhd", "srl", "sarl", "pvt",
+    "kft", "beratung", "logistik", "lojistik", "logistyka", "logística", "logistique",
 })
 
 

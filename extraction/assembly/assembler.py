@@ -341,6 +341,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         trailing_starts(doc, buffer)
         self._our_tools(speaker, unplaced)
         self._colleagues(doc, index, speaker, buffer)
+        self._account_people(doc, index, speaker, buffer)
         merged = [r for r in self._merge(self._not_employers(self._rules_first(buffer)))
                   if self._types_fit(r, episode.occurred_at) and not self._restated(r)]
         self._end_old_plans(index, episode, merged)

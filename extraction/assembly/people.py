@@ -112,8 +112,9 @@ class PeopleAndNames(RecordKeeping):
                     key.split()[-1] in LANGUAGES:
                 continue
             if span.label_ == "PERSON":
-                if key == normalize_name(speaker) or not text[:1].isupper():
-                    continue
+                if key == normalize_name(speaker) or not text[:1].isupper() or \
+                        len(key.split()) > 1 and key.split()[-1] in COMPANY_HEADS:
+                    continue  # "Haejin Shipping" read as a person: a company
                 before = doc[span.start - 1] if span.start else None
                 if before is not None and is_honorific(before) and len(text.split()) == 1:
                     # "Mr Mwansa retires": the one known person of that surname

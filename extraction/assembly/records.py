@@ -141,6 +141,17 @@ class RecordKeeping:
                             r.valid_from < episode.occurred_at), None)
                 if new is not None:
                     record.valid_to = new.valid_from
+        for record in records:
+            # "Nusrat is leaving them, she starts at Apex Apparel on June 1": a job left
+            # without a time ends where the new one begins, and with it its title and manager
+            if record.kind is not AssertionKind.RETRACT or record.valid_from is not None or \
+                    record.predicate not in ("works_at", "job_title", "reports_to"):
+                continue
+            new = next((r for r in records if r.subject == record.subject and
+                        r.predicate == "works_at" and r.kind is AssertionKind.ASSERT and
+                        r.valid_from is not None and r.valid_to is None), None)
+            if new is not None:
+                record.valid_from = new.valid_from
         for record in list(records):
             if record.predicate != "works_at" or record.kind is not AssertionKind.ASSERT or \
                     record.valid_from is None or record.valid_to is not None:

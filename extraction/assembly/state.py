@@ -13,6 +13,21 @@ from asof.graph.models import AssertionKind, Basis, Granularity
 from asof.graph.predicates import PredicateRegistry
 from asof.timex import TimeValue
 
+#: Words an initialism skips ("B&S" for "Brandt & Söhne").
+_NOT_INITIALLED = frozenset({"&", "and", "of", "the", "und", "y", "e", "et", "de"})
+
+
+def _initialism(name: str) -> str | None:
+    """The letters of a name typed as capitals joined by "&" or dots ("B&S", "M.F.D."), lower
+    case; None for anything else, and for plain capitals ("IBM", "HR"), which are names or
+    abbreviations in their own right more often than initials of a name said before."""
+    if "&" not in name and "." not in name:
+        return None
+    letters = re.sub(r"[&.]", "", name)
+    if not 2 <= len(letters) <= 6 or not letters.isalpha() or not letters.isupper():
+        return None
+    return letters.lower()
+
 #: Punctuation a name never runs across: "Marta Gil — Sr. BA", "Trans-Wisła Logistyka
 #: (Gdańsk)", "Amara = CEO", "Contact: Rui".
 _NAME_BREAK_RE = re.compile(r"\s+[—–=(]|\s-\s|:\s|\s*\(")
@@ -243,12 +258,17 @@ class ConversationState:
         """The known entity a surface name means (itself or by alias), learning nothing."""
         key = normalize_name(name.strip(" ,.;:!?'\""))
         known = self.entities.get(key)
-        if known is not None or not key:
-            return known
+        initials = _initialism(name.strip(" ,.;:!?'\"")) if type_ != "person" else None
+        if known is not None and not (initials and known.tentative) or not key:
+            return known  # (initials the model alone typed may still name an organisation)
         words = key.split()
         for entity in list(self.entities.values()):
             ekey = normalize_name(entity.name)
             ewords = ekey.split()
+            if initials and entity.type not in ("person", "location") and \
+                    "".join(w[0] for w in ewords if w not in _NOT_INITIALLED).startswith(
+                        initials) and len(ewords) >= len(initials):
+                return entity  # "B&S" ~ "Brandt & Söhne Maschinenbau GmbH"
             compatible = entity.type == type_ or {entity.type, type_} <= {
                 "organization", "product", "group", "concept"} or "unknown" in (
                 entity.type, type_)
@@ -269,7 +289,7 @@ class ConversationState:
                     words[:len(ewords)] == ewords and ewords[0] not in self.speakers:
                 # a short name seen first, the full name later: one person
                 return entity
-        return None
+        return known
 
     def entity(self, name: str) -> Entity | None:
         return self.entities.get(normalize_name(name))

@@ -4,11 +4,14 @@ names with a title."""
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.records import RecordKeeping
 from asof.extraction.assembly.state import Record
 from asof.extraction.components.base import Candidate
+from asof.extraction.patterns import SELF_WORDS
 from asof.extraction.spans import text_of as _text
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind
@@ -41,6 +44,52 @@ class Workplace(RecordKeeping):
         for record in unplaced:
             if record.subject == speaker and state.registry.get(record.predicate).employer_holds:
                 record.subject = org
+
+    def _account_people(self, doc: Doc, index: int, speaker: str,
+                        buffer: list[Record]) -> None:
+        """A note that opens with an organisation and then gives people job titles is about
+        that organisation's people ("New logo call: Lakeshore Staffing (Chicago). Darnell
+        Price, COO, and Sun-hee Park, lead recruiter"): each works there, unless the message or
+        the conversation gives them another employer, and the tools it lists without a
+        subject are the organisation's ("Stack: SAP S/4HANA + Tableau"). The organisation must
+        be named in the first sentence, before anyone, and not be the speaker's own, and the
+        note must never speak of its writer ("I", "we")."""
+        state = self.state
+        orgs = state.org_mentions.get(index, [])
+        if not orgs:
+            return
+        at, org = orgs[0]
+        first = next(iter(doc.sents))
+        known = state.entity(org)
+        words = org.split()
+        # a name the model alone calls an organisation must look like one ("Kickoff", "QBR",
+        # "Draft Q4", "Samoa/Tonga" do not): two or more capitalised words, no digits
+        looks = len(words) >= 2 and words[0][:1].isupper() and not words[0].isupper() and \
+            all(w[:1].isupper() or w in ("&", "and", "of", "de", "du", "la") for w in words) \
+            and re.fullmatch(r"[\w&' .-]+", org) is not None and \
+            not any(c.isdigit() for c in org)
+        if at >= first.end_char or any(pos < at for pos, _ in self._mentions) or \
+                not looks or known is not None and known.type != "organization" or \
+                any(t.lower_ in SELF_WORDS for t in doc) or \
+                normalize_name(org) == normalize_name(state.org_of(speaker) or ""):
+            return
+        for record in list(buffer):
+            person = record.subject
+            if person == speaker and \
+                    state.registry.get(record.predicate).employer_holds:
+                record.subject = org
+                continue
+            if record.predicate != "job_title" or record.kind is not AssertionKind.ASSERT or \
+                    person == speaker or person in state.user_speakers or \
+                    state.type_of(person) != "person":
+                continue
+            if any(r.subject == person and r.predicate == "works_at" for r in buffer) or \
+                    state.current(person, "works_at"):
+                continue
+            buffer.append(self._record(person, "works_at", org, False, AssertionKind.ASSERT,
+                                       record.valid_from, record.valid_to, index,
+                                       record.evidence, 0.6, basis=record.basis,
+                                       granularity=record.granularity))
 
     def _colleagues(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
         """People given a job title in a message about the speaker's own organisation (it is

@@ -4,7 +4,7 @@ model misses — in ``doc.spans["asof_mentions"]``, labelled PERSON/ORG/GPE/… 
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from asof.extraction.components.base import NAME_CONNECTORS, ensure_extensions, is_nameish
 from asof.extraction.word_frequency import common_english
@@ -90,6 +90,21 @@ def _trimmed(ent: Span) -> Span | None:
     return Span(doc, start, end, label=ent.label_)
 
 
+#: Irregular past forms that open a note's sentence before a name ("Met Chiamaka Obi …").
+_OPENING_PAST = frozenset({"met", "spoke", "saw", "told", "got", "had", "took", "sent",
+                           "rang", "gave", "found", "heard", "left", "made", "caught"})
+
+
+def _opening_verb(token: Token) -> bool:
+    """A sentence-opening past-tense verb of a note, which the model reads as part of the
+    name after it ("Met Chiamaka Obi", "Added Haejin Shipping (Busan)", "Called Lakshmi"):
+    an everyday word ending in "-ed" (not a short name such as "Ted" or "Reed") or an
+    irregular past form."""
+    low = token.lower_
+    return bool(token.is_sent_start) and common_english(token.text) and (
+        len(low) >= 5 and low.endswith("ed") or low in _OPENING_PAST)
+
+
 class Mentions:
     def __init__(self, labels: tuple[str, ...], name_runs: bool) -> None:
         ensure_extensions()
@@ -111,6 +126,8 @@ class Mentions:
                         doc[i].pos_ != "PROPN":
                     i += 1
                     continue
+                if run[1] - run[0] >= 2 and _opening_verb(doc[run[0]]):
+                    run = (run[0] + 1, run[1])
                 spans.append(Span(doc, run[0], run[1], label="NAME"))
                 i = run[1]
         doc.spans["asof_mentions"] = spans

@@ -1,0 +1,67 @@
+"""Notes about a client organisation (B2B and CRM style): whose people, whose tools, and
+when a job someone leaves ends."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from asof.graph.models import AssertionKind
+from tests.unit.extraction.conftest import TZ, Extract
+
+
+def facts(found: list) -> set[tuple[str, str, str]]:  # type: ignore[type-arg]
+    return {(a.subject.name, a.predicate, a.object.name if a.object else str(a.value))
+            for a in found if a.kind is AssertionKind.ASSERT}
+
+
+def test_people_titled_in_a_note_about_an_organisation_work_there(extract: Extract) -> None:
+    found = facts(extract("New logo call: Lakeshore Staffing (Chicago). Darnell Price, COO, "
+                          "and Sun-hee Park, lead recruiter. They run Bullhorn as their ATS.",
+                          speaker="Naledi Dlamini"))
+    assert {("Darnell Price", "works_at", "Lakeshore Staffing"),
+            ("Sun-hee Park", "works_at", "Lakeshore Staffing"),
+            ("Lakeshore Staffing", "uses", "Bullhorn")} <= found
+
+
+def test_a_stack_line_in_a_note_about_an_organisation_is_its_own(
+        learned_extract: Extract) -> None:
+    # the rules read no tool from a "Stack:" line; the learned tagger does
+    found = facts(learned_extract("Koivu Forest Oy discovery call, notes: Mikko Laine, head of BI, "
+                          "reports to the CIO Riikka Salonen. Stack: SAP + Tableau for "
+                          "reporting.", speaker="Aino Virtanen"))
+    assert {("Koivu Forest Oy", "uses", "SAP"),
+            ("Riikka Salonen", "works_at", "Koivu Forest Oy")} <= found
+    assert not any(s == "Aino Virtanen" for s, _, _ in found)
+
+
+def test_a_note_that_speaks_of_its_writer_gives_nobody_else_its_employer(
+        extract: Extract) -> None:
+    found = facts(extract("I'm a paramedic wi' the Scottish Ambulance Service, twelve-hour "
+                          "shifts. Ruaraidh's a joiner, self-employed.",
+                          speaker="Ishbel Docherty"))
+    assert not any(s == "Ruaraidh" and p == "works_at" for s, p, _ in found)
+
+
+def test_a_name_typed_as_initials_is_the_organisation_it_abbreviates(extract: Extract) -> None:
+    found = extract("Lena Hoffmann works at Brandt & Söhne Maschinenbau GmbH as head of legal.",
+                    "Lena's last day at B&S is 28 June.", speaker="Sarah Klein")
+    ended = [a for a in found if a.predicate == "works_at" and a.kind is AssertionKind.RETRACT]
+    assert [a.object.name for a in ended if a.object] == ["Brandt & Söhne Maschinenbau GmbH"]
+
+
+def test_a_job_left_without_a_time_ends_where_the_next_begins(extract: Extract) -> None:
+    found = extract("Spoke to Nusrat Jahan, head of supply chain at Bengal Textiles.",
+                    "Nusrat is leaving them, she starts at Apex Apparel on July 1.",
+                    speaker="Rafiq Islam")
+    ended = [a for a in found if a.kind is AssertionKind.RETRACT and a.predicate == "works_at"]
+    assert ended and all(a.valid_from is not None and
+                         a.valid_from.astimezone(TZ).date() == date(2024, 7, 1)
+                         for a in ended)
+
+
+def test_a_company_the_model_calls_a_person_is_no_antecedent(extract: Extract) -> None:
+    found = facts(extract("Ji-ho here. Added Haejin Shipping (Busan) from the meetup: Park "
+                          "Seo-yeon, data team lead. They're on Power BI.",
+                          speaker="Ji-ho Shin"))
+    assert ("Haejin Shipping", "uses", "Power BI") in found
+
