@@ -233,7 +233,7 @@ RULES: tuple[Rule, ...] = (
                                 "potential", "next", "ideal", "dream"]}},
           _lower("manager", "boss", "lead", "supervisor", "manger", "mgr", "pi"),
           _opt("there", "here", "now"), _opt("will", "is", "'s", "was"), _opt("be", "now"),
-          _DET), subj="possessor"),
+          _DET), subj="possessor", lower_names=True),
     # terse chat drops the "my": "boss will be Anika de Villiers", "boss lady is ms. ramdial"
     Rule("manager_is_bare", "reports_to", "assert",
          ({"LOWER": {"IN": ["manager", "boss", "supervisor"]}, "IS_SENT_START": True},
@@ -525,7 +525,8 @@ KINSHIP = {"husband": "he", "wife": "she", "son": "he", "daughter": "she", "brot
 
 #: Lower-case particles inside a person's name ("Joost de Vries", "Ana da Silva").
 NAME_PARTICLES = frozenset({"de", "da", "di", "do", "dos", "das", "del", "della", "van", "von",
-                            "der", "den", "ter", "ten", "du", "bin", "ibn", "bint", "le", "la"})
+                            "der", "den", "ter", "ten", "du", "bin", "ibn", "bint", "le", "la",
+                            "ó", "ní", "nic"})
 
 #: Words that make a clause non-factual when they govern it.
 HYPOTHETICAL = frozenset({"if", "would", "could", "might", "should", "maybe", "perhaps",

@@ -379,6 +379,9 @@ def find_subject(doc: Doc, clause: Clause, before: int) -> tuple[str, tuple[int,
             best = ("we", (j, j + 1))
         elif low in ("he", "she", "they") and token.dep_ != "pobj":
             best = (low, (j, j + 1))
+        elif low == "both" and token.dep_ in ("nsubj", "nsubjpass") and j > 0 and \
+                doc[j - 1].text == ",":
+            best = ("they", (j, j + 1))  # "Lena Vogt and Okan Yıldız, both report to me"
         elif low in ("who",) and best is None:
             best = ("who", (j, j + 1))
         elif low in ("you", "everyone", "everybody", "nobody", "it", "everything"

@@ -157,6 +157,12 @@ _PARTICLES = frozenset({"de", "da", "do", "dos", "das", "del", "della", "di", "v
                         "der", "den", "ter", "du", "la", "le", "bin", "binti", "al", "el"})
 
 
+def person_valued(doc: Doc, predicate: str) -> bool:
+    """Whether the pipeline's registry has ``predicate`` name a person ("reports_to")."""
+    registry = doc._.asof_registry or default_registry()
+    return predicate in registry and registry.get(predicate).object_types == ("person",)
+
+
 def held_at_work(doc: Doc, predicate: str) -> bool:
     """Whether the pipeline's registry has the employer hold ``predicate`` (a tool or plan)."""
     registry = doc._.asof_registry or default_registry()

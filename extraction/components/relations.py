@@ -37,6 +37,7 @@ from asof.extraction.components.base import (
     held_at_work,
     is_nameish,
     name_start,
+    person_valued,
 )
 from asof.extraction.components.match_checks import (
     day_owner,
@@ -47,6 +48,7 @@ from asof.extraction.components.mentions import name_run
 from asof.extraction.components.titles import find_titles
 from asof.extraction.patterns import (
     COLLECTIVE_SUBJECTS,
+    NAME_PARTICLES,
     OTHER_LANGUAGE_NAMES,
     RULES,
     TITLE_HEADS,
@@ -207,9 +209,12 @@ class RelationFinder:
         if found is not None and rule.id.startswith("xl_"):
             found = _trim_foreign(doc, found)
         if found is None and rule.lower_names and (
-                rule.id.startswith("xl_") or doc[end - 1].lower_ == "at"):
-            # in English only after "at": "work with influencers" names no employer
-            found = _read_lower_name(doc, start, end, c_end, clause.start, reader)
+                rule.id.startswith("xl_") or doc[end - 1].lower_ == "at" or
+                person_valued(doc, rule.predicate)):
+            # in English only after "at" ("work with influencers" names no employer) or where
+            # a person is named ("my lead is sophie tremblay")
+            found = _read_lower_name(doc, start, end, c_end, clause.start, reader,
+                                     person=person_valued(doc, rule.predicate))
         if found is not None and rule.id.startswith("xl_as_title") and \
                 not _title_like(doc[found[0]:found[1]].text):
             found = None  # "como siempre": no title
@@ -375,10 +380,16 @@ def _lower_name_word(doc: Doc, j: int) -> bool:
 
 
 def _read_lower_name(doc: Doc, start: int, end: int, c_end: int, c_start: int,
-                     reader: str) -> tuple[int, int, str, bool] | None:
+                     reader: str, person: bool = False) -> tuple[int, int, str, bool] | None:
     """A name typed in lower case after (or, for ``before``, right before) an other-language
     phrase: up to three words that are no everyday English word nor a function word
-    ("empecé en quillay el viernes" → Quillay, "reporto a pablo serrano" → Pablo Serrano)."""
+    ("empecé en quillay el viernes" → Quillay, "reporto a pablo serrano" → Pablo Serrano).
+    A ``person``'s name may hold a particle ("ciarán ó súilleabháin") and does not open with
+    an adjective or a verb ("my boss is thrilled")."""
+    if person and reader != "before" and end < c_end and \
+            doc[end].pos_ in ("ADJ", "VERB", "ADV", "AUX") and \
+            common_words().get(doc[end].lower_, (0, False))[0] >= 5:
+        return None  # an English word the parser reads as a verb or an adjective
     if reader == "before":
         j = start - 1
         while j >= c_start and doc[j].is_punct:
@@ -389,7 +400,9 @@ def _read_lower_name(doc: Doc, start: int, end: int, c_end: int, c_start: int,
         lo, hi = j + 1, k
     else:
         lo = hi = end
-        while hi < c_end and hi - lo < 3 and _lower_name_word(doc, hi):
+        while hi < c_end and hi - lo < 3 and (_lower_name_word(doc, hi) or (
+                person and hi > lo and doc[hi].lower_ in NAME_PARTICLES and hi + 1 < c_end
+                and _lower_name_word(doc, hi + 1))):
             hi += 1
     if hi <= lo:
         return None

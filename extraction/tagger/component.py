@@ -15,11 +15,15 @@ from spacy.tokens import Doc
 from asof.extraction.components.arguments import find_subject
 from asof.extraction.components.base import Candidate, Clause, held_at_work
 from asof.extraction.components.relations import RelationFinder
+from asof.extraction.patterns import RELATIONAL_ROLES, data_json
 from asof.extraction.tagger.features import doc_features
 from asof.extraction.tagger.model import TaggedSpan, load
 from asof.graph.predicates import LITERAL, PredicateRegistry, default_registry
 
 LEARNED_RULE = "learned"
+
+#: Role words that, after "my" or "her", name a relation to a person ("my mgr", "her boss").
+_RELATIONS = RELATIONAL_ROLES | {w.lower() for w in data_json("role_words.json")["boss"]}
 
 
 class ObjectTaggerComponent:
@@ -66,6 +70,8 @@ class ObjectTaggerComponent:
             end -= 1
         if start == end:
             return None
+        if doc[start].tag_ == "PRP$" and doc[end - 1].lower_ in _RELATIONS:
+            return None  # "rui carvalho's been my mgr": a relation to someone, not a title
         span = TaggedSpan(start, end, span.predicate, span.confidence)
         ci = doc[span.start]._.asof_clause
         if ci < 0 or ci >= len(clauses):
