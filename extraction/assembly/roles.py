@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 from asof.extraction.assembly.phrases import PhraseReaders, clause_at
 from asof.extraction.assembly.subjects import _CLAUSE_WIDE_HYPO
 from asof.extraction.assembly.words import clean_literal
+from asof.extraction.gazetteer import is_place_name
 from asof.extraction.patterns import (
     GROUP_WORDS,
     KINSHIP,
@@ -100,6 +101,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             r"will\s+be|is\s+now|is|'s|’s|changes\s+to|changed\s+to)\s+['\"‘“]?"
             r"(?P<title>[A-Za-z][\w&/ -]{1,40}?)['\"’”]?(?=\s*(?:[.,;!?—–(]|$|\s+(?:from|as|"
             r"on|since|starting|effective)\b))"),
+        # "my cousin Njeri in Nakuru", "our son Kofi in Leeds": where a relative is
+        "kin_in": re.compile(
+            rf"\b(?P<poss>(?i:my|our|his|her))\s+(?:(?i:older|younger|little|big|baby|eldest|"
+            rf"oldest|youngest)\s+)?(?i:{_alt(list(KINSHIP))})s?\s*,?\s+(?P<name>{_NAME})\s*,?\s+"
+            rf"(?:(?i:who|who's|who’s)\s+(?:(?i:lives|is)\s+)?)?in\s+(?P<place>{_NAME})"),
         # "joined a running club, the Isarläufer", "I'm on the UNAM climbing team, Pumas
         # Escalada", "the book club (Bokcirkeln Söder)"
         "group_apposition": re.compile(
@@ -121,6 +127,11 @@ def _start_after(doc: Doc, end: int) -> TimeMention | None:
     sent_end = doc[_tok(doc, max(end - 1, 0))].sent.end_char
     return next((t for t in doc._.asof_times or [] if end <= t.start_char < sent_end
                  and t.role is Role.START), None)
+
+#: "moving in with", "living with", "went to stay with": the home of the one named next.
+_MOVING_IN_WITH = re.compile(r"\b(?:live|lives|living|stay|stays|staying|move|moves|moving|"
+                             r"moved)\s+(?:in\s+)?with\s*$", re.IGNORECASE)
+
 
 class RoleReaders(PhraseReaders):
     """Role phrases, read after the phrase readers (whose ``_named_before`` finds who a
@@ -178,8 +189,12 @@ class RoleReaders(PhraseReaders):
              since: TimeMention | None = None) -> None:
         if not obj or normalize_name(obj) == normalize_name(subject):
             return
-        if any(r.subject == subject and r.predicate == predicate and
-               normalize_name(r.obj) == normalize_name(obj) for r in buffer):
+        same = [r for r in buffer if r.subject == subject and r.predicate == predicate and
+                normalize_name(r.obj) == normalize_name(obj)]
+        if same:
+            for r in same:
+                # the tagger read it too: its record stands as the rules' (with its time)
+                r.learned = False
             return
         if predicate in ("job_title", "reports_to", "married_to") and any(
                 r.subject == subject and r.predicate == predicate and
@@ -303,6 +318,29 @@ class RoleReaders(PhraseReaders):
             if owner is not None:
                 self._add(buffer, owner, "job_title", title, True, index,
                           (m.start(), m.end()))
+        for m in pats["kin_in"].finditer(text):
+            # a relative named by possession is there whatever the clause supposes ("If he
+            # says no, my cousin Njeri in Nakuru can take one")
+            place = _trim_name(m.group("place"))
+            raw = _trim_name(m.group("name"))
+            # after "my brother" a capitalised word is a name, even an everyday one ("Tom")
+            name = self._person_name(doc, raw, m.start("name")) or (
+                raw if state.type_of(raw) in (None, "person") and raw.lower() not in KINSHIP
+                else None)
+            gpe = any(e.label_ == "GPE" and e.start_char == m.start("place") for e in doc.ents)
+            if not name or not (is_place_name(place) or gpe) or \
+                    state.type_of(place) not in (None, "location"):
+                continue
+            home = state.canonical(place, "location")
+            span = (m.start(), m.end())
+            self._add(buffer, state.add_person(name), "lives_in", home, False, index, span)
+            if _MOVING_IN_WITH.search(text[:m.start()]) and \
+                    _first_person_before(text, m.start()) and self._clause_ok(doc, m.start()):
+                # "I'm moving in with my daughter Maria in Kalamaria in June": mine too
+                sent_end = doc[_tok(doc, m.end() - 1)].sent.end_char
+                when = next((t for t in doc._.asof_times or []
+                             if m.end() <= t.start_char < sent_end), None)
+                self._add(buffer, speaker, "lives_in", home, False, index, span, since=when)
         for m in pats["group_apposition"].finditer(text):
             group = _trim_name(m.group("name"))
             left = re.split(r"[.!?\n]", text[:m.start()])[-1]

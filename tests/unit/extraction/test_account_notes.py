@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from asof.extraction.tagger import component
-from asof.extraction.tagger.model import TaggedSpan
 from asof.graph.models import AssertionKind
 from tests.unit.extraction.conftest import TZ, Extract
 
@@ -68,34 +66,3 @@ def test_a_company_the_model_calls_a_person_is_no_antecedent(extract: Extract) -
     assert ("Haejin Shipping", "uses", "Power BI") in found
 
 
-
-def test_people_listed_then_both_report_to_the_speaker(extract: Extract) -> None:
-    found = facts(extract("Amara Diallo = CEO, me = CTO. Engineering is Lena Vogt and Okan "
-                          "Yıldız, both report to me.", speaker="Jonas Weber"))
-    assert {("Lena Vogt", "reports_to", "Jonas Weber"),
-            ("Okan Yıldız", "reports_to", "Jonas Weber")} <= found
-
-
-def test_a_manager_named_in_lower_case(extract: Extract) -> None:
-    assert ("Aoife Brennan", "reports_to", "Sophie Tremblay") in facts(
-        extract("over here my lead is sophie tremblay, she's great", speaker="Aoife Brennan"))
-    assert ("Aoife Brennan", "reports_to", "Ciarán Ó Súilleabháin") in facts(
-        extract("my lead is ciarán ó súilleabháin, lovely but a bit of a ghost",
-                speaker="Aoife Brennan"))
-    for mood in ("thrilled", "stoked", "super chill tbh"):
-        assert not facts(extract(f"my boss is {mood}", speaker="Rohan Mehta"))
-
-
-class _TitleTagger:
-    """Stands in for a tagger that reads "my mgr" as a job title."""
-
-    def spans(self, features: list[list[str]], threshold: float) -> list[TaggedSpan]:
-        return [TaggedSpan(i, i + 2, "job_title", 0.9) for i, token in enumerate(features)
-                if "w=my" in token and i + 1 < len(features) and "w=mgr" in features[i + 1]]
-
-
-def test_my_mgr_is_a_relation_not_a_title(learned_extract: Extract, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(component, "load", lambda _model: _TitleTagger())
-    found = facts(learned_extract("update ur notes: marta moved teams in may, rui carvalho's "
-                                  "been my mgr since then", speaker="Camila Restrepo"))
-    assert not any(p == "job_title" for _, p, _ in found)

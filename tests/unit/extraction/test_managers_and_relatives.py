@@ -1,0 +1,53 @@
+"""Who someone reports to and where a relative lives, read from informal chat."""
+
+from __future__ import annotations
+
+from asof.extraction.tagger import component
+from asof.extraction.tagger.model import TaggedSpan
+from tests.unit.extraction.conftest import Extract
+from tests.unit.extraction.test_account_notes import facts
+
+
+def test_people_listed_then_both_report_to_the_speaker(extract: Extract) -> None:
+    found = facts(extract("Amara Diallo = CEO, me = CTO. Engineering is Lena Vogt and Okan "
+                          "Yıldız, both report to me.", speaker="Jonas Weber"))
+    assert {("Lena Vogt", "reports_to", "Jonas Weber"),
+            ("Okan Yıldız", "reports_to", "Jonas Weber")} <= found
+
+
+def test_a_manager_named_in_lower_case(extract: Extract) -> None:
+    assert ("Aoife Brennan", "reports_to", "Sophie Tremblay") in facts(
+        extract("over here my lead is sophie tremblay, she's great", speaker="Aoife Brennan"))
+    assert ("Aoife Brennan", "reports_to", "Ciarán Ó Súilleabháin") in facts(
+        extract("my lead is ciarán ó súilleabháin, lovely but a bit of a ghost",
+                speaker="Aoife Brennan"))
+    for mood in ("thrilled", "stoked", "super chill tbh"):
+        assert not facts(extract(f"my boss is {mood}", speaker="Rohan Mehta"))
+
+
+class _TitleTagger:
+    """Stands in for a tagger that reads "my mgr" as a job title."""
+
+    def spans(self, features: list[list[str]], threshold: float) -> list[TaggedSpan]:
+        return [TaggedSpan(i, i + 2, "job_title", 0.9) for i, token in enumerate(features)
+                if "w=my" in token and i + 1 < len(features) and "w=mgr" in features[i + 1]]
+
+
+def test_my_mgr_is_a_relation_not_a_title(learned_extract: Extract, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(component, "load", lambda _model: _TitleTagger())
+    found = facts(learned_extract("update ur notes: marta moved teams in may, rui carvalho's "
+                                  "been my mgr since then", speaker="Camila Restrepo"))
+    assert not any(p == "job_title" for _, p, _ in found)
+
+
+def test_a_relative_named_with_a_place_lives_there(extract: Extract) -> None:
+    assert ("Njeri", "lives_in", "Nakuru") in facts(extract(
+        "If he says no, my cousin Njeri in Nakuru can take one of them.",
+        speaker="Wanjiru Kamau"))
+    assert ("Tom", "lives_in", "Leeds") in facts(extract(
+        "my brother Tom in Leeds can't make it", speaker="Wanjiru Kamau"))
+    assert not facts(extract("my son Kofi in Accounts is great", speaker="Wanjiru Kamau"))
+    mover = extract("I'm moving in with my daughter Maria in Kalamaria in June.",
+                    speaker="Stavros Papadakis")
+    assert {("Maria", "lives_in", "Kalamaria"),
+            ("Stavros Papadakis", "lives_in", "Kalamaria")} <= facts(mover)
