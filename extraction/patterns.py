@@ -288,6 +288,12 @@ RULES: tuple[Rule, ...] = (
          obj="any", list_objects=True, peek=True),
     Rule("run_on", "uses", "assert", (_lemma("run"), _lower("on")), obj="any",
          list_objects=True),
+    # "they're a total Salesforce shop", "we're a Microsoft house" (the word after the name
+    # is checked in components/match_checks.py)
+    Rule("tool_shop", "uses", "assert",
+         (_BE, _ADV, _lower("a", "an"), _opt("total", "big", "pure", "proper", "full", "real",
+                                             "huge", "hardcore", "complete"),
+          {"IS_TITLE": True}), obj="name", peek=True),
     Rule("run_tool", "uses", "assert", (_lemma("run"),), obj="name", list_objects=True),
     Rule("switch_to", "uses", "assert",
          (_lemma("switch", "upgrade", "downgrade", "migrate", "change"), _ADV,

@@ -524,6 +524,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
                     doc, None if cand.rule == LEARNED_RULE else cand.trigger, start, end):
                 continue  # "love that painting", "love seeing your dedication"
             if predicate in ("owns", "uses") and is_name and end < clause.end and \
+                    cand.rule != "tool_shop" and \
                     doc[end].pos_ == "NOUN" and doc[end].is_lower and \
                     doc[end - 1].head.i == end and doc[end].lower_ not in (
                         OWNABLE_WORDS if predicate == "owns" else _TOOL_NOUNS):

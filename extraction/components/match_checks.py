@@ -30,10 +30,16 @@ def no_reading(doc: Doc, rule: Rule, start: int, end: int, clause_end: int) -> b
     return rule.id == "own" and before is not None and before.tag_ in ("PRP$", "POS")
 
 
+#: "a Salesforce shop", "a Microsoft house": an organisation that runs on the tool named.
+_TOOL_SHOP_HEADS = frozenset({"shop", "house", "company", "customer", "user", "org"})
+
+
 def no_object(doc: Doc, rule: Rule, end: int, found: tuple[int, int, str, bool]) -> bool:
     """The object read is none the rule's predicate takes: "as a friend", "as a career";
     a spouse's name comes right after "my husband" (or its comma), not later in the clause
     ("she followed her husband to Hanoi")."""
+    if rule.id == "tool_shop":
+        return found[1] >= len(doc) or doc[found[1]].lower_ not in _TOOL_SHOP_HEADS
     if rule.id == "spouse":
         return found[0] > end + (1 if end < len(doc) and doc[end].text == "," else 0)
     if rule.id == "manager_is" and any(t.lower_ in ("at", "@") for t in doc[end:found[0]]):

@@ -289,6 +289,10 @@ class RelationFinder:
             if subject == "noun" and span is not None:
                 subject, span = self._noun_subject(doc, span, clause, start,
                                                    collective=held_at_work(doc, rule.predicate))
+            if subject == "none" and held_at_work(doc, rule.predicate) and any(
+                    t.lower_ in ("everything", "everyone", "everybody") and
+                    t.dep_ in ("nsubj", "nsubjpass") for t in doc[clause.start:start]):
+                subject, span = "we", None  # "Everything is on SharePoint": at work
             verb = doc[start]
             if subject == "none" and verb.dep_ == "conj" and verb.head.i < start and \
                     not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):

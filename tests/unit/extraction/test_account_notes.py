@@ -66,3 +66,14 @@ def test_a_company_the_model_calls_a_person_is_no_antecedent(extract: Extract) -
     assert ("Haejin Shipping", "uses", "Power BI") in found
 
 
+
+
+def test_a_tool_shop_and_everything_on_a_tool_are_the_organisations(extract: Extract) -> None:
+    assert ("Kobo Foods", "uses", "Salesforce") in facts(extract(
+        "we closed our first enterprise customer!!! Kobo Foods. catch is they're a "
+        "Salesforce shop", speaker="Chidinma Obi"))
+    assert not facts(extract("she's a Microsoft employee", speaker="Tom Ray"))
+    found = extract("I'm IT administrator at Mwangaza Microfinance.",
+                    "We have never used Dropbox. Everything is on SharePoint.",
+                    speaker="Grace Achieng")
+    assert ("Mwangaza Microfinance", "uses", "SharePoint") in facts(found)
