@@ -549,25 +549,7 @@ CORRECTION_CUES = ("actually", "correction", "sorry", "i mean", "i meant", "wait
 
 #: Last words that make a capitalised name a company ("Quorra Bank", "Tessaly Foods"), and the
 #: legal suffixes ("Inc", "GmbH"): names the small model often leaves untagged.
-COMPANY_HEADS = frozenset({
-    "bank", "labs", "lab", "foods", "mills", "airlines", "airways", "air", "insurance",
-    "health", "healthcare", "media", "logistics", "technologies", "technology", "tech",
-    "systems", "software", "softworks", "payments", "pay", "analytics", "partners",
-    "holdings", "capital", "consulting", "robotics", "pharma", "pharmaceuticals", "motors",
-    "energy", "studios", "studio", "solutions", "ventures", "industries", "textiles",
-    "freight", "bakery", "brewery", "dairy", "telecom", "networks", "group", "agency",
-    "bio", "biotherapeutics", "biosciences", "therapeutics", "finance", "financial",
-    "realty", "construction", "engineering", "manufacturing", "retail", "markets",
-    "inc", "corp", "corporation", "ltd", "limited", "llc", "gmbh", "ag", "plc", "bv",
-    "co", "company", "data", "digital", "global", "international", "ai", "cloud",
-    "medical", "fintech", "clinic", "clinics", "staffing", "recruitment", "services",
-    "consultancy", "consultants", "games", "interactive", "co-op", "cooperative",
-    "co-operative", "hotels", "resorts", "estates", "exports", "export", "trading", "seafoods",
-    "seafood", "haulage", "brewing", "distribution", "shipping", "shipmanagement", "garments",
-    "microfinance", "mutual", "enterprises", "associates", "contracting", "cruises", "wines",
-    "cellars", "pharmacy", "llp", "oy", "oyj", "ab", "pty", "ltda", "bhd", "srl", "sarl", "pvt",
-    "kft", "beratung", "logistik", "lojistik", "logistyka", "logística", "logistique",
-})
+COMPANY_HEADS = _data_words("company_heads.txt")
 
 
 #: Nouns that stand in for a thing without naming it ("the ones", "the way", "a lot").
