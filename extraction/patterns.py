@@ -152,6 +152,11 @@ RULES: tuple[Rule, ...] = (
     Rule("offer_poss", "works_at", "offer",
          (_lemma("accept", "take", "sign"), {"IS_TITLE": True, "OP": "{1,4}"},
           {"ORTH": {"IN": ["'s", "’s"]}}, _opt("job"), _lower("offer")), obj="poss"),
+    # "I got the Rabobank job", "got PayNest, backend engineer": a new job (the words after
+    # the name are checked in components/match_checks.py)
+    Rule("got_job", "works_at", "assert",
+         (_lower("got", "landed", "get", "getting"), _opt("the"),
+          {"TEXT": {"REGEX": r"^[A-Z]"}}), obj="name", peek=True),
     Rule("start_bare", "works_at", "assert",
          (_lemma("start", "begin"), _opt("on", "in"), {"ENT_TYPE": "DATE"}), obj="none"),
     Rule("first_day", "works_at", "assert",

@@ -255,6 +255,15 @@ class SubjectResolution(MessageTopics):
             if known is not None and known.type == "animal" and predicate == "has_pet":
                 holder = state.pet_holder(known.name)  # "Kuro died": its keeper loses it
                 return [holder] if holder else []
+            if known is not None and known.type == "organization" and not org_subject and \
+                    any(c.clause == ci and c.rule == "got_job" and
+                        any(o[0] == cand.subject_span[0] for o in c.objects)
+                        for c in doc._.asof_candidates or []):
+                # "got PayNest, backend engineer": the clause names the employer, the title
+                # is the subject's; read the clause as if it had no subject
+                return self._subjects(doc, clause, ci, replace(cand, subject="default",
+                                                               subject_span=None),
+                                      speaker, subjects)
             if known is not None and known.type not in ("person", "unknown", "concept"):
                 return []  # an animal, a place, … is not the subject of these relations
             if normalize_name(text) in LANGUAGES:

@@ -8,7 +8,8 @@ from spacy.tokens import Doc, Token
 
 from asof.extraction.components.base import FIRST_PERSON, THIRD_PERSON, is_nameish, name_start
 from asof.extraction.components.mentions import name_run
-from asof.extraction.patterns import NON_TITLE_HEADS, Rule
+from asof.extraction.gazetteer import is_place_name
+from asof.extraction.patterns import NON_TITLE_HEADS, TITLE_HEADS, Rule
 from asof.extraction.word_frequency import common_english
 
 #: Words after "run" that make its object a race run, not a tool ("ran my first 10k").
@@ -30,6 +31,10 @@ def no_reading(doc: Doc, rule: Rule, start: int, end: int, clause_end: int) -> b
     return rule.id == "own" and before is not None and before.tag_ in ("PRP$", "POS")
 
 
+#: "got the Rabobank job": the words that make a name after "got the" a new employer.
+_JOB_NOUNS = frozenset({"job", "offer", "role", "position", "gig", "internship", "contract",
+                        "post"})
+
 #: "a Salesforce shop", "a Microsoft house": an organisation that runs on the tool named.
 _TOOL_SHOP_HEADS = frozenset({"shop", "house", "company", "customer", "user", "org"})
 
@@ -38,6 +43,16 @@ def no_object(doc: Doc, rule: Rule, end: int, found: tuple[int, int, str, bool])
     """The object read is none the rule's predicate takes: "as a friend", "as a career";
     a spouse's name comes right after "my husband" (or its comma), not later in the clause
     ("she followed her husband to Hanoi")."""
+    if rule.id == "got_job":
+        if any(t.ent_type_ in ("PERSON", "GPE") for t in doc[found[0]:found[1]]) or \
+                is_place_name(found[2]):
+            return True  # "I got Sara, our new designer, a coffee", "got the Houston job"
+        after = doc[found[1]:found[1] + 5]
+        if doc[found[0] - 1].lower_ == "the":  # "got the Rabobank job"
+            return not after or after[0].lower_ not in _JOB_NOUNS
+        # "got PayNest, backend engineer"
+        return not after or after[0].text != "," or \
+            not any(t.lower_ in TITLE_HEADS for t in after[1:])
     if rule.id == "tool_shop":
         return found[1] >= len(doc) or doc[found[1]].lower_ not in _TOOL_SHOP_HEADS
     if rule.id == "spouse":

@@ -77,3 +77,15 @@ def test_a_tool_shop_and_everything_on_a_tool_are_the_organisations(extract: Ext
                     "We have never used Dropbox. Everything is on SharePoint.",
                     speaker="Grace Achieng")
     assert ("Mwangaza Microfinance", "uses", "SharePoint") in facts(found)
+
+
+def test_getting_the_named_job_is_a_new_employer(extract: Extract) -> None:
+    assert ("Sanne de Vries", "works_at", "Rabobank") in facts(extract(
+        "AND I got the Rabobank job 🥳🥳", speaker="Sanne de Vries"))
+    found = facts(extract("resigned 😬 notice period till 31 may. got PayNest, backend "
+                          "engineer", speaker="Rohan Mehta"))
+    assert {("Rohan Mehta", "works_at", "PayNest"),
+            ("Rohan Mehta", "job_title", "backend engineer")} <= found
+    for text in ("I got the Houston job!!", "I got Sara, our new designer, a coffee",
+                 "got the Netflix password from Jo"):
+        assert not any(p == "works_at" for _, p, _ in facts(extract(text, speaker="Shay Cohen")))
