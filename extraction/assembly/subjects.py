@@ -178,6 +178,14 @@ class SubjectResolution(MessageTopics):
                     _partner_before(doc, span[0] - 2):
                 return [speaker, state.add_person(doc[span[0] - 2].text)]
             return [speaker]
+        if kind == "we" and cand.rule == "switched_off" and cand.objects:
+            # "Bullhorn was switched off on Jan 31": whoever held it, when it was one holder
+            held = {r.subject for r in state.records if r.predicate == predicate and
+                    normalize_name(r.obj) == normalize_name(cand.objects[0][2]) and
+                    any(normalize_name(c.obj) == normalize_name(r.obj)
+                        for c in state.current(r.subject, predicate))}
+            if len(held) == 1:
+                return list(held)
         if kind == "we":
             org = state.conversation_org(speaker)
             if org_subject and org and state.we_as_org:

@@ -89,3 +89,12 @@ def test_getting_the_named_job_is_a_new_employer(extract: Extract) -> None:
     for text in ("I got the Houston job!!", "I got Sara, our new designer, a coffee",
                  "got the Netflix password from Jo"):
         assert not any(p == "works_at" for _, p, _ in facts(extract(text, speaker="Shay Cohen")))
+
+
+def test_a_tool_switched_off_is_its_one_holders(extract: Extract) -> None:
+    found = extract("New logo call: Lakeshore Staffing (Chicago). Darnell Price, COO. They run "
+                    "Bullhorn as their ATS.", "Bullhorn was switched off on Jan 31.",
+                    speaker="Naledi Dlamini")
+    ended = [a.subject.name for a in found
+             if a.kind is AssertionKind.RETRACT and a.predicate == "uses"]
+    assert ended == ["Lakeshore Staffing"]
