@@ -16,7 +16,7 @@ from asof.extraction.components.base import (
     is_nameish,
     name_start,
 )
-from asof.extraction.components.mentions import glued_hyphen, name_run
+from asof.extraction.components.mentions import name_ending_at, name_run
 from asof.extraction.patterns import (
     KINSHIP,
     LANGUAGES,
@@ -99,22 +99,8 @@ def _kin_opening(doc: Doc, clause: Clause) -> str | None:
     return None
 
 
-#: A heading that names the person a message is about: "Candidate: Omar Khalil", "a
-#: candidate, Daniel Mensah", "new starter — Ewan Baird", "Candidate notes — Selam Tesfaye:",
-#: "Priya Nair's CV".
-def _name_ending_at(doc: Doc, j: int) -> tuple[int, int] | None:
-    """The proper-name run whose last token is ``j``, or None."""
-    if j >= 2 and glued_hyphen(doc, j - 1, j + 1):
-        k = name_start(doc, j - 1)  # "Park Seo-yeon"
-    elif j < 0 or not is_nameish(doc[j]):
-        return None
-    else:
-        k = name_start(doc, j)
-    # "Vasquez-Lund": a hyphen typed without spaces joins the parts of one name
-    while k >= 2 and doc[k - 1].text == "-" and not doc[k - 2].whitespace_ and \
-            not doc[k - 1].whitespace_ and is_nameish(doc[k - 2]):
-        k = name_start(doc, k - 2)
-    return k, j + 1
+#: "I am" in the languages chat switches into, before the speaker's own (short) name.
+_I_AM = frozenset({"soy", "sono", "sou", "suis", "jestem"})
 
 
 class SubjectResolution(MessageTopics):
@@ -238,6 +224,8 @@ class SubjectResolution(MessageTopics):
             person = state.recent_person(None, {speaker})
             return [person] if person else []
         if kind == "name" and cand.subject_span is not None:
+            if cand.subject_span[0] > 0 and doc[cand.subject_span[0] - 1].lower_ in _I_AM:
+                return [speaker]  # "Soy Flor, recruiter en …": the speaker's own name
             text = _trim_name(doc[cand.subject_span[0]:cand.subject_span[1]].text)
             if not text or self._everyday_word(doc, cand.subject_span, text):
                 return []
@@ -526,7 +514,7 @@ class SubjectResolution(MessageTopics):
             j -= 1
         if j < 1 or doc[j].text not in _APPOSITIVE_MARKS:
             return None
-        run = _name_ending_at(doc, j - 1)
+        run = name_ending_at(doc, j - 1)
         if run is None or cand.trigger[0] <= run[0] < cand.trigger[1]:
             return None  # "Idiomas: español": the statement's own heading is no one
         return self._person_named(doc, run)
@@ -543,7 +531,7 @@ class SubjectResolution(MessageTopics):
             if token.lower_ in _FIRST_PERSON:
                 return None
             if token.dep_ in ("nsubj", "nsubjpass") and is_nameish(token):
-                run = _name_ending_at(doc, token.i)
+                run = name_ending_at(doc, token.i)
                 if run is None:
                     return None
                 if any(doc[k].lower_ in _FIRST_PERSON for k in range(run[1], start)):

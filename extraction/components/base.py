@@ -8,7 +8,7 @@ from typing import cast
 
 from spacy.tokens import Doc, Token
 
-from asof.extraction.patterns import HONORIFICS
+from asof.extraction.patterns import FOREIGN_OPENERS, HONORIFICS
 from asof.extraction.word_frequency import common_english
 from asof.graph.predicates import default_registry
 from asof.timex.vocabulary import HOLIDAYS, MONTH_NAMES, SEASONS, WEEKDAY_NAMES
@@ -122,6 +122,8 @@ def is_nameish(token: Token) -> bool:
     if token.lower_ in NOT_NAMES or token.ent_type_ in ("CARDINAL", "PERCENT", "MONEY",
                                                          "ORDINAL"):
         return False
+    if token.is_sent_start and token.lower_ in FOREIGN_OPENERS:
+        return False  # "Soy Flor, recruiter en …", "Desde el lunes …"
     if token.ent_type_ in ("DATE", "TIME") and not _name_in_a_date(token):
         return False
     if text[0].isupper() or (text[0].isdigit() and any(c.isalpha() for c in text)):

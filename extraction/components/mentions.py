@@ -6,7 +6,13 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from asof.extraction.components.base import NAME_CONNECTORS, ensure_extensions, is_nameish
+from asof.extraction.components.base import (
+    NAME_CONNECTORS,
+    ensure_extensions,
+    is_nameish,
+    name_start,
+)
+from asof.extraction.patterns import FOREIGN_OPENERS
 from asof.extraction.word_frequency import common_english
 
 #: Words after a number that make it a quantity or a time, not part of a name.
@@ -63,6 +69,21 @@ def name_run(doc: Doc, i: int, end: int) -> tuple[int, int] | None:
     return i, j
 
 
+def name_ending_at(doc: Doc, j: int) -> tuple[int, int] | None:
+    """The proper-name run whose last token is ``j``, or None."""
+    if j >= 2 and glued_hyphen(doc, j - 1, j + 1):
+        k = name_start(doc, j - 1)  # "Park Seo-yeon"
+    elif j < 0 or not is_nameish(doc[j]):
+        return None
+    else:
+        k = name_start(doc, j)
+    # "Vasquez-Lund": a hyphen typed without spaces joins the parts of one name
+    while k >= 2 and doc[k - 1].text == "-" and not doc[k - 2].whitespace_ and \
+            not doc[k - 1].whitespace_ and is_nameish(doc[k - 2]):
+        k = name_start(doc, k - 2)
+    return k, j + 1
+
+
 def _trimmed(ent: Span) -> Span | None:
     """The entity cut at a line break ("Amira Haddad\nExpérience") or before the town an
     organisation is in ("Khangai Cashmere in Ulaanbaatar"), and without the lower-case
@@ -78,9 +99,10 @@ def _trimmed(ent: Span) -> Span | None:
             doc[end - 1].is_title and not common_english(doc[end - 1].text):
         end -= 2  # "Khangai Cashmere in Ulaanbaatar": the company, then its town
     start = ent.start
-    if end - start >= 2 and doc[start].is_sent_start and doc[start].pos_ in ("VERB", "AUX") \
-            and common_english(doc[start].text):
-        start += 1  # "Speaks Luganda and English.": the verb of a sentence without a subject
+    if end - start >= 2 and doc[start].is_sent_start and (
+            doc[start].pos_ in ("VERB", "AUX") and common_english(doc[start].text) or
+            doc[start].lower_ in FOREIGN_OPENERS):
+        start += 1  # "Speaks Luganda and English.", "Soy Flor": a sentence's opening verb
     if (start, end) == (ent.start, ent.end):
         return ent
     if end <= start:
@@ -99,8 +121,10 @@ def _opening_verb(token: Token) -> bool:
     """A sentence-opening past-tense verb of a note, which the model reads as part of the
     name after it ("Met Chiamaka Obi", "Added Haejin Shipping (Busan)", "Called Lakshmi"):
     an everyday word ending in "-ed" (not a short name such as "Ted" or "Reed") or an
-    irregular past form."""
+    irregular past form; or a word of another language that opens a sentence ("Soy")."""
     low = token.lower_
+    if token.is_sent_start and low in FOREIGN_OPENERS:
+        return True  # "Soy Flor, recruiter en …", "Desde el lunes …"
     return bool(token.is_sent_start) and common_english(token.text) and (
         len(low) >= 5 and low.endswith("ed") or low in _OPENING_PAST)
 

@@ -1,4 +1,5 @@
-"""Who someone reports to and where a relative lives, read from informal chat."""
+"""Who someone reports to, where a relative lives, and who a speaker introduces, read from
+informal chat."""
 
 from __future__ import annotations
 
@@ -51,3 +52,12 @@ def test_a_relative_named_with_a_place_lives_there(extract: Extract) -> None:
                     speaker="Stavros Papadakis")
     assert {("Maria", "lives_in", "Kalamaria"),
             ("Stavros Papadakis", "lives_in", "Kalamaria")} <= facts(mover)
+
+
+def test_an_introduction_in_another_language_names_the_speaker(extract: Extract) -> None:
+    assert ("Florencia Bentancur", "job_title", "recruiter") in facts(extract(
+        "Buenas! Soy Flor, recruiter en Rambla Talento (Montevideo).",
+        speaker="Florencia Bentancur"))
+    assert not any(s.startswith(("Soy", "Desde")) for s, _, _ in facts(extract(
+        "Belén se fue de Tandil Hnos. Desde el lunes 19 es gerente de abastecimiento.",
+        speaker="Micaela Ruiz")))
