@@ -136,7 +136,10 @@ PATTERNS: list[tuple[str, str]] = [
     # numeric dates: 1.5.2023, 30/06/2023, 6/30/24, 12-5-1984 (order: see picking.numeric_order)
     ("num_dmy", r"(?<![\d./-])(?:" + "|".join(
         rf"(?:[12]\d|3[01]|0?[1-9]){sep}(?:[12]\d|3[01]|0?[1-9]){sep}(?:(?:19|20)\d\d|\d\d)"
-        for sep in (r"\.", "/", "-")) + r")(?![\d/-]|\.\d)"),
+        for sep in (r"\.", "/", "-")) +
+     # "1. 10. 2024": Central European typing, a space after each dot (four-digit year only)
+     r"|(?:[12]\d|3[01]|0?[1-9])\. (?:1[0-2]|0?[1-9])\. (?:19|20)\d\d"
+     r")(?![\d/-]|\.\d)"),
     # month and year: 04/2021, 06.2019
     ("num_my", rf"(?<![\d./-])(?:0?[1-9]|1[0-2])[/.]{YEAR}(?![\d/-]|\.\d)"),
     # day and month without a year: "17.4.", "6/30", "3/1", and after a stricter cue day-first

@@ -21,7 +21,10 @@ _TOPIC_RE = re.compile(
     r"(?:\s+(?i:notes|profile|summary|details|info|update|brief))?\b\s*(?:is\s+|[:,—–-]\s*)"
     r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)+)|"
     r"\b(?P<owner>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)+)['’]s\s+(?i:CV|resume|résumé)\b|"
-    r"\b(?P<pronoun>(?i:his|her))\s+(?i:CV|resume|résumé|LinkedIn|profile)\b")
+    r"\b(?P<pronoun>(?i:his|her))\s+(?i:CV|resume|résumé|LinkedIn|profile)\b|"
+    # "CV de Emilio:", "resume of Dana Kim": a document's owner, also by a first name
+    r"\b(?i:CV|resume|résumé|curriculum)\s+(?i:de|of|von|di|du|da|van)\s+"
+    r"(?P<of>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)*)")
 
 
 class MessageTopics(PeopleAndNames):
@@ -53,7 +56,10 @@ class MessageTopics(PeopleAndNames):
                       entity.gender in (None, gender)]
             later = {name for name, pos in self._positions.items() if pos > found[-1].start()}
             return before[-1] if before else state.recent_person(gender, {speaker} | later)
-        return self.state.add_person(found[-1].group("name") or found[-1].group("owner"))
+        named = found[-1].group("name") or found[-1].group("owner") or found[-1].group("of")
+        known = self.state.alias_of(named, "person")  # "CV de Emilio": Emilio Cordero
+        return known.name if known is not None and known.type == "person" else \
+            self.state.add_person(named)
 
     def _third_person_message(self, doc: Doc, cand: Candidate, speaker: str) -> str | None:
         """A message in which the speaker never speaks of themselves ("Verification file:

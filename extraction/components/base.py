@@ -93,7 +93,7 @@ NOT_NAMES = frozenset({"i", "i'm", "i've", "i'd", "i'll", "im", "ok", "okay", "h
                        "august", "september", "october", "november", "december", "today",
                        "he", "she", "they", "we", "it", "this", "that", "there", "here",
                        "what", "who", "when", "where", "how", "why", "which", "mr", "ms",
-                       "mrs", "dr", "dr.", "am", "pm", "new", "old", "maybe", "sorry"})
+                       "mrs", "dr", "dr.", "am", "pm", "new", "old", "maybe", "sorry", "cv"})
 
 
 #: Every word of a holiday's name ("christmas", "eve"): a date word, not a name.

@@ -98,3 +98,17 @@ def test_a_tool_switched_off_is_its_one_holders(extract: Extract) -> None:
     ended = [a.subject.name for a in found
              if a.kind is AssertionKind.RETRACT and a.predicate == "uses"]
     assert ended == ["Lakeshore Staffing"]
+
+
+def test_a_cv_heading_names_its_owner_and_a_cv_is_nobody(extract: Extract,
+                                                         learned_extract: Extract) -> None:
+    # the rules read no CV line; the learned tagger does
+    found = facts(learned_extract("Finalista: Emilio Cordero.",
+                                  "CV de Emilio:\n- SWE II @ Carbón Digital, 2018 – 2021",
+                                  speaker="Maite Zepeda"))
+    assert ("Emilio", "works_at", "Carbón Digital") in found
+    assert not any(s.startswith("CV") or s == "Maite Zepeda" for s, _, _ in found)
+    found = facts(extract("He never took it off the CV.",
+                          "Isar Antriebe hired him. Quality manager, start 1. 10. 2024.",
+                          speaker="Tereza Pokorná"))
+    assert not any(s == "CV" for s, _, _ in found)

@@ -48,6 +48,7 @@ def test_a_month_first_date_settles_an_ambiguous_one_beside_it() -> None:
 @pytest.mark.parametrize(("text", "day"), [
     ("my last day at Endava is 11/04/2025.", date(2025, 4, 11)),
     ("at Brisk since 1.5.2023.", date(2023, 5, 1)),
+    ("Quality manager, start 1. 10. 2024 in Munich.", date(2024, 10, 1)),  # space after dots
 ])
 def test_a_numeric_date_may_close_a_sentence(text: str, day: date) -> None:
     assert _days(text) == [day]
