@@ -73,23 +73,11 @@ class Workplace(RecordKeeping):
                 any(t.lower_ in SELF_WORDS for t in doc) or \
                 normalize_name(org) == normalize_name(state.org_of(speaker) or ""):
             return
-        for record in list(buffer):
-            person = record.subject
-            if person == speaker and \
+        for record in buffer:
+            if record.subject == speaker and \
                     state.registry.get(record.predicate).employer_holds:
                 record.subject = org
-                continue
-            if record.predicate != "job_title" or record.kind is not AssertionKind.ASSERT or \
-                    person == speaker or person in state.user_speakers or \
-                    state.type_of(person) != "person":
-                continue
-            if any(r.subject == person and r.predicate == "works_at" for r in buffer) or \
-                    state.current(person, "works_at"):
-                continue
-            buffer.append(self._record(person, "works_at", org, False, AssertionKind.ASSERT,
-                                       record.valid_from, record.valid_to, index,
-                                       record.evidence, 0.6, basis=record.basis,
-                                       granularity=record.granularity))
+        self._titled_work_at(org, index, speaker, buffer)
 
     def _colleagues(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
         """People given a job title in a message about the speaker's own organisation (it is
@@ -102,6 +90,13 @@ class Workplace(RecordKeeping):
         text = _text(doc).lower()
         if org.lower() not in text and not any(t.lower_ in ("we", "our", "us") for t in doc):
             return
+        self._titled_work_at(org, index, speaker, buffer)
+
+    def _titled_work_at(self, org: str, index: int, speaker: str,
+                        buffer: list[Record]) -> None:
+        """The people this message gives a job title work at ``org``, unless the message or
+        the conversation gives them an employer."""
+        state = self.state
         for record in list(buffer):
             person = record.subject
             if record.predicate != "job_title" or record.kind is not AssertionKind.ASSERT or \
