@@ -27,7 +27,7 @@ from asof.extraction.patterns import (
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _token_at
 from asof.extraction.spans import trim_name as _trim_name
-from asof.extraction.word_frequency import common_english
+from asof.extraction.word_frequency import common_english, common_words
 from asof.graph.ids import normalize_name
 
 _CLAUSE_WIDE_HYPO = frozenset({"if", "someday", "maybe", "unless", "whether", "kidding",
@@ -48,6 +48,15 @@ def _partner_before(doc: Doc, i: int) -> bool:
         return False
     k = name_start(doc, i)
     return not (k > 0 and doc[k - 1].pos_ in ("ADP", "VERB", "AUX"))
+
+
+def _lower_partner(doc: Doc, i: int) -> bool:
+    """"wanjiru n i were in mombasa": a partner typed in lower case, no English word."""
+    token = doc[i]
+    return token.is_alpha and token.is_lower and len(token) >= 3 and not token.is_stop and \
+        (i == 0 or bool(doc[i - 1].whitespace_) and (doc[i - 1].is_punct or
+                                                     not doc[i - 1].is_alpha)) and \
+        common_words().get(token.lower_, (0, False))[0] < 6
 
 
 #: "me and Luca …", "me & my sister Ana …": the speaker is a subject beside the name.
@@ -160,9 +169,13 @@ class SubjectResolution(MessageTopics):
                 return [topic]
         if kind == "speaker":
             span = cand.subject_span
-            if span is not None and span[0] >= 2 and doc[span[0] - 1].lower_ == "and" and \
-                    _partner_before(doc, span[0] - 2):
-                return [speaker, state.add_person(doc[span[0] - 2].text)]
+            if span is not None and span[0] >= 2 and doc[span[0] - 1].lower_ in (
+                    "and", "n", "&"):
+                k = span[0] - 2
+                if _partner_before(doc, k) and doc[span[0] - 1].lower_ == "and":
+                    return [speaker, state.add_person(doc[k].text)]
+                if _lower_partner(doc, k):
+                    return [speaker, state.add_person(doc[k].text.title())]
             return [speaker]
         if kind == "we" and cand.rule == "switched_off" and cand.objects:
             # "Bullhorn was switched off on Jan 31": whoever held it, when it was one holder

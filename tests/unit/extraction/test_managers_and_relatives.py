@@ -61,3 +61,11 @@ def test_an_introduction_in_another_language_names_the_speaker(extract: Extract)
     assert not any(s.startswith(("Soy", "Desde")) for s, _, _ in facts(extract(
         "Belén se fue de Tandil Hnos. Desde el lunes 19 es gerente de abastecimiento.",
         speaker="Micaela Ruiz")))
+
+
+def test_a_partner_typed_in_lower_case_shares_the_trip(extract: Extract) -> None:
+    found = facts(extract("wanjiru n i were in mombasa last wk 🌴 kids w/ cucu.",
+                          speaker="Amani Njoroge"))
+    assert {s for s, p, _ in found if p == "visited"} == {"Amani Njoroge", "Wanjiru"}
+    assert {s for s, p, _ in facts(extract("ok so work and i went to Porto last week",
+                                           speaker="Tom Ray")) if p == "visited"} <= {"Tom Ray"}
