@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from asof.extraction.patterns import GROUP_WORDS, HONORIFICS, NAME_PARTICLES
+from asof.extraction.patterns import EXEC_TITLES, GROUP_WORDS, HONORIFICS, NAME_PARTICLES
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Granularity
 from asof.graph.predicates import PredicateRegistry
@@ -117,6 +117,9 @@ class ConversationState:
         name = name_proper(name.strip(" ,.;:!?'\""), type_)
         if type_ == "person":
             name = self.without_honorific(name)
+            words = name.split()
+            if len(words) >= 3 and words[0].isupper() and words[0].lower() in EXEC_TITLES:
+                name = " ".join(words[1:])  # "reports to the CIO Riikka Salonen": her name
         key = normalize_name(name)
         if not key:
             return name

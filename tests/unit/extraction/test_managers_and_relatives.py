@@ -69,3 +69,9 @@ def test_a_partner_typed_in_lower_case_shares_the_trip(extract: Extract) -> None
     assert {s for s, p, _ in found if p == "visited"} == {"Amani Njoroge", "Wanjiru"}
     assert {s for s, p, _ in facts(extract("ok so work and i went to Porto last week",
                                            speaker="Tom Ray")) if p == "visited"} <= {"Tom Ray"}
+
+
+def test_an_executive_title_before_a_managers_name_is_not_the_name(extract: Extract) -> None:
+    found = facts(extract("Mikko Laine, head of BI, reports to the CIO Riikka Salonen.",
+                          speaker="Aino Virtanen"))
+    assert {o for s, p, o in found if p == "reports_to"} == {"Riikka Salonen"}
