@@ -577,8 +577,10 @@ CHAT_FILLERS = _data_words("chat_fillers.txt")
 COLLECTIVE_SUBJECTS = _data_words("collective_subjects.txt")
 #: Words by which speakers speak of themselves, in several languages ("I", "my", "yo", "ich").
 SELF_WORDS = _data_words("first_person.txt")
+#: "I am" in other languages, before the speaker's own name ("Soy Flor, …").
+I_AM = _data_words("i_am.txt")
 #: Words of other languages that open a sentence and are never part of the name after them.
-FOREIGN_OPENERS = _data_words("foreign_openers.txt")
+FOREIGN_OPENERS = _data_words("foreign_openers.txt") | I_AM
 #: Verbs that make "a plan" a document written, not a subscription ("drafting the plan").
 DOCUMENT_VERBS = _data_words("document_verbs.txt")
 #: Life stages that are over ("when I was younger"): a past-tense clause beside one is "used to".

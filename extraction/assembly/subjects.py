@@ -18,6 +18,7 @@ from asof.extraction.components.base import (
 )
 from asof.extraction.components.mentions import name_ending_at, name_run
 from asof.extraction.patterns import (
+    I_AM,
     KINSHIP,
     LANGUAGES,
     NAME_PARTICLES,
@@ -106,10 +107,6 @@ def _kin_opening(doc: Doc, clause: Clause) -> str | None:
             tokens[1].text.lower() in ("'s", "’s") and tokens[2].pos_ in ("VERB", "AUX"):
         return tokens[0].lower_
     return None
-
-
-#: "I am" in the languages chat switches into, before the speaker's own (short) name.
-_I_AM = frozenset({"soy", "sono", "sou", "suis", "jestem"})
 
 
 class SubjectResolution(MessageTopics):
@@ -237,7 +234,7 @@ class SubjectResolution(MessageTopics):
             person = state.recent_person(None, {speaker})
             return [person] if person else []
         if kind == "name" and cand.subject_span is not None:
-            if cand.subject_span[0] > 0 and doc[cand.subject_span[0] - 1].lower_ in _I_AM:
+            if cand.subject_span[0] > 0 and doc[cand.subject_span[0] - 1].lower_ in I_AM:
                 return [speaker]  # "Soy Flor, recruiter en …": the speaker's own name
             text = _trim_name(doc[cand.subject_span[0]:cand.subject_span[1]].text)
             if not text or self._everyday_word(doc, cand.subject_span, text):

@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Token
 
 from asof.extraction.patterns import FOREIGN_OPENERS, HONORIFICS
 from asof.extraction.word_frequency import common_english
-from asof.graph.predicates import default_registry
+from asof.graph.predicates import Predicate, default_registry
 from asof.timex.vocabulary import HOLIDAYS, MONTH_NAMES, SEASONS, WEEKDAY_NAMES
 
 SUBJECT_PRONOUNS = frozenset({"i", "we", "he", "she", "they", "you"})
@@ -159,13 +159,19 @@ _PARTICLES = frozenset({"de", "da", "do", "dos", "das", "del", "della", "di", "v
                         "der", "den", "ter", "du", "la", "le", "bin", "binti", "al", "el"})
 
 
+def _spec(doc: Doc, predicate: str) -> Predicate | None:
+    """``predicate`` in the pipeline's registry (the doc's, else the default), if there."""
+    registry = doc._.asof_registry or default_registry()
+    return registry.get(predicate) if predicate in registry else None
+
+
 def person_valued(doc: Doc, predicate: str) -> bool:
     """Whether the pipeline's registry has ``predicate`` name a person ("reports_to")."""
-    registry = doc._.asof_registry or default_registry()
-    return predicate in registry and registry.get(predicate).object_types == ("person",)
+    spec = _spec(doc, predicate)
+    return spec is not None and spec.object_types == ("person",)
 
 
 def held_at_work(doc: Doc, predicate: str) -> bool:
     """Whether the pipeline's registry has the employer hold ``predicate`` (a tool or plan)."""
-    registry = doc._.asof_registry or default_registry()
-    return predicate in registry and registry.get(predicate).employer_holds
+    spec = _spec(doc, predicate)
+    return spec is not None and spec.employer_holds

@@ -121,10 +121,9 @@ def _opening_verb(token: Token) -> bool:
     """A sentence-opening past-tense verb of a note, which the model reads as part of the
     name after it ("Met Chiamaka Obi", "Added Haejin Shipping (Busan)", "Called Lakshmi"):
     an everyday word ending in "-ed" (not a short name such as "Ted" or "Reed") or an
-    irregular past form; or a word of another language that opens a sentence ("Soy")."""
+    irregular past form. (A word of another language that opens a sentence, "Soy Flor", opens
+    no name run at all: ``is_nameish``.)"""
     low = token.lower_
-    if token.is_sent_start and low in FOREIGN_OPENERS:
-        return True  # "Soy Flor, recruiter en …", "Desde el lunes …"
     return bool(token.is_sent_start) and common_english(token.text) and (
         len(low) >= 5 and low.endswith("ed") or low in _OPENING_PAST)
 

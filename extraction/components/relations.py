@@ -208,13 +208,13 @@ class RelationFinder:
             found = read_name(doc, start + 1, k)
         if found is not None and rule.id.startswith("xl_"):
             found = _trim_foreign(doc, found)
-        if found is None and rule.lower_names and (
-                rule.id.startswith("xl_") or doc[end - 1].lower_ == "at" or
-                person_valued(doc, rule.predicate)):
+        if found is None and rule.lower_names:
             # in English only after "at" ("work with influencers" names no employer) or where
             # a person is named ("my lead is sophie tremblay")
-            found = _read_lower_name(doc, start, end, c_end, clause.start, reader,
-                                     person=person_valued(doc, rule.predicate))
+            person = person_valued(doc, rule.predicate)
+            if rule.id.startswith("xl_") or doc[end - 1].lower_ == "at" or person:
+                found = _read_lower_name(doc, start, end, c_end, clause.start, reader,
+                                         person=person)
         if found is not None and rule.id.startswith("xl_as_title") and \
                 not _title_like(doc[found[0]:found[1]].text):
             found = None  # "como siempre": no title
