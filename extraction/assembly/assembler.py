@@ -342,6 +342,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         self._our_tools(speaker, unplaced)
         self._colleagues(doc, index, speaker, buffer)
         self._account_people(doc, index, speaker, buffer)
+        self._told_starts(index, episode, buffer)
         merged = [r for r in self._merge(self._not_employers(self._rules_first(buffer)))
                   if self._types_fit(r, episode.occurred_at) and not self._restated(r)]
         self._end_old_plans(index, episode, merged)

@@ -16,6 +16,8 @@ from asof.extraction.tagger.component import LEARNED_RULE
 from asof.graph.errors import InvalidInputError
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, EntityRef, Episode, FactAssertion, Granularity
+from asof.graph.predicates import Cardinality
+from asof.graph.rules import granularity_end
 from asof.timex import TimeValue, find_times
 
 EXTRACTOR = "asof-rules/1"
@@ -169,6 +171,41 @@ class RecordKeeping:
                                                 AssertionKind.RETRACT, record.valid_from,
                                                 None, index, record.evidence, 0.5))
                     break
+
+    def _told_starts(self, index: int, episode: Episode, records: list[Record]) -> None:
+        """A fact held from a planned date or from a coarse one, told again with a later
+        start that has come ("move in around Sept" … "Moved into Punggol on the 14th!!"),
+        starts then: the plan was a forecast, the told date what happened."""
+        state = self.state
+        for record in records:
+            if record.kind is not AssertionKind.ASSERT or record.valid_from is None or \
+                    record.valid_to is not None or record.basis is not Basis.STATED or \
+                    record.valid_from > episode.occurred_at or \
+                    state.registry.get(record.predicate).event:
+                continue
+            key = normalize_name(record.obj)
+            held = next((h for h in state.current(record.subject, record.predicate)
+                         if normalize_name(h.obj) == key and h.message < index), None)
+            if held is None or held.valid_from is None or \
+                    held.valid_from >= record.valid_from:
+                continue
+            if state.registry.get(record.predicate).cardinality is Cardinality.ONE and any(
+                    r.subject == record.subject and r.predicate == record.predicate and
+                    r.kind is not AssertionKind.RETRACT and normalize_name(r.obj) != key and
+                    held.valid_from < (r.valid_from or state.message_times.get(r.message) or
+                                       episode.occurred_at) <= record.valid_from
+                    for r in (*state.records, *records)):
+                continue  # another object came between: "back at kora", a new stint
+            said = state.message_times.get(held.message)
+            zone = episode.occurred_at.tzinfo
+            planned = said is not None and held.valid_from > said and \
+                held.valid_from.astimezone(zone).day != record.valid_from.astimezone(zone).day
+            # (the plan's own day of the month is the plan kept: "Moved on the 1st like I
+            # said" two months after "Moving on 1 November" reads "the 1st" as the latest)
+            coarse = held.granularity not in (None, Granularity.INSTANT, Granularity.DAY) and \
+                record.valid_from < granularity_end(held.valid_from, held.granularity)
+            if planned or coarse:
+                record.kind = AssertionKind.CORRECT
 
     def _object_type(self, predicate: str) -> str:
         return self.state.registry.get(predicate).default_object_type

@@ -5,7 +5,7 @@ names are the tests' own."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -67,3 +67,27 @@ def test_a_start_already_under_way_is_not_moved(extract: Extract) -> None:
     found = extract("I've been at Oriel Bank since March 2023.",
                     "We moved the start of the audit to 3 July.")
     assert _starts(found, AssertionKind.CORRECT) == {}
+
+
+def test_a_planned_move_told_later_with_its_day_starts_that_day(extract: Extract) -> None:
+    found = extract("We get the keys to our flat in Harbourside next month and move in around "
+                    "September.", "I moved to Harbourside on the 14th!! boxes everywhere",
+                    spacing=timedelta(days=100))
+    corrected = _starts(found, AssertionKind.CORRECT)
+    assert corrected == {("Maren Holt", "lives_in"): date(2024, 9, 14)}
+
+
+def test_a_year_told_later_with_its_month_starts_that_month(extract: Extract) -> None:
+    found = extract("I live in Lyon since 2019.",
+                    "I've lived in Lyon since March 2019, I checked the lease.")
+    assert _starts(found, AssertionKind.CORRECT) == {("Maren Holt", "lives_in"): date(2019, 3, 1)}
+
+
+def test_a_return_after_another_job_is_a_new_stint_not_a_corrected_start(
+        extract: Extract) -> None:
+    found = extract("I start at Tallow Systems on 1 August as a data engineer.",
+                    "New job! I'm at Quarry Labs since September 1.",
+                    "I'm back at Tallow Systems since 14 December.",
+                    spacing=timedelta(days=100))
+    assert _starts(found, AssertionKind.CORRECT) == {}
+    assert ("Maren Holt", "works_at") in _starts(found, AssertionKind.ASSERT)
