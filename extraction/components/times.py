@@ -33,6 +33,8 @@ _PAST_TAGS = frozenset({"VBD", "VBN"})
 _FUTURE_AUX = frozenset({"will", "'ll", "wo", "gonna", "shall"})
 #: Verbs whose present tense often states a scheduled future ("I start May 6", "we move in
 #: June").
+#: Dependents that make a bare verb something other than a request (a subject, "to", "did").
+_SUBJECT_OR_AUX = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "mark", "expl"})
 _SCHEDULED = frozenset({"start", "move", "join", "begin", "leave", "arrive", "land",
                         "relocate", "report", "go", "fly", "upgrade", "switch"})
 
@@ -102,6 +104,8 @@ def verb_tense(doc: Doc, i: int) -> Tense:
         return Tense.FUTURE
     if verb.tag_ in _PAST_TAGS or any(a.tag_ in _PAST_TAGS for a in aux):
         return Tense.PAST
+    if verb.tag_ == "VB" and not any(c.dep_ in _SUBJECT_OR_AUX for c in verb.children):
+        return Tense.FUTURE  # a request: "Margarida signed ✅ Please move us to Pro on 1 July"
     if verb.tag_ in ("VBZ", "VBP", "VBG") and verb.lemma_ in _SCHEDULED and \
             not any(c.lower_ in ("since", "ago") for c in doc[i].subtree):
         return Tense.FUTURE

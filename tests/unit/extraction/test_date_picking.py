@@ -158,3 +158,12 @@ def test_start_and_end_cues_and_months_of_more_languages(text: str, day: date,
                                                          role: str) -> None:
     found = find_times(text, REF)
     assert [(m.value.start.date(), m.role.value) for m in found] == [(day, role)], found
+
+
+def test_a_request_after_a_past_event_asks_for_a_day_ahead(extract: Extract) -> None:
+    # the clause is past ("signed"), but the day hangs off a request: the next 20 June
+    found = extract("Katrin signed ✅ Please move us to the Growth plan on 20 June, and send "
+                    "the invoice to her.")
+    starts = {a.value: a.valid_from.astimezone(AT.tzinfo).date() for a in found
+              if a.predicate == "uses" and a.valid_from is not None}
+    assert starts == {"growth plan": date(2024, 6, 20)}
