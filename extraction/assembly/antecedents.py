@@ -1,0 +1,118 @@
+"""Whom a "he", "she" or "they" means: the person named before it in the message, by
+sentence subject, gender and the slot the name sits in, and the chain of one pronoun across
+sentences."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Token
+
+from asof.extraction.assembly.topics import MessageTopics
+from asof.extraction.components.base import is_nameish
+from asof.extraction.spans import text_of as _text
+from asof.extraction.spans import token_at as _token_at
+
+
+class Antecedents(MessageTopics):
+    def _antecedent(self, doc: Doc, at: int, gender: str | None, speaker: str,
+                    plural: bool = False, adjacent: bool = False) -> list[str]:
+        """The person a pronoun at char ``at`` means when this message names one before it.
+        Sentence by sentence back from the pronoun's own: a person named as (or inside) a
+        sentence subject first ("Erik's mum is from Tampere and he …", "Valentina is coming
+        from Enel, she …"), else the closest one named; the gender must fit, and names in
+        slots that do not refer to a person are skipped (a predicate nominal of a pronoun,
+        "she is Leiterin Recht"; a name only the NER calls a person after a place
+        preposition, "lives in Tampere"). ``adjacent`` (a relative "who"): the closest one.
+        A plural "they" takes two names joined by "and"/"&" together, and no single one."""
+        state = self.state
+        text = _text(doc)
+        named = set(self._mentions)
+        for known in {id(e): e for e in state.entities.values()}.values():
+            # people the message's earlier clauses made known (a name the NER missed)
+            if known.type == "person" and known.name != speaker:
+                for match in re.finditer(r"\b" + re.escape(known.name) + r"\b", text[:at]):
+                    named.add((match.start(), known.name))
+        # a part of a longer name said at the same place is that name ("Nwachukwu" inside
+        # "Obi Nwachukwu")
+        named = {(pos, name) for pos, name in named if not any(
+            (p, n) != (pos, name) and p <= pos and pos + len(name) <= p + len(n)
+            for p, n in named)}
+        before = []
+        for pos, name in sorted(named):
+            if pos >= at or name == speaker:
+                continue
+            entity = state.entity(name)
+            if entity is None or entity.type != "person":
+                continue
+            if gender in ("he", "she") and entity.gender not in (None, gender):
+                continue
+            token = doc[_token_at(doc, pos)]
+            if not self._referring_slot(token, entity.tentative):
+                continue
+            before.append((pos, name, token))
+        if not before:
+            return []
+        if adjacent:
+            pick = len(before) - 1
+        else:
+            # in the pronoun's own sentence a subject first; in an earlier one the closest
+            own = doc[_token_at(doc, at)].sent.start
+            here = [i for i, (_, _, t) in enumerate(before) if t.sent.start == own]
+            subjects = [i for i in here if self._in_subject(before[i][2])]
+            pick = (subjects or here or [len(before) - 1])[-1]
+        pos, name, _ = before[pick]
+        chosen = state.entity(name)
+        if chosen is not None and gender in ("he", "she") and chosen.gender is None:
+            chosen.gender = gender
+        if not plural:
+            return [name]
+        if pick > 0:
+            pos2, name2, _ = before[pick - 1]
+            if name2 != name and re.fullmatch(r"[\w'’-]+(?:\s+[\w'’-]+){0,2}\s+(?:and|&)\s+",
+                                              text[pos2:pos]):
+                return [name2, name]
+        return []  # a plural "they" and one person: not decided here
+
+    def _chain_start(self, doc: Doc, at: int, gender: str) -> int:
+        """Where the chain of "he" (or "she") a pronoun at char ``at`` continues starts: while
+        the pronoun's sentence names no one before it and the sentence before opens with the
+        same pronoun as its subject, that pronoun means the same person ("Rhys accepted! He
+        starts with us, reporting to Gethin Hughes. His last day …": Rhys's, not Gethin's). A
+        name-like word before the pronoun in its own sentence stops the chain ("Our tatik
+        Siranush is in Gyumri with her cat")."""
+        sents = list(doc.sents)
+        while True:
+            k = next(i for i, s in enumerate(sents) if s.start_char <= at < s.end_char or
+                     i == len(sents) - 1)
+            if k == 0 or any(t.idx < at and is_nameish(t) for t in sents[k]):
+                return at
+            subject = next((t for t in sents[k - 1] if t.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is None or subject.lower_ != gender:
+                return at
+            at = subject.idx
+
+    @staticmethod
+    def _np_head(token: Token) -> Token:
+        while token.dep_ in ("compound", "flat", "poss", "appos") and token.head.i != token.i:
+            if token.dep_ == "poss":
+                return token.head
+            token = token.head
+        return token
+
+    def _in_subject(self, token: Token) -> bool:
+        """The name is the subject of its clause, or inside it ("Erik's mum")."""
+        return self._np_head(token).dep_ in ("nsubj", "nsubjpass")
+
+    def _referring_slot(self, token: Token, tentative: bool) -> bool:
+        head = token
+        while head.dep_ in ("compound", "flat") and head.head.i > head.i:
+            head = head.head
+        if head.dep_ == "attr" and any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PRON"
+                                       for c in head.head.children):
+            return False
+        if head.dep_ == "pobj" and head.head.lower_ == "from" and \
+                head.head.head.pos_ == "PROPN":
+            return False  # "my sister Amra from Mostar": where the person named is from
+        return not (tentative and head.dep_ == "pobj" and
+                    head.head.lower_ in ("in", "at", "into", "near", "around", "on", "onto"))
