@@ -237,7 +237,16 @@ class SubjectResolution(Antecedents):
             if cand.subject_span[0] > 0 and doc[cand.subject_span[0] - 1].lower_ in I_AM:
                 return [speaker]  # "Soy Flor, recruiter en …": the speaker's own name
             text = _trim_name(doc[cand.subject_span[0]:cand.subject_span[1]].text)
-            if not text or self._everyday_word(doc, cand.subject_span, text):
+            spec = state.registry.get(predicate)
+            # "Tyler married Brooke": the name beside a person-to-person relation is a person's
+            # whatever else the word may be
+            between_people = bool(cand.objects) and spec.subject_types == ("person",) and \
+                spec.object_types == ("person",) and all(
+                    t.pos_ == "PROPN" and t.is_title and not t.is_stop and len(t) > 2 and
+                    t.lower_ not in TITLE_HEADS
+                    for t in doc[cand.subject_span[0]:cand.subject_span[1]])
+            if not text or not between_people and \
+                    self._everyday_word(doc, cand.subject_span, text):
                 return []
             courtesy = doc[cand.subject_span[0] - 1] if cand.subject_span[0] else None
             if courtesy is not None and is_honorific(courtesy) and len(text.split()) == 1:
@@ -270,6 +279,8 @@ class SubjectResolution(Antecedents):
                 return self._subjects(doc, clause, ci, replace(cand, subject="default",
                                                                subject_span=None),
                                       speaker, subjects)
+            if known is not None and known.tentative and between_people:
+                state.retype(known.name, "person")
             if known is not None and known.type not in ("person", "unknown", "concept"):
                 return []  # an animal, a place, … is not the subject of these relations
             if normalize_name(text) in LANGUAGES:
@@ -277,7 +288,8 @@ class SubjectResolution(Antecedents):
             if predicate in ("uses", "owns") and known is None and \
                     any(e.text == text and e.label_ == "ORG" for e in doc.ents):
                 return [state.canonical(text, "organization")]
-            if known is None and not self._could_be_person(doc, cand.subject_span) and \
+            if known is None and not between_people and \
+                    not self._could_be_person(doc, cand.subject_span) and \
                     not state.first_name_known(text):
                 # "Junior Unity Developer, starts 3 June", "Joined Razorpay in Jan '21",
                 # "matías y yo vamos": no one's name; read the clause as if it had no subject

@@ -75,3 +75,13 @@ def test_an_executive_title_before_a_managers_name_is_not_the_name(extract: Extr
     found = facts(extract("Mikko Laine, head of BI, reports to the CIO Riikka Salonen.",
                           speaker="Aino Virtanen"))
     assert {o for s, p, o in found if p == "reports_to"} == {"Riikka Salonen"}
+
+
+def test_a_name_beside_a_person_to_person_relation_is_a_person(extract: Extract) -> None:
+    # "Tyler" is also an everyday word and the NER calls it an organisation here
+    assert ("Tyler", "married_to", "Brooke") in facts(
+        extract("Tyler married Brooke 9/9 in Asheville!!!", speaker="Dana Whitfield"))
+    # a title is still no one's name
+    assert not any(s == "Junior Unity Developer" for s, _, _ in facts(extract(
+        "Junior Unity Developer, reports to Mikko Laine, starts 10 June.",
+        speaker="Hanna Virtanen")))
