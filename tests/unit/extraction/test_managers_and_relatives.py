@@ -3,9 +3,13 @@ informal chat."""
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
+
 from asof.extraction.tagger import component
 from asof.extraction.tagger.model import TaggedSpan
-from tests.unit.extraction.conftest import Extract
+from tests.unit.extraction.conftest import TZ, Extract
 from tests.unit.extraction.test_account_notes import facts
 
 
@@ -85,3 +89,15 @@ def test_a_name_beside_a_person_to_person_relation_is_a_person(extract: Extract)
     assert not any(s == "Junior Unity Developer" for s, _, _ in facts(extract(
         "Junior Unity Developer, reports to Mikko Laine, starts 10 June.",
         speaker="Hanna Virtanen")))
+
+
+@pytest.mark.parametrize(("text", "partner", "day"), [
+    ("Elvin and I get married 20 september!! and I'm moving to Baku in october", "Elvin",
+     date(2024, 9, 20)),
+    ("Ruwan and I are getting married on 7 September.", "Ruwan", date(2024, 9, 7)),
+])
+def test_a_wedding_announced_with_its_date_marries_from_that_day(
+        extract: Extract, text: str, partner: str, day: date) -> None:
+    found = [a for a in extract(text) if a.predicate == "married_to" and a.object is not None]
+    assert [(a.object.name, a.valid_from.astimezone(TZ).date() if a.valid_from else None)
+            for a in found] == [(partner, day)]
