@@ -263,7 +263,8 @@ RULES: tuple[Rule, ...] = (
                                        "LOWER": {"NOT_IN": ["to", "and", "but"]}},
           _lower("to"))),  # "got married on June 29 to Can"
     Rule("got_married", "married_to", "assert",
-         (_lower("and"), _lower("i"), _lower("got", "were", "are", "get"),
+         (_lower("and"), _lower("i"), {"LOWER": {"IN": ["got", "were", "are", "get"]},
+                                        "OP": "?"},
           {"LOWER": "getting", "OP": "?"}, _lower("married")),
          obj="before", subj="inner"),
     Rule("marry_name", "married_to", "assert",

@@ -95,6 +95,7 @@ def test_a_name_beside_a_person_to_person_relation_is_a_person(extract: Extract)
     ("Elvin and I get married 20 september!! and I'm moving to Baku in october", "Elvin",
      date(2024, 9, 20)),
     ("Ruwan and I are getting married on 7 September.", "Ruwan", date(2024, 9, 7)),
+    ("I've lived in Douglas since Dermot and I married in 1975.", "Dermot", date(1975, 1, 1)),
 ])
 def test_a_wedding_announced_with_its_date_marries_from_that_day(
         extract: Extract, text: str, partner: str, day: date) -> None:
