@@ -79,7 +79,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # "our motion designer Joost de Vries wants", "reports to the CIO Riikka Salonen"
         "title_name": re.compile(
             rf"\b(?P<det>(?i:our|the|their|my|his|her))\s+(?:new\s+|current\s+)?"
-            rf"(?P<title>(?:[a-z&-]+\s+){{0,3}}?(?i:{heads})|[A-Z]{{2,5}})"
+            rf"(?P<title>(?:(?:[a-z&-]+|[A-Z]{{2,5}})\s+){{0,3}}?(?i:{heads})|[A-Z]{{2,5}})"
             rf"\s+(?P<name>{_NAME})"),
         # "I'm one of the senior agronomists at Riverina Growers", "one of the two partners
         # of Iyer & Raman Associates"

@@ -150,3 +150,8 @@ def test_a_tool_after_switched_to_stays_a_tool(extract: Extract) -> None:
                            "We switched to Linear last month."))
     assert ("Kestrel Labs", "uses", "Linear") in facts, facts
     assert not any(o.endswith(" plan") and o != "standard plan" for _, _, o in facts), facts
+
+
+def test_a_title_with_an_acronym_before_a_name(extract: Extract) -> None:
+    assert ("Jason Lim", "job_title", "bim manager") in _facts(extract(
+        "Also our BIM manager Jason Lim says big model uploads keep failing."))
