@@ -1,5 +1,6 @@
 """Message-level readers of roles said around a name rather than with a verb: a kinship or
-work role in apposition ("Adaeze (my wife)", "Jo — my wife —", "Pistache (our cat)"), a
+work role in apposition ("Adaeze (my wife)", "Jo — my wife —", "Pistache (our cat)", and in
+lower case and other languages "gorka (senarra)", "ramón (mi jefe)"), a
 name-first copula ("Arvind Iyer is my husband"), a title right before a name without a comma
 ("our motion designer Joost de Vries", "the CIO Riikka Salonen"), a plural title ("I'm one
 of the senior agronomists at X"), note-style equations ("Amara = CEO, me = CTO"), a
@@ -15,6 +16,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.phrases import PhraseReaders, clause_at
@@ -31,7 +33,7 @@ from asof.extraction.patterns import (
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _tok
 from asof.extraction.spans import trim_name as _trim_name
-from asof.extraction.word_frequency import common_english
+from asof.extraction.word_frequency import common_english, common_words
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis
 from asof.timex import Role, TimeMention
@@ -62,7 +64,15 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     heads = _alt(TITLE_HEADS)
     groups = _alt(set(GROUP_WORDS) | set(words["groups"]))
     role = rf"(?P<role>(?i:{spouse}|{boss}|{pets}))"
+    mine = _alt(words["possessives"])
+    mine_after = _alt(words["possessives_after"])
     return {
+        # "heledd (y wraig)", "temuujin (nökhör 🙂)", "wanjiru (mke wangu)": a name typed in
+        # lower case before a role in brackets, in whatever language
+        "lower_apposition": re.compile(
+            rf"(?<![\w@#'’])(?P<name>[^\W\d_]{{3,}}(?:\s+[^\W\d_]{{3,}})?)\s*\(\s*"
+            rf"(?:(?P<poss>(?i:my|our|his|her|{mine}))\s+)?{role}(?:\s+(?i:{mine_after}))?"
+            rf"(?=[^\w)][^)]*\)|\))"),
         # "Adaeze (my wife) just moved", "Jo — my wife — reckons", "Rick Whitfield (hubby)",
         # "Pistache (our cat)", "Sunny, his budgie."
         "apposition": re.compile(
@@ -113,6 +123,16 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?:[\w-]+\s+){{0,3}}?(?P<kind>(?i:{groups}))(?:\s+(?:on|in|at)\s+the\s+\w+)?"
             rf"\s*(?:,|\()\s*(?:the\s+)?(?P<name>{_NAME})"),
     }
+
+
+def _lower_name(text: str) -> str | None:
+    """Words typed in lower case that can be a name: no everyday English word, none of the
+    role or kinship words themselves ("adaeze" → Adaeze; not "lunch (my husband)")."""
+    words = text.split()
+    if not all(w.islower() and not common_words().get(w, (0, False))[0] >= 8 and
+               w not in KINSHIP and w not in STOP_WORDS for w in words):
+        return None
+    return " ".join(w[:1].upper() + w[1:] for w in words)
 
 
 def _first_person_before(text: str, start: int) -> bool:
@@ -221,12 +241,25 @@ class RoleReaders(PhraseReaders):
             return "married_to" if low in spouse else "reports_to" if low in boss else \
                 "has_pet"
 
-        for key in ("apposition", "copula"):
+        for key in ("apposition", "copula", "lower_apposition"):
             for m in pats[key].finditer(text):
                 if not self._clause_ok(doc, m.start("role")):
                     continue
                 role = m.group("role")
                 predicate = relation(role)
+                if key == "lower_apposition":
+                    raw = _lower_name(m.group("name"))
+                    if raw is None or predicate == "reports_to" and m.group("poss") is None:
+                        continue
+                    poss = "my" if (m.group("poss") or "my").lower() not in (
+                        "his", "her") else m.group("poss")
+                    owner = self._owner(poss, raw, m.start(), speaker)
+                    obj = state.canonical(raw, "animal") if predicate == "has_pet" else \
+                        state.add_person(raw)
+                    if owner is not None:
+                        self._add(buffer, owner, predicate, obj, False, index,
+                                  (m.start(), m.end()))
+                    continue
                 if key == "apposition":
                     # "(my wife)" needs its closing bracket; no possessor only in brackets
                     if m.group("open") == "(" and m.group("close") != ")":

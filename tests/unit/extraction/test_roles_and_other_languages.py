@@ -155,3 +155,21 @@ def test_a_tool_after_switched_to_stays_a_tool(extract: Extract) -> None:
 def test_a_title_with_an_acronym_before_a_name(extract: Extract) -> None:
     assert ("Jason Lim", "job_title", "bim manager") in _facts(extract(
         "Also our BIM manager Jason Lim says big model uploads keep failing."))
+
+
+@pytest.mark.parametrize(("text", "fact"), [
+    ("aroha (y wraig) got the job at the clinic!!", ("Maren Holt", "married_to", "Aroha")),
+    ("kaixo! iker (senarra) eta biok", ("Maren Holt", "married_to", "Iker")),
+    ("back from levuka w/ tevita (husband) 😴", ("Maren Holt", "married_to", "Tevita")),
+    ("ramón (mi jefe) says no", ("Maren Holt", "reports_to", "Ramón")),
+    ("biscotto (our beagle) is sick again", ("Maren Holt", "has_pet", "Biscotto")),
+])
+def test_a_lower_case_name_before_a_role_in_brackets(extract: Extract,
+                                                     text: str, fact: tuple[str, str, str]) -> None:
+    assert fact in _facts(extract(text))
+
+
+@pytest.mark.parametrize("text", ["lunch (my husband cooked) was great",
+                                  "the meeting (boss) ran late", "ramón (jefe) says no"])
+def test_no_name_before_a_role_in_brackets(extract: Extract, text: str) -> None:
+    assert not any(p in ("married_to", "reports_to") for _, p, _ in _facts(extract(text)))
