@@ -16,9 +16,9 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
+from asof.extraction.assembly.bracket_roles import bracketed_role_re, lower_case_name
 from asof.extraction.assembly.phrases import PhraseReaders, clause_at
 from asof.extraction.assembly.subjects import _CLAUSE_WIDE_HYPO
 from asof.extraction.assembly.words import clean_literal
@@ -33,7 +33,7 @@ from asof.extraction.patterns import (
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _tok
 from asof.extraction.spans import trim_name as _trim_name
-from asof.extraction.word_frequency import common_english, common_words
+from asof.extraction.word_frequency import common_english
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis
 from asof.timex import Role, TimeMention
@@ -64,15 +64,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     heads = _alt(TITLE_HEADS)
     groups = _alt(set(GROUP_WORDS) | set(words["groups"]))
     role = rf"(?P<role>(?i:{spouse}|{boss}|{pets}))"
-    mine = _alt(words["possessives"])
-    mine_after = _alt(words["possessives_after"])
     return {
-        # "heledd (y wraig)", "temuujin (nökhör 🙂)", "wanjiru (mke wangu)": a name typed in
-        # lower case before a role in brackets, in whatever language
-        "lower_apposition": re.compile(
-            rf"(?<![\w@#'’])(?P<name>[^\W\d_]{{3,}}(?:\s+[^\W\d_]{{3,}})?)\s*\(\s*"
-            rf"(?:(?P<poss>(?i:my|our|his|her|{mine}))\s+)?{role}(?:\s+(?i:{mine_after}))?"
-            rf"(?=[^\w)][^)]*\)|\))"),
+        "lower_apposition": bracketed_role_re(),
         # "Adaeze (my wife) just moved", "Jo — my wife — reckons", "Rick Whitfield (hubby)",
         # "Pistache (our cat)", "Sunny, his budgie."
         "apposition": re.compile(
@@ -123,16 +116,6 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?:[\w-]+\s+){{0,3}}?(?P<kind>(?i:{groups}))(?:\s+(?:on|in|at)\s+the\s+\w+)?"
             rf"\s*(?:,|\()\s*(?:the\s+)?(?P<name>{_NAME})"),
     }
-
-
-def _lower_name(text: str) -> str | None:
-    """Words typed in lower case that can be a name: no everyday English word, none of the
-    role or kinship words themselves ("adaeze" → Adaeze; not "lunch (my husband)")."""
-    words = text.split()
-    if not all(w.islower() and not common_words().get(w, (0, False))[0] >= 8 and
-               w not in KINSHIP and w not in STOP_WORDS for w in words):
-        return None
-    return " ".join(w[:1].upper() + w[1:] for w in words)
 
 
 def _first_person_before(text: str, start: int) -> bool:
@@ -248,7 +231,7 @@ class RoleReaders(PhraseReaders):
                 role = m.group("role")
                 predicate = relation(role)
                 if key == "lower_apposition":
-                    raw = _lower_name(m.group("name"))
+                    raw = lower_case_name(m.group("name"))
                     if raw is None or predicate == "reports_to" and m.group("poss") is None:
                         continue
                     poss = "my" if (m.group("poss") or "my").lower() not in (
