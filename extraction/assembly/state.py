@@ -7,11 +7,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from asof.extraction.gazetteer import is_place_name
 from asof.extraction.patterns import EXEC_TITLES, GROUP_WORDS, HONORIFICS, NAME_PARTICLES
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Granularity
 from asof.graph.predicates import PredicateRegistry
 from asof.timex import TimeValue
+
+#: An organisation named with where it is ("Wheatland Terminals in Swift Current").
+_LOCATED = re.compile(r"(.+?) in ([A-Z][^,;]*)")
 
 #: Words an initialism skips ("B&S" for "Brandt & Söhne").
 _NOT_INITIALLED = frozenset({"&", "and", "of", "the", "und", "y", "e", "et", "de"})
@@ -120,6 +124,10 @@ class ConversationState:
             words = name.split()
             if len(words) >= 3 and words[0].isupper() and words[0].lower() in EXEC_TITLES:
                 name = " ".join(words[1:])  # "reports to the CIO Riikka Salonen": her name
+        elif type_ == "organization":
+            located = _LOCATED.fullmatch(name)
+            if located and is_place_name(located.group(2)):
+                name = located.group(1)  # "Wheatland Terminals in Swift Current": where it is
         key = normalize_name(name)
         if not key:
             return name

@@ -112,3 +112,10 @@ def test_a_cv_heading_names_its_owner_and_a_cv_is_nobody(extract: Extract,
                           "Isar Antriebe hired him. Quality manager, start 1. 10. 2024.",
                           speaker="Tereza Pokorná"))
     assert not any(s == "CV" for s, _, _ in found)
+
+
+def test_an_employer_named_with_its_town_is_the_employer(extract: Extract) -> None:
+    found = facts(extract("hi, Dana Kowalczyk, HR coordinator at Prairie Line Terminals in "
+                          "Swift Current. prepping a probation review.",
+                          speaker="Dana Kowalczyk"))
+    assert ("Dana Kowalczyk", "works_at", "Prairie Line Terminals") in found
