@@ -409,6 +409,7 @@ RULES: tuple[Rule, ...] = (
          (_lemma("spend"), {"OP": "{0,5}", "IS_PUNCT": False,
                             "LOWER": {"NOT_IN": ["in", "at", "and", "but"]}}, _lower("in")),
          obj="name"),
+    Rule("back_from", "visited", "assert", (_lower("back"), _lower("from")), obj="name"),
     Rule("attend", "attended", "assert", (_lemma("attend"),), obj="name"),
     Rule("speak_at", "attended", "assert", (_lemma("speak", "present", "talk"), _lower("at")),
          obj="name"),

@@ -263,8 +263,11 @@ class PredicateRouting(SubjectResolution):
         if predicate == "visited":
             if state.type_of(name) in ("animal", "person"):
                 return None  # "Leyla visits Moon at Shirin's": visiting a pet, not a place
-            if is_event(name) or event_appositive(_text(doc), name):
-                # "I went to FIL, the book fair here, …": an event, whatever its name
+            if is_event(name) or event_appositive(_text(doc), name) or \
+                    self._rule == "back_from" and name[:1].isupper() and \
+                    not self._looks_like_place(doc, name):
+                # "I went to FIL, the book fair here, …": an event, whatever its name; "back
+                # from AgQuip": from somewhere that is no place
                 return "attended", state.canonical(name, "event"), False
             if times and any(t.role in (Role.RANGE, Role.START, Role.DURATION) and
                              not _short_stay(t) for t in times):

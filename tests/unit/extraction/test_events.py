@@ -23,3 +23,18 @@ def test_going_to_an_expo_is_attending_it(extract: Extract) -> None:
     facts = {(a.subject.name, a.predicate, a.object.name if a.object else "") for a in found}
     assert ("Maren Holt", "attended", "Fjordline Travel Expo") in facts
     assert not any(p == "studies_at" for _, p, _ in facts)
+
+
+@pytest.mark.parametrize(("text", "fact"), [
+    ("We're back from Wrocław! The anniversary party was lovely.", ("visited", "Wrocław")),
+    ("just back from kyoto, 4 days", ("visited", "kyoto")),
+    ("Back from ProWein, great leads.", ("attended", "ProWein")),  # somewhere no place
+])
+def test_back_from_a_place_or_an_event(extract: Extract, text: str,
+                                       fact: tuple[str, str]) -> None:
+    found = {(a.predicate, a.object.name) for a in extract(text) if a.object is not None}
+    assert found == {fact}
+
+
+def test_back_from_leave_is_no_trip(extract: Extract) -> None:
+    assert not extract("back from maternity leave on Monday")
