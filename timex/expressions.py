@@ -425,8 +425,9 @@ def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
                 not (kind == "wd_abbr" and weekday_pair(low, start, end)):
             continue  # "3/5 stars", "24/7", "I sat down", "the sun"
         try:
-            if kind in _YEARLESS_KINDS and local_tense is not Tense.PAST and \
-                    _FROM_CUE.search(before):
+            if kind in _YEARLESS_KINDS and (
+                    local_tense is not Tense.PAST and _FROM_CUE.search(before) or
+                    local_tense is Tense.UNKNOWN and _until_cue(before, match.group())):
                 mention = _from_cue_mention(kind, match.group(), ref, local_tense, order)
             else:
                 mention = resolve(kind, match.group(), ref, local_tense, order)
@@ -437,6 +438,8 @@ def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
         role = mention.role
         if role is Role.AT:
             role = _cue_role(before)
+            if role is Role.AT and before.endswith(" to") and _END_OF.match(match.group()):
+                role = Role.END  # "runs to the end of November"
             if role is Role.AT and _SINCE_EVENT.search(low[max(0, start - 60):start]):
                 role = Role.START  # "since the company started in 2016"
         found.append(TimeMention(start, end, match.group(), mention.value, role,
@@ -449,6 +452,18 @@ _YEARLESS_KINDS = frozenset({"part_mon", "mon_day", "day_mon", "num_dm", "the_da
 #: "from", "starting", "as of", "effective" (not "since"): a start that may lie either side of
 #: the message.
 _FROM_CUE = re.compile(r"\b(?:from|starting|as\s+of|as\s+from|effective|from\s+the)\s*$")
+
+
+#: "until", "till", "through": an end that may lie either side of the message too ("the
+#: contract runs until November", said in May).
+_UNTIL_CUE = re.compile(r"\b(?:until|till|til|through|thru)\s*$")
+_END_OF = re.compile(r"(?:the\s+)?end\s+of\b", re.IGNORECASE)
+
+
+def _until_cue(before: str, text: str) -> bool:
+    """An end cue before a yearless time: "until November", "runs to the end of November"."""
+    return _UNTIL_CUE.search(before) is not None or (
+        before.endswith(" to") and _END_OF.match(text) is not None)
 
 
 def _from_cue_mention(kind: str, text: str, ref: datetime, tense: Tense,

@@ -167,3 +167,13 @@ def test_a_request_after_a_past_event_asks_for_a_day_ahead(extract: Extract) -> 
     starts = {a.value: a.valid_from.astimezone(AT.tzinfo).date() for a in found
               if a.predicate == "uses" and a.valid_from is not None}
     assert starts == {"growth plan": date(2024, 6, 20)}
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("the contract runs until November", date(2024, 11, 1)),  # five months ahead
+    ("runs to the end of November", date(2024, 11, 1)),
+    ("on leave till March", date(2024, 3, 1)),  # three months gone
+])
+def test_an_end_said_with_until_lies_on_either_side(text: str, day: date) -> None:
+    found = find_times(text, REF)
+    assert [(m.value.start.date(), m.role.value) for m in found] == [(day, "end")]
