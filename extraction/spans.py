@@ -60,6 +60,11 @@ def is_emoji(text: str) -> bool:
                               for c in text)
 
 
+#: Connectives that open a sentence before a name ("Also Smilla (our dog) is …"); not "So"
+#: or "Oh", which are surnames too.
+_LEADING_CONNECTIVES = frozenset({"also", "and", "but", "plus", "btw", "ps", "anyway", "then"})
+
+
 def trim_name(text: str) -> str:
     text = _TRAILING_DATE_RE.sub("", text)
     text = _TRAILING_NUMERIC_DATE_RE.sub("", text)
@@ -74,8 +79,9 @@ def trim_name(text: str) -> str:
                                            "today", "tho", "lol", "again", "btw") or
                      (words[-1] in _WEEKDAYS and len(words) > 1)):
         words.pop()
-    while words and words[0].lower() in ("the", "a", "an", "our", "my", "their"):
-        words.pop(0)
+    while words and words[0].lower() in ("the", "a", "an", "our", "my", "their") or \
+            len(words) > 1 and words[0].lower() in _LEADING_CONNECTIVES:
+        words.pop(0)  # "Also Smilla (our dog)": the connective opening the sentence
     # "w/ Chiamaka Obi", "en Cemex": a lower-case word before a capitalised name is not part
     # of it, unless it is a name particle
     while len(words) > 1 and words[0].islower() and words[0] not in _NAME_PARTICLES and \
