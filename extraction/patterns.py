@@ -382,7 +382,7 @@ RULES: tuple[Rule, ...] = (
          (_lower("my", "our", "his", "her", "their", "a", "an"), {"OP": "{0,4}", "IS_ALPHA": True,
                                                                  "POS": "ADJ"},
           {"LEMMA": {"IN": _PET_LEMMAS}}),
-         obj="pet_name", subj="possessor"),
+         obj="pet_name", subj="possessor", lower_names=True),  # "my cat pulla"
     # "we also have two budgies, Sun and Moon"
     Rule("have_pets", "has_pet", "assert",
          (_lemma("have", "adopt"), _ADV,

@@ -215,6 +215,9 @@ class RelationFinder:
             if rule.id.startswith("xl_") or doc[end - 1].lower_ == "at" or person:
                 found = _read_lower_name(doc, start, end, c_end, clause.start, reader,
                                          person=person)
+            elif reader == "pet_name":  # "my cat pulla sends regards": one word, the name
+                found = _read_lower_name(doc, start, end, min(c_end, end + 1), clause.start,
+                                         reader)
         if found is not None and rule.id.startswith("xl_as_title") and \
                 not _title_like(doc[found[0]:found[1]].text):
             found = None  # "como siempre": no title

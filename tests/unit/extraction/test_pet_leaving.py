@@ -30,3 +30,10 @@ def test_a_known_pet_that_left_us_in_a_month_ends_in_that_month(extract: Extract
 def test_a_person_who_went_somewhere_ends_no_pet(extract: Extract) -> None:
     found = extract("I have a dog, Bruno.", "Oda went to Bergen yesterday for a conference.")
     assert ended_objects(found, "has_pet") == {}
+
+
+def test_a_pet_named_in_lower_case_after_my_cat(extract: Extract) -> None:
+    found = {(a.predicate, a.object.name) for a in extract("my cat pulla sends regards")
+             if a.object is not None}
+    assert found == {("has_pet", "Pulla")}
+    assert not extract("my cat hates the vet")  # an everyday word is no name
