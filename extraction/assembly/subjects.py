@@ -398,9 +398,11 @@ class SubjectResolution(Antecedents):
         k = _token_at(doc, line)
         if doc[k].idx < line:
             k += 1
+        first = k
         while k < len(doc) and (doc[k].is_space or doc[k].text in ("-", "*", "•", ")", ".") or
                                 doc[k].like_num and len(doc[k]) <= 2):
             k += 1
+        bullet = any(t.text in ("-", "*", "•") for t in doc[first:k])
         run = name_run(doc, k, len(doc))
         if run is None or cand.trigger[0] <= run[0] < cand.trigger[1]:
             return None  # "Idiomas: español, inglés": the statement's own heading is no one
@@ -409,8 +411,10 @@ class SubjectResolution(Antecedents):
             while j < len(doc) and doc[j].text != ")" and doc[j].idx < at:
                 j += 1
             j += 1
-        if j >= len(doc) or doc[j].text not in ("—", "–", "-", ":") or doc[j].idx >= at:
-            return None
+        if j >= len(doc) or doc[j].idx >= at or doc[j].text not in ("—", "–", "-", ":") and not (
+                doc[j].text == "," and run[1] - run[0] >= 2 and bullet and
+                all(t.ent_type_ == "PERSON" for t in doc[run[0]:run[1]])):
+            return None  # (a full name and a comma: "- Helena Quintela, CFO, based in Porto")
         if any(t.lower_ in ("i", "i'm", "im", "i've", "i'd", "we", "we're", "we've")
                for t in doc[j:cand.objects[0][0]]):
             return None  # "Aleksi — I met him at …": the speaker's own clause

@@ -119,3 +119,10 @@ def test_an_employer_named_with_its_town_is_the_employer(extract: Extract) -> No
                           "Swift Current. prepping a probation review.",
                           speaker="Dana Kowalczyk"))
     assert ("Dana Kowalczyk", "works_at", "Prairie Line Terminals") in found
+
+
+def test_a_roster_line_of_a_name_and_commas_is_that_persons(extract: Extract) -> None:
+    found = facts(extract("New people this month:\n- Liisa Saar, designer, with us since 2019. "
+                          "Languages: Estonian, Finnish, English", speaker="Ana Kask"))
+    assert {("Liisa Saar", "speaks", "Estonian"), ("Liisa Saar", "speaks", "Finnish")} <= found
+    assert not any(s == "Ana Kask" and p == "speaks" for s, p, _ in found)
