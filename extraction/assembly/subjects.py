@@ -439,9 +439,34 @@ class SubjectResolution(Antecedents):
         if j < 1 or doc[j].text not in _APPOSITIVE_MARKS:
             return None
         run = name_ending_at(doc, j - 1)
-        if run is None or cand.trigger[0] <= run[0] < cand.trigger[1]:
+        if run is not None and cand.trigger[0] <= run[0] < cand.trigger[1]:
             return None  # "Idiomas: español": the statement's own heading is no one
-        return self._person_named(doc, run)
+        named = self._person_named(doc, run) if run is not None else None
+        if named is None and doc[j].text == ",":
+            before = self._titled_before(doc, j)
+            named = self._person_named(doc, before) if before is not None else None
+        return named
+
+    def _titled_before(self, doc: Doc, comma: int) -> tuple[int, int] | None:
+        """"Nikola Radović, our IT lead, based in Podgorica": the person named before the
+        title that stands between two commas, when the conversation knows them as a person
+        (their title, read first, made them one) or the model tags them so."""
+        k = comma - 1
+        while k > 0 and comma - k <= 8 and doc[k].text != "," and \
+                doc[k].pos_ not in ("VERB", "AUX") and (
+                    doc[k].lower_ in ("our", "my") or doc[k].lower_ not in _FIRST_PERSON):
+            k -= 1  # ("our IT lead" is a title, "I" or "we" a clause of the speaker's)
+        if k <= 0 or k >= comma - 1 or doc[k].text != ",":
+            return None
+        run = name_ending_at(doc, k - 1)
+        if run is None:
+            return None
+        span = doc[run[0]:run[1]]
+        known = self.state.entity(span.text)
+        if all(t.ent_type_ == "PERSON" for t in span) or \
+                known is not None and known.type == "person":
+            return run
+        return None
 
     def _sentence_subject(self, doc: Doc, cand: Candidate) -> str | None:
         """"Tunde flies for Skyvale Air, first officer": a span with no subject of its own

@@ -126,3 +126,10 @@ def test_a_roster_line_of_a_name_and_commas_is_that_persons(extract: Extract) ->
                           "Languages: Estonian, Finnish, English", speaker="Ana Kask"))
     assert {("Liisa Saar", "speaks", "Estonian"), ("Liisa Saar", "speaks", "Finnish")} <= found
     assert not any(s == "Ana Kask" and p == "speaks" for s, p, _ in found)
+
+
+def test_a_home_said_after_a_persons_title_between_commas(extract: Extract) -> None:
+    found = facts(extract("Looping in Nikola Radović, our IT lead, based in Podgorica — he has "
+                          "admin access.", speaker="Jelena Vuković"))
+    assert ("Nikola Radović", "lives_in", "Podgorica") in found
+    assert ("Jelena Vuković", "lives_in", "Podgorica") not in found
