@@ -438,7 +438,7 @@ def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
         role = mention.role
         if role is Role.AT:
             role = _cue_role(before)
-            if role is Role.AT and before.endswith(" to") and _END_OF.match(match.group()):
+            if role is Role.AT and _to_end_of(before, match.group()):
                 role = Role.END  # "runs to the end of November"
             if role is Role.AT and _SINCE_EVENT.search(low[max(0, start - 60):start]):
                 role = Role.START  # "since the company started in 2016"
@@ -460,10 +460,14 @@ _UNTIL_CUE = re.compile(r"\b(?:until|till|til|through|thru)\s*$")
 _END_OF = re.compile(r"(?:the\s+)?end\s+of\b", re.IGNORECASE)
 
 
+def _to_end_of(before: str, text: str) -> bool:
+    """"runs to | the end of November": an end said with "to"."""
+    return before.endswith(" to") and _END_OF.match(text) is not None
+
+
 def _until_cue(before: str, text: str) -> bool:
     """An end cue before a yearless time: "until November", "runs to the end of November"."""
-    return _UNTIL_CUE.search(before) is not None or (
-        before.endswith(" to") and _END_OF.match(text) is not None)
+    return _UNTIL_CUE.search(before) is not None or _to_end_of(before, text)
 
 
 def _from_cue_mention(kind: str, text: str, ref: datetime, tense: Tense,

@@ -178,10 +178,10 @@ class RecordKeeping:
         starts then: the plan was a forecast, the told date what happened."""
         state = self.state
         for record in records:
+            spec = state.registry.get(record.predicate)
             if record.kind is not AssertionKind.ASSERT or record.valid_from is None or \
                     record.valid_to is not None or record.basis is not Basis.STATED or \
-                    record.valid_from > episode.occurred_at or \
-                    state.registry.get(record.predicate).event:
+                    record.valid_from > episode.occurred_at or spec.event:
                 continue
             key = normalize_name(record.obj)
             held = next((h for h in state.current(record.subject, record.predicate)
@@ -189,7 +189,7 @@ class RecordKeeping:
             if held is None or held.valid_from is None or \
                     held.valid_from >= record.valid_from:
                 continue
-            if state.registry.get(record.predicate).cardinality is Cardinality.ONE and any(
+            if spec.cardinality is Cardinality.ONE and any(
                     r.subject == record.subject and r.predicate == record.predicate and
                     r.kind is not AssertionKind.RETRACT and normalize_name(r.obj) != key and
                     held.valid_from < (r.valid_from or state.message_times.get(r.message) or

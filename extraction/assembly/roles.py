@@ -18,7 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc
 
-from asof.extraction.assembly.bracket_roles import bracketed_role_re, lower_case_name
+from asof.extraction.assembly.bracket_roles import (
+    alternation,
+    bracketed_role_re,
+    lower_case_name,
+)
 from asof.extraction.assembly.phrases import PhraseReaders, clause_at
 from asof.extraction.assembly.subjects import _CLAUSE_WIDE_HYPO
 from asof.extraction.assembly.words import clean_literal
@@ -46,9 +50,6 @@ def role_words() -> dict[str, Any]:
     return data_json("role_words.json")
 
 
-def _alt(words: set[str] | frozenset[str] | list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
 
 #: A capitalised name of one to four words (with name particles inside).
 _NAME = (r"[A-ZÀ-ÞĀ-Ž][\w'’.-]*(?:\s+(?:(?:de|da|van|von|der|den|del|dos|das|di|du|le|la|al|el|"
@@ -58,11 +59,11 @@ _NAME = (r"[A-ZÀ-ÞĀ-Ž][\w'’.-]*(?:\s+(?:(?:de|da|van|von|der|den|del|dos|d
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     words = role_words()
-    spouse = _alt(words["spouse"])
-    boss = _alt(words["boss"])
-    pets = _alt(set(PET_WORDS) | set(words["pets"]))
-    heads = _alt(TITLE_HEADS)
-    groups = _alt(set(GROUP_WORDS) | set(words["groups"]))
+    spouse = alternation(words["spouse"])
+    boss = alternation(words["boss"])
+    pets = alternation(set(PET_WORDS) | set(words["pets"]))
+    heads = alternation(TITLE_HEADS)
+    groups = alternation(set(GROUP_WORDS) | set(words["groups"]))
     role = rf"(?P<role>(?i:{spouse}|{boss}|{pets}))"
     return {
         "lower_apposition": bracketed_role_re(),
@@ -107,7 +108,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # "my cousin Njeri in Nakuru", "our son Kofi in Leeds": where a relative is
         "kin_in": re.compile(
             rf"\b(?P<poss>(?i:my|our|his|her))\s+(?:(?i:older|younger|little|big|baby|eldest|"
-            rf"oldest|youngest)\s+)?(?i:{_alt(list(KINSHIP))})s?\s*,?\s+(?P<name>{_NAME})\s*,?\s+"
+            rf"oldest|youngest)\s+)?(?i:{alternation(list(KINSHIP))})s?\s*,?\s+"
+            rf"(?P<name>{_NAME})\s*,?\s+"
             rf"(?:(?i:who|who's|who’s)\s+(?:(?i:lives|is)\s+)?)?in\s+(?P<place>{_NAME})"),
         # "joined a running club, the Isarläufer", "I'm on the UNAM climbing team, Pumas
         # Escalada", "the book club (Bokcirkeln Söder)"

@@ -31,10 +31,10 @@ _PAST_TAGS = frozenset({"VBD", "VBN"})
 
 
 _FUTURE_AUX = frozenset({"will", "'ll", "wo", "gonna", "shall"})
-#: Verbs whose present tense often states a scheduled future ("I start May 6", "we move in
-#: June").
 #: Dependents that make a bare verb something other than a request (a subject, "to", "did").
 _SUBJECT_OR_AUX = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "mark", "expl"})
+#: Verbs whose present tense often states a scheduled future ("I start May 6", "we move in
+#: June").
 _SCHEDULED = frozenset({"start", "move", "join", "begin", "leave", "arrive", "land",
                         "relocate", "report", "go", "fly", "upgrade", "switch"})
 
