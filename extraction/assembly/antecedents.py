@@ -9,9 +9,12 @@ import re
 from spacy.tokens import Doc, Token
 
 from asof.extraction.assembly.topics import MessageTopics
+from asof.extraction.components.arguments import SUCCESSOR_WORDS, successor_named
 from asof.extraction.components.base import is_nameish
+from asof.extraction.components.mentions import name_ending_at
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _token_at
+from asof.extraction.spans import trim_name
 
 
 class Antecedents(MessageTopics):
@@ -73,6 +76,64 @@ class Antecedents(MessageTopics):
                                               text[pos2:pos]):
                 return [name2, name]
         return []  # a plural "they" and one person: not decided here
+
+    @staticmethod
+    def _successor_noun(doc: Doc, named: int) -> int | None:
+        """The successor noun ("replacement", "Nachfolgerin") the name at token ``named`` is
+        said with, before it in its sentence, or None."""
+        sentence = doc[named].sent.start
+        return next((k for k in range(named - 1, max(sentence, named - 10) - 1, -1)
+                     if doc[k].lower_ in SUCCESSOR_WORDS and
+                     (run := successor_named(doc, k, len(doc))) is not None and
+                     run[0] <= named < run[1]), None)
+
+    def _successor_start(self, doc: Doc, person: str) -> int | None:
+        """The token where the message names ``person`` as someone's successor, or None."""
+        for token in doc:
+            if token.lower_ in SUCCESSOR_WORDS and token.pos_ in ("NOUN", "PROPN"):
+                run = successor_named(doc, token.i, len(doc))
+                entity = self.state.entity(trim_name(doc[run[0]:run[1]].text)) if run else None
+                if run is not None and entity is not None and entity.name == person:
+                    return run[0]
+        return None
+
+    def _predecessor(self, doc: Doc, named: int, speaker: str, successor: str) -> str | None:
+        """Whose post the successor named at token ``named`` takes over: the owner of the
+        successor noun ("My replacement as IT lead, Stefan Đukić" the speaker's, "Marija's
+        replacement in Šibenik is Tomislav Jurić" Marija's, "His replacement …" the man named
+        before it), or None."""
+        noun = self._successor_noun(doc, named)
+        if noun is None or noun == doc[named].sent.start:
+            return None
+        owner = doc[noun - 1]
+        if owner.lower_ in ("my", "mine"):
+            return speaker
+        if owner.lower_ in ("his", "her"):
+            gender = "he" if owner.lower_ == "his" else "she"
+            near = self._antecedent(doc, owner.idx, gender, speaker)
+            if near and near[0] != successor:
+                return near[0]
+            return self.state.recent_person(gender, {speaker, successor})
+        if owner.text in ("'s", "’s", "'") and noun >= 2:
+            run = name_ending_at(doc, noun - 2)
+            if run is not None:
+                entity = self.state.entity(doc[run[0]:run[1]].text)
+                return entity.name if entity is not None and entity.type == "person" else None
+        return None
+
+    def _successor_org(self, doc: Doc, named: int, speaker: str, successor: str,
+                       index: int) -> str | None:
+        """Where the successor named at token ``named`` will work: where the one replaced
+        worked before this message (not where he is going: "he's joining Outfit7 on the 7th.
+        His replacement …"), else where the one telling it works."""
+        before = self._predecessor(doc, named, speaker, successor)
+        if before is None:
+            return self.state.conversation_org(speaker)
+        held = [r.obj for r in self.state.current(before, "works_at") if r.message < index]
+        if held:
+            return held[-1]
+        org = self.state.conversation_org(speaker)
+        return None if org is not None and org == self.state.org_of(before) else org
 
     def _chain_start(self, doc: Doc, at: int, gender: str) -> int:
         """Where the chain of "he" (or "she") a pronoun at char ``at`` continues starts: while

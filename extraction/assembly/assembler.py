@@ -340,6 +340,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         date_cued_starts(doc, buffer, self.state.user_speakers)
         trailing_starts(doc, buffer)
         self._our_tools(speaker, unplaced)
+        self._successors(doc, index, speaker, buffer)
         self._colleagues(doc, index, speaker, buffer)
         self._account_people(doc, index, speaker, buffer)
         self._told_starts(index, episode, buffer)
@@ -437,6 +438,11 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
             obj = None
             if not (kind == "retract" and cand.rule not in _JOB_ENDINGS):
                 obj = self._context_object(subject, predicate, buffer)
+            successor_at = self._successor_start(doc, subject) if obj is None and \
+                predicate == "works_at" and kind == "assert" else None
+            if successor_at is not None:
+                # "His replacement as IT lead, Tina Zupan, starts 14 April"
+                obj = self._successor_org(doc, successor_at, speaker, subject, index)
             if obj is None and predicate == "works_at" and kind == "assert":
                 obj = state.conversation_org(subject)
             if obj is None:

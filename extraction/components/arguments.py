@@ -21,6 +21,7 @@ from asof.extraction.patterns import (
     OWNABLE_WORDS,
     PET_WORDS,
     TITLE_HEADS,
+    data_lines,
 )
 from asof.extraction.spans import is_emoji
 
@@ -210,6 +211,10 @@ def read_np(doc: Doc, i: int, end: int, preps: tuple[str, ...] = ()) -> tuple[
                                                         token.tag_ == "VBG" and j == start):
             j += 1
             continue
+        if j > start and low in TITLE_HEADS and token.pos_ == "VERB" and \
+                (doc[j - 1].pos_ in ("NOUN", "PROPN", "ADJ") or doc[j - 1].is_upper):
+            j += 1  # "as IT lead, Tina Zupan": the parser's verb ends a title
+            continue
         if token.pos_ == "ADV" and low in ("downtown", "remote", "abroad", "outdoors",
                                            "online"):
             j += 1
@@ -358,6 +363,32 @@ def read_owned(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
     return found
 
 
+#: "replacement", "successor", "Nachfolgerin": the one who takes over someone's post.
+SUCCESSOR_WORDS = frozenset(word.lower() for word in data_lines("successor_words.txt"))
+#: What may stand between a successor noun and the successor's name.
+_SUCCESSOR_LINKS = frozenset({",", ":", "—", "–", "-", "is", "'s", "will", "be", "was"})
+
+
+def successor_named(doc: Doc, noun: int, end: int) -> tuple[int, int] | None:
+    """The name of the one ``doc[noun]`` (a successor noun) says takes over, said within the
+    sentence after a link ("His replacement as IT lead, Tina Zupan, starts 14 April",
+    "Marija's replacement in Šibenik is Tomislav Jurić"), or None."""
+    k = noun + 1
+    while k < min(end, noun + 10) and not doc[k].is_sent_start:
+        if doc[k].lower_ in _SUCCESSOR_LINKS:
+            j = k + 1
+            while j < end and doc[j].lower_ in _SUCCESSOR_LINKS:
+                j += 1
+            start = j + 1 if j + 1 < end and is_honorific(doc[j]) else j
+            run = name_run(doc, start, end)
+            if run is not None and not any(t.lower_ in TITLE_HEADS for t in doc[run[0]:run[1]]):
+                return run
+        if doc[k].text in (".", "!", "?", ";") or "\n" in doc[k].text:
+            break  # (a list's next line is another person: "a replacement\n- bursar Prossy")
+        k += 1
+    return None
+
+
 def find_subject(doc: Doc, clause: Clause, before: int) -> tuple[str, tuple[int, int] | None]:
     """The subject of a trigger at token ``before``: the last subject-like word of its clause
     before the trigger ("speaker", "we", "he", "she", "they", "name", or "none")."""
@@ -382,6 +413,11 @@ def find_subject(doc: Doc, clause: Clause, before: int) -> tuple[str, tuple[int,
         elif low == "both" and token.dep_ in ("nsubj", "nsubjpass") and j > 0 and \
                 doc[j - 1].text == ",":
             best = ("they", (j, j + 1))  # "Lena Vogt and Okan Yıldız, both report to me"
+        elif low in SUCCESSOR_WORDS and token.pos_ in ("NOUN", "PROPN") and \
+                (run := successor_named(doc, j, len(doc))) is not None:
+            best = ("name", run)
+            j = max(run[1], j + 1)
+            continue
         elif low in ("who",) and best is None:
             best = ("who", (j, j + 1))
         elif low in ("you", "everyone", "everybody", "nobody", "it", "everything"
