@@ -5,7 +5,7 @@ Used by :mod:`asof.extraction.components.relations` and by the assembler's situa
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from asof.extraction.components.base import (
     Clause,
@@ -48,6 +48,17 @@ EXEC_WORDS = frozenset({"ceo", "cto", "cfo", "coo", "cio", "cmo", "cpo", "cro", 
                         "supervisor"})
 _PRON_OBJECTS = {"it": "it", "me": "me", "them": "them", "him": "him", "her": "her", "that": "it",
                  "here": "here", "there": "there", "us": "us"}
+
+
+def _acronym(token: Token) -> bool:
+    """A word typed in capitals ("IT coordinator", "the US"): no pronoun "it" or "us"."""
+    return token.is_upper and len(token) > 1
+
+
+def _pronoun_object(token: Token) -> bool:
+    return token.lower_ in _PRON_OBJECTS and not _acronym(token)
+
+
 #: Ordinals that belong to a title ("first officer", "second engineer"), not a count.
 _ORDINALS = frozenset({"first", "second", "third"})
 
@@ -112,7 +123,7 @@ def read_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
                                                                              "ADJ")):
         return i, i + 1, _PRON_OBJECTS[doc[i].lower_], False  # "reports to her."
     i = _skip(doc, i, end)
-    if i < end and doc[i].lower_ in _PRON_OBJECTS:
+    if i < end and _pronoun_object(doc[i]):
         return i, i + 1, _PRON_OBJECTS[doc[i].lower_], False
     run = name_run(doc, i, end)
     if run is None:
@@ -178,7 +189,7 @@ def _entity_end(doc: Doc, start: int, stop: int, end: int) -> int | None:
 def read_np(doc: Doc, i: int, end: int, preps: tuple[str, ...] = ()) -> tuple[
         int, int, str, bool] | None:
     i = _skip(doc, i, end)
-    if i < end and doc[i].lower_ in _PRON_OBJECTS:
+    if i < end and _pronoun_object(doc[i]):
         return i, i + 1, _PRON_OBJECTS[doc[i].lower_], False
     start = i
     j = i
@@ -197,7 +208,7 @@ def read_np(doc: Doc, i: int, end: int, preps: tuple[str, ...] = ()) -> tuple[
                                                                             "ADJ"):
             j += 1
             continue
-        if low in _NP_STOP:
+        if low in _NP_STOP and not _acronym(token):
             break
         if j > start and (token.ent_type_ in ("DATE", "TIME") and token.ent_iob_ == "B" and
                           (token.is_lower or token.like_num) or is_emoji(token.text)):
@@ -230,7 +241,7 @@ def read_np(doc: Doc, i: int, end: int, preps: tuple[str, ...] = ()) -> tuple[
 
 def read_any(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
     k = _skip(doc, i, end)
-    if k < end and (is_nameish(doc[k]) or doc[k].lower_ in _PRON_OBJECTS):
+    if k < end and (is_nameish(doc[k]) or _pronoun_object(doc[k])):
         found = read_name(doc, i, end)
         if found is not None:
             # "the Enterprise plan", "Zebra ZD420s": a name followed by a plain noun

@@ -161,7 +161,16 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
             if subject in ("none", "noun", "who") and subject != "who":
                 subject = None
         elif k >= clause.start and doc[k].lower_ == "as":
-            return result  # the as_title rule reads it
+            # the as_title rule reads the title; the employer after it is read here ("I took
+            # over from Alejandro as IT coordinator at Grupo Comal")
+            org = _employer_after(doc, end, clause) if end < clause.end and \
+                doc[end].lower_ in EMPLOYER_PREPOSITIONS else None  # ("head of ML": no org)
+            owner, owner_span = find_subject(doc, clause, k)
+            if org is not None and owner not in ("none", "noun", "default"):
+                result.append(Candidate("title_at", "works_at", "assert", index,
+                                        (start, end + 1), owner, owner_span, [org],
+                                        negated=clause.negated))
+            return result
         elif k < clause.start and clause.connector in (",", "") and \
                 clause.start > 0 and doc[clause.start - 1].text == "," and \
                 prev2 is not None:
@@ -169,6 +178,17 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
             k2 = clause.start - 2
             if k2 >= 0 and doc[k2].lower_ == "here":
                 subject = "speaker"
+    if subject is None and start == clause.start and clause.start >= 2 and \
+            doc[clause.start - 1].text == "," and is_nameish(doc[clause.start - 2]):
+        # "Caio Almeida, CTO da Bossa Calçados": a title the parser made a clause of its own,
+        # after the name that opens the sentence
+        sentence = doc[clause.start - 2].sent.start
+        first = name_start(doc, clause.start - 1, sentence)
+        person = next((k for k in range(first, clause.start - 1)
+                       if doc[k].ent_type_ == "PERSON"), None)
+        if first == sentence and person is not None:
+            # (from the person's name: "Contact Tolga Önal, IT manager")
+            subject, subject_span = "name", (person, clause.start - 1)
     if subject is None and start == clause.start and clause.start > 0:
         # "…, finance director at X" after "Ingrid here" / "I'm Rafael"
         k = clause.start - 1

@@ -1,0 +1,35 @@
+"""Titles the small English model parses badly: an acronym it takes for a pronoun ("IT
+coordinator" is no "it"), and a title after a name that it makes a clause of its own."""
+
+from __future__ import annotations
+
+from tests.unit.extraction.conftest import Extract
+from tests.unit.extraction.test_account_notes import facts
+
+
+def test_taking_over_as_an_it_title_at_an_employer(extract: Extract) -> None:
+    found = facts(extract("Hi, this is Daniela Ríos. I took over from Alejandro as IT "
+                          "coordinator at Grupo Comal on 17 July.", speaker="Daniela Ríos"))
+    assert {("Daniela Ríos", "job_title", "it coordinator"),
+            ("Daniela Ríos", "works_at", "Grupo Comal")} <= found
+    assert not any(p == "job_title" and o == "it" for _, p, o in found)
+
+
+def test_the_employer_after_an_as_title(extract: Extract) -> None:
+    assert ("Maren Holt", "works_at", "Kora") in facts(
+        extract("I started in May as a data engineer at Kora."))
+    # "of" a department names no employer
+    found = facts(extract("Muthu Natarajan joined today as head of ML."))
+    assert not any(p == "works_at" and o == "ML" for _, p, o in found)
+
+
+def test_a_title_the_parser_split_from_the_name_before_it(extract: Extract) -> None:
+    found = facts(extract("Caio Almeida, CTO da Bossa Calçados. We use Conta Azul.",
+                          speaker="Larissa Teixeira"))
+    assert ("Caio Almeida", "job_title", "cto") in found
+    assert not any(p == "studies_at" for _, p, _ in found)
+
+
+def test_the_pronoun_it_stays_a_pronoun(extract: Extract) -> None:
+    assert not facts(extract("Thanks, it works now. IT is down again though.",
+                             speaker="Jure Kos"))
