@@ -84,11 +84,7 @@ _DET = {"LOWER": {"IN": ["a", "an", "the", "my", "our", "his", "her", "their", "
 _BE = _lemma("be")
 
 #: Animals kept as pets, as lemmas ("budgies" → "budgie").
-_PET_LEMMAS = ["dog", "cat", "puppy", "kitten", "greyhound", "bunny", "rabbit", "parrot",
-               "budgie", "hamster", "turtle", "tortoise", "horse", "pony", "lizard", "snake",
-               "bird", "ferret", "retriever", "labrador", "terrier", "poodle", "beagle",
-               "dachshund", "spaniel", "collie", "husky", "pug", "gecko", "iguana",
-               "chinchilla", "goldfish", "cockatiel", "canary", "parakeet"]
+_PET_LEMMAS = data_lines("pet_words.txt")
 
 RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------- works_at
@@ -303,12 +299,13 @@ RULES: tuple[Rule, ...] = (
           {"IS_TITLE": True}), obj="name", peek=True),
     Rule("run_tool", "uses", "assert", (_lemma("run"),), obj="name", list_objects=True),
     Rule("switch_to", "uses", "assert",
-         (_lemma("switch", "upgrade", "downgrade", "migrate", "change"), _ADV,
-          _lower("to", "over"), _opt("to")), obj="any"),
-    # "please upgrade us to Business": the speaker's organisation asks the vendor
+         (_lemma("switch", "upgrade", "downgrade", "migrate", "change", "drop"), _ADV,
+          _opt("down"), _lower("to", "over"), _opt("to")), obj="any"),
+    # "please upgrade us to Business", "flip us to Pro": the speaker's organisation asks
     Rule("switch_us_to", "uses", "assert",
-         (_lemma("switch", "upgrade", "downgrade", "migrate", "move", "put"), _lower("us"),
-          _lower("to", "over", "on", "onto")), obj="any", subj="we"),
+         (_lemma("switch", "upgrade", "downgrade", "migrate", "move", "put", "flip", "bump",
+                 "change"), _lower("us"), _lower("to", "over", "on", "onto")), obj="any",
+         subj="we"),
     Rule("sign_with", "uses", "assert", (_lemma("sign"), _lower("with")), obj="any"),
     # "everything ships via UPS now": the speaker's organisation ships with a carrier
     Rule("ship_via", "uses", "assert",
@@ -506,12 +503,7 @@ SCHOOL_WORDS = frozenset({"university", "college", "school", "institute", "insti
 
 LANGUAGES = _data_words("languages.txt")
 
-PET_WORDS = frozenset({"dog", "cat", "puppy", "kitten", "greyhound", "bunny", "rabbit",
-                       "parrot", "budgie", "budgies", "hamster", "turtle", "tortoise",
-                       "horse", "pony", "lizard", "snake", "bird", "ferret", "retriever",
-                       "labrador", "terrier", "poodle", "beagle", "dachshund", "spaniel",
-                       "collie", "husky", "pug", "gecko", "iguana", "chinchilla",
-                       "goldfish", "cockatiel", "canary", "parakeet", "dogs", "cats"})
+PET_WORDS = frozenset(_PET_LEMMAS) | {"budgies", "dogs", "cats"}
 
 OWNABLE_WORDS = frozenset({"car", "bike", "bicycle", "motorbike", "motorcycle", "scooter",
                            "van", "truck", "boat", "tinny", "kayak", "canoe", "house", "flat",

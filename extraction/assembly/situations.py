@@ -22,6 +22,7 @@ from asof.extraction.patterns import (
     EXEC_TITLES,
     KINSHIP,
     LANGUAGES,
+    PLAN_TIERS,
     WORK_ROLES,
 )
 from asof.extraction.spans import text_of as _text
@@ -200,15 +201,17 @@ class Situations(TimeAnchoring):
             buffer.append(record)
 
     def _end_old_plans(self, index: int, episode: Episode, records: list[Record]) -> None:
-        """A subscription has one plan at a time: a new plan ends the previous one."""
+        """A subscription has one plan at a time: a new plan ends the previous one (also
+        one held under its tier's name alone: "We're on Basic" … "upgrade us to Plus")."""
         for record in list(records):
             if record.predicate != "uses" or record.kind is AssertionKind.RETRACT or \
                     not re.search(r"\b(plan|tier)$", record.obj):
                 continue
             for held in self.state.current(record.subject, "uses"):
-                if normalize_name(held.obj) != normalize_name(record.obj) and \
-                        re.search(r"\b(plan|tier)$", held.obj):
-                    records.append(self._record(record.subject, "uses", held.obj, True,
+                if normalize_name(held.obj) != normalize_name(record.obj) and (
+                        re.search(r"\b(plan|tier)$", held.obj) or
+                        normalize_name(held.obj) in PLAN_TIERS):
+                    records.append(self._record(record.subject, "uses", held.obj, held.literal,
                                                 AssertionKind.RETRACT,
                                                 record.valid_from or episode.occurred_at,
                                                 None, index, record.evidence, 0.6))

@@ -27,6 +27,8 @@ def no_reading(doc: Doc, rule: Rule, start: int, end: int, clause_end: int) -> b
     if rule.id == "run_tool" and any(t.lower_ in _RACE_WORDS
                                      for t in doc[end:min(end + 3, clause_end)]):
         return True  # "ran my first 10k": a race run, not a tool
+    if rule.id == "drop" and end < clause_end and doc[end].lower_ in ("to", "down"):
+        return True  # "we're dropping to the Basic plan": a downgrade (switch_to), no ending
     # "my own journey", "Jon's own studio": a word of emphasis
     return rule.id == "own" and before is not None and before.tag_ in ("PRP$", "POS")
 

@@ -1,0 +1,33 @@
+"""Subscription plans: one at a time, whatever the plan was first called."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from asof.graph.models import AssertionKind
+from tests.unit.extraction.conftest import TZ, Extract
+
+
+def _plans(found: list) -> set[tuple[str, str, date | None]]:  # type: ignore[type-arg]
+    return {(a.kind.value, (a.object.name if a.object else str(a.value)).lower(),
+             a.valid_from.astimezone(TZ).date() if a.valid_from else None)
+            for a in found if a.predicate == "uses"}
+
+
+def test_a_new_plan_ends_one_held_under_its_tier_name(extract: Extract) -> None:
+    found = extract("I'm the HR manager at Khangai Cashmere. We are on Basic, not Plus.",
+                    "And upgrade us to Plus from 1 July please.")
+    plans = _plans(found)
+    assert ("assert", "plus plan", date(2024, 7, 1)) in plans
+    ended = [a for a in found if a.kind is AssertionKind.RETRACT and a.predicate == "uses"]
+    # the retraction names the object as it was held, so the store can close it
+    assert [(a.object.name if a.object else a.value) for a in ended] == ["Basic"]
+
+
+def test_dropping_to_a_plan_is_a_downgrade(extract: Extract) -> None:
+    plans = _plans(extract("I'm the office manager at Lumen Foods. We're on the Plus plan.",
+                           "But we're dropping to the Basic plan from 1 July, we're down to "
+                           "25 techs."))
+    assert ("assert", "basic plan", date(2024, 7, 1)) in plans
+    assert ("retract", "plus plan", date(2024, 7, 1)) in plans
+    assert not any(kind == "retract" and obj == "basic plan" for kind, obj, _ in plans)
