@@ -515,9 +515,7 @@ OWNABLE_WORDS = frozenset({"car", "bike", "bicycle", "motorbike", "motorcycle", 
                            "hyundai", "volvo"})
 
 #: Departments are not organisations ("Marco from IT").
-DEPARTMENTS = frozenset({"it", "hr", "finance", "sales", "marketing", "ops", "operations",
-                         "legal", "engineering", "support", "product", "design", "security",
-                         "procurement", "accounting", "admin", "management", "research"})
+DEPARTMENTS = _data_words("departments.txt")
 
 KINSHIP = {"husband": "he", "wife": "she", "son": "he", "daughter": "she", "brother": "he",
            "sister": "she", "mom": "she", "mum": "she", "mother": "she", "dad": "he",

@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Token
 from asof.extraction.components.base import FIRST_PERSON, THIRD_PERSON, is_nameish, name_start
 from asof.extraction.components.mentions import name_run
 from asof.extraction.gazetteer import is_place_name
-from asof.extraction.patterns import NON_TITLE_HEADS, TITLE_HEADS, Rule
+from asof.extraction.patterns import DEPARTMENTS, NON_TITLE_HEADS, TITLE_HEADS, Rule
 from asof.extraction.word_frequency import common_english
 
 #: Words after "run" that make its object a race run, not a tool ("ran my first 10k").
@@ -97,5 +97,7 @@ def org_after_of(doc: Doc, i: int, end: int) -> bool:
     if run is None:
         return False
     words = doc[run[0]:run[1]]
+    if all(t.lower_ in DEPARTMENTS for t in words):
+        return False  # "head of QA": a department
     return any(t.ent_type_ == "ORG" for t in words) and \
         any(t.is_alpha and not common_english(t.lower_) for t in words)

@@ -1,5 +1,6 @@
 """Titles the small English model parses badly: an acronym it takes for a pronoun ("IT
-coordinator" is no "it"), and a title after a name that it makes a clause of its own."""
+coordinator" is no "it"), a department it calls an organisation ("head of QA"), and a title
+after a name that it makes a clause of its own."""
 
 from __future__ import annotations
 
@@ -33,3 +34,12 @@ def test_a_title_the_parser_split_from_the_name_before_it(extract: Extract) -> N
 def test_the_pronoun_it_stays_a_pronoun(extract: Extract) -> None:
     assert not facts(extract("Thanks, it works now. IT is down again though.",
                              speaker="Jure Kos"))
+
+
+def test_head_of_a_department_names_no_employer(extract: Extract) -> None:
+    found = facts(extract("I'm at Tamsui Micro. Irina Volkova, deputy head of QA, takes over "
+                          "as head of QA from 1 March."))
+    assert ("Irina Volkova", "job_title", "head of qa") in found
+    assert not any(o in ("QA", "ML") for _, p, o in found if p == "works_at")
+    assert not any(p == "works_at" and o == "ML" for _, p, o in facts(
+        extract("Muthu Natarajan is our head of ML.")))
