@@ -68,16 +68,18 @@ class RecordKeeping:
         return merged
 
     def _not_employers(self, buffer: list[Record]) -> list[Record]:
-        """A group membership whose group is someone's employer in this conversation is a
-        misreading of the employer ("Update on Bitterroot Peaks Resort: …" once Dale Rourke works
-        there makes nobody a member of the resort): no annotated membership names an
-        organisation someone works at. Only earlier messages count: in the message itself a
-        "joined … group, Kigo Net" may be misread as a job as well."""
+        """A group membership or a tool whose object is someone's employer in this
+        conversation is a misreading of the employer ("Update on Bitterroot Peaks Resort: …"
+        once Dale Rourke works there makes nobody a member of the resort; "Rohan … went to a
+        startup called Kiranakart" uses no Kiranakart): no annotated membership or tool names
+        an organisation someone works at. Only earlier messages count:
+        in the message itself a "joined … group, Kigo Net" may be misread as a job as well."""
         state = self.state
         employers = {normalize_name(r.obj) for r in state.records
                      if r.predicate == "works_at" and r.kind is AssertionKind.ASSERT}
         return [r for r in buffer
-                if r.predicate != "member_of" or normalize_name(r.obj) not in employers]
+                if r.predicate not in ("member_of", "uses") or
+                normalize_name(r.obj) not in employers]
 
     @staticmethod
     def _rules_first(buffer: list[Record]) -> list[Record]:

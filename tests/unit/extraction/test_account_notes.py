@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from asof.extraction.tagger import component
+from asof.extraction.tagger.model import TaggedSpan
 from asof.graph.models import AssertionKind
 from tests.unit.extraction.conftest import TZ, Extract
 
@@ -133,3 +135,21 @@ def test_a_home_said_after_a_persons_title_between_commas(extract: Extract) -> N
                           "admin access.", speaker="Jelena Vuković"))
     assert ("Nikola Radović", "lives_in", "Podgorica") in found
     assert ("Jelena Vuković", "lives_in", "Podgorica") not in found
+
+
+class _EmployerAsToolTagger:
+    """Stands in for a tagger that reads an employer's name as a tool in use."""
+
+    def spans(self, features: list[list[str]], threshold: float) -> list[TaggedSpan]:
+        return [TaggedSpan(i, i + 2, "uses", 0.9) for i, token in enumerate(features)
+                if "w=lakeshore" in token and i + 1 < len(features) and
+                "w=staffing" in features[i + 1]]
+
+
+def test_an_employer_is_no_tool(learned_extract: Extract, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(component, "load", lambda _model: _EmployerAsToolTagger())
+    found = facts(learned_extract("Darnell Price works at Lakeshore Staffing.",
+                                  "Update: Lakeshore Staffing went live on Crewly Recruit.",
+                                  speaker="Naledi Dlamini"))
+    assert ("Darnell Price", "works_at", "Lakeshore Staffing") in found
+    assert not any(p == "uses" and o == "Lakeshore Staffing" for _, p, o in found)
