@@ -527,6 +527,10 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
                 continue  # "polishing the business plan": a document, no subscription
             if predicate == "job_title" and doc[end - 1].lower_ in _VISITED_HEADS:
                 continue  # "went to a pride parade": an event or a place, no job
+            if predicate == "lives_in" and cand.subject in ("default", "none") and any(
+                    e.text == text and e.label_ == "PRODUCT" for e in doc.ents) and \
+                    not self._looks_like_place(doc, text):
+                continue  # "Leads from trade fairs live in Excel": where data is kept
             if predicate in ("likes", "dislikes") and kind == "assert" and passing_taste(
                     doc, None if cand.rule == LEARNED_RULE else cand.trigger, start, end):
                 continue  # "love that painting", "love seeing your dedication"

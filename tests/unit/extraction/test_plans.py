@@ -1,4 +1,5 @@
-"""Subscription plans: one at a time, whatever the plan was first called."""
+"""Subscription plans, one at a time whatever the plan was first called, and the tools data
+is kept in."""
 
 from __future__ import annotations
 
@@ -31,3 +32,10 @@ def test_dropping_to_a_plan_is_a_downgrade(extract: Extract) -> None:
     assert ("assert", "basic plan", date(2024, 7, 1)) in plans
     assert ("retract", "plus plan", date(2024, 7, 1)) in plans
     assert not any(kind == "retract" and obj == "basic plan" for kind, obj, _ in plans)
+
+
+def test_data_that_lives_in_a_tool_names_no_home(extract: Extract) -> None:
+    found = extract("Cold call: Sklárna Horní Ves. Leads from trade fairs live in Excel, ERP "
+                    "is Money S5 since 2018.", speaker="Ondřej Pokorný")
+    assert not any(a.predicate == "lives_in" for a in found)
+    assert any(a.predicate == "lives_in" for a in extract("We live in Excelsior Springs now."))
