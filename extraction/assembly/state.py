@@ -430,9 +430,30 @@ class ConversationState:
         return max(enumerate(held), key=lambda p: (
             p[1].valid_from.timestamp() if p[1].valid_from else float("-inf"), p[0]))[1].obj
 
+    def owned_org(self, person: str) -> str | None:
+        """The business the person owns, when no employer is known ("I own Gufudalur
+        Grænmeti", "co-owners of Atelier Bitar Sfeir"): a proper name of two words or more
+        and no number (not "a Tesla Model 3"), the latest said."""
+        pending = [r for r in self.pending if r.subject == person and r.predicate == "owns"
+                   and r.kind is AssertionKind.ASSERT and r.valid_to is None]
+        for record in reversed([*self.current(person, "owns"), *pending]):
+            words = record.obj.split()
+            if not record.literal and len(words) >= 2 and record.obj[:1].isupper() and \
+                    not any(c.isdigit() for c in record.obj):
+                entity = self.entity(record.obj)
+                if entity is not None and entity.type == "product":
+                    entity.type = "organization"  # what "owns" typed it: a business now
+                return record.obj
+        return None
+
+    def work_org(self, person: str) -> str | None:
+        """Where the person's "we" works: their employer, else the business they own."""
+        return self.org_of(person) or self.owned_org(person)
+
     def conversation_org(self, person: str) -> str | None:
-        """The person's organisation, else the one other user speakers work at."""
-        own = self.org_of(person)
+        """The person's organisation (:meth:`work_org`), else the one other user speakers
+        work at."""
+        own = self.work_org(person)
         if own:
             return own
         # the most recently named other speaker first (a set's order would change from run to

@@ -25,7 +25,7 @@ class Workplace(RecordKeeping):
         unless the person already holds that very object themselves ("no longer on Tableau"
         ends their own Tableau, stated before the employer was known)."""
         state = self.state
-        org = state.org_of(person)
+        org = state.work_org(person)
         if org is None:
             return person
         named = {normalize_name(o[2]) for o in cand.objects}
@@ -38,7 +38,7 @@ class Workplace(RecordKeeping):
         speaker's employer ("we use notion for specs … i'm sr eng @ carousell btw") is the
         employer's, as it is once the employer is known."""
         state = self.state
-        org = state.org_of(speaker) if state.we_as_org else None
+        org = state.work_org(speaker) if state.we_as_org else None
         if org is None:
             return
         for record in unplaced:
@@ -84,7 +84,7 @@ class Workplace(RecordKeeping):
         named, or "we"/"our" speak for it) work there, unless the conversation gives them an
         employer of their own ("Staff: - Nuwan Fernando, operations lead, since 03/2021")."""
         state = self.state
-        org = state.org_of(speaker)
+        org = state.work_org(speaker)
         if org is None:
             return
         text = _text(doc).lower()

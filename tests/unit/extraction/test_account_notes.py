@@ -153,3 +153,17 @@ def test_an_employer_is_no_tool(learned_extract: Extract, monkeypatch) -> None: 
                                   speaker="Naledi Dlamini"))
     assert ("Darnell Price", "works_at", "Lakeshore Staffing") in found
     assert not any(p == "uses" and o == "Lakeshore Staffing" for _, p, o in found)
+
+
+def test_we_at_a_business_the_speaker_owns(extract: Extract) -> None:
+    found = facts(extract("Góðan daginn. Kári here — I own Gufudalur Grænmeti in Hveragerði. "
+                          "We've used Climora since 2021.",
+                          "Bergdís Hauksdóttir, our operations manager, runs the sensors.",
+                          speaker="Kári Sigurjónsson"))
+    assert {("Kári Sigurjónsson", "owns", "Gufudalur Grænmeti"),
+            ("Gufudalur Grænmeti", "uses", "Climora"),
+            ("Bergdís Hauksdóttir", "works_at", "Gufudalur Grænmeti")} <= found
+    assert ("Kári Sigurjónsson", "uses", "Climora") not in found
+    # a car owned is no business
+    assert not any(s == "Tesla Model 3" for s, _, _ in facts(
+        extract("I own a Tesla Model 3. We use Slack at work.", speaker="Ana Lima")))
