@@ -177,7 +177,7 @@ class Situations(TimeAnchoring):
                     clause.requests:
                 continue
             literal = f"{word} {match.group(2)}".lower()
-            subject = state.org_of(speaker) or speaker
+            subject = state.work_org(speaker) or speaker
             if any(r.predicate == "uses" and r.obj == literal and r.subject == subject
                    for r in buffer):
                 continue

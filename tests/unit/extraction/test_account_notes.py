@@ -157,11 +157,12 @@ def test_an_employer_is_no_tool(learned_extract: Extract, monkeypatch) -> None: 
 
 def test_we_at_a_business_the_speaker_owns(extract: Extract) -> None:
     found = facts(extract("Góðan daginn. Kári here — I own Gufudalur Grænmeti in Hveragerði. "
-                          "We've used Climora since 2021.",
+                          "We've used Climora since 2021, Grower plan.",
                           "Bergdís Hauksdóttir, our operations manager, runs the sensors.",
                           speaker="Kári Sigurjónsson"))
     assert {("Kári Sigurjónsson", "owns", "Gufudalur Grænmeti"),
             ("Gufudalur Grænmeti", "uses", "Climora"),
+            ("Gufudalur Grænmeti", "uses", "grower plan"),
             ("Bergdís Hauksdóttir", "works_at", "Gufudalur Grænmeti")} <= found
     assert ("Kári Sigurjónsson", "uses", "Climora") not in found
     # a car owned is no business
