@@ -222,10 +222,10 @@ RULES: tuple[Rule, ...] = (
           _lower("from"))),
     # ---------------------------------------------------------------- reports_to
     Rule("report_to", "reports_to", "assert",
-         (_lemma("report"), _ADV, _opt("directly"), _lower("to"), _DET)),
+         (_lemma("report"), _ADV, _opt("directly", "straight"), _lower("to"), _DET)),
     # "he reports to her": "her" is the object here, not a determiner
     Rule("report_to_pron", "reports_to", "assert",
-         (_lemma("report"), _ADV, _opt("directly"), _lower("to"), _lower("her", "him")),
+         (_lemma("report"), _ADV, _opt("directly", "straight"), _lower("to"), _lower("her", "him")),
          peek=True),
     Rule("manager_is", "reports_to", "assert",
          (_lower("my", "his", "her", "their"),

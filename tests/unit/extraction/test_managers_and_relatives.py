@@ -102,3 +102,8 @@ def test_a_wedding_announced_with_its_date_marries_from_that_day(
     found = [a for a in extract(text) if a.predicate == "married_to" and a.object is not None]
     assert [(a.object.name, a.valid_from.astimezone(TZ).date() if a.valid_from else None)
             for a in found] == [(partner, day)]
+
+
+def test_reporting_straight_to_someone(extract: Extract) -> None:
+    assert ("Lena Vogt", "reports_to", "Jonas Weber") in facts(
+        extract("I report straight to Jonas Weber now.", speaker="Lena Vogt"))
