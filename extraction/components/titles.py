@@ -26,6 +26,7 @@ from asof.extraction.components.match_checks import org_after_of
 from asof.extraction.components.mentions import name_run
 from asof.extraction.gazetteer import is_place_name
 from asof.extraction.patterns import COMPANY_HEADS, DEPARTMENTS, RELATIONAL_ROLES, TITLE_HEADS
+from asof.extraction.spans import is_emoji
 
 #: Words between a title and its employer: "ux lead @ tostadora", and the other languages'
 #: "at" of chat that switches ("IT-Administrator bei Huber", "directeur logistique chez X").
@@ -204,6 +205,14 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
             "at", "@", ",") and doc[start].is_sent_start:
         # a fragment answer: "copywriter, from 2019 …"; after "He signed!", his
         subject, subject_span = _previous_owner(doc, start)
+    if subject is None and prev is not None and prev.text == "," and (
+            nxt is None or end >= clause.end or nxt.is_punct or is_emoji(nxt.text)) and \
+            any(t.lemma_ in _JOB_START_VERBS for t in doc[clause.start:start]):
+        # "Liezl starts at Rooihek Primary on the 1st, grade 3 teacher": the title closing
+        # the clause is its subject's
+        owner, owner_span = find_subject(doc, clause, start - 1)
+        if owner in ("name", "he", "she", "speaker"):
+            subject, subject_span = owner, owner_span
     if subject is None:
         # "currently product designer at X, since 2021", "context: data analyst at X",
         # "new title: principal designer as of May 1": a verbless fragment about the
@@ -236,6 +245,10 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
         result.append(Candidate("title_at", "works_at", "assert", index, (start, end + 1),
                                 subject, subject_span, [org], negated=clause.negated))
     return result
+
+
+#: Verbs of starting a job, whose clause a title after a comma may close.
+_JOB_START_VERBS = frozenset({"start", "join", "begin"})
 
 
 def _employer_after(doc: Doc, end: int, clause: Clause) -> tuple[int, int, str, bool] | None:

@@ -43,3 +43,11 @@ def test_head_of_a_department_names_no_employer(extract: Extract) -> None:
     assert not any(o in ("QA", "ML") for _, p, o in found if p == "works_at")
     assert not any(p == "works_at" and o == "ML" for _, p, o in facts(
         extract("Muthu Natarajan is our head of ML.")))
+
+
+def test_a_title_closing_a_clause_about_a_new_job(extract: Extract) -> None:
+    found = facts(extract("Tom joins Kora on Monday, data engineer 🎉"))
+    assert {("Tom", "works_at", "Kora"), ("Tom", "job_title", "data engineer")} <= found
+    # not after a meeting: "great engineer" is praise, not anyone's title
+    assert not any(p == "job_title" for _, p, _ in facts(
+        extract("I met Tom at the fair, great engineer.")))
