@@ -25,6 +25,7 @@ from asof.extraction.patterns import (
     RELATIONAL_ROLES,
     TITLE_HEADS,
 )
+from asof.extraction.spans import is_emoji
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _token_at
 from asof.extraction.spans import trim_name as _trim_name
@@ -137,6 +138,8 @@ class SubjectResolution(Antecedents):
             return False
         if cand.negated:
             for p in clause.negations:
+                if p < start and any(is_emoji(t.text) for t in doc[p + 1:start]):
+                    continue  # "not Oslo 😂 New job at …": in chat an emoji ends a statement
                 if start - 4 <= p <= cand.trigger[1] + 1:
                     return False
                 if doc[p].head.i in range(cand.trigger[0], cand.trigger[1]):

@@ -93,3 +93,12 @@ def test_a_move_from_a_name_to_a_tool_is_a_switch_of_tools(learned_extract: Extr
     facts = _facts(learned_extract("we moved from Trello to Linear in September"))
     assert ("Maren Holt", "uses", "Trello") in facts, facts
     assert not any(p == "lives_in" for _, p, _ in facts), facts
+
+
+def test_a_negation_ends_at_an_emoji(extract: Extract) -> None:
+    found = extract("Other news: I'm moving — to Gdansk, not Oslo 😂 New job at Baltica "
+                    "Naval Design starting 6 November.", speaker="Tomasz Nowak")
+    assert any(a.predicate == "works_at" and a.object is not None and
+               a.object.name == "Baltica Naval Design" for a in found)
+    assert not any(a.predicate == "lives_in" and a.object is not None and
+                   a.object.name == "Oslo" and a.kind.value == "assert" for a in found)
