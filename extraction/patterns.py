@@ -82,6 +82,8 @@ _LOSE_JOB = {"LOWER": {"IN": ["lose", "loses", "lost", "losing", "quit", "quits"
 _DET = {"LOWER": {"IN": ["a", "an", "the", "my", "our", "his", "her", "their", "its"]},
         "OP": "?"}
 _BE = _lemma("be")
+#: "reports directly to", "reports straight to"
+_REPORT_ADV = _opt("directly", "straight")
 
 #: Animals kept as pets, as lemmas ("budgies" → "budgie").
 _PET_LEMMAS = data_lines("pet_words.txt")
@@ -222,10 +224,10 @@ RULES: tuple[Rule, ...] = (
           _lower("from"))),
     # ---------------------------------------------------------------- reports_to
     Rule("report_to", "reports_to", "assert",
-         (_lemma("report"), _ADV, _opt("directly", "straight"), _lower("to"), _DET)),
+         (_lemma("report"), _ADV, _REPORT_ADV, _lower("to"), _DET)),
     # "he reports to her": "her" is the object here, not a determiner
     Rule("report_to_pron", "reports_to", "assert",
-         (_lemma("report"), _ADV, _opt("directly", "straight"), _lower("to"), _lower("her", "him")),
+         (_lemma("report"), _ADV, _REPORT_ADV, _lower("to"), _lower("her", "him")),
          peek=True),
     Rule("manager_is", "reports_to", "assert",
          (_lower("my", "his", "her", "their"),

@@ -77,33 +77,24 @@ class Antecedents(MessageTopics):
                 return [name2, name]
         return []  # a plural "they" and one person: not decided here
 
-    @staticmethod
-    def _successor_noun(doc: Doc, named: int) -> int | None:
-        """The successor noun ("replacement", "Nachfolgerin") the name at token ``named`` is
-        said with, before it in its sentence, or None."""
-        sentence = doc[named].sent.start
-        return next((k for k in range(named - 1, max(sentence, named - 10) - 1, -1)
-                     if doc[k].lower_ in SUCCESSOR_WORDS and
-                     (run := successor_named(doc, k, len(doc))) is not None and
-                     run[0] <= named < run[1]), None)
-
-    def _successor_start(self, doc: Doc, person: str) -> int | None:
-        """The token where the message names ``person`` as someone's successor, or None."""
+    def _successor_at(self, doc: Doc, person: str) -> tuple[int, int] | None:
+        """Where the message names ``person`` as someone's successor: the successor noun
+        ("replacement", "Nachfolgerin") and the first token of the name said with it, or
+        None."""
         for token in doc:
             if token.lower_ in SUCCESSOR_WORDS and token.pos_ in ("NOUN", "PROPN"):
                 run = successor_named(doc, token.i, len(doc))
                 entity = self.state.entity(trim_name(doc[run[0]:run[1]].text)) if run else None
                 if run is not None and entity is not None and entity.name == person:
-                    return run[0]
+                    return token.i, run[0]
         return None
 
-    def _predecessor(self, doc: Doc, named: int, speaker: str, successor: str) -> str | None:
-        """Whose post the successor named at token ``named`` takes over: the owner of the
-        successor noun ("My replacement as IT lead, Stefan Đukić" the speaker's, "Marija's
+    def _predecessor(self, doc: Doc, noun: int, speaker: str, successor: str) -> str | None:
+        """Whose post the successor takes over: the owner of the successor noun at token
+        ``noun`` ("My replacement as IT lead, Stefan Đukić" the speaker's, "Marija's
         replacement in Šibenik is Tomislav Jurić" Marija's, "His replacement …" the man named
         before it), or None."""
-        noun = self._successor_noun(doc, named)
-        if noun is None or noun == doc[named].sent.start:
+        if noun == doc[noun].sent.start:
             return None
         owner = doc[noun - 1]
         if owner.lower_ in ("my", "mine"):
@@ -121,12 +112,10 @@ class Antecedents(MessageTopics):
                 return entity.name if entity is not None and entity.type == "person" else None
         return None
 
-    def _successor_org(self, doc: Doc, named: int, speaker: str, successor: str,
-                       index: int) -> str | None:
-        """Where the successor named at token ``named`` will work: where the one replaced
-        worked before this message (not where he is going: "he's joining Outfit7 on the 7th.
-        His replacement …"), else where the one telling it works."""
-        before = self._predecessor(doc, named, speaker, successor)
+    def _successor_org(self, before: str | None, speaker: str, index: int) -> str | None:
+        """Where a successor will work: where the one replaced (``before``) worked before
+        this message (not where he is going: "he's joining Outfit7 on the 7th. His
+        replacement …"), else where the one telling it works."""
         if before is None:
             return self.state.conversation_org(speaker)
         held = [r.obj for r in self.state.current(before, "works_at") if r.message < index]

@@ -438,11 +438,12 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
             obj = None
             if not (kind == "retract" and cand.rule not in _JOB_ENDINGS):
                 obj = self._context_object(subject, predicate, buffer)
-            successor_at = self._successor_start(doc, subject) if obj is None and \
+            successor = self._successor_at(doc, subject) if obj is None and \
                 predicate == "works_at" and kind == "assert" else None
-            if successor_at is not None:
+            if successor is not None:
                 # "His replacement as IT lead, Tina Zupan, starts 14 April"
-                obj = self._successor_org(doc, successor_at, speaker, subject, index)
+                before = self._predecessor(doc, successor[0], speaker, subject)
+                obj = self._successor_org(before, speaker, index)
             if obj is None and predicate == "works_at" and kind == "assert":
                 obj = state.conversation_org(subject)
             if obj is None:

@@ -72,8 +72,8 @@ class RecordKeeping:
         conversation is a misreading of the employer ("Update on Bitterroot Peaks Resort: …"
         once Dale Rourke works there makes nobody a member of the resort; "Rohan … went to a
         startup called Kiranakart" uses no Kiranakart): no annotated membership or tool names
-        an organisation someone works at. Only earlier messages count:
-        in the message itself a "joined … group, Kigo Net" may be misread as a job as well."""
+        an organisation someone works at. Only earlier messages count: in the message itself
+        a "joined … group, Kigo Net" may be misread as a job as well."""
         state = self.state
         employers = {normalize_name(r.obj) for r in state.records
                      if r.predicate == "works_at" and r.kind is AssertionKind.ASSERT}

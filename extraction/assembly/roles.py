@@ -50,7 +50,6 @@ def role_words() -> dict[str, Any]:
     return data_json("role_words.json")
 
 
-
 #: A capitalised name of one to four words (with name particles inside).
 _NAME = (r"[A-ZÀ-ÞĀ-Ž][\w'’.-]*(?:\s+(?:(?:de|da|van|von|der|den|del|dos|das|di|du|le|la|al|el|"
          r"bin|ibn)\s+)?[A-ZÀ-ÞĀ-Ž][\w'’-]*){0,3}")

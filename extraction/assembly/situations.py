@@ -11,10 +11,7 @@ from asof.extraction.assembly.anchoring import TimeAnchoring
 from asof.extraction.assembly.people import DEPT, ROLE_RE
 from asof.extraction.assembly.state import Record
 from asof.extraction.assembly.words import is_event, written_plan
-from asof.extraction.components.arguments import (
-    read_any,
-    read_name,
-)
+from asof.extraction.components.arguments import read_any, read_name
 from asof.extraction.components.base import NOT_NAMES, Candidate, Clause
 from asof.extraction.components.mentions import name_run
 from asof.extraction.patterns import (
@@ -224,20 +221,20 @@ class Situations(TimeAnchoring):
         "starts 14 April" may have dated the title rather than the job)."""
         state = self.state
         for name in dict.fromkeys(r.subject for r in buffer):
-            named = self._successor_start(doc, name)
-            if named is None or state.type_of(name) != "person":
+            successor = self._successor_at(doc, name)
+            if successor is None or state.type_of(name) != "person":
                 continue
             said = [r for r in buffer if r.subject == name and r.kind is AssertionKind.ASSERT]
             if not said:
                 continue
             first = min(said, key=lambda r: (r.valid_from is None, r.valid_from or 0))
+            before = self._predecessor(doc, successor[0], speaker, name)
             implied: list[tuple[str, str]] = []
             if not any(r.predicate == "works_at" for r in said) and \
                     not state.current(name, "works_at"):
-                org = self._successor_org(doc, named, speaker, name, index)
+                org = self._successor_org(before, speaker, index)
                 if org is not None:
                     implied.append(("works_at", org))
-            before = self._predecessor(doc, named, speaker, name)
             titles = state.current(before, "job_title") if before is not None else []
             if titles and not any(r.predicate == "job_title" for r in said):
                 implied.append(("job_title", titles[-1].obj))
