@@ -143,7 +143,8 @@ class Corrections(Situations):
                         earlier = dated or earlier
                         old_from = earlier[-1].valid_from if earlier else None
                         for mate in state.records:
-                            if earlier and mate.group == earlier[-1].group and \
+                            if earlier and (mate.group == earlier[-1].group or
+                                            earlier[-1].starts_with(mate)) and \
                                     mate is not earlier[-1] and \
                                     mate.kind is not AssertionKind.RETRACT and \
                                     mate.valid_from == old_from and old_from is not None and \
@@ -207,9 +208,8 @@ class Corrections(Situations):
         if target is None:
             return
         when = times[0].value
-        mates = [r for r in state.records if r.group == target.group and
-                 r.subject == target.subject and r.kind is AssertionKind.ASSERT and
-                 r.valid_from == target.valid_from]
+        mates = [r for r in state.records if target.starts_with(r) and
+                 r.kind is AssertionKind.ASSERT]
         for mate in mates:
             start, end = (mate.valid_from, when.start) if asked.group("end") else \
                 (when.start, mate.valid_to)

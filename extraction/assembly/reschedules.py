@@ -119,8 +119,7 @@ def rescheduled_starts(doc: Doc, index: int, speaker: str, state: ConversationSt
         if not chosen:
             continue
         latest = chosen[-1]
-        moved = [r for r in announced if r.group == latest.group and
-                 r.subject == latest.subject and r.valid_from == latest.valid_from]
+        moved = [r for r in announced if latest.starts_with(r)]
         for record in moved:
             assert record.valid_from is not None
             start = _nearest_year(fix, record.valid_from)

@@ -92,6 +92,14 @@ class Record:
     #: found by the learned tagger alone; dropped when a rule stated the same thing
     learned: bool = False
 
+    def starts_with(self, other: Record) -> bool:
+        """Whether ``other`` is a fact of the same subject stated with this one, with the same
+        start: in its sentence group, or in its message ("ux lead. … start at lumen the 2nd"
+        gives the title and the job, said in two sentences, one start). A start moved or
+        corrected later moves for both."""
+        return self.subject == other.subject and self.valid_from == other.valid_from and \
+            (self.group == other.group or self.message == other.message)
+
 
 @dataclass(slots=True)
 class ConversationState:

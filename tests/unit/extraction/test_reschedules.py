@@ -28,6 +28,15 @@ def test_a_new_hires_moved_start_moves_the_facts_announced_with_it(extract: Extr
     assert set(corrected.values()) == {date(2024, 6, 24)}
 
 
+def test_a_title_said_in_its_own_sentence_moves_with_the_job(extract: Extract) -> None:
+    # the title and the job's start are said in two sentences of one message: one start
+    found = extract("I'm joining Veloz Cargo on 1 July. New title: senior data analyst.",
+                    "ugh, my start got pushed to 8 July, paperwork stuff")
+    assert _starts(found, AssertionKind.CORRECT) == {
+        ("Maren Holt", "works_at"): date(2024, 7, 8),
+        ("Maren Holt", "job_title"): date(2024, 7, 8)}
+
+
 def test_a_go_live_moved_moves_the_tool(extract: Extract) -> None:
     found = extract("We signed the Brevix Business plan, go-live 15 July.",
                     "Go-live moves to 22 July, our auditors asked for one more week.")
