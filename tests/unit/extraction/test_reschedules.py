@@ -37,6 +37,43 @@ def test_a_title_said_in_its_own_sentence_moves_with_the_job(extract: Extract) -
         ("Maren Holt", "job_title"): date(2024, 7, 8)}
 
 
+def test_a_weekday_said_beside_the_new_date_does_not_replace_it(extract: Extract) -> None:
+    found = extract("New hire: Tomasz Wrona, QA engineer, starts 17/6, reports to Ilse Brandt.",
+                    "Update: Tomasz's start slipped a week, now 24 June (a Monday, Friday is "
+                    "a holiday).")
+    assert _starts(found, AssertionKind.CORRECT) == {
+        ("Tomasz Wrona", "reports_to"): date(2024, 6, 24)}
+
+
+@pytest.mark.parametrize("second", [
+    "ugh they pushed it two weeks. 15 July now, paperwork",  # "it": what was announced
+    # the date after the start cue, not the flight's after it
+    "Change of plan: they pushed everything by two weeks. Start is now 15 July and I fly "
+    "on 10 July.",
+])
+def test_the_new_date_may_come_in_the_next_sentence(extract: Extract, second: str) -> None:
+    found = extract("I'm joining Veloz Cargo on 1 July as a data analyst.", second)
+    assert _starts(found, AssertionKind.CORRECT) == {
+        ("Maren Holt", "works_at"): date(2024, 7, 15),
+        ("Maren Holt", "job_title"): date(2024, 7, 15)}
+
+
+def test_the_date_a_start_moved_from_is_not_the_new_one(extract: Extract) -> None:
+    found = extract("New hire: Tomasz Wrona, QA engineer, starts 17/6, reports to Ilse Brandt.",
+                    "Tomasz's start moved from 17/6 to 24/6 because of his notice period.")
+    assert _starts(found, AssertionKind.CORRECT) == {
+        ("Tomasz Wrona", "reports_to"): date(2024, 6, 24)}
+
+
+def test_a_manager_the_message_names_instead_is_not_moved(extract: Extract) -> None:
+    found = extract("New hire: Tomasz Wrona, QA engineer, starts 17/6, reports to Ilse Brandt.",
+                    "Update: Tomasz's start slipped a week, he starts on 24/6, reporting to "
+                    "Piotr Nowak.")
+    assert ("Tomasz Wrona", "reports_to") not in _starts(found, AssertionKind.CORRECT)
+    assert _starts(found, AssertionKind.ASSERT)[("Tomasz Wrona", "reports_to")] == \
+        date(2024, 6, 24)
+
+
 def test_a_go_live_moved_moves_the_tool(extract: Extract) -> None:
     found = extract("We signed the Brevix Business plan, go-live 15 July.",
                     "Go-live moves to 22 July, our auditors asked for one more week.")
