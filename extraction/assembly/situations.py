@@ -199,7 +199,8 @@ class Situations(TimeAnchoring):
 
     def _end_old_plans(self, index: int, episode: Episode, records: list[Record]) -> None:
         """A subscription has one plan at a time: a new plan ends the previous one (also
-        one held under its tier's name alone: "We're on Basic" … "upgrade us to Plus")."""
+        one held under its tier's name, alone or after the product's: "We're on Basic" or "on
+        Wrenchly Standard" … "upgrade us to Plus")."""
         for record in list(records):
             if record.predicate != "uses" or record.kind is AssertionKind.RETRACT or \
                     not re.search(r"\b(plan|tier)$", record.obj):
@@ -207,7 +208,7 @@ class Situations(TimeAnchoring):
             for held in self.state.current(record.subject, "uses"):
                 if normalize_name(held.obj) != normalize_name(record.obj) and (
                         re.search(r"\b(plan|tier)$", held.obj) or
-                        normalize_name(held.obj) in PLAN_TIERS):
+                        normalize_name(held.obj).split()[-1:] in ([t] for t in PLAN_TIERS)):
                     records.append(self._record(record.subject, "uses", held.obj, held.literal,
                                                 AssertionKind.RETRACT,
                                                 record.valid_from or episode.occurred_at,

@@ -128,9 +128,13 @@ class SubjectResolution(Antecedents):
             if any(p <= cand.trigger[1] or doc[p].lower_ in _CLAUSE_WIDE_HYPO
                    for p in clause.hypos):
                 return False
-        if cand.predicate in ("prefers", "likes", "uses", "owns") and \
-                any(p <= cand.trigger[1] for p in clause.requests):
-            return False  # "wants the q1 deck by fri": a request, not a preference
+        if cand.predicate in ("prefers", "likes", "uses", "owns") and any(
+                p <= cand.trigger[1] and
+                doc[p].left_edge.i <= cand.trigger[0] <= doc[p].right_edge.i
+                for p in clause.requests):
+            # "wants the q1 deck by fri": a request, not a preference. It reaches what its
+            # verb governs, not "…, so please upgrade us to Plus" after it
+            return False
         if any(p < start for p in clause.reports) and \
                 doc[start].lower_ not in ("my", "our", "his", "her", "their"):
             # "heard my lead kim sumin is leaving": the lead is the speaker's whatever the

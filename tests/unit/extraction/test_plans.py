@@ -25,6 +25,23 @@ def test_a_new_plan_ends_one_held_under_its_tier_name(extract: Extract) -> None:
     assert [(a.object.name if a.object else a.value) for a in ended] == ["Basic"]
 
 
+def test_a_new_plan_ends_one_held_under_the_products_tier_name(extract: Extract) -> None:
+    found = extract("I'm the planner at Zambezi Freight. We're on Tallyo Premium since January.",
+                    "And switch us to Ultimate from 1 September please.")
+    plans = _plans(found)
+    assert ("assert", "ultimate plan", date(2024, 9, 1)) in plans
+    assert ("retract", "tallyo premium", date(2024, 9, 1)) in plans
+
+
+def test_a_request_before_it_does_not_reach_the_plan_change(extract: Extract) -> None:
+    # "wants" is a request for its own object, not for the instruction after "so please"
+    found = extract("I'm the planner at Zambezi Freight. We're on the Basic plan.",
+                    "Our CFO wants the audit module, so please upgrade us to Pro from 1 August.")
+    assert ("assert", "pro plan", date(2024, 8, 1)) in _plans(found)
+    assert not any(a.predicate in ("uses", "prefers") and a.object is not None and
+                   "audit" in a.object.name.lower() for a in found)
+
+
 def test_dropping_to_a_plan_is_a_downgrade(extract: Extract) -> None:
     plans = _plans(extract("I'm the office manager at Lumen Foods. We're on the Plus plan.",
                            "But we're dropping to the Basic plan from 1 July, we're down to "
