@@ -142,7 +142,7 @@ class ConversationState:
         entity = self.alias_of(name, type_)
         if entity is not None and type_ == "organization" and (
                 entity.type == "person" and entity.tentative or
-                entity.type == "organization" and not self._named_by_facts(entity)) and \
+                entity.type == "organization" and not self.facts_name(entity)) and \
                 normalize_name(entity.name) == key:
             # "COO at Marula" after Marula Trust Bank, the NER having read "Marula" as a
             # person: the short form of the organisation known by its full name
@@ -187,7 +187,7 @@ class ConversationState:
         if len(found) != 1:
             return None
         entity = next(iter(found.values()))
-        if self._named_by_facts(entity):
+        if self.facts_name(entity):
             if len(normalize_name(entity.name).split()) != len(words):
                 # "Klinikum" stored already, "Klinikum rechts der Isar" now: maybe another
                 return None
@@ -214,7 +214,7 @@ class ConversationState:
         known_a, known_n = self.entities.get(akey), self.entities.get(nkey)
         if known_a is not None and known_n is not None and known_a is not known_n:
             # two entities already: one that no fact names yet is merged into the other
-            unused = [e for e in (known_a, known_n) if not self._named_by_facts(e)]
+            unused = [e for e in (known_a, known_n) if not self.facts_name(e)]
             if not unused:
                 return None
             gone = unused[-1] if len(unused) == 2 and unused[-1] is known_a else unused[0]
@@ -231,7 +231,7 @@ class ConversationState:
             known_a = known_n = keep
         entity = known_n or known_a
         if entity is not None and known_n is None and normalize_name(entity.name) == akey \
-                and not self._named_by_facts(entity):
+                and not self.facts_name(entity):
             # only the other name was seen, and no fact uses it yet: the name is ``name``
             entity.aliases = [a for a in entity.aliases if normalize_name(a) != nkey]
             entity.aliases.insert(0, entity.name)
@@ -248,7 +248,7 @@ class ConversationState:
                 entity.aliases.append(surface)
         return entity.name
 
-    def _named_by_facts(self, entity: Entity) -> bool:
+    def facts_name(self, entity: Entity) -> bool:
         """Whether a record emitted or being assembled names ``entity`` by its name."""
         key = normalize_name(entity.name)
         return any(normalize_name(n) == key for r in (*self.records, *self.pending)

@@ -107,3 +107,12 @@ def test_a_wedding_announced_with_its_date_marries_from_that_day(
 def test_reporting_straight_to_someone(extract: Extract) -> None:
     assert ("Lena Vogt", "reports_to", "Jonas Weber") in facts(
         extract("I report straight to Jonas Weber now.", speaker="Lena Vogt"))
+
+
+def test_going_back_to_a_known_person_is_no_visit(extract: Extract) -> None:
+    # "went back to Tomas" had made him a visited place, so "he" no longer found him
+    found = facts(extract("Top candidate: Tomas Okello, senior accountant at Kiira Mills.",
+                          "Good news: I went back to Tomas but he said no thanks, he got "
+                          "promoted to finance manager at Kiira Mills."))
+    assert not any(predicate == "visited" for _, predicate, _ in found)
+    assert ("Tomas Okello", "job_title", "finance manager") in found
