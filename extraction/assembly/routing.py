@@ -208,8 +208,8 @@ class PredicateRouting(SubjectResolution):
         group = self._known_group(name) if predicate in ("works_at", "uses") else None
         if group is not None:
             return "member_of", group, False  # a known club or team ("left Bokcirkeln")
-        known = state.alias_of(name, "person")
-        if predicate == "visited" and known is not None and known.type == "person" and \
+        known = state.alias_of(name, "person") if predicate == "visited" else None
+        if known is not None and known.type == "person" and \
                 known.name not in state.speakers and state.facts_name(known):
             return None  # "I went back to Ivan": a person the facts know, no place
         if predicate not in ("reports_to", "married_to"):
