@@ -24,6 +24,7 @@ from asof.extraction.patterns import (
     LANGUAGES,
     NON_PLACE_HEADS,
     NON_TITLE_HEADS,
+    PET_WORDS,
     PLAN_TIERS,
     SCHOOL_WORDS,
     STUDY_WORDS,
@@ -295,6 +296,8 @@ class PredicateRouting(SubjectResolution):
         if predicate == "member_of":
             return predicate, state.canonical(name, "group"), False
         if predicate == "has_pet":
+            if kind == "assert" and normalize_name(name) in PET_WORDS:
+                return None  # "my 2 cats": the kind of animal, not its name
             canonical = state.canonical(name, "animal")
             return predicate, canonical, False
         return predicate, state.canonical(name, self._object_type(predicate)), False

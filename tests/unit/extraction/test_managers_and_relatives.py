@@ -116,3 +116,19 @@ def test_going_back_to_a_known_person_is_no_visit(extract: Extract) -> None:
                           "promoted to finance manager at Kiira Mills."))
     assert not any(predicate == "visited" for _, predicate, _ in found)
     assert ("Tomas Okello", "job_title", "finance manager") in found
+
+
+class _PetTagger:
+    """Tags the word after a number as a pet ("my 2 cats"), as the shipped model did."""
+
+    def spans(self, features: list[list[str]], threshold: float) -> list[TaggedSpan]:
+        return [TaggedSpan(i + 1, i + 2, "has_pet", 0.9) for i, token in enumerate(features)
+                if "w=2" in token and i + 1 < len(features)]
+
+
+def test_the_kind_of_animal_is_no_pet_name(learned_extract: Extract, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(component, "load", lambda _model: _PetTagger())
+    found = facts(learned_extract("yes my 2 cats, Mochi and Dubu", "and my 2 Pixels lol"))
+    pets = {o for _, p, o in found if p == "has_pet"}
+    assert "cats" not in {o.lower() for o in pets}
+    assert "Pixels" in pets  # a name after the number still is one
