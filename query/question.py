@@ -27,7 +27,8 @@ _KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"job title|title|role|position|do for a living|what does \S+ do|promot|"
      r"\bbec(?:ome|omes|ame|oming)\b", ("job_title",)),
     (r"manager|boss|supervis|report(?:s|ed|ing)? to|line manager|\bmanag(?:e|es|ed|ing)\b|"
-     r"\boversee|\boversaw", ("reports_to",)),
+     r"\boversee|\boversaw|(?:'s|’s|\bmy|\bher|\bhis|\btheir|\byour) (?:team )?lead\b",
+     ("reports_to",)),
     (r"married|marry|spouse|husband|wife", ("married_to",)),
     (r"pets?|dogs?|cats?|adopt", ("has_pet",)),
     (r"languages?|speaks?|spoke|speaking", ("speaks",)),
@@ -45,11 +46,12 @@ _KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\bowns?\b|owned|\bcars?\b|\bsell|\bsold|\bbuy|bought|\bdrive", ("owns",)),
     (r"\blive|living|lived|reside|based|home town|hometown|move|moved|relocat",
      ("lives_in",)),
-    (r"\bwork|employ|job\b(?!\s+title)|company|hired|\bquit|\bresign", ("works_at",)),
+    (r"\bwork|employ|job\b(?!\s+title)|company|hired|\bquit|\bresign|\bretire",
+     ("works_at",)),
     (r"\buse|using|\bused\b|tools?|software|plans?\b|platforms?|stack|subscri|switch",
      ("uses",)),
-    (r"\bjoin|\bstart|\bbegin|\bbegan|\bleave|\bleft\b", ("works_at", "member_of",
-                                                         "studies_at")),
+    (r"\bjoin|\bstart|\bbegin|\bbegan|\bleave|\bleft\b|\bfinish|(?:last|final) (?:working )?day",
+     ("works_at", "member_of", "studies_at")),
     (r"\bstop|\bcancel|\bdrop", ("uses", "member_of", "owns")),
     (r"\bgo\b|\bgoes\b|\bwent\b|\bbeen\b", ("visited", "attended", "studies_at")),
 )
