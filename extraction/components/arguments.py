@@ -325,7 +325,12 @@ def read_before(doc: Doc, i: int, start: int) -> tuple[int, int, str, bool] | No
     return k, j + 1, doc[k:j + 1].text, True
 
 
-def read_pet_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
+def read_pet_name(doc: Doc, i: int, end: int,
+                  line: int | None = None) -> tuple[int, int, str, bool] | None:
+    """The name after a pet noun: "a cat named Jollof", "two budgies, Sun and Moon". With
+    ``line`` (where the line ends), also a name set off past the clause, that the message
+    says as an aside: "adopted a cat, Jollof 🐈", "got a puppy yesterday!! Saga, a lagotto",
+    "adopted a dog 🐶 she's called Mate"."""
     j = i
     while j < end and doc[j].text in (",", "-", "named", "called", "—"):
         j += 1
@@ -333,7 +338,28 @@ def read_pet_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | No
         j += 1
     if j < end and is_nameish(doc[j]) and doc[j].lower_ not in PET_WORDS:
         return j, j + 1, doc[j].text, True
-    return None
+    return _pet_name_aside(doc, i, line) if line is not None else None
+
+
+#: What may stand between a pet noun and its name said as an aside (besides punctuation,
+#: emoji and the day it came): "she's called Mate".
+_PET_ASIDE_WORDS = frozenset({"she", "he", "it", "'s", "’s", "is", "called", "named"})
+
+
+def _pet_name_aside(doc: Doc, i: int, line: int) -> tuple[int, int, str, bool] | None:
+    j = i
+    while j < min(line, i + 6) and (doc[j].is_punct or is_emoji(doc[j].text) or
+                                    doc[j].ent_type_ == "DATE" or
+                                    doc[j].lower_ in _PET_ASIDE_WORDS):
+        j += 1
+    run = name_run(doc, j, line) if j > i else None
+    if run is None or doc[j].lower_ in PET_WORDS or run[1] - run[0] > 2 or \
+            not doc[j].text[:1].isupper() or doc[j].pos_ == "ADJ":
+        return None  # set off by itself, only a capitalised name ("Black, enormous, …")
+    after = doc[run[1]] if run[1] < len(doc) else None
+    if after is not None and not (after.is_punct or is_emoji(after.text)):
+        return None  # "adopted a cat, Sara helped": a person doing something
+    return run[0], run[1], doc[run[0]:run[1]].text, True
 
 
 def read_after_comma_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:

@@ -186,7 +186,7 @@ class RelationFinder:
         elif reader == "before":
             found = read_before(doc, start, clause.start)
         elif reader == "pet_name":
-            found = read_pet_name(doc, end, c_end)
+            found = read_pet_name(doc, end, c_end, line_end(doc, end))
         elif reader == "after_comma_name":
             found = read_after_comma_name(doc, end, c_end)
         elif reader == "team":
