@@ -400,8 +400,8 @@ RULES: tuple[Rule, ...] = (
     Rule("visit", "visited", "assert", (_lemma("visit", "tour"),), obj="name"),
     Rule("went_to", "visited", "assert",
          (_lemma("go", "fly", "travel", "head", "drive"), _ADV, _lower("to")), obj="name"),
-    Rule("was_in", "visited", "assert",
-         (_lower("was", "were", "been"), _ADV, _lower("in")), obj="name"),
+    Rule("was_in", "visited", "assert",  # "I was home in Cebu City from Dec 18 to Jan 5"
+         (_lower("was", "were", "been"), _ADV, _opt("home"), _lower("in")), obj="name"),
     Rule("trip_to", "visited", "assert", (_lower("trip", "holiday", "vacation", "visit"),
                                           _lower("to")), obj="name"),
     Rule("spent_in", "visited", "assert",

@@ -132,3 +132,11 @@ def test_the_kind_of_animal_is_no_pet_name(learned_extract: Extract, monkeypatch
     pets = {o for _, p, o in found if p == "has_pet"}
     assert "cats" not in {o.lower() for o in pets}
     assert "Pixels" in pets  # a name after the number still is one
+
+
+def test_home_for_the_holidays_is_a_visit(extract: Extract) -> None:
+    found = facts(extract("I live in Doha.",
+                          "I was home in Iloilo City from Dec 20 to Jan 4, first time in years."))
+    assert ("Maren Holt", "visited", "Iloilo City") in found
+    assert ("Maren Holt", "lives_in", "Iloilo City") not in found
+    assert not facts(extract("I was home in bed all weekend."))
