@@ -84,6 +84,9 @@ _DET = {"LOWER": {"IN": ["a", "an", "the", "my", "our", "his", "her", "their", "
 _BE = _lemma("be")
 #: "reports directly to", "reports straight to"
 _REPORT_ADV = _opt("directly", "straight")
+#: Verbs that move a subscription to another plan ("flip us to Pro", "can we go to Pro?").
+PLAN_SWITCH_VERBS = ("switch", "upgrade", "downgrade", "migrate", "move", "put", "flip", "bump",
+                     "change", "go")
 
 #: Animals kept as pets, as lemmas ("budgies" → "budgie").
 _PET_LEMMAS = data_lines("pet_words.txt")
@@ -305,9 +308,8 @@ RULES: tuple[Rule, ...] = (
           _opt("down"), _lower("to", "over"), _opt("to")), obj="any"),
     # "please upgrade us to Business", "flip us to Pro": the speaker's organisation asks
     Rule("switch_us_to", "uses", "assert",
-         (_lemma("switch", "upgrade", "downgrade", "migrate", "move", "put", "flip", "bump",
-                 "change"), _lower("us"), _lower("to", "over", "on", "onto")), obj="any",
-         subj="we"),
+         (_lemma(*PLAN_SWITCH_VERBS), _lower("us"), _lower("to", "over", "on", "onto")),
+         obj="any", subj="we"),
     Rule("sign_with", "uses", "assert", (_lemma("sign"), _lower("with")), obj="any"),
     # "everything ships via UPS now": the speaker's organisation ships with a carrier
     Rule("ship_via", "uses", "assert",

@@ -12,7 +12,7 @@ from asof.extraction.assembly.people import DEPT, ROLE_RE
 from asof.extraction.assembly.state import Record
 from asof.extraction.assembly.words import is_event, written_plan
 from asof.extraction.components.arguments import read_any, read_name
-from asof.extraction.components.base import NOT_NAMES, Candidate, Clause
+from asof.extraction.components.base import NOT_NAMES, Candidate, Clause, asks_to_switch
 from asof.extraction.components.mentions import name_run
 from asof.extraction.patterns import (
     DEPARTMENTS,
@@ -170,11 +170,11 @@ class Situations(TimeAnchoring):
             if ci < 0 or written_plan(doc, _tok(doc, match.end() - 1)):
                 continue
             clause = clauses[ci]
-            if clause.question or clause.hypos or clause.negations or clause.reports or \
-                    clause.requests:
+            if (clause.question or clause.hypos) and not asks_to_switch(doc, clause) or \
+                    clause.negations or clause.reports or clause.requests:
                 continue
             literal = f"{word} {match.group(2)}".lower()
-            subject = state.work_org(speaker) or speaker
+            subject = state.conversation_org(speaker) or speaker
             if any(r.predicate == "uses" and r.obj == literal and r.subject == subject
                    for r in buffer):
                 continue

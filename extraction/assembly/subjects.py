@@ -12,6 +12,7 @@ from asof.extraction.assembly.antecedents import Antecedents
 from asof.extraction.components.base import (
     Candidate,
     Clause,
+    asks_to_switch,
     is_honorific,
     is_nameish,
     name_start,
@@ -120,7 +121,9 @@ class SubjectResolution(Antecedents):
         # possession is presupposed, whatever the clause asks or supposes
         presupposed = doc[start].lower_ in ("my", "our", "his", "her", "their") and \
             bool(cand.objects) and cand.objects[0][0] == cand.trigger[1]
-        if not presupposed:
+        # "could you switch us to the Team plan from 1 August?": an instruction, whatever
+        # its question mark and its "could"
+        if not presupposed and not (cand.predicate == "uses" and asks_to_switch(doc, clause)):
             if clause.question and (clause.question_from is None or
                                     cand.trigger[1] > clause.question_from):
                 return False

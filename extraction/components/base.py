@@ -8,7 +8,7 @@ from typing import cast
 
 from spacy.tokens import Doc, Token
 
-from asof.extraction.patterns import FOREIGN_OPENERS, HONORIFICS
+from asof.extraction.patterns import FOREIGN_OPENERS, HONORIFICS, PLAN_SWITCH_VERBS
 from asof.extraction.word_frequency import common_english
 from asof.graph.predicates import Predicate, default_registry
 from asof.timex.vocabulary import HOLIDAYS, MONTH_NAMES, SEASONS, WEEKDAY_NAMES
@@ -43,6 +43,18 @@ class Clause:
     reports: list[int] = field(default_factory=list)  #: reporting verbs ("X thinks …")
     #: "want" of a one-off thing ("wants the q1 deck by fri"): what is wanted is no preference
     requests: list[int] = field(default_factory=list)
+
+
+def asks_to_switch(doc: Doc, clause: Clause) -> bool:
+    """A question that asks the service to change the plan ("can you flip us to Pro on the 1st
+    of June?", "Could we move to the Practice plan from 1 July?"): the speaker's organisation
+    instructs, it does not ask whether something is so."""
+    tokens = doc[clause.start:clause.end]
+    return clause.question and any(
+        t.lower_ in ("can", "could", "would", "will") and
+        tokens[k + 1].lower_ in ("you", "we", "u") and
+        any(v.lemma_ in PLAN_SWITCH_VERBS for v in tokens[k + 2:k + 4])
+        for k, t in enumerate(tokens[:-2]))
 
 
 @dataclass(slots=True)

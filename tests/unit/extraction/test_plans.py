@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from asof.graph.models import AssertionKind
-from tests.unit.extraction.conftest import TZ, Extract
+from tests.unit.extraction.conftest import TZ, Extract, Talk
 
 
 def _plans(found: list) -> set[tuple[str, str, date | None]]:  # type: ignore[type-arg]
@@ -56,3 +58,33 @@ def test_data_that_lives_in_a_tool_names_no_home(extract: Extract) -> None:
                     "is Money S5 since 2018.", speaker="Ondřej Pokorný")
     assert not any(a.predicate == "lives_in" for a in found)
     assert any(a.predicate == "lives_in" for a in extract("We live in Excelsior Springs now."))
+
+
+@pytest.mark.parametrize("second", [
+    "can you flip us to Pro on the 1st of August?",
+    "Could you switch us to the Pro plan from 1 August, please?",
+    "Can we move to the Pro plan from 1 August?",
+])
+def test_a_plan_change_asked_of_the_service_is_made(extract: Extract, second: str) -> None:
+    # a request to the service, not a question whether something is so
+    plans = _plans(extract("I'm the planner at Zambezi Freight. We're on the Basic plan.", second))
+    assert ("assert", "pro plan", date(2024, 8, 1)) in plans
+    assert ("retract", "basic plan", date(2024, 8, 1)) in plans
+
+
+@pytest.mark.parametrize("second", [
+    "Could we afford the Premium plan?",
+    "Can you tell me what the Premium plan costs?",
+    "If you could switch us to the Premium plan we'd be happy.",
+])
+def test_a_question_about_a_plan_changes_nothing(extract: Extract, second: str) -> None:
+    plans = _plans(extract("I'm the planner at Zambezi Freight. We're on the Basic plan.", second))
+    assert not any(obj == "premium plan" or kind == "retract" for kind, obj, _ in plans)
+
+
+def test_a_new_speaker_asks_for_the_plan_of_the_others_organisation(talk: Talk) -> None:
+    turns = talk(("Ana Ruiz", "I'm the office manager at Kahu Outdoor. We're on the Grow plan."),
+                 ("Losa Tuilagi", "Losa here, ops manager now. Can we go from Grow to the Pro "
+                                  "plan from 1 August?"))
+    subjects = {a.subject.name for a in turns[1] if a.predicate == "uses"}
+    assert subjects == {"Kahu Outdoor"}
