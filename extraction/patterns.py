@@ -282,6 +282,10 @@ RULES: tuple[Rule, ...] = (
          obj="after_comma_name"),
     Rule("play_in", "member_of", "assert",
          (_lemma("play"), _lower("in"), _lower("the")), obj="np"),
+    # "I sing lead for Nyota Sound", "they both sing in Coro San Judas", "I row for Club España"
+    Rule("perform_for", "member_of", "assert",
+         (_lemma("sing", "play", "row", "drum", "dance"), {"OP": "{0,2}", "POS": "NOUN"},
+          _lower("for", "in")), obj="name"),
     Rule("stop_going", "member_of", "retract",
          (_lemma("stop", "quit"), _lower("going"), _lower("to"))),
     Rule("broke_up", "member_of", "retract", (_lemma("break", "split", "disband"),

@@ -294,6 +294,9 @@ class PredicateRouting(SubjectResolution):
         if predicate == "studies_at":
             return predicate, state.canonical(name, "organization"), False
         if predicate == "member_of":
+            if self._rule == "perform_for" and (self._looks_like_place(doc, name) or any(
+                    e.text == name and e.label_ == "PERSON" for e in doc.ents)):
+                return None  # "we played in Galway", "I play for Anna": no band
             return predicate, state.canonical(name, "group"), False
         if predicate == "has_pet":
             if kind == "assert" and normalize_name(name) in PET_WORDS:

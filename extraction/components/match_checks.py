@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Token
 from asof.extraction.components.base import FIRST_PERSON, THIRD_PERSON, is_nameish, name_start
 from asof.extraction.components.mentions import name_run
 from asof.extraction.gazetteer import is_place_name
-from asof.extraction.patterns import DEPARTMENTS, NON_TITLE_HEADS, TITLE_HEADS, Rule
+from asof.extraction.patterns import DEPARTMENTS, LANGUAGES, NON_TITLE_HEADS, TITLE_HEADS, Rule
 from asof.extraction.word_frequency import common_english
 
 #: Words after "run" that make its object a race run, not a tool ("ran my first 10k").
@@ -29,6 +29,9 @@ def no_reading(doc: Doc, rule: Rule, start: int, end: int, clause_end: int) -> b
         return True  # "ran my first 10k": a race run, not a tool
     if rule.id == "drop" and end < clause_end and doc[end].lower_ in ("to", "down"):
         return True  # "we're dropping to the Basic plan": a downgrade (switch_to), no ending
+    if rule.id == "perform_for" and end < clause_end and (
+            doc[end].lower_ in ("the", "a", "an") or doc[end].lower_ in LANGUAGES):
+        return True  # "play in the … league" is play_in's; "we sing in Swahili": a language
     # "my own journey", "Jon's own studio": a word of emphasis
     return rule.id == "own" and before is not None and before.tag_ in ("PRP$", "POS")
 
