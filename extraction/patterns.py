@@ -90,6 +90,7 @@ PLAN_SWITCH_VERBS = ("switch", "upgrade", "downgrade", "migrate", "move", "put",
 
 #: Animals kept as pets, as lemmas ("budgies" → "budgie").
 _PET_LEMMAS = data_lines("pet_words.txt")
+_DEGREES = data_lines("degree_words.txt")
 
 RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------- works_at
@@ -247,9 +248,10 @@ RULES: tuple[Rule, ...] = (
           _opt("be"), _DET), subj="speaker"),
     # ---------------------------------------------------------------- studies_at
     Rule("student_at", "studies_at", "assert",
-         (_lower("student", "studying", "study", "studies", "enrolled", "phd", "master",
-                 "master's", "masters", "msc", "bsc", "ba", "ma", "mba", "btech", "degree",
-                 "bachelor's", "doctorate", "studied"), _ADV, _lower("at", "in"))),
+         (_lower("student", "studying", "study", "studies", "enrolled", "studied", *_DEGREES),
+          _ADV, _lower("at", "in"))),
+    # "B.Tech from NIT Trichy, 2010-14", "BCom from the American University of Sharjah"
+    Rule("degree_from", "studies_at", "used_to", (_lower(*_DEGREES), _lower("from"), _DET)),
     Rule("go_to_school", "studies_at", "assert", (_lower("goes", "go"), _lower("to"))),
     Rule("finished_at", "studies_at", "used_to",
          (_lemma("finish", "graduate", "complete"), {"OP": "{0,4}", "IS_ALPHA": True,
