@@ -432,8 +432,16 @@ class TimeAnchoring(PredicateRouting):
             buffer.append(self._record(subject, predicate, obj, literal, AssertionKind.RETRACT,
                                        when, None, index, ev, 0.7, group=group))
             if predicate == "works_at":
+                # the job as this message states it, with the title and manager said with it
+                # ("in '73 I became a bus driver for Bradford City Transport and I stayed until
+                # I retired in '04")
+                job = next((r for r in buffer if r.subject == subject and
+                            r.predicate == predicate and r.kind is AssertionKind.ASSERT and
+                            normalize_name(r.obj) == normalize_name(obj)), None)
                 for dependent in ("job_title", "reports_to"):
-                    if state.current(subject, dependent):
+                    if state.current(subject, dependent) or job is not None and any(
+                            r.predicate == dependent and r.kind is AssertionKind.ASSERT and
+                            r.valid_to is None and job.starts_with(r) for r in buffer):
                         buffer.append(self._record(subject, dependent, "", True,
                                                    AssertionKind.RETRACT, when, None, index,
                                                    ev, 0.6, group=group))

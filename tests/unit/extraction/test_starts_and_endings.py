@@ -286,3 +286,21 @@ def test_a_start_dates_the_starter_not_the_manager_named_in_passing(extract: Ext
 def test_a_start_in_a_clause_dates_the_title_of_the_one_who_starts(extract: Extract) -> None:
     found = extract("Mei Lin Chow, senior gameplay engineer, starts 7 July, reporting to me.")
     assert _starts(found, "Mei Lin Chow").get("job_title") == date(2024, 7, 7)
+
+
+def test_retiring_from_a_job_said_in_the_same_message_ends_its_title(
+        extract: Extract) -> None:
+    # the title is said with the job, not held from before: it ends with the job
+    found = extract("In '79 I became a tram driver for Gdańsk Transit and I stayed until I "
+                    "retired in '08.")
+    ended = {a.predicate: a.valid_from.astimezone(TZ).year for a in found
+             if a.kind is AssertionKind.RETRACT and a.valid_from is not None}
+    assert ended == {"works_at": 2008, "job_title": 2008}
+
+
+def test_leaving_an_old_job_does_not_end_the_new_title(extract: Extract) -> None:
+    found = extract("I work at Brisa Foods.",
+                    "New title: senior data analyst. I leave Brisa Foods on Friday, I join "
+                    "Lumen Cargo on 1 July.")
+    assert not any(a.kind is AssertionKind.RETRACT and a.predicate == "job_title"
+                   for a in found)
