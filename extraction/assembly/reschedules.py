@@ -21,7 +21,7 @@ import re
 from datetime import datetime
 from functools import cache
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from asof.extraction.assembly.start_cues import start_cue_words
 from asof.extraction.assembly.state import ConversationState, Record
@@ -46,12 +46,17 @@ def _moving_words() -> frozenset[str]:
     return frozenset(line.lower() for line in data_lines("reschedule_words.txt"))
 
 
+def _moves(token: Token) -> bool:
+    """Whether the token is a word that moves a start, by its lemma or as written."""
+    moving = _moving_words()
+    return token.lemma_.lower() in moving or token.lower_ in moving
+
+
 def _start_cues(sentence: Span) -> tuple[frozenset[str], int, set[int]]:
     """The predicates the start cues of the sentence begin, where the last cue ends (a
     character offset; the sentence's start without a cue) and the tokens of the cues, leaving
     out a cue that is the moving word itself ("Go-live moves to …": "moves" is no move
     home)."""
-    moving = _moving_words()
     tokens = [t for t in sentence if t.text != "-"]  # "go-live" as "go", "-", "live"
     lemmas, lows = [t.lemma_.lower() for t in tokens], [t.lower_ for t in tokens]
     found: set[str] = set()
@@ -61,7 +66,7 @@ def _start_cues(sentence: Span) -> tuple[frozenset[str], int, set[int]]:
         words = tuple(w for part in words for w in part.split("-"))
         for i in range(len(tokens) - len(words) + 1):
             if all(lemmas[i + k] == w or lows[i + k] == w for k, w in enumerate(words)) and \
-                    not (len(words) == 1 and (lemmas[i] in moving or lows[i] in moving)):
+                    not (len(words) == 1 and _moves(tokens[i])):
                 found |= predicates
                 last = tokens[i + len(words) - 1]
                 after = max(after, last.idx + len(last.text))
@@ -100,10 +105,8 @@ def _moves_without_date(sentence: Span, times: list[TimeMention]) -> bool:
     if any(sentence.start_char <= t.start_char < sentence.end_char for t in times):
         return False
     _predicates, _after, cue_tokens = _start_cues(sentence)
-    moving = _moving_words()
     return _moved_thing(sentence) or bool(cue_tokens) and any(
-        (t.lemma_.lower() in moving or t.lower_ in moving) and t.i not in cue_tokens
-        for t in sentence)
+        _moves(t) and t.i not in cue_tokens for t in sentence)
 
 
 def _moved_thing(sentence: Span) -> bool:
@@ -157,10 +160,9 @@ def rescheduled_starts(doc: Doc, index: int, speaker: str, state: ConversationSt
     times: list[TimeMention] = doc._.asof_times or []
     if not times:
         return
-    moving = _moving_words()
     sentences = list(doc.sents)
     for k, sentence in enumerate(sentences):
-        if not any(t.lemma_.lower() in moving or t.lower_ in moving for t in sentence):
+        if not any(_moves(t) for t in sentence):
             continue
         if k + 1 < len(sentences) and _moves_without_date(sentence, times):
             # the new date in the next sentence: "Dubai pushed everything one month. Start is

@@ -208,7 +208,7 @@ class Situations(TimeAnchoring):
             for held in self.state.current(record.subject, "uses"):
                 if normalize_name(held.obj) != normalize_name(record.obj) and (
                         re.search(r"\b(plan|tier)$", held.obj) or
-                        normalize_name(held.obj).split()[-1:] in ([t] for t in PLAN_TIERS)):
+                        normalize_name(held.obj).rpartition(" ")[2] in PLAN_TIERS):
                     records.append(self._record(record.subject, "uses", held.obj, held.literal,
                                                 AssertionKind.RETRACT,
                                                 record.valid_from or episode.occurred_at,
