@@ -331,6 +331,9 @@ class SubjectResolution(Antecedents):
             for prev in range(ci - 1, -1, -1):
                 if prev in subjects and doc._.asof_clauses[prev].sent == clause.sent:
                     return subjects[prev]
+            fragment = self._fragment_subject(doc, clause, cand, speaker)
+            if fragment is not None:
+                return [fragment]
             if _third_person_opening(doc, clause):
                 # "he accepted. starts 2 December as …": "starts" is nobody's "I"
                 at = doc[clause.start].idx
@@ -489,6 +492,16 @@ class SubjectResolution(Antecedents):
         for token in doc[sent.start:start]:
             if token.lower_ in _FIRST_PERSON:
                 return None
+            if token.i == sent.start and token.dep_ == "compound" and is_nameish(token) and \
+                    (run := name_run(doc, token.i, start)) is not None and \
+                    self._known_person(doc, run) and \
+                    not any(t.ent_type_ in ("ORG", "GPE", "LOC", "FAC", "PRODUCT")
+                            for t in doc[run[0]:run[1]]) and \
+                    not any(t.lower_ in _FIRST_PERSON for t in doc[run[1]:start]):
+                # the parser took "Sade flies" for a noun and the name for its compound
+                # (a sentence in another language the same): a known person opening the
+                # sentence is still its subject
+                return self.state.add_person(_trim_name(doc[run[0]:run[1]].text))
             if token.dep_ in ("nsubj", "nsubjpass") and is_nameish(token):
                 run = name_ending_at(doc, token.i)
                 if run is None:
@@ -496,6 +509,39 @@ class SubjectResolution(Antecedents):
                 if any(doc[k].lower_ in _FIRST_PERSON for k in range(run[1], start)):
                     return None
                 return self._person_named(doc, run)
+        return None
+
+    def _known_person(self, doc: Doc, run: tuple[int, int]) -> bool:
+        """The name run is a known person's, or their first name."""
+        text = _trim_name(doc[run[0]:run[1]].text)
+        known = self.state.entity(text)
+        return known.type == "person" if known is not None else \
+            self.state.first_name_known(text)
+
+    def _fragment_subject(self, doc: Doc, clause: Clause, cand: Candidate,
+                          speaker: str) -> str | None:
+        """"ingrid got promoted!! team lead now": a clause with no verb that
+        opens its sentence says more of the person the sentence before is about, when no one
+        speaks of themselves in either."""
+        if cand.predicate not in self._person_predicates():
+            return None
+        words = [t for t in doc[clause.start:clause.end] if not t.is_punct]
+        sent = doc[clause.start].sent
+        if not words or sent.start == 0 or any(
+                t.pos_ in ("VERB", "AUX") or t.lower_ in _FIRST_PERSON for t in words) or \
+                any(not t.is_punct for t in doc[sent.start:clause.start]):
+            return None
+        before = doc[sent.start - 1].sent
+        if any(t.lower_ in _FIRST_PERSON for t in before) or \
+                "\n" in doc[before.end - 1:sent.start + 1].text:
+            return None  # a list's lines are no sentences about one person
+        mentioned = dict(self._mentions)
+        for token in before:
+            if token.dep_ in ("nsubj", "nsubjpass") and token.head.pos_ in ("VERB", "AUX"):
+                run = name_ending_at(doc, token.i) if is_nameish(token) else (token.i,
+                                                                                token.i + 1)
+                name = mentioned.get(doc[run[0]].idx) if run is not None else None
+                return name if name is not None and name != speaker else None
         return None
 
     def _could_be_person(self, doc: Doc, span: tuple[int, int]) -> bool:

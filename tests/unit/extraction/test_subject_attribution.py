@@ -355,3 +355,24 @@ def test_a_title_beside_someone_named_is_theirs_not_the_speakers(
     facts = _facts(extract(text))
     assert (owner, "job_title", title) in facts
     assert ("Maren Holt", "job_title", title) not in facts
+
+
+def test_a_verbless_sentence_says_more_of_the_person_the_one_before_is_about(
+        learned_extract: Extract) -> None:
+    facts = _facts(learned_extract(
+        "My colleague Ingrid Solberg is great.",
+        "ingrid got promoted last week!! staff engineer now, she won't stop smiling 😄 oh and "
+        "ingrid and i adopted a dog, Biscuit 🐕",
+        "I got promoted too. Senior engineer now."))
+    assert ("Ingrid Solberg", "job_title", "staff engineer") in facts
+    assert ("Maren Holt", "job_title", "staff engineer") not in facts
+    assert ("Maren Holt", "job_title", "senior engineer") in facts  # "I" in the one before
+
+
+def test_a_known_person_opening_a_sentence_the_parser_misread_is_its_subject(
+        learned_extract: Extract) -> None:
+    facts = _facts(learned_extract("My sister married Sade Adeyemi last year.",
+                                   "Sade flies for Kestrel Air, cabin lead, so half the time "
+                                   "they're away."))
+    assert ("Sade Adeyemi", "works_at", "Kestrel Air") in facts
+    assert ("Maren Holt", "works_at", "Kestrel Air") not in facts
