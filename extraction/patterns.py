@@ -238,7 +238,7 @@ RULES: tuple[Rule, ...] = (
           {"OP": "{0,2}", "IS_ALPHA": True, "IS_LOWER": True,
            "LOWER": {"NOT_IN": ["former", "old", "ex", "previous", "last", "future",
                                 "potential", "next", "ideal", "dream"]}},
-          _lower("manager", "boss", "lead", "supervisor", "manger", "mgr", "pi"),
+          _lower("manager", "boss", "lead", "supervisor", "manger", "mgr", "pi"), _opt(","),
           _opt("there", "here", "now"), _opt("will", "is", "'s", "was"), _opt("be", "now"),
           _DET), subj="possessor", lower_names=True),
     # terse chat drops the "my": "boss will be Anika de Villiers", "boss lady is ms. ramdial"

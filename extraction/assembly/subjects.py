@@ -449,6 +449,9 @@ class SubjectResolution(Antecedents):
         j = cand.objects[0][0] - 1
         while j >= 0 and doc[j].lower_ in _APPOSITIVE_FILLERS:
             j -= 1
+        if j >= 3 and doc[j].text == "," and doc[j - 1].lower_ in RELATIONAL_ROLES and \
+                doc[j - 2].lower_ in ("my", "our", "his", "her", "their"):
+            j -= 3  # "Tomas Lindgren (my manager, VP product)": his title, past the relation
         if j < 1 or doc[j].text not in _APPOSITIVE_MARKS:
             return None
         run = name_ending_at(doc, j - 1)

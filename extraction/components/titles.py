@@ -118,7 +118,10 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
         while k > 0 and doc[k].lower_ in _INTERIM:
             k -= 1  # "our new operations manager, Ang Nima Lama"
         if run is not None and prev is not None and doc[k].lower_ in (
-                "the", "our", "their", "his", "her", "my"):
+                "the", "our", "their", "his", "her", "my") and not (
+                    end - start == 1 and head_low in RELATIONAL_ROLES and
+                    doc[k].lower_ != "the"):
+            # not "(my manager, VP product)": whose manager someone is, not a title
             subject, subject_span = "name", run
     # "- Junior architect: Hadi Fakhoury, started 01/09": a line that opens with the title
     if subject is None and nxt is not None and nxt.text == ":" and (

@@ -140,3 +140,18 @@ def test_home_for_the_holidays_is_a_visit(extract: Extract) -> None:
     assert ("Maren Holt", "visited", "Iloilo City") in found
     assert ("Maren Holt", "lives_in", "Iloilo City") not in found
     assert not facts(extract("I was home in bed all weekend."))
+
+
+def test_my_manager_set_off_by_commas_is_whom_the_speaker_reports_to(extract: Extract) -> None:
+    found = facts(extract("My manager, Piotr Zielinski, is on leave until May."))
+    assert ("Maren Holt", "reports_to", "Piotr Zielinski") in found
+    assert ("Piotr Zielinski", "job_title", "manager") not in found
+
+
+def test_a_title_after_the_relation_in_brackets_is_the_named_persons(
+        learned_extract: Extract) -> None:
+    found = facts(learned_extract("Good news: I'm getting the team lead role from April! "
+                                  "Tomas Lindgren (my manager, VP product) pushed for it."))
+    assert ("Maren Holt", "reports_to", "Tomas Lindgren") in found
+    assert ("Maren Holt", "job_title", "vp product") not in found
+    assert ("Tomas Lindgren", "job_title", "manager") not in found
