@@ -18,16 +18,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from asof.extraction.patterns import (
+from asof.extraction.lexicons import (
     CORRECTION_CUES,
     GROUP_WORDS,
     KINSHIP,
     LANGUAGES,
     OWNABLE_WORDS,
     PET_WORDS,
-    RULES,
     TITLE_HEADS,
 )
+from asof.extraction.patterns import RULES
 
 #: Irregular forms of the trigger lemmas (regular ones are generated).
 _IRREGULAR = {

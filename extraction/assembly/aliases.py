@@ -12,7 +12,7 @@ import re
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.state import ConversationState, Entity
-from asof.extraction.patterns import COMPANY_HEADS, EXEC_TITLES, KINSHIP
+from asof.extraction.lexicons import COMPANY_HEADS, EXEC_TITLES, KINSHIP
 from asof.extraction.spans import text_of as _text
 from asof.extraction.word_frequency import common_english
 from asof.graph.ids import normalize_name

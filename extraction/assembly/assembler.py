@@ -19,7 +19,7 @@ from asof.extraction.assembly.words import passing_taste, vague_literal, written
 from asof.extraction.assembly.workplace import Workplace
 from asof.extraction.components.arguments import read_name
 from asof.extraction.components.base import Candidate, Clause, is_nameish
-from asof.extraction.patterns import (
+from asof.extraction.lexicons import (
     CHAT_FILLERS,
     EVENT_WORDS,
     GROUP_HEADS,

@@ -10,7 +10,7 @@ from functools import cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from asof.extraction.patterns import KINSHIP, PET_WORDS, data_json
+from asof.extraction.lexicons import KINSHIP, PET_WORDS, data_json
 from asof.extraction.word_frequency import common_english
 
 

@@ -21,7 +21,7 @@ from asof.extraction.components.base import (
 )
 from asof.extraction.components.mentions import name_run
 from asof.extraction.gazetteer import is_place_name
-from asof.extraction.patterns import (
+from asof.extraction.lexicons import (
     COMPANY_HEADS,
     DEPARTMENTS,
     EXEC_TITLES,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.records import RecordKeeping
-from asof.extraction.patterns import LANGUAGES
+from asof.extraction.lexicons import LANGUAGES
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _tok
 from asof.extraction.spans import trim_name as _trim_name

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.state import ConversationState, Record
-from asof.extraction.patterns import COMPANY_HEADS, DEPARTMENTS, EXEC_TITLES, TITLE_HEADS
+from asof.extraction.lexicons import COMPANY_HEADS, DEPARTMENTS, EXEC_TITLES, TITLE_HEADS
 from asof.extraction.spans import text_of as _text
 from asof.extraction.tagger.component import LEARNED_RULE
 from asof.graph.errors import InvalidInputError

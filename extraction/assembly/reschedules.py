@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span, Token
 
 from asof.extraction.assembly.start_cues import start_cue_words
 from asof.extraction.assembly.state import ConversationState, Record
-from asof.extraction.patterns import SELF_WORDS, data_lines
+from asof.extraction.lexicons import SELF_WORDS, data_lines
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Granularity
 from asof.timex import Role, TimeMention

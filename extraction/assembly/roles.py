@@ -27,13 +27,7 @@ from asof.extraction.assembly.phrases import PhraseReaders, clause_at
 from asof.extraction.assembly.subjects import _CLAUSE_WIDE_HYPO
 from asof.extraction.assembly.words import clean_literal
 from asof.extraction.gazetteer import is_place_name
-from asof.extraction.patterns import (
-    GROUP_WORDS,
-    KINSHIP,
-    PET_WORDS,
-    TITLE_HEADS,
-    data_json,
-)
+from asof.extraction.lexicons import GROUP_WORDS, KINSHIP, PET_WORDS, TITLE_HEADS, data_json
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _tok
 from asof.extraction.spans import trim_name as _trim_name

@@ -17,7 +17,7 @@ from asof.extraction.assembly.words import (
     is_group,
 )
 from asof.extraction.gazetteer import is_place_name
-from asof.extraction.patterns import (
+from asof.extraction.lexicons import (
     DEPARTMENTS,
     EXEC_TITLES,
     GROUP_HEADS,

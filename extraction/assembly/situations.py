@@ -14,7 +14,7 @@ from asof.extraction.assembly.words import is_event, written_plan
 from asof.extraction.components.arguments import read_any, read_name
 from asof.extraction.components.base import NOT_NAMES, Candidate, Clause, asks_to_switch
 from asof.extraction.components.mentions import name_run
-from asof.extraction.patterns import (
+from asof.extraction.lexicons import (
     DEPARTMENTS,
     EXEC_TITLES,
     KINSHIP,

@@ -20,7 +20,7 @@ from functools import cache
 from spacy.tokens import Doc, Token
 
 from asof.extraction.assembly.state import Record
-from asof.extraction.patterns import data_lines
+from asof.extraction.lexicons import data_lines
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Granularity
 from asof.timex import Role, TimeMention

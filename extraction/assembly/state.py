@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from asof.extraction.gazetteer import is_place_name
-from asof.extraction.patterns import EXEC_TITLES, GROUP_WORDS, HONORIFICS, NAME_PARTICLES
+from asof.extraction.lexicons import EXEC_TITLES, GROUP_WORDS, HONORIFICS, NAME_PARTICLES
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Granularity
 from asof.graph.predicates import PredicateRegistry

@@ -18,7 +18,7 @@ from asof.extraction.components.base import (
     name_start,
 )
 from asof.extraction.components.mentions import name_ending_at, name_run
-from asof.extraction.patterns import (
+from asof.extraction.lexicons import (
     I_AM,
     KINSHIP,
     LANGUAGES,

@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from asof.extraction.assembly.people import PeopleAndNames
 from asof.extraction.components.base import Candidate
-from asof.extraction.patterns import COMPANY_HEADS, SELF_WORDS, TITLE_HEADS
+from asof.extraction.lexicons import COMPANY_HEADS, SELF_WORDS, TITLE_HEADS
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _token_at
 

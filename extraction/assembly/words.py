@@ -7,7 +7,7 @@ import re
 
 from spacy.tokens import Doc
 
-from asof.extraction.patterns import (
+from asof.extraction.lexicons import (
     DOCUMENT_VERBS,
     EVENT_SUFFIXES,
     EVENT_WORDS,

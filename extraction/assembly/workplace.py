@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 from asof.extraction.assembly.records import RecordKeeping
 from asof.extraction.assembly.state import Record
 from asof.extraction.components.base import Candidate
-from asof.extraction.patterns import SELF_WORDS
+from asof.extraction.lexicons import SELF_WORDS
 from asof.extraction.spans import text_of as _text
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind

@@ -14,7 +14,7 @@ from asof.extraction.components.base import (
     name_start,
 )
 from asof.extraction.components.mentions import name_run
-from asof.extraction.patterns import (
+from asof.extraction.lexicons import (
     COMPANY_HEADS,
     GROUP_WORDS,
     LANGUAGES,

@@ -8,7 +8,8 @@ from typing import cast
 
 from spacy.tokens import Doc, Token
 
-from asof.extraction.patterns import FOREIGN_OPENERS, HONORIFICS, PLAN_SWITCH_VERBS
+from asof.extraction.lexicons import FOREIGN_OPENERS, HONORIFICS
+from asof.extraction.patterns import PLAN_SWITCH_VERBS
 from asof.extraction.word_frequency import common_english
 from asof.graph.predicates import Predicate, default_registry
 from asof.timex.vocabulary import HOLIDAYS, MONTH_NAMES, SEASONS, WEEKDAY_NAMES

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from asof.extraction.components.base import SUBJECT_PRONOUNS, Clause, ensure_extensions
-from asof.extraction.patterns import (
+from asof.extraction.lexicons import (
     CHILDHOOD_PHRASES,
     CORRECTION_CUES,
     HYPOTHETICAL,

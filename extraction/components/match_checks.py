@@ -9,7 +9,8 @@ from spacy.tokens import Doc, Token
 from asof.extraction.components.base import FIRST_PERSON, THIRD_PERSON, is_nameish, name_start
 from asof.extraction.components.mentions import name_run
 from asof.extraction.gazetteer import is_place_name
-from asof.extraction.patterns import DEPARTMENTS, LANGUAGES, NON_TITLE_HEADS, TITLE_HEADS, Rule
+from asof.extraction.lexicons import DEPARTMENTS, LANGUAGES, NON_TITLE_HEADS, TITLE_HEADS
+from asof.extraction.patterns import Rule
 from asof.extraction.word_frequency import common_english
 
 #: Words after "run" that make its object a race run, not a tool ("ran my first 10k").

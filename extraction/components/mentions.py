@@ -12,7 +12,7 @@ from asof.extraction.components.base import (
     is_nameish,
     name_start,
 )
-from asof.extraction.patterns import FOREIGN_OPENERS
+from asof.extraction.lexicons import FOREIGN_OPENERS
 from asof.extraction.word_frequency import common_english
 
 #: Words after a number that make it a quantity or a time, not part of a name.

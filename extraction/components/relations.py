@@ -46,14 +46,8 @@ from asof.extraction.components.match_checks import (
 )
 from asof.extraction.components.mentions import name_run
 from asof.extraction.components.titles import find_titles
-from asof.extraction.patterns import (
-    COLLECTIVE_SUBJECTS,
-    NAME_PARTICLES,
-    OTHER_LANGUAGE_NAMES,
-    RULES,
-    TITLE_HEADS,
-    Rule,
-)
+from asof.extraction.lexicons import COLLECTIVE_SUBJECTS, NAME_PARTICLES, TITLE_HEADS
+from asof.extraction.patterns import OTHER_LANGUAGE_NAMES, RULES, Rule
 from asof.extraction.spans import line_end
 from asof.extraction.word_frequency import common_words
 

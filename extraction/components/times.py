@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from asof.extraction.components.base import ensure_extensions, ref_time
-from asof.extraction.patterns import TIME_CORRECTION_WORDS
+from asof.extraction.lexicons import TIME_CORRECTION_WORDS
 from asof.extraction.spans import is_emoji
 from asof.timex import (
     MONTHS,

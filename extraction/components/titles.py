@@ -25,7 +25,7 @@ from asof.extraction.components.base import (
 from asof.extraction.components.match_checks import org_after_of
 from asof.extraction.components.mentions import name_run
 from asof.extraction.gazetteer import is_place_name
-from asof.extraction.patterns import COMPANY_HEADS, DEPARTMENTS, RELATIONAL_ROLES, TITLE_HEADS
+from asof.extraction.lexicons import COMPANY_HEADS, DEPARTMENTS, RELATIONAL_ROLES, TITLE_HEADS
 from asof.extraction.spans import is_emoji
 
 #: Words between a title and its employer: "ux lead @ tostadora", and the other languages'

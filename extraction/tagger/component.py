@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from asof.extraction.components.arguments import find_subject
 from asof.extraction.components.base import Candidate, Clause, held_at_work
 from asof.extraction.components.relations import RelationFinder
-from asof.extraction.patterns import RELATIONAL_ROLES, data_json
+from asof.extraction.lexicons import RELATIONAL_ROLES, data_json
 from asof.extraction.tagger.features import doc_features
 from asof.extraction.tagger.model import TaggedSpan, load
 from asof.graph.predicates import LITERAL, PredicateRegistry, default_registry

@@ -15,7 +15,7 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from asof.extraction.components.base import Candidate, Clause
-from asof.extraction.patterns import KINSHIP, LANGUAGES
+from asof.extraction.lexicons import KINSHIP, LANGUAGES
 from asof.extraction.word_frequency import common_words
 
 #: Bumped whenever the features change: an artifact trained on other features is refused.
