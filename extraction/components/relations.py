@@ -277,10 +277,14 @@ class RelationFinder:
                 if pron._.asof_clause >= 0:
                     clause_index = pron._.asof_clause  # "Kofi and | I got married in 2019"
         elif rule.subj == "object":
-            object_pronoun = doc[end - 1].lower_
+            # the pronoun the trigger's verb takes: last ("hired me") or inside ("bumped me
+            # up to")
+            at = next((t.i for t in doc[start + 1:end] if t.lower_ in ("me", "him", "her",
+                                                                          "them")), end - 1)
+            object_pronoun = doc[at].lower_
             subject = "speaker" if object_pronoun == "me" else THIRD_PERSON.get(object_pronoun,
                                                                                  "none")
-            span = (end - 1, end)
+            span = (at, at + 1)
         else:
             subject, span = find_subject(doc, clause, start)
             if subject == "noun" and span is not None:

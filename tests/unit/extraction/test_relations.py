@@ -41,6 +41,11 @@ PHRASINGS: list[tuple[str, tuple[str, str, str, str]]] = [
      ("assert", ME, "job_title", "staff engineer")),
     ("I'm a deckhand at Fjordline Ferries since March.", ("assert", ME, "job_title", "deckhand")),
     ("I work as a joiner for Brandt Builds.", ("assert", ME, "job_title", "joiner")),
+    ("I've been made an advanced paramedic from the 1st of August.",
+     ("assert", ME, "job_title", "advanced paramedic")),
+    ("I was made foreman in 2019.", ("assert", ME, "job_title", "foreman")),
+    ("staying put, they bumped me to senior analyst from 1.12.",
+     ("assert", ME, "job_title", "senior analyst")),
     # lives_in
     ("Tomasz and I found a flat in Tartu last month.", ("assert", ME, "lives_in", "tartu")),
     ("we're in a two-bed in Wrzeszcz now", ("assert", ME, "lives_in", "wrzeszcz")),
