@@ -65,6 +65,10 @@ def no_object(doc: Doc, rule: Rule, end: int, found: tuple[int, int, str, bool])
         return found[0] > end + (1 if end < len(doc) and doc[end].text == "," else 0)
     if rule.id == "manager_is" and any(t.lower_ in ("at", "@") for t in doc[end:found[0]]):
         return True  # "my lead at Daugava Data": where the boss works, not who
+    if rule.id == "made_title":
+        # "was made foreman": the title completes the passive verb; "the help I got made a big
+        # difference": a thing made, its object
+        return doc[found[1] - 1].dep_ == "dobj" or doc[found[1] - 1].lower_ in NON_TITLE_HEADS
     return rule.id == "as_title" and doc[found[1] - 1].lower_ in NON_TITLE_HEADS
 
 

@@ -123,6 +123,11 @@ def test_no_facts_from_hypotheticals_questions_and_negated_wishes(extract: Extra
     assert extract(text) == []
 
 
+def test_a_thing_made_is_no_title(extract: Extract) -> None:
+    # "made" with an object, not a passive with its complement ("was made foreman")
+    assert extract("The help I got made a big difference, honestly.") == []
+
+
 def test_assistant_messages_yield_nothing(pipeline) -> None:  # type: ignore[no-untyped-def]
     from asof.extraction import Conversation, Message
     from asof.graph.models import Role
