@@ -3,19 +3,18 @@ partner), and whether its clause asserts anything at all (questions, wishes, con
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.antecedents import Antecedents
+from asof.extraction.assembly.partners import ME_AND, and_i, partner_named_with
 from asof.extraction.components.base import (
     Candidate,
     Clause,
     asks_to_switch,
     is_honorific,
     is_nameish,
-    name_start,
 )
 from asof.extraction.components.mentions import name_ending_at, name_run
 from asof.extraction.lexicons import (
@@ -30,52 +29,11 @@ from asof.extraction.spans import is_emoji
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _token_at
 from asof.extraction.spans import trim_name as _trim_name
-from asof.extraction.word_frequency import common_english, common_words
+from asof.extraction.word_frequency import common_english
 from asof.graph.ids import normalize_name
 
 _CLAUSE_WIDE_HYPO = frozenset({"if", "someday", "maybe", "unless", "whether", "kidding",
                                "joking", "perhaps", "dream"})
-
-
-def _partner_before(doc: Doc, i: int) -> bool:
-    """"Fatou and I …": the name before "and I" is a person coordinated with the speaker,
-    not the tail of an organisation or place named earlier ("… at Orbit Labs and I live …")."""
-    token = doc[i]
-    if not is_nameish(token):
-        return False
-    if token.dep_ == "appos" and token.head.lower_ in KINSHIP and \
-            token.head.dep_ in ("nsubj", "nsubjpass"):
-        return True  # "my husband Takeshi and I moved": the subject's name, whatever the NER
-    if token.ent_type_ in ("ORG", "GPE", "LOC", "FAC", "PRODUCT", "NORP", "EVENT") or \
-            token.dep_ in ("pobj", "dobj", "attr", "appos"):
-        return False
-    k = name_start(doc, i)
-    return not (k > 0 and doc[k - 1].pos_ in ("ADP", "VERB", "AUX"))
-
-
-def _lower_partner(doc: Doc, i: int) -> bool:
-    """"wanjiru n i were in mombasa": a partner typed in lower case, no English word."""
-    token = doc[i]
-    return token.is_alpha and token.is_lower and len(token) >= 3 and not token.is_stop and \
-        (i == 0 or bool(doc[i - 1].whitespace_) and (doc[i - 1].is_punct or
-                                                     not doc[i - 1].is_alpha)) and \
-        common_words().get(token.lower_, (0, False))[0] < 6
-
-
-#: "me and Luca …", "me & my sister Ana …": the speaker is a subject beside the name.
-_ME_AND = re.compile(r"(?:^|[^\w'’])(?i:me|i)\s+(?:and|&|n)\s+(?:(?i:my|our)\s+[\w-]+\s+)?$")
-
-
-def _and_i(doc: Doc, clause: Clause) -> str | None:
-    """"Fatou and I …" / "she and I": the partner named with the speaker."""
-    for token in doc[max(0, clause.start - 1):clause.end]:
-        if token.lower_ == "and" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "i":
-            prev = doc[token.i - 1] if token.i > 0 else None
-            if prev is not None and is_nameish(prev):
-                return prev.text
-    text = _text(doc)
-    match = re.search(r"([A-Z][\w'’-]+) and I\b", text)
-    return match.group(1) if match else None
 
 
 #: Punctuation that attaches a description to the name before it: "Tomasz Lis (COO)",
@@ -176,14 +134,8 @@ class SubjectResolution(Antecedents):
                 return [topic]
         if kind == "speaker":
             span = cand.subject_span
-            if span is not None and span[0] >= 2 and doc[span[0] - 1].lower_ in (
-                    "and", "n", "&"):
-                k = span[0] - 2
-                if _partner_before(doc, k) and doc[span[0] - 1].lower_ == "and":
-                    return [speaker, state.add_person(doc[k].text)]
-                if _lower_partner(doc, k):
-                    return [speaker, state.add_person(doc[k].text.title())]
-            return [speaker]
+            partner = partner_named_with(doc, span) if span is not None else None
+            return [speaker, state.add_person(partner)] if partner else [speaker]
         if kind == "we" and cand.rule == "switched_off" and cand.objects:
             # "Bullhorn was switched off on Jan 31": whoever held it, when it was one holder
             held = {r.subject for r in state.records if r.predicate == predicate and
@@ -196,7 +148,7 @@ class SubjectResolution(Antecedents):
             org = state.conversation_org(speaker)
             if org_subject and org and state.we_as_org:
                 return [org]
-            partner = _and_i(doc, clause)
+            partner = and_i(doc, clause)
             result = [speaker]
             if partner:
                 result.append(state.add_person(partner))
@@ -311,7 +263,7 @@ class SubjectResolution(Antecedents):
                 return [speaker]
             before = _text(doc)[max(0, doc[cand.subject_span[0]].idx - 40):
                                 doc[cand.subject_span[0]].idx]
-            if _ME_AND.search(before):
+            if ME_AND.search(before):
                 return [speaker, name]  # "me and my boyfriend Luca moved in together"
             return [name]
         if kind == "default":

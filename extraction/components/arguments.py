@@ -439,7 +439,10 @@ def find_subject(doc: Doc, clause: Clause, before: int) -> tuple[str, tuple[int,
             best = ("speaker", None)
             j += 2
             continue
-        if low in ("i", "i'm", "i've", "i'd", "im", "ive", "me") and low != "me":
+        if low in ("i", "i'm", "i've", "i'd", "im", "ive") or low == "me" and j >= 2 and \
+                doc[j - 1].lower_ in ("and", "&", "n") and j + 1 < len(doc) and \
+                doc[j + 1].pos_ in ("VERB", "AUX"):
+            # "darryl and me moved into …": "me" as a subject beside a partner
             if not (token.text == "i" and 0 < j < before - 1 and doc[j - 1].is_title and
                     doc[j + 1].is_title):
                 best = ("speaker", (j, j + 1))  # not the "i" (and) of "Słowo i Sens"

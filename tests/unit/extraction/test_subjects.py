@@ -124,3 +124,12 @@ def test_a_lower_case_employer_keeps_its_company_word(extract: Extract) -> None:
                     "feb!!")
     employers = {a.object.name for a in found if a.predicate == "works_at" and a.object}
     assert "kestrel medical" in {e.lower() for e in employers}
+
+
+def test_a_partner_before_an_aside_or_before_me_moves_too(extract: Extract) -> None:
+    found = {(a.subject.name, a.predicate, a.object.name if a.object else a.value)
+             for a in extract("Tamati (my partner) and I moved over from Napier to Nelson "
+                              "in March.",
+                              "kemi and me moved to Ikeja last week")}
+    assert {("Tamati", "lives_in", "Nelson"), ("Maren Holt", "lives_in", "Nelson"),
+            ("Kemi", "lives_in", "Ikeja"), ("Maren Holt", "lives_in", "Ikeja")} <= found
