@@ -319,6 +319,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         self._pet_owner(doc, index, speaker, buffer)
         self._language_lists(doc, index, buffer)
         self._cv_lines(doc, index, speaker, buffer)
+        self._cv_employers(doc, buffer)
         self._my_home(doc, index, speaker, buffer)
         self._language_skill(doc, index, speaker, buffer)
         self._boss_of(doc, index, speaker, buffer)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.records import RecordKeeping
+from asof.extraction.gazetteer import is_place_name
 from asof.extraction.lexicons import LANGUAGES
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _tok
@@ -95,6 +96,13 @@ _CV_LINE_RE = re.compile(
     r"(?:^|(?<=[.!?;:]\s))(?:from\s+)?(?P<range>(?:19|20)\d\d\s*(?:–|—|-|to|until)\s*"
     r"(?:(?:19|20)\d\d|now|today|present))\s*,?\s+(?:at|with)\s+"
     r"(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:&\s+)?[A-Z][\w&'’.-]*)*)")
+#: "Älvsborg Mobility — UX researcher, 2019–2024", "• Moravia Metrology, Brno — quality lead,
+#: 2019–now": a CV line that opens with the employer (a town after it, in brackets or after a
+#: comma), then a dash and the title; not a heading in capitals ("EDUCATION — …")
+_CV_EMPLOYER_FIRST_RE = re.compile(
+    r"(?m)^[ \t]*(?:[-•*·>]\s*|\d{1,2}[.)]\s*)?(?P<org>\w[\w&'’.-]*(?:\s+(?:&\s+|of\s+|de\s+)?"
+    r"\w[\w&'’.-]*){0,5})(?:\s*\([^)\n]{1,40}\)|\s*,\s*\w[\w'’-]*(?:\s+\w[\w'’-]*)?)?"
+    r"\s+[—–-]\s+(?P<title>[^,\n—–(]{2,60}?)\s*[,(]")
 #: "Théo: French, English, German": a name, a colon and a list of capitalised words
 _LANGUAGE_LIST_RE = re.compile(
     r"(?:^|(?<=[.!?;]\s))(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s*:\s*"
@@ -443,6 +451,32 @@ class PhraseReaders(RecordKeeping):
                                        (match.start(), match.end()), 0.7, basis=Basis.STATED,
                                        granularity=span_time.value.granularity,
                                        stated=span_time.value))
+
+    def _cv_employers(self, doc: Doc, buffer: list[Record]) -> None:
+        """"Älvsborg Mobility — UX researcher, 2019–2024": the employer a CV line opens with,
+        for whoever holds the line's title, over the title's own time."""
+        state = self.state
+        titles = {normalize_name(r.obj): r for r in buffer
+                  if r.predicate == "job_title" and r.kind is AssertionKind.ASSERT and
+                  r.basis is Basis.STATED}
+        for match in _CV_EMPLOYER_FIRST_RE.finditer(_text(doc)):
+            title = titles.get(normalize_name(match.group("title")))
+            org = _trim_name(match.group("org"))
+            if title is None or not org or not all(
+                    w[:1].isupper() or w[:1].isdigit() or w in ("&", "of", "de")
+                    for w in org.split()) or org.isupper() and len(org) > 5 or \
+                    is_place_name(org) or \
+                    state.type_of(org) not in (None, "organization", "unknown", "concept") or \
+                    any(r.predicate == "works_at" and r.subject == title.subject and
+                        r.valid_from == title.valid_from for r in buffer):
+                continue
+            name = state.canonical(org, "organization")
+            state.retype(name, "organization")
+            buffer.append(self._record(title.subject, "works_at", name, False,
+                                       AssertionKind.ASSERT, title.valid_from, title.valid_to,
+                                       title.message, (match.start(), match.end()), 0.7,
+                                       basis=Basis.STATED, granularity=title.granularity,
+                                       stated=title.stated_time))
 
     def _language_lists(self, doc: Doc, index: int, buffer: list[Record]) -> None:
         """"Théo: French, English, German.": a known person's languages, listed after a

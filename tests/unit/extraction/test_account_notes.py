@@ -168,3 +168,16 @@ def test_we_at_a_business_the_speaker_owns(extract: Extract) -> None:
     # a car owned is no business
     assert not any(s == "Tesla Model 3" for s, _, _ in facts(
         extract("I own a Tesla Model 3. We use Slack at work.", speaker="Ana Lima")))
+
+
+def test_a_cv_line_that_opens_with_the_employer_names_where_the_title_was_held(
+        extract: Extract) -> None:
+    found = [a for a in extract("my CV so far:\nHarbourline Logistics — route planner, "
+                                "2020–present\nNordvik Foods, Bergen — shift lead, 2016–2020\n"
+                                "EDUCATION — BSc Logistics, 2012–2016")
+             if a.predicate == "works_at"]
+    assert [(a.subject.name, a.object.name if a.object else None) for a in found] == [
+        ("Maren Holt", "Nordvik Foods")]
+    start, end = found[0].valid_from, found[0].valid_to
+    assert start is not None and end is not None
+    assert (start.astimezone(TZ).year, end.astimezone(TZ).year) == (2016, 2020)  # the title's
