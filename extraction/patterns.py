@@ -159,8 +159,8 @@ RULES: tuple[Rule, ...] = (
     Rule("as_title", "job_title", "assert", (_lower("as"), _DET), obj="np"),
     Rule("promoted", "job_title", "assert",
          (_lemma("promote"), _lower("to"), _DET), obj="np"),
-    # "I've been made an advanced paramedic", "he was made foreman in 2019", "they bumped me
-    # (up) to senior analyst": a new title, as a promotion is
+    # "I've been made a charge nurse", "he was made foreman in 2019", "they bumped me (up) to
+    # team lead": a new title, as a promotion is
     Rule("made_title", "job_title", "assert",
          (_lemma("be", "get"), _ADV, _lower("made"), _DET), obj="np"),
     Rule("bumped_to", "job_title", "assert",

@@ -96,8 +96,8 @@ _CV_LINE_RE = re.compile(
     r"(?:^|(?<=[.!?;:]\s))(?:from\s+)?(?P<range>(?:19|20)\d\d\s*(?:–|—|-|to|until)\s*"
     r"(?:(?:19|20)\d\d|now|today|present))\s*,?\s+(?:at|with)\s+"
     r"(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:&\s+)?[A-Z][\w&'’.-]*)*)")
-#: "Älvsborg Mobility — UX researcher, 2019–2024", "• Moravia Metrology, Brno — quality lead,
-#: 2019–now": a CV line that opens with the employer (a town after it, in brackets or after a
+#: "Nordvik Foods — shift lead, 2016–2020", "• Harbourline Logistics, Bergen — route planner,
+#: 2020–now": a CV line that opens with the employer (a town after it, in brackets or after a
 #: comma), then a dash and the title; not a heading in capitals ("EDUCATION — …")
 _CV_EMPLOYER_FIRST_RE = re.compile(
     r"(?m)^[ \t]*(?:[-•*·>]\s*|\d{1,2}[.)]\s*)?(?P<org>\w[\w&'’.-]*(?:\s+(?:&\s+|of\s+|de\s+)?"
@@ -453,7 +453,7 @@ class PhraseReaders(RecordKeeping):
                                        stated=span_time.value))
 
     def _cv_employers(self, doc: Doc, buffer: list[Record]) -> None:
-        """"Älvsborg Mobility — UX researcher, 2019–2024": the employer a CV line opens with,
+        """"Nordvik Foods — shift lead, 2016–2020": the employer a CV line opens with,
         for whoever holds the line's title, over the title's own time."""
         state = self.state
         titles = {normalize_name(r.obj): r for r in buffer
