@@ -403,7 +403,7 @@ class SubjectResolution(Antecedents):
             j -= 1
         if j >= 3 and doc[j].text == "," and doc[j - 1].lower_ in RELATIONAL_ROLES and \
                 doc[j - 2].lower_ in ("my", "our", "his", "her", "their"):
-            j -= 3  # "Tomas Lindgren (my manager, VP product)": his title, past the relation
+            j -= 3  # "Tomas Lindgren (my manager, head of design)": his, past the relation
         if j < 1 or doc[j].text not in _APPOSITIVE_MARKS:
             return None
         run = name_ending_at(doc, j - 1)

@@ -121,7 +121,7 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
                 "the", "our", "their", "his", "her", "my") and not (
                     end - start == 1 and head_low in RELATIONAL_ROLES and
                     doc[k].lower_ != "the"):
-            # not "(my manager, VP product)": whose manager someone is, not a title
+            # not "(my manager, head of design)": whose manager someone is, no title
             subject, subject_span = "name", run
     # "- Junior architect: Hadi Fakhoury, started 01/09": a line that opens with the title
     if subject is None and nxt is not None and nxt.text == ":" and (
