@@ -65,6 +65,9 @@ def no_object(doc: Doc, rule: Rule, end: int, found: tuple[int, int, str, bool])
         return found[0] > end + (1 if end < len(doc) and doc[end].text == "," else 0)
     if rule.id == "manager_is" and any(t.lower_ in ("at", "@") for t in doc[end:found[0]]):
         return True  # "my lead at Daugava Data": where the boss works, not who
+    if rule.id.startswith("manager_is") and all(t.ent_type_ == "NORP"
+                                                for t in doc[found[0]:found[1]]):
+        return True  # "my manager's Canadian": where the boss is from, not who
     if rule.id == "made_title":
         # "was made foreman": the title completes the passive verb; "the help I got made a big
         # difference": a thing made, its object

@@ -157,3 +157,9 @@ def test_a_title_after_the_relation_in_brackets_is_the_named_persons(
     assert ("Tomas Lindgren", "job_title", "head of design") in found
     assert ("Maren Holt", "job_title", "head of design") not in found
     assert ("Tomas Lindgren", "job_title", "manager") not in found
+
+
+def test_where_the_boss_is_from_is_no_boss(extract: Extract) -> None:
+    found = facts(extract("my boss is Dutch, so no small talk",
+                          "and my manager's Canadian, so keep it polite"))
+    assert not any(p == "reports_to" for _, p, _ in found)
