@@ -444,26 +444,21 @@ class SubjectResolution(Antecedents):
             return None
         start = cand.objects[0][0]
         sent = doc[start].sent
+        if any(t.lower_ in _FIRST_PERSON for t in doc[sent.start:start]):
+            return None
         for token in doc[sent.start:start]:
-            if token.lower_ in _FIRST_PERSON:
-                return None
             if token.i == sent.start and token.dep_ == "compound" and is_nameish(token) and \
                     (run := name_run(doc, token.i, start)) is not None and \
                     self._known_person(doc, run) and \
                     not any(t.ent_type_ in ("ORG", "GPE", "LOC", "FAC", "PRODUCT")
-                            for t in doc[run[0]:run[1]]) and \
-                    not any(t.lower_ in _FIRST_PERSON for t in doc[run[1]:start]):
+                            for t in doc[run[0]:run[1]]):
                 # the parser took "Sade flies" for a noun and the name for its compound
                 # (a sentence in another language the same): a known person opening the
                 # sentence is still its subject
                 return self.state.add_person(_trim_name(doc[run[0]:run[1]].text))
             if token.dep_ in ("nsubj", "nsubjpass") and is_nameish(token):
                 run = name_ending_at(doc, token.i)
-                if run is None:
-                    return None
-                if any(doc[k].lower_ in _FIRST_PERSON for k in range(run[1], start)):
-                    return None
-                return self._person_named(doc, run)
+                return self._person_named(doc, run) if run is not None else None
         return None
 
     def _known_person(self, doc: Doc, run: tuple[int, int]) -> bool:
