@@ -433,18 +433,14 @@ class PhraseReaders(RecordKeeping):
     def _cv_lines(self, doc: Doc, index: int, speaker: str, buffer: list[Record]) -> None:
         """"2019–2022 at Globant as a senior developer": a verbless CV line of the speaker's
         (the title, if any, comes from the "as …" rule with the same range)."""
-        state = self.state
         times = doc._.asof_times or []
         for match in _CV_LINE_RE.finditer(_text(doc)):
             org = _trim_name(match.group("org"))
             span_time = next((t for t in times if t.start_char <= match.start("range") <
                               t.end_char or match.start("range") <= t.start_char <
                               match.end("range")), None)
-            if not org or span_time is None or \
-                    state.type_of(org) not in (None, "organization", "unknown", "concept"):
+            if span_time is None or (name := self._employer_named(org)) is None:
                 continue
-            name = state.canonical(org, "organization")
-            state.retype(name, "organization")
             end = span_time.end_value.start if span_time.end_value is not None else None
             buffer.append(self._record(speaker, "works_at", name, False, AssertionKind.ASSERT,
                                        span_time.value.start, end, index,
@@ -452,26 +448,33 @@ class PhraseReaders(RecordKeeping):
                                        granularity=span_time.value.granularity,
                                        stated=span_time.value))
 
+    def _employer_named(self, org: str) -> str | None:
+        """The organisation a CV line names as an employer, typed as one, or None when the
+        name is empty or the conversation knows it as something else (a person, a place)."""
+        if not org or self.state.type_of(org) not in (None, "organization", "unknown",
+                                                       "concept"):
+            return None
+        name = self.state.canonical(org, "organization")
+        self.state.retype(name, "organization")
+        return name
+
     def _cv_employers(self, doc: Doc, buffer: list[Record]) -> None:
         """"Nordvik Foods — shift lead, 2016–2020": the employer a CV line opens with,
         for whoever holds the line's title, over the title's own time."""
-        state = self.state
         titles = {normalize_name(r.obj): r for r in buffer
                   if r.predicate == "job_title" and r.kind is AssertionKind.ASSERT and
                   r.basis is Basis.STATED}
         for match in _CV_EMPLOYER_FIRST_RE.finditer(_text(doc)):
             title = titles.get(normalize_name(match.group("title")))
             org = _trim_name(match.group("org"))
-            if title is None or not org or not all(
+            if title is None or not all(
                     w[:1].isupper() or w[:1].isdigit() or w in ("&", "of", "de")
                     for w in org.split()) or org.isupper() and len(org) > 5 or \
                     is_place_name(org) or \
-                    state.type_of(org) not in (None, "organization", "unknown", "concept") or \
                     any(r.predicate == "works_at" and r.subject == title.subject and
-                        r.valid_from == title.valid_from for r in buffer):
+                        r.valid_from == title.valid_from for r in buffer) or \
+                    (name := self._employer_named(org)) is None:
                 continue
-            name = state.canonical(org, "organization")
-            state.retype(name, "organization")
             buffer.append(self._record(title.subject, "works_at", name, False,
                                        AssertionKind.ASSERT, title.valid_from, title.valid_to,
                                        title.message, (match.start(), match.end()), 0.7,
