@@ -15,6 +15,7 @@ from asof.graph.store import GraphStore
 from asof.query import views
 from asof.query.ask import ask, format_date
 from asof.query.context import context, estimate_tokens
+from tests.contract.store_helpers import org, place, product
 
 pytestmark = pytest.mark.contract
 
@@ -26,18 +27,6 @@ def d(year: int, month: int, day: int = 1) -> datetime:
 LENA = EntityRef(name="Lena Moreau", type="person", aliases=("Lena",))
 BOSS = EntityRef(name="Ravi Shah", type="person")
 NOW = d(2025, 3, 1)
-
-
-def org(name: str) -> EntityRef:
-    return EntityRef(name=name, type="organization")
-
-
-def place(name: str) -> EntityRef:
-    return EntityRef(name=name, type="location")
-
-
-def tool(name: str) -> EntityRef:
-    return EntityRef(name=name, type="product")
 
 
 def say(store: GraphStore, clock: FakeClock, when: datetime, text: str,
@@ -63,14 +52,14 @@ def lena(store: GraphStore, clock: FakeClock) -> GraphStore:
     say(store, clock, d(2024, 4, 20), "We moved to Nantes in March. I use Figma and Notion.",
         FactAssertion(subject=LENA, predicate="lives_in", object=place("Nantes"),
                       valid_from=d(2024, 3), granularity=Granularity.MONTH),
-        FactAssertion(subject=LENA, predicate="uses", object=tool("Figma")),
-        FactAssertion(subject=LENA, predicate="uses", object=tool("Notion"),
+        FactAssertion(subject=LENA, predicate="uses", object=product("Figma")),
+        FactAssertion(subject=LENA, predicate="uses", object=product("Notion"),
                       evidence="I use Figma and Notion"))
     say(store, clock, d(2024, 6, 3), "I visited Porto on 1 June.",
         FactAssertion(subject=LENA, predicate="visited", object=place("Porto"),
                       valid_from=d(2024, 6, 1), granularity=Granularity.DAY))
     say(store, clock, d(2024, 9, 9), "I stopped using Notion last week.",
-        FactAssertion(subject=LENA, predicate="uses", object=tool("Notion"),
+        FactAssertion(subject=LENA, predicate="uses", object=product("Notion"),
                       kind=AssertionKind.RETRACT, valid_from=d(2024, 9, 2),
                       evidence="I stopped using Notion"))
     say(store, clock, d(2024, 10, 1), "I used to play in the Rivet club.",
@@ -315,7 +304,7 @@ def test_ask_object_is_the_entity_the_facts_link(lena: GraphStore, clock: FakeCl
         FactAssertion(subject=LENA, predicate="studies_at", object=org("Lyon Business School"),
                       valid_from=d(2019, 9), valid_to=d(2021, 6),
                       granularity=Granularity.MONTH),
-        FactAssertion(subject=LENA, predicate="likes", object=tool("MBA")),
+        FactAssertion(subject=LENA, predicate="likes", object=product("MBA")),
         FactAssertion(subject=LENA, predicate="uses", object=org("Colis Express"),
                       valid_from=d(2024, 1, 2), granularity=Granularity.DAY))
     clock.set(NOW)
@@ -390,7 +379,7 @@ def test_a_month_said_at_an_offset_does_not_reach_into_the_month_before(
     """"From February" said at +01:00 starts at 23:00 UTC on 31 January: asked about
     January, it is not there yet."""
     say(lena, clock, d(2024, 2, 3), "We use Quire since February.",
-        FactAssertion(subject=LENA, predicate="uses", object=tool("Quire"),
+        FactAssertion(subject=LENA, predicate="uses", object=product("Quire"),
                       valid_from=datetime(2024, 1, 31, 23, tzinfo=UTC),
                       granularity=Granularity.MONTH))
     clock.set(NOW)
