@@ -16,7 +16,7 @@ from asof.extraction.components.base import (
     is_honorific,
     is_nameish,
 )
-from asof.extraction.components.mentions import name_ending_at, name_run
+from asof.extraction.components.mentions import name_ending_at, name_run, opening_verb
 from asof.extraction.lexicons import (
     I_AM,
     KINSHIP,
@@ -304,8 +304,9 @@ class SubjectResolution(Antecedents):
         something else (an organisation, a place, a product)."""
         text = _trim_name(doc[span[0]:span[1]].text)
         if not text or self._everyday_word(doc, span, text) or \
-                normalize_name(text) in LANGUAGES:
-            return None
+                normalize_name(text) in LANGUAGES or \
+                span[1] - span[0] >= 2 and opening_verb(doc[span[0]]):
+            return None  # "Joined Kestrel in 2021 as …": a note's opening verb, no name
         known = self.state.entity(text)
         if known is not None and known.type != "person":
             return None
@@ -518,7 +519,8 @@ class SubjectResolution(Antecedents):
         if head.is_sent_start and (head.pos_ in ("VERB", "AUX") or
                                    common_english(word)) and not person:
             return False
-        return True
+        # the model takes a note's opening past verb into the name after it ("Joined Kestrel")
+        return not (len(tokens) >= 2 and opening_verb(head))
 
     def _everyday_word(self, doc: Doc, span: tuple[int, int], text: str) -> bool:
         """A one-word "name" that is an everyday English word the model does not call a person

@@ -101,8 +101,10 @@ def _trimmed(ent: Span) -> Span | None:
     start = ent.start
     if end - start >= 2 and doc[start].is_sent_start and (
             doc[start].pos_ in ("VERB", "AUX") and common_english(doc[start].text) or
-            doc[start].lower_ in FOREIGN_OPENERS):
-        start += 1  # "Speaks Luganda and English.", "Soy Flor": a sentence's opening verb
+            doc[start].lower_ in FOREIGN_OPENERS or opening_verb(doc[start])):
+        # "Speaks Luganda and English.", "Soy Flor", "Joined Kestrel in 2021" (the model
+        # took "Joined" for a proper noun): a sentence's opening verb
+        start += 1
     if (start, end) == (ent.start, ent.end):
         return ent
     if end <= start:
@@ -117,7 +119,7 @@ _OPENING_PAST = frozenset({"met", "spoke", "saw", "told", "got", "had", "took", 
                            "rang", "gave", "found", "heard", "left", "made", "caught"})
 
 
-def _opening_verb(token: Token) -> bool:
+def opening_verb(token: Token) -> bool:
     """A sentence-opening past-tense verb of a note, which the model reads as part of the
     name after it ("Met Chiamaka Obi", "Added Haejin Shipping (Busan)", "Called Lakshmi"):
     an everyday word ending in "-ed" (not a short name such as "Ted" or "Reed") or an
@@ -149,7 +151,7 @@ class Mentions:
                         doc[i].pos_ != "PROPN":
                     i += 1
                     continue
-                if run[1] - run[0] >= 2 and _opening_verb(doc[run[0]]):
+                if run[1] - run[0] >= 2 and opening_verb(doc[run[0]]):
                     run = (run[0] + 1, run[1])
                 spans.append(Span(doc, run[0], run[1], label="NAME"))
                 i = run[1]

@@ -133,3 +133,13 @@ def test_a_partner_before_an_aside_or_before_me_moves_too(extract: Extract) -> N
                               "kemi and me moved to Ikeja last week")}
     assert {("Tamati", "lives_in", "Nelson"), ("Maren Holt", "lives_in", "Nelson"),
             ("Kemi", "lives_in", "Ikeja"), ("Maren Holt", "lives_in", "Ikeja")} <= found
+
+
+def test_a_notes_opening_past_verb_is_no_part_of_a_name(extract: Extract) -> None:
+    # the model tags "Joined Kestrel" one person: the verb opens a note's sentence
+    found = triples(extract("Then Nordlys, 2017 to 2020, senior software engineer. Joined "
+                            "Kestrel in Jan '21 as a staff engineer, got promoted to "
+                            "engineering manager in April '23."))
+    assert ("Maren Holt", "staff engineer") in _titles(found)
+    assert ("Maren Holt", "engineering manager") in _titles(found)
+    assert not any(t[1].startswith("Joined") for t in found)
