@@ -71,10 +71,14 @@ class Antecedents(MessageTopics):
         if not plural:
             return [name]
         if pick > 0:
-            pos2, name2, _ = before[pick - 1]
-            if name2 != name and re.fullmatch(r"[\w'’-]+(?:\s+[\w'’-]+){0,2}\s+(?:and|&)\s+",
-                                              text[pos2:pos]):
+            pos2, name2, token2 = before[pick - 1]
+            if name2 != name and (re.fullmatch(r"[\w'’-]+(?:\s+[\w'’-]+){0,2}\s+(?:and|&)\s+",
+                                               text[pos2:pos]) or
+                                  _subject_and_object(token2, before[pick][2])):
                 return [name2, name]
+        if pick + 1 < len(before) and before[pick + 1][1] != name and \
+                _subject_and_object(before[pick][2], before[pick + 1][2]):
+            return [name, before[pick + 1][1]]
         return []  # a plural "they" and one person: not decided here
 
     def _successor_at(self, doc: Doc, person: str) -> tuple[int, int] | None:
@@ -166,3 +170,16 @@ class Antecedents(MessageTopics):
             return False  # "my sister Amra from Mostar": where the person named is from
         return not (tentative and head.dep_ == "pobj" and
                     head.head.lower_ in ("in", "at", "into", "near", "around", "on", "onto"))
+
+
+def _subject_and_object(first: Token, second: Token) -> bool:
+    """The two names are the subject and the object of one verb ("Tyler married Brooke in
+    May, they …", "Ana met Ben at uni and they …"): together they are a plural "they"."""
+    verb = first.head
+    if first.dep_ not in ("nsubj", "nsubjpass") or verb.pos_ not in ("VERB", "AUX"):
+        return False
+    head = second
+    while head.dep_ in ("compound", "flat") and head.head.i != head.i:
+        head = head.head  # the last word of "Brooke Lee"
+    return head.dep_ in ("dobj", "obj") and head.head.i == verb.i or \
+        head.dep_ == "pobj" and head.head.lower_ == "with" and head.head.head.i == verb.i

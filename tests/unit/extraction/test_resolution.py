@@ -31,6 +31,14 @@ def test_they_for_a_person_predicate_stays_a_person(extract: Extract) -> None:
     assert not any(t[1] == "Brackenfield Foods" and t[2] == "lives_in" for t in found)
 
 
+def test_they_after_one_person_did_something_to_another_is_both(extract: Extract) -> None:
+    # the subject and the object of one verb; names joined by "and" were read before
+    found = triples(extract("- my nephew Teodor married Ilse Varga in May!!! they moved to "
+                            "Tromsø in June"))
+    assert {("assert", "Teodor", "lives_in", "tromsø"),
+            ("assert", "Ilse Varga", "lives_in", "tromsø")} <= found
+
+
 def test_suffix_alias_of_a_product(extract: Extract) -> None:
     found = extract("we use Microsoft Planner for tasks.", "we dropped Planner last month.")
     retracts = [a for a in found if a.kind is AssertionKind.RETRACT and a.predicate == "uses"]
