@@ -335,14 +335,22 @@ class PeopleAndNames(RecordKeeping):
         return any(ent.text == name and ent.label_ == "GPE" for ent in doc.ents)
 
     def _leaving_place(self, doc: Doc, name: str) -> bool:
-        """"I'm leaving Pune on Feb 1 for Oslo", "leaving Pune after 10 years here": a move
-        announced with the progressive, about a place the NER names (not a known org)."""
+        """"I'm leaving Pune on Feb 1 for Oslo", "I left Lyon in May": a move, about a place
+        the gazetteer knows right after "leave" (that the NER does not call an organisation),
+        or any the NER names after "leaving" ("leaving Pune after 10 years here")."""
         if self.state.type_of(name) in ("organization", "product", "group"):
             return False
         if self.state.type_of(name) == "location":
             return True
-        return any(ent.text == name and ent.label_ in ("GPE", "LOC") and ent.start > 0 and
-                   doc[ent.start - 1].lower_ == "leaving" for ent in doc.ents)
+        if any(ent.text == name and ent.label_ in ("GPE", "LOC") and ent.start > 0 and
+               doc[ent.start - 1].lower_ == "leaving" for ent in doc.ents):
+            return True
+        # "I left Lyon in May": the model may call the town a person, not an organisation
+        return is_place_name(name) and not any(
+            ent.text == name and ent.label_ in ("ORG", "PRODUCT", "FAC") for ent in doc.ents) \
+            and any(t.lemma_.lower() == "leave" and t.i + 1 < len(doc) and
+                    doc[t.i + 1].idx == t.idx + len(t.text) + 1 and
+                    _text(doc).startswith(name, doc[t.i + 1].idx) for t in doc)
 
     def _listed_people(self, doc: Doc, clause: Clause, cand: Candidate) -> list[str]:
         """Names joined by "and" to the subject, or listed after the object's comma."""

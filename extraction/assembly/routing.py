@@ -213,8 +213,12 @@ class PredicateRouting(SubjectResolution):
         if known is not None and known.type == "person" and \
                 known.name not in state.speakers and state.facts_name(known):
             return None  # "I went back to Ivan": a person the facts know, no place
+        # before the relation types the name: "I left Lyon" leaves a town the model called a
+        # person
+        left_place = predicate == "works_at" and kind == "retract" and \
+            self._leaving_place(doc, name)
         if predicate not in ("reports_to", "married_to"):
-            state.retype(name, self._object_type(predicate))
+            state.retype(name, "location" if left_place else self._object_type(predicate))
         # the object's kind can change the predicate
         if predicate == "works_at":
             if normalize_name(name) in DEPARTMENTS:
@@ -230,7 +234,7 @@ class PredicateRouting(SubjectResolution):
                 # "Noor started at Lakeshore State in September, nursing program", "Sami started at
                 # Hillcrest Elementary": a place of study
                 return "studies_at", state.canonical(name, "organization"), False
-            if kind == "retract" and self._leaving_place(doc, name):
+            if left_place:
                 # "leaving Lyon on Feb 1": a place left is a move
                 return "lives_in", state.canonical(name, "location"), False
             if state.type_of(name) == "location" or (

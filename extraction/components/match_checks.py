@@ -33,6 +33,9 @@ def no_reading(doc: Doc, rule: Rule, start: int, end: int, clause_end: int) -> b
     if rule.id == "perform_for" and end < clause_end and (
             doc[end].lower_ in ("the", "a", "an") or doc[end].lower_ in LANGUAGES):
         return True  # "play in the … league" is play_in's; "we sing in Swahili": a language
+    if rule.id in ("left_org", "leave_place") and end < clause_end and \
+            doc[end].lower_ == "for":
+        return True  # "leaves for Rosario on 3 July": where someone goes, not what they left
     # "my own journey", "Jon's own studio": a word of emphasis
     return rule.id == "own" and before is not None and before.tag_ in ("PRP$", "POS")
 

@@ -134,6 +134,20 @@ def test_leaving_a_named_city_is_a_move_not_a_job(extract: Extract) -> None:
     assert not [a for a in out if a.predicate == "works_at"]
 
 
+def test_a_town_left_is_a_move_whatever_the_model_calls_it(extract: Extract) -> None:
+    # the small model tags "Lyon" here a person; the gazetteer knows the town
+    out = extract("I left Lyon in May.")
+    assert [(a.predicate, a.object.name if a.object else None) for a in out] == [
+        ("lives_in", "Lyon")]
+    assert out[0].valid_to is not None and out[0].valid_to.astimezone(TZ).month == 5
+
+
+def test_leaving_for_a_place_ends_nothing_there(extract: Extract) -> None:
+    out = extract("my brother Tiago leaves for Rosario on 3 July.")
+    assert not [a for a in out if a.valid_to is not None]
+    assert not [a for a in out if a.predicate == "works_at"]
+
+
 def test_left_an_employer_is_still_a_job(extract: Extract) -> None:
     out = extract("I left Orbitron Systems last month.")
     assert {a.predicate for a in out} == {"works_at"}
