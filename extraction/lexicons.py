@@ -138,6 +138,8 @@ STUDY_WORDS = _data_words("study_words.txt")
 GROUP_HEADS = _data_words("group_heads.txt")
 #: Head nouns that make "<Name> <noun>" a place visited for what it is ("a LGBTQ center").
 VENUE_HEADS = _data_words("venue_heads.txt")
+#: Nouns after a town that make the phrase a site of an organisation ("the Tartu warehouse").
+FACILITY_HEADS = _data_words("facility_heads.txt")
 #: Fillers that trail a chat statement ("slack tbh"): no part of a name read into them.
 CHAT_FILLERS = _data_words("chat_fillers.txt")
 #: Subjects that speak for the speaker's side as "we" does ("team uses gitlab").

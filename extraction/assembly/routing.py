@@ -18,8 +18,10 @@ from asof.extraction.assembly.words import (
 )
 from asof.extraction.gazetteer import is_place_name
 from asof.extraction.lexicons import (
+    COMPANY_HEADS,
     DEPARTMENTS,
     EXEC_TITLES,
+    FACILITY_HEADS,
     GROUP_HEADS,
     LANGUAGES,
     NON_PLACE_HEADS,
@@ -113,6 +115,17 @@ class PredicateRouting(SubjectResolution):
             if predicate == "lives_in" and kind != "retract" and (
                     possessive or any(w in NON_PLACE_HEADS for w in heads)):
                 return None  # "moved to the Pro plan", "moves to Tomás Aguilar's team"
+            if predicate == "works_at" and kind == "assert" and not possessive and heads and \
+                    heads[0] in FACILITY_HEADS and self._looks_like_place(doc, _trim_name(text)):
+                # "our shift lead at the Tartu warehouse": a site of the speaker's employer,
+                # "at their Kuopio plant": of the organisation named before; the town employs
+                # no one
+                first = self._object_token(doc)
+                owner = doc[first - 1].lower_ if first else ""
+                employer = state.org_of(speaker) if owner in ("our", "my") else \
+                    self._they_org(doc, doc[first].idx) if first and owner in ("their", "its") \
+                    else None
+                return (predicate, employer, False) if employer else None
             if predicate in ("works_at", "uses") and not possessive and \
                     any(w in GROUP_HEADS for w in heads):
                 # "joined the Didsbury Dads running club", "from Cards over to the Payments
@@ -206,6 +219,12 @@ class PredicateRouting(SubjectResolution):
             # "we moved to HubSpot … and don't use Salesforce anymore": a tool move
             state.retype(name, "product")
             return "uses", state.canonical(name, "product"), False
+        if predicate == "lives_in" and kind == "assert" and self._rule.startswith("move") and \
+                name.split()[-1].lower().rstrip(".") in COMPANY_HEADS and \
+                len(name.split()) > 1 and not self._looks_like_place(doc, name):
+            # "Oona moved to Pohjola Dairy in May": a company moved to is a new employer
+            state.retype(name, "organization")
+            return "works_at", state.canonical(name, "organization"), False
         group = self._known_group(name) if predicate in ("works_at", "uses") else None
         if group is not None:
             return "member_of", group, False  # a known club or team ("left Bokcirkeln")

@@ -208,3 +208,17 @@ def test_a_contact_in_a_call_note_is_no_colleague(extract: Extract) -> None:
                           "Call notes — Tarnwick Insurance: spoke to Oskar Lindgren, finance "
                           "director."))
     assert ("assert", "Oskar Lindgren", "works_at", "kestrel labs") not in out, out
+
+
+def test_a_company_moved_to_is_a_new_employer(extract: Extract) -> None:
+    out = extract("Oona moved to Pohjola Dairy in May.")
+    assert [(a.subject.name, a.predicate, a.object.name if a.object else None) for a in out] \
+        == [("Oona", "works_at", "Pohjola Dairy")]
+
+
+def test_a_town_before_a_site_noun_employs_no_one(extract: Extract) -> None:
+    found = triples(extract("I work at Kestrel Foods.",
+                            "Please add my colleague Ilse Berg. She is our shift lead at the "
+                            "Tartu warehouse."))
+    assert ("assert", "Ilse Berg", "works_at", "kestrel foods") in found
+    assert not any(t[3] == "tartu" for t in found)
