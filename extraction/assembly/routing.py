@@ -32,6 +32,7 @@ from asof.extraction.lexicons import (
     STUDY_WORDS,
     TITLE_HEADS,
 )
+from asof.extraction.spans import is_emoji
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import trim_name as _trim_name
 from asof.extraction.tagger.component import LEARNED_RULE
@@ -287,6 +288,9 @@ class PredicateRouting(SubjectResolution):
             if any(e.text == name and e.label_ in ("ORG", "PRODUCT") for e in doc.ents) and \
                     not self._looks_like_place(doc, name) and kind == "retract":
                 return "works_at", state.canonical(name, "organization"), False
+            if kind == "assert" and self._dated_stay(doc, times):
+                # "back home in Tromsø 14–21 June": a few days somewhere are a trip
+                return "visited", state.canonical(name, "location"), False
             return predicate, state.canonical(name, "location"), False
         if predicate == "visited":
             if state.type_of(name) in ("animal", "person"):
@@ -351,6 +355,24 @@ class PredicateRouting(SubjectResolution):
         return any(w in STUDY_WORDS or w in SCHOOL_WORDS
                    for w in normalize_name(name).split()) or \
             any(w in STUDY_WORDS for w in words)
+
+    def _dated_stay(self, doc: Doc, times: list[TimeMention]) -> bool:
+        """A few days' range said next to the place, with no other place, person, pronoun or
+        emoji between them ("in Tromsø 14–21 June", "spent the 2nd and 3rd in Hvar"; not "Back
+        in Oslo 🥲 I was home in Bodø from Dec 18 to Jan 5", whose range is Bodø's)."""
+        first = self._object_token(doc)
+        if first is None:
+            return False
+        for t in times:
+            if not _short_stay(t):
+                continue
+            low, high = sorted((self._object_at, t.start_char))
+            between = [tok for tok in doc if low < tok.idx < high and tok.i != first and
+                       not t.start_char <= tok.idx < t.end_char]
+            if not any(is_emoji(tok.text) or tok.pos_ == "PRON" or
+                       tok.ent_type_ in ("GPE", "LOC", "PERSON") for tok in between):
+                return True
+        return False
 
     def _known_group(self, name: str) -> str | None:
         """The club or team the conversation already knows ``name`` to mean ("Bokcirkeln" for

@@ -38,3 +38,18 @@ def test_back_from_a_place_or_an_event(extract: Extract, text: str,
 
 def test_back_from_leave_is_no_trip(extract: Extract) -> None:
     assert not extract("back from maternity leave on Monday")
+
+
+def test_a_few_days_somewhere_are_a_trip_not_a_home(learned_extract: Extract,
+                                                   extract: Extract) -> None:
+    # the tagger reads the home; the range makes it a trip
+    stays = [(a.predicate, a.object.name if a.object else None)
+             for a in learned_extract("back home in Tromsø 14–21 June with my husband")]
+    assert stays == [("visited", "Tromsø")]
+    assert [a.predicate for a in extract("We live in Tromsø 14–21 June.")] == ["visited"]
+
+
+def test_a_range_said_of_another_place_makes_no_trip_of_this_one(extract: Extract) -> None:
+    found = extract("Back in Oslo 🥲 I was home in Bodø from Dec 18 to Jan 5.")
+    assert not [a for a in found if a.object and a.object.name == "Oslo" and
+                a.predicate == "visited"]
