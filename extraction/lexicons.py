@@ -134,6 +134,8 @@ SARCASM_MARKERS = _data_words("sarcasm_markers.txt")
 NON_PLACE_HEADS = _data_words("non_place_heads.txt")
 #: A school's last name word or a study noun ("Hillcrest Elementary", "nursing program").
 STUDY_WORDS = _data_words("study_words.txt")
+#: Degrees as typed ("MSc at Aalto", "B.Tech from NIT Trichy").
+DEGREE_WORDS = _data_words("degree_words.txt")
 #: Head nouns that make "<Name> <noun>" a group ("Didsbury Dads running club").
 GROUP_HEADS = _data_words("group_heads.txt")
 #: Head nouns that make "<Name> <noun>" a place visited for what it is ("a LGBTQ center").

@@ -19,6 +19,7 @@ from asof.extraction.assembly.words import (
 from asof.extraction.gazetteer import is_place_name
 from asof.extraction.lexicons import (
     COMPANY_HEADS,
+    DEGREE_WORDS,
     DEPARTMENTS,
     EXEC_TITLES,
     FACILITY_HEADS,
@@ -248,9 +249,10 @@ class PredicateRouting(SubjectResolution):
             if is_group(name) and not re.search(r"\b(office|hospital)\b", name, re.I) and \
                     not (self._rule != "join_org" and company_group(name)):
                 return "member_of", state.canonical(name, "group"), False
-            if kind == "assert" and (self._rule in ("start_at", "join_org", "be_at") or
-                                     self._rule == LEARNED_RULE and self._started_at(doc)) and \
-                    self._studying_at(doc, name):
+            if kind == "assert" and ((self._rule in ("start_at", "join_org", "be_at") or
+                                      self._rule == LEARNED_RULE and self._started_at(doc)) and
+                                     self._studying_at(doc, name) or
+                                     self._study_said_before(doc)):
                 # "Noor started at Lakeshore State in September, nursing program", "Sami started at
                 # Hillcrest Elementary": a place of study
                 return "studies_at", state.canonical(name, "organization"), False
@@ -356,6 +358,28 @@ class PredicateRouting(SubjectResolution):
                    for w in normalize_name(name).split()) or \
             any(w in STUDY_WORDS for w in words)
 
+    def _study_said_before(self, doc: Doc) -> bool:
+        """The words right before "at"/"@" and the object say what is studied there: a degree
+        or a programme ("part-time master's at Halden Tech", "exec program at X"), a year of
+        study ("2nd yr @ vestby college", "final year cse @ ntnu") or a class year ("a junior
+        at Loyola College")."""
+        first = self._object_token(doc)
+        k = (first or 0) - 1
+        while k >= 0 and doc[k].lower_ == "the":
+            k -= 1
+        if k < 1 or doc[k].lower_ not in ("at", "@"):
+            return False
+        before = [t.lower_ for t in doc[max(0, k - 4):k]]
+        if len(before) >= 2 and before[-1] in ("'s", "’s"):
+            before[-2:] = [before[-2] + "'s"]  # "master's" is two tokens
+        last = before[-1]
+        if last in DEGREE_WORDS or last in ("program", "programme", "course"):
+            return True
+        if last in _CLASS_YEARS and len(before) >= 2 and before[-2] in ("a", "an"):
+            return True
+        return any(w in ("yr", "year") for w in before) and any(
+            w in _ORDINAL_WORDS or re.fullmatch(r"\d(?:st|nd|rd|th)", w) for w in before)
+
     def _dated_stay(self, doc: Doc, times: list[TimeMention]) -> bool:
         """A few days' range said next to the place, with no other place, person, pronoun or
         emoji between them ("in Tromsø 14–21 June", "spent the 2nd and 3rd in Hvar"; not "Back
@@ -393,6 +417,11 @@ class PredicateRouting(SubjectResolution):
                 return record.obj
         return None
 
+
+#: "a junior at Loyola College": a class year, with its article (not "junior developer at").
+_CLASS_YEARS = frozenset({"freshman", "sophomore", "junior"})
+#: The years of a course: "2nd yr", "final year".
+_ORDINAL_WORDS = frozenset({"first", "second", "third", "fourth", "fifth", "final", "last"})
 
 #: The longest closed day-by-day range that is still a trip, not a stay at a home.
 _SHORT_STAY_DAYS = 45

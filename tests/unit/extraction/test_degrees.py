@@ -25,3 +25,24 @@ def test_a_degree_from_a_school_was_studied_there(extract: Extract, text: str,
 def test_a_degree_from_no_named_school_is_no_study(extract: Extract) -> None:
     assert not [a for a in extract("Got a degree from my uncle's workshop lol")
                 if a.predicate == "studies_at"]
+
+
+@pytest.mark.parametrize(("text", "school"), [
+    ("side quest: part-time master's at Halden Tech 2021-2023, while working", "Halden Tech"),
+    ("2nd yr @ vestby valley college, nursing program. graduating 5/17",
+     "vestby valley college"),
+    ("final yr cse @ ntnu trondheim", "ntnu trondheim"),
+    ("My brother Jon is a junior at Loyola College.", "Loyola College"),
+])
+def test_what_is_studied_said_before_at_makes_a_place_of_study(learned_extract: Extract,
+                                                              text: str, school: str) -> None:
+    # the tagger reads these employers; the words before "at" make them schools
+    found = learned_extract(text)
+    assert [a.object.name for a in found if a.predicate == "studies_at" and a.object] == \
+        [school]
+    assert not [a for a in found if a.predicate == "works_at"]
+
+
+def test_a_junior_title_at_a_company_is_still_a_job(learned_extract: Extract) -> None:
+    found = learned_extract("I'm a junior developer at Kestrel.")
+    assert [a.predicate for a in found if a.object] == ["works_at"]
