@@ -61,11 +61,7 @@ EXEC_TITLES = frozenset({"ceo", "cto", "cfo", "coo", "cio", "cmo", "cpo", "ciso"
                          "president", "chairman", "chairwoman", "founder", "director",
                          "head", "chief"})
 
-GROUP_WORDS = frozenset({"club", "gym", "league", "team", "band", "choir", "group", "society",
-                         "association", "community", "committee", "board", "orchestra",
-                         "guild", "squad", "crew", "circle", "klubb", "klub",
-                         "verein", "desk", "academy", "department", "dept", "chapter",
-                         "meetup", "löparklubb"})
+GROUP_WORDS = _data_words("group_words.txt")
 
 EVENT_WORDS = _data_words("event_words.txt")
 #: Name endings that mark an event ("DevSummit", "PyCon", "Oktoberfest").
