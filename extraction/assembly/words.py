@@ -14,6 +14,7 @@ from asof.extraction.lexicons import (
     GROUP_WORDS,
     VAGUE_NOUNS,
 )
+from asof.extraction.word_frequency import common_english
 
 
 def is_event(name: str) -> bool:
@@ -42,8 +43,13 @@ def event_appositive(text: str, name: str) -> bool:
 
 
 def is_group(name: str) -> bool:
+    """A group word ends the name or follows its first word ("Harbourside Chess Club",
+    "Chess Club Harbourside"), or opens it in a language that puts the noun first ("Coro San
+    Telmo"; an English "Club" or "Team" opening a name may be a brand's)."""
     words = name.lower().split()
-    return bool(words) and (words[-1] in GROUP_WORDS or any(w in GROUP_WORDS for w in words[1:]))
+    return bool(words) and (words[-1] in GROUP_WORDS or any(w in GROUP_WORDS for w in words[1:])
+                            or len(words) > 1 and words[0] in GROUP_WORDS and
+                            not common_english(words[0]))
 
 
 def company_group(name: str) -> bool:

@@ -30,3 +30,21 @@ def test_someone_else_leaving_a_club_ends_nothing(extract: Extract) -> None:
     found = extract("I joined the Fjellstua Hiking Club in January.",
                     "Oda left the club in April.")
     assert ended_objects(found, "member_of") == {}
+
+
+@pytest.mark.parametrize(("text", "group"), [
+    ("I joined the Lysefjord Sea Swimmers in May.", "Lysefjord Sea Swimmers"),
+    ("I joined the Coro San Telmo in March.", "Coro San Telmo"),
+    ("I joined Tromsø Turlag last spring.", "Tromsø Turlag"),
+])
+def test_a_group_named_by_its_members_or_in_another_language(extract: Extract, text: str,
+                                                             group: str) -> None:
+    found = extract(text)
+    assert [a.object.name for a in found if a.predicate == "member_of" and a.object] == [group]
+    assert not [a for a in found if a.predicate == "works_at"]
+
+
+def test_an_academy_is_a_school_or_a_workplace_not_a_club(extract: Extract) -> None:
+    found = extract("I work at Fjordside Academy as a maths teacher.")
+    assert "works_at" in [a.predicate for a in found if a.object]
+    assert "member_of" not in [a.predicate for a in found]
