@@ -53,3 +53,10 @@ def test_a_range_said_of_another_place_makes_no_trip_of_this_one(extract: Extrac
     found = extract("Back in Oslo 🥲 I was home in Bodø from Dec 18 to Jan 5.")
     assert not [a for a in found if a.object and a.object.name == "Oslo" and
                 a.predicate == "visited"]
+
+
+@pytest.mark.parametrize("name", ["Bergen Datadag Konferenz", "Fórum Varejo Norte",
+                                  "Kestrel Logistics Indaba", "Yazılım Zirvesi",
+                                  "Feria del Libro Tromsø"])
+def test_event_words_of_other_languages_make_an_event(name: str) -> None:
+    assert is_event(name)
