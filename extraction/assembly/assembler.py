@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 from asof.extraction.assembly.aliases import AliasReaders
 from asof.extraction.assembly.anchoring import TITLE_RULES
 from asof.extraction.assembly.corrections import Corrections
+from asof.extraction.assembly.quotes import quote_owners
 from asof.extraction.assembly.reschedules import rescheduled_starts
 from asof.extraction.assembly.roles import RoleReaders
 from asof.extraction.assembly.start_cues import date_cued_starts, trailing_starts
@@ -258,6 +259,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         state.pending = buffer
         self._rule = ""
         self._intro(doc, speaker, index, buffer)
+        quoted = quote_owners(doc, state, self._positions, speaker)
         clauses: list[Clause] = doc._.asof_clauses or []
         times: list[TimeMention] = doc._.asof_times or []
         by_clause: dict[int, list[Candidate]] = {}
@@ -287,7 +289,10 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
                     self._type_places(cand)
                     continue
                 self._merged_group = None
-                subs = self._subjects(doc, clause, ci, cand, speaker, subjects)
+                # inside a quote of someone else's words, "I" is theirs (assembly/quotes.py)
+                at = doc[cand.trigger[0]].idx
+                who = next((o for a, b, o in quoted if a <= at < b), speaker)
+                subs = self._subjects(doc, clause, ci, cand, who, subjects)
                 if cand.predicate == "reports_to" and cand.subject in ("name", "none",
                                                                        "default"):
                     # "Dias and Madina report to me", "two people report to me, Dias and
@@ -309,7 +314,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
                     subs = list(dict.fromkeys(self._holder_at_work(s, cand) for s in subs))
                 for subject in subs:
                     emitted = len(buffer)
-                    self._emit(doc, index, episode, clause, ci, cand, subject, speaker,
+                    self._emit(doc, index, episode, clause, ci, cand, subject, who,
                                clause_times, buffer, clauses)
                     if subject == speaker and cand.subject in ("we", "default"):
                         unplaced.extend(buffer[emitted:])

@@ -121,6 +121,9 @@ class ConversationState:
     offers: dict[str, str] = field(default_factory=dict)
     #: when each message of the conversation was sent (message index → its time)
     message_times: dict[int, datetime] = field(default_factory=dict)
+    #: whose first-person words were quoted: a relative's word ("dad") → the person, and ""
+    #: → the person quoted last (assembly/quotes.py)
+    quoted: dict[str, str] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ entities
 
