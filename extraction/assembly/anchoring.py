@@ -5,7 +5,7 @@ with its interval."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from spacy.tokens import Doc
 
@@ -477,6 +477,13 @@ class TimeAnchoring(PredicateRouting):
                 day = episode.occurred_at
                 from asof.timex import period as make_period
                 period = make_period(day.date(), Granularity.DAY, day.tzinfo or UTC)
+            if period.granularity is Granularity.WEEK:
+                # "at the Lyon fair last week": the annotation conventions date an event of a
+                # week by its month (the month the week's Thursday is in, as ISO weeks go)
+                from asof.timex import period as make_period
+                thursday = period.start + timedelta(days=3)
+                period = make_period(thursday.date().replace(day=1), Granularity.MONTH,
+                                     thursday.tzinfo or UTC)
             valid_from, valid_to = period.start, period.end
             if times and times[0].role is Role.RANGE and times[0].end_value is not None:
                 valid_to = times[0].end_value.end

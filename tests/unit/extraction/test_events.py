@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from asof.extraction.assembly.words import is_event
-from tests.unit.extraction.conftest import Extract
+from tests.unit.extraction.conftest import TZ, Extract
 
 pytestmark = pytest.mark.unit
 
@@ -60,3 +60,12 @@ def test_a_range_said_of_another_place_makes_no_trip_of_this_one(extract: Extrac
                                   "Feria del Libro Tromsø"])
 def test_event_words_of_other_languages_make_an_event(name: str) -> None:
     assert is_event(name)
+
+
+def test_an_event_of_last_week_is_dated_by_its_month(extract: Extract) -> None:
+    # the annotation conventions: "last week", "this week" = the month
+    found = [a for a in extract("I was at the Bergen Food Fair last week.")
+             if a.predicate == "attended"]
+    assert len(found) == 1 and found[0].valid_from is not None and found[0].valid_to is not None
+    start, end = found[0].valid_from.astimezone(TZ), found[0].valid_to.astimezone(TZ)
+    assert (start.day, end.day, end.month - start.month) == (1, 1, 1)
