@@ -477,11 +477,14 @@ class TimeAnchoring(PredicateRouting):
                 day = episode.occurred_at
                 from asof.timex import period as make_period
                 period = make_period(day.date(), Granularity.DAY, day.tzinfo or UTC)
-            if period.granularity is Granularity.WEEK:
-                # "at the Lyon fair last week": the annotation conventions date an event of a
-                # week by its month (the month the week's Thursday is in, as ISO weeks go)
+            weekend = at is not None and period is at and any(
+                t.value is at and "weekend" in t.text.lower() for t in times)
+            if period.granularity is Granularity.WEEK or weekend:
+                # "at the Lyon fair last week", "in Bergen last weekend": the annotation
+                # conventions date an event of a week or a weekend by its month (the month the
+                # week's Thursday is in, as ISO weeks go; a weekend's Saturday is past it)
                 from asof.timex import period as make_period
-                thursday = period.start + timedelta(days=3)
+                thursday = period.start + timedelta(days=-2 if weekend else 3)
                 period = make_period(thursday.date().replace(day=1), Granularity.MONTH,
                                      thursday.tzinfo or UTC)
             valid_from, valid_to = period.start, period.end

@@ -69,3 +69,14 @@ def test_an_event_of_last_week_is_dated_by_its_month(extract: Extract) -> None:
     assert len(found) == 1 and found[0].valid_from is not None and found[0].valid_to is not None
     start, end = found[0].valid_from.astimezone(TZ), found[0].valid_to.astimezone(TZ)
     assert (start.day, end.day, end.month - start.month) == (1, 1, 1)
+
+
+def test_a_trip_last_weekend_is_dated_by_its_month_and_one_on_named_days_by_its_days(
+        extract: Extract) -> None:
+    month = [a for a in extract("I was in Lyon last weekend.") if a.predicate == "visited"]
+    days = [a for a in extract("Ana and I went to Bergen sat & sun.")
+            if a.predicate == "visited"]
+    assert month and month[0].valid_from is not None and \
+        month[0].valid_from.astimezone(TZ).day == 1
+    assert days and days[0].valid_from is not None and days[0].valid_to is not None and \
+        (days[0].valid_to - days[0].valid_from).days == 2
