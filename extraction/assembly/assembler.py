@@ -429,8 +429,9 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
             if k < clause.end and doc[k].lower_ in _EMPLOYER_NOUNS:
                 objects = [(k, k + 1, "company", False)]  # "Dana left the company in January"
             elif k == cand.trigger[1] and doc[cand.trigger[0]].pos_ == "VERB" and (
-                    k >= clause.end or doc[k].is_punct or doc[k].ent_type_ == "DATE") and \
-                    state.org_of(subject) is not None:
+                    k >= clause.end or doc[k].is_punct or doc[k].ent_type_ == "DATE" or
+                    any(t.start_char <= doc[k].idx < t.end_char for t in doc._.asof_times)) \
+                    and state.org_of(subject) is not None:
                 # "our ops lead Marcus left last week": someone with a known employer left it
                 objects = [(cand.trigger[0], cand.trigger[0] + 1, "company", False)]
         if not objects and cand.rule == "last_day":

@@ -12,6 +12,7 @@ from asof.extraction.gazetteer import is_place_name
 from asof.extraction.lexicons import DEPARTMENTS, LANGUAGES, NON_TITLE_HEADS, TITLE_HEADS
 from asof.extraction.patterns import Rule
 from asof.extraction.word_frequency import common_english
+from asof.timex.vocabulary import MONTH_NAMES, WEEKDAY_ABBREVIATIONS, WEEKDAY_NAMES
 
 #: Words after "run" that make its object a race run, not a tool ("ran my first 10k").
 _RACE_WORDS = frozenset({"first", "second", "third", "1st", "2nd", "3rd", "fastest",
@@ -62,6 +63,8 @@ def no_object(doc: Doc, rule: Rule, end: int, found: tuple[int, int, str, bool])
         # "got PayNest, backend engineer"
         return not after or after[0].text != "," or \
             not any(t.lower_ in TITLE_HEADS for t in after[1:])
+    if found[3] and _all_time(doc, found[0], found[1]):
+        return True  # "joined X in Aug '14, left Feb '17": a month, not what was left
     if rule.id == "tool_shop":
         return found[1] >= len(doc) or doc[found[1]].lower_ not in _TOOL_SHOP_HEADS
     if rule.id == "spouse":
@@ -76,6 +79,20 @@ def no_object(doc: Doc, rule: Rule, end: int, found: tuple[int, int, str, bool])
         # difference": a thing made, its object
         return doc[found[1] - 1].dep_ == "dobj" or doc[found[1] - 1].lower_ in NON_TITLE_HEADS
     return rule.id == "as_title" and doc[found[1] - 1].lower_ in NON_TITLE_HEADS
+
+
+def _all_time(doc: Doc, start: int, end: int) -> bool:
+    """``doc[start:end]`` is a month's or a weekday's name inside a longer time the message
+    says ("Feb" of "Feb '17"), not a name that only a time's words run through ("been at X
+    for 34 years")."""
+    words = [t.lower_.rstrip(".") for t in doc[start:min(end, len(doc))]]
+    if not words or not all(w in MONTH_NAMES or w in WEEKDAY_NAMES or
+                            w in WEEKDAY_ABBREVIATIONS for w in words):
+        return False
+    first, last = doc[start].idx, doc[min(end, len(doc)) - 1].idx
+    return any(t.start_char <= first and last < t.end_char and
+               t.end_char - t.start_char > len(doc[start:end].text)
+               for t in doc._.asof_times or [])
 
 
 def day_owner(doc: Doc, start: int) -> tuple[str, tuple[int, int]] | None:

@@ -148,6 +148,22 @@ def test_leaving_retracts_works_at_and_the_title(extract: Extract) -> None:
     assert any(a.kind is AssertionKind.RETRACT and a.predicate == "job_title" for a in out)
 
 
+def test_left_before_a_month_ends_the_job_just_named(extract: Extract) -> None:
+    # "Feb" is the month of "Feb '17", not an employer left
+    out = extract("Work: joined Kestrel in Aug '14 as a systems engineer, left Feb '17.")
+    retract = [a for a in out if a.kind is AssertionKind.RETRACT and a.predicate == "works_at"]
+    assert [a.object.name for a in retract if a.object] == ["Kestrel"]
+    assert retract[0].valid_from is not None
+    assert retract[0].valid_from.astimezone(TZ).date() == date(2017, 2, 1)
+
+
+def test_a_name_a_time_runs_through_is_still_a_name(extract: Extract) -> None:
+    # the time read is "been at Kestrel Castings for 34 years"
+    out = extract("I've been at Kestrel Castings for 34 years.")
+    assert [a.object.name for a in out if a.predicate == "works_at" and a.object] == \
+        ["Kestrel Castings"]
+
+
 def test_used_to_has_unknown_start_and_ends_at_message_time(extract: Extract) -> None:
     (fact,) = extract("I used to live in Porto.")
     assert fact.predicate == "lives_in" and fact.valid_from is None
