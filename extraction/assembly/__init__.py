@@ -13,6 +13,8 @@ one stage per module, each a layer of :class:`Assembler` that may use the layers
 - ``situations``: offers, hires, switches, plans, roles, pets, events;
 - ``corrections``: "sorry, it was May", "not Flutterwave, Paystack";
 - ``phrases``: facts said in set phrases the dependency rules do not see;
+- ``candidates``: a clause's candidates before assembly (the tagger's under the rules');
+- ``quotes``: whose first-person words a quoted passage holds;
 - ``assembler``: the entry point, message by message.
 
 One :class:`ConversationState` per conversation (and so per tenant): nothing is ever merged

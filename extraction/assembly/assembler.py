@@ -4,12 +4,11 @@ facts, and returns the message's assertions."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.aliases import AliasReaders
 from asof.extraction.assembly.anchoring import TITLE_RULES
+from asof.extraction.assembly.candidates import learned_under_rules, tool_moves
 from asof.extraction.assembly.corrections import Corrections
 from asof.extraction.assembly.quotes import quote_owners
 from asof.extraction.assembly.reschedules import rescheduled_starts
@@ -90,11 +89,6 @@ def _objectless_stop(cand: Candidate) -> bool:
         cand.rule not in _JOB_ENDINGS
 
 
-#: Words after an ending verb that name where one goes, not what one leaves ("leaving for
-#: Nexon", "retiring to the coast").
-_DESTINATION = frozenset({"for", "to", "into", "towards"})
-
-
 #: Verbs by which a person leaves a job (as lemmas).
 _LEAVING = frozenset({"leave", "quit", "retire", "resign"})
 
@@ -106,48 +100,6 @@ def _leaves(doc: Doc, end: int) -> bool:
     while k < len(doc) and doc[k].pos_ == "ADV":
         k += 1
     return k < len(doc) and doc[k].pos_ in ("VERB", "AUX") and doc[k].lemma_ in _LEAVING
-
-
-def _learned_under_rules(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
-    """The tagger's reading of a span a rule reads as the end of the same predicate gives way
-    to the rule's; and an ending said without its object ("last day @ tostadora fri", "left
-    behaviour at the end of march") takes the object the tagger found right after it, so the
-    name is what ends, not a fact that starts on the day it ended. So does a start ("moved to
-    porto last month"), which would otherwise restart the home already held."""
-    ruled = [c for c in cands if c.rule != LEARNED_RULE]
-    kept: list[Candidate] = []
-    for cand in cands:
-        if cand.rule != LEARNED_RULE or not cand.objects:
-            kept.append(cand)
-            continue
-        start, end = cand.objects[0][0], cand.objects[0][1]
-        if any(c.predicate == cand.predicate and c.kind != cand.kind and
-               any(o[0] < end and start < o[1] for o in c.objects) for c in ruled):
-            continue  # "left Kuura": the rule's ending of "Kuura" stands
-        ending = next((c for c in ruled if c.kind in ("retract", "assert") and
-                       c.predicate == cand.predicate and not c.objects and
-                       0 <= start - c.trigger[1] <= 2 and
-                       not any(t.pos_ in ("VERB", "AUX") or t.lower_ in _DESTINATION
-                               for t in doc[c.trigger[1]:start])), None)
-        if ending is not None:
-            ending.objects = list(cand.objects)
-            continue
-        kept.append(cand)
-    return kept
-
-
-def _tool_moves(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
-    """"we moved from Trello to Linear": a move from a name to a tool some candidate reads as
-    used is a switch of tools, not of homes; the name left is a tool that ends."""
-    tools = {c.objects[0][0] for c in cands if c.predicate == "uses" and c.objects}
-    out: list[Candidate] = []
-    for cand in cands:
-        if cand.predicate == "lives_in" and cand.kind == "switch_from" and cand.objects:
-            k = cand.objects[0][1]
-            if k + 1 < len(doc) and doc[k].lower_ == "to" and k + 1 in tools:
-                cand = replace(cand, rule="switch_from", predicate="uses")
-        out.append(cand)
-    return out
 
 
 def _visited_head(doc: Doc, start: int, end: int) -> int | None:
@@ -266,7 +218,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         for cand in doc._.asof_candidates or []:
             by_clause.setdefault(cand.clause, []).append(cand)
         for ci in by_clause:
-            by_clause[ci] = _tool_moves(doc, _learned_under_rules(doc, by_clause[ci]))
+            by_clause[ci] = tool_moves(doc, learned_under_rules(doc, by_clause[ci]))
         state.message_times[index] = episode.occurred_at
         subjects: dict[int, list[str]] = {}
         #: the speaker's records said with "we" or no subject, before their employer was known
