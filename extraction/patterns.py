@@ -40,6 +40,9 @@ class Rule:
     #: the object may be typed in lower case ("empecé en quillay"): a run of words that are
     #: no everyday English or foreign words reads as a name
     lower_names: bool = False
+    #: the object may follow the match's clause in its sentence ("the guy I report to, Tomas
+    #: Berg, is great": the name after the relative clause)
+    sentence_object: bool = False
 
 
 def _lemma(*words: str) -> dict[str, Any]:
@@ -218,6 +221,11 @@ RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------- reports_to
     Rule("report_to", "reports_to", "assert",
          (_lemma("report"), _ADV, _REPORT_ADV, _lower("to"), _DET)),
+    # "the guy I report to, Tomas Berg, is great": the name after the relative clause
+    # (components/match_checks.py checks that "report" heads one)
+    Rule("report_to_named", "reports_to", "assert",
+         (_lemma("report"), _ADV, _REPORT_ADV, _lower("to")), obj="after_comma_name",
+         sentence_object=True),
     # "he reports to her": "her" is the object here, not a determiner
     Rule("report_to_pron", "reports_to", "assert",
          (_lemma("report"), _ADV, _REPORT_ADV, _lower("to"), _lower("her", "him")),

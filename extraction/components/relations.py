@@ -163,7 +163,8 @@ class RelationFinder:
                    end: int) -> Candidate | None:
         # a heading ("Langues: arabe, français"): its list runs to the end of the line
         heading = doc[end - 1].text == ":" and clause.end <= end
-        c_end = line_end(doc, end) if heading else clause.end
+        c_end = line_end(doc, end) if heading else \
+            doc[start].sent.end if rule.sentence_object else clause.end
         objects: list[tuple[int, int, str, bool]] = []
         reader = rule.obj
         if reader == "none" and rule.kind == "retract" and any(

@@ -263,3 +263,11 @@ def test_a_favourite_place_found_is_no_home(extract: Extract) -> None:
 def test_a_title_in_a_town_names_no_employer(extract: Extract) -> None:
     found = triples(extract("I'm a nurse in Wrexham."))
     assert not any(p == "works_at" for _, _, p, _ in found)
+
+
+def test_the_name_after_a_relative_clause_of_reporting(extract: Extract) -> None:
+    found = triples(extract("two weeks in at Kestrel and the guy I report to, Tomas Berg, is "
+                            "great."))
+    assert ("assert", "Maren Holt", "reports_to", "tomas berg") in found
+    assert not [t for t in triples(extract("That's the team I report to, not the one in "
+                                           "Oslo.")) if t[2] == "reports_to"]
