@@ -346,11 +346,12 @@ class PeopleAndNames(RecordKeeping):
                doc[ent.start - 1].lower_ == "leaving" for ent in doc.ents):
             return True
         # "I left Lyon in May": the model may call the town a person, not an organisation
-        return is_place_name(name) and not any(
+        # (the gazetteer last: it is loaded on first use)
+        return any(t.lemma_.lower() == "leave" and t.i + 1 < len(doc) and
+                   doc[t.i + 1].idx == t.idx + len(t.text) + 1 and
+                   _text(doc).startswith(name, doc[t.i + 1].idx) for t in doc) and not any(
             ent.text == name and ent.label_ in ("ORG", "PRODUCT", "FAC") for ent in doc.ents) \
-            and any(t.lemma_.lower() == "leave" and t.i + 1 < len(doc) and
-                    doc[t.i + 1].idx == t.idx + len(t.text) + 1 and
-                    _text(doc).startswith(name, doc[t.i + 1].idx) for t in doc)
+            and is_place_name(name)
 
     def _listed_people(self, doc: Doc, clause: Clause, cand: Candidate) -> list[str]:
         """Names joined by "and" to the subject, or listed after the object's comma."""
