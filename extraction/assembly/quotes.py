@@ -33,7 +33,7 @@ _SHORT_LEAD_IN = 4
 #: Names in brackets: "Dad (Rui Alves, goes by Ray here)".
 _BRACKETED = re.compile(r"\(([^)]*)\)")
 _NAME = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]*)*")
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|my|me)\b")
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|my|me)\b", re.IGNORECASE)
 #: Pronouns a lead-in may point with, and the gender each asks for.
 _THIRD_PERSON = {"him": "he", "his": "he", "he": "he", "her": "she", "she": "she"}
 

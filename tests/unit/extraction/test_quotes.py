@@ -35,3 +35,10 @@ def test_the_speakers_own_words_after_a_colon_stay_the_speakers(extract: Extract
     found = triples(extract("Update: 'I moved to Bergen in May' is what I told HR."))
     assert ("assert", "Maren Holt", "lives_in", "bergen") in found
 
+
+
+def test_a_quote_that_opens_with_my_is_first_person_too(extract: Extract) -> None:
+    found = triples(extract("Next part. Dad (Rui Alves): 'My first job was at Lakeshore Foods in "
+                            "1975.'"))
+    assert ("assert", "Rui Alves", "works_at", "lakeshore foods") in found
+    assert not any(t[1] == "Maren Holt" for t in found)
