@@ -8,6 +8,7 @@ import re
 from spacy.tokens import Doc
 
 from asof.extraction.components.base import Clause, is_nameish, name_start
+from asof.extraction.components.mentions import name_ending_at
 from asof.extraction.lexicons import KINSHIP
 from asof.extraction.spans import text_of as _text
 from asof.extraction.word_frequency import common_words
@@ -24,7 +25,7 @@ def partner_named_with(doc: Doc, speaker_span: tuple[int, int]) -> str | None:
     kin = any(t.lower_ in KINSHIP for t in doc[k + 1:first - 1])
     if (kin and is_nameish(doc[k]) or _partner_before(doc, k)) and \
             doc[first - 1].lower_ == "and":
-        return doc[k].text
+        return _full_name(doc, k)
     if _lower_partner(doc, k):
         return doc[k].text.title()
     return None
@@ -65,7 +66,7 @@ def and_i(doc: Doc, clause: Clause) -> str | None:
         if token.lower_ == "and" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "i":
             prev = doc[token.i - 1] if token.i > 0 else None
             if prev is not None and is_nameish(prev):
-                return prev.text
+                return _full_name(doc, prev.i)
     text = _text(doc)
     match = re.search(r"([A-Z][\w'’-]+) and I\b", text)
     return match.group(1) if match else None
@@ -78,3 +79,13 @@ def _before_aside(doc: Doc, k: int) -> int:
         return k
     opening = next((i for i in range(k - 1, max(-1, k - 8), -1) if doc[i].text == "("), None)
     return opening - 1 if opening is not None and opening >= 1 else k
+
+
+def _full_name(doc: Doc, k: int) -> str:
+    """The whole name that ends at token ``k`` ("my husband Tom Berg and I": Tom Berg, not
+    Berg), not reaching back past the sentence's first word."""
+    run = name_ending_at(doc, k)
+    start = run[0] if run is not None else k
+    while start < k and doc[start].is_sent_start and not doc[start].ent_type_ == "PERSON":
+        start += 1  # "Yesterday Tom and I …"
+    return doc[start:k + 1].text

@@ -143,3 +143,9 @@ def test_a_notes_opening_past_verb_is_no_part_of_a_name(extract: Extract) -> Non
     assert ("Maren Holt", "staff engineer") in _titles(found)
     assert ("Maren Holt", "engineering manager") in _titles(found)
     assert not any(t[1].startswith("Joined") for t in found)
+
+
+def test_a_partner_named_in_full_before_and_i_keeps_the_whole_name(extract: Extract) -> None:
+    found = triples(extract("My husband Tom Berg and I live in Tromsø."))
+    assert ("assert", "Tom Berg", "lives_in", "tromsø") in found
+    assert not any(t[1] == "Berg" for t in found)
