@@ -19,6 +19,7 @@ from asof.extraction.tagger.component import LEARNED_RULE
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Episode, Granularity
 from asof.timex import Role, TimeMention, TimeValue, duration_before
+from asof.timex import period as make_period
 
 TITLE_RULES = frozenset({"title", "as_title", "title_at", "promoted", "title_colon"})
 #: The facts of one job: a start announced for one of them holds for the others.
@@ -475,7 +476,6 @@ class TimeAnchoring(PredicateRouting):
             period = at or stated
             if period is None:
                 day = episode.occurred_at
-                from asof.timex import period as make_period
                 period = make_period(day.date(), Granularity.DAY, day.tzinfo or UTC)
             weekend = at is not None and period is at and any(
                 t.value is at and "weekend" in t.text.lower() for t in times)
@@ -483,7 +483,6 @@ class TimeAnchoring(PredicateRouting):
                 # "at the Lyon fair last week", "in Bergen last weekend": the annotation
                 # conventions date an event of a week or a weekend by its month (the month the
                 # week's Thursday is in, as ISO weeks go; a weekend's Saturday is past it)
-                from asof.timex import period as make_period
                 thursday = period.start + timedelta(days=-2 if weekend else 3)
                 period = make_period(thursday.date().replace(day=1), Granularity.MONTH,
                                      thursday.tzinfo or UTC)

@@ -31,6 +31,7 @@ from asof.extraction.lexicons import (
     WORK_ROLES,
 )
 from asof.extraction.spans import text_of as _text
+from asof.extraction.spans import token_at as _tok
 from asof.extraction.spans import trim_name as _trim_name
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind
@@ -345,11 +346,11 @@ class PeopleAndNames(RecordKeeping):
         if any(ent.text == name and ent.label_ in ("GPE", "LOC") and ent.start > 0 and
                doc[ent.start - 1].lower_ == "leaving" for ent in doc.ents):
             return True
-        # "I left Lyon in May": the model may call the town a person, not an organisation
-        # (the gazetteer last: it is loaded on first use)
-        return any(t.lemma_.lower() == "leave" and t.i + 1 < len(doc) and
-                   doc[t.i + 1].idx == t.idx + len(t.text) + 1 and
-                   _text(doc).startswith(name, doc[t.i + 1].idx) for t in doc) and not any(
+        # "I left Lyon in May": the object being routed comes right after "leave"; the model
+        # may call the town a person, not an organisation (the gazetteer last: it is loaded
+        # on first use)
+        first = _tok(doc, self._object_at) if self._object_at < len(_text(doc)) else 0
+        return first > 0 and doc[first - 1].lemma_.lower() == "leave" and not any(
             ent.text == name and ent.label_ in ("ORG", "PRODUCT", "FAC") for ent in doc.ents) \
             and is_place_name(name)
 
