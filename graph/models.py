@@ -24,7 +24,12 @@ from asof.graph.instants import check_interval, isoformat
 
 
 def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        # "0001-01-01T00:00+01:00" is before the first instant UTC can hold
+        raise ValueError("instant out of range: it falls outside the years 1 to 9999 in "
+                         "UTC") from None
 
 
 #: An aware instant normalised to UTC. Naive datetimes fail validation.

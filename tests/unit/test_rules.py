@@ -133,3 +133,13 @@ def test_a_period_ending_after_year_9999_is_a_clear_input_error(
 def test_an_instant_outside_the_utc_range_is_a_clear_input_error(value: datetime) -> None:
     with pytest.raises(InvalidInputError, match="outside the supported range"):
         require_aware(value, "valid_from")
+
+
+def test_an_instant_outside_what_utc_holds_is_a_clear_error() -> None:
+    # "0001-01-01T00:00+01:00" is before 0001-01-01 UTC: an input error, not a crash
+    from asof.graph.models import FactAssertion
+
+    with pytest.raises(InvalidInputError, match="out of range"):
+        FactAssertion.parse({"subject": {"name": "A"}, "predicate": "works_at",
+                             "object": {"name": "B"},
+                             "valid_from": "0001-01-01T00:00:00+01:00"}, context="facts[0]")
