@@ -234,6 +234,8 @@ class PredicateRouting(SubjectResolution):
         if known is not None and known.type == "person" and \
                 known.name not in state.speakers and state.facts_name(known):
             return None  # "I went back to Ivan": a person the facts know, no place
+        if predicate == "works_at" and kind == "retract" and state.type_of(name) == "product":
+            return "uses", state.canonical(name, "product"), False  # "we left Trello in May"
         # before the relation types the name: "I left Lyon" leaves a town the model called a
         # person
         left_place = predicate == "works_at" and kind == "retract" and \

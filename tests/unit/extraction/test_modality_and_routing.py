@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from asof.graph.models import AssertionKind
 from tests.unit.extraction.conftest import Extract
 
 pytestmark = pytest.mark.unit
@@ -102,3 +103,11 @@ def test_a_negation_ends_at_an_emoji(extract: Extract) -> None:
                a.object.name == "Baltica Naval Design" for a in found)
     assert not any(a.predicate == "lives_in" and a.object is not None and
                    a.object.name == "Oslo" and a.kind.value == "assert" for a in found)
+
+
+def test_a_tool_left_is_a_tool_that_ends_not_a_job(learned_extract: Extract) -> None:
+    found = learned_extract("We track bugs in Trello and chat on Slack.",
+                            "we left Trello in May, it was too slow")
+    ended = [(a.kind, a.predicate, a.object.name) for a in found if a.object]
+    assert (AssertionKind.RETRACT, "uses", "Trello") in ended, ended
+    assert not any(p == "works_at" for _k, p, _o in ended), ended
