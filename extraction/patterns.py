@@ -95,6 +95,9 @@ RULES: tuple[Rule, ...] = (
     Rule("job_at", "works_at", "assert",
          (_lower("job", "position", "role", "fellowship", "internship", "contract", "post"),
           _opt("was", "is", "'s", "will", "be"), _opt("be"), _lower("at", "with"))),
+    # "my first job was Kilo Rails": the job named by its employer
+    Rule("job_was", "works_at", "assert",
+         (_lower("job", "employer"), _lower("was", "is"))),
     # "we hired Pia Sund", "we've onboarded Teo": the person works at our organisation
     Rule("we_hired", "works_at", "assert",
          (_lemma("hire", "onboard", "recruit"), {"IS_TITLE": True}), obj="name", peek=True,

@@ -29,6 +29,8 @@ PHRASINGS: list[tuple[str, tuple[str, str, str, str]]] = [
     ("I start at Ferrovia Labs on July 1.", ("assert", ME, "works_at", "ferrovia labs")),
     ("I am IT administrator in Ferrovia Labs since 2019.",
      ("assert", ME, "works_at", "ferrovia labs")),
+    ("my very first job was Kilo Rails in Lagos, '16 to '19.",
+     ("assert", ME, "works_at", "kilo rails")),
     # job_title
     ("I got promoted to senior accountant last week 💃 finally",
      ("assert", ME, "job_title", "senior accountant")),
@@ -121,6 +123,11 @@ def test_every_predicate_has_a_phrasing() -> None:
 def test_no_facts_from_hypotheticals_questions_and_negated_wishes(extract: Extract,
                                                                     text: str) -> None:
     assert extract(text) == []
+
+
+def test_a_job_named_by_a_title_is_no_employer(extract: Extract) -> None:
+    assert not [a for a in extract("My job is Senior Engineer at Brightwell.")
+                if a.predicate == "works_at" and a.object and a.object.name == "Senior Engineer"]
 
 
 def test_a_thing_made_is_no_title(extract: Extract) -> None:
