@@ -246,6 +246,13 @@ class TimeAnchoring(PredicateRouting):
     def _inherit_times(self, doc: Doc, clause: Clause, ci: int, cand: Candidate,
                        clause_times: dict[int, list[TimeMention]], times: list[TimeMention],
                        clauses: list[Clause]) -> list[TimeMention]:
+        if cand.rule == "title" and cand.subject == "name" and any(
+                c.clause == ci and c is not cand and c.predicate != "job_title" and
+                any(o[0] == (cand.subject_span or (-1,))[0] for o in c.objects)
+                for c in doc._.asof_candidates or []):
+            # "since then I report to our CEO, Ola Berg": the time dates the reporting line,
+            # not the title of the person it names
+            return times
         low = _BACK_REFERENCE.sub("since then", doc[clause.start:clause.end].text.lower())
         if times:
             if "since then" in low or "from then" in low:

@@ -245,6 +245,15 @@ def test_since_then_at_the_end_of_the_clause_before(extract: Extract) -> None:
     assert found[0].valid_from.astimezone(TZ).date() == date(2024, 5, 1)
 
 
+def test_since_then_dates_the_reporting_line_not_the_title_of_the_manager(
+        extract: Extract) -> None:
+    got = {a.predicate: a for a in extract("Pia left the company in May, since then I report "
+                                           "directly to our CEO, Ola Berg.")}
+    assert got["reports_to"].valid_from is not None
+    assert got["reports_to"].valid_from.astimezone(TZ).date() == date(2024, 5, 1)
+    assert got["job_title"].value == "ceo" and got["job_title"].valid_from is None
+
+
 def test_a_short_organisation_name_as_subject(extract: Extract) -> None:
     found = triples(extract("I just joined Tessaly Foods.", "Tessaly runs on Notion and Slack."))
     assert ("assert", "Tessaly Foods", "uses", "notion") in found
