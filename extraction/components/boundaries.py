@@ -1,4 +1,5 @@
-"""``asof_name_joins_v1``: runs before the parser and tells it where no sentence starts.
+"""``asof_name_joins_v1``: runs before the parser and tells it where sentences do and do not
+start.
 
 The English model reads the particle of a Portuguese or Spanish name as a word of its own
 language: in "I joined Rolhas Vale do Sousa on 2 May" it takes "do" for a verb and opens a
@@ -6,9 +7,16 @@ new sentence there, so the name is cut in two and the clause after it loses its 
 lower-case particle between two capitalised words ("Vale do Sousa", "Santa Maria da Feira",
 "Banco do Brasil") is inside a name: neither it nor the word after it may start a sentence.
 The parser keeps boundaries set before it runs (``Token.is_sent_start = False``).
+
+In chat an emoji ends a sentence as a full stop does: in "I finish there on 28 Aug 🥹 my boss
+will be Sara Lund" the parser reads one sentence, so the date of the first statement dated the
+second. A pronoun, a possessive or a connective after an emoji that follows a word starts a
+sentence.
 """
 
 from __future__ import annotations
+
+import unicodedata
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -20,10 +28,25 @@ from asof.extraction.components.base import NAME_CONNECTORS
 _PARTICLES = frozenset(w for w in NAME_CONNECTORS if w.isalpha() and w not in ("the", "of"))
 
 
+#: Words that open a statement of their own after an emoji ("… 🥹 my boss will be …").
+_SENTENCE_OPENERS = frozenset({"i", "my", "we", "our", "she", "he", "they", "her", "his",
+                               "their", "also", "btw", "but", "so", "anyway", "plus"})
+
+
+def _is_emoji(text: str) -> bool:
+    """Pictographs and their joiners and modifiers only ("🥹", "🙌🏾", "❤️")."""
+    return any(unicodedata.category(c) == "So" for c in text) and \
+        all(unicodedata.category(c) in ("So", "Sk", "Mn", "Cf") for c in text)
+
+
 class NameJoins:
     def __call__(self, doc: Doc) -> Doc:
         for i in range(1, len(doc) - 1):
             token = doc[i]
+            if _is_emoji(token.text) and doc[i - 1].is_alpha and \
+                    doc[i + 1].lower_ in _SENTENCE_OPENERS:
+                doc[i + 1].is_sent_start = True
+                continue
             if token.text in _PARTICLES and doc[i - 1].text[:1].isupper() and \
                     doc[i + 1].text[:1].isupper() and doc[i - 1].is_alpha and \
                     doc[i + 1].is_alpha and bool(doc[i - 1].whitespace_):

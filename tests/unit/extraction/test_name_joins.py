@@ -1,13 +1,13 @@
 """A lower-case particle inside a Portuguese or Spanish name ("Vale do Sousa") opens no
-sentence: the English model took "do" for a verb and cut the name, and the clause, in two.
-Sentences and names are the tests' own."""
+sentence: the English model took "do" for a verb and cut the name, and the clause, in two. A
+pronoun or a possessive after an emoji opens one. Sentences and names are the tests' own."""
 
 from __future__ import annotations
 
 import pytest
 
 from asof.extraction.pipeline import load_model
-from tests.unit.extraction.conftest import Extract
+from tests.unit.extraction.conftest import TZ, Extract
 
 pytestmark = pytest.mark.unit
 
@@ -31,3 +31,21 @@ def test_the_whole_name_is_the_employer(extract: Extract) -> None:
     found = extract(_TEXT)
     employers = {a.object.name for a in found if a.predicate == "works_at" and a.object}
     assert employers == {"Adega Vale do Sousa"}
+
+
+_EMOJI_TEXT = ("New job at Verdalia Foods, first day 3 September. I finish at the school on 28 Aug "
+               "🥹 my boss will be Sara Lund.")
+
+
+def test_a_pronoun_after_an_emoji_starts_a_sentence(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp.make_doc(_EMOJI_TEXT)
+    for _name, component in nlp.pipeline[:nlp.pipe_names.index("parser") + 1]:
+        doc = component(doc)
+    assert next(t for t in doc if t.text == "my").is_sent_start
+    bare = load_model()(_EMOJI_TEXT)  # the premise: the bare model reads one sentence there
+    assert not next(t for t in bare if t.lower_ == "my").is_sent_start
+
+
+def test_the_date_before_the_emoji_does_not_date_the_manager(extract: Extract) -> None:
+    line = next(a for a in extract(_EMOJI_TEXT) if a.predicate == "reports_to")
+    assert line.valid_from is not None and line.valid_from.astimezone(TZ).day == 3, line
