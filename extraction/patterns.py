@@ -195,6 +195,11 @@ RULES: tuple[Rule, ...] = (
          (_lemma("move"), {"LOWER": {"IN": ["on", "in"]}, "OP": "?"},
           {"ENT_TYPE": "DATE"}), obj="none"),
     Rule("land_in", "lives_in", "assert", (_lemma("land", "arrive"), _lower("in"))),
+    # "…, here in Bergen", "it's pouring here in Stavanger": where the speaker is at home
+    Rule("here_in", "lives_in", "assert",
+         (_lower("here"), _lower("in"),
+          {"IS_ALPHA": True, "ENT_TYPE": {"NOT_IN": ["DATE", "TIME"]}}),
+         subj="speaker", peek=True),
     Rule("been_in", "lives_in", "assert",
          (_lower("been"), _lower("in"), {"IS_TITLE": True}), obj="name"),
     Rule("my_flat_in", "lives_in", "assert",

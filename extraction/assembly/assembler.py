@@ -425,6 +425,12 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
                  (event or not weekday_range(t))]
         times = self._own_times(doc, ci, cand, times)
         times = self._inherit_times(doc, clause, ci, cand, clause_times, times, clauses)
+        if cand.rule == "here_in":
+            # "at Fjordline since 2021, here in Bergen": a home said in passing, which a move
+            # of the same message outranks ("moving to Munich … my lease here in Boston")
+            if any(r.subject == subject and r.predicate == "lives_in" for r in buffer):
+                return
+            times = []
         if not times and event and objects:
             times = self._event_day(doc, ci, objects[0][0], clause_times)
         if cand.rule == "had_since" and not any(t.role is Role.START for t in times):

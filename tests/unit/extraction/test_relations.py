@@ -125,6 +125,21 @@ def test_no_facts_from_hypotheticals_questions_and_negated_wishes(extract: Extra
     assert extract(text) == []
 
 
+def test_a_home_said_in_passing_is_a_home_from_the_message(extract: Extract) -> None:
+    homes = [a for a in extract("Right now: project lead at Fjordline Cargo since 2021, here "
+                                "in Bergen.", "here in March we had snow")
+             if a.predicate == "lives_in"]
+    assert [(a.object.name if a.object else None, a.valid_from) for a in homes] == \
+        [("Bergen", None)], homes
+
+
+def test_a_move_outranks_a_home_said_in_passing(extract: Extract) -> None:
+    homes = {a.object.name for a in extract("I'm moving to Munich for the new job, my lease "
+                                            "here in Boston runs to the end of March.")
+             if a.predicate == "lives_in" and a.object}
+    assert homes == {"Munich"}, homes
+
+
 def test_a_job_named_by_a_title_is_no_employer(extract: Extract) -> None:
     assert not [a for a in extract("My job is Senior Engineer at Brightwell.")
                 if a.predicate == "works_at" and a.object and a.object.name == "Senior Engineer"]
