@@ -244,7 +244,7 @@ class PredicateRouting(SubjectResolution):
             state.retype(name, "location" if left_place else self._object_type(predicate))
         # the object's kind can change the predicate
         if predicate == "works_at":
-            if normalize_name(name) in DEPARTMENTS or self._rule == "job_was" and \
+            if normalize_name(name) in DEPARTMENTS or \
                     normalize_name(name).split()[-1] in TITLE_HEADS:
                 return None  # "my job is Senior Engineer": a title, not an employer
             if is_event(name):
