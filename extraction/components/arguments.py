@@ -155,6 +155,23 @@ def read_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
     return (start, stop, text, True) if text else None
 
 
+def named_after_lower_title(doc: Doc, i: int) -> tuple[int, int, str, bool] | None:
+    """"their head of digital, Sara Moe": a title typed in lower case, then a comma and the
+    name of the person who holds it."""
+    i = _skip(doc, i, len(doc))
+    k = i
+    while k < len(doc) and k - i < 5 and doc[k].is_alpha and doc[k].is_lower:
+        k += 1
+    if k == i or k + 1 >= len(doc) or doc[k].text != "," or not any(
+            t.lower_ in TITLE_HEADS or t.lower_ in EXEC_WORDS for t in doc[i:k]):
+        return None
+    named = name_run(doc, k + 1, len(doc))
+    if named is None or any(t.lower_ in TITLE_HEADS for t in doc[named[0]:named[1]]):
+        return None
+    text = doc[named[0]:named[1]].text.strip(" ,.'\"")
+    return (named[0], named[1], text, True) if text else None
+
+
 #: Lower-case words that can sit inside an organisation's name ("Women in Tech Aotearoa").
 _NAME_INNER = frozenset({"of", "in", "for", "de", "la", "du", "del", "der", "von", "van",
                          "des", "di", "da", "y", "e", "the"})

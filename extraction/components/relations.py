@@ -16,6 +16,7 @@ from asof.extraction.components.arguments import (
     find_subject,
     hired_before,
     list_more,
+    named_after_lower_title,
     read_after_comma_name,
     read_any,
     read_before,
@@ -172,7 +173,8 @@ class RelationFinder:
             return None  # "they retired the old database": not a person retiring
         found: tuple[int, int, str, bool] | None = None
         if reader == "name":
-            found = read_name(doc, end, c_end)
+            found = rule.predicate == "reports_to" and named_after_lower_title(doc, end) or \
+                read_name(doc, end, c_end)
         elif reader in ("np", "np_at_last"):
             preps = ("with", "by") if rule.predicate == "prefers" else ()
             found = read_np(doc, end, c_end, preps)

@@ -109,6 +109,20 @@ def test_reporting_straight_to_someone(extract: Extract) -> None:
         extract("I report straight to Jonas Weber now.", speaker="Lena Vogt"))
 
 
+def test_reporting_to_a_title_typed_in_lower_case_then_the_name(extract: Extract) -> None:
+    found = facts(extract("New contract signed! I'll be reporting to their head of digital, "
+                          "Sara Moe.", speaker="Lena Vogt"))
+    assert ("Lena Vogt", "reports_to", "Sara Moe") in found, found
+
+
+def test_a_lower_case_title_then_a_name_is_no_object_of_other_verbs(
+        learned_extract: Extract) -> None:
+    found = facts(learned_extract("Lena is not the decision maker: anything above 10k goes to "
+                                  "the managing director, Klaus Brandt."))
+    assert not any(o == "Klaus Brandt" and p not in ("job_title", "reports_to")
+                   for _s, p, o in found), found
+
+
 def test_going_back_to_a_known_person_is_no_visit(extract: Extract) -> None:
     # "went back to Tomas" had made him a visited place, so "he" no longer found him
     found = facts(extract("Top candidate: Tomas Okello, senior accountant at Kiira Mills.",
