@@ -275,6 +275,10 @@ RULES: tuple[Rule, ...] = (
                                         "OP": "?"},
           {"LOWER": "getting", "OP": "?"}, _lower("married")),
          obj="before", subj="inner"),
+    # "Marek and I … we're getting married on 23 September": the two of "we" marry
+    Rule("we_married", "married_to", "assert",
+         (_lower("we", "we're"), _opt("are", "were", "got", "'re", "will", "'ll", "just"),
+          _opt("getting", "get", "be", "got"), _lower("married")), obj="none", subj="we"),
     Rule("marry_name", "married_to", "assert",
          ({"LEMMA": {"IN": ["marry"]}, "POS": "VERB", "LOWER": {"NOT_IN": ["marry"]}},)),
     # ---------------------------------------------------------------- member_of

@@ -264,6 +264,14 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
                     # or plan said without anyone's "I" is the employer's ("I use dbt" stays
                     # the speaker's)
                     subs = list(dict.fromkeys(self._holder_at_work(s, cand) for s in subs))
+                if cand.rule == "we_married":
+                    if len(subs) != 2:
+                        continue  # "we got married" with no partner named with the "I"
+                    # the verb stands for the object: the partner is whom the speaker marries
+                    cand = Candidate(cand.rule, cand.predicate, cand.kind, cand.clause,
+                                     cand.trigger, "speaker", cand.subject_span,
+                                     [(cand.trigger[1] - 1, cand.trigger[1], subs[1], True)])
+                    subs = subs[:1]
                 for subject in subs:
                     emitted = len(buffer)
                     self._emit(doc, index, episode, clause, ci, cand, subject, who,

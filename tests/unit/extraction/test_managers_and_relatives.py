@@ -96,12 +96,19 @@ def test_a_name_beside_a_person_to_person_relation_is_a_person(extract: Extract)
      date(2024, 9, 20)),
     ("Ruwan and I are getting married on 7 September.", "Ruwan", date(2024, 9, 7)),
     ("I've lived in Douglas since Dermot and I married in 1975.", "Dermot", date(1975, 1, 1)),
+    ("Nils and I will bring the cake. And we're getting married on 23 September!!!", "Nils",
+     date(2024, 9, 23)),
 ])
 def test_a_wedding_announced_with_its_date_marries_from_that_day(
         extract: Extract, text: str, partner: str, day: date) -> None:
     found = [a for a in extract(text) if a.predicate == "married_to" and a.object is not None]
     assert [(a.object.name, a.valid_from.astimezone(TZ).date() if a.valid_from else None)
             for a in found] == [(partner, day)]
+
+
+def test_we_married_with_no_partner_named_with_the_speaker_gives_nothing(
+        extract: Extract) -> None:
+    assert not [a for a in extract("we got married in May") if a.predicate == "married_to"]
 
 
 def test_reporting_straight_to_someone(extract: Extract) -> None:
