@@ -16,34 +16,26 @@ sentence.
 
 from __future__ import annotations
 
-import unicodedata
-
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from asof.extraction.components.base import NAME_CONNECTORS
+from asof.extraction.spans import is_emoji
 
 #: Connectors that are lower-case words of their own language ("do", "da", "de" …), not "&"
 #: or "-", which the parser never takes for a sentence start.
 _PARTICLES = frozenset(w for w in NAME_CONNECTORS if w.isalpha() and w not in ("the", "of"))
-
 
 #: Words that open a statement of their own after an emoji ("… 🥹 my boss will be …").
 _SENTENCE_OPENERS = frozenset({"i", "my", "we", "our", "she", "he", "they", "her", "his",
                                "their", "also", "btw", "but", "so", "anyway", "plus"})
 
 
-def _is_emoji(text: str) -> bool:
-    """Pictographs and their joiners and modifiers only ("🥹", "🙌🏾", "❤️")."""
-    return any(unicodedata.category(c) == "So" for c in text) and \
-        all(unicodedata.category(c) in ("So", "Sk", "Mn", "Cf") for c in text)
-
-
 class NameJoins:
     def __call__(self, doc: Doc) -> Doc:
         for i in range(1, len(doc) - 1):
             token = doc[i]
-            if _is_emoji(token.text) and doc[i - 1].is_alpha and \
+            if is_emoji(token.text) and doc[i - 1].is_alpha and \
                     doc[i + 1].lower_ in _SENTENCE_OPENERS:
                 doc[i + 1].is_sent_start = True
                 continue
