@@ -173,3 +173,11 @@ def test_a_lower_case_name_before_a_role_in_brackets(extract: Extract,
                                   "the meeting (boss) ran late", "ramón (jefe) says no"])
 def test_no_name_before_a_role_in_brackets(extract: Extract, text: str) -> None:
     assert not any(p in ("married_to", "reports_to") for _, p, _ in _facts(extract(text)))
+
+
+def test_a_first_person_verb_or_a_contact_label_of_another_language_is_no_name(
+        learned_extract: Extract) -> None:
+    found = learned_extract("Volví de Ourense — estuve martes y jueves visitando cuentas. Nueva "
+                            "oportunidad: Textiles Miño. Contacto Pablo Ruiz, contador general.")
+    holders = {a.subject.name for a in found if a.predicate == "job_title"}
+    assert holders == {"Pablo Ruiz"}, holders
