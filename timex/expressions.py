@@ -422,7 +422,8 @@ def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
                 not weekday_pair(low, start, end):
             continue  # "Sun-hee Park", "Sat-chit": a name, not a day ("Sat-Sun" is a range)
         if kind in ("num_dm", "wd_abbr") and not _date_cue(before, match.group(), kind) and \
-                not (kind == "wd_abbr" and weekday_pair(low, start, end)):
+                not (kind == "wd_abbr" and weekday_pair(low, start, end)) and \
+                not _dates_a_change(low, start, end):
             continue  # "3/5 stars", "24/7", "I sat down", "the sun"
         try:
             if kind in _YEARLESS_KINDS and (
@@ -545,6 +546,27 @@ def _date_cue(before: str, text: str, kind: str) -> bool:
     if kind == "wd_abbr" and low in ("tue", "tues", "thu", "thur", "thurs", "fri"):
         return True
     return bool(_DATE_CUE.search(before))
+
+
+#: A change of job, home or family said before a bare date in its clause ("started at erin
+#: mills health centre mon as charge nurse", "got promoted to billing supervisor 3/1").
+_CHANGE_BEFORE = re.compile(r"\b(?:started|starts|joined|joins|promoted|moved|left|quit|"
+                            r"retired|married|adopted|hired)\b[^.!?;:\n]{0,50}$")
+#: What a bare date that closes such a clause is followed by: its end, "as …", punctuation
+#: or an emoji.
+_CLAUSE_END_AFTER = re.compile(r"\s*(?:$|as\b|[.,;!?)\n]|[^\w\s])")
+#: Words right before "sun", "sat" or "wed" that make them a word, not a day.
+_NOT_A_DAY_BEFORE = re.compile(r"\b(?:the|a|an|my|our|in|at|to|of|and|i|we|you|they|he|she|"
+                               r"it)$")
+
+
+def _dates_a_change(low: str, start: int, end: int) -> bool:
+    """A bare abbreviated weekday or day/month that closes a clause about a change: "started
+    at X mon", "promoted to billing supervisor 3/1 🙌"."""
+    before = low[max(0, start - 60):start]
+    return bool(_CHANGE_BEFORE.search(before)) and \
+        bool(_CLAUSE_END_AFTER.match(low[end:end + 4])) and \
+        not _NOT_A_DAY_BEFORE.search(before.rstrip())
 
 
 def _looks_like_model_year(text: str, start: int, end: int) -> bool:

@@ -32,6 +32,20 @@ def test_a_weekday_in_the_singular_is_still_a_date(text: str) -> None:
     assert len(find_times(text, REF)) == 1
 
 
+@pytest.mark.parametrize(("text", "said"), [
+    ("started at lakemont health centre mon as charge nurse", "mon"),
+    ("got promoted to billing supervisor 3/1 🙌", "3/1"),
+])
+def test_a_bare_day_closing_a_clause_about_a_change_is_a_date(text: str, said: str) -> None:
+    assert [t.text for t in find_times(text, REF)] == [said]
+
+
+@pytest.mark.parametrize("text", ["I moved to the sun", "she left and I sat down",
+                                  "we moved it to wed 3pm or so"])
+def test_a_bare_day_word_after_an_article_or_a_pronoun_stays_a_word(text: str) -> None:
+    assert not [t for t in find_times(text, REF) if t.text.lower() in ("sun", "sat")]
+
+
 @pytest.mark.parametrize("text", ["I work at Kestrel Labs, in the office except Tuesdays.",
                                   "I work at Kestrel Labs on Tuesdays."])
 def test_a_recurring_day_does_not_date_a_job(extract: Extract, text: str) -> None:
