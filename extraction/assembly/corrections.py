@@ -73,13 +73,13 @@ class Corrections(Situations):
     def _corrections(self, doc: Doc, index: int, episode: Episode,
                      clause_times: dict[int, list[TimeMention]], buffer: list[Record]) -> None:
         """"X, not Y" and "X was <time>, not <time>": replace an earlier statement."""
+        handled = self._literal_corrections(doc, index, buffer)
         clauses: list[Clause] = doc._.asof_clauses or []
         if not clauses or not (clauses[0].correction or any(
                 _time_not_time(doc, clause_times.get(ci, [])) for ci in range(len(clauses)))):
             return
         state = self.state
         text = _text(doc)
-        handled: set[int] = set()
         # 1) object corrections: a new fact in this message that names "not Y"
         for match in re.finditer(r"\bnot\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)",
                                  text):
@@ -188,6 +188,30 @@ class Corrections(Situations):
                                      target.literal, AssertionKind.CORRECT, fix_from, fix_to,
                                      Basis.STATED, fix.value.granularity, target.group, index,
                                      (fix.start_char, fix.end_char), 0.6))
+
+    def _literal_corrections(self, doc: Doc, index: int, buffer: list[Record]) -> set[int]:
+        """"he's not backend lead, he's engineering manager": a value of this message replaces
+        the same subject's value of the same predicate that the message names after "not".
+        Returns the ids of the records made corrections."""
+        low = _text(doc).lower()
+        handled: set[int] = set()
+        if "not " not in low:
+            return handled
+        for record in buffer:
+            if record.kind is not AssertionKind.ASSERT or record.message != index or \
+                    not record.literal:
+                continue
+            earlier = [r for r in self.state.records if r.subject == record.subject and
+                       r.predicate == record.predicate and r.literal and
+                       r.kind is not AssertionKind.RETRACT and
+                       normalize_name(r.obj) != normalize_name(record.obj) and
+                       re.search(rf"\bnot\s+(?:an?\s+|the\s+)?{re.escape(r.obj.lower())}\b",
+                                 low)]
+            if earlier:
+                record.kind = AssertionKind.CORRECT
+                record.corrects = earlier[-1].obj
+                handled.add(id(record))
+        return handled
 
     def _answered_when(self, doc: Doc, index: int, speaker: str,
                        buffer: list[Record]) -> None:

@@ -223,6 +223,15 @@ def test_correction_of_a_manager(extract: Extract) -> None:
         "Ottilie Brandt"
 
 
+def test_correction_of_a_title_said_in_lower_case(extract: Extract) -> None:
+    out = extract("My brother Rohan went to a startup called Kiranakart in May, as backend "
+                  "lead.", "I told you wrong about Rohan — he's not backend lead, he's "
+                  "engineering manager at Kiranakart")
+    fixed = [a for a in out if a.kind is AssertionKind.CORRECT and a.predicate == "job_title"]
+    assert [(a.value, a.corrects_value) for a in fixed] == \
+        [("engineering manager", "backend lead")], out
+
+
 def test_correction_of_a_date(extract: Extract) -> None:
     out = extract("I joined Quorix in March.", "sorry, actually it was February, not March.")
     corrections = [a for a in out if a.kind is AssertionKind.CORRECT]
