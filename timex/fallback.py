@@ -29,6 +29,12 @@ _DATEPARSER_WORTH = re.compile(
     + MONTH_PATTERN, re.IGNORECASE)
 
 
+#: How often, not when: "till 7 most days", "every other day", "3 days a week".
+_HOW_OFTEN = re.compile(r"\b(?:most|every|each|some|all|other)\s+(?:days?|nights?|weeks?|"
+                        r"weekends?|mornings?|evenings?)\b|\b(?:a|per)\s+(?:day|week|month)\b",
+                        re.IGNORECASE)
+
+
 @lru_cache(maxsize=4096)
 def _dateparser_cached(text: str, ref_iso: str, prefer: str) -> tuple[str, str] | None:
     from dateparser.date import DateDataParser
@@ -45,7 +51,8 @@ def _dateparser_cached(text: str, ref_iso: str, prefer: str) -> tuple[str, str] 
 
 def parse_with_dateparser(text: str, ref: datetime, tense: Tense) -> TimeValue | None:
     """Fallback for DATE spans the patterns above do not know (cached)."""
-    if not _DATEPARSER_WORTH.search(text) or _SHORT_LENGTH.fullmatch(text.strip()) or (
+    if not _DATEPARSER_WORTH.search(text) or _SHORT_LENGTH.fullmatch(text.strip()) or \
+            _HOW_OFTEN.search(text) or (
             tense in (Tense.PAST, Tense.FUTURE) and _LONG_LENGTH.fullmatch(text.strip())):
         return None  # "a long day", "the weekend", "each day", "5 days": no date to find
     prefer = "future" if tense is Tense.FUTURE else "past"

@@ -330,6 +330,13 @@ def test_a_length_alone_is_no_date_but_a_length_held_until_now_began_that_long_a
     assert held is not None and held.start.year == REF.year - 6
 
 
+@pytest.mark.parametrize("text", ["7 most days", "every other day", "3 days a week"])
+def test_how_often_is_no_date(text: str) -> None:
+    from asof.timex.fallback import parse_with_dateparser
+
+    assert parse_with_dateparser(text, REF, Tense.UNKNOWN) is None
+
+
 def test_a_trip_of_some_days_in_a_month_is_dated_by_the_month(extract: Extract) -> None:
     found = [a for a in extract("went to Lisbon for 5 days in april with Tom")
              if a.predicate == "visited"]
