@@ -48,10 +48,15 @@ def learned_under_rules(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
 
 def tool_moves(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
     """"we moved from Trello to Linear": a move from a name to a tool some candidate reads as
-    used is a switch of tools, not of homes; the name left is a tool that ends."""
+    used is a switch of tools, not of homes; the name left is a tool that ends. What "we"
+    start with is a tool taken on."""
     tools = {c.objects[0][0] for c in cands if c.predicate == "uses" and c.objects}
     out: list[Candidate] = []
     for cand in cands:
+        if cand.rule == "start_at" and cand.subject == "we" and \
+                doc[cand.trigger[1] - 1].lower_ == "with":
+            # "we start with Deskly next week": a vendor taken on, not a job
+            cand = replace(cand, rule="start_with", predicate="uses")
         if cand.predicate == "lives_in" and cand.kind == "switch_from" and cand.objects:
             k = cand.objects[0][1]
             if k + 1 < len(doc) and doc[k].lower_ == "to" and k + 1 in tools:

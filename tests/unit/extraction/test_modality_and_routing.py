@@ -111,3 +111,11 @@ def test_a_tool_left_is_a_tool_that_ends_not_a_job(learned_extract: Extract) -> 
     ended = [(a.kind, a.predicate, a.object.name) for a in found if a.object]
     assert (AssertionKind.RETRACT, "uses", "Trello") in ended, ended
     assert not any(p == "works_at" for _k, p, _o in ended), ended
+
+
+def test_what_we_start_with_is_a_tool_taken_on(extract: Extract) -> None:
+    found = extract("Maren Holt here, ops lead at Casa Lume Móveis. We start with Deskly next "
+                    "week on the Essentials plan.", "I start with Kestrel on Monday")
+    got = {(a.predicate, a.object.name) for a in found if a.object}
+    assert ("uses", "Deskly") in got and ("works_at", "Deskly") not in got, got
+    assert ("works_at", "Kestrel") in got, got
