@@ -64,6 +64,12 @@ _MET_FROM_RE = re.compile(_MET + r"[ \t]+(?:from|at|of|@)[ \t]+(?:the[ \t]+)?" +
 _MET_TITLED_RE = re.compile(
     _MET + r"[ \t]*\([ \t]*" + _TITLE + r"[ \t]+(?:at|@|of)[ \t]+" + _ORG + r"[ \t]*\)")
 _HERE_AT_RE = re.compile(r"\bhere at\s+" + _ORG)
+#: "I'm the UI lead", "I am a buyer"
+_I_AM_TITLED_RE = re.compile(r"\bI(?:'m|’m| am)\s+(?:the|a|an|their|its)\s+\w")
+#: "Studio Kaze is a 9-person design studio in Sapporo": a name the text calls a company
+_DESCRIBED_ORG_RE = re.compile(
+    _ORG + r"\s+(?:is|'s|’s)\s+(?:a|an)\s+(?:[\w-]+\s+){0,4}?(?P<head>" +
+    "|".join(sorted((re.escape(h) for h in COMPANY_HEADS), key=len, reverse=True)) + r")\b")
 _KIN_RE = re.compile(r"\b(?:my|our|her|his)\s+(?P<kin>" + "|".join(KINSHIP) +
                      r")[ \t]*,?[ \t]+(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)")
 
@@ -191,6 +197,11 @@ class PeopleAndNames(RecordKeeping):
                     words[-1].lower().rstrip(".") in COMPANY_HEADS and \
                     not any(a == span.start_char for a, _ in found):
                 found.append((span.start_char, _trim_name(span.text)))
+        for match in _DESCRIBED_ORG_RE.finditer(_text(doc)):
+            org = _trim_name(match.group("org"))
+            known = state.entity(org)
+            if org and (known is None or known.tentative):
+                state.retype(state.canonical(org, "organization"), "organization")
         low = _text(doc).lower()
         for entity in {id(e): e for e in state.entities.values()}.values():
             if entity.type != "organization":
@@ -270,6 +281,17 @@ class PeopleAndNames(RecordKeeping):
                 self._met(doc, match, speaker, first, index, buffer)
         for match in _HERE_TITLE_AT_RE.finditer(_text(doc)):
             self._titled_intro(doc, match, speaker, first, index, buffer)
+        for match in _DESCRIBED_ORG_RE.finditer(_text(doc)):
+            # "Studio Kaze is a design studio in Sapporo, I'm the UI lead": the speaker's
+            # employer, when the sentence gives the speaker a title there
+            rest = re.split(r"[.!?\n]", _text(doc)[match.end():], maxsplit=1)[0]
+            org = _trim_name(match.group("org"))
+            if org and state.type_of(org) == "organization" and \
+                    _I_AM_TITLED_RE.search(rest) and not state.current(speaker, "works_at"):
+                buffer.append(self._record(speaker, "works_at",
+                                           state.canonical(org, "organization"), False,
+                                           AssertionKind.ASSERT, None, None, index,
+                                           (match.start(), match.end()), 0.7))
         for match in _HERE_AT_RE.finditer(_text(doc)):
             org = _trim_name(match.group("org"))
             if org and normalize_name(org) not in DEPARTMENTS:

@@ -376,3 +376,13 @@ def test_a_known_person_opening_a_sentence_the_parser_misread_is_its_subject(
                                    "they're away."))
     assert ("Sade Adeyemi", "works_at", "Kestrel Air") in facts
     assert ("Maren Holt", "works_at", "Kestrel Air") not in facts
+
+
+def test_a_name_described_as_a_company_is_one_and_the_speaker_titled_there_works_there(
+        learned_extract: Extract) -> None:
+    found = learned_extract("Background: Studio Kaze is a 9-person design studio in Sapporo, "
+                            "I'm the UI lead and Ken reports to me.")
+    got = {(a.subject.name, a.predicate, a.object.name if a.object else a.value)
+           for a in found}
+    assert ("Maren Holt", "works_at", "Studio Kaze") in got, got
+    assert not any(s == "Studio Kaze" and p == "lives_in" for s, p, _o in got), got
