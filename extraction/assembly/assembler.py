@@ -308,6 +308,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         self._our_tools(speaker, unplaced)
         self._successors(doc, index, speaker, buffer)
         self._colleagues(doc, index, speaker, buffer)
+        self._shared_thread_employer(doc, index, speaker, buffer)
         self._account_people(doc, index, speaker, buffer)
         self._told_starts(index, episode, buffer)
         merged = [r for r in self._merge(self._not_employers(self._rules_first(buffer)))

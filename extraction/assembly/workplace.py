@@ -92,6 +92,30 @@ class Workplace(RecordKeeping):
             return
         self._titled_work_at(org, index, speaker, buffer)
 
+    def _shared_thread_employer(self, doc: Doc, index: int, speaker: str,
+                                buffer: list[Record]) -> None:
+        """A second user of a customer's thread who gives their own title and says "we" or
+        "our" ("Ines Costa here, the CX manager. Can we import our macros?") works where the
+        other users do, when that organisation is one the conversation knows uses something."""
+        state = self.state
+        if state.work_org(speaker) is not None or \
+                any(r.subject == speaker and r.predicate == "works_at" for r in buffer) or \
+                not any(t.lower_ in ("we", "our", "us") for t in doc):
+            return
+        org = state.conversation_org(speaker)
+        if org is None or not any(r.subject == org and r.predicate == "uses"
+                                  for r in state.records):
+            return
+        for record in list(buffer):
+            if record.subject == speaker and record.predicate == "job_title" and \
+                    record.kind is AssertionKind.ASSERT:
+                buffer.append(self._record(speaker, "works_at", org, False,
+                                           AssertionKind.ASSERT, record.valid_from,
+                                           record.valid_to, index, record.evidence, 0.6,
+                                           basis=record.basis,
+                                           granularity=record.granularity))
+                return
+
     def _titled_work_at(self, org: str, index: int, speaker: str,
                         buffer: list[Record]) -> None:
         """The people this message gives a job title work at ``org``, unless the message or

@@ -386,3 +386,23 @@ def test_a_name_described_as_a_company_is_one_and_the_speaker_titled_there_works
            for a in found}
     assert ("Maren Holt", "works_at", "Studio Kaze") in got, got
     assert not any(s == "Studio Kaze" and p == "lives_in" for s, p, _o in got), got
+
+
+def test_a_second_user_of_a_customer_thread_works_where_the_first_does(
+        learned_nlp) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from asof.extraction import Conversation, Message, Pipeline
+    from asof.graph.models import Role
+
+    said = [("Maren Holt", Role.USER, "Bom dia! Maren Holt (Casa Lume Móveis, ops lead) here. "
+                                      "We start with Deskly next week."),
+            ("assistant", Role.ASSISTANT, "Welcome! How can I help?"),
+            ("Ines Costa", Role.USER, "Oi, Ines Costa here, the CX manager. Can we import our "
+                                      "macros from Zendesk?")]
+    messages = [Message(who, role, AT + timedelta(minutes=i), text, id=f"m{i}")
+                for i, (who, role, text) in enumerate(said)]
+    found = [a for _ep, facts in Pipeline("unit", nlp=learned_nlp).extract(
+        Conversation("c", messages)) for a in facts]
+    assert ("Ines Costa", "Casa Lume Móveis") in {
+        (a.subject.name, a.object.name) for a in found if a.predicate == "works_at" and a.object}
