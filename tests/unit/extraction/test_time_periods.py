@@ -384,3 +384,14 @@ def test_a_time_the_parser_leaves_at_the_end_of_the_sentence_before_dates_the_ne
 def test_a_bare_weekday_after_a_start_said_in_the_present_is_the_coming_one(
         text: str, day: date) -> None:
     assert one(text).value.start.date() == day
+
+
+@pytest.mark.parametrize("text", ["- me: still at Sahlgrenska, got promoted to billing "
+                                  "supervisor on 1 March 🙌",
+                                  "I'm still at Sahlgrenska, got promoted to billing supervisor "
+                                  "on 1 March"])
+def test_still_at_a_place_is_held_from_before_not_from_a_date_beside_it(
+        learned_extract: Extract, text: str) -> None:
+    got = {a.predicate: a for a in learned_extract(text)}
+    assert got["works_at"].valid_from is None, got["works_at"]
+    assert got["job_title"].valid_from is not None
