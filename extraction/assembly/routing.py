@@ -354,7 +354,11 @@ class PredicateRouting(SubjectResolution):
         sent = next((t.sent for t in doc if t.idx >= at), None)
         if sent is None:
             return False
-        words = [t.lower_ for t in sent]
+        # the object's line of a list, when the parser ran the lines into one sentence
+        text = _text(doc)
+        line_start, line_end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+        line_end = len(text) if line_end < 0 else line_end
+        words = [t.lower_ for t in sent if line_start <= t.idx < line_end]
         if any(w in TITLE_HEADS for w in words) or "as" in words:
             return False
         return any(w in STUDY_WORDS or w in SCHOOL_WORDS

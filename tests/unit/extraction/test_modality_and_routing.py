@@ -119,3 +119,12 @@ def test_what_we_start_with_is_a_tool_taken_on(extract: Extract) -> None:
     got = {(a.predicate, a.object.name) for a in found if a.object}
     assert ("uses", "Deskly") in got and ("works_at", "Deskly") not in got, got
     assert ("works_at", "Kestrel") in got, got
+
+
+def test_a_title_on_another_line_of_a_list_does_not_make_a_school_a_job(
+        learned_extract: Extract) -> None:
+    found = _facts(learned_extract("brain dump for the letter:\n\n- me: still at Sahlgrenska, "
+                                   "got promoted to billing supervisor on 1 March\n- Kaja "
+                                   "started at Lund University in August, nursing program"))
+    assert ("Kaja", "studies_at", "Lund University") in found, found
+    assert ("Kaja", "works_at", "Lund University") not in found, found
