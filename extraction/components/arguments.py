@@ -39,7 +39,8 @@ _NP_STOP = frozenset({"over", "to", "than", "instead", "when", "because", "since
                       "either", "btw", "haha", "pls", "please", "not", "rather", "these",
                       "there", "here", "every", "all", "really", "much", "more", "is", "are",
                       "was", "were", "'s", "it", "i", "mostly", "especially", "like", "via",
-                      "anymore", "today", "yesterday", "then", "ever", "again"})
+                      "anymore", "today", "yesterday", "then", "ever", "again", "effective",
+                      "starting"})
 _NP_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM", "X"})
 #: Title words that are not in TITLE_HEADS but head an appositive ("our CEO, X").
 EXEC_WORDS = frozenset({"ceo", "cto", "cfo", "coo", "cio", "cmo", "cpo", "cro", "cso", "cdo",

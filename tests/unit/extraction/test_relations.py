@@ -39,6 +39,8 @@ PHRASINGS: list[tuple[str, tuple[str, str, str, str]]] = [
     ("I work at Orbitron Systems as a backend developer.",
      ("assert", ME, "job_title", "backend developer")),
     ("I'm a data scientist at Quorix.", ("assert", ME, "job_title", "data scientist")),
+    ("Good news: I was promoted to operations manager effective 1st June.",
+     ("assert", ME, "job_title", "operations manager")),
     ("I got promoted to staff engineer on May 1.",
      ("assert", ME, "job_title", "staff engineer")),
     ("I'm a deckhand at Fjordline Ferries since March.", ("assert", ME, "job_title", "deckhand")),
