@@ -68,6 +68,21 @@ _NEGATIONS = frozenset({"not", "n't", "never", "no", "nobody", "nothing", "nor",
                         "dont", "didnt", "doesnt", "cant", "won't", "wont", "isnt"})
 
 
+#: Who a trailing contrast names: "send the invoices to Lars, our accountant, not to me".
+_CONTRAST_PEOPLE = frozenset({"me", "us", "him", "her", "them", "you"})
+
+
+def _contrast_on_a_person(lows: list[str], k: int) -> bool:
+    """A "not" after a comma that only sets a person against the one named ("…, not to me",
+    "…, not him"): it negates nothing else of the clause."""
+    if lows[k] != "not" or k == 0 or lows[k - 1] not in (",", "—", "–", "-"):
+        return False
+    rest = lows[k + 1:k + 3]
+    if rest and rest[0] in ("to", "for", "with", "from"):
+        rest = rest[1:]
+    return bool(rest) and rest[0] in _CONTRAST_PEOPLE
+
+
 def _request(tokens: Span, k: int) -> bool:
     """"wants the q1 deck by fri", "wants a demo in February", "will want the Honda part more
     dramatic": a want of one specific thing, or by a time, is a request, not a preference
@@ -202,8 +217,10 @@ class ClauseSplitter:
             tokens = doc[clause.start:clause.end]
             lows = [t.lower_ for t in tokens]
             clause.correction = correction
-            clause.negated = any(w in _NEGATIONS for w in lows)
-            clause.negations = [t.i for t in tokens if t.lower_ in _NEGATIONS]
+            negations = [k for k, w in enumerate(lows)
+                         if w in _NEGATIONS and not _contrast_on_a_person(lows, k)]
+            clause.negated = bool(negations)
+            clause.negations = [tokens[k].i for k in negations]
             clause.used_to = any(
                 lows[k] == "used" and k + 2 < len(lows) and lows[k + 1] == "to" and
                 tokens[k + 2].tag_ == "VB" and not (k > 0 and tokens[k - 1].lemma_ in ("be",

@@ -128,3 +128,10 @@ def test_a_title_on_another_line_of_a_list_does_not_make_a_school_a_job(
                                    "started at Lund University in August, nursing program"))
     assert ("Kaja", "studies_at", "Lund University") in found, found
     assert ("Kaja", "works_at", "Lund University") not in found, found
+
+
+def test_a_contrast_on_a_person_negates_nothing_else(extract: Extract) -> None:
+    found = _facts(extract("From now please send the invoices to Lars Eng, our new accountant, "
+                           "not to me."))
+    assert ("Lars Eng", "job_title", "accountant") in found, found
+    assert not _facts(extract("I never worked at Orbit, not me."))
