@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from asof.extraction.components.base import Candidate
 from asof.extraction.tagger.component import LEARNED_RULE
@@ -16,6 +16,13 @@ __all__ = ["learned_under_rules", "tool_moves"]
 #: Words after an ending verb that name where one goes, not what one leaves ("leaving for
 #: Nexon", "retiring to the coast").
 _DESTINATION = frozenset({"for", "to", "into", "towards"})
+
+
+def _words_between(doc: Doc, start: int, end: int) -> list[Token]:
+    """The tokens of ``doc[start:end]`` that are no part of a time ("retired last year from
+    NS": "from")."""
+    times = [(t.start_char, t.end_char) for t in doc._.asof_times or []]
+    return [t for t in doc[start:end] if not any(a <= t.idx < b for a, b in times)]
 
 
 def learned_under_rules(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
@@ -36,9 +43,10 @@ def learned_under_rules(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
             continue  # "left Kuura": the rule's ending of "Kuura" stands
         ending = next((c for c in ruled if c.kind in ("retract", "assert") and
                        c.predicate == cand.predicate and not c.objects and
-                       0 <= start - c.trigger[1] <= 2 and
+                       0 <= start - c.trigger[1] and
+                       len(_words_between(doc, c.trigger[1], start)) <= 2 and
                        not any(t.pos_ in ("VERB", "AUX") or t.lower_ in _DESTINATION
-                               for t in doc[c.trigger[1]:start])), None)
+                               for t in _words_between(doc, c.trigger[1], start))), None)
         if ending is not None:
             ending.objects = list(cand.objects)
             continue

@@ -174,6 +174,13 @@ def test_leaving_retracts_works_at_and_the_title(extract: Extract) -> None:
     assert any(a.kind is AssertionKind.RETRACT and a.predicate == "job_title" for a in out)
 
 
+def test_retired_then_a_time_then_the_employer_ends_that_job(learned_extract: Extract) -> None:
+    jobs = [a for a in learned_extract("My dad Henk retired last year from NS after 38 years "
+                                       "as a train driver.") if a.predicate == "works_at"]
+    assert [(a.object.name if a.object else None, a.valid_to is not None) for a in jobs] == \
+        [("NS", True)], jobs
+
+
 def test_left_before_a_month_ends_the_job_just_named(extract: Extract) -> None:
     # "Feb" is the month of "Feb '17", not an employer left
     out = extract("Work: joined Kestrel in Aug '14 as a systems engineer, left Feb '17.")
