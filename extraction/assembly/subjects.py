@@ -283,6 +283,9 @@ class SubjectResolution(Antecedents):
             for prev in range(ci - 1, -1, -1):
                 if prev in subjects and doc._.asof_clauses[prev].sent == clause.sent:
                     return subjects[prev]
+            relative = self._named_before_relative(doc, ci)
+            if relative is not None:
+                return [relative]
             fragment = self._fragment_subject(doc, clause, cand, speaker)
             if fragment is not None:
                 return [fragment]
@@ -436,6 +439,20 @@ class SubjectResolution(Antecedents):
                 known is not None and known.type == "person":
             return run
         return None
+
+    def _named_before_relative(self, doc: Doc, ci: int) -> str | None:
+        """"Gord Fougere, who runs our welding shop, | is retiring …": a clause that opens
+        with its verb after a relative clause is about the person named before that clause."""
+        clauses = doc._.asof_clauses or []
+        if ci < 2 or doc[clauses[ci].start].pos_ not in ("AUX", "VERB") or \
+                doc[clauses[ci - 1].start].lower_ not in ("who", "who's", "whose") or \
+                clauses[ci - 2].sent != clauses[ci].sent:
+            return None
+        end = clauses[ci - 1].start
+        while end > clauses[ci - 2].start and doc[end - 1].is_punct:
+            end -= 1
+        run = name_ending_at(doc, end - 1)
+        return self._person_named(doc, run) if run is not None else None
 
     def _sentence_subject(self, doc: Doc, cand: Candidate) -> str | None:
         """"Tunde flies for Skyvale Air, first officer": a span with no subject of its own

@@ -406,3 +406,10 @@ def test_a_second_user_of_a_customer_thread_works_where_the_first_does(
         Conversation("c", messages)) for a in facts]
     assert ("Ines Costa", "Casa Lume Móveis") in {
         (a.subject.name, a.object.name) for a in found if a.predicate == "works_at" and a.object}
+
+
+def test_a_verb_after_a_relative_clause_is_the_named_persons(extract: Extract) -> None:
+    found = extract("Maren here, talent lead at Bedford Marine Works. Gord Fougere, who runs "
+                    "our welding shop, is retiring at the end of the month after 31 years.")
+    ended = [(a.subject.name, a.predicate) for a in found if a.kind is AssertionKind.RETRACT]
+    assert not [s for s, _p in ended if s == "Maren Holt"], ended
