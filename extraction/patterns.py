@@ -95,7 +95,7 @@ RULES: tuple[Rule, ...] = (
     Rule("job_at", "works_at", "assert",
          (_lower("job", "position", "role", "fellowship", "internship", "contract", "post"),
           _opt("was", "is", "'s", "will", "be"), _opt("be"), _lower("at", "with"))),
-    # "my first job was Kilo Rails": the job named by its employer
+    # "my first job was Kilo Freight": the job named by its employer
     Rule("job_was", "works_at", "assert",
          (_lower("job", "employer"), _lower("was", "is"))),
     # "we hired Pia Sund", "we've onboarded Teo": the person works at our organisation
@@ -275,7 +275,8 @@ RULES: tuple[Rule, ...] = (
                                         "OP": "?"},
           {"LOWER": "getting", "OP": "?"}, _lower("married")),
          obj="before", subj="inner"),
-    # "Marek and I … we're getting married on 23 September": the two of "we" marry
+    # "Nils and I booked the venue — we're getting married in September": the two of "we"
+    # marry
     Rule("we_married", "married_to", "assert",
          (_lower("we", "we're"), _opt("are", "were", "got", "'re", "will", "'ll", "just"),
           _opt("getting", "get", "be", "got"), _lower("married")), obj="none", subj="we"),

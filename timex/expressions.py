@@ -548,8 +548,8 @@ def _date_cue(before: str, text: str, kind: str) -> bool:
     return bool(_DATE_CUE.search(before))
 
 
-#: A change of job, home or family said before a bare date in its clause ("started at erin
-#: mills health centre mon as charge nurse", "got promoted to billing supervisor 3/1").
+#: A change of job, home or family said before a bare date in its clause ("started at
+#: fjellvik clinic mon as ward nurse", "got promoted to shift coordinator 3/1").
 _CHANGE_BEFORE = re.compile(r"\b(?:started|starts|joined|joins|promoted|moved|left|quit|"
                             r"retired|married|adopted|hired)\b[^.!?;:\n]{0,50}$")
 #: What a bare date that closes such a clause is followed by: its end, "as …", punctuation
@@ -562,7 +562,7 @@ _NOT_A_DAY_BEFORE = re.compile(r"\b(?:the|a|an|my|our|in|at|to|of|and|i|we|you|t
 
 def _dates_a_change(low: str, start: int, end: int) -> bool:
     """A bare abbreviated weekday or day/month that closes a clause about a change: "started
-    at X mon", "promoted to billing supervisor 3/1 🙌"."""
+    at X mon", "promoted to shift coordinator 3/1 🙌"."""
     before = low[max(0, start - 60):start]
     return bool(_CHANGE_BEFORE.search(before)) and \
         bool(_CLAUSE_END_AFTER.match(low[end:end + 4])) and \

@@ -250,7 +250,7 @@ class TimeAnchoring(PredicateRouting):
                 c.clause == ci and c is not cand and c.predicate != "job_title" and
                 any(o[0] == (cand.subject_span or (-1,))[0] for o in c.objects)
                 for c in doc._.asof_candidates or []):
-            # "since then I report to our CEO, Ola Berg": the time dates the reporting line,
+            # "since then I report straight to our CEO, Ola Berg": the time dates the line,
             # not the title of the person it names
             return times
         low = _BACK_REFERENCE.sub("since then", doc[clause.start:clause.end].text.lower())

@@ -436,10 +436,11 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         times = self._inherit_times(doc, clause, ci, cand, clause_times, times, clauses)
         if objects and objects[0][0] >= 2 and doc[objects[0][0] - 2].lower_ == "still" and \
                 doc[objects[0][0] - 1].lower_ in ("at", "in", "@", "with"):
-            times = []  # "still at OhioHealth, got promoted … 3/1": held before, first heard now
+            times = []  # "still at Haukeland, got promoted … 3/1": held before, first heard now
         if cand.rule == "here_in":
-            # "at Fjordline since 2021, here in Bergen": a home said in passing, which a move
-            # of the same message outranks ("moving to Munich … my lease here in Boston")
+            # "planner at Fjordline since 2021, here in Bergen": a home said in passing,
+            # which a move of the same message outranks ("moving to Trondheim … my lease here
+            # in Stavanger")
             if any(r.subject == subject and r.predicate == "lives_in" for r in buffer):
                 return
             times = []

@@ -20,7 +20,7 @@ _DESTINATION = frozenset({"for", "to", "into", "towards"})
 
 def _words_between(doc: Doc, start: int, end: int) -> list[Token]:
     """The tokens of ``doc[start:end]`` that are no part of a time ("retired last year from
-    NS": "from")."""
+    Nordbane": "from")."""
     times = [(t.start_char, t.end_char) for t in doc._.asof_times or []]
     return [t for t in doc[start:end] if not any(a <= t.idx < b for a, b in times)]
 

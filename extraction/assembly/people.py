@@ -66,7 +66,7 @@ _MET_TITLED_RE = re.compile(
 _HERE_AT_RE = re.compile(r"\bhere at\s+" + _ORG)
 #: "I'm the UI lead", "I am a buyer"
 _I_AM_TITLED_RE = re.compile(r"\bI(?:'m|’m| am)\s+(?:the|a|an|their|its)\s+\w")
-#: "Studio Kaze is a 9-person design studio in Sapporo": a name the text calls a company
+#: "Fjellkode is a 20-person software studio in Bodø": a name the text calls a company
 _DESCRIBED_ORG_RE = re.compile(
     _ORG + r"\s+(?:is|'s|’s)\s+(?:a|an)\s+(?:[\w-]+\s+){0,4}?(?P<head>" +
     "|".join(sorted((re.escape(h) for h in COMPANY_HEADS), key=len, reverse=True)) + r")\b")
@@ -282,7 +282,7 @@ class PeopleAndNames(RecordKeeping):
         for match in _HERE_TITLE_AT_RE.finditer(_text(doc)):
             self._titled_intro(doc, match, speaker, first, index, buffer)
         for match in _DESCRIBED_ORG_RE.finditer(_text(doc)):
-            # "Studio Kaze is a design studio in Sapporo, I'm the UI lead": the speaker's
+            # "Fjellkode is a software studio in Bodø, I'm the QA lead": the speaker's
             # employer, when the sentence gives the speaker a title there
             rest = re.split(r"[.!?\n]", _text(doc)[match.end():], maxsplit=1)[0]
             org = _trim_name(match.group("org"))

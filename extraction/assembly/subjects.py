@@ -441,7 +441,7 @@ class SubjectResolution(Antecedents):
         return None
 
     def _named_before_relative(self, doc: Doc, ci: int) -> str | None:
-        """"Gord Fougere, who runs our welding shop, | is retiring …": a clause that opens
+        """"Arvo Lindell, who runs our paint shop, | is retiring …": a clause that opens
         with its verb after a relative clause is about the person named before that clause."""
         clauses = doc._.asof_clauses or []
         if ci < 2 or doc[clauses[ci].start].pos_ not in ("AUX", "VERB") or \

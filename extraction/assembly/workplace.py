@@ -95,8 +95,9 @@ class Workplace(RecordKeeping):
     def _shared_thread_employer(self, doc: Doc, index: int, speaker: str,
                                 buffer: list[Record]) -> None:
         """A second user of a customer's thread who gives their own title and says "we" or
-        "our" ("Ines Costa here, the CX manager. Can we import our macros?") works where the
-        other users do, when that organisation is one the conversation knows uses something."""
+        "our" ("Ines Dahl here, support manager. Can we move our saved replies?") works where
+        the other users do, when that organisation is one the conversation knows uses
+        something."""
         state = self.state
         if state.work_org(speaker) is not None or \
                 any(r.subject == speaker and r.predicate == "works_at" for r in buffer) or \

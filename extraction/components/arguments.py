@@ -157,7 +157,7 @@ def read_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
 
 
 def named_after_lower_title(doc: Doc, i: int) -> tuple[int, int, str, bool] | None:
-    """"their head of digital, Sara Moe": a title typed in lower case, then a comma and the
+    """"their head of platform, Sara Moe": a title typed in lower case, then a comma and the
     name of the person who holds it."""
     i = _skip(doc, i, len(doc))
     k = i

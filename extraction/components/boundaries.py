@@ -8,10 +8,10 @@ lower-case particle between two capitalised words ("Vale do Sousa", "Santa Maria
 "Banco do Brasil") is inside a name: neither it nor the word after it may start a sentence.
 The parser keeps boundaries set before it runs (``Token.is_sent_start = False``).
 
-In chat an emoji ends a sentence as a full stop does: in "I finish there on 28 Aug 🥹 my boss
-will be Sara Lund" the parser reads one sentence, so the date of the first statement dated the
-second. A pronoun, a possessive or a connective after an emoji that follows a word starts a
-sentence.
+In chat an emoji ends a sentence as a full stop does: in "I finish at the bakery on 28 Aug 🥹
+my new boss will be Sara Lund" the parser reads one sentence, so the date of the first
+statement dated the second. A pronoun, a possessive or a connective after an emoji that
+follows a word starts a sentence.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from asof.extraction.spans import is_emoji
 #: or "-", which the parser never takes for a sentence start.
 _PARTICLES = frozenset(w for w in NAME_CONNECTORS if w.isalpha() and w not in ("the", "of"))
 
-#: Words that open a statement of their own after an emoji ("… 🥹 my boss will be …").
+#: Words that open a statement of their own after an emoji ("… 🥹 my new boss will be …").
 _SENTENCE_OPENERS = frozenset({"i", "my", "we", "our", "she", "he", "they", "her", "his",
                                "their", "also", "btw", "but", "so", "anyway", "plus"})
 

@@ -68,7 +68,7 @@ _NEGATIONS = frozenset({"not", "n't", "never", "no", "nobody", "nothing", "nor",
                         "dont", "didnt", "doesnt", "cant", "won't", "wont", "isnt"})
 
 
-#: Who a trailing contrast names: "send the invoices to Lars, our accountant, not to me".
+#: Who a trailing contrast names: "route the orders to Lars, our buyer, not to me".
 _CONTRAST_PEOPLE = frozenset({"me", "us", "him", "her", "them", "you"})
 
 

@@ -96,8 +96,8 @@ def test_a_name_beside_a_person_to_person_relation_is_a_person(extract: Extract)
      date(2024, 9, 20)),
     ("Ruwan and I are getting married on 7 September.", "Ruwan", date(2024, 9, 7)),
     ("I've lived in Douglas since Dermot and I married in 1975.", "Dermot", date(1975, 1, 1)),
-    ("Nils and I will bring the cake. And we're getting married on 23 September!!!", "Nils",
-     date(2024, 9, 23)),
+    ("Nils and I booked the venue today — we're getting married on 14 September!!", "Nils",
+     date(2024, 9, 14)),
 ])
 def test_a_wedding_announced_with_its_date_marries_from_that_day(
         extract: Extract, text: str, partner: str, day: date) -> None:
@@ -117,16 +117,16 @@ def test_reporting_straight_to_someone(extract: Extract) -> None:
 
 
 def test_reporting_to_a_title_typed_in_lower_case_then_the_name(extract: Extract) -> None:
-    found = facts(extract("New contract signed! I'll be reporting to their head of digital, "
+    found = facts(extract("New contract signed! I'll be reporting to their head of platform, "
                           "Sara Moe.", speaker="Lena Vogt"))
     assert ("Lena Vogt", "reports_to", "Sara Moe") in found, found
 
 
 def test_a_lower_case_title_then_a_name_is_no_object_of_other_verbs(
         learned_extract: Extract) -> None:
-    found = facts(learned_extract("Lena is not the decision maker: anything above 10k goes to "
-                                  "the managing director, Klaus Brandt."))
-    assert not any(o == "Klaus Brandt" and p not in ("job_title", "reports_to")
+    found = facts(learned_extract("Pia is not the one who signs: anything above 10k goes to "
+                                  "the managing director, Oskar Wahl."))
+    assert not any(o == "Oskar Wahl" and p not in ("job_title", "reports_to")
                    for _s, p, o in found), found
 
 

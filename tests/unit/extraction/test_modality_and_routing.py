@@ -114,8 +114,8 @@ def test_a_tool_left_is_a_tool_that_ends_not_a_job(learned_extract: Extract) -> 
 
 
 def test_what_we_start_with_is_a_tool_taken_on(extract: Extract) -> None:
-    found = extract("Maren Holt here, ops lead at Casa Lume Móveis. We start with Deskly next "
-                    "week on the Essentials plan.", "I start with Kestrel on Monday")
+    found = extract("Maren Holt here, ops lead at Lumeira Furniture. We start with Deskly in "
+                    "July.", "I start with Kestrel on Monday")
     got = {(a.predicate, a.object.name) for a in found if a.object}
     assert ("uses", "Deskly") in got and ("works_at", "Deskly") not in got, got
     assert ("works_at", "Kestrel") in got, got
@@ -123,15 +123,16 @@ def test_what_we_start_with_is_a_tool_taken_on(extract: Extract) -> None:
 
 def test_a_title_on_another_line_of_a_list_does_not_make_a_school_a_job(
         learned_extract: Extract) -> None:
-    found = _facts(learned_extract("brain dump for the letter:\n\n- me: still at Sahlgrenska, "
-                                   "got promoted to billing supervisor on 1 March\n- Kaja "
-                                   "started at Lund University in August, nursing program"))
-    assert ("Kaja", "studies_at", "Lund University") in found, found
-    assert ("Kaja", "works_at", "Lund University") not in found, found
+    found = _facts(learned_extract("notes for the family newsletter:\n\n- me: still at "
+                                   "Haukeland, got promoted to ward coordinator on 1 March\n- "
+                                   "Ylva started at Bergen University in August, pharmacy "
+                                   "program"))
+    assert ("Ylva", "studies_at", "Bergen University") in found, found
+    assert ("Ylva", "works_at", "Bergen University") not in found, found
 
 
 def test_a_contrast_on_a_person_negates_nothing_else(extract: Extract) -> None:
-    found = _facts(extract("From now please send the invoices to Lars Eng, our new accountant, "
-                           "not to me."))
-    assert ("Lars Eng", "job_title", "accountant") in found, found
+    found = _facts(extract("Please send the invoices to Lars Eng, our new bookkeeper, not to "
+                           "me."))
+    assert ("Lars Eng", "job_title", "bookkeeper") in found, found
     assert not _facts(extract("I never worked at Orbit, not me."))

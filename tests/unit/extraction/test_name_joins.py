@@ -33,8 +33,8 @@ def test_the_whole_name_is_the_employer(extract: Extract) -> None:
     assert employers == {"Adega Vale do Sousa"}
 
 
-_EMOJI_TEXT = ("New job at Verdalia Foods, first day 3 September. I finish at the school on 28 Aug "
-               "🥹 my boss will be Sara Lund.")
+_EMOJI_TEXT = ("New job at Verdalia Foods, starting 3 September. I finish at the bakery on 28 "
+               "Aug 🥹 my new boss will be Sara Lund.")
 
 
 def test_a_pronoun_after_an_emoji_starts_a_sentence(nlp) -> None:  # type: ignore[no-untyped-def]

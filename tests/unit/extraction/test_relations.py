@@ -29,8 +29,8 @@ PHRASINGS: list[tuple[str, tuple[str, str, str, str]]] = [
     ("I start at Ferrovia Labs on July 1.", ("assert", ME, "works_at", "ferrovia labs")),
     ("I am IT administrator in Ferrovia Labs since 2019.",
      ("assert", ME, "works_at", "ferrovia labs")),
-    ("my very first job was Kilo Rails in Lagos, '16 to '19.",
-     ("assert", ME, "works_at", "kilo rails")),
+    ("my very first job was Kilo Freight in Accra, 2012 to 2015.",
+     ("assert", ME, "works_at", "kilo freight")),
     # job_title
     ("I got promoted to senior accountant last week 💃 finally",
      ("assert", ME, "job_title", "senior accountant")),
@@ -39,8 +39,8 @@ PHRASINGS: list[tuple[str, tuple[str, str, str, str]]] = [
     ("I work at Orbitron Systems as a backend developer.",
      ("assert", ME, "job_title", "backend developer")),
     ("I'm a data scientist at Quorix.", ("assert", ME, "job_title", "data scientist")),
-    ("Good news: I was promoted to operations manager effective 1st June.",
-     ("assert", ME, "job_title", "operations manager")),
+    ("Update: I was promoted to fleet manager effective 1 July.",
+     ("assert", ME, "job_title", "fleet manager")),
     ("I got promoted to staff engineer on May 1.",
      ("assert", ME, "job_title", "staff engineer")),
     ("I'm a deckhand at Fjordline Ferries since March.", ("assert", ME, "job_title", "deckhand")),
@@ -128,18 +128,18 @@ def test_no_facts_from_hypotheticals_questions_and_negated_wishes(extract: Extra
 
 
 def test_a_home_said_in_passing_is_a_home_from_the_message(extract: Extract) -> None:
-    homes = [a for a in extract("Right now: project lead at Fjordline Cargo since 2021, here "
-                                "in Bergen.", "here in March we had snow")
+    homes = [a for a in extract("Working as a planner at Fjordline Cargo since 2021, here in "
+                                "Bergen.", "here in March we had snow")
              if a.predicate == "lives_in"]
     assert [(a.object.name if a.object else None, a.valid_from) for a in homes] == \
         [("Bergen", None)], homes
 
 
 def test_a_move_outranks_a_home_said_in_passing(extract: Extract) -> None:
-    homes = {a.object.name for a in extract("I'm moving to Munich for the new job, my lease "
-                                            "here in Boston runs to the end of March.")
+    homes = {a.object.name for a in extract("I'm moving to Trondheim for the new job, my "
+                                            "lease here in Stavanger runs to the end of March.")
              if a.predicate == "lives_in" and a.object}
-    assert homes == {"Munich"}, homes
+    assert homes == {"Trondheim"}, homes
 
 
 @pytest.mark.parametrize("text", ["My job is Senior Engineer at Brightwell.",
@@ -175,10 +175,10 @@ def test_leaving_retracts_works_at_and_the_title(extract: Extract) -> None:
 
 
 def test_retired_then_a_time_then_the_employer_ends_that_job(learned_extract: Extract) -> None:
-    jobs = [a for a in learned_extract("My dad Henk retired last year from NS after 38 years "
-                                       "as a train driver.") if a.predicate == "works_at"]
+    jobs = [a for a in learned_extract("My dad Olav retired last year from Nordbane after 40 "
+                                       "years as a conductor.") if a.predicate == "works_at"]
     assert [(a.object.name if a.object else None, a.valid_to is not None) for a in jobs] == \
-        [("NS", True)], jobs
+        [("Nordbane", True)], jobs
 
 
 def test_left_before_a_month_ends_the_job_just_named(extract: Extract) -> None:
@@ -233,9 +233,9 @@ def test_correction_of_a_manager(extract: Extract) -> None:
 
 
 def test_correction_of_a_title_said_in_lower_case(extract: Extract) -> None:
-    out = extract("My brother Rohan went to a startup called Kiranakart in May, as backend "
-                  "lead.", "I told you wrong about Rohan — he's not backend lead, he's "
-                  "engineering manager at Kiranakart")
+    out = extract("My brother Teo went to a startup called Brightfern in May, as backend "
+                  "lead.", "I got it wrong about Teo — he's not backend lead, he's "
+                  "engineering manager at Brightfern")
     fixed = [a for a in out if a.kind is AssertionKind.CORRECT and a.predicate == "job_title"]
     assert [(a.value, a.corrects_value) for a in fixed] == \
         [("engineering manager", "backend lead")], out
