@@ -244,8 +244,8 @@ class PredicateRouting(SubjectResolution):
             state.retype(name, "location" if left_place else self._object_type(predicate))
         # the object's kind can change the predicate
         if predicate == "works_at":
-            if normalize_name(name) in DEPARTMENTS or \
-                    normalize_name(name).split()[-1] in TITLE_HEADS:
+            words = normalize_name(name).split()
+            if normalize_name(name) in DEPARTMENTS or words and words[-1] in TITLE_HEADS:
                 return None  # "my job is Senior Engineer": a title, not an employer
             if is_event(name):
                 return "attended", state.canonical(name, "event"), False
