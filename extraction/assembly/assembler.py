@@ -4,6 +4,8 @@ facts, and returns the message's assertions."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.aliases import AliasReaders
@@ -268,9 +270,8 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
                     if len(subs) != 2:
                         continue  # "we got married" with no partner named with the "I"
                     # the verb stands for the object: the partner is whom the speaker marries
-                    cand = Candidate(cand.rule, cand.predicate, cand.kind, cand.clause,
-                                     cand.trigger, "speaker", cand.subject_span,
-                                     [(cand.trigger[1] - 1, cand.trigger[1], subs[1], True)])
+                    cand = replace(cand, subject="speaker", objects=[
+                        (cand.trigger[1] - 1, cand.trigger[1], subs[1], True)])
                     subs = subs[:1]
                 for subject in subs:
                     emitted = len(buffer)
