@@ -20,7 +20,7 @@ from asof.extraction.assembly import EXTRACTOR, Assembler, ConversationState
 from asof.extraction.components.attributes import FastAttributes
 from asof.extraction.prefilter import needs_parse
 from asof.extraction.readers import Conversation
-from asof.extraction.truecase import lower_case_names, truecase
+from asof.extraction.truecase import truecase_conversation
 from asof.graph.models import Episode, FactAssertion
 from asof.graph.predicates import PredicateRegistry, default_registry
 
@@ -135,8 +135,7 @@ class Pipeline:
                 for m in messages]
         texts = [m.text for m, f in zip(messages, full, strict=True) if f]
         # names typed in lower case after "my sister", "the wife": capitalised for the parser
-        names = lower_case_names(texts)
-        texts = [truecase(text, names) for text in texts]
+        texts = truecase_conversation(texts)
         with nlp.select_pipes(disable=own):
             parsed = iter(list(nlp.pipe(texts, batch_size=self.batch_size,
                                         n_process=self.n_process)))

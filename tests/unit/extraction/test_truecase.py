@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from asof.extraction.truecase import lower_case_names, truecase
+from asof.extraction.truecase import lower_case_names, truecase, truecase_conversation
 from tests.unit.extraction.conftest import Extract
 
 pytestmark = pytest.mark.unit
@@ -40,3 +40,9 @@ def test_the_named_sibling_holds_the_job_not_the_writer(extract: Extract) -> Non
     jobs = {(a.subject.name, a.object.name) for a in found
             if a.predicate == "works_at" and a.object}
     assert jobs == {("Ilka", "Brovik Labs")}, found
+
+
+def test_a_name_announced_later_changes_nothing_before_it() -> None:
+    texts = ["ilka says hi", "my sister ilka is at Brovik now", "ilka again"]
+    assert truecase_conversation(texts) == [
+        "ilka says hi", "my sister Ilka is at Brovik now", "Ilka again"]
