@@ -44,8 +44,10 @@ def role_words() -> dict[str, Any]:
     return data_json("role_words.json")
 
 
-#: A capitalised name of one to four words (with name particles inside).
-_NAME = (r"[A-ZÀ-ÞĀ-Ž][\w'’.-]*(?:\s+(?:(?:de|da|van|von|der|den|del|dos|das|di|du|le|la|al|el|"
+#: A capitalised name of one to four words (with name particles inside). A word may end in a
+#: full stop only when short ("J.", "St."): "due Thursday. Lena Berg, my boss" names Lena Berg.
+_NAME = (r"(?:[A-ZÀ-ÞĀ-Ž][\w'’-]{0,2}\.|[A-ZÀ-ÞĀ-Ž][\w'’-]*(?:\.[\w'’-]+)*)"
+         r"(?:\s+(?:(?:de|da|van|von|der|den|del|dos|das|di|du|le|la|al|el|"
          r"bin|ibn)\s+)?[A-ZÀ-ÞĀ-Ž][\w'’-]*){0,3}")
 
 

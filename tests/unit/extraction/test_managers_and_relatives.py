@@ -184,3 +184,11 @@ def test_where_the_boss_is_from_is_no_boss(extract: Extract) -> None:
     found = facts(extract("my boss is Dutch, so no small talk",
                           "and my manager's Canadian, so keep it polite"))
     assert not any(p == "reports_to" for _, p, _ in found)
+
+
+@pytest.mark.parametrize("role", [", my boss,", " (my boss)"])
+def test_a_manager_named_after_a_sentence_that_ends_in_a_capitalised_word(
+        extract: Extract, role: str) -> None:
+    found = facts(extract(f"The audit is due Thursday. Lena Berg{role} wants it early.",
+                          speaker="Maren Holt"))
+    assert ("Maren Holt", "reports_to", "Lena Berg") in found, found
