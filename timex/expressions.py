@@ -409,8 +409,9 @@ def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
         before = low[max(0, start - 14):start].rstrip()
         if before.endswith(("since", "last", "ago")):
             local_tense = Tense.PAST
-        if kind in ("wd", "wd_abbr") and re.search(r"\b(?:every|each)(?:\s+other)?$", before):
-            continue  # "every Monday", "each Friday": every such day, no date
+        if kind in ("wd", "wd_abbr") and (re.search(r"\b(?:every|each)(?:\s+other)?$", before) or
+                                         _HABIT_AFTER.match(low, end)):
+            continue  # "every Monday", "sat mornings": every such day, no date
         if kind in ("wd", "wd_abbr") and local_tense is not Tense.PAST and \
                 _STARTS_AHEAD.search(before):
             local_tense = Tense.FUTURE  # "joins Monday", "starts Monday", "from Monday": the next
@@ -515,6 +516,7 @@ _DATE_CUE = re.compile(r"(?:^|\b)(?:on|from|since|until|till|til|by|effective|st
 
 #: A start said in the present with a bare weekday after it: the coming one ("joins Monday" on a
 #: Wednesday, "starts monday" on a Monday is next week's).
+_HABIT_AFTER = re.compile(r"\s+(?:nights|mornings|evenings|afternoons)\b")
 _STARTS_AHEAD = re.compile(r"\b(?:start|starts|starting|join|joins|joining|begin|begins|"
                            r"beginning|resume|resumes|from|kicks\s+off)(?:\s+on)?$")
 

@@ -1,7 +1,7 @@
 """Time phrases of chat: a weekday said in the plural or after "every" ("most Thursdays",
-"montags", "every other Tuesday") is every such day, not a date, and dates no fact; lengths
-back and ahead take the units chat abbreviates ("2 yrs ago", "3 wks ago", "in 2 weeks"), and a
-length up to now needs no "for" ("5 yrs already").
+"montags", "every other Tuesday", "sat mornings") is every such day, not a date, and dates no
+fact; lengths back and ahead take the units chat abbreviates ("2 yrs ago", "3 wks ago", "in 2
+weeks"), and a length up to now needs no "for" ("5 yrs already").
 Sentences and names are the tests' own."""
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ REF = datetime(2024, 6, 12, 10, 0, tzinfo=timezone(timedelta(hours=2)))  # Wedne
 @pytest.mark.parametrize("text", ["on call most Thursdays", "works from home except Tuesdays",
                                   "we rehearse on Fridays", "montags im Büro",
                                   "every Monday I go to the gym", "each Friday we demo",
-                                  "every other Tuesday"])
+                                  "every other Tuesday", "joined a choir, tue nights",
+                                  "swim club sat mornings", "Thursday evenings are mine"])
 def test_a_weekday_in_the_plural_is_no_date(text: str) -> None:
     assert find_times(text, REF) == []
 
