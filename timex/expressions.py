@@ -552,8 +552,9 @@ def _date_cue(before: str, text: str, kind: str) -> bool:
 
 #: A change of job, home or family said before a bare date in its clause ("started at
 #: fjellvik clinic mon as ward nurse", "got promoted to shift coordinator 3/1").
-_CHANGE_BEFORE = re.compile(r"\b(?:started|starts|joined|joins|promoted|moved|left|quit|"
-                            r"retired|married|adopted|hired)\b[^.!?;:\n]{0,50}$")
+_CHANGE_BEFORE = re.compile(r"\b(?:start|started|starts|starting|join|joined|joins|joining|"
+                            r"promoted|move|moved|moving|left|quit|retired|married|adopted|"
+                            r"hired)\b[^.!?;:\n]{0,50}$")
 #: What a bare date that closes such a clause is followed by: its end, "as …", punctuation
 #: or an emoji.
 _CLAUSE_END_AFTER = re.compile(r"\s*(?:$|as\b|[.,;!?)\n]|[^\w\s])")

@@ -36,6 +36,8 @@ def test_a_weekday_in_the_singular_is_still_a_date(text: str) -> None:
 @pytest.mark.parametrize(("text", "said"), [
     ("started at fjellvik clinic mon as ward nurse", "mon"),
     ("got promoted to shift coordinator 3/1 🙌", "3/1"),
+    ("and i start at vestby care 6/20, night shifts", "6/20"),
+    ("joining the Lakeside rowers fri!!", "fri"),
 ])
 def test_a_bare_day_closing_a_clause_about_a_change_is_a_date(text: str, said: str) -> None:
     assert [t.text for t in find_times(text, REF)] == [said]
