@@ -97,6 +97,11 @@ KINSHIP = {"husband": "he", "wife": "she", "son": "he", "daughter": "she", "brot
            "grandfather": "he", "stepmother": "she", "stepfather": "he", "stepson": "he",
            "stepdaughter": "she"}
 
+#: Words for who someone is to the writer: kinship, spouses ("role_words.json") and the chat
+#: and other-language forms of ``data/relation_nouns.txt`` ("sis", "hermana").
+RELATION_NOUNS = frozenset(w.lower() for w in set(KINSHIP) | set(data_lines("relation_nouns.txt"))
+                           | set(data_json("role_words.json")["spouse"]))
+
 #: Lower-case particles inside a person's name ("Joost de Vries", "Ana da Silva").
 NAME_PARTICLES = frozenset({"de", "da", "di", "do", "dos", "das", "del", "della", "van", "von",
                             "der", "den", "ter", "ten", "du", "bin", "ibn", "bint", "le", "la",

@@ -12,12 +12,11 @@ them (blind/ F1 0.5261 -> 0.4975); runs of several capitalised words alone chang
 A word counts as such a name when it is no everyday word of English or of another language
 (``data/common_words.tsv``: "meine oma ist aus Graz", "mi mamá rosalba vive en …"), no everyday
 English word with an ending ("my father fished"), no stop word, no chat filler ("tbh") and no
-relation word itself. The words that announce a
-name are those of family and home: ``lexicons.KINSHIP``, the spouse words of
-``data/role_words.json`` and ``data/relation_nouns.txt`` (chat forms and other languages'
-words: "sis", "hermana"). A boss or a colleague ("my manager ilka") is left to the role
-readers: capitalised there too, the name became the antecedent of the next "she" and took
-other people's jobs."""
+relation word itself. The words that announce a name are those of family and home
+(``lexicons.RELATION_NOUNS``: kinship, spouses, and the chat forms and other languages' words
+of ``data/relation_nouns.txt``: "sis", "hermana"). A boss or a colleague ("my manager ilka")
+is left to the role readers: capitalised there too, the name became the antecedent of the
+next "she" and took other people's jobs."""
 
 from __future__ import annotations
 
@@ -27,7 +26,7 @@ from functools import cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from asof.extraction.lexicons import KINSHIP, data_json, data_lines
+from asof.extraction.lexicons import RELATION_NOUNS, data_json, data_lines
 from asof.extraction.word_frequency import common_words
 
 #: Words for "my" (and "the", as in "the wife") that may open "<possessive> <relation> <name>".
@@ -39,18 +38,11 @@ _EVERYDAY = 7
 
 
 @cache
-def _relation_words() -> frozenset[str]:
-    spouses = data_json("role_words.json")["spouse"]
-    words = set(KINSHIP) | set(data_lines("relation_nouns.txt")) | set(spouses)
-    return frozenset(w.lower() for w in words)
-
-
-@cache
 def _announcer() -> re.Pattern[str]:
     roles = data_json("role_words.json")
     possessives = sorted(set(_POSSESSIVES) | {p.lower() for p in roles["possessives"]},
                          key=len, reverse=True)
-    relations = sorted(_relation_words(), key=len, reverse=True)
+    relations = sorted(RELATION_NOUNS, key=len, reverse=True)
     announcer = r"(?:{})\s+(?:{})".format("|".join(map(re.escape, possessives)),
                                           "|".join(map(re.escape, relations)))
     return re.compile(r"(?<![\w'’])" + announcer +
@@ -66,7 +58,7 @@ def _name_word(word: str) -> bool:
     english, other = common_words().get(word, (0, False))
     return word.islower() and len(word) >= 3 and len(word[0].upper()) == 1 and \
         english < _EVERYDAY and not other and not _inflected(word) and \
-        word not in STOP_WORDS and word not in _fillers() and word not in _relation_words()
+        word not in STOP_WORDS and word not in _fillers() and word not in RELATION_NOUNS
 
 
 def _inflected(word: str) -> bool:

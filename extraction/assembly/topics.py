@@ -11,9 +11,11 @@ from spacy.tokens import Doc
 
 from asof.extraction.assembly.people import PeopleAndNames
 from asof.extraction.components.base import Candidate
-from asof.extraction.lexicons import COMPANY_HEADS, SELF_WORDS, TITLE_HEADS
+from asof.extraction.lexicons import COMPANY_HEADS, RELATION_NOUNS, SELF_WORDS, TITLE_HEADS
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _token_at
+from asof.extraction.word_frequency import common_english
+from asof.graph.ids import normalize_name
 
 _TOPIC_RE = re.compile(
     r"\b(?i:candidate|applicant|new\s+hire|new\s+starter)"
@@ -25,6 +27,16 @@ _TOPIC_RE = re.compile(
     # "CV de Emilio:", "resume of Dana Kim": a document's owner, also by a first name
     r"\b(?i:CV|resume|résumé|curriculum)\s+(?i:de|of|von|di|du|da|van)\s+"
     r"(?P<of>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)*)")
+
+
+#: A question about one person: "Who's X?", "What does X do?", "Is X your wife?", "Did X start
+#: at …?", "Where does X live?".
+_ASKED_ABOUT_RE = re.compile(
+    r"^(?:\W*\s*)?(?i:who's|who\s+is|what\s+does|what's|what\s+is|where\s+does|where's|"
+    r"is|was|did|does|has|how\s+is|how's|and)\s+"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)(?=\s|[?'’]|$)")
+
+_YOUR_RELATION_RE = re.compile(r"^\s+(?i:your)\s+(?P<relation>[\w-]+)")  # "… your sister?"
 
 
 class MessageTopics(PeopleAndNames):
@@ -92,6 +104,33 @@ class MessageTopics(PeopleAndNames):
             pos, name = min(people)
             if self._titled_after(doc, pos + len(name)):
                 return name  # "Discovery call — Volta Mutual. Contact: Akosua Frimpong, CISO"
+        return self._asked_about(doc, speaker) if not people else None
+
+    def _asked_about(self, doc: Doc, speaker: str) -> str | None:
+        """The person the assistant's question right before the message asks about ("What does
+        Idris do now?" → "lecturer, hull uni"; "Is Maelle your wife?" → "ya. nurse @ …"):
+        the reply that names no one and never says "I" answers about them."""
+        prompt = doc._.asof_prompt
+        if not prompt or not prompt.rstrip().endswith("?"):
+            return None
+        question = re.split(r"(?<=[.!?])\s+", prompt.strip())[-1]
+        found = _ASKED_ABOUT_RE.search(question)
+        if found is None:
+            return None
+        name = found.group("name")
+        state = self.state
+        if normalize_name(name) in {normalize_name(s) for s in state.user_speakers | {speaker}} \
+                or common_english(name.split()[0]):
+            return None
+        known = state.alias_of(name, "person") or state.entity(name)
+        if known is not None:
+            return known.name if known.type == "person" else None
+        # a name the conversation has not typed yet is a person only when the question says
+        # so: "Who's X?", "Is X your sister?"
+        if question.lower().lstrip(" ¿¡").startswith(("who", "and who")) or \
+                (relation := _YOUR_RELATION_RE.search(question[found.end():])) is not None and \
+                relation.group("relation").lower() in RELATION_NOUNS:
+            return state.add_person(name)
         return None
 
     @staticmethod

@@ -58,3 +58,26 @@ def test_a_time_in_the_statements_own_part_of_the_clause_is_its_own(extract: Ext
     ends = {a.predicate: a.valid_from.astimezone(TZ).date() for a in found
             if a.kind is AssertionKind.RETRACT and a.valid_from is not None}
     assert ends["works_at"] == date(2024, 8, 30)
+
+
+@pytest.mark.parametrize("question", ["What does Idris do now?", "Who's Idris?",
+                                      "Congrats! Is Idris your husband?"])
+def test_a_reply_that_names_no_one_answers_about_the_person_asked_about(
+        nlp, question: str) -> None:  # type: ignore[no-untyped-def]
+    found = triples(_chat(nlp, ("user", "Idris says hi btw, my husband"),
+                          ("assistant", question),
+                          ("user", "data analyst @ Shipwise, 2 yrs there")))
+    assert ("assert", "Idris", "works_at", "shipwise") in found, found
+    assert not [t for t in found if t[1] == "Maren Holt" and t[2] == "works_at"], found
+
+
+def test_a_reply_that_says_i_stays_the_speakers(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = triples(_chat(nlp, ("assistant", "What does Idris do now?"),
+                          ("user", "no idea, I'm data analyst @ Shipwise tho")))
+    assert ("assert", "Maren Holt", "works_at", "shipwise") in found, found
+
+
+def test_a_place_asked_about_is_no_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = triples(_chat(nlp, ("assistant", "Is Lisbon your home now?"),
+                          ("user", "data analyst @ Shipwise, 2 yrs there")))
+    assert ("assert", "Maren Holt", "works_at", "shipwise") in found, found
