@@ -97,6 +97,11 @@ KINSHIP = {"husband": "he", "wife": "she", "son": "he", "daughter": "she", "brot
            "grandfather": "he", "stepmother": "she", "stepfather": "he", "stepson": "he",
            "stepdaughter": "she"}
 
+#: Words for a spouse, in English chat and other languages ("hubby", "esposa", "mahaththaya").
+SPOUSE_WORDS = frozenset(w.lower() for w in data_json("role_words.json")["spouse"])
+#: Words that answer "yes" at the start of a reply ("ya", "sí", "ndiyo").
+YES_WORDS = _data_words("yes_words.txt")
+
 #: Words for who someone is to the writer: kinship, spouses ("role_words.json") and the chat
 #: and other-language forms of ``data/relation_nouns.txt`` ("sis", "hermana").
 RELATION_NOUNS = frozenset(w.lower() for w in set(KINSHIP) | set(data_lines("relation_nouns.txt"))

@@ -290,6 +290,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         self._language_skill(doc, index, speaker, buffer)
         self._boss_of(doc, index, speaker, buffer)
         self._role_phrases(doc, index, speaker, buffer)
+        self._answered_spouse(doc, index, speaker, buffer)
         self._instead_of(doc, index, speaker, buffer)
         self._named_group(doc, index, speaker, buffer)
         self._group_ended(doc, index, buffer)

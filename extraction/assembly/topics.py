@@ -10,12 +10,21 @@ import re
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.people import PeopleAndNames
+from asof.extraction.assembly.state import Record
 from asof.extraction.components.base import Candidate
-from asof.extraction.lexicons import COMPANY_HEADS, RELATION_NOUNS, SELF_WORDS, TITLE_HEADS
+from asof.extraction.lexicons import (
+    COMPANY_HEADS,
+    RELATION_NOUNS,
+    SELF_WORDS,
+    SPOUSE_WORDS,
+    TITLE_HEADS,
+    YES_WORDS,
+)
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _token_at
 from asof.extraction.word_frequency import common_english
 from asof.graph.ids import normalize_name
+from asof.graph.models import AssertionKind
 
 _TOPIC_RE = re.compile(
     r"\b(?i:candidate|applicant|new\s+hire|new\s+starter)"
@@ -105,6 +114,28 @@ class MessageTopics(PeopleAndNames):
             if self._titled_after(doc, pos + len(name)):
                 return name  # "Discovery call — Volta Mutual. Contact: Akosua Frimpong, CISO"
         return self._asked_about(doc, speaker) if not people else None
+
+    def _answered_spouse(self, doc: Doc, index: int, speaker: str,
+                         buffer: list[Record]) -> None:
+        """"Is Idris your husband?" → "ya, 6 yrs now"; "Who's Idris?" → "my husband 😄": the
+        speaker is married to the person asked about, when the reply opens with a yes
+        (``data/yes_words.txt``) to a question about a spouse, or with a spouse word."""
+        person = self._asked_about(doc, speaker)
+        if person is None:
+            return
+        words = [t for t in doc if t.is_alpha][:3]
+        if not words:
+            return
+        question = re.split(r"(?<=[.!?])\s+", (doc._.asof_prompt or "").strip())[-1]
+        asked = _YOUR_RELATION_RE.search(question[question.find(person.split()[0]) +
+                                                  len(person.split()[0]):])
+        yes = words[0].lower_ in YES_WORDS and asked is not None and \
+            asked.group("relation").lower() in SPOUSE_WORDS
+        said = any(t.lower_ in SPOUSE_WORDS for t in words)
+        if (yes or said) and not any(r.predicate == "married_to" for r in buffer):
+            buffer.append(self._record(speaker, "married_to", person, False,
+                                       AssertionKind.ASSERT, None, None, index,
+                                       (words[0].idx, words[-1].idx + len(words[-1])), 0.6))
 
     def _asked_about(self, doc: Doc, speaker: str) -> str | None:
         """The person the assistant's question right before the message asks about ("What does

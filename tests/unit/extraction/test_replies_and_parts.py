@@ -81,3 +81,17 @@ def test_a_place_asked_about_is_no_person(nlp) -> None:  # type: ignore[no-untyp
     found = triples(_chat(nlp, ("assistant", "Is Lisbon your home now?"),
                           ("user", "data analyst @ Shipwise, 2 yrs there")))
     assert ("assert", "Maren Holt", "works_at", "shipwise") in found, found
+
+
+@pytest.mark.parametrize(("question", "reply", "married"), [
+    ("Ha, cute! Is Oriane your wife?", "ya, 9 yrs now. pharmacist", True),
+    ("Who's Oriane?", "my wife 😄 pharmacist @ Vestby Apotek", True),
+    ("Who's Oriane?", "minha esposa 😄", True),
+    ("Is Oriane your wife?", "nope, my sister lol", False),
+    ("Is Oriane your boss?", "ya, since March", False),
+])
+def test_a_reply_says_who_the_spouse_is(nlp, question: str, reply: str,
+                                        married: bool) -> None:  # type: ignore[no-untyped-def]
+    found = triples(_chat(nlp, ("user", "dinner w/ Oriane tonight"), ("assistant", question),
+                          ("user", reply)))
+    assert (("assert", "Maren Holt", "married_to", "oriane") in found) is married, found
