@@ -95,3 +95,35 @@ def test_a_reply_says_who_the_spouse_is(nlp, question: str, reply: str,
     found = triples(_chat(nlp, ("user", "dinner w/ Oriane tonight"), ("assistant", question),
                           ("user", reply)))
     assert (("assert", "Maren Holt", "married_to", "oriane") in found) is married, found
+
+
+@pytest.mark.parametrize(("question", "reply", "fact"), [
+    ("Nice. Are you based in Tromsø?", "ya, near the harbour",
+     ("Maren Holt", "lives_in", "tromsø")),
+    ("Are you moving to Bodø then?", "ja, in august", ("Maren Holt", "lives_in", "bodø")),
+    ("Ha! Is Bruno your dog?", "sí, beagle, 3 yrs", ("Maren Holt", "has_pet", "bruno")),
+    ("Is Kaffebar Nord your café?", "yep, since 2021", ("Maren Holt", "owns", "kaffebar nord")),
+    ("Did Oriane start at Vestby Apotek?", "oui, le 8 janvier",
+     ("Oriane", "works_at", "vestby apotek")),
+])
+def test_a_yes_confirms_the_assistants_question(nlp, question: str, reply: str,
+                                                fact: tuple[str, str, str]) -> None:  # type: ignore[no-untyped-def]
+    found = triples(_chat(nlp, ("assistant", question), ("user", reply)))
+    assert ("assert", *fact) in found, found
+
+
+@pytest.mark.parametrize(("question", "reply"), [
+    ("Are you based in Tromsø?", "no, Bergen"),
+    ("Is Bruno your boss?", "ya, since March"),  # not a pet
+    ("Are you based in the north?", "ya"),  # no name asked about
+])
+def test_no_yes_or_no_name_confirms_nothing(nlp, question: str, reply: str) -> None:  # type: ignore[no-untyped-def]
+    found = triples(_chat(nlp, ("assistant", question), ("user", reply)))
+    assert not [t for t in found if t[2] in ("lives_in", "has_pet")], found
+
+
+def test_a_time_in_the_reply_starts_the_confirmed_fact(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = _chat(nlp, ("assistant", "Did Oriane start at Vestby Apotek?"),
+                  ("user", "yes, on 3 June"))
+    (job,) = [a for a in found if a.predicate == "works_at"]
+    assert job.valid_from is not None and job.valid_from.astimezone(TZ).date() == date(2024, 6, 3)

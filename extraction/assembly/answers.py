@@ -1,0 +1,76 @@
+"""Yes/no questions a reply confirms: "Are you based in Kraków?" → "ya, near the old town"
+says the speaker lives in Kraków, "Is Bruno your dog?" → "sí, 3 yrs" that Bruno is their pet.
+The question shapes are data (``data/confirmed_questions.json``), the words that say yes are
+``data/yes_words.txt``; the reply stays the evidence of the fact, as the issue's "an assistant
+restatement the user does not contradict" asks."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from spacy.tokens import Doc
+
+from asof.extraction.assembly.state import ConversationState, Record
+from asof.extraction.lexicons import PET_WORDS, YES_WORDS, data_json
+from asof.graph.ids import normalize_name
+from asof.graph.models import AssertionKind, Basis
+from asof.timex import Role
+
+_NAME = (r"[A-ZÀ-ÞĀ-Ž][\w'’&.-]*"
+         r"(?:\s+(?:de|da|do|del|la|van|von|of|&)?\s*[A-ZÀ-ÞĀ-Ž][\w'’&.-]*){0,3}")
+
+
+@cache
+def _questions() -> list[tuple[str, re.Pattern[str], frozenset[str] | None]]:
+    data = data_json("confirmed_questions.json")
+    kinds = {"pets": frozenset(PET_WORDS) | frozenset(data_json("role_words.json")["pets"]),
+             "businesses": frozenset(data["businesses"])}
+    # the question's words in any case, its names capitalised as the assistant writes them
+    return [(q["predicate"], re.compile(q["pattern"].replace("NAME", f"(?-i:{_NAME})"),
+                                        re.IGNORECASE),
+             kinds[q["kind"]] if "kind" in q else None)
+            for q in data["questions"]]
+
+
+def confirmed_statements(doc: Doc, index: int, speaker: str, state: ConversationState,
+                         buffer: list[Record]) -> None:
+    """The facts of the assistant's yes/no question right before ``doc`` when the reply
+    opens with a yes, as the speaker's records of this message."""
+    prompt = doc._.asof_prompt
+    words = [t for t in doc if t.is_alpha]
+    if not prompt or not words or words[0].lower_ not in YES_WORDS or \
+            not prompt.rstrip().endswith("?"):
+        return
+    question = re.split(r"(?<=[.!?])\s+", prompt.strip())[-1]
+    span = (words[0].idx, words[0].idx + len(words[0]))
+    # a time said in the reply's first sentence is the fact's start ("oui, le 8 janvier",
+    # "ya, since 2019", "ja, first week of june")
+    first = next(iter(doc.sents))
+    times = [t for t in doc._.asof_times or [] if t.end_char <= first.end_char and
+             t.role in (Role.AT, Role.START, Role.DURATION)]
+    since = times[0].value if len(times) == 1 else None
+    for predicate, pattern, kinds in _questions():
+        found = pattern.search(question)
+        if found is None:
+            continue
+        groups = found.groupdict()
+        if kinds is not None and (groups.get("kind") or "").lower() not in kinds:
+            continue
+        subject = speaker
+        if groups.get("subject"):
+            known = state.alias_of(groups["subject"], "person")
+            subject = known.name if known is not None else state.add_person(groups["subject"])
+        for key in ("object", "object2"):
+            obj = groups.get(key)
+            if not obj or normalize_name(obj) == normalize_name(subject) or any(
+                    r.subject == subject and r.predicate == predicate and
+                    normalize_name(r.obj) == normalize_name(obj) for r in buffer):
+                continue
+            state.group_counter += 1
+            buffer.append(Record(subject, predicate, obj, False, AssertionKind.ASSERT,
+                                 since.start if since else None, None,
+                                 Basis.STATED if since else None,
+                                 since.granularity if since else None, state.group_counter,
+                                 index, span, 0.5))
+        return
