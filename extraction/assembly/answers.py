@@ -12,7 +12,8 @@ from functools import cache
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.state import ConversationState, Record
-from asof.extraction.lexicons import PET_WORDS, YES_WORDS, data_json
+from asof.extraction.lexicons import PET_WORDS, TITLE_HEADS, YES_WORDS, data_json
+from asof.extraction.word_frequency import common_english
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis
 from asof.timex import Role
@@ -31,6 +32,49 @@ def _questions() -> list[tuple[str, re.Pattern[str], frozenset[str] | None]]:
                                         re.IGNORECASE),
              kinds[q["kind"]] if "kind" in q else None)
             for q in data["questions"]]
+
+
+@cache
+def _answered() -> tuple[list[tuple[str, re.Pattern[str]]], re.Pattern[str]]:
+    data = data_json("confirmed_questions.json")
+    trailing = "|".join(re.escape(w) for w in sorted(data["trailing"], key=len, reverse=True))
+    return ([(q["predicate"], re.compile(q["pattern"], re.IGNORECASE))
+             for q in data["answered"]],
+            re.compile(rf"(?:\s+(?:{trailing}))+$", re.IGNORECASE))
+
+
+def answered_where(doc: Doc, index: int, speaker: str, state: ConversationState,
+                   buffer: list[Record]) -> None:
+    """The reply's opening name answers the assistant's "Where are you based?": "tromsø,
+    near the harbour", "Bergen. 2 cats" (one to three words before the first punctuation,
+    no verb, no everyday English word alone)."""
+    prompt = doc._.asof_prompt
+    if not prompt or any(r.subject == speaker and r.predicate == "lives_in" for r in buffer):
+        return
+    question = re.split(r"(?<=[.!?])\s+", prompt.strip())[-1]
+    questions, trailing = _answered()
+    predicate = next((p for p, pattern in questions if pattern.search(question)), None)
+    if predicate is None:
+        return
+    words = []
+    for token in doc:
+        if not token.is_alpha:
+            break
+        words.append(token)
+    if not 1 <= len(words) <= 4:
+        return
+    text = trailing.sub("", doc[words[0].i:words[-1].i + 1].text)
+    names = text.split()
+    if not 1 <= len(names) <= 3 or \
+            any(t.pos_ in ("VERB", "AUX") or t.is_stop or t.lower_ in YES_WORDS or
+                t.lower_ in TITLE_HEADS for t in words[:len(names)]) or \
+            text.islower() and any(common_english(w) for w in names):
+        return  # "lol yes, …", "ux designer @ …", "home mostly"
+    state.group_counter += 1
+    name = " ".join(w[:1].upper() + w[1:] for w in names) if text.islower() else text
+    buffer.append(Record(speaker, predicate, name, False, AssertionKind.ASSERT, None, None,
+                         None, None, state.group_counter, index,
+                         (words[0].idx, words[0].idx + len(text)), 0.5))
 
 
 def confirmed_statements(doc: Doc, index: int, speaker: str, state: ConversationState,

@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 
 from asof.extraction.assembly.aliases import AliasReaders
 from asof.extraction.assembly.anchoring import TITLE_RULES
-from asof.extraction.assembly.answers import confirmed_statements
+from asof.extraction.assembly.answers import answered_where, confirmed_statements
 from asof.extraction.assembly.candidates import learned_under_rules, tool_moves
 from asof.extraction.assembly.corrections import Corrections
 from asof.extraction.assembly.quotes import quote_owners
@@ -293,6 +293,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         self._role_phrases(doc, index, speaker, buffer)
         self._answered_spouse(doc, index, speaker, buffer)
         confirmed_statements(doc, index, speaker, state, buffer)
+        answered_where(doc, index, speaker, state, buffer)
         self._instead_of(doc, index, speaker, buffer)
         self._named_group(doc, index, speaker, buffer)
         self._group_ended(doc, index, buffer)

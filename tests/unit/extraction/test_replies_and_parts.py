@@ -127,3 +127,18 @@ def test_a_time_in_the_reply_starts_the_confirmed_fact(nlp) -> None:  # type: ig
                   ("user", "yes, on 3 June"))
     (job,) = [a for a in found if a.predicate == "works_at"]
     assert job.valid_from is not None and job.valid_from.astimezone(TZ).date() == date(2024, 6, 3)
+
+
+@pytest.mark.parametrize(("question", "reply", "home"), [
+    ("Where do you live?", "Tromsø", "tromsø"),
+    ("Nice! Where are you based these days?", "bergen, sandviken side", "bergen"),
+    ("Where's home, and any pets?", "skien still. 2 cats", "skien"),
+    ("Where are you based?", "lol yes, the north", None),
+    ("What's your role, and where are you based?", "ux designer @ Fjellkode, Bodø", None),
+    ("Where do you live?", "home mostly lol", None),
+])
+def test_the_opening_name_answers_where_the_speaker_lives(
+        nlp, question: str, reply: str, home: str | None) -> None:  # type: ignore[no-untyped-def]
+    found = triples(_chat(nlp, ("assistant", question), ("user", reply)))
+    homes = {t[3] for t in found if t[1] == "Maren Holt" and t[2] == "lives_in"}
+    assert homes == ({home} if home else set()), found
