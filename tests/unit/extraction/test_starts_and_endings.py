@@ -255,6 +255,13 @@ def test_a_title_said_as_past_ends_where_the_new_one_begins(extract: Extract) ->
                       ("hr ops lead", date(2024, 6, 1), None)}
 
 
+def test_a_past_title_takes_no_start_from_another_part_of_the_clause(extract: Extract) -> None:
+    found = extract("1) Ivo Berg — was Senior Network Engineer, now Head of IT, effective 1 June")
+    (past,) = [a for a in found if a.predicate == "job_title" and
+               a.value == "senior network engineer"]
+    assert past.valid_from is None and past.valid_to is not None, past
+
+
 def test_a_title_said_as_past_with_its_years_keeps_them(extract: Extract) -> None:
     (title,) = [a for a in extract("I was a nurse at St Brigid's from 2015 to 2019.")
                 if a.predicate == "job_title"]
