@@ -386,7 +386,7 @@ class TimeAnchoring(PredicateRouting):
         used_to = kind == "used_to" or (clause.used_to and kind == "assert") or (
             kind == "assert" and cand.rule in ("title", "title_at") and
             _past_copula(doc, cand.trigger[0]) and not any(
-                t.role in (Role.START, Role.RANGE, Role.DURATION) and
+                t.role is Role.RANGE or t.role in (Role.START, Role.DURATION) and
                 _one_part(doc, cand.trigger[0], _tok(doc, t.start_char)) for t in times))
         from_length = any(t.role is Role.DURATION for t in times) and not any(
             t.role in (Role.START, Role.RANGE) for t in times)
