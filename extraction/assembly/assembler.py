@@ -12,7 +12,7 @@ from asof.extraction.assembly.aliases import AliasReaders
 from asof.extraction.assembly.anchoring import TITLE_RULES
 from asof.extraction.assembly.answers import answered_where, confirmed_statements
 from asof.extraction.assembly.candidates import learned_under_rules, tool_moves
-from asof.extraction.assembly.corrections import Corrections
+from asof.extraction.assembly.corrections import Corrections, self_corrected_objects
 from asof.extraction.assembly.quotes import quote_owners
 from asof.extraction.assembly.reschedules import rescheduled_starts
 from asof.extraction.assembly.roles import RoleReaders
@@ -316,7 +316,8 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         self._shared_thread_employer(doc, index, speaker, buffer)
         self._account_people(doc, index, speaker, buffer)
         self._told_starts(index, episode, buffer)
-        merged = [r for r in self._merge(self._not_employers(self._rules_first(buffer)))
+        merged = [r for r in self._merge(self._not_employers(self._rules_first(
+            self_corrected_objects(_text(doc), buffer))))
                   if self._types_fit(r, episode.occurred_at) and not self._restated(r)]
         self._end_old_plans(index, episode, merged)
         self._implied(index, episode, merged)

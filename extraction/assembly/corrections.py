@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 from asof.extraction.assembly.situations import Situations
 from asof.extraction.assembly.state import Record
 from asof.extraction.components.base import Clause
+from asof.extraction.lexicons import TIME_CORRECTION_WORDS
 from asof.extraction.spans import text_of as _text
 from asof.extraction.word_frequency import common_english
 from asof.graph.ids import normalize_name
@@ -65,6 +66,43 @@ _WHEN_ASKED = re.compile(
 _RIGHT_NAME_AFTER = re.compile(
     r"\s*[,;:—–-]*\s*(?:(?:it|that)(?:'s|’s|\s+is|\s+was)\s+|but\s+|rather\s+)?(?:the\s+)?"
     r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")
+
+
+#: A name corrected in the same breath: "Leiden — no wait, Delft", "Kestrel, sorry, Kestrel
+#: Labs": up to three correction words (``data/time_correction_words.txt``) between them.
+_SELF_FIX_RE = re.compile(r"\s*[—–,;-]\s*(?P<words>[^\W\d_]+(?:[\s,]+[^\W\d_]+){0,2}?)"
+                          r"(?P<sep>[\s,:—–-]+)"
+                          r"(?P<name>[A-ZÀ-ÞĀ-Ž][\w'’&-]+(?:\s+[A-ZÀ-ÞĀ-Ž][\w'’&-]*){0,3})")
+#: Correction words that say "no" alone: they correct only when a comma or dash follows
+#: ("Oslo — no, Bergen"), not in "Slack, no Teams".
+_BARE_NO = frozenset({"no", "nope", "nee", "nein", "non"})
+
+
+def self_corrected_objects(text: str, records: list[Record]) -> list[Record]:
+    """Records whose object the message corrects right after saying it ("my brother lives in
+    Leiden — no wait, Delft"): the corrected name replaces it, or, when another record
+    already holds that name for the same subject and predicate, the record is dropped."""
+    kept: list[Record] = []
+    for record in records:
+        fixed = None
+        if record.kind is AssertionKind.ASSERT and not record.literal and record.obj:
+            for at in (m.end() for m in re.finditer(re.escape(record.obj), text)):
+                found = _SELF_FIX_RE.match(text, at)
+                words = set(re.findall(r"[^\W\d_]+", found.group("words").lower())) \
+                    if found is not None else set()
+                if found is not None and words & TIME_CORRECTION_WORDS and (
+                        words & TIME_CORRECTION_WORDS - _BARE_NO or
+                        found.group("sep").strip(" ")) and \
+                        not re.match(r"I\b|I['’]", found.group("name")):
+                    fixed = found.group("name")
+                    break
+        if fixed is None or normalize_name(fixed) == normalize_name(record.obj):
+            kept.append(record)
+        elif not any(r.subject == record.subject and r.predicate == record.predicate and
+                     normalize_name(r.obj) == normalize_name(fixed) for r in records):
+            record.obj = fixed
+            kept.append(record)
+    return kept
 
 
 class Corrections(Situations):

@@ -11,6 +11,7 @@ import pytest
 
 from asof.extraction import Conversation, Message, Pipeline
 from asof.graph.models import AssertionKind, FactAssertion, Role
+from tests.unit.extraction.conftest import Extract
 
 pytestmark = pytest.mark.unit
 
@@ -75,3 +76,22 @@ def test_a_time_alone_answers_the_assistants_when(learned_nlp) -> None:  # type:
     fixed = [(a.kind, a.predicate, _local(a.valid_from)) for a in found
              if a.kind is AssertionKind.CORRECT]
     assert (AssertionKind.CORRECT, "works_at", date(2023, 6, 5)) in fixed
+
+
+@pytest.mark.parametrize(("text", "home"), [
+    ("my sister Ilka lives in Tromsø — no wait, Bodø, I mix them up", "bodø"),
+    ("I live in Skien, sorry, Porsgrunn", "porsgrunn"),
+    ("we moved to Molde — nee, Ålesund", "ålesund"),
+])
+def test_a_name_corrected_in_the_same_breath_replaces_it(extract: Extract, text: str,
+                                                         home: str) -> None:
+    homes = {a.object.name.lower() for a in extract(text)
+             if a.predicate == "lives_in" and a.object}
+    assert homes == {home}, homes
+
+
+@pytest.mark.parametrize("text", ["I use Slack, no Teams tho",
+                                  "we never used Pipewise, so no CRM migration pain"])
+def test_a_no_without_a_pause_corrects_nothing(extract: Extract, text: str) -> None:
+    tools = {a.object.name for a in extract(text) if a.predicate == "uses" and a.object}
+    assert "Teams" not in tools and "CRM" not in tools, tools
