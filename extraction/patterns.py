@@ -180,7 +180,8 @@ RULES: tuple[Rule, ...] = (
     Rule("based_in", "lives_in", "assert", (_lower("based", "settled"), _ADV, _lower("in"))),
     Rule("move_to", "lives_in", "assert",
          (_lemma("move", "relocate", "emigrate"), _ADV, _opt("back", "over"),
-          _lower("to"))),
+          {"ORTH": {"IN": ["—", "–", "-"]}, "OP": "?"}, _lower("to")),  # "moving — to X"
+         sentence_object=True),
     # "I moved to Tallinn from Tartu in March": the home left, after the one moved to
     Rule("move_to_from", "lives_in", "switch_from",
          (_lemma("move", "relocate", "emigrate"), _ADV,

@@ -313,3 +313,9 @@ def test_the_name_after_a_relative_clause_of_reporting(extract: Extract) -> None
     assert ("assert", "Maren Holt", "reports_to", "tomas berg") in found
     assert not [t for t in triples(extract("That's the team I report to, not the one in "
                                            "Oslo.")) if t[2] == "reports_to"]
+
+
+def test_a_move_said_with_a_dash_before_the_place(extract: Extract) -> None:
+    found = extract("Big news: I'm moving — to Bodø, not Tromsø 😂 new job at Fjordline")
+    homes = {a.object.name for a in found if a.predicate == "lives_in" and a.object}
+    assert homes == {"Bodø"}, found
