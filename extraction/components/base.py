@@ -12,7 +12,13 @@ from asof.extraction.lexicons import FOREIGN_OPENERS, HONORIFICS
 from asof.extraction.patterns import PLAN_SWITCH_VERBS
 from asof.extraction.word_frequency import common_english
 from asof.graph.predicates import Predicate, default_registry
-from asof.timex.vocabulary import HOLIDAYS, MONTH_NAMES, SEASONS, WEEKDAY_NAMES
+from asof.timex.vocabulary import (
+    HOLIDAYS,
+    MONTH_NAMES,
+    SEASONS,
+    WEEKDAY_ABBREVIATIONS,
+    WEEKDAY_NAMES,
+)
 
 SUBJECT_PRONOUNS = frozenset({"i", "we", "he", "she", "they", "you"})
 FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
@@ -139,6 +145,10 @@ def is_nameish(token: Token) -> bool:
         return False  # "Soy Flor, recruiter en …", "Desde el lunes …"
     if token.ent_type_ in ("DATE", "TIME") and not _name_in_a_date(token):
         return False
+    if text.islower() and (token.lower_ in WEEKDAY_ABBREVIATIONS or
+                           token.lower_ in WEEKDAY_NAMES):
+        return False  # "started mon, senior PM now": a day typed in lower case
+
     if text[0].isupper() or (text[0].isdigit() and any(c.isalpha() for c in text)):
         return True
     return token.pos_ == "PROPN" and token.i > 0 and not token.is_sent_start

@@ -413,3 +413,8 @@ def test_a_verb_after_a_relative_clause_is_the_named_persons(extract: Extract) -
                     "our paint shop, is retiring at the end of the month after 29 years.")
     ended = [(a.subject.name, a.predicate) for a in found if a.kind is AssertionKind.RETRACT]
     assert not [s for s, _p in ended if s == "Maren Holt"], ended
+
+
+def test_a_weekday_in_lower_case_is_nobody(extract: Extract) -> None:
+    found = extract("back at vestfrakt 😂 boomerang. started mon, senior PM now.")
+    assert not [a for a in found if a.subject.name.lower() == "mon"], found
