@@ -133,8 +133,12 @@ def date_cued_starts(doc: Doc, buffer: list[Record], speakers: set[str]) -> None
         time = near[0].time
         # whose start it is: the subjects spoken of up to the date, in its sentence or the one
         # before ("Thabo joins on the 14th. he'll report to Sizwe" — not Sizwe's)
+        # (the cue's own sentence, when it names someone: "Ops is Bea Lund, she joined in
+        # June" dates her facts, not those of the sentence before it)
         owners = {r.subject for r in buffer if r.evidence[0] <= time.start_char and
-                  sentence_of(r.evidence[0]) in (near[0].sentence, near[0].sentence - 1)}
+                  sentence_of(r.evidence[0]) == near[0].sentence} or \
+            {r.subject for r in buffer if r.evidence[0] <= time.start_char and
+             sentence_of(r.evidence[0]) == near[0].sentence - 1}
         if owners and record.subject not in owners:
             continue
         record.valid_from, record.basis = time.value.start, Basis.STATED

@@ -311,3 +311,12 @@ def test_leaving_an_old_job_does_not_end_the_new_title(extract: Extract) -> None
                     "Lumen Cargo on 1 July.")
     assert not any(a.kind is AssertionKind.RETRACT and a.predicate == "job_title"
                    for a in found)
+
+
+def test_a_start_cue_dates_its_own_sentences_person_not_the_one_before(
+        extract: Extract) -> None:
+    found = extract("Lena Vogt reports to me. Bea Lund is our ops manager, she joined in June.")
+    (line,) = [a for a in found if a.predicate == "reports_to"]
+    (title,) = [a for a in found if a.predicate == "job_title"]
+    assert line.valid_from is None, line
+    assert title.valid_from is not None and title.valid_from.astimezone(TZ).month == 6, title
