@@ -12,9 +12,16 @@ In chat an emoji ends a sentence as a full stop does: in "I finish at the bakery
 my new boss will be Sara Lund" the parser reads one sentence, so the date of the first
 statement dated the second. A pronoun, a possessive or a connective after an emoji that
 follows a word starts a sentence.
+
+A day and month written with full stops ("ab 1.7. bin ich bei …", "bis 14.4. an der
+Uniklinik") end in a full stop the tokenizer splits off; the parser read it as the end of a
+sentence, so the date lost the statement it dates. A lower-case word after such a date
+starts no sentence.
 """
 
 from __future__ import annotations
+
+import re
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -31,6 +38,10 @@ _SENTENCE_OPENERS = frozenset({"i", "my", "we", "our", "she", "he", "they", "her
                                "their", "also", "btw", "but", "so", "anyway", "plus"})
 
 
+#: A day and month written with full stops, as the tokenizer leaves it ("1.7", "14.04").
+_DAY_MONTH = re.compile(r"\d{1,2}\.\d{1,2}")
+
+
 class NameJoins:
     def __call__(self, doc: Doc) -> Doc:
         for i in range(1, len(doc) - 1):
@@ -38,6 +49,10 @@ class NameJoins:
             if is_emoji(token.text) and doc[i - 1].is_alpha and \
                     doc[i + 1].lower_ in _SENTENCE_OPENERS:
                 doc[i + 1].is_sent_start = True
+                continue
+            if token.text == "." and not doc[i - 1].whitespace_ and \
+                    _DAY_MONTH.fullmatch(doc[i - 1].text) and doc[i + 1].is_lower:
+                doc[i + 1].is_sent_start = False  # "ab 1.7. bin ich bei …"
                 continue
             if token.text in _PARTICLES and doc[i - 1].text[:1].isupper() and \
                     doc[i + 1].text[:1].isupper() and doc[i - 1].is_alpha and \

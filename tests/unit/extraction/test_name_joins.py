@@ -49,3 +49,17 @@ def test_a_pronoun_after_an_emoji_starts_a_sentence(nlp) -> None:  # type: ignor
 def test_the_date_before_the_emoji_does_not_date_the_manager(extract: Extract) -> None:
     line = next(a for a in extract(_EMOJI_TEXT) if a.predicate == "reports_to")
     assert line.valid_from is not None and line.valid_from.astimezone(TZ).day == 3, line
+
+
+def test_a_lower_case_word_after_a_dotted_day_and_month_starts_no_sentence(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Neuigkeiten!! Ab 1.8. bin ich bei Nordlicht Logistik, data engineer."
+    doc = nlp.make_doc(text)
+    for _name, component in nlp.pipeline[:nlp.pipe_names.index("parser") + 1]:
+        doc = component(doc)
+    assert not next(t for t in doc if t.text == "bin").is_sent_start
+
+
+def test_the_dotted_date_starts_the_job_after_it(extract: Extract) -> None:
+    (job,) = [a for a in extract("Neuigkeiten!! Ab 1.8. bin ich bei Nordlicht Logistik.")
+              if a.predicate == "works_at"]
+    assert job.valid_from is not None and job.valid_from.astimezone(TZ).month == 8, job
