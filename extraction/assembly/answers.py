@@ -1,5 +1,11 @@
-"""Yes/no questions a reply confirms: "Are you based in Kraków?" → "ya, near the old town"
-says the speaker lives in Kraków, "Is Bruno your dog?" → "sí, 3 yrs" that Bruno is their pet.
+"""Replies read with the assistant's question right before them.
+
+- A yes/no question the reply confirms: "Are you based in Kraków?" → "ya, near the old town"
+  says the speaker lives in Kraków, "Is Bruno your dog?" → "sí, 3 yrs" that Bruno is their pet
+  (:func:`confirmed_statements`).
+- A question the reply's opening words answer: "Where are you based?" → "bergen, sandviken
+  side" (:func:`answered_where`).
+
 The question shapes are data (``data/confirmed_questions.json``), the words that say yes are
 ``data/yes_words.txt``; the reply stays the evidence of the fact, as the issue's "an assistant
 restatement the user does not contradict" asks."""

@@ -1,7 +1,9 @@
 """Whom a message is about when its statements do not say: a heading that names a candidate
 ("Candidate: Lior Ben-Ami. CV says …"), or, in a message where the speaker never speaks of
 themselves, the person it names ("Verification file: Oliver Pham … Lendlease — senior project
-manager"; "Discovery call — Volta Mutual. Contact: Akosua Frimpong, IT security lead")."""
+manager"; "Discovery call — Volta Mutual. Contact: Akosua Frimpong, IT security lead"), else
+the person the assistant's question before it asks about ("What does Idris do now?" →
+"lecturer, hull uni"), who is the speaker's spouse on a yes to "Is Idris your husband?"."""
 
 from __future__ import annotations
 
