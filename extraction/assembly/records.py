@@ -247,15 +247,21 @@ class RecordKeeping:
             else:
                 corrects = EntityRef(name=record.corrects,
                                      type=state.type_of(record.corrects) or "concept")
+        # the quote is the message as typed: the parsed text may differ in the case of names
+        # (extraction/truecase.py keeps every offset)
+        parsed = _text(doc)
+        said = episode.text[:len(parsed)]
+        if said.lower() != parsed.lower():  # not this message's text (a caption follows it)
+            said = parsed
         start, end = record.evidence
-        start = max(0, min(start, len(_text(doc))))
-        end = max(start, min(end, len(_text(doc))))
-        sentence_start = _text(doc).rfind(".", 0, start) + 1
+        start = max(0, min(start, len(said)))
+        end = max(start, min(end, len(said)))
+        sentence_start = said.rfind(".", 0, start) + 1
         evidence_start = sentence_start if start - sentence_start < 120 else start
         evidence_end = max(end, start + 1)
-        raw = _text(doc)[evidence_start:evidence_end]
+        raw = said[evidence_start:evidence_end]
         if not raw.strip():
-            evidence_start, raw = 0, _text(doc)[:200]
+            evidence_start, raw = 0, said[:200]
         # the offsets point at exactly the quoted text, without surrounding whitespace
         evidence_start += len(raw) - len(raw.lstrip())
         text = raw.strip()

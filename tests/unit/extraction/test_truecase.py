@@ -46,3 +46,11 @@ def test_a_name_announced_later_changes_nothing_before_it() -> None:
     texts = ["ilka says hi", "my sister ilka is at Brovik now", "ilka again"]
     assert truecase_conversation(texts) == [
         "ilka says hi", "my sister Ilka is at Brovik now", "Ilka again"]
+
+
+def test_the_evidence_quotes_the_message_as_typed(extract: Extract) -> None:
+    text = "my sister ilka is at Brovik Labs too, product owner"
+    (job,) = [a for a in extract(text) if a.predicate == "works_at"]
+    assert job.subject.name == "Ilka" and job.evidence is not None
+    assert "ilka" in job.evidence and job.evidence in text, job.evidence
+    assert text[job.evidence_start:job.evidence_end] == job.evidence
