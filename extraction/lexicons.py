@@ -104,8 +104,8 @@ YES_WORDS = _data_words("yes_words.txt")
 
 #: Words for who someone is to the writer: kinship, spouses ("role_words.json") and the chat
 #: and other-language forms of ``data/relation_nouns.txt`` ("sis", "hermana").
-RELATION_NOUNS = frozenset(w.lower() for w in set(KINSHIP) | set(data_lines("relation_nouns.txt"))
-                           | set(data_json("role_words.json")["spouse"]))
+RELATION_NOUNS = SPOUSE_WORDS | frozenset(
+    w.lower() for w in (*KINSHIP, *data_lines("relation_nouns.txt")))
 
 #: Lower-case particles inside a person's name ("Joost de Vries", "Ana da Silva").
 NAME_PARTICLES = frozenset({"de", "da", "di", "do", "dos", "das", "del", "della", "van", "von",

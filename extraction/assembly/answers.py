@@ -28,6 +28,11 @@ _NAME = (r"[A-ZÀ-ÞĀ-Ž][\w'’&.-]*"
          r"(?:\s+(?:de|da|do|del|la|van|von|of|&)?\s*[A-ZÀ-ÞĀ-Ž][\w'’&.-]*){0,3}")
 
 
+def last_sentence(text: str) -> str:
+    """The last sentence of ``text`` (of an assistant's message: the question it ends with)."""
+    return re.split(r"(?<=[.!?])\s+", text.strip())[-1]
+
+
 @cache
 def _questions() -> list[tuple[str, re.Pattern[str], frozenset[str] | None]]:
     data = data_json("confirmed_questions.json")
@@ -57,7 +62,7 @@ def answered_where(doc: Doc, index: int, speaker: str, state: ConversationState,
     prompt = doc._.asof_prompt
     if not prompt or any(r.subject == speaker and r.predicate == "lives_in" for r in buffer):
         return
-    question = re.split(r"(?<=[.!?])\s+", prompt.strip())[-1]
+    question = last_sentence(prompt)
     questions, trailing = _answered()
     predicate = next((p for p, pattern in questions if pattern.search(question)), None)
     if predicate is None:
@@ -92,7 +97,7 @@ def confirmed_statements(doc: Doc, index: int, speaker: str, state: Conversation
     if not prompt or not words or words[0].lower_ not in YES_WORDS or \
             not prompt.rstrip().endswith("?"):
         return
-    question = re.split(r"(?<=[.!?])\s+", prompt.strip())[-1]
+    question = last_sentence(prompt)
     span = (words[0].idx, words[0].idx + len(words[0]))
     # a time said in the reply's first sentence is the fact's start ("oui, le 8 janvier",
     # "ya, since 2019", "ja, first week of june")

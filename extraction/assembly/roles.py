@@ -27,7 +27,14 @@ from asof.extraction.assembly.phrases import PhraseReaders, clause_at
 from asof.extraction.assembly.subjects import _CLAUSE_WIDE_HYPO
 from asof.extraction.assembly.words import clean_literal
 from asof.extraction.gazetteer import is_place_name
-from asof.extraction.lexicons import GROUP_WORDS, KINSHIP, PET_WORDS, TITLE_HEADS, data_json
+from asof.extraction.lexicons import (
+    GROUP_WORDS,
+    KINSHIP,
+    PET_WORDS,
+    SPOUSE_WORDS,
+    TITLE_HEADS,
+    data_json,
+)
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _tok
 from asof.extraction.spans import trim_name as _trim_name
@@ -211,7 +218,7 @@ class RoleReaders(PhraseReaders):
         state = self.state
         text = _text(doc)
         words = role_words()
-        spouse = {w.lower() for w in words["spouse"]}
+        spouse = SPOUSE_WORDS
         boss = {w.lower() for w in words["boss"]}
         pats = _patterns()
         relational = {w.lower() for w in words["relational_titles"]}

@@ -131,14 +131,13 @@ def date_cued_starts(doc: Doc, buffer: list[Record], speakers: set[str]) -> None
         if not near or not _belongs(record, near[0], speakers):
             continue
         time = near[0].time
-        # whose start it is: the subjects spoken of up to the date, in its sentence or the one
-        # before ("Thabo joins on the 14th. he'll report to Sizwe" — not Sizwe's)
-        # (the cue's own sentence, when it names someone: "Ops is Bea Lund, she joined in
-        # June" dates her facts, not those of the sentence before it)
-        owners = {r.subject for r in buffer if r.evidence[0] <= time.start_char and
-                  sentence_of(r.evidence[0]) == near[0].sentence} or \
-            {r.subject for r in buffer if r.evidence[0] <= time.start_char and
-             sentence_of(r.evidence[0]) == near[0].sentence - 1}
+        # whose start it is: the subjects spoken of up to the date in its sentence ("Ops is Bea
+        # Lund, she joined in June" dates her facts, not those of the sentence before), else in
+        # the one before ("Thabo joins on the 14th. he'll report to Sizwe" — not Sizwe's)
+        spoken = [(sentence_of(r.evidence[0]), r.subject) for r in buffer
+                  if r.evidence[0] <= time.start_char]
+        owners = {who for k, who in spoken if k == near[0].sentence} or \
+            {who for k, who in spoken if k == near[0].sentence - 1}
         if owners and record.subject not in owners:
             continue
         record.valid_from, record.basis = time.value.start, Basis.STATED

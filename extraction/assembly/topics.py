@@ -11,6 +11,7 @@ import re
 
 from spacy.tokens import Doc
 
+from asof.extraction.assembly.answers import last_sentence
 from asof.extraction.assembly.people import PeopleAndNames
 from asof.extraction.assembly.state import Record
 from asof.extraction.components.base import Candidate
@@ -128,7 +129,7 @@ class MessageTopics(PeopleAndNames):
         words = [t for t in doc if t.is_alpha][:3]
         if not words:
             return
-        question = re.split(r"(?<=[.!?])\s+", (doc._.asof_prompt or "").strip())[-1]
+        question = last_sentence(doc._.asof_prompt or "")
         asked = _YOUR_RELATION_RE.search(question[question.find(person.split()[0]) +
                                                   len(person.split()[0]):])
         yes = words[0].lower_ in YES_WORDS and asked is not None and \
@@ -146,7 +147,7 @@ class MessageTopics(PeopleAndNames):
         prompt = doc._.asof_prompt
         if not prompt or not prompt.rstrip().endswith("?"):
             return None
-        question = re.split(r"(?<=[.!?])\s+", prompt.strip())[-1]
+        question = last_sentence(prompt)
         found = _ASKED_ABOUT_RE.search(question)
         if found is None:
             return None
