@@ -210,6 +210,12 @@ class SubjectResolution(Antecedents):
             if not text or not between_people and \
                     self._everyday_word(doc, cand.subject_span, text):
                 return []
+            owner = doc[cand.subject_span[0] - 1].lower_ if cand.subject_span[0] else ""
+            if org_subject and owner in ("our", "my"):
+                # "Our ERP is Sage 300": what we have, not an organisation named
+                return self._subjects(doc, clause, ci, replace(
+                    cand, subject="we" if owner == "our" else "speaker", subject_span=None),
+                    speaker, subjects)
             courtesy = doc[cand.subject_span[0] - 1] if cand.subject_span[0] else None
             if courtesy is not None and is_honorific(courtesy) and len(text.split()) == 1:
                 text = f"{courtesy.text} {text}"  # "Mr Mwansa retires": the known Mwansa
@@ -548,7 +554,9 @@ class SubjectResolution(Antecedents):
         key = normalize_name(text)
         if self.state.alias_of(text, "person") is not None or key in self.state.speakers:
             return False
-        return common_english(key)
+        # "Rosters": the plural of an everyday word is one too
+        lemma = doc[span[0]].lemma_.lower()
+        return common_english(key) or lemma != key and common_english(lemma)
 
     def _lowercase_subject(self, doc: Doc, clause: Clause, cand: Candidate) -> str | None:
         """"kenji's been at Vantage since 2017": a known person's first name typed in lower
