@@ -45,6 +45,7 @@ from asof.timex import Role, Tense, find_times
 from bench.evals import retrieval_modes
 from bench.evals.locomo_gold import GoldPeriod, is_time_answer, normalise_answer, resolve_gold
 from bench.evals.locomo_rank import (
+    NEIGHBOURHOOD,
     POOL,
     SAME_SESSION,
     WEIGHTS,
@@ -136,12 +137,15 @@ def evaluate_locomo(path: str | Path, *, k: int = 5, assume_tz: str = "UTC",
     nlp: Any = None  # the extraction model, loaded by the first store, then shared
     lemmas = Lemmas()
     rows: list[dict[str, Any]] = []
+    heldout_rows: list[dict[str, Any]] = []
     per_conversation: list[dict[str, Any]] = []
     ingest_total = query_total = 0.0
     usage: dict[str, Any] | None = None
     for index, conversation in enumerate(conversations):
         qa = samples[index].get("qa", []) if index < len(samples) else []
         temporal = [q for q in qa if q.get("category") == TEMPORAL_CATEGORY]
+        heldout = [q for q in qa if q.get("category") != TEMPORAL_CATEGORY
+                   and evidence_ids(q.get("evidence") or [])]
         if not conversation.messages:
             raise InvalidInputError(f"{path}: conversation {conversation.id} has no turns")
         first = conversation.messages[0].at
@@ -153,14 +157,15 @@ def evaluate_locomo(path: str | Path, *, k: int = 5, assume_tz: str = "UTC",
             usage = add_usage(usage, report.llm)
             nlp = memory.load_language_model()
             t1 = time.perf_counter()
-            conv_rows = _evaluate_conversation(memory.store(TENANT), conversation, temporal,
-                                               lemmas, k, embedder)
+            conv_rows, conv_heldout = _evaluate_conversation(
+                memory.store(TENANT), conversation, temporal, lemmas, k, embedder, heldout)
             t2 = time.perf_counter()
         finally:
             memory.close()
         ingest_total += t1 - t0
         query_total += t2 - t1
         rows.extend(conv_rows)
+        heldout_rows.extend(conv_heldout)
         summary = _summarise(conv_rows)
         per_conversation.append({
             "conversation": conversation.id, "turns": len(conversation.messages),
@@ -178,17 +183,27 @@ def evaluate_locomo(path: str | Path, *, k: int = 5, assume_tz: str = "UTC",
                    "seconds_per_question": round(query_total / len(rows), 3) if rows
                    else None},
         "modes": retrieval_modes.summarise(rows),
+        "heldout_questions": len(heldout_rows),
+        "heldout_modes": retrieval_modes.summarise(heldout_rows),
+        "heldout_modes_by_category": {
+            str(c): retrieval_modes.summarise([r for r in heldout_rows if r["category"] == c])
+            for c in sorted({r["category"] for r in heldout_rows}, key=str)},
         "embedding_model": None if embedder is None else embedder.model_id,
         "weights": dict(WEIGHTS), "pool": POOL,
         "unresolvable_answers": [r["gold_answer"] for r in rows if r["gold_period"] is None
                                  and r["time_answer"]],
         "questions": rows,
+        "heldout": heldout_rows,
     }
 
 
 def _evaluate_conversation(store: GraphStore, conversation: Conversation,
                            questions: Sequence[Mapping[str, Any]], lemmas: Lemmas,
-                           k: int, embedder: Embedder | None = None) -> list[dict[str, Any]]:
+                           k: int, embedder: Embedder | None = None,
+                           heldout: Sequence[Mapping[str, Any]] = (),
+                           ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The temporal questions' rows, and for ``heldout`` (the other categories' questions
+    with evidence, never used to tune the ranking) the rank of their gold turns per mode."""
     episodes = store.get_episodes([e.id for e in conversation.episodes(TENANT)])
     texts = lemmas.of([e.text for e in episodes])
     turns = {
@@ -199,6 +214,18 @@ def _evaluate_conversation(store: GraphStore, conversation: Conversation,
     for before, turn in zip(ordered, ordered[1:], strict=False):
         if turn.episode.occurred_at - before.episode.occurred_at < SAME_SESSION:
             turn.context = before.lemmas
+    sessions: list[list[Turn]] = []
+    for turn in ordered:
+        if sessions and turn.episode.occurred_at - sessions[-1][-1].episode.occurred_at \
+                < SAME_SESSION:
+            sessions[-1].append(turn)
+        else:
+            sessions.append([turn])
+    for session in sessions:
+        for i, turn in enumerate(session):
+            turn.neighbours = tuple(
+                t.episode.id for t in session[max(0, i - NEIGHBOURHOOD):i + NEIGHBOURHOOD + 1]
+                if t is not turn)
     idf = turn_idf(turns.values())
     speakers = sorted({e.speaker for e in episodes})
     now = max(e.occurred_at for e in episodes) + timedelta(minutes=1)
@@ -259,7 +286,28 @@ def _evaluate_conversation(store: GraphStore, conversation: Conversation,
             row.update({"gold_period": None, "asof_answer": answer.answers,
                         "asof_ok": _entity_match(gold_answer, answer.answers)})
         rows.append(row)
-    return rows
+    heldout_rows = []
+    for qa in heldout:
+        question = str(qa.get("question", ""))
+        gold = evidence_ids(qa.get("evidence") or [])
+        gold_ids = [episode_of.get(g, message_episode_id(conversation.id, g)) for g in gold]
+        ranking = [r.episode_id for r in rank_turns(store, question, turns, lemmas,
+                                                    speakers=speakers, now=now, idf=idf)]
+        by_mode = {"bm25": baseline_turns(store, question, lemmas.stop, POOL),
+                   "lexical": ranking}
+        if embedder is not None:
+            cosine = retrieval_modes.similarities(store, embedder, question, list(turns))
+            by_mode["vector"] = sorted(cosine, key=lambda i: (-cosine[i], i))
+            by_mode["rrf"] = retrieval_modes.rrf([ranking, by_mode["vector"]])
+            by_mode["hybrid"] = [r.episode_id for r in rank_turns(
+                store, question, turns, lemmas, speakers=speakers, now=now, idf=idf,
+                similarity=retrieval_modes.scaled(cosine))]
+        heldout_rows.append({
+            "conversation": conversation.id, "category": qa.get("category"),
+            "question": question, "gold_evidence": gold,
+            "mode_ranks": retrieval_modes.ranks(by_mode, gold_ids),
+            "mode_ranks_run": sorted(by_mode)})
+    return rows, heldout_rows
 
 
 def _reachable(question: str, gold: Sequence[Turn], turns: Mapping[str, Turn],
@@ -392,7 +440,12 @@ def render_locomo(report: Mapping[str, Any]) -> str:
         from bench.evals.llm_usage import render_usage
 
         lines.append(f"  {render_usage(report['llm'])}")
-    lines += ["", *retrieval_modes.render(report["modes"]), "", "  per conversation:"]
+    lines += ["", *retrieval_modes.render(report["modes"])]
+    if report.get("heldout_questions"):
+        lines += ["", f"  held out: the {report['heldout_questions']} questions of the other "
+                  "categories with evidence (never used to tune the ranking)",
+                  *retrieval_modes.render(report["heldout_modes"])[1:]]
+    lines += ["", "  per conversation:"]
     for c in report["per_conversation"]:
         lines.append(
             f"    {c['conversation']:<10} q {c['temporal_questions']:>3}  "

@@ -10,6 +10,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
 from asof.graph.models import Episode, Granularity
 from asof.graph.store import GraphStore
@@ -23,9 +25,10 @@ POOL = 50
 #:
 #: - ``lexical``: IDF-weighted share of the question's content lemmas found among the turn's
 #:   lemmas (spaCy lemmatizer: "went" matches "go"; a lemma of 4+ letters also matches one it
-#:   begins or that begins it: "mentor" ~ "mentorship"); a lemma found only in the turn before
-#:   (the one the candidate replies to, same session) counts half; person names are left to
-#:   ``speaker``;
+#:   begins or that begins it: "mentor" ~ "mentorship"; two lemmas of 4+ letters with the same
+#:   Snowball stem match: "clothe" ~ "clothing"); a lemma found only in the turn before (the one
+#:   the candidate replies to, same session) counts ``_CONTEXT_SHARE``; person names are left
+#:   to ``speaker``;
 #: - ``bm25``: the store's full-text score divided by the best one for the question;
 #: - ``speaker``: the turn is spoken by a person the question names;
 #: - ``time``: the turn carries a time expression that resolves against its session time;
@@ -33,11 +36,18 @@ POOL = 50
 #:   its time expressions falls in it;
 #: - ``fact``: the turn is the source of a fact asof extracted about a person the question
 #:   names that the full-text search over facts returns, or of a fact ``ask`` answered with;
+#: - ``neighbour``: the best ``lexical`` feature among the turns at most ``NEIGHBOURHOOD``
+#:   places before or after the turn in its session: an answer is often said a turn or two
+#:   away from the words that name its topic ("It was an awesome time!" after "I took my fam
+#:   camping last week");
 #: - ``vector`` (hybrid mode only): the cosine between the question's and the turn's
-#:   embeddings, min-max scaled over the conversation's turns; weighted as ``bm25`` is, the
-#:   other retrieval signal asof does not compute itself (see docs/retrieval.md).
+#:   embeddings, standardised over the conversation's turns (:func:`.retrieval_modes.scaled`);
+#:   weighted as ``bm25`` is, the other retrieval signal asof does not compute itself (see
+#:   docs/retrieval.md).
 WEIGHTS: Mapping[str, float] = {"lexical": 1.0, "bm25": 0.5, "speaker": 0.3, "time": 0.3,
-                                 "period": 0.5, "fact": 0.3, "vector": 0.5}
+                                 "period": 0.5, "fact": 0.3, "neighbour": 0.3, "vector": 0.5}
+#: How many turns before and after a turn (same session) the ``neighbour`` feature reads.
+NEIGHBOURHOOD = 2
 #: How many of the turns closest to the question by embedding join the hybrid candidate pool.
 VECTOR_POOL = 20
 
@@ -105,6 +115,8 @@ class Turn:
     lemmas: frozenset[str]
     times: tuple[TimeValue, ...]
     context: frozenset[str] = frozenset()  #: lemmas of the turn it answers (the one before)
+    #: ids of the turns at most ``NEIGHBOURHOOD`` places away in the same session
+    neighbours: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -121,7 +133,7 @@ def _overlaps(a: TimeValue, start: datetime, end: datetime) -> bool:
 #: Shortest lemma that may match a longer one it begins ("mentor" ~ "mentorship").
 _MIN_PREFIX = 4
 #: Weight of a question lemma found only in the turn the candidate answers.
-_CONTEXT_SHARE = 0.5
+_CONTEXT_SHARE = 0.75
 #: Consecutive turns closer than this belong to one session (the reader spaces turns 30 s).
 SAME_SESSION = timedelta(hours=1)
 
@@ -131,8 +143,23 @@ def lemma_in(lemma: str, lemmas: frozenset[str]) -> bool:
         return True
     return len(lemma) >= _MIN_PREFIX and any(
         len(other) >= _MIN_PREFIX and (other.startswith(lemma) or lemma.startswith(other)
-                                       or _same_stem(lemma, other))
+                                       or _same_stem(lemma, other)
+                                       or _snowball(lemma) == _snowball(other))
         for other in lemmas)
+
+
+@lru_cache(maxsize=65536)
+def _snowball(word: str) -> str:
+    """The English Snowball (Porter 2) stem: "clothing" and "clothe" (spaCy's lemma of
+    "clothes") are both "cloth"."""
+    return _stemmer().stemWord(word)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
 
 
 #: Shortest shared beginning of two words that differ only after the shorter one's last but
@@ -207,16 +234,25 @@ def rank_turns(store: GraphStore, question: str, turns: Mapping[str, Turn],
     pool |= {i for i, t in turns.items() if wanted and _in_periods(t, wanted)}
     if similarity:
         pool |= set(sorted(similarity, key=lambda i: -similarity[i])[:VECTOR_POOL]) & set(turns)
+    shares: dict[str, float] = {}
+
+    def lexical(turn_id: str) -> float:
+        if turn_id not in shares:
+            shares[turn_id] = lexical_share(q_lemmas, turns[turn_id], idf) / q_weight \
+                if q_weight else 0.0
+        return shares[turn_id]
+
     ranked = []
     for episode_id in pool:
         turn = turns[episode_id]
         features = {
-            "lexical": lexical_share(q_lemmas, turn, idf) / q_weight if q_weight else 0.0,
+            "lexical": lexical(episode_id),
             "bm25": bm25.get(episode_id, 0.0) / top_bm25 if top_bm25 > 0 else 0.0,
             "speaker": 1.0 if turn.episode.speaker in named else 0.0,
             "time": 1.0 if _answers_time(turn, future=future, how_long=how_long) else 0.0,
             "period": 1.0 if wanted and _in_periods(turn, wanted) else 0.0,
             "fact": 1.0 if episode_id in fact_sources else 0.0,
+            "neighbour": max((lexical(n) for n in turn.neighbours if n in turns), default=0.0),
             "vector": similarity.get(episode_id, 0.0) if similarity else 0.0,
         }
         score = sum(WEIGHTS[name] * value for name, value in features.items())

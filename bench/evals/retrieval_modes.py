@@ -15,6 +15,7 @@ turns, for each way of ranking a conversation's turns, side by side in one run.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -36,14 +37,22 @@ def similarities(store: GraphStore, embedder: Embedder, question: str,
     return {h.id: h.score for h in hits if h.kind == "episode" and h.id in wanted}
 
 
+#: Standard deviations above the conversation's mean cosine that score 1 (the most).
+Z_SPAN = 3.0
+
+
 def scaled(cosine: Mapping[str, float]) -> dict[str, float]:
-    """Cosines min-max scaled to [0, 1] over the conversation (a model's cosines crowd a
-    narrow band: e5's lie between about 0.7 and 0.9)."""
+    """Cosines standardised over the conversation, ``(c - mean) / sd / Z_SPAN`` clipped to
+    [0, 1] (a model's cosines crowd a narrow band: e5's lie between about 0.7 and 0.9). Unlike
+    min-max scaling, the feature says how far a turn stands out from the conversation, not
+    only how it compares with the single closest turn, and turns no closer than average
+    score 0."""
     if not cosine:
         return {}
-    low, high = min(cosine.values()), max(cosine.values())
-    span = high - low or 1.0
-    return {i: (c - low) / span for i, c in cosine.items()}
+    n = len(cosine)
+    mean = sum(cosine.values()) / n
+    sd = math.sqrt(sum((c - mean) ** 2 for c in cosine.values()) / n) or 1.0
+    return {i: min(1.0, max(0.0, (c - mean) / sd / Z_SPAN)) for i, c in cosine.items()}
 
 
 def rrf(rankings: Sequence[Sequence[str]]) -> list[str]:

@@ -70,3 +70,37 @@ def test_end_to_end_on_a_tiny_conversation(tmp_path: Path) -> None:
     json.dumps(report)  # JSON-able as it stands
     text = render_locomo(report)
     assert "recall@2" in text and "date accuracy" in text
+    # the question of another category is ranked too, as a check the ranking was not tuned on
+    assert report["heldout_questions"] == 1
+    assert report["heldout"][0]["question"] == "What does Ben grow?"
+    assert report["heldout_modes"]["lexical"]["recall_at_1"] == 1.0
+    assert "held out" in text
+
+
+def test_a_turn_next_to_the_words_of_the_question_ranks_high(tmp_path: Path) -> None:
+    # the answer is said two turns before the words that name its topic
+    sample = {
+        "sample_id": "syn-2",
+        "conversation": {
+            "speaker_a": "Ana", "speaker_b": "Ben",
+            "session_1_date_time": "10:00 am on 4 March, 2024",
+            "session_1": [
+                {"speaker": "Ana", "dia_id": "D1:1", "text": "I was ill last Monday."},
+                {"speaker": "Ben", "dia_id": "D1:2", "text": "My cousin moved house yesterday."},
+                {"speaker": "Ana", "dia_id": "D1:3", "text": "Guess what I did last Tuesday!"},
+                {"speaker": "Ben", "dia_id": "D1:4", "text": "No idea, show me."},
+                {"speaker": "Ana", "dia_id": "D1:5",
+                 "text": "A watercolour painting of the sunrise over the fjord."},
+                {"speaker": "Ana", "dia_id": "D1:6", "text": "We ate pizza last Friday."},
+            ],
+        },
+        "qa": [{"question": "When did Ana make the sunrise painting?",
+                "answer": "The Tuesday before 4 March 2024", "evidence": ["D1:3"],
+                "category": 2}],
+    }
+    path = tmp_path / "neighbours.json"
+    path.write_text(json.dumps([sample]), encoding="utf-8")
+    report = evaluate_locomo(path, k=2, assume_tz="UTC")
+    # after the turn with the words and the reply to it, and before Ana's other turn that
+    # only carries a time (D1:1, fourth without the neighbour feature: it is said earlier)
+    assert report["questions"][0]["mode_ranks"]["lexical"] == 3
