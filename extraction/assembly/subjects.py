@@ -9,6 +9,7 @@ from spacy.tokens import Doc
 
 from asof.extraction.assembly.antecedents import Antecedents
 from asof.extraction.assembly.partners import ME_AND, and_i, partner_named_with
+from asof.extraction.assembly.words import lowercase_name_subject
 from asof.extraction.components.base import (
     Candidate,
     Clause,
@@ -275,6 +276,10 @@ class SubjectResolution(Antecedents):
         if kind == "default":
             named = self._lowercase_subject(doc, clause, cand) or \
                 self._described_person(doc, cand)
+            if named is None and predicate in self._person_predicates() and \
+                    (lower := lowercase_name_subject(
+                        doc, clause.start, min(cand.trigger[0] + 1, clause.end))):
+                named = state.add_person(lower)
             if named is not None:
                 return [named]
             kin = _kin_opening(doc, clause)

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
+from asof.extraction.gazetteer import is_place_name
 from asof.extraction.lexicons import (
+    CHAT_FILLERS,
     DOCUMENT_VERBS,
     EVENT_SUFFIXES,
     EVENT_WORDS,
     GROUP_WORDS,
+    TITLE_HEADS,
     VAGUE_NOUNS,
 )
-from asof.extraction.word_frequency import common_english
+from asof.extraction.word_frequency import common_english, common_words
 
 
 def is_event(name: str) -> bool:
@@ -190,3 +193,34 @@ def clean_literal(text: str) -> str:
     while words and words[-1].lower() in _LITERAL_DROP:
         words.pop()
     return " ".join(words).lower()
+
+
+def lowercase_name_subject(doc: Doc, start: int, end: int) -> str | None:
+    """"liezl starts at rooihek primary on the 1st": a lower-case word that opens its sentence
+    as the parser's subject of a verb in ``doc[start:end]`` and is no everyday word (of English
+    or another language), title, chat filler or place is a person's name typed in lower case
+    (returned capitalised, with a lower-case surname the parser joins to it)."""
+    for token in doc[start:end]:
+        if token.head.pos_ not in ("VERB", "AUX") or token.head.i <= token.i or \
+                token.dep_ not in ("nsubj", "nsubjpass", "amod", "npadvmod", "dep"):
+            continue  # the small model reads "liezl starts" as an adjective of the verb
+        first = token.i
+        while first > 0 and doc[first - 1].dep_ == "compound" and doc[first - 1].head == token:
+            first -= 1
+        words = doc[first:token.i + 1]
+        opens = first == 0 or doc[first].is_sent_start or doc[first - 1].is_punct or \
+            not doc[first - 1].is_alpha
+        between = doc[token.i + 1:token.head.i]
+        if opens and all(_unknown_lowercase(t) for t in words) and \
+                not any(t.is_punct for t in between):  # not "nee wacht, ik haal …"
+            return " ".join(t.text.capitalize() for t in words)
+    return None
+
+
+def _unknown_lowercase(token: Token) -> bool:
+    # no everyday word of English or another language ("elle", "festa"), no chat filler
+    # ("pls"), no title ("backend dev"), no place ("munich")
+    english, other_language = common_words().get(token.lower_, (0, False))
+    return token.is_alpha and token.is_lower and len(token) >= 3 and not token.is_stop and \
+        english < 8 and not other_language and token.lower_ not in CHAT_FILLERS and \
+        token.lower_ not in TITLE_HEADS and not is_place_name(token.text.capitalize())

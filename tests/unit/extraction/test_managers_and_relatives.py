@@ -192,3 +192,14 @@ def test_a_manager_named_after_a_sentence_that_ends_in_a_capitalised_word(
     found = facts(extract(f"The audit is due Thursday. Lena Berg{role} wants it early.",
                           speaker="Maren Holt"))
     assert ("Maren Holt", "reports_to", "Lena Berg") in found, found
+
+
+def test_a_name_typed_in_lower_case_opening_a_sentence_is_its_subject(extract: Extract) -> None:
+    found = facts(extract("sanne starts at Brattli School on the 1st, grade 3 teacher"))
+    assert ("Sanne", "works_at", "Brattli School") in found
+    assert ("Maren Holt", "works_at", "Brattli School") not in found
+    # a place, an everyday word of another language or a title is no one's name
+    assert not any(s in ("Munich", "Elle", "Backend Dev") for s, _, _ in facts(extract(
+        "munich starts looking good, the offer is at Nordlys Data",
+        "elle starts at Brattli School on monday",
+        "backend dev starts at Nordlys Data on monday")))
