@@ -170,3 +170,16 @@ HYPOTHETICAL_PROMPTS = tuple(line.lower() for line in data_lines("hypothetical_p
 #: Head nouns that make "as a <noun>" no job title ("as a friend", "as a career").
 NON_TITLE_HEADS = _data_words("non_title_heads.txt")
 
+
+
+@cache
+def tagger_gate(predicate: str) -> tuple[bool, frozenset[str], int] | None:
+    """How the learned tagger's spans of ``predicate`` are let through
+    (``data/tagger_gates.json``): None when they all are; else (proposed at all, the words one
+    of which must be near the span (empty: none needed), how many tokens away it may be)."""
+    gate = data_json("tagger_gates.json").get(predicate)
+    if not isinstance(gate, dict):
+        return None
+    near = gate.get("near_words")
+    return (bool(gate.get("propose", True)), _data_words(near) if near else frozenset(),
+            int(gate.get("window", 0)))

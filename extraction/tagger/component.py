@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from asof.extraction.components.arguments import find_subject
 from asof.extraction.components.base import Candidate, Clause, held_at_work
 from asof.extraction.components.relations import RelationFinder
-from asof.extraction.lexicons import RELATIONAL_ROLES, data_json
+from asof.extraction.lexicons import RELATIONAL_ROLES, data_json, tagger_gate
 from asof.extraction.tagger.features import doc_features
 from asof.extraction.tagger.model import TaggedSpan, load
 from asof.graph.predicates import LITERAL, PredicateRegistry, default_registry
@@ -45,7 +45,7 @@ class ObjectTaggerComponent:
                    for k in range(s, e)}
         added = False
         for span in tagger.spans(doc_features(doc, doc._.asof_prompt), self.threshold):
-            if span.predicate not in registry:
+            if span.predicate not in registry or not _let_through(doc, span):
                 continue
             if any(covered.get(k, span.predicate) != span.predicate
                    for k in range(span.start, span.end)):
@@ -88,6 +88,21 @@ class ObjectTaggerComponent:
         return Candidate(LEARNED_RULE, span.predicate, "assert", ci, (span.start, span.end),
                          subject, subject_span, [(span.start, span.end, text, is_name)],
                          negated=clause.negated)
+
+
+def _let_through(doc: Doc, span: TaggedSpan) -> bool:
+    """Whether a tagged span may become a candidate (``data/tagger_gates.json``: "I'm in the
+    Fjord Otters now" proposes no membership; "the Fjord Otters rowing club" does)."""
+    gate = tagger_gate(span.predicate)
+    if gate is None:
+        return True
+    proposed, near_words, window = gate
+    if not proposed:
+        return False
+    if not near_words:
+        return True
+    around = doc[max(0, span.start - window):min(len(doc), span.end + window)]
+    return any(token.lower_ in near_words for token in around)
 
 
 #: threshold: the least mean marginal probability a tagged span needs. 0.3 was chosen by two-fold

@@ -191,3 +191,38 @@ def test_the_readers_after_the_candidates_write_rules_records(  # type: ignore[n
     assert any(r.learned for r in state.records if r.predicate == "has_pet")
     spouse = [r for r in state.records if r.predicate == "married_to"]
     assert spouse and not any(r.learned for r in spouse)
+
+
+class _GroupTagger:
+    """Stands in for a tagger that reads "Fjord Otters" as a group the speaker belongs to and
+    "Volvo" as something owned."""
+
+    def spans(self, features: list[list[str]], threshold: float) -> list[TaggedSpan]:
+        found = [TaggedSpan(i, i + 2, "member_of", 0.9) for i, token in enumerate(features)
+                 if "w=fjord" in token and i + 1 < len(features) and
+                 "w=otters" in features[i + 1]]
+        return found + [TaggedSpan(i, i + 1, "owns", 0.9) for i, token in enumerate(features)
+                        if "w=volvo" in token]
+
+
+def test_spans_of_gated_predicates_need_their_cue(learned_nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """data/tagger_gates.json: a membership the tagger reads stands only beside a group word,
+    and what is owned is left to the rules."""
+    from datetime import datetime, timedelta, timezone
+
+    from asof.extraction import Conversation, Message, Pipeline
+    from asof.extraction.tagger import component
+    from asof.graph.models import Role
+
+    monkeypatch.setattr(component, "load", lambda _model: _GroupTagger())
+    at = datetime(2024, 6, 12, 10, tzinfo=timezone(timedelta(hours=2)))
+
+    def found(text: str) -> set[tuple[str, str]]:
+        pairs = Pipeline("unit", nlp=learned_nlp).extract(
+            Conversation("c", [Message("Maren Holt", Role.USER, at, text, id="u0")]))
+        return {(a.predicate, a.object.name if a.object else "") for _, f in pairs for a in f}
+
+    assert ("member_of", "Fjord Otters") in found("I'm in the Fjord Otters rowing club now.")
+    assert not any(p == "member_of" for p, _ in found(
+        "I'm in the Fjord Otters now, rowing on Sundays."))
+    assert not any(p == "owns" for p, _ in found("Drove the Volvo up to Røros today."))
