@@ -213,7 +213,7 @@ class SubjectResolution(Antecedents):
                 return []
             owner = doc[cand.subject_span[0] - 1].lower_ if cand.subject_span[0] else ""
             if org_subject and owner in ("our", "my"):
-                # "Our ERP is Sage 300": what we have, not an organisation named
+                # "Our ERP is Odoo 17": what we have, not an organisation named
                 return self._subjects(doc, clause, ci, replace(
                     cand, subject="we" if owner == "our" else "speaker", subject_span=None),
                     speaker, subjects)

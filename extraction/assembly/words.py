@@ -196,14 +196,14 @@ def clean_literal(text: str) -> str:
 
 
 def lowercase_name_subject(doc: Doc, start: int, end: int) -> str | None:
-    """"liezl starts at rooihek primary on the 1st": a lower-case word that opens its sentence
+    """"sanne starts at brattli school on the 1st": a lower-case word that opens its sentence
     as the parser's subject of a verb in ``doc[start:end]`` and is no everyday word (of English
     or another language), title, chat filler or place is a person's name typed in lower case
     (returned capitalised, with a lower-case surname the parser joins to it)."""
     for token in doc[start:end]:
         if token.head.pos_ not in ("VERB", "AUX") or token.head.i <= token.i or \
                 token.dep_ not in ("nsubj", "nsubjpass", "amod", "npadvmod", "dep"):
-            continue  # the small model reads "liezl starts" as an adjective of the verb
+            continue  # the small model reads "sanne starts" as an adjective of the verb
         first = token.i
         while first > 0 and doc[first - 1].dep_ == "compound" and doc[first - 1].head == token:
             first -= 1

@@ -185,7 +185,7 @@ def test_a_cv_line_that_opens_with_the_employer_names_where_the_title_was_held(
 
 def test_a_plural_everyday_word_opening_a_sentence_is_no_organisation(extract: Extract) -> None:
     found = facts(extract("I run the front desk at Fjellstua Hotel.",
-                          "Rosters are all on Deputy, everyone checks it at 6am."))
+                          "Rosters are all on Planday, the night shift checks them at noon."))
     assert not any(s == "Rosters" for s, _, _ in found)
 
 
@@ -194,12 +194,12 @@ class _SystemTagger:
 
     def spans(self, features: list[list[str]], threshold: float) -> list[TaggedSpan]:
         return [TaggedSpan(i, i + 2, "uses", 0.9) for i, token in enumerate(features)
-                if "w=sage" in token and i + 1 < len(features) and "w=300" in features[i + 1]]
+                if "w=odoo" in token and i + 1 < len(features) and "w=17" in features[i + 1]]
 
 
 def test_what_our_workplace_has_is_the_organisations(learned_extract: Extract,
                                                      monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(component, "load", lambda _model: _SystemTagger())
-    found = facts(learned_extract("I work at Fjellstua Hotel.", "Our ERP is Sage 300."))
-    assert ("Fjellstua Hotel", "uses", "Sage 300") in found
+    found = facts(learned_extract("I work at Fjellstua Hotel.", "Our ERP is Odoo 17."))
+    assert ("Fjellstua Hotel", "uses", "Odoo 17") in found
     assert not any(s == "ERP" for s, _, _ in found)
