@@ -48,6 +48,7 @@ from bench.evals.locomo_rank import (
     NEIGHBOURHOOD,
     POOL,
     SAME_SESSION,
+    SPREAD,
     WEIGHTS,
     Lemmas,
     Turn,
@@ -189,7 +190,7 @@ def evaluate_locomo(path: str | Path, *, k: int = 5, assume_tz: str = "UTC",
             str(c): retrieval_modes.summarise([r for r in heldout_rows if r["category"] == c])
             for c in sorted({r["category"] for r in heldout_rows}, key=str)},
         "embedding_model": None if embedder is None else embedder.model_id,
-        "weights": dict(WEIGHTS), "pool": POOL,
+        "weights": dict(WEIGHTS), "spread": SPREAD, "pool": POOL,
         "unresolvable_answers": [r["gold_answer"] for r in rows if r["gold_period"] is None
                                  and r["time_answer"]],
         "questions": rows,

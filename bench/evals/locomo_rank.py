@@ -40,14 +40,26 @@ POOL = 50
 #:   places before or after the turn in its session: an answer is often said a turn or two
 #:   away from the words that name its topic ("It was an awesome time!" after "I took my fam
 #:   camping last week");
+#: - ``window``: the IDF-weighted share of the question's content lemmas found *jointly* in the
+#:   turn and the turns at most ``NEIGHBOURHOOD`` places from it in its session, matched as
+#:   ``lexical`` matches (a lemma found only in the turn the window's first turn answers counts
+#:   ``_CONTEXT_SHARE``): the question's words are often spread over a few turns of one
+#:   exchange ("Guess what I baked last Saturday!" … "A lemon cake"), so the
+#:   window is scored as one unit;
 #: - ``vector`` (hybrid mode only): the cosine between the question's and the turn's
 #:   embeddings, standardised over the conversation's turns (:func:`.retrieval_modes.scaled`);
 #:   weighted as ``bm25`` is, the other retrieval signal asof does not compute itself (see
 #:   docs/retrieval.md).
 WEIGHTS: Mapping[str, float] = {"lexical": 1.0, "bm25": 0.5, "speaker": 0.3, "time": 0.3,
-                                 "period": 0.5, "fact": 0.3, "neighbour": 0.3, "vector": 0.5}
-#: How many turns before and after a turn (same session) the ``neighbour`` feature reads.
+                                 "period": 0.5, "fact": 0.3, "neighbour": 0.3, "window": 0.3,
+                                 "vector": 0.5}
+#: How many turns before and after a turn (same session) the ``neighbour`` and ``window``
+#: features and the score's spread read.
 NEIGHBOURHOOD = 2
+#: After the features are summed, a candidate's score also gains this share of the best score
+#: among the candidates at most ``NEIGHBOURHOOD`` places from it in its session: a turn in the
+#: middle of a relevant exchange ranks above a lone turn of the same score elsewhere.
+SPREAD = 0.25
 #: How many of the turns closest to the question by embedding join the hybrid candidate pool.
 VECTOR_POOL = 20
 
@@ -234,13 +246,31 @@ def rank_turns(store: GraphStore, question: str, turns: Mapping[str, Turn],
     pool |= {i for i, t in turns.items() if wanted and _in_periods(t, wanted)}
     if similarity:
         pool |= set(sorted(similarity, key=lambda i: -similarity[i])[:VECTOR_POOL]) & set(turns)
-    shares: dict[str, float] = {}
+    found: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+
+    def matched(turn_id: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The question lemmas a turn holds, and those the turn it answers holds."""
+        if turn_id not in found:
+            turn = turns[turn_id]
+            held = frozenset(m for m in q_lemmas if lemma_in(m, turn.lemmas))
+            found[turn_id] = (held, frozenset(m for m in q_lemmas - held
+                                              if lemma_in(m, turn.context)))
+        return found[turn_id]
+
+    def share(held: frozenset[str], context: frozenset[str]) -> float:
+        """As :func:`lexical_share`, over the question lemmas held and found in context."""
+        if not q_weight:
+            return 0.0
+        return (sum(idf.get(m, 0.0) for m in held) + _CONTEXT_SHARE * sum(
+            idf.get(m, 0.0) for m in context - held)) / q_weight
 
     def lexical(turn_id: str) -> float:
-        if turn_id not in shares:
-            shares[turn_id] = lexical_share(q_lemmas, turns[turn_id], idf) / q_weight \
-                if q_weight else 0.0
-        return shares[turn_id]
+        return share(*matched(turn_id))
+
+    def window(turn_id: str) -> float:
+        ids = [turn_id, *(n for n in turns[turn_id].neighbours if n in turns)]
+        first = min(ids, key=lambda i: turns[i].episode.occurred_at)
+        return share(frozenset().union(*(matched(i)[0] for i in ids)), matched(first)[1])
 
     ranked = []
     for episode_id in pool:
@@ -253,10 +283,18 @@ def rank_turns(store: GraphStore, question: str, turns: Mapping[str, Turn],
             "period": 1.0 if wanted and _in_periods(turn, wanted) else 0.0,
             "fact": 1.0 if episode_id in fact_sources else 0.0,
             "neighbour": max((lexical(n) for n in turn.neighbours if n in turns), default=0.0),
+            "window": window(episode_id),
             "vector": similarity.get(episode_id, 0.0) if similarity else 0.0,
         }
         score = sum(WEIGHTS[name] * value for name, value in features.items())
         ranked.append(Ranked(episode_id, score, features))
+    # the score spreads to the turns around it (the candidates' own scores, before spreading)
+    scores = {r.episode_id: r.score for r in ranked}
+    for r in ranked:
+        around = max((scores[n] for n in turns[r.episode_id].neighbours if n in scores),
+                     default=0.0)
+        r.features["around"] = around
+        r.score += SPREAD * around
     ranked.sort(key=lambda r: (-r.score, turns[r.episode_id].episode.occurred_at, r.episode_id))
     return ranked
 

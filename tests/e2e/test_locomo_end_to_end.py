@@ -104,3 +104,41 @@ def test_a_turn_next_to_the_words_of_the_question_ranks_high(tmp_path: Path) -> 
     # after the turn with the words and the reply to it, and before Ana's other turn that
     # only carries a time (D1:1, fourth without the neighbour feature: it is said earlier)
     assert report["questions"][0]["mode_ranks"]["lexical"] == 3
+
+
+def test_the_turns_of_one_exchange_are_scored_as_a_unit(tmp_path: Path) -> None:
+    # the question's words are spread over two turns of one exchange ("baked" … "a lemon
+    # cake"); a turn of another session holds "lemon" and a time too
+    sample = {
+        "sample_id": "syn-3",
+        "conversation": {
+            "speaker_a": "Ana", "speaker_b": "Ben",
+            "session_1_date_time": "10:00 am on 4 March, 2024",
+            "session_1": [
+                {"speaker": "Ana", "dia_id": "D1:1", "text": "Guess what I baked last Saturday!"},
+                {"speaker": "Ben", "dia_id": "D1:2", "text": "No idea, tell me."},
+                {"speaker": "Ana", "dia_id": "D1:3", "text": "A lemon cake with cream on top."},
+                {"speaker": "Ben", "dia_id": "D1:4", "text": "Yum, save me a slice."},
+            ],
+            "session_2_date_time": "2:30 pm on 20 April, 2024",
+            "session_2": [
+                {"speaker": "Ana", "dia_id": "D2:1", "text": "I baked bread yesterday."},
+                {"speaker": "Ben", "dia_id": "D2:2", "text": "Did you use the new oven?"},
+                {"speaker": "Ana", "dia_id": "D2:3",
+                 "text": "Yes, and I bought lemons at the market last week."},
+            ],
+        },
+        "qa": [{"question": "When did Ana bake a lemon cake?",
+                "answer": "The Saturday before 4 March 2024", "evidence": ["D1:1"],
+                "category": 2}],
+    }
+    path = tmp_path / "window.json"
+    path.write_text(json.dumps([sample]), encoding="utf-8")
+    report = evaluate_locomo(path, k=2, assume_tz="UTC")
+    row = report["questions"][0]
+    # the exchange's two turns first: the window holds every word of the question, and each
+    # turn gains a share of the other's score (third without the window and the spread: the
+    # lone "lemons … last week" turn)
+    assert row["retrieved"] == ["D1:3", "D1:1"]
+    assert row["top_features"]["window"] == 1.0 and row["top_features"]["around"] > 0
+    assert report["spread"] > 0 and report["weights"]["window"] > 0
