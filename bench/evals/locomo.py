@@ -30,7 +30,7 @@ import math
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -247,16 +247,10 @@ def _evaluate_conversation(store: GraphStore, conversation: Conversation,
         ranked = rank_turns(store, question, turns, lemmas, speakers=speakers, now=now, idf=idf)
         ranking = [r.episode_id for r in ranked]
         retrieved = ranking[:k]
-        baseline_ranking = baseline_turns(store, question, lemmas.stop, POOL)
+        by_mode = _rankings_by_mode(store, question, turns, lemmas, ranking,
+                                    speakers=speakers, now=now, idf=idf, embedder=embedder)
+        baseline_ranking = by_mode["bm25"]
         baseline = baseline_ranking[:k]
-        by_mode: dict[str, list[str] | None] = {"bm25": baseline_ranking, "lexical": ranking}
-        if embedder is not None:
-            cosine = retrieval_modes.similarities(store, embedder, question, list(turns))
-            by_mode["vector"] = sorted(cosine, key=lambda i: (-cosine[i], i))
-            by_mode["rrf"] = retrieval_modes.rrf([ranking, by_mode["vector"]])
-            by_mode["hybrid"] = [r.episode_id for r in rank_turns(
-                store, question, turns, lemmas, speakers=speakers, now=now, idf=idf,
-                similarity=retrieval_modes.scaled(cosine))]
         tense = question_tense(question)
         row: dict[str, Any] = {
             "conversation": conversation.id, "question": question,
@@ -294,21 +288,32 @@ def _evaluate_conversation(store: GraphStore, conversation: Conversation,
         gold_ids = [episode_of.get(g, message_episode_id(conversation.id, g)) for g in gold]
         ranking = [r.episode_id for r in rank_turns(store, question, turns, lemmas,
                                                     speakers=speakers, now=now, idf=idf)]
-        by_mode = {"bm25": baseline_turns(store, question, lemmas.stop, POOL),
-                   "lexical": ranking}
-        if embedder is not None:
-            cosine = retrieval_modes.similarities(store, embedder, question, list(turns))
-            by_mode["vector"] = sorted(cosine, key=lambda i: (-cosine[i], i))
-            by_mode["rrf"] = retrieval_modes.rrf([ranking, by_mode["vector"]])
-            by_mode["hybrid"] = [r.episode_id for r in rank_turns(
-                store, question, turns, lemmas, speakers=speakers, now=now, idf=idf,
-                similarity=retrieval_modes.scaled(cosine))]
+        by_mode = _rankings_by_mode(store, question, turns, lemmas, ranking,
+                                    speakers=speakers, now=now, idf=idf, embedder=embedder)
         heldout_rows.append({
             "conversation": conversation.id, "category": qa.get("category"),
             "question": question, "gold_evidence": gold,
             "mode_ranks": retrieval_modes.ranks(by_mode, gold_ids),
             "mode_ranks_run": sorted(by_mode)})
     return rows, heldout_rows
+
+
+def _rankings_by_mode(store: GraphStore, question: str, turns: Mapping[str, Turn],
+                      lemmas: Lemmas, ranking: list[str], *, speakers: Sequence[str],
+                      now: datetime, idf: Mapping[str, float],
+                      embedder: Embedder | None) -> dict[str, list[str]]:
+    """The conversation's turns ranked for ``question`` by every mode that can run:
+    ``ranking`` (asof's, lexical) beside the BM25 baseline and, with an embedder, vectors
+    alone, their RRF fusion with ``ranking`` and asof's ranking with the vector feature."""
+    by_mode = {"bm25": baseline_turns(store, question, lemmas.stop, POOL), "lexical": ranking}
+    if embedder is not None:
+        cosine = retrieval_modes.similarities(store, embedder, question, list(turns))
+        by_mode["vector"] = sorted(cosine, key=lambda i: (-cosine[i], i))
+        by_mode["rrf"] = retrieval_modes.rrf([ranking, by_mode["vector"]])
+        by_mode["hybrid"] = [r.episode_id for r in rank_turns(
+            store, question, turns, lemmas, speakers=speakers, now=now, idf=idf,
+            similarity=retrieval_modes.scaled(cosine))]
+    return by_mode
 
 
 def _reachable(question: str, gold: Sequence[Turn], turns: Mapping[str, Turn],
