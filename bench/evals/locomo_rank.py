@@ -189,7 +189,7 @@ def lexical_share(q_lemmas: Iterable[str], turn: Turn, idf: Mapping[str, float])
     """IDF mass of the question lemmas the turn holds; a lemma only in the turn it answers
     (its dialogue context) counts ``_CONTEXT_SHARE``."""
     total = 0.0
-    for lemma in q_lemmas:
+    for lemma in sorted(q_lemmas):
         if lemma_in(lemma, turn.lemmas):
             total += idf.get(lemma, 0.0)
         elif lemma_in(lemma, turn.context):
@@ -235,7 +235,8 @@ def rank_turns(store: GraphStore, question: str, turns: Mapping[str, Turn],
     top_bm25 = max(bm25.values(), default=0.0)
     q_lemmas = question_lemmas(question, lemmas, speakers)
     idf = {**idf, **question_idf(q_lemmas, turns.values(), idf)}
-    q_weight = sum(idf.get(lem, 0.0) for lem in q_lemmas)
+    # sums in sorted order: a set's order follows the hash seed, and float sums its order
+    q_weight = sum(idf.get(lem, 0.0) for lem in sorted(q_lemmas))
     wanted = [m.value for m in find_times(question, now, Tense.PAST)]
     future = question_tense(question) is Tense.FUTURE
     how_long = bool(_HOW_LONG.match(question.lower()))
@@ -261,8 +262,8 @@ def rank_turns(store: GraphStore, question: str, turns: Mapping[str, Turn],
         """As :func:`lexical_share`, over the question lemmas held and found in context."""
         if not q_weight:
             return 0.0
-        return (sum(idf.get(m, 0.0) for m in held) + _CONTEXT_SHARE * sum(
-            idf.get(m, 0.0) for m in context - held)) / q_weight
+        return (sum(idf.get(m, 0.0) for m in sorted(held)) + _CONTEXT_SHARE * sum(
+            idf.get(m, 0.0) for m in sorted(context - held))) / q_weight
 
     def lexical(turn_id: str) -> float:
         return share(*matched(turn_id))

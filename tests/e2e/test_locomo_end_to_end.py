@@ -140,5 +140,6 @@ def test_the_turns_of_one_exchange_are_scored_as_a_unit(tmp_path: Path) -> None:
     # turn gains a share of the other's score (third without the window and the spread: the
     # lone "lemons … last week" turn)
     assert row["retrieved"] == ["D1:3", "D1:1"]
-    assert row["top_features"]["window"] == 1.0 and row["top_features"]["around"] > 0
+    assert row["top_features"]["window"] == pytest.approx(1.0)
+    assert row["top_features"]["around"] > 0
     assert report["spread"] > 0 and report["weights"]["window"] > 0
