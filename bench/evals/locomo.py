@@ -212,13 +212,11 @@ def _evaluate_conversation(store: GraphStore, conversation: Conversation,
                                  if m.role is not Role.END))
         for e, lem in zip(episodes, texts, strict=True)}
     ordered = list(turns.values())
-    for before, turn in zip(ordered, ordered[1:], strict=False):
-        if turn.episode.occurred_at - before.episode.occurred_at < SAME_SESSION:
-            turn.context = before.lemmas
     sessions: list[list[Turn]] = []
     for turn in ordered:
         if sessions and turn.episode.occurred_at - sessions[-1][-1].episode.occurred_at \
                 < SAME_SESSION:
+            turn.context = sessions[-1][-1].lemmas  # the turn it answers
             sessions[-1].append(turn)
         else:
             sessions.append([turn])

@@ -185,16 +185,27 @@ def _same_stem(a: str, b: str) -> bool:
     return shorter >= need and a[:need] == b[:need]
 
 
+def matched_lemmas(q_lemmas: Iterable[str], turn: Turn) -> tuple[frozenset[str], frozenset[str]]:
+    """The question lemmas the turn holds, and those only the turn it answers (its dialogue
+    context) holds."""
+    held = frozenset(lemma for lemma in q_lemmas if lemma_in(lemma, turn.lemmas))
+    return held, frozenset(lemma for lemma in q_lemmas
+                           if lemma not in held and lemma_in(lemma, turn.context))
+
+
+def weighted_share(held: frozenset[str], context: frozenset[str],
+                   idf: Mapping[str, float]) -> float:
+    """IDF mass of the lemmas ``held``, and ``_CONTEXT_SHARE`` of that of the lemmas found
+    only in ``context``; summed in sorted order (a set's order follows the hash seed, and a
+    float sum its order)."""
+    return sum(idf.get(m, 0.0) for m in sorted(held)) + _CONTEXT_SHARE * sum(
+        idf.get(m, 0.0) for m in sorted(context - held))
+
+
 def lexical_share(q_lemmas: Iterable[str], turn: Turn, idf: Mapping[str, float]) -> float:
     """IDF mass of the question lemmas the turn holds; a lemma only in the turn it answers
-    (its dialogue context) counts ``_CONTEXT_SHARE``."""
-    total = 0.0
-    for lemma in sorted(q_lemmas):
-        if lemma_in(lemma, turn.lemmas):
-            total += idf.get(lemma, 0.0)
-        elif lemma_in(lemma, turn.context):
-            total += _CONTEXT_SHARE * idf.get(lemma, 0.0)
-    return total
+    counts ``_CONTEXT_SHARE``."""
+    return weighted_share(*matched_lemmas(q_lemmas, turn), idf)
 
 
 def _named(question: str, speakers: Sequence[str]) -> list[str]:
@@ -235,8 +246,7 @@ def rank_turns(store: GraphStore, question: str, turns: Mapping[str, Turn],
     top_bm25 = max(bm25.values(), default=0.0)
     q_lemmas = question_lemmas(question, lemmas, speakers)
     idf = {**idf, **question_idf(q_lemmas, turns.values(), idf)}
-    # sums in sorted order: a set's order follows the hash seed, and float sums its order
-    q_weight = sum(idf.get(lem, 0.0) for lem in sorted(q_lemmas))
+    q_weight = sum(idf.get(lem, 0.0) for lem in sorted(q_lemmas))  # sorted: see weighted_share
     wanted = [m.value for m in find_times(question, now, Tense.PAST)]
     future = question_tense(question) is Tense.FUTURE
     how_long = bool(_HOW_LONG.match(question.lower()))
@@ -250,20 +260,12 @@ def rank_turns(store: GraphStore, question: str, turns: Mapping[str, Turn],
     found: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
     def matched(turn_id: str) -> tuple[frozenset[str], frozenset[str]]:
-        """The question lemmas a turn holds, and those the turn it answers holds."""
         if turn_id not in found:
-            turn = turns[turn_id]
-            held = frozenset(m for m in q_lemmas if lemma_in(m, turn.lemmas))
-            found[turn_id] = (held, frozenset(m for m in q_lemmas - held
-                                              if lemma_in(m, turn.context)))
+            found[turn_id] = matched_lemmas(q_lemmas, turns[turn_id])
         return found[turn_id]
 
     def share(held: frozenset[str], context: frozenset[str]) -> float:
-        """As :func:`lexical_share`, over the question lemmas held and found in context."""
-        if not q_weight:
-            return 0.0
-        return (sum(idf.get(m, 0.0) for m in sorted(held)) + _CONTEXT_SHARE * sum(
-            idf.get(m, 0.0) for m in sorted(context - held))) / q_weight
+        return weighted_share(held, context, idf) / q_weight if q_weight else 0.0
 
     def lexical(turn_id: str) -> float:
         return share(*matched(turn_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,11 +49,15 @@ def _sample() -> dict[str, object]:
     }
 
 
-def test_end_to_end_on_a_tiny_conversation(tmp_path: Path) -> None:
-    path = tmp_path / "tiny-locomo.json"
-    path.write_text(json.dumps([_sample()]), encoding="utf-8")
+def _evaluate(tmp_path: Path, sample: dict[str, object]) -> dict[str, Any]:
+    """The evaluation (k = 2, UTC) of one LoCoMo sample written to a file."""
+    path = tmp_path / f"{sample['sample_id']}.json"
+    path.write_text(json.dumps([sample]), encoding="utf-8")
+    return evaluate_locomo(path, k=2, assume_tz="UTC")
 
-    report = evaluate_locomo(path, k=2, assume_tz="UTC")
+
+def test_end_to_end_on_a_tiny_conversation(tmp_path: Path) -> None:
+    report = _evaluate(tmp_path, _sample())
 
     assert report["k"] == 2
     assert report["conversations"] == 1
@@ -98,9 +103,7 @@ def test_a_turn_next_to_the_words_of_the_question_ranks_high(tmp_path: Path) -> 
                 "answer": "The Tuesday before 4 March 2024", "evidence": ["D1:3"],
                 "category": 2}],
     }
-    path = tmp_path / "neighbours.json"
-    path.write_text(json.dumps([sample]), encoding="utf-8")
-    report = evaluate_locomo(path, k=2, assume_tz="UTC")
+    report = _evaluate(tmp_path, sample)
     # after the turn with the words and the reply to it, and before Ana's other turn that
     # only carries a time (D1:1, fourth without the neighbour feature: it is said earlier)
     assert report["questions"][0]["mode_ranks"]["lexical"] == 3
@@ -132,9 +135,7 @@ def test_the_turns_of_one_exchange_are_scored_as_a_unit(tmp_path: Path) -> None:
                 "answer": "The Saturday before 4 March 2024", "evidence": ["D1:1"],
                 "category": 2}],
     }
-    path = tmp_path / "window.json"
-    path.write_text(json.dumps([sample]), encoding="utf-8")
-    report = evaluate_locomo(path, k=2, assume_tz="UTC")
+    report = _evaluate(tmp_path, sample)
     row = report["questions"][0]
     # the exchange's two turns first: the window holds every word of the question, and each
     # turn gains a share of the other's score (third without the window and the spread: the
