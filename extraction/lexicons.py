@@ -171,7 +171,6 @@ HYPOTHETICAL_PROMPTS = tuple(line.lower() for line in data_lines("hypothetical_p
 NON_TITLE_HEADS = _data_words("non_title_heads.txt")
 
 
-
 @cache
 def tagger_gate(predicate: str) -> tuple[bool, frozenset[str], int] | None:
     """How the learned tagger's spans of ``predicate`` are let through

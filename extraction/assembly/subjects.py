@@ -211,15 +211,14 @@ class SubjectResolution(Antecedents):
             if not text or not between_people and \
                     self._everyday_word(doc, cand.subject_span, text):
                 return []
-            owner = doc[cand.subject_span[0] - 1].lower_ if cand.subject_span[0] else ""
-            if org_subject and owner in ("our", "my"):
+            previous = doc[cand.subject_span[0] - 1] if cand.subject_span[0] else None
+            if org_subject and previous is not None and previous.lower_ in ("our", "my"):
                 # "Our ERP is Odoo 17": what we have, not an organisation named
                 return self._subjects(doc, clause, ci, replace(
-                    cand, subject="we" if owner == "our" else "speaker", subject_span=None),
-                    speaker, subjects)
-            courtesy = doc[cand.subject_span[0] - 1] if cand.subject_span[0] else None
-            if courtesy is not None and is_honorific(courtesy) and len(text.split()) == 1:
-                text = f"{courtesy.text} {text}"  # "Mr Mwansa retires": the known Mwansa
+                    cand, subject="we" if previous.lower_ == "our" else "speaker",
+                    subject_span=None), speaker, subjects)
+            if previous is not None and is_honorific(previous) and len(text.split()) == 1:
+                text = f"{previous.text} {text}"  # "Mr Mwansa retires": the known Mwansa
             group = state.team_named(text) if predicate == "member_of" else None
             if group is not None:
                 # "Fleet is merged into the Platform team": the team's members move

@@ -148,7 +148,6 @@ def is_nameish(token: Token) -> bool:
     if text.islower() and (token.lower_ in WEEKDAY_ABBREVIATIONS or
                            token.lower_ in WEEKDAY_NAMES):
         return False  # "started mon, senior PM now": a day typed in lower case
-
     if text[0].isupper() or (text[0].isdigit() and any(c.isalpha() for c in text)):
         return True
     return token.pos_ == "PROPN" and token.i > 0 and not token.is_sent_start
