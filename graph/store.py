@@ -156,6 +156,15 @@ class GraphStore(ABC):
     def get_episodes(self, episode_ids: Sequence[str]) -> list[Episode]: ...
 
     @abstractmethod
+    def episodes_around(self, episode_ids: Sequence[str], *, places: int,
+                        known_at: datetime | None = None) -> dict[str, list[Episode]]:
+        """For each episode, the episodes at most ``places`` places before and after it in its
+        conversation (ordered by ``occurred_at``, then id), oldest first, the episode itself
+        left out: the exchange hybrid retrieval reads around a hit. Only episodes ingested by
+        ``known_at`` (``None``: all) count, and erased ones do not; unknown ids map to
+        nothing."""
+
+    @abstractmethod
     def get_provenance(self, version_ids: Sequence[str]) -> tuple[list[Quote], list[Episode]]:
         """The provenance links of these versions, each with its claim's quote, and the
         episodes they name (as :meth:`get_episodes`), in one read."""

@@ -114,9 +114,10 @@ def eval_gold(directory: Path, as_json: bool, show_errors: bool, without_learned
 def eval_locomo(file: Path, k: int, assume_tz: str, data_format: str, as_json: bool,
                 extractor: str | None) -> None:
     """Temporal questions of a LoCoMo FILE: evidence recall@k vs BM25, date accuracy, and
-    recall@1/5/10 and MRR per retrieval mode (bm25, lexical, vector, rrf, hybrid; the vector
-    modes need an embedding model, ASOF_EMBEDDER), and the same per mode for the questions of
-    the other categories that name evidence (held out: never used to tune the ranking); with
+    recall@1/5/10 and MRR per retrieval mode (bm25, lexical, vector, rrf, hybrid, and search:
+    what `asof search --mode hybrid` returns; the vector modes need an embedding model,
+    ASOF_EMBEDDER), and the same per mode for the questions of the other categories that
+    name evidence (held out: never used to tune the ranking); with
     --extractor llm or hybrid, the model's calls,
     tokens, cache hits, seconds per message and grounding-drop rate."""
     from asof.api.files import check_input_file

@@ -223,15 +223,17 @@ def snapshot(valid_at: str | None, known_at: str | None, fmt: str, output: Path 
 @click.option("--valid-at", default=None, help="Only facts true at this time.")
 @click.option("--known-at", default=None, help="Only what was known at this time.")
 @click.option("--mode", type=click.Choice(["lexical", "vector", "hybrid"]), default=None,
-              help="Full text, embeddings, or both fused (default: hybrid when the store keeps "
-                   "vectors and an embedding model is configured, else lexical).")
+              help="Full text, embeddings, or both ranked together with the exchanges around "
+                   "their messages (default: hybrid when the store keeps vectors and an "
+                   "embedding model is configured, else lexical).")
 @page_options(default_limit=10, max_limit=1000, what="hits")
 @store_options
 def search(text: str, limit: int, offset: int, valid_at: str | None, known_at: str | None,
            mode: str | None, store_url: str | None, tenant: str | None,
            as_json: bool) -> None:
     """Search messages and facts by words and meaning, best first (temporal filters before
-    the limit). Scores: bm25 (lexical), cosine (vector), fused rank (hybrid)."""
+    the limit). Scores: bm25 (lexical), cosine (vector), the ranking's weighted sum (hybrid;
+    docs/retrieval.md)."""
     with open_reader(store_url, "search", tenant) as mem:
         hits = mem.search(text, tenant=resolve_tenant(tenant), limit=limit, offset=offset,
                           valid_at=parse_time(valid_at, "--valid-at"),

@@ -124,8 +124,9 @@ def get_search(
     known_at: Annotated[str | None, Query()] = None,
     mode: Annotated[Literal["lexical", "vector", "hybrid"] | None, Query(description=(
         "lexical (full text, score bm25), vector (embeddings, score cosine) or hybrid (both, "
-        "fused by reciprocal rank); default hybrid when the server has an embedding model "
-        "and the store keeps vectors, else lexical."))] = None,
+        "and the messages around their messages in the conversation, ranked by a weighted "
+        "sum of word, full-text, vector, speaker and time features); default hybrid when the "
+        "server has an embedding model and the store keeps vectors, else lexical."))] = None,
 ) -> SearchOut:
     from asof.query.retrieval import Mode
     from asof.query.views import search

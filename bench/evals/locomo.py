@@ -302,7 +302,8 @@ def _rankings_by_mode(store: GraphStore, question: str, turns: Mapping[str, Turn
                       embedder: Embedder | None) -> dict[str, list[str]]:
     """The conversation's turns ranked for ``question`` by every mode that can run:
     ``ranking`` (asof's, lexical) beside the BM25 baseline and, with an embedder, vectors
-    alone, their RRF fusion with ``ranking`` and asof's ranking with the vector feature."""
+    alone, their RRF fusion with ``ranking``, asof's ranking with the vector feature, and
+    what ``asof search --mode hybrid`` returns."""
     by_mode = {"bm25": baseline_turns(store, question, lemmas.stop, POOL), "lexical": ranking}
     if embedder is not None:
         cosine = retrieval_modes.similarities(store, embedder, question, list(turns))
@@ -311,6 +312,7 @@ def _rankings_by_mode(store: GraphStore, question: str, turns: Mapping[str, Turn
         by_mode["hybrid"] = [r.episode_id for r in rank_turns(
             store, question, turns, lemmas, speakers=speakers, now=now, idf=idf,
             similarity=retrieval_modes.scaled(cosine))]
+        by_mode["search"] = retrieval_modes.searched_turns(store, embedder, question, now=now)
     return by_mode
 
 

@@ -10,20 +10,27 @@ turns, for each way of ranking a conversation's turns, side by side in one run.
   :func:`query.retrieval.fuse` applies to ``asof search`` (constant ``RRF_K``);
 - ``hybrid``: asof's ranking with the embedding similarity as one more feature of its score
   (weighted as the bm25 feature is) and the turns closest by embedding added to its candidate
-  pool (:func:`bench.evals.locomo_rank.rank_turns` with ``similarity``).
+  pool (:func:`bench.evals.locomo_rank.rank_turns` with ``similarity``);
+- ``search``: what the product's ``asof search --mode hybrid`` (and the passages of ``ask``)
+  return for the question as asked (:func:`query.retrieval.retrieve`), a fact standing for
+  the turns it was extracted from.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from asof.graph.store import GraphStore
 from asof.query.embedding import Embedder
-from asof.query.retrieval import RRF_K
+from asof.query.retrieval import POOL, Mode, retrieve
 
-MODES = ("bm25", "lexical", "vector", "rrf", "hybrid")
+MODES = ("bm25", "lexical", "vector", "rrf", "hybrid", "search")
+#: The RRF constant of Cormack et al. (2009): damps the head of each list so that one list's
+#: first hit does not outweigh agreement between lists.
+RRF_K = 60
 CUTOFFS = (1, 5, 10)
 
 
@@ -35,6 +42,19 @@ def similarities(store: GraphStore, embedder: Embedder, question: str,
     wanted = set(turn_ids)
     hits = store.vector_search(vector, model=embedder.model_id, limit=len(turn_ids) * 3)
     return {h.id: h.score for h in hits if h.kind == "episode" and h.id in wanted}
+
+
+def searched_turns(store: GraphStore, embedder: Embedder, question: str, *,
+                   now: datetime) -> list[str]:
+    """The turns ``asof search --mode hybrid`` ranks for ``question``, best first (a fact hit
+    stands for the turns it was extracted from, where they first appear)."""
+    out: dict[str, None] = {}
+    for hit in retrieve(store, question, limit=POOL, embedder=embedder, mode=Mode.HYBRID,
+                        now=now):
+        ids = [hit.id] if hit.kind == "episode" else \
+            list(hit.version.episode_ids if hit.version else ())
+        out.update((i, None) for i in ids)
+    return list(out)
 
 
 #: Standard deviations above the conversation's mean cosine that score 1 (the most).

@@ -343,6 +343,18 @@ class Neo4jStore(GraphStore):
         return in_order(episode_ids, {r["episode"]["id"]: episode(r["episode"])
                                        for r in records})
 
+    def episodes_around(self, episode_ids: Sequence[str], *, places: int,
+                        known_at: datetime | None = None) -> dict[str, list[Episode]]:
+        if places < 0:
+            raise InvalidInputError(f"places: must be >= 0, got {places}")
+        if not episode_ids:
+            return {}
+        records = self._read("read/episodes_around", ids=list(dict.fromkeys(episode_ids)),
+                             places=places,
+                             ingested_by=MAX_US if known_at is None else to_us(known_at))
+        return {r["id"]: sorted((episode(p) for p in [*r["before"], *r["after"]]),
+                                key=lambda e: (e.occurred_at, e.id)) for r in records}
+
     def get_provenance(self, version_ids: Sequence[str]) -> tuple[list[Quote], list[Episode]]:
         if not version_ids:
             return [], []

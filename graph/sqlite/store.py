@@ -315,6 +315,29 @@ class SqliteStore(GraphStore):
         found = self._by_ids("read/episodes_by_id", episode_ids)
         return in_order(episode_ids, {row[0]: rows.episode(row) for row in found})
 
+    def episodes_around(self, episode_ids: Sequence[str], *, places: int,
+                        known_at: datetime | None = None) -> dict[str, list[Episode]]:
+        if places < 0:
+            raise InvalidInputError(f"places: must be >= 0, got {places}")
+        ingested_by = MAX_US if known_at is None else to_us(known_at)
+        found: dict[str, list[Episode]] = {}
+        made: dict[str, Episode] = {}  # an episode near several anchors is built once
+
+        def built(row: Sequence[Any]) -> Episode:
+            if row[0] not in made:
+                made[row[0]] = rows.episode(row)
+            return made[row[0]]
+
+        with self._snapshot(), self._reading("episodes around") as conn:
+            statement = sql.load("read/episodes_around")
+            anchors = conn.execute(sql.load("read/episodes_by_id"), (
+                self.tenant, rows.ids_param(dict.fromkeys(episode_ids)))).fetchall()
+            for anchor in anchors:
+                place = (self.tenant, anchor[2], anchor[5], anchor[0], ingested_by, places)
+                near = [built(row) for row in conn.execute(statement, place * 2)]
+                found[anchor[0]] = sorted(near, key=lambda e: (e.occurred_at, e.id))
+        return found
+
     def get_provenance(self, version_ids: Sequence[str]) -> tuple[list[Quote], list[Episode]]:
         if not version_ids:
             return [], []

@@ -25,7 +25,8 @@ def test_there_are_statements_in_every_area() -> None:
     assert {"read", "write", "schema", "fragment"} <= areas
     assert sql.migrations() == ["schema/0001_initial", "schema/0002_event_key_ids",
                                 "schema/0003_embeddings", "schema/0004_audit_rows_commitments",
-                                "schema/0005_tenant_secrets"]
+                                "schema/0005_tenant_secrets",
+                                "schema/0006_episodes_by_conversation"]
 
 
 def test_an_unknown_name_fails_loudly_naming_the_known_ones() -> None:

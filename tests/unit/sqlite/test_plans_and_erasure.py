@@ -93,6 +93,7 @@ def test_no_statement_scans_a_table(conn: sqlite3.Connection) -> None:
     store.find_entities(["priya"])
     store.list_entities()
     store.get_episodes([w.e1.id])
+    store.episodes_around([w.e1.id], places=2, known_at=day(1))
     store.audit_events(1, 2)
     store.search("Globex", valid_at=day(1), known_at=day(1))
     store.put_embeddings("m", [Embedding(kind="episode", id=w.e1.id, vector=[1.0, 0.0]),

@@ -58,7 +58,7 @@ def test_migrate_applies_each_migration_once(conn: sqlite3.Connection) -> None:
     store = SqliteStore(conn, tenant="t1", clock=FakeClock(T0))
     assert store.migrate() == ["0001_initial", "0002_event_key_ids",
                                "0003_embeddings", "0004_audit_rows_commitments",
-                               "0005_tenant_secrets"]
+                               "0005_tenant_secrets", "0006_episodes_by_conversation"]
     assert store.migrate() == []
     assert store.for_tenant("other").migrate() == []
     recorded = conn.execute("SELECT name, applied_at FROM schema_migrations").fetchall()
@@ -66,7 +66,8 @@ def test_migrate_applies_each_migration_once(conn: sqlite3.Connection) -> None:
                         ("0002_event_key_ids", 1704101415123456),
                         ("0003_embeddings", 1704101415123456),
                         ("0004_audit_rows_commitments", 1704101415123456),
-                        ("0005_tenant_secrets", 1704101415123456)]
+                        ("0005_tenant_secrets", 1704101415123456),
+                        ("0006_episodes_by_conversation", 1704101415123456)]
 
 
 def test_a_store_made_before_erasure_commitments_migrates_and_reads_its_events(
@@ -136,7 +137,7 @@ def test_from_url_absolute_path_uses_wal(tmp_path: Path) -> None:
     try:
         assert store.migrate() == ["0001_initial", "0002_event_key_ids",
                                    "0003_embeddings", "0004_audit_rows_commitments",
-                                   "0005_tenant_secrets"]
+                                   "0005_tenant_secrets", "0006_episodes_by_conversation"]
     finally:
         store.close()
     probe = sqlite3.connect(path)

@@ -1,0 +1,313 @@
+"""How hybrid retrieval orders what full text and vectors found: a fixed linear score over
+features of each hit and of the exchange it was said in.
+
+The candidates are the hits of both lists (episodes and facts), the messages the fact hits were
+extracted from, and the messages at most :data:`PLACES` places before and after each candidate
+message in its conversation (:meth:`~graph.store.GraphStore.episodes_around`). An answer is
+often said a turn or two away from the words that name its topic ("Guess what I baked last
+Saturday!" … "A lemon cake"), which neither list sees alone. Each candidate scores
+``sum(WEIGHTS[f] * feature f)``, every feature in [0, 1]:
+
+- ``words``: the IDF-weighted share of the query's content words (Snowball stems) the hit's
+  text holds; IDF over the candidate messages and the exchanges around them;
+- ``fulltext``: the hit's full-text score over the best one (a fact's counts for the messages
+  it came from too);
+- ``vector``: its cosine standardised over the vector list's cosines, ``(c - mean) / sd /
+  Z_SPAN`` clipped: how far it stands out, not its raw cosine (a model's cosines crowd a
+  narrow band);
+- ``neighbour``: the best ``words`` share among the messages of its exchange;
+- ``window``: the share of the query's words found jointly in it and its exchange;
+- ``speaker``: the query names the message's speaker (or the fact's subject);
+- ``time``: the query asks when ("when …", "what year …", "how long …") and the message says a
+  time of the kind asked: a length for "how long", a time after it was said for "when will
+  …", else one at or before it (a fact: it has a start);
+- ``period``: the query names a time ("in June 2023") and the message was said in it (a fact:
+  its valid time overlaps it).
+
+Then each message gains :data:`SPREAD` × the best score among the messages of its exchange, so
+a turn inside a relevant exchange ranks above a lone turn of the same score; a fact gains it
+from the exchange of the message it came from. The weights are those of the LoCoMo evaluation's
+ranking (``bench/evals/locomo_rank.py``); docs/retrieval.md has the figures, against reciprocal
+rank fusion, that chose this.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from asof.graph.adapter_helpers import ERASED_TEXT
+from asof.graph.contract import SearchHit
+from asof.graph.models import Episode
+from asof.graph.store import GraphStore
+from asof.timex import Role, Tense, TimeValue, find_times
+
+__all__ = ["FUNCTION_WORDS", "PLACES", "SAME_EXCHANGE", "SPREAD", "WEIGHTS", "Z_SPAN",
+           "content_words", "rank", "says_a_time", "stems", "time_asked"]
+
+WEIGHTS: Mapping[str, float] = {"words": 1.0, "fulltext": 0.5, "vector": 0.5, "neighbour": 0.3,
+                                 "window": 0.3, "speaker": 0.3, "time": 0.3, "period": 0.5}
+#: How many messages before and after a message make its exchange.
+PLACES = 2
+#: Consecutive messages further apart than this belong to different exchanges.
+SAME_EXCHANGE = timedelta(hours=1)
+#: Share of the best score in its exchange a candidate gains.
+SPREAD = 0.25
+#: Standard deviations above the mean cosine that score 1.
+Z_SPAN = 3.0
+
+#: English function words: not content words of a query.
+FUNCTION_WORDS = frozenset("""
+a an the and or but if of to in on at by for with from about as into than then so not no
+i me my we our you your he him his she her it its they them their this that these those
+is am are was were be been being do does did done have has had will would can could shall
+should may might must what when where which who whom whose why how there here s t d ll ve
+""".split())
+#: Words that ask for a time rather than name a topic ("what year did …", "how long ago …").
+TIME_QUESTION_WORDS = frozenset({"date", "time", "long", "ago", "year", "month", "day"})
+_WORD = re.compile(r"[^\W_]+")
+_ASKS_WHEN = re.compile(r"\s*(?:when|what\s+(?:year|month|date|day|time)|how\s+long)\b",
+                        re.IGNORECASE)
+_ASKS_LENGTH = re.compile(r"\s*(?:for\s+)?how\s+long\b(?!\s+ago)", re.IGNORECASE)
+_ASKS_AHEAD = re.compile(r"\b(?:will|going\s+to|planning|plans?\s+to|next|upcoming)\b|"
+                         r"^\s*when\s+(?:is|are)\b", re.IGNORECASE)
+
+
+def content_words(text: str) -> str:
+    """``text`` without its :data:`FUNCTION_WORDS` (words are letter/digit runs)."""
+    return " ".join(w for w in _WORD.findall(text) if w.lower() not in FUNCTION_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import snowballstemmer  # type: ignore[import-untyped]
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return str(_stemmer().stemWord(word))
+
+
+@lru_cache(maxsize=16384)
+def stems(text: str) -> frozenset[str]:
+    """The Snowball stems of the content words of ``text`` ("camping" and "camped": "camp")."""
+    return frozenset(_stem(w) for w in (m.lower() for m in _WORD.findall(text))
+                     if w not in FUNCTION_WORDS and len(w) > 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    words: frozenset[str]
+    weights: Mapping[str, float]
+    names: frozenset[str]
+    asks: str | None  #: :func:`time_asked`
+    periods: Sequence[TimeValue]
+
+    def share(self, found: frozenset[str]) -> float:
+        total = sum(self.weights[w] for w in sorted(self.words))
+        held = sum(self.weights[w] for w in sorted(self.words & found))
+        return held / total if total else 0.0
+
+
+def rank(store: GraphStore, text: str, lexical: Sequence[SearchHit],
+         vector: Sequence[SearchHit], *, periods: Sequence[TimeValue],
+         known_at: datetime | None) -> list[SearchHit]:
+    """The candidates of ``lexical`` and ``vector`` (each best first) and the exchanges around
+    them, best first, each with its score (see the module docstring)."""
+    fulltext = _scaled_fulltext(lexical)
+    cosine = _standardised(vector)
+    hits: dict[tuple[str, str], SearchHit] = {}
+    for hit in (*lexical, *vector):
+        hits.setdefault((hit.kind, hit.id), hit)
+    facts = [h for h in hits.values() if h.kind == "fact"]
+    sources = {h.id: list(h.version.episode_ids) if h.version else [] for h in facts}
+    messages = {h.id: h.episode for h in hits.values() if h.episode is not None}
+    missing = [i for ids in sources.values() for i in ids if i not in messages]
+    messages.update((e.id, e) for e in store.get_episodes(missing) if e.text != ERASED_TEXT
+                    and (known_at is None or e.ingested_at is None or e.ingested_at <= known_at))
+    # the messages found, and those of their exchanges, are the candidates
+    exchange = _exchanges(store, list(messages.values()), known_at)
+    for anchor in list(messages):
+        messages.update((e.id, e) for e in exchange.get(anchor, ()))
+    words = {i: stems(e.text) for i, e in messages.items()}
+    for members in exchange.values():
+        words.update((e.id, stems(e.text)) for e in members if e.id not in words)
+    query = _query(text, words.values(), periods)
+
+    facts_from: dict[str, list[str]] = {}
+    for fact_id, ids in sources.items():
+        for message_id in ids:
+            facts_from.setdefault(message_id, []).append(fact_id)
+
+    def credit(feature: Mapping[tuple[str, str], float], message_id: str) -> float:
+        """A message's own score, or that of a fact hit extracted from it."""
+        return max([feature.get(("episode", message_id), 0.0),
+                    *(feature.get(("fact", f), 0.0) for f in facts_from.get(message_id, ()))])
+
+    scores: dict[tuple[str, str], float] = {}
+    for message_id, message in messages.items():
+        near = [e.id for e in exchange.get(message_id, ())]
+        scores[("episode", message_id)] = _weighted({
+            "words": query.share(words[message_id]),
+            "fulltext": credit(fulltext, message_id),
+            "vector": credit(cosine, message_id),
+            "neighbour": max((query.share(words[n]) for n in near), default=0.0),
+            "window": query.share(words[message_id].union(*(words[n] for n in near))),
+            "speaker": 1.0 if _names(message.speaker) & query.names else 0.0,
+            "time": 1.0 if query.asks and says_a_time(message.text, message.occurred_at,
+                                                      query.asks) else 0.0,
+            "period": 1.0 if any(_said_in(message, p) for p in query.periods) else 0.0,
+        })
+    for fact in facts:
+        assert fact.version is not None
+        version = fact.version
+        key = ("fact", fact.id)
+        source = [i for i in sources[fact.id] if i in messages]
+        near = [*source, *(e.id for i in source for e in exchange.get(i, ()))]
+        scores[key] = _weighted({
+            "words": query.share(stems(version.sentence)),
+            "fulltext": fulltext.get(key, 0.0), "vector": cosine.get(key, 0.0),
+            "neighbour": max((query.share(words[n]) for n in near), default=0.0),
+            "window": query.share(frozenset().union(*(words[n] for n in near))),
+            "speaker": 1.0 if _names(version.subject_name or "") & query.names else 0.0,
+            "time": 1.0 if query.asks and version.valid_from is not None else 0.0,
+            "period": 1.0 if any(_overlaps(version.valid_from, version.valid_to, p)
+                                 for p in query.periods) else 0.0,
+        })
+    spread: dict[tuple[str, str], float] = {}
+    for key in scores:
+        around = ([e.id for e in exchange.get(key[1], ())] if key[0] == "episode" else
+                  [*sources[key[1]], *(e.id for i in sources[key[1]]
+                                       for e in exchange.get(i, ()))])
+        spread[key] = SPREAD * max((scores.get(("episode", i), 0.0) for i in around
+                                    if i != key[1]), default=0.0)
+    final = {key: round(score + spread[key], 6) for key, score in scores.items()}
+    ordered = sorted(final, key=lambda key: (-final[key], key))
+    return [_hit(key, final[key], hits, messages) for key in ordered]
+
+
+def _hit(key: tuple[str, str], score: float, hits: Mapping[tuple[str, str], SearchHit],
+         messages: Mapping[str, Episode]) -> SearchHit:
+    found = hits.get(key)
+    if found is not None:
+        return SearchHit(kind=found.kind, id=found.id, score=score, text=found.text,
+                         episode=found.episode, version=found.version)
+    message = messages[key[1]]
+    return SearchHit(kind="episode", id=message.id, score=score, text=message.text,
+                     episode=message)
+
+
+def _weighted(features: Mapping[str, float]) -> float:
+    return sum(WEIGHTS[name] * features[name] for name in WEIGHTS)
+
+
+def _exchanges(store: GraphStore, anchors: Sequence[Episode],
+               known_at: datetime | None) -> dict[str, list[Episode]]:
+    """The exchange of each anchor and of each message in it: the messages at most
+    :data:`PLACES` places from it in its conversation, up to the first gap of
+    :data:`SAME_EXCHANGE` or more on either side. One read: twice :data:`PLACES` around each
+    anchor holds the places around every message within :data:`PLACES` of it."""
+    if not anchors:
+        return {}
+    around = store.episodes_around([a.id for a in anchors], places=2 * PLACES,
+                                   known_at=known_at)
+    out: dict[str, list[Episode]] = {}
+
+    def exchange_in(window: list[Episode], message: Episode) -> list[Episode]:
+        at = window.index(message)
+        return _same_exchange(message, window[max(0, at - PLACES):at]
+                              + window[at + 1:at + PLACES + 1])
+
+    for anchor in anchors:
+        window = sorted([anchor, *around.get(anchor.id, [])], key=lambda e: (e.occurred_at, e.id))
+        for message in [anchor, *exchange_in(window, anchor)]:
+            if message.id not in out:
+                out[message.id] = exchange_in(window, message)
+    return out
+
+
+def _same_exchange(anchor: Episode, near: Sequence[Episode]) -> list[Episode]:
+    """The messages of ``near`` (the anchor's neighbours, oldest first) reachable from the
+    anchor without crossing a gap of :data:`SAME_EXCHANGE`."""
+    place = (anchor.occurred_at, anchor.id)
+    before = [e for e in near if (e.occurred_at, e.id) < place]
+    after = [e for e in near if (e.occurred_at, e.id) > place]
+    kept: list[Episode] = []
+    for side in (before[::-1], after):
+        last = anchor.occurred_at
+        for message in side:
+            if abs(message.occurred_at - last) >= SAME_EXCHANGE:
+                break
+            kept.append(message)
+            last = message.occurred_at
+    return sorted(kept, key=lambda e: (e.occurred_at, e.id))
+
+
+def _query(text: str, texts: Iterable[frozenset[str]], periods: Sequence[TimeValue]) -> _Query:
+    words = stems(text) - {_stem(w) for w in TIME_QUESTION_WORDS}
+    docs = list(texts)
+    n = len(docs)
+    weights = {}
+    for word in words:
+        df = sum(1 for d in docs if word in d)
+        weights[word] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    return _Query(words=words, weights=weights, names=frozenset(
+        w.lower() for w in _WORD.findall(text)), asks=time_asked(text),
+        periods=tuple(periods))
+
+
+def _names(name: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _WORD.findall(name) if len(w) > 1)
+
+
+def time_asked(text: str) -> str | None:
+    """The kind of time a query asks for: "length" ("how long …"), "ahead" ("when will …",
+    "when is …"), "past" ("when did …", "what year …"), or ``None``."""
+    if _ASKS_LENGTH.match(text):
+        return "length"
+    if not _ASKS_WHEN.match(text):
+        return None
+    return "ahead" if _ASKS_AHEAD.search(text) else "past"
+
+
+@lru_cache(maxsize=16384)
+def says_a_time(text: str, said: datetime, asks: str) -> bool:
+    """The text says a time of the kind asked: a length ("for four years"), a time after it
+    was said, or one at or before it. Cached: the same messages come back query after query,
+    and finding the times in a message costs about a millisecond."""
+    times = find_times(text, said, Tense.FUTURE if asks == "ahead" else Tense.PAST)
+    if asks == "length":
+        return any(t.role is Role.DURATION for t in times)
+    if asks == "ahead":
+        return any(t.value.end > said for t in times)
+    return any(t.value.start <= said for t in times if t.role is not Role.DURATION)
+
+
+def _said_in(message: Episode, wanted: TimeValue) -> bool:
+    return wanted.start <= message.occurred_at < wanted.end
+
+
+def _overlaps(start: datetime | None, end: datetime | None, wanted: TimeValue) -> bool:
+    return (start is None or start < wanted.end) and (end is None or wanted.start < end)
+
+
+def _scaled_fulltext(hits: Sequence[SearchHit]) -> dict[tuple[str, str], float]:
+    """Full-text scores over the best one (bm25 and Lucene scores are higher-is-better)."""
+    top = max((h.score for h in hits), default=0.0)
+    return {(h.kind, h.id): h.score / top for h in hits} if top > 0 else {}
+
+
+def _standardised(hits: Sequence[SearchHit]) -> dict[tuple[str, str], float]:
+    if not hits:
+        return {}
+    values = [h.score for h in hits]
+    mean = sum(values) / len(values)
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values)) or 1.0
+    return {(h.kind, h.id): min(1.0, max(0.0, (h.score - mean) / sd / Z_SPAN)) for h in hits}
