@@ -80,7 +80,7 @@ def test_the_evaluation_reports_every_mode_side_by_side(chat: Path) -> None:
     report = evaluate_locomo(chat, k=1, assume_tz="UTC", embedder=BundledEmbedder(),
                              format="realtalk")
     assert report["temporal_questions"] == 2
-    assert set(report["modes"]) == {"bm25", "lexical", "vector", "rrf", "hybrid"}
+    assert set(report["modes"]) == {"bm25", "lexical", "vector", "rrf", "hybrid", "search"}
     for figures in report["modes"].values():
         assert set(figures) == {"recall_at_1", "recall_at_5", "recall_at_10", "mrr"}
         assert all(value is not None and 0.0 <= value <= 1.0 for value in figures.values())
@@ -88,8 +88,10 @@ def test_the_evaluation_reports_every_mode_side_by_side(chat: Path) -> None:
     camping = report["questions"][0]
     assert camping["mode_ranks"]["bm25"] is None
     assert camping["mode_ranks"]["vector"] is not None
+    assert camping["mode_ranks"]["search"] is not None  # the product's hybrid search too
     without = evaluate_locomo(chat, k=1, assume_tz="UTC", format="realtalk")
     assert without["modes"]["vector"]["recall_at_5"] is None
+    assert without["modes"]["search"]["recall_at_5"] is None
     assert without["modes"]["lexical"] == report["modes"]["lexical"]
 
 
