@@ -39,7 +39,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from asof.graph.adapter_helpers import ERASED_TEXT
 from asof.graph.contract import SearchHit
@@ -48,7 +48,9 @@ from asof.graph.store import GraphStore
 from asof.timex import Role, Tense, TimeValue, find_times
 
 __all__ = ["FUNCTION_WORDS", "PLACES", "SAME_EXCHANGE", "SPREAD", "WEIGHTS", "Z_SPAN",
-           "content_words", "rank", "says_a_time", "stems", "time_asked"]
+           "content_words", "rank", "says_a_time", "standardised", "stem", "stems", "time_asked"]
+
+K = TypeVar("K")
 
 WEIGHTS: Mapping[str, float] = {"words": 1.0, "fulltext": 0.5, "vector": 0.5, "neighbour": 0.3,
                                  "window": 0.3, "speaker": 0.3, "time": 0.3, "period": 0.5}
@@ -91,14 +93,16 @@ def _stemmer() -> Any:
 
 
 @lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """The English Snowball (Porter 2) stem of a lower-case word: "camping" and "camped" are
+    both "camp"."""
     return str(_stemmer().stemWord(word))
 
 
 @lru_cache(maxsize=16384)
 def stems(text: str) -> frozenset[str]:
     """The Snowball stems of the content words of ``text`` ("camping" and "camped": "camp")."""
-    return frozenset(_stem(w) for w in (m.lower() for m in _WORD.findall(text))
+    return frozenset(stem(w) for w in (m.lower() for m in _WORD.findall(text))
                      if w not in FUNCTION_WORDS and len(w) > 1)
 
 
@@ -122,7 +126,8 @@ def rank(store: GraphStore, text: str, lexical: Sequence[SearchHit],
     """The candidates of ``lexical`` and ``vector`` (each best first) and the exchanges around
     them, best first, each with its score (see the module docstring)."""
     fulltext = _scaled_fulltext(lexical)
-    cosine = _standardised(vector)
+    cosines: dict[tuple[str, str], float] = {(h.kind, h.id): h.score for h in vector}
+    cosine = standardised(cosines)
     hits: dict[tuple[str, str], SearchHit] = {}
     for hit in (*lexical, *vector):
         hits.setdefault((hit.kind, hit.id), hit)
@@ -219,39 +224,34 @@ def _exchanges(store: GraphStore, anchors: Sequence[Episode],
     around = store.episodes_around([a.id for a in anchors], places=2 * PLACES,
                                    known_at=known_at)
     out: dict[str, list[Episode]] = {}
-
-    def exchange_in(window: list[Episode], message: Episode) -> list[Episode]:
-        at = window.index(message)
-        return _same_exchange(message, window[max(0, at - PLACES):at]
-                              + window[at + 1:at + PLACES + 1])
-
     for anchor in anchors:
         window = sorted([anchor, *around.get(anchor.id, [])], key=lambda e: (e.occurred_at, e.id))
-        for message in [anchor, *exchange_in(window, anchor)]:
-            if message.id not in out:
-                out[message.id] = exchange_in(window, message)
+        at = next(i for i, e in enumerate(window) if e.id == anchor.id)
+        first, last = _exchange_span(window, at)
+        for i in [at, *range(first, at), *range(at + 1, last + 1)]:
+            if window[i].id not in out:
+                start, end = _exchange_span(window, i)
+                out[window[i].id] = window[start:i] + window[i + 1:end + 1]
     return out
 
 
-def _same_exchange(anchor: Episode, near: Sequence[Episode]) -> list[Episode]:
-    """The messages of ``near`` (the anchor's neighbours, oldest first) reachable from the
-    anchor without crossing a gap of :data:`SAME_EXCHANGE`."""
-    place = (anchor.occurred_at, anchor.id)
-    before = [e for e in near if (e.occurred_at, e.id) < place]
-    after = [e for e in near if (e.occurred_at, e.id) > place]
-    kept: list[Episode] = []
-    for side in (before[::-1], after):
-        last = anchor.occurred_at
-        for message in side:
-            if abs(message.occurred_at - last) >= SAME_EXCHANGE:
-                break
-            kept.append(message)
-            last = message.occurred_at
-    return sorted(kept, key=lambda e: (e.occurred_at, e.id))
+def _exchange_span(window: Sequence[Episode], at: int) -> tuple[int, int]:
+    """The places in ``window`` (messages in the order said) of the first and last message of
+    ``window[at]``'s exchange: at most :data:`PLACES` from it, never across a gap of
+    :data:`SAME_EXCHANGE` or more."""
+    first = at
+    while first > max(0, at - PLACES) and \
+            window[first].occurred_at - window[first - 1].occurred_at < SAME_EXCHANGE:
+        first -= 1
+    last = at
+    while last < min(len(window) - 1, at + PLACES) and \
+            window[last + 1].occurred_at - window[last].occurred_at < SAME_EXCHANGE:
+        last += 1
+    return first, last
 
 
 def _query(text: str, texts: Iterable[frozenset[str]], periods: Sequence[TimeValue]) -> _Query:
-    words = stems(text) - {_stem(w) for w in TIME_QUESTION_WORDS}
+    words = stems(text) - {stem(w) for w in TIME_QUESTION_WORDS}
     docs = list(texts)
     n = len(docs)
     weights = {}
@@ -304,10 +304,14 @@ def _scaled_fulltext(hits: Sequence[SearchHit]) -> dict[tuple[str, str], float]:
     return {(h.kind, h.id): h.score / top for h in hits} if top > 0 else {}
 
 
-def _standardised(hits: Sequence[SearchHit]) -> dict[tuple[str, str], float]:
-    if not hits:
+def standardised(scores: Mapping[K, float]) -> dict[K, float]:
+    """Scores standardised over their set, ``(s - mean) / sd / Z_SPAN`` clipped to [0, 1] (a
+    model's cosines crowd a narrow band: e5's lie between about 0.7 and 0.9). Unlike min-max
+    scaling, it says how far an item stands out from the rest, not only how it compares with
+    the single closest one, and items no closer than average score 0."""
+    if not scores:
         return {}
-    values = [h.score for h in hits]
-    mean = sum(values) / len(values)
-    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values)) or 1.0
-    return {(h.kind, h.id): min(1.0, max(0.0, (h.score - mean) / sd / Z_SPAN)) for h in hits}
+    n = len(scores)
+    mean = sum(scores.values()) / n
+    sd = math.sqrt(sum((s - mean) ** 2 for s in scores.values()) / n) or 1.0
+    return {key: min(1.0, max(0.0, (s - mean) / sd / Z_SPAN)) for key, s in scores.items()}

@@ -41,6 +41,7 @@ from asof.graph.ids import message_episode_id
 from asof.graph.store import GraphStore
 from asof.query.ask import ask
 from asof.query.embedding import Embedder
+from asof.query.ranking import standardised
 from asof.timex import Role, Tense, find_times
 from bench.evals import retrieval_modes
 from bench.evals.locomo_gold import GoldPeriod, is_time_answer, normalise_answer, resolve_gold
@@ -311,7 +312,7 @@ def _rankings_by_mode(store: GraphStore, question: str, turns: Mapping[str, Turn
         by_mode["rrf"] = retrieval_modes.rrf([ranking, by_mode["vector"]])
         by_mode["hybrid"] = [r.episode_id for r in rank_turns(
             store, question, turns, lemmas, speakers=speakers, now=now, idf=idf,
-            similarity=retrieval_modes.scaled(cosine))]
+            similarity=standardised(cosine))]
         by_mode["search"] = retrieval_modes.searched_turns(store, embedder, question, now=now)
     return by_mode
 

@@ -10,12 +10,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
-from typing import Any
 
 from asof.graph.models import Episode, Granularity
 from asof.graph.store import GraphStore
 from asof.query.ask import ask, format_date
+from asof.query.ranking import stem
 from asof.timex import Role, Tense, TimeValue, find_times, period
 
 #: How many hits the store's full-text search contributes to asof's candidate pool.
@@ -47,7 +46,7 @@ POOL = 50
 #:   exchange ("Guess what I baked last Saturday!" … "A lemon cake"), so the
 #:   window is scored as one unit;
 #: - ``vector`` (hybrid mode only): the cosine between the question's and the turn's
-#:   embeddings, standardised over the conversation's turns (:func:`.retrieval_modes.scaled`);
+#:   embeddings, standardised over the conversation's turns (:func:`query.ranking.standardised`);
 #:   weighted as ``bm25`` is, the other retrieval signal asof does not compute itself (see
 #:   docs/retrieval.md).
 WEIGHTS: Mapping[str, float] = {"lexical": 1.0, "bm25": 0.5, "speaker": 0.3, "time": 0.3,
@@ -156,22 +155,8 @@ def lemma_in(lemma: str, lemmas: frozenset[str]) -> bool:
     return len(lemma) >= _MIN_PREFIX and any(
         len(other) >= _MIN_PREFIX and (other.startswith(lemma) or lemma.startswith(other)
                                        or _same_stem(lemma, other)
-                                       or _snowball(lemma) == _snowball(other))
+                                       or stem(lemma) == stem(other))
         for other in lemmas)
-
-
-@lru_cache(maxsize=65536)
-def _snowball(word: str) -> str:
-    """The English Snowball (Porter 2) stem: "clothing" and "clothe" (spaCy's lemma of
-    "clothes") are both "cloth"."""
-    return _stemmer().stemWord(word)
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import snowballstemmer
-
-    return snowballstemmer.stemmer("english")
 
 
 #: Shortest shared beginning of two words that differ only after the shorter one's last but

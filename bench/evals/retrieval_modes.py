@@ -6,8 +6,8 @@ turns, for each way of ranking a conversation's turns, side by side in one run.
   full text, speakers, times, facts);
 - ``vector``: the turns by cosine between the question and the turn (the configured embedding
   model, question embedded as a query);
-- ``rrf``: ``lexical`` and ``vector`` fused by reciprocal rank fusion, the rule
-  :func:`query.retrieval.fuse` applies to ``asof search`` (constant ``RRF_K``);
+- ``rrf``: ``lexical`` and ``vector`` fused by reciprocal rank fusion (constant ``RRF_K``),
+  the rule ``asof search --mode hybrid`` applied until 6 December;
 - ``hybrid``: asof's ranking with the embedding similarity as one more feature of its score
   (weighted as the bm25 feature is) and the turns closest by embedding added to its candidate
   pool (:func:`bench.evals.locomo_rank.rank_turns` with ``similarity``);
@@ -18,7 +18,6 @@ turns, for each way of ranking a conversation's turns, side by side in one run.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -55,24 +54,6 @@ def searched_turns(store: GraphStore, embedder: Embedder, question: str, *,
             list(hit.version.episode_ids if hit.version else ())
         out.update((i, None) for i in ids)
     return list(out)
-
-
-#: Standard deviations above the conversation's mean cosine that score 1 (the most).
-Z_SPAN = 3.0
-
-
-def scaled(cosine: Mapping[str, float]) -> dict[str, float]:
-    """Cosines standardised over the conversation, ``(c - mean) / sd / Z_SPAN`` clipped to
-    [0, 1] (a model's cosines crowd a narrow band: e5's lie between about 0.7 and 0.9). Unlike
-    min-max scaling, the feature says how far a turn stands out from the conversation, not
-    only how it compares with the single closest turn, and turns no closer than average
-    score 0."""
-    if not cosine:
-        return {}
-    n = len(cosine)
-    mean = sum(cosine.values()) / n
-    sd = math.sqrt(sum((c - mean) ** 2 for c in cosine.values()) / n) or 1.0
-    return {i: min(1.0, max(0.0, (c - mean) / sd / Z_SPAN)) for i, c in cosine.items()}
 
 
 def rrf(rankings: Sequence[Sequence[str]]) -> list[str]:

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime
 import pytest
 
 from asof.graph.models import Episode, Granularity
+from asof.query.ranking import standardised
 from asof.timex import Tense, TimeValue, find_times
 from bench.evals.locomo import evidence_ids, first_rank, recall_hit
 from bench.evals.locomo_gold import GoldPeriod, is_time_answer, resolve_gold
 from bench.evals.locomo_rank import Lemmas, Turn, _answers_time, answer_date, lemma_in, question_idf
-from bench.evals.retrieval_modes import scaled
 
 pytestmark = pytest.mark.unit
 
@@ -191,8 +191,8 @@ def test_time_feature_asks_for_the_kind_of_time_the_question_wants(lemmas: Lemma
 def test_cosines_are_scaled_by_how_far_a_turn_stands_out() -> None:
     # one close turn does not make itself 1 and the rest 0, as min-max scaling did: a turn
     # at the conversation's mean scores 0, and 1 needs three standard deviations
-    scores = scaled({"a": 0.80, "b": 0.80, "c": 0.80, "d": 0.95})
+    scores = standardised({"a": 0.80, "b": 0.80, "c": 0.80, "d": 0.95})
     assert scores["a"] == scores["b"] == scores["c"] == 0.0
     assert 0.5 < scores["d"] < 1.0
-    assert scaled({"a": 0.8, "b": 0.8}) == {"a": 0.0, "b": 0.0}
-    assert scaled({}) == {}
+    assert standardised({"a": 0.8, "b": 0.8}) == {"a": 0.0, "b": 0.0}
+    assert standardised({}) == {}
