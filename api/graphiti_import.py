@@ -146,6 +146,10 @@ def read_graphiti(url: str, *, user: str, password: str, group_ids: Sequence[str
 async def _read_and_close(driver: Any, group_ids: list[str]) -> tuple[
         list[GraphitiEdge], dict[str, GraphitiEpisode]]:
     try:
+        # One connection attempt first: a refused or unauthorised connection fails here at
+        # once, where graphiti-core's queries would retry it for half a minute and log each
+        # failed query in full.
+        await driver.client.verify_connectivity()
         return await _read(driver, group_ids)
     finally:
         await driver.client.close()
