@@ -8,13 +8,19 @@ often said a turn or two away from the words that name its topic ("Guess what I 
 Saturday!" … "A lemon cake"), which neither list sees alone. Each candidate scores
 ``sum(WEIGHTS[f] * feature f)``, every feature in [0, 1]:
 
-- ``words``: the IDF-weighted share of the query's content words (Snowball stems) the hit's
-  text holds; IDF over the candidate messages and the exchanges around them;
+- ``words``: the IDF-weighted share of the query's content words the hit's text holds; IDF
+  over the candidate messages and the exchanges around them. Words are compared by their
+  Snowball stems, after irregular forms are read as their base word ("went" as "go",
+  ``data/word_forms.tsv``); a stem of :data:`MIN_PREFIX` letters or more also matches one it
+  begins or that begins it ("mentor" ~ "mentorship"); a word found only in the message before
+  (the one a reply answers, same exchange) counts :data:`CONTEXT_SHARE`; the names of the
+  candidates' speakers are left to ``speaker``;
 - ``fulltext``: the hit's full-text score over the best one (a fact's counts for the messages
   it came from too);
-- ``vector``: its cosine standardised over the vector list's cosines, ``(c - mean) / sd /
-  Z_SPAN`` clipped: how far it stands out, not its raw cosine (a model's cosines crowd a
-  narrow band);
+- ``vector``: its cosine standardised over the cosines of the :data:`BACKGROUND` nearest
+  messages and facts, ``(c - mean) / sd / Z_SPAN`` clipped: how far it stands out, not its
+  raw cosine (a model's cosines crowd a narrow band); the first ``pool`` of them are
+  candidates;
 - ``neighbour``: the best ``words`` share among the messages of its exchange;
 - ``window``: the share of the query's words found jointly in it and its exchange;
 - ``speaker``: the query names the message's speaker (or the fact's subject);
@@ -39,6 +45,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from importlib import resources
 from typing import Any, TypeVar
 
 from asof.graph.adapter_helpers import ERASED_TEXT
@@ -47,8 +54,9 @@ from asof.graph.models import Episode
 from asof.graph.store import GraphStore
 from asof.timex import Role, Tense, TimeValue, find_times
 
-__all__ = ["FUNCTION_WORDS", "PLACES", "SAME_EXCHANGE", "SPREAD", "WEIGHTS", "Z_SPAN",
-           "content_words", "rank", "says_a_time", "standardised", "stem", "stems", "time_asked"]
+__all__ = ["BACKGROUND", "CONTEXT_SHARE", "FUNCTION_WORDS", "MIN_PREFIX", "PLACES",
+           "SAME_EXCHANGE", "SPREAD", "WEIGHTS", "Z_SPAN", "content_words", "rank",
+           "says_a_time", "standardised", "stem", "stems", "time_asked"]
 
 K = TypeVar("K")
 
@@ -62,6 +70,13 @@ SAME_EXCHANGE = timedelta(hours=1)
 SPREAD = 0.25
 #: Standard deviations above the mean cosine that score 1.
 Z_SPAN = 3.0
+#: Nearest vector hits the cosine is standardised over. More than the candidates: against only
+#: the closest few dozen, a hit that stands far out of the conversation looks ordinary.
+BACKGROUND = 300
+#: Weight of a query word found only in the message before (the one a reply answers).
+CONTEXT_SHARE = 0.75
+#: Shortest stem that also matches a longer one it begins, or that begins it.
+MIN_PREFIX = 4
 
 #: English function words: not content words of a query.
 FUNCTION_WORDS = frozenset("""
@@ -99,10 +114,25 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
+@lru_cache(maxsize=1)
+def _word_forms() -> dict[str, str]:
+    """Irregular form → base word (``data/word_forms.tsv``, scripts/make-word-forms)."""
+    text = resources.files("asof.query").joinpath("data/word_forms.tsv").read_text("utf-8")
+    return dict(line.split("\t") for line in text.splitlines()
+                if line and not line.startswith("#"))
+
+
+def word_stem(word: str) -> str:
+    """The stem a lower-case word is compared by: its base word's Snowball stem ("went" and
+    "going" are both "go")."""
+    return stem(_word_forms().get(word, word))
+
+
 @lru_cache(maxsize=16384)
 def stems(text: str) -> frozenset[str]:
-    """The Snowball stems of the content words of ``text`` ("camping" and "camped": "camp")."""
-    return frozenset(stem(w) for w in (m.lower() for m in _WORD.findall(text))
+    """The stems (:func:`word_stem`) of the content words of ``text`` ("camping", "camped":
+    "camp")."""
+    return frozenset(word_stem(w) for w in (m.lower() for m in _WORD.findall(text))
                      if w not in FUNCTION_WORDS and len(w) > 1)
 
 
@@ -114,22 +144,34 @@ class _Query:
     asks: str | None  #: :func:`time_asked`
     periods: Sequence[TimeValue]
 
-    def share(self, found: frozenset[str]) -> float:
+    def held(self, found: frozenset[str]) -> frozenset[str]:
+        """The query words ``found`` holds, as themselves or by :data:`MIN_PREFIX`."""
+        return frozenset(w for w in self.words if w in found or len(w) >= MIN_PREFIX and any(
+            len(o) >= MIN_PREFIX and (o.startswith(w) or w.startswith(o)) for o in found))
+
+    def share(self, found: frozenset[str], before: frozenset[str] = frozenset()) -> float:
+        """The weighted share of the query words ``found`` holds; one only ``before`` holds
+        (the message a reply answers) counts :data:`CONTEXT_SHARE`. Summed in sorted order:
+        a set's order follows the hash seed, and a float sum its order."""
         total = sum(self.weights[w] for w in sorted(self.words))
-        held = sum(self.weights[w] for w in sorted(self.words & found))
-        return held / total if total else 0.0
+        held = self.held(found)
+        got = sum(self.weights[w] for w in sorted(held))
+        if before:
+            got += CONTEXT_SHARE * sum(self.weights[w] for w in sorted(self.held(before) - held))
+        return got / total if total else 0.0
 
 
 def rank(store: GraphStore, text: str, lexical: Sequence[SearchHit],
-         vector: Sequence[SearchHit], *, periods: Sequence[TimeValue],
+         vector: Sequence[SearchHit], *, pool: int, periods: Sequence[TimeValue],
          known_at: datetime | None) -> list[SearchHit]:
-    """The candidates of ``lexical`` and ``vector`` (each best first) and the exchanges around
-    them, best first, each with its score (see the module docstring)."""
+    """The candidates (``lexical``, and the first ``pool`` of ``vector``: each best first,
+    ``vector`` read :data:`BACKGROUND` deep) and the exchanges around them, best first, each
+    with its score (see the module docstring)."""
     fulltext = _scaled_fulltext(lexical)
     cosines: dict[tuple[str, str], float] = {(h.kind, h.id): h.score for h in vector}
     cosine = standardised(cosines)
     hits: dict[tuple[str, str], SearchHit] = {}
-    for hit in (*lexical, *vector):
+    for hit in (*lexical, *vector[:pool]):
         hits.setdefault((hit.kind, hit.id), hit)
     facts = [h for h in hits.values() if h.kind == "fact"]
     sources = {h.id: list(h.version.episode_ids) if h.version else [] for h in facts}
@@ -144,7 +186,9 @@ def rank(store: GraphStore, text: str, lexical: Sequence[SearchHit],
     words = {i: stems(e.text) for i, e in messages.items()}
     for members in exchange.values():
         words.update((e.id, stems(e.text)) for e in members if e.id not in words)
-    query = _query(text, words.values(), periods)
+    speakers = {e.speaker for e in messages.values()} | {
+        e.speaker for members in exchange.values() for e in members}
+    query = _query(text, words.values(), periods, speakers)
 
     facts_from: dict[str, list[str]] = {}
     for fact_id, ids in sources.items():
@@ -159,8 +203,11 @@ def rank(store: GraphStore, text: str, lexical: Sequence[SearchHit],
     scores: dict[tuple[str, str], float] = {}
     for message_id, message in messages.items():
         near = [e.id for e in exchange.get(message_id, ())]
+        said = (message.occurred_at, message_id)
+        before = [e for e in exchange.get(message_id, ()) if (e.occurred_at, e.id) < said]
         scores[("episode", message_id)] = _weighted({
-            "words": query.share(words[message_id]),
+            "words": query.share(words[message_id], words[before[-1].id] if before else
+                                 frozenset()),
             "fulltext": credit(fulltext, message_id),
             "vector": credit(cosine, message_id),
             "neighbour": max((query.share(words[n]) for n in near), default=0.0),
@@ -250,8 +297,12 @@ def _exchange_span(window: Sequence[Episode], at: int) -> tuple[int, int]:
     return first, last
 
 
-def _query(text: str, texts: Iterable[frozenset[str]], periods: Sequence[TimeValue]) -> _Query:
-    words = stems(text) - {stem(w) for w in TIME_QUESTION_WORDS}
+def _query(text: str, texts: Iterable[frozenset[str]], periods: Sequence[TimeValue],
+           speakers: Iterable[str]) -> _Query:
+    """The query's words (less those asking for a time and the ``speakers``' names, which
+    the ``speaker`` feature weighs), IDF-weighted over ``texts``."""
+    words = stems(text) - {word_stem(w) for w in TIME_QUESTION_WORDS} - {
+        word_stem(w) for name in speakers for w in _names(name)}
     docs = list(texts)
     n = len(docs)
     weights = {}

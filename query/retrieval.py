@@ -17,7 +17,7 @@ from asof.graph.contract import Capability, SearchHit
 from asof.graph.errors import InvalidInputError
 from asof.graph.store import GraphStore
 from asof.query.embedding import Embedder
-from asof.query.ranking import content_words, rank
+from asof.query.ranking import BACKGROUND, content_words, rank
 from asof.timex import find_times
 
 __all__ = ["PASSAGES", "POOL", "Mode", "related_messages", "retrieve", "vectors_available"]
@@ -64,13 +64,15 @@ def retrieve(store: GraphStore, text: str, *, limit: int, embedder: Embedder | N
     if mode is not Mode.LEXICAL:
         assert embedder is not None
         vector = embedder.embed([text], query=True)[0]
-        rankings.append(store.vector_search(vector, model=embedder.model_id, limit=pool,
+        # hybrid reads deeper than its candidates: the cosine is standardised over them all
+        deep = pool if mode is Mode.VECTOR else max(pool, BACKGROUND)
+        rankings.append(store.vector_search(vector, model=embedder.model_id, limit=deep,
                                             valid_at=valid_at, known_at=known_at))
     if mode is not Mode.HYBRID:  # one list: its own scores (bm25, or the cosine)
         return rankings[0][:limit]
     reference = now or known_at or store.clock.now()
     periods = [m.value for m in find_times(text, reference)]
-    return rank(store, text, rankings[0], rankings[1], periods=periods,
+    return rank(store, text, rankings[0], rankings[1], pool=pool, periods=periods,
                 known_at=known_at)[:limit]
 
 

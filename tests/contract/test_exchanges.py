@@ -1,7 +1,9 @@
 """The exchange around a message (``GraphStore.episodes_around``) and the hybrid ranking that
 reads it (query/ranking.py), on every backend: neighbours in the order said, only within the
 conversation, only what was recorded by ``known_at``, never erased text; an answer a turn away
-from the words of the query is brought in and ranked with its exchange."""
+from the words of the query is brought in and ranked with its exchange; the word feature's
+rules (the message a reply answers, longer and shorter forms, speakers' names) and the vector
+hits read past the candidates to set the cosine's scale."""
 
 from __future__ import annotations
 
@@ -11,10 +13,12 @@ from typing import Any
 import pytest
 
 from asof.graph.clock import FakeClock
+from asof.graph.contract import SearchHit
 from asof.graph.errors import InvalidInputError
 from asof.graph.models import Episode
 from asof.graph.store import GraphStore
-from asof.query.ranking import rank
+from asof.query import ranking
+from asof.query.ranking import WEIGHTS, rank
 from asof.timex import find_times
 
 pytestmark = pytest.mark.contract
@@ -85,7 +89,7 @@ def test_an_answer_a_turn_away_from_the_query_words_is_ranked_with_its_exchange(
     said = _kitchen(store, clock)
     query = "What did Ines bake, the lemon cake?"
     found = store.search("Ines bake lemon cake", limit=50)
-    ranked = rank(store, query, found, [], periods=[], known_at=None)
+    ranked = rank(store, query, found, [], pool=50, periods=[], known_at=None)
     order = [h.id for h in ranked]
     # the answer holds "lemon cake" and its exchange holds "baked": it comes first, above
     # the next morning's "lemon" alone; the assistant's "Tell me!" matched no word and is
@@ -98,7 +102,7 @@ def test_an_answer_a_turn_away_from_the_query_words_is_ranked_with_its_exchange(
 
 def test_an_exchange_ends_at_an_hour_of_silence(store: GraphStore, clock: FakeClock) -> None:
     said = _kitchen(store, clock)
-    ranked = rank(store, "a cold", store.search("cold", limit=50), [], periods=[],
+    ranked = rank(store, "a cold", store.search("cold", limit=50), [], pool=50, periods=[],
                   known_at=None)
     # the morning's message is alone in its exchange: the evening before brings nothing in
     assert [h.id for h in ranked] == [said[4].id]
@@ -112,7 +116,62 @@ def test_a_message_said_in_the_period_the_query_names_ranks_first(
     query = "the tent we pitched in June 2024"
     periods = [m.value for m in find_times(query, datetime(2024, 12, 1, tzinfo=UTC))]
     found = store.search("tent pitched", limit=50)
-    untimed = rank(store, query, found, [], periods=[], known_at=None)
+    untimed = rank(store, query, found, [], pool=50, periods=[], known_at=None)
     assert untimed[0].score == untimed[1].score  # the same words: tied without the period
-    timed = rank(store, query, found, [], periods=periods, known_at=None)
+    timed = rank(store, query, found, [], pool=50, periods=periods, known_at=None)
     assert [h.id for h in timed] == [june.id, march.id] and timed[0].score > timed[1].score
+
+
+def _score(ranked: list[SearchHit], episode: Episode) -> float:
+    return next(h.score for h in ranked if h.id == episode.id)
+
+
+def test_a_query_word_said_in_the_message_a_reply_answers_counts_for_the_reply(
+        store: GraphStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    say(store, clock, 0, "Which instrument did you take up this year?", speaker="assistant")
+    reply = say(store, clock, 1, "The cello, since March.")
+    query = "What instrument did Ines take up?"
+    found = store.search("instrument", limit=50)  # the question; the reply is its exchange
+    with_context = _score(rank(store, query, found, [], pool=50, periods=[], known_at=None),
+                          reply)
+    monkeypatch.setattr(ranking, "CONTEXT_SHARE", 0.0)
+    alone = _score(rank(store, query, found, [], pool=50, periods=[], known_at=None), reply)
+    assert with_context > alone
+
+
+def test_a_query_word_matches_a_longer_or_shorter_form_of_it(
+        store: GraphStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    said = say(store, clock, 0, "My mentor at the studio changed how I paint.")
+    query = "Who was Ines's mentorship with?"
+    found = store.search("mentor", limit=50)
+    by_prefix = _score(rank(store, query, found, [], pool=50, periods=[], known_at=None),
+                       said)
+    monkeypatch.setattr(ranking, "MIN_PREFIX", 99)
+    exact = _score(rank(store, query, found, [], pool=50, periods=[], known_at=None), said)
+    assert by_prefix > exact
+
+
+def test_a_speaker_named_in_the_query_is_weighed_by_speaker_not_by_words(
+        store: GraphStore, clock: FakeClock) -> None:
+    said = say(store, clock, 0, "I baked rye bread this morning.")
+    found = store.search("bread", limit=50)
+
+    def score(query: str) -> float:
+        return _score(rank(store, query, found, [], pool=50, periods=[], known_at=None), said)
+
+    # "Ines" is not a word the message must hold: only the speaker feature tells them apart
+    assert score("What bread did Ines bake?") == pytest.approx(
+        score("What bread did you bake?") + WEIGHTS["speaker"])
+
+
+def test_vector_hits_past_the_pool_set_the_scale_but_are_not_candidates(
+        store: GraphStore, clock: FakeClock) -> None:
+    said = [say(store, clock, 120 * i, f"note {i}") for i in range(4)]  # four exchanges
+    cosines = (0.90, 0.80, 0.79, 0.78)
+    vector = [SearchHit(kind="episode", id=e.id, score=c, text=e.text, episode=e)
+              for e, c in zip(said, cosines, strict=True)]
+    deep = rank(store, "a note", [], vector, pool=1, periods=[], known_at=None)
+    assert [h.id for h in deep] == [said[0].id]
+    shallow = rank(store, "a note", [], vector[:1], pool=1, periods=[], known_at=None)
+    # alone, the nearest hit stands out from nothing; against the others it stands out
+    assert deep[0].score > shallow[0].score

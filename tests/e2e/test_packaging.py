@@ -56,11 +56,12 @@ def test_wheel_installs_one_namespace_with_its_data(wheel: Path) -> None:
                    "asof/extraction/llm/prompts/claims-v1.txt"):
         assert needed in names, needed
     # Every named statement of both adapters ships (a missing one fails only when it runs),
-    # every prompt version of the LLM extractor, and every template and static file of the
-    # web UI.
+    # every prompt version of the LLM extractor, every template and static file of the web
+    # UI, and every data file the layers read at run time.
     for folder, suffix in (("graph/sqlite/sql", ".sql"), ("cypher", ".cypher"),
                            ("extraction/llm/prompts", ".txt"), ("api/ui/templates", ".html"),
-                           ("api/ui/static", "")):
+                           ("api/ui/static", ""), ("extraction/data", ""), ("query/data", ""),
+                           ("timex/data", "")):
         for statement in sorted((ROOT / folder).rglob(f"*{suffix}")):
             shipped = f"asof/{statement.relative_to(ROOT)}"
             assert shipped in names, shipped

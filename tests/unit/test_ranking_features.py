@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from asof.query.ranking import content_words, says_a_time, stems, time_asked
+from asof.query.ranking import content_words, says_a_time, stems, time_asked, word_stem
 
 SAID = datetime(2024, 6, 12, 9, 0, tzinfo=UTC)
 
@@ -18,8 +18,16 @@ def test_content_words_drop_function_words() -> None:
 
 
 def test_stems_join_the_forms_of_a_word_and_drop_function_words() -> None:
-    assert stems("We went camping") == stems("camped went") == frozenset({"went", "camp"})
+    assert stems("We went camping") == stems("camped going") == frozenset({"go", "camp"})
     assert stems("the and of") == frozenset()
+
+
+def test_irregular_forms_are_read_as_their_base_word() -> None:
+    # data/word_forms.tsv: a Snowball stem alone keeps these apart
+    assert word_stem("children") == word_stem("child")
+    assert word_stem("bought") == word_stem("buying")
+    assert word_stem("mice") == word_stem("mouse")
+    assert word_stem("cats") == word_stem("cat")  # regular forms are the stemmer's
 
 
 @pytest.mark.parametrize(("query", "asks"), [
