@@ -49,6 +49,7 @@ from asof.timex.vocabulary import (
     WEEKDAY_ABBREVIATIONS,
     WEEKDAYS,
     alternatives,
+    may_hold_a_time,
 )
 from asof.timex.vocabulary import (
     MASTER as _MASTER,
@@ -70,9 +71,6 @@ from asof.timex.vocabulary import (
 )
 from asof.timex.vocabulary import (
     YEAR as _YEAR,
-)
-from asof.timex.vocabulary import (
-    may_hold_a_time as _may_hold_a_time,
 )
 
 _INT = re.compile(r"\d+")
@@ -395,7 +393,7 @@ def find_times(text: str, ref: datetime, tense: Tense = Tense.UNKNOWN,
     """Every time expression in ``text`` (non-overlapping, left to right) with its role.
 
     ``tense_at`` optionally maps a char offset to the tense of its clause (else ``tense``)."""
-    if not _may_hold_a_time(text):
+    if not may_hold_a_time(text):
         return []
     found: list[TimeMention] = []
     low = text.lower()
