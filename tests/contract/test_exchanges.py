@@ -122,7 +122,9 @@ def test_a_message_said_in_the_period_the_query_names_ranks_first(
     assert [h.id for h in timed] == [june.id, march.id] and timed[0].score > timed[1].score
 
 
-def _score(ranked: list[SearchHit], episode: Episode) -> float:
+def _score(store: GraphStore, query: str, found: list[SearchHit], episode: Episode) -> float:
+    """The score ``rank`` gives ``episode`` for ``query`` over the full-text hits ``found``."""
+    ranked = rank(store, query, found, [], pool=50, periods=[], known_at=None)
     return next(h.score for h in ranked if h.id == episode.id)
 
 
@@ -132,10 +134,9 @@ def test_a_query_word_said_in_the_message_a_reply_answers_counts_for_the_reply(
     reply = say(store, clock, 1, "The cello, since March.")
     query = "What instrument did Ines take up?"
     found = store.search("instrument", limit=50)  # the question; the reply is its exchange
-    with_context = _score(rank(store, query, found, [], pool=50, periods=[], known_at=None),
-                          reply)
+    with_context = _score(store, query, found, reply)
     monkeypatch.setattr(ranking, "CONTEXT_SHARE", 0.0)
-    alone = _score(rank(store, query, found, [], pool=50, periods=[], known_at=None), reply)
+    alone = _score(store, query, found, reply)
     assert with_context > alone
 
 
@@ -144,10 +145,9 @@ def test_a_query_word_matches_a_longer_or_shorter_form_of_it(
     said = say(store, clock, 0, "My mentor at the studio changed how I paint.")
     query = "Who was Ines's mentorship with?"
     found = store.search("mentor", limit=50)
-    by_prefix = _score(rank(store, query, found, [], pool=50, periods=[], known_at=None),
-                       said)
+    by_prefix = _score(store, query, found, said)
     monkeypatch.setattr(ranking, "MIN_PREFIX", 99)
-    exact = _score(rank(store, query, found, [], pool=50, periods=[], known_at=None), said)
+    exact = _score(store, query, found, said)
     assert by_prefix > exact
 
 
@@ -155,13 +155,9 @@ def test_a_speaker_named_in_the_query_is_weighed_by_speaker_not_by_words(
         store: GraphStore, clock: FakeClock) -> None:
     said = say(store, clock, 0, "I baked rye bread this morning.")
     found = store.search("bread", limit=50)
-
-    def score(query: str) -> float:
-        return _score(rank(store, query, found, [], pool=50, periods=[], known_at=None), said)
-
     # "Ines" is not a word the message must hold: only the speaker feature tells them apart
-    assert score("What bread did Ines bake?") == pytest.approx(
-        score("What bread did you bake?") + WEIGHTS["speaker"])
+    assert _score(store, "What bread did Ines bake?", found, said) == pytest.approx(
+        _score(store, "What bread did you bake?", found, said) + WEIGHTS["speaker"])
 
 
 def test_vector_hits_past_the_pool_set_the_scale_but_are_not_candidates(
