@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from asof.graph.models import Episode, Granularity
 from asof.graph.store import GraphStore
 from asof.query.ask import ask, format_date
-from asof.query.ranking import stem
+from asof.query.ranking import CONTEXT_SHARE, MIN_PREFIX, stem
 from asof.timex import Role, Tense, TimeValue, find_times, period
 
 #: How many hits the store's full-text search contributes to asof's candidate pool.
@@ -26,8 +26,8 @@ POOL = 50
 #:   lemmas (spaCy lemmatizer: "went" matches "go"; a lemma of 4+ letters also matches one it
 #:   begins or that begins it: "mentor" ~ "mentorship"; two lemmas of 4+ letters with the same
 #:   Snowball stem match: "clothe" ~ "clothing"); a lemma found only in the turn before (the one
-#:   the candidate replies to, same session) counts ``_CONTEXT_SHARE``; person names are left
-#:   to ``speaker``;
+#:   the candidate replies to, same session) counts ``query.ranking.CONTEXT_SHARE``; person
+#:   names are left to ``speaker``;
 #: - ``bm25``: the store's full-text score divided by the best one for the question;
 #: - ``speaker``: the turn is spoken by a person the question names;
 #: - ``time``: the turn carries a time expression that resolves against its session time;
@@ -42,7 +42,7 @@ POOL = 50
 #: - ``window``: the IDF-weighted share of the question's content lemmas found *jointly* in the
 #:   turn and the turns at most ``NEIGHBOURHOOD`` places from it in its session, matched as
 #:   ``lexical`` matches (a lemma found only in the turn the window's first turn answers counts
-#:   ``_CONTEXT_SHARE``): the question's words are often spread over a few turns of one
+#:   ``CONTEXT_SHARE``): the question's words are often spread over a few turns of one
 #:   exchange ("Guess what I baked last Saturday!" … "A lemon cake"), so the
 #:   window is scored as one unit;
 #: - ``vector`` (hybrid mode only): the cosine between the question's and the turn's
@@ -141,10 +141,6 @@ def _overlaps(a: TimeValue, start: datetime, end: datetime) -> bool:
     return a.start < end and start < a.end
 
 
-#: Shortest lemma that may match a longer one it begins ("mentor" ~ "mentorship").
-_MIN_PREFIX = 4
-#: Weight of a question lemma found only in the turn the candidate answers.
-_CONTEXT_SHARE = 0.75
 #: Consecutive turns closer than this belong to one session (the reader spaces turns 30 s).
 SAME_SESSION = timedelta(hours=1)
 
@@ -152,8 +148,8 @@ SAME_SESSION = timedelta(hours=1)
 def lemma_in(lemma: str, lemmas: frozenset[str]) -> bool:
     if lemma in lemmas:
         return True
-    return len(lemma) >= _MIN_PREFIX and any(
-        len(other) >= _MIN_PREFIX and (other.startswith(lemma) or lemma.startswith(other)
+    return len(lemma) >= MIN_PREFIX and any(
+        len(other) >= MIN_PREFIX and (other.startswith(lemma) or lemma.startswith(other)
                                        or _same_stem(lemma, other)
                                        or stem(lemma) == stem(other))
         for other in lemmas)
@@ -180,16 +176,16 @@ def matched_lemmas(q_lemmas: Iterable[str], turn: Turn) -> tuple[frozenset[str],
 
 def weighted_share(held: frozenset[str], context: frozenset[str],
                    idf: Mapping[str, float]) -> float:
-    """IDF mass of the lemmas ``held``, and ``_CONTEXT_SHARE`` of that of the lemmas found
+    """IDF mass of the lemmas ``held``, and ``CONTEXT_SHARE`` of that of the lemmas found
     only in ``context``; summed in sorted order (a set's order follows the hash seed, and a
     float sum its order)."""
-    return sum(idf.get(m, 0.0) for m in sorted(held)) + _CONTEXT_SHARE * sum(
+    return sum(idf.get(m, 0.0) for m in sorted(held)) + CONTEXT_SHARE * sum(
         idf.get(m, 0.0) for m in sorted(context - held))
 
 
 def lexical_share(q_lemmas: Iterable[str], turn: Turn, idf: Mapping[str, float]) -> float:
     """IDF mass of the question lemmas the turn holds; a lemma only in the turn it answers
-    counts ``_CONTEXT_SHARE``."""
+    counts ``CONTEXT_SHARE``."""
     return weighted_share(*matched_lemmas(q_lemmas, turn), idf)
 
 
