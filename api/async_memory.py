@@ -117,19 +117,19 @@ class AsyncMemory:
                      *, tenant: str, conversation_id: str = "default", format: str = "auto",
                      assume_tz: str | None = None, progress: Progress | None = None,
                      actor: str | None = None, replay: bool = False,
-                     extractor: str | None = None) -> IngestReport:
+                     extractor: str | None = None, workers: int = 1) -> IngestReport:
         return await self._run(self.memory.ingest, source, tenant=tenant,
                                conversation_id=conversation_id, format=format,
                                assume_tz=assume_tz, progress=progress, actor=actor,
-                               replay=replay, extractor=extractor)
+                               replay=replay, extractor=extractor, workers=workers)
 
     async def ingest_conversations(self, conversations: Sequence[Conversation], *, tenant: str,
                                    progress: Progress | None = None, actor: str | None = None,
-                                   replay: bool = False,
-                                   extractor: str | None = None) -> IngestReport:
+                                   replay: bool = False, extractor: str | None = None,
+                                   workers: int = 1) -> IngestReport:
         return await self._run(self.memory.ingest_conversations, conversations, tenant=tenant,
                                progress=progress, actor=actor, replay=replay,
-                               extractor=extractor)
+                               extractor=extractor, workers=workers)
 
     async def assert_facts(self, assertions: Sequence[FactAssertion | Mapping[str, Any]], *,
                            tenant: str, observed_at: datetime | None = None,

@@ -38,11 +38,15 @@ from asof.api.cli.common import (
               help="Backfill as if live: each message is recorded at its own time, in the "
                    "order sent; refused (nothing stored) if a new message is older than what "
                    "the tenant already recorded.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Parse in this many worker processes while this one extracts and "
+                   "stores: faster for large files on a machine with spare cores; the "
+                   "facts are the same.")
 @extractor_option
 @actor_option
 @store_options
 def ingest(files: tuple[Path, ...], fmt: str, assume_tz: str | None, replay: bool,
-           extractor: str | None, actor: str | None, store_url: str | None,
+           workers: int, extractor: str | None, actor: str | None, store_url: str | None,
            tenant: str | None, as_json: bool) -> None:
     """Extract facts from conversation FILES and store them.
 
@@ -75,7 +79,7 @@ def ingest(files: tuple[Path, ...], fmt: str, assume_tz: str | None, replay: boo
 
         report = mem.ingest_conversations(conversations, tenant=resolve_tenant(tenant),
                                           progress=progress, replay=replay, actor=who,
-                                          extractor=extractor)
+                                          extractor=extractor, workers=workers)
     emit(report.as_dict(), as_json, lambda: _print_ingest(report))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -104,9 +104,10 @@ class LLMExtractor:
                  if conversation.messages[index].role is Role.USER else [])
                 for index, episode in enumerate(episodes)]
 
-    def extract_many(self, conversations: Iterable[Conversation]
-                     ) -> list[tuple[Episode, list[FactAssertion]]]:
-        return [pair for c in conversations for pair in self.extract(c)]
+    def extract_each(self, conversations: Iterable[Conversation]
+                     ) -> Iterator[list[tuple[Episode, list[FactAssertion]]]]:
+        """:meth:`extract` of each conversation in turn."""
+        return (self.extract(conversation) for conversation in conversations)
 
     def message_claims(self, conversation: Conversation, index: int) -> list[FactAssertion]:
         """The grounded claims of message ``index`` (a user message)."""
@@ -193,6 +194,7 @@ class HybridExtractor:
             out.append((episode, claims or assertions))
         return out
 
-    def extract_many(self, conversations: Iterable[Conversation]
-                     ) -> list[tuple[Episode, list[FactAssertion]]]:
-        return [pair for c in conversations for pair in self.extract(c)]
+    def extract_each(self, conversations: Iterable[Conversation]
+                     ) -> Iterator[list[tuple[Episode, list[FactAssertion]]]]:
+        """:meth:`extract` of each conversation in turn."""
+        return (self.extract(conversation) for conversation in conversations)

@@ -102,6 +102,34 @@ def test_ingest_ask_facts_timeline_audit(store_url: str, fresh_tenant: str,
     assert json.loads(run(["audit", "verify", "--json"], store_url, fresh_tenant).output)["ok"]
 
 
+def test_ingest_with_parse_workers_stores_the_same_facts(store_url: str, fresh_tenant: str,
+                                                        tmp_path: Path) -> None:
+    second = [{**m, "id": f"b{m['id']}", "at": m["at"].replace("2024-", "2025-")}
+              for m in CONVERSATION]
+    second[0]["text"] = "I left Fernhill in January, I'm at Tidewater Labs now."
+    paths = [write_jsonl(tmp_path / "a.jsonl", CONVERSATION),
+             write_jsonl(tmp_path / "b.jsonl", second)]
+
+    def stored(tenant: str, workers: str) -> list[tuple[str, ...]]:
+        report = json.loads(run(["ingest", *map(str, paths), "--workers", workers, "--json"],
+                                store_url, tenant).output)
+        assert report["messages"] == 6
+        items = [item for at in ("2024-03-01T00:00:00Z", "2025-03-01T00:00:00Z")
+                 for item in json.loads(run(["facts", "--valid-at", at, "--json"], store_url,
+                                            tenant).output)["items"]]
+        return sorted((f["subject"], f["predicate"], f["object"] or f["value"] or "",
+                       str(f["valid_from"]), str(f["valid_to"])) for f in items)
+
+    in_process = stored(fresh_tenant, "1")
+    # the second file ends the employer the first one stated
+    assert {f[2] for f in in_process} >= {"Porto", "Fernhill Robotics", "Tidewater Labs"}
+    assert stored(fresh_tenant + "-w", "2") == in_process
+
+    refused = run(["ingest", str(paths[0]), "--workers", "0"], store_url, fresh_tenant + "-z",
+                  ok=False)
+    assert refused.exit_code == 2 and "--workers" in refused.output
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["facts", "x", "--valid-at", "2024-03-01T00:00:00"], "no timezone offset"),
     (["facts", "x", "--valid-at", "yesterday"], "not an ISO 8601"),
