@@ -49,7 +49,8 @@ def _questions() -> list[tuple[str, re.Pattern[str], frozenset[str] | None]]:
 def _answered() -> tuple[list[tuple[str, re.Pattern[str]]], re.Pattern[str]]:
     data = data_json("confirmed_questions.json")
     trailing = "|".join(re.escape(w) for w in sorted(data["trailing"], key=len, reverse=True))
-    return ([(q["predicate"], re.compile(q["pattern"], re.IGNORECASE))
+    return ([(q["predicate"], re.compile(q["pattern"].replace("NAME", f"(?-i:{_NAME})"),
+                                         re.IGNORECASE))
              for q in data["answered"]],
             re.compile(rf"(?:\s+(?:{trailing}))+$", re.IGNORECASE))
 
@@ -69,9 +70,11 @@ def answered_where(doc: Doc, index: int, speaker: str, state: ConversationState,
         return
     words = []
     for token in doc:
-        if not token.is_alpha:
-            break
-        words.append(token)
+        if token.is_alpha:
+            words.append(token)
+        elif not (token.text == "-" and words and not words[-1].whitespace_ and
+                  not token.whitespace_ and doc[token.i + 1:token.i + 2].text.isalpha()):
+            break  # a hyphen inside a name ("cedar-riverside") is part of it
     if not 1 <= len(words) <= 4:
         return
     text = trailing.sub("", doc[words[0].i:words[-1].i + 1].text)

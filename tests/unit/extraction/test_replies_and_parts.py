@@ -136,6 +136,11 @@ def test_a_time_in_the_reply_starts_the_confirmed_fact(nlp) -> None:  # type: ig
     ("Where are you based?", "lol yes, the north", None),
     ("What's your role, and where are you based?", "ux designer @ Fjellkode, Bodø", None),
     ("Where do you live?", "home mostly lol", None),
+    ("Where you living these days?", "moss still, w/ the twins", "moss"),
+    ("Which part of Ljubljana are you in?", "šiška. 10 min by bus", "šiška"),
+    ("What neighbourhood do you live in?", "bakklandet, by the river", "bakklandet"),
+    ("Where in Oslo are you based?", "gamle-oslo, near the park", "gamle-oslo"),
+    ("Which part of Oslo are you in?", "the east side lol", None),
 ])
 def test_the_opening_name_answers_where_the_speaker_lives(
         nlp, question: str, reply: str, home: str | None) -> None:  # type: ignore[no-untyped-def]
