@@ -13,7 +13,7 @@ its own conversation, all into one tenant per run (fresh: a temporary SQLite fil
 Each configuration runs in its own process (``--one``), so the peak RSS is that configuration's
 and no model or cache carries over; configurations alternate (ABAB…) over ``--rounds``. Per run:
 messages/s over the ``ingest`` calls (model loading excluded: done once before, as a server
-does at start), the split of that wall time between extraction (the pipeline's ``extract``),
+does at start), the split of that wall time between extraction (the pipeline's ``extract_each``),
 storage (``GraphStore.apply_many``: write rules, audit chain, the transaction) and embedding
 (``Memory._embed``: episode and fact vectors, with ``bundled``), the rest (reading files,
 validation, resend checks) as ``other``; CPU seconds; peak RSS. Medians over the rounds with
@@ -76,6 +76,23 @@ def timed(fn: Callable[..., Any], bucket: dict[str, float], key: str) -> Callabl
     return wrapper
 
 
+def timed_each(fn: Callable[..., Any], bucket: dict[str, float], key: str
+               ) -> Callable[..., Any]:
+    """``timed`` for a generator (``extract_each``): the time spent making each item."""
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        items = iter(fn(*args, **kwargs))
+        while True:
+            t0 = time.perf_counter()
+            try:
+                item = next(items)
+            except StopIteration:
+                return
+            finally:
+                bucket[key] += time.perf_counter() - t0
+            yield item
+    return wrapper
+
+
 def one(backend: str, embedder: str, args: argparse.Namespace) -> dict[str, Any]:
     """One configuration, in this process."""
     from asof.api.memory import Memory
@@ -103,7 +120,7 @@ def one(backend: str, embedder: str, args: argparse.Namespace) -> dict[str, Any]
 
     def pipeline(*a: Any, **k: Any) -> Any:
         p = make_pipeline(*a, **k)
-        p.extract = timed(p.extract, spent, "extraction")
+        p.extract_each = timed_each(p.extract_each, spent, "extraction")
         return p
 
     memory.pipeline = pipeline  # type: ignore[method-assign]
