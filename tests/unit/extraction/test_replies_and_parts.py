@@ -141,6 +141,7 @@ def test_a_time_in_the_reply_starts_the_confirmed_fact(nlp) -> None:  # type: ig
     ("What neighbourhood do you live in?", "bakklandet, by the river", "bakklandet"),
     ("Where in Oslo are you based?", "gamle-oslo, near the park", "gamle-oslo"),
     ("Which part of Oslo are you in?", "the east side lol", None),
+    ("Is Grorud near where you live?", "nei, tøyen.", None),
 ])
 def test_the_opening_name_answers_where_the_speaker_lives(
         nlp, question: str, reply: str, home: str | None) -> None:  # type: ignore[no-untyped-def]
