@@ -107,7 +107,11 @@ class Pipeline:
         nlp: a pipeline from :func:`build_nlp` (built on first use when omitted).
         registry: the predicate registry.
         we_as_org: "we"/"our" at work means the speaker's organisation.
-        batch_size, n_process: passed to ``nlp.pipe``.
+        batch_size: texts per batch of ``nlp.pipe``.
+        n_process: above 1, the statistical components run in that many forked worker
+            processes, ahead of asof's components and the assembler, which stay in this
+            process (``extract_each`` starts them once for all its conversations); the facts
+            are the same.
         prefilter: parse only user messages that contain a possible trigger word of the rules
             (:func:`extraction.prefilter.needs_parse`); the others take a light path that
             keeps entity recency. Off by default: the learned tagger reads messages the rules'
