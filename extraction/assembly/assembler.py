@@ -285,6 +285,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         self._rule = ""
         self._pet_owner(doc, index, speaker, buffer)
         self._language_lists(doc, index, buffer)
+        unplaced += self._tool_lists(doc, index, speaker, buffer)
         self._cv_lines(doc, index, speaker, buffer)
         self._cv_employers(doc, buffer)
         self._my_home(doc, index, speaker, buffer)

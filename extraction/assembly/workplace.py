@@ -5,20 +5,92 @@ names with a title."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.records import RecordKeeping
 from asof.extraction.assembly.state import Record
 from asof.extraction.components.base import Candidate
-from asof.extraction.lexicons import SELF_WORDS
+from asof.extraction.lexicons import SELF_WORDS, data_lines
 from asof.extraction.spans import text_of as _text
+from asof.extraction.word_frequency import common_english
 from asof.graph.ids import normalize_name
-from asof.graph.models import AssertionKind
+from asof.graph.models import AssertionKind, Basis
+from asof.timex import Role, TimeValue
+
+
+@cache
+def _tool_list() -> re.Pattern[str]:
+    labels = sorted(data_lines("tool_list_labels.txt"), key=len, reverse=True)
+    label = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in labels)
+    # the label opens a line, a bullet or a sentence; the list runs to the sentence's end
+    return re.compile(rf"(?:^|(?<=[\n.;:!?])|(?<=^[-•*])|(?<=\n[-•*]))[ \t]*(?:{label})[ \t]*:"
+                      rf"[ \t]*(?P<items>[^\n.;:!?—]+)", re.IGNORECASE)
+
+
+#: Where an item of a tool list stops being the tool's name: "Opera PMS for everything",
+#: "Bejerman desde 2017", "GraphPad Prism (licence renews …)".
+_ITEM_TAIL = re.compile(r"\s*(?:\(|\b(?:for|since|desde|depuis|seit|from|on|in|at|until|"
+                        r"till|para|pour|für)\b).*$", re.IGNORECASE)
+_ITEM_SPLIT = re.compile(r"\s*(?:,|\+|&|\s/\s|\band\b|\by\b|\bund\b|\bet\b|\be\b)\s*",
+                         re.IGNORECASE)
 
 
 class Workplace(RecordKeeping):
     """Who holds what at work."""
+
+    def _tool_lists(self, doc: Doc, index: int, speaker: str,
+                    buffer: list[Record]) -> list[Record]:
+        """"Tools: Jira, Slack, Sentry", "ERP: Bejerman desde 2017": each item of a line that
+        a label of ``data/tool_list_labels.txt`` opens is used, by the speaker's side (the
+        records returned, placed as a tool said with no subject is) or by the organisation
+        the note is about (``_account_people``). An item is a name of one to four words with
+        no stop word (else the line is prose, left to the other readers); what follows "for",
+        "since" or a bracket is not part of it. A listed tool is nobody's employer in the same
+        message."""
+        text = _text(doc)
+        known = {normalize_name(r.obj) for r in buffer if r.predicate == "uses"}
+        added: list[Record] = []
+        listed: set[str] = set()
+        times = doc._.asof_times or []
+        for match in _tool_list().finditer(text):
+            items: list[tuple[str, int, TimeValue | None]] = []
+            start = match.start("items")
+            for raw in _ITEM_SPLIT.split(match.group("items")):
+                lo = text.find(raw, start)
+                start = lo + len(raw)
+                name = _ITEM_TAIL.sub("", raw).strip(" \t'\"“”‘’")
+                words = name.split()
+                if not words:
+                    continue
+                if len(words) > 4 or not name[:1].isalnum() or \
+                        any(w.lower() in STOP_WORDS for w in words):
+                    break  # prose after the label ("Tools: we moved from …"), not a list
+                # "Bejerman desde 2017": a start said in the item's own words dates it
+                since = [t.value for t in times if lo <= t.start_char < start and
+                         t.role in (Role.START, Role.AT)]
+                items.append((name, lo, since[0] if len(since) == 1 else None))
+            else:
+                listed.update(normalize_name(name) for name, _lo, _value in items)
+                for name, lo, value in items:
+                    if name.islower() and all(common_english(w) for w in name.split()) or \
+                            normalize_name(name) in known:
+                        continue  # "paper", or read already (by the tagger)
+                    known.add(normalize_name(name))
+                    at = text.find(name, lo)
+                    record = self._record(
+                        speaker, "uses", name, False, AssertionKind.ASSERT,
+                        value.start if value else None, None, index, (at, at + len(name)), 0.7,
+                        basis=Basis.STATED if value else None,
+                        granularity=value.granularity if value else None, stated=value)
+                    buffer.append(record)
+                    added.append(record)
+        # a tool the list names is no one's employer ("ERP: Tango Gestión since 2019")
+        buffer[:] = [r for r in buffer if r.predicate != "works_at" or
+                     normalize_name(r.obj) not in listed]
+        return added
 
     def _holder_at_work(self, person: str, cand: Candidate) -> str:
         """Who holds a tool or plan said of ``person`` without their "I": the employer,

@@ -27,7 +27,7 @@ def test_people_titled_in_a_note_about_an_organisation_work_there(extract: Extra
 
 def test_a_stack_line_in_a_note_about_an_organisation_is_its_own(
         learned_extract: Extract) -> None:
-    # the rules read no tool from a "Stack:" line; the learned tagger does
+    # the tools of a "Stack:" line (the rules' tool-list reader and the learned tagger)
     found = facts(learned_extract("Koivu Forest Oy discovery call, notes: Mikko Laine, head of BI, "
                           "reports to the CIO Riikka Salonen. Stack: SAP + Tableau for "
                           "reporting.", speaker="Aino Virtanen"))
@@ -203,3 +203,23 @@ def test_what_our_workplace_has_is_the_organisations(learned_extract: Extract,
     found = facts(learned_extract("I work at Fjellstua Hotel.", "Our ERP is Odoo 17."))
     assert ("Fjellstua Hotel", "uses", "Odoo 17") in found
     assert not any(s == "ERP" for s, _, _ in found)
+
+
+def test_a_tool_list_line_names_what_the_speakers_side_uses(extract: Extract) -> None:
+    found = extract("I'm a data lead at Fjordlys Analyse. Stack: Postgres since 2020, dbt + "
+                    "Looker. Tools: Linear, Sentry")
+    assert {("Fjordlys Analyse", "uses", name)
+            for name in ("Postgres", "dbt", "Looker", "Linear", "Sentry")} <= facts(found)
+    (postgres,) = [a for a in found if a.object and a.object.name == "Postgres"]
+    assert postgres.valid_from is not None and postgres.valid_from.astimezone(TZ).year == 2020
+
+
+def test_a_listed_tool_is_nobodys_employer_and_a_sentence_is_no_list(extract: Extract) -> None:
+    found = facts(extract("Call notes, Brattvåg Fisk AS: ERP: Visma Business desde 2017. "
+                          "Contact Eirik Lie, CFO.", speaker="Aino Virtanen"))
+    assert any(p == "uses" and o == "Visma Business" for _, p, o in found)
+    assert not any(p == "works_at" and o == "Visma Business" for _, p, o in found)
+    said = facts(extract("Tools: we moved everything over to the new one in March, and "
+                         "Languages: Norwegian, English"))
+    assert not [o for _, p, o in said if p == "uses" and " " in o]
+    assert not any(p == "uses" and o in ("Norwegian", "English") for _, p, o in said)
