@@ -124,7 +124,7 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense,
         y, m, d = (int(p) for p in re.split(r"[-./]", low.rstrip("."))[:3])
         value = day_value(date(y, m, d), tz)
     elif kind == "iso_month":
-        y, m = (int(p) for p in low.split("-"))
+        y, m = (int(p) for p in re.split(r"[-.]", low))
         value = month_value(y, m, tz)
     elif kind in ("mon_day_year", "day_mon_year"):
         year = _years(low)[-1]

@@ -121,7 +121,8 @@ PATTERNS: list[tuple[str, str]] = [
      # "2024.09.09.": East Asian, Hungarian)
      rf"\b{YEAR}/(?:1[0-2]|0?[1-9])/(?:[12]\d|3[01]|0?[1-9])(?![\d/])|"
      rf"\b{YEAR}\.(?:1[0-2]|0[1-9])\.(?:[12]\d|3[01]|0[1-9])(?![\d/]|\.\d)"),
-    ("iso_month", rf"\b{YEAR}-(?:0[1-9]|1[0-2])\b"),
+    # and with a dot, zero-padded ("since 2022.03": East Asian notes; a version is "2024.1")
+    ("iso_month", rf"\b{YEAR}-(?:0[1-9]|1[0-2])\b|\b{YEAR}\.(?:0[1-9]|1[0-2])(?!\d|\.\d)"),
     # year ranges written short, month ranges sharing a year, day ranges: "2010-14",
     # "Jul–Aug 2019", "the 8th–11th", "8th to 11th"
     ("range_year_yy", rf"\b{YEAR}\s*[-–—]\s*\d\d\b(?![-/.]\d)"),

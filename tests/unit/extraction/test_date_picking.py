@@ -116,6 +116,16 @@ def test_a_year_first_date_with_dots_or_slashes_is_a_day(text: str, days: list[d
     assert _days(text) == days
 
 
+def test_a_year_first_month_with_a_dot_is_that_month() -> None:
+    found = find_times("lead here since 2022.03. Kim joined 2023.07, left 2024.01.", REF)
+    assert [(m.text, m.value.start.date(), m.value.granularity.value) for m in found] == [
+        ("2022.03", date(2022, 3, 1), "month"), ("2023.07", date(2023, 7, 1), "month"),
+        ("2024.01", date(2024, 1, 1), "month")]
+    # a month is zero-padded there: "2023.5 million" is no May
+    assert all(m.value.granularity.value == "year"
+               for m in find_times("revenue 2023.5 million", REF))
+
+
 def test_a_dotted_version_is_no_day() -> None:
     # a calendar version number ("2024.1.5") is not zero-padded like a date written that way
     assert all(m.value.granularity.value == "year" for m in find_times("ran 2024.1.5", REF))
