@@ -200,6 +200,8 @@ def rank(store: GraphStore, text: str, lexical: Sequence[SearchHit],
         return max([feature.get(("episode", message_id), 0.0),
                     *(feature.get(("fact", f), 0.0) for f in facts_from.get(message_id, ()))])
 
+    # each message's own share, read again as the neighbour of every other in its exchange
+    shares = {i: query.share(found) for i, found in words.items()}
     scores: dict[tuple[str, str], float] = {}
     for message_id, message in messages.items():
         near = [e.id for e in exchange.get(message_id, ())]
@@ -210,7 +212,7 @@ def rank(store: GraphStore, text: str, lexical: Sequence[SearchHit],
                                  frozenset()),
             "fulltext": credit(fulltext, message_id),
             "vector": credit(cosine, message_id),
-            "neighbour": max((query.share(words[n]) for n in near), default=0.0),
+            "neighbour": max((shares[n] for n in near), default=0.0),
             "window": query.share(words[message_id].union(*(words[n] for n in near))),
             "speaker": 1.0 if _names(message.speaker) & query.names else 0.0,
             "time": 1.0 if query.asks and says_a_time(message.text, message.occurred_at,
@@ -226,7 +228,7 @@ def rank(store: GraphStore, text: str, lexical: Sequence[SearchHit],
         scores[key] = _weighted({
             "words": query.share(stems(version.sentence)),
             "fulltext": fulltext.get(key, 0.0), "vector": cosine.get(key, 0.0),
-            "neighbour": max((query.share(words[n]) for n in near), default=0.0),
+            "neighbour": max((shares[n] for n in near), default=0.0),
             "window": query.share(frozenset().union(*(words[n] for n in near))),
             "speaker": 1.0 if _names(version.subject_name or "") & query.names else 0.0,
             "time": 1.0 if query.asks and version.valid_from is not None else 0.0,
