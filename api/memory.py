@@ -202,18 +202,15 @@ class Memory:
 
         name = check_extractor(extractor or self.extractor, self.llm)
         registry = self.store(tenant).registry
-        if name != "rules":
-            from asof.extraction.llm import HybridExtractor, LLMExtractor
+        rules = None if name == "llm" else Pipeline(
+            tenant, nlp=self.load_language_model(), registry=registry, n_process=workers)
+        if name == "rules":
+            return rules
+        from asof.extraction.llm import HybridExtractor, LLMExtractor
 
-            assert self.llm is not None
-            llm = LLMExtractor(self.llm, tenant, registry=registry)
-            if name == "llm":
-                return llm
-            rules = Pipeline(tenant, nlp=self.load_language_model(), registry=registry,
-                             n_process=workers)
-            return HybridExtractor(rules, llm)
-        return Pipeline(tenant, nlp=self.load_language_model(), registry=registry,
-                        n_process=workers)
+        assert self.llm is not None
+        llm = LLMExtractor(self.llm, tenant, registry=registry)
+        return llm if rules is None else HybridExtractor(rules, llm)
 
     # ------------------------------------------------------------------ writes
 

@@ -156,14 +156,17 @@ class Pipeline:
         # names typed in lower case after "my sister", "the wife": capitalised for the parser
         return full, truecase_conversation(texts)
 
+    def _own_components(self) -> list[str]:
+        """asof's components in the pipeline, in order (they run in this process)."""
+        return [name for name in self.nlp.pipe_names if name in ASOF_COMPONENTS]
+
     def _parse(self, texts: Iterable[str]) -> Iterator[Doc]:
         """The statistical components over ``texts``, lazily and in order: batched, and with
         ``n_process`` > 1 in worker processes that parse ahead while this process reads."""
-        own = [name for name in self.nlp.pipe_names if name in ASOF_COMPONENTS]
         if self.n_process != 1:
             resolve_msgpack_coders_once()
         return iter(self.nlp.pipe(texts, batch_size=self.batch_size,
-                                  n_process=self.n_process, disable=own))
+                                  n_process=self.n_process, disable=self._own_components()))
 
     def docs(self, conversation: Conversation) -> list[Doc]:
         """Every message of ``conversation`` as a doc: user messages fully annotated."""
@@ -175,7 +178,7 @@ class Pipeline:
         """asof's components run in this process, where the per-message context (speaker,
         aware message time, the question a reply answers) is set on each parsed doc."""
         nlp = self.nlp
-        own = [name for name in nlp.pipe_names if name in ASOF_COMPONENTS]
+        own = self._own_components()
         messages = conversation.messages
         mentions = nlp.get_pipe("asof_mentions_v1") if "asof_mentions_v1" in own else None
         docs: list[Doc] = []
