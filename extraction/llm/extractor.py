@@ -179,7 +179,22 @@ class HybridExtractor:
         return not assertions or max(a.confidence for a in assertions) < self.min_confidence
 
     def extract(self, conversation: Conversation) -> list[tuple[Episode, list[FactAssertion]]]:
-        extracted = self.rules.extract(conversation)
+        return self._consult(conversation, self.rules.extract(conversation))
+
+    def extract_each(self, conversations: Iterable[Conversation]
+                     ) -> Iterator[list[tuple[Episode, list[FactAssertion]]]]:
+        """:meth:`extract` of each conversation in turn, the rules' parse running ahead
+        across them (:meth:`Pipeline.extract_each`)."""
+        conversations = list(conversations)
+        for conversation, extracted in zip(conversations,
+                                           self.rules.extract_each(conversations), strict=True):
+            yield self._consult(conversation, extracted)
+
+    def _consult(self, conversation: Conversation,
+                 extracted: list[tuple[Episode, list[FactAssertion]]]
+                 ) -> list[tuple[Episode, list[FactAssertion]]]:
+        """The rules' results of ``conversation`` (just extracted: ``mentions_found`` is
+        theirs), with the model's claims where :meth:`needs_model`."""
         mentions = self.rules.mentions_found
         out = []
         for index, (episode, assertions) in enumerate(extracted):
@@ -193,8 +208,3 @@ class HybridExtractor:
             claims = self.llm.message_claims(conversation, index)
             out.append((episode, claims or assertions))
         return out
-
-    def extract_each(self, conversations: Iterable[Conversation]
-                     ) -> Iterator[list[tuple[Episode, list[FactAssertion]]]]:
-        """:meth:`extract` of each conversation in turn."""
-        return (self.extract(conversation) for conversation in conversations)

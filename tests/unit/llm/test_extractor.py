@@ -206,3 +206,32 @@ def test_hybrid_asks_the_model_only_where_the_rules_found_names_but_no_fact(
     assert [(a.predicate, a.extractor) for a in out[1][1]] == [("uses", "llm:tiny:claims-v1")]
     assert out[2][1] == []
     assert hybrid.stats.calls == 1 and hybrid.stats.calls_saved == 2
+
+
+def test_hybrid_over_several_conversations_routes_each_as_alone(rules: Pipeline) -> None:
+    # extract_each parses every conversation in one stream; the model is still asked about
+    # the messages of each conversation that the rules read names but no fact in
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content)["messages"][0]["content"].rsplit("\n", 1)[-1])
+        return _completion([_claim("Zorblax", "Zorblax", predicate="uses")])
+
+    talks = [["I work at Acme since 2020.", "Zorblax was great yesterday with Kenji."],
+             ["Kenji said Zorblax crashed again.", "ok thanks"]]
+    conversations = [Conversation(f"c{n}", [Message(speaker="Priya", role=Role.USER,
+                                                     at=AT + timedelta(days=n, minutes=i),
+                                                     text=t, id=f"m{n}-{i}")
+                                             for i, t in enumerate(texts)])
+                     for n, texts in enumerate(talks)]
+
+    def facts(results):  # type: ignore[no-untyped-def]
+        return [[(e.id, a.predicate, a.extractor) for e, found in pairs for a in found]
+                for pairs in results]
+
+    alone = HybridExtractor(Pipeline("t", nlp=rules.nlp), _extractor(handler))
+    expected = facts(alone.extract(c) for c in conversations)
+    asked_alone, sent[:] = list(sent), []
+    streamed = HybridExtractor(Pipeline("t", nlp=rules.nlp), _extractor(handler))
+    assert facts(streamed.extract_each(conversations)) == expected
+    assert sent == asked_alone == [talks[0][1], talks[1][0]]
