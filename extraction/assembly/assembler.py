@@ -163,15 +163,18 @@ def _workplace_after(doc: Doc, i: int, end: int, heads: frozenset[str] = _WORKPL
     return k + 1, stop, doc[k + 1:stop].text, True
 
 
-def _at_name_before(doc: Doc, i: int) -> tuple[int, int, str, bool] | None:
-    """The last "at <Name>" before token ``i`` in its sentence."""
+def _place_named_before(doc: Doc, i: int) -> tuple[tuple[int, int, str, bool], str] | None:
+    """The last "at <Name>" or "in <Name>" before token ``i``, in its sentence or the one
+    before, with its preposition: "there" points back to it."""
     sent = doc[i].sent
-    for k in range(i - 1, sent.start, -1):
-        if doc[k - 1].lower_ == "at" and is_nameish(doc[k]):
+    first = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    for k in range(i - 1, first, -1):
+        if doc[k - 1].lower_ in ("at", "in") and is_nameish(doc[k]) and \
+                not (k >= 2 and is_nameish(doc[k - 2])):
             end = k + 1
             while end < i and is_nameish(doc[end]):
                 end += 1
-            return k, end, doc[k:end].text, True
+            return (k, end, doc[k:end].text, True), doc[k - 1].lower_
     return None
 
 
@@ -480,10 +483,13 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         if cand.rule == "been_there":
             if not any(t.role in (Role.START, Role.DURATION) for t in times):
                 return  # "I've been there": a visit, not a tenure
-            named = _at_name_before(doc, cand.trigger[0])
+            named = _place_named_before(doc, cand.trigger[0])
             if named is not None:
-                # "Théo is at Michelin, he's been there since 2019": the place named before
-                objects = [named]
+                # "Théo is at Michelin, he's been there since 2019": the place named before;
+                # "a flat in Ennasr. He's been there since 2021": a home
+                objects = [named[0]]
+                if named[1] == "in":
+                    predicate = "lives_in"
         # facts of one clause form a group: a date or a correction applies to all of them
         group = self._groups.setdefault((index, ci), state.group_counter + 1)
         state.group_counter = max(state.group_counter, group)

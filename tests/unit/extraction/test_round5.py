@@ -274,6 +274,16 @@ def test_the_latest_started_job_is_where_a_manager_works(extract: Extract) -> No
     assert job[0].valid_from.astimezone(TZ).year == 2016
 
 
+
+def test_been_there_after_a_home_named_in_the_sentence_before(extract: Extract) -> None:
+    # "there" points back to the last "in <Name>": a home, not an employer
+    found = [a for a in extract("my cousin Lorcan rents a flat in Ballymun. He's been there "
+                                "since 2019, with two cats.")
+             if a.subject.name == "Lorcan"]
+    assert [(a.predicate, a.object.name if a.object else None) for a in found] == [
+        ("lives_in", "Ballymun")]
+    assert found[0].valid_from is not None and found[0].valid_from.astimezone(TZ).year == 2019
+
 def test_a_singular_they_after_a_person(extract: Extract) -> None:
     found = triples(extract("my partner works at Quorra Bank.",
                             "our friend Sam can help — they live in Harrogate and own Tessaly "
