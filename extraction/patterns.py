@@ -177,6 +177,10 @@ RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------- lives_in
     Rule("live_in", "lives_in", "assert",
          (_lemma("live", "reside"), _ADV, _lower("in"))),
+    # "Lives in Mukono." opening a note line: the tagger takes the capitalised verb for the
+    # plural of "life", whose lemma the rule above never sees
+    Rule("lives_noun_in", "lives_in", "assert",
+         ({"LOWER": "lives", "POS": {"NOT_IN": ["VERB", "AUX"]}}, _ADV, _lower("in"))),
     Rule("based_in", "lives_in", "assert", (_lower("based", "settled"), _ADV, _lower("in"))),
     Rule("move_to", "lives_in", "assert",
          (_lemma("move", "relocate", "emigrate"), _ADV, _opt("back", "over"),
