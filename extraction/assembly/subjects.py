@@ -386,6 +386,9 @@ class SubjectResolution(Antecedents):
         if run is None or cand.trigger[0] <= run[0] < cand.trigger[1]:
             return None  # "Idiomas: español, inglés": the statement's own heading is no one
         j = run[1]
+        if j + 1 < len(doc) and doc[j + 1].text == ":" and (
+                doc[j].like_num or len(doc[j].text) == 1 and doc[j].is_upper):
+            j += 1  # "Finalist A: …", "Candidate 2: …": a label's letter or number
         if j < len(doc) and doc[j].text == "(":
             while j < len(doc) and doc[j].text != ")" and doc[j].idx < at:
                 j += 1
