@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import ValidationError
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.state import ConversationState, Record
@@ -27,6 +28,23 @@ EXTRACTOR = "asof-rules/1"
 _DEFINITE_TYPES = frozenset({"person", "organization", "location", "product", "animal"})
 #: Words of a title or a department: a subject made only of them names a role, not a person.
 _ROLE_WORDS = TITLE_HEADS | EXEC_TITLES | DEPARTMENTS
+
+
+def _cut_of_another(record: Record, merged: list[Record]) -> bool:
+    """A title read twice from the same words, once cut ("senior backend developer" and
+    "backend developer", both ending where the title does): the shorter reading, whose words
+    end the longer one's, is no second title ("deputy head of QA, takes over as head of QA"
+    has two)."""
+    if record.predicate != "job_title" or record.kind is not AssertionKind.ASSERT:
+        return False
+    words = normalize_name(record.obj).split()
+    return any(m is not record and m.subject == record.subject and
+               m.predicate == record.predicate and m.kind is record.kind and
+               m.valid_from == record.valid_from and m.evidence[1] == record.evidence[1] and
+               len(longer := normalize_name(m.obj).split()) > len(words) and
+               longer[-len(words):] == words and
+               not STOP_WORDS.intersection(longer[:-len(words)])  # "only pharmacist"
+               for m in merged)
 
 
 class RecordKeeping:
@@ -65,7 +83,7 @@ class RecordKeeping:
             if twin.valid_to is None and record.valid_to is not None and \
                     (twin.valid_from is None or record.valid_to > twin.valid_from):
                 twin.valid_to = record.valid_to
-        return merged
+        return [m for m in merged if not _cut_of_another(m, merged)]
 
     def _not_employers(self, buffer: list[Record]) -> list[Record]:
         """A group membership or a tool whose object is someone's employer in this

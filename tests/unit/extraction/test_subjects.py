@@ -149,3 +149,25 @@ def test_a_partner_named_in_full_before_and_i_keeps_the_whole_name(extract: Extr
     found = triples(extract("My husband Tom Berg and I live in Tromsø."))
     assert ("assert", "Tom Berg", "lives_in", "tromsø") in found
     assert not any(t[1] == "Berg" for t in found)
+
+
+@pytest.mark.parametrize("label", ["Finalist A", "Candidate 2"])
+def test_a_labelled_line_with_a_letter_or_number_is_the_named_persons(
+        with_tagger: Extract, label: str) -> None:
+    found = triples(with_tagger(f"{label}: Egle Dapkute — senior data analyst at Kopa "
+                                "Logistics since 03/2022."))
+    assert ("Egle Dapkute", "senior data analyst") in _titles(found)
+    assert ("assert", "Egle Dapkute", "works_at", "kopa logistics") in found
+    assert not any(t[1] == "Maren Holt" for t in found)
+
+
+def test_a_title_read_once_whole_and_once_cut_is_one_title(with_tagger: Extract) -> None:
+    found = triples(with_tagger("Finalist A: Egle Dapkute — senior data analyst at Kopa "
+                                "Logistics since 03/2022."))
+    assert _titles(found) == {("Egle Dapkute", "senior data analyst")}
+
+
+def test_a_capitalised_lives_opening_a_note_line(extract: Extract) -> None:
+    # the tagger reads "Lives" as the plural of "life"
+    found = triples(extract("Top candidate: Irene Nakato.\nLives in Entebbe. Speaks Luganda."))
+    assert ("assert", "Irene Nakato", "lives_in", "entebbe") in found
