@@ -101,6 +101,8 @@ KINSHIP = {"husband": "he", "wife": "she", "son": "he", "daughter": "she", "brot
 SPOUSE_WORDS = frozenset(w.lower() for w in data_json("role_words.json")["spouse"])
 #: Words that answer "yes" at the start of a reply ("ya", "sí", "ndiyo").
 YES_WORDS = _data_words("yes_words.txt")
+#: Words that answer "no" at the start of a reply ("nah", "nem", "não").
+NO_WORDS = _data_words("no_words.txt")
 
 #: Words for who someone is to the writer: kinship, spouses ("role_words.json") and the chat
 #: and other-language forms of ``data/relation_nouns.txt`` ("sis", "hermana").

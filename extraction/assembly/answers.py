@@ -18,7 +18,7 @@ from functools import cache
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.state import ConversationState, Record
-from asof.extraction.lexicons import PET_WORDS, TITLE_HEADS, YES_WORDS, data_json
+from asof.extraction.lexicons import NO_WORDS, PET_WORDS, TITLE_HEADS, YES_WORDS, data_json
 from asof.extraction.word_frequency import common_english
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis
@@ -69,7 +69,10 @@ def answered_where(doc: Doc, index: int, speaker: str, state: ConversationState,
     if predicate is None:
         return
     words = []
-    for token in doc:
+    opening = 0
+    if len(doc) > 2 and doc[0].lower_ in NO_WORDS and doc[1].text == ",":
+        opening = 2  # "nah, ringwood": no to "near where you live?", then the home
+    for token in doc[opening:]:
         if token.is_alpha:
             words.append(token)
         elif not (token.text == "-" and words and not words[-1].whitespace_ and

@@ -483,12 +483,12 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         if cand.rule == "been_there":
             if not any(t.role in (Role.START, Role.DURATION) for t in times):
                 return  # "I've been there": a visit, not a tenure
-            named = _place_named_before(doc, cand.trigger[0])
-            if named is not None:
+            place = _place_named_before(doc, cand.trigger[0])
+            if place is not None:
                 # "Théo is at Michelin, he's been there since 2019": the place named before;
                 # "a flat in Ennasr. He's been there since 2021": a home
-                objects = [named[0]]
-                if named[1] == "in":
+                objects = [place[0]]
+                if place[1] == "in":
                     predicate = "lives_in"
         # facts of one clause form a group: a date or a correction applies to all of them
         group = self._groups.setdefault((index, ci), state.group_counter + 1)

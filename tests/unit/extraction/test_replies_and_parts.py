@@ -141,7 +141,10 @@ def test_a_time_in_the_reply_starts_the_confirmed_fact(nlp) -> None:  # type: ig
     ("What neighbourhood do you live in?", "bakklandet, by the river", "bakklandet"),
     ("Where in Oslo are you based?", "gamle-oslo, near the park", "gamle-oslo"),
     ("Which part of Oslo are you in?", "the east side lol", None),
-    ("Is Grorud near where you live?", "nei, tøyen.", None),
+    ("Is Grorud near where you live?", "nei, tøyen.", "tøyen"),
+    ("Is Grorud near where you live?", "nei, not really", None),
+    ("Do you live close to the office?", "grünerløkka. 10 min on the bike", "grünerløkka"),
+    ("Do you live near campus?", "no", None),
 ])
 def test_the_opening_name_answers_where_the_speaker_lives(
         nlp, question: str, reply: str, home: str | None) -> None:  # type: ignore[no-untyped-def]
