@@ -15,10 +15,19 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.state import ConversationState, Record
-from asof.extraction.lexicons import NO_WORDS, PET_WORDS, TITLE_HEADS, YES_WORDS, data_json
+from asof.extraction.lexicons import (
+    NO_WORDS,
+    PET_WORDS,
+    RELATION_NOUNS,
+    TITLE_HEADS,
+    YES_WORDS,
+    data_json,
+)
+from asof.extraction.spans import text_of
 from asof.extraction.word_frequency import common_english
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis
@@ -89,9 +98,32 @@ def answered_where(doc: Doc, index: int, speaker: str, state: ConversationState,
         return  # "lol yes, …", "ux designer @ …", "home mostly"
     state.group_counter += 1
     name = " ".join(w[:1].upper() + w[1:] for w in names) if text.islower() else text
-    buffer.append(Record(speaker, predicate, name, False, AssertionKind.ASSERT, None, None,
-                         None, None, state.group_counter, index,
-                         (words[0].idx, words[0].idx + len(text)), 0.5))
+    for person in [speaker, *_with_me(doc, state)]:
+        buffer.append(Record(person, predicate, name, False, AssertionKind.ASSERT, None, None,
+                             None, None, state.group_counter, index,
+                             (words[0].idx, words[0].idx + len(text)), 0.5))
+
+
+#: "me + shushan", "pualani and me", "me n kemi": a person named beside the speaker's "me".
+_WITH_ME = re.compile(r"\bme\s*(?:\+|&|\band\b|\bn\b)\s*(?P<after>[\w'’-]+)|"
+                      r"(?P<before>[\w'’-]+)\s*(?:\+|&|\band\b|\bn\b)\s*me\b", re.IGNORECASE)
+
+
+def _with_me(doc: Doc, state: ConversationState) -> list[str]:
+    """The people a reply names together with "me" ("arabkir. me + shushan (fiancée)"): they
+    live where the speaker does. A person the conversation knows, or a word that is no
+    everyday English word, no relation noun and no stop word."""
+    people = []
+    for match in _WITH_ME.finditer(text_of(doc)):
+        word = match.group("after") or match.group("before")
+        known = state.alias_of(word, "person")
+        if known is not None:
+            if known.type == "person":
+                people.append(known.name)
+        elif word.isalpha() and not common_english(word) and word.lower() not in STOP_WORDS \
+                and word.lower() not in RELATION_NOUNS:
+            people.append(state.add_person(word[:1].upper() + word[1:]))
+    return list(dict.fromkeys(people))
 
 
 def confirmed_statements(doc: Doc, index: int, speaker: str, state: ConversationState,

@@ -151,3 +151,15 @@ def test_the_opening_name_answers_where_the_speaker_lives(
     found = triples(_chat(nlp, ("assistant", question), ("user", reply)))
     homes = {t[3] for t in found if t[1] == "Maren Holt" and t[2] == "lives_in"}
     assert homes == ({home} if home else set()), found
+
+
+@pytest.mark.parametrize(("reply", "companions"), [
+    ("majorstua. me + ingrid (fiancée 💍). and our cat", {"Ingrid"}),
+    ("majorstua still. ingrid and me + the dog", {"Ingrid"}),
+    ("majorstua still. me and the kids", set()),
+])
+def test_a_person_named_with_me_in_the_answer_lives_there_too(
+        nlp, reply: str, companions: set[str]) -> None:  # type: ignore[no-untyped-def]
+    found = triples(_chat(nlp, ("assistant", "Which part of Oslo are you in?"), ("user", reply)))
+    homes = {t[1] for t in found if t[2] == "lives_in" and t[3] == "majorstua"}
+    assert homes == {"Maren Holt"} | companions, found
