@@ -176,16 +176,17 @@ RULES: tuple[Rule, ...] = (
          (_lower("title", "role", "position"), {"ORTH": ":"}), obj="np"),
     # ---------------------------------------------------------------- lives_in
     Rule("live_in", "lives_in", "assert",
-         (_lemma("live", "reside"), _ADV, _lower("in"))),
+         (_lemma("live", "reside"), _ADV, _lower("in")), lower_names=True),
     # "Lives in Mukono." opening a note line: the tagger takes the capitalised verb for the
     # plural of "life", whose lemma the rule above never sees
     Rule("lives_noun_in", "lives_in", "assert",
          ({"LOWER": "lives", "POS": {"NOT_IN": ["VERB", "AUX"]}}, _ADV, _lower("in"))),
-    Rule("based_in", "lives_in", "assert", (_lower("based", "settled"), _ADV, _lower("in"))),
+    Rule("based_in", "lives_in", "assert", (_lower("based", "settled"), _ADV, _lower("in")),
+         lower_names=True),
     Rule("move_to", "lives_in", "assert",
          (_lemma("move", "relocate", "emigrate"), _ADV, _opt("back", "over"),
           {"ORTH": {"IN": ["—", "–", "-"]}, "OP": "?"}, _lower("to")),  # "moving — to X"
-         sentence_object=True),
+         sentence_object=True, lower_names=True),
     # "I moved to Tallinn from Tartu in March": the home left, after the one moved to
     Rule("move_to_from", "lives_in", "switch_from",
          (_lemma("move", "relocate", "emigrate"), _ADV,
@@ -209,7 +210,7 @@ RULES: tuple[Rule, ...] = (
          (_lower("been"), _lower("in"), {"IS_TITLE": True}), obj="name"),
     Rule("my_flat_in", "lives_in", "assert",
          (_lower("my", "our"), _lower("flat", "apartment", "house", "home", "place"),
-          _lower("in"))),
+          _lower("in")), lower_names=True),
     # "Ruaraidh and I are in a two-bed in Partick", "we found a flat in Porto", "he keeps the
     # house in Villeurbanne": a dwelling someone is in, has, finds or rents is a home
     Rule("dwelling_in", "lives_in", "assert",
@@ -220,13 +221,13 @@ RULES: tuple[Rule, ...] = (
           _lower("flat", "apartment", "appartement", "house", "studio", "condo", "cottage",
                  "bungalow", "townhouse", "bed", "bedroom", "bedder", "bedsit", "duplex",
                  "loft"),
-          _lower("in"))),
+          _lower("in")), lower_names=True),
     # "aisha and i signed for a place in mississauga"; not "found the best dumpling place in
     # Leslieville"
     Rule("place_in", "lives_in", "assert",
          (_lemma("rent", "share", "buy", "sign", "get"), _ADV, _opt("for"),
           _lower("a", "our", "my", "their", "his", "her"), _opt("new", "own", "shared"),
-          _lower("place"), _lower("in"))),
+          _lower("place"), _lower("in")), lower_names=True),
     Rule("leave_place", "lives_in", "retract", (_lemma("leave"), _ADV)),
     Rule("move_from", "lives_in", "switch_from",
          (_lemma("move", "relocate", "come", "emigrate"), _ADV, _opt("over", "here", "away"),

@@ -206,10 +206,11 @@ class RelationFinder:
         if found is not None and rule.id.startswith("xl_"):
             found = _trim_foreign(doc, found)
         if found is None and rule.lower_names:
-            # in English only after "at" ("work with influencers" names no employer) or where
-            # a person is named ("my lead is sophie tremblay")
+            # in English only after "at" ("work with influencers" names no employer), where
+            # a person is named ("my lead is sophie tremblay") or a home ("moving to teika")
             person = person_valued(doc, rule.predicate)
-            if rule.id.startswith("xl_") or doc[end - 1].lower_ == "at" or person:
+            if rule.id.startswith("xl_") or doc[end - 1].lower_ == "at" or person or \
+                    rule.predicate == "lives_in":
                 found = _read_lower_name(doc, start, end, c_end, clause.start, reader,
                                          person=person)
             elif reader == "pet_name":  # "my cat pulla sends regards": one word, the name

@@ -571,3 +571,14 @@ def test_leaving_with_only_a_date_ends_the_known_job(extract: Extract) -> None:
                     "Marcus left last week.", "Hamid is on leave).")
     ended = [a for a in found if a.kind is AssertionKind.RETRACT and a.predicate == "works_at"]
     assert [a.subject.name for a in ended] == ["Marcus Ito"]
+
+
+@pytest.mark.parametrize(("text", "home"), [
+    ("moving to vidnes 1/12", "vidnes"),
+    ("moved to lindås last wknd w/ my friend", "lindås"),
+    ("we live in fear of the landlord", None),
+    ("moving to a bigger place soon", None),
+])
+def test_a_home_typed_in_lower_case(extract: Extract, text: str, home: str | None) -> None:
+    homes = [a for a in extract(text) if a.predicate == "lives_in"]
+    assert [a.object.name.lower() for a in homes if a.object] == ([home] if home else [])
