@@ -45,6 +45,7 @@ from asof.timex.vocabulary import (
     HOLIDAYS,
     NUMBERS,
     SEASONS,
+    UNIT_SHORT,
     UNITS,
     WEEKDAY_ABBREVIATIONS,
     WEEKDAYS,
@@ -85,9 +86,7 @@ _END_CUES = ("until", "till", "til", "through", "up to", "up until", "by",
 
 def _num(text: str) -> int:
     text = text.strip().lower()
-    if text.isdigit():
-        return int(text)
-    return NUMBERS.get(text, 1)
+    return int(text) if text.isdigit() else NUMBERS.get(text, 1)
 
 
 def _month_of(text: str) -> int:
@@ -324,7 +323,7 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense,
             value = day_value(today - timedelta(days=back), tz)
     elif kind == "rel_unit":
         sign = -1 if low.startswith(("last", "past")) else (1 if low.startswith("next") else 0)
-        unit = {"wk": "week", "mo": "month", "yr": "year"}.get(low.split()[-1], low.split()[-1])
+        unit = UNIT_SHORT.get(low.split()[-1], low.split()[-1])
         if unit == "week":
             # the calendar week (Monday to Sunday) before, of or after today's
             monday = today - timedelta(days=today.weekday()) + timedelta(days=7 * sign)

@@ -114,6 +114,9 @@ _DAY_NUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _DAYS_JOIN = r"(?:-|–|—|to|until|till|through|thru|&)"
 
 
+#: Chat spellings of the calendar units ("last wknd", "next wk").
+UNIT_SHORT = {"wk": "week", "wknd": "weekend", "wkend": "weekend", "mo": "month", "yr": "year"}
+
 # Order matters: longer, more specific forms first. Each alternative is a named group.
 PATTERNS: list[tuple[str, str]] = [
     ("iso_day", rf"\b{YEAR}-[01]\d-[0-3]\d\b|" +
@@ -186,7 +189,8 @@ PATTERNS: list[tuple[str, str]] = [
                 rf"(?!\s+(?:{DAY_MONTH_LINK}\s+)?{MONTH_PATTERN})"),
     ("rel_mon", rf"\b(?:last|this|next)\s+{MONTH_PATTERN}(?![a-z])"),
     ("rel_wd", rf"\b(?:last|this|next)\s+(?:{WD}|{WD_ABBR})(?![a-z])"),
-    ("rel_unit", r"\b(?:last|this|next|past)\s+(?:week|wk|weekend|month|mo|year|yr)\b"),
+    ("rel_unit", rf"\b(?:last|this|next|past)\s+(?:week|weekend|month|year|"
+                 rf"{'|'.join(UNIT_SHORT)})\b"),
     ("day_word", r"\b(?:the\s+day\s+before\s+yesterday|yesterday|yday|yest|today|tdy|"
                  r"tonight|tomorrow|tmrw|tmr|tmw|2mrw|2moro|tomoz|this\s+morning|"
                  r"this\s+afternoon|this\s+evening|last\s+night)\b"),

@@ -77,3 +77,10 @@ def test_lengths_back_and_ahead_in_the_units_of_chat(text: str, start: datetime,
 
 def test_in_a_length_said_in_the_past_is_no_date() -> None:
     assert find_times("learned it in two months", REF, Tense.PAST) == []
+
+
+@pytest.mark.parametrize("said", ["last weekend", "last wknd", "last wkend"])
+def test_a_weekend_in_chat_spelling(said: str) -> None:
+    (found,) = find_times(f"moved flats {said}, boxes everywhere", REF, Tense.PAST)
+    assert found.value.start == datetime(2024, 6, 8, tzinfo=REF.tzinfo)
+    assert found.value.granularity is Granularity.DAY
