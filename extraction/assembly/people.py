@@ -33,6 +33,7 @@ from asof.extraction.lexicons import (
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _tok
 from asof.extraction.spans import trim_name as _trim_name
+from asof.extraction.word_frequency import common_english
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind
 
@@ -153,7 +154,8 @@ class PeopleAndNames(RecordKeeping):
                     and (gender := _pronoun_after(doc, span.end)) is not None:
                 # "Tunde Bakare, he's their lead": a name the model missed, taken up by he/she
                 seen(state.add_person(text, gender), span.start_char)
-        # a known person's first name typed in lower case ("kenji's been there for years")
+        # a known person's first name typed in lower case ("kenji's been there for years"),
+        # or alone where the model tags no name ("Tunde flies for Skyvale Air")
         firsts: dict[str, set[str]] = {}
         for entity in {id(e): e for e in state.entities.values()}.values():
             if entity.type == "person" and entity.name.lower() != normalize_name(speaker):
@@ -162,7 +164,9 @@ class PeopleAndNames(RecordKeeping):
                     firsts.setdefault(first, set()).add(entity.name)
         if firsts:
             for token in doc:
-                names = firsts.get(token.lower_) if token.is_lower else None
+                names = firsts.get(token.lower_) if token.is_lower or (
+                    token.is_title and not common_english(token.text) and
+                    doc[token.i + 1:token.i + 2].text != ":") else None  # "Théo: French, …"
                 if names and len(names) == 1 and token.pos_ != "VERB":
                     name = next(iter(names))
                     state.touch(name)

@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from asof.extraction.assembly.antecedents import Antecedents
 from asof.extraction.assembly.partners import ME_AND, and_i, partner_named_with
-from asof.extraction.assembly.words import lowercase_name_subject
+from asof.extraction.assembly.words import lowercase_name_subject, unknown_lowercase_word
 from asof.extraction.components.base import (
     Candidate,
     Clause,
@@ -23,6 +23,7 @@ from asof.extraction.lexicons import (
     KINSHIP,
     LANGUAGES,
     NAME_PARTICLES,
+    RELATION_NOUNS,
     RELATIONAL_ROLES,
     TITLE_HEADS,
 )
@@ -287,15 +288,15 @@ class SubjectResolution(Antecedents):
                 spouse = state.current(speaker, "married_to") if kin in (
                     "wife", "husband", "spouse", "partner") else []
                 return [spouse[-1].obj] if len(spouse) == 1 else []
+            relative = self._named_before_relative(doc, ci)
+            if relative is not None:
+                return [relative]
             if clause.connector and ci - 1 in subjects and \
                     doc._.asof_clauses[ci - 1].sent == clause.sent:
                 return subjects[ci - 1]
             for prev in range(ci - 1, -1, -1):
                 if prev in subjects and doc._.asof_clauses[prev].sent == clause.sent:
                     return subjects[prev]
-            relative = self._named_before_relative(doc, ci)
-            if relative is not None:
-                return [relative]
             fragment = self._fragment_subject(doc, clause, cand, speaker)
             if fragment is not None:
                 return [fragment]
@@ -454,9 +455,28 @@ class SubjectResolution(Antecedents):
         return None
 
     def _named_before_relative(self, doc: Doc, ci: int) -> str | None:
-        """"Arvo Lindell, who runs our paint shop, | is retiring …": a clause that opens
-        with its verb after a relative clause is about the person named before that clause."""
+        """"Arvo Lindell, who runs our paint shop, | is retiring …", "Temuujin (my husband) |
+        starts at …": a clause that opens with its verb after a relative clause or a
+        parenthesis is about the person named before it."""
         clauses = doc._.asof_clauses or []
+        start = clauses[ci].start
+        if 2 <= start < len(doc) and doc[start - 1].text == ")" and \
+                doc[start].pos_ in ("AUX", "VERB"):
+            k = start - 2
+            while k > doc[start].sent.start and doc[k].text not in ("(", ")"):
+                k -= 1
+            run = name_ending_at(doc, k - 1) if doc[k].text == "(" and k >= 1 else None
+            named = self._person_named(doc, run) if run is not None else None
+            if named is None and run is not None and doc[run[0]].is_title and \
+                    any(t.lower_ in RELATION_NOUNS for t in doc[k:start]):
+                named = self.state.add_person(doc[run[0]:run[1]].text)  # "Gerel (my wife)"
+            if named is not None:
+                return named
+            word = doc[k - 1] if k >= 1 and doc[k].text == "(" else None
+            if word is not None and word.is_lower and unknown_lowercase_word(word) and \
+                    (word.i == 0 or doc[word.i - 1].is_punct):
+                return self.state.add_person(word.text.capitalize())  # "temuujin (…)"
+            return None
         if ci < 2 or doc[clauses[ci].start].pos_ not in ("AUX", "VERB") or \
                 doc[clauses[ci - 1].start].lower_ not in ("who", "who's", "whose") or \
                 clauses[ci - 2].sent != clauses[ci].sent:

@@ -211,13 +211,13 @@ def lowercase_name_subject(doc: Doc, start: int, end: int) -> str | None:
         opens = first == 0 or doc[first].is_sent_start or doc[first - 1].is_punct or \
             not doc[first - 1].is_alpha
         between = doc[token.i + 1:token.head.i]
-        if opens and all(_unknown_lowercase(t) for t in words) and \
+        if opens and all(unknown_lowercase_word(t) for t in words) and \
                 not any(t.is_punct for t in between):  # not "nee wacht, ik haal …"
             return " ".join(t.text.capitalize() for t in words)
     return None
 
 
-def _unknown_lowercase(token: Token) -> bool:
+def unknown_lowercase_word(token: Token) -> bool:
     # no everyday word of English or another language ("elle", "festa"), no chat filler
     # ("pls"), no title ("backend dev"), no place ("munich")
     english, other_language = common_words().get(token.lower_, (0, False))

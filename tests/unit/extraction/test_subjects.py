@@ -171,3 +171,21 @@ def test_a_capitalised_lives_opening_a_note_line(extract: Extract) -> None:
     # the tagger reads "Lives" as the plural of "life"
     found = triples(extract("Top candidate: Irene Nakato.\nLives in Entebbe. Speaks Luganda."))
     assert ("assert", "Irene Nakato", "lives_in", "entebbe") in found
+
+
+@pytest.mark.parametrize("text", [
+    "Batbayar (my husband) starts at Tenger Capital next mon, risk analyst",
+    "batbayar (my husband) starts at Tenger Capital next mon, risk analyst",
+])
+def test_a_verb_after_a_parenthesis_is_the_named_persons(extract: Extract, text: str) -> None:
+    found = triples(extract(text))
+    assert ("assert", "Batbayar", "works_at", "tenger capital") in found
+    assert not any(t[1] == "Maren Holt" and t[2] == "works_at" for t in found)
+
+
+def test_a_known_first_name_alone_is_a_mention_of_that_person(with_tagger: Extract) -> None:
+    # the model tags no name in "Tunde flies …": the first name of the person known before
+    found = triples(with_tagger("My sister Ngozi is marrying Tunde Okafor in April.",
+                            "they live in Abuja now. Ngozi moved up last year when Marula Bank "
+                            "hired her. Tunde flies for Skyvale Air, first officer."))
+    assert ("assert", "Tunde Okafor", "works_at", "skyvale air") in found
