@@ -166,11 +166,14 @@ def _starts_clause(doc: Doc, i: int) -> bool:
         return True  # "we're on Jira, though there's a plan to move … if …": a new clause
     if prev.lower_ not in _SOFT_BREAKS:
         return False
-    # "and two weeks ago I started …": a conjunction, a time phrase, then a subject
-    if token.ent_type_ == "DATE" or token.lower_ in ("then", "now", "later", "since"):
+    # "and two weeks ago I started …", "and somehow I've been …": a conjunction, a time
+    # phrase or an adverb, then a subject
+    if token.ent_type_ == "DATE" or token.pos_ == "ADV" or \
+            token.lower_ in ("then", "now", "later", "since"):
         k = token.i
-        while k < len(doc) and k < token.i + 6 and (doc[k].ent_type_ == "DATE" or doc[k].lower_
-                                                    in ("then", "now", "later", "ago", ",")):
+        while k < len(doc) and k < token.i + 6 and (
+                doc[k].ent_type_ == "DATE" or doc[k].pos_ == "ADV" or
+                doc[k].lower_ in ("then", "now", "later", "ago", ",")):
             k += 1
         if k < len(doc) and doc[k].lower_ in SUBJECT_PRONOUNS:
             return True

@@ -55,6 +55,15 @@ def test_a_scheduled_start_in_a_clause_that_also_looks_back(extract: Extract) ->
     assert jobs[0].valid_from.astimezone(TZ).date() == date(2024, 8, 5)
 
 
+
+def test_an_adverb_after_and_before_a_new_subject_opens_a_clause(extract: Extract) -> None:
+    # "and somehow I've been asked": its past participle does not make the wedding past
+    found = [a for a in extract("My sister Ingrid is marrying Tomas Holm on 15 August and "
+                                "somehow I've been asked to give the speech.")
+             if a.predicate == "married_to"]
+    assert found and found[0].valid_from is not None
+    assert found[0].valid_from.astimezone(TZ).date() == date(2024, 8, 15)
+
 def test_a_fragment_title_the_tagger_calls_a_verb(extract: Extract) -> None:
     # "backend" is often tagged VERB; as a modifier of the title head it is part of the title
     found = triples(extract("quick context: backend engineer at Harrowgate Mills, on the "
