@@ -212,6 +212,8 @@ class SubjectResolution(Antecedents):
             if not text or not between_people and \
                     self._everyday_word(doc, cand.subject_span, text):
                 return []
+            if not org_subject and doc[cand.subject_span[1] - 1].like_num:
+                return []  # "Ref 2 was his old supervisor": a numbered label, no one's name
             previous = doc[cand.subject_span[0] - 1] if cand.subject_span[0] else None
             if org_subject and previous is not None and previous.lower_ in ("our", "my"):
                 # "Our ERP is Odoo 17": what we have, not an organisation named

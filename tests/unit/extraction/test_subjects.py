@@ -189,3 +189,9 @@ def test_a_known_first_name_alone_is_a_mention_of_that_person(with_tagger: Extra
                             "they live in Abuja now. Ngozi moved up last year when Marula Bank "
                             "hired her. Tunde flies for Skyvale Air, first officer."))
     assert ("assert", "Tunde Okafor", "works_at", "skyvale air") in found
+
+
+def test_a_numbered_label_is_no_persons_name(with_tagger: Extract) -> None:
+    found = triples(with_tagger("Candidate: Desmond Ruddick.",
+                                "Ref 2 was his old supervisor at Mulgrave Steel, retired now."))
+    assert not any(t[1].startswith("Ref") for t in found), found
