@@ -70,11 +70,13 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {
         "lower_apposition": bracketed_role_re(),
         # "Adaeze (my wife) just moved", "Jo — my wife — reckons", "Rick Whitfield (hubby)",
-        # "Pistache (our cat)", "Sunny, his budgie."
+        # "Pistache (our cat)", "Sunny, his budgie.", "Shauna Gillis, his direct boss the whole
+        # time"
         "apposition": re.compile(
             rf"(?P<name>{_NAME})\s*(?P<open>\(|—|–|,|\s-)\s*(?:(?P<poss>(?i:my|our|his|her))\s+)?"
             rf"(?:(?i:new|lovely|dear|old|sweet|little|darling|actual|direct|line)\s+)?"
-            rf"{role}(?:\s+(?i:at|@)\s*(?P<org>{_NAME}))?\s*(?P<close>\)|—|–|,|\s-|[.!?;]|$)"),
+            rf"{role}(?:\s+(?i:at|@)\s*(?P<org>{_NAME}))?\s*(?P<close>\)|—|–|,|\s-|[.!?;]|$|"
+            rf"(?<=\s)(?=(?i:the|for|since|until|till|from)\b))"),
         # "Arvind Iyer is my husband", "Rui Carvalho's been my mgr since then", "Ilse Brandt
         # has been my manager since March"
         "copula": re.compile(

@@ -203,3 +203,11 @@ def test_a_name_typed_in_lower_case_opening_a_sentence_is_its_subject(extract: E
         "munich starts looking good, the offer is at Nordlys Data",
         "elle starts at Brattli School on monday",
         "backend dev starts at Nordlys Data on monday")))
+
+
+def test_a_boss_in_apposition_followed_by_more_words(extract: Extract) -> None:
+    found = facts(extract("Candidate: Desmond Ruddick, welder.",
+                          "Ref 1 done — Shauna Gillis, his direct boss the whole time he was "
+                          "at Cape Breton Fabricators."))
+    assert ("Desmond Ruddick", "reports_to", "Shauna Gillis") in found
+    assert not any(f[0] == "Maren Holt" and f[1] == "reports_to" for f in found)
