@@ -12,6 +12,7 @@ from asof.extraction.assembly.topics import MessageTopics
 from asof.extraction.components.arguments import SUCCESSOR_WORDS, successor_named
 from asof.extraction.components.base import is_nameish
 from asof.extraction.components.mentions import name_ending_at
+from asof.extraction.lexicons import TITLE_HEADS
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _token_at
 from asof.extraction.spans import trim_name
@@ -142,6 +143,14 @@ class Antecedents(MessageTopics):
             if k == 0 or any(t.idx < at and is_nameish(t) for t in sents[k]):
                 return at
             subject = next((t for t in sents[k - 1] if t.dep_ in ("nsubj", "nsubjpass")), None)
+            if k >= 2 and (subject is None or subject.lower_ in TITLE_HEADS):
+                # "He signed! Welding supervisor, starts 4 Nov, reporting to Annette. His last
+                # day …": a sentence led by a title goes on about him; the one before it
+                # may open the chain
+                before = next((t for t in sents[k - 2]
+                               if t.dep_ in ("nsubj", "nsubjpass")), None)
+                if before is not None and before.lower_ == gender:
+                    subject = before
             if subject is None or subject.lower_ != gender:
                 return at
             at = subject.idx

@@ -178,8 +178,11 @@ class SubjectResolution(Antecedents):
                            if pos < at and name not in state.user_speakers and
                            name != speaker and state.type_of(name) == "person"]
                 return [max(earlier)[1]] if earlier else []
-            # people first named after the pronoun in this message are not its antecedent
-            later = {name for name, pos in self._positions.items() if pos > at}
+            # people named after the pronoun in this message are not its antecedent (also
+            # those only a reading of this message made known: "reporting to Bethan Ellis")
+            after = _text(doc)[at + 1:]
+            later = {name for name, pos in self._positions.items() if pos > at} | {
+                name for name in state.recent[-8:] if name in after}
             person = state.recent_person(gender, {speaker} | later) or \
                 state.recent_person(gender, {speaker})
             return [person] if person else []

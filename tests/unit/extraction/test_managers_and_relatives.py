@@ -9,6 +9,7 @@ import pytest
 
 from asof.extraction.tagger import component
 from asof.extraction.tagger.model import TaggedSpan
+from asof.graph.models import AssertionKind
 from tests.unit.extraction.conftest import TZ, Extract
 from tests.unit.extraction.test_account_notes import facts
 
@@ -211,3 +212,12 @@ def test_a_boss_in_apposition_followed_by_more_words(extract: Extract) -> None:
                           "at Cape Breton Fabricators."))
     assert ("Desmond Ruddick", "reports_to", "Shauna Gillis") in found
     assert not any(f[0] == "Maren Holt" and f[1] == "reports_to" for f in found)
+
+
+def test_his_after_a_sentence_led_by_a_title_continues_the_chain(extract: Extract) -> None:
+    found = extract("Candidate: Rhys Morgan, welder at Tarrant Steel.",
+                    "He signed! Welding supervisor, starts 4 November, reporting to Bethan "
+                    "Ellis, our yard lead. His last day at Tarrant Steel is 1 November.")
+    ended = {a.subject.name for a in found if a.predicate == "works_at" and
+             a.kind is AssertionKind.RETRACT}
+    assert ended == {"Rhys Morgan"}
