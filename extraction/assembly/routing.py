@@ -15,6 +15,7 @@ from asof.extraction.assembly.words import (
     head_after,
     is_event,
     is_group,
+    trim_title,
 )
 from asof.extraction.gazetteer import is_place_name
 from asof.extraction.lexicons import (
@@ -144,7 +145,7 @@ class PredicateRouting(SubjectResolution):
                 if name:
                     return "member_of", state.canonical(name, "group"), False
         if predicate == "job_title":
-            title = clean_literal(text)
+            title = trim_title(clean_literal(text))
             if not title or len(title.split()) > 6:
                 return None
             if title in NON_TITLE_HEADS:

@@ -16,6 +16,7 @@ from asof.extraction.lexicons import (
     GROUP_WORDS,
     TITLE_HEADS,
     VAGUE_NOUNS,
+    YES_WORDS,
 )
 from asof.extraction.word_frequency import common_english, common_words
 
@@ -193,6 +194,15 @@ def clean_literal(text: str) -> str:
     while words and words[-1].lower() in _LITERAL_DROP:
         words.pop()
     return " ".join(words).lower()
+
+
+def trim_title(title: str) -> str:
+    """A title read with a yes or a chat filler before it ("yep backend dev"): the title
+    without it."""
+    words = title.split()
+    while len(words) > 1 and (words[0] in YES_WORDS or words[0] in CHAT_FILLERS):
+        words.pop(0)
+    return " ".join(words)
 
 
 def lowercase_name_subject(doc: Doc, start: int, end: int) -> str | None:
