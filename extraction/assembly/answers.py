@@ -64,19 +64,20 @@ def _answered() -> tuple[list[tuple[str, re.Pattern[str]]], re.Pattern[str]]:
             re.compile(rf"(?:\s+(?:{trailing}))+$", re.IGNORECASE))
 
 
-def answered_where(doc: Doc, index: int, speaker: str, state: ConversationState,
-                   buffer: list[Record]) -> None:
-    """The reply's opening name answers the assistant's "Where are you based?": "tromsø,
-    near the harbour", "Bergen. 2 cats" (one to three words before the first punctuation,
-    no verb, no everyday English word alone)."""
+def opening_answer(doc: Doc) -> tuple[str, str, tuple[int, int]] | None:
+    """The predicate the assistant's question asks for and the name the reply opens with
+    (one to three words before the first punctuation, no English verb, no everyday English
+    word alone: the tagger calls "ingvild" a verb), with its character span: "Where are
+    you based?" → "tromsø, near the harbour", "Who's your manager?" → "roderick vella. head
+    of compliance"."""
     prompt = doc._.asof_prompt
-    if not prompt or any(r.subject == speaker and r.predicate == "lives_in" for r in buffer):
-        return
+    if not prompt:
+        return None
     question = last_sentence(prompt)
     questions, trailing = _answered()
     predicate = next((p for p, pattern in questions if pattern.search(question)), None)
     if predicate is None:
-        return
+        return None
     words = []
     opening = 0
     if len(doc) > 2 and doc[0].lower_ in NO_WORDS and doc[1].text == ",":
@@ -88,20 +89,38 @@ def answered_where(doc: Doc, index: int, speaker: str, state: ConversationState,
                   not token.whitespace_ and doc[token.i + 1:token.i + 2].text.isalpha()):
             break  # a hyphen inside a name ("cedar-riverside") is part of it
     if not 1 <= len(words) <= 4:
-        return
+        return None
     text = trailing.sub("", doc[words[0].i:words[-1].i + 1].text)
     names = text.split()
     if not 1 <= len(names) <= 3 or \
-            any(t.pos_ in ("VERB", "AUX") or t.is_stop or t.lower_ in YES_WORDS or
-                t.lower_ in TITLE_HEADS for t in words[:len(names)]) or \
+            any(t.pos_ in ("VERB", "AUX") and common_english(t.text) or t.is_stop or
+                t.lower_ in YES_WORDS or t.lower_ in TITLE_HEADS
+                for t in words[:len(names)]) or \
             text.islower() and any(common_english(w) for w in names):
-        return  # "lol yes, …", "ux designer @ …", "home mostly"
-    state.group_counter += 1
+        return None  # "lol yes, …", "ux designer @ …", "home mostly"
     name = " ".join(w[:1].upper() + w[1:] for w in names) if text.islower() else text
-    for person in [speaker, *_with_me(doc, state)]:
+    return predicate, name, (words[0].idx, words[0].idx + len(text))
+
+
+def answered_where(doc: Doc, index: int, speaker: str, state: ConversationState,
+                   buffer: list[Record]) -> None:
+    """The reply's opening name answers the assistant's question: where the speaker lives
+    ("Where are you based?" → "Bergen. 2 cats"), with those named beside "me"; whom they
+    report to ("Who's your manager?" → "roderick vella. head of compliance")."""
+    answer = opening_answer(doc)
+    if answer is None:
+        return
+    predicate, name, span = answer
+    if any(r.subject == speaker and r.predicate == predicate for r in buffer):
+        return
+    state.group_counter += 1
+    if predicate == "lives_in":
+        people = [speaker, *_with_me(doc, state)]
+    else:
+        people, name = [speaker], state.add_person(name)
+    for person in people:
         buffer.append(Record(person, predicate, name, False, AssertionKind.ASSERT, None, None,
-                             None, None, state.group_counter, index,
-                             (words[0].idx, words[0].idx + len(text)), 0.5))
+                             None, None, state.group_counter, index, span, 0.5))
 
 
 #: "me + shushan", "pualani and me", "me n kemi": a person named beside the speaker's "me".

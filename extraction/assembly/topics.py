@@ -11,7 +11,7 @@ import re
 
 from spacy.tokens import Doc
 
-from asof.extraction.assembly.answers import last_sentence
+from asof.extraction.assembly.answers import last_sentence, opening_answer
 from asof.extraction.assembly.people import PeopleAndNames
 from asof.extraction.assembly.state import Record
 from asof.extraction.components.base import Candidate
@@ -147,6 +147,10 @@ class MessageTopics(PeopleAndNames):
         prompt = doc._.asof_prompt
         if not prompt or not prompt.rstrip().endswith("?"):
             return None
+        answer = opening_answer(doc)
+        if answer is not None and answer[0] == "reports_to":
+            # "Who's your manager?" → "roderick vella. head of compliance": his title
+            return self.state.add_person(answer[1])
         question = last_sentence(prompt)
         found = _ASKED_ABOUT_RE.search(question)
         if found is None:

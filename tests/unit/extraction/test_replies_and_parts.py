@@ -163,3 +163,13 @@ def test_a_person_named_with_me_in_the_answer_lives_there_too(
     found = triples(_chat(nlp, ("assistant", "Which part of Oslo are you in?"), ("user", reply)))
     homes = {t[1] for t in found if t[2] == "lives_in" and t[3] == "majorstua"}
     assert homes == {"Maren Holt"} | companions, found
+
+
+@pytest.mark.parametrize("reply", ["ingvild rasmussen. head of compliance, v chill",
+                                   "Ingvild Rasmussen, head of compliance. v chill"])
+def test_the_opening_name_answers_who_the_manager_is(nlp, reply: str) -> None:  # type: ignore[no-untyped-def]
+    found = triples(_chat(nlp, ("assistant", "Who's your manager, by the way?"),
+                          ("user", reply)))
+    assert ("assert", "Maren Holt", "reports_to", "ingvild rasmussen") in found, found
+    assert ("assert", "Ingvild Rasmussen", "job_title", "head of compliance") in found, found
+    assert not any(t[1] == "Maren Holt" and t[2] == "job_title" for t in found)
