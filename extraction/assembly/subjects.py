@@ -9,7 +9,12 @@ from spacy.tokens import Doc
 
 from asof.extraction.assembly.antecedents import Antecedents
 from asof.extraction.assembly.partners import ME_AND, and_i, partner_named_with
-from asof.extraction.assembly.words import lowercase_name_subject, unknown_lowercase_word
+from asof.extraction.assembly.words import (
+    kin_opening,
+    lowercase_name_subject,
+    third_person_opening,
+    unknown_lowercase_word,
+)
 from asof.extraction.components.base import (
     Candidate,
     Clause,
@@ -20,7 +25,6 @@ from asof.extraction.components.base import (
 from asof.extraction.components.mentions import name_ending_at, name_run, opening_verb
 from asof.extraction.lexicons import (
     I_AM,
-    KINSHIP,
     LANGUAGES,
     NAME_PARTICLES,
     RELATION_NOUNS,
@@ -47,28 +51,6 @@ _APPOSITIVE_FILLERS = frozenset({"our", "my", "his", "her", "their", "the", "a",
                                  "based", "lives", "living", "works", "working"})
 _FIRST_PERSON = frozenset({"i", "me", "my", "mine", "i'm", "im", "i've", "i'd", "myself", "we",
                            "our", "us", "we're"})
-
-
-def _third_person_opening(doc: Doc, clause: Clause) -> bool:
-    """The clause opens a sentence with a verb in the third person singular and no subject
-    ("starts 2 December as senior project manager"): someone else's statement, elided."""
-    first = next((t for t in doc[clause.start:clause.end] if not t.is_punct), None)
-    return first is not None and bool(first.is_sent_start) and first.tag_ == "VBZ" and \
-        first.pos_ in ("VERB", "AUX") and \
-        not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in first.children)
-
-
-def _kin_opening(doc: Doc, clause: Clause) -> str | None:
-    """The clause opens with a relative said without a name, with "'s" for "is" or "has"
-    before a verb ("wife's starting at GTBank", "sister's moved to Leeds"): that relative's
-    word, whose fact it is, not the speaker's."""
-    tokens = [t for t in doc[clause.start:clause.end] if not t.is_punct][:4]
-    if tokens and tokens[0].lower_ in ("my", "our"):
-        tokens = tokens[1:]
-    if len(tokens) >= 3 and tokens[0].lower_ in KINSHIP and \
-            tokens[1].text.lower() in ("'s", "’s") and tokens[2].pos_ in ("VERB", "AUX"):
-        return tokens[0].lower_
-    return None
 
 
 class SubjectResolution(Antecedents):
@@ -287,7 +269,7 @@ class SubjectResolution(Antecedents):
                 named = state.add_person(lower)
             if named is not None:
                 return [named]
-            kin = _kin_opening(doc, clause)
+            kin = kin_opening(doc, clause)
             if kin is not None:
                 # "wife's starting at GTBank": hers, the spouse named before, if any
                 spouse = state.current(speaker, "married_to") if kin in (
@@ -305,7 +287,7 @@ class SubjectResolution(Antecedents):
             fragment = self._fragment_subject(doc, clause, cand, speaker)
             if fragment is not None:
                 return [fragment]
-            if _third_person_opening(doc, clause):
+            if third_person_opening(doc, clause):
                 # "he accepted. starts 2 December as …": "starts" is nobody's "I"
                 at = doc[clause.start].idx
                 earlier = [(pos, name) for name, pos in self._positions.items()
@@ -432,6 +414,10 @@ class SubjectResolution(Antecedents):
         run = name_ending_at(doc, j - 1)
         if run is not None and cand.trigger[0] <= run[0] < cand.trigger[1]:
             return None  # "Idiomas: español": the statement's own heading is no one
+        known = self.state.alias_of(doc[j - 2:j].text, "person") if j >= 2 and \
+            doc[j - 1].is_lower and doc[j - 2].is_alpha else None
+        if known is not None and known.type == "person":
+            return known.name  # "reporting to mikel arrieta (cto)": typed in lower case
         named = self._person_named(doc, run) if run is not None else None
         if named is None and doc[j].text == ",":
             before = self._titled_before(doc, j)

@@ -1,5 +1,7 @@
 """Tests on names and spans that need no conversation: is this name an event, a group, a
-company "… Group"; is this literal too vague to keep; what is left of it once cleaned."""
+company "… Group"; is this literal too vague to keep; what is left of it once cleaned; does
+a clause open without a subject of its own ("starts 2 December as …", "wife's starting at
+…")."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
+from asof.extraction.components.base import Clause
 from asof.extraction.gazetteer import is_place_name
 from asof.extraction.lexicons import (
     CHAT_FILLERS,
@@ -14,6 +17,7 @@ from asof.extraction.lexicons import (
     EVENT_SUFFIXES,
     EVENT_WORDS,
     GROUP_WORDS,
+    KINSHIP,
     TITLE_HEADS,
     VAGUE_NOUNS,
     YES_WORDS,
@@ -234,3 +238,25 @@ def unknown_lowercase_word(token: Token) -> bool:
     return token.is_alpha and token.is_lower and len(token) >= 3 and not token.is_stop and \
         english < 8 and not other_language and token.lower_ not in CHAT_FILLERS and \
         token.lower_ not in TITLE_HEADS and not is_place_name(token.text.capitalize())
+
+
+def third_person_opening(doc: Doc, clause: Clause) -> bool:
+    """The clause opens a sentence with a verb in the third person singular and no subject
+    ("starts 2 December as senior project manager"): someone else's statement, elided."""
+    first = next((t for t in doc[clause.start:clause.end] if not t.is_punct), None)
+    return first is not None and bool(first.is_sent_start) and first.tag_ == "VBZ" and \
+        first.pos_ in ("VERB", "AUX") and \
+        not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in first.children)
+
+
+def kin_opening(doc: Doc, clause: Clause) -> str | None:
+    """The clause opens with a relative said without a name, with "'s" for "is" or "has"
+    before a verb ("wife's starting at GTBank", "sister's moved to Leeds"): that relative's
+    word, whose fact it is, not the speaker's."""
+    tokens = [t for t in doc[clause.start:clause.end] if not t.is_punct][:4]
+    if tokens and tokens[0].lower_ in ("my", "our"):
+        tokens = tokens[1:]
+    if len(tokens) >= 3 and tokens[0].lower_ in KINSHIP and \
+            tokens[1].text.lower() in ("'s", "’s") and tokens[2].pos_ in ("VERB", "AUX"):
+        return tokens[0].lower_
+    return None

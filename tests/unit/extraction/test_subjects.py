@@ -195,3 +195,10 @@ def test_a_numbered_label_is_no_persons_name(with_tagger: Extract) -> None:
     found = triples(with_tagger("Candidate: Desmond Ruddick.",
                                 "Ref 2 was his old supervisor at Mulgrave Steel, retired now."))
     assert not any(t[1].startswith("Ref") for t in found), found
+
+
+def test_a_title_in_brackets_after_a_known_person_in_lower_case(with_tagger: Extract) -> None:
+    found = triples(with_tagger("news: lead naval architect from 1/9!! reporting straight to "
+                                "iker zabala (cto) 🚢"))
+    assert ("Iker Zabala", "cto") in _titles(found) or ("iker zabala", "cto") in _titles(found)
+    assert ("Maren Holt", "cto") not in _titles(found)
