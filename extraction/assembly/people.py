@@ -164,9 +164,11 @@ class PeopleAndNames(RecordKeeping):
                     firsts.setdefault(first, set()).add(entity.name)
         if firsts:
             for token in doc:
-                names = firsts.get(token.lower_) if token.is_lower or (
-                    token.is_title and not common_english(token.text) and
-                    doc[token.i + 1:token.i + 2].text != ":") else None  # "Théo: French, …"
+                names = firsts.get(token.lower_)
+                if names and not token.is_lower and not (
+                        token.is_title and not common_english(token.text) and
+                        doc[token.i + 1:token.i + 2].text != ":"):  # "Théo: French, …"
+                    names = None
                 if names and len(names) == 1 and token.pos_ != "VERB":
                     name = next(iter(names))
                     state.touch(name)
