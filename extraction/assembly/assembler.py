@@ -18,7 +18,12 @@ from asof.extraction.assembly.reschedules import rescheduled_starts
 from asof.extraction.assembly.roles import RoleReaders
 from asof.extraction.assembly.start_cues import date_cued_starts, trailing_starts
 from asof.extraction.assembly.state import Record
-from asof.extraction.assembly.words import passing_taste, vague_literal, written_plan
+from asof.extraction.assembly.words import (
+    passing_taste,
+    product_and_plan,
+    vague_literal,
+    written_plan,
+)
 from asof.extraction.assembly.workplace import Workplace
 from asof.extraction.components.arguments import read_name
 from asof.extraction.components.base import Candidate, Clause, is_nameish
@@ -510,6 +515,14 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         if cand.rule == "be_at" and any(t.lower_ in _JOB_WORDS
                                         for t in doc[clause.start:cand.trigger[0]]):
             self._rule = "job_at"  # "my first job was at Bancolombia": an employer, not a place
+        if predicate == "uses":
+            # "Wrenchly Standard", "Dealbird Team plan": the product and its plan
+            split: list[tuple[int, int, str, bool]] = []
+            for o in objects:
+                plan = product_and_plan(o[2]) if o[3] else None
+                split += [(o[0], o[1], plan[0], True), (o[0], o[1], plan[1], False)] \
+                    if plan else [o]
+            objects = split
         for start, end, text, is_name in objects:
             if not is_name and LITERAL in state.registry.get(predicate).object_types and \
                     vague_literal(doc, start, end):

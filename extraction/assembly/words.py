@@ -18,6 +18,7 @@ from asof.extraction.lexicons import (
     EVENT_WORDS,
     GROUP_WORDS,
     KINSHIP,
+    PLAN_TIERS,
     TITLE_HEADS,
     VAGUE_NOUNS,
     YES_WORDS,
@@ -260,3 +261,26 @@ def kin_opening(doc: Doc, clause: Clause) -> str | None:
             tokens[1].text.lower() in ("'s", "’s") and tokens[2].pos_ in ("VERB", "AUX"):
         return tokens[0].lower_
     return None
+
+
+#: Tier words that end a product's name only as its plan ("Wrenchly Standard", "Arvelo Pro");
+#: "Business" and "Team(s)" are plans only with "plan" after them ("Microsoft Teams").
+_SUFFIX_TIERS = PLAN_TIERS - {"business", "team", "teams"}
+
+
+def product_and_plan(name: str) -> tuple[str, str] | None:
+    """"Wrenchly Standard" → ("Wrenchly", "standard plan"), "Bookpeak's Starter plan" →
+    ("Bookpeak", "starter plan"): a product named with its subscription tier, as the gold
+    conventions keep them, two facts."""
+    words = name.split()
+    said_plan = len(words) >= 3 and words[-1].lower() in ("plan", "tier")
+    if said_plan:
+        words = words[:-1]
+    if len(words) < 2 or not words[-1][:1].isupper() or \
+            words[-1].lower() not in (PLAN_TIERS if said_plan else _SUFFIX_TIERS):
+        return None
+    if all(w.lower() in PLAN_TIERS for w in words[:-1]):
+        return None  # "Business Standard": a plan's whole name
+    product = " ".join(words[:-1])
+    product = product[:-2] if product.endswith(("'s", "’s")) else product
+    return (product, f"{words[-1].lower()} plan") if product else None

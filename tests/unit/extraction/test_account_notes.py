@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
+from asof.extraction.assembly.words import product_and_plan
 from asof.extraction.tagger import component
 from asof.extraction.tagger.model import TaggedSpan
 from asof.graph.models import AssertionKind
@@ -223,3 +226,21 @@ def test_a_listed_tool_is_nobodys_employer_and_a_sentence_is_no_list(extract: Ex
                          "Languages: Norwegian, English"))
     assert not [o for _, p, o in said if p == "uses" and " " in o]
     assert not any(p == "uses" and o in ("Norwegian", "English") for _, p, o in said)
+
+
+@pytest.mark.parametrize(("name", "split"), [
+    ("Wrenchly Standard", ("Wrenchly", "standard plan")),
+    ("Arvelo Pro", ("Arvelo", "pro plan")),
+    ("Dealbird Team plan", ("Dealbird", "team plan")),
+    ("Microsoft Teams", None),
+    ("WhatsApp Business", None),
+    ("Business Standard", None),
+    ("Slack", None),
+])
+def test_a_product_named_with_its_plan(name: str, split: tuple[str, str] | None) -> None:
+    assert product_and_plan(name) == split
+
+
+def test_a_product_and_its_plan_are_two_facts(extract: Extract) -> None:
+    found = facts(extract("I run IT at Kafue Haulage. We're on Fernly Standard since January."))
+    assert {f[2] for f in found if f[1] == "uses"} == {"Fernly", "standard plan"}
