@@ -4,11 +4,13 @@
   says the speaker lives in Kraków, "Is Bruno your dog?" → "sí, 3 yrs" that Bruno is their pet
   (:func:`confirmed_statements`).
 - A question the reply's opening words answer: "Where are you based?" → "bergen, sandviken
-  side" (:func:`answered_where`).
+  side", "Who's your manager?" → "roderick vella. head of compliance"
+  (:func:`answered_by_opening_name`; :func:`opening_answer` also tells the subject reader
+  whose the reply's verbless title is).
 
-The question shapes are data (``data/confirmed_questions.json``), the words that say yes are
-``data/yes_words.txt``; the reply stays the evidence of the fact, as the issue's "an assistant
-restatement the user does not contradict" asks."""
+The question shapes are data (``data/confirmed_questions.json``), the words that say yes and
+no are ``data/yes_words.txt`` and ``data/no_words.txt``; the reply stays the evidence of the
+fact, as the issue's "an assistant restatement the user does not contradict" asks."""
 
 from __future__ import annotations
 
@@ -102,7 +104,7 @@ def opening_answer(doc: Doc) -> tuple[str, str, tuple[int, int]] | None:
     return predicate, name, (words[0].idx, words[0].idx + len(text))
 
 
-def answered_where(doc: Doc, index: int, speaker: str, state: ConversationState,
+def answered_by_opening_name(doc: Doc, index: int, speaker: str, state: ConversationState,
                    buffer: list[Record]) -> None:
     """The reply's opening name answers the assistant's question: where the speaker lives
     ("Where are you based?" → "Bergen. 2 cats"), with those named beside "me"; whom they

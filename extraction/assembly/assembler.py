@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 
 from asof.extraction.assembly.aliases import AliasReaders
 from asof.extraction.assembly.anchoring import TITLE_RULES
-from asof.extraction.assembly.answers import answered_where, confirmed_statements
+from asof.extraction.assembly.answers import answered_by_opening_name, confirmed_statements
 from asof.extraction.assembly.candidates import learned_under_rules, tool_moves
 from asof.extraction.assembly.corrections import Corrections, self_corrected_objects
 from asof.extraction.assembly.quotes import quote_owners
@@ -175,7 +175,7 @@ def _place_named_before(doc: Doc, i: int) -> tuple[tuple[int, int, str, bool], s
     first = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
     for k in range(i - 1, first, -1):
         if doc[k - 1].lower_ in ("at", "in") and is_nameish(doc[k]) and \
-                not (k >= 2 and is_nameish(doc[k - 2])):
+                not (k >= 2 and is_nameish(doc[k - 2])):  # not inside "Made in Chelsea"
             end = k + 1
             while end < i and is_nameish(doc[end]):
                 end += 1
@@ -302,7 +302,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         self._role_phrases(doc, index, speaker, buffer)
         self._answered_spouse(doc, index, speaker, buffer)
         confirmed_statements(doc, index, speaker, state, buffer)
-        answered_where(doc, index, speaker, state, buffer)
+        answered_by_opening_name(doc, index, speaker, state, buffer)
         self._instead_of(doc, index, speaker, buffer)
         self._named_group(doc, index, speaker, buffer)
         self._group_ended(doc, index, buffer)

@@ -66,7 +66,8 @@ class RecordKeeping:
     @staticmethod
     def _merge(buffer: list[Record]) -> list[Record]:
         """One record per (subject, predicate, object, kind) per message: a stated time wins
-        over an observed one ("relocating to Toronto … moving day is May 13")."""
+        over an observed one ("relocating to Toronto … moving day is May 13"); a title read
+        again cut short is dropped (:func:`_cut_of_another`)."""
         merged: list[Record] = []
         for record in buffer:
             twin = next((m for m in merged if m.subject == record.subject and

@@ -3,6 +3,7 @@ partner), and whether its clause asserts anything at all (questions, wishes, con
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from spacy.tokens import Doc
@@ -164,7 +165,8 @@ class SubjectResolution(Antecedents):
             # those only a reading of this message made known: "reporting to Bethan Ellis")
             after = _text(doc)[at + 1:]
             later = {name for name, pos in self._positions.items() if pos > at} | {
-                name for name in state.recent[-8:] if name in after}
+                name for name in state.recent[-8:]
+                if re.search(rf"\b{re.escape(name)}\b", after)}
             person = state.recent_person(gender, {speaker} | later) or \
                 state.recent_person(gender, {speaker})
             return [person] if person else []
