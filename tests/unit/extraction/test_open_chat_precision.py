@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from asof.extraction import Conversation, Message, Pipeline
 from asof.extraction.assembly.words import trim_title
-from asof.graph.models import Role
-from tests.unit.extraction.conftest import AT, Extract, Talk, triples
+from tests.unit.extraction.conftest import Extract, Talk, triples
 
 pytestmark = pytest.mark.unit
 
@@ -171,12 +169,3 @@ def test_a_spouse_is_named_right_after_husband_or_wife(extract: Extract) -> None
 def test_a_yes_before_a_title_is_no_part_of_it(read: str, title: str) -> None:
     assert trim_title(read) == title
 
-
-def test_a_reply_title_after_a_yes(nlp) -> None:  # type: ignore[no-untyped-def]
-    messages = [Message("assistant", Role.ASSISTANT, AT, "Are you at Dunavik too? What do you "
-                        "do there?", id="a0"),
-                Message("Maren Holt", Role.USER, AT, "yep backend dev, 2 yrs already. mostly "
-                        "go", id="u1")]
-    found = [a for _, facts in Pipeline("unit", nlp=nlp).extract(Conversation("c", messages))
-             for a in facts if a.predicate == "job_title"]
-    assert [a.value for a in found] == ["backend dev"]

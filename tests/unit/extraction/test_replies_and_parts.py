@@ -173,3 +173,9 @@ def test_the_opening_name_answers_who_the_manager_is(nlp, reply: str) -> None:  
     assert ("assert", "Maren Holt", "reports_to", "ingvild rasmussen") in found, found
     assert ("assert", "Ingvild Rasmussen", "job_title", "head of compliance") in found, found
     assert not any(t[1] == "Maren Holt" and t[2] == "job_title" for t in found)
+
+
+def test_a_reply_title_after_a_yes(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = _chat(nlp, ("assistant", "Are you at Dunavik too? What do you do there?"),
+                  ("user", "yep backend dev, 2 yrs already. mostly go"))
+    assert [a.value for a in found if a.predicate == "job_title"] == ["backend dev"]

@@ -186,8 +186,8 @@ def test_a_verb_after_a_parenthesis_is_the_named_persons(extract: Extract, text:
 def test_a_known_first_name_alone_is_a_mention_of_that_person(with_tagger: Extract) -> None:
     # the model tags no name in "Tunde flies …": the first name of the person known before
     found = triples(with_tagger("My sister Ngozi is marrying Tunde Okafor in April.",
-                            "they live in Abuja now. Ngozi moved up last year when Marula Bank "
-                            "hired her. Tunde flies for Skyvale Air, first officer."))
+                                "they live in Abuja now. Ngozi moved up last year when Marula "
+                                "Bank hired her. Tunde flies for Skyvale Air, first officer."))
     assert ("assert", "Tunde Okafor", "works_at", "skyvale air") in found
 
 
