@@ -71,7 +71,14 @@ def opening_answer(doc: Doc) -> tuple[str, str, tuple[int, int]] | None:
     (one to three words before the first punctuation, no English verb, no everyday English
     word alone: the tagger calls "ingvild" a verb), with its character span: "Where are
     you based?" → "tromsø, near the harbour", "Who's your manager?" → "roderick vella. head
-    of compliance"."""
+    of compliance". Read once per message (the subject reader asks for every candidate)."""
+    if "asof_opening_answer" not in doc.user_data:
+        doc.user_data["asof_opening_answer"] = _opening_answer(doc)
+    answer: tuple[str, str, tuple[int, int]] | None = doc.user_data["asof_opening_answer"]
+    return answer
+
+
+def _opening_answer(doc: Doc) -> tuple[str, str, tuple[int, int]] | None:
     prompt = doc._.asof_prompt
     if not prompt:
         return None

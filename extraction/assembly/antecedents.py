@@ -137,18 +137,21 @@ class Antecedents(MessageTopics):
         name-like word before the pronoun in its own sentence stops the chain ("Our tatik
         Siranush is in Gyumri with her cat")."""
         sents = list(doc.sents)
+
+        def subject_of(k: int) -> Token | None:
+            return next((t for t in sents[k] if t.dep_ in ("nsubj", "nsubjpass")), None)
+
         while True:
             k = next(i for i, s in enumerate(sents) if s.start_char <= at < s.end_char or
                      i == len(sents) - 1)
             if k == 0 or any(t.idx < at and is_nameish(t) for t in sents[k]):
                 return at
-            subject = next((t for t in sents[k - 1] if t.dep_ in ("nsubj", "nsubjpass")), None)
+            subject = subject_of(k - 1)
             if k >= 2 and (subject is None or subject.lower_ in TITLE_HEADS):
                 # "He signed! Welding supervisor, starts 4 Nov, reporting to Annette. His last
                 # day …": a sentence led by a title goes on about him; the one before it
                 # may open the chain
-                before = next((t for t in sents[k - 2]
-                               if t.dep_ in ("nsubj", "nsubjpass")), None)
+                before = subject_of(k - 2)
                 if before is not None and before.lower_ == gender:
                     subject = before
             if subject is None or subject.lower_ != gender:

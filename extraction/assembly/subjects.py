@@ -466,7 +466,7 @@ class SubjectResolution(Antecedents):
             if named is not None:
                 return named
             word = doc[k - 1] if k >= 1 and doc[k].text == "(" else None
-            if word is not None and word.is_lower and unknown_lowercase_word(word) and \
+            if word is not None and unknown_lowercase_word(word) and \
                     (word.i == 0 or doc[word.i - 1].is_punct):
                 return self.state.add_person(word.text.capitalize())  # "temuujin (…)"
             return None
