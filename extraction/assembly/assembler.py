@@ -282,12 +282,14 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
                     cand = replace(cand, subject="speaker", objects=[
                         (cand.trigger[1] - 1, cand.trigger[1], subs[1], True)])
                     subs = subs[:1]
+                first = len(buffer)
                 for subject in subs:
                     emitted = len(buffer)
                     self._emit(doc, index, episode, clause, ci, cand, subject, who,
                                clause_times, buffer, clauses)
                     if subject == speaker and cand.subject in ("we", "default"):
                         unplaced.extend(buffer[emitted:])
+                buffer += self._outing_companions(doc, clause, cand, subs, buffer[first:])
         # the readers below are rules of their own: their records are no tagger's, whatever
         # candidate came last
         self._rule = ""

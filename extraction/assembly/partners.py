@@ -9,6 +9,7 @@ from spacy.tokens import Doc
 
 from asof.extraction.components.base import Clause, is_nameish, name_start
 from asof.extraction.components.mentions import name_ending_at
+from asof.extraction.gazetteer import is_place_name
 from asof.extraction.lexicons import KINSHIP
 from asof.extraction.spans import text_of as _text
 from asof.extraction.word_frequency import common_words
@@ -40,6 +41,10 @@ def _partner_before(doc: Doc, i: int) -> bool:
     if token.dep_ == "appos" and token.head.lower_ in KINSHIP and \
             token.head.dep_ in ("nsubj", "nsubjpass"):
         return True  # "my husband Takeshi and I moved": the subject's name, whatever the NER
+    if token.dep_ in ("nsubj", "nsubjpass") and token.ent_type_ in ("NORP", "GPE") and \
+            i + 2 < len(doc) and doc[i + 2].dep_ == "conj" and doc[i + 2].head.i == i and \
+            not is_place_name(doc[name_start(doc, i):i + 1].text):
+        return True  # "Ruaraidh and I went": the subject beside the "I", whatever the NER
     if token.ent_type_ in ("ORG", "GPE", "LOC", "FAC", "PRODUCT", "NORP", "EVENT") or \
             token.dep_ in ("pobj", "dobj", "attr", "appos"):
         return False

@@ -5,6 +5,7 @@ from the text, "she"/"they" resolved to the most recent compatible mention, intr
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from spacy.tokens import Doc
 
@@ -27,6 +28,7 @@ from asof.extraction.lexicons import (
     EXEC_TITLES,
     KINSHIP,
     LANGUAGES,
+    RELATIONAL_ROLES,
     TITLE_HEADS,
     WORK_ROLES,
 )
@@ -36,6 +38,9 @@ from asof.extraction.spans import trim_name as _trim_name
 from asof.extraction.word_frequency import common_english
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind
+
+#: Who can be named as company on an outing besides family ("with my boss Lena Berg").
+_OUTING_MATES = (RELATIONAL_ROLES | WORK_ROLES) - {"owner", "hire", "report", "contact"}
 
 #: The department of "head of …" / "vp of …": at most three words, never across "and"/"or"
 #: ("our head of sales and she reports to X" is not a title "head of sales and she …").
@@ -425,9 +430,11 @@ class PeopleAndNames(RecordKeeping):
                 found.append(self.state.add_person(name))
         return found
 
-    def _companions(self, doc: Doc, clause: Clause, cand: Candidate) -> list[str]:
+    def _companions(self, doc: Doc, clause: Clause, cand: Candidate,
+                    roles: frozenset[str] = frozenset()) -> list[str]:
         """People named after "with" in a move's clause ("with my son Danylo", "with Ana"),
-        not pets ("with our dog Bublyk")."""
+        or after one of ``roles`` ("with my boss Lena Berg"), not pets ("with our dog
+        Bublyk")."""
         found = []
         for k in range(cand.trigger[1], clause.end - 1):
             if doc[k].lower_ != "with":
@@ -435,8 +442,9 @@ class PeopleAndNames(RecordKeeping):
             j = k + 1
             kin = None
             while j < clause.end and (doc[j].lower_ in ("my", "our", "his", "her", "their")
-                                      or doc[j].lower_ in KINSHIP):
-                kin = doc[j].lower_ if doc[j].lower_ in KINSHIP else kin
+                                      or doc[j].lower_ in KINSHIP or doc[j].lower_ in roles):
+                kin = doc[j].lower_ if doc[j].lower_ in KINSHIP or doc[j].lower_ in roles \
+                    else kin
                 j += 1
             if j > k + 1 and kin is None:
                 continue  # "with our dog Bublyk", "with my old car"
@@ -447,6 +455,18 @@ class PeopleAndNames(RecordKeeping):
             if name and self.state.type_of(name) in (None, "person", "unknown"):
                 found.append(self.state.add_person(name, KINSHIP.get(kin) if kin else None))
         return found
+
+    def _outing_companions(self, doc: Doc, clause: Clause, cand: Candidate, subjects: list[str],
+                           emitted: list[Record]) -> list[Record]:
+        """"I was at the AFCA conference with my boss Lena Berg", "went to Porto with Ana": the
+        people named after "with" were at the event or the place as well."""
+        outings = [r for r in emitted if r.predicate in ("attended", "visited") and
+                   r.subject in subjects and r.kind is AssertionKind.ASSERT]
+        if not outings:
+            return []
+        mates = [p for p in self._companions(doc, clause, cand, _OUTING_MATES)
+                 if p not in subjects]
+        return [replace(r, subject=p) for r in outings for p in mates]
 
     def _tool_talk(self, doc: Doc) -> bool:
         """The message is about tools: another candidate in it is a tool relation."""

@@ -16,6 +16,7 @@ from asof.extraction.components.base import (
 from asof.extraction.components.mentions import name_run
 from asof.extraction.lexicons import (
     COMPANY_HEADS,
+    EVENT_WORDS,
     GROUP_WORDS,
     LANGUAGES,
     OWNABLE_WORDS,
@@ -141,6 +142,8 @@ def read_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
     # "Grid Analytics team", "Toronto office": keep a trailing group word
     if stop < end and doc[stop].lower_ in GROUP_WORDS:
         stop += 1
+    elif event_word_after(doc, stop, end):
+        stop += 1
     # "leaving uhai medical end of jan": a name typed in lower case keeps its company word
     while stop < end and doc[stop].lower_ in COMPANY_HEADS and doc[stop].is_lower and \
             all(t.is_lower for t in doc[start:stop]):
@@ -154,6 +157,13 @@ def read_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
     if text.endswith("'s"):
         text = text[:-2]
     return (start, stop, text, True) if text else None
+
+
+def event_word_after(doc: Doc, stop: int, end: int) -> bool:
+    """"the AFCA conference": the lower-case event word right after a name that modifies it
+    is part of the event's name."""
+    return stop < end and doc[stop].lower_ in EVENT_WORDS and doc[stop].is_lower and \
+        doc[stop - 1].head.i == stop
 
 
 def named_after_lower_title(doc: Doc, i: int) -> tuple[int, int, str, bool] | None:

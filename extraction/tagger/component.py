@@ -12,7 +12,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from asof.extraction.components.arguments import find_subject
+from asof.extraction.components.arguments import event_word_after, find_subject
 from asof.extraction.components.base import Candidate, Clause, held_at_work
 from asof.extraction.components.relations import RelationFinder
 from asof.extraction.lexicons import RELATIONAL_ROLES, data_json, tagger_gate
@@ -70,6 +70,8 @@ class ObjectTaggerComponent:
             end -= 1
         if start == end:
             return None
+        if event_word_after(doc, end, len(doc)):
+            end += 1  # "the AFCA conference", as the rules read it
         if doc[start].tag_ == "PRP$" and doc[end - 1].lower_ in _RELATIONS:
             return None  # "rui carvalho's been my mgr": a relation to someone, not a title
         span = TaggedSpan(start, end, span.predicate, span.confidence)

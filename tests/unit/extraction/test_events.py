@@ -80,3 +80,35 @@ def test_a_trip_last_weekend_is_dated_by_its_month_and_one_on_named_days_by_its_
         month[0].valid_from.astimezone(TZ).day == 1
     assert days and days[0].valid_from is not None and days[0].valid_to is not None and \
         (days[0].valid_to - days[0].valid_from).days == 2
+
+
+def test_an_event_word_after_the_name_is_part_of_the_event(extract: Extract,
+                                                          learned_extract: Extract) -> None:
+    # the tagger reads "BKFA" alone; with the event word after it both read one event
+    for read in (extract, learned_extract):
+        found = {(a.subject.name, a.predicate, a.object.name if a.object else "")
+                 for a in read("I was at the BKFA conference 14–16 March.")}
+        assert found == {("Maren Holt", "attended", "BKFA conference")}
+
+
+@pytest.mark.parametrize(("text", "mate", "fact"), [
+    ("I was at the Nordkapp Food Expo in May with my boss Live Aune.", "Live Aune",
+     ("attended", "Nordkapp Food Expo")),
+    ("I went to Bergen last week with my friend Siri.", "Siri", ("visited", "Bergen")),
+])
+def test_people_named_after_with_were_there_too(extract: Extract, text: str, mate: str,
+                                                fact: tuple[str, str]) -> None:
+    found = {(a.subject.name, a.predicate, a.object.name if a.object else "")
+             for a in extract(text)}
+    assert ("Maren Holt", *fact) in found and (mate, *fact) in found
+
+
+def test_a_pet_taken_along_attends_nothing(extract: Extract) -> None:
+    found = extract("I went to the Nordkapp Food Expo with our dog Rex.")
+    assert [a.subject.name for a in found if a.predicate == "attended"] == ["Maren Holt"]
+
+
+def test_a_name_the_model_calls_a_nationality_beside_i_is_a_partner(extract: Extract) -> None:
+    found = {(a.subject.name, a.predicate) for a in
+             extract("Ruaraidh and I went to Bergen last week.")}
+    assert ("Ruaraidh", "visited") in found
