@@ -28,6 +28,11 @@ _BETWEEN_RANGE = re.compile(r"^\s*(?:-|–|—|&|to|until|till|through|thru|and)
                             re.IGNORECASE)
 
 
+#: "between 2019 and 2021": the only "and" that joins two times into one range ("since 2021
+#: and this year I want …" is a start and another time).
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
+
+
 def a_year_later(value: TimeValue) -> TimeValue:
     """The same period a year on (29 February becomes 28 February)."""
     def shift(when: datetime) -> datetime:
@@ -64,9 +69,8 @@ def merge_ranges(text: str, found: list[TimeMention]) -> list[TimeMention]:
         if index + 1 < len(found):
             nxt = found[index + 1]
             between = text[current.end_char:nxt.start_char]
-            if _BETWEEN_RANGE.match(between) and (
-                    current.role in (Role.START, Role.AT)
-                    and (current.role is Role.START or "and" not in between.lower())):
+            if _BETWEEN_RANGE.match(between) and current.role in (Role.START, Role.AT) and (
+                    "and" not in between.lower() or _BETWEEN.search(text[:current.start_char])):
                 end = nxt.value
                 start_value = current.value
                 if end.start < start_value.start and _is_weekday(current.text) and \

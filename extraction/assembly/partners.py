@@ -41,7 +41,7 @@ def _partner_before(doc: Doc, i: int) -> bool:
     if token.dep_ == "appos" and token.head.lower_ in KINSHIP and \
             token.head.dep_ in ("nsubj", "nsubjpass"):
         return True  # "my husband Takeshi and I moved": the subject's name, whatever the NER
-    if token.dep_ in ("nsubj", "nsubjpass") and token.ent_type_ in ("NORP", "GPE") and \
+    if token.dep_ in ("nsubj", "nsubjpass") and token.ent_type_ in ("NORP", "GPE", "ORG") and \
             i + 2 < len(doc) and doc[i + 2].dep_ == "conj" and doc[i + 2].head.i == i and \
             not is_place_name(doc[name_start(doc, i):i + 1].text):
         return True  # "Ruaraidh and I went": the subject beside the "I", whatever the NER

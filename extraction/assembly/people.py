@@ -28,6 +28,7 @@ from asof.extraction.lexicons import (
     EXEC_TITLES,
     KINSHIP,
     LANGUAGES,
+    RELATION_NOUNS,
     RELATIONAL_ROLES,
     TITLE_HEADS,
     WORK_ROLES,
@@ -432,7 +433,8 @@ class PeopleAndNames(RecordKeeping):
 
     def _companions(self, doc: Doc, clause: Clause, cand: Candidate,
                     roles: frozenset[str] = frozenset()) -> list[str]:
-        """People named after "with" in a move's clause ("with my son Danylo", "with Ana"),
+        """People named after "with" in a move's clause ("with my son Danylo", "with Ana",
+        "with the missus Tayla"),
         or after one of ``roles`` ("with my boss Lena Berg"), not pets ("with our dog
         Bublyk")."""
         found = []
@@ -441,10 +443,11 @@ class PeopleAndNames(RecordKeeping):
                 continue
             j = k + 1
             kin = None
-            while j < clause.end and (doc[j].lower_ in ("my", "our", "his", "her", "their")
-                                      or doc[j].lower_ in KINSHIP or doc[j].lower_ in roles):
-                kin = doc[j].lower_ if doc[j].lower_ in KINSHIP or doc[j].lower_ in roles \
-                    else kin
+            while j < clause.end and (
+                    doc[j].lower_ in ("my", "our", "his", "her", "their", "the") or
+                    doc[j].lower_ in RELATION_NOUNS or doc[j].lower_ in roles):
+                kin = doc[j].lower_ if doc[j].lower_ in RELATION_NOUNS or \
+                    doc[j].lower_ in roles else kin
                 j += 1
             if j > k + 1 and kin is None:
                 continue  # "with our dog Bublyk", "with my old car"

@@ -112,3 +112,15 @@ def test_a_name_the_model_calls_a_nationality_beside_i_is_a_partner(extract: Ext
     found = {(a.subject.name, a.predicate) for a in
              extract("Ruaraidh and I went to Bergen last week.")}
     assert ("Ruaraidh", "visited") in found
+
+
+def test_a_name_the_model_calls_an_organisation_beside_i_is_a_partner(extract: Extract) -> None:
+    found = {(a.subject.name, a.predicate) for a in
+             extract("Veikko and I have lived in Tammela since 2020.")}
+    assert ("Veikko", "lives_in") in found
+
+
+def test_the_missus_named_after_with_moved_too(extract: Extract) -> None:
+    found = {a.subject.name for a in extract("live in Tammela with the missus Aino")
+             if a.predicate == "lives_in"}
+    assert found == {"Maren Holt", "Aino"}

@@ -84,3 +84,10 @@ def test_a_weekend_in_chat_spelling(said: str) -> None:
     (found,) = find_times(f"moved flats {said}, boxes everywhere", REF, Tense.PAST)
     assert found.value.start == datetime(2024, 6, 8, tzinfo=REF.tzinfo)
     assert found.value.granularity is Granularity.DAY
+
+
+def test_and_joins_two_times_into_a_range_only_after_between() -> None:
+    apart = find_times("lived there since 2021 and this year we want a garden", REF)
+    assert [m.role.value for m in apart][:1] == ["start"] and len(apart) == 2
+    (joined,) = find_times("worked there between 2019 and 2021", REF)
+    assert joined.end_value is not None and joined.end_value.start.year == 2021
