@@ -40,7 +40,7 @@ from asof.extraction.spans import trim_name as _trim_name
 from asof.extraction.tagger.component import LEARNED_RULE
 from asof.graph.ids import normalize_name
 from asof.graph.models import Granularity
-from asof.timex import Role, TimeMention
+from asof.timex import Role, TimeMention, weekday_range
 
 #: Triggers too common to trust against the NER's opinion of the object ("I'm at …").
 #: Event words that also name something ongoing: a group one is a member of, a course.
@@ -249,6 +249,14 @@ class PredicateRouting(SubjectResolution):
             if normalize_name(name) in DEPARTMENTS or words and words[-1] in TITLE_HEADS:
                 return None  # "my job is Senior Engineer": a title, not an employer
             if is_event(name):
+                return "attended", state.canonical(name, "event"), False
+            if kind == "assert" and self._rule in ("be_at", LEARNED_RULE) and \
+                    state.type_of(name) != "organization" and self._dated_stay(doc, times) and \
+                    not any(weekday_range(t) for t in times):
+                # "Nino and I will be at Arabian Travel Market 6–9 May": a few days at a name
+                # are an event (or a trip), never a job ("Mon–Thu" is a schedule)
+                if self._looks_like_place(doc, name):
+                    return "visited", state.canonical(name, "location"), False
                 return "attended", state.canonical(name, "event"), False
             if is_group(name) and not re.search(r"\b(office|hospital)\b", name, re.I) and \
                     not (self._rule != "join_org" and company_group(name)):

@@ -124,3 +124,13 @@ def test_the_missus_named_after_with_moved_too(extract: Extract) -> None:
     found = {a.subject.name for a in extract("live in Tammela with the missus Aino")
              if a.predicate == "lives_in"}
     assert found == {"Maren Holt", "Aino"}
+
+
+def test_a_few_days_at_a_name_are_an_event_not_a_job(extract: Extract) -> None:
+    found = {(a.predicate, a.object.name if a.object else "")
+             for a in extract("I will be at Nordvik Seafood Market 6–9 May, Norway pavilion.")}
+    assert found == {("attended", "Nordvik Seafood Market")}
+    # a weekly schedule is no stay
+    found = {(a.predicate, a.object.name if a.object else "")
+             for a in extract("I am at Fjellheim Academy Mon–Thu, teaching music.")}
+    assert ("attended", "Fjellheim Academy") not in found
