@@ -35,9 +35,28 @@ _PLAN_WORDS = frozenset({"free", "starter", "basic", "pro", "plus", "premium", "
                          "startup", "lite", "personal"})
 _PLAN_RE = re.compile(r"\b([A-Za-z][\w-]*)\s+(plan|tier)\b")
 _APPOS_ROLE_RE = re.compile(
-    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)*)[ \t]*,[ \t]+(?:our|their|the)[ \t]+"
+    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+(?:(?:van|der|den|de|von|da|del|du)[ \t]+)?[A-Z][\w'’-]+)*)"
+    r"[ \t]*,[ \t]+(?:our|their|the)[ \t]+"
     r"(?P<role>(?:[\w-]+\s+){0,2}(?i:manager|director|lead|admin|ceo|cto|cfo|coo|cio|cmo|"
     r"(?:head|vp) of " + DEPT + r"|president|founder|officer))\b")
+
+
+#: Words before a role that say how someone is related, not what their job is ("my line
+#: manager", "our old director").
+_RELATION_MODIFIERS = frozenset({"line", "direct", "immediate", "team", "old", "former",
+                                 "previous", "first", "ex", "then", "future", "interim"})
+
+
+def _names_a_job(role: str) -> bool:
+    """"our CEO", "our general director", "their head of data", "our ops manager": the role
+    word names a job; "my manager", "my line manager", "our admin" name a relation only."""
+    words = role.split()
+    if _RELATION_MODIFIERS & set(words):
+        return False
+    if any(w in EXEC_TITLES for w in words) or words[0] in ("head", "vp"):
+        return True
+    return words[-1] in ("director", "president", "manager", "officer") and (
+        len(words) > 1 or words[-1] == "director")
 
 
 class Situations(TimeAnchoring):
@@ -287,7 +306,7 @@ class Situations(TimeAnchoring):
                 buffer.append(self._record(person, "works_at", org, False, AssertionKind.ASSERT,
                                            None, None, index, span, 0.6))
             title = " ".join(w for w in words if w not in ("new", "current", "actual"))
-            if any(w in EXEC_TITLES for w in words) and not any(
+            if _names_a_job(title) and not any(
                     r.subject == person and r.predicate == "job_title" for r in buffer):
                 buffer.append(self._record(person, "job_title", title, True,
                                            AssertionKind.ASSERT, None, None, index, span, 0.6))

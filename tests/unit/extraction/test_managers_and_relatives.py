@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from asof.extraction.assembly.situations import _names_a_job
 from asof.extraction.tagger import component
 from asof.extraction.tagger.model import TaggedSpan
 from asof.graph.models import AssertionKind
@@ -221,3 +222,30 @@ def test_his_after_a_sentence_led_by_a_title_continues_the_chain(extract: Extrac
     ended = {a.subject.name for a in found if a.predicate == "works_at" and
              a.kind is AssertionKind.RETRACT}
     assert ended == {"Rhys Morgan"}
+
+
+@pytest.mark.parametrize(("role", "job"), [
+    ("ceo", True), ("general director", True), ("head of data", True), ("ops manager", True),
+    ("director", True), ("manager", False), ("line manager", False), ("admin", False),
+    ("old director", False), ("former ops manager", False), ("boss", False)])
+def test_which_roles_name_a_job(role: str, job: bool) -> None:
+    assert _names_a_job(role) is job
+
+
+@pytest.mark.parametrize(("text", "person", "title"), [
+    ("Payroll question from our general director Saule Omarova today.", "Saule Omarova",
+     "general director"),
+    ("Start 14 Oct, boss will be Marit de Groot, their plant manager.", "Marit de Groot",
+     "plant manager"),
+])
+def test_a_role_that_names_a_job_is_the_persons_title(extract: Extract, text: str,
+                                                      person: str, title: str) -> None:
+    found = facts(extract(text, speaker="Aoife Brennan"))
+    assert (person, "job_title", title) in found
+    assert [f[0] for f in found if f[1] == "job_title"] == [person]
+
+
+def test_a_line_manager_named_after_my_has_no_title_from_the_role(extract: Extract) -> None:
+    found = facts(extract("Payroll question from my manager Saule Omarova today.",
+                          speaker="Aoife Brennan"))
+    assert not [f for f in found if f[1] == "job_title"]
