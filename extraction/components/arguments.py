@@ -516,7 +516,11 @@ def find_subject(doc: Doc, clause: Clause, before: int) -> tuple[str, tuple[int,
                 j = stop
                 continue
         elif token.dep_ in ("nsubj", "nsubjpass") and token.pos_ == "NOUN" and \
-                token.is_alpha and low not in ("everything", "everyone", "thing", "one"):
+                token.is_alpha and low not in ("everything", "everyone", "thing", "one") and \
+                not (j + 1 < before and doc[j + 1].lower_ in TITLE_HEADS and
+                     doc[j + 1].head.i != j):
+            # ("X is our team lead and reports to me": "team" is no subject of "lead", a
+            # title the parser took for a verb)
             # (an emoji the parser calls a noun is nobody: "switched hospitals 🏥 left X")
             # "my husband Cian", "her boss", "the academy move": possessor or a following name
             best = ("noun", (j, j + 1))

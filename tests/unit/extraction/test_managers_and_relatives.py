@@ -249,3 +249,10 @@ def test_a_line_manager_named_after_my_has_no_title_from_the_role(extract: Extra
     found = facts(extract("Payroll question from my manager Saule Omarova today.",
                           speaker="Aoife Brennan"))
     assert not [f for f in found if f[1] == "job_title"]
+
+
+def test_the_team_of_a_team_lead_is_no_subject(extract: Extract) -> None:
+    # the parser reads "team" as the subject of "lead"
+    found = facts(extract("Lena Berg is our CS team lead and reports to me.",
+                          speaker="Aoife Brennan"))
+    assert ("Lena Berg", "reports_to", "Aoife Brennan") in found
