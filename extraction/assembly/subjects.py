@@ -300,6 +300,12 @@ class SubjectResolution(Antecedents):
                     return [person]
             named = self._sentence_subject(doc, cand)
             return [named] if named is not None else [speaker]
+        if kind == "none" and ci in subjects and any(
+                c.clause == ci and c.predicate == "job_title" and c.trigger[0] == clause.start
+                for c in doc._.asof_candidates or []):
+            # "Welding supervisor, starts Monday, reporting to X": a clause led by a title is
+            # about whoever holds the title
+            return subjects[ci]
         return []
 
     def _person_named(self, doc: Doc, span: tuple[int, int]) -> str | None:

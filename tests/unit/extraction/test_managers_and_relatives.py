@@ -256,3 +256,9 @@ def test_the_team_of_a_team_lead_is_no_subject(extract: Extract) -> None:
     found = facts(extract("Lena Berg is our CS team lead and reports to me.",
                           speaker="Aoife Brennan"))
     assert ("Lena Berg", "reports_to", "Aoife Brennan") in found
+
+
+def test_a_clause_led_by_a_title_is_the_title_holders(extract: Extract) -> None:
+    found = facts(extract("Offer out to Sindre Lie, and he signed!! Crane supervisor, starts "
+                          "Monday 4 November, reporting to Hege Moen.", speaker="Aoife Brennan"))
+    assert ("Sindre Lie", "reports_to", "Hege Moen") in found
