@@ -316,8 +316,12 @@ RULES: tuple[Rule, ...] = (
                                                          "call", "board", "the", "a", "it",
                                                          "this", "time", "track"]}}),
          obj="any", list_objects=True, peek=True),
-    Rule("run_on", "uses", "assert", (_lemma("run"), _lower("on")), obj="any",
-         list_objects=True),
+    Rule("run_on", "uses", "assert", (_lemma("run"), _lower("on", "through", "via")),
+         obj="any", list_objects=True),
+    # "ERP is Danaos", "our CRM is Pipedrive": a system named by what it is for
+    Rule("label_is", "uses", "assert",
+         (_lower(*(w for w in data_lines("tool_list_labels.txt") if " " not in w)), _BE),
+         obj="name", subj="we"),
     # "they're a total Salesforce shop", "we're a Microsoft house" (the word after the name
     # is checked in components/match_checks.py)
     Rule("tool_shop", "uses", "assert",
@@ -341,9 +345,16 @@ RULES: tuple[Rule, ...] = (
          (_lower("been", "be", "are", "were"), _lower("with")), obj="name"),
     Rule("track_in", "uses", "assert",
          (_lemma("track", "manage", "keep", "store", "do", "host", "build"),
-          {"OP": "{0,4}", "IS_ALPHA": True, "LOWER": {"NOT_IN": ["in", "with", "on", "and"]}},
-          _lower("in", "with", "on"), _opt("an", "a", "the"), _opt("old", "new")),
+          {"OP": "{0,4}", "IS_ALPHA": True,
+           "LOWER": {"NOT_IN": ["in", "with", "on", "and", "through", "via"]}},
+          _lower("in", "with", "on", "through", "via"), _opt("an", "a", "the"),
+          _opt("old", "new")),
          obj="name"),
+    # "in Japan we sell only through Qoo10", "we do all the paperwork through UKG"
+    Rule("sell_through", "uses", "assert",
+         (_lemma("sell", "process", "handle", "book", "pay"),
+          {"OP": "{0,4}", "IS_ALPHA": True, "LOWER": {"NOT_IN": ["and", "through", "via"]}},
+          _lower("through", "via")), obj="name"),
     Rule("connect", "uses", "assert", (_lemma("connect", "integrate"),), obj="name",
          list_objects=True),
     Rule("drop", "uses", "retract",

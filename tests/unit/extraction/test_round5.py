@@ -591,3 +591,14 @@ def test_leaving_with_only_a_date_ends_the_known_job(extract: Extract) -> None:
 def test_a_home_typed_in_lower_case(extract: Extract, text: str, home: str | None) -> None:
     homes = [a for a in extract(text) if a.predicate == "lives_in"]
     assert [a.object.name.lower() for a in homes if a.object] == ([home] if home else [])
+
+
+@pytest.mark.parametrize("text", [
+    "Hi, Maren at Tessaly Foods. ERP is Vardo, has been for years.",
+    "Hi, Maren at Tessaly Foods. We do all the onboarding paperwork through Vardo now.",
+    "Hi, Maren at Tessaly Foods. Here we sell only through Vardo.",
+])
+def test_a_system_named_by_its_kind_or_worked_through(extract: Extract, text: str) -> None:
+    found = {(a.subject.name, a.object.name) for a in extract(text)
+             if a.predicate == "uses" and a.object is not None}
+    assert ("Tessaly Foods", "Vardo") in found
