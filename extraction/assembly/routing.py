@@ -168,6 +168,11 @@ class PredicateRouting(SubjectResolution):
         if predicate in ("uses", "owns"):
             if re.search(r"\b(plan|tier)$", low):
                 return "uses", clean_literal(text), True
+            if predicate == "owns" and self._rule == "had_since" and is_name and \
+                    state.type_of(subject) == "organization":
+                # "we've had Lotify on the Standard plan since 2022": an organisation's named
+                # thing it has had is a tool it runs
+                predicate = "uses"
             if predicate == "uses" and self._rule in ("switch_to", "switch_us_to") and \
                     low in PLAN_TIERS:
                 # "upgrade us to Business from 1 April": the business plan

@@ -602,3 +602,13 @@ def test_a_system_named_by_its_kind_or_worked_through(extract: Extract, text: st
     found = {(a.subject.name, a.object.name) for a in extract(text)
              if a.predicate == "uses" and a.object is not None}
     assert ("Tessaly Foods", "Vardo") in found
+
+
+def test_a_named_thing_an_organisation_has_had_is_a_tool(extract: Extract) -> None:
+    found = {(a.predicate, a.object.name) for a in extract(
+        "Hi, Maren at Tessaly Foods. We've had Vardo on the Standard plan since 2022.")
+        if a.object is not None and a.subject.name == "Tessaly Foods"}
+    assert ("uses", "Vardo") in found and ("owns", "Vardo") not in found
+    mine = {(a.predicate, a.object.name) for a in extract("I've had a Vardo since 2022.")
+            if a.object is not None}
+    assert mine == {("owns", "Vardo")}
