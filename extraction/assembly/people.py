@@ -53,7 +53,9 @@ ROLE_RE = re.compile(
     r"account owner))\s*(?:,|is|was|will be|-|—)?\s+(?:the\s+)?"
     r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+(?:(?:van|der|den|de|von|da|del|du)\b|[A-Z][\w'’-]+))*)")
 #: An organisation's name ("Kanmi Foods", "Maple & Finch") and a person's first one or two.
-_ORG = r"(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w'’-]*)*)"
+#: (lower-case particles inside: "Rolhas Vale do Sousa")
+_ORG = (r"(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+|"
+        r"(?:de|do|da|dos|das|del|di|du|van|von|der|den)[ \t]+)?[A-Z][\w'’-]*)*)")
 _PERSON = r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)"
 #: A title of up to four words, its last word kept to be checked against the title heads.
 _TITLE = r"(?P<title>(?:[\w&/-]+[ \t]+){0,3}?(?P<head>[\w-]+))"

@@ -612,3 +612,10 @@ def test_a_named_thing_an_organisation_has_had_is_a_tool(extract: Extract) -> No
     mine = {(a.predicate, a.object.name) for a in extract("I've had a Vardo since 2022.")
             if a.object is not None}
     assert mine == {("owns", "Vardo")}
+
+
+def test_an_employer_named_with_a_particle_is_one_name(extract: Extract) -> None:
+    employers = {a.object.name for a in extract("Maren Holt here, quality manager at Cortiças "
+                                                "Vale do Sousa. Quick question.")
+                 if a.predicate == "works_at" and a.object is not None}
+    assert employers == {"Cortiças Vale do Sousa"}
