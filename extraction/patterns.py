@@ -434,7 +434,13 @@ RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------- visited / attended
     Rule("visit", "visited", "assert", (_lemma("visit", "tour"),), obj="name"),
     Rule("went_to", "visited", "assert",
-         (_lemma("go", "fly", "travel", "head", "drive"), _ADV, _lower("to")), obj="name"),
+         (_lemma("go", "fly", "travel", "head", "drive", "walk", "ride", "cycle", "hike",
+                 "sail"), _ADV, _lower("to")), obj="name"),
+    # "Anisur and I took the kids to Sylhet for Eid": the ones who took them went too
+    Rule("took_to", "visited", "assert",
+         (_lemma("take", "bring"), {"OP": "{1,3}", "IS_ALPHA": True,
+                                    "LOWER": {"NOT_IN": ["to", "and", "over"]}},
+          _lower("to")), obj="name"),
     Rule("was_in", "visited", "assert",  # "I was home in Cebu City from Dec 18 to Jan 5"
          (_lower("was", "were", "been"), _ADV, _opt("home"), _lower("in")), obj="name"),
     Rule("trip_to", "visited", "assert", (_lower("trip", "holiday", "vacation", "visit"),

@@ -25,7 +25,7 @@ from asof.timex.picking import (
     slashed_order,
     two_digit_year,
 )
-from asof.timex.ranges import merge_ranges, weekday_pair
+from asof.timex.ranges import merge_ranges, ordinal_range_months, weekday_pair
 from asof.timex.values import (
     Role,
     Tense,
@@ -160,14 +160,10 @@ def resolve(kind: str, text: str, ref: datetime, tense: Tense,
         end_value, role = day_value(opening.replace(day=last_day), tz), Role.RANGE
     elif kind == "range_ord":
         first_day, last_day = (int(x) for x in _INT.findall(low)[:2])
-        y, m = today.year, today.month
-        if tense is Tense.FUTURE and first_day < today.day:
-            y, m = add_months(y, m, 1)
-        elif tense is not Tense.FUTURE and last_day > today.day:
-            y, m = add_months(y, m, -1)
+        (y, m), (ey, em) = ordinal_range_months(first_day, last_day, today, tense)
         try:
             value = day_value(date(y, m, first_day), tz)
-            end_value, role = day_value(date(y, m, last_day), tz), Role.RANGE
+            end_value, role = day_value(date(ey, em, last_day), tz), Role.RANGE
         except ValueError:
             return None
     elif kind == "range_years2":

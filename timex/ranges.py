@@ -5,9 +5,9 @@ weekday a day ("mon–wed") where it would otherwise need a date word before it.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from asof.timex.values import Role, TimeMention, TimeValue
+from asof.timex.values import Role, Tense, TimeMention, TimeValue, add_months
 from asof.timex.vocabulary import WEEKDAY_ABBREVIATIONS, WEEKDAYS
 
 _WEEKDAY_WORD = "(?:" + "|".join(sorted(set(WEEKDAYS) | set(WEEKDAY_ABBREVIATIONS), key=len,
@@ -31,6 +31,23 @@ _BETWEEN_RANGE = re.compile(r"^\s*(?:-|–|—|&|to|until|till|through|thru|and)
 #: "between 2019 and 2021": the only "and" that joins two times into one range ("since 2021
 #: and this year I want …" is a start and another time).
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def ordinal_range_months(first_day: int, last_day: int, today: date,
+                         tense: Tense) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The (year, month) of each end of "the 8th to the 10th": this month's days, or the
+    next month's (future) or the last's (past) where they are not yet or no longer ahead or
+    behind; "the 28th to the 2nd" runs over a month's end (a past one ends this month)."""
+    y, m = today.year, today.month
+    if tense is Tense.FUTURE and first_day < today.day:
+        y, m = add_months(y, m, 1)
+    elif tense is not Tense.FUTURE and last_day > today.day:
+        y, m = add_months(y, m, -1)
+    if last_day >= first_day:
+        return (y, m), (y, m)
+    if tense is Tense.FUTURE:
+        return (y, m), add_months(y, m, 1)
+    return add_months(y, m, -1), (y, m)
 
 
 def a_year_later(value: TimeValue) -> TimeValue:

@@ -134,3 +134,11 @@ def test_a_few_days_at_a_name_are_an_event_not_a_job(extract: Extract) -> None:
     found = {(a.predicate, a.object.name if a.object else "")
              for a in extract("I am at Fjellheim Academy Mon–Thu, teaching music.")}
     assert ("attended", "Fjellheim Academy") not in found
+
+
+@pytest.mark.parametrize("text", ["Ola and I took the kids to Bodø for the holidays.",
+                                  "Yesterday I walked to Bodø, like every year."])
+def test_taking_someone_or_walking_somewhere_is_a_trip(extract: Extract, text: str) -> None:
+    assert ("Maren Holt", "visited", "Bodø") in {
+        (a.subject.name, a.predicate, a.object.name if a.object else "")
+        for a in extract(text)}

@@ -91,3 +91,17 @@ def test_and_joins_two_times_into_a_range_only_after_between() -> None:
     assert [m.role.value for m in apart][:1] == ["start"] and len(apart) == 2
     (joined,) = find_times("worked there between 2019 and 2021", REF)
     assert joined.end_value is not None and joined.end_value.start.year == 2021
+
+
+@pytest.mark.parametrize(("text", "tense", "first", "last"), [
+    ("we were there 28th to the 2nd", Tense.PAST, (5, 28), (6, 2)),
+    ("we go the 28th to the 2nd", Tense.FUTURE, (6, 28), (7, 2)),
+    ("we were there the 8th to the 10th", Tense.PAST, (6, 8), (6, 10)),
+])
+def test_days_of_the_month_over_a_months_end(text: str, tense: Tense,
+                                             first: tuple[int, int],
+                                             last: tuple[int, int]) -> None:
+    (found,) = find_times(text, REF, tense)
+    assert found.end_value is not None
+    assert (found.value.start.month, found.value.start.day) == first
+    assert (found.end_value.start.month, found.end_value.start.day) == last
