@@ -59,6 +59,17 @@ class PredicateRouting(SubjectResolution):
         """The first token of the object being routed (at ``self._object_at``), if any."""
         return next((t.i for t in doc if t.idx >= self._object_at), None)
 
+    def _joiner(self, doc: Doc) -> bool:
+        """The object is the subject of "join" with "us" or "the team" after it ("Zurab
+        Meskhi joins us as guide coordinator"): a person, whatever the NER calls the name."""
+        first = self._object_token(doc)
+        if first is None:
+            return False
+        head = doc[first].head if doc[first].dep_ == "compound" else doc[first]
+        verb = head.head
+        return head.dep_ == "nsubj" and verb.lemma_ == "join" and any(
+            c.dep_ == "dobj" and c.lower_ in ("us", "team", "me") for c in verb.children)
+
     def _moved_here(self, doc: Doc) -> bool:
         """The object follows "here from" or "over from" ("moved here from Accra"): a home
         left, whatever the NER calls the name."""
@@ -246,6 +257,9 @@ class PredicateRouting(SubjectResolution):
         # person
         left_place = predicate == "works_at" and kind == "retract" and \
             self._leaving_place(doc, name)
+        if predicate == "works_at" and self._rule == LEARNED_RULE and self._joiner(doc):
+            state.retype(name, "person")  # "Zurab Meskhi joins us as …": who joins, no employer
+            return None
         if predicate not in ("reports_to", "married_to"):
             state.retype(name, "location" if left_place else self._object_type(predicate))
         # the object's kind can change the predicate

@@ -262,3 +262,21 @@ def test_a_clause_led_by_a_title_is_the_title_holders(extract: Extract) -> None:
     found = facts(extract("Offer out to Sindre Lie, and he signed!! Crane supervisor, starts "
                           "Monday 4 November, reporting to Hege Moen.", speaker="Aoife Brennan"))
     assert ("Sindre Lie", "reports_to", "Hege Moen") in found
+
+
+class _JoinerTagger:
+    """Tags the two words before "joins" as an employer, as the shipped model does for a name
+    the NER calls an organisation."""
+
+    def spans(self, features: list[list[str]], threshold: float) -> list[TaggedSpan]:
+        return [TaggedSpan(i - 2, i, "works_at", 0.9) for i, token in enumerate(features)
+                if "w=joins" in token and i >= 2]
+
+
+def test_who_joins_us_is_a_person_not_an_employer(learned_extract: Extract,
+                                                 monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(component, "load", lambda _model: _JoinerTagger())
+    found = facts(learned_extract("Two things: Levan Beridze joins us as guide coordinator on "
+                                  "1 June, reporting to me.", speaker="Aoife Brennan"))
+    assert ("Levan Beridze", "reports_to", "Aoife Brennan") in found
+    assert not [f for f in found if f[1] == "works_at" and f[2] == "Levan Beridze"]
