@@ -318,7 +318,7 @@ RULES: tuple[Rule, ...] = (
          obj="any", list_objects=True, peek=True),
     Rule("run_on", "uses", "assert", (_lemma("run"), _lower("on", "through", "via")),
          obj="any", list_objects=True),
-    # "ERP is Danaos", "our CRM is Pipedrive": a system named by what it is for
+    # "ERP is Vardo", "our CRM is Pipedrive": a system named by what it is for
     Rule("label_is", "uses", "assert",
          (_lower(*(w for w in data_lines("tool_list_labels.txt") if " " not in w)), _BE),
          obj="name", subj="we"),
@@ -350,7 +350,7 @@ RULES: tuple[Rule, ...] = (
           _lower("in", "with", "on", "through", "via"), _opt("an", "a", "the"),
           _opt("old", "new")),
          obj="name"),
-    # "in Japan we sell only through Qoo10", "we do all the paperwork through UKG"
+    # "in Japan we sell only through Kaimon", "we do all the paperwork through Vardo"
     Rule("sell_through", "uses", "assert",
          (_lemma("sell", "process", "handle", "book", "pay"),
           {"OP": "{0,4}", "IS_ALPHA": True, "LOWER": {"NOT_IN": ["and", "through", "via"]}},
@@ -436,7 +436,7 @@ RULES: tuple[Rule, ...] = (
     Rule("went_to", "visited", "assert",
          (_lemma("go", "fly", "travel", "head", "drive", "walk", "ride", "cycle", "hike",
                  "sail"), _ADV, _lower("to")), obj="name"),
-    # "Anisur and I took the kids to Sylhet for Eid": the ones who took them went too
+    # "Ola and I took the kids to Bodø for Easter": the ones who took them went too
     Rule("took_to", "visited", "assert",
          (_lemma("take", "bring"), {"OP": "{1,3}", "IS_ALPHA": True,
                                     "LOWER": {"NOT_IN": ["to", "and", "over"]}},

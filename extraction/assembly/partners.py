@@ -44,7 +44,7 @@ def _partner_before(doc: Doc, i: int) -> bool:
     if token.dep_ in ("nsubj", "nsubjpass") and token.ent_type_ in ("NORP", "GPE", "ORG") and \
             i + 2 < len(doc) and doc[i + 2].dep_ == "conj" and doc[i + 2].head.i == i and \
             not is_place_name(doc[name_start(doc, i):i + 1].text):
-        return True  # "Ruaraidh and I went": the subject beside the "I", whatever the NER
+        return True  # "Veikko and I went": the subject beside the "I", whatever the NER
     if token.ent_type_ in ("ORG", "GPE", "LOC", "FAC", "PRODUCT", "NORP", "EVENT") or \
             token.dep_ in ("pobj", "dobj", "attr", "appos"):
         return False

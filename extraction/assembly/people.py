@@ -53,7 +53,7 @@ ROLE_RE = re.compile(
     r"account owner))\s*(?:,|is|was|will be|-|—)?\s+(?:the\s+)?"
     r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+(?:(?:van|der|den|de|von|da|del|du)\b|[A-Z][\w'’-]+))*)")
 #: An organisation's name ("Kanmi Foods", "Maple & Finch") and a person's first one or two.
-#: (lower-case particles inside: "Rolhas Vale do Sousa")
+#: (lower-case particles inside: "Cortiças Vale do Lima")
 _ORG = (r"(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+|"
         r"(?:de|do|da|dos|das|del|di|du|van|von|der|den)[ \t]+)?[A-Z][\w'’-]*)*)")
 _PERSON = r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)"
@@ -436,9 +436,8 @@ class PeopleAndNames(RecordKeeping):
     def _companions(self, doc: Doc, clause: Clause, cand: Candidate,
                     roles: frozenset[str] = frozenset()) -> list[str]:
         """People named after "with" in a move's clause ("with my son Danylo", "with Ana",
-        "with the missus Tayla"),
-        or after one of ``roles`` ("with my boss Lena Berg"), not pets ("with our dog
-        Bublyk")."""
+        "with the missus Aino") or after one of ``roles`` ("with my boss Lena Berg"), not pets
+        ("with our dog Bublyk")."""
         found = []
         for k in range(cand.trigger[1], clause.end - 1):
             if doc[k].lower_ != "with":
@@ -463,7 +462,7 @@ class PeopleAndNames(RecordKeeping):
 
     def _outing_companions(self, doc: Doc, clause: Clause, cand: Candidate, subjects: list[str],
                            emitted: list[Record]) -> list[Record]:
-        """"I was at the AFCA conference with my boss Lena Berg", "went to Porto with Ana": the
+        """"I was at the BKFA conference with my boss Lena Berg", "went to Porto with Ana": the
         people named after "with" were at the event or the place as well."""
         outings = [r for r in emitted if r.predicate in ("attended", "visited") and
                    r.subject in subjects and r.kind is AssertionKind.ASSERT]

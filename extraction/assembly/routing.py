@@ -60,8 +60,8 @@ class PredicateRouting(SubjectResolution):
         return next((t.i for t in doc if t.idx >= self._object_at), None)
 
     def _joiner(self, doc: Doc) -> bool:
-        """The object is the subject of "join" with "us" or "the team" after it ("Zurab
-        Meskhi joins us as guide coordinator"): a person, whatever the NER calls the name."""
+        """The object is the subject of "join" with "us" or "the team" after it ("Levan
+        Beridze joins us as guide coordinator"): a person, whatever the NER calls the name."""
         first = self._object_token(doc)
         if first is None:
             return False
@@ -181,7 +181,7 @@ class PredicateRouting(SubjectResolution):
                 return "uses", clean_literal(text), True
             if predicate == "owns" and self._rule == "had_since" and is_name and \
                     state.type_of(subject) == "organization":
-                # "we've had Lotify on the Standard plan since 2022": an organisation's named
+                # "we've had Vardo on the Standard plan since 2022": an organisation's named
                 # thing it has had is a tool it runs
                 predicate = "uses"
             if predicate == "uses" and self._rule in ("switch_to", "switch_us_to") and \
@@ -258,7 +258,7 @@ class PredicateRouting(SubjectResolution):
         left_place = predicate == "works_at" and kind == "retract" and \
             self._leaving_place(doc, name)
         if predicate == "works_at" and self._rule == LEARNED_RULE and self._joiner(doc):
-            state.retype(name, "person")  # "Zurab Meskhi joins us as …": who joins, no employer
+            state.retype(name, "person")  # "Levan Beridze joins us as …": who joins, no employer
             return None
         if predicate not in ("reports_to", "married_to"):
             state.retype(name, "location" if left_place else self._object_type(predicate))
@@ -272,7 +272,7 @@ class PredicateRouting(SubjectResolution):
             if kind == "assert" and self._rule in ("be_at", LEARNED_RULE) and \
                     state.type_of(name) != "organization" and self._dated_stay(doc, times) and \
                     not any(weekday_range(t) for t in times):
-                # "Nino and I will be at Arabian Travel Market 6–9 May": a few days at a name
+                # "Ola and I will be at Nordvik Seafood Market 6–9 May": a few days at a name
                 # are an event (or a trip), never a job ("Mon–Thu" is a schedule)
                 if self._looks_like_place(doc, name):
                     return "visited", state.canonical(name, "location"), False

@@ -160,7 +160,7 @@ def read_name(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
 
 
 def event_word_after(doc: Doc, stop: int, end: int) -> bool:
-    """"the AFCA conference": the lower-case event word right after a name that modifies it
+    """"the BKFA conference": the lower-case event word right after a name that modifies it
     is part of the event's name."""
     return stop < end and doc[stop].lower_ in EVENT_WORDS and doc[stop].is_lower and \
         doc[stop - 1].head.i == stop
@@ -519,10 +519,9 @@ def find_subject(doc: Doc, clause: Clause, before: int) -> tuple[str, tuple[int,
                 token.is_alpha and low not in ("everything", "everyone", "thing", "one") and \
                 not (j + 1 < before and doc[j + 1].lower_ in TITLE_HEADS and
                      doc[j + 1].head.i != j):
-            # ("X is our team lead and reports to me": "team" is no subject of "lead", a
-            # title the parser took for a verb)
-            # (an emoji the parser calls a noun is nobody: "switched hospitals 🏥 left X")
             # "my husband Cian", "her boss", "the academy move": possessor or a following name
+            # (an emoji the parser calls a noun is nobody: "switched hospitals 🏥 left X"; in
+            # "X is our team lead and reports to me" "team" is no subject of a verb "lead")
             best = ("noun", (j, j + 1))
         j += 1
     if best is None:

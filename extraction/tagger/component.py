@@ -71,7 +71,7 @@ class ObjectTaggerComponent:
         if start == end:
             return None
         if event_word_after(doc, end, len(doc)):
-            end += 1  # "the AFCA conference", as the rules read it
+            end += 1  # "the BKFA conference", as the rules read it
         if doc[start].tag_ == "PRP$" and doc[end - 1].lower_ in _RELATIONS:
             return None  # "rui carvalho's been my mgr": a relation to someone, not a title
         span = TaggedSpan(start, end, span.predicate, span.confidence)
