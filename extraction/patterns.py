@@ -263,6 +263,10 @@ RULES: tuple[Rule, ...] = (
           _ADV, _lower("at", "in"))),
     # "B.Tech from NIT Trichy, 2010-14", "BCom from the American University of Sharjah"
     Rule("degree_from", "studies_at", "used_to", (_lower(*_DEGREES), _lower("from"), _DET)),
+    # "BSc Lakeside University 2016–2019": a CV line's degree, then where (a school's name:
+    # components/match_checks.py)
+    Rule("degree_school", "studies_at", "assert", (_lower(*_DEGREES), {"IS_TITLE": True}),
+         peek=True),
     Rule("go_to_school", "studies_at", "assert", (_lower("goes", "go"), _lower("to"))),
     Rule("finished_at", "studies_at", "used_to",
          (_lemma("finish", "graduate", "complete"), {"OP": "{0,4}", "IS_ALPHA": True,

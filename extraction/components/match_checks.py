@@ -9,7 +9,13 @@ from spacy.tokens import Doc, Token
 from asof.extraction.components.base import FIRST_PERSON, THIRD_PERSON, is_nameish, name_start
 from asof.extraction.components.mentions import name_run
 from asof.extraction.gazetteer import is_place_name
-from asof.extraction.lexicons import DEPARTMENTS, LANGUAGES, NON_TITLE_HEADS, TITLE_HEADS
+from asof.extraction.lexicons import (
+    DEPARTMENTS,
+    LANGUAGES,
+    NON_TITLE_HEADS,
+    SCHOOL_WORDS,
+    TITLE_HEADS,
+)
 from asof.extraction.patterns import Rule
 from asof.extraction.word_frequency import common_english
 from asof.timex.vocabulary import MONTH_NAMES, WEEKDAY_ABBREVIATIONS, WEEKDAY_NAMES
@@ -68,6 +74,9 @@ def no_object(doc: Doc, rule: Rule, end: int, found: tuple[int, int, str, bool])
             not any(t.lower_ in TITLE_HEADS for t in after[1:])
     if found[3] and _all_time(doc, found[0], found[1]):
         return True  # "joined X in Aug '14, left Feb '17": a month, not what was left
+    if rule.id == "degree_school":
+        # "MSc Interaction Design" is the subject studied; "BSc Lakeside University" the school
+        return not any(t.lower_ in SCHOOL_WORDS for t in doc[found[0]:found[1]])
     if rule.id == "tool_shop":
         return found[1] >= len(doc) or doc[found[1]].lower_ not in _TOOL_SHOP_HEADS
     if rule.id == "spouse":

@@ -619,3 +619,13 @@ def test_an_employer_named_with_a_particle_is_one_name(extract: Extract) -> None
                                                 "Vale do Sousa. Quick question.")
                  if a.predicate == "works_at" and a.object is not None}
     assert employers == {"Cortiças Vale do Sousa"}
+
+
+def test_a_cv_lines_degree_then_school(extract: Extract) -> None:
+    found = {(a.predicate, a.object.name) for a in extract(
+        "Maren Holt — data engineer, Vardo Systems, 2020 – present. BSc Lakeside University "
+        "2016–2019.") if a.object is not None}
+    assert ("studies_at", "Lakeside University") in found
+    # the subject studied is no school
+    assert not [a for a in extract("MSc Interaction Design, 2014–2016.")
+                if a.predicate == "studies_at"]
