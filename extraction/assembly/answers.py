@@ -112,7 +112,7 @@ def _opening_answer(doc: Doc) -> tuple[str, str, tuple[int, int]] | None:
 
 
 def answered_by_opening_name(doc: Doc, index: int, speaker: str, state: ConversationState,
-                   buffer: list[Record]) -> None:
+                             buffer: list[Record]) -> None:
     """The reply's opening name answers the assistant's question: where the speaker lives
     ("Where are you based?" → "Bergen. 2 cats"), with those named beside "me"; whom they
     report to ("Who's your manager?" → "roderick vella. head of compliance")."""

@@ -46,16 +46,18 @@ _OUTING_MATES = (RELATIONAL_ROLES | WORK_ROLES) - {"owner", "hire", "report", "c
 #: The department of "head of …" / "vp of …": at most three words, never across "and"/"or"
 #: ("our head of sales and she reports to X" is not a title "head of sales and she …").
 DEPT = r"(?:(?!and\b|or\b|but\b)[\w-]+?(?: |(?=\W))){1,3}?"
+#: Lower-case particles inside a person's name ("Anika de Villiers", "Joost van Dijk").
+NAME_PARTICLE = r"(?:van|der|den|de|von|da|del|du)"
 ROLE_RE = re.compile(
     r"\b(my|our|her|his|their)\s+((?:new\s+|current\s+|actual\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?i:manager|boss|lead|admin|administrator|deputy|contact|colleague|coworker|ceo|cto|cfo|"
     r"coo|cio|cmo|director|(?:head|vp) of " + DEPT + r"|president|founder|owner|"
     r"account owner))\s*(?:,|is|was|will be|-|—)?\s+(?:the\s+)?"
-    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+(?:(?:van|der|den|de|von|da|del|du)\b|[A-Z][\w'’-]+))*)")
+    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+(?:" + NAME_PARTICLE + r"\b|[A-Z][\w'’-]+))*)")
 #: An organisation's name ("Kanmi Foods", "Maple & Finch") and a person's first one or two.
-#: (lower-case particles inside: "Cortiças Vale do Lima")
-_ORG = (r"(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+|"
-        r"(?:de|do|da|dos|das|del|di|du|van|von|der|den)[ \t]+)?[A-Z][\w'’-]*)*)")
+#: (lower-case particles inside, also Portuguese and Italian ones: "Cortiças Vale do Lima")
+_ORG = (r"(?P<org>[A-Z][\w'’&-]*(?:[ \t]+(?:&[ \t]+|(?:" + NAME_PARTICLE +
+        r"|do|dos|das|di)[ \t]+)?[A-Z][\w'’-]*)*)")
 _PERSON = r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)"
 #: A title of up to four words, its last word kept to be checked against the title heads.
 _TITLE = r"(?P<title>(?:[\w&/-]+[ \t]+){0,3}?(?P<head>[\w-]+))"
@@ -444,11 +446,12 @@ class PeopleAndNames(RecordKeeping):
                 continue
             j = k + 1
             kin = None
-            while j < clause.end and (
-                    doc[j].lower_ in ("my", "our", "his", "her", "their", "the") or
-                    doc[j].lower_ in RELATION_NOUNS or doc[j].lower_ in roles):
-                kin = doc[j].lower_ if doc[j].lower_ in RELATION_NOUNS or \
-                    doc[j].lower_ in roles else kin
+            while j < clause.end:
+                word = doc[j].lower_
+                if word in RELATION_NOUNS or word in roles:
+                    kin = word
+                elif word not in ("my", "our", "his", "her", "their", "the"):
+                    break
                 j += 1
             if j > k + 1 and kin is None:
                 continue  # "with our dog Bublyk", "with my old car"

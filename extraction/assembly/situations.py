@@ -8,7 +8,7 @@ import re
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.anchoring import TimeAnchoring
-from asof.extraction.assembly.people import DEPT, ROLE_RE
+from asof.extraction.assembly.people import DEPT, NAME_PARTICLE, ROLE_RE
 from asof.extraction.assembly.state import Record
 from asof.extraction.assembly.words import is_event, written_plan
 from asof.extraction.components.arguments import read_any, read_name
@@ -35,7 +35,7 @@ _PLAN_WORDS = frozenset({"free", "starter", "basic", "pro", "plus", "premium", "
                          "startup", "lite", "personal"})
 _PLAN_RE = re.compile(r"\b([A-Za-z][\w-]*)\s+(plan|tier)\b")
 _APPOS_ROLE_RE = re.compile(
-    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+(?:(?:van|der|den|de|von|da|del|du)[ \t]+)?[A-Z][\w'’-]+)*)"
+    r"(?P<name>[A-Z][\w'’-]+(?:[ \t]+(?:" + NAME_PARTICLE + r"[ \t]+)?[A-Z][\w'’-]+)*)"
     r"[ \t]*,[ \t]+(?:our|their|the)[ \t]+"
     r"(?P<role>(?:[\w-]+\s+){0,2}(?i:manager|director|lead|admin|ceo|cto|cfo|coo|cio|cmo|"
     r"(?:head|vp) of " + DEPT + r"|president|founder|officer))\b")
