@@ -82,7 +82,11 @@ _DESCRIBED_ORG_RE = re.compile(
     _ORG + r"\s+(?:is|'s|’s)\s+(?:a|an)\s+(?:[\w-]+\s+){0,4}?(?P<head>" +
     "|".join(sorted((re.escape(h) for h in COMPANY_HEADS), key=len, reverse=True)) + r")\b")
 _KIN_RE = re.compile(r"\b(?:my|our|her|his)\s+(?P<kin>" + "|".join(KINSHIP) +
-                     r")[ \t]*,?[ \t]+(?P<name>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)")
+                     r")[ \t]*,?[ \t]+" + _PERSON)
+#: "Kārlis, my boyfriend — from Riga": a name opening a line or sentence, then the relation
+_KIN_AFTER_RE = re.compile(r"(?:^|(?<=[\n.!?;:])[ \t]*)" + _PERSON +
+                           r"[ \t]*(?:,|\(|—|–)[ \t]*(?:my|our)[ \t]+(?P<kin>" +
+                           "|".join(KINSHIP) + r")\b")
 
 
 def _pronoun_after(doc: Doc, end: int) -> str | None:
@@ -113,6 +117,13 @@ class PeopleAndNames(RecordKeeping):
                 continue
             seen(state.add_person(name.split(" is")[0], KINSHIP.get(match.group("kin").lower())),
                  match.start("name"))
+        for match in _KIN_AFTER_RE.finditer(_text(doc)):
+            name = match.group("name")
+            words = normalize_name(name).split()
+            if words and words[0] not in NOT_NAMES and not common_english(words[0]) and \
+                    state.type_of(name) in (None, "person", "unknown"):
+                seen(state.add_person(name, KINSHIP.get(match.group("kin").lower())),
+                     match.start("name"))
         for match in ROLE_RE.finditer(_text(doc)):
             # "my deputy Priyanka Sharma", "our CTO, Omar Haddad": a person, whatever the NER says
             name = _trim_name(match.group("name"))

@@ -389,6 +389,9 @@ class SubjectResolution(Antecedents):
             while j < len(doc) and doc[j].text != ")" and doc[j].idx < at:
                 j += 1
             j += 1
+        elif j + 3 < len(doc) and doc[j].text == "," and doc[j + 1].lower_ in ("my", "our") \
+                and doc[j + 2].lower_ in RELATION_NOUNS:
+            j += 3  # "Tőnis, my boyfriend — from Tartu": the relation said in apposition
         if j >= len(doc) or doc[j].idx >= at or doc[j].text not in ("—", "–", "-", ":") and not (
                 doc[j].text == "," and run[1] - run[0] >= 2 and bullet and
                 all(t.ent_type_ == "PERSON" for t in doc[run[0]:run[1]])):

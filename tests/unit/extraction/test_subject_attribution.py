@@ -418,3 +418,12 @@ def test_a_verb_after_a_relative_clause_is_the_named_persons(extract: Extract) -
 def test_a_weekday_in_lower_case_is_nobody(extract: Extract) -> None:
     found = extract("back at vestfrakt 😂 boomerang. started mon, senior PM now.")
     assert not [a for a in found if a.subject.name.lower() == "mon"], found
+
+
+def test_a_name_opening_a_sentence_before_my_partner_is_that_person(
+        learned_extract: Extract) -> None:
+    facts = _facts(learned_extract("Tőnis, my boyfriend — from Pärnu, in Helsinki since 2020. "
+                                   "He speaks Estonian and Finnish."))
+    assert ("Tőnis", "lives_in", "Helsinki") in facts
+    assert ("Tőnis", "speaks", "Finnish") in facts
+    assert not any(subject == "Maren Holt" for subject, _p, _o in facts)
