@@ -24,6 +24,7 @@ from asof.extraction.lexicons import (
     TITLE_HEADS,
     data_lines,
 )
+from asof.extraction.patterns import OTHER_LANGUAGE_NAMES
 from asof.extraction.spans import is_emoji
 
 _SKIP_BEFORE_OBJECT = frozenset({"a", "an", "the", "my", "our", "his", "her", "their", "its",
@@ -316,7 +317,18 @@ def _language_at(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | Non
         if i >= 2 and doc[i - 2].lower_ == "te" and doc[i - 1].lower_ == "reo":
             start = i - 2
         return start, i + 1, doc[start:i + 1].text, True
+    if i < end and (english := language_own_name(doc[i])):
+        return i, i + 1, english, True
     return None
+
+
+def language_own_name(token: Token) -> str | None:
+    """The English name of a language called by its own name ("castellano", "cymraeg",
+    "Deutsch"); never a person's name ("Frans", "Russo")."""
+    if token.ent_iob_ == "B" and token.i + 1 < len(token.doc) and \
+            token.doc[token.i + 1].ent_iob_ == "I":
+        return None  # part of a longer name ("Frans Hals")
+    return OTHER_LANGUAGE_NAMES.get(token.lower_)
 
 
 def read_languages(doc: Doc, i: int, end: int) -> list[tuple[int, int, str, bool]]:
@@ -327,7 +339,28 @@ def read_languages(doc: Doc, i: int, end: int) -> list[tuple[int, int, str, bool
             if j >= 2 and doc[j - 2].lower_ == "te" and doc[j - 1].lower_ == "reo":
                 start = j - 2
             found.append((start, j + 1, doc[start:j + 1].text, True))
+        elif english := language_own_name(doc[j]):
+            found.append((j, j + 1, english, True))
     return found
+
+
+def languages_listed_with(doc: Doc, start: int, end: int) -> list[tuple[int, int, str, bool]]:
+    """The other languages of the list a language at ``start:end`` stands in, on its line:
+    "runasimi, castellano, english" around "english"; nothing when no list separator
+    ("," "/" "&" "and") joins them."""
+    found = []
+    for step in (-1, 1):
+        j = start - 1 if step < 0 else end
+        while 0 <= j < len(doc) and doc[j].text in (",", "/", "&", "and", "+"):
+            k = j + step
+            if not 0 <= k < len(doc):
+                break
+            language = _language_at(doc, k, k + 1)
+            if language is None or doc[k].dep_ in ("nsubj", "nsubjpass"):
+                break  # "…, German is a work in progress": another clause's subject
+            found.append(language)
+            j = k + step
+    return sorted(found)
 
 
 def read_before(doc: Doc, i: int, start: int) -> tuple[int, int, str, bool] | None:

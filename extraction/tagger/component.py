@@ -9,10 +9,17 @@ rule's, and keeps its fact only where no rule's fact says the same predicate of 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from asof.extraction.components.arguments import event_word_after, find_subject
+from asof.extraction.components.arguments import (
+    event_word_after,
+    find_subject,
+    language_own_name,
+    languages_listed_with,
+)
 from asof.extraction.components.base import Candidate, Clause, held_at_work
 from asof.extraction.components.relations import RelationFinder
 from asof.extraction.lexicons import RELATIONAL_ROLES, data_json, tagger_gate
@@ -51,10 +58,20 @@ class ObjectTaggerComponent:
                    for k in range(span.start, span.end)):
                 continue
             candidate = self._candidate(doc, clauses, span, registry)
-            if candidate is not None:
-                candidates.append(candidate)
-                covered.update(dict.fromkeys(range(span.start, span.end), span.predicate))
-                added = True
+            if candidate is None:
+                continue
+            listed = []
+            if span.predicate == "speaks":
+                # "runasimi, castellano, english": the model tags the language it knows, the
+                # list gives the others (a language called by its own name as well)
+                listed = [replace(candidate, trigger=(s, e), objects=[(s, e, text, True)])
+                          for (s, e, text, _n) in languages_listed_with(doc, span.start,
+                                                                        span.end)
+                          if all(k not in covered for k in range(s, e))]
+            for found in [candidate, *listed]:
+                candidates.append(found)
+                covered.update(dict.fromkeys(range(*found.trigger), span.predicate))
+            added = True
         if added:
             candidates.sort(key=lambda c: c.trigger)
             doc._.asof_candidates = candidates
@@ -87,6 +104,8 @@ class ObjectTaggerComponent:
         spec = registry.get(span.predicate)
         is_name = spec.object_types[0] not in (LITERAL, "concept")
         text = doc[span.start:span.end].text
+        if span.predicate == "speaks" and span.end - span.start == 1:
+            text = language_own_name(doc[span.start]) or text  # "castellano": Spanish
         return Candidate(LEARNED_RULE, span.predicate, "assert", ci, (span.start, span.end),
                          subject, subject_span, [(span.start, span.end, text, is_name)],
                          negated=clause.negated)
