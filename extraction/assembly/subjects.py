@@ -295,6 +295,13 @@ class SubjectResolution(Antecedents):
                 earlier = [(pos, name) for name, pos in self._positions.items()
                            if pos < at and name != speaker and
                            state.type_of(name) == "person"]
+                # "- Ilze Ozola, chief accountant. Speaks Russian": or a name the model did not
+                # call a person, known as one by now
+                earlier += [(span.start_char, known.name)
+                            for span in doc.spans.get("asof_mentions", [])
+                            if span.start_char < at and span.label_ == "NAME" and
+                            (known := state.entity(span.text)) is not None and
+                            known.type == "person" and known.name != speaker]
                 person = max(earlier)[1] if earlier else state.recent_person(None, {speaker})
                 if person is not None:
                     return [person]

@@ -120,14 +120,15 @@ _OPENING_PAST = frozenset({"met", "spoke", "saw", "told", "got", "had", "took", 
 
 
 def opening_verb(token: Token) -> bool:
-    """A sentence-opening past-tense verb of a note, which the model reads as part of the
-    name after it ("Met Chiamaka Obi", "Added Haejin Shipping (Busan)", "Called Lakshmi"):
-    an everyday word ending in "-ed" (not a short name such as "Ted" or "Reed") or an
-    irregular past form. (A word of another language that opens a sentence, "Soy Flor", opens
-    no name run at all: ``is_nameish``.)"""
+    """A sentence-opening verb of a note, which the model reads as part of the name after it
+    ("Met Chiamaka Obi", "Added Haejin Shipping (Busan)", "Called Lakshmi", "Speaks Russian"):
+    an everyday word ending in "-ed" (not a short name such as "Ted" or "Reed"), an irregular
+    past form or a present one ("speaks", "lives"). (A word of another language that opens a
+    sentence, "Soy Flor", opens no name run at all: ``is_nameish``.)"""
     low = token.lower_
     return bool(token.is_sent_start) and common_english(token.text) and (
-        len(low) >= 5 and low.endswith("ed") or low in _OPENING_PAST)
+        len(low) >= 5 and low.endswith("ed") or low in _OPENING_PAST or
+        token.tag_ == "VBZ")  # "Speaks Russian, English so-so"
 
 
 class Mentions:

@@ -427,3 +427,14 @@ def test_a_name_opening_a_sentence_before_my_partner_is_that_person(
     assert ("Tőnis", "lives_in", "Helsinki") in facts
     assert ("Tőnis", "speaks", "Finnish") in facts
     assert not any(subject == "Maren Holt" for subject, _p, _o in facts)
+
+
+def test_a_notes_opening_verb_is_about_the_person_just_listed(learned_extract: Extract) -> None:
+    # "LV" is tagged as a person and "Zane Kļava" is not: the name just listed is still who
+    # "Speaks …" is about, and "Speaks Russian" names no one
+    facts = _facts(learned_extract("Second one — Ceptuve Kalns (Cēsis, LV):\n"
+                                   "- Kassio Basic since May\n"
+                                   "- Zane Kļava, chief accountant. Speaks Russian, English "
+                                   "only so-so"))
+    assert {("Zane Kļava", "speaks", "Russian"), ("Zane Kļava", "speaks", "English")} <= facts
+    assert not any(p == "speaks" and s != "Zane Kļava" for s, p, _o in facts)
