@@ -48,3 +48,9 @@ def test_a_language_that_opens_the_next_clause_is_not_listed(learned_extract: Ex
     found = learned_extract("I speak Dutch, English and French, Italian is a work in progress.")
     spoken = {a.object.name for a in found if a.predicate == "speaks" and a.object}
     assert "Italian" not in spoken and "French" in spoken
+
+
+def test_languages_of_families_and_regions_are_spoken(extract: Extract) -> None:
+    found = extract("With my grandma I speak Hokkien and Hakka, at work Dari.")
+    spoken = {a.object.name for a in found if a.predicate == "speaks" and a.object}
+    assert {"Hokkien", "Hakka", "Dari"} <= spoken
