@@ -64,7 +64,14 @@ class Antecedents(MessageTopics):
             own = doc[_token_at(doc, at)].sent.start
             here = [i for i, (_, _, t) in enumerate(before) if t.sent.start == own]
             subjects = [i for i in here if self._in_subject(before[i][2])]
-            pick = (subjects or here or [len(before) - 1])[-1]
+            # "1) Garo Petrosyan — senior developer. … Reports to Ani Hakobyan. He speaks …":
+            # a line that opens with a person and a dash, a colon or a bracket is about them
+            # (not one that opens by calling someone: "Ana, good news: …")
+            line = text.rfind("\n", 0, at) + 1
+            opening = [i for i, (pos, name, _) in enumerate(before)
+                       if pos >= line and not text[line:pos].strip(" \t-*•)(.0123456789") and
+                       text[pos + len(name):].lstrip(" \t")[:1] in ("—", "–", "-", ":", "(")]
+            pick = (subjects or here or opening or [len(before) - 1])[-1]
         pos, name, _ = before[pick]
         chosen = state.entity(name)
         if chosen is not None and gender in ("he", "she") and chosen.gender is None:
