@@ -45,6 +45,10 @@ class Rule:
     sentence_object: bool = False
 
 
+#: Words for a spouse, in English chat and other languages ("hubby", "esposa").
+_SPOUSE_WORDS = tuple(w.lower() for w in data_json("role_words.json")["spouse"])
+
+
 def _lemma(*words: str) -> dict[str, Any]:
     return {"LEMMA": {"IN": list(words)}}
 
@@ -273,9 +277,15 @@ RULES: tuple[Rule, ...] = (
                                                       "LOWER": {"NOT_IN": ["at", "from"]}},
           _lower("at", "from"))),
     # ---------------------------------------------------------------- married_to
+    # "my hubby Dale", "her husband, Dr Khải Phan": any word for a spouse (the data file's,
+    # of other languages too: code-switched chat says "my esposa Lucía")
     Rule("spouse", "married_to", "assert",
-         (_lower("my", "his", "her"), _lower("husband", "wife", "spouse")),
-         subj="possessor"),
+         (_lower("my", "his", "her"), _lower(*_SPOUSE_WORDS), {"ORTH": ",", "OP": "?"}),
+         subj="possessor", sentence_object=True),
+    # "with the missus Tayla": the speaker's, said with "the"
+    Rule("the_spouse", "married_to", "assert",
+         (_lower("the"), _lower("missus", "missis", "mrs", "hubby", "wife"),
+          {"IS_TITLE": True}), subj="speaker", peek=True),
     Rule("married_to", "married_to", "assert",
          (_lemma("marry", "married"), {"OP": "{0,4}", "IS_PUNCT": False,
                                        "LOWER": {"NOT_IN": ["to", "and", "but"]}},

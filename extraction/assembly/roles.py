@@ -70,10 +70,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {
         "lower_apposition": bracketed_role_re(),
         # "Adaeze (my wife) just moved", "Jo — my wife — reckons", "Rick Whitfield (hubby)",
+        # "Nadia, Farid's wife, got her visa",
         # "Pistache (our cat)", "Sunny, his budgie.", "Shauna Gillis, his direct boss the whole
         # time"
         "apposition": re.compile(
-            rf"(?P<name>{_NAME})\s*(?P<open>\(|—|–|,|\s-)\s*(?:(?P<poss>(?i:my|our|his|her))\s+)?"
+            rf"(?P<name>{_NAME})\s*(?P<open>\(|—|–|,|\s-)\s*(?:(?P<poss>(?i:my|our|his|her)|"
+            rf"(?P<possessor>[A-Z][\w-]+)(?:'s|’s))\s+)?"
             rf"(?:(?i:new|lovely|dear|old|sweet|little|darling|actual|direct|line)\s+)?"
             rf"{role}(?:\s+(?i:at|@)\s*(?P<org>{_NAME}))?\s*(?P<close>\)|—|–|,|\s-|[.!?;]|$|"
             rf"(?<=\s)(?=(?i:the|for|since|until|till|from)\b))"),
@@ -268,6 +270,11 @@ class RoleReaders(PhraseReaders):
                 if not name:
                     continue
                 owner = self._owner(m.group("poss"), name, m.start(), speaker)
+                if m.groupdict().get("possessor"):
+                    # "Mahsa, Babak's wife": the spouse of the person named
+                    owner = self._person_name(doc, m.group("possessor"), m.start("possessor"))
+                    owner = state.add_person(owner) if owner and predicate == "married_to" \
+                        else None
                 if owner is None:
                     continue
                 span = (m.start(), m.end())

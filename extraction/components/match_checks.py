@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from asof.extraction.components.base import FIRST_PERSON, THIRD_PERSON, is_nameish, name_start
+from asof.extraction.components.base import (
+    FIRST_PERSON,
+    THIRD_PERSON,
+    is_honorific,
+    is_nameish,
+    name_start,
+)
 from asof.extraction.components.mentions import name_run
 from asof.extraction.gazetteer import is_place_name
 from asof.extraction.lexicons import (
@@ -80,7 +86,10 @@ def no_object(doc: Doc, rule: Rule, end: int, found: tuple[int, int, str, bool])
     if rule.id == "tool_shop":
         return found[1] >= len(doc) or doc[found[1]].lower_ not in _TOOL_SHOP_HEADS
     if rule.id == "spouse":
-        return found[0] > end + (1 if end < len(doc) and doc[end].text == "," else 0)
+        at = end  # (past the comma the match may end with)
+        if at < len(doc) and is_honorific(doc[at]):
+            at += 1 + (at + 1 < len(doc) and doc[at + 1].text == ".")  # "my husband, Dr Khải"
+        return found[0] > at
     if rule.id == "manager_is" and any(t.lower_ in ("at", "@") for t in doc[end:found[0]]):
         return True  # "my lead at Daugava Data": where the boss works, not who
     if rule.id.startswith("manager_is") and all(t.ent_type_ == "NORP"

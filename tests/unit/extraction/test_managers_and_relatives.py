@@ -280,3 +280,19 @@ def test_who_joins_us_is_a_person_not_an_employer(learned_extract: Extract,
                                   "1 June, reporting to me.", speaker="Aoife Brennan"))
     assert ("Levan Beridze", "reports_to", "Aoife Brennan") in found
     assert not [f for f in found if f[1] == "works_at" and f[2] == "Levan Beridze"]
+
+
+@pytest.mark.parametrize(("text", "spouse"), [
+    ("I live in Ballarat with my hubby Dale and two cats.", "Dale"),
+    ("Moved to Geelong with the missus Shannon last year.", "Shannon"),
+    ("My husband, Dr Minh Trần, says we should close for a week.", "Minh Trần"),
+])
+def test_a_spouse_said_any_way_is_married_to_the_speaker(extract: Extract, text: str,
+                                                         spouse: str) -> None:
+    assert ("Maren Holt", "married_to", spouse) in facts(extract(text))
+
+
+def test_a_spouse_named_as_someone_elses_is_theirs(extract: Extract) -> None:
+    found = facts(extract("News from Essen: Nadia, Farid's wife, finally got her visa."))
+    assert ("Farid", "married_to", "Nadia") in found
+    assert not any(s == "Maren Holt" and p == "married_to" for s, p, _o in found)
