@@ -294,7 +294,7 @@ RULES: tuple[Rule, ...] = (
          (_lower("and"), _lower("i"), {"LOWER": {"IN": ["got", "were", "are", "get"]},
                                         "OP": "?"},
           {"LOWER": "getting", "OP": "?"}, _lower("married")),
-         obj="before", subj="inner"),
+         obj="before", subj="inner", lower_names=True),  # "lauri and i got married sat!!"
     # "Nils and I booked the venue — we're getting married in September": the two of "we"
     # marry
     Rule("we_married", "married_to", "assert",

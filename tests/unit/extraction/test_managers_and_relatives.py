@@ -296,3 +296,9 @@ def test_a_spouse_named_as_someone_elses_is_theirs(extract: Extract) -> None:
     found = facts(extract("News from Essen: Nadia, Farid's wife, finally got her visa."))
     assert ("Farid", "married_to", "Nadia") in found
     assert not any(s == "Maren Holt" and p == "married_to" for s, p, _o in found)
+
+
+def test_a_partner_typed_in_lower_case_who_married_the_speaker(extract: Extract) -> None:
+    found = facts(extract("tapio and i got married sat!! tiny, sauna after ofc"))
+    assert any(s == "Maren Holt" and p == "married_to" and o.lower() == "tapio"
+               for s, p, o in found)
