@@ -13,6 +13,7 @@ from asof.extraction.assembly.anchoring import TITLE_RULES
 from asof.extraction.assembly.answers import answered_by_opening_name, confirmed_statements
 from asof.extraction.assembly.candidates import learned_under_rules, tool_moves
 from asof.extraction.assembly.corrections import Corrections, self_corrected_objects
+from asof.extraction.assembly.factuality import factual
 from asof.extraction.assembly.quotes import quote_owners
 from asof.extraction.assembly.reschedules import rescheduled_starts
 from asof.extraction.assembly.roles import RoleReaders
@@ -248,7 +249,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
                          for ci, cands in by_clause.items()}
         for ci, clause in enumerate(clauses):
             for cand in by_clause.get(ci, []):
-                if not self._factual(doc, clause, cand):
+                if not factual(doc, clause, cand):
                     self._type_places(cand)
                     continue
                 self._merged_group = None

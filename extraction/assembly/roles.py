@@ -23,8 +23,8 @@ from asof.extraction.assembly.bracket_roles import (
     bracketed_role_re,
     lower_case_name,
 )
+from asof.extraction.assembly.factuality import CLAUSE_WIDE_HYPO
 from asof.extraction.assembly.phrases import PhraseReaders, clause_at
-from asof.extraction.assembly.subjects import _CLAUSE_WIDE_HYPO
 from asof.extraction.assembly.words import clean_literal
 from asof.extraction.gazetteer import is_place_name
 from asof.extraction.lexicons import (
@@ -157,7 +157,7 @@ class RoleReaders(PhraseReaders):
             return False
         if clause.question and (clause.question_from is None or i >= clause.question_from):
             return False
-        return not any(p <= i or doc[p].lower_ in _CLAUSE_WIDE_HYPO for p in clause.hypos)
+        return not any(p <= i or doc[p].lower_ in CLAUSE_WIDE_HYPO for p in clause.hypos)
 
     def _owner(self, poss: str | None, name: str, at: int, speaker: str) -> str | None:
         poss = (poss or "my").lower()

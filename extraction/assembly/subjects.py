@@ -1,5 +1,5 @@
 """The subject(s) of each candidate ("I", a name, "we" as the organisation, "X and I", a
-partner), and whether its clause asserts anything at all (questions, wishes, conditionals)."""
+partner). Whether its clause asserts anything at all is ``factuality``'s."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from asof.extraction.assembly.words import (
 from asof.extraction.components.base import (
     Candidate,
     Clause,
-    asks_to_switch,
     is_honorific,
     is_nameish,
 )
@@ -32,16 +31,11 @@ from asof.extraction.lexicons import (
     RELATIONAL_ROLES,
     TITLE_HEADS,
 )
-from asof.extraction.spans import is_emoji
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _token_at
 from asof.extraction.spans import trim_name as _trim_name
 from asof.extraction.word_frequency import common_english
 from asof.graph.ids import normalize_name
-
-_CLAUSE_WIDE_HYPO = frozenset({"if", "someday", "maybe", "unless", "whether", "kidding",
-                               "joking", "perhaps", "dream"})
-
 
 #: Punctuation that attaches a description to the name before it: "Tomasz Lis (COO)",
 #: "Marta Gil — Sr. BA", "Aleksi Koskinen: at Kuura since 2021", "Brian Njoroge, our drummer".
@@ -56,45 +50,6 @@ _FIRST_PERSON = frozenset({"i", "me", "my", "mine", "i'm", "im", "i've", "i'd", 
 
 class SubjectResolution(Antecedents):
     """Decides who a candidate is about."""
-
-    @staticmethod
-    def _factual(doc: Doc, clause: Clause, cand: Candidate) -> bool:
-        start = cand.trigger[0]
-        # "if my dog Rex can come in the car", "can my boss Ana join?": a name given by
-        # possession is presupposed, whatever the clause asks or supposes
-        presupposed = doc[start].lower_ in ("my", "our", "his", "her", "their") and \
-            bool(cand.objects) and cand.objects[0][0] == cand.trigger[1]
-        # "could you switch us to the Team plan from 1 August?": an instruction, whatever
-        # its question mark and its "could"
-        if not presupposed and not (cand.predicate == "uses" and asks_to_switch(doc, clause)):
-            if clause.question and (clause.question_from is None or
-                                    cand.trigger[1] > clause.question_from):
-                return False
-            # "if", "someday", "kidding" colour the whole clause; modals only what follows
-            if any(p <= cand.trigger[1] or doc[p].lower_ in _CLAUSE_WIDE_HYPO
-                   for p in clause.hypos):
-                return False
-        if cand.predicate in ("prefers", "likes", "uses", "owns") and any(
-                p <= cand.trigger[1] and
-                doc[p].left_edge.i <= cand.trigger[0] <= doc[p].right_edge.i
-                for p in clause.requests):
-            # "wants the q1 deck by fri": a request, not a preference. It reaches what its
-            # verb governs, not "…, so please upgrade us to Plus" after it
-            return False
-        if any(p < start for p in clause.reports) and \
-                doc[start].lower_ not in ("my", "our", "his", "her", "their"):
-            # "heard my lead kim sumin is leaving": the lead is the speaker's whatever the
-            # rumour says (a possessive description holds outside the report)
-            return False
-        if cand.negated:
-            for p in clause.negations:
-                if p < start and any(is_emoji(t.text) for t in doc[p + 1:start]):
-                    continue  # "not Oslo 😂 New job at …": in chat an emoji ends a statement
-                if start - 4 <= p <= cand.trigger[1] + 1:
-                    return False
-                if doc[p].head.i in range(cand.trigger[0], cand.trigger[1]):
-                    return False
-        return True
 
     def _subjects(self, doc: Doc, clause: Clause, ci: int, cand: Candidate, speaker: str,
                   subjects: dict[int, list[str]]) -> list[str]:
