@@ -47,6 +47,9 @@ def factual(doc: Doc, clause: Clause, cand: Candidate) -> bool:
         for p in clause.negations:
             if p < start and any(is_emoji(t.text) for t in doc[p + 1:start]):
                 continue  # "not Oslo 😂 New job at …": in chat an emoji ends a statement
+            if p < start and any(t.lower_ in ("but", "though", "although", "however")
+                                 for t in doc[p + 1:start]):
+                continue  # "won nothing, but my dog Pretzel won the crowd": a contrast
             if start - 4 <= p <= cand.trigger[1] + 1:
                 return False
             if doc[p].head.i in range(cand.trigger[0], cand.trigger[1]):

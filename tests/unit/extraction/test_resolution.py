@@ -113,3 +113,9 @@ def test_one_pipeline_remembers_earlier_sessions(nlp) -> None:  # type: ignore[n
     tableau = [a for a in found if a.object is not None and a.object.name == "Tableau"]
     assert [a.kind for a in tableau] == [AssertionKind.RETRACT]
     assert all(a.object is None or a.object.name != "Brightline" for a in found)
+
+
+def test_a_negation_does_not_reach_past_but(extract: Extract) -> None:
+    found = extract("Our stout won nothing, but my dog Biscuit won over the whole crowd.")
+    assert any(a.predicate == "has_pet" and a.object and a.object.name == "Biscuit"
+               for a in found)
