@@ -151,7 +151,9 @@ PATTERNS: list[tuple[str, str]] = [
     # day and month without a year: "17.4.", "6/30", "3/1", and after a stricter cue day-first
     # with one dot ("last day 27.9": "4.2" is often a version) or a dash ("29-3": "9-5" is
     # often office hours)
+    # "1. 4.": Central European typing again, a space after the first dot, both dots said
     ("num_dm", r"(?<![\d./-])(?:[12]\d|3[01]|0?[1-9])(?:\.(?:1[0-2]|0?[1-9])\.|"
+               r"\. (?:1[0-2]|0?[1-9])\.(?! ?\d)|"
                r"\.(?:1[0-2]|0?[1-9])(?!\.?\d)|"
                r"/(?:[12]\d|3[01]|0?[1-9])|-(?:1[0-2]|0?[1-9])(?![\d-]))(?![\d/]|\.\d)"),
     # two-digit years: "march '21", "'16 to '19", "since '86"

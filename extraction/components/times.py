@@ -225,8 +225,12 @@ class TimeFinder:
                                   alignment_mode="expand")
             if token is None:
                 continue
+            # the leftmost word attached outside the time, when the parser split it ("started
+            # 15. 4., reports to her": "15" hangs on "started", "4" on "reports")
+            anchor = next((t for t in token if not token.start <= t.head.i < token.end),
+                          token.root)
             own = Tense.UNKNOWN if _verbless_part(doc, token.start) else \
-                verb_tense(doc, token.root.i)
+                verb_tense(doc, anchor.i)
             if own is Tense.FUTURE or own is Tense.UNKNOWN and _YEARLESS_DAY.match(
                     mention.text) and not _PAST_CUE.search(
                         doc.text[max(0, mention.start_char - 12):mention.start_char]):

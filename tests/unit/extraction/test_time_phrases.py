@@ -10,7 +10,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from asof.graph.models import Granularity
+from asof.extraction import Conversation, Message, Pipeline
+from asof.graph.models import Granularity, Role
 from asof.timex import Tense, find_times
 from tests.unit.extraction.conftest import Extract
 
@@ -105,3 +106,28 @@ def test_days_of_the_month_over_a_months_end(text: str, tense: Tense,
     assert found.end_value is not None
     assert (found.value.start.month, found.value.start.day) == first
     assert (found.end_value.start.month, found.end_value.start.day) == last
+
+
+def test_a_day_and_month_typed_with_a_space_after_each_dot() -> None:
+    found = find_times("Petra is head of sales since 1. 4., and more news soon", REF)
+    assert [(m.text, m.value.start.date().isoformat()) for m in found] == \
+        [("1. 4.", "2024-04-01")]
+    assert not find_times("Top tips: 1. 4 apples a day", REF)
+
+
+def test_a_date_the_parser_splits_keeps_the_tense_of_the_verb_before_it(
+        learned_nlp) -> None:  # type: ignore[no-untyped-def]
+    said = datetime(2024, 4, 23, 11, 30, tzinfo=timezone(timedelta(hours=2)))
+    message = Message("Maren Holt", Role.USER, said, "People news: they hired Karel Dvořák as "
+                      "export manager — started 15. 4., reports to her.", id="u0")
+    found = [a for _, f in Pipeline("unit", nlp=learned_nlp).extract(
+        Conversation("c", [message])) for a in f]
+    starts = {a.valid_from.astimezone(said.tzinfo).date().isoformat()
+              for a in found if a.predicate == "job_title" and a.valid_from}
+    assert starts == {"2024-04-15"}
+
+
+def test_a_length_up_to_now_in_hungarian() -> None:
+    found = find_times("backend dev, 2 éve már", REF)
+    assert [(m.value.start.year, m.value.granularity) for m in found] == \
+        [(2022, Granularity.YEAR)]
