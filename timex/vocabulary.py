@@ -183,14 +183,14 @@ PATTERNS: list[tuple[str, str]] = [
     ("part_year", rf"\b{PART}{PART_SEP}{YEAR}\b"),
     ("end_of_rel", r"\b(?:the\s+)?(?:end|start|beginning)\s+of\s+(?:the\s+)?(?:this\s+|next\s+|"
                    r"last\s+)?(?:month|year|week)\b"),
-    ("part_mon", rf"\b{PART}{PART_SEP}{MONTH_PATTERN}(?![a-z])"),
+    ("part_mon", rf"\b{PART}{PART_SEP}{MONTH_PATTERN}(?![^\W\d_])"),
     ("hol", rf"\b(?:{HOL})\b"),
     ("mon_day", rf"\b{MONTH_PATTERN}\s+{DAY}\b(?!\s*(?:am|pm|%|:))"),
-    ("day_mon", rf"\b{DAY}\.?\s+(?:{DAY_MONTH_LINK}\s+)?{MONTH_PATTERN}(?![a-z])"),
+    ("day_mon", rf"\b{DAY}\.?\s+(?:{DAY_MONTH_LINK}\s+)?{MONTH_PATTERN}(?![^\W\d_])"),
     ("the_day", rf"\bthe\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
                 rf"(?!\s+(?:{DAY_MONTH_LINK}\s+)?{MONTH_PATTERN})"),
-    ("rel_mon", rf"\b(?:last|this|next)\s+{MONTH_PATTERN}(?![a-z])"),
-    ("rel_wd", rf"\b(?:last|this|next)\s+(?:{WD}|{WD_ABBR})(?![a-z])"),
+    ("rel_mon", rf"\b(?:last|this|next)\s+{MONTH_PATTERN}(?![^\W\d_])"),
+    ("rel_wd", rf"\b(?:last|this|next)\s+(?:{WD}|{WD_ABBR})(?![^\W\d_])"),
     ("rel_unit", rf"\b(?:last|this|next|past)\s+(?:week|weekend|month|year|"
                  rf"{'|'.join(UNIT_SHORT)})\b"),
     ("day_word", r"\b(?:the\s+day\s+before\s+yesterday|yesterday|yday|yest|today|tdy|"
@@ -213,9 +213,9 @@ PATTERNS: list[tuple[str, str]] = [
      rf"\b{NUM}\s+(?:{alternatives(OTHER_LANGUAGES['length_units'])})\s+"
      rf"(?:{alternatives(OTHER_LANGUAGES['length_after'])})(?![\w'])"),
     ("wd", rf"\b{WD}s?\b"),
-    ("wd_abbr", rf"\b{WD_ABBR}(?![a-z])"),
+    ("wd_abbr", rf"\b{WD_ABBR}(?![^\W\d_])"),
     ("year", rf"(?<![\d-]){YEAR}(?![\d-])"),
-    ("mon", rf"\b{MONTH_PATTERN}(?![a-z])"),
+    ("mon", rf"\b{MONTH_PATTERN}(?![^\W\d_])"),
 ]
 MASTER = re.compile("|".join(f"(?P<{name}>{pat})" for name, pat in PATTERNS), re.IGNORECASE)
 #: Each form alone. ``MASTER`` matches somewhere exactly when one of these does, and searching

@@ -131,3 +131,9 @@ def test_a_length_up_to_now_in_hungarian() -> None:
     found = find_times("backend dev, 2 éve már", REF)
     assert [(m.value.start.year, m.value.granularity) for m in found] == \
         [(2022, Granularity.YEAR)]
+
+
+@pytest.mark.parametrize("text", ["they hired Karel Novák as export manager",
+                                  "Augustín joined the team", "we met Juné Okafor"])
+def test_a_month_abbreviation_inside_a_name_with_accents_is_no_date(text: str) -> None:
+    assert not find_times(text, REF)
