@@ -33,6 +33,11 @@ from asof.extraction.spans import is_emoji
 EMPLOYER_PREPOSITIONS = ("at", "with", "@", "bei", "chez")
 
 
+#: Words that open a title and that the parser may read as a verb when nothing comes before
+#: them ("lead naval architect from 1/9", "head chef since May").
+_RANK_WORDS = frozenset({"lead", "head", "chief", "senior", "principal", "acting", "interim"})
+
+
 def find_titles(doc: Doc, clauses: list[Clause]) -> list[Candidate]:
     """Job titles: "I'm a data engineer at X", "Elena Petrova, VP of Data", "the CFO,
     Robert Kim", "she's head of data platform". Emits job_title (+ works_at for "at X")."""
@@ -76,6 +81,10 @@ def _title_span(doc: Doc, head: int, clause: Clause) -> tuple[int, int] | None:
                 prev.dep_ in ("amod", "compound") and start <= prev.head.i <= head or \
                 prev.lower_ in ("part", "full", "time", "e", "commerce", "co"):
             start -= 1
+            continue
+        if prev.lower_ in _RANK_WORDS and (start - 1 == clause.start or
+                                           doc[start - 2].is_punct):
+            start -= 1  # "news: lead naval architect from 1/9": not the verb "lead"
             continue
         break
     end = head + 1

@@ -51,3 +51,12 @@ def test_a_title_closing_a_clause_about_a_new_job(extract: Extract) -> None:
     # not after a meeting: "great engineer" is praise, not anyone's title
     assert not any(p == "job_title" for _, p, _ in facts(
         extract("I met Tom at the fair, great engineer.")))
+
+
+def test_a_title_opening_a_line_with_a_rank_word_the_parser_takes_for_a_verb(
+        extract: Extract) -> None:
+    found = extract("news: lead naval architect from 1/9!! reporting straight to the cto")
+    titles = {a.value for a in found if a.predicate == "job_title" and
+              a.subject.name == "Maren Holt"}
+    assert titles == {"lead naval architect"}
+    assert not any(a.predicate == "job_title" for a in extract("I lead naval architects."))
