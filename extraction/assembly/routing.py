@@ -178,6 +178,12 @@ class PredicateRouting(SubjectResolution):
             return predicate, literal, True
         if predicate in ("uses", "owns"):
             if re.search(r"\b(plan|tier)$", low):
+                words = text.split()
+                if len(words) >= 3 and words[-2][:1].isupper() and \
+                        all(w[:1].isupper() for w in words[:-2]):
+                    # "on Planloft Studio plan", "Hangarlog's Fleet plan": the product is a
+                    # tool of its own, the plan is the tier
+                    text = " ".join(words[-2:])
                 return "uses", clean_literal(text), True
             if predicate == "owns" and self._rule == "had_since" and is_name and \
                     state.type_of(subject) == "organization":

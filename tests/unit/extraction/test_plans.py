@@ -90,3 +90,13 @@ def test_a_new_speaker_asks_for_the_plan_of_the_others_organisation(talk: Talk) 
                                   "plan from 1 August?"))
     subjects = {a.subject.name for a in turns[1] if a.predicate == "uses"}
     assert subjects == {"Kahu Outdoor"}
+
+
+@pytest.mark.parametrize("text", ["We're on Slatebook Studio plan since 2022.",
+                                  "We've been on Slatebook's Studio plan since 2022."])
+def test_a_plan_said_with_its_product_is_the_tier_and_the_product(
+        learned_extract: Extract, text: str) -> None:
+    used = {(a.object.name if a.object else a.value or "").lower()
+            for a in learned_extract(text) if a.predicate == "uses"}
+    assert "studio plan" in used
+    assert not any(u.endswith("studio plan") and u != "studio plan" for u in used)
