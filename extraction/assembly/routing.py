@@ -140,6 +140,11 @@ class PredicateRouting(SubjectResolution):
                     self._they_org(doc, doc[first].idx) if first and owner in ("their", "its") \
                     else None
                 return (predicate, employer, False) if employer else None
+            if predicate == "works_at" and object_end is not None and \
+                    _group_in_apposition(doc, object_end):
+                # "I joined Laulupidu Kaar in February, a choir", "joining Tammela
+                # Soutajat on Saturday, the rowing club": the name is the group's
+                return "member_of", state.canonical(_trim_name(text), "group"), False
             if predicate in ("works_at", "uses") and not possessive and \
                     any(w in GROUP_HEADS for w in heads):
                 # "joined the Didsbury Dads running club", "from Cards over to the Payments
@@ -476,3 +481,19 @@ def _short_stay(t: TimeMention) -> bool:
             t.value.granularity is not Granularity.DAY or end.granularity is not Granularity.DAY:
         return False
     return 0 <= (end.end - t.value.start).days <= _SHORT_STAY_DAYS
+
+
+def _group_in_apposition(doc: Doc, end: int) -> bool:
+    """The name ending at token ``end`` is described right after it, past a short time
+    phrase, as a group: ", a choir", ", the rowing club", "— a running crew"."""
+    k = end
+    while k < len(doc) and k < end + 4 and doc[k].text not in (",", "—", "–", "(") and \
+            (doc[k].ent_type_ in ("DATE", "TIME") or doc[k].lower_ in ("in", "on", "since",
+                                                                          "last", "this")):
+        k += 1  # "in February", "on Saturday"
+    if k >= len(doc) or doc[k].text not in (",", "—", "–", "("):
+        return False
+    words = [t.lower_ for t in doc[k + 1:k + 5] if not t.is_punct]
+    if not words or words[0] not in ("a", "an", "the", "my", "our"):
+        return False
+    return any(w in GROUP_HEADS for w in words[1:4])

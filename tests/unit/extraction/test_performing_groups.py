@@ -35,3 +35,19 @@ def test_performing_in_a_place_for_a_person_or_in_a_language_is_no_group(
 def test_a_league_played_in_keeps_its_whole_name(extract: Extract) -> None:
     found = facts(extract("I used to play in the Namba Thursday futsal league but quit."))
     assert {o for _, p, o in found if p == "member_of"} == {"Namba Thursday futsal league"}
+
+
+@pytest.mark.parametrize(("text", "group"), [
+    ("I joined Laulupidu Kaar in February, a choir, just for the summer festival.",
+     "Laulupidu Kaar"),
+    ("I'm joining Tammela Soutajat on Saturday, the rowing club — indoor machines until "
+     "spring.", "Tammela Soutajat"),
+])
+def test_a_name_described_as_a_group_after_it_is_joined_not_worked_at(
+        extract: Extract, text: str, group: str) -> None:
+    found = extract(text)
+    assert any(a.predicate == "member_of" and a.object and a.object.name == group
+               for a in found)
+    assert not any(a.predicate == "works_at" for a in found)
+    assert any(a.predicate == "works_at" for a in extract("I joined Kestrel Labs in March, "
+                                                          "the best company ever."))
