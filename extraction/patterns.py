@@ -277,12 +277,12 @@ RULES: tuple[Rule, ...] = (
                                                       "LOWER": {"NOT_IN": ["at", "from"]}},
           _lower("at", "from"))),
     # ---------------------------------------------------------------- married_to
-    # "my hubby Dale", "her husband, Dr Khải Phan": any word for a spouse (the data file's,
+    # "my hubby Dale", "her husband, Dr Minh Trần": any word for a spouse (the data file's,
     # of other languages too: code-switched chat says "my esposa Lucía")
     Rule("spouse", "married_to", "assert",
          (_lower("my", "his", "her"), _lower(*_SPOUSE_WORDS), {"ORTH": ",", "OP": "?"}),
          subj="possessor", sentence_object=True),
-    # "with the missus Tayla": the speaker's, said with "the"
+    # "with the missus Shannon": the speaker's, said with "the"
     Rule("the_spouse", "married_to", "assert",
          (_lower("the"), _lower("missus", "missis", "mrs", "hubby", "wife"),
           {"IS_TITLE": True}), subj="speaker", peek=True),

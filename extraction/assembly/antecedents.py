@@ -64,7 +64,7 @@ class Antecedents(MessageTopics):
             own = doc[_token_at(doc, at)].sent.start
             here = [i for i, (_, _, t) in enumerate(before) if t.sent.start == own]
             subjects = [i for i in here if self._in_subject(before[i][2])]
-            # "1) Garo Petrosyan — senior developer. … Reports to Ani Hakobyan. He speaks …":
+            # "1) Armen Sahakyan — senior developer. … Reports to Davit Grigoryan. He speaks …":
             # a line that opens with a person and a dash, a colon or a bracket is about them
             # (not one that opens by calling someone: "Ana, good news: …")
             line = text.rfind("\n", 0, at) + 1

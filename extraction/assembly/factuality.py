@@ -49,7 +49,7 @@ def factual(doc: Doc, clause: Clause, cand: Candidate) -> bool:
                 continue  # "not Oslo 😂 New job at …": in chat an emoji ends a statement
             if p < start and any(t.lower_ in ("but", "though", "although", "however")
                                  for t in doc[p + 1:start]):
-                continue  # "won nothing, but my dog Pretzel won the crowd": a contrast
+                continue  # "won nothing, but my dog Biscuit won the crowd": a contrast
             if start - 4 <= p <= cand.trigger[1] + 1:
                 return False
             if doc[p].head.i in range(cand.trigger[0], cand.trigger[1]):

@@ -83,7 +83,7 @@ _DESCRIBED_ORG_RE = re.compile(
     "|".join(sorted((re.escape(h) for h in COMPANY_HEADS), key=len, reverse=True)) + r")\b")
 _KIN_RE = re.compile(r"\b(?:my|our|her|his)\s+(?P<kin>" + "|".join(KINSHIP) +
                      r")[ \t]*,?[ \t]+" + _PERSON)
-#: "Kārlis, my boyfriend — from Riga": a name opening a line or sentence, then the relation
+#: "Tőnis, my boyfriend — from Pärnu": a name opening a line or sentence, then the relation
 _KIN_AFTER_RE = re.compile(r"(?:^|(?<=[\n.!?;:])[ \t]*)" + _PERSON +
                            r"[ \t]*(?:,|\(|—|–)[ \t]*(?:my|our)[ \t]+(?P<kin>" +
                            "|".join(KINSHIP) + r")\b")

@@ -271,7 +271,7 @@ class RoleReaders(PhraseReaders):
                     continue
                 owner = self._owner(m.group("poss"), name, m.start(), speaker)
                 if m.groupdict().get("possessor"):
-                    # "Mahsa, Babak's wife": the spouse of the person named
+                    # "Nadia, Farid's wife": the spouse of the person named
                     owner = self._person_name(doc, m.group("possessor"), m.start("possessor"))
                     owner = state.add_person(owner) if owner and predicate == "married_to" \
                         else None

@@ -186,7 +186,7 @@ class PredicateRouting(SubjectResolution):
                 words = text.split()
                 if len(words) >= 3 and words[-2][:1].isupper() and \
                         all(w[:1].isupper() for w in words[:-2]):
-                    # "on Planloft Studio plan", "Hangarlog's Fleet plan": the product is a
+                    # "on Slatebook Studio plan", "Slatebook's Studio plan": the product is a
                     # tool of its own, the plan is the tier
                     text = " ".join(words[-2:])
                 return "uses", clean_literal(text), True

@@ -250,7 +250,7 @@ class SubjectResolution(Antecedents):
                 earlier = [(pos, name) for name, pos in self._positions.items()
                            if pos < at and name != speaker and
                            state.type_of(name) == "person"]
-                # "- Ilze Ozola, chief accountant. Speaks Russian": or a name the model did not
+                # "- Zane Kļava, chief accountant. Speaks Russian": or a name the model did not
                 # call a person, known as one by now
                 earlier += [(span.start_char, known.name)
                             for span in doc.spans.get("asof_mentions", [])

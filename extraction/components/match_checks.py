@@ -88,7 +88,7 @@ def no_object(doc: Doc, rule: Rule, end: int, found: tuple[int, int, str, bool])
     if rule.id == "spouse":
         at = end  # (past the comma the match may end with)
         if at < len(doc) and is_honorific(doc[at]):
-            at += 1 + (at + 1 < len(doc) and doc[at + 1].text == ".")  # "my husband, Dr Khải"
+            at += 1 + (at + 1 < len(doc) and doc[at + 1].text == ".")  # "my husband, Dr Minh"
         return found[0] > at
     if rule.id == "manager_is" and any(t.lower_ in ("at", "@") for t in doc[end:found[0]]):
         return True  # "my lead at Daugava Data": where the boss works, not who

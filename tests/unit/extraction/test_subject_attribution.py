@@ -442,16 +442,16 @@ def test_a_notes_opening_verb_is_about_the_person_just_listed(learned_extract: E
 
 def test_a_pronoun_in_a_roster_line_means_the_person_the_line_opens_with(
         learned_extract: Extract) -> None:
-    facts = _facts(learned_extract("1) Aram Sahakyan — backend developer, starts 2 June. "
+    facts = _facts(learned_extract("1) Armen Sahakyan — backend developer, starts 2 June. "
                                    "Reports to Davit Grigoryan, lead dev. He speaks Russian "
                                    "and Farsi."))
-    assert ("Aram Sahakyan", "speaks", "Farsi") in facts
+    assert ("Armen Sahakyan", "speaks", "Farsi") in facts
     assert not any(s == "Davit Grigoryan" and p == "speaks" for s, p, _o in facts)
 
 
 def test_a_pronoun_after_a_name_called_at_the_start_is_not_that_name(
         learned_extract: Extract) -> None:
-    facts = _facts(learned_extract("Aram, some good news: we hired Davit Grigoryan last week. "
+    facts = _facts(learned_extract("Armen, some good news: we hired Davit Grigoryan last week. "
                                    "He works at Kestrel Labs until May."))
     assert ("Davit Grigoryan", "works_at", "Kestrel Labs") in facts
-    assert not any(s == "Aram" for s, _p, _o in facts)
+    assert not any(s == "Armen" for s, _p, _o in facts)
