@@ -271,6 +271,14 @@ RULES: tuple[Rule, ...] = (
     # components/match_checks.py)
     Rule("degree_school", "studies_at", "assert", (_lower(*_DEGREES), {"IS_TITLE": True}),
          peek=True),
+    # a CV line with its years: "MD Anaesthesiology, Lakeside Institute of Health, 2012–2015"
+    # (the degree, what was studied, then the school) and "Norrland Tech, MSc Interaction
+    # Design, 2014–2016" (the school first): components/match_checks.py wants the years
+    Rule("degree_comma_school", "studies_at", "assert",
+         (_lower(*_DEGREES), {"OP": "{0,6}", "ORTH": {"NOT_IN": [",", ".", ";", "\n", "—"]}},
+          {"ORTH": ","}, {"IS_TITLE": True}), peek=True),
+    Rule("school_comma_degree", "studies_at", "assert",
+         ({"ORTH": ","}, _lower(*_DEGREES)), obj="before"),
     Rule("go_to_school", "studies_at", "assert", (_lower("goes", "go"), _lower("to"))),
     Rule("finished_at", "studies_at", "used_to",
          (_lemma("finish", "graduate", "complete"), {"OP": "{0,4}", "IS_ALPHA": True,

@@ -4,6 +4,8 @@ object that is no object of it ("as a friend"), and whose day a "last day" is.""
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Token
 
 from asof.extraction.components.base import (
@@ -80,7 +82,11 @@ def no_object(doc: Doc, rule: Rule, end: int, found: tuple[int, int, str, bool])
             not any(t.lower_ in TITLE_HEADS for t in after[1:])
     if found[3] and _all_time(doc, found[0], found[1]):
         return True  # "joined X in Aug '14, left Feb '17": a month, not what was left
-    if rule.id == "degree_school":
+    if rule.id in ("degree_comma_school", "school_comma_degree") and not re.search(
+            r"\b(?:19|20)\d\d\b", doc[found[0]:].text.split("\n")[0] + " " +
+            doc[:found[0]].text.rsplit("\n", 1)[-1]):
+        return True  # only a CV line that gives the years
+    if rule.id in ("degree_school", "degree_comma_school"):
         # "MSc Interaction Design" is the subject studied; "BSc Lakeside University" the school
         return not any(t.lower_ in SCHOOL_WORDS for t in doc[found[0]:found[1]])
     if rule.id == "tool_shop":

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from asof.graph.models import AssertionKind
-from tests.unit.extraction.conftest import Extract
+from tests.unit.extraction.conftest import TZ, Extract
 
 pytestmark = pytest.mark.unit
 
@@ -46,3 +46,16 @@ def test_what_is_studied_said_before_at_makes_a_place_of_study(learned_extract: 
 def test_a_junior_title_at_a_company_is_still_a_job(learned_extract: Extract) -> None:
     found = learned_extract("I'm a junior developer at Kestrel.")
     assert [a.predicate for a in found if a.object] == ["works_at"]
+
+
+def test_a_cv_line_that_names_the_school_before_the_degree(extract: Extract) -> None:
+    found = extract("Fjordline — UX designer, 2016–2019\n"
+                    "Norrland Tech, MSc Interaction Design, 2014–2016")
+    studied = [a for a in found if a.predicate == "studies_at"]
+    assert [a.object.name for a in studied if a.object] == ["Norrland Tech"]
+    assert studied[0].valid_from is not None and studied[0].valid_from.astimezone(TZ).year == 2014
+
+
+def test_a_degree_said_in_passing_names_no_school(extract: Extract) -> None:
+    found = extract("I finished my masters, finally, Ana says hi, MSc, Lisbon")
+    assert not any(a.predicate == "studies_at" for a in found)
