@@ -315,7 +315,11 @@ RULES: tuple[Rule, ...] = (
          (_lower("on", "in", "joined", "join", "to", "into"), _lower("the")), obj="team"),
     Rule("member_of", "member_of", "assert",
          (_lower("member", "members", "organizers", "organiser", "organisers", "organizer",
-                 "board", "part"), _lower("of"))),
+                 "board", "part", "socia", "socio", "socios"), _lower("of"))),
+    # "we became TAAN members this month", "became Kestrel Guild corporate members": the name
+    # before "members" (components/match_checks.py)
+    Rule("became_members", "member_of", "assert",
+         (_lemma("become"), {"IS_LOWER": False, "IS_ALPHA": True}), peek=True),
     Rule("in_a_club", "member_of", "assert",
          (_lemma("be", "play"), _ADV, _lower("in"), _lower("a"),
           _lower("band", "club", "choir", "league", "team", "group", "orchestra")),

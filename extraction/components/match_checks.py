@@ -86,6 +86,10 @@ def no_object(doc: Doc, rule: Rule, end: int, found: tuple[int, int, str, bool])
             r"\b(?:19|20)\d\d\b", doc[found[0]:].text.split("\n")[0] + " " +
             doc[:found[0]].text.rsplit("\n", 1)[-1]):
         return True  # only a CV line that gives the years
+    if rule.id == "became_members":
+        k = found[1] + (found[1] < len(doc) and doc[found[1]].lower_ in ("corporate", "full",
+                                                                          "paid"))
+        return k >= len(doc) or doc[k].lower_ not in ("members", "member")
     if rule.id in ("degree_school", "degree_comma_school"):
         # "MSc Interaction Design" is the subject studied; "BSc Lakeside University" the school
         return not any(t.lower_ in SCHOOL_WORDS for t in doc[found[0]:found[1]])

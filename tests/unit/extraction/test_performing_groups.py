@@ -51,3 +51,16 @@ def test_a_name_described_as_a_group_after_it_is_joined_not_worked_at(
     assert not any(a.predicate == "works_at" for a in found)
     assert any(a.predicate == "works_at" for a in extract("I joined Kestrel Labs in March, "
                                                           "the best company ever."))
+
+
+@pytest.mark.parametrize(("text", "group"), [
+    ("We became KGA corporate members in August, needed it for a tender.", "KGA"),
+    ("And I finally became a socia of Club Nacional, papá would be proud.", "Club Nacional"),
+])
+def test_becoming_members_of_a_named_body(extract: Extract, text: str, group: str) -> None:
+    assert any(a.predicate == "member_of" and a.object and a.object.name == group
+               for a in extract(text))
+
+
+def test_becoming_something_else_is_no_membership(extract: Extract) -> None:
+    assert not any(a.predicate == "member_of" for a in extract("She became CEO in May."))
