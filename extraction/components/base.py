@@ -150,6 +150,8 @@ def is_nameish(token: Token) -> bool:
         return False  # "started mon, senior PM now": a day typed in lower case
     if text[0].isupper() or (text[0].isdigit() and any(c.isalpha() for c in text)):
         return True
+    if len(text) > 2 and text[0] in "dlDL" and text[1] in "'’" and text[2].isupper():
+        return token.i > 0  # "Université d'Antananarivo", "Banque d’Haïti": an elided "de"
     return token.pos_ == "PROPN" and token.i > 0 and not token.is_sent_start
 
 

@@ -63,3 +63,14 @@ def test_the_dotted_date_starts_the_job_after_it(extract: Extract) -> None:
     (job,) = [a for a in extract("Neuigkeiten!! Ab 1.8. bin ich bei Nordlicht Logistik.")
               if a.predicate == "works_at"]
     assert job.valid_from is not None and job.valid_from.astimezone(TZ).month == 8, job
+
+
+@pytest.mark.parametrize(("text", "employer"), [
+    ("I work at Banque d’Haïti now.", "Banque d’Haïti"),
+    ("Since 2021 I work at the Institut Régional de l'Eau in Tamatave.",
+     "Institut Régional de l'Eau"),
+])
+def test_an_elided_de_or_le_keeps_the_name_whole(extract: Extract, text: str,
+                                                 employer: str) -> None:
+    assert employer in {a.object.name for a in extract(text)
+                        if a.predicate == "works_at" and a.object}
