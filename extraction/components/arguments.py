@@ -312,14 +312,18 @@ def _language_at(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | Non
     while i < end and doc[i].lower_ in ("fluent", "decent", "basic", "some", "native",
                                         "conversational", "a", "bit", "of", "little"):
         i += 1
-    if i < end and doc[i].lower_ in LANGUAGES:
-        start = i
-        if i >= 2 and doc[i - 2].lower_ == "te" and doc[i - 1].lower_ == "reo":
-            start = i - 2
+    return _language_word(doc, i) if i < end else None
+
+
+def _language_word(doc: Doc, i: int) -> tuple[int, int, str, bool] | None:
+    """The language named by token ``i``: an English language name (with "te reo" before
+    "Māori"), or a language's own name given its English one."""
+    if doc[i].lower_ in LANGUAGES:
+        start = i - 2 if i >= 2 and doc[i - 2].lower_ == "te" and doc[i - 1].lower_ == "reo" \
+            else i
         return start, i + 1, doc[start:i + 1].text, True
-    if i < end and (english := language_own_name(doc[i])):
-        return i, i + 1, english, True
-    return None
+    english = language_own_name(doc[i])
+    return (i, i + 1, english, True) if english else None
 
 
 def language_own_name(token: Token) -> str | None:
@@ -332,16 +336,7 @@ def language_own_name(token: Token) -> str | None:
 
 
 def read_languages(doc: Doc, i: int, end: int) -> list[tuple[int, int, str, bool]]:
-    found = []
-    for j in range(i, end):
-        if doc[j].lower_ in LANGUAGES:
-            start = j
-            if j >= 2 and doc[j - 2].lower_ == "te" and doc[j - 1].lower_ == "reo":
-                start = j - 2
-            found.append((start, j + 1, doc[start:j + 1].text, True))
-        elif english := language_own_name(doc[j]):
-            found.append((j, j + 1, english, True))
-    return found
+    return [found for j in range(i, end) if (found := _language_word(doc, j)) is not None]
 
 
 def languages_listed_with(doc: Doc, start: int, end: int) -> list[tuple[int, int, str, bool]]:
@@ -355,7 +350,7 @@ def languages_listed_with(doc: Doc, start: int, end: int) -> list[tuple[int, int
             k = j + step
             if not 0 <= k < len(doc):
                 break
-            language = _language_at(doc, k, k + 1)
+            language = _language_word(doc, k)
             if language is None or doc[k].dep_ in ("nsubj", "nsubjpass"):
                 break  # "…, German is a work in progress": another clause's subject
             found.append(language)
