@@ -269,12 +269,13 @@ class RoleReaders(PhraseReaders):
                     name = self._person_name(doc, raw, m.start("name"))
                 if not name:
                     continue
-                owner = self._owner(m.group("poss"), name, m.start(), speaker)
                 if m.groupdict().get("possessor"):
                     # "Nadia, Farid's wife": the spouse of the person named
                     owner = self._person_name(doc, m.group("possessor"), m.start("possessor"))
                     owner = state.add_person(owner) if owner and predicate == "married_to" \
                         else None
+                else:
+                    owner = self._owner(m.group("poss"), name, m.start(), speaker)
                 if owner is None:
                     continue
                 span = (m.start(), m.end())
