@@ -512,8 +512,10 @@ class TimeAnchoring(PredicateRouting):
                     valid_from, stated, granularity = began.start, began, began.granularity
         if valid_from is None and at is not None:
             valid_from, stated, granularity = at.start, at, at.granularity
-        if valid_from is None and valid_to is None and clause.future:
-            # "she starts December 4, will report to me": the start this message gave her
+        if valid_from is None and valid_to is None and clause.future and \
+                predicate in _JOB_PREDICATES:
+            # "she starts December 4, will report to me": the start this message gave her job
+            # (not "he speaks Arabic, so our slang will confuse him")
             started = next((r for r in reversed(buffer) if r.subject == subject and
                           r.predicate in ("works_at", "job_title") and
                           r.kind is AssertionKind.ASSERT and r.basis is Basis.STATED and

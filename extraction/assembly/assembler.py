@@ -17,7 +17,7 @@ from asof.extraction.assembly.factuality import factual
 from asof.extraction.assembly.quotes import quote_owners
 from asof.extraction.assembly.reschedules import rescheduled_starts
 from asof.extraction.assembly.roles import RoleReaders
-from asof.extraction.assembly.start_cues import date_cued_starts, trailing_starts
+from asof.extraction.assembly.start_cues import date_cued_starts, trailing_starts, with_us
 from asof.extraction.assembly.state import Record
 from asof.extraction.assembly.words import (
     passing_taste,
@@ -372,7 +372,8 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         objects = list(cand.objects)
         if cand.rule == "manager_is" and objects and _leaves(doc, objects[0][1]):
             kind = "retract"  # "my manager Priya left in April": reported to her until then
-        if not objects and cand.rule in _CONTEXT_START_RULES:
+        if not objects and cand.rule in _CONTEXT_START_RULES and \
+                not (objects := with_us(doc, cand.trigger[1])):
             times = self._own_times(doc, ci, cand, clause_times.get(ci, []))
             if times and self._date_context(subject, times[0], buffer):
                 return

@@ -25,7 +25,7 @@ from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Granularity
 from asof.timex import Role, TimeMention
 
-__all__ = ["date_cued_starts", "start_cue_words", "trailing_starts"]
+__all__ = ["date_cued_starts", "start_cue_words", "trailing_starts", "with_us"]
 
 #: How far back from a date a cue may stand, in tokens.
 _REACH = 6
@@ -178,3 +178,12 @@ def trailing_starts(doc: Doc, buffer: list[Record]) -> None:
                                if previous.start_char <= r.evidence[0] < previous.end_char]:
             record.valid_from, record.basis = time.value.start, Basis.STATED
             record.granularity, record.stated_time = time.value.granularity, time.value
+
+
+def with_us(doc: Doc, after: int) -> list[tuple[int, int, str, bool]]:
+    """"First day with us 2 June", "starts with us on Monday": the start of a place at the
+    speaker's organisation (routed to it as "us"), not of a job said elsewhere."""
+    if after + 1 < len(doc) and doc[after].lower_ in ("with", "at") and \
+            doc[after + 1].lower_ == "us":
+        return [(after + 1, after + 2, "us", False)]
+    return []

@@ -57,10 +57,9 @@ class SubjectResolution(Antecedents):
         kind = cand.subject
         predicate = cand.predicate
         org_subject = "organization" in state.registry.get(predicate).subject_types
-        if kind in ("default", "speaker") and cand.objects and \
-                predicate in self._person_predicates():
-            described = self._titled_name(doc, cand) if kind == "default" or \
-                predicate == "job_title" else None
+        if kind in ("default", "speaker") and predicate in self._person_predicates():
+            described = self._titled_name(doc, cand) if cand.objects and (
+                kind == "default" or predicate == "job_title") else None
             if described is None and (kind == "default" or cand.subject_span is None):
                 described = self._line_head(doc, cand)
             if described is not None:
@@ -330,7 +329,9 @@ class SubjectResolution(Antecedents):
         Senior Data Scientist", "Dani (Daniel Ortega) — joined us as an intern"): what the line
         says without a subject of its own is about that person, unless "I" comes in."""
         text = _text(doc)
-        at = doc[cand.objects[0][0]].idx
+        # an objectless start ("First day with us 2 June") is placed by its cue
+        end = cand.objects[0][0] if cand.objects else cand.trigger[0]
+        at = doc[end].idx
         line = text.rfind("\n", 0, at) + 1
         k = _token_at(doc, line)
         if doc[k].idx < line:
@@ -359,7 +360,7 @@ class SubjectResolution(Antecedents):
                 all(t.ent_type_ == "PERSON" for t in doc[run[0]:run[1]])):
             return None  # (a full name and a comma: "- Helena Quintela, CFO, based in Porto")
         if any(t.lower_ in ("i", "i'm", "im", "i've", "i'd", "we", "we're", "we've")
-               for t in doc[j:cand.objects[0][0]]):
+               for t in doc[j:end]):
             return None  # "Aleksi — I met him at …": the speaker's own clause
         if doc[j].text == ":":
             # "Contacto: Martín Olivera, gerente …", "Finalist A: Rūta Kazlauskienė — …": a

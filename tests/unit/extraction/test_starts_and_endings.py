@@ -320,3 +320,26 @@ def test_a_start_cue_dates_its_own_sentences_person_not_the_one_before(
     (title,) = [a for a in found if a.predicate == "job_title"]
     assert line.valid_from is None, line
     assert title.valid_from is not None and title.valid_from.astimezone(TZ).month == 6, title
+
+
+def test_a_first_day_with_us_in_a_roster_line_is_that_persons_start_here(
+        extract: Extract) -> None:
+    # the line's person starts at the speaker's organisation; the speaker's own job there
+    # keeps the day it was said
+    found = extract("Maren here, people manager at Kestrel Labs.",
+                    "1) Oskar Lindgren — junior tester. First day with us 2 June. Reports to "
+                    "Ilse Brandt.")
+    oskar = [a for a in found if a.subject.name == "Oskar Lindgren" and
+             a.predicate == "works_at"]
+    assert [(a.object.name if a.object else None, a.valid_from.astimezone(TZ).date()
+             if a.valid_from else None) for a in oskar] == [("Kestrel Labs", date(2024, 6, 2))]
+    assert not any(a.subject.name == "Maren Holt" and a.kind is not AssertionKind.ASSERT
+                   for a in found)
+
+
+def test_a_job_start_does_not_date_a_language_said_beside_a_future(extract: Extract) -> None:
+    found = extract("I work at Kestrel Labs.",
+                    "Oskar Lindgren starts with us on 2 June. He speaks Dutch, so our slang "
+                    "will confuse him.")
+    (speaks,) = [a for a in found if a.predicate == "speaks"]
+    assert speaks.valid_from is None, speaks
