@@ -184,3 +184,15 @@ def tagger_gate(predicate: str) -> tuple[bool, frozenset[str], int] | None:
     near = gate.get("near_words")
     return (bool(gate.get("propose", True)), _data_words(near) if near else frozenset(),
             int(gate.get("window", 0)))
+
+
+@cache
+def _given_names() -> dict[str, str]:
+    return dict(line.split("\t", 1) for line in data_lines("first_names.tsv"))
+
+
+def likely_gender(name: str) -> str | None:
+    """"she" or "he" when the first word of a person's name is a given name borne (almost)
+    only by women or only by men (``data/first_names.tsv``); None when unknown or both."""
+    words = name.split()
+    return _given_names().get(words[0].lower()) if words else None

@@ -42,19 +42,21 @@ class Antecedents(MessageTopics):
         named = {(pos, name) for pos, name in named if not any(
             (p, n) != (pos, name) and p <= pos and pos + len(name) <= p + len(n)
             for p, n in named)}
-        before = []
+        before: list[tuple[int, str, Token]] = []
+        against_name: list[tuple[int, str, Token]] = []
         for pos, name in sorted(named):
             if pos >= at or name == speaker:
                 continue
             entity = state.entity(name)
-            if entity is None or entity.type != "person":
-                continue
-            if gender in ("he", "she") and entity.gender not in (None, gender):
+            if entity is None or entity.type != "person" or \
+                    not entity.may_be(gender, by_name=False):
                 continue
             token = doc[_token_at(doc, pos)]
             if not self._referring_slot(token, entity.tentative):
                 continue
-            before.append((pos, name, token))
+            (before if entity.may_be(gender) else against_name).append((pos, name, token))
+        # a given name of the other side gives way, unless no one else fits
+        before = before or against_name
         if not before:
             return []
         if adjacent:

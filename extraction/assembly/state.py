@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from asof.extraction.gazetteer import is_place_name
-from asof.extraction.lexicons import EXEC_TITLES, GROUP_WORDS, HONORIFICS, NAME_PARTICLES
+from asof.extraction.lexicons import (
+    EXEC_TITLES,
+    GROUP_WORDS,
+    HONORIFICS,
+    NAME_PARTICLES,
+    likely_gender,
+)
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Granularity
 from asof.graph.predicates import PredicateRegistry
@@ -68,6 +74,16 @@ class Entity:
     #: other names the conversation gave it ("Ola" for Aleksandra, the old name of a renamed
     #: company), stored with it so that a question may use any of them
     aliases: list[str] = field(default_factory=list)
+
+    def may_be(self, gender: str | None, *, by_name: bool = True) -> bool:
+        """Whether a "he" or "she" may mean this person: a pronoun said of them earlier
+        decides; until one is, with ``by_name``, their given name does ("Annette" is no
+        "he"), where the list knows it."""
+        if gender not in ("he", "she"):
+            return True
+        if self.gender is not None:
+            return self.gender == gender
+        return not by_name or likely_gender(self.name) in (None, gender)
 
 
 @dataclass(slots=True)
@@ -384,12 +400,15 @@ class ConversationState:
             entity = self.entity(name)
             if entity is None or entity.type != "person" or name in exclude:
                 continue
-            if gender is None or entity.gender in (None, gender) or gender == "they":
+            if entity.may_be(gender):
                 if entity.gender is None and gender in ("he", "she"):
                     entity.gender = gender
                 return name
-            if fallback is None and entity.gender is None:
-                fallback = name
+            if fallback is None and entity.may_be(gender, by_name=False):
+                fallback = name  # only the given name speaks against them
+        chosen = self.entity(fallback) if fallback is not None else None
+        if chosen is not None and gender in ("he", "she"):
+            chosen.gender = gender
         return fallback
 
     def recent_of(self, types: tuple[str, ...]) -> str | None:

@@ -77,7 +77,7 @@ class MessageTopics(PeopleAndNames):
             before = [name for pos, name in self._mentions
                       if pos < found[-1].start() and name != speaker and
                       (entity := state.entity(name)) is not None and
-                      entity.gender in (None, gender)]
+                      entity.may_be(gender)]
             later = {name for name, pos in self._positions.items() if pos > found[-1].start()}
             return before[-1] if before else state.recent_person(gender, {speaker} | later)
         named = found[-1].group("name") or found[-1].group("owner") or found[-1].group("of")

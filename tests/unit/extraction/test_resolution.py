@@ -119,3 +119,28 @@ def test_a_negation_does_not_reach_past_but(extract: Extract) -> None:
     found = extract("Our stout won nothing, but my dog Biscuit won over the whole crowd.")
     assert any(a.predicate == "has_pet" and a.object and a.object.name == "Biscuit"
                for a in found)
+
+
+def test_a_given_name_of_the_other_side_is_skipped_by_he_and_she(extract: Extract) -> None:
+    # "he" is not the manager named last, whose given name is a woman's
+    found = triples(extract("We hired Oskar Lindgren as a welder, reporting to Annette Berg.",
+                            "He is renting a flat in Dartmouth now."))
+    assert ("assert", "Oskar Lindgren", "lives_in", "dartmouth") in found
+    assert not any(t[1] == "Annette Berg" and t[2] == "lives_in" for t in found)
+
+
+def test_a_pronoun_said_of_someone_outweighs_their_given_name(extract: Extract) -> None:
+    # only one person fits: the pronoun means them whatever the list says of the name, and
+    # from then on it is theirs
+    found = triples(extract("Met Thomas Berg at the fair.", "She lives in Tromsø.",
+                            "Her sister runs a bakery. She moved to Bodø in May."))
+    assert ("assert", "Thomas Berg", "lives_in", "tromsø") in found
+    assert ("assert", "Thomas Berg", "lives_in", "bodø") in found
+
+
+def test_the_given_name_list_knows_one_side_or_nothing() -> None:
+    from asof.extraction.lexicons import likely_gender
+    assert likely_gender("Annette LeBlanc") == "she"
+    assert likely_gender("Oskar Lindgren") == "he"
+    assert likely_gender("Park Seo-yeon") is None  # one locale's "Park" is not enough
+    assert likely_gender("") is None
