@@ -280,6 +280,10 @@ class SubjectResolution(Antecedents):
         known = self.state.entity(text)
         if known is not None and known.type != "person":
             return None
+        if known is None and span[1] - span[0] == 1 and \
+                (alias := self.state.alias_of(text, "person")) is not None and \
+                alias.type == "person" and not alias.tentative:
+            return self.state.add_person(alias.name)  # "Tolegen is promoted": Tolegen Saparov
         tokens = doc[span[0]:span[1]]
         if known is not None and not known.tentative and \
                 not any(t.is_upper and len(t) > 1 for t in tokens):

@@ -202,3 +202,16 @@ def test_a_title_in_brackets_after_a_known_person_in_lower_case(with_tagger: Ext
                                 "iker zabala (cto) 🚢"))
     assert ("Iker Zabala", "cto") in _titles(found) or ("iker zabala", "cto") in _titles(found)
     assert ("Maren Holt", "cto") not in _titles(found)
+
+
+def test_a_known_persons_first_name_as_subject_owns_the_title_said_after_it(
+        learned_extract: Extract) -> None:
+    # the tagger reads the title in brackets; the sentence's subject is a known person's
+    # first name, which the model does not know for one
+    found = learned_extract("I'm an engineering manager at Kestrel Labs.",
+                            "1) Tolegen Saparov — Sr. QA engineer since March 2022.",
+                            "Change! Tolegen is promoted — тимлид (team lead) of mobile from 1 "
+                            "July, so from July he reports directly to Ilse, not to me.")
+    titles = {(a.subject.name, a.value) for a in found if a.predicate == "job_title"}
+    assert ("Tolegen Saparov", "team lead") in titles, titles
+    assert not any(who == "Maren Holt" and title == "team lead" for who, title in titles)
