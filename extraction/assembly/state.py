@@ -77,7 +77,7 @@ class Entity:
 
     def may_be(self, gender: str | None, *, by_name: bool = True) -> bool:
         """Whether a "he" or "she" may mean this person: a pronoun said of them earlier
-        decides; until one is, with ``by_name``, their given name does ("Annette" is no
+        decides; until one is, with ``by_name``, their given name does ("Ilse" is no
         "he"), where the list knows it."""
         if gender not in ("he", "she"):
             return True

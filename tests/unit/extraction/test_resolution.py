@@ -123,10 +123,10 @@ def test_a_negation_does_not_reach_past_but(extract: Extract) -> None:
 
 def test_a_given_name_of_the_other_side_is_skipped_by_he_and_she(extract: Extract) -> None:
     # "he" is not the manager named last, whose given name is a woman's
-    found = triples(extract("We hired Oskar Lindgren as a welder, reporting to Annette Berg.",
-                            "He is renting a flat in Dartmouth now."))
-    assert ("assert", "Oskar Lindgren", "lives_in", "dartmouth") in found
-    assert not any(t[1] == "Annette Berg" and t[2] == "lives_in" for t in found)
+    found = triples(extract("We hired Oskar Lindgren as a welder, reporting to Ilse Berg.",
+                            "He is renting a flat in Narvik now."))
+    assert ("assert", "Oskar Lindgren", "lives_in", "narvik") in found
+    assert not any(t[1] == "Ilse Berg" and t[2] == "lives_in" for t in found)
 
 
 def test_a_pronoun_said_of_someone_outweighs_their_given_name(extract: Extract) -> None:
@@ -140,7 +140,7 @@ def test_a_pronoun_said_of_someone_outweighs_their_given_name(extract: Extract) 
 
 def test_the_given_name_list_knows_one_side_or_nothing() -> None:
     from asof.extraction.lexicons import likely_gender
-    assert likely_gender("Annette LeBlanc") == "she"
+    assert likely_gender("Ilse Brandt") == "she"
     assert likely_gender("Oskar Lindgren") == "he"
     assert likely_gender("Park Seo-yeon") is None  # one locale's "Park" is not enough
     assert likely_gender("") is None
