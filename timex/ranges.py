@@ -28,9 +28,20 @@ _BETWEEN_RANGE = re.compile(r"^\s*(?:-|–|—|&|to|until|till|through|thru|and)
                             re.IGNORECASE)
 
 
-#: "between 2019 and 2021": the only "and" that joins two times into one range ("since 2021
-#: and this year I want …" is a start and another time).
+#: "between 2019 and 2021": an "and" that joins two times into one range ("since 2021 and
+#: this year I want …" is a start and another time).
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
+#: "drove up on the 20th and came back on the 22nd": the day of a return ends a stay begun on
+#: the day before it.
+_RETURN = re.compile(r"^\s*,?\s*(?:and\s+)?(?:came|got|flew|drove|went|headed|sailed|were|was)"
+                     r"\s+(?:back|home)(?:\s+home)?\s+(?:on\s+)?(?:the\s+)?$", re.IGNORECASE)
+
+
+def _next_day(first: TimeMention, second: TimeMention) -> bool:
+    """"Monday and Tuesday", "sat and sun": two weekdays in a row are one stretch (not
+    "Monday and Thursday", two days)."""
+    return _is_weekday(first.text) and _is_weekday(second.text) and \
+        (second.value.start - first.value.start).days % 7 == 1
 
 
 def ordinal_range_months(first_day: int, last_day: int, today: date,
@@ -86,8 +97,11 @@ def merge_ranges(text: str, found: list[TimeMention]) -> list[TimeMention]:
         if index + 1 < len(found):
             nxt = found[index + 1]
             between = text[current.end_char:nxt.start_char]
-            if _BETWEEN_RANGE.match(between) and current.role in (Role.START, Role.AT) and (
-                    "and" not in between.lower() or _BETWEEN.search(text[:current.start_char])):
+            joined = _BETWEEN_RANGE.match(between) and (
+                "and" not in between.lower() or _BETWEEN.search(text[:current.start_char]) or
+                _next_day(current, nxt))
+            returned = _RETURN.match(between) and nxt.value.start > current.value.start
+            if (joined or returned) and current.role in (Role.START, Role.AT):
                 end = nxt.value
                 start_value = current.value
                 if end.start < start_value.start and _is_weekday(current.text) and \

@@ -288,12 +288,24 @@ def test_getting_married_is_a_change_to_come(nlp) -> None:  # type: ignore[no-un
     ("went sat & sun, freezing", Tense.PAST, date(2024, 6, 8), date(2024, 6, 9)),
     ("fri-sun in porto", Tense.FUTURE, date(2024, 6, 14), date(2024, 6, 16)),
     ("fri–mon trip", Tense.PAST, date(2024, 6, 7), date(2024, 6, 10)),  # ended Monday
+    # two weekdays in a row joined by "and" are one stretch too
+    ("in Tromsø Monday and Tuesday for the audit", Tense.PAST, date(2024, 6, 10),
+     date(2024, 6, 11)),
+    ("spent Saturday and Sunday at the fair", Tense.PAST, date(2024, 6, 8), date(2024, 6, 9)),
+    # a return said with its own day ends the stay begun on the day before it
+    ("drove up to Narvik on the 3rd and came back on the 5th", Tense.PAST, date(2024, 6, 3),
+     date(2024, 6, 5)),
 ])
 def test_two_weekdays_joined_are_a_range(text: str, tense: Tense, first: date,
                                          last: date) -> None:
     found = one(text, tense)
     assert found.role is Role.RANGE and found.end_value is not None
     assert (found.value.start.date(), found.end_value.start.date()) == (first, last)
+
+
+def test_two_weekdays_apart_are_two_days_not_a_range() -> None:
+    found = find_times("in Tromsø on Monday and Thursday", REF, Tense.PAST)
+    assert [m.role for m in found] != [Role.RANGE] and len(found) == 2
 
 
 def test_a_weekday_range_dates_a_trip_not_a_job(extract: Extract) -> None:
