@@ -256,7 +256,24 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
     if org is not None:
         result.append(Candidate("title_at", "works_at", "assert", index, (start, end + 1),
                                 subject, subject_span, [org], negated=clause.negated))
+    home = _town_after(doc, end, clause)
+    if home is not None:
+        # "I'm a data engineer in Tunis": where the one who holds the title lives
+        result.append(Candidate("title_in", "lives_in", "assert", index, (start, end + 1),
+                                subject, subject_span, [home], negated=clause.negated))
     return result
+
+
+def _town_after(doc: Doc, end: int, clause: Clause) -> tuple[int, int, str, bool] | None:
+    """A place the gazetteer knows, named right after a title with "in" ("a nurse in
+    Wrexham"), and ending there (not "in Lyon's office")."""
+    if end + 1 >= clause.end or doc[end].lower_ != "in":
+        return None
+    place = read_name(doc, end + 1, clause.end)
+    if place is None or not place[3] or not is_place_name(place[2]) or \
+            place[1] < len(doc) and doc[place[1]].lower_ in ("'s", "’s"):
+        return None
+    return place
 
 
 #: Verbs of starting a job, whose clause a title after a comma may close.

@@ -302,9 +302,15 @@ def test_a_favourite_place_found_is_no_home(extract: Extract) -> None:
     assert not any(p == "lives_in" for _, _, p, _ in found)
 
 
-def test_a_title_in_a_town_names_no_employer(extract: Extract) -> None:
+def test_a_title_in_a_town_names_no_employer_but_a_home(extract: Extract) -> None:
     found = triples(extract("I'm a nurse in Wrexham."))
     assert not any(p == "works_at" for _, _, p, _ in found)
+    assert ("assert", "Maren Holt", "lives_in", "wrexham") in found
+
+
+def test_a_title_in_a_towns_office_is_no_home(extract: Extract) -> None:
+    found = triples(extract("I'm a team lead in Leeds's office."))
+    assert not any(p == "lives_in" for _, _, p, _ in found)
 
 
 def test_the_name_after_a_relative_clause_of_reporting(extract: Extract) -> None:
