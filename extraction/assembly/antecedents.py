@@ -55,7 +55,12 @@ class Antecedents(MessageTopics):
             if not self._referring_slot(token, entity.tentative):
                 continue
             (before if entity.may_be(gender) else against_name).append((pos, name, token))
-        # a given name of the other side gives way, unless no one else fits
+        # a given name of the other side gives way, unless no one else fits, here or earlier
+        # ("… reporting to Ilse Brandt. He moves to Narvik": not her, but the man named in an
+        # earlier message)
+        if not before and against_name and state.fitting_person(
+                gender, {speaker, *(name for _, name, _ in against_name)}) is not None:
+            return []
         before = before or against_name
         if not before:
             return []

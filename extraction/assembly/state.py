@@ -394,6 +394,13 @@ class ConversationState:
         self.touch(canonical)
         return canonical
 
+    def fitting_person(self, gender: str | None, exclude: set[str]) -> str | None:
+        """The latest person a "he" or "she" may mean by all the conversation knows, their
+        given name included; learns nothing."""
+        return next((name for name in reversed(self.recent) if name not in exclude and
+                     (entity := self.entity(name)) is not None and entity.type == "person"
+                     and entity.may_be(gender)), None)
+
     def recent_person(self, gender: str | None, exclude: set[str]) -> str | None:
         fallback = None
         for name in reversed(self.recent):

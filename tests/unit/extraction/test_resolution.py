@@ -144,3 +144,12 @@ def test_the_given_name_list_knows_one_side_or_nothing() -> None:
     assert likely_gender("Oskar Lindgren") == "he"
     assert likely_gender("Park Seo-yeon") is None  # one locale's "Park" is not enough
     assert likely_gender("") is None
+
+
+def test_a_he_looks_past_a_woman_named_in_its_message_to_a_man_named_before(
+        extract: Extract) -> None:
+    found = triples(extract("Candidate: Oskar Lindgren, welder, lives in Bergen.",
+                            "Closing the file: reporting to their plant director Ilse Brandt. "
+                            "He's moving to Narvik in September."))
+    assert ("assert", "Oskar Lindgren", "lives_in", "narvik") in found
+    assert not any(t[1] == "Ilse Brandt" and t[2] == "lives_in" for t in found)
