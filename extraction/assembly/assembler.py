@@ -20,6 +20,7 @@ from asof.extraction.assembly.roles import RoleReaders
 from asof.extraction.assembly.start_cues import date_cued_starts, trailing_starts, with_us
 from asof.extraction.assembly.state import Record
 from asof.extraction.assembly.words import (
+    object_end,
     passing_taste,
     product_and_plan,
     vague_literal,
@@ -29,14 +30,12 @@ from asof.extraction.assembly.workplace import Workplace
 from asof.extraction.components.arguments import read_name
 from asof.extraction.components.base import Candidate, Clause, is_nameish
 from asof.extraction.lexicons import (
-    CHAT_FILLERS,
     EVENT_WORDS,
     GROUP_HEADS,
     OWNABLE_WORDS,
     PET_WORDS,
     VENUE_HEADS,
 )
-from asof.extraction.spans import is_emoji
 from asof.extraction.spans import text_of as _text
 from asof.extraction.spans import token_at as _tok
 from asof.extraction.tagger.component import LEARNED_RULE
@@ -58,32 +57,6 @@ _TOOL_NOUNS = frozenset({"app", "apps", "tool", "tools", "software", "platform",
 #: Nouns that stand for the subject's employer ("left the company", "quit his job").
 _EMPLOYER_NOUNS = frozenset({"company", "firm", "job", "organisation", "organization",
                              "business", "employer"})
-
-
-def _object_end(doc: Doc, obj: tuple[int, int, str, bool],
-                times: list[TimeMention]) -> tuple[int, int, str, bool]:
-    """An object read into a time that ends it or runs on past it ("Dodoma mon–wed", "Porto
-    fri-sun"), or across an emoji ("coast 🏖️ Hamish Boyd": in chat an emoji parts statements
-    as punctuation does), ends before it. A time inside a name ("Kestrel 2020 Summit") or one
-    that starts with a number of the name ("Gimnazjum nr 7 now") leaves it whole. A chat
-    filler read into its end ("slack tbh") is cut."""
-    start, end, text, is_name = obj
-    if start >= len(doc) or end > len(doc):
-        return obj
-    trimmed = end
-    while trimmed - 1 > start and doc[trimmed - 1].lower_ in CHAT_FILLERS:
-        trimmed -= 1
-    if trimmed < end:
-        end, text = trimmed, doc[start:trimmed].text.strip(" ,;:")
-        obj = (start, end, text, is_name)
-    cuts = [first for t in times
-            if start < (first := _tok(doc, t.start_char)) < end <= _tok(doc, t.end_char - 1) + 1
-            and not doc[first].like_num]
-    cuts += [k for k in range(start + 1, end) if is_emoji(doc[k].text)]
-    if not cuts:
-        return obj
-    cut = min(cuts)
-    return start, cut, doc[start:cut].text.strip(" ,;:"), is_name
 
 
 #: Endings said without the job's name ("I resigned", "Tom got laid off", "last day
@@ -446,7 +419,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
                     return
             # the verb alone stands for the object: a time inside the match stays a time
             objects = [(cand.trigger[0], cand.trigger[0] + 1, obj, True)]
-        objects = [_object_end(doc, o, clause_times.get(ci, [])) for o in objects]
+        objects = [object_end(doc, o, clause_times.get(ci, [])) for o in objects]
         event = state.registry.get(predicate).event
         times = [t for t in clause_times.get(ci, [])
                  if not any(o[0] <= _tok(doc, t.start_char) < o[1] for o in objects) and

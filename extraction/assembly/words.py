@@ -1,7 +1,7 @@
 """Tests on names and spans that need no conversation: is this name an event, a group, a
 company "… Group"; is this literal too vague to keep; what is left of it once cleaned; does
 a clause open without a subject of its own ("starts 2 December as …", "wife's starting at
-…")."""
+…"); where an object read too far ends (a time, an emoji, a chat filler)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ from asof.extraction.lexicons import (
     VAGUE_NOUNS,
     YES_WORDS,
 )
+from asof.extraction.spans import is_emoji, token_at
 from asof.extraction.word_frequency import common_english, common_words
+from asof.timex import TimeMention
 
 
 def is_event(name: str) -> bool:
@@ -284,3 +286,29 @@ def product_and_plan(name: str) -> tuple[str, str] | None:
     product = " ".join(words[:-1])
     product = product[:-2] if product.endswith(("'s", "’s")) else product
     return (product, f"{words[-1].lower()} plan") if product else None
+
+
+def object_end(doc: Doc, obj: tuple[int, int, str, bool],
+                times: list[TimeMention]) -> tuple[int, int, str, bool]:
+    """An object read into a time that ends it or runs on past it ("Dodoma mon–wed", "Porto
+    fri-sun"), or across an emoji ("coast 🏖️ Hamish Boyd": in chat an emoji parts statements
+    as punctuation does), ends before it. A time inside a name ("Kestrel 2020 Summit") or one
+    that starts with a number of the name ("Gimnazjum nr 7 now") leaves it whole. A chat
+    filler read into its end ("slack tbh") is cut."""
+    start, end, text, is_name = obj
+    if start >= len(doc) or end > len(doc):
+        return obj
+    trimmed = end
+    while trimmed - 1 > start and doc[trimmed - 1].lower_ in CHAT_FILLERS:
+        trimmed -= 1
+    if trimmed < end:
+        end, text = trimmed, doc[start:trimmed].text.strip(" ,;:")
+        obj = (start, end, text, is_name)
+    cuts = [first for t in times
+            if start < (first := token_at(doc, t.start_char)) < end <=
+            token_at(doc, t.end_char - 1) + 1 and not doc[first].like_num]
+    cuts += [k for k in range(start + 1, end) if is_emoji(doc[k].text)]
+    if not cuts:
+        return obj
+    cut = min(cuts)
+    return start, cut, doc[start:cut].text.strip(" ,;:"), is_name

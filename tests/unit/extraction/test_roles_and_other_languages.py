@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from asof.extraction.assembly.assembler import _object_end
+from asof.extraction.assembly.words import object_end
 from asof.graph.models import AssertionKind
 from tests.unit.extraction.conftest import TZ, Extract
 
@@ -106,8 +106,8 @@ def test_someone_elses_leaving_in_another_language_ends_their_job(extract: Extra
 def test_an_object_ends_at_an_emoji(nlp) -> None:  # type: ignore[no-untyped-def]
     doc = nlp.make_doc("retiring to the coast 🏖️ Hamish Boyd is taking over")
     read = (3, 8, "coast 🏖️ Hamish Boyd", True)  # an object read across the emoji
-    assert _object_end(doc, read, []) == (3, 4, "coast", True)
-    assert _object_end(doc, (6, 8, "Hamish Boyd", True), []) == (6, 8, "Hamish Boyd", True)
+    assert object_end(doc, read, []) == (3, 4, "coast", True)
+    assert object_end(doc, (6, 8, "Hamish Boyd", True), []) == (6, 8, "Hamish Boyd", True)
 
 
 @pytest.mark.parametrize(("text", "title"), [("Priya is head of IT at Korva.", "head of it"),
