@@ -1,7 +1,8 @@
 """Tests on names and spans that need no conversation: is this name an event, a group, a
 company "… Group"; is this literal too vague to keep; what is left of it once cleaned; does
 a clause open without a subject of its own ("starts 2 December as …", "wife's starting at
-…"); where an object read too far ends (a time, an emoji, a chat filler)."""
+…"); where an object read too far ends (a time, an emoji, a chat filler, a word past a
+title's head)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from asof.extraction.components.base import Clause
 from asof.extraction.gazetteer import is_place_name
 from asof.extraction.lexicons import (
     CHAT_FILLERS,
+    DEPARTMENTS,
     DOCUMENT_VERBS,
     EVENT_SUFFIXES,
     EVENT_WORDS,
@@ -203,6 +205,18 @@ def clean_literal(text: str) -> str:
     return " ".join(words).lower()
 
 
+#: Parts of speech a title never ends in ("research lead done", "paramedic wi' the
+#: ambulance"): a word the reader ran into past the title's head.
+_NOT_TITLE_END = frozenset({"VERB", "AUX", "ADV", "INTJ", "PART", "ADP", "SCONJ", "CCONJ",
+                            "DET", "PRON"})
+
+
+def past_title_head(doc: Doc, k: int) -> bool:
+    """Whether ``doc[k]`` is such a word, right after a title's head word."""
+    return k > 0 and doc[k].pos_ in _NOT_TITLE_END and doc[k - 1].lower_ in TITLE_HEADS and \
+        doc[k].lower_ not in TITLE_HEADS and doc[k].lower_ not in DEPARTMENTS
+
+
 def trim_title(title: str) -> str:
     """A title read with a yes or a chat filler before it ("yep backend dev"): the title
     without it."""
@@ -299,7 +313,8 @@ def object_end(doc: Doc, obj: tuple[int, int, str, bool],
     if start >= len(doc) or end > len(doc):
         return obj
     trimmed = end
-    while trimmed - 1 > start and doc[trimmed - 1].lower_ in CHAT_FILLERS:
+    while trimmed - 1 > start and (doc[trimmed - 1].lower_ in CHAT_FILLERS or
+                                   not is_name and past_title_head(doc, trimmed - 1)):
         trimmed -= 1
     if trimmed < end:
         end, text = trimmed, doc[start:trimmed].text.strip(" ,;:")

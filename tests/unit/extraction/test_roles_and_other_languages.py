@@ -11,7 +11,7 @@ import pytest
 
 from asof.extraction.assembly.words import object_end
 from asof.graph.models import AssertionKind
-from tests.unit.extraction.conftest import TZ, Extract
+from tests.unit.extraction.conftest import AT, TZ, Extract
 
 pytestmark = pytest.mark.unit
 
@@ -181,3 +181,22 @@ def test_a_first_person_verb_or_a_contact_label_of_another_language_is_no_name(
                             "Contacto Pablo Ruiz, jefe de compras.")
     holders = {a.subject.name for a in found if a.predicate == "job_title"}
     assert holders == {"Pablo Ruiz"}, holders
+
+
+def _parsed(nlp, text: str):  # type: ignore[no-untyped-def]
+    doc = nlp.make_doc(text)
+    doc._.asof_ref_time = AT
+    for _name, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
+
+
+def test_a_title_ends_at_its_head_not_at_a_word_read_past_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = _parsed(nlp, "Promoted! research lead done, finally.")
+    assert object_end(doc, (2, 5, "research lead done", False), []) == (
+        2, 4, "research lead", False)
+    doc = _parsed(nlp, "I'm a developer advocate now.")
+    # a noun after the head stays ("developer advocate"); a name is never cut this way
+    assert object_end(doc, (4, 6, "developer advocate", False), []) == (
+        4, 6, "developer advocate", False)
+    assert object_end(doc, (4, 7, "developer advocate now", True), [])[1] == 7
