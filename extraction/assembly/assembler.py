@@ -425,7 +425,8 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
                  if not any(o[0] <= _tok(doc, t.start_char) < o[1] for o in objects) and
                  (event or not weekday_range(t))]
         times = self._own_times(doc, ci, cand, times)
-        times = self._inherit_times(doc, clause, ci, cand, clause_times, times, clauses)
+        times = [t for t in self._inherit_times(doc, clause, ci, cand, clause_times, times,
+                                                clauses) if event or not weekday_range(t)]
         if objects and objects[0][0] >= 2 and doc[objects[0][0] - 2].lower_ == "still" and \
                 doc[objects[0][0] - 1].lower_ in ("at", "in", "@", "with"):
             times = []  # "still at Haukeland, got promoted … 3/1": held before, first heard now

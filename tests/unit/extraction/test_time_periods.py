@@ -407,3 +407,14 @@ def test_still_at_a_place_is_held_from_before_not_from_a_date_beside_it(
     got = {a.predicate: a for a in learned_extract(text)}
     assert got["works_at"].valid_from is None, got["works_at"]
     assert got["job_title"].valid_from is not None
+
+
+def test_a_schedule_in_another_clause_does_not_date_a_title(
+        learned_extract: Extract) -> None:
+    # ("Mon–Fri" is when the job is worked, not when the title holds)
+    found = learned_extract("got an offer, maintenance supervisor at Kestrel Labs, Mon–Fri, "
+                            "home every night. start 14 Oct.")
+    (title,) = [a for a in found if a.predicate == "job_title"]
+    assert title.valid_to is None, title
+    assert title.valid_from is not None and title.valid_from.astimezone(TZ).date() == \
+        date(2024, 10, 14), title
