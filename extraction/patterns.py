@@ -156,6 +156,10 @@ RULES: tuple[Rule, ...] = (
     Rule("first_day", "works_at", "assert",
          (_lower("first", "start"), _lower("day", "date"), _opt("is", "will", ":"),
           _opt("be")), obj="none"),
+    # "Visa approved! Start is Monday 1 July": the start of the job announced before
+    Rule("first_day", "works_at", "assert",
+         ({"LOWER": "start", "POS": {"IN": ["NOUN", "PROPN"]}}, _lower("is", ":"),
+          _opt("now", "on")), obj="none"),
     Rule("last_day", "works_at", "retract",
          (_lower("last", "final"), _opt("working", "official"), _lower("day", "shift", "duty")),
          obj="none"),

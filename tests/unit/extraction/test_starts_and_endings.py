@@ -343,3 +343,13 @@ def test_a_job_start_does_not_date_a_language_said_beside_a_future(extract: Extr
                     "will confuse him.")
     (speaks,) = [a for a in found if a.predicate == "speaks"]
     assert speaks.valid_from is None, speaks
+
+
+def test_start_is_a_date_in_a_later_message_dates_the_job_announced_before(
+        extract: Extract) -> None:
+    found = extract("Offer came!! I'll work at Kestrel Labs in Tromsø.",
+                    "Visa approved finally!! Start is Monday 1 July.")
+    moved = [a for a in found if a.predicate == "works_at" and
+             a.kind is AssertionKind.CORRECT]
+    assert [(a.object.name if a.object else None, a.valid_from.astimezone(TZ).date()
+             if a.valid_from else None) for a in moved] == [("Kestrel Labs", date(2024, 7, 1))]
