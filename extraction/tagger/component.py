@@ -22,7 +22,13 @@ from asof.extraction.components.arguments import (
 )
 from asof.extraction.components.base import Candidate, Clause, held_at_work
 from asof.extraction.components.relations import RelationFinder
-from asof.extraction.lexicons import RELATIONAL_ROLES, data_json, tagger_gate
+from asof.extraction.lexicons import (
+    EXEC_TITLES,
+    RELATIONAL_ROLES,
+    TITLE_HEADS,
+    data_json,
+    tagger_gate,
+)
 from asof.extraction.tagger.features import doc_features
 from asof.extraction.tagger.model import TaggedSpan, load
 from asof.graph.predicates import LITERAL, PredicateRegistry, default_registry
@@ -31,6 +37,8 @@ LEARNED_RULE = "learned"
 
 #: Role words that, after "my" or "her", name a relation to a person ("my mgr", "her boss").
 _RELATIONS = RELATIONAL_ROLES | {w.lower() for w in data_json("role_words.json")["boss"]}
+#: Words after "X's" that make X someone's employer ("I'm Kestrel's CFO").
+_TITLES = TITLE_HEADS | EXEC_TITLES
 
 
 class ObjectTaggerComponent:
@@ -91,6 +99,9 @@ class ObjectTaggerComponent:
             end += 1  # "the BKFA conference", as the rules read it
         if doc[start].tag_ == "PRP$" and doc[end - 1].lower_ in _RELATIONS:
             return None  # "rui carvalho's been my mgr": a relation to someone, not a title
+        if span.predicate == "works_at" and end + 1 < len(doc) and \
+                doc[end].lower_ in ("'s", "’s") and doc[end + 1].lower_ not in _TITLES:
+            return None  # "Al Noor's HR replied": the organisation's own, no one's employer
         span = TaggedSpan(start, end, span.predicate, span.confidence)
         ci = doc[span.start]._.asof_clause
         if ci < 0 or ci >= len(clauses):

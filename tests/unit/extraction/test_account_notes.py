@@ -244,3 +244,15 @@ def test_a_product_named_with_its_plan(name: str, split: tuple[str, str] | None)
 def test_a_product_and_its_plan_are_two_facts(extract: Extract) -> None:
     found = facts(extract("I run IT at Kafue Haulage. We're on Fernly Standard since January."))
     assert {f[2] for f in found if f[1] == "uses"} == {"Fernly", "standard plan"}
+
+
+def test_an_organisations_own_department_names_no_employer(learned_extract: Extract) -> None:
+    # "X's HR replied": the tagger's reading of X as the speaker's employer is dropped; "X's
+    # CFO" would still say whose employer X is
+    found = learned_extract("Good morning. I handle recruitment at Kestrel Labs and I'm "
+                            "checking a finance hire.",
+                            "Brisa Foods's HR replied. Dates on file: 11/03/2018 – 27/01/2022. "
+                            "Title: Accountant.")
+    employers = {a.object.name for a in found if a.predicate == "works_at" and
+                 a.subject.name == "Maren Holt" and a.object is not None}
+    assert employers == {"Kestrel Labs"}, employers
