@@ -451,28 +451,37 @@ class PeopleAndNames(RecordKeeping):
         """People named after "with" in a move's clause ("with my son Danylo", "with Ana",
         "with the missus Aino") or after one of ``roles`` ("with my boss Lena Berg"), not pets
         ("with our dog Bublyk")."""
-        found = []
+        found: list[str] = []
         for k in range(cand.trigger[1], clause.end - 1):
             if doc[k].lower_ != "with":
                 continue
-            j = k + 1
-            kin = None
-            while j < clause.end:
-                word = doc[j].lower_
-                if word in RELATION_NOUNS or word in roles:
-                    kin = word
-                elif word not in ("my", "our", "his", "her", "their", "the"):
-                    break
-                j += 1
-            if j > k + 1 and kin is None:
-                continue  # "with our dog Bublyk", "with my old car"
-            run = name_run(doc, j, clause.end)
-            if run is None:
-                continue
-            name = _trim_name(doc[run[0]:run[1]].text)
-            if name and self.state.type_of(name) in (None, "person", "unknown"):
-                found.append(self.state.add_person(name, KINSHIP.get(kin) if kin else None))
+            # "with his wife Yumi and my granddaughter Hana": each of a list
+            while (end := self._companion(doc, k + 1, clause, roles, found)) is not None and \
+                    end + 1 < clause.end and doc[end].lower_ in ("and", "&", ","):
+                k = end
         return found
+
+    def _companion(self, doc: Doc, j: int, clause: Clause, roles: frozenset[str],
+                   found: list[str]) -> int | None:
+        """The person named from ``doc[j]`` on, past a possessive and a relation ("my son
+        Danylo"), added to ``found``; where the name ends, or None."""
+        start, kin = j, None
+        while j < clause.end:
+            word = doc[j].lower_
+            if word in RELATION_NOUNS or word in roles:
+                kin = word
+            elif word not in ("my", "our", "his", "her", "their", "the"):
+                break
+            j += 1
+        if j > start and kin is None:
+            return None  # "with our dog Bublyk", "with my old car"
+        run = name_run(doc, j, clause.end)
+        if run is None:
+            return None
+        name = _trim_name(doc[run[0]:run[1]].text)
+        if name and self.state.type_of(name) in (None, "person", "unknown"):
+            found.append(self.state.add_person(name, KINSHIP.get(kin) if kin else None))
+        return run[1]
 
     def _outing_companions(self, doc: Doc, clause: Clause, cand: Candidate, subjects: list[str],
                            emitted: list[Record]) -> list[Record]:

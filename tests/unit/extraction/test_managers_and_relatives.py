@@ -302,3 +302,13 @@ def test_a_partner_typed_in_lower_case_who_married_the_speaker(extract: Extract)
     found = facts(extract("tapio and i got married sat!! tiny, sauna after ofc"))
     assert any(s == "Maren Holt" and p == "married_to" and o.lower() == "tapio"
                for s, p, o in found)
+
+
+def test_everyone_listed_after_with_lives_there_too(extract: Extract) -> None:
+    found = facts(extract("My family. Teodor lives in Tromsø with his wife Ilse and my "
+                          "granddaughter Ronja.",
+                          "We moved to Narvik with Tomas, Ana and our dog Rex."))
+    assert {("Teodor", "lives_in", "Tromsø"), ("Ilse", "lives_in", "Tromsø"),
+            ("Ronja", "lives_in", "Tromsø"), ("Tomas", "lives_in", "Narvik"),
+            ("Ana", "lives_in", "Narvik")} <= found, found
+    assert ("Rex", "lives_in", "Narvik") not in found
