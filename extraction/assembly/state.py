@@ -327,6 +327,14 @@ class ConversationState:
                     words[:len(ewords)] == ewords and ewords[0] not in self.speakers:
                 # a short name seen first, the full name later: one person
                 return entity
+        if known is None and type_ == "person" and len(words) == 1 and len(words[0]) > 3:
+            # "Seo-yeon" ~ "Park Seo-yeon", "Mwansa" ~ "Patrick Mwansa": the last word of one
+            # person's name, where the given name comes last or the family name is used
+            last = [e for e in {id(e): e for e in self.entities.values()}.values()
+                    if e.type == "person" and len(normalize_name(e.name).split()) >= 2 and
+                    normalize_name(e.name).split()[-1] == words[0]]
+            if len(last) == 1:
+                return last[0]
         return known
 
     def entity(self, name: str) -> Entity | None:

@@ -153,3 +153,19 @@ def test_a_he_looks_past_a_woman_named_in_its_message_to_a_man_named_before(
                             "He's moving to Narvik in September."))
     assert ("assert", "Oskar Lindgren", "lives_in", "narvik") in found
     assert not any(t[1] == "Ilse Brandt" and t[2] == "lives_in" for t in found)
+
+
+def test_a_name_said_by_its_last_word_is_the_one_person_whose_name_ends_so(
+        extract: Extract) -> None:
+    # the given name last ("Park Seo-yeon"), or a person called by the family name
+    found = triples(extract("Added Haejin Shipping from the meetup: Park Seo-yeon, data team "
+                            "lead at Haejin Shipping.",
+                            "Seo-yeon moved to Busan in June."))
+    assert ("assert", "Park Seo-yeon", "lives_in", "busan") in found, found
+    assert not any(t[1] == "Seo-yeon" for t in found)
+
+
+def test_a_last_word_two_people_share_names_neither(extract: Extract) -> None:
+    found = triples(extract("My aunt Ineke Berg and my cousin Sanne Berg came over.",
+                            "Berg moved to Narvik in June."))
+    assert not any(t[1] in ("Ineke Berg", "Sanne Berg") and t[2] == "lives_in" for t in found)
