@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 
 from asof.extraction.assembly.routing import PredicateRouting
 from asof.extraction.assembly.state import Record
+from asof.extraction.assembly.words import past_copula
 from asof.extraction.components.base import Candidate, Clause
 from asof.extraction.spans import is_emoji
 from asof.extraction.spans import text_of as _text
@@ -132,16 +133,6 @@ def _one_part(doc: Doc, a: int, b: int) -> bool:
 _PART_MARKS = frozenset({",", ";", "—", "–"})
 
 
-def _past_copula(doc: Doc, start: int) -> bool:
-    """A title said with "was" or "were" right before it ("I was HR Ops Specialist, I'm HR
-    Ops Lead since 1 June"): a title held before, not now."""
-    k = start - 1
-    while k >= 0 and doc[k].lower_ in ("a", "an", "the", "their", "our", "his", "her", "my",
-                                       "still", "also", "just"):
-        k -= 1
-    return k >= 0 and doc[k].lower_ in ("was", "were")
-
-
 class TimeAnchoring(PredicateRouting):
     """Anchors each fact in time and records it."""
 
@@ -189,6 +180,20 @@ class TimeAnchoring(PredicateRouting):
                                                stated=time.value))
             return True
         return False
+
+    def _reports_end(self, manager: str, when: datetime, index: int, ev: tuple[int, int],
+                     buffer: list[Record]) -> None:
+        """A manager who leaves ("Mr Mwansa retires, last day 31 July") is no one's manager
+        from then on (a later date in the message moves the end)."""
+        for who in dict.fromkeys(r.subject for r in self.state.records
+                                 if r.predicate == "reports_to" and r.obj == manager):
+            said = next((r for r in buffer if r.subject == who and r.obj == manager and
+                         r.predicate == "reports_to" and r.kind is AssertionKind.RETRACT), None)
+            if said is not None:
+                said.valid_from = when
+            elif any(c.obj == manager for c in self.state.current(who, "reports_to")):
+                buffer.append(self._record(who, "reports_to", manager, False,
+                                           AssertionKind.RETRACT, when, None, index, ev, 0.6))
 
     def _context_object(self, subject: str, predicate: str,
                         buffer: list[Record]) -> str | None:
@@ -385,7 +390,7 @@ class TimeAnchoring(PredicateRouting):
         ev = (min(ev[0], doc[cand.trigger[0]].idx), max(ev[1], ev[0]))
         used_to = kind == "used_to" or (clause.used_to and kind == "assert") or (
             kind == "assert" and cand.rule in ("title", "title_at") and
-            _past_copula(doc, cand.trigger[0]) and not any(
+            past_copula(doc, cand.trigger[0]) and not any(
                 t.role is Role.RANGE or t.role in (Role.START, Role.DURATION) and
                 _one_part(doc, cand.trigger[0], _tok(doc, t.start_char)) for t in times))
         from_length = any(t.role is Role.DURATION for t in times) and not any(
@@ -414,6 +419,8 @@ class TimeAnchoring(PredicateRouting):
                                                    ev, 0.6, group=group))
                     elif when is not None:
                         said.valid_from = when  # "resigned, his last day is 4 April"
+                if predicate == "works_at":
+                    self._reports_end(subject, when or episode.occurred_at, index, ev, buffer)
                 return
             obj = state.open_named_by(subject, predicate, obj) or obj  # "left Kuura"
             if not state.known(subject, predicate, obj) and not any(
@@ -454,6 +461,7 @@ class TimeAnchoring(PredicateRouting):
                         buffer.append(self._record(subject, dependent, "", True,
                                                    AssertionKind.RETRACT, when, None, index,
                                                    ev, 0.6, group=group))
+                self._reports_end(subject, when or episode.occurred_at, index, ev, buffer)
             return
         if kind == "switch_from":
             when = at.start if at is not None else (valid_from or valid_to)

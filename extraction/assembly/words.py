@@ -327,3 +327,13 @@ def object_end(doc: Doc, obj: tuple[int, int, str, bool],
         return obj
     cut = min(cuts)
     return start, cut, doc[start:cut].text.strip(" ,;:"), is_name
+
+
+def past_copula(doc: Doc, start: int) -> bool:
+    """A title said with "was" or "were" right before it ("I was HR Ops Specialist, I'm HR
+    Ops Lead since 1 June"): a title held before, not now."""
+    k = start - 1
+    while k >= 0 and doc[k].lower_ in ("a", "an", "the", "their", "our", "his", "her", "my",
+                                       "still", "also", "just"):
+        k -= 1
+    return k >= 0 and doc[k].lower_ in ("was", "were")

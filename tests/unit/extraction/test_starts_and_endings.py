@@ -353,3 +353,14 @@ def test_start_is_a_date_in_a_later_message_dates_the_job_announced_before(
              a.kind is AssertionKind.CORRECT]
     assert [(a.object.name if a.object else None, a.valid_from.astimezone(TZ).date()
              if a.valid_from else None) for a in moved] == [("Kestrel Labs", date(2024, 7, 1))]
+
+
+def test_a_manager_who_leaves_is_no_ones_manager_after_that(extract: Extract) -> None:
+    found = extract("Please give access to my boss, Tomas Berg, our maintenance "
+                    "superintendent. Ilse reports to him too.",
+                    "Mr Berg retires, his last day is 31 July.")
+    ended = {(a.subject.name, a.object.name if a.object else None,
+              a.valid_from.astimezone(TZ).date() if a.valid_from else None)
+             for a in found if a.kind is AssertionKind.RETRACT and a.predicate == "reports_to"}
+    assert ended == {("Maren Holt", "Tomas Berg", date(2024, 7, 31)),
+                     ("Ilse", "Tomas Berg", date(2024, 7, 31))}, ended
