@@ -112,6 +112,10 @@ RULES: tuple[Rule, ...] = (
     Rule("hired_by2", "works_at", "assert", (_lower("hired"), _lower("by"))),
     Rule("left_org", "works_at", "retract", (_lemma("leave", "quit"), _ADV)),
     Rule("resign", "works_at", "retract", (_lemma("resign", "retire"),), obj="none"),
+    # "Lan is not with us anymore since May", "he's no longer with Kestrel": gone from there
+    Rule("no_longer_with", "works_at", "retract",
+         (_lemma("be"), _lower("not", "no", "n't"), _opt("longer"), _lower("with")),
+         allow_negation=True),
     # "lost my job at X", "got laid off from X", "was fired by X": the job ended
     Rule("lost_job_at", "works_at", "retract",
          (_LOSE_JOB, _lower("my", "his", "her", "their", "our", "the"),

@@ -107,9 +107,10 @@ class PredicateRouting(SubjectResolution):
                 person = state.recent_person("he" if pron == "him" else "she",
                                              {subject, speaker})
                 return (predicate, person, False) if person else None
-            if pron == "us" and predicate == "works_at" and kind == "assert" and \
-                    subject != speaker:
-                # "Teo joins us on July 8": the speaker's organisation, when it is known
+            if pron == "us" and predicate == "works_at" and kind in ("assert", "retract") \
+                    and subject != speaker:
+                # "Teo joins us on July 8", "Lan is not with us anymore": the speaker's
+                # organisation, when it is known
                 org = state.conversation_org(speaker)
                 return (predicate, org, False) if org else None
             if pron in ("it", "them", "that") and predicate in ("uses", "owns", "likes",

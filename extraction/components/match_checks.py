@@ -51,6 +51,9 @@ def no_reading(doc: Doc, rule: Rule, start: int, end: int, clause_end: int) -> b
     if rule.id in ("left_org", "leave_place") and end < clause_end and \
             doc[end].lower_ == "for":
         return True  # "leaves for Rosario on 3 July": where someone goes, not what they left
+    if rule.id == "no_longer_with" and not any(t.lower_ in ("longer", "anymore", "more")
+                                               for t in doc[start:clause_end]):
+        return True  # "I'm not with Kestrel on this one": no leaving said
     if rule.id == "report_to_named" and (doc[start].dep_ != "relcl" or end >= len(doc) or
                                          doc[end].text != ","):
         return True  # "…, which I report to, …" is no name; "the guy I report to, X" is

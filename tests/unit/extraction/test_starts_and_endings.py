@@ -364,3 +364,18 @@ def test_a_manager_who_leaves_is_no_ones_manager_after_that(extract: Extract) ->
              for a in found if a.kind is AssertionKind.RETRACT and a.predicate == "reports_to"}
     assert ended == {("Maren Holt", "Tomas Berg", date(2024, 7, 31)),
                      ("Ilse", "Tomas Berg", date(2024, 7, 31))}, ended
+
+
+@pytest.mark.parametrize("said", ["Tomas is no longer with Kestrel Labs.",
+                                  "Tomas is not with us anymore since May."])
+def test_no_longer_with_an_organisation_ends_the_job(extract: Extract, said: str) -> None:
+    found = extract("I work at Kestrel Labs.", "Tomas Berg works at Kestrel Labs too.", said)
+    assert ("Tomas Berg", "Kestrel Labs") in {
+        (a.subject.name, a.object.name if a.object else None) for a in found
+        if a.kind is AssertionKind.RETRACT and a.predicate == "works_at"}
+
+
+def test_not_with_someone_on_a_point_is_no_leaving(extract: Extract) -> None:
+    found = extract("I work at Kestrel Labs.", "I'm not with Kestrel on this one.")
+    assert all(a.valid_to is None for a in found if a.predicate == "works_at")
+    assert not any(a.kind is AssertionKind.RETRACT for a in found)
