@@ -331,8 +331,9 @@ class ConversationState:
             # "Seo-yeon" ~ "Park Seo-yeon", "Mwansa" ~ "Patrick Mwansa": the last word of one
             # person's name, where the given name comes last or the family name is used
             last = [e for e in {id(e): e for e in self.entities.values()}.values()
-                    if e.type == "person" and len(normalize_name(e.name).split()) >= 2 and
-                    normalize_name(e.name).split()[-1] == words[0]]
+                    if e.type == "person" and
+                    len(ewords := normalize_name(e.name).split()) >= 2 and
+                    ewords[-1] == words[0]]
             if len(last) == 1:
                 return last[0]
         return known
@@ -410,21 +411,16 @@ class ConversationState:
                      and entity.may_be(gender)), None)
 
     def recent_person(self, gender: str | None, exclude: set[str]) -> str | None:
-        fallback = None
-        for name in reversed(self.recent):
-            entity = self.entity(name)
-            if entity is None or entity.type != "person" or name in exclude:
-                continue
-            if entity.may_be(gender):
-                if entity.gender is None and gender in ("he", "she"):
-                    entity.gender = gender
-                return name
-            if fallback is None and entity.may_be(gender, by_name=False):
-                fallback = name  # only the given name speaks against them
-        chosen = self.entity(fallback) if fallback is not None else None
-        if chosen is not None and gender in ("he", "she"):
-            chosen.gender = gender
-        return fallback
+        """:meth:`fitting_person`, else the latest person only whose given name speaks
+        against the pronoun; a "he" or "she" so resolved is their gender from then on."""
+        chosen = self.fitting_person(gender, exclude) or next(
+            (name for name in reversed(self.recent) if name not in exclude and
+             (entity := self.entity(name)) is not None and entity.type == "person" and
+             entity.may_be(gender, by_name=False)), None)
+        entity = self.entity(chosen) if chosen is not None else None
+        if entity is not None and entity.gender is None and gender in ("he", "she"):
+            entity.gender = gender
+        return chosen
 
     def recent_of(self, types: tuple[str, ...]) -> str | None:
         for name in reversed(self.recent):
