@@ -32,7 +32,7 @@ class Antecedents(MessageTopics):
         state = self.state
         text = _text(doc)
         named = set(self._mentions)
-        for known in {id(e): e for e in state.entities.values()}.values():
+        for known in state.distinct_entities():
             # people the message's earlier clauses made known (a name the NER missed)
             if known.type == "person" and known.name != speaker:
                 for match in re.finditer(r"\b" + re.escape(known.name) + r"\b", text[:at]):

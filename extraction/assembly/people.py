@@ -178,7 +178,7 @@ class PeopleAndNames(RecordKeeping):
         # a known person's first name typed in lower case ("kenji's been there for years"),
         # or alone where the model tags no name ("Tunde flies for Skyvale Air")
         firsts: dict[str, set[str]] = {}
-        for entity in {id(e): e for e in state.entities.values()}.values():
+        for entity in state.distinct_entities():
             if entity.type == "person" and entity.name.lower() != normalize_name(speaker):
                 first = entity.name.split()[0].lower()
                 if len(first) >= 3 and first not in NOT_NAMES and first not in state.speakers:
@@ -230,7 +230,7 @@ class PeopleAndNames(RecordKeeping):
             if org and (known is None or known.tentative):
                 state.retype(state.canonical(org, "organization"), "organization")
         low = _text(doc).lower()
-        for entity in {id(e): e for e in state.entities.values()}.values():
+        for entity in state.distinct_entities():
             if entity.type != "organization":
                 continue
             at = low.find(entity.name.lower())

@@ -330,7 +330,7 @@ class ConversationState:
         if known is None and type_ == "person" and len(words) == 1 and len(words[0]) > 3:
             # "Seo-yeon" ~ "Park Seo-yeon", "Mwansa" ~ "Patrick Mwansa": the last word of one
             # person's name, where the given name comes last or the family name is used
-            last = [e for e in {id(e): e for e in self.entities.values()}.values()
+            last = [e for e in self.distinct_entities()
                     if e.type == "person" and
                     len(ewords := normalize_name(e.name).split()) >= 2 and
                     ewords[-1] == words[0]]
@@ -340,6 +340,10 @@ class ConversationState:
 
     def entity(self, name: str) -> Entity | None:
         return self.entities.get(normalize_name(name))
+
+    def distinct_entities(self) -> list[Entity]:
+        """Every entity once (``entities`` maps each of an entity's names to it)."""
+        return list({id(e): e for e in self.entities.values()}.values())
 
     def team_named(self, name: str) -> Entity | None:
         """The known team a bare name means ("Fleet" for "Fleet team"), whatever the NER
