@@ -209,8 +209,10 @@ RULES: tuple[Rule, ...] = (
          (_lemma("move"), _lower("in"), _lower("together")), obj="none"),
     Rule("moving_day", "lives_in", "assert",
          (_lower("moving"), _lower("day")), obj="none"),
+    # "we move April 1", "I move up on 28 October"
     Rule("move_bare", "lives_in", "assert",
-         (_lemma("move"), {"LOWER": {"IN": ["on", "in"]}, "OP": "?"},
+         (_lemma("move"), _opt("up", "over", "down", "back", "out"),
+          {"LOWER": {"IN": ["on", "in"]}, "OP": "?"},
           {"ENT_TYPE": "DATE"}), obj="none"),
     Rule("land_in", "lives_in", "assert", (_lemma("land", "arrive"), _lower("in"))),
     # "…, here in Bergen", "it's pouring here in Stavanger": where the speaker is at home

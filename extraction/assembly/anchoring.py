@@ -129,6 +129,10 @@ def _one_part(doc: Doc, a: int, b: int) -> bool:
     return not any(doc[k].text in _PART_MARKS for k in range(low + 1, high))
 
 
+#: What a cue without an object dates ("first day is …", "moving day is …").
+_HOME = frozenset({"lives_in"})
+_JOB = frozenset({"works_at", "studies_at", "member_of", "job_title", "reports_to"})
+
 #: Marks that part a clause into statements of their own.
 _PART_MARKS = frozenset({",", ";", "—", "–"})
 
@@ -136,14 +140,17 @@ _PART_MARKS = frozenset({",", ";", "—", "–"})
 class TimeAnchoring(PredicateRouting):
     """Anchors each fact in time and records it."""
 
-    def _date_context(self, subject: str, time: TimeMention, buffer: list[Record]) -> bool:
+    def _date_context(self, subject: str, predicate: str, time: TimeMention,
+                      buffer: list[Record]) -> bool:
         """"…, first day is 1 July" / "moving day is May 13" / "I start March 4": the date
-        of a fact stated earlier in the message (and of the facts stated with it)."""
+        of a fact stated earlier in the message (and of the facts stated with it). A move's
+        date is a home's ("New job at X starting 6 November, I move up on 28 October"), a
+        start's a job's."""
+        dated = _HOME if predicate == "lives_in" else _JOB
         for record in reversed(buffer):
             if record.subject != subject or record.kind is not AssertionKind.ASSERT or \
                     record.valid_from is not None or record.basis is Basis.UNKNOWN or \
-                    record.predicate not in ("works_at", "studies_at", "member_of",
-                                             "lives_in", "job_title", "reports_to"):
+                    record.predicate not in dated:
                 continue
             for other in buffer:
                 if other.group == record.group and other.valid_from is None and \

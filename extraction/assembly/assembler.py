@@ -348,7 +348,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         if not objects and cand.rule in _CONTEXT_START_RULES and \
                 not (objects := with_us(doc, cand.trigger[1])):
             times = self._own_times(doc, ci, cand, clause_times.get(ci, []))
-            if times and self._date_context(subject, times[0], buffer):
+            if times and self._date_context(subject, predicate, times[0], buffer):
                 return
             if times and times[0].role in (Role.AT, Role.START) and \
                     self._date_earlier(subject, predicate, times[0], index, cand, doc, buffer):

@@ -379,3 +379,11 @@ def test_not_with_someone_on_a_point_is_no_leaving(extract: Extract) -> None:
     found = extract("I work at Kestrel Labs.", "I'm not with Kestrel on this one.")
     assert all(a.valid_to is None for a in found if a.predicate == "works_at")
     assert not any(a.kind is AssertionKind.RETRACT for a in found)
+
+
+def test_a_move_date_dates_the_home_not_the_job_beside_it(extract: Extract) -> None:
+    found = extract("Other news: I'm moving to Trondheim. New job at Kestrel Labs starting "
+                    "6 November, I move up on 28 October.")
+    starts = {a.predicate: a.valid_from.astimezone(TZ).date() if a.valid_from else None
+              for a in found if a.kind is AssertionKind.ASSERT}
+    assert starts == {"lives_in": date(2024, 10, 28), "works_at": date(2024, 11, 6)}, starts
