@@ -65,6 +65,9 @@ _ADV = {"LOWER": {"IN": ["still", "now", "currently", "also", "just", "already",
                          "officially", "finally", "recently", "all", "both", "basically",
                          "mostly", "really", "pretty", "even", "only", "back", "full-time",
                          "fully", "remotely", "part-time", "freelance"]}, "OP": "*"}
+#: What follows an arrival said with its day ("landed on the 3rd", "flew home yesterday").
+_ARRIVAL_DAY = _lower("on", "yesterday", "today", "tonight", "last", "this", "monday",
+                      "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 #: "Lost my job …" opens a sentence, where the tagger may take "Lost" for a name
 _LOSE_JOB = {"LOWER": {"IN": ["lose", "loses", "lost", "losing", "quit", "quits", "quitting",
                               "leave", "leaves", "left", "leaving"]}}
@@ -215,6 +218,16 @@ RULES: tuple[Rule, ...] = (
           {"LOWER": {"IN": ["on", "in"]}, "OP": "?"},
           {"ENT_TYPE": "DATE"}), obj="none"),
     Rule("land_in", "lives_in", "assert", (_lemma("land", "arrive"), _lower("in"))),
+    # "Hallo aus Berlin! Landed 29 Sept", "back in Galway, flew home on the 2nd of April": the
+    # day of arriving dates the home the message states, and nothing else
+    # ("landed a job", "came back full-time Jan 2020" are no arrivals)
+    Rule("arrive_bare", "lives_in", "assert",
+         (_lemma("land", "arrive"), _opt("home", "back", "here"), _ARRIVAL_DAY), obj="none"),
+    Rule("arrive_bare", "lives_in", "assert",
+         (_lemma("land", "arrive", "fly"), _opt("home", "back", "here"), {"LIKE_NUM": True}),
+         obj="none"),
+    Rule("arrive_bare", "lives_in", "assert",
+         (_lemma("fly"), _lower("home", "back"), _ARRIVAL_DAY), obj="none"),
     # "…, here in Bergen", "it's pouring here in Stavanger": where the speaker is at home
     Rule("here_in", "lives_in", "assert",
          (_lower("here"), _lower("in"),

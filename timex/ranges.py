@@ -100,7 +100,10 @@ def merge_ranges(text: str, found: list[TimeMention]) -> list[TimeMention]:
             joined = _BETWEEN_RANGE.match(between) and (
                 "and" not in between.lower() or _BETWEEN.search(text[:current.start_char]) or
                 _next_day(current, nxt))
-            returned = _RETURN.match(between) and nxt.value.start > current.value.start
+            # a stay is begun on a day ("left at the end of March, flew home on the 2nd of
+            # April" is two statements)
+            returned = _RETURN.match(between) and nxt.value.start > current.value.start \
+                and current.value.granularity == "day"
             if (joined or returned) and current.role in (Role.START, Role.AT):
                 end = nxt.value
                 start_value = current.value

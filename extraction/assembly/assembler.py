@@ -46,7 +46,8 @@ from asof.timex import Role, TimeMention, weekday_range
 
 #: "a LGBTQ support group", "the Hokusai museum": the noun is what was visited
 _VISITED_HEADS = EVENT_WORDS | GROUP_HEADS | VENUE_HEADS
-_CONTEXT_START_RULES = frozenset({"start_bare", "first_day", "moving_day", "move_bare"})
+_CONTEXT_START_RULES = frozenset({"start_bare", "first_day", "moving_day", "move_bare",
+                                  "arrive_bare"})
 #: Nouns whose "was at X" names an employer ("my first job was at X", "her role is with Y").
 _JOB_WORDS = frozenset({"job", "role", "position", "internship", "gig", "stint", "placement"})
 #: Nouns a tool's name may qualify and still be the tool ("the HubSpot CRM", "Slack app").
@@ -348,8 +349,9 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         if not objects and cand.rule in _CONTEXT_START_RULES and \
                 not (objects := with_us(doc, cand.trigger[1])):
             times = self._own_times(doc, ci, cand, clause_times.get(ci, []))
-            if times and self._date_context(subject, predicate, times[0], buffer):
-                return
+            if times and self._date_context(subject, predicate, times[0], buffer) or \
+                    cand.rule == "arrive_bare":
+                return  # an arrival alone says nothing of a home ("landed at 6, so tired")
             if times and times[0].role in (Role.AT, Role.START) and \
                     self._date_earlier(subject, predicate, times[0], index, cand, doc, buffer):
                 return

@@ -387,3 +387,22 @@ def test_a_move_date_dates_the_home_not_the_job_beside_it(extract: Extract) -> N
     starts = {a.predicate: a.valid_from.astimezone(TZ).date() if a.valid_from else None
               for a in found if a.kind is AssertionKind.ASSERT}
     assert starts == {"lives_in": date(2024, 10, 28), "works_at": date(2024, 11, 6)}, starts
+
+
+@pytest.mark.parametrize("said", ["Hallo aus Trondheim! Landed 29 Sept, got a room in Bakklandet.",
+                                  "I'm back in Trondheim, flew home on the 29th of Sept."])
+def test_the_day_of_arriving_dates_the_home_the_message_states(learned_extract: Extract,
+                                                                said: str) -> None:
+    found = learned_extract("I live in Oslo.", said)
+    homes = {(a.object.name if a.object else None,
+              a.valid_from.astimezone(TZ).date() if a.valid_from else None)
+             for a in found if a.predicate == "lives_in" and a.kind is AssertionKind.ASSERT}
+    assert ("Trondheim", date(2023, 9, 29)) in homes, homes
+
+
+@pytest.mark.parametrize("said", ["Landed on the 3rd, so tired.",
+                                  "Landed a job at Kestrel Labs on the 3rd."])
+def test_an_arrival_alone_says_nothing_of_a_home(extract: Extract, said: str) -> None:
+    found = extract("I live in Oslo.", said)
+    assert [(a.object.name if a.object else None, a.valid_from) for a in found
+            if a.predicate == "lives_in"] == [("Oslo", None)]

@@ -303,6 +303,13 @@ def test_two_weekdays_joined_are_a_range(text: str, tense: Tense, first: date,
     assert (found.value.start.date(), found.end_value.start.date()) == (first, last)
 
 
+def test_a_return_after_a_month_end_is_no_stay() -> None:
+    # "left at the end of March, flew home on the 2nd of April": two statements
+    found = find_times("left Kestrel at the end of March, flew home on the 2nd of April",
+                       REF, Tense.PAST)
+    assert [m.role for m in found] != [Role.RANGE] and len(found) == 2
+
+
 def test_two_weekdays_apart_are_two_days_not_a_range() -> None:
     found = find_times("in Tromsø on Monday and Thursday", REF, Tense.PAST)
     assert [m.role for m in found] != [Role.RANGE] and len(found) == 2
