@@ -17,7 +17,12 @@ from asof.extraction.assembly.factuality import factual
 from asof.extraction.assembly.quotes import quote_owners
 from asof.extraction.assembly.reschedules import rescheduled_starts
 from asof.extraction.assembly.roles import RoleReaders
-from asof.extraction.assembly.start_cues import date_cued_starts, trailing_starts, with_us
+from asof.extraction.assembly.start_cues import (
+    date_cued_starts,
+    titled_starts,
+    trailing_starts,
+    with_us,
+)
 from asof.extraction.assembly.state import Record
 from asof.extraction.assembly.words import (
     object_end,
@@ -296,6 +301,8 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         self._scheduled_starts(episode, buffer)
         date_cued_starts(doc, buffer, self.state.user_speakers)
         trailing_starts(doc, buffer)
+        titled_starts(buffer, lambda who: {normalize_name(r.obj)
+                                           for r in state.current(who, "job_title")})
         self._our_tools(speaker, unplaced)
         self._successors(doc, index, speaker, buffer)
         self._colleagues(doc, index, speaker, buffer)

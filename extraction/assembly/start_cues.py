@@ -14,6 +14,7 @@ The rules read the date as the cue's own; without this, the facts of the same an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -25,7 +26,8 @@ from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Granularity
 from asof.timex import Role, TimeMention
 
-__all__ = ["date_cued_starts", "start_cue_words", "trailing_starts", "with_us"]
+__all__ = ["date_cued_starts", "start_cue_words", "titled_starts", "trailing_starts",
+           "with_us"]
 
 #: How far back from a date a cue may stand, in tokens.
 _REACH = 6
@@ -178,6 +180,28 @@ def trailing_starts(doc: Doc, buffer: list[Record]) -> None:
                                if previous.start_char <= r.evidence[0] < previous.end_char]:
             record.valid_from, record.basis = time.value.start, Basis.STATED
             record.granularity, record.stated_time = time.value.granularity, time.value
+
+
+def titled_starts(buffer: list[Record], held: Callable[[str], set[str]]) -> None:
+    """"started at Behaviour on the 9th — technically 'game designer' on the contract": a new
+    title said without a time, beside the one job its subject starts in the message on a
+    stated day, begins with that job. ``held`` gives the titles a subject holds already (a
+    title held before is no part of the new job). A tenure ("VP of Data, at Meridian since
+    2020") is no start on a day: the title is known from the message."""
+    for record in buffer:
+        if record.predicate != "job_title" or record.kind is not AssertionKind.ASSERT or \
+                record.valid_from is not None or record.valid_to is not None or \
+                record.basis is Basis.UNKNOWN or \
+                normalize_name(record.obj) in held(record.subject):
+            continue
+        jobs = [r for r in buffer if r.subject == record.subject and r.predicate == "works_at"
+                and r.kind is AssertionKind.ASSERT and r.basis is Basis.STATED and
+                r.valid_from is not None and r.valid_to is None and
+                r.granularity is Granularity.DAY]
+        if len({normalize_name(r.obj) for r in jobs}) == 1:
+            job = jobs[0]
+            record.valid_from, record.basis = job.valid_from, Basis.STATED
+            record.granularity, record.stated_time = job.granularity, job.stated_time
 
 
 def with_us(doc: Doc, after: int) -> list[tuple[int, int, str, bool]]:

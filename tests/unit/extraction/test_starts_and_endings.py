@@ -406,3 +406,20 @@ def test_an_arrival_alone_says_nothing_of_a_home(extract: Extract, said: str) ->
     found = extract("I live in Oslo.", said)
     assert [(a.object.name if a.object else None, a.valid_from) for a in found
             if a.predicate == "lives_in"] == [("Oslo", None)]
+
+
+def test_a_new_title_beside_a_job_started_on_a_day_starts_with_it(
+        learned_extract: Extract) -> None:
+    found = learned_extract("I work at Kestrel Labs, data analyst officially.",
+                    "started at fjordline on the 3rd — technically 'business analyst' on the "
+                    "contract but it's the same work.")
+    titles = {(a.value, a.valid_from.astimezone(TZ).date() if a.valid_from else None)
+              for a in found if a.predicate == "job_title" and a.kind is AssertionKind.ASSERT}
+    assert ("business analyst", date(2024, 6, 3)) in titles, titles
+
+
+def test_a_title_beside_a_tenure_is_known_from_the_message(extract: Extract) -> None:
+    found = extract("Main contact is Ilse Brandt, VP of Data. She's been at Kestrel Labs "
+                    "since 2020.")
+    (title,) = [a for a in found if a.predicate == "job_title"]
+    assert title.valid_from is None, title
