@@ -134,6 +134,8 @@ class RecordKeeping:
             return False  # "VP Ops lives in Singapore": a title is nobody's name
         if record.literal or not record.obj:
             return True
+        if normalize_name(record.obj) in normalize_name(record.subject):
+            return False  # "der Uniklinik Leipzig" does not work at Uniklinik Leipzig
         text = record.obj.strip()
         covered = sum(m.end_char - m.start_char for m in find_times(text, at))
         if covered and covered >= 0.75 * len(text):

@@ -236,6 +236,21 @@ def test_an_employer_named_earlier_is_nobodys_group() -> None:
     assert [r.obj for r in kept] == ["Whitefish Ski Club"]
 
 
+def test_a_name_holding_the_object_is_no_subject_of_it() -> None:
+    # "an der Kestrel Klinik" read as a person who works at Kestrel Klinik
+    from asof.extraction.assembly.records import RecordKeeping
+    from asof.extraction.assembly.state import ConversationState, Record
+    from asof.graph.predicates import default_registry
+
+    def works_at(subject: str) -> Record:
+        return Record(subject, "works_at", "Kestrel Klinik", False, AssertionKind.ASSERT, None,
+                      None, None, None, 0, 0, (0, 0), learned=True)
+
+    keeping = RecordKeeping(ConversationState("unit", default_registry()))
+    assert not keeping._types_fit(works_at("der Kestrel Klinik"), AT)
+    assert keeping._types_fit(works_at("Oskar Lindgren"), AT)
+
+
 def test_a_cv_under_his_or_her_heading_is_that_persons(learned_extract: Extract) -> None:
     facts = _facts(learned_extract("We're about to hire Oskar Lindgren, he interviewed well.",
                                    "his CV:\n- Fjordline Freight, dispatcher, 2019–present"))
