@@ -199,7 +199,7 @@ RULES: tuple[Rule, ...] = (
     Rule("based_in", "lives_in", "assert", (_lower("based", "settled"), _ADV, _lower("in")),
          lower_names=True),
     Rule("move_to", "lives_in", "assert",
-         (_lemma("move", "relocate", "emigrate"), _ADV, _opt("back", "over"),
+         (_lemma("move", "relocate", "emigrate"), _ADV, _opt("back", "over", "up", "down"),
           {"ORTH": {"IN": ["—", "–", "-"]}, "OP": "?"}, _lower("to")),  # "moving — to X"
          sentence_object=True, lower_names=True),
     # "I moved to Tallinn from Tartu in March": the home left, after the one moved to

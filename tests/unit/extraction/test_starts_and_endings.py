@@ -423,3 +423,12 @@ def test_a_title_beside_a_tenure_is_known_from_the_message(extract: Extract) -> 
                     "since 2020.")
     (title,) = [a for a in found if a.predicate == "job_title"]
     assert title.valid_from is None, title
+
+
+@pytest.mark.parametrize("said", ["Oskar moved down to Bergen on 3 June.",
+                                  "Oskar moved up to Bergen on 3 June."])
+def test_a_move_up_or_down_to_a_town_is_a_move(extract: Extract, said: str) -> None:
+    found = extract(said)
+    assert [(a.subject.name, a.object.name if a.object else None,
+             a.valid_from.astimezone(TZ).date() if a.valid_from else None)
+            for a in found if a.predicate == "lives_in"] == [("Oskar", "Bergen", date(2024, 6, 3))]
