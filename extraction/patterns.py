@@ -235,9 +235,11 @@ RULES: tuple[Rule, ...] = (
          subj="speaker", peek=True),
     Rule("been_in", "lives_in", "assert",
          (_lower("been"), _lower("in"), {"IS_TITLE": True}), obj="name"),
+    # "at her house in Zakopane": the owner's home
     Rule("my_flat_in", "lives_in", "assert",
-         (_lower("my", "our"), _lower("flat", "apartment", "house", "home", "place"),
-          _lower("in")), lower_names=True),
+         (_lower("my", "our", "his", "her", "their"),
+          _lower("flat", "apartment", "house", "home", "place"), _lower("in")),
+         subj="possessor", lower_names=True),
     # "Ruaraidh and I are in a two-bed in Partick", "we found a flat in Porto", "he keeps the
     # house in Villeurbanne": a dwelling someone is in, has, finds or rents is a home
     Rule("dwelling_in", "lives_in", "assert",

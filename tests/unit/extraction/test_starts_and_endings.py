@@ -432,3 +432,9 @@ def test_a_move_up_or_down_to_a_town_is_a_move(extract: Extract, said: str) -> N
     assert [(a.subject.name, a.object.name if a.object else None,
              a.valid_from.astimezone(TZ).date() if a.valid_from else None)
             for a in found if a.predicate == "lives_in"] == [("Oskar", "Bergen", date(2024, 6, 3))]
+
+
+def test_a_home_in_a_town_is_its_owners(extract: Extract) -> None:
+    found = extract("Oskar Lindgren is my uncle. His flat in Bergen is tiny.")
+    assert [(a.subject.name, a.object.name if a.object else None) for a in found
+            if a.predicate == "lives_in"] == [("Oskar Lindgren", "Bergen")]
