@@ -134,8 +134,11 @@ class RecordKeeping:
             return False  # "VP Ops lives in Singapore": a title is nobody's name
         if record.literal or not record.obj:
             return True
-        if normalize_name(record.obj) in normalize_name(record.subject):
-            return False  # "der Uniklinik Leipzig" does not work at Uniklinik Leipzig
+        named = normalize_name(record.obj).split()
+        if len(named) > 1 and f" {' '.join(named)} " in f" {normalize_name(record.subject)} ":
+            # "der Uniklinik Leipzig" does not work at Uniklinik Leipzig (a one-word object may
+            # be a family name: "Tomas Berg works at Berg")
+            return False
         text = record.obj.strip()
         covered = sum(m.end_char - m.start_char for m in find_times(text, at))
         if covered and covered >= 0.75 * len(text):

@@ -242,13 +242,16 @@ def test_a_name_holding_the_object_is_no_subject_of_it() -> None:
     from asof.extraction.assembly.state import ConversationState, Record
     from asof.graph.predicates import default_registry
 
-    def works_at(subject: str) -> Record:
-        return Record(subject, "works_at", "Kestrel Klinik", False, AssertionKind.ASSERT, None,
+    def works_at(subject: str, employer: str = "Kestrel Klinik") -> Record:
+        return Record(subject, "works_at", employer, False, AssertionKind.ASSERT, None,
                       None, None, None, 0, 0, (0, 0), learned=True)
 
     keeping = RecordKeeping(ConversationState("unit", default_registry()))
     assert not keeping._types_fit(works_at("der Kestrel Klinik"), AT)
     assert keeping._types_fit(works_at("Oskar Lindgren"), AT)
+    # a one-word employer may be the family's name, and a name inside a word is no name
+    assert keeping._types_fit(works_at("Oskar Berg", "Berg"), AT)
+    assert keeping._types_fit(works_at("Annabel Lind", "Anna Lind"), AT)
 
 
 def test_a_cv_under_his_or_her_heading_is_that_persons(learned_extract: Extract) -> None:
