@@ -96,6 +96,12 @@ RULES: tuple[Rule, ...] = (
          (_lemma("join"), _opt("in", "on", "back"),
           {"ENT_TYPE": "DATE", "LOWER": {"NOT_IN": ["the", "a", "an", "my", "our"]}}),
          obj="none"),
+    # "new hire: Sipho is coming on board 5 Feb as head of sales": joins the organisation in
+    # context (not "came on board with the idea": agreeing)
+    Rule("join_bare", "works_at", "assert",
+         (_lemma("come", "climb"), {"LOWER": {"IN": ["on", "aboard"]}},
+          {"LOWER": "board", "OP": "?"}, {"LOWER": {"NOT_IN": ["with", "for", "to", "board"]}}),
+         obj="none"),
     Rule("be_at", "works_at", "assert",
          (_BE, _ADV, {"LOWER": {"IN": ["with", "at"]}})),
     Rule("stay_at", "works_at", "assert", (_lemma("stay"), _lower("at", "with"))),

@@ -438,3 +438,13 @@ def test_a_home_in_a_town_is_its_owners(extract: Extract) -> None:
     found = extract("Oskar Lindgren is my uncle. His flat in Bergen is tiny.")
     assert [(a.subject.name, a.object.name if a.object else None) for a in found
             if a.predicate == "lives_in"] == [("Oskar Lindgren", "Bergen")]
+
+
+def test_coming_on_board_joins_the_organisation_in_context(extract: Extract) -> None:
+    found = extract("I work at Kestrel Labs.",
+                    "New hire: Oskar Lindgren is coming on board 5 July as head of sales.",
+                    "Marketing came on board with the idea.")
+    joined = {(a.subject.name, a.object.name if a.object else None,
+               a.valid_from.astimezone(TZ).date() if a.valid_from else None)
+              for a in found if a.predicate == "works_at" and a.subject.name != "Maren Holt"}
+    assert joined == {("Oskar Lindgren", "Kestrel Labs", date(2024, 7, 5))}, joined
