@@ -136,3 +136,15 @@ def test_a_contrast_on_a_person_negates_nothing_else(extract: Extract) -> None:
                            "me."))
     assert ("Lars Eng", "job_title", "bookkeeper") in found, found
     assert not _facts(extract("I never worked at Orbit, not me."))
+
+
+def test_wanting_a_thing_is_no_preference(extract: Extract) -> None:
+    found = extract("Oskar wants a Linux laptop.", "I want the new Kestrel plan.")
+    assert not any(a.predicate == "prefers" for a in found), found
+
+
+def test_a_requests_deadline_dates_nothing_else(extract: Extract) -> None:
+    found = extract("I manage a team of four at Kestrel Labs. My boss Ilse Brandt wants them "
+                    "by Friday.")
+    (boss,) = [a for a in found if a.predicate == "reports_to"]
+    assert (boss.valid_from, boss.valid_to) == (None, None), boss
