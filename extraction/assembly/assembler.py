@@ -19,6 +19,7 @@ from asof.extraction.assembly.reschedules import rescheduled_starts
 from asof.extraction.assembly.roles import RoleReaders
 from asof.extraction.assembly.start_cues import (
     date_cued_starts,
+    moves_to_new_jobs,
     titled_starts,
     trailing_starts,
     with_us,
@@ -302,6 +303,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         self._scheduled_starts(episode, buffer)
         date_cued_starts(doc, buffer, self.state.user_speakers)
         trailing_starts(doc, buffer)
+        moves_to_new_jobs(buffer)
         titled_starts(buffer, lambda who: {normalize_name(r.obj)
                                            for r in state.current(who, "job_title")})
         self._our_tools(speaker, unplaced)

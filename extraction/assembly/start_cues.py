@@ -26,8 +26,8 @@ from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Granularity
 from asof.timex import Role, TimeMention
 
-__all__ = ["date_cued_starts", "start_cue_words", "titled_starts", "trailing_starts",
-           "with_us"]
+__all__ = ["date_cued_starts", "moves_to_new_jobs", "start_cue_words", "titled_starts",
+           "trailing_starts", "with_us"]
 
 #: How far back from a date a cue may stand, in tokens.
 _REACH = 6
@@ -202,6 +202,21 @@ def titled_starts(buffer: list[Record], held: Callable[[str], set[str]]) -> None
             job = jobs[0]
             record.valid_from, record.basis = job.valid_from, Basis.STATED
             record.granularity, record.stated_time = job.granularity, job.stated_time
+
+
+def moves_to_new_jobs(buffer: list[Record]) -> None:
+    """"Joy got hired by Riyadh Care Medical City … she flies to Riyadh on Aug 1", "the
+    postdoc at the University of Auckland … we fly to Auckland in late September": a trip,
+    in the message that starts a job or a course, to the town the new place is named after
+    is a move there."""
+    for record in buffer:
+        if record.predicate != "visited" or record.kind is not AssertionKind.ASSERT:
+            continue
+        town = normalize_name(record.obj)
+        if any(r.subject == record.subject and r.kind is AssertionKind.ASSERT and
+               r.predicate in ("works_at", "studies_at") and
+               f" {town} " in f" {normalize_name(r.obj)} " for r in buffer):
+            record.predicate, record.valid_to = "lives_in", None
 
 
 def with_us(doc: Doc, after: int) -> list[tuple[int, int, str, bool]]:

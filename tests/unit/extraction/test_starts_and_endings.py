@@ -448,3 +448,16 @@ def test_coming_on_board_joins_the_organisation_in_context(extract: Extract) -> 
                a.valid_from.astimezone(TZ).date() if a.valid_from else None)
               for a in found if a.predicate == "works_at" and a.subject.name != "Maren Holt"}
     assert joined == {("Oskar Lindgren", "Kestrel Labs", date(2024, 7, 5))}, joined
+
+
+def test_a_flight_to_the_town_of_a_new_job_is_a_move(extract: Extract) -> None:
+    found = extract("My cousin Oskar Lindgren lives in Oslo.",
+                    "Big news, Oskar got hired by Bergen Kommune as a planner! He flies to "
+                    "Bergen on 1 August and starts on the 6th.",
+                    "I start at Kestrel Labs on Monday. We flew to Paris on Saturday.")
+    homes = [(a.object.name if a.object else None,
+              a.valid_from.astimezone(TZ).date() if a.valid_from else None)
+             for a in found if a.subject.name == "Oskar Lindgren" and a.predicate == "lives_in"]
+    assert homes == [("Oslo", None), ("Bergen", date(2024, 8, 1))], homes
+    assert not any(a.predicate == "lives_in" and a.object and a.object.name == "Paris"
+                   for a in found)
