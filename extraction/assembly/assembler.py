@@ -131,6 +131,15 @@ _DWELLINGS = frozenset({"flat", "apartment", "house", "place", "studio", "room",
                         "home", "cottage", "bungalow", "townhouse", "dorm", "loft"})
 
 
+def _bought_thing(doc: Doc, obj: tuple[int, int, str, bool]) -> bool:
+    """What "picked up" may have bought: a thing whose noun is an ownable one ("a used
+    bike") or a model given with its year ("a 2021 Ford Ranger")."""
+    words = obj[2].lower().split()
+    year = any(t.like_num and len(t) == 4 for t in doc[max(0, obj[0] - 2):obj[1]])
+    return bool(words) and (year or words[-1] in OWNABLE_WORDS or
+                            words[-1].rstrip("s") in OWNABLE_WORDS)
+
+
 def _workplace_after(doc: Doc, i: int, end: int, heads: frozenset[str] = _WORKPLACE_HEADS,
                      preps: tuple[str, ...] = ("at", "with")
                      ) -> tuple[int, int, str, bool] | None:
@@ -463,6 +472,8 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
             # means the hobby
             self._thing = (index, objects[0][2])
             return
+        if cand.rule == "picked_up" and objects and not _bought_thing(doc, objects[0]):
+            return  # "picked up the kids", "picked up a shift": nothing bought
         if cand.rule == "sell" and cand.trigger[1] < len(doc) and \
                 doc[cand.trigger[1]].lower_ in ("to", "for"):
             return  # "I sell to Quorra Bank": a customer, not a thing sold

@@ -325,3 +325,9 @@ def test_a_move_said_with_a_dash_before_the_place(extract: Extract) -> None:
     found = extract("Big news: I'm moving — to Bodø, not Tromsø 😂 new job at Fjordline")
     homes = {a.object.name for a in found if a.predicate == "lives_in" and a.object}
     assert homes == {"Bodø"}, found
+
+
+def test_picked_up_is_a_purchase_only_of_a_thing_one_owns(extract: Extract) -> None:
+    found = triples(extract("picked up a used bike on Saturday.",
+                            "picked up the kids from school and picked up an extra shift."))
+    assert [t[3] for t in found if t[2] == "owns"] == ["bike"], found
