@@ -134,6 +134,8 @@ COMPANY_HEADS = _data_words("company_heads.txt")
 
 #: Nouns that stand in for a thing without naming it ("the ones", "the way", "a lot").
 VAGUE_NOUNS = _data_words("vague_nouns.txt")
+#: The parts of a working day ("love my job", "like the team"): no taste when liked alone.
+WORK_DAY_NOUNS = _data_words("work_day_nouns.txt")
 #: Words that take back the statement before them as a joke ("… joking o, lagos for life").
 JOKE_MARKERS = _data_words("joke_markers.txt")
 #: Marks that make the praise they close sarcastic ("we simply LOVE that printer … 🙄").

@@ -526,7 +526,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
             objects = split
         for start, end, text, is_name in objects:
             if not is_name and LITERAL in state.registry.get(predicate).object_types and \
-                    vague_literal(doc, start, end):
+                    vague_literal(doc, start, end, taste=predicate in ("likes", "dislikes")):
                 continue  # "love the ones with…", "like the way…": no thing named
             if predicate == "uses" and doc[end - 1].lower_ == "plan" and \
                     written_plan(doc, end - 1):

@@ -23,6 +23,7 @@ from asof.extraction.lexicons import (
     PLAN_TIERS,
     TITLE_HEADS,
     VAGUE_NOUNS,
+    WORK_DAY_NOUNS,
     YES_WORDS,
 )
 from asof.extraction.spans import is_emoji, token_at
@@ -101,8 +102,9 @@ def head_after(doc: Doc, end: int, stop: int) -> tuple[bool, list[str], int]:
     return possessive, words, name_end
 
 
-def vague_literal(doc: Doc, start: int, end: int) -> bool:
-    """A literal object with no noun of its own, or only a stand-in noun ("ones", "way")."""
+def vague_literal(doc: Doc, start: int, end: int, *, taste: bool = False) -> bool:
+    """A literal object with no noun of its own, or only a stand-in noun ("ones", "way");
+    for a ``taste``, also only a part of the working day ("I love my job")."""
     span = doc[start:min(end, len(doc))]
     if any(t.pos_ == "PRON" for t in span):
         return False  # "I love it": the thing "it" means is found later
@@ -110,7 +112,8 @@ def vague_literal(doc: Doc, start: int, end: int) -> bool:
     if not tokens:
         return True
     nouns = [t for t in tokens if t.pos_ in ("NOUN", "PROPN") or t.tag_ == "VBG"]
-    return not nouns or all(t.lower_ in VAGUE_NOUNS for t in nouns)
+    vague = VAGUE_NOUNS | WORK_DAY_NOUNS if taste else VAGUE_NOUNS
+    return not nouns or all(t.lower_ in vague for t in nouns)
 
 
 #: Determiners that point at one thing in view ("love that painting", "love your dress").

@@ -331,3 +331,9 @@ def test_picked_up_is_a_purchase_only_of_a_thing_one_owns(extract: Extract) -> N
     found = triples(extract("picked up a used bike on Saturday.",
                             "picked up the kids from school and picked up an extra shift."))
     assert [t[3] for t in found if t[2] == "owns"] == ["bike"], found
+
+
+def test_liking_a_part_of_the_working_day_is_no_taste(extract: Extract) -> None:
+    found = triples(extract("I love my job and I actually like the commute.",
+                            "I love bouldering."))
+    assert [t[3] for t in found if t[2] == "likes"] == ["bouldering"], found
