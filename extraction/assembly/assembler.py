@@ -26,6 +26,7 @@ from asof.extraction.assembly.start_cues import (
 )
 from asof.extraction.assembly.state import Record
 from asof.extraction.assembly.words import (
+    bought_thing,
     object_end,
     passing_taste,
     product_and_plan,
@@ -36,6 +37,7 @@ from asof.extraction.assembly.workplace import Workplace
 from asof.extraction.components.arguments import read_name
 from asof.extraction.components.base import Candidate, Clause, is_nameish
 from asof.extraction.lexicons import (
+    COMPANY_HEADS,
     EVENT_WORDS,
     GROUP_HEADS,
     OWNABLE_WORDS,
@@ -54,6 +56,8 @@ from asof.timex import Role, TimeMention, weekday_range
 _VISITED_HEADS = EVENT_WORDS | GROUP_HEADS | VENUE_HEADS
 _CONTEXT_START_RULES = frozenset({"start_bare", "first_day", "moving_day", "move_bare",
                                   "arrive_bare"})
+#: What a business is called when its name is said elsewhere ("she owns the bakery").
+_BUSINESS_NOUNS = COMPANY_HEADS | {"shop", "practice", "café", "cafe"}
 #: Nouns whose "was at X" names an employer ("my first job was at X", "her role is with Y").
 _JOB_WORDS = frozenset({"job", "role", "position", "internship", "gig", "stint", "placement"})
 #: Nouns a tool's name may qualify and still be the tool ("the HubSpot CRM", "Slack app").
@@ -129,15 +133,6 @@ _WORKPLACE_HEADS = frozenset({"pharmacy", "office", "team", "department", "clini
 #: Heads of a dwelling phrase ("a tiny flat in Cork", "a shared house in Leeds").
 _DWELLINGS = frozenset({"flat", "apartment", "house", "place", "studio", "room", "condo",
                         "home", "cottage", "bungalow", "townhouse", "dorm", "loft"})
-
-
-def _bought_thing(doc: Doc, obj: tuple[int, int, str, bool]) -> bool:
-    """What "picked up" may have bought: a thing whose noun is an ownable one ("a used
-    bike") or a model given with its year ("a 2021 Ford Ranger")."""
-    words = obj[2].lower().split()
-    year = any(t.like_num and len(t) == 4 for t in doc[max(0, obj[0] - 2):obj[1]])
-    return bool(words) and (year or words[-1] in OWNABLE_WORDS or
-                            words[-1].rstrip("s") in OWNABLE_WORDS)
 
 
 def _workplace_after(doc: Doc, i: int, end: int, heads: frozenset[str] = _WORKPLACE_HEADS,
@@ -472,7 +467,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
             # means the hobby
             self._thing = (index, objects[0][2])
             return
-        if cand.rule == "picked_up" and objects and not _bought_thing(doc, objects[0]):
+        if cand.rule == "picked_up" and objects and not bought_thing(doc, objects[0]):
             return  # "picked up the kids", "picked up a shift": nothing bought
         if cand.rule == "sell" and cand.trigger[1] < len(doc) and \
                 doc[cand.trigger[1]].lower_ in ("to", "for"):
@@ -528,6 +523,8 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
             if not is_name and LITERAL in state.registry.get(predicate).object_types and \
                     vague_literal(doc, start, end, taste=predicate in ("likes", "dislikes")):
                 continue  # "love the ones with…", "like the way…": no thing named
+            if predicate == "owns" and text.islower() and text.split()[-1] in _BUSINESS_NOUNS:
+                continue  # "she owns the bakery": the business is the one named elsewhere
             if predicate == "uses" and doc[end - 1].lower_ == "plan" and \
                     written_plan(doc, end - 1):
                 continue  # "polishing the business plan": a document, no subscription

@@ -20,6 +20,7 @@ from asof.extraction.lexicons import (
     EVENT_WORDS,
     GROUP_WORDS,
     KINSHIP,
+    OWNABLE_WORDS,
     PLAN_TIERS,
     TITLE_HEADS,
     VAGUE_NOUNS,
@@ -340,3 +341,12 @@ def past_copula(doc: Doc, start: int) -> bool:
                                        "still", "also", "just"):
         k -= 1
     return k >= 0 and doc[k].lower_ in ("was", "were")
+
+
+def bought_thing(doc: Doc, obj: tuple[int, int, str, bool]) -> bool:
+    """What "picked up" may have bought: a thing whose noun is an ownable one ("a used
+    bike") or a model given with its year ("a 2021 Ford Ranger")."""
+    words = obj[2].lower().split()
+    year = any(t.like_num and len(t) == 4 for t in doc[max(0, obj[0] - 2):obj[1]])
+    return bool(words) and (year or words[-1] in OWNABLE_WORDS or
+                            words[-1].rstrip("s") in OWNABLE_WORDS)

@@ -337,3 +337,8 @@ def test_liking_a_part_of_the_working_day_is_no_taste(extract: Extract) -> None:
     found = triples(extract("I love my job and I actually like the commute.",
                             "I love bouldering."))
     assert [t[3] for t in found if t[2] == "likes"] == ["bouldering"], found
+
+
+def test_owning_a_business_said_by_its_kind_names_nothing_owned(extract: Extract) -> None:
+    found = triples(extract("Ilse owns the bakery on Storgata, and she owns a red Volvo."))
+    assert [t[3] for t in found if t[2] == "owns"] == ["red volvo"], found
