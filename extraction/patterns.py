@@ -96,7 +96,7 @@ RULES: tuple[Rule, ...] = (
          (_lemma("join"), _opt("in", "on", "back"),
           {"ENT_TYPE": "DATE", "LOWER": {"NOT_IN": ["the", "a", "an", "my", "our"]}}),
          obj="none"),
-    # "new hire: Sipho is coming on board 5 Feb as head of sales": joins the organisation in
+    # "new hire: Oskar is coming on board 5 Feb as head of sales": joins the organisation in
     # context (not "came on board with the idea": agreeing)
     Rule("join_bare", "works_at", "assert",
          (_lemma("come", "climb"), {"LOWER": {"IN": ["on", "aboard"]}},
@@ -218,15 +218,15 @@ RULES: tuple[Rule, ...] = (
          (_lemma("move"), _lower("in"), _lower("together")), obj="none"),
     Rule("moving_day", "lives_in", "assert",
          (_lower("moving"), _lower("day")), obj="none"),
-    # "we move April 1", "I move up on 28 October"
+    # "we move April 1", "I move up on 20 February"
     Rule("move_bare", "lives_in", "assert",
          (_lemma("move"), _opt("up", "over", "down", "back", "out"),
           {"LOWER": {"IN": ["on", "in"]}, "OP": "?"},
           {"ENT_TYPE": "DATE"}), obj="none"),
     Rule("land_in", "lives_in", "assert", (_lemma("land", "arrive"), _lower("in"))),
-    # "Hallo aus Berlin! Landed 29 Sept", "back in Galway, flew home on the 2nd of April": the
+    # "Hei fra Bergen! Landed 29 Sept", "back in Molde, flew home on the 2nd of May": the
     # day of arriving dates the home the message states, and nothing else
-    # ("landed a job", "came back full-time Jan 2020" are no arrivals)
+    # ("landed a job", "came back full-time in 2020" are no arrivals)
     Rule("arrive_bare", "lives_in", "assert",
          (_lemma("land", "arrive"), _opt("home", "back", "here"), _ARRIVAL_DAY), obj="none"),
     Rule("arrive_bare", "lives_in", "assert",
@@ -241,7 +241,7 @@ RULES: tuple[Rule, ...] = (
          subj="speaker", peek=True),
     Rule("been_in", "lives_in", "assert",
          (_lower("been"), _lower("in"), {"IS_TITLE": True}), obj="name"),
-    # "at her house in Zakopane": the owner's home
+    # "at her house in Molde": the owner's home
     Rule("my_flat_in", "lives_in", "assert",
          (_lower("my", "our", "his", "her", "their"),
           _lower("flat", "apartment", "house", "home", "place"), _lower("in")),

@@ -144,7 +144,7 @@ class TimeAnchoring(PredicateRouting):
                       buffer: list[Record]) -> bool:
         """"…, first day is 1 July" / "moving day is May 13" / "I start March 4": the date
         of a fact stated earlier in the message (and of the facts stated with it). A move's
-        date is a home's ("New job at X starting 6 November, I move up on 28 October"), a
+        date is a home's ("New job at X starting 4 March, I move up on 20 February"), a
         start's a job's."""
         dated = _HOME if predicate == "lives_in" else _JOB
         for record in reversed(buffer):

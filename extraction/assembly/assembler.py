@@ -227,7 +227,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         # one, so its time goes to the fact it dates
         # (a learned candidate's "trigger" is its object span: it owns no time of its own and
         # takes those of the nearest rule trigger)
-        # (a one-off request owns its deadline: "my boss Carmen wants them by Friday")
+        # (a one-off request owns its deadline: "my boss Ilse wants the reviews by Friday")
         self._anchors = {ci: sorted({c.trigger[0] for c in cands if c.rule not in TITLE_RULES
                                      and c.rule != LEARNED_RULE and c.subject != "none"
                                      and not _objectless_stop(c)} | set(clauses[ci].requests))

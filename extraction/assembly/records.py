@@ -136,8 +136,8 @@ class RecordKeeping:
             return True
         named = normalize_name(record.obj).split()
         if len(named) > 1 and f" {' '.join(named)} " in f" {normalize_name(record.subject)} ":
-            # "der Uniklinik Leipzig" does not work at Uniklinik Leipzig (a one-word object may
-            # be a family name: "Tomas Berg works at Berg")
+            # "der Klinik Nord" does not work at Klinik Nord (a one-word object may be a
+            # family name: "Tomas Berg works at Berg")
             return False
         text = record.obj.strip()
         covered = sum(m.end_char - m.start_char for m in find_times(text, at))

@@ -183,10 +183,10 @@ def trailing_starts(doc: Doc, buffer: list[Record]) -> None:
 
 
 def titled_starts(buffer: list[Record], held: Callable[[str], set[str]]) -> None:
-    """"started at Behaviour on the 9th — technically 'game designer' on the contract": a new
+    """"started at Fjordline on the 3rd — 'business analyst' on paper": a new
     title said without a time, beside the one job its subject starts in the message on a
     stated day, begins with that job. ``held`` gives the titles a subject holds already (a
-    title held before is no part of the new job). A tenure ("VP of Data, at Meridian since
+    title held before is no part of the new job). A tenure ("head of data, at Kestrel since
     2020") is no start on a day: the title is known from the message."""
     for record in buffer:
         if record.predicate != "job_title" or record.kind is not AssertionKind.ASSERT or \
@@ -205,8 +205,8 @@ def titled_starts(buffer: list[Record], held: Callable[[str], set[str]]) -> None
 
 
 def moves_to_new_jobs(buffer: list[Record]) -> None:
-    """"Joy got hired by Riyadh Care Medical City … she flies to Riyadh on Aug 1", "the
-    postdoc at the University of Auckland … we fly to Auckland in late September": a trip,
+    """"Ilse got hired by Bergen Kommune … she flies to Bergen on 1 August", "the postdoc
+    at the University of Tromsø … we fly to Tromsø in late September": a trip,
     in the message that starts a job or a course, to the town the new place is named after
     is a move there."""
     for record in buffer:

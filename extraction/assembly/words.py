@@ -345,7 +345,7 @@ def past_copula(doc: Doc, start: int) -> bool:
 
 def bought_thing(doc: Doc, obj: tuple[int, int, str, bool]) -> bool:
     """What "picked up" may have bought: a thing whose noun is an ownable one ("a used
-    bike") or a model given with its year ("a 2021 Ford Ranger")."""
+    bike") or a model given with its year ("a 2019 Volvo V70")."""
     words = obj[2].lower().split()
     year = any(t.like_num and len(t) == 4 for t in doc[max(0, obj[0] - 2):obj[1]])
     return bool(words) and (year or words[-1] in OWNABLE_WORDS or

@@ -144,7 +144,7 @@ def test_wanting_a_thing_is_no_preference(extract: Extract) -> None:
 
 
 def test_a_requests_deadline_dates_nothing_else(extract: Extract) -> None:
-    found = extract("I manage a team of four at Kestrel Labs. My boss Ilse Brandt wants them "
-                    "by Friday.")
+    found = extract("I lead a small team at Kestrel Labs. My boss Ilse Brandt wants the "
+                    "reviews by Friday.")
     (boss,) = [a for a in found if a.predicate == "reports_to"]
     assert (boss.valid_from, boss.valid_to) == (None, None), boss

@@ -383,13 +383,13 @@ def test_not_with_someone_on_a_point_is_no_leaving(extract: Extract) -> None:
 
 def test_a_move_date_dates_the_home_not_the_job_beside_it(extract: Extract) -> None:
     found = extract("Other news: I'm moving to Trondheim. New job at Kestrel Labs starting "
-                    "6 November, I move up on 28 October.")
+                    "4 November, I move up on 20 October.")
     starts = {a.predicate: a.valid_from.astimezone(TZ).date() if a.valid_from else None
               for a in found if a.kind is AssertionKind.ASSERT}
-    assert starts == {"lives_in": date(2024, 10, 28), "works_at": date(2024, 11, 6)}, starts
+    assert starts == {"lives_in": date(2024, 10, 20), "works_at": date(2024, 11, 4)}, starts
 
 
-@pytest.mark.parametrize("said", ["Hallo aus Trondheim! Landed 29 Sept, got a room in Bakklandet.",
+@pytest.mark.parametrize("said", ["Hallo aus Trondheim! Landed 29 Sept, the flat is tiny.",
                                   "I'm back in Trondheim, flew home on the 29th of Sept."])
 def test_the_day_of_arriving_dates_the_home_the_message_states(learned_extract: Extract,
                                                                 said: str) -> None:
@@ -411,8 +411,8 @@ def test_an_arrival_alone_says_nothing_of_a_home(extract: Extract, said: str) ->
 def test_a_new_title_beside_a_job_started_on_a_day_starts_with_it(
         learned_extract: Extract) -> None:
     found = learned_extract("I work at Kestrel Labs, data analyst officially.",
-                    "started at fjordline on the 3rd — technically 'business analyst' on the "
-                    "contract but it's the same work.")
+                    "started at fjordline on the 3rd — 'business analyst' on paper, same "
+                    "desk though.")
     titles = {(a.value, a.valid_from.astimezone(TZ).date() if a.valid_from else None)
               for a in found if a.predicate == "job_title" and a.kind is AssertionKind.ASSERT}
     assert ("business analyst", date(2024, 6, 3)) in titles, titles

@@ -304,8 +304,8 @@ def test_two_weekdays_joined_are_a_range(text: str, tense: Tense, first: date,
 
 
 def test_a_return_after_a_month_end_is_no_stay() -> None:
-    # "left at the end of March, flew home on the 2nd of April": two statements
-    found = find_times("left Kestrel at the end of March, flew home on the 2nd of April",
+    # "left at the end of April, flew home on the 2nd of May": two statements
+    found = find_times("left Kestrel at the end of April, flew home on the 2nd of May",
                        REF, Tense.PAST)
     assert [m.role for m in found] != [Role.RANGE] and len(found) == 2
 
