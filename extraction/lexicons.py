@@ -84,6 +84,11 @@ OWNABLE_WORDS = frozenset({"car", "bike", "bicycle", "motorbike", "motorcycle", 
                            "audi", "volkswagen", "vw", "hilux", "subaru", "nissan", "kia",
                            "hyundai", "volvo"})
 
+
+def ownable_noun(word: str) -> bool:
+    """A noun for a thing one owns, singular or plural ("bike", "cars")."""
+    return word in OWNABLE_WORDS or word.rstrip("s") in OWNABLE_WORDS
+
 #: Departments are not organisations ("Marco from IT").
 DEPARTMENTS = _data_words("departments.txt")
 

@@ -11,6 +11,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from asof.extraction.assembly.state import ConversationState, Record
+from asof.extraction.assembly.words import names_within
 from asof.extraction.lexicons import COMPANY_HEADS, DEPARTMENTS, EXEC_TITLES, TITLE_HEADS
 from asof.extraction.spans import text_of as _text
 from asof.extraction.tagger.component import LEARNED_RULE
@@ -134,8 +135,7 @@ class RecordKeeping:
             return False  # "VP Ops lives in Singapore": a title is nobody's name
         if record.literal or not record.obj:
             return True
-        named = normalize_name(record.obj).split()
-        if len(named) > 1 and f" {' '.join(named)} " in f" {normalize_name(record.subject)} ":
+        if " " in normalize_name(record.obj) and names_within(record.obj, record.subject):
             # "der Klinik Nord" does not work at Klinik Nord (a one-word object may be a
             # family name: "Tomas Berg works at Berg")
             return False

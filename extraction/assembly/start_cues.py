@@ -21,6 +21,7 @@ from functools import cache
 from spacy.tokens import Doc, Token
 
 from asof.extraction.assembly.state import Record
+from asof.extraction.assembly.words import names_within
 from asof.extraction.lexicons import data_lines
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Granularity
@@ -212,10 +213,9 @@ def moves_to_new_jobs(buffer: list[Record]) -> None:
     for record in buffer:
         if record.predicate != "visited" or record.kind is not AssertionKind.ASSERT:
             continue
-        town = normalize_name(record.obj)
         if any(r.subject == record.subject and r.kind is AssertionKind.ASSERT and
-               r.predicate in ("works_at", "studies_at") and
-               f" {town} " in f" {normalize_name(r.obj)} " for r in buffer):
+               r.predicate in ("works_at", "studies_at") and names_within(record.obj, r.obj)
+               for r in buffer):
             record.predicate, record.valid_to = "lives_in", None
 
 

@@ -20,15 +20,16 @@ from asof.extraction.lexicons import (
     EVENT_WORDS,
     GROUP_WORDS,
     KINSHIP,
-    OWNABLE_WORDS,
     PLAN_TIERS,
     TITLE_HEADS,
     VAGUE_NOUNS,
     WORK_DAY_NOUNS,
     YES_WORDS,
+    ownable_noun,
 )
 from asof.extraction.spans import is_emoji, token_at
 from asof.extraction.word_frequency import common_english, common_words
+from asof.graph.ids import normalize_name
 from asof.timex import TimeMention
 
 
@@ -348,5 +349,10 @@ def bought_thing(doc: Doc, obj: tuple[int, int, str, bool]) -> bool:
     bike") or a model given with its year ("a 2019 Volvo V70")."""
     words = obj[2].lower().split()
     year = any(t.like_num and len(t) == 4 for t in doc[max(0, obj[0] - 2):obj[1]])
-    return bool(words) and (year or words[-1] in OWNABLE_WORDS or
-                            words[-1].rstrip("s") in OWNABLE_WORDS)
+    return bool(words) and (year or ownable_noun(words[-1]))
+
+
+def names_within(part: str, whole: str) -> bool:
+    """Whether the name ``part`` is said, as whole words, inside the name ``whole`` ("Klinik
+    Nord" in "der Klinik Nord", "Bergen" in "Bergen Kommune"; not "Anna" in "Annabel")."""
+    return f" {normalize_name(part)} " in f" {normalize_name(whole)} "

@@ -19,10 +19,10 @@ from asof.extraction.lexicons import (
     EVENT_WORDS,
     GROUP_WORDS,
     LANGUAGES,
-    OWNABLE_WORDS,
     PET_WORDS,
     TITLE_HEADS,
     data_lines,
+    ownable_noun,
 )
 from asof.extraction.patterns import OTHER_LANGUAGE_NAMES
 from asof.extraction.spans import is_emoji
@@ -443,8 +443,7 @@ def read_owned(doc: Doc, i: int, end: int) -> tuple[int, int, str, bool] | None:
     if found is None:
         return None
     words = found[2].lower().split()
-    if not words or words[-1].rstrip("s") not in OWNABLE_WORDS and words[-1] not in \
-            OWNABLE_WORDS:
+    if not words or not ownable_noun(words[-1]):
         return None
     # "a car tho, a 2017 Mazda CX-5": prefer the name given after the comma
     for j in range(found[1], min(end, found[1] + 4)):
