@@ -104,6 +104,10 @@ def head_after(doc: Doc, end: int, stop: int) -> tuple[bool, list[str], int]:
     return possessive, words, name_end
 
 
+#: What names nothing a liking could be of ("the ones", "my job").
+_TASTE_VAGUE_NOUNS = VAGUE_NOUNS | WORK_DAY_NOUNS
+
+
 def vague_literal(doc: Doc, start: int, end: int, *, taste: bool = False) -> bool:
     """A literal object with no noun of its own, or only a stand-in noun ("ones", "way");
     for a ``taste``, also only a part of the working day ("I love my job")."""
@@ -114,7 +118,7 @@ def vague_literal(doc: Doc, start: int, end: int, *, taste: bool = False) -> boo
     if not tokens:
         return True
     nouns = [t for t in tokens if t.pos_ in ("NOUN", "PROPN") or t.tag_ == "VBG"]
-    vague = VAGUE_NOUNS | WORK_DAY_NOUNS if taste else VAGUE_NOUNS
+    vague = _TASTE_VAGUE_NOUNS if taste else VAGUE_NOUNS
     return not nouns or all(t.lower_ in vague for t in nouns)
 
 
