@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 
 def data_lines(name: str) -> list[str]:
@@ -180,17 +180,26 @@ HYPOTHETICAL_PROMPTS = tuple(line.lower() for line in data_lines("hypothetical_p
 NON_TITLE_HEADS = _data_words("non_title_heads.txt")
 
 
+class TaggerGate(NamedTuple):
+    """How the learned tagger's spans of one predicate are let through
+    (``data/tagger_gates.json``)."""
+
+    proposed: bool  #: False: the predicate is left to the rules
+    near_words: frozenset[str]  #: one of these must be near the span (empty: none needed)
+    window: int  #: how many tokens away from the span that word may be
+    rules_first: bool  #: no span in a clause where a rule reads the predicate
+
+
 @cache
-def tagger_gate(predicate: str) -> tuple[bool, frozenset[str], int] | None:
-    """How the learned tagger's spans of ``predicate`` are let through
-    (``data/tagger_gates.json``): None when they all are; else (proposed at all, the words one
-    of which must be near the span (empty: none needed), how many tokens away it may be)."""
+def tagger_gate(predicate: str) -> TaggerGate | None:
+    """The gate of ``predicate``'s tagged spans, None when they all are let through."""
     gate = data_json("tagger_gates.json").get(predicate)
     if not isinstance(gate, dict):
         return None
     near = gate.get("near_words")
-    return (bool(gate.get("propose", True)), _data_words(near) if near else frozenset(),
-            int(gate.get("window", 0)))
+    return TaggerGate(bool(gate.get("propose", True)),
+                      _data_words(near) if near else frozenset(), int(gate.get("window", 0)),
+                      bool(gate.get("rules_first", False)))
 
 
 @cache

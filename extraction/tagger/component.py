@@ -124,17 +124,22 @@ class ObjectTaggerComponent:
 
 def _let_through(doc: Doc, span: TaggedSpan) -> bool:
     """Whether a tagged span may become a candidate (``data/tagger_gates.json``: "I'm in the
-    Fjord Otters now" proposes no membership; "the Fjord Otters rowing club" does)."""
+    Fjord Otters now" proposes no membership; "the Fjord Otters rowing club" does; "my wife
+    Ines and her brother Tomas" proposes no second spouse beside the one a rule reads)."""
     gate = tagger_gate(span.predicate)
     if gate is None:
         return True
-    proposed, near_words, window = gate
-    if not proposed:
+    if not gate.proposed:
         return False
-    if not near_words:
+    if gate.rules_first:
+        clause = doc[span.start]._.asof_clause
+        if any(c.predicate == span.predicate and c.clause == clause and c.rule != LEARNED_RULE
+               for c in doc._.asof_candidates or ()):
+            return False
+    if not gate.near_words:
         return True
-    around = doc[max(0, span.start - window):min(len(doc), span.end + window)]
-    return any(token.lower_ in near_words for token in around)
+    around = doc[max(0, span.start - gate.window):min(len(doc), span.end + gate.window)]
+    return any(token.lower_ in gate.near_words for token in around)
 
 
 #: threshold: the least mean marginal probability a tagged span needs. 0.3 was chosen by two-fold

@@ -226,3 +226,33 @@ def test_spans_of_gated_predicates_need_their_cue(learned_nlp, monkeypatch) -> N
     assert not any(p == "member_of" for p, _ in found(
         "I'm in the Fjord Otters now, rowing on Sundays."))
     assert not any(p == "owns" for p, _ in found("Drove the Volvo up to Røros today."))
+
+
+class _SpouseTagger:
+    """Stands in for a tagger that reads every "Tomas" and "Ines" as the speaker's spouse."""
+
+    def spans(self, features: list[list[str]], threshold: float) -> list[TaggedSpan]:
+        return [TaggedSpan(i, i + 1, "married_to", 0.9) for i, token in enumerate(features)
+                if "w=tomas" in token or "w=ines" in token]
+
+
+def test_a_tagged_spouse_yields_to_the_rules_one(learned_nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """data/tagger_gates.json ("rules_first"): one spouse. Where a rule reads the spouse of a
+    clause, another person the tagger reads there is not a second one; alone, it stands."""
+    from datetime import datetime, timedelta, timezone
+
+    from asof.extraction import Conversation, Message, Pipeline
+    from asof.extraction.tagger import component
+    from asof.graph.models import Role
+
+    monkeypatch.setattr(component, "load", lambda _model: _SpouseTagger())
+    at = datetime(2024, 6, 12, 10, tzinfo=timezone(timedelta(hours=2)))
+
+    def spouses(text: str) -> set[str]:
+        pairs = Pipeline("unit", nlp=learned_nlp).extract(
+            Conversation("c", [Message("Maren Holt", Role.USER, at, text, id="u0")]))
+        return {a.object.name for _, f in pairs for a in f
+                if a.predicate == "married_to" and a.object}
+
+    assert spouses("My wife Ines and her cousin Tomas flew in from Bergen.") == {"Ines"}
+    assert spouses("Tomas and I finally tied the knot in Bergen!") == {"Tomas"}
