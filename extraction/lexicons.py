@@ -188,6 +188,7 @@ class TaggerGate(NamedTuple):
     near_words: frozenset[str]  #: one of these must be near the span (empty: none needed)
     window: int  #: how many tokens away from the span that word may be
     rules_first: bool  #: no span in a clause where a rule reads the predicate
+    min_confidence: float  #: the least confidence a span needs (above the tagger's threshold)
 
 
 @cache
@@ -199,7 +200,8 @@ def tagger_gate(predicate: str) -> TaggerGate | None:
     near = gate.get("near_words")
     return TaggerGate(bool(gate.get("propose", True)),
                       _data_words(near) if near else frozenset(), int(gate.get("window", 0)),
-                      bool(gate.get("rules_first", False)))
+                      bool(gate.get("rules_first", False)),
+                      float(gate.get("min_confidence", 0.0)))
 
 
 @cache

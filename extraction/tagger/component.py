@@ -129,7 +129,7 @@ def _let_through(doc: Doc, span: TaggedSpan) -> bool:
     gate = tagger_gate(span.predicate)
     if gate is None:
         return True
-    if not gate.proposed:
+    if not gate.proposed or span.confidence < gate.min_confidence:
         return False
     if gate.rules_first:
         clause = doc[span.start]._.asof_clause

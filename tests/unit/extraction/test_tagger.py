@@ -256,3 +256,33 @@ def test_a_tagged_spouse_yields_to_the_rules_one(learned_nlp, monkeypatch) -> No
 
     assert spouses("My wife Ines and her cousin Tomas flew in from Bergen.") == {"Ines"}
     assert spouses("Tomas and I finally tied the knot in Bergen!") == {"Tomas"}
+
+
+class _UnsureHomeTagger:
+    """Stands in for a tagger that reads "Molde" as a home, unsure of it, and "Bergen" surely."""
+
+    def spans(self, features: list[list[str]], threshold: float) -> list[TaggedSpan]:
+        return [TaggedSpan(i, i + 1, "lives_in", 0.4 if "w=molde" in token else 0.9)
+                for i, token in enumerate(features) if "w=molde" in token or "w=bergen" in token]
+
+
+def test_a_home_the_tagger_is_unsure_of_is_left_out(learned_nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """data/tagger_gates.json ("min_confidence"): a home read wrongly replaces the one known,
+    so a tagged home needs more confidence than the tagger's threshold."""
+    from datetime import datetime, timedelta, timezone
+
+    from asof.extraction import Conversation, Message, Pipeline
+    from asof.extraction.tagger import component
+    from asof.graph.models import Role
+
+    monkeypatch.setattr(component, "load", lambda _model: _UnsureHomeTagger())
+    at = datetime(2024, 6, 12, 10, tzinfo=timezone(timedelta(hours=2)))
+
+    def homes(text: str) -> set[str]:
+        pairs = Pipeline("unit", nlp=learned_nlp).extract(
+            Conversation("c", [Message("Maren Holt", Role.USER, at, text, id="u0")]))
+        return {a.object.name for _, f in pairs for a in f
+                if a.predicate == "lives_in" and a.object}
+
+    assert homes("ok so Molde these days, quiet but nice") == set()
+    assert homes("ok so Bergen these days, quiet but nice") == {"Bergen"}
