@@ -126,6 +126,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+#: The rest of a bracket up to its closing one, within the line.
+_UNTIL_BRACKET_CLOSES = re.compile(r"[^()\n]*\)")
+
+
 def _first_person_before(text: str, start: int) -> bool:
     """An "I"/"I'm"/"we" earlier in the same sentence."""
     left = re.split(r"[.!?\n]", text[:start])[-1]
@@ -211,10 +215,13 @@ class RoleReaders(PhraseReaders):
                 r.subject == subject and r.predicate == predicate and
                 r.kind is AssertionKind.ASSERT for r in buffer):
             return  # one-valued: the rules' own reading of this message stands
+        # "Tomas Lindgren (my manager) pushed for it": a relation as it is now, not from
+        # the start of the promotion the message announces (_scheduled_starts)
+        now = self.state.message_times[index] if predicate == "reports_to" else None
         buffer.append(self._record(
             subject, predicate, obj, literal, AssertionKind.ASSERT,
-            since.value.start if since else None, None, index, span, confidence,
-            basis=Basis.STATED if since else None,
+            since.value.start if since else now, None, index, span, confidence,
+            basis=Basis.STATED if since else Basis.OBSERVED if now else None,
             granularity=since.value.granularity if since else None,
             stated=since.value if since else None))
 
@@ -252,8 +259,10 @@ class RoleReaders(PhraseReaders):
                                   (m.start(), m.end()))
                     continue
                 if key == "apposition":
-                    # "(my wife)" needs its closing bracket; no possessor only in brackets
-                    if m.group("open") == "(" and m.group("close") != ")":
+                    # "(my wife)" needs its closing bracket, after the role or after more
+                    # words ("(my manager, head of design)"); no possessor only in brackets
+                    if m.group("open") == "(" and m.group("close") != ")" and \
+                            _UNTIL_BRACKET_CLOSES.match(text, m.end()) is None:
                         continue
                     if m.group("poss") is None and (m.group("open") != "(" or
                                                     predicate != "married_to"):

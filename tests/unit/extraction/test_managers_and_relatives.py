@@ -312,3 +312,20 @@ def test_everyone_listed_after_with_lives_there_too(extract: Extract) -> None:
             ("Ronja", "lives_in", "Tromsø"), ("Tomas", "lives_in", "Narvik"),
             ("Ana", "lives_in", "Narvik")} <= found, found
     assert ("Rex", "lives_in", "Narvik") not in found
+
+
+def test_a_manager_in_brackets_with_more_words_is_the_speakers(extract: Extract) -> None:
+    found = facts(extract("Tomas Lindgren (my manager, head of design) backed me all the way."))
+    assert ("Maren Holt", "reports_to", "Tomas Lindgren") in found
+    assert not any(p == "reports_to" for _s, p, _o in facts(extract(
+        "Tomas Lindgren (my manager, head of design backed me all the way.")))
+
+
+def test_a_manager_named_beside_a_promotion_is_the_manager_now(extract: Extract) -> None:
+    """The promotion starts on its day; the manager who "pushed for it" is the one now."""
+    found = extract("I become research lead from 1 July! Tomas Lindgren (my manager) pushed "
+                    "for it.")
+    starts = {a.predicate: a.valid_from.astimezone(TZ).date() if a.valid_from else None
+              for a in found if a.kind is AssertionKind.ASSERT}
+    assert starts["job_title"] == date(2024, 7, 1)
+    assert starts["reports_to"] == date(2024, 6, 12), starts

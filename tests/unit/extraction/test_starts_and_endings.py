@@ -390,7 +390,7 @@ def test_a_move_date_dates_the_home_not_the_job_beside_it(extract: Extract) -> N
 
 
 @pytest.mark.parametrize("said", ["Hallo aus Trondheim! Landed 29 Sept, the flat is tiny.",
-                                  "I'm back in Trondheim, flew home on the 29th of Sept."])
+                                  "I'm back home in Trondheim, flew home on the 29th of Sept."])
 def test_the_day_of_arriving_dates_the_home_the_message_states(learned_extract: Extract,
                                                                 said: str) -> None:
     found = learned_extract("I live in Oslo.", said)
