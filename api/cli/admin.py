@@ -145,6 +145,8 @@ def info(store_url: str | None, tenant: str | None, as_json: bool) -> None:
         data["tagger"] = {"conversations": len(meta.get("files", [])),
                           "messages": meta.get("messages"),
                           "data_sha256": meta.get("data_sha256")}
+        if meta.get("code"):  # artifacts trained before 7 December 2026 do not record it
+            data["tagger"]["code_commit"] = meta["code"]["commit"]
 
     def human() -> None:
         width = max(len(k) for k in data)

@@ -2,12 +2,14 @@
 
 Reproducible: the files are read in sorted order, the pipeline that annotates them is the same
 code the tagger later runs behind, and L-BFGS has no random state, so the same files and
-parameters give the same weights. The artifact records the data checksum it was trained on.
+parameters give the same weights. The artifact records the data checksum it was trained on and
+the commit of the code that annotated it.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -35,6 +37,28 @@ def default_folders() -> list[Path]:
     candidates = [root / "corpus", root.parent / "shared" / "eval" / "train",
                   root.parent / "shared" / "eval" / "dev"]
     return [c for c in candidates if c.is_dir()]
+
+
+def code_version() -> dict[str, Any] | None:
+    """The commit of the checkout that trains, and whether its extraction code differs from it:
+    the rules' candidates are features, so the same files under other rules give other
+    weights. None outside a git checkout (an installed package)."""
+
+    import asof.extraction
+
+    root = Path(asof.extraction.__file__).resolve().parents[1]
+    if not (root / ".git").exists():
+        return None
+    try:
+        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], check=True,
+                                capture_output=True, text=True, timeout=30).stdout.strip()
+        changed = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no", "--",
+             "extraction", "timex", "graph"],
+            check=True, capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {"commit": commit, "modified": bool(changed)}
 
 
 def _docs_of(nlp: Any) -> Callable[[Path], Iterator[tuple[Any, Any]]]:
@@ -82,6 +106,7 @@ def train(folders: list[Path], out: Path, *, params: dict[str, Any] | None = Non
         "spans_per_predicate": dict(sorted(labels.items())),
         "files": [f"{p.parent.name}/{p.name}" for p in files],
         "data_sha256": checksum(files),
+        "code": code_version(),
     }
     (out / META_FILE).write_text(json.dumps(meta, indent=1) + "\n")
     say(f"wrote {out / MODEL_FILE} ({(out / MODEL_FILE).stat().st_size // 1024} KiB)")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
 
+import asof.extraction
 from asof.extraction.tagger.corpus import checksum, labelled_objects, message_labels
 from asof.extraction.tagger.features import doc_features, question_words
 from asof.extraction.tagger.model import ModelArtifactError, ObjectTagger, TaggedSpan
@@ -80,6 +82,15 @@ def test_training_end_to_end_is_deterministic(tmp_path: Path) -> None:
         "job_title": 1, "lives_in": 1, "works_at": 1}
     tagger = ObjectTagger(tmp_path / "a")
     assert tagger.meta["files"] == ["data/toy-1.json"]
+    # the commit of the code that annotated the data (the rules' candidates are features)
+    root = Path(asof.extraction.__file__).resolve().parents[1]
+    if (root / ".git").exists():
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], check=True,
+                              capture_output=True, text=True).stdout.strip()
+        assert tagger.meta["code"]["commit"] == head and len(head) == 40
+        assert isinstance(tagger.meta["code"]["modified"], bool)
+    else:
+        assert tagger.meta["code"] is None
 
 
 def test_a_missing_or_stale_artifact_says_how_to_fix_it(tmp_path: Path) -> None:
