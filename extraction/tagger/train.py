@@ -43,7 +43,6 @@ def code_version() -> dict[str, Any] | None:
     """The commit of the checkout that trains, and whether its extraction code differs from it:
     the rules' candidates are features, so the same files under other rules give other
     weights. None outside a git checkout (an installed package)."""
-
     import asof.extraction
 
     root = Path(asof.extraction.__file__).resolve().parents[1]
