@@ -29,11 +29,16 @@ DEFAULT_PARAMS: dict[str, Any] = {"c1": 0.05, "c2": 0.02, "max_iterations": 200,
 Progress = Callable[[str], None]
 
 
-def default_folders() -> list[Path]:
-    """The checkout's own corpus/ and the shared train/ and dev/ sets, where present."""
+def _checkout_root() -> Path:
+    """The folder holding the package's sources (a checkout, or site-packages when installed)."""
     import asof.extraction
 
-    root = Path(asof.extraction.__file__).resolve().parents[1]
+    return Path(asof.extraction.__file__).resolve().parents[1]
+
+
+def default_folders() -> list[Path]:
+    """The checkout's own corpus/ and the shared train/ and dev/ sets, where present."""
+    root = _checkout_root()
     candidates = [root / "corpus", root.parent / "shared" / "eval" / "train",
                   root.parent / "shared" / "eval" / "dev"]
     return [c for c in candidates if c.is_dir()]
@@ -43,9 +48,7 @@ def code_version() -> dict[str, Any] | None:
     """The commit of the checkout that trains, and whether its extraction code differs from it:
     the rules' candidates are features, so the same files under other rules give other
     weights. None outside a git checkout (an installed package)."""
-    import asof.extraction
-
-    root = Path(asof.extraction.__file__).resolve().parents[1]
+    root = _checkout_root()
     if not (root / ".git").exists():
         return None
     try:

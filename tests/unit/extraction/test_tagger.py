@@ -204,6 +204,26 @@ def test_the_readers_after_the_candidates_write_rules_records(  # type: ignore[n
     assert spouse and not any(r.learned for r in spouse)
 
 
+def _found_with(learned_nlp, monkeypatch, tagger):  # type: ignore[no-untyped-def]
+    """Extraction with ``tagger`` standing in for the trained one: the (predicate, object)
+    pairs of one message of Maren Holt's."""
+    from datetime import datetime, timedelta, timezone
+
+    from asof.extraction import Conversation, Message, Pipeline
+    from asof.extraction.tagger import component
+    from asof.graph.models import Role
+
+    monkeypatch.setattr(component, "load", lambda _model: tagger)
+    at = datetime(2024, 6, 12, 10, tzinfo=timezone(timedelta(hours=2)))
+
+    def found(text: str) -> set[tuple[str, str]]:
+        pairs = Pipeline("unit", nlp=learned_nlp).extract(
+            Conversation("c", [Message("Maren Holt", Role.USER, at, text, id="u0")]))
+        return {(a.predicate, a.object.name if a.object else "") for _, f in pairs for a in f}
+
+    return found
+
+
 class _GroupTagger:
     """Stands in for a tagger that reads "Fjord Otters" as a group the speaker belongs to and
     "Volvo" as something owned."""
@@ -219,19 +239,7 @@ class _GroupTagger:
 def test_spans_of_gated_predicates_need_their_cue(learned_nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """data/tagger_gates.json: a membership the tagger reads stands only beside a group word,
     and what is owned is left to the rules."""
-    from datetime import datetime, timedelta, timezone
-
-    from asof.extraction import Conversation, Message, Pipeline
-    from asof.extraction.tagger import component
-    from asof.graph.models import Role
-
-    monkeypatch.setattr(component, "load", lambda _model: _GroupTagger())
-    at = datetime(2024, 6, 12, 10, tzinfo=timezone(timedelta(hours=2)))
-
-    def found(text: str) -> set[tuple[str, str]]:
-        pairs = Pipeline("unit", nlp=learned_nlp).extract(
-            Conversation("c", [Message("Maren Holt", Role.USER, at, text, id="u0")]))
-        return {(a.predicate, a.object.name if a.object else "") for _, f in pairs for a in f}
+    found = _found_with(learned_nlp, monkeypatch, _GroupTagger())
 
     assert ("member_of", "Fjord Otters") in found("I'm in the Fjord Otters rowing club now.")
     assert not any(p == "member_of" for p, _ in found(
@@ -250,20 +258,10 @@ class _SpouseTagger:
 def test_a_tagged_spouse_yields_to_the_rules_one(learned_nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """data/tagger_gates.json ("rules_first"): one spouse. Where a rule reads the spouse of a
     clause, another person the tagger reads there is not a second one; alone, it stands."""
-    from datetime import datetime, timedelta, timezone
-
-    from asof.extraction import Conversation, Message, Pipeline
-    from asof.extraction.tagger import component
-    from asof.graph.models import Role
-
-    monkeypatch.setattr(component, "load", lambda _model: _SpouseTagger())
-    at = datetime(2024, 6, 12, 10, tzinfo=timezone(timedelta(hours=2)))
+    found = _found_with(learned_nlp, monkeypatch, _SpouseTagger())
 
     def spouses(text: str) -> set[str]:
-        pairs = Pipeline("unit", nlp=learned_nlp).extract(
-            Conversation("c", [Message("Maren Holt", Role.USER, at, text, id="u0")]))
-        return {a.object.name for _, f in pairs for a in f
-                if a.predicate == "married_to" and a.object}
+        return {obj for predicate, obj in found(text) if predicate == "married_to" and obj}
 
     assert spouses("My wife Ines and her cousin Tomas flew in from Bergen.") == {"Ines"}
     assert spouses("Tomas and I finally tied the knot in Bergen!") == {"Tomas"}
@@ -280,20 +278,10 @@ class _UnsureHomeTagger:
 def test_a_home_the_tagger_is_unsure_of_is_left_out(learned_nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """data/tagger_gates.json ("min_confidence"): a home read wrongly replaces the one known,
     so a tagged home needs more confidence than the tagger's threshold."""
-    from datetime import datetime, timedelta, timezone
-
-    from asof.extraction import Conversation, Message, Pipeline
-    from asof.extraction.tagger import component
-    from asof.graph.models import Role
-
-    monkeypatch.setattr(component, "load", lambda _model: _UnsureHomeTagger())
-    at = datetime(2024, 6, 12, 10, tzinfo=timezone(timedelta(hours=2)))
+    found = _found_with(learned_nlp, monkeypatch, _UnsureHomeTagger())
 
     def homes(text: str) -> set[str]:
-        pairs = Pipeline("unit", nlp=learned_nlp).extract(
-            Conversation("c", [Message("Maren Holt", Role.USER, at, text, id="u0")]))
-        return {a.object.name for _, f in pairs for a in f
-                if a.predicate == "lives_in" and a.object}
+        return {obj for predicate, obj in found(text) if predicate == "lives_in" and obj}
 
     assert homes("ok so Molde these days, quiet but nice") == set()
     assert homes("ok so Bergen these days, quiet but nice") == {"Bergen"}
