@@ -57,6 +57,12 @@ class SubjectResolution(Antecedents):
         kind = cand.subject
         predicate = cand.predicate
         org_subject = "organization" in state.registry.get(predicate).subject_types
+        if kind == "default" and predicate == "reports_to" and ci in subjects and any(
+                c.clause == ci and c.predicate == "job_title" and c.trigger < cand.trigger
+                for c in doc._.asof_candidates or []):
+            # "Signed today: senior developer with us, reporting to Haakon": the line of
+            # whoever holds the title the clause gives
+            return subjects[ci]
         if kind in ("default", "speaker") and predicate in self._person_predicates():
             described = self._titled_name(doc, cand) if cand.objects and (
                 kind == "default" or predicate == "job_title") else None

@@ -334,7 +334,12 @@ def _colon_owner(doc: Doc, colon: int) -> tuple[str | None, tuple[int, int] | No
         return subject, span
     if subject in ("we", "they"):
         return None, None
-    return "speaker", None  # "I got promoted:", "offer accepted:", "it's official:"
+    if subject == "default":
+        # "Sara said yes!! Signed today: senior developer with us": a clause that names no
+        # one continues the sentence before it ("offer accepted:" after "Great news!" is the
+        # speaker's)
+        return _previous_owner(doc, start)
+    return "speaker", None  # "I got promoted:", "it's official:"
 
 
 def _previous_owner(doc: Doc, start: int) -> tuple[str, tuple[int, int] | None]:

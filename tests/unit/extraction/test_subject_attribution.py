@@ -340,6 +340,21 @@ def test_a_title_fragment_after_he_did_something_is_his(extract: Extract) -> Non
                 ("Maren Holt", "job_title", "finance director")} & facts
 
 
+def test_a_title_after_a_label_that_names_no_one_is_the_person_before_it(
+        extract: Extract) -> None:
+    """"Oskar said yes!! Signed today: …": the label "Signed today" names no one, so the
+    title and the reporting line after it are the person the sentence before was about;
+    after "Great news!!" they are the speaker's."""
+    facts = _facts(extract("Oskar Lindgren said yes!! Signed today: senior backend developer "
+                           "with us, reporting to Ilse Brandt."))
+    assert ("Oskar Lindgren", "job_title", "senior backend developer") in facts
+    assert ("Oskar Lindgren", "reports_to", "Ilse Brandt") in facts
+    assert not any(s == "Maren Holt" for s, _, _ in facts)
+    own = _facts(extract("Great news!! Signed today: senior backend developer at Kestrel "
+                         "Labs."))
+    assert ("Maren Holt", "job_title", "senior backend developer") in own
+
+
 def test_a_name_with_a_particle_keeps_its_first_name(extract: Extract) -> None:
     facts = _facts(extract("Got the job! My boss will be Ilse de Vries, their logistics "
                            "manager."))
