@@ -183,26 +183,31 @@ def trailing_starts(doc: Doc, buffer: list[Record]) -> None:
             record.granularity, record.stated_time = time.value.granularity, time.value
 
 
-def titled_starts(buffer: list[Record], held: Callable[[str], set[str]]) -> None:
+def titled_starts(buffer: list[Record], held: Callable[[str, str], set[str]]) -> None:
     """"started at Fjordline on the 3rd — 'business analyst' on paper": a new
     title said without a time, beside the one job its subject starts in the message on a
-    stated day, begins with that job. ``held`` gives the titles a subject holds already (a
-    title held before is no part of the new job). A tenure ("head of data, at Kestrel since
-    2020") is no start on a day: the title is known from the message."""
-    for record in buffer:
-        if record.predicate != "job_title" or record.kind is not AssertionKind.ASSERT or \
-                record.valid_from is not None or record.valid_to is not None or \
-                record.basis is Basis.UNKNOWN or \
-                normalize_name(record.obj) in held(record.subject):
-            continue
-        jobs = [r for r in buffer if r.subject == record.subject and r.predicate == "works_at"
-                and r.kind is AssertionKind.ASSERT and r.basis is Basis.STATED and
-                r.valid_from is not None and r.valid_to is None and
-                r.granularity is Granularity.DAY]
-        if len({normalize_name(r.obj) for r in jobs}) == 1:
-            job = jobs[0]
-            record.valid_from, record.basis = job.valid_from, Basis.STATED
-            record.granularity, record.stated_time = job.granularity, job.stated_time
+    stated day, begins with that job; so does a new reporting line beside the job or the
+    title ("Ilse started on 16 September and reports to Oskar"). ``held(subject,
+    predicate)`` gives the titles or managers a subject has already (those are no part of
+    the new job). A tenure ("head of data, at Kestrel since 2020") is no start on a day: the
+    title is known from the message."""
+    for predicate, starters in (("job_title", ("works_at",)),
+                                ("reports_to", ("works_at", "job_title"))):
+        for record in buffer:
+            if record.predicate != predicate or record.kind is not AssertionKind.ASSERT or \
+                    record.valid_from is not None or record.valid_to is not None or \
+                    record.basis is Basis.UNKNOWN or \
+                    normalize_name(record.obj) in held(record.subject, predicate):
+                continue
+            jobs = [r for r in buffer if r.subject == record.subject and
+                    r.predicate in starters and r.kind is AssertionKind.ASSERT and
+                    r.basis is Basis.STATED and r.valid_from is not None and
+                    r.valid_to is None and r.granularity is Granularity.DAY]
+            if len({normalize_name(r.obj) for r in jobs if r.predicate == "works_at"}) <= 1 \
+                    and len({r.valid_from for r in jobs}) == 1:
+                job = jobs[0]
+                record.valid_from, record.basis = job.valid_from, Basis.STATED
+                record.granularity, record.stated_time = job.granularity, job.stated_time
 
 
 def moves_to_new_jobs(buffer: list[Record]) -> None:

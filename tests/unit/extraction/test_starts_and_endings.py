@@ -418,6 +418,13 @@ def test_a_new_title_beside_a_job_started_on_a_day_starts_with_it(
     assert ("business analyst", date(2024, 6, 3)) in titles, titles
 
 
+def test_a_reporting_line_beside_a_start_on_a_day_starts_with_it(extract: Extract) -> None:
+    found = extract("Her replacement as payroll accountant, Ilse Brandt, started on 3 June "
+                    "and reports to Oskar Lindgren.")
+    assert [(a.subject.name, a.valid_from.astimezone(TZ).date() if a.valid_from else None)
+            for a in found if a.predicate == "reports_to"] == [("Ilse Brandt", date(2024, 6, 3))]
+
+
 def test_a_title_beside_a_tenure_is_known_from_the_message(extract: Extract) -> None:
     found = extract("Main contact is Ilse Brandt, VP of Data. She's been at Kestrel Labs "
                     "since 2020.")
