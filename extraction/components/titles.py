@@ -149,9 +149,17 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
             k -= 1
         if k >= clause.start and doc[k].text == "," and k - 1 >= clause.start:
             j = k - 1
-            if is_nameish(doc[j]) and doc[j].lower_ not in ("here",):
-                subject, subject_span = "name", (name_start(doc, j + 1, clause.start),
-                                                 j + 1)
+            first = name_start(doc, j + 1, clause.start) if is_nameish(doc[j]) else j
+            if is_nameish(doc[j]) and first > 0 and doc[first - 1].pos_ == "ADP" and \
+                    is_place_name(doc[first:j + 1].text):
+                # "Oskar runs our station in Voss, station manager since 2020": a town is no
+                # one who holds a title, the clause's subject is
+                owner, owner_span = find_subject(doc, _stretch(doc, doc[first].sent.start,
+                                                               first), first)
+                if owner in ("name", "he", "she"):
+                    subject, subject_span = owner, owner_span
+            elif is_nameish(doc[j]) and doc[j].lower_ not in ("here",):
+                subject, subject_span = "name", (first, j + 1)
             elif doc[j].lower_ == "here" and j - 1 >= clause.start:
                 subject, subject_span = "speaker", None
     # "I'm a nurse", "she's head of data platform", "he's their data platform lead",
@@ -328,6 +336,10 @@ def _colon_owner(doc: Doc, colon: int) -> tuple[str | None, tuple[int, int] | No
         return "speaker", None
     if any(t.lower_ == "me" for t in doc[start:colon]):
         return "speaker", None  # "X offered me a contract — UX lead"
+    given = [t for t in doc[start:colon] if t.dep_ == "dative" and t.lower_ in ("him", "her")]
+    if given:
+        # "I'm giving her a raise and a new title — head of export"
+        return ("he" if given[-1].lower_ == "him" else "she"), (given[-1].i, given[-1].i + 1)
     subject, span = find_subject(doc, _stretch(doc, start, colon), colon)
     if subject in ("he", "she") or subject == "name" and span is not None and \
             not doc[span[1] - 1].text.isupper() and _may_be_person(doc, span):  # "their CV"

@@ -355,6 +355,20 @@ def test_a_title_after_a_label_that_names_no_one_is_the_person_before_it(
     assert ("Maren Holt", "job_title", "senior backend developer") in own
 
 
+def test_a_title_after_a_town_is_the_clause_subjects(extract: Extract) -> None:
+    facts = _facts(extract("My brother Oskar Lindgren runs our ferry office in Bergen, "
+                           "station manager since 2020."))
+    assert ("Oskar Lindgren", "job_title", "station manager") in facts
+    assert not any(s == "Bergen" for s, _, _ in facts)
+
+
+def test_a_title_given_to_her_is_hers(extract: Extract) -> None:
+    facts = _facts(extract("Ilse Brandt got an offer from a rival. She said no. I'm giving her "
+                           "a raise and a new title — head of export, from 1 August."))
+    assert ("Ilse Brandt", "job_title", "head of export") in facts
+    assert ("Maren Holt", "job_title", "head of export") not in facts
+
+
 def test_a_name_with_a_particle_keeps_its_first_name(extract: Extract) -> None:
     facts = _facts(extract("Got the job! My boss will be Ilse de Vries, their logistics "
                            "manager."))
