@@ -317,7 +317,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         self._account_people(doc, index, speaker, buffer)
         self._told_starts(index, episode, buffer)
         merged = [r for r in self._merge(self._not_employers(self._rules_first(
-            self_corrected_objects(_text(doc), buffer))))
+            self_corrected_objects(_text(doc), buffer), _text(doc))))
                   if self._types_fit(r, episode.occurred_at) and not self._restated(r)]
         self._end_old_plans(index, episode, merged)
         self._implied(index, episode, merged)

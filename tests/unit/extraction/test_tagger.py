@@ -318,3 +318,32 @@ def test_a_tagged_job_stands_beside_the_rules_end_of_it(learned_nlp, monkeypatch
             for a in held] == [("Fjellvik Hospital", 2017)]
     assert any(a.kind is AssertionKind.RETRACT and a.valid_from is not None and
                a.valid_from.month == 5 and a.valid_from.day == 31 for a in found)
+
+
+class _FjellsoftTagger:
+    """Stands in for a tagger that reads "Fjellsoft" as an employer."""
+
+    def spans(self, features: list[list[str]], threshold: float) -> list[TaggedSpan]:
+        return [TaggedSpan(i, i + 1, "works_at", 0.9) for i, token in enumerate(features)
+                if "w=fjellsoft" in token]
+
+
+def test_a_speakers_tagged_job_stands_beside_a_colleagues(learned_nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A rule reads Oskar's job from "with us"; the speaker's own job at the same employer,
+    which only the tagger reads, stands beside it."""
+    from datetime import datetime, timedelta, timezone
+
+    from asof.extraction import Conversation, Message, Pipeline
+    from asof.extraction.tagger import component
+    from asof.graph.models import Role
+
+    monkeypatch.setattr(component, "load", lambda _model: _FjellsoftTagger())
+    at = datetime(2024, 11, 4, 9, tzinfo=timezone(timedelta(hours=9)))
+    text = ("handover sheet, dictating between two meetings:\n"
+            "- Me: Seo Ha-eun, backend team lead at Fjellsoft since 2022.03.\n"
+            "- Team: Oskar Lindgren, senior backend engineer, with us since 2019.")
+    jobs = {(a.subject.name, a.object.name if a.object else None)
+            for _, f in Pipeline("unit", nlp=learned_nlp).extract(Conversation(
+                "c", [Message("Seo Ha-eun", Role.USER, at, text, id="u0")])) for a in f
+            if a.predicate == "works_at"}
+    assert jobs == {("Seo Ha-eun", "Fjellsoft"), ("Oskar Lindgren", "Fjellsoft")}, jobs
