@@ -49,10 +49,11 @@ def test_a_job_title_is_no_subject(learned_extract: Extract) -> None:
 
 def test_a_hyphenated_given_name_stays_whole(extract: Extract) -> None:
     found = extract("Darnell Reyes, COO, and Min-ji Cho, lead recruiter, joined us.",
-                    "Seo-yeon Park, data lead.")
+                    "Seo-yeon Park, data lead.",
+                    "Jung Da-eun, backend team lead at Kestrel Labs since 2022.")
     titles = {(a.subject.name, a.value) for a in found if a.predicate == "job_title"}
     assert titles == {("Darnell Reyes", "coo"), ("Min-ji Cho", "lead recruiter"),
-                      ("Seo-yeon Park", "data lead")}
+                      ("Seo-yeon Park", "data lead"), ("Jung Da-eun", "backend team lead")}
 
 
 def test_a_company_or_a_title_is_no_person(extract: Extract) -> None:

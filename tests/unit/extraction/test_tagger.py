@@ -340,10 +340,10 @@ def test_a_speakers_tagged_job_stands_beside_a_colleagues(learned_nlp, monkeypat
     monkeypatch.setattr(component, "load", lambda _model: _FjellsoftTagger())
     at = datetime(2024, 11, 4, 9, tzinfo=timezone(timedelta(hours=9)))
     text = ("handover sheet, dictating between two meetings:\n"
-            "- Me: Seo Ha-eun, backend team lead at Fjellsoft since 2022.03.\n"
+            "- Me: backend team lead, Fjellsoft, since 2022.03.\n"
             "- Team: Oskar Lindgren, senior backend engineer, with us since 2019.")
     jobs = {(a.subject.name, a.object.name if a.object else None)
             for _, f in Pipeline("unit", nlp=learned_nlp).extract(Conversation(
-                "c", [Message("Seo Ha-eun", Role.USER, at, text, id="u0")])) for a in f
+                "c", [Message("Maren Holt", Role.USER, at, text, id="u0")])) for a in f
             if a.predicate == "works_at"}
-    assert jobs == {("Seo Ha-eun", "Fjellsoft"), ("Oskar Lindgren", "Fjellsoft")}, jobs
+    assert jobs == {("Maren Holt", "Fjellsoft"), ("Oskar Lindgren", "Fjellsoft")}, jobs
