@@ -196,9 +196,11 @@ class PredicateRouting(SubjectResolution):
                 # "we've had Vardo on the Standard plan since 2022": an organisation's named
                 # thing it has had is a tool it runs
                 predicate = "uses"
-            if predicate == "uses" and self._rule in ("switch_to", "switch_us_to") and \
-                    low in PLAN_TIERS:
-                # "upgrade us to Business from 1 April": the business plan
+            if predicate == "uses" and low in PLAN_TIERS and (
+                    self._rule in ("switch_to", "switch_us_to") or
+                    any(r.obj.endswith(" plan") for r in state.current(subject, "uses"))):
+                # "upgrade us to Business from 1 April", "can we go Pro from 1 July?" when a
+                # plan is held: the business plan, the pro plan
                 return "uses", f"{low} plan", True
             if not is_name:
                 literal = clean_literal(text)

@@ -74,6 +74,15 @@ def test_a_plan_change_asked_of_the_service_is_made(extract: Extract, second: st
     assert ("retract", "basic plan", date(2024, 8, 1)) in plans
 
 
+def test_a_lone_tier_name_while_a_plan_is_held_is_the_next_plan(
+        learned_extract: Extract) -> None:
+    plans = _plans(learned_extract(
+        "I'm the planner at Zambezi Freight. We're on the Basic plan.",
+        "We saw the irrigation module demo and we want it. Can we go Pro from 1 August?"))
+    assert ("assert", "pro plan", date(2024, 8, 1)) in plans
+    assert ("retract", "basic plan", date(2024, 8, 1)) in plans
+
+
 @pytest.mark.parametrize("second", [
     "Could we afford the Premium plan?",
     "Can you tell me what the Premium plan costs?",
