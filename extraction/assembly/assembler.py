@@ -20,6 +20,7 @@ from asof.extraction.assembly.roles import RoleReaders
 from asof.extraction.assembly.start_cues import (
     date_cued_starts,
     moves_to_new_jobs,
+    tenure_dates_the_job,
     titled_starts,
     trailing_starts,
     with_us,
@@ -310,6 +311,7 @@ class Assembler(Corrections, RoleReaders, AliasReaders, Workplace):
         moves_to_new_jobs(buffer)
         titled_starts(buffer, lambda who, predicate: {normalize_name(r.obj)
                                                       for r in state.current(who, predicate)})
+        tenure_dates_the_job(doc, buffer)
         self._our_tools(speaker, unplaced)
         self._successors(doc, index, speaker, buffer)
         self._colleagues(doc, index, speaker, buffer)

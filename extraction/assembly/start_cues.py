@@ -14,6 +14,7 @@ The rules read the date as the cue's own; without this, the facts of the same an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -23,12 +24,13 @@ from spacy.tokens import Doc, Token
 from asof.extraction.assembly.state import Record
 from asof.extraction.assembly.words import names_within
 from asof.extraction.lexicons import data_lines
+from asof.extraction.spans import text_of
 from asof.graph.ids import normalize_name
 from asof.graph.models import AssertionKind, Basis, Granularity
 from asof.timex import Role, TimeMention
 
-__all__ = ["date_cued_starts", "moves_to_new_jobs", "start_cue_words", "titled_starts",
-           "trailing_starts", "with_us"]
+__all__ = ["date_cued_starts", "moves_to_new_jobs", "start_cue_words", "tenure_dates_the_job",
+           "titled_starts", "trailing_starts", "with_us"]
 
 #: How far back from a date a cue may stand, in tokens.
 _REACH = 6
@@ -208,6 +210,35 @@ def titled_starts(buffer: list[Record], held: Callable[[str, str], set[str]]) ->
                 job = jobs[0]
                 record.valid_from, record.basis = job.valid_from, Basis.STATED
                 record.granularity, record.stated_time = job.granularity, job.stated_time
+
+
+#: A tenure at a workplace: "been there since 2017", "with us since 2019", "6 years there".
+_TENURE_BEFORE = re.compile(r"\b(?:there|here|dey|with\s+us|at\s+the\s+company)\s+(?:since|for)"
+                            r"\s*$", re.IGNORECASE)
+_TENURE_AFTER = re.compile(r"(?:^|\s)(?:there|here|with\s+us|at\s+the\s+company)\b",
+                           re.IGNORECASE)
+
+
+def tenure_dates_the_job(doc: Doc, buffer: list[Record]) -> None:
+    """"payroll supervisor at Nordvik Steel, been there since 2017", "tech lead at Pampa
+    Software, 6 years there": a tenure at the workplace dates the job, not the title or the
+    reporting line held there now, which are known from the message (as a tenure said in a
+    sentence of its own already left them)."""
+    text = text_of(doc)
+    tenures = [t.value for t in doc._.asof_times or [] if
+               _TENURE_BEFORE.search(text[max(0, t.start_char - 30):t.start_char]) or
+               t.role is Role.DURATION and (_TENURE_AFTER.search(t.text) or
+                                            _TENURE_AFTER.match(text[t.end_char:]))]
+    if not tenures:
+        return
+    for record in buffer:
+        if record.predicate not in ("job_title", "reports_to") or \
+                record.kind is not AssertionKind.ASSERT or record.stated_time not in tenures:
+            continue
+        if any(r.subject == record.subject and r.predicate == "works_at" and
+               r.stated_time == record.stated_time for r in buffer):
+            record.valid_from, record.basis = None, Basis.OBSERVED
+            record.granularity, record.stated_time = None, None
 
 
 def moves_to_new_jobs(buffer: list[Record]) -> None:

@@ -432,6 +432,16 @@ def test_a_title_beside_a_tenure_is_known_from_the_message(extract: Extract) -> 
     assert title.valid_from is None, title
 
 
+@pytest.mark.parametrize("said", ["payroll supervisor at Nordvik Steel, been there since 2017.",
+                                  "tech lead at Nordvik Steel, 6 years there."])
+def test_a_tenure_at_the_workplace_dates_the_job_not_the_title(extract: Extract,
+                                                                said: str) -> None:
+    found = {a.predicate: a for a in extract(said)}
+    assert found["works_at"].valid_from is not None
+    assert found["works_at"].valid_from.astimezone(TZ).year in (2017, 2018)
+    assert found["job_title"].valid_from is None  # known from the message
+
+
 @pytest.mark.parametrize("said", ["Oskar moved down to Bergen on 3 June.",
                                   "Oskar moved up to Bergen on 3 June."])
 def test_a_move_up_or_down_to_a_town_is_a_move(extract: Extract, said: str) -> None:
