@@ -106,11 +106,13 @@ class RecordKeeping:
         record gives way to a rule's record of the same predicate and object, since the rules'
         subjects and times are the more precise. Two readings of different people stand
         together when the tagger's is about a user speaker and the rule read the object from
-        other words of the message ("- Me: Han, team lead at Dalbit Labs since 2022. - Team:
-        Kwon, with us since 2019": Kwon's job read from "us" leaves Han's own, which only the
-        tagger reads). A rule's end of that subject's fact is no such record either ("ICU
-        nurse at Fjellvik Hospital since 2017, last day 5/31", where only the end is a
-        rule's, says the job was held)."""
+        other words of the message ("- Me: team lead, Fjellsoft, since 2022. - Team: Oskar,
+        with us since 2019": Oskar's job read from "us" leaves the speaker's own, which only
+        the tagger reads), unless the speaker already holds another object of a one-valued
+        predicate, which the tagger's reading would end ("Fjellsoft Data — met their CTO,
+        Ilse Brandt" names a client, not the speaker's new employer). A rule's end of that
+        subject's fact is no such record either ("ICU nurse at Fjellvik Hospital since 2017,
+        last day 5/31", where only the end is a rule's, says the job was held)."""
         speakers = self.state.user_speakers
 
         def key(r: Record) -> tuple[str, str]:
@@ -123,6 +125,10 @@ class RecordKeeping:
 
         def same_reading(rule: Record, tagged: Record) -> bool:
             if tagged.subject not in speakers or rule.subject == tagged.subject:
+                return True
+            if self.state.registry.get(tagged.predicate).cardinality is Cardinality.ONE and \
+                    any(normalize_name(h.obj) != normalize_name(tagged.obj)
+                        for h in self.state.current(tagged.subject, tagged.predicate)):
                 return True
             if rule.evidence[0] < tagged.evidence[1] and tagged.evidence[0] < rule.evidence[1]:
                 return True  # the same words

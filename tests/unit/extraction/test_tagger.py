@@ -347,3 +347,36 @@ def test_a_speakers_tagged_job_stands_beside_a_colleagues(learned_nlp, monkeypat
                 "c", [Message("Maren Holt", Role.USER, at, text, id="u0")])) for a in f
             if a.predicate == "works_at"}
     assert jobs == {("Maren Holt", "Fjellsoft"), ("Oskar Lindgren", "Fjellsoft")}, jobs
+
+
+class _ClientTagger:
+    """Stands in for a tagger that reads "Fjellsoft Data" as an employer."""
+
+    def spans(self, features: list[list[str]], threshold: float) -> list[TaggedSpan]:
+        return [TaggedSpan(i, i + 2, "works_at", 0.9) for i, token in enumerate(features)
+                if "w=fjellsoft" in token and i + 1 < len(features)]
+
+
+def test_a_speakers_tagged_job_does_not_replace_the_one_held(learned_nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The tagger reads the client named before "met their CTO" as the speaker's employer; a
+    rule reads it as the CTO's. The speaker holds another job already, so the rule's reading
+    stands alone (a second employer would end the first)."""
+    from datetime import datetime, timedelta, timezone
+
+    from asof.extraction import Conversation, Message, Pipeline
+    from asof.extraction.tagger import component
+    from asof.graph.models import Role
+
+    monkeypatch.setattr(component, "load", lambda _model: _ClientTagger())
+    at = datetime(2024, 3, 15, 11, tzinfo=timezone(timedelta(hours=8)))
+    texts = ["I'm a solutions architect at Kestrel Labs. Yesterday I flew to Singapore for a "
+             "client visit.",
+             "Fjellsoft Data — met their CTO, Ilse Brandt, she wants us onsite again next quarter"]
+    messages = [Message("Maren Holt", Role.USER, at + timedelta(minutes=i), text, id=f"u{i}")
+                for i, text in enumerate(texts)]
+    jobs = {(a.subject.name, a.object.name if a.object else None)
+            for _, f in Pipeline("unit", nlp=learned_nlp).extract(Conversation("c", messages))
+            for a in f if a.predicate == "works_at"}
+    assert ("Maren Holt", "Kestrel Labs") in jobs
+    assert ("Ilse Brandt", "Fjellsoft Data") in jobs
+    assert ("Maren Holt", "Fjellsoft Data") not in jobs, jobs
