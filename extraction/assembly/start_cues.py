@@ -224,19 +224,21 @@ def tenure_dates_the_job(doc: Doc, buffer: list[Record]) -> None:
     Software, 6 years there": a tenure at the workplace dates the job, not the title or the
     reporting line held there now, which are known from the message (as a tenure said in a
     sentence of its own already left them)."""
+    # (most messages date no title beside a job: the text is read only when one does)
+    dated = [record for record in buffer
+             if record.predicate in ("job_title", "reports_to") and
+             record.kind is AssertionKind.ASSERT and record.stated_time is not None and
+             any(r.subject == record.subject and r.predicate == "works_at" and
+                 r.stated_time == record.stated_time for r in buffer)]
+    if not dated:
+        return
     text = text_of(doc)
     tenures = [t.value for t in doc._.asof_times or [] if
                _TENURE_BEFORE.search(text[max(0, t.start_char - 30):t.start_char]) or
                t.role is Role.DURATION and (_TENURE_AFTER.search(t.text) or
                                             _TENURE_AFTER.match(text[t.end_char:]))]
-    if not tenures:
-        return
-    for record in buffer:
-        if record.predicate not in ("job_title", "reports_to") or \
-                record.kind is not AssertionKind.ASSERT or record.stated_time not in tenures:
-            continue
-        if any(r.subject == record.subject and r.predicate == "works_at" and
-               r.stated_time == record.stated_time for r in buffer):
+    for record in dated:
+        if record.stated_time in tenures:
             record.valid_from, record.basis = None, Basis.OBSERVED
             record.granularity, record.stated_time = None, None
 

@@ -150,10 +150,11 @@ def is_nameish(token: Token) -> bool:
         return False  # "started mon, senior PM now": a day typed in lower case
     if text[0].isupper() or (text[0].isdigit() and any(c.isalpha() for c in text)):
         return True
-    if text.isalpha() and token.i >= 2 and token.doc[token.i - 1].text == "-" and \
-            not token.doc[token.i - 1].whitespace_ and not token.doc[token.i - 2].whitespace_ \
-            and token.doc[token.i - 2].text[:1].isupper() and token.doc[token.i - 2].is_alpha:
-        return True  # "Han Ye-jin", "Seo Ha-eun": a given name's second syllable
+    if text.isalpha() and token.i >= 2:
+        hyphen, before = token.doc[token.i - 1], token.doc[token.i - 2]
+        if hyphen.text == "-" and not hyphen.whitespace_ and not before.whitespace_ and \
+                before.text[:1].isupper() and before.is_alpha:
+            return True  # "Jung Da-eun", "Seo Ha-eun": a given name's second syllable
     if len(text) > 2 and text[0] in "dlDL" and text[1] in "'’" and text[2].isupper():
         return token.i > 0  # "Université d'Antananarivo", "Banque d’Haïti": an elided "de"
     return token.pos_ == "PROPN" and token.i > 0 and not token.is_sent_start

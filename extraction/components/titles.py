@@ -149,17 +149,18 @@ def _title_candidate(doc: Doc, clause: Clause, index: int,
             k -= 1
         if k >= clause.start and doc[k].text == "," and k - 1 >= clause.start:
             j = k - 1
-            first = name_start(doc, j + 1, clause.start) if is_nameish(doc[j]) else j
-            if is_nameish(doc[j]) and first > 0 and doc[first - 1].pos_ == "ADP" and \
-                    is_place_name(doc[first:j + 1].text):
-                # "Oskar runs our station in Voss, station manager since 2020": a town is no
-                # one who holds a title, the clause's subject is
-                owner, owner_span = find_subject(doc, _stretch(doc, doc[first].sent.start,
-                                                               first), first)
-                if owner in ("name", "he", "she"):
-                    subject, subject_span = owner, owner_span
-            elif is_nameish(doc[j]) and doc[j].lower_ not in ("here",):
-                subject, subject_span = "name", (first, j + 1)
+            if is_nameish(doc[j]) and doc[j].lower_ != "here":
+                first = name_start(doc, j + 1, clause.start)
+                if first > 0 and doc[first - 1].pos_ == "ADP" and \
+                        is_place_name(doc[first:j + 1].text):
+                    # "Oskar runs our station in Voss, station manager since 2020": a town is
+                    # no one who holds a title, the clause's subject is
+                    owner, owner_span = find_subject(doc, _stretch(doc, doc[first].sent.start,
+                                                                   first), first)
+                    if owner in ("name", "he", "she"):
+                        subject, subject_span = owner, owner_span
+                else:
+                    subject, subject_span = "name", (first, j + 1)
             elif doc[j].lower_ == "here" and j - 1 >= clause.start:
                 subject, subject_span = "speaker", None
     # "I'm a nurse", "she's head of data platform", "he's their data platform lead",
