@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -204,22 +205,28 @@ def test_the_readers_after_the_candidates_write_rules_records(  # type: ignore[n
     assert spouse and not any(r.learned for r in spouse)
 
 
-def _found_with(learned_nlp, monkeypatch, tagger):  # type: ignore[no-untyped-def]
-    """Extraction with ``tagger`` standing in for the trained one: the (predicate, object)
-    pairs of one message of Maren Holt's."""
-    from datetime import datetime, timedelta, timezone
-
+def _extracted_with(learned_nlp, monkeypatch, tagger, texts: list[str],  # type: ignore[no-untyped-def]
+                    at: datetime | None = None) -> list:  # type: ignore[type-arg]
+    """Extraction with ``tagger`` standing in for the trained one: the assertions of Maren
+    Holt's messages ``texts``, a minute apart from ``at``."""
     from asof.extraction import Conversation, Message, Pipeline
     from asof.extraction.tagger import component
     from asof.graph.models import Role
 
     monkeypatch.setattr(component, "load", lambda _model: tagger)
-    at = datetime(2024, 6, 12, 10, tzinfo=timezone(timedelta(hours=2)))
+    at = at or datetime(2024, 6, 12, 10, tzinfo=timezone(timedelta(hours=2)))
+    messages = [Message("Maren Holt", Role.USER, at + timedelta(minutes=i), text, id=f"u{i}")
+                for i, text in enumerate(texts)]
+    return [a for _, found in Pipeline("unit", nlp=learned_nlp).extract(
+        Conversation("c", messages)) for a in found]
 
+
+def _found_with(learned_nlp, monkeypatch, tagger):  # type: ignore[no-untyped-def]
+    """Extraction with ``tagger`` standing in for the trained one: the (predicate, object)
+    pairs of one message of Maren Holt's."""
     def found(text: str) -> set[tuple[str, str]]:
-        pairs = Pipeline("unit", nlp=learned_nlp).extract(
-            Conversation("c", [Message("Maren Holt", Role.USER, at, text, id="u0")]))
-        return {(a.predicate, a.object.name if a.object else "") for _, f in pairs for a in f}
+        return {(a.predicate, a.object.name if a.object else "")
+                for a in _extracted_with(learned_nlp, monkeypatch, tagger, [text])}
 
     return found
 
@@ -287,30 +294,34 @@ def test_a_home_the_tagger_is_unsure_of_is_left_out(learned_nlp, monkeypatch) ->
     assert homes("ok so Bergen these days, quiet but nice") == {"Bergen"}
 
 
-class _HospitalTagger:
-    """Stands in for a tagger that reads "Fjellvik Hospital" as the speaker's employer."""
+class _EmployerTagger:
+    """Stands in for a tagger that reads the name of ``width`` words starting with ``word``
+    (lower case) as an employer."""
+
+    def __init__(self, word: str, width: int) -> None:
+        self.feature, self.width = f"w={word}", width
 
     def spans(self, features: list[list[str]], threshold: float) -> list[TaggedSpan]:
-        return [TaggedSpan(i, i + 2, "works_at", 0.9) for i, token in enumerate(features)
-                if "w=fjellvik" in token and i + 1 < len(features)]
+        return [TaggedSpan(i, i + self.width, "works_at", 0.9)
+                for i, token in enumerate(features)
+                if self.feature in token and i + self.width <= len(features)]
+
+
+def _jobs(found: list) -> set[tuple[str, str | None]]:  # type: ignore[type-arg]
+    return {(a.subject.name, a.object.name if a.object else None)
+            for a in found if a.predicate == "works_at"}
 
 
 def test_a_tagged_job_stands_beside_the_rules_end_of_it(learned_nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A rule that reads only the end of a job ("last day 5/31") does not say the job was
     held: the tagger's reading of it stands, with the start the message gives, and the rule's
     end closes it."""
-    from datetime import datetime, timedelta, timezone
+    from asof.graph.models import AssertionKind
 
-    from asof.extraction import Conversation, Message, Pipeline
-    from asof.extraction.tagger import component
-    from asof.graph.models import AssertionKind, Role
-
-    monkeypatch.setattr(component, "load", lambda _model: _HospitalTagger())
-    at = datetime(2024, 4, 22, 11, 30, tzinfo=timezone(timedelta(hours=-8)))
-    text = ("- Applicant: Maren Holt, RN. ICU nurse at Fjellvik Hospital in Tromsø since "
-            "2017, last day 5/31.")
-    found = [a for _, f in Pipeline("unit", nlp=learned_nlp).extract(Conversation(
-        "c", [Message("Maren Holt", Role.USER, at, text, id="u0")])) for a in f
+    found = [a for a in _extracted_with(
+        learned_nlp, monkeypatch, _EmployerTagger("fjellvik", 2),
+        ["- Applicant: Maren Holt, RN. ICU nurse at Fjellvik Hospital in Tromsø since 2017, "
+         "last day 5/31."], datetime(2024, 4, 22, 11, 30, tzinfo=timezone(timedelta(hours=-8))))
         if a.predicate == "works_at"]
 
     held = [a for a in found if a.kind is AssertionKind.ASSERT]
@@ -320,63 +331,28 @@ def test_a_tagged_job_stands_beside_the_rules_end_of_it(learned_nlp, monkeypatch
                a.valid_from.month == 5 and a.valid_from.day == 31 for a in found)
 
 
-class _FjellsoftTagger:
-    """Stands in for a tagger that reads "Fjellsoft" as an employer."""
-
-    def spans(self, features: list[list[str]], threshold: float) -> list[TaggedSpan]:
-        return [TaggedSpan(i, i + 1, "works_at", 0.9) for i, token in enumerate(features)
-                if "w=fjellsoft" in token]
-
-
 def test_a_speakers_tagged_job_stands_beside_a_colleagues(learned_nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A rule reads Oskar's job from "with us"; the speaker's own job at the same employer,
     which only the tagger reads, stands beside it."""
-    from datetime import datetime, timedelta, timezone
-
-    from asof.extraction import Conversation, Message, Pipeline
-    from asof.extraction.tagger import component
-    from asof.graph.models import Role
-
-    monkeypatch.setattr(component, "load", lambda _model: _FjellsoftTagger())
-    at = datetime(2024, 11, 4, 9, tzinfo=timezone(timedelta(hours=9)))
-    text = ("handover sheet, dictating between two meetings:\n"
-            "- Me: backend team lead, Fjellsoft, since 2022.03.\n"
-            "- Team: Oskar Lindgren, senior backend engineer, with us since 2019.")
-    jobs = {(a.subject.name, a.object.name if a.object else None)
-            for _, f in Pipeline("unit", nlp=learned_nlp).extract(Conversation(
-                "c", [Message("Maren Holt", Role.USER, at, text, id="u0")])) for a in f
-            if a.predicate == "works_at"}
+    jobs = _jobs(_extracted_with(
+        learned_nlp, monkeypatch, _EmployerTagger("fjellsoft", 1),
+        ["handover sheet, dictating between two meetings:\n"
+         "- Me: backend team lead, Fjellsoft, since 2022.03.\n"
+         "- Team: Oskar Lindgren, senior backend engineer, with us since 2019."],
+        datetime(2024, 11, 4, 9, tzinfo=timezone(timedelta(hours=9)))))
     assert jobs == {("Maren Holt", "Fjellsoft"), ("Oskar Lindgren", "Fjellsoft")}, jobs
-
-
-class _ClientTagger:
-    """Stands in for a tagger that reads "Fjellsoft Data" as an employer."""
-
-    def spans(self, features: list[list[str]], threshold: float) -> list[TaggedSpan]:
-        return [TaggedSpan(i, i + 2, "works_at", 0.9) for i, token in enumerate(features)
-                if "w=fjellsoft" in token and i + 1 < len(features)]
 
 
 def test_a_speakers_tagged_job_does_not_replace_the_one_held(learned_nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The tagger reads the client named before "met their CTO" as the speaker's employer; a
     rule reads it as the CTO's. The speaker holds another job already, so the rule's reading
     stands alone (a second employer would end the first)."""
-    from datetime import datetime, timedelta, timezone
-
-    from asof.extraction import Conversation, Message, Pipeline
-    from asof.extraction.tagger import component
-    from asof.graph.models import Role
-
-    monkeypatch.setattr(component, "load", lambda _model: _ClientTagger())
-    at = datetime(2024, 3, 15, 11, tzinfo=timezone(timedelta(hours=8)))
-    texts = ["I'm a solutions architect at Kestrel Labs. Yesterday I flew to Singapore for a "
-             "client visit.",
-             "Fjellsoft Data — met their CTO, Ilse Brandt, she wants us onsite again next quarter"]
-    messages = [Message("Maren Holt", Role.USER, at + timedelta(minutes=i), text, id=f"u{i}")
-                for i, text in enumerate(texts)]
-    jobs = {(a.subject.name, a.object.name if a.object else None)
-            for _, f in Pipeline("unit", nlp=learned_nlp).extract(Conversation("c", messages))
-            for a in f if a.predicate == "works_at"}
+    jobs = _jobs(_extracted_with(
+        learned_nlp, monkeypatch, _EmployerTagger("fjellsoft", 2),
+        ["I'm a solutions architect at Kestrel Labs. Yesterday I flew to Singapore for a "
+         "client visit.",
+         "Fjellsoft Data — met their CTO, Ilse Brandt, she wants us onsite again next quarter"],
+        datetime(2024, 3, 15, 11, tzinfo=timezone(timedelta(hours=8)))))
     assert ("Maren Holt", "Kestrel Labs") in jobs
     assert ("Ilse Brandt", "Fjellsoft Data") in jobs
     assert ("Maren Holt", "Fjellsoft Data") not in jobs, jobs
